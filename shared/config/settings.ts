@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * Every app setting the code reads, parsed once. Names are the app-setting names used in Azure and in
+ * local.settings.json; a value that fails names the setting in the error.
+ *
+ * Connections follow the Functions convention: locally a connection string in `<Name>`, in Azure an identity-based
+ * `<Name>__fullyQualifiedNamespace` / `<Name>__accountName` / `<Name>__accountEndpoint`.
+ */
+const optionalText = z.string().trim().min(1).optional();
+
+export const Settings = z.object({
+  /** Lake account (ADLS Gen2): a connection string (Azurite locally) ... */
+  LakeConnection: optionalText,
+  /** ... or, in Azure, the account's blob endpoint for managed identity. */
+  LakeConnection__blobServiceUri: z.url().optional(),
+  COSMOS_ENDPOINT: z.url().optional(),
+  /** Only for the local Cosmos-compatible server; Azure uses managed identity. */
+  COSMOS_KEY: optionalText,
+  COSMOS_DATABASE: z.string().min(1).default('smelter'),
+  /** Accept the local Cosmos server's self-signed certificate. Refused unless the endpoint is on loopback. */
+  COSMOS_ALLOW_SELF_SIGNED: z.stringbool().default(false),
+  TELEMETRY_HUB: z.string().min(1).default('telemetry'),
+  TELEMETRY_CONSUMER_GROUP: z.string().min(1).default('ingest'),
+  /** Points of a sensor kept in memory for spike, stuck and duplicate checks. */
+  CLEANSING_WINDOW: z.coerce.number().int().min(5).max(1000).default(31),
+  /** Gaps up to this many expected intervals are filled by linear interpolation (flagged). */
+  INTERPOLATE_MAX_GAP_INTERVALS: z.coerce.number().int().min(1).max(100).default(5),
+  PLANT_ID: z.string().min(1).default('plant-01'),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export class SettingsError extends Error {
+  readonly code = 'ERR-CONFIG';
+  constructor(readonly setting: string, detail: string) {
+    super(`App setting ${setting} is invalid: ${detail}. Fix it in local.settings.json (locally) or the Function App's configuration (Azure).`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Parses the given environment into typed settings, or throws a SettingsError naming the first bad setting. */
+export function parseSettings(env: Record<string, string | undefined>): Settings {
+  const result = Settings.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new SettingsError(String(issue.path[0] ?? '(unknown)'), issue.message);
+  }
+  const s = result.data;
+  if (!s.LakeConnection && !s.LakeConnection__blobServiceUri) {
+    throw new SettingsError('LakeConnection', 'set LakeConnection (connection string) or LakeConnection__blobServiceUri (managed identity)');
+  }
+  if (s.COSMOS_ALLOW_SELF_SIGNED && s.COSMOS_ENDPOINT && !isLoopback(s.COSMOS_ENDPOINT)) {
+    throw new SettingsError('COSMOS_ALLOW_SELF_SIGNED', 'only allowed when COSMOS_ENDPOINT is a loopback address');
+  }
+  return s;
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
+
+let cached: Settings | undefined;
+/** The process's settings, parsed on first use and kept. */
+export function settings(): Settings {
+  cached ??= parseSettings(process.env);
+  return cached;
+}
+/** Forget the cached settings (the devhost sets the environment before the app loads; tests change it). */
+export function resetSettingsCache(): void {
+  cached = undefined;
+}
