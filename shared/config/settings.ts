@@ -18,8 +18,6 @@ export const Settings = z.object({
   /** Only for the local Cosmos-compatible server; Azure uses managed identity. */
   COSMOS_KEY: optionalText,
   COSMOS_DATABASE: z.string().min(1).default('smelter'),
-  /** Accept the local Cosmos server's self-signed certificate. Refused unless the endpoint is on loopback. */
-  COSMOS_ALLOW_SELF_SIGNED: z.stringbool().default(false),
   TELEMETRY_HUB: z.string().min(1).default('telemetry'),
   TELEMETRY_CONSUMER_GROUP: z.string().min(1).default('ingest'),
   /** Points of a sensor kept in memory for spike, stuck and duplicate checks. */
@@ -49,13 +47,14 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
   if (!s.LakeConnection && !s.LakeConnection__blobServiceUri) {
     throw new SettingsError('LakeConnection', 'set LakeConnection (connection string) or LakeConnection__blobServiceUri (managed identity)');
   }
-  if (s.COSMOS_ALLOW_SELF_SIGNED && s.COSMOS_ENDPOINT && !isLoopback(s.COSMOS_ENDPOINT)) {
-    throw new SettingsError('COSMOS_ALLOW_SELF_SIGNED', 'only allowed when COSMOS_ENDPOINT is a loopback address');
+  if (s.COSMOS_KEY && s.COSMOS_ENDPOINT && !isLoopback(s.COSMOS_ENDPOINT)) {
+    throw new SettingsError('COSMOS_KEY', 'keys are only for the local Cosmos server; in Azure leave it unset so managed identity is used');
   }
   return s;
 }
 
-function isLoopback(url: string): boolean {
+/** True for endpoints on this machine (the local emulators). */
+export function isLoopback(url: string): boolean {
   const host = new URL(url).hostname;
   return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
 }
