@@ -25,6 +25,18 @@ export const Settings = z.object({
   /** Gaps up to this many expected intervals are filled by linear interpolation (flagged). */
   INTERPOLATE_MAX_GAP_INTERVALS: z.coerce.number().int().min(1).max(100).default(5),
   PLANT_ID: z.string().min(1).default('plant-01'),
+  /** Expected `iss` of API bearer tokens; Entra ID: https://login.microsoftonline.com/<tenant>/v2.0. Default: the local dev issuer. */
+  AUTH_ISSUER: z.string().min(1).default('https://dev-issuer.smelter.local'),
+  /** Expected `aud` of API bearer tokens (the API's app id URI or client id). */
+  AUTH_AUDIENCE: z.string().min(1).default('api://smelter-platform'),
+  /** JWKS URL of the issuer; unset means every protected route answers 500 (fails closed). The devhost sets it. */
+  AUTH_JWKS_URI: z.url().optional(),
+  /** Sustained API requests per client id per minute (token bucket refill). */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Requests a client may send in a burst above the sustained rate (token bucket capacity). */
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Largest JSON request body accepted, bytes (413 above). */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(4_194_304).default(65_536),
 });
 export type Settings = z.infer<typeof Settings>;
 
