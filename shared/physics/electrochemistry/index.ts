@@ -1,0 +1,3 @@
+export * from './butlerVolmer.js';
+export * from './cellVoltage.js';
+export * from './baseCell.js';

@@ -1,0 +1,7 @@
+/**
+ * Physics engine of the smelter platform (pure TypeScript, no Azure imports). See PHYSICS.md for the correlations.
+ */
+export * from './errors.js';
+export * from './constants.js';
+export * from './properties/index.js';
+export * from './electrochemistry/index.js';

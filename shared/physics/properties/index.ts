@@ -1,0 +1,2 @@
+export * from './bath.js';
+export * from './density.js';
