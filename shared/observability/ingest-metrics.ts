@@ -1,0 +1,37 @@
+import { Counter, LatencyWindow } from './metrics.js';
+
+/** What one ingested batch reports (a structural subset of the ingest summary). */
+export interface IngestFigures {
+  pointsIn: number;
+  silverRows: number;
+  interpolated: number;
+  quarantinedByReason: Record<string, number>;
+  flaggedByFlag: Record<string, number>;
+  files: readonly string[];
+  enqueueToWrittenMs: readonly number[];
+}
+
+/** Running totals of ingestion in this process, for the live console and the run summary. */
+export const ingestMetrics = {
+  batches: 0,
+  pointsIn: 0,
+  silverRows: 0,
+  interpolated: 0,
+  filesWritten: 0,
+  quarantined: new Counter(),
+  flagged: new Counter(),
+  /** Enqueue → silver written, per event, in ms. */
+  latencyMs: new LatencyWindow(50_000),
+};
+
+/** Adds one batch's figures to the running totals. */
+export function recordIngest(f: IngestFigures): void {
+  ingestMetrics.batches++;
+  ingestMetrics.pointsIn += f.pointsIn;
+  ingestMetrics.silverRows += f.silverRows;
+  ingestMetrics.interpolated += f.interpolated;
+  ingestMetrics.filesWritten += f.files.length;
+  for (const [reason, n] of Object.entries(f.quarantinedByReason)) ingestMetrics.quarantined.add(reason, n);
+  for (const [flag, n] of Object.entries(f.flaggedByFlag)) ingestMetrics.flagged.add(flag, n);
+  for (const ms of f.enqueueToWrittenMs) ingestMetrics.latencyMs.record(ms);
+}
