@@ -1,0 +1,219 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { startAzurite, type AzuriteHandle } from '../emulators/azurite.js';
+import { startCosmos, type CosmosHandle } from '../emulators/cosmos.js';
+import { installCoreModule } from './core-module.js';
+import { DevhostEvents, type LogEvent } from './events.js';
+import { eventHubSourceFactory } from './eventhub/source.js';
+import { EventToSend, HubError, LocalEventHubNamespace, type HubStats, type LocalEventHub } from './eventhub/local-hub.js';
+import { DevhostHttpServer, type AdminRoute } from './http-server.js';
+import { FunctionRegistry } from './registry.js';
+import { applySettings, DevhostConfigError, loadHostConfig, loadLocalSettings } from './settings.js';
+import type { TriggerSource, TriggerSourceContext, TriggerSourceFactory } from './trigger-source.js';
+
+/** The Functions host's default local port (`func start`). */
+export const DEFAULT_HTTP_PORT = 7071;
+/** Partitions of a new local hub; Event Hubs' default for a new hub is 4 (Azure portal / Bicep default). */
+export const DEFAULT_PARTITIONS = 4;
+/** Namespace host in checkpoint blob names; a real namespace is `<name>.servicebus.windows.net`. */
+export const DEFAULT_EVENTHUB_NAMESPACE = 'devhost.local';
+
+export const DevhostOptions = z.object({
+  /** The app's entry module (TypeScript or JavaScript) that registers every function on import. */
+  appEntry: z.string().min(1),
+  /** Directory holding host.json and local.settings.json; default: the current directory. */
+  appDir: z.string().min(1).optional(),
+  /** Local state: event logs, Azurite data. Relative paths resolve against appDir. */
+  dataDir: z.string().min(1).default('.local'),
+  httpHost: z.string().min(1).default('127.0.0.1'),
+  /** 0 picks a free port. */
+  httpPort: z.number().int().min(0).max(65_535).default(DEFAULT_HTTP_PORT),
+  partitions: z.number().int().min(1).max(1024).default(DEFAULT_PARTITIONS),
+  eventHubNamespace: z.string().min(1).default(DEFAULT_EVENTHUB_NAMESPACE),
+  /** Settings that win over the environment and local.settings.json (tests use this). */
+  settings: z.record(z.string(), z.string()).default({}),
+  startAzurite: z.boolean().default(false),
+  startCosmos: z.boolean().default(false),
+  /** Print logs to the console at or above this level ('none' prints nothing; subscribe to `events` instead). */
+  logLevel: z.enum(['trace', 'debug', 'information', 'warning', 'error', 'none']).default('information'),
+});
+export type DevhostOptionsInput = z.input<typeof DevhostOptions>;
+
+export interface RegisteredFunctionInfo {
+  name: string;
+  triggerType: string;
+  /** False for trigger types the devhost does not serve yet (they are registered but never invoked). */
+  served: boolean;
+}
+
+export interface DevhostHandle {
+  /** Base URL of the HTTP server, e.g. `http://127.0.0.1:7071`. */
+  httpUrl: string;
+  /** The local Event Hub of that name (created on first use), for in-process producers. */
+  hub(name: string): LocalEventHub;
+  events: DevhostEvents;
+  functions: RegisteredFunctionInfo[];
+  hubStats(): HubStats[];
+  /** Stops accepting, finishes in-flight work, checkpoints, runs appTerminate hooks, stops the emulators it started. */
+  stop(): Promise<void>;
+}
+
+const LEVELS = ['trace', 'debug', 'information', 'warning', 'error', 'critical', 'none'] as const;
+
+/** The source factories of the trigger kinds the devhost serves; Service Bus, timers and Durable are added here. */
+function sourceFactories(ctx: { namespace: LocalEventHubNamespace; namespaceHost: string; env: NodeJS.ProcessEnv }): TriggerSourceFactory[] {
+  return [
+    {
+      triggerTypes: ['eventHubTrigger'],
+      create: (sctx, fns) => {
+        const storage = ctx.env.AzureWebJobsStorage;
+        if (!storage) throw new DevhostConfigError('app settings', 'AzureWebJobsStorage', 'is required for Event Hub checkpoints; start Azurite (--azurite) or set it');
+        return eventHubSourceFactory({ namespace: ctx.namespace, namespaceHost: ctx.namespaceHost, storageConnectionString: storage }).create(sctx, fns);
+      },
+    },
+  ];
+}
+
+/**
+ * Starts the devhost in this process: settings, emulators, the `@azure/functions-core` module, the app, the
+ * HTTP server and every trigger source. One devhost per process (the library binds to the first core module).
+ */
+export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostHandle> {
+  const options = DevhostOptions.parse(input);
+  const appDir = path.resolve(options.appDir ?? process.cwd());
+  const dataDir = path.resolve(appDir, options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const env = process.env;
+  const events = new DevhostEvents();
+  if (options.logLevel !== 'none') events.on('log', consoleLogger(options.logLevel));
+
+  for (const [k, v] of Object.entries(options.settings)) env[k] = v;
+  applySettings(env, loadLocalSettings(appDir));
+  const hostConfig = loadHostConfig(appDir);
+
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  };
+  try {
+    let azurite: AzuriteHandle | undefined;
+    let cosmos: CosmosHandle | undefined;
+    if (options.startAzurite) {
+      azurite = await startAzurite(path.join(dataDir, 'azurite'));
+      cleanups.push(() => azurite?.stop());
+      env.AzureWebJobsStorage = azurite.connectionString;
+      env.LakeConnection = azurite.connectionString;
+    }
+    if (options.startCosmos) {
+      cosmos = await startCosmos();
+      cleanups.push(() => cosmos?.stop());
+      env.COSMOS_ENDPOINT = cosmos.endpoint;
+      env.COSMOS_KEY = cosmos.key;
+    }
+
+    const registry = new FunctionRegistry(events);
+    installCoreModule(registry.coreApi());
+    await import(pathToFileURL(path.resolve(appDir, options.appEntry)).href);
+    const model = registry.getProgrammingModel();
+    if (model.getCapabilities) await model.getCapabilities({});
+    for (const hook of registry.hooks.appStart) await hook({ hookData: {}, appHookData: registry.appHookData, functionAppDirectory: appDir });
+
+    const namespace = new LocalEventHubNamespace(path.join(dataDir, 'eventhubs'), options.partitions, events);
+    cleanups.push(() => namespace.close());
+    const ctx: TriggerSourceContext = { registry, events, env, hostConfig, dataDir };
+    const sources: TriggerSource[] = [];
+    const served = new Set(['httptrigger']);
+    for (const factory of sourceFactories({ namespace, namespaceHost: options.eventHubNamespace, env })) {
+      const fns = [...registry.functions.values()].filter((f) => factory.triggerTypes.some((t) => t.toLowerCase() === f.trigger.type.toLowerCase()));
+      factory.triggerTypes.forEach((t) => served.add(t.toLowerCase()));
+      if (fns.length > 0) sources.push(factory.create(ctx, fns));
+    }
+    const functions = [...registry.functions.values()].map((f) => ({ name: f.name, triggerType: f.trigger.type, served: served.has(f.trigger.type.toLowerCase()) }));
+    for (const f of functions.filter((x) => !x.served)) {
+      registry.log('warning', 'system', `Function ${f.name} (${f.triggerType}) is registered but the devhost does not serve ${f.triggerType} yet; it will not run locally.`);
+    }
+
+    const server = new DevhostHttpServer({ registry, events, routePrefix: hostConfig.routePrefix, host: options.httpHost, port: options.httpPort, adminRoutes: adminRoutes(namespace) });
+    const httpUrl = await server.listen();
+    cleanups.push(() => server.close());
+    for (const source of sources) {
+      await source.start();
+      cleanups.push(() => source.stop());
+    }
+    registry.log('information', 'system', `Devhost listening on ${httpUrl}; ${functions.length} function(s):\n  ${server.describeRoutes().join('\n  ')}`);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      httpUrl,
+      hub: (name) => namespace.hub(name),
+      events,
+      functions,
+      hubStats: () => namespace.list().map((h) => h.stats()),
+      stop: () => {
+        stopping ??= (async () => {
+          // Stop taking work first (HTTP and sources in parallel), then let the app clean up, then the emulators.
+          const httpClose = server.close();
+          await Promise.all([httpClose, ...sources.map((s) => s.stop())]);
+          for (const hook of registry.hooks.appTerminate) await hook({ hookData: {}, appHookData: registry.appHookData });
+          namespace.close();
+          await cosmos?.stop();
+          await azurite?.stop();
+          cleanups.length = 0;
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/** `POST /_devhost/eventhubs/{hub}/messages` (producer for other processes) and `GET /_devhost/eventhubs/{hub}` (counters). */
+function adminRoutes(namespace: LocalEventHubNamespace): AdminRoute[] {
+  const invalid = (field: string, issue: string) => ({ status: 400, json: { code: 'ERR-4001', message: `Invalid ${field}: ${issue}`, details: [{ field, issue }] } });
+  return [
+    {
+      method: 'POST',
+      template: 'eventhubs/{hub}/messages',
+      handle: async (params, body) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(body.toString('utf8'));
+        } catch {
+          return invalid('body', 'is not JSON; send an array of { body: string, partitionKey?, properties? }');
+        }
+        const parsed = z.array(EventToSend.extend({ body: z.string() })).safeParse(json);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          return invalid(['body', ...(issue?.path ?? []).map(String)].join('.'), issue?.message ?? 'is invalid');
+        }
+        try {
+          const receipts = namespace.hub(params.hub ?? '').send(parsed.data);
+          return { status: 202, json: { count: receipts.length, receipts } };
+        } catch (err) {
+          if (err instanceof HubError) return invalid(err.field, err.message);
+          throw err;
+        }
+      },
+    },
+    {
+      method: 'GET',
+      template: 'eventhubs/{hub}',
+      handle: async (params) => ({ status: 200, json: namespace.hub(params.hub ?? '').stats() }),
+    },
+  ];
+}
+
+function consoleLogger(min: (typeof LEVELS)[number]): (e: LogEvent) => void {
+  const threshold = LEVELS.indexOf(min);
+  return (e) => {
+    if (LEVELS.indexOf(e.level) < threshold || e.level === 'none') return;
+    const who = e.functionName ? `[${e.functionName}]` : '[devhost]';
+    const line = `${new Date().toISOString()} ${e.level.padEnd(11)} ${who} ${e.message}`;
+    if (e.level === 'error' || e.level === 'critical' || e.level === 'warning') console.error(line);
+    else console.log(line);
+  };
+}

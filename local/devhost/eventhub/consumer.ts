@@ -1,0 +1,141 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { DevhostEvents } from '../events.js';
+import { invoke } from '../invoke.js';
+import type { FunctionRegistry, RegisteredFunction } from '../registry.js';
+import { mayRetry, retryDelayMs, type RetryPolicy } from '../retry-policy.js';
+import type { BlobCheckpointStore } from './checkpoints.js';
+import type { LocalEventHub } from './local-hub.js';
+import type { StoredEvent } from './partition-log.js';
+import { eventBodies, eventTriggerMetadata } from './trigger-data.js';
+
+export interface EventHubBinding {
+  hub: LocalEventHub;
+  namespace: string;
+  consumerGroup: string;
+  many: boolean;
+  dataType: string | undefined;
+  maxBatchSize: number;
+  batchCheckpointFrequency: number;
+  retry: RetryPolicy;
+}
+
+/**
+ * Delivers one partition of a hub to one function: one batch in flight at a time (so order within the partition
+ * holds), starting after the last checkpoint. A batch is checkpointed only after the function succeeded, or —
+ * as the Functions host does — after the retry policy is exhausted (the failure is logged and reported, and the
+ * batch is skipped rather than blocking the partition forever).
+ */
+export class PartitionConsumer {
+  readonly #stop = new AbortController();
+  #loop: Promise<void> | undefined;
+  #cursor = 0;
+  #sinceCheckpoint = 0;
+  #lastProcessed: StoredEvent | undefined;
+
+  constructor(
+    private readonly fn: RegisteredFunction,
+    private readonly binding: EventHubBinding,
+    readonly partitionId: string,
+    private readonly registry: FunctionRegistry,
+    private readonly events: DevhostEvents,
+    private readonly checkpoints: BlobCheckpointStore,
+  ) {}
+
+  /** Reads the checkpoint and starts the delivery loop. */
+  async start(): Promise<void> {
+    const { hub, consumerGroup } = this.binding;
+    const checkpoint = await this.checkpoints.get(hub.name, consumerGroup, this.partitionId);
+    this.#cursor = checkpoint ? checkpoint.sequenceNumber + 1 : 0;
+    this.#loop = this.#run().catch((err: unknown) => {
+      this.registry.log('critical', 'system', `Event Hub consumer ${this.fn.name}/${hub.name}/${this.partitionId} stopped: ${(err as Error).stack ?? String(err)}`, this.fn.name);
+    });
+  }
+
+  /** Lets the batch in flight finish, checkpoints what was processed and ends the loop. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#loop;
+    if (this.#sinceCheckpoint > 0) await this.#checkpoint();
+  }
+
+  /** Next sequence number this consumer will deliver. */
+  get position(): number {
+    return this.#cursor;
+  }
+
+  async #run(): Promise<void> {
+    const { hub } = this.binding;
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      const batch = hub.read(this.partitionId, this.#cursor, this.binding.many ? this.binding.maxBatchSize : 1);
+      if (batch.length === 0) {
+        await hub.waitForEvents(this.partitionId, this.#cursor, signal);
+        continue;
+      }
+      const delivered = await this.#deliver(batch);
+      if (!delivered) return;
+      this.#cursor = batch[batch.length - 1]!.sequenceNumber + 1;
+      this.#lastProcessed = batch[batch.length - 1];
+      if (++this.#sinceCheckpoint >= this.binding.batchCheckpointFrequency) await this.#checkpoint();
+      hub.partitions[Number(this.partitionId)]?.release(this.#cursor);
+    }
+  }
+
+  /** Runs the batch with retries; false when stopping interrupted the retries (the batch is not checkpointed). */
+  async #deliver(batch: StoredEvent[]): Promise<boolean> {
+    const { hub, consumerGroup, namespace, many, dataType, retry } = this.binding;
+    const partition = { namespace, hub: hub.name, consumerGroup, partitionId: this.partitionId };
+    let lastError = '';
+    for (let retries = 0; ; retries++) {
+      const outcome = await invoke(this.registry, this.fn, {
+        inputData: [{ name: this.fn.trigger.name, data: eventBodies(batch, many, dataType) }],
+        triggerMetadata: eventTriggerMetadata(batch, many, partition, this.fn.name),
+        retryContext: retry.strategy === 'none' ? undefined : { retryCount: retries, maxRetryCount: retry.maxRetryCount, exception: retries > 0 ? { message: lastError } : null },
+      });
+      const doneMs = Date.now();
+      this.events.emit('invocation', {
+        functionName: this.fn.name,
+        invocationId: outcome.invocationId,
+        triggerType: this.fn.trigger.type,
+        durationMs: outcome.durationMs,
+        ok: outcome.ok,
+        error: outcome.ok ? undefined : outcome.error.message,
+        retryCount: retries,
+        eventCount: batch.length,
+        enqueueLagMs: batch.map((e) => doneMs - e.enqueuedTimeMs),
+        partitionId: this.partitionId,
+      });
+      if (outcome.ok) return true;
+      lastError = outcome.error.message;
+      this.registry.log('error', 'system', `Function ${this.fn.name} failed on ${hub.name}/${this.partitionId} seq ${batch[0]!.sequenceNumber}-${batch[batch.length - 1]!.sequenceNumber} (attempt ${retries + 1}): ${outcome.error.stack ?? lastError}`, this.fn.name, outcome.invocationId);
+      if (!mayRetry(retry, retries)) {
+        this.events.emit('batchAbandoned', {
+          functionName: this.fn.name,
+          hub: hub.name,
+          partitionId: this.partitionId,
+          firstSequenceNumber: batch[0]!.sequenceNumber,
+          lastSequenceNumber: batch[batch.length - 1]!.sequenceNumber,
+          attempts: retries + 1,
+          error: lastError,
+        });
+        this.registry.log('error', 'system', `Function ${this.fn.name}: retries exhausted after ${retries + 1} attempt(s); checkpointing past ${hub.name}/${this.partitionId} seq ${batch[0]!.sequenceNumber}-${batch[batch.length - 1]!.sequenceNumber} as the Functions host does.`, this.fn.name);
+        return true;
+      }
+      if (this.#stop.signal.aborted) return false;
+      try {
+        await delay(retryDelayMs(retry, retries), undefined, { signal: this.#stop.signal });
+      } catch {
+        return false;
+      }
+    }
+  }
+
+  async #checkpoint(): Promise<void> {
+    const last = this.#lastProcessed;
+    if (!last) return;
+    const { hub, consumerGroup } = this.binding;
+    await this.checkpoints.set(hub.name, consumerGroup, this.partitionId, { sequenceNumber: last.sequenceNumber, offset: last.offset });
+    this.#sinceCheckpoint = 0;
+    this.events.emit('checkpoint', { functionName: this.fn.name, hub: hub.name, consumerGroup, partitionId: this.partitionId, sequenceNumber: last.sequenceNumber, offset: last.offset });
+  }
+}

@@ -1,0 +1,161 @@
+import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { z } from 'zod';
+
+/** An event as the hub stores and delivers it. `offset` is the byte position of the event in the partition log. */
+export interface StoredEvent {
+  sequenceNumber: number;
+  offset: string;
+  enqueuedTimeMs: number;
+  partitionKey?: string;
+  properties: Record<string, unknown>;
+  body: Buffer;
+}
+
+export interface EventToAppend {
+  body: Buffer;
+  partitionKey?: string;
+  properties?: Record<string, unknown>;
+}
+
+/** One line of the log file (short keys: the log is written on every send). */
+const LogLine = z.object({
+  s: z.number().int().min(0),
+  t: z.number(),
+  k: z.string().optional(),
+  p: z.record(z.string(), z.unknown()),
+  b: z.string(),
+});
+
+/** Events kept in memory beyond the oldest one a consumer still needs; older ones are re-read from disk. */
+const MEMORY_TAIL_EVENTS = 50_000;
+
+export class PartitionLogError extends Error {
+  readonly code = 'ERR-DEVHOST-EVENTLOG';
+  constructor(readonly file: string, detail: string) {
+    super(`Event log ${file} ${detail}. Delete the file to start the partition empty (its events are lost).`);
+    this.name = 'PartitionLogError';
+  }
+}
+
+/**
+ * An append-only, crash-tolerant log of one partition: JSON lines written synchronously on every append, so a
+ * killed process keeps every event `append` returned for. A torn last line (kill mid-write) is cut on open.
+ */
+export class PartitionLog {
+  readonly #fd: number;
+  /** Byte position of each event by sequence number, plus the end of the file as the last entry. */
+  readonly #positions: number[] = [0];
+  /** Events from `#memoryBase` on, in sequence order. */
+  #memory: StoredEvent[] = [];
+  #memoryBase = 0;
+
+  private constructor(readonly file: string, fd: number) {
+    this.#fd = fd;
+  }
+
+  /** Opens (or creates) the log file and loads its events. */
+  static open(file: string): PartitionLog {
+    const existed = existsSync(file);
+    const fd = openSync(file, existed ? 'r+' : 'w+');
+    const log = new PartitionLog(file, fd);
+    if (existed) log.#load();
+    return log;
+  }
+
+  /** Sequence number the next appended event gets (= number of events in the partition). */
+  get nextSequenceNumber(): number {
+    return this.#positions.length - 1;
+  }
+
+  /** Appends events durably (to the OS) and returns them as stored, in order. */
+  append(events: EventToAppend[], enqueuedTimeMs: number): StoredEvent[] {
+    const stored: StoredEvent[] = [];
+    const lines: string[] = [];
+    let position = this.#positions[this.#positions.length - 1] ?? 0;
+    for (const e of events) {
+      const sequenceNumber = this.nextSequenceNumber + stored.length;
+      const line = `${JSON.stringify({ s: sequenceNumber, t: enqueuedTimeMs, k: e.partitionKey, p: e.properties ?? {}, b: e.body.toString('base64') })}\n`;
+      stored.push({ sequenceNumber, offset: String(position), enqueuedTimeMs, partitionKey: e.partitionKey, properties: e.properties ?? {}, body: e.body });
+      lines.push(line);
+      position += Buffer.byteLength(line);
+    }
+    const bytes = Buffer.from(lines.join(''));
+    writeSync(this.#fd, bytes, 0, bytes.length, this.#positions[this.#positions.length - 1] ?? 0);
+    let p = this.#positions[this.#positions.length - 1] ?? 0;
+    for (const line of lines) {
+      p += Buffer.byteLength(line);
+      this.#positions.push(p);
+    }
+    this.#memory.push(...stored);
+    return stored;
+  }
+
+  /** Up to `max` events starting at `fromSequenceNumber` (fewer, or none, at the end of the log). */
+  read(fromSequenceNumber: number, max: number): StoredEvent[] {
+    const end = Math.min(this.nextSequenceNumber, fromSequenceNumber + max);
+    if (fromSequenceNumber >= end) return [];
+    if (fromSequenceNumber >= this.#memoryBase) {
+      return this.#memory.slice(fromSequenceNumber - this.#memoryBase, end - this.#memoryBase);
+    }
+    return this.#readFromDisk(fromSequenceNumber, Math.min(end, this.#memoryBase)).concat(end > this.#memoryBase ? this.#memory.slice(0, end - this.#memoryBase) : []);
+  }
+
+  /** Lets the log drop from memory events before `sequenceNumber` (all consumers are past them); they stay on disk. */
+  release(sequenceNumber: number): void {
+    const keepFrom = Math.max(this.#memoryBase, Math.min(sequenceNumber, this.nextSequenceNumber) - MEMORY_TAIL_EVENTS);
+    if (keepFrom > this.#memoryBase) {
+      this.#memory = this.#memory.slice(keepFrom - this.#memoryBase);
+      this.#memoryBase = keepFrom;
+    }
+  }
+
+  close(): void {
+    closeSync(this.#fd);
+  }
+
+  #load(): void {
+    const content = readFileSync(this.file);
+    let start = 0;
+    let lineNo = 0;
+    while (start < content.length) {
+      const nl = content.indexOf(0x0a, start);
+      if (nl < 0) break;
+      lineNo++;
+      const e = this.#parseLine(content.subarray(start, nl), start, lineNo);
+      if (e.sequenceNumber !== this.nextSequenceNumber) throw new PartitionLogError(this.file, `line ${lineNo} has sequence number ${e.sequenceNumber}, expected ${this.nextSequenceNumber}`);
+      this.#memory.push(e);
+      start = nl + 1;
+      this.#positions.push(start);
+    }
+    if (start < fstatSync(this.#fd).size) ftruncateSync(this.#fd, start);
+    this.release(this.nextSequenceNumber);
+  }
+
+  #parseLine(line: Buffer, position: number, lineNo: number): StoredEvent {
+    let json: unknown;
+    try {
+      json = JSON.parse(line.toString('utf8'));
+    } catch {
+      throw new PartitionLogError(this.file, `line ${lineNo} is not JSON`);
+    }
+    const parsed = LogLine.safeParse(json);
+    if (!parsed.success) throw new PartitionLogError(this.file, `line ${lineNo}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+    const l = parsed.data;
+    return { sequenceNumber: l.s, offset: String(position), enqueuedTimeMs: l.t, partitionKey: l.k, properties: l.p, body: Buffer.from(l.b, 'base64') };
+  }
+
+  #readFromDisk(from: number, to: number): StoredEvent[] {
+    const startPos = this.#positions[from] ?? 0;
+    const endPos = this.#positions[to] ?? startPos;
+    const buf = Buffer.alloc(endPos - startPos);
+    readSync(this.#fd, buf, 0, buf.length, startPos);
+    const out: StoredEvent[] = [];
+    let start = 0;
+    for (let seq = from; seq < to; seq++) {
+      const nl = buf.indexOf(0x0a, start);
+      out.push(this.#parseLine(buf.subarray(start, nl), startPos + start, seq + 1));
+      start = nl + 1;
+    }
+    return out;
+  }
+}

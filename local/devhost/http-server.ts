@@ -1,0 +1,197 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { DevhostEvents } from './events.js';
+import { invoke } from './invoke.js';
+import type { FunctionRegistry, RegisteredFunction } from './registry.js';
+import { bySpecificity, compileRoute, type CompiledRoute } from './route-template.js';
+import { rpcBodyBytes, rpcBytes, rpcJson, rpcString } from './rpc-data.js';
+import type { RpcHttpData, RpcTypedData } from './rpc-types.js';
+
+/** Largest request body accepted, bytes: the Functions host's HTTP request limit (learn.microsoft.com, "Azure Functions HTTP trigger", Limits: 100 MB). */
+const MAX_REQUEST_BODY_BYTES = 100 * 1024 * 1024;
+
+const HttpTriggerOptions = z.looseObject({
+  route: z.string().optional(),
+  methods: z.array(z.string()).optional(),
+});
+
+interface HttpRoute {
+  fn: RegisteredFunction;
+  route: CompiledRoute;
+  methods: Set<string>;
+}
+
+/** A devhost endpoint outside the app's routePrefix (e.g. the Event Hub producer endpoint). */
+export interface AdminRoute {
+  method: string;
+  /** Template relative to `/_devhost/`. */
+  template: string;
+  handle(params: Record<string, string>, body: Buffer): Promise<{ status: number; json: unknown }>;
+}
+
+export interface HttpServerOptions {
+  registry: FunctionRegistry;
+  events: DevhostEvents;
+  routePrefix: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  adminRoutes: AdminRoute[];
+}
+
+/** The platform's error body (DESIGN §4), also used for the host's own 404/413/500. */
+const errorJson = (code: string, message: string) => ({ code, message, details: [] as unknown[] });
+
+/** Serves every registered HTTP trigger under `/<routePrefix>/<route>` and the devhost's admin routes. */
+export class DevhostHttpServer {
+  readonly #server: http.Server;
+  readonly #routes: HttpRoute[];
+  readonly #admin: { route: CompiledRoute; admin: AdminRoute }[];
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: HttpServerOptions) {
+    this.#routes = options.registry.byTriggerType('httpTrigger').map((fn) => {
+      const parsed = HttpTriggerOptions.parse(fn.trigger.options);
+      return {
+        fn,
+        route: compileRoute(parsed.route ?? fn.name),
+        methods: new Set((parsed.methods ?? ['GET', 'POST']).map((m) => m.toUpperCase())),
+      };
+    });
+    this.#routes.sort((a, b) => bySpecificity(a.route, b.route));
+    this.#admin = options.adminRoutes.map((admin) => ({ route: compileRoute(admin.template), admin }));
+    this.#server = http.createServer((req, res) => {
+      const done = this.#handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, errorJson('ERR-5000', `Devhost failed to serve the request: ${(err as Error).message}`));
+      });
+      this.#inFlight.add(done);
+      void done.finally(() => this.#inFlight.delete(done));
+    });
+  }
+
+  /** Starts listening; resolves with the base URL, e.g. `http://127.0.0.1:7071`. */
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.options.port, this.options.host, () => resolve());
+    });
+    const { port } = this.#server.address() as AddressInfo;
+    return `http://${this.options.host}:${port}`;
+  }
+
+  /** Stops accepting connections, waits for requests in flight, then closes idle keep-alive sockets. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    await Promise.all([...this.#inFlight]);
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  /** Route templates served, as `METHOD /path` strings (for the start-up banner). */
+  describeRoutes(): string[] {
+    const prefix = this.options.routePrefix ? `/${this.options.routePrefix}` : '';
+    return this.#routes.map((r) => `${[...r.methods].join(',')} ${prefix}/${r.route.template} -> ${r.fn.name}`);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? `${this.options.host}`}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const body = await readBody(req);
+    if (body === undefined) {
+      send(res, 413, errorJson('ERR-4131', `Request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes, the Functions host limit.`));
+      return;
+    }
+    const path = decodeURI(url.pathname);
+
+    if (path.startsWith('/_devhost/')) {
+      const sub = path.slice('/_devhost/'.length);
+      for (const { route, admin } of this.#admin) {
+        const params = route.match(sub);
+        if (params && admin.method === method) {
+          const out = await admin.handle(params, body);
+          send(res, out.status, out.json);
+          return;
+        }
+      }
+    }
+
+    const prefix = this.options.routePrefix ? `/${this.options.routePrefix}` : '';
+    const underPrefix = prefix === '' || path.toLowerCase() === prefix.toLowerCase() || path.toLowerCase().startsWith(`${prefix.toLowerCase()}/`);
+    if (underPrefix) {
+      const rest = path.slice(prefix.length);
+      for (const r of this.#routes) {
+        const params = r.route.match(rest);
+        if (params && r.methods.has(method)) {
+          await this.#invoke(r.fn, req, res, url, method, params, body);
+          return;
+        }
+      }
+    }
+    send(res, 404, errorJson('ERR-4042', `No function serves ${method} ${path}. Routes live under /${this.options.routePrefix}.`));
+  }
+
+  async #invoke(fn: RegisteredFunction, req: IncomingMessage, res: ServerResponse, url: URL, method: string, params: Record<string, string>, body: Buffer): Promise<void> {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const query = Object.fromEntries(url.searchParams.entries());
+    const httpData: RpcHttpData = { method, url: url.toString(), headers, query, params, body: body.length > 0 ? rpcBytes(body) : null };
+    const triggerMetadata: Record<string, RpcTypedData> = { Query: rpcJson(query), Headers: rpcJson(headers) };
+    for (const [k, v] of Object.entries(params)) triggerMetadata[k] = rpcString(v);
+
+    const outcome = await invoke(this.options.registry, fn, { inputData: [{ name: fn.trigger.name, data: { http: httpData } }], triggerMetadata });
+    this.options.events.emit('invocation', {
+      functionName: fn.name,
+      invocationId: outcome.invocationId,
+      triggerType: fn.trigger.type,
+      durationMs: outcome.durationMs,
+      ok: outcome.ok,
+      error: outcome.ok ? undefined : outcome.error.message,
+      retryCount: 0,
+    });
+    if (!outcome.ok) {
+      this.options.registry.log('error', 'system', `Function ${fn.name} failed: ${outcome.error.stack ?? outcome.error.message}`, fn.name, outcome.invocationId);
+      send(res, 500, errorJson('ERR-5000', `Function ${fn.name} failed; invocation id ${outcome.invocationId}. The details are in the devhost log.`));
+      return;
+    }
+    const out = httpOutput(fn, outcome.outputs);
+    if (!out) {
+      res.writeHead(204).end();
+      return;
+    }
+    const status = Number(out.statusCode ?? 200) || 200;
+    const bytes = rpcBodyBytes(out.body);
+    res.writeHead(status, { ...(out.headers ?? {}), 'content-length': String(bytes.length) });
+    res.end(bytes);
+  }
+}
+
+/** The HTTP output binding's value: the return binding or a named `http` output. */
+function httpOutput(fn: RegisteredFunction, outputs: Map<string, unknown>): RpcHttpData | undefined {
+  for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+    if (binding.direction === 'out' && String(binding.type).toLowerCase() === 'http') {
+      const value = outputs.get(name);
+      if (value && typeof value === 'object') return value as RpcHttpData;
+    }
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, json: unknown): void {
+  const bytes = Buffer.from(JSON.stringify(json));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(bytes.length) });
+  res.end(bytes);
+}
+
+/** The whole body, or undefined when it exceeds the host limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_REQUEST_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,29 @@
+import type { DevhostEvents } from './events.js';
+import type { FunctionRegistry, RegisteredFunction } from './registry.js';
+import type { HostConfig } from './settings.js';
+
+/** What every trigger source may use; sources never reach into the devhost beyond this. */
+export interface TriggerSourceContext {
+  registry: FunctionRegistry;
+  events: DevhostEvents;
+  env: NodeJS.ProcessEnv;
+  hostConfig: HostConfig;
+  /** Root of the devhost's local state (.local/ by default). */
+  dataDir: string;
+}
+
+/**
+ * A running source of invocations for one kind of trigger (Event Hub now; Service Bus, timers and Durable next).
+ * `start` begins delivery; `stop` takes no new work, lets in-flight invocations finish and persists progress.
+ */
+export interface TriggerSource {
+  readonly kind: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds the source for the registered functions whose trigger type it serves (case-insensitive match). */
+export interface TriggerSourceFactory {
+  readonly triggerTypes: readonly string[];
+  create(ctx: TriggerSourceContext, functions: RegisteredFunction[]): TriggerSource;
+}
