@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** Earliest and latest credible event times (epoch ms): 2000-01-01 and 2100-01-01 UTC; anything else is a bad clock. */
+export const MIN_EVENT_TS_MS = 946_684_800_000;
+export const MAX_EVENT_TS_MS = 4_102_444_800_000;
+
+const LINE_ID = /^L\d{1,3}$/;
+const CELL_ID = /^L\d{1,3}-(C\d{3,4}|LINE)$/;
+/** ISO 8601 date-time with a zone (Z or ±hh:mm), as OPC bridges and the simulator write it. */
+const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** Parses an ISO 8601 timestamp to epoch ms; NaN when it is not one or is out of the credible range. */
+export function isoToEpochMs(ts: string): number {
+  if (!ISO_TS.test(ts)) return Number.NaN;
+  const ms = Date.parse(ts);
+  return ms >= MIN_EVENT_TS_MS && ms <= MAX_EVENT_TS_MS ? ms : Number.NaN;
+}
+
+const IsoTimestamp = z.string().max(40).refine((s) => !Number.isNaN(isoToEpochMs(s)), {
+  message: 'expected an ISO 8601 date-time with a zone between 2000 and 2100',
+});
+const EpochMs = z.number().int().min(MIN_EVENT_TS_MS).max(MAX_EVENT_TS_MS);
+const OpcCode = z.number().int().min(0).max(0xffffffff);
+
+/** A telemetry point as it arrives on the Event Hub (DESIGN §4). The authority on what is well-formed. */
+export const RawPoint = z
+  .object({
+    lineId: z.string().regex(LINE_ID, 'expected L<n>'),
+    cellId: z.string().regex(CELL_ID, 'expected <lineId>-C<nnn> or <lineId>-LINE'),
+    tag: z.string().min(1).max(64),
+    ts: z.union([IsoTimestamp, EpochMs]),
+    value: z.number(), // zod 4 rejects NaN and ±Infinity
+    unit: z.string().min(1).max(16),
+    quality: z.union([z.enum(['good', 'uncertain', 'bad']), OpcCode]),
+    seq: z.number().int().min(0).nullable().optional(),
+  })
+  .refine((p) => p.cellId.startsWith(`${p.lineId}-`), { path: ['cellId'], message: 'cellId must start with its lineId' });
+export type RawPoint = z.infer<typeof RawPoint>;
+
+/**
+ * The hot path: true when `o` has exactly the common well-formed shape, checked by hand without allocating.
+ * It never accepts what RawPoint rejects (a property test holds it to that); whatever it does not accept goes to
+ * RawPoint, which decides and explains.
+ */
+export function isWellFormedPoint(o: unknown): o is RawPoint {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
+  const p = o as Record<string, unknown>;
+  const { lineId, cellId, tag, ts, value, unit, quality, seq } = p;
+  if (typeof lineId !== 'string' || typeof cellId !== 'string' || typeof tag !== 'string' || typeof unit !== 'string') return false;
+  if (tag.length === 0 || tag.length > 64 || unit.length === 0 || unit.length > 16) return false;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  if (!LINE_ID.test(lineId) || !CELL_ID.test(cellId) || cellId.charCodeAt(lineId.length) !== 45 /* '-' */ || !cellId.startsWith(lineId)) return false;
+  if (typeof ts === 'number') {
+    if (!Number.isInteger(ts) || ts < MIN_EVENT_TS_MS || ts > MAX_EVENT_TS_MS) return false;
+  } else if (typeof ts !== 'string' || ts.length > 40 || Number.isNaN(isoToEpochMs(ts))) return false;
+  if (typeof quality === 'number') {
+    if (!Number.isInteger(quality) || quality < 0 || quality > 0xffffffff) return false;
+  } else if (quality !== 'good' && quality !== 'uncertain' && quality !== 'bad') return false;
+  if (seq !== undefined && seq !== null && !(typeof seq === 'number' && Number.isInteger(seq) && seq >= 0)) return false;
+  return true;
+}
+
+/** The event time of a well-formed point in epoch ms. */
+export function eventTsMs(p: RawPoint): number {
+  return typeof p.ts === 'number' ? p.ts : isoToEpochMs(p.ts);
+}

@@ -1,0 +1,175 @@
+/**
+ * Per-sensor (cellId + tag) streaming state for the cleansing rules: a bounded window of recent accepted values,
+ * the last good value, recent event times (for dedup across batches), the learned sampling interval and the
+ * stuck run. Kept in memory per process; sensors are owned by the Event Hub partition their cell hashes to.
+ */
+export class SensorState {
+  /** Ring of the last `capacity` accepted values (time order, oldest overwritten). */
+  readonly window: Float64Array;
+  windowCount = 0;
+  windowHead = 0;
+  lastGoodValue = Number.NaN;
+  lastGoodTsMs = Number.NaN;
+  /** Latest event time accepted in order. */
+  latestTsMs = Number.NEGATIVE_INFINITY;
+  /** First sample of a suspected level shift (flagged), waiting for the next sample to confirm or refute it. */
+  pendingShiftValue = Number.NaN;
+  pendingShiftSide = 0;
+  stuckRunValue = Number.NaN;
+  stuckRunLength = 0;
+  /** Recent event times for duplicate detection: a set plus a ring that evicts the oldest. */
+  readonly seenTs: Set<number>;
+  readonly seenRing: Float64Array;
+  seenHead = 0;
+  /** Recent positive time steps (ms), for the learned sampling interval. */
+  readonly deltas: Float64Array;
+  deltaCount = 0;
+  deltaHead = 0;
+  private intervalMs = Number.NaN;
+  /** Batch epoch in which this state was last saved to an undo log. */
+  savedEpoch = -1;
+
+  constructor(readonly capacity: number, seenCapacity = capacity * 4, deltaCapacity = 15) {
+    this.window = new Float64Array(capacity);
+    this.seenTs = new Set();
+    this.seenRing = new Float64Array(seenCapacity).fill(Number.NaN);
+    this.deltas = new Float64Array(deltaCapacity);
+  }
+
+  /** Adds an accepted value to the window, dropping the oldest when full. */
+  pushValue(v: number): void {
+    this.window[this.windowHead] = v;
+    this.windowHead = (this.windowHead + 1) % this.capacity;
+    if (this.windowCount < this.capacity) this.windowCount++;
+  }
+
+  /** Restarts the window at a new level (a confirmed level shift). */
+  resetWindow(values: readonly number[]): void {
+    this.windowCount = 0;
+    this.windowHead = 0;
+    for (const v of values) this.pushValue(v);
+  }
+
+  /** Copies the window's values (in ring order; order does not matter to median/MAD) into `out`; returns the count. */
+  copyWindow(out: Float64Array): number {
+    out.set(this.windowCount === this.capacity ? this.window : this.window.subarray(0, this.windowCount));
+    return this.windowCount;
+  }
+
+  /** True when this event time was seen recently; otherwise remembers it and returns false. */
+  seenBefore(tsMs: number): boolean {
+    if (this.seenTs.has(tsMs)) return true;
+    const evicted = this.seenRing[this.seenHead]!;
+    if (!Number.isNaN(evicted)) this.seenTs.delete(evicted);
+    this.seenRing[this.seenHead] = tsMs;
+    this.seenHead = (this.seenHead + 1) % this.seenRing.length;
+    this.seenTs.add(tsMs);
+    return false;
+  }
+
+  recordDelta(dtMs: number): void {
+    this.deltas[this.deltaHead] = dtMs;
+    this.deltaHead = (this.deltaHead + 1) % this.deltas.length;
+    if (this.deltaCount < this.deltas.length) this.deltaCount++;
+    this.intervalMs = Number.NaN;
+  }
+
+  /** Median of the recent time steps (ms): the sensor's own sampling interval, robust to the gaps among them. */
+  learnedIntervalMs(): number {
+    if (Number.isNaN(this.intervalMs) && this.deltaCount > 0) {
+      const d = this.deltas.slice(0, this.deltaCount).sort();
+      const h = this.deltaCount >> 1;
+      this.intervalMs = this.deltaCount % 2 === 1 ? d[h]! : (d[h - 1]! + d[h]!) / 2;
+    }
+    return this.intervalMs;
+  }
+
+  /** A deep copy (the undo log of a batch that may be redelivered). */
+  clone(): SensorState {
+    const c = new SensorState(this.capacity, this.seenRing.length, this.deltas.length);
+    c.window.set(this.window);
+    c.windowCount = this.windowCount;
+    c.windowHead = this.windowHead;
+    c.lastGoodValue = this.lastGoodValue;
+    c.lastGoodTsMs = this.lastGoodTsMs;
+    c.latestTsMs = this.latestTsMs;
+    c.pendingShiftValue = this.pendingShiftValue;
+    c.pendingShiftSide = this.pendingShiftSide;
+    c.stuckRunValue = this.stuckRunValue;
+    c.stuckRunLength = this.stuckRunLength;
+    for (const t of this.seenTs) c.seenTs.add(t);
+    c.seenRing.set(this.seenRing);
+    c.seenHead = this.seenHead;
+    c.deltas.set(this.deltas);
+    c.deltaCount = this.deltaCount;
+    c.deltaHead = this.deltaHead;
+    c.intervalMs = this.intervalMs;
+    return c;
+  }
+}
+
+/** Undo log of one batch: every sensor it touched, as it was before the batch (undefined = did not exist). */
+export type SensorUndo = { cellId: string; tagIndex: number; before: SensorState | undefined }[];
+
+/**
+ * All sensors' state, in memory. Lookup is cellId → array indexed by the tag's catalogue index, so the hot loop
+ * builds no key strings. `beginBatch`/`endBatch`/`rollback` let a redelivered batch be processed again from the
+ * state it first saw.
+ */
+export class SensorStateStore {
+  private readonly cells = new Map<string, (SensorState | undefined)[]>();
+  private undo: SensorUndo | undefined;
+  private epoch = 0;
+
+  constructor(readonly windowSize: number, private readonly tagCount: number) {}
+
+  /** The state of a sensor, created empty on first use (and saved to the undo log on first touch in a batch). */
+  get(cellId: string, tagIndex: number): SensorState {
+    let cell = this.cells.get(cellId);
+    if (!cell) {
+      cell = new Array<SensorState | undefined>(this.tagCount).fill(undefined);
+      this.cells.set(cellId, cell);
+    }
+    let s = cell[tagIndex];
+    if (this.undo && s?.savedEpoch !== this.epoch) {
+      this.undo.push({ cellId, tagIndex, before: s?.clone() });
+    }
+    if (!s) {
+      s = new SensorState(this.windowSize);
+      cell[tagIndex] = s;
+    }
+    s.savedEpoch = this.epoch;
+    return s;
+  }
+
+  /** Number of sensors known. */
+  get size(): number {
+    let n = 0;
+    for (const cell of this.cells.values()) for (const s of cell) if (s) n++;
+    return n;
+  }
+
+  /** Starts recording the undo log of a batch. */
+  beginBatch(): void {
+    this.epoch++;
+    this.undo = [];
+  }
+
+  /** Stops recording and hands back the undo log of the batch just processed. */
+  endBatch(): SensorUndo {
+    const u = this.undo ?? [];
+    this.undo = undefined;
+    this.epoch++;
+    return u;
+  }
+
+  /** Restores every sensor an undo log recorded to its state before that batch. */
+  rollback(undo: SensorUndo): void {
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const { cellId, tagIndex, before } = undo[i]!;
+      const cell = this.cells.get(cellId);
+      if (cell) cell[tagIndex] = before?.clone();
+    }
+    this.epoch++;
+  }
+}
