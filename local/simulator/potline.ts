@@ -1,0 +1,172 @@
+/**
+ * A seeded potline: lines of cells in series, stepped in time together. This is the plant the telemetry
+ * describes and, later, the PLC that set points are applied to (applySetPoint).
+ */
+import { z } from 'zod';
+import { drawCellParams } from './cell-params.js';
+import { applyAcdTarget, calibrateFixedLossW, createCell, stepCell, type CellEvent, type CellState } from './cell.js';
+import { fromZodIssues, SimulatorError } from './errors.js';
+import { createLine, lineCurrentKA, setLineCurrent, stepLine, type LineState } from './line.js';
+import { createRng } from './prng.js';
+import { lineSensorCellId } from './tags.js';
+
+export const PotlineOptions = z.object({
+  lines: z.number().int().min(1).max(20).default(3),
+  cellsPerLine: z.number().int().min(1).max(999).default(100),
+  seed: z.number().int().default(1),
+  /** Simulated time of the first state, ms epoch (fixed by default so a seed alone reproduces a run). */
+  startMs: z.number().int().nonnegative().default(Date.UTC(2025, 0, 1)),
+  /** Base line current, kA (PHYSICS.md base cell: 126 kA). */
+  lineCurrentKA: z.number().min(50).max(600).default(126),
+  /** Physics time step, s. */
+  stepS: z.number().positive().max(10).default(1),
+  /**
+   * Feeder chokes per cell per day, 1/day; most outlast the cell's alumina buffer (10–20 min) and end in an anode
+   * effect, so this is close to the anode-effect frequency (modern point-fed cells: 0.05–0.3 per cell-day).
+   */
+  feederChokesPerCellDay: z.number().min(0).max(1000).default(0.1),
+  /** Line-current ramps (power modulation) per line per day, 1/day. */
+  lineRampsPerDay: z.number().min(0).max(1000).default(4),
+});
+export type PotlineOptions = z.input<typeof PotlineOptions>;
+
+/** A set point the plant accepts for one cell (or, for line current, for the cell's line). */
+export const SetPoint = z
+  .object({
+    acdCm: z.number().min(1.5).max(6).optional(),
+    feedIntervalS: z.number().min(10).max(7200).optional(),
+    lineCurrentKA: z.number().min(50).max(600).optional(),
+    alf3AdditionKgPerDay: z.number().min(0).max(500).optional(),
+  })
+  .strict();
+export type SetPoint = z.infer<typeof SetPoint>;
+
+export interface AppliedSetPoint {
+  cellId: string;
+  lineId: string;
+  appliedAtMs: number;
+  applied: SetPoint;
+  previous: SetPoint;
+}
+
+export type PotlineEvent = CellEvent | { type: 'setpoint_applied'; cellId: string; tsMs: number; applied: SetPoint; previous: SetPoint };
+
+export interface Potline {
+  readonly seed: number;
+  readonly stepS: number;
+  readonly lines: readonly LineState[];
+  readonly cells: readonly CellState[];
+  /** Simulated time of the present state, ms epoch. */
+  nowMs(): number;
+  /** Advances every line and cell by one step and returns what happened during it (shots, anode effects, taps …). */
+  step(): PotlineEvent[];
+  /** Applies a set point now, as the plant's PLC would; the next step and the next readings reflect it. */
+  applySetPoint(cellId: string, setPoint: SetPoint): AppliedSetPoint;
+  cell(cellId: string): CellState | undefined;
+  line(lineId: string): LineState | undefined;
+  /** The series current the cells of a line see now, kA. */
+  lineCurrentKA(lineId: string): number;
+}
+
+/** Builds the potline from options (validated); the same options always give the same plant. */
+export function createPotline(input: PotlineOptions = {}): Potline {
+  const parsed = PotlineOptions.safeParse(input);
+  if (!parsed.success) throw fromZodIssues('SIM-CONFIG', 'Invalid potline options', parsed.error.issues);
+  const options = parsed.data;
+  const root = createRng(options.seed);
+  let nowMs = options.startMs;
+  const lines: LineState[] = [];
+  const cells: CellState[] = [];
+  const cellsById = new Map<string, CellState>();
+  const linesById = new Map<string, LineState>();
+  const pendingEvents: PotlineEvent[] = [];
+
+  for (let l = 1; l <= options.lines; l++) {
+    const lineId = `L${l}`;
+    const lineRng = root.fork(lineId);
+    // Lines differ a little in their regulated current (rectifier calibration), kA.
+    const line = createLine(lineId, options.lineCurrentKA + lineRng.uniform(-1, 1), lineRng.fork('current'));
+    lines.push(line);
+    linesById.set(lineId, line);
+    for (let c = 1; c <= options.cellsPerLine; c++) {
+      const cellId = `${lineId}-C${String(c).padStart(3, '0')}`;
+      const cellRng = root.fork(cellId);
+      const params = drawCellParams(lineId, cellId, line.baseKA, cellRng.fork('params'));
+      const cell = createCell(params, cellRng.fork('dynamics'), nowMs, lineCurrentKA(line));
+      params.fixedHeatLossW = calibrateFixedLossW(cell, lineCurrentKA(line));
+      cells.push(cell);
+      cellsById.set(cellId, cell);
+    }
+  }
+
+  const findCell = (cellId: string): CellState => {
+    const cell = cellsById.get(cellId);
+    if (!cell) throw new SimulatorError('SIM-UNKNOWN-CELL', 'cellId', `No cell ${cellId} in this potline (ids look like L1-C001 … L${options.lines}-C${String(options.cellsPerLine).padStart(3, '0')})`);
+    return cell;
+  };
+
+  return {
+    seed: options.seed,
+    stepS: options.stepS,
+    lines,
+    cells,
+    nowMs: () => nowMs,
+    step() {
+      const dtS = options.stepS;
+      nowMs += dtS * 1000;
+      const events: PotlineEvent[] = pendingEvents.splice(0);
+      const cellEvents: CellEvent[] = [];
+      for (const line of lines) stepLine(line, dtS, nowMs, { rampsPerDay: options.lineRampsPerDay });
+      for (const cell of cells) {
+        const line = linesById.get(cell.params.lineId)!;
+        stepCell(cell, lineCurrentKA(line), dtS, nowMs, { feederChokesPerDay: options.feederChokesPerCellDay }, cellEvents);
+      }
+      for (const e of cellEvents) events.push(e);
+      return events;
+    },
+    applySetPoint(cellId, setPointInput) {
+      const parsedSetPoint = SetPoint.safeParse(setPointInput);
+      if (!parsedSetPoint.success) throw fromZodIssues('SIM-SETPOINT', `Set point for ${cellId} rejected`, parsedSetPoint.error.issues);
+      const setPoint = parsedSetPoint.data;
+      const lineLevel = lines.find((l) => lineSensorCellId(l.lineId) === cellId);
+      if (lineLevel) {
+        const cellFields = Object.keys(setPoint).filter((k) => k !== 'lineCurrentKA');
+        if (cellFields.length > 0) {
+          throw new SimulatorError('SIM-SETPOINT', cellFields[0]!, `${cellId} is a line: only lineCurrentKA applies to it; send ${cellFields.join(', ')} to a cell id`);
+        }
+      }
+      const cell = lineLevel ? undefined : findCell(cellId);
+      const line = lineLevel ?? linesById.get(cell!.params.lineId)!;
+      const previous: SetPoint = {};
+      if (setPoint.lineCurrentKA !== undefined) {
+        previous.lineCurrentKA = line.baseKA;
+        setLineCurrent(line, setPoint.lineCurrentKA);
+      }
+      if (cell) {
+        if (setPoint.acdCm !== undefined) {
+          previous.acdCm = cell.acdTargetCm;
+          applyAcdTarget(cell, setPoint.acdCm);
+        }
+        if (setPoint.feedIntervalS !== undefined) {
+          previous.feedIntervalS = cell.feedIntervalS;
+          cell.feedIntervalS = setPoint.feedIntervalS;
+          // Re-plan the next shot from the last one so a shorter interval takes effect now.
+          cell.nextShotAtMs = Math.min(cell.nextShotAtMs, Math.round(nowMs + setPoint.feedIntervalS * 1000));
+        }
+        if (setPoint.alf3AdditionKgPerDay !== undefined) {
+          previous.alf3AdditionKgPerDay = cell.alf3AdditionKgPerDay;
+          cell.alf3AdditionKgPerDay = setPoint.alf3AdditionKgPerDay;
+        }
+      }
+      pendingEvents.push({ type: 'setpoint_applied', cellId, tsMs: nowMs, applied: setPoint, previous });
+      return { cellId, lineId: line.lineId, appliedAtMs: nowMs, applied: setPoint, previous };
+    },
+    cell: (cellId) => cellsById.get(cellId),
+    line: (lineId) => linesById.get(lineId),
+    lineCurrentKA: (lineId) => {
+      const line = linesById.get(lineId);
+      if (!line) throw new SimulatorError('SIM-UNKNOWN-CELL', 'lineId', `No line ${lineId} in this potline`);
+      return lineCurrentKA(line);
+    },
+  };
+}
