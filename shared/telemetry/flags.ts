@@ -57,3 +57,15 @@ export function flagMask(names: readonly string[]): number {
 export function isExcludedFromGold(mask: number): boolean {
   return (mask & GOLD_EXCLUDING_MASK) !== 0;
 }
+
+const maskByNames = new Map<readonly string[], number>();
+
+/** The mask of a row's flags; O(1) for the shared arrays flagNames returns. */
+export function maskOf(names: readonly string[]): number {
+  let m = maskByNames.get(names);
+  if (m === undefined) {
+    m = flagMask(names);
+    if (Object.isFrozen(names)) maskByNames.set(names, m);
+  }
+  return m;
+}

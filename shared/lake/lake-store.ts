@@ -1,0 +1,60 @@
+/** Options of a lake write. */
+export interface PutOptions {
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+/** An entry of a lake listing. */
+export interface LakeEntry {
+  path: string;
+  size: number;
+  lastModified: Date;
+}
+
+/**
+ * The lake port: blobs in containers (bronze, silver, gold, quarantine). The Azure implementation is
+ * shared/azure/blob-lake-store.ts (ADLS Gen2 / Azurite); MemoryLakeStore is the in-process one.
+ */
+export interface LakeStore {
+  /** Writes (or overwrites) a blob. */
+  put(container: string, path: string, body: Uint8Array, opts?: PutOptions): Promise<void>;
+  /** Reads a blob; undefined when it does not exist. */
+  get(container: string, path: string): Promise<Uint8Array | undefined>;
+  /** Lists blobs whose path starts with `prefix`. */
+  list(container: string, prefix: string): AsyncIterable<LakeEntry>;
+  /** Deletes a blob if present. */
+  delete?(container: string, path: string): Promise<void>;
+}
+
+/** A LakeStore held in memory: for tests, benchmarks and one-process tools. */
+export class MemoryLakeStore implements LakeStore {
+  private readonly blobs = new Map<string, { body: Uint8Array; opts: PutOptions | undefined; lastModified: Date }>();
+
+  async put(container: string, path: string, body: Uint8Array, opts?: PutOptions): Promise<void> {
+    this.blobs.set(`${container}/${path}`, { body: body.slice(), opts, lastModified: new Date() });
+  }
+
+  async get(container: string, path: string): Promise<Uint8Array | undefined> {
+    return this.blobs.get(`${container}/${path}`)?.body.slice();
+  }
+
+  async *list(container: string, prefix: string): AsyncIterable<LakeEntry> {
+    const root = `${container}/`;
+    const keys = [...this.blobs.keys()].filter((k) => k.startsWith(root + prefix)).sort();
+    for (const k of keys) {
+      const b = this.blobs.get(k)!;
+      yield { path: k.slice(root.length), size: b.body.byteLength, lastModified: b.lastModified };
+    }
+  }
+
+  async delete(container: string, path: string): Promise<void> {
+    this.blobs.delete(`${container}/${path}`);
+  }
+}
+
+/** Collects a listing into an array. */
+export async function listAll(store: LakeStore, container: string, prefix: string): Promise<LakeEntry[]> {
+  const out: LakeEntry[] = [];
+  for await (const e of store.list(container, prefix)) out.push(e);
+  return out;
+}
