@@ -5,3 +5,6 @@ export * from './errors.js';
 export * from './constants.js';
 export * from './properties/index.js';
 export * from './electrochemistry/index.js';
+export * from './cell/sidewall.js';
+export * from './cell/energyBalance.js';
+export * from './solvers/scalar.js';
