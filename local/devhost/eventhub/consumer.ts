@@ -134,7 +134,13 @@ export class PartitionConsumer {
     const last = this.#lastProcessed;
     if (!last) return;
     const { hub, consumerGroup } = this.binding;
-    await this.checkpoints.set(hub.name, consumerGroup, this.partitionId, { sequenceNumber: last.sequenceNumber, offset: last.offset });
+    try {
+      await this.checkpoints.set(hub.name, consumerGroup, this.partitionId, { sequenceNumber: last.sequenceNumber, offset: last.offset });
+    } catch (err) {
+      // Storage hiccup: keep delivering; the next checkpoint covers these events (a crash meanwhile redelivers them).
+      this.registry.log('warning', 'system', `Checkpoint of ${hub.name}/${consumerGroup}/${this.partitionId} at ${last.sequenceNumber} failed: ${(err as Error).message}`, this.fn.name);
+      return;
+    }
     this.#sinceCheckpoint = 0;
     this.events.emit('checkpoint', { functionName: this.fn.name, hub: hub.name, consumerGroup, partitionId: this.partitionId, sequenceNumber: last.sequenceNumber, offset: last.offset });
   }
