@@ -1,0 +1,46 @@
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getOpenApi } from '../../functions/api/openapi.js';
+import { resetSettingsCache } from '../../shared/config/settings.js';
+import { v1Path } from '../../shared/http/paths.js';
+import { routeTable } from '../../shared/http/routes.js';
+import { openApiProblems } from './openapi-structure.js';
+
+let doc: Record<string, unknown>;
+
+beforeAll(async () => {
+  process.env.LakeConnection ??= 'UseDevelopmentStorage=true';
+  resetSettingsCache();
+  const res = await getOpenApi(new HttpRequest({ method: 'GET', url: `http://127.0.0.1${v1Path('openapi.json')}` }), new InvocationContext());
+  expect(res.status).toBe(200);
+  doc = res.jsonBody as Record<string, unknown>;
+});
+
+describe('OpenAPI document', () => {
+  it('is served without a token and is structurally valid OpenAPI 3.1', () => {
+    expect(openApiProblems(doc)).toEqual([]);
+    expect(doc.openapi).toBe('3.1.0');
+  });
+
+  it('covers every route in the table with its method, roles and security', () => {
+    const paths = doc.paths as Record<string, Record<string, { operationId: string; 'x-roles': string[]; security: unknown[] }>>;
+    for (const route of routeTable) {
+      const op = paths[`/${route.path}`]?.[route.method.toLowerCase()];
+      expect(op, `${route.method} ${route.path} missing from the document`).toBeDefined();
+      expect(op?.operationId).toBe(route.name);
+      expect(op?.['x-roles']).toEqual(route.access === 'public' ? [] : [...route.access]);
+      expect(op?.security).toEqual(route.access === 'public' ? [] : [{ bearer: [] }]);
+    }
+  });
+
+  it('documents the pipeline errors a protected body route can answer', () => {
+    const create = (doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)['/v1/pde-models']?.post;
+    expect(Object.keys(create?.responses ?? {}).sort()).toEqual(['201', '400', '401', '403', '413', '415', '429', '500']);
+  });
+
+  it('finds a broken document broken (the check has teeth)', () => {
+    const broken = structuredClone(doc);
+    (broken.paths as Record<string, unknown>)['/v1/pde-models/{modelId}'] = { get: { parameters: [], responses: { 200: { $ref: '#/components/responses/Nope' } } } };
+    expect(openApiProblems(broken)).toEqual(expect.arrayContaining([expect.stringMatching(/not declared/), expect.stringMatching(/does not resolve/)]));
+  });
+});
