@@ -118,6 +118,8 @@ export type SensorUndo = { cellId: string; tagIndex: number; before: SensorState
  */
 export class SensorStateStore {
   private readonly cells = new Map<string, (SensorState | undefined)[]>();
+  /** Per Event Hub partition: the undo log of its last batch. */
+  readonly lastBatch = new Map<string, PartitionBatchUndo>();
   private undo: SensorUndo | undefined;
   private epoch = 0;
 
@@ -172,4 +174,11 @@ export class SensorStateStore {
     }
     this.epoch++;
   }
+}
+
+/** What a partition's last batch changed, so that its redelivery can start again from the same state. */
+export interface PartitionBatchUndo {
+  firstSeq: number;
+  lastSeq: number;
+  undo: SensorUndo;
 }

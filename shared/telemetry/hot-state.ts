@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { Flag, isExcludedFromGold, maskOf } from './flags.js';
+import type { SilverRow } from './records.js';
+
+/** Latest good value of one tag of a cell. */
+export const TagLatest = z.object({
+  value: z.number(),
+  unit: z.string(),
+  /** Event time, epoch ms. */
+  ts: z.number(),
+  quality: z.enum(['good', 'uncertain', 'bad']),
+  flags: z.array(z.string()),
+});
+export type TagLatest = z.infer<typeof TagLatest>;
+
+/** The Cosmos `cell-state` document (partition key /cellId): one per cell. */
+export const CellStateDoc = z.object({
+  id: z.string(),
+  cellId: z.string(),
+  lineId: z.string(),
+  tags: z.record(z.string(), TagLatest),
+  updatedAtMs: z.number(),
+});
+export type CellStateDoc = z.infer<typeof CellStateDoc>;
+
+/** The hot "latest value" store port; shared/azure/cosmos-hot-state.ts is the Azure implementation. */
+export interface HotStateStore {
+  /** The cell's document, or undefined when the cell has none yet. */
+  getCell(cellId: string): Promise<CellStateDoc | undefined>;
+  /** Creates or replaces the cell's document. */
+  upsertCell(doc: CellStateDoc): Promise<void>;
+}
+
+/** A HotStateStore in memory, for tests and one-process tools. */
+export class MemoryHotStateStore implements HotStateStore {
+  readonly docs = new Map<string, CellStateDoc>();
+  writes = 0;
+  async getCell(cellId: string): Promise<CellStateDoc | undefined> {
+    const d = this.docs.get(cellId);
+    return d && structuredClone(d);
+  }
+  async upsertCell(doc: CellStateDoc): Promise<void> {
+    this.writes++;
+    this.docs.set(doc.cellId, structuredClone(doc));
+  }
+}
+
+/**
+ * Keeps cell documents in memory and merges each batch's latest good values into them: one read per cell on a
+ * cache miss, one write per changed cell per batch. A row is "good" here when gold keeps it, its quality is good
+ * and it is a measurement (not an interpolated fill).
+ */
+export class HotStateCache {
+  private readonly docs = new Map<string, CellStateDoc>();
+
+  constructor(private readonly store: HotStateStore) {}
+
+  /** Merges the batch's latest good value per cell and tag; returns the number of cells written. */
+  async applyBatch(rows: readonly SilverRow[], nowMs: number): Promise<number> {
+    const latest = new Map<string, Map<string, SilverRow>>();
+    for (const r of rows) {
+      const mask = maskOf(r.flags);
+      if (r.quality !== 'good' || isExcludedFromGold(mask) || (mask & Flag.interpolated) !== 0) continue;
+      let tags = latest.get(r.cellId);
+      if (!tags) latest.set(r.cellId, (tags = new Map()));
+      const prev = tags.get(r.tag);
+      if (!prev || r.tsMs > prev.tsMs) tags.set(r.tag, r);
+    }
+    const writes = [...latest].map(async ([cellId, tags]) => {
+      let doc = this.docs.get(cellId);
+      if (!doc) {
+        const stored = await this.store.getCell(cellId);
+        doc = stored ? CellStateDoc.parse(stored) : undefined;
+      }
+      const first = tags.values().next().value!;
+      const next: CellStateDoc = doc ? { ...doc, tags: { ...doc.tags } } : { id: cellId, cellId, lineId: first.lineId, tags: {}, updatedAtMs: nowMs };
+      let changed = !doc;
+      for (const [tag, r] of tags) {
+        const cur = next.tags[tag];
+        if (cur && cur.ts >= r.tsMs) continue;
+        next.tags[tag] = { value: r.value, unit: r.unit, ts: r.tsMs, quality: r.quality, flags: [...r.flags] };
+        changed = true;
+      }
+      if (!changed) {
+        this.docs.set(cellId, next);
+        return 0;
+      }
+      next.updatedAtMs = nowMs;
+      await this.store.upsertCell(next);
+      this.docs.set(cellId, next);
+      return 1;
+    });
+    return (await Promise.all(writes)).reduce<number>((a, b) => a + b, 0);
+  }
+}
