@@ -1,0 +1,28 @@
+using '../main.bicep'
+
+param environmentName = 'prod'
+param planSku = 'EP1'
+// Two warm instances: one can restart for platform maintenance while the other keeps ingesting.
+param alwaysReadyInstances = 2
+param maximumBurst = 20
+param zoneRedundant = false
+param eventHubsSku = 'Standard'
+param eventHubsCapacity = 4
+param eventHubsMaxThroughputUnits = 20
+// 32 partitions: Standard's ceiling, fixed at creation; sized for the plant's peak with headroom.
+param telemetryPartitions = 32
+param lakeSku = 'Standard_GRS'
+// Seven years: the plant's records policy; never below the two years audit and lineage require.
+param lakeRetentionDays = 2555
+param cosmosServerless = false
+param cosmosAutoscaleMaxThroughput = 10000
+param serviceBusSku = 'Standard'
+param ledgerType = 'Private'
+// No developer access to production data.
+param developerPrincipalIds = []
+// Set to the object ids of the audit administrators group members before the first deployment.
+param ledgerAdministratorPrincipalIds = []
+// Set to the plant broker reached over the VNet (e.g. mqtts://hivemq.plant.local:8883).
+param mqttBrokerUrl = ''
+// Set to the subnet peered with the plant network, delegated to Microsoft.Web/serverFarms.
+param existingFunctionSubnetId = ''

@@ -1,0 +1,18 @@
+using '../main.bicep'
+
+param environmentName = 'test'
+param planSku = 'EP1'
+param alwaysReadyInstances = 1
+param maximumBurst = 10
+param eventHubsSku = 'Standard'
+param eventHubsCapacity = 2
+param eventHubsMaxThroughputUnits = 10
+param telemetryPartitions = 8
+param lakeSku = 'Standard_LRS'
+param lakeRetentionDays = 730
+param cosmosServerless = false
+param cosmosAutoscaleMaxThroughput = 4000
+param ledgerType = 'Private'
+param developerPrincipalIds = []
+param ledgerAdministratorPrincipalIds = []
+param mqttBrokerUrl = ''

@@ -1,0 +1,312 @@
+// The whole smelter platform in one resource group: deploy with
+//   az deployment group create -g <rg> -f bicep/main.bicep -p bicep/env/<env>.bicepparam
+// Contract with the code (checked by test/contract, see docs/deploy.md): the app settings are the object
+// `appSettings`; the hubs and consumer groups are `eventHubs`; the Service Bus topic, subscriptions and filters and
+// the lake and Cosmos containers are loaded from shared-generated/*.json, which is generated from the code.
+targetScope = 'resourceGroup'
+
+@allowed([ 'dev', 'test', 'prod' ])
+param environmentName string
+param location string = resourceGroup().location
+@description('Short prefix of every resource name (letters and digits; storage names are derived from it).')
+@maxLength(10)
+param namePrefix string = 'smelter'
+@description('Tags every resource carries, merged over the defaults.')
+param extraTags object = {}
+
+// ---- Compute ----
+@allowed([ 'EP1', 'EP2', 'EP3' ])
+param planSku string = 'EP1'
+param alwaysReadyInstances int = 1
+param maximumBurst int = 20
+param zoneRedundant bool = false
+@description('Functions whose triggers stay off in the staging slot (so staging never competes for production events).')
+param stagingDisabledFunctions array = []
+
+// ---- Network ----
+@description('Existing subnet (delegated to Microsoft.Web/serverFarms) that reaches the plant broker; empty creates a VNet.')
+param existingFunctionSubnetId string = ''
+param vnetAddressPrefix string = '10.60.0.0/16'
+param functionSubnetPrefix string = '10.60.1.0/24'
+
+// ---- Telemetry ----
+@allowed([ 'Standard', 'Premium' ])
+param eventHubsSku string = 'Standard'
+param eventHubsCapacity int = 1
+param eventHubsMaxThroughputUnits int = 10
+@description('Partitions of the telemetry hub: the ceiling on parallel ingest instances; fixed once created on Standard.')
+@minValue(1)
+@maxValue(32)
+param telemetryPartitions int = 8
+param telemetryHubName string = 'telemetry'
+
+// ---- Data ----
+@allowed([ 'Standard_LRS', 'Standard_GRS', 'Standard_RAGRS' ])
+param lakeSku string = 'Standard_GRS'
+@minValue(730)
+param lakeRetentionDays int = 2555
+param cosmosDatabaseName string = 'smelter'
+param cosmosServerless bool = false
+param cosmosAutoscaleMaxThroughput int = 4000
+
+// ---- Messaging, audit, alerts ----
+@allowed([ 'Standard', 'Premium' ])
+param serviceBusSku string = 'Standard'
+@allowed([ 'Public', 'Private' ])
+param ledgerType string = 'Private'
+param ledgerAdministratorPrincipalIds array = []
+param ledgerDiagnostics bool = true
+param communicationDataLocation string = 'Europe'
+
+// ---- Application ----
+param plantId string = 'plant-01'
+@description('URL of the plant MQTT broker reached over the VNet, e.g. mqtts://hivemq.plant.local:8883.')
+param mqttBrokerUrl string = ''
+@description('Expected audience of API tokens (the API app registration).')
+param authAudience string = 'api://smelter-platform'
+param authIssuer string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+param authJwksUri string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/discovery/v2.0/keys'
+
+// ---- People ----
+@description('Object ids of developers given the same data roles as the app (dev only), to run locally against Azure.')
+param developerPrincipalIds array = []
+
+var baseName = '${namePrefix}-${environmentName}'
+var tags = union({ application: 'smelter-platform', environment: environmentName, managedBy: 'bicep' }, extraTags)
+
+// Generated from shared/messaging/subscriptions.ts and shared/azure/containers.ts (test/contract/generate-bicep-inputs.ts).
+var messaging = loadJsonContent('shared-generated/messaging.json')
+var storageContract = loadJsonContent('shared-generated/containers.json')
+
+var ingestConsumerGroup = 'ingest'
+var alertsConsumerGroup = 'alerts'
+var eventHubs = [
+  {
+    name: telemetryHubName
+    partitionCount: telemetryPartitions
+    // Alert rules read telemetry through their own group so ingestion is never slowed (issue 6).
+    consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup ]
+  }
+]
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: { baseName: baseName, location: location, tags: tags }
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: { baseName: baseName, location: location, tags: tags }
+}
+
+var appPrincipal = [ { principalId: identity.outputs.principalId, principalType: 'ServicePrincipal' } ]
+var developers = map(developerPrincipalIds, id => { principalId: id, principalType: 'User' })
+var dataPrincipals = concat(appPrincipal, developers)
+
+module network 'modules/network.bicep' = {
+  name: 'network'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    existingSubnetId: existingFunctionSubnetId
+    vnetAddressPrefix: vnetAddressPrefix
+    functionSubnetPrefix: functionSubnetPrefix
+  }
+}
+
+module telemetry 'modules/eventhubs.bicep' = {
+  name: 'eventhubs'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    sku: eventHubsSku
+    capacity: eventHubsCapacity
+    maximumThroughputUnits: eventHubsMaxThroughputUnits
+    hubs: eventHubs
+    receivers: dataPrincipals
+  }
+}
+
+module lake 'modules/storage-lake.bicep' = {
+  name: 'lake'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    containers: storageContract.lakeContainers
+    contributors: dataPrincipals
+    skuName: lakeSku
+    retentionDays: lakeRetentionDays
+  }
+}
+
+module hostStorage 'modules/storage-host.bicep' = {
+  name: 'host-storage'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    principals: appPrincipal
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    databaseName: cosmosDatabaseName
+    containers: storageContract.cosmosContainers
+    dataContributors: dataPrincipals
+    serverless: cosmosServerless
+    autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+    zoneRedundant: zoneRedundant
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    sku: serviceBusSku
+    topicName: messaging.topic
+    subscriptions: messaging.subscriptions
+    principals: dataPrincipals
+  }
+}
+
+module ledger 'modules/ledger.bicep' = {
+  name: 'ledger'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    writerPrincipalId: identity.outputs.principalId
+    administratorPrincipalIds: ledgerAdministratorPrincipalIds
+    readerPrincipalIds: developerPrincipalIds
+    ledgerType: ledgerType
+    enableDiagnostics: ledgerDiagnostics
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    secretReaders: appPrincipal
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  params: {
+    baseName: baseName
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    dataLocation: communicationDataLocation
+    senders: appPrincipal
+  }
+}
+
+var clientId = identity.outputs.clientId
+
+// Every setting the app reads in Azure. Connections are identity-based: `<Conn>__fullyQualifiedNamespace` /
+// `__accountName` / `__blobServiceUri` with `__credential` and `__clientId` for the user-assigned identity.
+var appSettings = {
+  FUNCTIONS_EXTENSION_VERSION: '~4'
+  FUNCTIONS_WORKER_RUNTIME: 'node'
+  WEBSITE_RUN_FROM_PACKAGE: '1'
+  AZURE_CLIENT_ID: clientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${clientId};Authorization=AAD'
+  AzureWebJobsStorage__accountName: hostStorage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: clientId
+  EventHubConnection__fullyQualifiedNamespace: telemetry.outputs.fullyQualifiedNamespace
+  EventHubConnection__credential: 'managedidentity'
+  EventHubConnection__clientId: clientId
+  ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  ServiceBusConnection__credential: 'managedidentity'
+  ServiceBusConnection__clientId: clientId
+  LakeConnection__blobServiceUri: lake.outputs.blobServiceUri
+  LakeConnection__credential: 'managedidentity'
+  LakeConnection__clientId: clientId
+  COSMOS_ENDPOINT: cosmos.outputs.endpoint
+  COSMOS_DATABASE: cosmosDatabaseName
+  TELEMETRY_HUB: telemetryHubName
+  TELEMETRY_CONSUMER_GROUP: ingestConsumerGroup
+  ALERTS_CONSUMER_GROUP: alertsConsumerGroup
+  PLANT_EVENTS_TOPIC: messaging.topic
+  LEDGER_ENDPOINT: ledger.outputs.ledgerUri
+  LEDGER_IDENTITY_ENDPOINT: ledger.outputs.identityServiceUri
+  LEDGER_ID: ledger.outputs.name
+  KEY_VAULT_URI: keyVault.outputs.uri
+  ACS_ENDPOINT: communication.outputs.endpoint
+  ACS_EMAIL_SENDER: communication.outputs.emailSender
+  MQTT_URL: mqttBrokerUrl
+  MQTT_USERNAME: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-username)'
+  MQTT_PASSWORD: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-password)'
+  PLANT_ID: plantId
+  AUTH_ISSUER: authIssuer
+  AUTH_AUDIENCE: authAudience
+  AUTH_JWKS_URI: authJwksUri
+  DURABLE_TASK_HUB: '${namePrefix}${environmentName}'
+}
+
+// The staging slot keeps its own Durable task hub and leaves listed triggers off; both settings are sticky.
+var stagingOverrides = union(
+  { DURABLE_TASK_HUB: '${namePrefix}${environmentName}staging' },
+  toObject(stagingDisabledFunctions, fn => 'AzureWebJobs.${fn}.Disabled', fn => 'true')
+)
+var productionStickyDefaults = toObject(stagingDisabledFunctions, fn => 'AzureWebJobs.${fn}.Disabled', fn => 'false')
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    planSku: planSku
+    alwaysReadyInstances: alwaysReadyInstances
+    maximumBurst: maximumBurst
+    zoneRedundant: zoneRedundant
+    identityId: identity.outputs.id
+    identityClientId: clientId
+    identityPrincipalId: identity.outputs.principalId
+    subnetId: network.outputs.functionSubnetId
+    appInsightsName: monitoring.outputs.appInsightsName
+    appSettings: union(appSettings, productionStickyDefaults)
+    stagingOverrides: stagingOverrides
+    healthCheckPath: '/industrial-automation/smelting-ops/v1/health'
+  }
+}
+
+output functionAppName string = functionApp.outputs.name
+output functionAppHostName string = functionApp.outputs.defaultHostName
+output stagingHostName string = functionApp.outputs.stagingHostName
+output identityClientId string = clientId
+output eventHubsNamespace string = telemetry.outputs.fullyQualifiedNamespace
+output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+output lakeAccountName string = lake.outputs.name
+output lakeBlobServiceUri string = lake.outputs.blobServiceUri
+output hostStorageAccountName string = hostStorage.outputs.name
+output cosmosEndpoint string = cosmos.outputs.endpoint
+output ledgerEndpoint string = ledger.outputs.ledgerUri
+output keyVaultName string = keyVault.outputs.name
+output communicationEndpoint string = communication.outputs.endpoint

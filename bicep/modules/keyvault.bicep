@@ -1,0 +1,49 @@
+// Key Vault in RBAC mode for the few secrets that remain (the plant broker's MQTT credentials). App settings
+// reference them with @Microsoft.KeyVault(...) through the function identity; nobody reads them from settings.
+param baseName string
+param location string
+param tags object
+param workspaceId string
+@description('Principals that read secrets: [{ principalId, principalType }].')
+param secretReaders array
+
+// Built-in role "Key Vault Secrets User" (learn.microsoft.com, Azure built-in roles).
+var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: take(toLower(replace('${baseName}kv${uniqueString(resourceGroup().id)}', '-', '')), 24)
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource readerRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for r in secretReaders: {
+  name: guid(vault.id, r.principalId, secretsUserRoleId)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
+    principalId: r.principalId
+    principalType: r.principalType
+  }
+}]
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: vault
+  properties: {
+    workspaceId: workspaceId
+    logs: [ { categoryGroup: 'allLogs', enabled: true } ]
+    metrics: [ { category: 'AllMetrics', enabled: true } ]
+  }
+}
+
+output name string = vault.name
+output uri string = vault.properties.vaultUri

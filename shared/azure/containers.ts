@@ -1,0 +1,21 @@
+/**
+ * Storage the code uses, declared once: the lake's containers (DESIGN §4) and the Cosmos DB containers with their
+ * partition keys. Bicep provisions from the JSON generated out of this file (bicep/shared-generated/containers.json);
+ * the config contract test (test/contract) fails when the two differ. Add a container here, then regenerate.
+ */
+export const LAKE_CONTAINERS = ['bronze', 'silver', 'gold', 'quarantine'] as const;
+export type LakeContainer = (typeof LAKE_CONTAINERS)[number];
+
+export interface CosmosContainerDefinition {
+  name: string;
+  /** Partition key path, e.g. `/cellId`. */
+  partitionKey: string;
+}
+
+export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
+  // Latest good value per cell and tag; one write per cell per batch, so the cell is the natural partition.
+  { name: 'cell-state', partitionKey: '/cellId' },
+  { name: 'pde-models', partitionKey: '/modelId' },
+  // Who changed what and when; partitioned by day so a day's audit reads from one partition.
+  { name: 'audit', partitionKey: '/day' },
+];

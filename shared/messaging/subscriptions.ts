@@ -1,0 +1,131 @@
+import { z } from 'zod';
+
+/**
+ * The one definition of the Service Bus topic that fans plant events out (DESIGN §4): its name, its
+ * subscriptions and their filters. The devhost builds its local topic from it and Bicep provisions from the JSON
+ * generated out of it (bicep/shared-generated/messaging.json, checked by test/contract), so the two cannot drift.
+ */
+export const PLANT_EVENTS_TOPIC = 'plant-events';
+
+/** The application property that carries the CloudEvents `type` on every message (filters read it). */
+export const EVENT_TYPE_PROPERTY = 'type';
+
+/** CloudEvents types published on the topic, named `smelter.<noun>.<verb>` (DESIGN §4). */
+export const PlantEventType = {
+  setpointRecommended: 'smelter.setpoint.recommended',
+  overrideChanged: 'smelter.override.changed',
+  optimizationCompleted: 'smelter.optimization.completed',
+  optimizationFailed: 'smelter.optimization.failed',
+  anomalyDetected: 'smelter.anomaly.detected',
+  commandFailed: 'smelter.command.failed',
+  modelChanged: 'smelter.model.changed',
+} as const;
+
+const EventType = z.string().regex(/^smelter\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'must read smelter.<noun>.<verb>');
+/** A type prefix such as `smelter.setpoint.`: every verb of that noun, including ones added later. */
+const EventTypePrefix = z.string().regex(/^smelter\.[a-z][a-z0-9-]*\.$/, 'must read smelter.<noun>.');
+/** ISO 8601 duration as Service Bus takes it (e.g. PT1M, P14D). */
+const IsoDuration = z.string().regex(/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/, 'must be an ISO 8601 duration such as PT1M');
+
+export const SubscriptionDefinition = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,49}$/),
+  /** Exact types delivered. */
+  types: z.array(EventType),
+  /** Type prefixes delivered (every verb of a noun). */
+  typePrefixes: z.array(EventTypePrefix),
+  /** Deliveries before Service Bus dead-letters a message (Service Bus default: 10). */
+  maxDeliveryCount: z.number().int().min(1).max(2000),
+  /** Peek-lock duration; must outlast the consumer's slowest handling (Service Bus maximum: PT5M). */
+  lockDuration: IsoDuration,
+  /** A message older than this is dead-lettered, not delivered (stale set points must never reach the plant). */
+  defaultMessageTimeToLive: IsoDuration,
+});
+export type SubscriptionDefinition = z.infer<typeof SubscriptionDefinition>;
+
+/** Service Bus default max delivery count (learn.microsoft.com, "Service Bus dead-letter queues"). */
+const DEFAULT_MAX_DELIVERY_COUNT = 10;
+
+/** Subscriptions of `plant-events`, parsed once so a malformed edit fails at import, naming the field. */
+export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.array(SubscriptionDefinition).parse([
+  {
+    name: 'scada',
+    types: [PlantEventType.setpointRecommended, PlantEventType.overrideChanged],
+    typePrefixes: [],
+    maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
+    // The dispatcher waits for the PLC acknowledgement (timeout well under a minute) while holding the lock.
+    lockDuration: 'PT1M',
+    // A set point not dispatched within 5 minutes acts on stale data: dead-letter it instead.
+    defaultMessageTimeToLive: 'PT5M',
+  },
+  {
+    name: 'ledger',
+    types: [PlantEventType.optimizationCompleted],
+    // Every set-point, command, override and model change is audited (issue 6), including verbs added later.
+    typePrefixes: ['smelter.setpoint.', 'smelter.command.', 'smelter.override.', 'smelter.model.'],
+    maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
+    // Appending waits for the ledger commit (seconds); a minute leaves room for retries inside the handler.
+    lockDuration: 'PT1M',
+    defaultMessageTimeToLive: 'P14D',
+  },
+  {
+    name: 'alerts',
+    types: [PlantEventType.anomalyDetected, PlantEventType.optimizationFailed, PlantEventType.overrideChanged, PlantEventType.commandFailed],
+    typePrefixes: [],
+    maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
+    lockDuration: 'PT1M',
+    defaultMessageTimeToLive: 'P1D',
+  },
+]);
+
+/** The Service Bus SQL filter for a subscription, over the `type` application property. */
+export function sqlFilterOf(sub: Pick<SubscriptionDefinition, 'types' | 'typePrefixes'>): string {
+  const clauses: string[] = [];
+  if (sub.types.length > 0) clauses.push(`${EVENT_TYPE_PROPERTY} IN (${sub.types.map(sqlString).join(', ')})`);
+  for (const prefix of sub.typePrefixes) clauses.push(`${EVENT_TYPE_PROPERTY} LIKE ${sqlString(`${prefix}%`)}`);
+  // A subscription with no types receives nothing rather than everything.
+  return clauses.length > 0 ? clauses.join(' OR ') : '1=0';
+}
+
+/** True when a message whose `type` property is `type` passes the subscription's filter (what the SQL filter selects). */
+export function matchesSubscription(sub: Pick<SubscriptionDefinition, 'types' | 'typePrefixes'>, type: string | undefined): boolean {
+  if (type === undefined) return false;
+  return sub.types.includes(type) || sub.typePrefixes.some((p) => type.startsWith(p));
+}
+
+/** The subscription definition by name; throws naming the subscription when it is not defined. */
+export function subscriptionNamed(name: string): SubscriptionDefinition {
+  const sub = PLANT_EVENT_SUBSCRIPTIONS.find((s) => s.name === name);
+  if (!sub) throw new RangeError(`ERR-UNKNOWN-SUBSCRIPTION: "${name}" is not a subscription of ${PLANT_EVENTS_TOPIC}; defined: ${PLANT_EVENT_SUBSCRIPTIONS.map((s) => s.name).join(', ')}`);
+  return sub;
+}
+
+/** One subscription as infrastructure provisions it (the shape bicep/modules/servicebus.bicep reads). */
+export interface ProvisionedSubscription {
+  name: string;
+  sqlFilter: string;
+  maxDeliveryCount: number;
+  lockDuration: string;
+  defaultMessageTimeToLive: string;
+  deadLetteringOnMessageExpiration: boolean;
+  deadLetteringOnFilterEvaluationExceptions: boolean;
+}
+
+/** The topic and subscriptions as Bicep provisions them; dead-lettering is always on (nothing is lost silently). */
+export function messagingInfrastructure(): { topic: string; subscriptions: ProvisionedSubscription[] } {
+  return {
+    topic: PLANT_EVENTS_TOPIC,
+    subscriptions: PLANT_EVENT_SUBSCRIPTIONS.map((s) => ({
+      name: s.name,
+      sqlFilter: sqlFilterOf(s),
+      maxDeliveryCount: s.maxDeliveryCount,
+      lockDuration: s.lockDuration,
+      defaultMessageTimeToLive: s.defaultMessageTimeToLive,
+      deadLetteringOnMessageExpiration: true,
+      deadLetteringOnFilterEvaluationExceptions: true,
+    })),
+  };
+}
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
