@@ -5,8 +5,8 @@ export interface IngestFigures {
   pointsIn: number;
   silverRows: number;
   interpolated: number;
-  quarantinedByReason: Record<string, number>;
-  flaggedByFlag: Record<string, number>;
+  quarantinedByReason: Partial<Record<string, number>>;
+  flaggedByFlag: Partial<Record<string, number>>;
   files: readonly string[];
   enqueueToWrittenMs: readonly number[];
 }
@@ -31,7 +31,7 @@ export function recordIngest(f: IngestFigures): void {
   ingestMetrics.silverRows += f.silverRows;
   ingestMetrics.interpolated += f.interpolated;
   ingestMetrics.filesWritten += f.files.length;
-  for (const [reason, n] of Object.entries(f.quarantinedByReason)) ingestMetrics.quarantined.add(reason, n);
-  for (const [flag, n] of Object.entries(f.flaggedByFlag)) ingestMetrics.flagged.add(flag, n);
+  for (const [reason, n] of Object.entries(f.quarantinedByReason)) ingestMetrics.quarantined.add(reason, n ?? 0);
+  for (const [flag, n] of Object.entries(f.flaggedByFlag)) ingestMetrics.flagged.add(flag, n ?? 0);
   for (const ms of f.enqueueToWrittenMs) ingestMetrics.latencyMs.record(ms);
 }

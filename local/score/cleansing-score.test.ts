@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { pointKey, scoreCleansing, type ScoreSilverRow } from './cleansing-score.js';
+
+const row = (seq: number, flags: string[] = [], value = 4.2, tag = 'cellVoltage'): ScoreSilverRow => ({ cellId: 'L1-C001', tag, seq, value, flags });
+
+describe('scoreCleansing', () => {
+  it('counts a spike flagged in silver as detected and an unflagged one as missed', () => {
+    const score = scoreCleansing(
+      [
+        { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 1 },
+        { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 2 },
+      ],
+      [row(1, ['spike']), row(2)],
+      [],
+      new Set([pointKey('L1-C001', 'cellVoltage', 1), pointKey('L1-C001', 'cellVoltage', 2)]),
+    );
+    expect(score.byKind.spike).toEqual({ injected: 2, detected: 1, missed: 1 });
+    expect(score.lost).toBe(0);
+  });
+
+  it('requires a wrong-unit point to be converted back to the true value', () => {
+    const labels = [{ kind: 'wrong_unit', cellId: 'L1-C001', tag: 'bathTemp', seq: 5, trueValue: 960 }];
+    const sent = new Set([pointKey('L1-C001', 'bathTemp', 5)]);
+    expect(scoreCleansing(labels, [row(5, ['unit_converted'], 960.2, 'bathTemp')], [], sent).byKind.wrong_unit!.detected).toBe(1);
+    expect(scoreCleansing(labels, [row(5, ['unit_converted'], 1760, 'bathTemp')], [], sent).byKind.wrong_unit!.detected).toBe(0);
+  });
+
+  it('finds duplicates and unknown tags in quarantine by their point key', () => {
+    const dup = { reason: 'DUPLICATE', rawEncoding: 'json', raw: JSON.stringify({ cellId: 'L1-C001', tag: 'cellVoltage', seq: 9 }) };
+    const score = scoreCleansing([{ kind: 'duplicate', cellId: 'L1-C001', tag: 'cellVoltage', seq: 9 }], [row(9)], [dup], new Set([pointKey('L1-C001', 'cellVoltage', 9)]));
+    expect(score.byKind.duplicate).toEqual({ injected: 1, detected: 1, missed: 0 });
+  });
+
+  it('counts a stuck run as detected when any of its samples carries the stuck flag', () => {
+    const score = scoreCleansing(
+      [{ kind: 'stuck', cellId: 'L1-C001', tag: 'cellVoltage', seq: 10, detail: { lastSeq: 14, samples: 5 } }],
+      [row(10), row(11), row(12, ['stuck'])],
+      [],
+      new Set(),
+    );
+    expect(score.byKind.stuck!.detected).toBe(1);
+  });
+
+  it('reports a point sent but found nowhere as lost, and a point written twice as duplicated', () => {
+    const sent = new Set([pointKey('L1-C001', 'cellVoltage', 1), pointKey('L1-C001', 'cellVoltage', 2)]);
+    const score = scoreCleansing([], [row(1), row(1)], [], sent);
+    expect(score.lost).toBe(1);
+    expect(score.duplicatedInSilver).toBe(1);
+  });
+
+  it('compares corrupt bodies with MALFORMED_JSON quarantine records by count', () => {
+    const q = { reason: 'MALFORMED_JSON', rawEncoding: 'utf8', raw: '{"cellId":' };
+    const score = scoreCleansing([{ kind: 'malformed_json' }, { kind: 'truncated_batch' }], [], [q], new Set());
+    expect(score.byKind.malformed_or_truncated_body).toEqual({ injected: 2, detected: 1, missed: 1 });
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Scores cleansing against the simulator's ground truth: for each injected fault kind, how many were flagged in
+ * silver or quarantined with the expected reason, and how many were missed; plus conservation — every valid point
+ * sent is in silver exactly once or quarantined.
+ */
+export interface ScoreLabel {
+  kind: string;
+  cellId?: string;
+  tag?: string;
+  seq?: number;
+  trueValue?: number;
+  detail?: Record<string, unknown>;
+}
+
+export interface ScoreSilverRow {
+  cellId: string;
+  tag: string;
+  seq: number | null;
+  value: number;
+  flags: readonly string[];
+}
+
+export interface ScoreQuarantineRecord {
+  reason: string;
+  raw: string;
+  rawEncoding: string;
+}
+
+export interface KindScore {
+  injected: number;
+  detected: number;
+  missed: number;
+}
+
+export interface CleansingScore {
+  byKind: Record<string, KindScore>;
+  /** Valid points sent that are neither in silver nor quarantined. */
+  lost: number;
+  /** Points that appear in silver more than once (interpolated fills aside). */
+  duplicatedInSilver: number;
+  /** Points sent with a known tag, counted once per (cell, tag, seq). */
+  validPointsSent: number;
+}
+
+const key = (cellId: string | undefined, tag: string | undefined, seq: number | null | undefined) => `${cellId}|${tag}|${seq}`;
+
+/** Flags that count as catching each point-level fault kind. */
+const DETECTING_FLAGS: Record<string, readonly string[]> = {
+  spike: ['spike', 'rate_of_change', 'out_of_range'],
+  stuck: ['stuck'],
+  dropout: ['gap_before'],
+  out_of_order: ['out_of_order'],
+  wrong_unit: ['unit_converted'],
+  bad_quality: ['bad_quality'],
+};
+/** Quarantine reasons that count as catching each fault kind. */
+const DETECTING_REASONS: Record<string, string> = {
+  duplicate: 'DUPLICATE',
+  unknown_tag: 'UNKNOWN_TAG',
+  malformed_json: 'MALFORMED_JSON',
+  truncated_batch: 'MALFORMED_JSON',
+};
+/** Relative tolerance for a unit-converted value to count as recovered (rounding of the wrong-unit reading). */
+const CONVERSION_TOLERANCE = 0.01;
+
+function quarantinedPointKey(r: ScoreQuarantineRecord): string | undefined {
+  if (r.rawEncoding !== 'json') return undefined;
+  try {
+    const p = JSON.parse(r.raw) as { cellId?: string; tag?: string; seq?: number };
+    return key(p.cellId, p.tag, p.seq);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Scores one run. `sentKeys` are the (cell, tag, seq) keys of every point sent with a known tag. */
+export function scoreCleansing(
+  labels: readonly ScoreLabel[],
+  silver: readonly ScoreSilverRow[],
+  quarantine: readonly ScoreQuarantineRecord[],
+  sentKeys: ReadonlySet<string>,
+): CleansingScore {
+  const silverByKey = new Map<string, ScoreSilverRow[]>();
+  for (const row of silver) {
+    if (row.seq === null || row.flags.includes('interpolated')) continue;
+    const k = key(row.cellId, row.tag, row.seq);
+    const list = silverByKey.get(k);
+    if (list) list.push(row);
+    else silverByKey.set(k, [row]);
+  }
+  const quarantinedByReason = new Map<string, Set<string>>();
+  const quarantineCounts = new Map<string, number>();
+  for (const r of quarantine) {
+    quarantineCounts.set(r.reason, (quarantineCounts.get(r.reason) ?? 0) + 1);
+    const k = quarantinedPointKey(r);
+    if (!k) continue;
+    let set = quarantinedByReason.get(r.reason);
+    if (!set) quarantinedByReason.set(r.reason, (set = new Set()));
+    set.add(k);
+  }
+
+  const byKind: Record<string, KindScore> = {};
+  const bodyLevel = new Map<string, number>();
+  const tally = (kind: string, hit: boolean) => {
+    const s = (byKind[kind] ??= { injected: 0, detected: 0, missed: 0 });
+    s.injected++;
+    if (hit) s.detected++;
+    else s.missed++;
+  };
+  for (const label of labels) {
+    const flags = DETECTING_FLAGS[label.kind];
+    const reason = DETECTING_REASONS[label.kind];
+    if (label.kind === 'malformed_json' || label.kind === 'truncated_batch') {
+      bodyLevel.set(label.kind, (bodyLevel.get(label.kind) ?? 0) + 1);
+      continue;
+    }
+    if (label.kind === 'stuck') {
+      const last = Number(label.detail?.lastSeq ?? label.seq);
+      let hit = false;
+      for (let s = label.seq ?? 0; s <= last && !hit; s++) {
+        hit = (silverByKey.get(key(label.cellId, label.tag, s)) ?? []).some((r) => r.flags.includes('stuck'));
+      }
+      tally('stuck', hit);
+    } else if (flags) {
+      const rows = silverByKey.get(key(label.cellId, label.tag, label.seq)) ?? [];
+      let hit = rows.some((r) => r.flags.some((f) => flags.includes(f)));
+      if (hit && label.kind === 'wrong_unit' && label.trueValue !== undefined) {
+        const truth = label.trueValue;
+        hit = rows.some((r) => Math.abs(r.value - truth) <= CONVERSION_TOLERANCE * Math.max(1, Math.abs(truth)));
+      }
+      tally(label.kind, hit);
+    } else if (reason) {
+      tally(label.kind, quarantinedByReason.get(reason)?.has(key(label.cellId, label.tag, label.seq)) ?? false);
+    }
+  }
+  // Corrupt bodies carry no point key: compare counts of MALFORMED_JSON records with bodies corrupted.
+  const corrupt = (bodyLevel.get('malformed_json') ?? 0) + (bodyLevel.get('truncated_batch') ?? 0);
+  if (corrupt > 0) {
+    const caught = Math.min(corrupt, quarantineCounts.get('MALFORMED_JSON') ?? 0);
+    byKind.malformed_or_truncated_body = { injected: corrupt, detected: caught, missed: corrupt - caught };
+  }
+
+  let lost = 0;
+  const everQuarantined = new Set<string>();
+  for (const set of quarantinedByReason.values()) for (const k of set) everQuarantined.add(k);
+  for (const k of sentKeys) if (!silverByKey.has(k) && !everQuarantined.has(k)) lost++;
+  let duplicatedInSilver = 0;
+  for (const rows of silverByKey.values()) if (rows.length > 1) duplicatedInSilver += rows.length - 1;
+  return { byKind, lost, duplicatedInSilver, validPointsSent: sentKeys.size };
+}
+
+/** The key scoreCleansing uses for a sent point. */
+export const pointKey = key;
