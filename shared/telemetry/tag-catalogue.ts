@@ -107,7 +107,7 @@ const specs: Record<Tag, SpecInput> = {
     gapFactor: 1.5,
     interpolate: true,
     noiseFloor: 0.1,
-    stuck: null, // the beam holds still between moves: repeated values are normal
+    stuck: { runLength: 20, tolerance: 1e-9 }, // the transmitter resolves 0.01 mm: a live beam never repeats 20 times
   },
   aluminaFeed: {
     canonicalUnit: 'kg',

@@ -1,0 +1,42 @@
+import { RestError, type BlobServiceClient } from '@azure/storage-blob';
+import type { LakeEntry, LakeStore, PutOptions } from '../lake/lake-store.js';
+import { CONTAINERS } from '../lake/paths.js';
+
+/** The lake on Azure Blob Storage / ADLS Gen2 (Azurite locally). */
+export class BlobLakeStore implements LakeStore {
+  private constructor(private readonly service: BlobServiceClient) {}
+
+  /** Connects and creates the lake containers that are missing. */
+  static async create(service: BlobServiceClient, containers: readonly string[] = CONTAINERS): Promise<BlobLakeStore> {
+    await Promise.all(containers.map((c) => service.getContainerClient(c).createIfNotExists()));
+    return new BlobLakeStore(service);
+  }
+
+  async put(container: string, path: string, body: Uint8Array, opts?: PutOptions): Promise<void> {
+    const blob = this.service.getContainerClient(container).getBlockBlobClient(path);
+    await blob.uploadData(body, {
+      blobHTTPHeaders: opts?.contentType ? { blobContentType: opts.contentType } : undefined,
+      metadata: opts?.metadata,
+    });
+  }
+
+  async get(container: string, path: string): Promise<Uint8Array | undefined> {
+    try {
+      const buf = await this.service.getContainerClient(container).getBlobClient(path).downloadToBuffer();
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (e) {
+      if (e instanceof RestError && e.statusCode === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async *list(container: string, prefix: string): AsyncIterable<LakeEntry> {
+    for await (const b of this.service.getContainerClient(container).listBlobsFlat({ prefix })) {
+      yield { path: b.name, size: b.properties.contentLength ?? 0, lastModified: b.properties.lastModified };
+    }
+  }
+
+  async delete(container: string, path: string): Promise<void> {
+    await this.service.getContainerClient(container).getBlobClient(path).deleteIfExists();
+  }
+}

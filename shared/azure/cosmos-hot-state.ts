@@ -1,0 +1,39 @@
+import type { Container, CosmosClient } from '@azure/cosmos';
+import { CellStateDoc, type HotStateStore } from '../telemetry/hot-state.js';
+
+/** Container of the per-cell latest values (DESIGN §4), partition key /cellId. */
+export const CELL_STATE_CONTAINER = 'cell-state';
+
+/** The hot state in Cosmos DB: one document per cell, id = cellId. */
+export class CosmosHotStateStore implements HotStateStore {
+  private constructor(private readonly container: Container) {}
+
+  /**
+   * Opens the container. `createIfMissing` is for the local server only (it starts empty); in Azure the database
+   * and container are deployed by Bicep and the app's identity has data-plane rights only.
+   */
+  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosHotStateStore> {
+    if (opts.createIfMissing) {
+      const { database: db } = await client.databases.createIfNotExists({ id: database });
+      const { container } = await db.containers.createIfNotExists({ id: CELL_STATE_CONTAINER, partitionKey: { paths: ['/cellId'] } });
+      return new CosmosHotStateStore(container);
+    }
+    return new CosmosHotStateStore(client.database(database).container(CELL_STATE_CONTAINER));
+  }
+
+  async getCell(cellId: string): Promise<CellStateDoc | undefined> {
+    try {
+      const { resource } = await this.container.item(cellId, cellId).read<CellStateDoc>();
+      if (!resource) return undefined;
+      const { id, cellId: c, lineId, tags, updatedAtMs } = resource;
+      return CellStateDoc.parse({ id, cellId: c, lineId, tags, updatedAtMs });
+    } catch (e) {
+      if ((e as { code?: number }).code === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async upsertCell(doc: CellStateDoc): Promise<void> {
+    await this.container.items.upsert(CellStateDoc.parse(doc));
+  }
+}

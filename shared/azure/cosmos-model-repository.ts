@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { CosmosClient, type Container, type ErrorResponse } from '@azure/cosmos';
+import { DefaultAzureCredential } from '@azure/identity';
+import { z } from 'zod';
+import { isLoopback, settings } from '../config/settings.js';
+import { ifMatchAdmits, modelIdOf, type Actor, type AuditEntry, type AuditLog, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
+import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
+
+/** Containers and partition keys (as declared in shared/azure/containers.ts). */
+export const PDE_MODELS_CONTAINER = 'pde-models';
+export const AUDIT_CONTAINER = 'audit';
+const COUNTER_ID = 'pde-model-counter';
+/** Optimistic-concurrency retries for the id counter; each retry means another writer won, so progress is made. */
+const MAX_COUNTER_ATTEMPTS = 100;
+
+const ModelDoc = z.object({
+  id: z.string(),
+  modelId: z.string(),
+  kind: z.literal('pde-model'),
+  seq: z.number().int(),
+  modelName: z.string(),
+  description: z.string().optional(),
+  parameters: z.record(z.string(), z.unknown()),
+  status: z.literal('created'),
+  createdAtMs: z.number(),
+  updatedAtMs: z.number(),
+  createdBy: z.string(),
+  updatedBy: z.string(),
+  correlationId: z.string(),
+  _etag: z.string(),
+});
+type ModelDoc = z.infer<typeof ModelDoc>;
+const CounterDoc = z.object({ id: z.literal(COUNTER_ID), modelId: z.string(), next: z.number().int().min(1), _etag: z.string() });
+
+const statusOf = (err: unknown) => (err as ErrorResponse | undefined)?.code;
+/** Cosmos returns `_etag` quoted; the local server does not. HTTP wants a quoted strong ETag. */
+const httpEtag = (raw: string) => (raw.startsWith('"') ? raw : `"${raw}"`);
+
+function toStored(d: ModelDoc): StoredPdeModel {
+  return {
+    modelId: d.modelId,
+    seq: d.seq,
+    modelName: d.modelName,
+    ...(d.description === undefined ? {} : { description: d.description }),
+    parameters: d.parameters,
+    status: d.status,
+    createdAtMs: d.createdAtMs,
+    updatedAtMs: d.updatedAtMs,
+    createdBy: d.createdBy,
+    updatedBy: d.updatedBy,
+    etag: httpEtag(d._etag),
+  };
+}
+
+/** PDE models in Cosmos container `pde-models` (partition key /modelId), one document per model plus an id counter. */
+export class CosmosModelRepository implements ModelRepository {
+  constructor(private readonly container: Container) {}
+
+  async create(body: PdeModelBody, actor: Actor, nowMs: number): Promise<StoredPdeModel> {
+    const seq = await this.allocateSeq();
+    const modelId = modelIdOf(seq);
+    const doc = {
+      id: modelId,
+      modelId,
+      kind: 'pde-model' as const,
+      seq,
+      modelName: body.modelName,
+      ...(body.description === undefined ? {} : { description: body.description }),
+      parameters: body.parameters,
+      status: 'created' as const,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+      createdBy: actor.subject,
+      updatedBy: actor.subject,
+      correlationId: actor.correlationId,
+    };
+    const { resource } = await this.container.items.create(doc);
+    return toStored(ModelDoc.parse(resource));
+  }
+
+  /** Next sequence number from a counter document updated under If-Match, so concurrent creates never share an id. */
+  private async allocateSeq(): Promise<number> {
+    const item = this.container.item(COUNTER_ID, COUNTER_ID);
+    for (let attempt = 0; attempt < MAX_COUNTER_ATTEMPTS; attempt++) {
+      const { resource } = await item.read();
+      if (!resource) {
+        try {
+          await this.container.items.create({ id: COUNTER_ID, modelId: COUNTER_ID, kind: 'counter', next: 2 });
+          return 1;
+        } catch (err) {
+          if (statusOf(err) === 409) continue;
+          throw err;
+        }
+      }
+      const counter = CounterDoc.parse(resource);
+      try {
+        await item.replace({ ...resource, next: counter.next + 1 }, { accessCondition: { type: 'IfMatch', condition: counter._etag } });
+        return counter.next;
+      } catch (err) {
+        if (statusOf(err) === 412) continue;
+        throw err;
+      }
+    }
+    throw new Error(`Could not allocate a PDE model id after ${MAX_COUNTER_ATTEMPTS} attempts (heavy contention on the counter)`);
+  }
+
+  private async readDoc(modelId: PdeModelId): Promise<ModelDoc | undefined> {
+    const { resource } = await this.container.item(modelId, modelId).read();
+    return resource ? ModelDoc.parse(resource) : undefined;
+  }
+
+  async get(modelId: PdeModelId): Promise<StoredPdeModel | undefined> {
+    const d = await this.readDoc(modelId);
+    return d && toStored(d);
+  }
+
+  async list(limit: number, afterSeq: number): Promise<{ items: StoredPdeModel[]; more: boolean }> {
+    const { resources } = await this.container.items
+      .query({
+        query: 'SELECT TOP @n * FROM c WHERE c.kind = @kind AND c.seq > @after ORDER BY c.seq ASC',
+        parameters: [
+          { name: '@n', value: limit + 1 },
+          { name: '@kind', value: 'pde-model' },
+          { name: '@after', value: afterSeq },
+        ],
+      })
+      .fetchAll();
+    const docs = resources.map((r) => toStored(ModelDoc.parse(r)));
+    return { items: docs.slice(0, limit), more: docs.length > limit };
+  }
+
+  async replace(modelId: PdeModelId, body: PdeModelBody, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>> {
+    const current = await this.readDoc(modelId);
+    if (!current) return { ok: false, reason: 'not-found' };
+    if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
+    const { _etag, description: _old, ...kept } = current;
+    const next = {
+      ...kept,
+      modelName: body.modelName,
+      ...(body.description === undefined ? {} : { description: body.description }),
+      parameters: body.parameters,
+      updatedAtMs: nowMs,
+      updatedBy: actor.subject,
+      correlationId: actor.correlationId,
+    };
+    try {
+      // Conditional on the version just read, so a writer in between turns this into a 412 rather than a lost update.
+      const { resource } = await this.container.item(modelId, modelId).replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
+      return { ok: true, value: toStored(ModelDoc.parse(resource)) };
+    } catch (err) {
+      if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
+      if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
+      throw err;
+    }
+  }
+
+  async remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<void>> {
+    const current = await this.readDoc(modelId);
+    if (!current) return { ok: false, reason: 'not-found' };
+    if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
+    try {
+      await this.container.item(modelId, modelId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
+      return { ok: true, value: undefined };
+    } catch (err) {
+      if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
+      if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
+      throw err;
+    }
+  }
+}
+
+/** Audit records in Cosmos container `audit` (partition key /day, UTC date), one document per write. */
+export class CosmosAuditLog implements AuditLog {
+  constructor(private readonly container: Container) {}
+
+  async record(e: AuditEntry): Promise<void> {
+    const at = new Date(e.atMs).toISOString();
+    await this.container.items.create({
+      id: randomUUID(),
+      day: at.slice(0, 10),
+      at,
+      atMs: e.atMs,
+      action: e.action,
+      resource: e.resource,
+      subject: e.actor.subject,
+      clientId: e.actor.clientId,
+      correlationId: e.actor.correlationId,
+      ...(e.detail ? { detail: e.detail } : {}),
+    });
+  }
+}
+
+export interface ModelStore {
+  models: CosmosModelRepository;
+  audit: CosmosAuditLog;
+}
+
+/** Opens (creating when missing, as the local server starts empty) the model and audit containers. */
+export async function openModelStore(client: CosmosClient, databaseId: string): Promise<ModelStore> {
+  const { database } = await client.databases.createIfNotExists({ id: databaseId });
+  const [{ container: models }, { container: audit }] = await Promise.all([
+    database.containers.createIfNotExists({ id: PDE_MODELS_CONTAINER, partitionKey: { paths: ['/modelId'] } }),
+    database.containers.createIfNotExists({ id: AUDIT_CONTAINER, partitionKey: { paths: ['/day'] } }),
+  ]);
+  return { models: new CosmosModelRepository(models), audit: new CosmosAuditLog(audit) };
+}
+
+/** A Cosmos client from settings: key for the local server on loopback, managed identity in Azure. */
+export function cosmosClientFromSettings(): CosmosClient {
+  const s = settings();
+  if (!s.COSMOS_ENDPOINT) throw new Error('App setting COSMOS_ENDPOINT is not set: the API cannot reach its database.');
+  if (s.COSMOS_KEY && isLoopback(s.COSMOS_ENDPOINT)) {
+    return new CosmosClient({ endpoint: s.COSMOS_ENDPOINT, key: s.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
+  }
+  return new CosmosClient({ endpoint: s.COSMOS_ENDPOINT, aadCredentials: new DefaultAzureCredential() });
+}
+
+let current: { key: string; store: Promise<ModelStore> } | undefined;
+/** The process's model store for the current settings, opened once and shared by every request. */
+export function modelStoreFromSettings(): Promise<ModelStore> {
+  const s = settings();
+  const key = `${s.COSMOS_ENDPOINT}|${s.COSMOS_DATABASE}`;
+  if (current?.key !== key) {
+    const store = openModelStore(cosmosClientFromSettings(), s.COSMOS_DATABASE);
+    // A failed open is not cached, so the next request tries again.
+    store.catch(() => { if (current?.store === store) current = undefined; });
+    current = { key, store };
+  }
+  return current.store;
+}
