@@ -8,3 +8,7 @@ export * from './electrochemistry/index.js';
 export * from './cell/sidewall.js';
 export * from './cell/energyBalance.js';
 export * from './solvers/scalar.js';
+export * from './mesh/grid.js';
+export * from './solvers/tridiagonal.js';
+export * from './solvers/pcg.js';
+export * from './heat/index.js';

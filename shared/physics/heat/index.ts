@@ -1,0 +1,2 @@
+export * from './materials.js';
+export * from './conduction.js';
