@@ -39,7 +39,7 @@ export type CellEvent =
   | { type: 'shot'; cellId: string; tsMs: number; massKg: number }
   | { type: 'anode_effect_start'; cellId: string; tsMs: number; voltageV: number }
   | { type: 'anode_effect_end'; cellId: string; tsMs: number; startTsMs: number; peakVoltageV: number }
-  | { type: 'metal_tap'; cellId: string; tsMs: number; tappedKg: number; metalDropCm: number }
+  | { type: 'metal_tap'; cellId: string; tsMs: number; tappedKg: number; metalDropCm: number; durationS: number }
   | { type: 'beam_raise'; cellId: string; tsMs: number; raiseCm: number };
 
 export interface CellState {
@@ -72,6 +72,8 @@ export interface CellState {
   feederChokedUntilMs: number;
   nextAcdControlAtMs: number;
   nextTapAtMs: number;
+  /** Tap in progress: metal still to siphon, kg, and the siphon rate, kg/s. */
+  tap: { remainingKg: number; rateKgPerS: number } | undefined;
   /** Anode effect in progress, if any. */
   anodeEffect: { startTsMs: number; voltageV: number; peakVoltageV: number; nextKillAtMs: number } | undefined;
   /** Last evaluated cell voltage (AE voltage during an anode effect), V. */
@@ -97,6 +99,8 @@ const VOLTAGE_NOISE_TIME_S = 20;
 /** Under- and overfeed intervals relative to the normal interval, - (typical point-feeder tracking cycle). */
 const UNDERFEED_FACTOR = 1.5;
 const OVERFEED_FACTOR = 0.7;
+/** Duration of a metal tap, s (a crucible siphons a day's metal in a few minutes; typical 3–5 min). */
+const TAP_DURATION_S = 240;
 
 function feedFactor(mode: FeedMode): number {
   return mode === 'underfeed' ? UNDERFEED_FACTOR : OVERFEED_FACTOR;
@@ -167,6 +171,7 @@ export function createCell(params: CellParams, rng: Rng, startMs: number, lineCu
     feederChokedUntilMs: -Infinity,
     nextAcdControlAtMs: Math.round(startMs + rng.uniform(0, params.acdControlPeriodS) * 1000),
     nextTapAtMs: Math.round(startMs + (1 - params.tapPhase) * params.tapIntervalS * 1000),
+    tap: undefined,
     anodeEffect: undefined,
     cellVoltageV: 0,
     voltageNoiseV: 0,
@@ -232,7 +237,8 @@ export function stepCell(cell: CellState, lineCurrentKA: number, dtS: number, no
 
   // Anodes burn away, opening the ACD; the controller moves the beam down (and up as metal accumulates).
   cell.anodeReachCm -= (ANODE_BURN_CM_PER_DAY * dtS) / SECONDS_PER_DAY_S;
-  if (nowMs >= cell.nextTapAtMs) tapMetal(cell, cell.nextTapAtMs, events);
+  if (nowMs >= cell.nextTapAtMs) startTap(cell, cell.nextTapAtMs, events);
+  continueTap(cell, dtS);
   if (nowMs >= cell.nextAcdControlAtMs) {
     cell.nextAcdControlAtMs += Math.round(p.acdControlPeriodS * 1000);
     if (!cell.anodeEffect) correctAcd(cell);
@@ -295,16 +301,24 @@ export function applyAcdTarget(cell: CellState, acdTargetCm: number): void {
   cell.beamPositionCm += acdTargetCm - acdCm(cell);
 }
 
-function tapMetal(cell: CellState, tsMs: number, events: CellEvent[]): void {
+function startTap(cell: CellState, tsMs: number, events: CellEvent[]): void {
   const p = cell.params;
   const tappedKg = Math.max(0, cell.metalKg - p.metalBaseKg);
+  cell.tap = { remainingKg: tappedKg, rateKgPerS: tappedKg / TAP_DURATION_S };
+  cell.nextTapAtMs = Math.round(tsMs + p.tapIntervalS * 1000);
+  const metalDropCm = (tappedKg / (METAL_DENSITY_KG_M3 * CAVITY_AREA_M2)) * 100;
+  events.push({ type: 'metal_tap', cellId: p.cellId, tsMs, tappedKg, metalDropCm, durationS: TAP_DURATION_S });
+}
+
+/** Siphons metal during a tap; the operator lowers the beam with the metal so the ACD does not open. */
+function continueTap(cell: CellState, dtS: number): void {
+  if (!cell.tap) return;
+  const removedKg = Math.min(cell.tap.remainingKg, cell.tap.rateKgPerS * dtS);
   const before = metalHeightCm(cell);
-  cell.metalKg -= tappedKg;
-  const metalDropCm = before - metalHeightCm(cell);
-  // The operator lowers the beam with the metal so the ACD does not open during the tap.
-  cell.beamPositionCm -= metalDropCm;
-  cell.nextTapAtMs = tsMs + p.tapIntervalS * 1000;
-  events.push({ type: 'metal_tap', cellId: p.cellId, tsMs, tappedKg, metalDropCm });
+  cell.metalKg -= removedKg;
+  cell.beamPositionCm -= before - metalHeightCm(cell);
+  cell.tap.remainingKg -= removedKg;
+  if (cell.tap.remainingKg <= 1e-9) cell.tap = undefined;
 }
 
 function updateAnodeEffect(cell: CellState, modelSaysAnodeEffect: boolean, nowMs: number, events: CellEvent[]): void {

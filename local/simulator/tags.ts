@@ -23,7 +23,10 @@ export interface TagSpec {
   canonicalUnit: string;
   /** Wrong-unit variants of the contract (DESIGN §4); empty when the contract names none. */
   wrongUnits: readonly WrongUnit[];
-  /** Sampling weight relative to the other periodic tags (cell voltage is the fast signal a pot controller uses). */
+  /**
+   * Sampling weight relative to the other periodic tags: intervals in the ratio 1 : 5 : 5 : 30 of the plant
+   * historian's usual rates (voltage and current 1 s, bath temperature and beam 5 s, heights and shell 30 s).
+   */
   samplingWeight: number;
   /** Size range of an injected spike, in canonical units: far outside sensor noise and the tag's plausible step. */
   spikeMagnitude: readonly [number, number];
@@ -40,13 +43,13 @@ const fahrenheit: WrongUnit = { unit: 'degF', fromCanonical: (c) => (c * 9) / 5 
 const kelvin: WrongUnit = { unit: 'K', fromCanonical: (c) => c + 273.15, toCanonical: (k) => k - 273.15 };
 
 export const TAG_SPECS: Record<SimTag, TagSpec> = {
-  lineCurrent: { canonicalUnit: 'kA', wrongUnits: [scale(1000, 'A')], samplingWeight: 60, spikeMagnitude: [8, 20], decimals: 3 },
-  cellVoltage: { canonicalUnit: 'V', wrongUnits: [scale(1000, 'mV')], samplingWeight: 60, spikeMagnitude: [0.6, 2.0], decimals: 4 },
-  bathTemp: { canonicalUnit: 'degC', wrongUnits: [fahrenheit, kelvin], samplingWeight: 10, spikeMagnitude: [20, 50], decimals: 2 },
-  anodeBeamPosition: { canonicalUnit: 'cm', wrongUnits: [scale(10, 'mm')], samplingWeight: 10, spikeMagnitude: [4, 10], decimals: 3 },
-  metalHeight: { canonicalUnit: 'cm', wrongUnits: [scale(10, 'mm')], samplingWeight: 5, spikeMagnitude: [4, 10], decimals: 3 },
-  bathHeight: { canonicalUnit: 'cm', wrongUnits: [scale(10, 'mm')], samplingWeight: 5, spikeMagnitude: [4, 10], decimals: 3 },
-  shellTemp: { canonicalUnit: 'degC', wrongUnits: [fahrenheit], samplingWeight: 5, spikeMagnitude: [40, 100], decimals: 2 },
+  lineCurrent: { canonicalUnit: 'kA', wrongUnits: [scale(1000, 'A')], samplingWeight: 30, spikeMagnitude: [8, 20], decimals: 3 },
+  cellVoltage: { canonicalUnit: 'V', wrongUnits: [scale(1000, 'mV')], samplingWeight: 30, spikeMagnitude: [0.6, 2.0], decimals: 4 },
+  bathTemp: { canonicalUnit: 'degC', wrongUnits: [fahrenheit, kelvin], samplingWeight: 6, spikeMagnitude: [20, 50], decimals: 2 },
+  anodeBeamPosition: { canonicalUnit: 'cm', wrongUnits: [scale(10, 'mm')], samplingWeight: 6, spikeMagnitude: [4, 10], decimals: 3 },
+  metalHeight: { canonicalUnit: 'cm', wrongUnits: [scale(10, 'mm')], samplingWeight: 1, spikeMagnitude: [4, 10], decimals: 3 },
+  bathHeight: { canonicalUnit: 'cm', wrongUnits: [scale(10, 'mm')], samplingWeight: 1, spikeMagnitude: [4, 10], decimals: 3 },
+  shellTemp: { canonicalUnit: 'degC', wrongUnits: [fahrenheit], samplingWeight: 1, spikeMagnitude: [40, 100], decimals: 2 },
   aluminaFeed: { canonicalUnit: 'kg', wrongUnits: [], samplingWeight: 0, spikeMagnitude: [0, 0], decimals: 3 },
 };
 
