@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { HealthReport } from '../health/health.js';
+import { CellStateDoc } from '../telemetry/hot-state.js';
+import { CellPath } from '../telemetry/ids.js';
 import { PdeModel, PdeModelBody, PdeModelCreated, PdeModelPage, PdeModelPath } from '../models/schemas.js';
 import { PageQuery } from './paging.js';
 import { v1 } from './paths.js';
@@ -54,6 +57,25 @@ const IF_MATCH: HeaderSpec = {
 
 /** Every API route. Add new routes here; the role matrix in the README and the OpenAPI document are built from it. */
 export const routes = {
+  health: defineRoute({
+    name: 'health',
+    method: 'GET',
+    path: v1('health'),
+    access: 'public',
+    summary: 'Status of the app and the dependencies it needs (lake, Cosmos DB); 503 when one is down',
+    tag: 'meta',
+    responses: { 200: { description: 'Every dependency answers', schema: HealthReport }, 503: { description: 'A dependency is down', schema: HealthReport } },
+  }),
+  cellLatest: defineRoute({
+    name: 'cell-latest',
+    method: 'GET',
+    path: v1('cells/{cellId}/latest'),
+    access: ['Operator', 'Engineer', 'Manager', 'Integration'],
+    summary: 'Latest good value of every tag of a cell, as cleansed by ingestion',
+    tag: 'cells',
+    params: CellPath,
+    responses: { 200: { description: 'The cell\'s latest values', schema: CellStateDoc }, 404: { description: 'No telemetry received for this cell yet' } },
+  }),
   openApi: defineRoute({
     name: 'openapi',
     method: 'GET',

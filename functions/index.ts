@@ -1,0 +1,8 @@
+/**
+ * The app's entry module: importing it registers every function (package.json "main" points at its compiled form).
+ * One import per function file, grouped by role as in DESIGN §2.
+ */
+import './ingest/telemetry-ingest.js';
+import './api/health.js';
+import './api/openapi.js';
+import './api/cell-latest.js';

@@ -1,0 +1,42 @@
+import { app, trigger, type InvocationContext } from '@azure/functions';
+import { ingestDependencies } from '../../shared/azure/ingest-dependencies.js';
+import { recordIngest } from '../../shared/observability/ingest-metrics.js';
+import { eventsFromTrigger } from '../../shared/telemetry/trigger-events.js';
+import { ingestBatch } from '../../shared/telemetry/ingest.js';
+
+/**
+ * Cleanses a batch of pot-line telemetry into bronze, silver, quarantine and gold, and updates each cell's latest
+ * values. Nothing is dropped: bad input lands in quarantine with a reason. A thrown error (storage unreachable) makes
+ * the host retry the batch by the policy below; files are named from the sequence range, so a retry rewrites them.
+ */
+export async function telemetryIngest(bodies: unknown[], context: InvocationContext): Promise<void> {
+  const events = eventsFromTrigger(bodies, context.triggerMetadata ?? {});
+  const summary = await ingestBatch(events, await ingestDependencies(context));
+  recordIngest(summary);
+  context.info('telemetry batch ingested', {
+    partition: events[0]?.partition,
+    firstSeq: events[0]?.sequenceNumber,
+    lastSeq: events.at(-1)?.sequenceNumber,
+    pointsIn: summary.pointsIn,
+    silverRows: summary.silverRows,
+    quarantined: summary.quarantinedByReason,
+  });
+}
+
+// dataType 'binary': bodies arrive as the bytes the plant sent, so bronze keeps them exactly and malformed JSON
+// reaches the cleanser (and quarantine) instead of failing inside the host's converter.
+const ingestTrigger = {
+  ...trigger.eventHub({
+    connection: 'EventHubConnection',
+    eventHubName: '%TELEMETRY_HUB%',
+    consumerGroup: '%TELEMETRY_CONSUMER_GROUP%',
+    cardinality: 'many',
+  }),
+  dataType: 'binary',
+};
+
+app.generic('telemetryIngest', {
+  trigger: ingestTrigger,
+  retry: { strategy: 'exponentialBackoff', maxRetryCount: 5, minimumInterval: { seconds: 2 }, maximumInterval: { seconds: 60 } },
+  handler: (bodies, context) => telemetryIngest(bodies as unknown[], context),
+});
