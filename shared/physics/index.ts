@@ -12,3 +12,4 @@ export * from './mesh/grid.js';
 export * from './solvers/tridiagonal.js';
 export * from './solvers/pcg.js';
 export * from './heat/index.js';
+export * from './mass/index.js';
