@@ -1,0 +1,13 @@
+import { app } from '@azure/functions';
+import { modelStoreFromSettings } from '../../shared/azure/cosmos-model-repository.js';
+import { routes } from '../../shared/http/routes.js';
+import { getModel } from '../../shared/models/service.js';
+import { apiHandler, httpTrigger } from './respond.js';
+
+/** GET v1/pde-models/{modelId}: the model and its ETag. */
+export const getPdeModel = apiHandler(routes.pdeModelsGet, async ({ params }) => {
+  const { model, etag } = await getModel(await modelStoreFromSettings(), params.modelId);
+  return { status: 200, body: model, headers: { etag } };
+});
+
+app.http(routes.pdeModelsGet.name, httpTrigger(routes.pdeModelsGet, getPdeModel));

@@ -1,0 +1,15 @@
+import { app } from '@azure/functions';
+import { modelStoreFromSettings } from '../../shared/azure/cosmos-model-repository.js';
+import { routes } from '../../shared/http/routes.js';
+import { replaceModel } from '../../shared/models/service.js';
+import { apiHandler, httpTrigger } from './respond.js';
+
+/** PUT v1/pde-models/{modelId}: replaces the model when If-Match (if sent) matches; 412 ERR-4121 otherwise. */
+export const replacePdeModel = apiHandler(routes.pdeModelsReplace, async ({ req, params, body, principal, requestId }) => {
+  const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
+  const ifMatch = req.headers.get('if-match') ?? undefined;
+  const { model, etag } = await replaceModel(await modelStoreFromSettings(), params.modelId, body, actor, ifMatch);
+  return { status: 200, body: model, headers: { etag } };
+});
+
+app.http(routes.pdeModelsReplace.name, httpTrigger(routes.pdeModelsReplace, replacePdeModel));

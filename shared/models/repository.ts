@@ -1,0 +1,67 @@
+import type { PdeModelBody, PdeModelId, PdeModelStatus } from './schemas.js';
+import type { z } from 'zod';
+
+/** A PDE model as stored, with the bookkeeping the API reports. `etag` is an HTTP strong ETag (quoted). */
+export interface StoredPdeModel {
+  modelId: PdeModelId;
+  /** Allocation order (pde-007 has seq 7); lists are ordered by it. */
+  seq: number;
+  modelName: string;
+  description?: string;
+  parameters: Record<string, unknown>;
+  status: z.infer<typeof PdeModelStatus>;
+  createdAtMs: number;
+  updatedAtMs: number;
+  createdBy: string;
+  updatedBy: string;
+  etag: string;
+}
+
+/** Who made a change, for the record. */
+export interface Actor {
+  /** Token subject. */
+  subject: string;
+  clientId: string;
+  correlationId: string;
+}
+
+export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'not-found' | 'version-mismatch' };
+
+/** Storage port for PDE models. Implementations: Cosmos DB (shared/azure/cosmos-model-repository.ts). */
+export interface ModelRepository {
+  /** Allocates the next id (pde-001, pde-002, … never reused, safe under concurrent creates) and stores the model. */
+  create(body: PdeModelBody, actor: Actor, nowMs: number): Promise<StoredPdeModel>;
+  get(modelId: PdeModelId): Promise<StoredPdeModel | undefined>;
+  /** Up to `limit` models with seq > `afterSeq`, in seq order, and whether more follow. */
+  list(limit: number, afterSeq: number): Promise<{ items: StoredPdeModel[]; more: boolean }>;
+  /** Replaces name, parameters and description when `ifMatch` (HTTP ETags or `*`) is absent or matches. */
+  replace(modelId: PdeModelId, body: PdeModelBody, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>>;
+  remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<void>>;
+}
+
+/** One record of a write: who, what, when, under which correlation id. */
+export interface AuditEntry {
+  action: string;
+  /** Resource path relative to the API version, e.g. `pde-models/pde-001`. */
+  resource: string;
+  actor: Actor;
+  atMs: number;
+  detail?: Record<string, unknown>;
+}
+
+/** Append-only audit trail port (Cosmos `audit` container; safety-relevant changes also go to the ledger). */
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+/** True when an If-Match header value admits the given current ETag (RFC 9110 §13.1.1: strong comparison). */
+export function ifMatchAdmits(ifMatch: string | undefined, currentEtag: string): boolean {
+  if (ifMatch === undefined) return true;
+  const tags = ifMatch.split(',').map((t) => t.trim());
+  return tags.includes('*') || tags.includes(currentEtag);
+}
+
+/** Formats a model id from its sequence number: at least three digits. */
+export function modelIdOf(seq: number): PdeModelId {
+  return `pde-${String(seq).padStart(3, '0')}`;
+}

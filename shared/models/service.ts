@@ -1,0 +1,95 @@
+import { ApiError } from '../http/errors.js';
+import { decodeCursor, encodeCursor, type PageQuery } from '../http/paging.js';
+import { v1Path } from '../http/paths.js';
+import { z } from 'zod';
+import type { Actor, AuditLog, ModelRepository, StoredPdeModel } from './repository.js';
+import type { PdeModel, PdeModelBody, PdeModelCreated, PdeModelId, PdeModelPage } from './schemas.js';
+
+export interface ModelDeps {
+  models: ModelRepository;
+  audit: AuditLog;
+  nowMs?: () => number;
+}
+
+const RESOURCE = 'pde-models';
+const selfHref = (modelId: string) => v1Path(`${RESOURCE}/${modelId}`);
+const Cursor = z.object({ afterSeq: z.number().int().min(0) });
+
+const notFound = (modelId: string) =>
+  new ApiError('notFound', `PDE model ${modelId} does not exist; list ${v1Path(RESOURCE)} for the models there are.`, [{ field: 'path.modelId', issue: 'not found' }]);
+const mismatch = (modelId: string) =>
+  new ApiError('preconditionFailed', `PDE model ${modelId} has changed since the ETag you sent; read it again and retry with its current ETag.`, [
+    { field: 'header.if-match', issue: 'does not match the current ETag' },
+  ]);
+
+/** The API view of a stored model. */
+export function toPdeModel(m: StoredPdeModel): PdeModel {
+  return {
+    modelId: m.modelId,
+    modelName: m.modelName,
+    ...(m.description === undefined ? {} : { description: m.description }),
+    parameters: m.parameters,
+    status: m.status,
+    creationTimestamp: new Date(m.createdAtMs).toISOString(),
+    lastModifiedTimestamp: new Date(m.updatedAtMs).toISOString(),
+    createdBy: m.createdBy,
+    lastModifiedBy: m.updatedBy,
+    links: [{ rel: 'self', href: selfHref(m.modelId) }],
+  };
+}
+
+/** Creates a model, records who did it, and answers the plant's 201 shape with the model's ETag and location. */
+export async function createModel(deps: ModelDeps, body: PdeModelBody, actor: Actor): Promise<{ created: PdeModelCreated; etag: string; location: string }> {
+  const nowMs = (deps.nowMs ?? Date.now)();
+  const m = await deps.models.create(body, actor, nowMs);
+  await deps.audit.record({ action: 'pde-model.created', resource: `${RESOURCE}/${m.modelId}`, actor, atMs: nowMs, detail: { modelName: m.modelName, etag: m.etag } });
+  const created: PdeModelCreated = {
+    modelId: m.modelId,
+    modelName: m.modelName,
+    status: m.status,
+    creationTimestamp: new Date(m.createdAtMs).toISOString(),
+    links: [{ rel: 'self', href: selfHref(m.modelId) }],
+  };
+  return { created, etag: m.etag, location: selfHref(m.modelId) };
+}
+
+/** One model and its ETag, or 404 ERR-4042. */
+export async function getModel(deps: ModelDeps, modelId: PdeModelId): Promise<{ model: PdeModel; etag: string }> {
+  const m = await deps.models.get(modelId);
+  if (!m) throw notFound(modelId);
+  return { model: toPdeModel(m), etag: m.etag };
+}
+
+/** A page of models in id order; the continuation token is opaque and rejected (400) when it is not ours. */
+export async function listModels(deps: ModelDeps, page: PageQuery): Promise<PdeModelPage> {
+  let afterSeq = 0;
+  if (page.continuationToken) {
+    const cursor = decodeCursor(page.continuationToken, Cursor);
+    if (!cursor) throw new ApiError('invalidInput', 'continuationToken is not one this API issued; start again without it.', [{ field: 'query.continuationToken', issue: 'unknown token' }]);
+    afterSeq = cursor.afterSeq;
+  }
+  const { items, more } = await deps.models.list(page.pageSize, afterSeq);
+  const last = items.at(-1);
+  const continuationToken = more && last ? encodeCursor({ afterSeq: last.seq }) : undefined;
+  const base = v1Path(RESOURCE);
+  const links = [{ rel: 'self', href: `${base}?pageSize=${page.pageSize}${page.continuationToken ? `&continuationToken=${page.continuationToken}` : ''}` }];
+  if (continuationToken) links.push({ rel: 'next', href: `${base}?pageSize=${page.pageSize}&continuationToken=${continuationToken}` });
+  return { items: items.map(toPdeModel), ...(continuationToken ? { continuationToken } : {}), links };
+}
+
+/** Replaces a model when If-Match admits its current ETag (412 ERR-4121 otherwise) and records the change. */
+export async function replaceModel(deps: ModelDeps, modelId: PdeModelId, body: PdeModelBody, actor: Actor, ifMatch?: string): Promise<{ model: PdeModel; etag: string }> {
+  const nowMs = (deps.nowMs ?? Date.now)();
+  const r = await deps.models.replace(modelId, body, actor, nowMs, ifMatch);
+  if (!r.ok) throw r.reason === 'not-found' ? notFound(modelId) : mismatch(modelId);
+  await deps.audit.record({ action: 'pde-model.replaced', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs, detail: { modelName: r.value.modelName, etag: r.value.etag } });
+  return { model: toPdeModel(r.value), etag: r.value.etag };
+}
+
+/** Deletes a model (its id is not reused) when If-Match admits it, and records the deletion. */
+export async function deleteModel(deps: ModelDeps, modelId: PdeModelId, actor: Actor, ifMatch?: string): Promise<void> {
+  const nowMs = (deps.nowMs ?? Date.now)();
+  const r = await deps.models.remove(modelId, ifMatch);
+  if (!r.ok) throw r.reason === 'not-found' ? notFound(modelId) : mismatch(modelId);
+  await deps.audit.record({ action: 'pde-model.deleted', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs });
+}

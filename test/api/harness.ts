@@ -1,0 +1,121 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
+import { startDevIssuer, type DevIssuer } from '../../local/dev-issuer/index.js';
+import type { MintOptions } from '../../local/dev-issuer/mint.js';
+import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
+import { resetSettingsCache } from '../../shared/config/settings.js';
+import { ROUTE_PREFIX } from '../../shared/http/paths.js';
+import type { RouteSpec } from '../../shared/http/routes.js';
+
+export type Handler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
+
+export interface CallOptions {
+  token?: string;
+  params?: Record<string, string>;
+  query?: string;
+  /** A value is sent as JSON; a string is sent as is. */
+  body?: unknown;
+  rawBody?: string | Uint8Array;
+  headers?: Record<string, string>;
+}
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  json: unknown;
+  /** The body as the caller would see it on the wire. */
+  text: string;
+  logged: string[];
+}
+
+/** The real pieces an API test needs: the Cosmos-compatible server, a development issuer, and settings pointing at them. */
+export interface ApiWorld {
+  cosmos: CosmosHandle;
+  issuer: DevIssuer;
+  token(options?: MintOptions): Promise<string>;
+  call(route: RouteSpec, handler: Handler, o?: CallOptions): Promise<Reply>;
+  /** Sets extra app settings for one test and forgets cached ones; returns a function that restores them. */
+  withSettings(values: Record<string, string | undefined>): () => void;
+  stop(): Promise<void>;
+}
+
+/** Starts the world once per test file (beforeAll); `database` keeps files from sharing data. */
+export async function startApiWorld(database: string): Promise<ApiWorld> {
+  const keyDir = await mkdtemp(path.join(tmpdir(), 'api-issuer-'));
+  const [cosmos, issuer] = await Promise.all([startCosmos(), startDevIssuer({ keyDir })]);
+  const base: Record<string, string> = {
+    LakeConnection: 'UseDevelopmentStorage=true',
+    COSMOS_ENDPOINT: cosmos.endpoint,
+    COSMOS_KEY: cosmos.key,
+    COSMOS_DATABASE: database,
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_BURST: '100000',
+    ...issuer.settings,
+  };
+  Object.assign(process.env, base);
+  resetSettingsCache();
+
+  const withSettings = (values: Record<string, string | undefined>) => {
+    const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+    for (const [k, v] of Object.entries(values)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    resetSettingsCache();
+    return () => {
+      for (const [k, v] of Object.entries(before)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      resetSettingsCache();
+    };
+  };
+
+  const call = async (route: RouteSpec, handler: Handler, o: CallOptions = {}): Promise<Reply> => {
+    const params = o.params ?? {};
+    const resolved = route.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+    const headers: Record<string, string> = { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
+    let body: { string?: string; bytes?: Uint8Array } | undefined;
+    if (o.rawBody !== undefined) body = typeof o.rawBody === 'string' ? { string: o.rawBody } : { bytes: o.rawBody };
+    else if (o.body !== undefined) {
+      body = { string: JSON.stringify(o.body) };
+      headers['content-type'] = 'application/json';
+    }
+    Object.assign(headers, o.headers);
+    const req = new HttpRequest({
+      method: route.method,
+      url: `http://127.0.0.1:7071/${ROUTE_PREFIX}/${resolved}${o.query ? `?${o.query}` : ''}`,
+      headers,
+      params,
+      ...(body ? { body } : {}),
+    });
+    const logged: string[] = [];
+    const ctx = new InvocationContext({ functionName: route.name, logHandler: (level, ...args) => logged.push(`${level}: ${args.map(String).join(' ')}`) });
+    const res = await handler(req, ctx);
+    const text = res.jsonBody === undefined ? (typeof res.body === 'string' ? res.body : '') : JSON.stringify(res.jsonBody);
+    return { status: res.status ?? 200, headers: lowerKeys(res.headers), json: res.jsonBody, text, logged };
+  };
+
+  return {
+    cosmos,
+    issuer,
+    token: (options) => issuer.mint(options),
+    call,
+    withSettings,
+    stop: async () => {
+      await Promise.all([cosmos.stop(), issuer.stop()]);
+      await rm(keyDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function lowerKeys(h: HttpResponseInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!h) return out;
+  const entries = h instanceof Headers ? [...h.entries()] : Array.isArray(h) ? h : Object.entries(h);
+  for (const [k, v] of entries) out[k.toLowerCase()] = String(v);
+  return out;
+}
+
+/** The plant's example create body (issue 7). */
+export const PLANT_EXAMPLE = {
+  modelName: 'FourierHeatModel',
+  parameters: { thermalConductivity: 200, initialTemperature: 700, boundaryConditions: { topSurface: 750, bottomSurface: 690 } },
+  description: 'Steady heat conduction through the cell lining',
+};
