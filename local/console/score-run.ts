@@ -1,0 +1,41 @@
+import { BlobServiceClient } from '@azure/storage-blob';
+import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
+import { decodeJsonl } from '../../shared/lake/jsonl.js';
+import { listAll, type LakeStore } from '../../shared/lake/lake-store.js';
+import { utcDate } from '../../shared/lake/paths.js';
+import { decodeSilver } from '../../shared/lake/telemetry-tables.js';
+import type { QuarantineRecord, SilverRow } from '../../shared/telemetry/records.js';
+import { scoreCleansing, type CleansingScore, type ScoreLabel } from '../score/cleansing-score.js';
+
+const DAY_MS = 86_400_000;
+
+/** The UTC dates from `fromMs` to `toMs`, as the lake's `date=` partitions name them. */
+function datesBetween(fromMs: number, toMs: number): string[] {
+  const dates: string[] = [];
+  for (let t = fromMs - (fromMs % DAY_MS); t <= toMs; t += DAY_MS) dates.push(utcDate(t));
+  return dates;
+}
+
+/** Silver rows and quarantine records of one run, read back from the lake (everything since `sinceMs`). */
+export async function readRunFromLake(lake: LakeStore, sinceMs: number, untilMs = Date.now()): Promise<{ silver: SilverRow[]; quarantine: QuarantineRecord[] }> {
+  const silver: SilverRow[] = [];
+  const quarantine: QuarantineRecord[] = [];
+  for (const date of datesBetween(sinceMs, untilMs)) {
+    for (const entry of await listAll(lake, 'silver', `telemetry/date=${date}/`)) {
+      const bytes = await lake.get('silver', entry.path);
+      if (bytes) for (const row of await decodeSilver(bytes)) if (row.tsMs >= sinceMs) silver.push(row);
+    }
+    for (const entry of await listAll(lake, 'quarantine', `telemetry/date=${date}/`)) {
+      const bytes = await lake.get('quarantine', entry.path);
+      if (bytes) for (const rec of decodeJsonl<QuarantineRecord>(bytes)) if (rec.enqueuedMs >= sinceMs) quarantine.push(rec);
+    }
+  }
+  return { silver, quarantine };
+}
+
+/** Reads the run's output from the lake and scores it against the simulator's labels. */
+export async function scoreRun(opts: { labels: readonly ScoreLabel[]; sentKeys: ReadonlySet<string>; sinceMs: number; lakeConnection: string }): Promise<CleansingScore & { silverRows: number; quarantineRecords: number }> {
+  const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(opts.lakeConnection));
+  const { silver, quarantine } = await readRunFromLake(lake, opts.sinceMs);
+  return { ...scoreCleansing(opts.labels, silver, quarantine, opts.sentKeys), silverRows: silver.length, quarantineRecords: quarantine.length };
+}

@@ -1,0 +1,153 @@
+/**
+ * `npm start [-- --duration 60 --rate 50000 --lines 3 --cells 100 --seed 1 --port 7071 --fresh]`
+ *
+ * Runs the whole product on this machine: the devhost (the Functions app with its HTTP and Event Hub triggers),
+ * Azurite, the Cosmos-compatible server and the plant simulator sending telemetry. Prints live progress; with
+ * --duration it stops by itself, waits for ingestion to catch up and scores the cleansing against the simulator's
+ * ground truth. Ctrl-C stops everything cleanly.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { startDevhost } from './devhost/devhost.js';
+import { writeEndpoints, ENDPOINTS_FILE } from './cli/local-lake.js';
+import { FaultRates } from './simulator/faults.js';
+import { createLabelRecorder } from './simulator/labels.js';
+import { createPotline } from './simulator/potline.js';
+import { runSimulator } from './simulator/runner.js';
+import { LiveConsole } from './console/live-console.js';
+import { RunRecorder } from './console/run-recorder.js';
+import { scoreRun } from './console/score-run.js';
+import { printSummary } from './console/summary.js';
+
+const Flags = z.object({
+  duration: z.coerce.number().positive().max(86_400).optional(),
+  rate: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+  lines: z.coerce.number().int().min(1).max(20).default(3),
+  cells: z.coerce.number().int().min(1).max(999).default(100),
+  seed: z.coerce.number().int().default(1),
+  port: z.coerce.number().int().min(0).max(65_535).default(7071),
+  partitions: z.coerce.number().int().min(1).max(32).default(4),
+  fresh: z.boolean().default(false),
+  'fault-scale': z.coerce.number().min(0).max(100).default(1),
+  quiet: z.boolean().default(false),
+});
+
+function parseFlags() {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string' },
+      rate: { type: 'string' },
+      lines: { type: 'string' },
+      cells: { type: 'string' },
+      seed: { type: 'string' },
+      port: { type: 'string' },
+      partitions: { type: 'string' },
+      fresh: { type: 'boolean' },
+      'fault-scale': { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const parsed = Flags.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    console.error(`npm start: --${String(issue.path[0])} ${issue.message}. See README "Running locally" for the flags.`);
+    process.exit(2);
+  }
+  return parsed.data;
+}
+
+/**
+ * Settings come from local.settings.json when a developer has one, else from the checked-in example; the
+ * environment wins over both, and the emulators the devhost starts replace the connection settings.
+ */
+function applyDefaultSettings(): void {
+  const file = existsSync('local.settings.json') ? 'local.settings.json' : 'local.settings.example.json';
+  const values = (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, string> }).Values ?? {};
+  for (const [k, v] of Object.entries(values)) process.env[k] ??= v;
+}
+
+const flags = parseFlags();
+applyDefaultSettings();
+const dataDir = path.resolve('.local');
+if (flags.fresh) rmSync(dataDir, { recursive: true, force: true });
+const runId = new Date().toISOString().replace(/[:.]/g, '-');
+const runDir = path.join(dataDir, 'runs', runId);
+mkdirSync(runDir, { recursive: true });
+
+console.log(`Starting the smelter platform locally (run ${runId}; data in ${path.relative(process.cwd(), dataDir)}/) …`);
+const startedMs = Date.now();
+const devhost = await startDevhost({
+  appEntry: 'functions/index.ts',
+  dataDir,
+  httpPort: flags.port,
+  partitions: flags.partitions,
+  startAzurite: true,
+  startCosmos: true,
+  logLevel: 'warning',
+});
+writeEndpoints({ lakeConnection: process.env.LakeConnection!, cosmosEndpoint: process.env.COSMOS_ENDPOINT, cosmosKey: process.env.COSMOS_KEY, httpUrl: devhost.httpUrl, pid: process.pid });
+console.log(`Devhost up in ${((Date.now() - startedMs) / 1000).toFixed(1)} s at ${devhost.httpUrl}; functions: ${devhost.functions.map((f) => f.name).join(', ')}`);
+
+const hubName = process.env.TELEMETRY_HUB ?? 'telemetry';
+const hub = devhost.hub(hubName);
+const recorder = new RunRecorder();
+const runStartMs = Date.now();
+const potline = createPotline({ lines: flags.lines, cellsPerLine: flags.cells, seed: flags.seed, startMs: runStartMs });
+const labels = createLabelRecorder({ file: path.join(runDir, 'labels.jsonl') });
+const faults = flags['fault-scale'] === 1 ? undefined : scaledFaults(flags['fault-scale']);
+const sim = runSimulator({
+  potline,
+  labels,
+  ratePerMin: flags.rate,
+  ...(flags.duration ? { durationS: flags.duration } : {}),
+  ...(faults ? { faults } : {}),
+  sink: {
+    send: async (bodies) => {
+      recorder.noteSent(bodies);
+      hub.send(bodies);
+    },
+  },
+});
+console.log(`Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`);
+
+const live = new LiveConsole(devhost, hubName, () => sim.counters(), flags.quiet);
+live.start();
+
+let stopping = false;
+async function shutdown(reason: string, score: boolean): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${reason}: stopping the simulator …`);
+  const counters = await sim.stop().catch(() => sim.counters());
+  if (score) {
+    console.log('Waiting for ingestion to catch up …');
+    await live.waitForCatchUp(120_000);
+  }
+  live.stop();
+  const scorecard = score ? await scoreRun({ labels: labels.labels(), sentKeys: recorder.sentKeys, sinceMs: runStartMs, lakeConnection: process.env.LakeConnection! }) : undefined;
+  printSummary({ runId, runDir, wallS: (Date.now() - runStartMs) / 1000, counters, live: live.snapshot(), scorecard });
+  console.log('Stopping the devhost and the emulators …');
+  await devhost.stop();
+  rmSync(ENDPOINTS_FILE, { force: true });
+}
+
+process.once('SIGINT', () => void shutdown('Ctrl-C', false).then(() => process.exit(0)));
+process.once('SIGTERM', () => void shutdown('SIGTERM', false).then(() => process.exit(0)));
+
+if (flags.duration) {
+  try {
+    await sim.done;
+  } catch (err) {
+    console.error('The simulator stopped: ', err);
+  }
+  await shutdown(`Duration of ${flags.duration} s reached`, true);
+  process.exit(0);
+}
+
+/** The simulator's default fault rates times `scale` (each capped at the schema's 10 %). */
+function scaledFaults(scale: number) {
+  return Object.fromEntries(Object.entries(FaultRates.parse({})).map(([k, v]) => [k, Math.min(0.1, v * scale)]));
+}
