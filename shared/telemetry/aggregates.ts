@@ -1,5 +1,6 @@
 import { isExcludedFromGold, maskOf, NEUTRAL_MASK } from './flags.js';
 import type { SilverRow } from './records.js';
+import { TAGS } from './tag-catalogue.js';
 
 /** One minute in epoch ms. */
 const MINUTE_MS = 60_000;
@@ -37,18 +38,35 @@ export function minuteStart(tsMs: number): number {
 
 /** Aggregates silver rows per cell × tag × minute. */
 export function aggregateMinutes(rows: readonly SilverRow[]): MinuteAggregate[] {
-  const byKey = new Map<string, MinuteAggregate>();
+  // cellId → (minute index · TAG_SLOTS + tag slot) → aggregate: numeric inner keys, no key strings per row.
+  const byCell = new Map<string, Map<number, MinuteAggregate>>();
+  const out: MinuteAggregate[] = [];
   for (const r of rows) {
     const minute = minuteStart(r.tsMs);
-    const key = `${r.cellId}|${r.tag}|${minute}`;
-    let a = byKey.get(key);
+    let cell = byCell.get(r.cellId);
+    if (!cell) byCell.set(r.cellId, (cell = new Map()));
+    const key = (minute / MINUTE_MS) * TAG_SLOTS + tagSlot(r.tag);
+    let a = cell.get(key);
     if (!a) {
       a = emptyAggregate(r.lineId, r.cellId, r.tag, r.unit, minute);
-      byKey.set(key, a);
+      cell.set(key, a);
+      out.push(a);
     }
     addRow(a, r);
   }
-  return [...byKey.values()];
+  return out;
+}
+
+/** Distinct tags per cell the numeric key can hold (catalogue tags first, others after). */
+const TAG_SLOTS = 64;
+const slots = new Map<string, number>(TAGS.map((t, i) => [t, i]));
+function tagSlot(tag: string): number {
+  let s = slots.get(tag);
+  if (s === undefined) {
+    s = slots.size % TAG_SLOTS;
+    slots.set(tag, s);
+  }
+  return s;
 }
 
 function emptyAggregate(lineId: string, cellId: string, tag: string, unit: string, minuteStartMs: number): MinuteAggregate {

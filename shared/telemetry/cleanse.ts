@@ -1,7 +1,7 @@
 import { Flag, flagNames, GOLD_EXCLUDING_MASK } from './flags.js';
 import { pointRejection, type ParsedPoint, type Rejection } from './parse-body.js';
 import type { EventOrigin, SilverRow } from './records.js';
-import { MAD_TO_SIGMA, medianAndMad } from './robust-stats.js';
+import { MAD_TO_SIGMA } from './robust-stats.js';
 import { SensorStateStore, type SensorState } from './sensor-state.js';
 import { TAGS, type TagSpec } from './tag-catalogue.js';
 
@@ -38,14 +38,7 @@ export interface CleansingRejection extends Rejection {
  * (DUPLICATE); short gaps add interpolated rows. State lives in the SensorStateStore across batches.
  */
 export class Cleanser {
-  private readonly scratch: Float64Array;
-  private readonly values: Float64Array;
-  private readonly madOut = new Float64Array(1);
-
-  constructor(readonly sensors: SensorStateStore, readonly config: CleansingConfig) {
-    this.scratch = new Float64Array(config.windowSize);
-    this.values = new Float64Array(config.windowSize);
-  }
+  constructor(readonly sensors: SensorStateStore, readonly config: CleansingConfig) {}
 
   /** Cleanses one point, appending its silver row (plus interpolated rows) or its rejection. */
   cleanse(p: ParsedPoint, origin: EventOrigin, rows: SilverRow[], rejections: CleansingRejection[]): void {
@@ -157,10 +150,9 @@ export class Cleanser {
       this.lastMedian = Number.NaN;
       return 0;
     }
-    const n = s.copyWindow(this.values);
-    const median = medianAndMad(this.values, n, this.scratch, this.madOut);
+    const median = s.median();
     this.lastMedian = median;
-    const scale = Math.max(MAD_TO_SIGMA * this.madOut[0]!, spec.noiseFloor);
+    const scale = Math.max(MAD_TO_SIGMA * s.mad(median), spec.noiseFloor);
     const dev = value - median;
     return Math.abs(dev) > this.config.spikeSigmas * scale ? Math.sign(dev) : 0;
   }

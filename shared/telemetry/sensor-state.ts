@@ -1,3 +1,5 @@
+import { insertSorted, madOfSorted, medianOfSorted, removeSorted } from './robust-stats.js';
+
 /**
  * Per-sensor (cellId + tag) streaming state for the cleansing rules: a bounded window of recent accepted values,
  * the last good value, recent event times (for dedup across batches), the learned sampling interval and the
@@ -6,6 +8,8 @@
 export class SensorState {
   /** Ring of the last `capacity` accepted values (time order, oldest overwritten). */
   readonly window: Float64Array;
+  /** The same values kept sorted, so median and MAD cost O(n) without sorting. */
+  readonly sorted: Float64Array;
   windowCount = 0;
   windowHead = 0;
   lastGoodValue = Number.NaN;
@@ -17,8 +21,7 @@ export class SensorState {
   pendingShiftSide = 0;
   stuckRunValue = Number.NaN;
   stuckRunLength = 0;
-  /** Recent event times for duplicate detection: a set plus a ring that evicts the oldest. */
-  readonly seenTs: Set<number>;
+  /** Recent event times for duplicate detection (a ring; the oldest is forgotten). */
   readonly seenRing: Float64Array;
   seenHead = 0;
   /** Recent positive time steps (ms), for the learned sampling interval. */
@@ -26,18 +29,21 @@ export class SensorState {
   deltaCount = 0;
   deltaHead = 0;
   private intervalMs = Number.NaN;
+  private deltasSinceEstimate = 0;
   /** Batch epoch in which this state was last saved to an undo log. */
   savedEpoch = -1;
 
   constructor(readonly capacity: number, seenCapacity = capacity * 4, deltaCapacity = 15) {
     this.window = new Float64Array(capacity);
-    this.seenTs = new Set();
+    this.sorted = new Float64Array(capacity);
     this.seenRing = new Float64Array(seenCapacity).fill(Number.NaN);
     this.deltas = new Float64Array(deltaCapacity);
   }
 
   /** Adds an accepted value to the window, dropping the oldest when full. */
   pushValue(v: number): void {
+    if (this.windowCount === this.capacity) removeSorted(this.sorted, this.windowCount, this.window[this.windowHead]!);
+    insertSorted(this.sorted, this.windowCount === this.capacity ? this.windowCount - 1 : this.windowCount, v);
     this.window[this.windowHead] = v;
     this.windowHead = (this.windowHead + 1) % this.capacity;
     if (this.windowCount < this.capacity) this.windowCount++;
@@ -50,20 +56,27 @@ export class SensorState {
     for (const v of values) this.pushValue(v);
   }
 
-  /** Copies the window's values (in ring order; order does not matter to median/MAD) into `out`; returns the count. */
-  copyWindow(out: Float64Array): number {
-    out.set(this.windowCount === this.capacity ? this.window : this.window.subarray(0, this.windowCount));
-    return this.windowCount;
+  /** Median of the window (NaN when empty). */
+  median(): number {
+    return medianOfSorted(this.sorted, this.windowCount);
   }
 
-  /** True when this event time was seen recently; otherwise remembers it and returns false. */
+  /** Median absolute deviation of the window about `median`. */
+  mad(median: number): number {
+    return madOfSorted(this.sorted, this.windowCount, median);
+  }
+
+  /**
+   * True when this event time was seen recently; otherwise remembers it and returns false. A time after the latest
+   * in-order one cannot have been seen, so the common case is one ring write; only older times scan the ring.
+   */
   seenBefore(tsMs: number): boolean {
-    if (this.seenTs.has(tsMs)) return true;
-    const evicted = this.seenRing[this.seenHead]!;
-    if (!Number.isNaN(evicted)) this.seenTs.delete(evicted);
+    if (tsMs <= this.latestTsMs) {
+      const ring = this.seenRing;
+      for (let i = 0; i < ring.length; i++) if (ring[i] === tsMs) return true;
+    }
     this.seenRing[this.seenHead] = tsMs;
     this.seenHead = (this.seenHead + 1) % this.seenRing.length;
-    this.seenTs.add(tsMs);
     return false;
   }
 
@@ -71,12 +84,14 @@ export class SensorState {
     this.deltas[this.deltaHead] = dtMs;
     this.deltaHead = (this.deltaHead + 1) % this.deltas.length;
     if (this.deltaCount < this.deltas.length) this.deltaCount++;
-    this.intervalMs = Number.NaN;
+    // Re-estimate every few steps: the median moves slowly and sorting on every point costs.
+    if (++this.deltasSinceEstimate >= 5) this.intervalMs = Number.NaN;
   }
 
   /** Median of the recent time steps (ms): the sensor's own sampling interval, robust to the gaps among them. */
   learnedIntervalMs(): number {
     if (Number.isNaN(this.intervalMs) && this.deltaCount > 0) {
+      this.deltasSinceEstimate = 0;
       const d = this.deltas.slice(0, this.deltaCount).sort();
       const h = this.deltaCount >> 1;
       this.intervalMs = this.deltaCount % 2 === 1 ? d[h]! : (d[h - 1]! + d[h]!) / 2;
@@ -88,6 +103,7 @@ export class SensorState {
   clone(): SensorState {
     const c = new SensorState(this.capacity, this.seenRing.length, this.deltas.length);
     c.window.set(this.window);
+    c.sorted.set(this.sorted);
     c.windowCount = this.windowCount;
     c.windowHead = this.windowHead;
     c.lastGoodValue = this.lastGoodValue;
@@ -97,13 +113,13 @@ export class SensorState {
     c.pendingShiftSide = this.pendingShiftSide;
     c.stuckRunValue = this.stuckRunValue;
     c.stuckRunLength = this.stuckRunLength;
-    for (const t of this.seenTs) c.seenTs.add(t);
     c.seenRing.set(this.seenRing);
     c.seenHead = this.seenHead;
     c.deltas.set(this.deltas);
     c.deltaCount = this.deltaCount;
     c.deltaHead = this.deltaHead;
     c.intervalMs = this.intervalMs;
+    c.deltasSinceEstimate = this.deltasSinceEstimate;
     return c;
   }
 }

@@ -1,0 +1,121 @@
+/**
+ * Cleansing core throughput on one core: parse + schema + units + quality + all flags + minute aggregates over a
+ * realistic mixed stream (no I/O), and Parquet/gzip encode throughput of the resulting files.
+ * `npm run bench -- ingest-core [points]` (default 600,000 points).
+ */
+import { encodeJsonlGz } from '../shared/lake/jsonl.js';
+import { encodeMinuteAggregates, encodeSilver } from '../shared/lake/telemetry-tables.js';
+import { aggregateMinutes } from '../shared/telemetry/aggregates.js';
+import { newSensorStateStore } from '../shared/telemetry/cleanse.js';
+import { cleanseEvents, type IngestEvent } from '../shared/telemetry/ingest.js';
+import type { SilverRow } from '../shared/telemetry/records.js';
+import { mulberry32 } from '../shared/telemetry/test-support.js';
+
+const T0 = Date.UTC(2024, 5, 1, 0, 0, 0);
+const settings = { TELEMETRY_HUB: 'telemetry', TELEMETRY_CONSUMER_GROUP: 'ingest', CLEANSING_WINDOW: 31, INTERPOLATE_MAX_GAP_INTERVALS: 5 };
+/** Sampling intervals (ms) and nominal values of the simulated plant: voltage/current 1 s, bath/beam 5 s, heights/shell 30 s. */
+const SIGNALS: [tag: string, unit: string, intervalMs: number, nominal: number, noise: number][] = [
+  ['cellVoltage', 'V', 1000, 4.3, 0.02],
+  ['bathTemp', 'degC', 5000, 960, 0.3],
+  ['anodeBeamPosition', 'cm', 5000, 25, 0.05],
+  ['metalHeight', 'cm', 30000, 20, 0.1],
+  ['bathHeight', 'cm', 30000, 18, 0.1],
+  ['shellTemp', 'degC', 30000, 320, 1],
+];
+
+/** Event bodies for `cells` cells over time, ~50 points per body, with ~3 % faults of every kind. */
+function makeEvents(targetPoints: number, cells = 300): { events: IngestEvent[]; points: number } {
+  const rnd = mulberry32(2024);
+  const enc = new TextEncoder();
+  const events: IngestEvent[] = [];
+  let points = 0;
+  let seq = 0;
+  let pending: Record<string, unknown>[] = [];
+  const flush = (tMs: number) => {
+    if (!pending.length) return;
+    const style = rnd();
+    const body = style < 0.5 ? JSON.stringify(pending) : JSON.stringify({ points: pending });
+    events.push({ body: enc.encode(body), partition: String(seq % 4), sequenceNumber: seq++, enqueuedTimeUtc: new Date(tMs + 200) });
+    pending = [];
+  };
+  for (let tMs = T0; points < targetPoints; tMs += 1000) {
+    for (let c = 0; c < cells && points < targetPoints; c++) {
+      const line = (c % 3) + 1;
+      const cellId = `L${line}-C${String(c + 1).padStart(3, '0')}`;
+      for (const [tag, unit, intervalMs, nominal, noise] of SIGNALS) {
+        if ((tMs - T0) % intervalMs !== 0) continue;
+        let value = nominal + (rnd() - 0.5) * 2 * noise;
+        let u = unit;
+        let quality: string | number = 'good';
+        const f = rnd();
+        if (f < 0.005) value += nominal * 0.3; // spike
+        else if (f < 0.01 && unit === 'degC') { value = (value * 9) / 5 + 32; u = 'degF'; } // wrong unit
+        else if (f < 0.015) quality = 0; // bad OPC DA code
+        else if (f < 0.02) continue; // dropout
+        const p = { lineId: `L${line}`, cellId, tag: f > 0.998 ? 'potRoomHumidity' : tag, ts: new Date(tMs).toISOString(), value, unit: u, quality, seq: points };
+        pending.push(p);
+        points++;
+        if (f > 0.995 && f <= 0.998) { pending.push(p); points++; } // duplicate
+        if (pending.length >= 50) flush(tMs);
+      }
+    }
+    flush(tMs);
+    if (rnd() < 0.01) events.push({ body: enc.encode('{"points":[{"lineId":"L1"'), partition: '0', sequenceNumber: seq++, enqueuedTimeUtc: new Date(tMs) });
+  }
+  return { events, points };
+}
+
+function timeIt<T>(fn: () => T): [T, number] {
+  const t = process.hrtime.bigint();
+  const r = fn();
+  return [r, Number(process.hrtime.bigint() - t) / 1e6];
+}
+
+export async function run(args: string[]): Promise<Record<string, unknown>> {
+  const target = Number(args[0] ?? 600_000);
+  const { events, points } = makeEvents(target);
+  const batchSize = 1000; // host.json maxEventBatchSize
+  // Warm-up on a prefix (JIT), then the measured pass over the whole stream with fresh sensor state.
+  cleanseEvents(events.slice(0, 2000), { sensors: newSensorStateStore(31), settings });
+  const sensors = newSensorStateStore(31);
+  const rows: SilverRow[][] = [];
+  let quarantined = 0;
+  const [, coreMs] = timeIt(() => {
+    for (let i = 0; i < events.length; i += batchSize) {
+      const c = cleanseEvents(events.slice(i, i + batchSize), { sensors, settings });
+      aggregateMinutes(c.rows);
+      rows.push(c.rows);
+      quarantined += c.quarantine.length;
+    }
+  });
+  const allRows = rows.flat();
+  const flagged = allRows.filter((r) => r.flags.length > 0).length;
+
+  const sample = rows.slice(0, 50);
+  const sampleRows = sample.reduce((n, r) => n + r.length, 0);
+  let parquetBytes = 0;
+  const [, parquetMs] = timeIt(() => {
+    for (const r of sample) parquetBytes += encodeSilver(r).byteLength + encodeMinuteAggregates(aggregateMinutes(r)).byteLength;
+  });
+  const sampleEvents = events.slice(0, 50 * batchSize);
+  let gzBytes = 0;
+  const [, gzMs] = timeIt(() => {
+    for (let i = 0; i < sampleEvents.length; i += batchSize) gzBytes += encodeJsonlGz(sampleEvents.slice(i, i + batchSize).map((e) => ({ body: new TextDecoder().decode(e.body) }))).byteLength;
+  });
+  const samplePoints = Math.round((sampleRows / allRows.length) * points);
+  return {
+    points,
+    events: events.length,
+    silverRows: allRows.length,
+    flaggedRows: flagged,
+    quarantined,
+    sensors: sensors.size,
+    coreMs: Math.round(coreMs),
+    corePointsPerS: Math.round(points / (coreMs / 1000)),
+    parquetSilverAndGoldRowsPerS: Math.round(sampleRows / (parquetMs / 1000)),
+    parquetBytesPerRow: +(parquetBytes / sampleRows).toFixed(1),
+    bronzeGzipPointsPerS: Math.round(samplePoints / (gzMs / 1000)),
+    corePlusEncodePointsPerS: Math.round(1 / (1 / (points / (coreMs / 1000)) + 1 / (sampleRows / (parquetMs / 1000)) + 1 / (samplePoints / (gzMs / 1000)))),
+    targetCorePointsPerS: 250_000,
+  };
+}
