@@ -115,6 +115,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     parquetSilverAndGoldRowsPerS: Math.round(sampleRows / (parquetMs / 1000)),
     parquetBytesPerRow: +(parquetBytes / sampleRows).toFixed(1),
     bronzeGzipPointsPerS: Math.round(samplePoints / (gzMs / 1000)),
+    bronzeGzipBytesPerPoint: +(gzBytes / samplePoints).toFixed(1),
     corePlusEncodePointsPerS: Math.round(1 / (1 / (points / (coreMs / 1000)) + 1 / (sampleRows / (parquetMs / 1000)) + 1 / (samplePoints / (gzMs / 1000)))),
     targetCorePointsPerS: 250_000,
   };
