@@ -57,10 +57,10 @@ function responses(route: RouteSpec): Json {
   for (const [status, r] of Object.entries(route.responses)) {
     const headers: Json = { ...requestId };
     for (const [name, description] of Object.entries(r.headers ?? {})) headers[name] = { description, schema: { type: 'string' } };
-    const isError = Number(status) >= 400;
-    const content = isError
-      ? { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } }
-      : r.schema ? { 'application/json': { schema: jsonSchema(r.schema, 'output') } } : undefined;
+    // An error status without its own schema answers the platform's error body (e.g. 404, 412).
+    const content = r.schema
+      ? { 'application/json': { schema: jsonSchema(r.schema, 'output') } }
+      : Number(status) >= 400 ? { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } : undefined;
     out[status] = { description: r.description, headers, ...(content ? { content } : {}) };
   }
   for (const e of PIPELINE_ERRORS) {

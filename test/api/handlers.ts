@@ -1,0 +1,25 @@
+import { getCellLatest } from '../../functions/api/cell-latest.js';
+import { getHealth } from '../../functions/api/health.js';
+import { getOpenApi } from '../../functions/api/openapi.js';
+import { createPdeModel } from '../../functions/api/pde-models-create.js';
+import { deletePdeModel } from '../../functions/api/pde-models-delete.js';
+import { getPdeModel } from '../../functions/api/pde-models-get.js';
+import { listPdeModels } from '../../functions/api/pde-models-list.js';
+import { replacePdeModel } from '../../functions/api/pde-models-replace.js';
+import { routes } from '../../shared/http/routes.js';
+import type { Handler } from './harness.js';
+
+/** The handler of every route in the table, by function name; the security suite fails when a route is missing here. */
+export const handlersByRoute: Record<string, Handler> = {
+  [routes.health.name]: getHealth,
+  [routes.cellLatest.name]: getCellLatest,
+  [routes.openApi.name]: getOpenApi,
+  [routes.pdeModelsCreate.name]: createPdeModel,
+  [routes.pdeModelsList.name]: listPdeModels,
+  [routes.pdeModelsGet.name]: getPdeModel,
+  [routes.pdeModelsReplace.name]: replacePdeModel,
+  [routes.pdeModelsDelete.name]: deletePdeModel,
+};
+
+/** Valid example path parameters for routes that take them. */
+export const exampleParams: Record<string, string> = { modelId: 'pde-001', cellId: 'L1-C001' };
