@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes, routeTable } from '../../shared/http/routes.js';
+import { routes, routeTable, type RouteSpec } from '../../shared/http/routes.js';
 import { exampleParams, handlersByRoute } from './handlers.js';
 import { PLANT_EXAMPLE, startApiWorld, type ApiWorld, type Reply } from './harness.js';
 
@@ -64,7 +64,7 @@ describe('fuzz: never a 500, never a stack trace', () => {
   it('over path ids, If-Match and correlation headers', async () => {
     const headerValue = fc.string({ maxLength: 200 }).filter((s) => !/[\r\n\0]/.test(s) && s === s.trim());
     await fc.assert(fc.asyncProperty(fc.oneof(fc.string(), fc.constantFrom('pde-001', 'pde-0000001', 'pde-')), headerValue, headerValue, async (modelId, ifMatch, corr) => {
-      for (const route of [routes.pdeModelsGet, routes.pdeModelsReplace, routes.pdeModelsDelete]) {
+      for (const route of [routes.pdeModelsGet, routes.pdeModelsReplace, routes.pdeModelsDelete] as readonly RouteSpec[]) {
         expectWellFormed(await world.call(route, handlersByRoute[route.name]!, {
           token: manager,
           params: { modelId },
