@@ -16,18 +16,27 @@ function datesBetween(fromMs: number, toMs: number): string[] {
   return dates;
 }
 
-/** Silver rows and quarantine records of one run, read back from the lake (everything since `sinceMs`). */
-export async function readRunFromLake(lake: LakeStore, sinceMs: number, untilMs = Date.now()): Promise<{ silver: SilverRow[]; quarantine: QuarantineRecord[] }> {
+/** Which part of the lake belongs to a run: silver by event time, quarantine by enqueued time. */
+export interface RunWindow {
+  eventsFromMs: number;
+  enqueuedFromMs: number;
+  untilMs: number;
+}
+
+/** Silver rows and quarantine records of one run, read back from the lake. */
+export async function readRunFromLake(lake: LakeStore, w: RunWindow): Promise<{ silver: SilverRow[]; quarantine: QuarantineRecord[] }> {
   const silver: SilverRow[] = [];
   const quarantine: QuarantineRecord[] = [];
-  for (const date of datesBetween(sinceMs, untilMs)) {
+  for (const date of datesBetween(w.eventsFromMs, w.untilMs)) {
     for (const entry of await listAll(lake, 'silver', `telemetry/date=${date}/`)) {
       const bytes = await lake.get('silver', entry.path);
-      if (bytes) for (const row of await decodeSilver(bytes)) if (row.tsMs >= sinceMs) silver.push(row);
+      if (bytes) for (const row of await decodeSilver(bytes)) if (row.tsMs >= w.eventsFromMs) silver.push(row);
     }
+  }
+  for (const date of datesBetween(w.enqueuedFromMs, Math.max(w.untilMs, Date.now()))) {
     for (const entry of await listAll(lake, 'quarantine', `telemetry/date=${date}/`)) {
       const bytes = await lake.get('quarantine', entry.path);
-      if (bytes) for (const rec of decodeJsonl<QuarantineRecord>(bytes)) if (rec.enqueuedMs >= sinceMs) quarantine.push(rec);
+      if (bytes) for (const rec of decodeJsonl<QuarantineRecord>(bytes)) if (rec.enqueuedMs >= w.enqueuedFromMs) quarantine.push(rec);
     }
   }
   return { silver, quarantine };
@@ -36,6 +45,6 @@ export async function readRunFromLake(lake: LakeStore, sinceMs: number, untilMs 
 /** Reads the run's output from the lake and scores it against the simulator's labels. */
 export async function scoreRun(opts: { labels: readonly ScoreLabel[]; sentKeys: ReadonlySet<string>; sinceMs: number; lakeConnection: string }): Promise<CleansingScore & { silverRows: number; quarantineRecords: number }> {
   const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(opts.lakeConnection));
-  const { silver, quarantine } = await readRunFromLake(lake, opts.sinceMs);
+  const { silver, quarantine } = await readRunFromLake(lake, { eventsFromMs: opts.sinceMs, enqueuedFromMs: opts.sinceMs, untilMs: Date.now() });
   return { ...scoreCleansing(opts.labels, silver, quarantine, opts.sentKeys), silverRows: silver.length, quarantineRecords: quarantine.length };
 }

@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The checked-in example settings: what a fresh clone runs with. */
+export function exampleSettings(): Record<string, string> {
+  const file = JSON.parse(readFileSync(path.join(repoRoot, 'local.settings.example.json'), 'utf8')) as { Values: Record<string, string> };
+  return file.Values;
+}
+
+export interface DevhostProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** Starts the real app in a devhost child process (as `npm start` would, minus the emulators it is given). */
+export async function spawnDevhost(dataDir: string, env: Record<string, string>): Promise<DevhostProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'local/devhost/main.ts'), '--app', 'functions/index.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'error'],
+    { cwd: repoRoot, env: { ...process.env, ...exampleSettings(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /DEVHOST_READY (\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`devhost exited with ${code} before it was ready:\n${out.slice(-2000)}`)));
+  });
+  return { child, url, output: () => out };
+}
+
+/** Sends bodies to the devhost's local Event Hub over its producer endpoint. */
+export async function sendToHub(url: string, hub: string, events: readonly { body: string; partitionKey: string }[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) {
+    const res = await fetch(`${url}/_devhost/eventhubs/${hub}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(events.slice(i, i + 500)),
+    });
+    if (res.status !== 202) throw new Error(`hub refused the events: ${res.status} ${await res.text()}`);
+  }
+}
+
+/** Kills a child process outright (no clean shutdown: the crash case) and waits for it to be gone. */
+export function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
