@@ -255,7 +255,9 @@ export function stepCell(cell: CellState, lineCurrentKA: number, dtS: number, no
   cell.liquidusC = breakdown.liquidusC;
   const a = Math.exp(-dtS / VOLTAGE_NOISE_TIME_S);
   cell.voltageNoiseV = a * cell.voltageNoiseV + Math.sqrt(1 - a * a) * p.voltageNoiseV * rng.normal();
-  updateAnodeEffect(cell, breakdown.anodeEffect, nowMs, events);
+  // Readings taken during this step show the state at its end, so the anode effect is dated from just after
+  // the step's start: then exactly the readings inside [start, end) show the arc voltage.
+  updateAnodeEffect(cell, breakdown.anodeEffect, nowMs, nowMs - dtS * 1000 + 1, events);
   cell.cellVoltageV = cell.anodeEffect ? cell.anodeEffect.voltageV + rng.normal() * 1.5 : breakdown.cellVoltageV + cell.voltageNoiseV;
   if (cell.anodeEffect) cell.anodeEffect.peakVoltageV = Math.max(cell.anodeEffect.peakVoltageV, cell.cellVoltageV);
 
@@ -321,19 +323,19 @@ function continueTap(cell: CellState, dtS: number): void {
   if (cell.tap.remainingKg <= 1e-9) cell.tap = undefined;
 }
 
-function updateAnodeEffect(cell: CellState, modelSaysAnodeEffect: boolean, nowMs: number, events: CellEvent[]): void {
+function updateAnodeEffect(cell: CellState, modelSaysAnodeEffect: boolean, nowMs: number, stateFromMs: number, events: CellEvent[]): void {
   const { rng } = cell;
   const cellId = cell.params.cellId;
   if (!cell.anodeEffect && modelSaysAnodeEffect) {
     // Arc voltage of an anode effect, V (30–50 V typical for prebake cells; Grjotheim & Kvande 1993).
     const voltageV = rng.uniform(30, 50);
-    cell.anodeEffect = { startTsMs: nowMs, voltageV, peakVoltageV: voltageV, nextKillAtMs: nowMs + rng.uniform(15, 90) * 1000 };
-    events.push({ type: 'anode_effect_start', cellId, tsMs: nowMs, voltageV });
+    cell.anodeEffect = { startTsMs: stateFromMs, voltageV, peakVoltageV: voltageV, nextKillAtMs: nowMs + rng.uniform(15, 90) * 1000 };
+    events.push({ type: 'anode_effect_start', cellId, tsMs: stateFromMs, voltageV });
     return;
   }
   if (!cell.anodeEffect) return;
   if (!modelSaysAnodeEffect) {
-    events.push({ type: 'anode_effect_end', cellId, tsMs: nowMs, startTsMs: cell.anodeEffect.startTsMs, peakVoltageV: cell.anodeEffect.peakVoltageV });
+    events.push({ type: 'anode_effect_end', cellId, tsMs: stateFromMs, startTsMs: cell.anodeEffect.startTsMs, peakVoltageV: cell.anodeEffect.peakVoltageV });
     cell.anodeEffect = undefined;
     return;
   }
