@@ -6,3 +6,8 @@ import './ingest/telemetry-ingest.js';
 import './api/health.js';
 import './api/openapi.js';
 import './api/cell-latest.js';
+import './api/pde-models-create.js';
+import './api/pde-models-list.js';
+import './api/pde-models-get.js';
+import './api/pde-models-replace.js';
+import './api/pde-models-delete.js';
