@@ -35,3 +35,15 @@ export function recordIngest(f: IngestFigures): void {
   for (const [flag, n] of Object.entries(f.flaggedByFlag)) ingestMetrics.flagged.add(flag, n ?? 0);
   for (const ms of f.enqueueToWrittenMs) ingestMetrics.latencyMs.record(ms);
 }
+
+/** Clears the running totals (a benchmark measures each phase on its own). */
+export function resetIngestMetrics(): void {
+  ingestMetrics.batches = 0;
+  ingestMetrics.pointsIn = 0;
+  ingestMetrics.silverRows = 0;
+  ingestMetrics.interpolated = 0;
+  ingestMetrics.filesWritten = 0;
+  ingestMetrics.quarantined = new Counter();
+  ingestMetrics.flagged = new Counter();
+  ingestMetrics.latencyMs = new LatencyWindow(50_000);
+}
