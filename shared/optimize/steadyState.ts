@@ -15,7 +15,6 @@
 import {
   aluminiumRateKgPerS,
   aluminaConsumptionKgPerS,
-  brentRoot,
   cellVoltageBreakdown,
   DEFAULT_LUMPED_HEAT_LOSS,
   liquidusC,
@@ -45,6 +44,7 @@ export interface CellModel {
   manual: boolean;
   present: CellSetPoints;
   presentBathTempC: number;
+  presentSuperheatK: number;
   voltageTemplate: CellVoltageInput;
   heatLoss: LumpedHeatLoss;
   ceRef: CeReference;
@@ -124,6 +124,7 @@ export function calibrateCell(cell: CellInput, lineCurrentKA: number): CellModel
     manual: cell.manual,
     present: { acdCm: s.acdCm, aluminaTargetPct: s.aluminaPct, alf3TargetPct: s.alf3Pct },
     presentBathTempC: s.bathTempC,
+    presentSuperheatK: s.bathTempC - v.liquidusC,
     voltageTemplate,
     heatLoss: { ...base, otherConductanceWPerK },
     ceRef: { currentEfficiency: s.currentEfficiency, bathTempC: s.bathTempC, alf3Pct: s.alf3Pct, acdCm: s.acdCm },
@@ -157,7 +158,8 @@ export function predictCell(model: CellModel, sp: CellSetPoints, lineCurrentKA: 
   };
   const lo = Math.max(T_MIN_C, tLiq + 1e-6);
   if (!(lo < T_MAX_C)) throw new PhysicsError('PHYS-RANGE', 'liquidusC', `cell ${model.cellId}: liquidus ${tLiq.toFixed(1)} °C leaves no bath window`, tLiq);
-  const tC = solveSteadyTemp(residual, model.presentBathTempC, lo, T_MAX_C, (hl.bathToLedgeWPerM2K * hl.sideAreaM2 + hl.otherConductanceWPerK), model.cellId);
+  // Liquidus shifts carry the bath with them, so the present superheat over the new liquidus is the best guess.
+  const tC = solveSteadyTemp(residual, tLiq + model.presentSuperheatK, lo, T_MAX_C, (hl.bathToLedgeWPerM2K * hl.sideAreaM2 + hl.otherConductanceWPerK), model.cellId);
   const v = cellVoltageBreakdown({ ...input, bathTempC: tC });
   const ce = currentEfficiency(model.ceRef, tC, sp.alf3TargetPct, sp.acdCm);
   const ledgeM = sideFluxWPerM2(tC, tLiq, hl).ledgeM;
@@ -185,23 +187,35 @@ export function predictCell(model: CellModel, sp: CellSetPoints, lineCurrentKA: 
 }
 
 /**
- * Root of the (decreasing) heat residual on [lo, hi]: secant from the present temperature with the loss
- * conductance as first slope; falls back to Brent on the full bracket if an iterate leaves it.
+ * Root of the (decreasing) heat residual on [lo, hi]: secant steps from the guess, with the loss conductance as
+ * first slope, safeguarded by the sign bracket (a step leaving it is replaced by bisection), so it never fails
+ * where a root exists and usually needs 3–4 evaluations.
  */
 function solveSteadyTemp(f: (t: number) => number, guessC: number, lo: number, hi: number, lossConductanceWPerK: number, cellId: string): number {
+  let a = lo;
+  let b = hi;
   let t0 = Math.min(hi, Math.max(lo, guessC));
   let f0 = f(t0);
+  if (f0 > 0) a = t0;
+  else b = t0;
   let t1 = t0 + f0 / lossConductanceWPerK;
-  for (let it = 0; it < 12 && t1 >= lo && t1 <= hi; it++) {
+  for (let it = 0; it < 100; it++) {
+    if (!(t1 > a && t1 < b)) t1 = 0.5 * (a + b);
     const f1 = f(t1);
-    if (Math.abs(t1 - t0) < T_TOL_K || f1 === 0) return t1;
+    if (f1 === 0) return t1;
+    if (f1 > 0) a = t1;
+    else b = t1;
     const slope = (f1 - f0) / (t1 - t0);
     t0 = t1;
     f0 = f1;
-    t1 = slope < 0 ? t1 - f1 / slope : t1 + f1 / lossConductanceWPerK;
+    t1 = slope < 0 ? t1 - f1 / slope : 0.5 * (a + b);
+    // Superlinear convergence: once the secant correction is below tolerance, the corrected point is the root.
+    if (Math.abs(t1 - t0) < T_TOL_K || b - a < T_TOL_K) break;
   }
-  const fLo = f(lo);
-  if (fLo < 0) throw new PhysicsError('PHYS-RANGE', 'superheatK', `cell ${cellId}: no steady state above the liquidus (the cell freezes)`, 0);
-  if (f(hi) > 0) throw new PhysicsError('PHYS-RANGE', 'bathTempC', `cell ${cellId}: no steady state below ${hi} °C (the cell overheats)`, hi);
-  return brentRoot(f, lo, hi, T_TOL_K, 200, 'bathTempC').x;
+  const root = Math.abs(t1 - t0) < T_TOL_K ? (t1 >= a && t1 <= b ? t1 : t0) : b - a < T_TOL_K ? 0.5 * (a + b) : Number.NaN;
+  if (Number.isNaN(root)) throw new PhysicsError('PHYS-CONVERGENCE', 'bathTempC', `cell ${cellId}: steady bath temperature did not converge`);
+  // A "root" pinned at a bracket end is no steady state: the cell freezes (f < 0 down to the liquidus) or overheats.
+  if (root - lo < 1e-6) throw new PhysicsError('PHYS-RANGE', 'superheatK', `cell ${cellId}: no steady state above the liquidus (the cell freezes)`, 0);
+  if (hi - root < 1e-6) throw new PhysicsError('PHYS-RANGE', 'bathTempC', `cell ${cellId}: no steady state below ${hi} °C (the cell overheats)`, hi);
+  return root;
 }
