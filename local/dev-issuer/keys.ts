@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
@@ -34,11 +35,17 @@ export async function loadOrCreateSigningKey(dir: string = DEFAULT_KEY_DIR): Pro
   const { privateKey } = await generateKeyPair('RS256', { modulusLength: RSA_BITS, extractable: true });
   const jwk = await exportJWK(privateKey);
   const stored = { ...jwk, alg: 'RS256', use: 'sig', kid: await calculateJwkThumbprint(jwk) };
+  // Written whole to a private name, then linked into place: link fails if another process got there first, and a
+  // reader never sees a half-written key.
+  const draft = `${file}.${process.pid}.${randomUUID()}`;
+  await writeFile(draft, JSON.stringify(stored), { mode: 0o600 });
   try {
-    await writeFile(file, JSON.stringify(stored), { flag: 'wx', mode: 0o600 });
+    await link(draft, file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return loadOrCreateSigningKey(dir);
+  } finally {
+    await unlink(draft);
   }
   return fromJwk(StoredKey.parse(stored));
 }
