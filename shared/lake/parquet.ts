@@ -10,6 +10,10 @@ export interface LakeColumn {
   /** Values in JS form: numbers for INT64 and TIMESTAMP (epoch ms), null where nullable. */
   data: readonly (string | number | null)[];
   nullable?: boolean;
+  /** Min/max statistics for readers' predicate pushdown (default true); off where no query filters on the column. */
+  statistics?: boolean;
+  /** 'PLAIN' skips the dictionary trial, for columns whose values rarely repeat (measured doubles). */
+  encoding?: 'PLAIN';
 }
 
 /** Encodes columns to a Parquet file (snappy, one row group per 100,000 rows, statistics on). */
@@ -18,6 +22,8 @@ export function encodeParquet(columns: readonly LakeColumn[]): Uint8Array {
     name: c.name,
     type: c.type,
     nullable: c.nullable ?? false,
+    statistics: c.statistics ?? true,
+    ...(c.encoding ? { encoding: c.encoding } : {}),
     data: c.type === 'INT64' ? c.data.map((v) => (v === null ? null : BigInt(v as number))) : (c.data as (string | number | null)[]),
   }));
   const buf = parquetWriteBuffer({ columnData, codec: 'SNAPPY', rowGroupSize: 100_000 });

@@ -5,26 +5,32 @@ import type { Quality } from '../telemetry/quality.js';
 import { QUARANTINE_REASONS, type SilverRow } from '../telemetry/records.js';
 import { decodeParquet, encodeParquet, type LakeColumn } from './parquet.js';
 
-/** Silver `telemetry` as Parquet: one row per point; flags as a comma-joined string ('' for none). */
+/**
+ * Silver `telemetry` as Parquet: one row per point; flags as a comma-joined string ('' for none). Statistics are
+ * kept on the columns queries filter by (line, cell, tag, time); measured doubles skip the dictionary trial.
+ */
 export function encodeSilver(rows: readonly SilverRow[]): Uint8Array {
-  const col = <K extends keyof SilverRow>(name: K, type: LakeColumn['type'], nullable = false): LakeColumn => ({
+  const col = <K extends keyof SilverRow>(name: K, type: LakeColumn['type'], opts: Partial<LakeColumn> = {}): LakeColumn => ({
     name,
     type,
-    nullable,
+    statistics: false,
     data: rows.map((r) => r[name] as string | number | null),
+    ...opts,
   });
+  const stats = { statistics: true };
+  const measured = { encoding: 'PLAIN' as const };
   return encodeParquet([
-    col('lineId', 'STRING'),
-    col('cellId', 'STRING'),
-    col('tag', 'STRING'),
-    col('tsMs', 'TIMESTAMP'),
-    col('value', 'DOUBLE'),
+    col('lineId', 'STRING', stats),
+    col('cellId', 'STRING', stats),
+    col('tag', 'STRING', stats),
+    col('tsMs', 'TIMESTAMP', stats),
+    col('value', 'DOUBLE', measured),
     col('unit', 'STRING'),
-    col('rawValue', 'DOUBLE'),
+    col('rawValue', 'DOUBLE', measured),
     col('rawUnit', 'STRING'),
     col('quality', 'STRING'),
-    { name: 'flags', type: 'STRING', data: rows.map((r) => r.flags.join(',')) },
-    col('seq', 'INT64', true),
+    { name: 'flags', type: 'STRING', statistics: false, data: rows.map((r) => r.flags.join(',')) },
+    col('seq', 'INT64', { nullable: true }),
     col('partition', 'STRING'),
     col('sequenceNumber', 'INT64'),
     col('enqueuedMs', 'TIMESTAMP'),

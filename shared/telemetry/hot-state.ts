@@ -47,15 +47,23 @@ export class MemoryHotStateStore implements HotStateStore {
 
 /**
  * Keeps cell documents in memory and merges each batch's latest good values into them: one read per cell on a
- * cache miss, one write per changed cell per batch. A row is "good" here when gold keeps it, its quality is good
- * and it is a measurement (not an interpolated fill).
+ * cache miss, and at most one write per cell per `minWriteIntervalMs` (0: one per changed cell per batch). A cell
+ * changed since its last write is written by the first batch after its interval has passed, whether or not that
+ * batch carries the cell, so a quiet cell is not left stale. Coalescing bounds the Cosmos request units (and the
+ * local server's load) to cells ÷ interval whatever the telemetry rate; silver stays the record of every value.
+ * A row is "good" here when gold keeps it, its quality is good and it is a measurement (not an interpolated fill).
  */
 export class HotStateCache {
   private readonly docs = new Map<string, CellStateDoc>();
+  private readonly lastWriteMs = new Map<string, number>();
+  private readonly dirty = new Set<string>();
 
-  constructor(private readonly store: HotStateStore) {}
+  constructor(
+    private readonly store: HotStateStore,
+    private readonly minWriteIntervalMs = 0,
+  ) {}
 
-  /** Merges the batch's latest good value per cell and tag; returns the number of cells written. */
+  /** Merges the batch's latest good value per cell and tag, then writes the cells that are due; returns how many. */
   async applyBatch(rows: readonly SilverRow[], nowMs: number): Promise<number> {
     const latest = new Map<string, Map<string, SilverRow>>();
     for (const r of rows) {
@@ -66,30 +74,36 @@ export class HotStateCache {
       const prev = tags.get(r.tag);
       if (!prev || r.tsMs > prev.tsMs) tags.set(r.tag, r);
     }
-    const writes = [...latest].map(async ([cellId, tags]) => {
-      let doc = this.docs.get(cellId);
-      if (!doc) {
-        const stored = await this.store.getCell(cellId);
-        doc = stored ? CellStateDoc.parse(stored) : undefined;
-      }
-      const first = tags.values().next().value!;
-      const next: CellStateDoc = doc ? { ...doc, tags: { ...doc.tags } } : { id: cellId, cellId, lineId: first.lineId, tags: {}, updatedAtMs: nowMs };
-      let changed = !doc;
-      for (const [tag, r] of tags) {
-        const cur = next.tags[tag];
-        if (cur && cur.ts >= r.tsMs) continue;
-        next.tags[tag] = { value: r.value, unit: r.unit, ts: r.tsMs, quality: r.quality, flags: [...r.flags] };
-        changed = true;
-      }
-      if (!changed) {
+    await Promise.all(
+      [...latest].map(async ([cellId, tags]) => {
+        let doc = this.docs.get(cellId);
+        if (!doc) {
+          const stored = await this.store.getCell(cellId);
+          doc = stored ? CellStateDoc.parse(stored) : undefined;
+        }
+        const first = tags.values().next().value!;
+        const next: CellStateDoc = doc ? { ...doc, tags: { ...doc.tags } } : { id: cellId, cellId, lineId: first.lineId, tags: {}, updatedAtMs: nowMs };
+        let changed = !doc;
+        for (const [tag, r] of tags) {
+          const cur = next.tags[tag];
+          if (cur && cur.ts >= r.tsMs) continue;
+          next.tags[tag] = { value: r.value, unit: r.unit, ts: r.tsMs, quality: r.quality, flags: [...r.flags] };
+          changed = true;
+        }
         this.docs.set(cellId, next);
-        return 0;
-      }
-      next.updatedAtMs = nowMs;
-      await this.store.upsertCell(next);
-      this.docs.set(cellId, next);
-      return 1;
-    });
-    return (await Promise.all(writes)).reduce<number>((a, b) => a + b, 0);
+        if (changed) this.dirty.add(cellId);
+      }),
+    );
+    const due = [...this.dirty].filter((cellId) => nowMs - (this.lastWriteMs.get(cellId) ?? -Infinity) >= this.minWriteIntervalMs);
+    await Promise.all(
+      due.map(async (cellId) => {
+        const doc = { ...this.docs.get(cellId)!, updatedAtMs: nowMs };
+        await this.store.upsertCell(doc);
+        this.docs.set(cellId, doc);
+        this.lastWriteMs.set(cellId, nowMs);
+        this.dirty.delete(cellId);
+      }),
+    );
+    return due.length;
   }
 }

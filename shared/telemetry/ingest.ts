@@ -30,6 +30,8 @@ export interface IngestLog {
 }
 
 export type IngestSettings = Pick<Settings, 'TELEMETRY_HUB' | 'TELEMETRY_CONSUMER_GROUP' | 'CLEANSING_WINDOW' | 'INTERPOLATE_MAX_GAP_INTERVALS'> & {
+  /** Minimum time between two writes of one cell's latest values (ms); 0 or absent writes every batch. */
+  HOT_STATE_WRITE_INTERVAL_MS?: number;
   /** Event time older than this at enqueue flags `late` (ms); default DEFAULT_LATE_THRESHOLD_MS. */
   lateThresholdMs?: number;
 };
@@ -75,7 +77,7 @@ export async function ingestBatch(events: readonly IngestEvent[], deps: IngestDe
     else byPartition.set(e.partition, [e]);
   }
   let hot = hotCaches.get(deps.hotState);
-  if (!hot) hotCaches.set(deps.hotState, (hot = new HotStateCache(deps.hotState)));
+  if (!hot) hotCaches.set(deps.hotState, (hot = new HotStateCache(deps.hotState, deps.settings.HOT_STATE_WRITE_INTERVAL_MS ?? 0)));
   const { TELEMETRY_HUB: hub, TELEMETRY_CONSUMER_GROUP: group } = deps.settings;
   for (const [partition, list] of byPartition) {
     list.sort((a, b) => a.sequenceNumber - b.sequenceNumber);

@@ -27,9 +27,11 @@ const two = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
  * general path then decides). Calendar-invalid dates (Feb 30) are left to the general path as well.
  */
 function canonicalIsoToEpochMs(s: string): number {
+  // Points of one body usually share their timestamp: remember the last one.
+  if (s === lastIso) return lastIsoMs;
   if (s.length !== 24 || s.charCodeAt(23) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46) return Number.NaN;
-  for (const i of DIGIT_POSITIONS) {
-    const d = s.charCodeAt(i);
+  for (let k = 0; k < DIGIT_POSITIONS.length; k++) {
+    const d = s.charCodeAt(DIGIT_POSITIONS[k]!);
     if (d < 48 || d > 57) return Number.NaN;
   }
   const year = two(s, 0) * 100 + two(s, 2);
@@ -40,10 +42,25 @@ function canonicalIsoToEpochMs(s: string): number {
   const second = two(s, 17);
   const ms = digit(s, 20) * 100 + two(s, 21);
   if (month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
-  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  return t >= MIN_EVENT_TS_MS && t <= MAX_EVENT_TS_MS ? t : Number.NaN;
+  const t = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
+  if (t < MIN_EVENT_TS_MS || t > MAX_EVENT_TS_MS) return Number.NaN;
+  lastIso = s;
+  lastIsoMs = t;
+  return t;
 }
-const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22];
+let lastIso = '';
+let lastIsoMs = Number.NaN;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-compatible low-level date algorithms"). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+const DIGIT_POSITIONS = new Int32Array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]);
 
 const IsoTimestamp = z.string().max(40).refine((s) => !Number.isNaN(isoToEpochMs(s)), {
   message: 'expected an ISO 8601 date-time with a zone between 2000 and 2100',

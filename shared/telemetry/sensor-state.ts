@@ -32,6 +32,9 @@ export class SensorState {
   private deltasSinceEstimate = 0;
   /** Batch epoch in which this state was last saved to an undo log. */
   savedEpoch = -1;
+  /** The state as it was before the batch of `backupEpoch` first touched it. */
+  backup: SensorState | undefined;
+  backupEpoch = -1;
 
   constructor(readonly capacity: number, seenCapacity = capacity * 4, deltaCapacity = 15) {
     this.window = new Float64Array(capacity);
@@ -85,7 +88,7 @@ export class SensorState {
     this.deltaHead = (this.deltaHead + 1) % this.deltas.length;
     if (this.deltaCount < this.deltas.length) this.deltaCount++;
     // Re-estimate every few steps: the median moves slowly and sorting on every point costs.
-    if (++this.deltasSinceEstimate >= 5) this.intervalMs = Number.NaN;
+    if (++this.deltasSinceEstimate >= this.deltas.length) this.intervalMs = Number.NaN;
   }
 
   /** Median of the recent time steps (ms): the sensor's own sampling interval, robust to the gaps among them. */
@@ -99,33 +102,45 @@ export class SensorState {
     return this.intervalMs;
   }
 
-  /** A deep copy (the undo log of a batch that may be redelivered). */
+  /** Makes this state equal to `o` (same capacities), copying buffers in place. */
+  copyFrom(o: SensorState): void {
+    this.window.set(o.window);
+    this.sorted.set(o.sorted);
+    this.windowCount = o.windowCount;
+    this.windowHead = o.windowHead;
+    this.lastGoodValue = o.lastGoodValue;
+    this.lastGoodTsMs = o.lastGoodTsMs;
+    this.latestTsMs = o.latestTsMs;
+    this.pendingShiftValue = o.pendingShiftValue;
+    this.pendingShiftSide = o.pendingShiftSide;
+    this.stuckRunValue = o.stuckRunValue;
+    this.stuckRunLength = o.stuckRunLength;
+    this.seenRing.set(o.seenRing);
+    this.seenHead = o.seenHead;
+    this.deltas.set(o.deltas);
+    this.deltaCount = o.deltaCount;
+    this.deltaHead = o.deltaHead;
+    this.intervalMs = o.intervalMs;
+    this.deltasSinceEstimate = o.deltasSinceEstimate;
+  }
+
+  /** A deep copy. */
   clone(): SensorState {
     const c = new SensorState(this.capacity, this.seenRing.length, this.deltas.length);
-    c.window.set(this.window);
-    c.sorted.set(this.sorted);
-    c.windowCount = this.windowCount;
-    c.windowHead = this.windowHead;
-    c.lastGoodValue = this.lastGoodValue;
-    c.lastGoodTsMs = this.lastGoodTsMs;
-    c.latestTsMs = this.latestTsMs;
-    c.pendingShiftValue = this.pendingShiftValue;
-    c.pendingShiftSide = this.pendingShiftSide;
-    c.stuckRunValue = this.stuckRunValue;
-    c.stuckRunLength = this.stuckRunLength;
-    c.seenRing.set(this.seenRing);
-    c.seenHead = this.seenHead;
-    c.deltas.set(this.deltas);
-    c.deltaCount = this.deltaCount;
-    c.deltaHead = this.deltaHead;
-    c.intervalMs = this.intervalMs;
-    c.deltasSinceEstimate = this.deltasSinceEstimate;
+    c.copyFrom(this);
     return c;
+  }
+
+  /** Saves the current state into the reusable backup (no allocation after the first batch). */
+  saveBackup(epoch: number): void {
+    this.backup ??= new SensorState(this.capacity, this.seenRing.length, this.deltas.length);
+    this.backup.copyFrom(this);
+    this.backupEpoch = epoch;
   }
 }
 
 /** Undo log of one batch: every sensor it touched, as it was before the batch (undefined = did not exist). */
-export type SensorUndo = { cellId: string; tagIndex: number; before: SensorState | undefined }[];
+export type SensorUndo = { cellId: string; tagIndex: number; state: SensorState; epoch: number; existed: boolean }[];
 
 /**
  * All sensors' state, in memory. Lookup is cellId → array indexed by the tag's catalogue index, so the hot loop
@@ -149,14 +164,16 @@ export class SensorStateStore {
       this.cells.set(cellId, cell);
     }
     let s = cell[tagIndex];
-    if (this.undo && s?.savedEpoch !== this.epoch) {
-      this.undo.push({ cellId, tagIndex, before: s?.clone() });
-    }
+    const existed = s !== undefined;
     if (!s) {
       s = new SensorState(this.windowSize);
       cell[tagIndex] = s;
     }
-    s.savedEpoch = this.epoch;
+    if (this.undo && s.savedEpoch !== this.epoch) {
+      if (existed) s.saveBackup(this.epoch);
+      this.undo.push({ cellId, tagIndex, state: s, epoch: this.epoch, existed });
+      s.savedEpoch = this.epoch;
+    }
     return s;
   }
 
@@ -181,12 +198,16 @@ export class SensorStateStore {
     return u;
   }
 
-  /** Restores every sensor an undo log recorded to its state before that batch. */
+  /**
+   * Restores every sensor an undo log recorded to its state before that batch. A sensor whose backup a later batch
+   * has overwritten is forgotten instead (it restarts empty: fewer checks for a while, never a lost point).
+   */
   rollback(undo: SensorUndo): void {
-    for (let i = undo.length - 1; i >= 0; i--) {
-      const { cellId, tagIndex, before } = undo[i]!;
+    for (const { cellId, tagIndex, state, epoch, existed } of undo) {
       const cell = this.cells.get(cellId);
-      if (cell) cell[tagIndex] = before?.clone();
+      if (!cell || cell[tagIndex] !== state) continue;
+      if (existed && state.backupEpoch === epoch && state.backup) state.copyFrom(state.backup);
+      else cell[tagIndex] = undefined;
     }
     this.epoch++;
   }
