@@ -24,6 +24,8 @@ export const Settings = z.object({
   CLEANSING_WINDOW: z.coerce.number().int().min(5).max(1000).default(31),
   /** Gaps up to this many expected intervals are filled by linear interpolation (flagged). */
   INTERPOLATE_MAX_GAP_INTERVALS: z.coerce.number().int().min(1).max(100).default(5),
+  /** At most one write of a cell's latest values per this many ms (bounds Cosmos RU use); 0 writes every batch. */
+  HOT_STATE_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   PLANT_ID: z.string().min(1).default('plant-01'),
   /** Expected `iss` of API bearer tokens; Entra ID: https://login.microsoftonline.com/<tenant>/v2.0. Default: the local dev issuer. */
   AUTH_ISSUER: z.string().min(1).default('https://dev-issuer.smelter.local'),
