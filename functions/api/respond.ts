@@ -63,6 +63,8 @@ export function apiHandler<const R extends RouteSpec>(route: R, handle: (r: ApiR
     } catch (err) {
       const { status, body, headers } = errorBody(err, requestId);
       if (status >= 500) ctx.error(`${route.name}: request ${requestId} failed`, err);
+      // Refused calls are security signals ops may alert on; the code says why, the token itself is never logged.
+      else if (status === 401 || status === 403 || status === 429) ctx.warn(`${route.name}: request ${requestId} refused with ${body.code}`);
       return { status, jsonBody: body, headers: { ...headers, ...baseHeaders } };
     }
   };
