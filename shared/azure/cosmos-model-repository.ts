@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { CosmosClient, type Container, type ErrorResponse } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
+import type { Container, CosmosClient, ErrorResponse } from '@azure/cosmos';
 import { z } from 'zod';
-import { isLoopback, settings } from '../config/settings.js';
+import { settings } from '../config/settings.js';
+import { cosmosClient } from './clients.js';
 import { ifMatchAdmits, modelIdOf, type Actor, type AuditEntry, type AuditLog, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
 
@@ -205,23 +205,13 @@ export async function openModelStore(client: CosmosClient, databaseId: string): 
   return { models: new CosmosModelRepository(models), audit: new CosmosAuditLog(audit) };
 }
 
-/** A Cosmos client from settings: key for the local server on loopback, managed identity in Azure. */
-export function cosmosClientFromSettings(): CosmosClient {
-  const s = settings();
-  if (!s.COSMOS_ENDPOINT) throw new Error('App setting COSMOS_ENDPOINT is not set: the API cannot reach its database.');
-  if (s.COSMOS_KEY && isLoopback(s.COSMOS_ENDPOINT)) {
-    return new CosmosClient({ endpoint: s.COSMOS_ENDPOINT, key: s.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
-  }
-  return new CosmosClient({ endpoint: s.COSMOS_ENDPOINT, aadCredentials: new DefaultAzureCredential() });
-}
-
 let current: { key: string; store: Promise<ModelStore> } | undefined;
 /** The process's model store for the current settings, opened once and shared by every request. */
 export function modelStoreFromSettings(): Promise<ModelStore> {
   const s = settings();
   const key = `${s.COSMOS_ENDPOINT}|${s.COSMOS_DATABASE}`;
   if (current?.key !== key) {
-    const store = openModelStore(cosmosClientFromSettings(), s.COSMOS_DATABASE);
+    const store = openModelStore(cosmosClient(s), s.COSMOS_DATABASE);
     // A failed open is not cached, so the next request tries again.
     store.catch(() => { if (current?.store === store) current = undefined; });
     current = { key, store };
