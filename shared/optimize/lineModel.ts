@@ -172,7 +172,7 @@ export function evaluateLine(model: LineModel, x: Float64Array): LineEvaluation 
     try {
       return predictCell(cell, setPointsOf(x, j), lineCurrentKA);
     } catch (err) {
-      if (err instanceof PhysicsError) throw new PhysicsError(err.code, `${cell.cellId}.${err.quantity}`, `${cell.cellId}: ${err.message}`, err.value, err.validRange);
+      if (err instanceof PhysicsError) throw new PhysicsError(err.code, `${cell.cellId}.${err.quantity}`, err.message.includes(cell.cellId) ? err.message : `${cell.cellId}: ${err.message}`, err.value, err.validRange);
       throw err;
     }
   });

@@ -3,6 +3,7 @@
  * and the line current, by forward differences of the full steady model. Pure, so the orchestration can fan it
  * out cell by cell.
  */
+import { PhysicsError } from '../physics/index.js';
 import { predictCell, type CellModel, type CellPrediction, type CellSetPoints } from './steadyState.js';
 
 /** Outputs the optimiser constrains or sums, in Jacobian row order. */
@@ -40,12 +41,22 @@ export function linearizeCell(model: CellModel, sp: CellSetPoints, lineCurrentKA
   const at = predictCell(model, sp, lineCurrentKA);
   const nIn = INPUT_KEYS.length;
   const jacobian = new Float64Array(OUTPUT_KEYS.length * nIn);
+  const moved = (key: InputKey, h: number) =>
+    key === 'lineCurrentKA' ? predictCell(model, sp, lineCurrentKA + h) : predictCell(model, { ...sp, [key]: sp[key] + h }, lineCurrentKA);
   INPUT_KEYS.forEach((key, i) => {
     if (cellInputsFixed && key !== 'lineCurrentKA') return;
-    const h = FD_STEP[key];
-    const moved = key === 'lineCurrentKA' ? predictCell(model, sp, lineCurrentKA + h) : predictCell(model, { ...sp, [key]: sp[key] + h }, lineCurrentKA);
+    // Forward difference; a backward one where the forward step leaves the model's validity (e.g. at a freeze limit).
+    let h: number = FD_STEP[key];
+    let next: CellPrediction;
+    try {
+      next = moved(key, h);
+    } catch (err) {
+      if (!(err instanceof PhysicsError)) throw err;
+      h = -h;
+      next = moved(key, h);
+    }
     OUTPUT_KEYS.forEach((out, o) => {
-      jacobian[o * nIn + i] = (moved[out] - at[out]) / h;
+      jacobian[o * nIn + i] = (next[out] - at[out]) / h;
     });
   });
   return { at, jacobian };

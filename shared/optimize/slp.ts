@@ -47,8 +47,9 @@ export interface SlpResult {
   feasibleIterates: SlpIterate[];
   iterations: number;
   lpSolves: number;
-  /** 'converged' (no further predicted improvement), 'trust-region-collapsed', 'iteration-limit'. */
-  termination: 'converged' | 'trust-region-collapsed' | 'iteration-limit';
+  /** 'converged' (no further predicted improvement), 'trust-region-collapsed', 'iteration-limit', or 'model-limit'
+   * (the iterate sits where the model cannot be linearised in either direction). */
+  termination: 'converged' | 'trust-region-collapsed' | 'iteration-limit' | 'model-limit';
   lastLpStatus: string;
 }
 
@@ -83,7 +84,13 @@ export async function runSlp(model: LineModel, x0: Float64Array, options: SlpOpt
   let iterations = 0;
 
   for (; iterations < options.maxIterations; iterations++) {
-    lins ??= linearizeAll(model, current.x);
+    try {
+      lins ??= linearizeAll(model, current.x);
+    } catch (err) {
+      if (!(err instanceof PhysicsError)) throw err;
+      termination = 'model-limit';
+      break;
+    }
     const sub = buildSubproblem(model, current, lins, radius, objective0, options);
     const sol = await solveLp(sub.lp);
     lpSolves++;
