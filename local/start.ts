@@ -86,6 +86,7 @@ const devhost = await startDevhost({
   partitions: flags.partitions,
   startAzurite: true,
   startCosmos: true,
+  startDevIssuer: true,
   logLevel: 'warning',
 });
 writeEndpoints({ lakeConnection: process.env.LakeConnection!, cosmosEndpoint: process.env.COSMOS_ENDPOINT, cosmosKey: process.env.COSMOS_KEY, httpUrl: devhost.httpUrl, pid: process.pid });

@@ -32,6 +32,9 @@ export class LiveConsole {
     private readonly quiet: boolean,
     private readonly intervalMs = 2000,
   ) {
+    // Events already in the hub when the console starts were either processed by an earlier run or will be now;
+    // the backlog counts from here so an old, processed stream does not read as work outstanding.
+    for (const p of devhost.hubStats().find((h) => h.hub === hubName)?.perPartition ?? []) this.checkpointed.set(p.partitionId, p.lastSequenceNumber);
     devhost.events.on('checkpoint', (e) => {
       if (e.hub === hubName) this.checkpointed.set(e.partitionId, Math.max(this.checkpointed.get(e.partitionId) ?? -1, e.sequenceNumber));
     });

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { startAzurite, type AzuriteHandle } from '../emulators/azurite.js';
 import { startCosmos, type CosmosHandle } from '../emulators/cosmos.js';
+import { startDevIssuer } from '../dev-issuer/server.js';
 import { installCoreModule } from './core-module.js';
 import { DevhostEvents, type LogEvent } from './events.js';
 import { eventHubSourceFactory } from './eventhub/source.js';
@@ -36,6 +37,8 @@ export const DevhostOptions = z.object({
   settings: z.record(z.string(), z.string()).default({}),
   startAzurite: z.boolean().default(false),
   startCosmos: z.boolean().default(false),
+  /** Start the development token issuer and point AUTH_* at it (keys under <dataDir>/dev-issuer). */
+  startDevIssuer: z.boolean().default(false),
   /** Print logs to the console at or above this level ('none' prints nothing; subscribe to `events` instead). */
   logLevel: z.enum(['trace', 'debug', 'information', 'warning', 'error', 'none']).default('information'),
 });
@@ -113,6 +116,13 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       env.COSMOS_KEY = cosmos.key;
     }
 
+    let devIssuer: Awaited<ReturnType<typeof startDevIssuer>> | undefined;
+    if (options.startDevIssuer) {
+      devIssuer = await startDevIssuer({ keyDir: path.join(dataDir, 'dev-issuer') });
+      cleanups.push(() => devIssuer?.stop());
+      Object.assign(env, devIssuer.settings);
+    }
+
     const registry = new FunctionRegistry(events);
     installCoreModule(registry.coreApi());
     await import(pathToFileURL(path.resolve(appDir, options.appEntry)).href);
@@ -158,6 +168,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
           await Promise.all([httpClose, ...sources.map((s) => s.stop())]);
           for (const hook of registry.hooks.appTerminate) await hook({ hookData: {}, appHookData: registry.appHookData });
           namespace.close();
+          await devIssuer?.stop();
           await cosmos?.stop();
           await azurite?.stop();
           cleanups.length = 0;

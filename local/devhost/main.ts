@@ -1,6 +1,6 @@
 /**
  * `tsx local/devhost/main.ts [--app functions/index.ts] [--port 7071] [--partitions 4] [--data-dir .local]
- *   [--azurite] [--cosmos] [--log-level information]` runs the devhost until SIGINT/SIGTERM, then shuts down
+ *   [--azurite] [--cosmos] [--dev-issuer] [--log-level information]` runs the devhost until SIGINT/SIGTERM, then shuts down
  * cleanly (in-flight batches finish and are checkpointed, emulators stop).
  */
 import { parseArgs } from 'node:util';
@@ -14,6 +14,7 @@ const Args = z.object({
   'data-dir': z.string().min(1).default('.local'),
   azurite: z.boolean().default(false),
   cosmos: z.boolean().default(false),
+  'dev-issuer': z.boolean().default(false),
   'log-level': z.enum(['trace', 'debug', 'information', 'warning', 'error', 'none']).default('information'),
 });
 
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     azurite: { type: 'boolean' },
     cosmos: { type: 'boolean' },
+    'dev-issuer': { type: 'boolean' },
     'log-level': { type: 'string' },
   },
   strict: true,
@@ -44,6 +46,7 @@ const devhost = await startDevhost({
   partitions: args.partitions,
   startAzurite: args.azurite,
   startCosmos: args.cosmos,
+  startDevIssuer: args['dev-issuer'],
   logLevel: args['log-level'],
 });
 // A line other processes (tests, scripts) wait for before they send work.
