@@ -128,3 +128,22 @@ describe('Cleanser', () => {
     expect(rows[0]!.flags).toEqual(['late']);
   });
 });
+
+describe('Cleanser level shifts', () => {
+  it('two unlike spikes in a row are not a level shift, and the signal after them is not flagged', () => {
+    const { feed } = setup();
+    for (let i = 0; i < 40; i++) feed('bathTemp', T0 + i * 1000, 964 + (i % 3) * 0.2);
+    expect(feed('bathTemp', T0 + 40_000, 944).flags).toContain('spike');
+    expect(feed('bathTemp', T0 + 41_000, 923).flags).toContain('spike');
+    for (let i = 42; i < 50; i++) expect(feed('bathTemp', T0 + i * 1000, 964.3).flags).toEqual([]);
+  });
+
+  it('a level shift right after a reset window is still confirmed (no endless rate-of-change flags)', () => {
+    const { feed, rows } = setup();
+    warmUp(feed, 40);
+    let t = T0 + 40_000;
+    for (let i = 0; i < 3; i++, t += 1000) feed('cellVoltage', t, 40 + i * 0.01);
+    for (let i = 0; i < 20; i++, t += 1000) feed('cellVoltage', t, 4.3 + (i % 2) * 0.01);
+    expect(rows.filter((r) => r.flags.length > 0)).toHaveLength(2);
+  });
+});

@@ -1,4 +1,4 @@
-import { Flag, flagNames, GOLD_EXCLUDING_MASK } from './flags.js';
+import { Flag, flagNames, GOLD_EXCLUDING_MASK, maskOf } from './flags.js';
 import { pointRejection, type ParsedPoint, type Rejection } from './parse-body.js';
 import type { EventOrigin, SilverRow } from './records.js';
 import { MAD_TO_SIGMA } from './robust-stats.js';
@@ -38,6 +38,11 @@ export interface CleansingRejection extends Rejection {
  * (DUPLICATE); short gaps add interpolated rows. State lives in the SensorStateStore across batches.
  */
 export class Cleanser {
+  /** Interpolated rows withdrawn because a late point filled their gap; the caller drops them. */
+  readonly withdrawn = new Set<SilverRow>();
+  /** Identifies this cleanser's batch in sensor state (gap bookkeeping is only valid within one batch). */
+  private readonly batchToken = ++batchTokens;
+
   constructor(readonly sensors: SensorStateStore, readonly config: CleansingConfig) {}
 
   /** Cleanses one point, appending its silver row (plus interpolated rows) or its rejection. */
@@ -62,6 +67,7 @@ export class Cleanser {
       mask |= Flag.out_of_order;
       if ((mask & (Flag.out_of_range | Flag.bad_quality)) === 0 && this.deviation(s, spec, value) !== 0) mask |= Flag.spike;
       rows.push(row(p, origin, mask));
+      this.retractFilledGap(s, spec, p.tsMs);
       return;
     }
 
@@ -70,9 +76,10 @@ export class Cleanser {
     const prevWasGood = s.lastGoodTsMs === prevTsMs;
     const prevGoodValue = s.lastGoodValue;
     let fillCount = 0;
+    let intervalMs = spec.expectedIntervalMs;
     if (prevTsMs !== Number.NEGATIVE_INFINITY) {
       const dtMs = p.tsMs - prevTsMs;
-      const intervalMs = s.deltaCount >= MIN_DELTAS_FOR_INTERVAL ? s.learnedIntervalMs() : spec.expectedIntervalMs;
+      if (s.deltaCount >= MIN_DELTAS_FOR_INTERVAL) intervalMs = s.learnedIntervalMs();
       if (dtMs > spec.gapFactor * intervalMs) {
         mask |= Flag.gap_before;
         const steps = Math.round(dtMs / intervalMs);
@@ -84,14 +91,37 @@ export class Cleanser {
 
     if ((mask & (Flag.out_of_range | Flag.bad_quality)) === 0) mask |= this.judge(s, spec, p.tsMs, value);
 
+    let fills: SilverRow[] | undefined;
     if (fillCount > 0 && (mask & GOLD_EXCLUDING_MASK) === 0) {
       const dtMs = p.tsMs - prevTsMs;
+      fills = [];
       for (let k = 1; k <= fillCount; k++) {
         const f = k / (fillCount + 1);
-        rows.push(interpolatedRow(p, origin, Math.round(prevTsMs + f * dtMs), prevGoodValue + f * (value - prevGoodValue)));
+        const fill = interpolatedRow(p, origin, Math.round(prevTsMs + f * dtMs), prevGoodValue + f * (value - prevGoodValue));
+        fills.push(fill);
+        rows.push(fill);
       }
     }
-    rows.push(row(p, origin, mask));
+    const r = row(p, origin, mask);
+    rows.push(r);
+    if ((mask & Flag.gap_before) !== 0) {
+      s.gap = { row: r, fills, prevTsMs, intervalMs, batchToken: this.batchToken };
+    }
+  }
+
+  /**
+   * A late point that lands in the last gap of its sensor (transport reordering, not a dropout): when the holes
+   * left on both sides are no longer gaps, the gap flag is withdrawn and its interpolated rows with it. Only within
+   * the batch that flagged the gap (earlier batches' files are already written).
+   */
+  private retractFilledGap(s: SensorState, spec: TagSpec, tsMs: number): void {
+    const gap = s.gap;
+    if (!gap || gap.batchToken !== this.batchToken || tsMs <= gap.prevTsMs || tsMs >= gap.row.tsMs) return;
+    const limitMs = spec.gapFactor * gap.intervalMs;
+    if (tsMs - gap.prevTsMs > limitMs || gap.row.tsMs - tsMs > limitMs) return;
+    gap.row.flags = flagNames(maskOf(gap.row.flags) & ~Flag.gap_before);
+    if (gap.fills) for (const f of gap.fills) this.withdrawn.add(f);
+    s.gap = undefined;
   }
 
   /**
@@ -112,8 +142,10 @@ export class Cleanser {
     }
     if (mask !== 0) {
       const pending = s.pendingShiftValue;
-      const reference = s.windowCount > 0 ? this.lastMedian : s.lastGoodValue;
-      if (!Number.isNaN(pending) && side === s.pendingShiftSide && Math.abs(value - pending) < Math.abs(value - reference)) {
+      const reference = Number.isNaN(this.lastMedian) ? s.lastGoodValue : this.lastMedian;
+      // Confirmed when the value stays on the same side and near the suspected new level (within half the jump):
+      // two unlike spikes in a row are not a level.
+      if (!Number.isNaN(pending) && side === s.pendingShiftSide && Math.abs(value - pending) < 0.5 * Math.abs(pending - reference)) {
         // Confirmed level shift (e.g. an anode effect): accept the new level.
         s.resetWindow([pending, value]);
         s.pendingShiftValue = Number.NaN;
@@ -152,11 +184,13 @@ export class Cleanser {
     }
     const median = s.median();
     this.lastMedian = median;
-    const scale = Math.max(MAD_TO_SIGMA * s.mad(median), spec.noiseFloor);
+    const scale = Math.max(MAD_TO_SIGMA * s.mad(median), spec.noiseFloor, spec.noiseRelative * Math.abs(median));
     const dev = value - median;
     return Math.abs(dev) > this.config.spikeSigmas * scale ? Math.sign(dev) : 0;
   }
 }
+
+let batchTokens = 0;
 
 function row(p: ParsedPoint, origin: EventOrigin, mask: number): SilverRow {
   return {

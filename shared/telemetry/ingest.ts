@@ -168,6 +168,11 @@ export function cleanseEvents(events: readonly IngestEvent[], deps: Pick<IngestD
       for (const r of parsed.rejections) quarantine.push({ ...r, ...origin });
       for (const p of parsed.points) cleanser.cleanse(p, origin, rows, dupes);
     }
+    if (cleanser.withdrawn.size > 0) {
+      const kept = rows.filter((r) => !cleanser.withdrawn.has(r));
+      rows.length = 0;
+      for (const r of kept) rows.push(r);
+    }
   } finally {
     // The undo log is taken even if cleansing failed, so a retry can start from the state the batch first saw.
     undo = sensors.endBatch();

@@ -33,6 +33,7 @@ export interface SilverRow {
   rawValue: number;
   rawUnit: string;
   quality: Quality;
+  /** Replaced (never mutated) when a flag is withdrawn; the arrays are shared per flag combination. */
   flags: readonly FlagName[];
   seq: number | null;
   partition: string;

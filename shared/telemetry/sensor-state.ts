@@ -1,4 +1,14 @@
+import type { SilverRow } from './records.js';
 import { insertSorted, madOfSorted, medianOfSorted, removeSorted } from './robust-stats.js';
+
+/** A flagged gap: the row after it, its interpolated fills, where it started, and the batch that wrote it. */
+export interface GapMark {
+  row: SilverRow;
+  fills: SilverRow[] | undefined;
+  prevTsMs: number;
+  intervalMs: number;
+  batchToken: number;
+}
 
 /**
  * Per-sensor (cellId + tag) streaming state for the cleansing rules: a bounded window of recent accepted values,
@@ -30,6 +40,8 @@ export class SensorState {
   deltaHead = 0;
   private intervalMs = Number.NaN;
   private deltasSinceEstimate = 0;
+  /** The last gap flagged, so that a late point filling it can withdraw the flag (see Cleanser). */
+  gap: GapMark | undefined;
   /** Batch epoch in which this state was last saved to an undo log. */
   savedEpoch = -1;
   /** The state as it was before the batch of `backupEpoch` first touched it. */
@@ -122,6 +134,7 @@ export class SensorState {
     this.deltaHead = o.deltaHead;
     this.intervalMs = o.intervalMs;
     this.deltasSinceEstimate = o.deltasSinceEstimate;
+    this.gap = o.gap;
   }
 
   /** A deep copy. */

@@ -50,6 +50,8 @@ export interface TagSpec {
   interpolate: boolean;
   /** Robust scale floor for spike detection (canonical unit): the sensor's noise when the window is flat. */
   noiseFloor: number;
+  /** Scale floor relative to the level (fraction of |median|), for signals whose noise grows with the level. */
+  noiseRelative: number;
   /** Stuck sensor: `runLength` consecutive values within `tolerance`; null when repeated values are normal. */
   stuck: { runLength: number; tolerance: number } | null;
 }
@@ -71,19 +73,23 @@ const specs: Record<Tag, SpecInput> = {
     gapFactor: 1.5,
     interpolate: true,
     noiseFloor: 0.3, // rectifier regulation ripple ~0.1 % of 300 kA
-    stuck: { runLength: 30, tolerance: 1e-9 },
+    noiseRelative: 0,
+    stuck: { runLength: 20, tolerance: 1e-9 },
   },
   cellVoltage: {
     canonicalUnit: 'V',
     conversions: { mV: { scale: 1e-3, offset: 0 } },
     minValue: 0, // a cut-out cell
     maxValue: 80, // anode effects reach 30–60 V; margin for the sensor range
-    maxRatePerS: 15, // anode-effect onset (~30 V in 1–2 s) is a level shift: flagged once, then accepted
+    // An anode effect jumps tens of volts and then flickers by volts within a second (Haupin 1998): the rate limit
+    // only catches what no cell can do; spikes are the Hampel test's job.
+    maxRatePerS: 50,
     expectedIntervalMs: 1_000,
     gapFactor: 1.5,
     interpolate: true,
     noiseFloor: 0.03, // bubble noise 10–50 mV (Haupin 1998)
-    stuck: { runLength: 30, tolerance: 1e-9 },
+    noiseRelative: 0.02, // during an anode effect (30–60 V) the arc flickers by volts: ~2 % of the level
+    stuck: { runLength: 20, tolerance: 1e-9 },
   },
   bathTemp: {
     canonicalUnit: 'degC',
@@ -95,6 +101,7 @@ const specs: Record<Tag, SpecInput> = {
     gapFactor: 1.5,
     interpolate: true,
     noiseFloor: 0.5,
+    noiseRelative: 0,
     stuck: { runLength: 20, tolerance: 1e-6 },
   },
   anodeBeamPosition: {
@@ -107,7 +114,8 @@ const specs: Record<Tag, SpecInput> = {
     gapFactor: 1.5,
     interpolate: true,
     noiseFloor: 0.1,
-    stuck: { runLength: 20, tolerance: 1e-9 }, // the transmitter resolves 0.01 mm: a live beam never repeats 20 times
+    noiseRelative: 0,
+    stuck: null, // the beam holds still between moves: repeated values are normal
   },
   aluminaFeed: {
     canonicalUnit: 'kg',
@@ -119,6 +127,7 @@ const specs: Record<Tag, SpecInput> = {
     gapFactor: 3, // feeding is irregular by design (over/under-feed tracking), so only a long silence is a gap
     interpolate: false,
     noiseFloor: 0.2,
+    noiseRelative: 0,
     stuck: null, // every shot has the same nominal mass
   },
   metalHeight: {
@@ -131,6 +140,7 @@ const specs: Record<Tag, SpecInput> = {
     gapFactor: 1.5,
     interpolate: true,
     noiseFloor: 0.2,
+    noiseRelative: 0,
     stuck: { runLength: 20, tolerance: 1e-9 },
   },
   bathHeight: {
@@ -143,6 +153,7 @@ const specs: Record<Tag, SpecInput> = {
     gapFactor: 1.5,
     interpolate: true,
     noiseFloor: 0.2,
+    noiseRelative: 0,
     stuck: { runLength: 20, tolerance: 1e-9 },
   },
   shellTemp: {
@@ -155,6 +166,7 @@ const specs: Record<Tag, SpecInput> = {
     gapFactor: 1.5,
     interpolate: true,
     noiseFloor: 1,
+    noiseRelative: 0,
     stuck: { runLength: 20, tolerance: 1e-6 },
   },
 };
