@@ -39,6 +39,28 @@ export const Settings = z.object({
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(120),
   /** Largest JSON request body accepted, bytes (413 above). */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(4_194_304).default(65_536),
+  /** Gold curation timer (NCRONTAB, six fields): default 10 minutes past every hour, after the hour's late batches. */
+  CURATION_SCHEDULE: z.string().min(1).default('0 10 * * * *'),
+  /** Hours before the current one the timer re-checks for late data (re-curated only when their inputs changed). */
+  CURATION_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(72).default(6),
+  /** Grid electricity emission factor, kg CO2e/kWh (IEA world average 2022 ≈ 0.46; set the plant's supplier factor). */
+  GRID_CO2_KG_PER_KWH: z.coerce.number().min(0).max(2).default(0.46),
+  /** CO2 from prebake anode consumption, t CO2/t Al (IPCC 2006 Vol. 3 ch. 4.4 Tier 1 prebake: 1.6; PHYSICS.md). */
+  ANODE_CO2_T_PER_T_AL: z.coerce.number().min(0).max(5).default(1.6),
+  /** PFC slope method CF4 slope, (kg CF4/t Al)/(AE-min/cell-day) (EU 2023/1773, point-feed prebake: 0.104). */
+  PFC_SEF_CF4: z.coerce.number().min(0).max(2).default(0.104),
+  /** C2F6/CF4 weight fraction F_C2F6 (EU 2023/1773, point-feed prebake: 0.057). */
+  PFC_F_C2F6: z.coerce.number().min(0).max(1).default(0.057),
+  /** GWP100 of CF4 (IPCC AR5: 6630). */
+  GWP_CF4: z.coerce.number().min(0).default(6630),
+  /** GWP100 of C2F6 (IPCC AR5: 11100). */
+  GWP_C2F6: z.coerce.number().min(0).default(11100),
+  /** Current efficiency used for production estimates, 0..1 (PHYSICS.md base cell 0.945). */
+  CURRENT_EFFICIENCY: z.coerce.number().gt(0).max(1).default(0.945),
+  /** Cell voltage above which a cell is in anode effect, V (IAI/US EPA PFC protocol: 8 V). */
+  ANODE_EFFECT_THRESHOLD_V: z.coerce.number().min(5).max(30).default(8),
+  /** Production baseline, t Al per cell-day (126 kA · 24 h · 0.33557 kg/kAh · 0.945 ≈ 0.959, the PHYSICS.md base cell). */
+  BASELINE_T_AL_PER_CELL_DAY: z.coerce.number().gt(0).max(20).default(0.959),
 });
 export type Settings = z.infer<typeof Settings>;
 
