@@ -12,6 +12,7 @@ import { EventToSend, HubError, LocalEventHubNamespace, type HubStats, type Loca
 import { DevhostHttpServer, type AdminRoute } from './http-server.js';
 import { FunctionRegistry } from './registry.js';
 import { applySettings, DevhostConfigError, loadHostConfig, loadLocalSettings } from './settings.js';
+import { systemClock, type Clock } from './timer/clock.js';
 import type { TriggerSource, TriggerSourceContext, TriggerSourceFactory } from './trigger-source.js';
 
 /** The Functions host's default local port (`func start`). */
@@ -41,6 +42,8 @@ export const DevhostOptions = z.object({
   startDevIssuer: z.boolean().default(false),
   /** Print logs to the console at or above this level ('none' prints nothing; subscribe to `events` instead). */
   logLevel: z.enum(['trace', 'debug', 'information', 'warning', 'error', 'none']).default('information'),
+  /** Time for timer triggers, durable timers and retries; tests pass a ManualClock (timer/clock.ts). */
+  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function' && typeof (v as Clock).setTimer === 'function').optional(),
 });
 export type DevhostOptionsInput = z.input<typeof DevhostOptions>;
 
@@ -57,6 +60,8 @@ export interface DevhostHandle {
   /** The local Event Hub of that name (created on first use), for in-process producers. */
   hub(name: string): LocalEventHub;
   events: DevhostEvents;
+  /** The app's registrations (replay helpers such as durable/replay.ts invoke functions through it). */
+  registry: FunctionRegistry;
   functions: RegisteredFunctionInfo[];
   hubStats(): HubStats[];
   /** Stops accepting, finishes in-flight work, checkpoints, runs appTerminate hooks, stops the emulators it started. */
@@ -132,7 +137,19 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
 
     const namespace = new LocalEventHubNamespace(path.join(dataDir, 'eventhubs'), options.partitions, events);
     cleanups.push(() => namespace.close());
-    const ctx: TriggerSourceContext = { registry, events, env, hostConfig, dataDir };
+    const listening: { url?: string } = {};
+    const ctx: TriggerSourceContext = {
+      registry,
+      events,
+      env,
+      hostConfig,
+      dataDir,
+      clock: options.clock ?? systemClock,
+      httpUrl: () => {
+        if (!listening.url) throw new Error('ERR-DEVHOST-NOT-LISTENING: the HTTP server is not listening yet; read httpUrl() from start() on.');
+        return listening.url;
+      },
+    };
     const sources: TriggerSource[] = [];
     const served = new Set(['httptrigger']);
     for (const factory of sourceFactories({ namespace, namespaceHost: options.eventHubNamespace, env })) {
@@ -145,8 +162,9 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       registry.log('warning', 'system', `Function ${f.name} (${f.triggerType}) is registered but the devhost does not serve ${f.triggerType} yet; it will not run locally.`);
     }
 
-    const server = new DevhostHttpServer({ registry, events, routePrefix: hostConfig.routePrefix, host: options.httpHost, port: options.httpPort, adminRoutes: adminRoutes(namespace) });
+    const server = new DevhostHttpServer({ registry, events, routePrefix: hostConfig.routePrefix, host: options.httpHost, port: options.httpPort, adminRoutes: adminRoutes(namespace), hostRoutes: sources.flatMap((s) => s.httpRoutes ?? []) });
     const httpUrl = await server.listen();
+    listening.url = httpUrl;
     cleanups.push(() => server.close());
     for (const source of sources) {
       await source.start();
@@ -157,6 +175,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     let stopping: Promise<void> | undefined;
     return {
       httpUrl,
+      registry,
       hub: (name) => namespace.hub(name),
       events,
       functions,

@@ -30,6 +30,13 @@ export interface AdminRoute {
   handle(params: Record<string, string>, body: Buffer): Promise<{ status: number; json: unknown }>;
 }
 
+/** A family of host endpoints under a fixed path prefix with access to method, query and headers (e.g. `/runtime/webhooks/durabletask/`). */
+export interface HostRoute {
+  /** Path prefix with leading and trailing slash; the handler sees the rest of the path. */
+  prefix: string;
+  handle(req: { method: string; url: URL; subPath: string; body: Buffer }): Promise<{ status: number; json?: unknown; headers?: Record<string, string> }>;
+}
+
 export interface HttpServerOptions {
   registry: FunctionRegistry;
   events: DevhostEvents;
@@ -38,6 +45,7 @@ export interface HttpServerOptions {
   /** 0 picks a free port. */
   port: number;
   adminRoutes: AdminRoute[];
+  hostRoutes?: HostRoute[];
 }
 
 /** The platform's error body (DESIGN §4), also used for the host's own 404/413/500. */
@@ -104,6 +112,16 @@ export class DevhostHttpServer {
       return;
     }
     const path = decodeURI(url.pathname);
+
+    for (const hostRoute of this.options.hostRoutes ?? []) {
+      if (path.startsWith(hostRoute.prefix) || path === hostRoute.prefix.slice(0, -1)) {
+        const out = await hostRoute.handle({ method, url, subPath: path.slice(hostRoute.prefix.length), body });
+        const bytes = out.json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(out.json));
+        res.writeHead(out.status, { ...(out.json === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...(out.headers ?? {}), 'content-length': String(bytes.length) });
+        res.end(bytes);
+        return;
+      }
+    }
 
     if (path.startsWith('/_devhost/')) {
       const sub = path.slice('/_devhost/'.length);

@@ -31,6 +31,7 @@ export type InvocationOutcome =
 export async function invoke(registry: FunctionRegistry, fn: RegisteredFunction, input: InvocationInput): Promise<InvocationOutcome> {
   const invocationId = randomUUID();
   const started = performance.now();
+  input = { ...input, inputData: [...input.inputData, ...providedInputs(registry, fn, input.inputData)] };
   const coreCtx: CoreInvocationContext = {
     invocationId,
     request: { invocationId, functionId: fn.metadata.functionId ?? fn.name, ...input },
@@ -76,6 +77,17 @@ async function runHooks(coreCtx: CoreInvocationContext, state: 'preInvocationHoo
   } finally {
     coreCtx.state = undefined;
   }
+}
+
+/** Input bindings the host resolves (registry.inputProviders) that the trigger source did not already supply. */
+function providedInputs(registry: FunctionRegistry, fn: RegisteredFunction, given: InvocationInput['inputData']): InvocationInput['inputData'] {
+  if (registry.inputProviders.size === 0) return [];
+  const out: InvocationInput['inputData'] = [];
+  for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+    const provider = binding.direction === 'in' ? registry.inputProviders.get(String(binding.type).toLowerCase()) : undefined;
+    if (provider && !given.some((d) => d.name === name)) out.push({ name, data: provider(fn, name) });
+  }
+  return out;
 }
 
 /** Output bindings by name (`$return` for the return binding), decoded to plain values. */

@@ -11,11 +11,15 @@ import {
   type RpcBindingInfo,
   type RpcLogCategory,
   type RpcLogLevel,
+  type RpcTypedData,
 } from './rpc-types.js';
 
 /** Version strings the core module reports (the worker/host versions this devhost imitates). */
 const WORKER_VERSION = '3.10.0-devhost';
 const HOST_VERSION = '4.34.0-devhost';
+
+/** Supplies an input binding the host resolves itself (e.g. `durableClient`) for one invocation of `fn`. */
+export type InputBindingProvider = (fn: RegisteredFunction, bindingName: string) => RpcTypedData;
 
 /** The trigger binding of a registration: its name in `bindings`, its type and every option the app gave. */
 export interface TriggerBinding {
@@ -57,6 +61,8 @@ export class FunctionRegistry {
   readonly hooks: Record<HookName, HookCallback[]> = { appStart: [], appTerminate: [], preInvocation: [], postInvocation: [], log: [] };
   /** Shared by every hook of the app (the worker's `appHookData`). */
   readonly appHookData: Record<string, unknown> = {};
+  /** Host-resolved input bindings by binding type (lower case); every invocation path fills them in `invoke`. */
+  readonly inputProviders = new Map<string, InputBindingProvider>();
   #programmingModel: ProgrammingModel | undefined;
 
   constructor(readonly events: DevhostEvents) {}

@@ -1,6 +1,8 @@
 import type { DevhostEvents } from './events.js';
+import type { HostRoute } from './http-server.js';
 import type { FunctionRegistry, RegisteredFunction } from './registry.js';
 import type { HostConfig } from './settings.js';
+import type { Clock } from './timer/clock.js';
 
 /** What every trigger source may use; sources never reach into the devhost beyond this. */
 export interface TriggerSourceContext {
@@ -10,6 +12,10 @@ export interface TriggerSourceContext {
   hostConfig: HostConfig;
   /** Root of the devhost's local state (.local/ by default). */
   dataDir: string;
+  /** Time for schedules (timers, durable timers, retries); tests inject a ManualClock. */
+  clock: Clock;
+  /** The devhost's own base URL, e.g. `http://127.0.0.1:7071`; known from `start()` on (throws before). */
+  httpUrl(): string;
 }
 
 /**
@@ -18,6 +24,8 @@ export interface TriggerSourceContext {
  */
 export interface TriggerSource {
   readonly kind: string;
+  /** Endpoints the source serves on the devhost's HTTP server (e.g. the Durable Functions HTTP API). */
+  readonly httpRoutes?: HostRoute[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
