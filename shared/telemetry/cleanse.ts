@@ -184,8 +184,11 @@ export class Cleanser {
     }
     const median = s.median();
     this.lastMedian = median;
-    const scale = Math.max(MAD_TO_SIGMA * s.mad(median), spec.noiseFloor, spec.noiseRelative * Math.abs(median));
     const dev = value - median;
+    const floor = Math.max(spec.noiseFloor, spec.noiseRelative * Math.abs(median));
+    // Within the noise floor's bound no MAD can make it a spike: skip the MAD for most points.
+    if (Math.abs(dev) <= this.config.spikeSigmas * floor) return 0;
+    const scale = Math.max(MAD_TO_SIGMA * s.mad(median), floor);
     return Math.abs(dev) > this.config.spikeSigmas * scale ? Math.sign(dev) : 0;
   }
 }

@@ -55,7 +55,7 @@ export function parseBody(body: Uint8Array): BodyParse {
   } catch {
     return bodyRejection('MALFORMED_JSON', 'body is not valid UTF-8', Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'), 'base64');
   }
-  if (text.trim().length === 0) return bodyRejection('EMPTY_BODY', 'body is empty', text, 'utf8');
+  if (isBlank(text)) return bodyRejection('EMPTY_BODY', 'body is empty', text, 'utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -118,6 +118,15 @@ export function parsePoint(candidate: unknown, pointIndex: number): ParsedPoint 
     pointIndex,
     source: candidate,
   };
+}
+
+/** True when the text is empty or only JSON whitespace; stops at the first other character (no copy, unlike trim). */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return true;
 }
 
 function bodyRejection(reason: QuarantineReason, detail: string, raw: string, rawEncoding: 'utf8' | 'base64', field?: string): BodyParse {

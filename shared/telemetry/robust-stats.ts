@@ -56,6 +56,6 @@ export function removeSorted(sorted: Float64Array, n: number, v: number): boolea
     else hi = mid;
   }
   if (lo >= n || sorted[lo] !== v) return false;
-  sorted.copyWithin(lo, lo + 1, n);
+  for (let i = lo; i < n - 1; i++) sorted[i] = sorted[i + 1]!;
   return true;
 }
