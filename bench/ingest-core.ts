@@ -8,7 +8,9 @@ import { encodeJsonlGz } from '../shared/lake/jsonl.js';
 import { encodeMinuteAggregates, encodeSilver } from '../shared/lake/telemetry-tables.js';
 import { aggregateMinutes } from '../shared/telemetry/aggregates.js';
 import { newSensorStateStore } from '../shared/telemetry/cleanse.js';
-import { cleanseEvents, type IngestEvent } from '../shared/telemetry/ingest.js';
+import { MemoryLakeStore } from '../shared/lake/lake-store.js';
+import { MemoryHotStateStore } from '../shared/telemetry/hot-state.js';
+import { cleanseEvents, ingestBatch, type IngestEvent } from '../shared/telemetry/ingest.js';
 import type { SilverRow } from '../shared/telemetry/records.js';
 import { mulberry32 } from '../shared/telemetry/test-support.js';
 
@@ -121,6 +123,22 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     for (let i = 0; i < sampleEvents.length; i += batchSize) gzBytes += encodeJsonlGz(sampleEvents.slice(i, i + batchSize).map((e) => ({ body: new TextDecoder().decode(e.body) }))).byteLength;
   });
   const samplePoints = Math.round((sampleRows / allRows.length) * points);
+
+  // The whole ingestBatch (cleansing, Parquet, gzip, intent, hot-state merge) against in-memory stores: the CPU
+  // one batch costs before any network I/O.
+  const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+  const deps = { lake: new MemoryLakeStore(), hotState: new MemoryHotStateStore(), sensors: newSensorStateStore(31), settings, log: quiet };
+  const fullEvents = events.slice(0, 50 * batchSize);
+  let fullPoints = 0;
+  const batchMs: number[] = [];
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < fullEvents.length; i += batchSize) {
+    const t = performance.now();
+    fullPoints += (await ingestBatch(fullEvents.slice(i, i + batchSize), deps)).pointsIn;
+    batchMs.push(performance.now() - t);
+  }
+  const fullCpu = process.cpuUsage(c0);
+  const fullCpuMs = (fullCpu.user + fullCpu.system) / 1000;
   const perS = (n: number, ms: number) => Math.round(n / (ms / 1000));
   const coreCpu = perS(points, coreCpuMs);
   const parquetCpu = perS(sampleRows, parquetCpuMs);
@@ -146,6 +164,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     bronzeGzipBytesPerPoint: +(gzBytes / samplePoints).toFixed(1),
     /** Core + Parquet + bronze gzip on one core, per CPU-second (what one ingest worker's CPU allows, I/O aside). */
     corePlusEncodePointsPerCpuS: Math.round(1 / (1 / coreCpu + 1 / parquetCpu + 1 / gzCpu)),
+    ingestBatchInMemoryPointsPerCpuS: perS(fullPoints, fullCpuMs),
+    ingestBatchInMemoryMedianBatchMs: Math.round(median(batchMs)),
+    pointsPerBatch: Math.round(fullPoints / batchMs.length),
     targetCorePointsPerS: 250_000,
   };
 }
