@@ -29,12 +29,23 @@ export function encodeSilver(rows: readonly SilverRow[]): Uint8Array {
     col('rawValue', 'DOUBLE', measured),
     col('rawUnit', 'STRING'),
     col('quality', 'STRING'),
-    { name: 'flags', type: 'STRING', statistics: false, data: rows.map((r) => r.flags.join(',')) },
+    { name: 'flags', type: 'STRING', statistics: false, data: rows.map((r) => joinedFlags(r.flags)) },
     col('seq', 'INT64', { nullable: true }),
     col('partition', 'STRING'),
     col('sequenceNumber', 'INT64'),
     col('enqueuedMs', 'TIMESTAMP'),
   ]);
+}
+
+const joined = new WeakMap<readonly string[], string>();
+/** The comma-joined flags of a row, cached per (shared, frozen) flags array. */
+function joinedFlags(flags: readonly string[]): string {
+  let s = joined.get(flags);
+  if (s === undefined) {
+    s = flags.join(',');
+    joined.set(flags, s);
+  }
+  return s;
 }
 
 /** Reads a silver Parquet file back into rows. */
@@ -57,6 +68,7 @@ export async function decodeSilver(bytes: Uint8Array): Promise<SilverRow[]> {
   }));
 }
 
+/** Columns of gold `telemetry_minute`: name, type, nullable; statistics on the first five (the filter keys). */
 const MINUTE_COLUMNS: [keyof MinuteAggregate, LakeColumn['type'], boolean][] = [
   ['lineId', 'STRING', false],
   ['cellId', 'STRING', false],
@@ -78,7 +90,16 @@ const MINUTE_COLUMNS: [keyof MinuteAggregate, LakeColumn['type'], boolean][] = [
 
 /** Gold `telemetry_minute` as Parquet (mergeable partial aggregates). */
 export function encodeMinuteAggregates(aggs: readonly MinuteAggregate[]): Uint8Array {
-  return encodeParquet(MINUTE_COLUMNS.map(([name, type, nullable]) => ({ name, type, nullable, data: aggs.map((a) => a[name]) })));
+  return encodeParquet(
+    MINUTE_COLUMNS.map(([name, type, nullable], i) => ({
+      name,
+      type,
+      nullable,
+      statistics: i < 5,
+      ...(type === 'DOUBLE' ? { encoding: 'PLAIN' as const } : {}),
+      data: aggs.map((a) => a[name]),
+    })),
+  );
 }
 
 /** Reads gold `telemetry_minute` rows back. */

@@ -4,7 +4,7 @@ import { encodeJsonl, encodeJsonlGz } from '../lake/jsonl.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import { bronzePath, goldMinutePath, goldQualityPath, quarantinePath, silverPath, utcDate, type BatchRange } from '../lake/paths.js';
 import { encodeBatchQuality, encodeMinuteAggregates, encodeSilver } from '../lake/telemetry-tables.js';
-import { aggregateMinutes, minuteStart, type MinuteAggregate } from './aggregates.js';
+import { aggregateMinutes, type MinuteAggregate } from './aggregates.js';
 import { Cleanser, DEFAULT_LATE_THRESHOLD_MS, DEFAULT_SPIKE_SIGMAS, type CleansingRejection } from './cleanse.js';
 import { countFlags, emptyFlagCounts, emptyReasonCounts, type BatchQuality } from './data-quality.js';
 import { isExcludedFromGold, maskOf, NEUTRAL_MASK, type FlagName } from './flags.js';
@@ -108,14 +108,12 @@ async function ingestSplit(partition: string, split: BatchSplit<IngestEvent>, de
 
   const writes: [container: string, path: string, body: Uint8Array, contentType: string][] = [];
   writes.push(['bronze', bronzePath(range, firstEnqueuedMs), encodeJsonlGz(split.events.map(bronzeRecord)), 'application/x-ndjson']);
-  for (const [key, group] of groupBy(rows, (r) => `${utcDate(r.tsMs)}|${r.lineId}`)) {
-    const [date, lineId] = key.split('|') as [string, string];
+  for (const [date, lineId, group] of byDateAndLine(rows, (r) => r.tsMs)) {
     group.sort((a, b) => a.tsMs - b.tsMs);
     writes.push(['silver', silverPath(range, date, lineId), encodeSilver(group), 'application/vnd.apache.parquet']);
   }
   if (quarantine.length) writes.push(['quarantine', quarantinePath(range, utcDate(firstEnqueuedMs)), encodeJsonl(quarantine), 'application/x-ndjson']);
-  for (const [key, group] of groupBy<MinuteAggregate>(aggregates, (a) => `${utcDate(minuteStart(a.minuteStartMs))}|${a.lineId}`)) {
-    const [date, lineId] = key.split('|') as [string, string];
+  for (const [date, lineId, group] of byDateAndLine<MinuteAggregate>(aggregates, (a) => a.minuteStartMs)) {
     writes.push(['gold', goldMinutePath(range, date, lineId), encodeMinuteAggregates(group), 'application/vnd.apache.parquet']);
   }
   quality.processingMs = now() - startedMs;
@@ -233,13 +231,20 @@ function toEpochMs(t: string | Date, now: (() => number) | undefined): number {
   return Number.isFinite(ms) ? ms : (now ?? Date.now)();
 }
 
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
+const DAY_MS = 86_400_000;
+
+/** Groups by UTC event date and line, without formatting a date per item. */
+function byDateAndLine<T extends { lineId: string }>(items: readonly T[], tsMs: (t: T) => number): [date: string, lineId: string, items: T[]][] {
+  const byDay = new Map<number, Map<string, T[]>>();
   for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
+    const day = Math.floor(tsMs(it) / DAY_MS);
+    let lines = byDay.get(day);
+    if (!lines) byDay.set(day, (lines = new Map()));
+    const list = lines.get(it.lineId);
     if (list) list.push(it);
-    else m.set(k, [it]);
+    else lines.set(it.lineId, [it]);
   }
-  return m;
+  const out: [string, string, T[]][] = [];
+  for (const [day, lines] of byDay) for (const [lineId, list] of lines) out.push([utcDate(day * DAY_MS), lineId, list]);
+  return out;
 }
