@@ -33,7 +33,7 @@ export type ProofStep = { left: string } | { right: string };
 
 /** Folds a proof from the leaf up: a left sibling is hashed before the running value, a right one after. */
 export function foldProof(leaf: Uint8Array, proof: readonly ProofStep[]): Buffer {
-  let current = Buffer.from(leaf);
+  let current: Buffer = Buffer.from(leaf);
   for (const step of proof) current = 'left' in step ? sha256(hex(step.left), current) : sha256(current, hex(step.right));
   return current;
 }
@@ -64,7 +64,7 @@ export class MerkleFrontier {
   /** Appends a leaf; returns the proof of that leaf against the new root (all left siblings, nearest first). */
   append(leaf: Uint8Array): ProofStep[] {
     const proof: ProofStep[] = [...this.peaks].reverse().map((p) => ({ left: p.toString('hex') }));
-    let node = Buffer.from(leaf);
+    let node: Buffer = Buffer.from(leaf);
     // Merge equal-sized subtrees exactly as a binary counter carries: one merge per trailing 1 bit of the old count.
     let carry = this.count;
     const peaks = [...this.peaks];
