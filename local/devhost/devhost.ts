@@ -7,6 +7,7 @@ import { startCosmos, type CosmosHandle } from '../emulators/cosmos.js';
 import { startDevIssuer } from '../dev-issuer/server.js';
 import { installCoreModule } from './core-module.js';
 import { DevhostEvents, type LogEvent } from './events.js';
+import { durableSourceFactory } from './durable/source.js';
 import { eventHubSourceFactory } from './eventhub/source.js';
 import { EventToSend, HubError, LocalEventHubNamespace, type HubStats, type LocalEventHub } from './eventhub/local-hub.js';
 import { DevhostHttpServer, type AdminRoute } from './http-server.js';
@@ -81,6 +82,7 @@ function sourceFactories(ctx: { namespace: LocalEventHubNamespace; namespaceHost
         return eventHubSourceFactory({ namespace: ctx.namespace, namespaceHost: ctx.namespaceHost, storageConnectionString: storage }).create(sctx, fns);
       },
     },
+    durableSourceFactory(),
   ];
 }
 
