@@ -7,8 +7,11 @@ import { startCosmos, type CosmosHandle } from '../emulators/cosmos.js';
 import { startDevIssuer } from '../dev-issuer/server.js';
 import { installCoreModule } from './core-module.js';
 import { DevhostEvents, type LogEvent } from './events.js';
-import { durableSourceFactory } from './durable/source.js';
 import { eventHubSourceFactory } from './eventhub/source.js';
+import { serviceBusAdminRoutes } from './servicebus/admin-routes.js';
+import { LocalServiceBusNamespace } from './servicebus/namespace.js';
+import { localOutputRouter } from './servicebus/output-router.js';
+import { serviceBusSourceFactory } from './servicebus/source.js';
 import { EventToSend, HubError, LocalEventHubNamespace, type HubStats, type LocalEventHub } from './eventhub/local-hub.js';
 import { DevhostHttpServer, type AdminRoute } from './http-server.js';
 import { FunctionRegistry } from './registry.js';
@@ -60,6 +63,8 @@ export interface DevhostHandle {
   httpUrl: string;
   /** The local Event Hub of that name (created on first use), for in-process producers. */
   hub(name: string): LocalEventHub;
+  /** The local Service Bus namespace (topics, subscriptions, dead-letter queues), for in-process producers and tests. */
+  serviceBus: LocalServiceBusNamespace;
   events: DevhostEvents;
   /** The app's registrations (replay helpers such as durable/replay.ts invoke functions through it). */
   registry: FunctionRegistry;
@@ -72,7 +77,7 @@ export interface DevhostHandle {
 const LEVELS = ['trace', 'debug', 'information', 'warning', 'error', 'critical', 'none'] as const;
 
 /** The source factories of the trigger kinds the devhost serves; Service Bus, timers and Durable are added here. */
-function sourceFactories(ctx: { namespace: LocalEventHubNamespace; namespaceHost: string; env: NodeJS.ProcessEnv }): TriggerSourceFactory[] {
+function sourceFactories(ctx: { namespace: LocalEventHubNamespace; namespaceHost: string; env: NodeJS.ProcessEnv; serviceBus: LocalServiceBusNamespace }): TriggerSourceFactory[] {
   return [
     {
       triggerTypes: ['eventHubTrigger'],
@@ -82,7 +87,7 @@ function sourceFactories(ctx: { namespace: LocalEventHubNamespace; namespaceHost
         return eventHubSourceFactory({ namespace: ctx.namespace, namespaceHost: ctx.namespaceHost, storageConnectionString: storage }).create(sctx, fns);
       },
     },
-    durableSourceFactory(),
+    serviceBusSourceFactory(ctx.serviceBus),
   ];
 }
 
@@ -139,6 +144,9 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
 
     const namespace = new LocalEventHubNamespace(path.join(dataDir, 'eventhubs'), options.partitions, events);
     cleanups.push(() => namespace.close());
+    const serviceBus = new LocalServiceBusNamespace({ dir: path.join(dataDir, 'servicebus'), events, env });
+    cleanups.push(() => serviceBus.close());
+    registry.outputRouters.push(localOutputRouter({ serviceBus, eventHubs: namespace, env }));
     const listening: { url?: string } = {};
     const ctx: TriggerSourceContext = {
       registry,
@@ -154,7 +162,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     };
     const sources: TriggerSource[] = [];
     const served = new Set(['httptrigger']);
-    for (const factory of sourceFactories({ namespace, namespaceHost: options.eventHubNamespace, env })) {
+    for (const factory of sourceFactories({ namespace, namespaceHost: options.eventHubNamespace, env, serviceBus })) {
       const fns = [...registry.functions.values()].filter((f) => factory.triggerTypes.some((t) => t.toLowerCase() === f.trigger.type.toLowerCase()));
       factory.triggerTypes.forEach((t) => served.add(t.toLowerCase()));
       if (fns.length > 0) sources.push(factory.create(ctx, fns));
@@ -164,9 +172,11 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       registry.log('warning', 'system', `Function ${f.name} (${f.triggerType}) is registered but the devhost does not serve ${f.triggerType} yet; it will not run locally.`);
     }
 
-    const server = new DevhostHttpServer({ registry, events, routePrefix: hostConfig.routePrefix, host: options.httpHost, port: options.httpPort, adminRoutes: adminRoutes(namespace), hostRoutes: sources.flatMap((s) => s.httpRoutes ?? []) });
+    const server = new DevhostHttpServer({ registry, events, routePrefix: hostConfig.routePrefix, host: options.httpHost, port: options.httpPort, adminRoutes: [...adminRoutes(namespace), ...serviceBusAdminRoutes(serviceBus)], hostRoutes: sources.flatMap((s) => s.httpRoutes ?? []) });
     const httpUrl = await server.listen();
     listening.url = httpUrl;
+    // Publishers (shared/messaging) reach the local topic through this setting unless the app names a real namespace.
+    if (!env.ServiceBusConnection && !env.ServiceBusConnection__fullyQualifiedNamespace) env.ServiceBusConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/servicebus`;
     cleanups.push(() => server.close());
     for (const source of sources) {
       await source.start();
@@ -179,6 +189,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       httpUrl,
       registry,
       hub: (name) => namespace.hub(name),
+      serviceBus,
       events,
       functions,
       hubStats: () => namespace.list().map((h) => h.stats()),
@@ -189,6 +200,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
           await Promise.all([httpClose, ...sources.map((s) => s.stop())]);
           for (const hook of registry.hooks.appTerminate) await hook({ hookData: {}, appHookData: registry.appHookData });
           namespace.close();
+          serviceBus.close();
           await devIssuer?.stop();
           await cosmos?.stop();
           await azurite?.stop();

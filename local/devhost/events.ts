@@ -45,6 +45,19 @@ export interface BatchAbandonedEvent {
   error: string;
 }
 
+/** A Service Bus message a function received was completed, abandoned for redelivery, or dead-lettered. */
+export interface MessageSettledEvent {
+  functionName: string;
+  topic: string;
+  subscription: string;
+  messageId: string;
+  sequenceNumber: number;
+  deliveryCount: number;
+  outcome: 'completed' | 'abandoned' | 'deadLettered';
+  reason?: string;
+  description?: string;
+}
+
 export interface LogEvent {
   level: RpcLogLevel;
   category: RpcLogCategory;
@@ -58,6 +71,7 @@ export interface DevhostEventMap {
   enqueued: [EnqueuedEvent];
   checkpoint: [CheckpointEvent];
   batchAbandoned: [BatchAbandonedEvent];
+  messageSettled: [MessageSettledEvent];
   log: [LogEvent];
 }
 

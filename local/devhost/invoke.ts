@@ -40,6 +40,7 @@ export async function invoke(registry: FunctionRegistry, fn: RegisteredFunction,
   };
   try {
     const response = await runInvocation(registry, fn, coreCtx);
+    for (const route of registry.outputRouters) await route(fn, response);
     return { ok: true, invocationId, durationMs: performance.now() - started, response, outputs: decodeOutputs(response) };
   } catch (err) {
     return { ok: false, invocationId, durationMs: performance.now() - started, error: err instanceof Error ? err : new Error(String(err)) };

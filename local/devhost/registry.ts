@@ -9,6 +9,7 @@ import {
   type HookName,
   type ProgrammingModel,
   type RpcBindingInfo,
+  type RpcInvocationResponse,
   type RpcLogCategory,
   type RpcLogLevel,
   type RpcTypedData,
@@ -34,6 +35,9 @@ export interface RegisteredFunction {
   callback: FunctionCallback;
   trigger: TriggerBinding;
 }
+
+/** Delivers a successful invocation's output binding values to their targets; a throw fails the invocation. */
+export type OutputRouter = (fn: RegisteredFunction, response: RpcInvocationResponse) => Promise<void> | void;
 
 const FunctionMetadataSchema = z.object({
   name: z.string().min(1),
@@ -61,6 +65,8 @@ export class FunctionRegistry {
   readonly hooks: Record<HookName, HookCallback[]> = { appStart: [], appTerminate: [], preInvocation: [], postInvocation: [], log: [] };
   /** Shared by every hook of the app (the worker's `appHookData`). */
   readonly appHookData: Record<string, unknown> = {};
+  /** Where output bindings go (Service Bus topics, Event Hubs); run in order after every successful invocation. */
+  readonly outputRouters: OutputRouter[] = [];
   /** Host-resolved input bindings by binding type (lower case); every invocation path fills them in `invoke`. */
   readonly inputProviders = new Map<string, InputBindingProvider>();
   #programmingModel: ProgrammingModel | undefined;

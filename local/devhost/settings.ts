@@ -8,6 +8,11 @@ const DEFAULT_ROUTE_PREFIX = 'api';
 const DEFAULT_MAX_EVENT_BATCH_SIZE = 100;
 /** Event Hubs extension default `batchCheckpointFrequency`, batches (same page). */
 const DEFAULT_BATCH_CHECKPOINT_FREQUENCY = 1;
+/**
+ * Service Bus `maxConcurrentCalls` when host.json leaves it out. Azure's default is 16 × processors ("Azure Service Bus
+ * bindings for Azure Functions", host.json settings); locally one message at a time per function keeps runs reproducible.
+ */
+const DEFAULT_SERVICE_BUS_MAX_CONCURRENT_CALLS = 1;
 
 export class DevhostConfigError extends Error {
   readonly code = 'ERR-DEVHOST-CONFIG';
@@ -27,6 +32,13 @@ const HostJson = z.looseObject({
           batchCheckpointFrequency: z.number().int().min(1).optional(),
         })
         .optional(),
+      serviceBus: z
+        .looseObject({
+          maxConcurrentCalls: z.number().int().min(1).optional(),
+          // Node.js functions cannot settle messages themselves, so only the host's auto-completion is served.
+          autoCompleteMessages: z.literal(true, { error: 'must be true (the devhost completes messages for Node.js functions)' }).optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -36,6 +48,7 @@ export interface HostConfig {
   /** Leading path of every HTTP route, without slashes ('' when host.json sets it empty). */
   routePrefix: string;
   eventHubs: { maxEventBatchSize: number; batchCheckpointFrequency: number };
+  serviceBus: { maxConcurrentCalls: number };
 }
 
 /** Reads host.json from the app directory (absent file → host defaults); throws DevhostConfigError naming the field. */
@@ -54,6 +67,7 @@ export function loadHostConfig(appDir: string): HostConfig {
       maxEventBatchSize: ext?.eventHubs?.maxEventBatchSize ?? DEFAULT_MAX_EVENT_BATCH_SIZE,
       batchCheckpointFrequency: ext?.eventHubs?.batchCheckpointFrequency ?? DEFAULT_BATCH_CHECKPOINT_FREQUENCY,
     },
+    serviceBus: { maxConcurrentCalls: ext?.serviceBus?.maxConcurrentCalls ?? DEFAULT_SERVICE_BUS_MAX_CONCURRENT_CALLS },
   };
 }
 
