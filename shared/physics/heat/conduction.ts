@@ -11,8 +11,10 @@
  *
  * Phase change: enthalpy method with Pham's apparent-capacity linearisation (Pham 1985, Int. J. Heat Mass
  * Transfer 28, 2079): each step solves twice — with a secant capacity about T^n, then with the chord capacity
- * between T^n and the first prediction — and updates the enthalpy H^{n+1} = H^n + C_chord·δ, recovering (T, f) from
- * H, which conserves energy exactly over the step.
+ * between T^n and the first prediction. The temperature is the solved one; the gap between the enthalpy the chord
+ * booked and the equilibrium enthalpy at the new temperature is re-injected as a source in the next step (deferred
+ * correction), so energy is conserved exactly over time without the temperature jumps that destabilise the scheme
+ * at the kinks of H(T).
  *
  * Steady mode: Picard iterations on the properties with the 5-point system solved by IC(0)-preconditioned CG.
  */
@@ -20,7 +22,12 @@ import { PhysicsError } from '../errors.js';
 import type { Grid2D } from '../mesh/grid.js';
 import { pcgSolve } from '../solvers/pcg.js';
 import { solveTridiagonalInPlace } from '../solvers/tridiagonal.js';
-import { checkMaterial, enthalpyToState, equilibriumEnthalpy, equilibriumLiquidFraction, volumetricEnthalpy, type Material } from './materials.js';
+import * as materials from './materials.js';
+import type { Material } from './materials.js';
+
+// module-local bindings: hot loops call these per cell, and a local binding avoids re-resolving the module export
+const { checkMaterial, enthalpyToState, equilibriumEnthalpy, equilibriumLiquidFraction, volumetricEnthalpy } = materials;
+const solveTridiagonal = solveTridiagonalInPlace;
 
 export type BoundaryCondition =
   | { type: 'dirichlet'; temperatureC: number }
@@ -47,6 +54,8 @@ export interface ConductionSpec {
   source?: ArrayLike<number>;
   /** Implicitness θ ∈ [½, 1]; default 1 (backward Euler). */
   theta?: number;
+  /** Linear solver of a transient step: 'adi' (Douglas splitting, O(N), default) or 'pcg' (the unsplit θ-system). */
+  transientSolver?: 'adi' | 'pcg';
 }
 
 interface SideArrays {
@@ -71,6 +80,7 @@ export class ConductionModel {
   /** Volumetric source, W/m³. */
   readonly source: Float64Array;
   theta: number;
+  transientSolver: 'adi' | 'pcg';
   /** Simulated time, s. */
   timeS = 0;
 
@@ -85,6 +95,10 @@ export class ConductionModel {
   private readonly resid: Float64Array;
   private readonly delta: Float64Array;
   private readonly hOld: Float64Array;
+  /** Enthalpy booked but not yet realised in temperature, J/m³ (re-injected next step). */
+  private readonly defect: Float64Array;
+  /** Largest temperature jump Pham's enthalpy update may make beyond the solved temperature, K (else: deferred). */
+  maxEnthalpyJumpK = 0.5;
   private readonly la: Float64Array;
   private readonly lb: Float64Array;
   private readonly lc: Float64Array;
@@ -111,6 +125,7 @@ export class ConductionModel {
     }
     this.hasPcm = spec.materials.some((m) => m.phaseChange);
     this.theta = spec.theta ?? 1;
+    this.transientSolver = spec.transientSolver ?? 'adi';
     if (!(this.theta >= 0.5 && this.theta <= 1)) throw new PhysicsError('PHYS-RANGE', 'theta', `θ must be in [0.5, 1], got ${this.theta}`, this.theta);
     this.T = new Float64Array(n);
     if (typeof spec.initialTemperatureC === 'number') this.T.fill(spec.initialTemperatureC);
@@ -137,6 +152,7 @@ export class ConductionModel {
     this.resid = new Float64Array(n);
     this.delta = new Float64Array(n);
     this.hOld = new Float64Array(n);
+    this.defect = new Float64Array(n);
     const m = Math.max(g.nx, g.ny);
     this.la = new Float64Array(m);
     this.lb = new Float64Array(m);
@@ -195,7 +211,9 @@ export class ConductionModel {
       const p = m.phaseChange;
       if (p) {
         const f = this.liquidFraction[k]!;
-        this.kCell[k] = p.solidConductivityWPerMK + f * (p.liquidConductivityWPerMK - p.solidConductivityWPerMK);
+        // series (harmonic) blend: a partly frozen cell conducts like its solid skeleton until nearly all liquid,
+        // which keeps the liquid's large effective conductivity from feeding back on the freezing front
+        this.kCell[k] = 1 / (f / p.liquidConductivityWPerMK + (1 - f) / p.solidConductivityWPerMK);
         this.phi[k] = m.interfaceHeatTransferWPerM2K ? f : 0;
       } else {
         this.kCell[k] = m.conductivityWPerMK;
@@ -234,30 +252,41 @@ export class ConductionModel {
         this.gy[p] = dx[i]! / r;
       }
     }
-    const side = (s: SideArrays, len: number, cell: (f: number) => number, area: (f: number) => number, half: (f: number) => number) => {
-      for (let f = 0; f < len; f++) {
-        const h = s.h[f]!;
-        if (h === 0) s.g[f] = 0;
-        else {
-          const c = cell(f);
-          const rc = half(f) / k[c]!;
-          s.g[f] = area(f) / (h === Infinity ? rc : rc + 1 / h);
-        }
-      }
-    };
-    side(this.sides.west, ny, (f) => f * nx, (f) => dy[f]!, () => 0.5 * dx[0]!);
-    side(this.sides.east, ny, (f) => f * nx + nx - 1, (f) => dy[f]!, () => 0.5 * dx[nx - 1]!);
-    side(this.sides.south, nx, (f) => f, (f) => dx[f]!, () => 0.5 * dy[0]!);
-    side(this.sides.north, nx, (f) => (ny - 1) * nx + f, (f) => dx[f]!, () => 0.5 * dy[ny - 1]!);
+    const { west, east, south, north } = this.sides;
+    const hx0 = 0.5 * dx[0]!;
+    const hx1 = 0.5 * dx[nx - 1]!;
+    for (let j = 0; j < ny; j++) {
+      const hw = west.h[j]!;
+      west.g[j] = hw === 0 ? 0 : dy[j]! / (hx0 / k[j * nx]! + (hw === Infinity ? 0 : 1 / hw));
+      const he = east.h[j]!;
+      east.g[j] = he === 0 ? 0 : dy[j]! / (hx1 / k[j * nx + nx - 1]! + (he === Infinity ? 0 : 1 / he));
+    }
+    const hy0 = 0.5 * dy[0]!;
+    const hy1 = 0.5 * dy[ny - 1]!;
+    for (let i = 0; i < nx; i++) {
+      const hs = south.h[i]!;
+      south.g[i] = hs === 0 ? 0 : dx[i]! / (hy0 / k[i]! + (hs === Infinity ? 0 : 1 / hs));
+      const hn = north.h[i]!;
+      north.g[i] = hn === 0 ? 0 : dx[i]! / (hy1 / k[(ny - 1) * nx + i]! + (hn === Infinity ? 0 : 1 / hn));
+    }
   }
 
   /** resid = A·T + b, W per cell (net heat into each cell). */
-  private residual(out: Float64Array): void {
+  private residual(out: Float64Array, dtForDefect = 0): void {
     const { nx, ny } = this.grid;
     const T = this.T;
     const dx = this.grid.x.widths;
     const dy = this.grid.y.widths;
     for (let k = 0; k < out.length; k++) out[k] = this.source[k]! * this.vol[k]!;
+    if (dtForDefect > 0) {
+      for (let k = 0; k < out.length; k++) {
+        const d = this.defect[k]!;
+        if (d !== 0) {
+          out[k] = out[k]! + (d * this.vol[k]!) / dtForDefect;
+          this.defect[k] = 0;
+        }
+      }
+    }
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx - 1; i++) {
         const p = j * nx + i;
@@ -310,6 +339,35 @@ export class ConductionModel {
     }
   }
 
+  private pcgWork: { diag: Float64Array; gx: Float64Array; gy: Float64Array } | null = null;
+
+  /** Unsplit solve of (C/Δt − θA)·δ = resid by IC(0)-PCG (reference for the ADI splitting). */
+  private pcgStepSolve(dt: number): void {
+    const { nx, ny, size: n } = this.grid;
+    const th = this.theta;
+    if (!this.pcgWork) this.pcgWork = { diag: new Float64Array(n), gx: new Float64Array(n), gy: new Float64Array(n) };
+    const { diag, gx, gy } = this.pcgWork;
+    const { west, east, south, north } = this.sides;
+    for (let k = 0; k < n; k++) diag[k] = (this.cap[k]! * this.vol[k]!) / dt;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const p = j * nx + i;
+        gx[p] = i < nx - 1 ? th * this.gx[p]! : 0;
+        gy[p] = j < ny - 1 ? th * this.gy[p]! : 0;
+        diag[p] = diag[p]! + gx[p]! + gy[p]! + (i > 0 ? th * this.gx[p - 1]! : th * west.g[j]!) + (j > 0 ? th * this.gy[p - nx]! : th * south.g[i]!);
+        if (i === nx - 1) diag[p] = diag[p]! + th * east.g[j]!;
+        if (j === ny - 1) diag[p] = diag[p]! + th * north.g[i]!;
+      }
+    }
+    this.delta.fill(0);
+    pcgSolve({ nx, ny, diag, gx, gy }, this.resid, this.delta, 1e-12, 20000);
+  }
+
+  private linearSolve(dt: number): void {
+    if (this.transientSolver === 'pcg') this.pcgStepSolve(dt);
+    else this.adiSolve(dt);
+  }
+
   /** Douglas ADI solve of (C/Δt − θA_x)(dt/C)(C/Δt − θA_y)·δ = resid. */
   private adiSolve(dt: number): void {
     const { nx, ny } = this.grid;
@@ -330,7 +388,7 @@ export class ConductionModel {
         lb[i] = c0 + th * (gw + ge);
         ld[i] = this.resid[p]!;
       }
-      solveTridiagonalInPlace(la, lb, lc, ld, nx, lcp);
+      solveTridiagonal(la, lb, lc, ld, nx, lcp);
       for (let i = 0; i < nx; i++) delta[row + i] = ld[i]!;
     }
     if (ny === 1) return;
@@ -346,7 +404,7 @@ export class ConductionModel {
         lb[j] = c0 + th * (gs + gn);
         ld[j] = c0 * delta[p]!;
       }
-      solveTridiagonalInPlace(la, lb, lc, ld, ny, lcp);
+      solveTridiagonal(la, lb, lc, ld, ny, lcp);
       for (let j = 0; j < ny; j++) delta[j * nx + i] = ld[j]!;
     }
   }
@@ -373,24 +431,38 @@ export class ConductionModel {
     }
     this.updateProperties();
     this.assembleConductances();
-    this.residual(this.resid);
+    this.residual(this.resid, dt);
     this.capacities(null);
-    this.adiSolve(this.delta.length > 0 ? dt : dt);
+    this.linearSolve(dt);
     if (this.hasPcm) {
+      // Pham's chord capacity between T^n and the first prediction, then the final solve.
       this.capacities(this.delta);
-      this.adiSolve(dt);
+      this.linearSolve(dt);
+      // Temperatures are taken from the linear solve (what the neighbours' fluxes saw: no jumps, hence stable);
+      // the enthalpy the chord capacity booked, H^n + C·δ, may differ from the equilibrium enthalpy at T^n + δ when
+      // the step crosses a kink of H(T). That difference is carried to the next step as a source (deferred
+      // correction), so energy is conserved exactly over time.
       const pair = this.pair;
       for (let k = 0; k < n; k++) {
         const m = this.materials[this.materialIndex[k]!]!;
         const p = m.phaseChange;
+        const tNew = T[k]! + this.delta[k]!;
         if (!p) {
-          T[k] = T[k]! + this.delta[k]!;
+          T[k] = tNew;
           continue;
         }
-        const h = this.hOld[k]! + this.cap[k]! * this.delta[k]!;
-        enthalpyToState(m.densityKgM3, p, h, pair);
-        T[k] = pair[0]!;
-        f[k] = pair[1]!;
+        const booked = this.hOld[k]! + this.cap[k]! * this.delta[k]!;
+        enthalpyToState(m.densityKgM3, p, booked, pair);
+        if (Math.abs(pair[0]! - tNew) <= this.maxEnthalpyJumpK) {
+          // consistent: Pham's update, exact (this is what holds an isothermal front at T_m)
+          T[k] = pair[0]!;
+          f[k] = pair[1]!;
+        } else {
+          const fe = equilibriumLiquidFraction(p, tNew);
+          T[k] = tNew;
+          f[k] = fe;
+          this.defect[k] = booked - volumetricEnthalpy(m.densityKgM3, p, tNew, fe);
+        }
       }
     } else {
       for (let k = 0; k < n; k++) T[k] = T[k]! + this.delta[k]!;
@@ -422,10 +494,10 @@ export class ConductionModel {
    * Solves the steady state A·T + b = 0 (Picard on the phase-dependent properties, under-relaxed liquid fraction),
    * starting from the current field. Throws PHYS-CONVERGENCE if it does not settle.
    */
-  solveSteady(opts: { toleranceK?: number; maxIterations?: number; relaxation?: number } = {}): { iterations: number; maxChangeK: number } {
+  solveSteady(opts: { toleranceK?: number; maxIterations?: number; relaxation?: number; linearTolerance?: number } = {}): { iterations: number; maxChangeK: number } {
     const tol = opts.toleranceK ?? 1e-7;
     const maxIt = opts.maxIterations ?? 300;
-    const omega = opts.relaxation ?? 0.5;
+    const omega = opts.relaxation ?? 1;
     const { nx, ny, size: n } = this.grid;
     const diag = new Float64Array(n);
     const rhs = new Float64Array(n);
@@ -433,6 +505,7 @@ export class ConductionModel {
     const hadBoundary = SIDES.some((s) => this.sides[s].h.some((h) => h > 0));
     if (!hadBoundary) throw new PhysicsError('PHYS-CONFIG', 'boundaries', 'a steady problem needs at least one Dirichlet or convective boundary');
     let change = Infinity;
+    let lastF = 1;
     for (let it = 1; it <= maxIt; it++) {
       this.updateProperties();
       this.assembleConductances();
@@ -475,7 +548,9 @@ export class ConductionModel {
       for (let j = 0; j < ny; j++) this.gx[j * nx + nx - 1] = 0;
       for (let p = nx * (ny - 1); p < n; p++) this.gy[p] = 0;
       prev.set(this.T);
-      pcgSolve({ nx, ny, diag, gx: this.gx, gy: this.gy }, rhs, this.T, 1e-12, 20000);
+      // inexact Picard: solve loosely while the phase field is still moving, tightly at the end
+      const linTol = opts.linearTolerance ?? 1e-12;
+      pcgSolve({ nx, ny, diag, gx: this.gx, gy: this.gy }, rhs, this.T, this.hasPcm && it > 1 && lastF > 1e-3 ? Math.max(linTol, 1e-6) : linTol, 20000);
       change = 0;
       for (let k = 0; k < n; k++) change = Math.max(change, Math.abs(this.T[k]! - prev[k]!));
       if (!this.hasPcm && it >= 1) return { iterations: it, maxChangeK: change };
@@ -488,6 +563,7 @@ export class ConductionModel {
         fChange = Math.max(fChange, Math.abs(nf - this.liquidFraction[k]!));
         this.liquidFraction[k] = nf;
       }
+      lastF = fChange;
       if (change < tol && fChange < 1e-9) return { iterations: it, maxChangeK: change };
     }
     throw new PhysicsError('PHYS-CONVERGENCE', 'temperatureC', `steady solve did not settle in ${maxIt} Picard iterations (last change ${change} K)`, change);
@@ -536,7 +612,7 @@ export class ConductionModel {
     for (let k = 0; k < this.grid.size; k++) {
       const m = this.materials[this.materialIndex[k]!]!;
       const v = this.vol[k]!;
-      e += m.phaseChange ? v * volumetricEnthalpy(m.densityKgM3, m.phaseChange, this.T[k]!, this.liquidFraction[k]!) : v * m.densityKgM3 * m.specificHeatJPerKgK * this.T[k]!;
+      e += m.phaseChange ? v * (volumetricEnthalpy(m.densityKgM3, m.phaseChange, this.T[k]!, this.liquidFraction[k]!) + this.defect[k]!) : v * m.densityKgM3 * m.specificHeatJPerKgK * this.T[k]!;
     }
     return e;
   }

@@ -50,6 +50,10 @@ export interface AluminaModelSpec {
    * the whole plan. Normalised internally.
    */
   currentWeights?: ArrayLike<number>;
+  /** Radius around a feeder over which a shot dissolves (cells by centre distance; the feeder cell at least), m. */
+  shotFootprintRadiusM?: number;
+  /** Saturation, wt %: dissolution stops in a cell at saturation, the rest waits undissolved. Default ∞. */
+  saturationPct?: number;
 }
 
 export interface AluminaStats {
@@ -65,7 +69,11 @@ export class AluminaModel {
   /** Undissolved alumina waiting at each feeder, kg. */
   readonly undissolvedKg: Float64Array;
   readonly feederCell: Int32Array;
+  /** Cells of each feeder's footprint and their share of the footprint's bath mass. */
+  private readonly footprint: { cells: Int32Array; share: Float64Array }[];
   private readonly weights: Float64Array;
+  /** Saturation, wt % (updatable as temperature and chemistry change). */
+  saturationPct: number;
   /** Cumulative feed, consumption and unmet consumption, kg. */
   fedKg = 0;
   consumedKg = 0;
@@ -126,6 +134,16 @@ export class AluminaModel {
       this.feederCell[n] = locate(this.grid.y, f.yM) * nx + locate(this.grid.x, f.xM);
     });
     this.undissolvedKg = new Float64Array(spec.feeders.length);
+    this.saturationPct = spec.saturationPct ?? Infinity;
+    const r = spec.shotFootprintRadiusM ?? 0;
+    this.footprint = spec.feeders.map((f, n) => {
+      const cells: number[] = [];
+      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+        if (Math.hypot(this.grid.x.centers[i]! - f.xM, this.grid.y.centers[j]! - f.yM) <= r) cells.push(j * nx + i);
+      }
+      if (!cells.includes(this.feederCell[n]!)) cells.push(this.feederCell[n]!);
+      return { cells: Int32Array.from(cells), share: new Float64Array(cells.length).fill(1 / cells.length) };
+    });
     this.weights = new Float64Array(size);
     if (spec.currentWeights) {
       if (spec.currentWeights.length !== size) throw new PhysicsError('PHYS-GRID', 'currentWeights', `currentWeights needs ${size} entries`);
@@ -146,11 +164,25 @@ export class AluminaModel {
     const n = feeder ?? this.nextFeeder;
     if (!(n >= 0 && n < this.feederCell.length)) throw new PhysicsError('PHYS-RANGE', 'feeder', `no feeder ${n}`);
     this.nextFeeder = (n + 1) % this.feederCell.length;
-    const fast = massKg * this.spec.fastFraction;
-    const cell = this.feederCell[n]!;
-    this.transport.c[cell] = this.transport.c[cell]! + fast / this.transport.cap[cell]!;
+    const fast = this.dissolveInto(n, massKg * this.spec.fastFraction);
     this.undissolvedKg[n] = this.undissolvedKg[n]! + (massKg - fast);
     this.fedKg += massKg;
+  }
+
+  /** Dissolves up to `kg` over feeder n's footprint, no cell beyond saturation; returns the mass dissolved. */
+  private dissolveInto(n: number, kg: number): number {
+    const fp = this.footprint[n]!;
+    const t = this.transport;
+    let done = 0;
+    for (let m = 0; m < fp.cells.length; m++) {
+      const k = fp.cells[m]!;
+      const want = kg * fp.share[m]!;
+      const room = Math.max((this.saturationPct - t.c[k]!) * t.cap[k]!, 0);
+      const put = want < room ? want : room;
+      t.c[k] = t.c[k]! + put / t.cap[k]!;
+      done += put;
+    }
+    return done;
   }
 
   /** Advances Δt with line current I (A) and current efficiency CE (Faraday consumption). */
@@ -170,10 +202,19 @@ export class AluminaModel {
     }
     const decay = 1 - Math.exp(-this.spec.slowRatePerS * dtS);
     for (let n = 0; n < this.undissolvedKg.length; n++) {
-      const dissolved = this.undissolvedKg[n]! * decay;
+      const want = this.undissolvedKg[n]! * decay;
+      if (want <= 0) continue;
+      const fp = this.footprint[n]!;
+      let dissolved = 0;
+      for (let m = 0; m < fp.cells.length; m++) {
+        const k = fp.cells[m]!;
+        const part = want * fp.share[m]!;
+        const room = Math.max((this.saturationPct - t.c[k]!) * t.cap[k]!, 0);
+        const put = part < room ? part : room;
+        src[k] = src[k]! + put / dtS;
+        dissolved += put;
+      }
       this.undissolvedKg[n] = this.undissolvedKg[n]! - dissolved;
-      const cell = this.feederCell[n]!;
-      src[cell] = src[cell]! + dissolved / dtS;
     }
     t.step(dtS);
     this.timeS += dtS;

@@ -11,6 +11,8 @@ import { PhysicsError } from '../errors.js';
 import type { Grid2D } from '../mesh/grid.js';
 import { solveTridiagonalInPlace } from '../solvers/tridiagonal.js';
 
+const solveTridiagonal = solveTridiagonalInPlace;
+
 export class ScalarTransport2D {
   readonly grid: Grid2D;
   /** The transported field. */
@@ -113,7 +115,7 @@ export class ScalarTransport2D {
         lb[i] = diag;
         ld[i] = this.resid[p]!;
       }
-      solveTridiagonalInPlace(la, lb, lc, ld, nx, lcp);
+      solveTridiagonal(la, lb, lc, ld, nx, lcp);
       for (let i = 0; i < nx; i++) delta[row + i] = ld[i]!;
     }
     if (ny > 1) {
@@ -139,7 +141,7 @@ export class ScalarTransport2D {
           lb[j] = diag;
           ld[j] = c0 * delta[p]!;
         }
-        solveTridiagonalInPlace(la, lb, lc, ld, ny, lcp);
+        solveTridiagonal(la, lb, lc, ld, ny, lcp);
         for (let j = 0; j < ny; j++) delta[j * nx + i] = ld[j]!;
       }
     }

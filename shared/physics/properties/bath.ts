@@ -101,6 +101,14 @@ export function aluminaActivityFromRatio(r: number): number {
  */
 export function liquidusC(bath: BathComposition): number {
   checkComposition(bath);
+  return liquidusUncheckedC(bath);
+}
+
+/**
+ * The liquidus formula without the range checks, for root finders that may probe beyond the validity window on
+ * their way to an in-range solution (the caller checks the final composition). Singular alumina terms → PHYS-RANGE.
+ */
+export function liquidusUncheckedC(bath: BathComposition): number {
   const { alf3Pct: a, caf2Pct: c, aluminaPct: al, mgf2Pct: m } = bath;
   const aluminaDen = 1 + 0.0936 * al - 0.0017 * al * al - 0.0023 * a * al;
   if (aluminaDen <= 0) {

@@ -24,16 +24,21 @@ export interface PcgResult {
 
 export function multiplyFivePoint(m: FivePointMatrix, x: Float64Array, out: Float64Array): void {
   const { nx, ny, diag, gx, gy } = m;
+  const n = nx * ny;
+  for (let k = 0; k < n; k++) out[k] = diag[k]! * x[k]!;
+  // x couplings, row by row (gx[k] couples k and k+1 within a row)
   for (let j = 0; j < ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      const k = j * nx + i;
-      let s = diag[k]! * x[k]!;
-      if (i > 0) s -= gx[k - 1]! * x[k - 1]!;
-      if (i < nx - 1) s -= gx[k]! * x[k + 1]!;
-      if (j > 0) s -= gy[k - nx]! * x[k - nx]!;
-      if (j < ny - 1) s -= gy[k]! * x[k + nx]!;
-      out[k] = s;
+    const row = j * nx;
+    for (let k = row; k < row + nx - 1; k++) {
+      const g = gx[k]!;
+      out[k] = out[k]! - g * x[k + 1]!;
+      out[k + 1] = out[k + 1]! - g * x[k]!;
     }
+  }
+  for (let k = 0; k < n - nx; k++) {
+    const g = gy[k]!;
+    out[k] = out[k]! - g * x[k + nx]!;
+    out[k + nx] = out[k + nx]! - g * x[k]!;
   }
 }
 
@@ -54,20 +59,25 @@ export function incompleteCholesky(m: FivePointMatrix, d: Float64Array): void {
 
 function applyIc(m: FivePointMatrix, d: Float64Array, r: Float64Array, z: Float64Array): void {
   const { nx, ny, gx, gy } = m;
-  const n = nx * ny;
-  for (let k = 0; k < n; k++) {
-    const i = k % nx;
-    let s = r[k]!;
-    if (i > 0) s += gx[k - 1]! * z[k - 1]!;
-    if (k >= nx) s += gy[k - nx]! * z[k - nx]!;
-    z[k] = s / d[k]!;
+  for (let j = 0; j < ny; j++) {
+    const row = j * nx;
+    for (let i = 0; i < nx; i++) {
+      const k = row + i;
+      let s = r[k]!;
+      if (i > 0) s += gx[k - 1]! * z[k - 1]!;
+      if (j > 0) s += gy[k - nx]! * z[k - nx]!;
+      z[k] = s / d[k]!;
+    }
   }
-  for (let k = n - 1; k >= 0; k--) {
-    const i = k % nx;
-    let s = 0;
-    if (i < nx - 1) s += gx[k]! * z[k + 1]!;
-    if (k + nx < n) s += gy[k]! * z[k + nx]!;
-    z[k] = z[k]! + s / d[k]!;
+  for (let j = ny - 1; j >= 0; j--) {
+    const row = j * nx;
+    for (let i = nx - 1; i >= 0; i--) {
+      const k = row + i;
+      let s = 0;
+      if (i < nx - 1) s += gx[k]! * z[k + 1]!;
+      if (j < ny - 1) s += gy[k]! * z[k + nx]!;
+      z[k] = z[k]! + s / d[k]!;
+    }
   }
 }
 
