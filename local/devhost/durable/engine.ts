@@ -280,7 +280,7 @@ export class DurableEngine {
         // The library answers a failed attempt with a wait (RetryableTask): a timer with the next id.
         const timerId = st.nextId++;
         const fireAtMs = now + retryDelayMs(p.retry.options, p.retry.attempt);
-        added.push(historyEvent('TimerCreated', now, { FireAt: new Date(fireAtMs).toISOString() }, timerId));
+        added.push(historyEvent('TimerCreated', now, { FireAt: new Date(fireAtMs).toISOString(), RetryOf: p.id }, timerId));
         const wait: PendingTask = { kind: 'timer', id: timerId, fireAtMs, retryOf: { kind: p.kind, name: p.name, input: p.input, retry: p.retry } };
         st.pending.push(wait);
         newWork.push(wait);
@@ -289,6 +289,8 @@ export class DurableEngine {
         if (attempt <= p.retryOf.retry.options.maxNumberOfAttempts) {
           const taskId = st.nextId++;
           const again = this.#schedule(inst, p.retryOf.kind, taskId, p.retryOf.name, p.retryOf.input, { options: p.retryOf.retry.options, attempt }, now, added);
+          const scheduled = added[added.length - 1];
+          if (scheduled) scheduled.RetryOf = p.id; // marks attempts so replay checks compare only the orchestrator's own calls
           st.pending.push(again);
           newWork.push(again);
         }
