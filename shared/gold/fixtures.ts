@@ -1,0 +1,50 @@
+/** Builders for curation tests and the benchmark: silver rows and batches written as the ingest path writes them. */
+import type { LakeStore } from '../lake/lake-store.js';
+import { goldMinutePath, silverPath, utcDate } from '../lake/paths.js';
+import { encodeMinuteAggregates, encodeSilver } from '../lake/telemetry-tables.js';
+import { aggregateMinutes } from '../telemetry/aggregates.js';
+import type { FlagName } from '../telemetry/flags.js';
+import type { SilverRow } from '../telemetry/records.js';
+import type { CurationConfig } from './curate.js';
+import type { KpiParameters } from './kpi.js';
+
+/** The settings defaults (shared/config/settings.ts) as KPI parameters. */
+export const DEFAULT_KPI_PARAMETERS: KpiParameters = {
+  gridCo2KgPerKWh: 0.46,
+  anodeCo2TPerTAl: 1.6,
+  pfcSefCf4: 0.104,
+  pfcFC2f6: 0.057,
+  gwpCf4: 6630,
+  gwpC2f6: 11100,
+  currentEfficiency: 0.945,
+  anodeEffectThresholdV: 8,
+  baselineTAlPerCellDay: 0.959,
+};
+
+/** A curation config with a fixed clock. */
+export function testCurationConfig(nowIso = '2026-11-22T12:00:00Z', force = false): CurationConfig {
+  return { params: DEFAULT_KPI_PARAMETERS, plantId: 'plant-01', codeVersion: '0.1.0', now: () => new Date(nowIso), force };
+}
+
+const UNITS: Record<string, string> = { cellVoltage: 'V', lineCurrent: 'kA', bathTemp: 'degC', aluminaFeed: 'kg', metalHeight: 'cm', bathHeight: 'cm', shellTemp: 'degC', anodeBeamPosition: 'cm' };
+
+/** A good silver row of a point. */
+export function silverRow(lineId: string, cellId: string, tag: string, tsMs: number, value: number, flags: readonly FlagName[] = []): SilverRow {
+  const unit = UNITS[tag] ?? '';
+  return { lineId, cellId, tag, tsMs, value, unit, rawValue: value, rawUnit: unit, quality: 'good', flags, seq: null, partition: '0', sequenceNumber: 0, enqueuedMs: tsMs };
+}
+
+/** Writes one batch as the ingest path does: per event date and line, a silver file and a minute-partial file. */
+export async function writeBatch(lake: LakeStore, partition: string, firstSeq: number, lastSeq: number, rows: readonly SilverRow[]): Promise<void> {
+  const groups = new Map<string, SilverRow[]>();
+  for (const r of rows) {
+    const k = `${utcDate(r.tsMs)}\u0000${r.lineId}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const range = { partition, firstSeq, lastSeq };
+  for (const [k, group] of groups) {
+    const [date, lineId] = k.split('\u0000') as [string, string];
+    await lake.put('silver', silverPath(range, date, lineId), encodeSilver(group));
+    await lake.put('gold', goldMinutePath(range, date, lineId), encodeMinuteAggregates(aggregateMinutes(group)));
+  }
+}

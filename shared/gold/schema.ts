@@ -1,0 +1,316 @@
+/**
+ * The gold star schema: every table's columns with their Parquet type, unit and meaning. This one definition feeds
+ * the Parquet writer, the data dictionary, the Power Query scripts and the report, so names and types cannot drift.
+ * Column names are stable: add columns at the end; never rename or retype one (Power BI models bind to them).
+ */
+import type { LakeColumnType } from '../lake/parquet.js';
+
+export interface GoldColumn {
+  name: string;
+  type: LakeColumnType;
+  nullable?: boolean;
+  unit?: string;
+  description: string;
+}
+
+export interface GoldTable {
+  name: string;
+  kind: 'fact' | 'dimension';
+  grain: string;
+  /** Hive partition folders under gold/<name>/ (empty: one file for the table). */
+  partitions: readonly ('date' | 'line' | 'hour')[];
+  /** Columns that identify a row (sort order of the file, too). */
+  key: readonly string[];
+  /** Set while no producer writes the table yet: it is written empty with its schema (one unpartitioned file). */
+  pendingProducer?: string;
+  columns: readonly GoldColumn[];
+}
+
+const c = (name: string, type: LakeColumnType, description: string, unit?: string, nullable = false): GoldColumn => ({
+  name,
+  type,
+  description,
+  ...(unit ? { unit } : {}),
+  ...(nullable ? { nullable } : {}),
+});
+const n = (name: string, type: LakeColumnType, description: string, unit?: string): GoldColumn => c(name, type, description, unit, true);
+
+const lineKey = c('lineId', 'STRING', 'Potline id (dim_line.lineId)');
+const cellKey = c('cellId', 'STRING', 'Cell (pot) id (dim_cell.cellId); `<line>-LINE` is the line-level sensor');
+const dateKey = c('dateKey', 'INT32', 'UTC date as YYYYMMDD (dim_date.dateKey)');
+
+export const FACT_CELL_MINUTE: GoldTable = {
+  name: 'fact_cell_minute',
+  kind: 'fact',
+  grain: 'one row per cell × tag × UTC minute (all batch partials of the minute merged)',
+  partitions: ['date', 'line', 'hour'],
+  key: ['cellId', 'tag', 'minuteStartMs'],
+  columns: [
+    lineKey,
+    cellKey,
+    c('tag', 'STRING', 'Sensor tag (dim_tag.tag)'),
+    c('unit', 'STRING', 'Canonical unit of the tag'),
+    dateKey,
+    c('timeKey', 'INT32', 'UTC minute of the day 0–1439 (dim_time.timeKey)'),
+    c('minuteStartMs', 'TIMESTAMP', 'Start of the UTC minute'),
+    c('count', 'INT32', 'Readings kept for gold (not excluded by a cleansing flag)'),
+    c('sum', 'DOUBLE', 'Sum of kept readings', 'tag unit'),
+    c('sumSq', 'DOUBLE', 'Sum of squares of kept readings', 'tag unit²'),
+    n('mean', 'DOUBLE', 'Mean of kept readings; null when none', 'tag unit'),
+    n('variance', 'DOUBLE', 'Population variance of kept readings (sumSq/count − mean²); null when none', 'tag unit²'),
+    n('min', 'DOUBLE', 'Smallest kept reading', 'tag unit'),
+    n('max', 'DOUBLE', 'Largest kept reading', 'tag unit'),
+    n('firstTsMs', 'TIMESTAMP', 'Time of the first kept reading'),
+    n('firstValue', 'DOUBLE', 'First kept reading', 'tag unit'),
+    n('lastTsMs', 'TIMESTAMP', 'Time of the last kept reading'),
+    n('lastValue', 'DOUBLE', 'Last kept reading', 'tag unit'),
+    c('goodCount', 'INT32', 'Kept readings of good quality with no flag beyond the neutral ones'),
+    c('flaggedCount', 'INT32', 'Readings left out of gold by a cleansing flag'),
+    c('partials', 'INT32', 'Per-batch partial aggregates merged into this row (late data shows as > 1)'),
+  ],
+};
+
+export const FACT_CELL_HOUR: GoldTable = {
+  name: 'fact_cell_hour',
+  kind: 'fact',
+  grain: 'one row per cell × UTC hour (pot cells only; line current comes from the line sensor)',
+  partitions: ['date', 'line'],
+  key: ['hourStartMs', 'cellId'],
+  columns: [
+    lineKey,
+    cellKey,
+    dateKey,
+    c('timeKey', 'INT32', 'UTC minute of the day of the hour start (dim_time.timeKey)'),
+    c('hour', 'INT32', 'UTC hour 0–23'),
+    c('hourStartMs', 'TIMESTAMP', 'Start of the UTC hour'),
+    c('minutesWithVoltage', 'INT32', 'Minutes with at least one kept cell-voltage reading', 'min'),
+    n('cellVoltageMeanV', 'DOUBLE', 'Mean cell voltage', 'V'),
+    n('cellVoltageMinV', 'DOUBLE', 'Lowest cell voltage', 'V'),
+    n('cellVoltageMaxV', 'DOUBLE', 'Highest cell voltage', 'V'),
+    n('lineCurrentMeanKA', 'DOUBLE', 'Mean line current over the minutes with cell voltage', 'kA'),
+    n('bathTempMeanC', 'DOUBLE', 'Mean bath temperature', '°C'),
+    n('bathTempMaxC', 'DOUBLE', 'Highest bath temperature', '°C'),
+    n('superheatEstK', 'DOUBLE', 'Bath temperature minus the liquidus of the nominal bath (Solheim 1996; composition not measured)', 'K'),
+    c('aluminaFedKg', 'DOUBLE', 'Alumina fed (sum of feeder shots)', 'kg'),
+    c('aluminaShots', 'INT32', 'Feeder shots'),
+    n('metalHeightMeanCm', 'DOUBLE', 'Mean metal pad height', 'cm'),
+    n('bathHeightMeanCm', 'DOUBLE', 'Mean bath height', 'cm'),
+    n('shellTempMaxC', 'DOUBLE', 'Highest shell temperature', '°C'),
+    c('energyKWh', 'DOUBLE', 'Σ per minute of mean voltage × mean line current × 1/60 h', 'kWh'),
+    c('productionEstKg', 'DOUBLE', 'Faraday estimate 0.33557 · I · CE · t over the same minutes', 'kg Al'),
+    n('secKWhPerKg', 'DOUBLE', 'Specific energy consumption energyKWh / productionEstKg', 'kWh/kg Al'),
+    c('aluminaConsumptionEstKg', 'DOUBLE', 'Alumina consumed by the estimated production (1.8895 kg/kg)', 'kg Al2O3'),
+    c('anodeEffectCount', 'INT32', 'Anode effects starting in the hour (cell voltage above the threshold, sustained)'),
+    c('anodeEffectMinutes', 'DOUBLE', 'Minutes above the anode-effect threshold voltage', 'min'),
+    c('readingsTotal', 'INT32', 'Silver readings of the cell in the hour (kept + flagged)'),
+    c('readingsGood', 'INT32', 'Readings of good quality with no flag beyond the neutral ones'),
+    c('readingsFlagged', 'INT32', 'Readings left out of gold by a cleansing flag'),
+    n('goodRatio', 'DOUBLE', 'readingsGood / readingsTotal', '0–1'),
+  ],
+};
+
+export const FACT_LINE_DAY: GoldTable = {
+  name: 'fact_line_day',
+  kind: 'fact',
+  grain: 'one row per potline × UTC day (from the day\'s cell-hour facts)',
+  partitions: ['date', 'line'],
+  key: ['lineId', 'dateKey'],
+  columns: [
+    lineKey,
+    dateKey,
+    c('cells', 'INT32', 'Cells with data in the day'),
+    c('hoursCovered', 'INT32', 'Hours of the day with data', 'h'),
+    c('cellDays', 'DOUBLE', 'Observed cell-time: Σ minutes with voltage / 1440', 'cell-day'),
+    c('productionT', 'DOUBLE', 'Faraday production estimate', 't Al'),
+    c('energyMWh', 'DOUBLE', 'Electrical energy of the cells', 'MWh'),
+    n('secKWhPerT', 'DOUBLE', 'Specific energy consumption', 'kWh/t Al'),
+    c('aluminaFedT', 'DOUBLE', 'Alumina fed', 't'),
+    c('co2eElectricityT', 'DOUBLE', 'Electricity CO2e: kWh · GRID_CO2_KG_PER_KWH', 't CO2e'),
+    c('co2eAnodeT', 'DOUBLE', 'Anode CO2: productionT · ANODE_CO2_T_PER_T_AL', 't CO2'),
+    c('cf4Kg', 'DOUBLE', 'CF4 by the slope method: PFC_SEF_CF4 · AEM · productionT', 'kg'),
+    c('c2f6Kg', 'DOUBLE', 'C2F6: cf4Kg · PFC_F_C2F6', 'kg'),
+    c('co2ePfcT', 'DOUBLE', 'PFC CO2e: (CF4 · GWP_CF4 + C2F6 · GWP_C2F6)/1000', 't CO2e'),
+    c('co2eTotalT', 'DOUBLE', 'Electricity + anode + PFC', 't CO2e'),
+    n('co2ePerTAl', 'DOUBLE', 'co2eTotalT / productionT', 't CO2e/t Al'),
+    c('anodeEffectCount', 'INT32', 'Anode effects'),
+    c('anodeEffectMinutes', 'DOUBLE', 'Anode-effect minutes', 'min'),
+    n('aeMinutesPerCellDay', 'DOUBLE', 'AEM of the slope method', 'min/cell-day'),
+    n('aePerPotDay', 'DOUBLE', 'Anode-effect frequency', '1/pot-day'),
+    c('baselineProductionT', 'DOUBLE', 'cellDays · BASELINE_T_AL_PER_CELL_DAY', 't Al'),
+    n('productionVsBaselinePct', 'DOUBLE', 'productionT / baselineProductionT', '%'),
+    n('goodRatio', 'DOUBLE', 'Good readings / all readings of the day', '0–1'),
+  ],
+};
+
+export const FACT_DATA_QUALITY: GoldTable = {
+  name: 'fact_data_quality',
+  kind: 'fact',
+  grain: 'one row per ingested batch (Event Hub partition × sequence range), compacted per enqueued date',
+  partitions: ['date'],
+  key: ['partition', 'firstSeq'],
+  columns: [
+    dateKey,
+    c('hour', 'INT32', 'UTC hour of the first enqueued event'),
+    c('partition', 'STRING', 'Event Hub partition'),
+    c('firstSeq', 'INT64', 'First sequence number of the batch'),
+    c('lastSeq', 'INT64', 'Last sequence number of the batch'),
+    c('firstEnqueuedMs', 'TIMESTAMP', 'Enqueued time of the batch\'s first event'),
+    c('pointsIn', 'INT32', 'Candidate points received'),
+    c('silverRows', 'INT32', 'Rows written to silver (incl. interpolated)'),
+    c('interpolatedRows', 'INT32', 'Gap fills by linear interpolation'),
+    c('goodRows', 'INT32', 'Rows of good quality with no flag beyond the neutral ones'),
+    c('excludedRows', 'INT32', 'Rows kept out of gold'),
+    c('quarantined', 'INT32', 'Points or bodies quarantined'),
+    c('processingMs', 'DOUBLE', 'Ingest processing time of the batch', 'ms'),
+    c('flagCountsJson', 'STRING', 'Rows per cleansing flag, JSON object'),
+    c('quarantineCountsJson', 'STRING', 'Quarantined per reason, JSON object'),
+    c('sourcePath', 'STRING', 'The gold data_quality_batch file the row was compacted from'),
+  ],
+};
+
+export const FACT_OPTIMIZATION_RUN: GoldTable = {
+  name: 'fact_optimization_run',
+  kind: 'fact',
+  grain: 'one row per set-point optimisation run',
+  partitions: [],
+  key: ['runId'],
+  pendingProducer: 'the orchestration issue (optimisation runs)',
+  columns: [
+    c('runId', 'STRING', 'Orchestration instance id'),
+    lineKey,
+    dateKey,
+    c('startedMs', 'TIMESTAMP', 'Run start'),
+    n('completedMs', 'TIMESTAMP', 'Run end'),
+    c('status', 'STRING', 'completed | failed | fallback'),
+    n('objectiveKWhPerKg', 'DOUBLE', 'Predicted line SEC at the optimum', 'kWh/kg Al'),
+    n('baselineKWhPerKg', 'DOUBLE', 'Predicted line SEC at the current set points', 'kWh/kg Al'),
+    c('cellsChanged', 'INT32', 'Cells with a recommended change'),
+    n('modelVersion', 'STRING', 'Physics model version'),
+  ],
+};
+
+export const FACT_SETPOINT_CHANGE: GoldTable = {
+  name: 'fact_setpoint_change',
+  kind: 'fact',
+  grain: 'one row per set point sent to (or refused for) a cell',
+  partitions: [],
+  key: ['commandId'],
+  pendingProducer: 'the SCADA dispatcher (consumers issue)',
+  columns: [
+    c('commandId', 'STRING', 'Set-point command id'),
+    n('runId', 'STRING', 'Optimisation run that recommended it'),
+    lineKey,
+    cellKey,
+    dateKey,
+    c('issuedMs', 'TIMESTAMP', 'When the command was issued'),
+    c('setpoint', 'STRING', 'Set point name (acdCm, lineCurrentKA, feedIntervalS, …)'),
+    n('previousValue', 'DOUBLE', 'Value before'),
+    c('newValue', 'DOUBLE', 'Value sent'),
+    c('outcome', 'STRING', 'applied | refused_envelope | refused_manual | failed'),
+  ],
+};
+
+export const FACT_ALERT: GoldTable = {
+  name: 'fact_alert',
+  kind: 'fact',
+  grain: 'one row per alert raised',
+  partitions: [],
+  key: ['alertId'],
+  pendingProducer: 'the alert notifier (consumers issue)',
+  columns: [
+    c('alertId', 'STRING', 'Alert id'),
+    lineKey,
+    n('cellId', 'STRING', 'Cell, when the alert is about one'),
+    dateKey,
+    c('raisedMs', 'TIMESTAMP', 'When the alert was raised'),
+    c('rule', 'STRING', 'Rule or anomaly kind'),
+    c('severity', 'STRING', 'info | warning | critical'),
+    n('acknowledgedMs', 'TIMESTAMP', 'When it was acknowledged'),
+    n('escalationLevel', 'INT32', 'Escalation steps taken'),
+  ],
+};
+
+export const DIM_CELL: GoldTable = {
+  name: 'dim_cell',
+  kind: 'dimension',
+  grain: 'one row per cell seen in the curated data',
+  partitions: [],
+  key: ['cellId'],
+  columns: [cellKey, lineKey, n('cellNo', 'INT32', 'Position of the cell in its line (from the id), null for the line sensor'), c('isLineSensor', 'INT32', '1 for the `<line>-LINE` pseudo-cell')],
+};
+
+export const DIM_LINE: GoldTable = {
+  name: 'dim_line',
+  kind: 'dimension',
+  grain: 'one row per potline seen in the curated data',
+  partitions: [],
+  key: ['lineId'],
+  columns: [lineKey, c('plantId', 'STRING', 'Plant id (PLANT_ID setting)'), c('cells', 'INT32', 'Pot cells seen')],
+};
+
+export const DIM_TAG: GoldTable = {
+  name: 'dim_tag',
+  kind: 'dimension',
+  grain: 'one row per tag of the tag catalogue (shared/telemetry/tag-catalogue.ts)',
+  partitions: [],
+  key: ['tag'],
+  columns: [
+    c('tag', 'STRING', 'Tag name'),
+    c('canonicalUnit', 'STRING', 'Canonical unit'),
+    c('minValue', 'DOUBLE', 'Physical plausibility minimum', 'canonical unit'),
+    c('maxValue', 'DOUBLE', 'Physical plausibility maximum', 'canonical unit'),
+    c('expectedIntervalMs', 'INT32', 'Expected sampling interval', 'ms'),
+    c('interpolated', 'INT32', '1 when gaps are filled by interpolation'),
+  ],
+};
+
+export const DIM_DATE: GoldTable = {
+  name: 'dim_date',
+  kind: 'dimension',
+  grain: 'one row per calendar day of every year with curated data',
+  partitions: [],
+  key: ['dateKey'],
+  columns: [
+    dateKey,
+    c('date', 'STRING', 'ISO date YYYY-MM-DD'),
+    c('dateStartMs', 'TIMESTAMP', 'Midnight UTC'),
+    c('year', 'INT32', 'Year'),
+    c('quarter', 'INT32', 'Quarter 1–4'),
+    c('month', 'INT32', 'Month 1–12'),
+    c('day', 'INT32', 'Day of month'),
+    c('isoWeek', 'INT32', 'ISO 8601 week number'),
+    c('weekday', 'INT32', 'ISO weekday 1 (Monday) – 7'),
+    c('monthName', 'STRING', 'Month name (English)'),
+  ],
+};
+
+export const DIM_TIME: GoldTable = {
+  name: 'dim_time',
+  kind: 'dimension',
+  grain: 'one row per minute of the day (UTC)',
+  partitions: [],
+  key: ['timeKey'],
+  columns: [
+    c('timeKey', 'INT32', 'Minute of the day 0–1439'),
+    c('hour', 'INT32', 'Hour 0–23'),
+    c('minute', 'INT32', 'Minute 0–59'),
+    c('label', 'STRING', 'HH:MM'),
+    c('shift', 'STRING', 'Eight-hour shift A (06–14), B (14–22), C (22–06)'),
+  ],
+};
+
+/** Every gold table, facts first. */
+export const GOLD_TABLES: readonly GoldTable[] = [
+  FACT_CELL_MINUTE,
+  FACT_CELL_HOUR,
+  FACT_LINE_DAY,
+  FACT_DATA_QUALITY,
+  FACT_OPTIMIZATION_RUN,
+  FACT_SETPOINT_CHANGE,
+  FACT_ALERT,
+  DIM_CELL,
+  DIM_LINE,
+  DIM_TAG,
+  DIM_DATE,
+  DIM_TIME,
+];
