@@ -7,6 +7,7 @@ import { startCosmos, type CosmosHandle } from '../emulators/cosmos.js';
 import { startDevIssuer } from '../dev-issuer/server.js';
 import { installCoreModule } from './core-module.js';
 import { DevhostEvents, type LogEvent } from './events.js';
+import { durableSourceFactory } from './durable/source.js';
 import { eventHubSourceFactory } from './eventhub/source.js';
 import { serviceBusAdminRoutes } from './servicebus/admin-routes.js';
 import { LocalServiceBusNamespace } from './servicebus/namespace.js';
@@ -17,6 +18,7 @@ import { DevhostHttpServer, type AdminRoute } from './http-server.js';
 import { FunctionRegistry } from './registry.js';
 import { applySettings, DevhostConfigError, loadHostConfig, loadLocalSettings } from './settings.js';
 import { systemClock, type Clock } from './timer/clock.js';
+import { timerSourceFactory } from './timer/source.js';
 import type { TriggerSource, TriggerSourceContext, TriggerSourceFactory } from './trigger-source.js';
 
 /** The Functions host's default local port (`func start`). */
@@ -88,6 +90,8 @@ function sourceFactories(ctx: { namespace: LocalEventHubNamespace; namespaceHost
       },
     },
     serviceBusSourceFactory(ctx.serviceBus),
+    durableSourceFactory(),
+    timerSourceFactory(),
   ];
 }
 

@@ -18,7 +18,7 @@ let dh: DevhostHandle;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'devhost-durable-'));
-  dh = await startDevhost({ appEntry: 'index.ts', appDir: path.join(here, '..', 'fixtures', 'durable-app'), dataDir: path.join(tmp, 'state'), httpPort: 0, logLevel: 'none', clock, settings: { SLOT_SCHEDULE: '0 0 0 1 1 *', EFFECT_DIR: path.join(tmp, 'effects') } });
+  dh = await startDevhost({ appEntry: 'index.ts', appDir: path.join(here, '..', 'fixtures', 'durable-app'), dataDir: path.join(tmp, 'state'), httpPort: 0, logLevel: 'none', clock, settings: { SLOT_SCHEDULE: '0 0 7 * * *', EFFECT_DIR: path.join(tmp, 'effects') } });
 });
 
 afterAll(async () => {
@@ -164,6 +164,14 @@ describe('durable orchestrations in the devhost', () => {
     expect(done.output).toBe('operator cancelled');
     expect((await client({ op: 'purge', instanceId: id })).json).toEqual({ instancesDeleted: 1 });
     expect((await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask/instances/${id}`)).status).toBe(404);
+  });
+});
+
+describe('timer trigger with the durable client', () => {
+  it('fires at 07:00 (NCRONTAB from %SLOT_SCHEDULE%) and starts one orchestration per slot', async () => {
+    clock.set(Date.UTC(2030, 0, 2, 7, 0, 0));
+    const id = 'slot-20300103T070000000Z'; // named after the next slot, as the fixture does
+    expect((await finished(await waitFor('slot instance', async () => ((await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask/instances/${id}`)).status === 404 ? undefined : id)))).output).toEqual(['Hello Tokyo', 'Hello Seattle', 'Hello London']);
   });
 });
 
