@@ -1,0 +1,233 @@
+/**
+ * The SCADA dispatcher: turns `smelter.setpoint.recommended` into commands, puts each through the safety envelope,
+ * sends what passed through the gateway and follows it to an acknowledgement or a failure. Every state change is
+ * stored by command id before it is published, so a redelivered event resumes the stored command instead of
+ * sending it twice.
+ */
+import type { PlantEvent } from '../messaging/cloud-event.js';
+import type { EventPublisher } from '../messaging/event-publisher.js';
+import { PlantEventType } from '../messaging/subscriptions.js';
+import type { HotStateStore } from '../telemetry/hot-state.js';
+import { commandIdFor, enteredAtMs, isFinal, proposedCommand, transition, type CommandDoc, type CommandFailure } from './command.js';
+import type { CommandRepository } from './command-repository.js';
+import { backoffBeforeMs, type DispatchPolicy } from './dispatch-policy.js';
+import { checkEnvelope, RATE_WINDOW_MS, type CommandProposal, type EnvelopeCheckedCommand, type EnvelopeContext, type RecentMove, type Violation } from './envelope.js';
+import type { EnvelopeLimits } from './envelope-limits.js';
+import { commandStateEvent, OverrideChangedData, SetpointRecommendedData } from './events.js';
+import type { ScadaGateway } from './gateway.js';
+import { manualOverridesFor, type OverrideStore } from './override.js';
+import { applyOverrideEvent } from './override-service.js';
+import { fieldsOf, type PresentValues } from './set-point.js';
+
+/** How far back an acknowledged command still counts as the present value of a field, ms (one day). */
+const BASELINE_LOOKBACK_MS = 86_400_000;
+
+export interface DispatcherDeps {
+  commands: CommandRepository;
+  overrides: OverrideStore;
+  hotState: Pick<HotStateStore, 'getCell'>;
+  gateway: ScadaGateway;
+  publisher: EventPublisher;
+  limits: EnvelopeLimits;
+  policy: DispatchPolicy;
+  /** Epoch ms now. */
+  clock: () => number;
+  /** Waits `ms` between attempts (tests pass one that returns at once). */
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface CommandOutcome {
+  commandId: string;
+  equipmentId: string;
+  state: CommandDoc['state'];
+  violations: Violation[];
+  failure?: CommandFailure;
+  /** False when the command was already final on arrival (a redelivery): nothing was sent. */
+  actedOn: boolean;
+}
+
+export type DispatchReport =
+  | { kind: 'recommendation'; recommendationId: string; commands: CommandOutcome[] }
+  | { kind: 'override'; scopeKey: string; mode: string; stored: boolean }
+  | { kind: 'ignored'; type: string };
+
+export class DispatchInputError extends Error {
+  readonly code = 'ERR-SCADA-INPUT';
+  constructor(readonly field: string, detail: string) {
+    super(`Event rejected by the SCADA dispatcher: ${field} ${detail}`);
+    this.name = 'DispatchInputError';
+  }
+}
+
+export class ScadaDispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Handles one event from the `scada` subscription; resolves once every command in it is final. */
+  async handle(event: PlantEvent): Promise<DispatchReport> {
+    if (event.type === PlantEventType.setpointRecommended) return this.handleRecommendation(event);
+    if (event.type === PlantEventType.overrideChanged) {
+      const data = parseData(OverrideChangedData, event.data);
+      const stored = await applyOverrideEvent(this.deps.overrides, data);
+      return { kind: 'override', scopeKey: data.scopeKey, mode: data.mode, stored };
+    }
+    return { kind: 'ignored', type: event.type };
+  }
+
+  private async handleRecommendation(event: PlantEvent): Promise<DispatchReport> {
+    const data = parseData(SetpointRecommendedData, event.data);
+    const correlationId = event.correlationid ?? event.id;
+    const commands = await Promise.all(
+      data.setPoints.map((sp) =>
+        this.runCommand({
+          commandId: commandIdFor(data.recommendationId, sp.equipmentId, 'setpoint'),
+          recommendationId: data.recommendationId,
+          sourceEventId: event.id,
+          correlationId,
+          equipmentId: sp.equipmentId,
+          lineId: data.lineId,
+          action: 'setpoint',
+          setPoint: sp.setPoint,
+          reportedPresent: sp.present,
+        }),
+      ),
+    );
+    return { kind: 'recommendation', recommendationId: data.recommendationId, commands };
+  }
+
+  /** Creates the command (or finds it) and drives it to a final state. */
+  private async runCommand(c: Parameters<typeof proposedCommand>[0]): Promise<CommandOutcome> {
+    const { commands } = this.deps;
+    let doc = await commands.get(c.commandId);
+    if (!doc) {
+      const fresh = proposedCommand(c, this.deps.clock());
+      if (await commands.create(fresh)) {
+        doc = fresh;
+        await this.publish(doc);
+      } else {
+        doc = (await commands.get(c.commandId))!;
+      }
+    }
+    if (isFinal(doc.state)) {
+      // Re-publish the final state: if the earlier delivery stored it but died before publishing, this completes it.
+      await this.publish(doc);
+      return outcome(doc, false);
+    }
+    return outcome(await this.drive(doc), true);
+  }
+
+  private async drive(start: CommandDoc): Promise<CommandDoc> {
+    let doc = start;
+    // Resumed or new, the command is checked now: interlocks are facts of this moment, not of the first delivery.
+    const decision = checkEnvelope(proposalOf(doc), await this.context(doc), this.deps.limits);
+    if (!decision.ok) {
+      if (doc.state === 'dispatched') return this.save(transition(doc, 'failed', this.deps.clock(), { failure: envelopeFailure(decision.violations), violations: decision.violations }));
+      return this.save(transition(doc, 'rejected', this.deps.clock(), { violations: decision.violations }));
+    }
+    if (doc.state === 'proposed') doc = await this.save(transition(doc, 'approved', this.deps.clock(), { deltas: { ...decision.command.deltas } }));
+    return this.send(doc, decision.command);
+  }
+
+  private async send(start: CommandDoc, command: EnvelopeCheckedCommand): Promise<CommandDoc> {
+    const { gateway, policy, clock } = this.deps;
+    let doc = start;
+    let lastFailure: CommandFailure = { code: 'SCADA-ACK-TIMEOUT', message: 'no acknowledgement' };
+    for (let attempt = doc.attempts + 1; attempt <= policy.maxAttempts; attempt++) {
+      const pauseMs = backoffBeforeMs(policy, attempt);
+      if (pauseMs > 0) await this.deps.sleep(pauseMs);
+      // An override may have arrived while we waited: read it again right before anything leaves.
+      const manual = await manualOverridesFor(this.deps.overrides, doc.equipmentId);
+      if (manual.length > 0) {
+        const violations: Violation[] = manual.map((o) => ({ rule: 'interlock-manual', message: `${doc.equipmentId} went to manual (${o.scopeKey}, by ${o.requestedBy}) before attempt ${attempt}` }));
+        if (doc.state === 'approved') return this.save(transition(doc, 'rejected', clock(), { violations }));
+        return this.save(transition(doc, 'failed', clock(), { violations, failure: envelopeFailure(violations) }));
+      }
+      doc = await this.save(transition(doc, 'dispatched', clock(), { attempts: attempt }));
+      let result;
+      try {
+        result = await gateway.send(command, attempt, policy.ackTimeoutMs);
+      } catch (e) {
+        lastFailure = { code: 'SCADA-GATEWAY-DOWN', message: e instanceof Error ? e.message : String(e) };
+        continue;
+      }
+      if (result.kind === 'acknowledged') {
+        const ack = { ...result.ack, receivedAtMs: clock() };
+        return this.save(transition(doc, 'acknowledged', clock(), { ack }));
+      }
+      if (result.kind === 'refused') {
+        // The PLC read and refused it: sending it again would be refused again.
+        return this.save(transition(doc, 'failed', clock(), { failure: { code: 'SCADA-PLC-REFUSED', message: `${result.code}: ${result.message}` } }));
+      }
+      lastFailure = { code: 'SCADA-ACK-TIMEOUT', message: `no acknowledgement within ${policy.ackTimeoutMs} ms (correlation ${result.correlationId})` };
+    }
+    const failure = { code: lastFailure.code, message: `${lastFailure.message} after ${doc.attempts} attempt(s); not known to be applied` };
+    return this.save(transition(doc, 'failed', clock(), { failure }));
+  }
+
+  /** What the envelope needs to know about the command's equipment, read now. */
+  private async context(doc: CommandDoc): Promise<EnvelopeContext> {
+    const nowMs = this.deps.clock();
+    const [equipmentState, manualOverrides, recent] = await Promise.all([
+      this.deps.hotState.getCell(doc.equipmentId),
+      manualOverridesFor(this.deps.overrides, doc.equipmentId),
+      this.deps.commands.recentForEquipment(doc.equipmentId, nowMs - BASELINE_LOOKBACK_MS),
+    ]);
+    const others = recent.filter((d) => d.commandId !== doc.commandId);
+    return { nowMs, equipmentState, manualOverrides, baseline: baselineOf(doc.reportedPresent, others), recentMoves: movesOf(others, nowMs) };
+  }
+
+  private async save(doc: CommandDoc): Promise<CommandDoc> {
+    await this.deps.commands.update(doc);
+    await this.publish(doc);
+    return doc;
+  }
+
+  private async publish(doc: CommandDoc): Promise<void> {
+    await this.deps.publisher.publish([commandStateEvent(doc)]);
+  }
+}
+
+/** Present value per field: the newest acknowledged value, else what the proposer reported. */
+export function baselineOf(reported: PresentValues, recent: readonly CommandDoc[]): PresentValues {
+  const base: PresentValues = { ...reported };
+  const acked = recent.filter((d) => d.state === 'acknowledged' && d.ack).sort((a, b) => a.ack!.receivedAtMs - b.ack!.receivedAtMs);
+  for (const d of acked) for (const f of fieldsOf(d.ack!.applied)) base[f] = d.ack!.applied[f];
+  return base;
+}
+
+/**
+ * Moves that count against the hourly rate: every approved command's, unless it was rejected before anything was
+ * sent. A failed command that was sent may have been applied, so it counts too.
+ */
+export function movesOf(recent: readonly CommandDoc[], nowMs: number): RecentMove[] {
+  const moves: RecentMove[] = [];
+  for (const d of recent) {
+    const approvedAtMs = enteredAtMs(d, 'approved');
+    if (approvedAtMs === undefined || approvedAtMs <= nowMs - RATE_WINDOW_MS) continue;
+    if (d.state === 'rejected' || (d.state === 'failed' && d.attempts === 0)) continue;
+    for (const [field, delta] of Object.entries(d.deltas)) {
+      moves.push({ commandId: d.commandId, field: field as RecentMove['field'], moveAbs: Math.abs(delta), atMs: approvedAtMs });
+    }
+  }
+  return moves;
+}
+
+function proposalOf(doc: CommandDoc): CommandProposal {
+  return { commandId: doc.commandId, equipmentId: doc.equipmentId, lineId: doc.lineId, action: doc.action, setPoint: doc.setPoint };
+}
+
+function envelopeFailure(violations: readonly Violation[]): CommandFailure {
+  return { code: `SCADA-ENVELOPE-${violations[0]?.rule ?? 'unknown'}`, message: `${violations.map((v) => v.message).join('; ')}; the earlier attempt is not known to be applied` };
+}
+
+function outcome(doc: CommandDoc, actedOn: boolean): CommandOutcome {
+  return { commandId: doc.commandId, equipmentId: doc.equipmentId, state: doc.state, violations: doc.violations, ...(doc.failure ? { failure: doc.failure } : {}), actedOn };
+}
+
+function parseData<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DispatchInputError(`data.${issue?.path.map(String).join('.') ?? ''}`, issue?.message ?? 'is invalid');
+  }
+  return parsed.data;
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { CellStateDoc } from '../telemetry/hot-state.js';
+import { DEFAULT_ENVELOPE_LIMITS, parseEnvelopeLimits } from './envelope-limits.js';
+import { checkEnvelope, EnvelopeCheckedCommand, type CommandProposal, type EnvelopeContext } from './envelope.js';
+import type { OverrideDoc } from './override.js';
+
+const NOW = Date.UTC(2025, 0, 1, 12);
+const limits = DEFAULT_ENVELOPE_LIMITS;
+
+function cellState(cellId: string, voltageV: number, ageMs = 1000): CellStateDoc {
+  const tag = cellId.endsWith('-LINE') ? 'lineCurrent' : 'cellVoltage';
+  return { id: cellId, cellId, lineId: 'L1', tags: { [tag]: { value: voltageV, unit: 'V', ts: NOW - ageMs, quality: 'good', flags: [] } }, updatedAtMs: NOW - ageMs };
+}
+
+const proposal = (setPoint: CommandProposal['setPoint'], equipmentId = 'L1-C001'): CommandProposal => ({ commandId: 'cmd-1', equipmentId, lineId: 'L1', action: 'setpoint', setPoint });
+const context = (over: Partial<EnvelopeContext> = {}): EnvelopeContext => ({
+  nowMs: NOW,
+  equipmentState: cellState('L1-C001', 4.4),
+  manualOverrides: [],
+  baseline: { acdCm: 2.9, feedIntervalS: 120, alf3AdditionKgPerDay: 25, lineCurrentKA: 126 },
+  recentMoves: [],
+  ...over,
+});
+const rules = (p: CommandProposal, c: EnvelopeContext) => {
+  const d = checkEnvelope(p, c, limits);
+  return d.ok ? [] : d.violations.map((v) => `${v.rule}${v.field ? `:${v.field}` : ''}`);
+};
+const manual: OverrideDoc = { id: 'line:L1', scopeKey: 'line:L1', scope: { kind: 'line', lineId: 'L1' }, mode: 'manual', reason: 'tapping', requestedBy: 'op-7', requestedAtMs: NOW - 5000, version: 1, correlationId: 'c', updatedAtMs: NOW - 5000 };
+
+describe('safety envelope', () => {
+  it('approves a small change inside every limit and records the signed step', () => {
+    const d = checkEnvelope(proposal({ acdCm: 3.1, feedIntervalS: 100 }), context(), limits);
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    expect(EnvelopeCheckedCommand.isChecked(d.command)).toBe(true);
+    expect(d.command.deltas.acdCm).toBeCloseTo(0.2, 12);
+    expect(d.command.deltas.feedIntervalS).toBe(-20);
+    expect(Object.isFrozen(d.command.setPoint)).toBe(true);
+  });
+
+  it('accepts a step of exactly the limit despite binary rounding (2.9 + 0.3)', () => {
+    expect(rules(proposal({ acdCm: 3.2 }), context())).toEqual([]);
+  });
+
+  it('rejects values outside the equipment rating, naming absolute-limit and the field', () => {
+    expect(rules(proposal({ acdCm: 1.9 }), context({ baseline: { acdCm: 2.0 } }))).toEqual(['absolute-limit:acdCm']);
+    expect(rules(proposal({ alf3AdditionKgPerDay: Number.NaN }), context())).toContain('absolute-limit:alf3AdditionKgPerDay');
+  });
+
+  it('rejects a step larger than the per-command maximum', () => {
+    expect(rules(proposal({ acdCm: 3.3 }), context())).toEqual(['max-step:acdCm']);
+  });
+
+  it('rejects when the step cannot be bounded because no present value is known', () => {
+    expect(rules(proposal({ acdCm: 3.0 }), context({ baseline: {} }))).toEqual(['step-baseline-unknown:acdCm']);
+  });
+
+  it('rejects when the hour’s earlier moves plus this one exceed the hourly rate, ignoring moves older than an hour and its own', () => {
+    const moves = [
+      { commandId: 'a', field: 'acdCm' as const, moveAbs: 0.2, atMs: NOW - 10 * 60_000 },
+      { commandId: 'b', field: 'acdCm' as const, moveAbs: 0.2, atMs: NOW - 30 * 60_000 },
+    ];
+    expect(rules(proposal({ acdCm: 3.2 }), context({ recentMoves: moves }))).toEqual(['max-rate:acdCm']);
+    const old = moves.map((m) => ({ ...m, atMs: NOW - 61 * 60_000 }));
+    expect(rules(proposal({ acdCm: 3.2 }), context({ recentMoves: old }))).toEqual([]);
+    const own = moves.map((m) => ({ ...m, commandId: 'cmd-1' }));
+    expect(rules(proposal({ acdCm: 3.2 }), context({ recentMoves: own }))).toEqual([]);
+  });
+
+  it('refuses any change to a cell in manual, in anode effect, or with stale or missing data', () => {
+    expect(rules(proposal({ acdCm: 3.0 }), context({ manualOverrides: [manual] }))).toEqual(['interlock-manual']);
+    expect(rules(proposal({ acdCm: 3.0 }), context({ equipmentState: cellState('L1-C001', 35) }))).toEqual(['interlock-anode-effect']);
+    expect(rules(proposal({ acdCm: 3.0 }), context({ equipmentState: cellState('L1-C001', 4.4, 61_000) }))).toEqual(['interlock-stale-data']);
+    expect(rules(proposal({ acdCm: 3.0 }), context({ equipmentState: undefined }))).toEqual(['interlock-stale-data']);
+    // Another cell's document is no evidence about this one.
+    expect(rules(proposal({ acdCm: 3.0 }), context({ equipmentState: cellState('L1-C002', 4.4) }))).toEqual(['interlock-stale-data']);
+  });
+
+  it('sends line current only to the line and cell set points only to cells', () => {
+    expect(rules(proposal({ lineCurrentKA: 127 }), context())).toEqual(['equipment-field:lineCurrentKA']);
+    expect(rules(proposal({ acdCm: 3.0 }, 'L1-LINE'), context({ equipmentState: cellState('L1-LINE', 126) }))).toEqual(['equipment-field:acdCm']);
+    expect(rules(proposal({ lineCurrentKA: 128 }, 'L1-LINE'), context({ equipmentState: cellState('L1-LINE', 126) }))).toEqual([]);
+    expect(rules(proposal({ acdCm: 3.0 }, 'L2-C001'), context({ equipmentState: cellState('L2-C001', 4.4) }))).toEqual(['equipment-field']);
+  });
+
+  it('a look-alike object is not a checked command', () => {
+    const fake = { commandId: 'x', equipmentId: 'L1-C001', lineId: 'L1', action: 'setpoint', setPoint: { acdCm: 9 }, deltas: {}, checkedAtMs: NOW };
+    expect(EnvelopeCheckedCommand.isChecked(fake)).toBe(false);
+  });
+
+  it('parses plant limits and names the bad field', () => {
+    expect(() => parseEnvelopeLimits({ ...limits, staleDataMaxAgeMs: -1 })).toThrow(/staleDataMaxAgeMs/);
+    expect(() => parseEnvelopeLimits({ ...limits, fields: { ...limits.fields, acdCm: { min: 5, max: 2, maxStep: 1, maxMovePerHour: 1 } } })).toThrow(/fields\.acdCm\.min/);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * The safety envelope: the only place an `EnvelopeCheckedCommand` is made, so the gateway (which takes nothing
+ * else) can only ever receive a command that passed every rule below at the moment it was checked.
+ */
+import type { CellStateDoc } from '../telemetry/hot-state.js';
+import type { EnvelopeLimits } from './envelope-limits.js';
+import type { OverrideDoc } from './override.js';
+import { fieldsOf, isLineEquipment, lineOfEquipment, type CommandAction, type PresentValues, type SetPointField, type SetPointValues } from './set-point.js';
+
+/** The rules a command can fail; a rejection names every one it broke. */
+export const ENVELOPE_RULES = [
+  'equipment-field',
+  'absolute-limit',
+  'step-baseline-unknown',
+  'max-step',
+  'max-rate',
+  'interlock-manual',
+  'interlock-anode-effect',
+  'interlock-stale-data',
+] as const;
+export type EnvelopeRule = (typeof ENVELOPE_RULES)[number];
+
+export interface Violation {
+  rule: EnvelopeRule;
+  /** The set-point field at fault, when the rule is about one. */
+  field?: SetPointField;
+  message: string;
+}
+
+/** A set-point change someone asked for; nothing may send it. */
+export interface CommandProposal {
+  commandId: string;
+  equipmentId: string;
+  lineId: string;
+  action: CommandAction;
+  setPoint: SetPointValues;
+}
+
+/** Movement one earlier command made (or may have made) to a field, for the rolling-hour limit. */
+export interface RecentMove {
+  commandId: string;
+  field: SetPointField;
+  /** |new − previous| in the field's unit. */
+  moveAbs: number;
+  atMs: number;
+}
+
+/** What the envelope looks at besides the proposal, read fresh for each check. */
+export interface EnvelopeContext {
+  nowMs: number;
+  /** The equipment's hot-state document (the cell's, or `<line>-LINE` for the rectifier); undefined when none. */
+  equipmentState: CellStateDoc | undefined;
+  /** Manual overrides in force over the equipment (its own and its line's). */
+  manualOverrides: readonly OverrideDoc[];
+  /** Present value per field: the last acknowledged command's, else what the proposer reported. */
+  baseline: PresentValues;
+  /** Moves of other commands to this equipment within the last hour (approved, dispatched or acknowledged). */
+  recentMoves: readonly RecentMove[];
+}
+
+/** Window of the rate rule, ms (the limits are per rolling hour). */
+export const RATE_WINDOW_MS = 3_600_000;
+/** The hot-state tag that proves the equipment is watched: cell voltage for cells, line current for a rectifier. */
+const WATCH_TAG = { cell: 'cellVoltage', line: 'lineCurrent' } as const;
+/** Slack on step and rate comparisons, in the field's unit: absorbs binary rounding (2.9 + 0.3), far below any instrument's resolution. */
+export const ENVELOPE_TOLERANCE = 1e-9;
+
+const issuedByEnvelope: unique symbol = Symbol('issued by the safety envelope');
+
+/**
+ * A command that passed the safety envelope: only `checkEnvelope` can make one (private constructor; the private
+ * field makes the type nominal, so a look-alike object does not type-check as one).
+ */
+export class EnvelopeCheckedCommand {
+  readonly #brand = issuedByEnvelope;
+  readonly commandId: string;
+  readonly equipmentId: string;
+  readonly lineId: string;
+  readonly action: CommandAction;
+  readonly setPoint: Readonly<SetPointValues>;
+  /** Signed change per field from the baseline. */
+  readonly deltas: Readonly<Partial<Record<SetPointField, number>>>;
+  readonly checkedAtMs: number;
+
+  private constructor(p: CommandProposal, deltas: Partial<Record<SetPointField, number>>, checkedAtMs: number) {
+    this.commandId = p.commandId;
+    this.equipmentId = p.equipmentId;
+    this.lineId = p.lineId;
+    this.action = p.action;
+    this.setPoint = Object.freeze({ ...p.setPoint });
+    this.deltas = Object.freeze({ ...deltas });
+    this.checkedAtMs = checkedAtMs;
+    Object.freeze(this);
+  }
+
+  /** True for a real checked command (a runtime guard for callers that received `unknown`). */
+  static isChecked(value: unknown): value is EnvelopeCheckedCommand {
+    return value instanceof EnvelopeCheckedCommand && value.#brand === issuedByEnvelope;
+  }
+
+  /** @internal Use checkEnvelope. */
+  static check(proposal: CommandProposal, context: EnvelopeContext, limits: EnvelopeLimits): EnvelopeDecision {
+    const violations = envelopeViolations(proposal, context, limits);
+    if (violations.length > 0) return { ok: false, violations };
+    const deltas: Partial<Record<SetPointField, number>> = {};
+    for (const f of fieldsOf(proposal.setPoint)) deltas[f] = proposal.setPoint[f]! - context.baseline[f]!;
+    return { ok: true, command: new EnvelopeCheckedCommand(proposal, deltas, context.nowMs) };
+  }
+}
+
+export type EnvelopeDecision = { ok: true; command: EnvelopeCheckedCommand } | { ok: false; violations: Violation[] };
+
+/** Checks a proposal against every rule; returns the checked command, or every violation with its rule named. */
+export function checkEnvelope(proposal: CommandProposal, context: EnvelopeContext, limits: EnvelopeLimits): EnvelopeDecision {
+  return EnvelopeCheckedCommand.check(proposal, context, limits);
+}
+
+/** Every rule the proposal breaks, in a stable order (interlocks first: they say why nothing may move). */
+export function envelopeViolations(p: CommandProposal, ctx: EnvelopeContext, limits: EnvelopeLimits): Violation[] {
+  return [...interlockViolations(p, ctx, limits), ...fieldViolations(p, ctx, limits)];
+}
+
+function interlockViolations(p: CommandProposal, ctx: EnvelopeContext, limits: EnvelopeLimits): Violation[] {
+  const out: Violation[] = [];
+  for (const o of ctx.manualOverrides) {
+    out.push({ rule: 'interlock-manual', message: `${p.equipmentId} is in manual (${o.scopeKey}, by ${o.requestedBy}: ${o.reason}); release the override to dispatch` });
+  }
+  const line = isLineEquipment(p.equipmentId);
+  const tag = line ? WATCH_TAG.line : WATCH_TAG.cell;
+  const reading = ctx.equipmentState?.cellId === p.equipmentId ? ctx.equipmentState.tags[tag] : undefined;
+  if (!reading) {
+    out.push({ rule: 'interlock-stale-data', message: `No ${tag} reading for ${p.equipmentId}: the envelope cannot see its state` });
+  } else {
+    const ageMs = ctx.nowMs - reading.ts;
+    if (ageMs > limits.staleDataMaxAgeMs) {
+      out.push({ rule: 'interlock-stale-data', message: `Newest ${tag} of ${p.equipmentId} is ${Math.round(ageMs / 1000)} s old (limit ${limits.staleDataMaxAgeMs / 1000} s)` });
+    }
+    if (!line && reading.value > limits.anodeEffectThresholdV) {
+      out.push({ rule: 'interlock-anode-effect', message: `${p.equipmentId} reads ${reading.value} V (> ${limits.anodeEffectThresholdV} V): in anode effect` });
+    }
+  }
+  if (lineOfEquipment(p.equipmentId) !== p.lineId) {
+    out.push({ rule: 'equipment-field', message: `${p.equipmentId} is not on line ${p.lineId}` });
+  }
+  return out;
+}
+
+function fieldViolations(p: CommandProposal, ctx: EnvelopeContext, limits: EnvelopeLimits): Violation[] {
+  const out: Violation[] = [];
+  const line = isLineEquipment(p.equipmentId);
+  for (const field of fieldsOf(p.setPoint)) {
+    const value = p.setPoint[field]!;
+    const l = limits.fields[field];
+    // A cell-addressed line current would move every cell of the line past the line's own interlocks.
+    if (line !== (field === 'lineCurrentKA')) {
+      out.push({ rule: 'equipment-field', field, message: line ? `${p.equipmentId} is a line: it takes only lineCurrentKA` : `lineCurrentKA is set on the line (${p.lineId}-LINE), not on a cell` });
+      continue;
+    }
+    if (!(value >= l.min && value <= l.max)) {
+      out.push({ rule: 'absolute-limit', field, message: `${field} ${value} is outside the equipment rating [${l.min}, ${l.max}]` });
+    }
+    const base = ctx.baseline[field];
+    if (base === undefined) {
+      out.push({ rule: 'step-baseline-unknown', field, message: `No present value of ${field} is known for ${p.equipmentId}, so the step cannot be bounded; send it with the recommendation` });
+      continue;
+    }
+    const step = Math.abs(value - base);
+    if (!(step <= l.maxStep + ENVELOPE_TOLERANCE)) {
+      out.push({ rule: 'max-step', field, message: `${field} step ${round(step)} from ${base} exceeds ${l.maxStep} per command` });
+    }
+    const windowStart = ctx.nowMs - RATE_WINDOW_MS;
+    const moved = ctx.recentMoves.filter((m) => m.field === field && m.commandId !== p.commandId && m.atMs > windowStart).reduce((s, m) => s + m.moveAbs, 0);
+    if (!(moved + step <= l.maxMovePerHour + ENVELOPE_TOLERANCE)) {
+      out.push({ rule: 'max-rate', field, message: `${field} would move ${round(moved + step)} within an hour (${round(moved)} already), limit ${l.maxMovePerHour}` });
+    }
+  }
+  return out;
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -1,0 +1,123 @@
+/**
+ * The plant events the SCADA side consumes and produces, with their `data` schemas: `smelter.setpoint.recommended`
+ * (in), `smelter.override.changed` (in and out), `smelter.command.<state>` (out, one per command state change).
+ */
+import { z } from 'zod';
+import { cloudEvent, type PlantEvent } from '../messaging/cloud-event.js';
+import { PlantEventType } from '../messaging/subscriptions.js';
+import type { CommandDoc } from './command.js';
+import { LineId, OverrideDoc, OverrideMode, OverrideScope } from './override.js';
+import { EquipmentId, PresentValues, SetPointValues } from './set-point.js';
+
+/** CloudEvents `source` of what the dispatcher publishes. */
+export const SCADA_DISPATCHER_SOURCE = '/functions/scada-dispatcher';
+/** CloudEvents `source` of override changes made through the API. */
+export const OVERRIDES_API_SOURCE = '/functions/overrides';
+
+/** One piece of equipment's recommended set point, and its present values as the optimiser saw them. */
+export const RecommendedSetPoint = z.object({
+  equipmentId: EquipmentId,
+  setPoint: SetPointValues,
+  present: PresentValues.default({}),
+});
+
+/** `data` of `smelter.setpoint.recommended`: one optimisation result for a line, one entry per equipment. */
+export const SetpointRecommendedData = z
+  .object({
+    /** The optimisation run (or request) that produced it; with the equipment it fixes the command id. */
+    recommendationId: z.string().min(1).max(128),
+    lineId: LineId,
+    setPoints: z.array(RecommendedSetPoint).min(1).max(1000),
+  })
+  .refine((d) => new Set(d.setPoints.map((s) => s.equipmentId)).size === d.setPoints.length, {
+    message: 'each equipment may appear once per recommendation',
+    path: ['setPoints'],
+  });
+export type SetpointRecommendedData = z.infer<typeof SetpointRecommendedData>;
+
+/** `data` of `smelter.override.changed`. */
+export const OverrideChangedData = z.object({
+  scope: OverrideScope,
+  scopeKey: z.string(),
+  mode: OverrideMode,
+  version: z.number().int().min(1),
+  reason: z.string(),
+  /** Token subject of who made this change. */
+  changedBy: z.string(),
+  changedAtMs: z.number(),
+  override: OverrideDoc,
+});
+export type OverrideChangedData = z.infer<typeof OverrideChangedData>;
+
+/** `data` of `smelter.command.<state>`. */
+export const CommandEventData = z.object({
+  commandId: z.string(),
+  recommendationId: z.string(),
+  equipmentId: z.string(),
+  lineId: z.string(),
+  action: z.string(),
+  setPoint: PresentValues,
+  state: z.string(),
+  attempts: z.number().int(),
+  revision: z.number().int(),
+  violations: z.array(z.object({ rule: z.string(), field: z.string().optional(), message: z.string() })),
+  failure: z.object({ code: z.string(), message: z.string() }).optional(),
+  ack: z.object({ appliedAtMs: z.number(), applied: PresentValues, previous: PresentValues, correlationId: z.string(), receivedAtMs: z.number() }).optional(),
+});
+export type CommandEventData = z.infer<typeof CommandEventData>;
+
+/** The CloudEvent type of a command state: `smelter.command.acknowledged` etc. (`failed` is PlantEventType.commandFailed). */
+export function commandEventType(state: CommandDoc['state']): string {
+  return `smelter.command.${state}`;
+}
+
+/** The event for the command's present state; its id is fixed by (command, revision), so re-publishing is harmless. */
+export function commandStateEvent(doc: CommandDoc, time: Date | string = new Date(doc.updatedAtMs)): PlantEvent {
+  const data: CommandEventData = {
+    commandId: doc.commandId,
+    recommendationId: doc.recommendationId,
+    equipmentId: doc.equipmentId,
+    lineId: doc.lineId,
+    action: doc.action,
+    setPoint: doc.setPoint,
+    state: doc.state,
+    attempts: doc.attempts,
+    revision: doc.revision,
+    violations: doc.violations,
+    ...(doc.failure ? { failure: doc.failure } : {}),
+    ...(doc.ack ? { ack: doc.ack } : {}),
+  };
+  return cloudEvent(commandEventType(doc.state), doc.commandId, data, {
+    id: `${doc.commandId}#${doc.revision}`,
+    source: SCADA_DISPATCHER_SOURCE,
+    correlationId: doc.correlationId,
+    time,
+  });
+}
+
+/** The `smelter.override.changed` event for an override document's present version (id fixed by scope and version). */
+export function overrideChangedEvent(doc: OverrideDoc, source = OVERRIDES_API_SOURCE): PlantEvent {
+  const released = doc.mode === 'released';
+  const data: OverrideChangedData = {
+    scope: doc.scope,
+    scopeKey: doc.scopeKey,
+    mode: doc.mode,
+    version: doc.version,
+    reason: doc.reason,
+    changedBy: released ? (doc.releasedBy ?? doc.requestedBy) : doc.requestedBy,
+    changedAtMs: doc.updatedAtMs,
+    override: doc,
+  };
+  return cloudEvent(PlantEventType.overrideChanged, doc.scopeKey, data, {
+    id: `${doc.scopeKey}#${doc.version}`,
+    source,
+    correlationId: doc.correlationId,
+    time: new Date(doc.updatedAtMs),
+  });
+}
+
+/** A `smelter.setpoint.recommended` event; its id is fixed by the recommendation id, so a re-sent run is one event. */
+export function setpointRecommendedEvent(data: z.input<typeof SetpointRecommendedData>, options: { source: string; correlationId?: string; time?: Date | string }): PlantEvent {
+  const parsed = SetpointRecommendedData.parse(data);
+  return cloudEvent(PlantEventType.setpointRecommended, parsed.lineId, parsed, { id: parsed.recommendationId, ...options });
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { CellId } from '../telemetry/ids.js';
+import { isLineEquipment, lineOfEquipment } from './set-point.js';
+
+/** A line id as the plant names it (`L1`). */
+export const LineId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_]{0,31}$/, 'must be 1–32 letters, digits or "_", e.g. L1');
+
+/** What an override covers: one cell, or a whole line (every cell and its rectifier). */
+export const OverrideScope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('cell'), cellId: CellId }).strict(),
+  z.object({ kind: z.literal('line'), lineId: LineId }).strict(),
+]);
+export type OverrideScope = z.infer<typeof OverrideScope>;
+
+export const OverrideMode = z.enum(['manual', 'released']);
+export type OverrideMode = z.infer<typeof OverrideMode>;
+
+/** The override record of one scope (Cosmos `overrides`, id = scope key); `version` counts its changes. */
+export const OverrideDoc = z.object({
+  id: z.string(),
+  scopeKey: z.string(),
+  scope: OverrideScope,
+  mode: OverrideMode,
+  reason: z.string(),
+  /** Token subject of who put the scope in manual. */
+  requestedBy: z.string(),
+  requestedAtMs: z.number(),
+  releasedBy: z.string().optional(),
+  releasedAtMs: z.number().optional(),
+  version: z.number().int().min(1),
+  correlationId: z.string(),
+  updatedAtMs: z.number(),
+});
+export type OverrideDoc = z.infer<typeof OverrideDoc>;
+
+/** The stable key of a scope: `cell:L1-C001` or `line:L1` (the document id). */
+export function scopeKeyOf(scope: OverrideScope): string {
+  return scope.kind === 'cell' ? `cell:${scope.cellId}` : `line:${scope.lineId}`;
+}
+
+/** The scope keys whose manual mode stops a command to `equipmentId`: the cell's own and its line's. */
+export function scopeKeysCovering(equipmentId: string): string[] {
+  const line = `line:${lineOfEquipment(equipmentId)}`;
+  return isLineEquipment(equipmentId) ? [line] : [`cell:${equipmentId}`, line];
+}
+
+export class OverrideConflictError extends Error {
+  readonly code = 'ERR-SCADA-OVERRIDE-CONFLICT';
+  constructor(readonly field: string, detail: string) {
+    super(detail);
+    this.name = 'OverrideConflictError';
+  }
+}
+
+/** Storage port for overrides. Implementations: memory (below), Cosmos (shared/azure/cosmos-scada-stores.ts). */
+export interface OverrideStore {
+  get(scopeKey: string): Promise<OverrideDoc | undefined>;
+  /**
+   * Writes `doc` if the stored version is still `expectedVersion` (undefined: no document yet); otherwise throws
+   * OverrideConflictError, so two people changing one scope at once cannot silently overwrite each other.
+   */
+  put(doc: OverrideDoc, expectedVersion: number | undefined): Promise<void>;
+}
+
+/** Manual overrides in force for a piece of equipment (its cell's and its line's), read fresh from the store. */
+export async function manualOverridesFor(store: OverrideStore, equipmentId: string): Promise<OverrideDoc[]> {
+  const docs = await Promise.all(scopeKeysCovering(equipmentId).map((k) => store.get(k)));
+  return docs.filter((d): d is OverrideDoc => d !== undefined && d.mode === 'manual');
+}
+
+/** Overrides in memory, for tests, benchmarks and one-process tools. */
+export class MemoryOverrideStore implements OverrideStore {
+  readonly docs = new Map<string, OverrideDoc>();
+
+  async get(scopeKey: string): Promise<OverrideDoc | undefined> {
+    const d = this.docs.get(scopeKey);
+    return d && structuredClone(d);
+  }
+
+  async put(doc: OverrideDoc, expectedVersion: number | undefined): Promise<void> {
+    const current = this.docs.get(doc.scopeKey);
+    if (current?.version !== expectedVersion) {
+      throw new OverrideConflictError('version', `Override ${doc.scopeKey} changed meanwhile (now version ${current?.version ?? 'none'}); read it again and retry`);
+    }
+    this.docs.set(doc.scopeKey, structuredClone(doc));
+  }
+}
