@@ -11,3 +11,4 @@ import './api/pde-models-list.js';
 import './api/pde-models-get.js';
 import './api/pde-models-replace.js';
 import './api/pde-models-delete.js';
+import './curation/gold-curation.js';

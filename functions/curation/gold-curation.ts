@@ -1,0 +1,28 @@
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { lakeServiceClient } from '../../shared/azure/clients.js';
+import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
+import { settings } from '../../shared/config/settings.js';
+import { curationConfigFrom, scheduledRange } from '../../shared/gold/config.js';
+import { curateRange } from '../../shared/gold/curate.js';
+
+/**
+ * Curates gold every hour: the last CURATION_LOOKBACK_HOURS complete hours, so late batches reach their hour. Hours
+ * whose inputs did not change are skipped by their lineage manifests, so the overlap costs listings, not work.
+ */
+export async function goldCuration(timer: Timer, context: InvocationContext): Promise<void> {
+  const s = settings();
+  const lake = await BlobLakeStore.create(lakeServiceClient(s));
+  const range = scheduledRange(Date.now(), s.CURATION_LOOKBACK_HOURS);
+  const summary = await curateRange(lake, range, curationConfigFrom(s));
+  context.info('gold curated', {
+    from: new Date(range.fromMs).toISOString(),
+    to: new Date(range.toMs).toISOString(),
+    pastDue: timer.isPastDue,
+    hoursCurated: summary.curated.length,
+    hoursSkipped: summary.skippedHours,
+    filesWritten: summary.filesWritten,
+    elapsedMs: Math.round(summary.elapsedMs),
+  });
+}
+
+app.timer('goldCuration', { schedule: '%CURATION_SCHEDULE%', runOnStartup: false, handler: goldCuration });
