@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchesSubscription, PLANT_EVENT_SUBSCRIPTIONS, PLANT_EVENTS_TOPIC, PlantEventType } from '../../../shared/messaging/subscriptions.js';
+import { runBus } from '../../cli/bus.js';
 import { startDevhost, type DevhostHandle } from '../devhost.js';
 import type { LogEvent, MessageSettledEvent } from '../events.js';
 import { readBusDeliveries, RECORD_DIR_SETTING } from '../fixtures/bus-app/records.js';
@@ -110,6 +111,24 @@ describe('devhost Service Bus: peek-lock, dead-letter and replay', () => {
     );
     // Only the subscription it was replayed on gets it again.
     expect(readBusDeliveries(records, 'ledgerConsumer').filter((d) => d.messageId === id)).toHaveLength(0);
+  });
+
+  it('lists and replays dead letters with `npm run bus -- dlq`, against --url or the ServiceBusConnection the devhost sets', async () => {
+    const id = await publish(PlantEventType.commandFailed, 'cli-1', { fail: 'always' });
+    await waitFor('dead-lettered', () => settled.some((s) => s.messageId === id && s.outcome === 'deadLettered'));
+    const out: string[] = [];
+    expect(await runBus(['dlq', 'ls', 'alerts', '--url', devhost.httpUrl, '--json'], {}, (t) => out.push(t))).toBe(0);
+    expect((JSON.parse(out.join('')) as DeadLetteredMessage[]).map((m) => m.messageId)).toContain(id);
+
+    const summary: string[] = [];
+    await runBus(['dlq', 'ls'], { ServiceBusConnection: process.env.ServiceBusConnection }, (t) => summary.push(t));
+    expect(summary).toEqual(PLANT_EVENT_SUBSCRIPTIONS.map((s) => expect.stringMatching(new RegExp(`^plant-events/${s.name}: \\d+ dead-lettered$`))));
+
+    const replayed: string[] = [];
+    expect(await runBus(['dlq', 'replay', 'alerts', '--id', id, '--url', devhost.httpUrl], {}, (t) => replayed.push(t))).toBe(0);
+    expect(replayed.join('')).toContain(`replayed 1 message(s) on plant-events/alerts`);
+    await waitFor('delivered again with a fresh delivery count', () => readBusDeliveries(records, 'alertsConsumer').filter((d) => d.messageId === id && d.deliveryCount === 1).length === 2);
+    await expect(runBus(['dlq', 'replay', 'alerts', '--url', devhost.httpUrl], {}, () => undefined)).rejects.toThrow(/either --id/);
   });
 
   it('answers an unknown subscription or id with 404 and a bad replay body with 400', async () => {
