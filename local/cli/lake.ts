@@ -3,6 +3,7 @@
  *   ls [container[/prefix]]      partitions (folders) with file counts and sizes, or the files under a prefix
  *   cat <container>/<path> [--limit N]   rows of a file (Parquet decoded, JSONL and gzip JSONL), one JSON per line
  *   stats [--date YYYY-MM-DD]    rows and files per layer, quarantine by reason, silver flags
+ *   query "<SQL>" [--limit N]    DuckDB SQL over gold tables (views named as their folders) and silver_telemetry
  * Uses LakeConnection when set, else the running `npm start`'s Azurite, else the local data in .local/azurite.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -12,9 +13,10 @@ import { decodeJsonl, decodeJsonlGz } from '../../shared/lake/jsonl.js';
 import { listAll, type LakeEntry, type LakeStore } from '../../shared/lake/lake-store.js';
 import { decodeParquet, parquetRowCount } from '../../shared/lake/parquet.js';
 import { CONTAINERS } from '../../shared/lake/paths.js';
+import { lakeViews, openLakeDuckDb, queryRows } from '../report/lake-mirror.js';
 import { localLakeConnection } from './local-lake.js';
 
-const USAGE = 'usage: npm run lake -- ls [container[/prefix]] | cat <container>/<path> [--limit N] | stats [--date YYYY-MM-DD]';
+const USAGE = 'usage: npm run lake -- ls [container[/prefix]] | cat <container>/<path> [--limit N] | stats [--date YYYY-MM-DD] | query "<SQL>" [--limit N]';
 
 class CliError extends Error {}
 
@@ -102,10 +104,20 @@ async function stats(lake: LakeStore, date: string | undefined): Promise<void> {
   console.log(JSON.stringify(summary, null, 2));
 }
 
+async function query(lake: LakeStore, sql: string | undefined, limit: number): Promise<void> {
+  if (!sql) throw new CliError(`query needs SQL, e.g. npm run lake -- query "select * from fact_line_day"`);
+  const { connection, views } = await openLakeDuckDb(lake, sql);
+  if (!views.length) console.error(`no lake table named in the query; tables: ${(await lakeViews(lake)).map((v) => v.view).join(', ')}`);
+  const rows = await queryRows(connection, sql);
+  for (const row of rows.slice(0, limit)) console.log(JSON.stringify(row));
+  if (rows.length > limit) console.error(`… ${rows.length - limit} more rows (use --limit)`);
+  connection.closeSync();
+}
+
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { limit: { type: 'string' }, date: { type: 'string' } } });
   const [command, target] = positionals;
-  if (!command || !['ls', 'cat', 'stats'].includes(command)) throw new CliError(USAGE);
+  if (!command || !['ls', 'cat', 'stats', 'query'].includes(command)) throw new CliError(USAGE);
   const limit = values.limit ? Number(values.limit) : 20;
   if (!Number.isInteger(limit) || limit < 1) throw new CliError('--limit must be a whole number ≥ 1');
   if (values.date && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) throw new CliError('--date must look like 2026-11-22');
@@ -114,6 +126,7 @@ async function main(): Promise<void> {
     const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(connection));
     if (command === 'ls') await ls(lake, target);
     else if (command === 'cat') await cat(lake, target, limit);
+    else if (command === 'query') await query(lake, target, values.limit ? limit : 1000);
     else await stats(lake, values.date);
   } finally {
     await stop();
