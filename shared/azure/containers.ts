@@ -18,4 +18,8 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   { name: 'pde-models', partitionKey: '/modelId' },
   // Who changed what and when; partitioned by day so a day's audit reads from one partition.
   { name: 'audit', partitionKey: '/day' },
+  // SCADA set-point commands, one document per command id rewritten on each state change (idempotent redelivery).
+  { name: 'scada-commands', partitionKey: '/commandId' },
+  // Manual overrides, one document per scope (cell:L1-C001, line:L1): two point reads answer "is it in manual?".
+  { name: 'scada-overrides', partitionKey: '/scopeKey' },
 ];
