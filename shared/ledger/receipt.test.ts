@@ -1,38 +1,20 @@
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signPrehashed } from './ecdsa-prehashed.js';
-import { foldProof, leafOf, MerkleFrontier, sha256, type LeafComponents } from './merkle.js';
-import { verifyReceipt, type ReceiptContents } from './receipt.js';
+import { foldProof, leafOf, MerkleFrontier, merkleRoot, sha256 } from './merkle.js';
+import { verifyReceipt } from './receipt.js';
+import { confidentialLedgerReceipt, hex, otherServiceCertPem, serviceCertPem } from './test-support.js';
 
-const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
-const nodeCertPem = fixture('node-cert.pem');
-const nodeKey = createPrivateKey(fixture('node-key.pem'));
-const serviceCertPem = fixture('service-cert.pem');
-const otherServiceCertPem = fixture('other-service-cert.pem');
-
-const hex = (s: string) => sha256(Buffer.from(s)).toString('hex');
-
-/** A receipt as a Confidential Ledger node issues it: the 5th of 7 transactions, signed by the fixture node. */
-function confidentialLedgerReceipt(): ReceiptContents {
-  const frontier = MerkleFrontier.empty();
-  const components: LeafComponents[] = [];
-  for (let i = 1; i <= 7; i++) components.push({ writeSetDigest: hex(`ws${i}`), commitEvidence: `ce:2.${i}:${hex(`ce${i}`)}`, claimsDigest: hex(`claims${i}`) });
-  // Proof of leaf 5 in a tree of 7: right sibling 6, right sibling 7, left subtree of 1..4.
-  const leaves = components.map(leafOf);
-  for (const l of leaves) frontier.append(l);
-  const proof = [{ right: leaves[5]!.toString('hex') }, { right: leaves[6]!.toString('hex') }, { left: sha256(sha256(leaves[0]!, leaves[1]!), sha256(leaves[2]!, leaves[3]!)).toString('hex') }];
-  const root = foldProof(leaves[4]!, proof);
-  expect(root.equals(frontier.root())).toBe(true);
-  return {
-    cert: nodeCertPem,
-    leafComponents: components[4]!,
-    nodeId: 'a1b2c3',
-    proof,
-    serviceEndorsements: [],
-    signature: Buffer.from(signPrehashed(nodeKey, root)).toString('base64'),
-  };
-}
+describe('the fixture receipt', () => {
+  it('proves a leaf of the RFC 6962 tree over seven transactions', () => {
+    const r = confidentialLedgerReceipt();
+    const leaves = [1, 2, 3, 4, 5, 6, 7].map((i) => (i === 5 ? leafOf(r.leafComponents!) : leafOf({ writeSetDigest: hex(`ws${i}`), commitEvidence: `ce:2.${i}:${hex(`ce${i}`)}`, claimsDigest: hex(`claims${i}`) })));
+    const frontier = MerkleFrontier.empty();
+    for (const l of leaves) frontier.append(l);
+    expect(foldProof(leafOf(r.leafComponents!), r.proof).equals(merkleRoot(leaves))).toBe(true);
+    expect(frontier.root().equals(merkleRoot(leaves))).toBe(true);
+  });
+});
 
 describe('receipt verification', () => {
   it('accepts a Confidential Ledger receipt endorsed by the service identity', () => {
