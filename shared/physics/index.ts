@@ -20,3 +20,4 @@ export * from './cell/coupled.js';
 export * from './cell/predictor.js';
 export * from './cell/calibrateReduced.js';
 export * from './cell/whatIf.js';
+export * from './config/index.js';

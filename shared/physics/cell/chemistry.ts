@@ -57,9 +57,15 @@ export function compositionOf(inv: BathInventory): BathComposition {
   if (inv.cryoliteKg - inv.ledgeKg < MIN_LIQUID_CRYOLITE_FRACTION * inv.cryoliteKg) {
     throw new PhysicsError('PHYS-RANGE', 'ledgeKg', `the ledge (${inv.ledgeKg.toFixed(0)} kg) holds nearly all the cryolite (${inv.cryoliteKg.toFixed(0)} kg): the cell is freezing`, inv.ledgeKg);
   }
-  const M = liquidBathMassKg(inv);
-  const pct = (m: number) => (Math.max(m, 0) / M) * 100;
-  return { aluminaPct: pct(inv.aluminaKg), alf3Pct: pct(inv.alf3Kg), caf2Pct: pct(inv.caf2Kg), mgf2Pct: pct(inv.mgf2Kg), lifPct: pct(inv.lifKg), kfPct: pct(inv.kfKg) };
+  const s = 100 / liquidBathMassKg(inv);
+  return {
+    aluminaPct: Math.max(inv.aluminaKg, 0) * s,
+    alf3Pct: Math.max(inv.alf3Kg, 0) * s,
+    caf2Pct: Math.max(inv.caf2Kg, 0) * s,
+    mgf2Pct: Math.max(inv.mgf2Kg, 0) * s,
+    lifPct: Math.max(inv.lifKg, 0) * s,
+    kfPct: Math.max(inv.kfKg, 0) * s,
+  };
 }
 
 /** Excess AlF3 after `hours` of first-order loss λ (1/day) with constant addition a (kg/day): exact solution, kg. */

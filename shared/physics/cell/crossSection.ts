@@ -106,7 +106,7 @@ export function buildCrossSection(design: CellDesign, acdCm: number, liquidusC: 
   const materials: Material[] = [
     {
       name: 'bath',
-      conductivityWPerMK: th.liquidBathConductivityWPerMK,
+      conductivityWPerMK: th.sideBathConductivityWPerMK,
       densityKgM3: BATH_DENSITY_KG_M3,
       specificHeatJPerKgK: BATH_CP_LIQUID_J_PER_KG_K,
       phaseChange: {
@@ -114,7 +114,7 @@ export function buildCrossSection(design: CellDesign, acdCm: number, liquidusC: 
         mushyRangeK: th.mushyRangeK,
         latentHeatJPerKg: BATH_LATENT_HEAT_J_PER_KG,
         solidConductivityWPerMK: th.ledgeConductivityWPerMK,
-        liquidConductivityWPerMK: th.liquidBathConductivityWPerMK,
+        liquidConductivityWPerMK: th.sideBathConductivityWPerMK,
         solidSpecificHeatJPerKgK: BATH_CP_SOLID_J_PER_KG_K,
         liquidSpecificHeatJPerKgK: BATH_CP_LIQUID_J_PER_KG_K,
       },

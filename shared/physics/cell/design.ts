@@ -50,7 +50,7 @@ export interface ThermalDesign {
   ambientC: number;
   /** Shell → air, W/(m²·K) (PHYSICS.md ≈ 22), on the side and bottom shell. */
   shellToAirWPerM2K: number;
-  /** Effective anode-assembly top → air coefficient, W/(m²·K) (includes rods/yokes; chosen so the 2D base cell is steady within 1 K of 963 °C). */
+  /** Effective anode-assembly top → air coefficient, W/(m²·K) (includes rods/yokes). 32 puts the 2D base cell at 968.0 °C (documented: 963 °C) on a ≈ 0.14 m ledge, inside the ledge-regulated regime. */
   anodeTopWPerM2K: number;
   /** Cover (crust) top → air, W/(m²·K) (typical). */
   coverTopWPerM2K: number;
@@ -58,6 +58,11 @@ export interface ThermalDesign {
   metalToLedgeWPerM2K: number;
   /** Effective (convective) conductivity of the liquid bath and metal, W/(m·K): they are well mixed. */
   liquidBathConductivityWPerMK: number;
+  /**
+   * Effective conductivity of the liquid bath in the side channel (where it can freeze), W/(m·K). Lower than the
+   * bulk's: the channel is less stirred, and the split time stepping needs a moderate contrast at the freezing front.
+   */
+  sideBathConductivityWPerMK: number;
   metalConductivityWPerMK: number;
   ledgeConductivityWPerMK: number;
   /** Mushy interval of the bath for the enthalpy method, K. */
@@ -145,11 +150,12 @@ export const BASE_DESIGN: CellDesign = Object.freeze({
   thermal: {
     ambientC: 35,
     shellToAirWPerM2K: 22,
-    anodeTopWPerM2K: 30,
+    anodeTopWPerM2K: 32,
     coverTopWPerM2K: 12,
     bathToLedgeWPerM2K: 600,
     metalToLedgeWPerM2K: 1100,
     liquidBathConductivityWPerMK: 5000,
+    sideBathConductivityWPerMK: 200,
     metalConductivityWPerMK: 5000,
     ledgeConductivityWPerMK: 1.5,
     mushyRangeK: 10,

@@ -26,12 +26,13 @@ describe('bath chemistry inventory', () => {
 });
 
 describe('predictSteadyState', () => {
-  it('base set points with no elapsed horizon reproduce the 2D base state (≈ 964 °C)', () => {
+  it('base set points with no elapsed horizon reproduce the 2D base state (968.0 °C, 0.14 m ledge)', () => {
     const r = predictSteadyState({ setPoints: BASE_SET_POINTS, durationH: 0 });
     expect(r.status).toBe('steady');
-    expect(r.bathTempC).toBeCloseTo(963.98, 0);
+    expect(r.bathTempC).toBeCloseTo(967.99, 0);
+    expect(r.ledgeThicknessM).toBeCloseTo(0.139, 2);
     expect(r.superheatC).toBeGreaterThan(0);
-    expect(r.cellVoltageV).toBeCloseTo(4.506, 2);
+    expect(r.cellVoltageV).toBeCloseTo(4.50, 1);
     expect(r.secKWhPerKg).toBeCloseTo(r.cellVoltageV / (0.33557 * 0.945), 9);
     expect(r.productionKgPerDay).toBeCloseTo(0.33557 * 126 * 0.945 * 24, 6);
     expect(r.currentEfficiency).toBe(0.945);

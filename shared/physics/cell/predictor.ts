@@ -82,14 +82,14 @@ export interface PredictInput {
 
 /**
  * Reduced model of the default design, from its 2D steady base state (BASE_STATE: 126 kA, ACD 2.9 cm; 2D steady
- * bath 963.98 °C, ledge 0.0042 m). Reproduced by calibrateReducedModel(BASE_DESIGN) — see predictor.test.ts.
+ * bath 967.99 °C, ledge 0.139 m). Reproduced by calibrateReducedModel(BASE_DESIGN) — see predictor.test.ts.
  */
 export const DEFAULT_REDUCED_MODEL: ReducedThermalModel = Object.freeze({
   sideAreaM2: 2 * BASE_DESIGN.cellLengthM * (BASE_DESIGN.crossSection.metalPadM + BASE_DESIGN.crossSection.bathDepthM),
   bathToLedgeWPerM2K: BASE_DESIGN.thermal.bathToLedgeWPerM2K,
   ledgeConductivityWPerMK: BASE_DESIGN.thermal.ledgeConductivityWPerMK,
-  outerResistanceM2KPerW: 0.31247,
-  otherConductanceWPerK: 294.02,
+  outerResistanceM2KPerW: 0.080057,
+  otherConductanceWPerK: 283.32,
   ambientC: BASE_DESIGN.thermal.ambientC,
   ledgeMassOffsetKg: 0,
 });
@@ -129,8 +129,15 @@ function sideState(m: ReducedThermalModel, tb: number, tl: number): { q: number;
   return { q: (tb - m.ambientC) / (1 / m.bathToLedgeWPerM2K + m.outerResistanceM2KPerW), delta: 0 };
 }
 
-function voltageAt(design: CellDesign, sp: SetPoints, tb: number, bath: BathComposition): CellVoltageBreakdown {
+/**
+ * A steady state is not evaluated inside an anode effect (it is quenched within minutes): the voltage of a predicted
+ * steady state uses at least C_AE + this margin, wt %; the risk and the alumina figures still show the depletion.
+ */
+export const STEADY_ALUMINA_FLOOR_MARGIN_PCT = 0.2;
+
+function voltageAt(design: CellDesign, sp: SetPoints, tb: number, bathIn: BathComposition): CellVoltageBreakdown {
   const t = Math.min(Math.max(tb, 900), 1100);
+  const bath = { ...bathIn, aluminaPct: Math.max(bathIn.aluminaPct, design.aluminaAtAnodeEffectPct + STEADY_ALUMINA_FLOOR_MARGIN_PCT) };
   const cSat = aluminaSaturationPct(bath, t);
   return cellVoltageBreakdown({
     lineCurrentKA: sp.lineCurrentKA,
@@ -171,7 +178,7 @@ interface ThermalSolution {
  * Steady thermal state for an inventory whose ledge mass follows the ledge thickness (chemistry feedback on), or
  * with the liquidus held (feedback off, used to find the starting ledge).
  */
-function solveThermal(design: CellDesign, m: ReducedThermalModel, sp: SetPoints, inv: BathInventory, feedback: boolean): ThermalSolution {
+function solveThermal(design: CellDesign, m: ReducedThermalModel, sp: SetPoints, inv: BathInventory, feedback: boolean, guessTb: number): ThermalSolution {
   const ledgeCap = maxLedgeKg(inv);
   const withLedge = (delta: number): BathInventory => ({ ...inv, ledgeKg: Math.min(BATH_DENSITY_KG_M3 * m.sideAreaM2 * delta + m.ledgeMassOffsetKg, ledgeCap) });
   const fixedComp = feedback ? null : compositionOf(inv);
@@ -185,7 +192,7 @@ function solveThermal(design: CellDesign, m: ReducedThermalModel, sp: SetPoints,
       return tl - liquidusUncheckedC(compositionOf(i));
     };
     const hi = tb - 1e-6;
-    let lo = tb - 200;
+    let lo = tb - 60;
     if (g(hi) < 0) {
       // even an infinitely thick ledge cannot bring the liquidus below tb: the ledge takes all it may
       const i = withLedge(1e3);
@@ -193,7 +200,7 @@ function solveThermal(design: CellDesign, m: ReducedThermalModel, sp: SetPoints,
       return { tl, delta: (i.ledgeKg - m.ledgeMassOffsetKg) / (BATH_DENSITY_KG_M3 * m.sideAreaM2), inv: i };
     }
     if (g(lo) > 0) lo = tb - 400;
-    const tl = brentRoot(g, lo, hi, 1e-6, 200, 'liquidusC').x;
+    const tl = brentRoot(g, lo, hi, 1e-4, 200, 'liquidusC').x;
     const d = sideState(m, tb, tl).delta;
     return { tl, delta: d, inv: withLedge(d) };
   };
@@ -219,25 +226,42 @@ function solveThermal(design: CellDesign, m: ReducedThermalModel, sp: SetPoints,
   };
   const tMin = feedback ? 900 : Math.max(900, fixedTl + 1e-3);
   const tMax = 1100;
-  // bracket around a guess first (most calls land within ±20 K of the last answer), then the full window
-  let lo = Math.max(tMin, guessTb - 20);
-  let hi = Math.min(tMax, guessTb + 20);
-  let flo = f(lo);
-  let fhi = f(hi);
-  if (!(flo >= 0 && fhi <= 0)) {
-    lo = tMin;
-    hi = tMax;
-    flo = f(lo);
-    fhi = f(hi);
-    if (flo < 0) return { ...evaluate(tMin), status: 'freezing' };
-    if (fhi > 0) return { ...evaluate(tMax), status: 'overheating' };
+  // Walk outwards from the guess (the state's own temperature) to the nearest stable root (f falling through 0):
+  // f is not monotone over the whole window (an anode effect or a vanishing ledge make it jump), so a global
+  // bracket can miss the operating point the cell actually moves to.
+  const stepK = 4;
+  let t = Math.min(Math.max(guessTb, tMin), tMax);
+  const ft = f(t);
+  let lo: number;
+  let hi: number;
+  if (ft > 0) {
+    for (;;) {
+      const next = Math.min(t + stepK, tMax);
+      const fn = f(next);
+      if (fn <= 0) {
+        lo = t;
+        hi = next;
+        break;
+      }
+      if (next >= tMax) return { ...evaluate(tMax), status: 'overheating' };
+      t = next;
+    }
+  } else {
+    for (;;) {
+      const next = Math.max(t - stepK, tMin);
+      const fn = f(next);
+      if (fn >= 0) {
+        lo = next;
+        hi = t;
+        break;
+      }
+      if (next <= tMin) return { ...evaluate(tMin), status: 'freezing' };
+      t = next;
+    }
   }
-  const tb = brentRoot(f, lo, hi, 1e-5, 200, 'bathTempC').x;
-  guessTb = tb;
+  const tb = brentRoot(f, lo, hi, 1e-4, 200, 'bathTempC').x;
   return evaluate(tb);
 }
-
-let guessTb = 965;
 
 const deviationCache = new Map<string, { min: number; max: number; anodeMeanMin: number }>();
 
@@ -274,8 +298,8 @@ export function aluminaCycleDeviation(design: CellDesign, feedIntervalS: number,
   let meanSum = 0;
   let meanCount = 0;
   const samples: number[] = [];
-  const cycles = 8 * design.alumina.feeders.length;
-  const dtMax = Math.min(15, tau / 4);
+  const cycles = 4 * design.alumina.feeders.length;
+  const dtMax = Math.min(30, tau / 4);
   for (let c = 0; c < cycles; c++) {
     model.feed(design.shotMassKg);
     let t = 0;
@@ -318,20 +342,20 @@ export function anodeEffectRiskFromMargin(marginPct: number): number {
   return 1 - x * x * (3 - 2 * x);
 }
 
-const startCache = new Map<string, BathInventory>();
+const startCache = new Map<string, { inv: BathInventory; tb: number }>();
 
 /** The starting inventory: the state's bath with the ledge of its steady state under state.setPoints. */
-function startInventory(design: CellDesign, m: ReducedThermalModel, state: CellState): BathInventory {
+function startInventory(design: CellDesign, m: ReducedThermalModel, state: CellState): { inv: BathInventory; tb: number } {
   const key = JSON.stringify([state, m, design.geometry, design.resistancesMicroOhm]);
   const hit = startCache.get(key);
-  if (hit) return { ...hit };
+  if (hit) return { inv: { ...hit.inv }, tb: hit.tb };
   const inv0 = inventoryFrom(state.bath, state.bathMassKg, 0);
-  const sol = solveThermal(design, m, state.setPoints, inv0, false);
+  const sol = solveThermal(design, m, state.setPoints, inv0, false, liquidusC(state.bath) + 5);
   const ledgeKg = BATH_DENSITY_KG_M3 * m.sideAreaM2 * sol.delta + m.ledgeMassOffsetKg;
   const inv = inventoryFrom(state.bath, state.bathMassKg, ledgeKg);
-  startCache.set(key, inv);
+  startCache.set(key, { inv, tb: sol.tb });
   if (startCache.size > 1000) startCache.delete(startCache.keys().next().value!);
-  return { ...inv };
+  return { inv: { ...inv }, tb: sol.tb };
 }
 
 /** Chemistry after the horizon: AlF3 and the alumina balance (open-loop shots every τ from t = τ). */
@@ -373,8 +397,8 @@ export function predictSteadyState(input: PredictInput): SteadyPrediction {
   const durationH = input.durationH ?? 24;
   if (!(durationH >= 0) || !Number.isFinite(durationH)) throw new PhysicsError('PHYS-RANGE', 'durationH', `durationH must be ≥ 0, got ${durationH}`, durationH);
   const start = startInventory(design, m, state);
-  const evo = evolveInventory(design, state, sp, start, durationH);
-  const sol = solveThermal(design, m, sp, evo.inv, true);
+  const evo = evolveInventory(design, state, sp, start.inv, durationH);
+  const sol = solveThermal(design, m, sp, evo.inv, true, start.tb);
   const meanPct = sol.comp.aluminaPct;
   const dev = aluminaCycleDeviation(design, sp.feedIntervalS, sp.lineCurrentKA, liquidBathMassKg(sol.inv));
   const minPct = Math.max(meanPct + dev.min, 0);
@@ -396,7 +420,7 @@ export function predictSteadyState(input: PredictInput): SteadyPrediction {
     aluminaMeanPct: meanPct,
     aluminaMinPct: minPct,
     aluminaMaxPct: maxPct,
-    anodeEffectRisk: sol.v.anodeEffect ? 1 : risk,
+    anodeEffectRisk: sol.v.anodeEffect || meanPct <= design.aluminaAtAnodeEffectPct ? 1 : risk,
     productionKgPerDay: aluminiumRateKgPerS(sp.lineCurrentKA * 1000, ce) * 86400,
     alf3Pct: sol.comp.alf3Pct,
     bathMassKg: liquidBathMassKg(sol.inv),

@@ -29,6 +29,9 @@ import type { Material } from './materials.js';
 const { checkMaterial, enthalpyToState, equilibriumEnthalpy, equilibriumLiquidFraction, volumetricEnthalpy } = materials;
 const solveTridiagonal = solveTridiagonalInPlace;
 
+/** Largest enthalpy defect re-injected per step, as kelvin of sensible heat. */
+const DEFECT_LIMIT_K = 2;
+
 export type BoundaryCondition =
   | { type: 'dirichlet'; temperatureC: number }
   | { type: 'convective'; hWPerM2K: number; ambientC: number }
@@ -279,11 +282,18 @@ export class ConductionModel {
     const dy = this.grid.y.widths;
     for (let k = 0; k < out.length; k++) out[k] = this.source[k]! * this.vol[k]!;
     if (dtForDefect > 0) {
+      // re-inject pending enthalpy defects, at most the equivalent of DEFECT_LIMIT_K of sensible heat per step
+      // (the rest stays pending): a large defect released at once would kick the cell across the phase kink again
       for (let k = 0; k < out.length; k++) {
         const d = this.defect[k]!;
         if (d !== 0) {
-          out[k] = out[k]! + (d * this.vol[k]!) / dtForDefect;
-          this.defect[k] = 0;
+          const m = this.materials[this.materialIndex[k]!]!;
+          const p = m.phaseChange;
+          const cS = p ? m.densityKgM3 * Math.min(p.solidSpecificHeatJPerKgK, p.liquidSpecificHeatJPerKgK) : m.densityKgM3 * m.specificHeatJPerKgK;
+          const lim = cS * DEFECT_LIMIT_K;
+          const take = d > lim ? lim : d < -lim ? -lim : d;
+          out[k] = out[k]! + (take * this.vol[k]!) / dtForDefect;
+          this.defect[k] = d - take;
         }
       }
     }
@@ -329,11 +339,15 @@ export class ConductionModel {
       const cmin = rho * Math.min(p.solidSpecificHeatJPerKgK, p.liquidSpecificHeatJPerKgK);
       let c: number;
       const d = dtPrediction ? dtPrediction[k]! : 0;
+      const s = Math.max(p.mushyRangeK, 0.5);
+      const secant = (equilibriumEnthalpy(rho, p, T[k]! + s) - equilibriumEnthalpy(rho, p, T[k]! - s)) / (2 * s);
       if (dtPrediction && Math.abs(d) > 1e-9) {
-        c = (equilibriumEnthalpy(rho, p, T[k]! + d) - this.hOld[k]!) / d;
+        // chord to the prediction, but never below the local secant: a cell must not be allowed to jump across the
+        // latent zone with its sensible capacity (the deferred enthalpy defect would then be a whole latent heat)
+        const chord = (equilibriumEnthalpy(rho, p, T[k]! + d) - this.hOld[k]!) / d;
+        c = chord > secant ? chord : secant;
       } else {
-        const s = Math.max(p.mushyRangeK, 0.5);
-        c = (equilibriumEnthalpy(rho, p, T[k]! + s) - equilibriumEnthalpy(rho, p, T[k]! - s)) / (2 * s);
+        c = secant;
       }
       this.cap[k] = c > cmin ? c : cmin;
     }
@@ -461,7 +475,7 @@ export class ConductionModel {
           const fe = equilibriumLiquidFraction(p, tNew);
           T[k] = tNew;
           f[k] = fe;
-          this.defect[k] = booked - volumetricEnthalpy(m.densityKgM3, p, tNew, fe);
+          this.defect[k] = this.defect[k]! + booked - volumetricEnthalpy(m.densityKgM3, p, tNew, fe);
         }
       }
     } else {
