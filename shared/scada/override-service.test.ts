@@ -23,13 +23,14 @@ describe('manual override', () => {
     expect(OverrideChangedData.parse(event.data)).toMatchObject({ mode: 'manual', version: 1, changedBy: 'op-7' });
   });
 
-  it('asking for manual twice changes and publishes nothing the second time', async () => {
+  it('asking for manual twice writes nothing the second time and re-publishes the same event id (repairs a lost publish)', async () => {
     const store = new MemoryOverrideStore();
     const pub = new RecordingEventPublisher();
     await requestManual(store, pub, { kind: 'cell', cellId: 'L1-C001' }, 'anode change', op, T0);
     const again = await requestManual(store, pub, { kind: 'cell', cellId: 'L1-C001' }, 'anode change', op, T0 + 1);
     expect(again.changed).toBe(false);
-    expect(pub.published).toHaveLength(1);
+    expect(again.override.version).toBe(1);
+    expect(pub.published.map((e) => e.id)).toEqual([pub.published[0]!.id, pub.published[0]!.id]);
   });
 
   it('release is explicit: it needs a scope in manual, bumps the version and names who released', async () => {
@@ -42,5 +43,15 @@ describe('manual override', () => {
     expect(await manualOverridesFor(store, 'L1-C001')).toEqual([]);
     expect(pub.published.map((e) => e.id)).toHaveLength(2);
     expect(new Set(pub.published.map((e) => e.id)).size).toBe(2);
+  });
+
+  it('keeps the override enforced when publishing fails, says so with a code, and a repeat publishes it', async () => {
+    const store = new MemoryOverrideStore();
+    const down = { publish: async () => { throw new Error('topic unreachable'); }, close: async () => {} };
+    await expect(requestManual(store, down, { kind: 'cell', cellId: 'L1-C001' }, 'anode change', op, T0)).rejects.toMatchObject({ code: 'ERR-SCADA-OVERRIDE-UNPUBLISHED' });
+    expect((await manualOverridesFor(store, 'L1-C001')).length).toBe(1);
+    const pub = new RecordingEventPublisher();
+    const repeat = await requestManual(store, pub, { kind: 'cell', cellId: 'L1-C001' }, 'anode change', op, T0 + 1);
+    expect(pub.published).toEqual([repeat.event]);
   });
 });

@@ -15,16 +15,29 @@ export interface OverrideActor {
 
 export interface OverrideChange {
   override: OverrideDoc;
-  /** False when the scope was already in the asked-for mode (nothing written, nothing published). */
+  /** False when the scope was already in the asked-for mode (nothing written; its event re-published under the same id). */
   changed: boolean;
-  event?: PlantEvent;
+  event: PlantEvent;
 }
 
-/** Puts the scope in manual now; asking again while it is in manual changes nothing. */
+/** The override is stored and enforced, but its event did not reach the topic; repeating the request publishes it. */
+export class OverridePublishError extends Error {
+  readonly code = 'ERR-SCADA-OVERRIDE-UNPUBLISHED';
+  readonly field = 'smelter.override.changed';
+  constructor(readonly override: OverrideDoc, cause: unknown) {
+    super(`${override.scopeKey} is ${override.mode} (version ${override.version}) and enforced, but its event could not be published (${cause instanceof Error ? cause.message : String(cause)}); repeat the same request to publish it`);
+    this.name = 'OverridePublishError';
+  }
+}
+
+/**
+ * Puts the scope in manual now. Asking again while it is in manual writes nothing and re-publishes the current
+ * event (same id, so consumers drop it if they had it): that is how a caller repairs a publish that failed.
+ */
 export async function requestManual(store: OverrideStore, publisher: EventPublisher, scope: OverrideScope, reason: string, actor: OverrideActor, nowMs: number): Promise<OverrideChange> {
   const scopeKey = scopeKeyOf(scope);
   const current = await store.get(scopeKey);
-  if (current?.mode === 'manual') return { override: current, changed: false };
+  if (current?.mode === 'manual') return { override: current, changed: false, event: await publishOf(publisher, current) };
   const doc: OverrideDoc = {
     id: scopeKey,
     scopeKey,
@@ -44,7 +57,11 @@ export async function requestManual(store: OverrideStore, publisher: EventPublis
 export async function releaseManual(store: OverrideStore, publisher: EventPublisher, scope: OverrideScope, reason: string, actor: OverrideActor, nowMs: number): Promise<OverrideChange> {
   const scopeKey = scopeKeyOf(scope);
   const current = await store.get(scopeKey);
-  if (current?.mode !== 'manual') throw new OverrideConflictError('scope', `${scopeKey} is not in manual; there is nothing to release`);
+  if (current?.mode !== 'manual') {
+    // A repeated release (its first answer lost) re-publishes the release before saying there is nothing to do.
+    if (current?.mode === 'released') await publishOf(publisher, current);
+    throw new OverrideConflictError('scope', `${scopeKey} is not in manual; there is nothing to release`);
+  }
   const doc: OverrideDoc = {
     ...current,
     mode: 'released',
@@ -60,9 +77,17 @@ export async function releaseManual(store: OverrideStore, publisher: EventPublis
 
 async function write(store: OverrideStore, publisher: EventPublisher, doc: OverrideDoc, expectedVersion: number | undefined): Promise<OverrideChange> {
   await store.put(doc, expectedVersion);
+  return { override: doc, changed: true, event: await publishOf(publisher, doc) };
+}
+
+async function publishOf(publisher: EventPublisher, doc: OverrideDoc): Promise<PlantEvent> {
   const event = overrideChangedEvent(doc);
-  await publisher.publish([event]);
-  return { override: doc, changed: true, event };
+  try {
+    await publisher.publish([event]);
+  } catch (e) {
+    throw new OverridePublishError(doc, e);
+  }
+  return event;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { getCellLatest } from '../../functions/api/cell-latest.js';
 import { getHealth } from '../../functions/api/health.js';
 import { getOpenApi } from '../../functions/api/openapi.js';
+import { releaseOverride } from '../../functions/api/overrides-release.js';
+import { requestOverride } from '../../functions/api/overrides-request.js';
 import { createPdeModel } from '../../functions/api/pde-models-create.js';
 import { deletePdeModel } from '../../functions/api/pde-models-delete.js';
 import { getPdeModel } from '../../functions/api/pde-models-get.js';
@@ -19,6 +21,8 @@ export const handlersByRoute: Record<string, Handler> = {
   [routes.pdeModelsGet.name]: getPdeModel,
   [routes.pdeModelsReplace.name]: replacePdeModel,
   [routes.pdeModelsDelete.name]: deletePdeModel,
+  [routes.overridesRequest.name]: requestOverride,
+  [routes.overridesRelease.name]: releaseOverride,
 };
 
 /** Valid example path parameters for routes that take them. */

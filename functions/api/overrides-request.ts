@@ -1,0 +1,22 @@
+import { app } from '@azure/functions';
+import { eventPublisherFromSettings, overrideStoreFromSettings } from '../../shared/azure/scada-dependencies.js';
+import { ApiError } from '../../shared/http/errors.js';
+import { routes } from '../../shared/http/routes.js';
+import { OverrideConflictError } from '../../shared/scada/override.js';
+import { OverridePublishError, requestManual } from '../../shared/scada/override-service.js';
+import { apiHandler, httpTrigger } from './respond.js';
+
+/** POST v1/overrides: the scope is in manual once this answers (201), or already was (200). */
+export const requestOverride = apiHandler(routes.overridesRequest, async ({ body, principal, requestId }) => {
+  try {
+    const r = await requestManual(await overrideStoreFromSettings(), await eventPublisherFromSettings(), body.scope, body.reason, { subject: principal.subject, correlationId: requestId }, Date.now());
+    return { status: r.changed ? 201 : 200, body: r.override };
+  } catch (e) {
+    if (e instanceof OverridePublishError) throw new ApiError('dependencyUnavailable', e.message, [{ field: e.field, issue: 'not published' }]);
+    // Two requests for one scope at the same instant: the other one won; the caller can read and retry.
+    if (e instanceof OverrideConflictError) throw new ApiError('conflict', e.message, [{ field: 'body.scope', issue: 'changed meanwhile' }]);
+    throw e;
+  }
+});
+
+app.http(routes.overridesRequest.name, httpTrigger(routes.overridesRequest, requestOverride));

@@ -1,0 +1,66 @@
+import { isLoopback, settings } from '../config/settings.js';
+import type { EventPublisher } from '../messaging/event-publisher.js';
+import { ScadaDispatcher } from '../scada/dispatcher.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
+import { MqttScadaGateway } from '../scada/mqtt-gateway.js';
+import type { OverrideStore } from '../scada/override.js';
+import { dispatchPolicyOf, parseScadaSettings } from '../scada/settings.js';
+import { cosmosClient } from './clients.js';
+import { CosmosCommandRepository, CosmosOverrideStore } from './cosmos-scada-stores.js';
+import { hotStateStore } from './hot-state-reader.js';
+import { createEventPublisher } from './service-bus-publisher.js';
+
+/** Builds once per process; a failed start is retried on the next call. */
+function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= build().catch((e: unknown) => {
+      value = undefined;
+      throw e;
+    });
+    return value;
+  };
+}
+
+const localCosmos = () => {
+  const s = settings();
+  return Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT));
+};
+
+/** The override store (Cosmos `scada-overrides`). */
+export const overrideStoreFromSettings = once<OverrideStore>(async () => {
+  const s = settings();
+  return CosmosOverrideStore.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
+});
+
+/** The plant-events publisher the settings call for (Service Bus in Azure, the devhost's topic locally). */
+export const eventPublisherFromSettings = once<EventPublisher>(async () => createEventPublisher());
+
+/** The SCADA dispatcher wired to Cosmos, the hot state, the plant broker and the plant-events topic. */
+export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {
+  const s = settings();
+  const scada = parseScadaSettings(process.env);
+  const [commands, overrides, hotState, publisher, gateway] = await Promise.all([
+    CosmosCommandRepository.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() }),
+    overrideStoreFromSettings(),
+    hotStateStore(),
+    eventPublisherFromSettings(),
+    MqttScadaGateway.connect({
+      url: scada.SCADA_MQTT_URL,
+      ...(scada.SCADA_MQTT_USERNAME ? { username: scada.SCADA_MQTT_USERNAME } : {}),
+      ...(scada.SCADA_MQTT_PASSWORD ? { password: scada.SCADA_MQTT_PASSWORD } : {}),
+      ...(scada.SCADA_MQTT_CLIENT_ID ? { clientId: scada.SCADA_MQTT_CLIENT_ID } : {}),
+    }),
+  ]);
+  return new ScadaDispatcher({
+    commands,
+    overrides,
+    hotState,
+    gateway,
+    publisher,
+    limits: DEFAULT_ENVELOPE_LIMITS,
+    policy: dispatchPolicyOf(scada),
+    clock: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+});
