@@ -21,3 +21,4 @@ export * from './cell/predictor.js';
 export * from './cell/calibrateReduced.js';
 export * from './cell/whatIf.js';
 export * from './config/index.js';
+export * from './calibration/index.js';

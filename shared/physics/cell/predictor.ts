@@ -37,6 +37,8 @@ export interface ReducedThermalModel {
   ambientC: number;
   /** Frozen bath the 2D model holds besides the side ledge (crust corners), kg. */
   ledgeMassOffsetKg: number;
+  /** The ledge cannot grow beyond the side channel, m (default: the design's side channel width). */
+  maxLedgeThicknessM?: number;
 }
 
 export interface SteadyPrediction {
@@ -92,6 +94,7 @@ export const DEFAULT_REDUCED_MODEL: ReducedThermalModel = Object.freeze({
   otherConductanceWPerK: 283.32,
   ambientC: BASE_DESIGN.thermal.ambientC,
   ledgeMassOffsetKg: 0,
+  maxLedgeThicknessM: BASE_DESIGN.crossSection.sideChannelM,
 });
 
 /** Hook so that calibration can live next to the 2D model without an import cycle. */
@@ -117,14 +120,18 @@ export function reducedModelFromBase(design: CellDesign, state: CellState, base:
     otherConductanceWPerK: (base.heatGeneratedW - qSide) / (base.bathTempC - tAmb),
     ambientC: tAmb,
     ledgeMassOffsetKg: base.frozenMassKg - BATH_DENSITY_KG_M3 * sideAreaM2 * base.ledgeThicknessM,
+    maxLedgeThicknessM: design.crossSection.sideChannelM,
   };
 }
 
 function sideState(m: ReducedThermalModel, tb: number, tl: number): { q: number; delta: number } {
+  const dMax = m.maxLedgeThicknessM ?? 0.35;
   const sh = tb - tl;
-  if (sh <= 0) return { q: 0, delta: Infinity };
+  const qFull = (tb - m.ambientC) / (1 / m.bathToLedgeWPerM2K + dMax / m.ledgeConductivityWPerMK + m.outerResistanceM2KPerW);
+  if (sh <= 0) return { q: qFull, delta: dMax };
   const q = m.bathToLedgeWPerM2K * sh;
   const delta = m.ledgeConductivityWPerMK * ((tl - m.ambientC) / q - m.outerResistanceM2KPerW);
+  if (delta >= dMax) return { q: qFull, delta: dMax };
   if (delta > 0) return { q, delta };
   return { q: (tb - m.ambientC) / (1 / m.bathToLedgeWPerM2K + m.outerResistanceM2KPerW), delta: 0 };
 }
@@ -352,7 +359,7 @@ function startInventory(design: CellDesign, m: ReducedThermalModel, state: CellS
   const inv0 = inventoryFrom(state.bath, state.bathMassKg, 0);
   const sol = solveThermal(design, m, state.setPoints, inv0, false, liquidusC(state.bath) + 5);
   const ledgeKg = BATH_DENSITY_KG_M3 * m.sideAreaM2 * sol.delta + m.ledgeMassOffsetKg;
-  const inv = inventoryFrom(state.bath, state.bathMassKg, ledgeKg);
+  const inv = inventoryFrom(state.bath, state.bathMassKg, Math.max(ledgeKg, 0));
   startCache.set(key, { inv, tb: sol.tb });
   if (startCache.size > 1000) startCache.delete(startCache.keys().next().value!);
   return { inv: { ...inv }, tb: sol.tb };

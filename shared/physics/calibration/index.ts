@@ -1,0 +1,2 @@
+export * from './lm.js';
+export * from './calibrate.js';
