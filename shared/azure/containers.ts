@@ -22,4 +22,8 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   { name: 'scada-commands', partitionKey: '/commandId' },
   // Manual overrides, one document per scope (cell:L1-C001, line:L1): two point reads answer "is it in manual?".
   { name: 'scada-overrides', partitionKey: '/scopeKey' },
+  // Alert rules (US-4.2): few documents, read whole by the evaluator, edited one at a time; keyed by the tag watched.
+  { name: 'alert-rules', partitionKey: '/scopeTag' },
+  // Alerts with their history; one open alert per condition and scope, so the scope (cell or event subject) partitions.
+  { name: 'alerts', partitionKey: '/scopeKey' },
 ];
