@@ -89,7 +89,7 @@ export function levenbergMarquardt(residualFn: (p: number[]) => number[], p0: nu
   let cost = costOf(r);
   let lambda = 1e-3;
   let converged = false;
-  let it = 0;
+  let iterations = 0;
   const jacobian = (p: number[], r: number[]): number[][] => {
     const J: number[][] = Array.from({ length: m }, () => new Array<number>(n).fill(0));
     for (let j = 0; j < n; j++) {
@@ -104,7 +104,8 @@ export function levenbergMarquardt(residualFn: (p: number[]) => number[], p0: nu
     return J;
   };
   let J = jacobian(p, r);
-  for (it = 1; it <= maxIt; it++) {
+  for (let it = 1; it <= maxIt; it++) {
+    iterations = it;
     const JtJ: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
     const Jtr = new Array<number>(n).fill(0);
     for (let i = 0; i < m; i++) {
@@ -155,7 +156,7 @@ export function levenbergMarquardt(residualFn: (p: number[]) => number[], p0: nu
     parameters: p,
     residuals: r,
     cost,
-    iterations: it,
+    iterations,
     converged,
     covariance,
     standardErrors: covariance ? covariance.map((row, i) => Math.sqrt(Math.max(row[i]!, 0))) : p.map(() => null),
