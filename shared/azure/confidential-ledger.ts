@@ -14,6 +14,7 @@ import type { AppendResult, AuditLedger } from '../ledger/audit-ledger.js';
 import { canonicalJson } from '../ledger/canonical-json.js';
 import { parseLedgerEntry, type LedgerEntry } from '../ledger/entry.js';
 import { LedgerError } from '../ledger/errors.js';
+import { LocalAuditLedger } from '../ledger/local-ledger.js';
 import { LEDGER_CONTAINER } from '../ledger/paths.js';
 import { TransactionReceipt, verifyReceipt } from '../ledger/receipt.js';
 import { confidentialLedgerPaths, ConfidentialIndexRecord } from '../ledger/confidential-store.js';
@@ -176,4 +177,18 @@ export class ConfidentialLedgerAudit implements AuditLedger {
     const message = (body as { error?: { message?: string } } | undefined)?.error?.message ?? 'no detail';
     return new LedgerError('ERR-LEDGER-SERVICE', `Confidential Ledger ${operation} failed with HTTP ${status}: ${message}`, operation);
   }
+}
+
+/**
+ * The audit ledger the settings call for: Confidential Ledger when CONFIDENTIAL_LEDGER_ENDPOINT is set (Azure),
+ * else the local hash-chain ledger in the lake (devhost, tests). Fails naming the setting when half configured.
+ */
+export async function openAuditLedger(env: Record<string, string | undefined>, lake: LakeStore, collectionId: string): Promise<AuditLedger> {
+  if (!env.CONFIDENTIAL_LEDGER_ENDPOINT) return LocalAuditLedger.open(lake, { collectionId });
+  const parsed = ConfidentialLedgerSettings.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new LedgerError('ERR-LEDGER-SERVICE', `Confidential Ledger setting ${issue?.path.join('.')} ${issue?.message ?? 'is invalid'}`, issue?.path.join('.') || 'CONFIDENTIAL_LEDGER_ENDPOINT');
+  }
+  return connectConfidentialLedger(parsed.data, { collectionId, lake });
 }
