@@ -4,6 +4,7 @@
  */
 import { connectAsync, type MqttClient } from 'mqtt';
 import { AckMessage, ackTopic, COMMAND_QOS, COMMAND_TOPIC_FILTER, CommandMessage, parseCommandTopic } from '../../shared/scada/mqtt-protocol.js';
+import { sendSmallPacketsAtOnce } from '../../shared/scada/mqtt-gateway.js';
 import { SimulatorError, type Potline } from '../simulator/index.js';
 
 export interface PlcOptions {
@@ -28,6 +29,7 @@ export interface PlcHandle {
 /** Connects to the broker and serves every `command/{equipmentId}/{action}` for the potline until stopped. */
 export async function startPlc(o: PlcOptions): Promise<PlcHandle> {
   const client: MqttClient = await connectAsync(o.brokerUrl, { protocolVersion: 4, clean: true, ...(o.clientId ? { clientId: o.clientId } : {}) });
+  sendSmallPacketsAtOnce(client);
   const counters: PlcCounters = { received: 0, applied: 0, refused: 0, unreadable: 0 };
   client.on('message', (topic, payload) => {
     counters.received++;
