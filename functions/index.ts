@@ -11,4 +11,6 @@ import './api/pde-models-list.js';
 import './api/pde-models-get.js';
 import './api/pde-models-replace.js';
 import './api/pde-models-delete.js';
+import './api/overrides-request.js';
+import './api/overrides-release.js';
 import './curation/gold-curation.js';
