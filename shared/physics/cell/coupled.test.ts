@@ -30,13 +30,19 @@ describe('coupled 2D cell model', () => {
     expect(s.anodeEffect).toBe(false);
   });
 
-  it('feed stop: the anode effect is flagged, every output stays finite', () => {
+  it('feed stop: anode effects are flagged and quenched, every output stays finite', () => {
     const c = new CoupledCell(BASE_STATE, { ...BASE_SET_POINTS, feedIntervalS: 36000 }, { thermalStepS: 120 });
-    for (let k = 0; k < 30; k++) c.step();
-    const s = c.snapshot();
-    expect(s.anodeEffect).toBe(true);
-    for (const [k, v] of Object.entries(s)) if (typeof v === 'number') expect(Number.isFinite(v), k).toBe(true);
-    expect(c.anodeEffectS).toBeGreaterThan(0);
+    let flagged = false;
+    for (let k = 0; k < 60; k++) {
+      c.step();
+      const s = c.snapshot();
+      flagged ||= s.anodeEffect;
+      for (const [key, v] of Object.entries(s)) if (typeof v === 'number') expect(Number.isFinite(v), key).toBe(true);
+    }
+    expect(flagged).toBe(true);
+    expect(c.anodeEffectCount).toBeGreaterThan(0);
+    expect(c.anodeEffectS).toBe(c.anodeEffectCount * 120);
+    expect(Math.abs(c.snapshot().bathTempC - 968)).toBeLessThan(30);
   });
 
   it('whatIf: trajectory, steady values, chaining state; current ramp down and up stays finite', () => {

@@ -83,7 +83,11 @@ export class CoupledCell {
   readonly alumina: AluminaModel;
   inventory: BathInventory;
   timeS = 0;
+  /** Anode-effect time and count so far (each quenched after design.anodeEffectDurationS). */
   anodeEffectS = 0;
+  anodeEffectCount = 0;
+  /** The last step's anode effect (breakdown and the fraction of the step it lasted), or null. */
+  private lastAnodeEffect: { v: CellVoltageBreakdown; fraction: number } | null = null;
   readonly thermalStepS: number;
   readonly aluminaStepS: number;
   private nextShotS: number;
@@ -292,13 +296,13 @@ export class CoupledCell {
   }
 
   /** Cell voltage breakdown at the present state and set points. */
-  voltage(): CellVoltageBreakdown {
+  voltage(aluminaFloorPct = 0): CellVoltageBreakdown {
     const comp = this.composition();
     const tRaw = this.bathTempC();
     const t = clampBathTemp(tRaw);
     this.clamped = t !== tRaw;
     const cSat = aluminaSaturationPct(comp, t);
-    const c = Math.min(Math.max(this.anodeAluminaPct(), 0), cSat);
+    const c = Math.min(Math.max(this.anodeAluminaPct(), aluminaFloorPct, 0), cSat);
     return cellVoltageBreakdown({
       lineCurrentKA: this.setPoints.lineCurrentKA,
       acdCm: this.setPoints.acdCm,
@@ -312,9 +316,10 @@ export class CoupledCell {
   }
 
   /** Sets the 2D heat sources from the voltage breakdown. */
-  applySources(v: CellVoltageBreakdown = this.voltage()): HeatSources {
+  applySources(v: CellVoltageBreakdown = this.voltage(), extraElectrolyteV = 0): HeatSources {
     this.lastV = v;
     const q = heatSourcesW(v, this.setPoints.lineCurrentKA, this.design);
+    q.electrolyteW += this.setPoints.lineCurrentKA * 1000 * extraElectrolyteV;
     const s = this.section;
     const qe = (q.electrolyteW * this.scale) / this.regionVolume[Region.bathAcd]!;
     const qa = (q.anodeW * this.scale) / this.regionVolume[Region.anode]!;
@@ -349,10 +354,22 @@ export class CoupledCell {
     this.inventory.alf3Kg = evolveAlf3Kg(this.inventory.alf3Kg, this.setPoints.alf3AdditionKgPerDay, this.design.alf3LossRatePerDay, dtS / 3600);
     this.updateChemistry();
     const v = this.voltage();
-    this.applySources(v);
+    if (v.anodeEffect) {
+      // The controller quenches the anode effect: it lasts anodeEffectDurationS, then extra shots restore the
+      // alumina. The step's heat is the normal (onset) heat plus the anode-effect excess for its duration only.
+      const aeS = Math.min(this.design.anodeEffectDurationS, dtS);
+      const normal = this.voltage(this.design.aluminaAtAnodeEffectPct + 0.2);
+      this.applySources(normal, (v.cellVoltageV - normal.cellVoltageV) * (aeS / dtS));
+      this.lastAnodeEffect = { v, fraction: aeS / dtS };
+      this.anodeEffectS += aeS;
+      this.anodeEffectCount += 1;
+      for (let q = 0; q < this.design.anodeEffectQuenchShots; q++) this.alumina.feed(this.design.shotMassKg);
+    } else {
+      this.applySources(v);
+      this.lastAnodeEffect = null;
+    }
     this.heat.step(dtS);
     this.timeS = end;
-    if (v.anodeEffect) this.anodeEffectS += dtS;
   }
 
   /** Present KPIs. */
@@ -365,9 +382,11 @@ export class CoupledCell {
     const tl = liquidusC(comp);
     const loss = this.heat.boundaryHeatLossW();
     const q = heatSourcesW(v, this.setPoints.lineCurrentKA, this.design);
+    const ae = this.lastAnodeEffect;
     return {
       timeH: this.timeS / 3600,
-      cellVoltageV: v.cellVoltageV,
+      /** Step-mean voltage (includes the anode-effect excess for its duration). */
+      cellVoltageV: ae ? v.cellVoltageV + ae.fraction * (ae.v.cellVoltageV - v.cellVoltageV) : v.cellVoltageV,
       bathTempC: tb,
       liquidusC: tl,
       superheatC: tb - tl,
@@ -378,7 +397,7 @@ export class CoupledCell {
       alf3Pct: comp.alf3Pct,
       bathMassKg: this.liquidBathMassKg(),
       ledgeMassKg: this.inventory.ledgeKg,
-      anodeEffect: v.anodeEffect,
+      anodeEffect: ae !== null || v.anodeEffect,
       temperatureClamped: this.clamped,
       freezing: this.freezing,
       heatGeneratedW: q.electrolyteW + q.anodeW + q.cathodeW,

@@ -87,6 +87,12 @@ export interface CellDesign {
   cellLengthM: number;
   /** First-order AlF3 loss rate (evaporation, reaction with soda), 1/day. Base: 25 kg/d holds 12 % in 1800 kg. */
   alf3LossRatePerDay: number;
+  /**
+   * Anode-effect handling of the cell controller: an anode effect lasts this long (s) and is quenched by this many
+   * extra shots. Typical modern point-feed values; they bound the anode-effect heat in the simulation.
+   */
+  anodeEffectDurationS: number;
+  anodeEffectQuenchShots: number;
   /** Reaction energy, kWh/kg Al. */
   reactionEnergyKWhPerKg: number;
   crossSection: CrossSectionDesign;
@@ -126,6 +132,8 @@ export const BASE_DESIGN: CellDesign = Object.freeze({
   shotMassKg: BASE_PROCESS.shotMassKg,
   cellLengthM: BASE_CELL.geometry.anodeAreaCm2 / 1e4 / (2 * anodeWidthM),
   alf3LossRatePerDay: 25 / (0.12 * BASE_PROCESS.bathMassKg),
+  anodeEffectDurationS: 180,
+  anodeEffectQuenchShots: 3,
   reactionEnergyKWhPerKg: 6.34,
   crossSection: {
     centreChannelHalfM: 0.1,
