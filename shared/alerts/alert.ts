@@ -102,8 +102,11 @@ export class AlertBook {
       open.history.push({ at: iso(r.atMs), action: 'repeated', ...(r.detail ? { detail: r.detail.slice(0, 500) } : {}) });
       return { action: 'repeated', alert: snapshot(open), channels: [] };
     }
+    // Raised, cleared and raised again within one millisecond (duplicate timestamps): keep both alerts apart.
+    let id = alertIdFor(r.conditionKey, r.scopeKey, r.atMs);
+    for (let n = 2; this.byId.has(id); n++) id = `${alertIdFor(r.conditionKey, r.scopeKey, r.atMs)}-${n}`;
     const alert: Alert = {
-      id: alertIdFor(r.conditionKey, r.scopeKey, r.atMs),
+      id,
       conditionKey: r.conditionKey,
       scopeKey: r.scopeKey,
       ...(r.ruleId ? { ruleId: r.ruleId } : {}),

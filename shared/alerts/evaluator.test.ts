@@ -147,3 +147,11 @@ describe('alert evaluation', () => {
     expect(() => parseAlertRule({ ...bathTooHot, escalation: { afterMin: 0, channels: ['x'] } })).toThrow(/escalation\.afterMin/);
   });
 });
+
+describe('alert identity', () => {
+  it('keeps an alert raised again in the same millisecond apart from the cleared one', () => {
+    const evaluator = new AlertEvaluator([parseAlertRule({ ...bathTooHot, raiseForS: 0, clearForS: 0 })], { nowMs: () => T0 });
+    for (const value of [980, 960, 980]) evaluator.observe({ lineId: 'L1', cellId: 'L1-C001', tag: 'bathTemp', tsMs: T0, value });
+    expect(evaluator.book.all().map((a) => a.state).sort()).toEqual(['active', 'cleared']);
+  });
+});
