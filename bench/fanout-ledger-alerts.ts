@@ -20,6 +20,8 @@ import { createPotline, memorySink, NO_FAULTS, pointTsMs, runSimulator, virtualC
 
 export interface SimulatedDetection {
   detections: Anomaly[];
+  /** The stream the detectors read (kept so other figures can reuse it). */
+  stream: StreamPoint[];
   labels: readonly Label[];
   points: number;
   simulatedCellHours: number;
@@ -56,7 +58,7 @@ export async function simulateAndDetect(o: { cells: number; hours: number; seed:
   const t0 = performance.now();
   const detections: Anomaly[] = [];
   for (const p of points) detections.push(...detector.observe(p));
-  return { detections, labels: run.labels.labels(), points: points.length, simulatedCellHours: o.cells * o.hours, detectMs: performance.now() - t0 };
+  return { detections, stream: points, labels: run.labels.labels(), points: points.length, simulatedCellHours: o.cells * o.hours, detectMs: performance.now() - t0 };
 }
 
 async function ledgerAppendsPerS(appends: number): Promise<Record<string, number>> {
@@ -80,7 +82,7 @@ async function ledgerAppendsPerS(appends: number): Promise<Record<string, number
 
 function alertThroughput(points: readonly StreamPoint[]): Record<string, number> {
   const rules: AlertRuleInput[] = [
-    { id: 'v-high', name: 'Voltage high', scope: { tag: 'cellVoltage' }, condition: { kind: 'above', raise: 5.5, clear: 5.0 }, raiseForS: 30, severity: 'warning', channels: ['ops'], escalation: { afterMin: 15, channels: ['lead'] } },
+    { id: 'v-high', name: 'Anode effect', scope: { tag: 'cellVoltage' }, condition: { kind: 'above', raise: 8, clear: 5 }, raiseForS: 10, severity: 'critical', channels: ['ops'], escalation: { afterMin: 15, channels: ['lead'] } },
     { id: 'v-rate', name: 'Voltage jump', scope: { tag: 'cellVoltage' }, condition: { kind: 'rate_of_change', raisePerMin: 60, clearPerMin: 5 }, raiseForS: 5, severity: 'critical', channels: ['ops'] },
     { id: 'bath-band', name: 'Bath band', scope: { tag: 'bathTemp' }, condition: { kind: 'outside_band', low: { raise: 940, clear: 945 }, high: { raise: 985, clear: 978 } }, raiseForS: 120, severity: 'warning', channels: ['ops'] },
     { id: 'metal-low', name: 'Metal low', scope: { tag: 'metalHeight' }, condition: { kind: 'below', raise: 15, clear: 16 }, severity: 'info', channels: ['ops'] },
@@ -108,26 +110,32 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   // 30 chokes per cell-day (300 × the plant default) so a day of 8 cells holds dozens of anode effects to score.
   const sim = await simulateAndDetect({ cells, hours, seed, chokesPerCellDay: 30, ratePerMin: 150 * cells });
   const scores = scoreAnomalies(sim.detections, sim.labels);
-  const simPoints = await simulatePointsForAlerts(cells, seed);
   return {
     ledger,
-    alertEvaluation: alertThroughput(simPoints),
+    alertEvaluation: alertThroughput(sim.stream),
     anomalyDetection: {
       stream: { cells, hours, points: sim.points, chokesPerCellDay: 30, faults: 'none (detectors read cleansed data)' },
       detectorPointsPerS: Math.round((sim.points / sim.detectMs) * 1000),
       labelsByKind: countBy(sim.labels.map((l) => l.kind)),
       perType: scores,
       /** Types the simulator does not label: detections per cell-hour on a stream with no such fault injected. */
+      unlabelledNearAnodeEffect: nearAnodeEffectShare(sim),
       unlabelledPerCellHour: Object.fromEntries(Object.entries(scores).filter(([, v]) => v.labels === undefined).map(([k, v]) => [k, Math.round((v.detections / sim.simulatedCellHours) * 100) / 100])),
     },
   };
 }
 
-async function simulatePointsForAlerts(cells: number, seed: number): Promise<StreamPoint[]> {
-  const potline = createPotline({ lines: 1, cellsPerLine: cells, seed: seed + 1 });
-  const sink = memorySink();
-  await runSimulator({ potline, sink, ratePerMin: 20_000, durationS: 600, clock: virtualClock(0), faults: NO_FAULTS }).done;
-  return pointsOf(sink.events);
+/** Share of unlabelled detections within 30 min of an anode effect on the same cell (the physics of an AE moves both signals). */
+function nearAnodeEffectShare(sim: SimulatedDetection): Record<string, number> {
+  const marginMs = 30 * 60_000;
+  const aes = sim.labels.filter((l) => l.kind === 'anode_effect');
+  const out: Record<string, number> = {};
+  for (const type of ['voltage_noise', 'temperature_drift'] as const) {
+    const mine = sim.detections.filter((d) => d.anomalyType === type);
+    const near = mine.filter((d) => aes.some((l) => l.cellId === d.cellId && d.detectedAtMs >= (l.tsMs ?? 0) - marginMs && d.detectedAtMs <= Number(l.detail?.endTsMs ?? l.tsMs ?? 0) + marginMs));
+    out[type] = mine.length > 0 ? Math.round((near.length / mine.length) * 1000) / 1000 : 0;
+  }
+  return out;
 }
 
 function countBy(xs: readonly string[]): Record<string, number> {
