@@ -14,3 +14,4 @@ import './api/pde-models-delete.js';
 import './api/overrides-request.js';
 import './api/overrides-release.js';
 import './curation/gold-curation.js';
+import './fanout/scada-dispatcher.js';

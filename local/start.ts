@@ -16,6 +16,7 @@ import { FaultRates } from './simulator/faults.js';
 import { createLabelRecorder } from './simulator/labels.js';
 import { createPotline } from './simulator/potline.js';
 import { runSimulator } from './simulator/runner.js';
+import { startPlc } from './plc/plc.js';
 import { LiveConsole } from './console/live-console.js';
 import { RunRecorder } from './console/run-recorder.js';
 import { scoreRun } from './console/score-run.js';
@@ -87,6 +88,7 @@ const devhost = await startDevhost({
   startAzurite: true,
   startCosmos: true,
   startDevIssuer: true,
+  startMqtt: true,
   logLevel: 'warning',
 });
 writeEndpoints({ lakeConnection: process.env.LakeConnection!, cosmosEndpoint: process.env.COSMOS_ENDPOINT, cosmosKey: process.env.COSMOS_KEY, httpUrl: devhost.httpUrl, pid: process.pid });
@@ -97,6 +99,9 @@ const hub = devhost.hub(hubName);
 const recorder = new RunRecorder();
 const runStartMs = Date.now();
 const potline = createPotline({ lines: flags.lines, cellsPerLine: flags.cells, seed: flags.seed, startMs: runStartMs });
+// The simulator is also the plant's PLC: it takes the dispatcher's set-point commands from the broker, applies them
+// and acknowledges, so the next telemetry shows the effect.
+const plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
 const labels = createLabelRecorder({ file: path.join(runDir, 'labels.jsonl') });
 const faults = flags['fault-scale'] === 1 ? undefined : scaledFaults(flags['fault-scale']);
 const sim = runSimulator({
@@ -131,6 +136,7 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   const scorecard = score ? await scoreRun({ labels: labels.labels(), sentKeys: recorder.sentKeys, sinceMs: runStartMs, lakeConnection: process.env.LakeConnection! }) : undefined;
   printSummary({ runId, runDir, wallS: (Date.now() - runStartMs) / 1000, counters, live: live.snapshot(), scorecard });
   console.log('Stopping the devhost and the emulators …');
+  await plc.stop();
   await devhost.stop();
   rmSync(ENDPOINTS_FILE, { force: true });
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { startAzurite, type AzuriteHandle } from '../emulators/azurite.js';
 import { startCosmos, type CosmosHandle } from '../emulators/cosmos.js';
 import { startDevIssuer } from '../dev-issuer/server.js';
+import { startMqttBroker, type MqttBrokerHandle } from '../emulators/mqtt.js';
 import { installCoreModule } from './core-module.js';
 import { DevhostEvents, type LogEvent } from './events.js';
 import { durableSourceFactory } from './durable/source.js';
@@ -46,6 +47,8 @@ export const DevhostOptions = z.object({
   startCosmos: z.boolean().default(false),
   /** Start the development token issuer and point AUTH_* at it (keys under <dataDir>/dev-issuer). */
   startDevIssuer: z.boolean().default(false),
+  /** Start an embedded MQTT broker (the plant broker's stand-in) and point SCADA_MQTT_URL at it. */
+  startMqtt: z.boolean().default(false),
   /** Print logs to the console at or above this level ('none' prints nothing; subscribe to `events` instead). */
   logLevel: z.enum(['trace', 'debug', 'information', 'warning', 'error', 'none']).default('information'),
   /** Time for timer triggers, durable timers and retries; tests pass a ManualClock (timer/clock.ts). */
@@ -132,6 +135,12 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       env.COSMOS_KEY = cosmos.key;
     }
 
+    let mqtt: MqttBrokerHandle | undefined;
+    if (options.startMqtt) {
+      mqtt = await startMqttBroker();
+      cleanups.push(() => mqtt?.stop());
+      env.SCADA_MQTT_URL = mqtt.url;
+    }
     let devIssuer: Awaited<ReturnType<typeof startDevIssuer>> | undefined;
     if (options.startDevIssuer) {
       devIssuer = await startDevIssuer({ keyDir: path.join(dataDir, 'dev-issuer') });
@@ -206,6 +215,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
           namespace.close();
           serviceBus.close();
           await devIssuer?.stop();
+          await mqtt?.stop();
           await cosmos?.stop();
           await azurite?.stop();
           cleanups.length = 0;

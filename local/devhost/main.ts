@@ -1,6 +1,6 @@
 /**
  * `tsx local/devhost/main.ts [--app functions/index.ts] [--port 7071] [--partitions 4] [--data-dir .local]
- *   [--azurite] [--cosmos] [--dev-issuer] [--log-level information]` runs the devhost until SIGINT/SIGTERM, then shuts down
+ *   [--azurite] [--cosmos] [--dev-issuer] [--mqtt] [--log-level information]` runs the devhost until SIGINT/SIGTERM, then shuts down
  * cleanly (in-flight batches finish and are checkpointed, emulators stop).
  */
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ const Args = z.object({
   azurite: z.boolean().default(false),
   cosmos: z.boolean().default(false),
   'dev-issuer': z.boolean().default(false),
+  mqtt: z.boolean().default(false),
   'log-level': z.enum(['trace', 'debug', 'information', 'warning', 'error', 'none']).default('information'),
 });
 
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     azurite: { type: 'boolean' },
     cosmos: { type: 'boolean' },
     'dev-issuer': { type: 'boolean' },
+    mqtt: { type: 'boolean' },
     'log-level': { type: 'string' },
   },
   strict: true,
@@ -47,6 +49,7 @@ const devhost = await startDevhost({
   startAzurite: args.azurite,
   startCosmos: args.cosmos,
   startDevIssuer: args['dev-issuer'],
+  startMqtt: args.mqtt,
   logLevel: args['log-level'],
 });
 // A line other processes (tests, scripts) wait for before they send work.

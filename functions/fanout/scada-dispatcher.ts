@@ -1,0 +1,31 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { scadaDispatcherFromSettings } from '../../shared/azure/scada-dependencies.js';
+import { parsePlantEvent } from '../../shared/messaging/cloud-event.js';
+import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
+
+/**
+ * Dispatches set-point recommendations to the plant through the safety envelope, and keeps overrides current.
+ * Resolves once every command of the event is final (acknowledged, rejected or failed); a throw leaves the message
+ * to Service Bus, which redelivers it (the stored command resumes, nothing is sent twice) and dead-letters it after
+ * the subscription's maxDeliveryCount.
+ */
+export async function scadaDispatcher(message: unknown, context: InvocationContext): Promise<void> {
+  const event = parsePlantEvent(typeof message === 'string' ? JSON.parse(message) : message);
+  const report = await (await scadaDispatcherFromSettings()).handle(event);
+  if (report.kind === 'recommendation') {
+    for (const c of report.commands) {
+      const why = c.violations[0] ? ` (${c.violations.map((v) => v.rule).join(', ')})` : c.failure ? ` (${c.failure.code})` : '';
+      const log = c.state === 'acknowledged' ? context.log : context.warn;
+      log.call(context, `scada-dispatcher: ${c.commandId} to ${c.equipmentId} ${c.state}${why}${c.actedOn ? '' : ' [redelivery, nothing sent]'}`);
+    }
+  } else {
+    context.log(`scada-dispatcher: ${JSON.stringify(report)}`);
+  }
+}
+
+app.serviceBusTopic('scada-dispatcher', {
+  connection: 'ServiceBusConnection',
+  topicName: PLANT_EVENTS_TOPIC,
+  subscriptionName: 'scada',
+  handler: scadaDispatcher,
+});
