@@ -112,6 +112,13 @@ describe('local audit ledger', () => {
     expect(events).toHaveLength(3);
   });
 
+  it('does not report a live append (record written, head not yet) as tampering once the head has moved on', async () => {
+    const { lake, ledger } = await ledgerWith(3);
+    const verifying = verifyLocalLedger(lake, { collectionId: PLANT });
+    await recordPlantEvent(commandEvent(4), { ledger, lake, collectionId: PLANT });
+    expect((await verifying).ok).toBe(true);
+  });
+
   it('issues receipts the shared verifier accepts with the ledger node key', async () => {
     const { ledger, events } = await ledgerWith(5);
     const receipt = await ledger.receipt(entryIdFor(events[2]!.id));

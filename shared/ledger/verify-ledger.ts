@@ -102,11 +102,18 @@ export async function verifyLocalLedger(store: LakeStore, options: VerifyLedgerO
   if (head.seqNo > 0 && prevHash !== head.entryHash && from <= head.seqNo) {
     return broken({ seqNo: head.seqNo, path: ledgerPaths.head(c), field: 'head.entryHash', reason: 'head does not name the last record' });
   }
-  // A record beyond the head was appended without updating the head, or planted: either way not proven.
-  if (await store.get(container, ledgerPaths.entry(c, head.seqNo + 1))) {
+  // A record beyond the head was appended without updating the head, or planted: either way not proven — unless the
+  // head has moved on meanwhile (a live append between our reads), which a later run will check.
+  if ((await store.get(container, ledgerPaths.entry(c, head.seqNo + 1))) && !(await headMovedPast(store, container, c, head.seqNo))) {
     return broken({ seqNo: head.seqNo + 1, path: ledgerPaths.entry(c, head.seqNo + 1), field: 'head', reason: 'a record lies beyond the head (open the ledger once to roll it forward, or investigate)' });
   }
   return result;
+}
+
+async function headMovedPast(store: LakeStore, container: string, c: string, seqNo: number): Promise<boolean> {
+  const raw = await store.get(container, ledgerPaths.head(c));
+  const head = raw ? safeParse(() => ChainHead.parse(JSON.parse(text(raw)))) : undefined;
+  return head !== undefined && head.seqNo > seqNo;
 }
 
 async function readRecord(store: LakeStore, container: string, c: string, seqNo: number): Promise<{ record?: ChainRecord; reason: string }> {
