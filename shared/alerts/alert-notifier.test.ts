@@ -4,7 +4,7 @@ import { PlantEventType } from '../messaging/subscriptions.js';
 import { AlertBook } from './alert.js';
 import { handleAlertEvent } from './alert-notifier.js';
 import type { Notification, Notifier } from './notifier.js';
-import { defaultEventPolicies } from './plant-events.js';
+import { defaultEventPolicies, escalateEventAlerts } from './plant-events.js';
 import { MemoryAlertStore } from './store.js';
 
 /** A notifier that keeps what it was asked to send (a real Notifier implementation, in memory). */
@@ -36,5 +36,18 @@ describe('alert notifier', () => {
     const deps = { book: new AlertBook(), store: new MemoryAlertStore(), notifier: new RecordingNotifier(), policies: defaultEventPolicies({ operations: [], engineering: [] }) };
     const e = cloudEvent(PlantEventType.optimizationCompleted, 'L1', {}, { id: 'run-1', source: '/x', time: '2025-03-01T00:00:00Z' });
     expect(await handleAlertEvent(e, deps)).toEqual({ action: 'ignored', sent: 0, failed: [] });
+  });
+
+  it('escalates a failed-command alert left unacknowledged for 10 minutes, and not one that was acknowledged', async () => {
+    const policies = defaultEventPolicies({ operations: ['teams-ops'], engineering: [], escalation: ['sms-lead'] });
+    const deps = { book: new AlertBook(), store: new MemoryAlertStore(), notifier: new RecordingNotifier(), policies };
+    const a = await handleAlertEvent(failed(1, 'L1-C001'), deps);
+    const b = await handleAlertEvent(failed(1, 'L1-C002'), deps);
+    const raisedMs = Date.UTC(2025, 2, 1, 9, 1);
+    deps.book.acknowledge(b.alertId!, 'operator-3', raisedMs + 60_000);
+    expect(escalateEventAlerts(deps.book, raisedMs + 9 * 60_000, policies)).toHaveLength(0);
+    const escalated = escalateEventAlerts(deps.book, raisedMs + 10 * 60_000, policies);
+    expect(escalated.map((t) => [t.alert.id, t.channels])).toEqual([[a.alertId, ['sms-lead']]]);
+    expect(escalateEventAlerts(deps.book, raisedMs + 60 * 60_000, policies)).toHaveLength(0);
   });
 });

@@ -12,6 +12,8 @@ export interface EventAlertPolicy {
   severity: Severity;
   channels: string[];
   title: (e: PlantEvent) => string;
+  /** Escalate when still unacknowledged after this long (same meaning as a rule's escalation). */
+  escalation?: { afterMin: number; channels: string[]; severity?: Severity };
 }
 
 const field = (e: PlantEvent, name: string): string | undefined => {
@@ -20,12 +22,20 @@ const field = (e: PlantEvent, name: string): string | undefined => {
 };
 
 /** Default policies; the channel ids name entries of the channel configuration. */
-export function defaultEventPolicies(channels: { operations: string[]; engineering: string[] }): Record<string, EventAlertPolicy> {
+/** A failed set-point command leaves a cell off its optimum with nobody sure what the PLC did: escalate within 10 min. */
+const COMMAND_FAILED_ESCALATION_MIN = 10;
+
+export function defaultEventPolicies(channels: { operations: string[]; engineering: string[]; escalation?: string[] }): Record<string, EventAlertPolicy> {
   return {
     [PlantEventType.anomalyDetected]: { severity: 'warning', channels: channels.operations, title: (e) => `Anomaly${field(e, 'anomalyType') ? ` ${field(e, 'anomalyType')}` : ''} on ${e.subject}` },
     [PlantEventType.optimizationFailed]: { severity: 'warning', channels: channels.engineering, title: (e) => `Optimisation failed for ${e.subject}: ${field(e, 'reason') ?? 'see run'}` },
     [PlantEventType.overrideChanged]: { severity: 'info', channels: channels.engineering, title: (e) => `Manual override ${field(e, 'mode') ?? 'changed'} on ${e.subject}` },
-    [PlantEventType.commandFailed]: { severity: 'critical', channels: [...channels.operations, ...channels.engineering], title: (e) => `Set-point command failed on ${e.subject}: ${field(e, 'reason') ?? 'no acknowledgement'}` },
+    [PlantEventType.commandFailed]: {
+      severity: 'critical',
+      channels: [...channels.operations, ...channels.engineering],
+      title: (e) => `Set-point command failed on ${e.subject}: ${field(e, 'reason') ?? 'no acknowledgement'}`,
+      ...(channels.escalation?.length ? { escalation: { afterMin: COMMAND_FAILED_ESCALATION_MIN, channels: channels.escalation } } : {}),
+    },
   };
 }
 
@@ -49,4 +59,17 @@ export function alertFromPlantEvent(book: AlertBook, event: PlantEvent, policies
     ...(cellId ? { cellId, lineId: cellId.split('-')[0]! } : {}),
     detail: `event ${event.id}`,
   });
+}
+
+/** Escalates open event alerts left unacknowledged past their policy's delay; call on a timer with the clock's now. */
+export function escalateEventAlerts(book: AlertBook, nowMs: number, policies: Record<string, EventAlertPolicy>): AlertTransition[] {
+  const out: AlertTransition[] = [];
+  for (const alert of book.open()) {
+    const escalation = alert.eventType ? policies[alert.eventType]?.escalation : undefined;
+    if (!escalation || alert.state !== 'active') continue;
+    if (nowMs - Date.parse(alert.raisedAt) < escalation.afterMin * 60_000) continue;
+    const t = book.escalate(alert.id, nowMs, escalation.channels, escalation.severity);
+    if (t) out.push(t);
+  }
+  return out;
 }

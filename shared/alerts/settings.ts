@@ -24,6 +24,8 @@ export const AlertSettings = z.object({
     .pipe(z.array(ChannelConfig)),
   ALERT_OPERATIONS_CHANNELS: idList,
   ALERT_ENGINEERING_CHANNELS: idList,
+  /** Who hears about alerts left unacknowledged (shift lead, on-call engineer). */
+  ALERT_ESCALATION_CHANNELS: idList,
 });
 export type AlertSettings = z.infer<typeof AlertSettings>;
 
