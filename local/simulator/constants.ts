@@ -3,10 +3,8 @@
  * shared/physics). Each carries its unit and where the figure comes from.
  */
 
-/** Faraday yield, kg Al per kA·h at 100 % current efficiency (PHYSICS.md §Constants). */
-export const FARADAY_YIELD_KG_PER_KAH = 0.33557;
-/** Alumina consumed per kg Al produced, kg/kg (PHYSICS.md §Constants). */
-export const ALUMINA_PER_AL_KG_PER_KG = 1.8895;
+/** Faraday yield (kg Al per kA·h) and alumina per kg Al: the physics engine's constants (PHYSICS.md §Constants). */
+export { ALUMINA_PER_AL_KG_PER_KG, FARADAY_YIELD_KG_PER_KAH } from '../../shared/physics/constants.js';
 /** Current efficiency of the base cell, fraction (PHYSICS.md base cell). */
 export const BASE_CURRENT_EFFICIENCY = 0.945;
 /** Bath mass, kg (PHYSICS.md base cell). */

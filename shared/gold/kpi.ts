@@ -52,19 +52,7 @@ export function anodeEffectMinutesPerCellDay(anodeEffectMinutes: number, cellDay
   return cellDays > 0 ? anodeEffectMinutes / cellDays : null;
 }
 
-/** PFC emissions by the slope method (PHYSICS.md; EU 2023/1773): masses in kg and CO2e in t (GWP100 AR5). */
-export interface PfcEmissions {
-  cf4Kg: number;
-  c2f6Kg: number;
-  co2eT: number;
-}
-
-/** CF4 [kg] = SEF · AEM · production [t]; C2F6 = CF4 · F; CO2e = (CF4 · GWP_CF4 + C2F6 · GWP_C2F6) / 1000. */
-export function pfcSlopeMethod(aemMinPerCellDay: number, productionT: number, p: Pick<KpiParameters, 'pfcSefCf4' | 'pfcFC2f6' | 'gwpCf4' | 'gwpC2f6'>): PfcEmissions {
-  const cf4Kg = p.pfcSefCf4 * aemMinPerCellDay * productionT;
-  const c2f6Kg = cf4Kg * p.pfcFC2f6;
-  return { cf4Kg, c2f6Kg, co2eT: (cf4Kg * p.gwpCf4 + c2f6Kg * p.gwpC2f6) / 1000 };
-}
+export { pfcSlopeMethod, type PfcEmissions } from '../physics/emissions.js';
 
 /** Anode effects per pot-day (the plant's AE frequency); null with no cell-time observed. */
 export function anodeEffectsPerPotDay(anodeEffectCount: number, cellDays: number): number | null {

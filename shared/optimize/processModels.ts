@@ -4,6 +4,7 @@
  * about *changes* over one run's step (a few tenths of a cm, a few kelvin); its sensitivities are the published
  * ones named below.
  */
+import { ANODE_CO2_T_PER_T_AL, PFPB_PFC_FACTORS, pfcSlopeMethod } from '../physics/emissions.js';
 
 /** Reaction enthalpy plus raw-material heating as a voltage per unit CE, V: 6.34 kWh/kg Al (Grjotheim & Kvande,
  * Introduction to Aluminium Electrolysis, 2nd ed. 1993, minimum energy with carbon anodes) × 0.33557 kg/(kA·h). */
@@ -61,18 +62,9 @@ export function anodeEffectsPerCellDay(refPerCellDay: number, refAluminaPct: num
   return refPerCellDay * Math.exp(-(aluminaPct - refAluminaPct) / ANODE_EFFECT_ALUMINA_SCALE_PCT);
 }
 
-/** PFC slope coefficient for point-fed prebake, (kg CF4/t Al)/(AE-min/cell-day) (EU 2023/1773; PHYSICS.md). */
-export const PFPB_SLOPE_CF4 = 0.104;
-/** C2F6/CF4 weight fraction for point-fed prebake, - (EU 2023/1773; PHYSICS.md). */
-export const PFPB_C2F6_TO_CF4 = 0.057;
-/** GWP100 of CF4 and C2F6, kg CO2e/kg (IPCC AR5; PHYSICS.md). */
-export const GWP_CF4 = 6630;
-export const GWP_C2F6 = 11100;
-/** Anode-carbon CO2, t CO2/t Al (IPCC Tier 1 prebake; PHYSICS.md). */
-export const ANODE_CO2_T_PER_T_AL = 1.6;
-
 /** PFC emissions by the slope method, kg CO2e per tonne Al, from anode-effect minutes per cell-day. */
 export function pfcCO2eKgPerTonneAl(anodeEffectMinutesPerCellDay: number): number {
-  const cf4KgPerT = PFPB_SLOPE_CF4 * anodeEffectMinutesPerCellDay;
-  return cf4KgPerT * GWP_CF4 + cf4KgPerT * PFPB_C2F6_TO_CF4 * GWP_C2F6;
+  return pfcSlopeMethod(anodeEffectMinutesPerCellDay, 1, PFPB_PFC_FACTORS).co2eT * 1000;
 }
+
+export { ANODE_CO2_T_PER_T_AL };

@@ -22,3 +22,4 @@ export * from './cell/calibrateReduced.js';
 export * from './cell/whatIf.js';
 export * from './config/index.js';
 export * from './calibration/index.js';
+export * from './emissions.js';
