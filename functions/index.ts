@@ -15,3 +15,5 @@ import './api/overrides-request.js';
 import './api/overrides-release.js';
 import './curation/gold-curation.js';
 import './fanout/scada-dispatcher.js';
+import './fanout/ledger-writer.js';
+import './fanout/alert-notifier.js';
