@@ -17,6 +17,7 @@ import { runSimulator } from '../local/simulator/runner.js';
 import { memorySink } from '../local/simulator/sinks/memory-sink.js';
 import { ingestMetrics, resetIngestMetrics } from '../shared/observability/ingest-metrics.js';
 import { run as runCore } from './ingest-core.js';
+import { applyLocalSettingsDefaults } from '../local/settings-defaults.js';
 
 const SLICE_MS = 100;
 
@@ -62,6 +63,7 @@ async function phase(devhost: DevhostHandle, live: LiveConsole, ratePerMin: numb
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const seconds = Number(args[0] ?? 30);
   const core = await runCore(['300000']);
+  applyLocalSettingsDefaults();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
   const devhost = await startDevhost({ appEntry: 'functions/index.ts', dataDir: dir, httpPort: 0, startAzurite: true, startCosmos: true, logLevel: 'error', settings: { TELEMETRY_HUB: 'telemetry', TELEMETRY_CONSUMER_GROUP: 'ingest' } });
   const live = new LiveConsole(devhost, 'telemetry', () => ({ pointsSent: 0, lagMs: 0 }), true);

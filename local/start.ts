@@ -6,7 +6,8 @@
  * --duration it stops by itself, waits for ingestion to catch up and scores the cleansing against the simulator's
  * ground truth. Ctrl-C stops everything cleanly.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { applyLocalSettingsDefaults } from './settings-defaults.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -60,18 +61,9 @@ function parseFlags() {
   return parsed.data;
 }
 
-/**
- * Settings come from local.settings.json when a developer has one, else from the checked-in example; the
- * environment wins over both, and the emulators the devhost starts replace the connection settings.
- */
-function applyDefaultSettings(): void {
-  const file = existsSync('local.settings.json') ? 'local.settings.json' : 'local.settings.example.json';
-  const values = (JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, string> }).Values ?? {};
-  for (const [k, v] of Object.entries(values)) process.env[k] ??= v;
-}
-
 const flags = parseFlags();
-applyDefaultSettings();
+// Settings: local.settings.json if present, else the example; the environment wins; the emulators replace connections.
+applyLocalSettingsDefaults();
 const dataDir = path.resolve('.local');
 if (flags.fresh) rmSync(dataDir, { recursive: true, force: true });
 const runId = new Date().toISOString().replace(/[:.]/g, '-');
