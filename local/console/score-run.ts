@@ -23,21 +23,31 @@ export interface RunWindow {
   untilMs: number;
 }
 
+/** Runs `work` over `items` with at most `limit` in flight (reading many small lake files one by one is slow). */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
 /** Silver rows and quarantine records of one run, read back from the lake. */
 export async function readRunFromLake(lake: LakeStore, w: RunWindow): Promise<{ silver: SilverRow[]; quarantine: QuarantineRecord[] }> {
   const silver: SilverRow[] = [];
   const quarantine: QuarantineRecord[] = [];
   for (const date of datesBetween(w.eventsFromMs, w.untilMs)) {
-    for (const entry of await listAll(lake, 'silver', `telemetry/date=${date}/`)) {
+    await forEachLimited(await listAll(lake, 'silver', `telemetry/date=${date}/`), 16, async (entry) => {
       const bytes = await lake.get('silver', entry.path);
       if (bytes) for (const row of await decodeSilver(bytes)) if (row.tsMs >= w.eventsFromMs) silver.push(row);
-    }
+    });
   }
   for (const date of datesBetween(w.enqueuedFromMs, Math.max(w.untilMs, Date.now()))) {
-    for (const entry of await listAll(lake, 'quarantine', `telemetry/date=${date}/`)) {
+    await forEachLimited(await listAll(lake, 'quarantine', `telemetry/date=${date}/`), 16, async (entry) => {
       const bytes = await lake.get('quarantine', entry.path);
       if (bytes) for (const rec of decodeJsonl<QuarantineRecord>(bytes)) if (rec.enqueuedMs >= w.enqueuedFromMs) quarantine.push(rec);
-    }
+    });
   }
   return { silver, quarantine };
 }
