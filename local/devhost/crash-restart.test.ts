@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, stopChild, type AzuriteHandle } from '../emulators/azurite.js';
 import { CHECKPOINT_CONTAINER, checkpointBlobName } from './eventhub/checkpoints.js';
 import { partitionForKey } from './eventhub/partition-key.js';
-import { readDeliveries, waitFor } from './testing.js';
+import { readDeliveries, spawnDevhostChild, waitFor } from './testing.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtureDir = path.join(here, 'fixtures', 'app');
@@ -30,25 +30,11 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Runs local/devhost/main.ts with the fixture app as a separate process; resolves with its URL once it is ready. */
+/** Runs the devhost with the fixture app as a separate process; resolves with its URL once it is ready. */
 async function startChild(extraEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'main.ts'), '--app', 'index.ts', '--port', '0', '--data-dir', path.join(tmp, 'state'), '--log-level', 'error'], {
-    cwd: fixtureDir,
-    env: { ...process.env, AzureWebJobsStorage: azurite.connectionString, FIXTURE_HUB: 'telemetry', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /DEVHOST_READY (\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => reject(new Error(`devhost exited (${code}) before ready: ${out.slice(-800)}`)));
-  });
-  return { child, url };
+  const started = await spawnDevhostChild({ cwd: fixtureDir, app: 'index.ts', dataDir: path.join(tmp, 'state'), env: { ...process.env, AzureWebJobsStorage: azurite.connectionString, FIXTURE_HUB: 'telemetry', ...extraEnv } });
+  children.push(started.child);
+  return started;
 }
 
 async function post(url: string, bodies: string[]): Promise<void> {

@@ -1,3 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { DELIVERY_CONTAINER, type DeliveryRecord } from './fixtures/deliveries.js';
 
@@ -23,4 +26,35 @@ export async function readDeliveries(connectionString: string, functionName: str
     out.push(JSON.parse(buf.toString('utf8')) as DeliveryRecord);
   }
   return out;
+}
+
+export interface DevhostChild {
+  child: ChildProcess;
+  url: string;
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+}
+
+/**
+ * Runs local/devhost/main.ts as a separate process (so a test can SIGKILL it) with `app` loaded from `cwd`;
+ * resolves once it prints DEVHOST_READY, rejects with its last output if it exits before.
+ */
+export async function spawnDevhostChild(opts: { cwd: string; app: string; dataDir: string; env: NodeJS.ProcessEnv; args?: string[] }): Promise<DevhostChild> {
+  const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', main, '--app', opts.app, '--port', '0', '--data-dir', opts.dataDir, '--log-level', 'error', ...(opts.args ?? [])], {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /DEVHOST_READY (\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`devhost exited (${code}) before it was ready:\n${out.slice(-2000)}`)));
+  });
+  return { child, url, output: () => out };
 }

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnDevhostChild, type DevhostChild } from '../../local/devhost/testing.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,30 +12,11 @@ export function exampleSettings(): Record<string, string> {
   return file.Values;
 }
 
-export interface DevhostProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
+export type DevhostProcess = DevhostChild;
 
 /** Starts the real app in a devhost child process (as `npm start` would, minus the emulators it is given). */
-export async function spawnDevhost(dataDir: string, env: Record<string, string>): Promise<DevhostProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'local/devhost/main.ts'), '--app', 'functions/index.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'error'],
-    { cwd: repoRoot, env: { ...process.env, ...exampleSettings(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /DEVHOST_READY (\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`devhost exited with ${code} before it was ready:\n${out.slice(-2000)}`)));
-  });
-  return { child, url, output: () => out };
+export function spawnDevhost(dataDir: string, env: Record<string, string>): Promise<DevhostProcess> {
+  return spawnDevhostChild({ cwd: repoRoot, app: 'functions/index.ts', dataDir, env: { ...process.env, ...exampleSettings(), ...env } });
 }
 
 /** Sends bodies to the devhost's local Event Hub over its producer endpoint. */

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stopChild } from '../../emulators/azurite.js';
-import { waitFor } from '../testing.js';
+import { spawnDevhostChild, waitFor } from '../testing.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtureDir = path.join(here, '..', 'fixtures', 'durable-app');
@@ -23,23 +23,9 @@ afterAll(async () => {
 
 /** Runs the devhost with the durable fixture app as a separate process; resolves with its URL once ready. */
 async function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '..', 'main.ts'), '--app', 'index.ts', '--port', '0', '--data-dir', path.join(tmp, 'state'), '--log-level', 'error'], {
-    cwd: fixtureDir,
-    env: { ...process.env, EFFECT_DIR: path.join(tmp, 'effects'), SLOT_SCHEDULE: '0 0 0 1 1 *' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /DEVHOST_READY (\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => reject(new Error(`devhost exited (${code}) before ready: ${out.slice(-800)}`)));
-  });
-  return { child, url };
+  const started = await spawnDevhostChild({ cwd: fixtureDir, app: 'index.ts', dataDir: path.join(tmp, 'state'), env: { ...process.env, EFFECT_DIR: path.join(tmp, 'effects'), SLOT_SCHEDULE: '0 0 0 1 1 *' } });
+  children.push(started.child);
+  return started;
 }
 
 it('resumes an orchestration after the devhost is killed mid-run and completes it once, each effect once', async () => {

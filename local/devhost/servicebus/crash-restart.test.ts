@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import { cloudEvent, toServiceBusMessage } from '../../../shared/messaging/cloud
 import { PLANT_EVENTS_TOPIC, PlantEventType } from '../../../shared/messaging/subscriptions.js';
 import { stopChild } from '../../emulators/azurite.js';
 import { readBusDeliveries, RECORD_DIR_SETTING } from '../fixtures/bus-app/records.js';
-import { waitFor } from '../testing.js';
+import { spawnDevhostChild, waitFor } from '../testing.js';
 import { MAX_DELIVERY_REASON, type DeadLetteredMessage } from './local-topic.js';
 import { LOCK_DURATION_OVERRIDE_SETTING } from './namespace.js';
 
@@ -29,27 +29,13 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Runs local/devhost/main.ts with the bus fixture app as a separate process; resolves with its URL once it serves. */
+/** Runs the devhost with the bus fixture app as a separate process; resolves with its URL once it serves. */
 async function startChild(extraEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PLANT_TOPIC: PLANT_EVENTS_TOPIC, FIXTURE_OUT_TOPIC: 'fixture-out', [RECORD_DIR_SETTING]: records, [LOCK_DURATION_OVERRIDE_SETTING]: 'PT1S', ...extraEnv };
   delete env.ServiceBusConnection;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '..', 'main.ts'), '--app', 'index.ts', '--port', '0', '--data-dir', path.join(tmp, 'state'), '--log-level', 'error'], {
-    cwd: fixtureDir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /DEVHOST_READY (\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => reject(new Error(`devhost exited (${code}) before ready: ${out.slice(-800)}`)));
-  });
-  return { child, url };
+  const started = await spawnDevhostChild({ cwd: fixtureDir, app: 'index.ts', dataDir: path.join(tmp, 'state'), env });
+  children.push(started.child);
+  return started;
 }
 
 /** Sends one alerts-bound CloudEvent over the admin endpoint; resolves with its message id. */
