@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { stopChild } from './azurite.js';
 
 /** The key the local Cosmos-compatible server accepts (it checks none; Azure uses managed identity instead). */
