@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import type { Access } from './roles.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ResponseSpec {
+  description: string;
+  /** Shape of the JSON body; absent for bodiless answers (204). */
+  schema?: z.ZodType;
+  /** Response headers worth documenting, name → meaning. */
+  headers?: Record<string, string>;
+}
+
+export interface HeaderSpec {
+  name: string;
+  description: string;
+  required?: boolean;
+}
+
+/**
+ * One API route: everything the handler wrapper enforces and the OpenAPI document says, declared once.
+ * `path` is relative to host.json's routePrefix and uses the Functions route syntax, which is also OpenAPI's.
+ */
+export interface RouteSpec {
+  /** Function name (unique in the app) and OpenAPI operationId. */
+  name: string;
+  method: HttpMethod;
+  path: string;
+  access: Access;
+  summary: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  requestHeaders?: readonly HeaderSpec[];
+  responses: Readonly<Record<number, ResponseSpec>>;
+}
+
+/** Keeps a route's literal types (schemas, access) so handlers get typed params, query and body. */
+export function defineRoute<const R extends RouteSpec>(route: R): R {
+  return route;
+}
+
+/** Names of the `{param}` placeholders in a route path. */
+export function pathParamNames(path: string): string[] {
+  return [...path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1]!);
+}
+
+/** Roles that read plant data and models (not the ERP's Integration role). */
+export const READERS = ['Operator', 'Engineer', 'Manager'] as const;
