@@ -30,8 +30,11 @@ export function printSummary(r: {
   if (s) {
     console.log('\nCleansing scorecard against the simulator\'s labels:');
     const rows = Object.entries(s.byKind).sort(([a], [b]) => a.localeCompare(b));
-    console.log(`  ${'fault'.padEnd(28)}${'injected'.padStart(10)}${'caught'.padStart(10)}${'missed'.padStart(10)}`);
-    for (const [kind, k] of rows) console.log(`  ${kind.padEnd(28)}${fmt(k.injected).padStart(10)}${fmt(k.detected).padStart(10)}${fmt(k.missed).padStart(10)}`);
+    console.log(`  ${'fault'.padEnd(28)}${'injected'.padStart(10)}${'caught'.padStart(10)}${'missed'.padStart(10)}${'unseeable'.padStart(11)}`);
+    for (const [kind, k] of rows) console.log(`  ${kind.padEnd(28)}${fmt(k.injected).padStart(10)}${fmt(k.detected).padStart(10)}${fmt(k.missed).padStart(10)}${fmt(k.undetectable).padStart(11)}`);
+    if (rows.some(([, k]) => k.undetectable > 0)) {
+      console.log('  (unseeable: a spike on a sensor\'s first sample, with no baseline yet, or a stuck run cut short by the end of the run)');
+    }
     console.log(`  valid points sent ${fmt(s.validPointsSent)} · lost ${s.lost} · in silver twice ${s.duplicatedInSilver} · silver rows read back ${fmt(s.silverRows)} · quarantine records ${fmt(s.quarantineRecords)}`);
   }
   console.log(`Ground-truth labels: ${r.runDir}/labels.jsonl · browse the lake with: npm run lake -- ls`);

@@ -10,11 +10,11 @@ describe('scoreCleansing', () => {
         { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 1 },
         { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 2 },
       ],
-      [row(1, ['spike']), row(2)],
+      [row(0), row(1, ['spike']), row(2)],
       [],
       new Set([pointKey('L1-C001', 'cellVoltage', 1), pointKey('L1-C001', 'cellVoltage', 2)]),
     );
-    expect(score.byKind.spike).toEqual({ injected: 2, detected: 1, missed: 1 });
+    expect(score.byKind.spike).toEqual({ injected: 2, detected: 1, missed: 1, undetectable: 0 });
     expect(score.lost).toBe(0);
   });
 
@@ -28,7 +28,7 @@ describe('scoreCleansing', () => {
   it('finds duplicates and unknown tags in quarantine by their point key', () => {
     const dup = { reason: 'DUPLICATE', rawEncoding: 'json', raw: JSON.stringify({ cellId: 'L1-C001', tag: 'cellVoltage', seq: 9 }) };
     const score = scoreCleansing([{ kind: 'duplicate', cellId: 'L1-C001', tag: 'cellVoltage', seq: 9 }], [row(9)], [dup], new Set([pointKey('L1-C001', 'cellVoltage', 9)]));
-    expect(score.byKind.duplicate).toEqual({ injected: 1, detected: 1, missed: 0 });
+    expect(score.byKind.duplicate).toEqual({ injected: 1, detected: 1, missed: 0, undetectable: 0 });
   });
 
   it('counts a stuck run as detected when any of its samples carries the stuck flag', () => {
@@ -41,6 +41,29 @@ describe('scoreCleansing', () => {
     expect(score.byKind.stuck!.detected).toBe(1);
   });
 
+  it('counts a spike on a sensor\'s first sample as undetectable, not missed, unless it was flagged anyway', () => {
+    const labels = [
+      { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 3 },
+      { kind: 'spike', cellId: 'L1-C001', tag: 'bathTemp', seq: 7 },
+    ];
+    const silver = [row(3), row(4), row(7, ['out_of_range'], 2000, 'bathTemp')];
+    expect(scoreCleansing(labels, silver, [], new Set()).byKind.spike).toEqual({ injected: 2, detected: 1, missed: 0, undetectable: 1 });
+  });
+
+  it('counts a stuck run shorter than the detector\'s run length as undetectable and a long unflagged one as missed', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => row(i));
+    const score = scoreCleansing(
+      [
+        { kind: 'stuck', cellId: 'L1-C001', tag: 'cellVoltage', seq: 0, detail: { lastSeq: 4, samples: 5 } },
+        { kind: 'stuck', cellId: 'L1-C001', tag: 'cellVoltage', seq: 5, detail: { lastSeq: 34, samples: 30 } },
+      ],
+      rows,
+      [],
+      new Set(),
+    );
+    expect(score.byKind.stuck).toEqual({ injected: 2, detected: 0, missed: 1, undetectable: 1 });
+  });
+
   it('reports a point sent but found nowhere as lost, and a point written twice as duplicated', () => {
     const sent = new Set([pointKey('L1-C001', 'cellVoltage', 1), pointKey('L1-C001', 'cellVoltage', 2)]);
     const score = scoreCleansing([], [row(1), row(1)], [], sent);
@@ -51,6 +74,6 @@ describe('scoreCleansing', () => {
   it('compares corrupt bodies with MALFORMED_JSON quarantine records by count', () => {
     const q = { reason: 'MALFORMED_JSON', rawEncoding: 'utf8', raw: '{"cellId":' };
     const score = scoreCleansing([{ kind: 'malformed_json' }, { kind: 'truncated_batch' }], [], [q], new Set());
-    expect(score.byKind.malformed_or_truncated_body).toEqual({ injected: 2, detected: 1, missed: 1 });
+    expect(score.byKind.malformed_or_truncated_body).toEqual({ injected: 2, detected: 1, missed: 1, undetectable: 0 });
   });
 });

@@ -1,8 +1,12 @@
 /**
  * Scores cleansing against the simulator's ground truth: for each injected fault kind, how many were flagged in
- * silver or quarantined with the expected reason, and how many were missed; plus conservation — every valid point
- * sent is in silver exactly once or quarantined.
+ * silver or quarantined with the expected reason, how many were missed, and how many no streaming check could have
+ * seen (a spike on a sensor's very first sample has no baseline to stand out from; a stuck run cut short by the end
+ * of the run has fewer repeats than the detector's run length). Plus conservation — every valid point sent is in
+ * silver exactly once or quarantined.
  */
+import { tagSpec } from '../../shared/telemetry/tag-catalogue.js';
+
 export interface ScoreLabel {
   kind: string;
   cellId?: string;
@@ -29,7 +33,10 @@ export interface ScoreQuarantineRecord {
 export interface KindScore {
   injected: number;
   detected: number;
+  /** Detectable faults that were neither flagged nor quarantined as expected: these are cleansing defects. */
   missed: number;
+  /** Faults no streaming check could see (see the module comment); not flagged, and not counted as missed. */
+  undetectable: number;
 }
 
 export interface CleansingScore {
@@ -101,12 +108,21 @@ export function scoreCleansing(
 
   const byKind: Record<string, KindScore> = {};
   const bodyLevel = new Map<string, number>();
-  const tally = (kind: string, hit: boolean) => {
-    const s = (byKind[kind] ??= { injected: 0, detected: 0, missed: 0 });
+  const tally = (kind: string, hit: boolean, detectable = true) => {
+    const s = (byKind[kind] ??= { injected: 0, detected: 0, missed: 0, undetectable: 0 });
     s.injected++;
     if (hit) s.detected++;
-    else s.missed++;
+    else if (detectable) s.missed++;
+    else s.undetectable++;
   };
+  // First (lowest) sequence number seen in silver per sensor: a spike there has nothing to be compared with.
+  const firstSeqBySensor = new Map<string, number>();
+  for (const rows of silverByKey.values()) {
+    const r = rows[0]!;
+    const sensor = `${r.cellId}|${r.tag}`;
+    const first = firstSeqBySensor.get(sensor);
+    if (first === undefined || r.seq! < first) firstSeqBySensor.set(sensor, r.seq!);
+  }
   for (const label of labels) {
     const flags = DETECTING_FLAGS[label.kind];
     const reason = DETECTING_REASONS[label.kind];
@@ -120,7 +136,8 @@ export function scoreCleansing(
       for (let s = label.seq ?? 0; s <= last && !hit; s++) {
         hit = (silverByKey.get(key(label.cellId, label.tag, s)) ?? []).some((r) => r.flags.includes('stuck'));
       }
-      tally('stuck', hit);
+      const runLength = tagSpec(label.tag ?? '')?.stuck?.runLength ?? 0;
+      tally('stuck', hit, Number(label.detail?.samples ?? Infinity) >= runLength);
     } else if (flags) {
       const rows = silverByKey.get(key(label.cellId, label.tag, label.seq)) ?? [];
       let hit = rows.some((r) => r.flags.some((f) => flags.includes(f)));
@@ -128,7 +145,8 @@ export function scoreCleansing(
         const truth = label.trueValue;
         hit = rows.some((r) => Math.abs(r.value - truth) <= CONVERSION_TOLERANCE * Math.max(1, Math.abs(truth)));
       }
-      tally(label.kind, hit);
+      const firstOfSensor = label.seq !== undefined && firstSeqBySensor.get(`${label.cellId}|${label.tag}`) === label.seq;
+      tally(label.kind, hit, !(label.kind === 'spike' && firstOfSensor));
     } else if (reason) {
       tally(label.kind, quarantinedByReason.get(reason)?.has(key(label.cellId, label.tag, label.seq)) ?? false);
     }
@@ -137,7 +155,7 @@ export function scoreCleansing(
   const corrupt = (bodyLevel.get('malformed_json') ?? 0) + (bodyLevel.get('truncated_batch') ?? 0);
   if (corrupt > 0) {
     const caught = Math.min(corrupt, quarantineCounts.get('MALFORMED_JSON') ?? 0);
-    byKind.malformed_or_truncated_body = { injected: corrupt, detected: caught, missed: corrupt - caught };
+    byKind.malformed_or_truncated_body = { injected: corrupt, detected: caught, missed: corrupt - caught, undetectable: 0 };
   }
 
   let lost = 0;

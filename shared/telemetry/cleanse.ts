@@ -23,8 +23,12 @@ export interface CleansingConfig {
  */
 export const DEFAULT_LATE_THRESHOLD_MS = 120_000;
 export const DEFAULT_SPIKE_SIGMAS = 5;
-/** Fewer values than this in the window give no trustworthy median/MAD, so the Hampel test waits. */
-const MIN_WINDOW_FOR_SPIKE = 5;
+/**
+ * Values needed before the Hampel test judges. Two suffice because the scale never falls below the tag's noise floor:
+ * slowly sampled tags (metal and bath height, every 30 s) would otherwise pass their first spikes unflagged, since a
+ * spike spread over 30 s also slips under the rate-of-change limit. Only a sensor's very first sample goes unjudged.
+ */
+const MIN_WINDOW_FOR_SPIKE = 2;
 /** Time steps needed before the learned sampling interval replaces the catalogue's. */
 const MIN_DELTAS_FOR_INTERVAL = 5;
 
