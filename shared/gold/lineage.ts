@@ -15,7 +15,7 @@ export const LineageInput = z.object({
   lastModifiedMs: z.number(),
   /** Present for files the curation read (absent for files only listed, e.g. the silver files behind partials). */
   sha256: z.string().optional(),
-  role: z.enum(['minute_partial', 'silver', 'cell_minute', 'cell_hour', 'quality_batch']),
+  role: z.enum(['minute_partial', 'silver', 'cell_minute', 'cell_hour', 'quality_batch', 'event_payload', 'plant_event']),
   /** UTC hours (0–23) of the input's rows, for per-batch partials: which hours a late file touches. */
   hours: z.array(z.number().int().min(0).max(23)).optional(),
   /** For day files built hour by hour: the hour this input fed. */

@@ -14,6 +14,6 @@ describe('Power BI assets', () => {
       expect(dictionary).toContain(`## ${t.name} `);
       for (const c of t.columns) expect(dictionary).toContain(`| ${c.name} |`);
     }
-    expect(dictionary.match(/\*\*Empty for now:\*\*/g)?.length).toBe(3);
+    expect(dictionary.match(/\*\*Empty for now:\*\*/g)?.length ?? 0).toBe(GOLD_TABLES.filter((t) => t.pendingProducer).length);
   });
 });

@@ -33,6 +33,7 @@ export function relationshipsMermaid(): string {
     dim_line ||--o{ fact_optimization_run : "lineId"
     dim_cell ||--o{ fact_setpoint_change : "cellId"
     dim_line ||--o{ fact_alert : "lineId"
+    dim_line ||--o{ fact_plant_event : "lineId"
     dim_tag ||--o{ fact_cell_minute : "tag"
     dim_date ||--o{ fact_cell_minute : "dateKey"
     dim_date ||--o{ fact_cell_hour : "dateKey"
@@ -41,6 +42,7 @@ export function relationshipsMermaid(): string {
     dim_date ||--o{ fact_optimization_run : "dateKey"
     dim_date ||--o{ fact_setpoint_change : "dateKey"
     dim_date ||--o{ fact_alert : "dateKey"
+    dim_date ||--o{ fact_plant_event : "dateKey"
     dim_time ||--o{ fact_cell_minute : "timeKey"
     dim_time ||--o{ fact_cell_hour : "timeKey"
 `;

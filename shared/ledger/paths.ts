@@ -17,7 +17,9 @@ export const ledgerPaths = {
   nodePublicKey: (c: string) => `${root(c)}/node/public-key.pem`,
   nodePrivateKey: (c: string) => `${root(c)}/node/private-key.pem`,
   /** Full payloads by day of the event, named by entry id so a redelivery rewrites the same blob. */
-  payload: (c: string, day: string, entryId: string) => `audit/payloads/${encodeURIComponent(c)}/date=${day}/${entryId}.json`,
+  payload: (c: string, day: string, entryId: string) => `${ledgerPaths.payloadsOfDay(c, day)}${entryId}.json`,
+  /** The folder of one day's payloads (what gold curation compacts into fact_plant_event). */
+  payloadsOfDay: (c: string, day: string) => `audit/payloads/${encodeURIComponent(c)}/date=${day}/`,
   /** Confidential Ledger bookkeeping: entry id → transaction id (the service has no lookup by our id). */
   confidentialIndex: (c: string, entryId: string) => `audit/confidential-ledger/${encodeURIComponent(c)}/ids/${entryId}.json`,
   seqNoOf(path: string): number | undefined {

@@ -57,12 +57,16 @@ export const CommandEventData = z.object({
   lineId: z.string(),
   action: z.string(),
   setPoint: PresentValues,
+  /** Present values as the proposer saw them (the step baseline before an acknowledgement). */
+  reportedPresent: PresentValues.optional(),
   state: z.string(),
   attempts: z.number().int(),
   revision: z.number().int(),
   violations: z.array(z.object({ rule: z.string(), field: z.string().optional(), message: z.string() })),
   failure: z.object({ code: z.string(), message: z.string() }).optional(),
   ack: z.object({ appliedAtMs: z.number(), applied: PresentValues, previous: PresentValues, correlationId: z.string(), receivedAtMs: z.number() }).optional(),
+  /** When the command was proposed. */
+  createdAtMs: z.number().optional(),
 });
 export type CommandEventData = z.infer<typeof CommandEventData>;
 
@@ -80,12 +84,14 @@ export function commandStateEvent(doc: CommandDoc, time: Date | string = new Dat
     lineId: doc.lineId,
     action: doc.action,
     setPoint: doc.setPoint,
+    reportedPresent: doc.reportedPresent,
     state: doc.state,
     attempts: doc.attempts,
     revision: doc.revision,
     violations: doc.violations,
     ...(doc.failure ? { failure: doc.failure } : {}),
     ...(doc.ack ? { ack: doc.ack } : {}),
+    createdAtMs: doc.createdAtMs,
   };
   return cloudEvent(commandEventType(doc.state), doc.commandId, data, {
     id: `${doc.commandId}#${doc.revision}`,
