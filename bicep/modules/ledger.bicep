@@ -13,7 +13,7 @@ param administratorPrincipalIds array = []
 param readerPrincipalIds array = []
 @allowed([ 'Public', 'Private' ])
 param ledgerType string = 'Private'
-@description('Send ledger application logs to Log Analytics (turn off in regions where the resource offers no diagnostic categories).')
+@description('Send the ledger\'s resource logs (categories transactionlogs and userdefinedlogs) to Log Analytics.')
 param enableDiagnostics bool = true
 
 var principals = concat(
