@@ -7,7 +7,7 @@ param tags object
 param workspaceId string
 @description('Principals the host runs as: [{ principalId, principalType }].')
 param principals array
-@description('Object ids of the principals that upload code packages (the pipeline\'s service connection).')
+@description('Object ids of the principals that upload code packages (the pipeline\'s service connection, or a person deploying by hand).')
 param packageWriterPrincipalIds array = []
 
 // Roles the host needs on identity-based storage (learn.microsoft.com, "Connecting to host storage with an identity"
@@ -76,8 +76,8 @@ resource packageWriterRoles 'Microsoft.Authorization/roleAssignments@2022-04-01'
   scope: packageContainer
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributorRoleId)
+    // No principalType: the pipeline's service principal or a person deploying by hand.
     principalId: id
-    principalType: 'ServicePrincipal'
   }
 }]
 
