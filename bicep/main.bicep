@@ -2,7 +2,8 @@
 //   az deployment group create -g <rg> -f bicep/main.bicep -p bicep/env/<env>.bicepparam
 // Contract with the code (checked by test/contract, see docs/deploy.md): the app settings are the object
 // `appSettings`; the hubs and consumer groups are `eventHubs`; the Service Bus topic, subscriptions and filters and
-// the lake and Cosmos containers are loaded from shared-generated/*.json, which is generated from the code.
+// the lake and Cosmos containers are loaded from shared-generated/*.json, which is generated from the code; every
+// function with a non-HTTP trigger is listed in `stagingDisabledFunctions`.
 targetScope = 'resourceGroup'
 
 @allowed([ 'dev', 'test', 'prod' ])
@@ -20,8 +21,14 @@ param planSku string = 'EP1'
 param alwaysReadyInstances int = 1
 param maximumBurst int = 20
 param zoneRedundant bool = false
-@description('Functions whose triggers stay off in the staging slot (so staging never competes for production events).')
-param stagingDisabledFunctions array = []
+@description('Functions whose triggers stay off in the staging slot, so staging (a release under test, or the previous release after a swap) never takes production events, timers or set points. Every non-HTTP trigger belongs here (checked by test/contract).')
+param stagingDisabledFunctions array = [
+  'telemetryIngest'
+  'goldCuration'
+  'scada-dispatcher'
+  'ledger-writer'
+  'alert-notifier'
+]
 
 // ---- Network ----
 @description('Existing subnet (delegated to Microsoft.Web/serverFarms) that reaches the plant broker; empty creates a VNet.')
@@ -67,9 +74,13 @@ param authAudience string = 'api://smelter-platform'
 param authIssuer string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
 param authJwksUri string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/discovery/v2.0/keys'
 
-// ---- People ----
+// ---- People and pipelines ----
 @description('Object ids of developers given the same data roles as the app (dev only), to run locally against Azure.')
 param developerPrincipalIds array = []
+@description('Object ids of the people or groups who store Key Vault secrets (mqtt-username, mqtt-password).')
+param secretOfficerPrincipalIds array = []
+@description('Object id of the principal that uploads code packages (the pipeline\'s service connection); empty grants nobody.')
+param deploymentPrincipalId string = ''
 
 var baseName = '${namePrefix}-${environmentName}'
 var tags = union({ application: 'smelter-platform', environment: environmentName, managedBy: 'bicep' }, extraTags)
@@ -128,6 +139,7 @@ module telemetry 'modules/eventhubs.bicep' = {
     maximumThroughputUnits: eventHubsMaxThroughputUnits
     hubs: eventHubs
     receivers: dataPrincipals
+    senders: developers
   }
 }
 
@@ -153,6 +165,7 @@ module hostStorage 'modules/storage-host.bicep' = {
     tags: tags
     workspaceId: monitoring.outputs.workspaceId
     principals: appPrincipal
+    packageWriterPrincipalIds: empty(deploymentPrincipalId) ? [] : [ deploymentPrincipalId ]
   }
 }
 
@@ -209,6 +222,7 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     workspaceId: monitoring.outputs.workspaceId
     secretReaders: appPrincipal
+    secretOfficerPrincipalIds: secretOfficerPrincipalIds
   }
 }
 
@@ -219,21 +233,24 @@ module communication 'modules/communication.bicep' = {
     tags: tags
     workspaceId: monitoring.outputs.workspaceId
     dataLocation: communicationDataLocation
-    senders: appPrincipal
   }
 }
 
 var clientId = identity.outputs.clientId
 
-// Every setting the app reads in Azure. Connections are identity-based: `<Conn>__fullyQualifiedNamespace` /
-// `__accountName` / `__blobServiceUri` with `__credential` and `__clientId` for the user-assigned identity.
+// Every setting the app reads in Azure, one per line (add yours in its group). Connections are identity-based:
+// `<Conn>__fullyQualifiedNamespace` / `__accountName` / `__blobServiceUri` with `__credential` and `__clientId` for
+// the user-assigned identity. Secrets are Key Vault references resolved with that identity. WEBSITE_RUN_FROM_PACKAGE
+// is not here: the pipeline sets it per slot and modules/site-app-settings.bicep keeps it (docs/deploy.md).
 var appSettings = {
+  // Platform
   FUNCTIONS_EXTENSION_VERSION: '~4'
   FUNCTIONS_WORKER_RUNTIME: 'node'
-  WEBSITE_RUN_FROM_PACKAGE: '1'
+  WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identity.outputs.id
   AZURE_CLIENT_ID: clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${clientId};Authorization=AAD'
+  // Connections
   AzureWebJobsStorage__accountName: hostStorage.outputs.name
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: clientId
@@ -248,32 +265,42 @@ var appSettings = {
   LakeConnection__clientId: clientId
   COSMOS_ENDPOINT: cosmos.outputs.endpoint
   COSMOS_DATABASE: cosmosDatabaseName
+  // Triggers (binding expressions read these; zod defaults never reach a binding)
   TELEMETRY_HUB: telemetryHubName
   TELEMETRY_CONSUMER_GROUP: ingestConsumerGroup
-  ALERTS_CONSUMER_GROUP: alertsConsumerGroup
-  PLANT_EVENTS_TOPIC: messaging.topic
-  LEDGER_ENDPOINT: ledger.outputs.ledgerUri
-  LEDGER_IDENTITY_ENDPOINT: ledger.outputs.identityServiceUri
-  LEDGER_ID: ledger.outputs.name
-  KEY_VAULT_URI: keyVault.outputs.uri
-  ACS_ENDPOINT: communication.outputs.endpoint
-  ACS_EMAIL_SENDER: communication.outputs.emailSender
-  MQTT_URL: mqttBrokerUrl
-  MQTT_USERNAME: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-username)'
-  MQTT_PASSWORD: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-password)'
+  CURATION_SCHEDULE: '0 10 * * * *'
+  DURABLE_TASK_HUB: taskHubName
+  // Audit ledger (shared/azure/confidential-ledger.ts)
+  CONFIDENTIAL_LEDGER_ENDPOINT: ledger.outputs.ledgerUri
+  CONFIDENTIAL_LEDGER_ID: ledger.outputs.name
+  CONFIDENTIAL_LEDGER_IDENTITY_URL: ledger.outputs.identityServiceUri
+  // SCADA (shared/scada/settings.ts): the plant broker over the VNet, credentials from Key Vault
+  SCADA_MQTT_URL: mqttBrokerUrl
+  SCADA_MQTT_USERNAME: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-username)'
+  SCADA_MQTT_PASSWORD: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-password)'
+  // API
   PLANT_ID: plantId
   AUTH_ISSUER: authIssuer
   AUTH_AUDIENCE: authAudience
   AUTH_JWKS_URI: authJwksUri
-  DURABLE_TASK_HUB: '${namePrefix}${environmentName}'
 }
 
-// The staging slot keeps its own Durable task hub and leaves listed triggers off; both settings are sticky.
+// Settings that stay with their slot on swap (slotConfigNames). The staging slot keeps its own Durable task hub
+// (names: letters and digits only) and its own host ID (both slots share the host storage account, where equal host
+// IDs collide: learn.microsoft.com, "Storage considerations for Azure Functions", host ID considerations), and
+// leaves the listed triggers off. On Linux an app setting name's periods become underscores, and the host reads
+// AzureWebJobs_<name>_Disabled as well as AzureWebJobs.<name>.Disabled.
+var taskHubName = replace('${namePrefix}${environmentName}', '-', '')
+var hostId = toLower(taskHubName)
+var disabledSetting = 'AzureWebJobs_{0}_Disabled'
 var stagingOverrides = union(
-  { DURABLE_TASK_HUB: '${namePrefix}${environmentName}staging' },
-  toObject(stagingDisabledFunctions, fn => 'AzureWebJobs.${fn}.Disabled', fn => 'true')
+  { DURABLE_TASK_HUB: '${taskHubName}staging', AzureFunctionsWebHost__hostid: '${hostId}-staging' },
+  toObject(stagingDisabledFunctions, fn => format(disabledSetting, fn), fn => 'true')
 )
-var productionStickyDefaults = toObject(stagingDisabledFunctions, fn => 'AzureWebJobs.${fn}.Disabled', fn => 'false')
+var productionStickyDefaults = union(
+  { AzureFunctionsWebHost__hostid: hostId },
+  toObject(stagingDisabledFunctions, fn => format(disabledSetting, fn), fn => 'false')
+)
 
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
@@ -287,7 +314,6 @@ module functionApp 'modules/functionapp.bicep' = {
     maximumBurst: maximumBurst
     zoneRedundant: zoneRedundant
     identityId: identity.outputs.id
-    identityClientId: clientId
     identityPrincipalId: identity.outputs.principalId
     subnetId: network.outputs.functionSubnetId
     appInsightsName: monitoring.outputs.appInsightsName
@@ -299,14 +325,21 @@ module functionApp 'modules/functionapp.bicep' = {
 
 output functionAppName string = functionApp.outputs.name
 output functionAppHostName string = functionApp.outputs.defaultHostName
+output stagingSlotName string = functionApp.outputs.stagingSlotName
 output stagingHostName string = functionApp.outputs.stagingHostName
+@description('Where the pipeline uploads functionapp-<build id>.zip; a slot runs the blob its WEBSITE_RUN_FROM_PACKAGE names.')
+output packageContainerUrl string = hostStorage.outputs.packageContainerUrl
+output hostStorageAccountName string = hostStorage.outputs.name
 output identityClientId string = clientId
 output eventHubsNamespace string = telemetry.outputs.fullyQualifiedNamespace
+output telemetryHubName string = telemetryHubName
 output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output lakeAccountName string = lake.outputs.name
 output lakeBlobServiceUri string = lake.outputs.blobServiceUri
-output hostStorageAccountName string = hostStorage.outputs.name
 output cosmosEndpoint string = cosmos.outputs.endpoint
 output ledgerEndpoint string = ledger.outputs.ledgerUri
+output ledgerName string = ledger.outputs.name
+output ledgerIdentityServiceUri string = ledger.outputs.identityServiceUri
 output keyVaultName string = keyVault.outputs.name
 output communicationEndpoint string = communication.outputs.endpoint
+output emailSenderAddress string = communication.outputs.emailSender

@@ -16,3 +16,8 @@ param ledgerType = 'Private'
 param developerPrincipalIds = []
 param ledgerAdministratorPrincipalIds = []
 param mqttBrokerUrl = ''
+// Object ids of the people or groups who store the broker credentials in Key Vault (docs/deploy.md).
+param secretOfficerPrincipalIds = []
+// The pipeline exports its service connection's object id so that principal may upload code packages; a deployment
+// by hand leaves it empty (grants nobody).
+param deploymentPrincipalId = readEnvironmentVariable('SMELTER_DEPLOYMENT_PRINCIPAL_ID', '')

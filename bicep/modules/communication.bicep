@@ -4,15 +4,12 @@ param tags object
 param workspaceId string
 @description('Where ACS stores data at rest, e.g. Europe, United States, UK.')
 param dataLocation string = 'Europe'
-@description('Principals that send notifications: [{ principalId, principalType }].')
-param senders array
-
-// ACS has no narrower data-plane role for sending with Entra ID: "Contributor" scoped to this one resource
-// (learn.microsoft.com, "Authenticate to Azure Communication Services with Microsoft Entra ID").
-var contributorRoleId = 'b24988ac-6180-42a0-ab88-20f7382dd24c'
+// No role is granted here yet: the alert notifier has no Communication Services sender wired (an acs-email or acs-sms
+// channel fails with ERR-ALERT-CHANNEL), and the only built-in role that could send, Contributor, would also let the
+// app read the resource's access keys. Grant the narrowest role when the sender lands (docs/deploy.md, known limits).
 
 resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
-  name: '${baseName}-email'
+  name: '${baseName}-email-${take(uniqueString(resourceGroup().id), 6)}'
   location: 'global'
   tags: tags
   properties: { dataLocation: dataLocation }
@@ -30,7 +27,8 @@ resource emailDomain 'Microsoft.Communication/emailServices/domains@2023-04-01' 
 }
 
 resource communication 'Microsoft.Communication/communicationServices@2023-04-01' = {
-  name: '${baseName}-acs'
+  // The name is the resource's host name label (<name>.<geo>.communication.azure.com), unique across Azure.
+  name: '${baseName}-acs-${take(uniqueString(resourceGroup().id), 6)}'
   location: 'global'
   tags: tags
   properties: {
@@ -38,16 +36,6 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
     linkedDomains: [ emailDomain.id ]
   }
 }
-
-resource senderRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for s in senders: {
-  name: guid(communication.id, s.principalId, contributorRoleId)
-  scope: communication
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
-    principalId: s.principalId
-    principalType: s.principalType
-  }
-}]
 
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
@@ -60,4 +48,5 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
 }
 
 output endpoint string = 'https://${communication.properties.hostName}'
+@description('Sender address of the Azure-managed domain, for an acs-email channel in ALERT_CHANNELS.')
 output emailSender string = 'DoNotReply@${emailDomain.properties.mailFromSenderDomain}'

@@ -17,14 +17,18 @@ param maximumThroughputUnits int = 10
 param hubs array
 @description('Principals that read the hubs: [{ principalId, principalType }].')
 param receivers array
+@description('Principals that send to the hubs (developers running the plant simulator against Azure): [{ principalId, principalType }].')
+param senders array = []
 
 // Retention the plant asked for: 7 days, in hours (Standard tier maximum is 7 days).
 var retentionHours = 168
-// Built-in role "Azure Event Hubs Data Receiver" (learn.microsoft.com, Azure built-in roles).
+// Built-in roles "Azure Event Hubs Data Receiver" and "Azure Event Hubs Data Sender" (learn.microsoft.com, Azure built-in roles).
 var dataReceiverRoleId = 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
+var dataSenderRoleId = '2b629674-e913-4c01-ae53-ef4638d8f975'
 
 resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
-  name: '${baseName}-evhns'
+  // The name is the namespace's DNS label (<name>.servicebus.windows.net), unique across Azure: 6–50 characters.
+  name: '${baseName}-evhns-${take(uniqueString(resourceGroup().id), 6)}'
   location: location
   tags: tags
   sku: { name: sku, tier: sku, capacity: capacity }
@@ -45,12 +49,12 @@ resource eventHub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = [for hu
   }
 }]
 
-var consumerGroups = flatten(map(hubs, hub => map(hub.consumerGroups, group => { hub: hub.name, group: group })))
+var consumerGroups = flatten(map(range(0, length(hubs)), i => map(hubs[i].consumerGroups, group => { hubIndex: i, group: group })))
 
 resource consumerGroup 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = [for cg in consumerGroups: {
-  name: '${namespace.name}/${cg.hub}/${cg.group}'
+  parent: eventHub[cg.hubIndex]
+  name: cg.group
   properties: {}
-  dependsOn: [ eventHub ]
 }]
 
 resource receiverRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for r in receivers: {
@@ -60,6 +64,16 @@ resource receiverRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [fo
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiverRoleId)
     principalId: r.principalId
     principalType: r.principalType
+  }
+}]
+
+resource senderRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for s in senders: {
+  name: guid(namespace.id, s.principalId, dataSenderRoleId)
+  scope: namespace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSenderRoleId)
+    principalId: s.principalId
+    principalType: s.principalType
   }
 }]
 
@@ -74,4 +88,5 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
 }
 
 output namespaceName string = namespace.name
-output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
+// serviceBusEndpoint is https://<name>.<cloud suffix>:443/; the host name is what identity-based connections take.
+output fullyQualifiedNamespace string = split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0]

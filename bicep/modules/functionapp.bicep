@@ -1,5 +1,12 @@
 // The Function App: Elastic Premium (Linux, Node 20), always-ready instances, bounded burst, user-assigned identity,
 // VNet integration, run-from-package, and a staging slot the pipeline deploys to, smoke-tests and swaps.
+//
+// Run from package without Azure Files: with shared-key access off on the host storage account there is no content
+// share (WEBSITE_CONTENTAZUREFILECONNECTIONSTRING needs an account key), so each slot runs from a package URL in the
+// host account's `deployments` container (WEBSITE_RUN_FROM_PACKAGE = blob URL), fetched with the user-assigned
+// identity (WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID). The pipeline sets the URL on the staging slot; a swap
+// carries it to production. Settings are written by site-app-settings.bicep, which keeps each slot's URL, so an
+// infrastructure deployment never changes the code a slot runs. See docs/deploy.md, "Run from package".
 param baseName string
 param location string
 param tags object
@@ -7,22 +14,22 @@ param workspaceId string
 
 @allowed([ 'EP1', 'EP2', 'EP3' ])
 param planSku string = 'EP1'
-@description('Instances kept warm at all times (no cold start for the ingest and dispatch paths).')
+@description('Instances of the production slot kept warm at all times (no cold start for the ingest and dispatch paths).')
 @minValue(1)
 @maxValue(20)
 param alwaysReadyInstances int = 1
-@description('Most instances the plan bursts to.')
+@description('Most instances the plan bursts to (maximumElasticWorkerCount) and the app may use (functionAppScaleLimit).')
 @minValue(1)
 @maxValue(100)
 param maximumBurst int = 20
+@description('Zone-redundant plan: needs a region with availability zones and at least three instances.')
 param zoneRedundant bool = false
 
 param identityId string
-param identityClientId string
 param identityPrincipalId string
 param subnetId string
 param appInsightsName string
-@description('App settings of the production slot, as an object { NAME: value }.')
+@description('App settings of the production slot, as an object { NAME: value } (values are strings).')
 param appSettings object
 @description('Settings that differ in the staging slot and stay with their slot on swap (sticky).')
 param stagingOverrides object
@@ -37,7 +44,8 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   location: location
   tags: tags
   kind: 'elastic'
-  sku: { name: planSku, tier: 'ElasticPremium' }
+  // Capacity is the plan's minimum instance count; a zone-redundant Premium plan needs at least three.
+  sku: { name: planSku, tier: 'ElasticPremium', capacity: zoneRedundant ? 3 : 1 }
   properties: {
     reserved: true
     maximumElasticWorkerCount: maximumBurst
@@ -45,14 +53,16 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
+// Site configuration shared by both slots. preWarmedInstanceCount is the buffer kept ready ahead of scale-out
+// (0–10 in the SiteConfig schema); 1 is the platform default.
 var siteConfig = {
   linuxFxVersion: 'Node|20'
-  minimumElasticInstanceCount: alwaysReadyInstances
-  preWarmedInstanceCount: alwaysReadyInstances
+  preWarmedInstanceCount: 1
   functionAppScaleLimit: maximumBurst
   vnetRouteAllEnabled: true
   ftpsState: 'Disabled'
   minTlsVersion: '1.2'
+  scmMinTlsVersion: '1.2'
   http20Enabled: true
   use32BitWorkerProcess: false
   healthCheckPath: healthCheckPath
@@ -62,9 +72,6 @@ var identity = {
   type: 'UserAssigned'
   userAssignedIdentities: { '${identityId}': {} }
 }
-
-var productionSettings = map(items(appSettings), s => { name: s.key, value: string(s.value) })
-var stagingSettings = map(items(union(appSettings, stagingOverrides)), s => { name: s.key, value: string(s.value) })
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: '${baseName}-func-${take(uniqueString(resourceGroup().id), 6)}'
@@ -79,10 +86,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     clientAffinityEnabled: false
     virtualNetworkSubnetId: subnetId
     keyVaultReferenceIdentity: identityId
-    siteConfig: union(siteConfig, { appSettings: productionSettings })
+    siteConfig: union(siteConfig, { minimumElasticInstanceCount: alwaysReadyInstances })
   }
 }
 
+// Staging runs only while a release is checked, so one warm instance is enough (scale settings do not swap).
 resource staging 'Microsoft.Web/sites/slots@2024-04-01' = {
   parent: site
   name: 'staging'
@@ -97,7 +105,26 @@ resource staging 'Microsoft.Web/sites/slots@2024-04-01' = {
     clientAffinityEnabled: false
     virtualNetworkSubnetId: subnetId
     keyVaultReferenceIdentity: identityId
-    siteConfig: union(siteConfig, { appSettings: stagingSettings })
+    siteConfig: union(siteConfig, { minimumElasticInstanceCount: 1 })
+  }
+}
+
+module productionSettings 'site-app-settings.bicep' = {
+  name: '${deployment().name}-settings'
+  params: {
+    siteName: site.name
+    settings: appSettings
+    currentSettings: list('${site.id}/config/appsettings', '2024-04-01').properties
+  }
+}
+
+module stagingSettings 'site-app-settings.bicep' = {
+  name: '${deployment().name}-staging-settings'
+  params: {
+    siteName: site.name
+    slotName: staging.name
+    settings: union(appSettings, stagingOverrides)
+    currentSettings: list('${staging.id}/config/appsettings', '2024-04-01').properties
   }
 }
 
@@ -110,7 +137,7 @@ resource stickySettings 'Microsoft.Web/sites/config@2024-04-01' = {
   }
 }
 
-// No publishing passwords: the pipeline deploys with its Entra ID service connection.
+// No publishing passwords: deployments use Entra ID (the package is a blob, swaps are ARM operations).
 resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: site
   name: 'ftp'
@@ -118,6 +145,16 @@ resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
 }
 resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: site
+  name: 'scm'
+  properties: { allow: false }
+}
+resource stagingFtpPolicy 'Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: staging
+  name: 'ftp'
+  properties: { allow: false }
+}
+resource stagingScmPolicy 'Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: staging
   name: 'scm'
   properties: { allow: false }
 }
@@ -136,6 +173,8 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
+// Microsoft.Web/sites and sites/slots: log categories FunctionAppLogs, AppServiceAuthenticationLogs (allLogs) and
+// AllMetrics; the plan has metrics only.
 resource siteDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: site
@@ -166,6 +205,7 @@ resource planDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-previ
 }
 
 output name string = site.name
+output id string = site.id
 output defaultHostName string = site.properties.defaultHostName
+output stagingSlotName string = staging.name
 output stagingHostName string = staging.properties.defaultHostName
-output identityClientId string = identityClientId

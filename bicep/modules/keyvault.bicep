@@ -6,10 +6,15 @@ param tags object
 param workspaceId string
 @description('Principals that read secrets: [{ principalId, principalType }].')
 param secretReaders array
+@description('Object ids of the people or groups who store the secrets (RBAC mode: an Owner of the resource group cannot write secrets without a data role).')
+param secretOfficerPrincipalIds array = []
 
-// Built-in role "Key Vault Secrets User" (learn.microsoft.com, Azure built-in roles).
+// Built-in roles "Key Vault Secrets User" and "Key Vault Secrets Officer" (learn.microsoft.com, Azure built-in roles).
 var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
+var secretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
+// Purge protection: a deleted vault's name stays reserved for softDeleteRetentionInDays, so recreating a deleted
+// resource group with the same name waits that long (docs/deploy.md, known limits).
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: take(toLower(replace('${baseName}kv${uniqueString(resourceGroup().id)}', '-', '')), 24)
   location: location
@@ -32,6 +37,15 @@ resource readerRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for 
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
     principalId: r.principalId
     principalType: r.principalType
+  }
+}]
+
+resource officerRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for id in secretOfficerPrincipalIds: {
+  name: guid(vault.id, id, secretsOfficerRoleId)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsOfficerRoleId)
+    principalId: id
   }
 }]
 

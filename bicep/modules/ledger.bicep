@@ -7,18 +7,21 @@ param workspaceId string
 
 @description('Object id of the function identity (the ledger writer).')
 param writerPrincipalId string
-@description('Object ids of people or groups who administer the ledger (user management, not data).')
+@description('Object ids of people or groups who administer the ledger (user management, not data); empty makes the deploying principal the administrator.')
 param administratorPrincipalIds array = []
 @description('Readers, e.g. auditors or developers running locally against Azure.')
 param readerPrincipalIds array = []
 @allowed([ 'Public', 'Private' ])
 param ledgerType string = 'Private'
-@description('Send ledger application logs to Log Analytics (turn off in regions where the resource offers no diagnostic categories).')
+@description('Send the ledger\'s resource logs (categories transactionlogs and userdefinedlogs) to Log Analytics.')
 param enableDiagnostics bool = true
 
+// A ledger keeps at least one Administrator (every published template names one): without a parameter, the
+// principal running the deployment (deployer()) takes the role.
+var administrators = empty(administratorPrincipalIds) ? [ deployer().objectId ] : administratorPrincipalIds
 var principals = concat(
   [ { principalId: writerPrincipalId, tenantId: tenant().tenantId, ledgerRoleName: 'Contributor' } ],
-  map(administratorPrincipalIds, id => { principalId: id, tenantId: tenant().tenantId, ledgerRoleName: 'Administrator' }),
+  map(administrators, id => { principalId: id, tenantId: tenant().tenantId, ledgerRoleName: 'Administrator' }),
   map(readerPrincipalIds, id => { principalId: id, tenantId: tenant().tenantId, ledgerRoleName: 'Reader' })
 )
 

@@ -34,6 +34,9 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+// Diagnostic settings: the workspace sends its own audit logs (category group 'audit': LAQueryLogs) and metrics to
+// itself. Application Insights gets none: it is workspace-based, so its telemetry already lands in this workspace
+// (AppRequests, AppTraces, ...) and a diagnostic setting would store every record twice.
 resource workspaceDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: workspace

@@ -47,4 +47,4 @@ resource vnetDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-previ
   }
 }
 
-output functionSubnetId string = createVnet ? '${vnet.id}/subnets/functions' : existingSubnetId
+output functionSubnetId string = createVnet ? resourceId('Microsoft.Network/virtualNetworks/subnets', '${baseName}-vnet', 'functions') : existingSubnetId

@@ -19,8 +19,9 @@ param principals array
 var dataSenderRoleId = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
 var dataReceiverRoleId = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
-  name: '${baseName}-sbns'
+resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
+  // The name is the namespace's DNS label (<name>.servicebus.windows.net), unique across Azure: 6–50 characters.
+  name: '${baseName}-sbns-${take(uniqueString(resourceGroup().id), 6)}'
   location: location
   tags: tags
   sku: { name: sku, tier: sku }
@@ -30,7 +31,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
   }
 }
 
-resource topic 'Microsoft.ServiceBus/namespaces/topics@2021-11-01' = {
+resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   parent: namespace
   name: topicName
   properties: {
@@ -42,7 +43,7 @@ resource topic 'Microsoft.ServiceBus/namespaces/topics@2021-11-01' = {
   }
 }
 
-resource subscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2021-11-01' = [for sub in subscriptions: {
+resource subscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = [for sub in subscriptions: {
   parent: topic
   name: sub.name
   properties: {
@@ -55,7 +56,7 @@ resource subscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2021
 }]
 
 // Replacing the $Default rule (a TrueFilter) so each subscription receives only the types its filter selects.
-resource rule 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2021-11-01' = [for (sub, i) in subscriptions: {
+resource rule 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = [for (sub, i) in subscriptions: {
   parent: subscription[i]
   name: '$Default'
   properties: {
@@ -74,13 +75,19 @@ resource senderRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for 
   }
 }]
 
-resource receiverRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for p in principals: {
-  name: guid(topic.id, p.principalId, dataReceiverRoleId)
-  scope: topic
+// Receivers are granted on each subscription: a topic trigger's role assignment needs effective scope over the
+// Service Bus subscription it reads (learn.microsoft.com, "Azure Service Bus bindings for Azure Functions",
+// identity-based connections). Data Owner, which the scale controller would use to read message counts, is not
+// granted: without it the extension estimates the backlog by peeking (least privilege over scaling precision).
+var receiverGrants = flatten(map(range(0, length(subscriptions)), i => map(principals, p => { subscriptionIndex: i, principalId: p.principalId, principalType: p.principalType })))
+
+resource receiverRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for g in receiverGrants: {
+  name: guid(subscription[g.subscriptionIndex].id, g.principalId, dataReceiverRoleId)
+  scope: subscription[g.subscriptionIndex]
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiverRoleId)
-    principalId: p.principalId
-    principalType: p.principalType
+    principalId: g.principalId
+    principalType: g.principalType
   }
 }]
 
@@ -95,5 +102,6 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
 }
 
 output namespaceName string = namespace.name
-output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
+// serviceBusEndpoint is https://<name>.<cloud suffix>:443/; the host name is what identity-based connections take.
+output fullyQualifiedNamespace string = split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0]
 output topicName string = topic.name

@@ -58,6 +58,7 @@ resource container 'Microsoft.Storage/storageAccounts/blobServices/containers@20
   properties: { publicAccess: 'None' }
 }]
 
+// Rule names are alphanumeric (management policy schema). Archive needs an LRS, GRS or RA-GRS account (skuName).
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: account
   name: 'default'
@@ -65,7 +66,7 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
     policy: {
       rules: [
         {
-          name: 'tier-raw-and-curated'
+          name: 'tierRawAndCurated'
           enabled: true
           type: 'Lifecycle'
           definition: {
@@ -80,7 +81,7 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
           }
         }
         {
-          name: 'tier-gold'
+          name: 'tierGold'
           enabled: true
           type: 'Lifecycle'
           definition: {

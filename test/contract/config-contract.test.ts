@@ -2,7 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { AlertSettings } from '../../shared/alerts/settings.js';
+import { ConfidentialLedgerSettings } from '../../shared/azure/confidential-ledger.js';
 import { Settings } from '../../shared/config/settings.js';
+import { ScadaSettings } from '../../shared/scada/settings.js';
 import { checkConfigContract, type ContractInputs, type Finding, type ResolvedBinding } from './config-contract.js';
 import { generatedBicepInputs, GENERATED_CONTAINERS, GENERATED_MESSAGING } from './generated-inputs.js';
 import { loadContractInputs, settingsOf } from './load-contract-inputs.js';
@@ -28,8 +31,14 @@ function edit(inputs: ContractInputs, file: string, from: string | RegExp, to: s
 
 const codes = (findings: Finding[]): string[] => findings.map((f) => `${f.code}:${f.subject}`);
 
-function binding(options: ResolvedBinding['options'], kind = 'serviceBusTopic'): ResolvedBinding {
-  return { role: 'trigger', kind, functionName: 'probe', file: 'functions/probe.ts', options };
+/** A trigger declaration of a probe function (unnamed, so the staging-slot check leaves it to its own cases). */
+function binding(options: ResolvedBinding['options'], kind = 'serviceBusTopic', settingRefs: string[] = []): ResolvedBinding {
+  return { role: 'trigger', kind, file: 'functions/probe.ts', options, settingRefs };
+}
+
+/** A registered function: `app.<kind>('<name>', …)`. */
+function registration(name: string, kind: string, options: ResolvedBinding['options'] = {}, settingRefs: string[] = []): ResolvedBinding {
+  return { ...binding(options, kind, settingRefs), functionName: name };
 }
 
 describe('config contract on this checkout', () => {
@@ -39,6 +48,18 @@ describe('config contract on this checkout', () => {
 
   it('reads the settings schema live, including settings added after this test was written', () => {
     expect(real.settings.map((s) => s.name)).toEqual(Object.keys(Settings.shape));
+  });
+
+  it("reads modules' own settings schemas too (SCADA, alerts, Confidential Ledger)", () => {
+    const bySchema = (name: string) => real.moduleSettings.filter((s) => s.schema.startsWith(`${name} `)).map((s) => s.name);
+    expect(bySchema('ScadaSettings')).toEqual(Object.keys(ScadaSettings.shape));
+    expect(bySchema('AlertSettings')).toEqual(Object.keys(AlertSettings.shape));
+    expect(bySchema('ConfidentialLedgerSettings')).toEqual(Object.keys(ConfidentialLedgerSettings.shape));
+  });
+
+  it('reads %SETTING% references in binding options it does not otherwise check (a timer schedule)', () => {
+    const curation = real.bindings.find((b) => b.functionName === 'goldCuration');
+    expect(curation?.settingRefs).toEqual(['CURATION_SCHEDULE']);
   });
 
   it('finds the committed generated Bicep inputs identical to what the code generates', () => {
@@ -95,6 +116,7 @@ describe('config contract reports each broken link', () => {
   it('a topic name read through %SETTING% resolves against the value main.bicep sets', () => {
     const inputs = copy();
     inputs.bindings.push(binding({ connection: { value: 'ServiceBusConnection' }, topicName: { value: '%PLANT_EVENTS_TOPIC%' }, subscriptionName: { value: 'ledger' } }));
+    edit(inputs, 'main.bicep', /^(\s*)TELEMETRY_HUB: telemetryHubName$/m, "$1TELEMETRY_HUB: telemetryHubName\n$1PLANT_EVENTS_TOPIC: 'plant-events'");
     inputs.localSettings = { Values: { ...(real.localSettings as { Values: object }).Values, PLANT_EVENTS_TOPIC: 'plant-events', ServiceBusConnection: 'devhost' } };
     expect(checkConfigContract(inputs)).toEqual([]);
   });
@@ -156,7 +178,8 @@ describe('config contract reports each broken link', () => {
 
   it('a health check path outside host.json routePrefix', () => {
     const inputs = copy();
-    inputs.hostJson = { extensions: { http: { routePrefix: 'api' } } };
+    const host = real.hostJson as { extensions: Record<string, unknown> };
+    inputs.hostJson = { ...host, extensions: { ...host.extensions, http: { routePrefix: 'api' } } };
     expect(codes(checkConfigContract(inputs))).toEqual(['ROUTE_PREFIX_MISMATCH:healthCheckPath']);
   });
 
@@ -164,6 +187,61 @@ describe('config contract reports each broken link', () => {
     const inputs = copy();
     inputs.bindings.push(binding({ eventHubName: { unresolved: 'hubFor(line)' } }, 'eventHub'));
     expect(codes(checkConfigContract(inputs))).toEqual(['BINDING_UNRESOLVED:functions/probe.ts#eventHubName']);
+  });
+
+  it("a required setting of a module's own schema that main.bicep does not set", () => {
+    const inputs = copy();
+    edit(inputs, 'main.bicep', /^\s*SCADA_MQTT_URL:.*$/m, '');
+    const findings = checkConfigContract(inputs);
+    expect(codes(findings)).toEqual(['SETTING_NOT_SET:SCADA_MQTT_URL']);
+    expect(findings[0]!.message).toContain('ScadaSettings in shared/scada/settings.ts');
+  });
+
+  it('a setting main.bicep sets under a name the code does not read, naming the one it does', () => {
+    const inputs = copy();
+    edit(inputs, 'main.bicep', 'CONFIDENTIAL_LEDGER_ENDPOINT: ledger.outputs.ledgerUri', 'LEDGER_ENDPOINT: ledger.outputs.ledgerUri');
+    const findings = checkConfigContract(inputs);
+    expect(codes(findings)).toEqual(['SETTING_NOT_SET:CONFIDENTIAL_LEDGER_ENDPOINT', 'SETTING_UNUSED:LEDGER_ENDPOINT']);
+    expect(findings[1]!.message).toContain('the code reads CONFIDENTIAL_LEDGER_ENDPOINT');
+  });
+
+  it('accepts platform settings and identity-based connection options the code itself never reads', () => {
+    const inputs = copy();
+    edit(inputs, 'main.bicep', /^(\s*)FUNCTIONS_EXTENSION_VERSION: '~4'$/m, "$1FUNCTIONS_EXTENSION_VERSION: '~4'\n$1WEBSITE_TIME_ZONE: 'UTC'\n$1EventHubConnection__consumerGroup: 'ingest'");
+    expect(checkConfigContract(inputs)).toEqual([]);
+  });
+
+  it('a %SETTING% in a timer schedule that main.bicep does not set', () => {
+    const inputs = copy();
+    edit(inputs, 'main.bicep', /^\s*CURATION_SCHEDULE:.*$/m, '');
+    expect(codes(checkConfigContract(inputs))).toEqual(['BINDING_SETTING_NOT_SET:CURATION_SCHEDULE']);
+  });
+
+  it('a %SETTING% in host.json missing from local.settings.example.json', () => {
+    const inputs = copy();
+    const values = { ...(real.localSettings as { Values: Record<string, string> }).Values };
+    delete values.DURABLE_TASK_HUB;
+    inputs.localSettings = { Values: values };
+    expect(codes(checkConfigContract(inputs))).toEqual(['LOCAL_SETTING_MISSING:DURABLE_TASK_HUB']);
+  });
+
+  it('a non-HTTP trigger left on in the staging slot; HTTP and durable registrations stay on', () => {
+    const inputs = copy();
+    inputs.bindings.push(registration('potPressureWatch', 'eventHub', { connection: { value: 'EventHubConnection' }, eventHubName: { value: 'telemetry' } }));
+    inputs.bindings.push({ ...registration('nightlyReport', 'generic'), file: 'functions/probe-generic.ts' });
+    inputs.bindings.push({ ...binding({}, 'timer', ['CURATION_SCHEDULE']), file: 'functions/probe-generic.ts' });
+    inputs.bindings.push(registration('probeStatus', 'http'), registration('probeRun', 'orchestration'), registration('probeStep', 'activity'));
+    const findings = checkConfigContract(inputs);
+    expect(codes(findings)).toEqual(['STAGING_TRIGGER_ENABLED:potPressureWatch', 'STAGING_TRIGGER_ENABLED:nightlyReport']);
+    expect(findings[1]!.message).toContain('on a timer trigger');
+  });
+
+  it('a parameter file whose stagingDisabledFunctions leaves a trigger on', () => {
+    const inputs = copy();
+    inputs.bicepFiles['env/test.bicepparam'] += "\nparam stagingDisabledFunctions = [ 'telemetryIngest' ]\n";
+    const findings = checkConfigContract(inputs);
+    expect(codes(findings).sort()).toEqual(['alert-notifier', 'goldCuration', 'ledger-writer', 'scada-dispatcher'].map((fn) => `STAGING_TRIGGER_ENABLED:${fn}`));
+    expect(findings.every((f) => f.message.endsWith('(env/test.bicepparam)'))).toBe(true);
   });
 
   it('checks every environment: a parameter file that renames the hub keeps hub and setting in step', () => {

@@ -7,7 +7,7 @@ import type { BindingSource, InfraOptionKey } from './function-bindings.js';
  * list of findings, each naming the broken link. An empty list means code and infrastructure agree.
  */
 
-/** One app setting the code reads (from the zod `Settings` shape). */
+/** One app setting the code reads (from the zod shape of `Settings` or of a module's own settings schema). */
 export interface SettingUse {
   name: string;
   /** False when the schema accepts the setting's absence (optional or defaulted). */
@@ -33,7 +33,14 @@ export interface ProvisionedSubscriptionDef {
 }
 
 export interface ContractInputs {
+  /** The app's settings schema (`Settings` in shared/config/settings.ts). */
   settings: SettingUse[];
+  /**
+   * Settings read by modules' own parsers (`export const <Name>Settings = z.object(...)` under shared/, e.g.
+   * ScadaSettings, AlertSettings, ConfidentialLedgerSettings). Bicep must set their required fields, and they count as
+   * read; local.settings.example.json is not checked for them (a module may be off locally, like Confidential Ledger).
+   */
+  moduleSettings: (SettingUse & { schema: string })[];
   /** Files under bicep/, by path relative to bicep/ (main.bicep, env/dev.bicepparam, shared-generated/*.json, …). */
   bicepFiles: Record<string, string>;
   hostJson: unknown;
@@ -59,7 +66,9 @@ export type FindingCode =
   | 'COSMOS_CONTAINER_MISSING'
   | 'LAKE_CONTAINER_MISSING'
   | 'LOCAL_SETTING_MISSING'
-  | 'ROUTE_PREFIX_MISMATCH';
+  | 'ROUTE_PREFIX_MISMATCH'
+  | 'SETTING_UNUSED'
+  | 'STAGING_TRIGGER_ENABLED';
 
 export interface Finding {
   code: FindingCode;
@@ -77,6 +86,15 @@ const VAR_APP_SETTINGS = 'appSettings';
 const VAR_EVENT_HUBS = 'eventHubs';
 const VAR_MESSAGING = 'messaging';
 const VAR_STORAGE = 'storageContract';
+const PARAM_STAGING_DISABLED = 'stagingDisabledFunctions';
+/**
+ * Settings the platform reads, not the code: the Functions host and App Service (FUNCTIONS_*, WEBSITE_*, WEBSITES_*,
+ * AzureFunctionsJobHost__*, AzureFunctionsWebHost__*), Application Insights, and DefaultAzureCredential's
+ * AZURE_CLIENT_ID / AZURE_TENANT_ID.
+ */
+const PLATFORM_SETTING = /^(FUNCTIONS_|WEBSITE_|WEBSITES_|SCM_|APPLICATIONINSIGHTS_|AzureFunctionsJobHost__|AzureFunctionsWebHost__)|^AZURE_(CLIENT_ID|TENANT_ID|FUNCTIONS_ENVIRONMENT)$/;
+/** Registrations that never take events from outside the app's own slot (durable ones run on the slot's task hub). */
+const SLOT_LOCAL_KINDS = new Set(['http', 'orchestration', 'activity', 'entity']);
 const HEALTH_CHECK_PARAM = /healthCheckPath:\s*'([^']*)'/;
 
 type Obj = { [key: string]: BicepValue };
@@ -116,10 +134,11 @@ function checkScope(inputs: ContractInputs, scope: BicepScope): Finding[] {
   const isSet = (name: string): boolean => Object.hasOwn(appSettings, name);
 
   // Settings the code cannot run without.
-  for (const s of inputs.settings) {
+  for (const s of [...inputs.settings, ...inputs.moduleSettings]) {
     if (s.name.includes('__')) continue;
     if (s.required && !isSet(s.name) && !connectionSatisfied(appSettings, s.name)) {
-      out.push(finding('SETTING_NOT_SET', s.name, `the code requires app setting ${s.name} (no default), but main.bicep's ${VAR_APP_SETTINGS} does not set it`));
+      const where = 'schema' in s ? ` (${String(s.schema)})` : '';
+      out.push(finding('SETTING_NOT_SET', s.name, `the code requires app setting ${s.name}${where} (no default), but main.bicep's ${VAR_APP_SETTINGS} does not set it`));
     }
   }
   // Connections: every `<Conn>__x` the schema names, every binding's connection, and the host's storage.
@@ -155,6 +174,13 @@ function checkScope(inputs: ContractInputs, scope: BicepScope): Finding[] {
     return unresolvable ? undefined : resolved;
   };
   for (const name of hostJsonSettingRefs(inputs.hostJson)) resolve(`%${name}%`, 'host.json');
+  // %SETTING% in options the infrastructure checks below do not read (a timer's schedule, a route, …).
+  for (const b of inputs.bindings) {
+    const checked = new Set(Object.values(b.options).flatMap((o) => (o && 'value' in o ? [...o.value.matchAll(/%([^%]+)%/g)].map((m) => m[1]!) : [])));
+    for (const name of b.settingRefs) {
+      if (!checked.has(name)) resolve(`%${name}%`, `${b.file}: ${b.role} ${b.kind}${b.functionName ? ` "${b.functionName}"` : ''}`);
+    }
+  }
 
   const hubs = provisionedHubs(scope, out);
   const messaging = loadedJson(scope, VAR_MESSAGING, out);
@@ -238,6 +264,63 @@ function checkScope(inputs: ContractInputs, scope: BicepScope): Finding[] {
   if (health !== undefined && !health.startsWith(`/${prefix}/`)) {
     out.push(finding('ROUTE_PREFIX_MISMATCH', 'healthCheckPath', `main.bicep's healthCheckPath ${health} is not under host.json routePrefix "/${prefix}"`));
   }
+
+  // Every setting main.bicep sets must be one something reads: a name the code does not know is a misspelt or
+  // renamed setting, and the code then runs on its default (or, for an optional module, silently without it).
+  const read = settingsReadByCode(inputs, connections);
+  for (const name of Object.keys(appSettings)) {
+    if (read.has(name) || PLATFORM_SETTING.test(name) || connectionOf(name, connections)) continue;
+    const like = [...read].filter((r) => r.endsWith(`_${name}`) || name.endsWith(`_${r}`) || r.replace(/_/g, '') === name.replace(/_/g, ''));
+    out.push(finding('SETTING_UNUSED', name, `main.bicep's ${VAR_APP_SETTINGS} sets ${name}, which no settings schema, binding, host.json or connection reads${like.length ? ` (the code reads ${like.join(', ')})` : ''}: rename or remove it`));
+  }
+
+  // The staging slot shares the production event sources: a non-HTTP trigger left on there takes production events.
+  const disabledValue = scope.value(PARAM_STAGING_DISABLED);
+  if (!Array.isArray(disabledValue)) {
+    out.push(finding('BICEP_CONTRACT_MISSING', PARAM_STAGING_DISABLED, `main.bicep must declare \`param ${PARAM_STAGING_DISABLED} array = [ … ]\` listing the functions whose triggers stay off in the staging slot`));
+  } else {
+    const disabled = new Set(disabledValue.filter((v): v is string => typeof v === 'string'));
+    for (const fn of nonHttpTriggerFunctions(inputs.bindings)) {
+      if (!disabled.has(fn.name)) {
+        out.push(finding('STAGING_TRIGGER_ENABLED', fn.name, `${fn.file} registers "${fn.name}" on a ${fn.kind} trigger, but main.bicep's ${PARAM_STAGING_DISABLED} does not list it: the staging slot would take production events`));
+      }
+    }
+  }
+  return out;
+}
+
+/** Every app setting name the code or the host reads: schemas, %SETTING% references, connections are separate. */
+function settingsReadByCode(inputs: ContractInputs, connections: Set<string>): Set<string> {
+  const read = new Set<string>([...inputs.settings, ...inputs.moduleSettings].map((s) => s.name));
+  for (const c of connections) read.add(c);
+  for (const name of hostJsonSettingRefs(inputs.hostJson)) read.add(name);
+  for (const b of inputs.bindings) {
+    for (const name of b.settingRefs) read.add(name);
+    for (const o of Object.values(b.options)) if (o && 'value' in o) for (const m of o.value.matchAll(/%([^%]+)%/g)) read.add(m[1]!);
+  }
+  return read;
+}
+
+/** True when `name` is `<Conn>__<anything>` for a connection the code uses (identity-based forms and their options). */
+function connectionOf(name: string, connections: Set<string>): boolean {
+  const i = name.indexOf('__');
+  return i > 0 && connections.has(name.slice(0, i));
+}
+
+/** Functions registered with a trigger that takes events from outside the slot (not HTTP, not durable). */
+function nonHttpTriggerFunctions(bindings: ResolvedBinding[]): { name: string; kind: string; file: string }[] {
+  const out: { name: string; kind: string; file: string }[] = [];
+  for (const b of bindings) {
+    if (b.role !== 'trigger' || b.functionName === undefined || SLOT_LOCAL_KINDS.has(b.kind)) continue;
+    let kind = b.kind;
+    if (kind === 'generic') {
+      // app.generic takes its trigger from a trigger.<kind>(...) call in the same file.
+      const triggers = bindings.filter((t) => t.file === b.file && t.functionName === undefined && t.role === 'trigger').map((t) => t.kind);
+      if (triggers.length > 0 && triggers.every((k) => SLOT_LOCAL_KINDS.has(k))) continue;
+      kind = triggers.find((k) => !SLOT_LOCAL_KINDS.has(k)) ?? 'generic';
+    }
+    out.push({ name: b.functionName, kind, file: b.file });
+  }
   return out;
 }
 
@@ -262,7 +345,9 @@ function checkLocalSettings(inputs: ContractInputs): Finding[] {
     for (const o of Object.values(b.options)) {
       if (o && 'value' in o) for (const m of o.value.matchAll(/%([^%]+)%/g)) if (!has(m[1]!)) missing(m[1]!, `a binding in ${b.file} refers to %${m[1]!}%`);
     }
+    for (const name of b.settingRefs) if (!has(name)) missing(name, `a binding in ${b.file} refers to %${name}%`);
   }
+  for (const name of hostJsonSettingRefs(inputs.hostJson)) if (!has(name)) missing(name, `host.json refers to %${name}%`);
   for (const c of connections) if (!has(c) && !Object.keys(values).some((k) => k.startsWith(`${c}__`))) missing(c, 'a connection the code uses');
   return out;
 }

@@ -1,8 +1,10 @@
 /**
  * Reads the triggers and bindings a function file registers, from its source text: every `app.<kind>(...)`,
- * `df.app.<kind>(...)`, `trigger.<kind>(...)`, `input.<kind>(...)` and `output.<kind>(...)` call, with the options
- * that name infrastructure (connection, hub, consumer group, topic, subscription, queue, database, container, path).
- * Values are string literals or references (identifiers, member chains) the caller resolves.
+ * `df.app.<kind>(...)`, `df.app.client.<kind>(...)`, `trigger.<kind>(...)`, `input.<kind>(...)` and
+ * `output.<kind>(...)` call, with the options that name infrastructure (connection, hub, consumer group, topic,
+ * subscription, queue, database, container, path) and every `%SETTING%` its options' string literals refer to
+ * (a timer's schedule, a route, …). Values are string literals or references (identifiers, member chains) the
+ * caller resolves.
  */
 export const INFRA_OPTION_KEYS = [
   'connection',
@@ -28,9 +30,11 @@ export interface BindingSource {
   /** The registered name for app.* calls (first argument), when it is a literal. */
   functionName?: string;
   options: Partial<Record<InfraOptionKey, OptionSource>>;
+  /** `%SETTING%` names in any string literal of the options object (resolved from app settings at run time). */
+  settingRefs: string[];
 }
 
-const CALL = /\b(df\.app|app|trigger|input|output)\.([A-Za-z]+)\s*\(/g;
+const CALL = /\b(df\.app\.client|df\.app|app|trigger|input|output)\.([A-Za-z]+)\s*\(/g;
 
 /** Every binding registered or declared in `source`. */
 export function bindingsInSource(source: string): BindingSource[] {
@@ -42,8 +46,9 @@ export function bindingsInSource(source: string): BindingSource[] {
     const argsStart = m.index + m[0].length;
     const args = balancedUntilClose(text, argsStart);
     const role = owner === 'input' ? 'input' : owner === 'output' ? 'output' : 'trigger';
-    const binding: BindingSource = { role, kind, options: optionsIn(topLevelObject(args) ?? '') };
-    if (owner.endsWith('app')) {
+    const objectText = topLevelObject(args) ?? '';
+    const binding: BindingSource = { role, kind, options: optionsIn(objectText), settingRefs: settingRefsIn(objectText) };
+    if (owner.endsWith('app') || owner.endsWith('client')) {
       const name = /^\s*(['"`])([^'"`]+)\1/.exec(args)?.[2];
       if (name !== undefined) binding.functionName = name;
     }
@@ -52,6 +57,19 @@ export function bindingsInSource(source: string): BindingSource[] {
     out.push(binding);
   }
   return out;
+}
+
+/** `%NAME%` references inside the string literals of an object literal's text (any depth), in order, once each. */
+function settingRefsIn(objectText: string): string[] {
+  const refs = new Set<string>();
+  for (let i = 0; i < objectText.length; i++) {
+    const ch = objectText[i]!;
+    if (ch !== "'" && ch !== '"' && ch !== '`') continue;
+    const end = endOfJsString(objectText, i);
+    for (const m of objectText.slice(i + 1, end - 1).matchAll(/%([A-Za-z_][\w.:-]*)%/g)) refs.add(m[1]!);
+    i = end - 1;
+  }
+  return [...refs];
 }
 
 /** The infrastructure options in an object literal's text (only its top level). */

@@ -8,14 +8,16 @@ import type { ContractInputs, ResolvedBinding, SettingUse } from './config-contr
 import { bindingsInSource, type OptionSource } from './function-bindings.js';
 
 /**
- * Reads the contract's inputs from a checkout: the settings schema (read live from its zod shape, so settings
- * added by anyone are checked), bicep/, host.json, local.settings.example.json and the function registrations
+ * Reads the contract's inputs from a checkout: the settings schemas (read live from their zod shapes, so settings
+ * added by anyone are checked: `Settings` in shared/config and every module's `export const <Name>Settings =
+ * z.object(...)` under shared/), bicep/, host.json, local.settings.example.json and the function registrations
  * (from functions/**\/*.ts source; references to exported constants are resolved by importing their module).
  */
 export async function loadContractInputs(repoRoot: string): Promise<ContractInputs> {
   const { Settings } = (await import(pathToFileURL(path.join(repoRoot, 'shared/config/settings.ts')).href)) as { Settings: z.ZodObject };
   return {
     settings: settingsOf(Settings),
+    moduleSettings: await moduleSettings(repoRoot),
     bicepFiles: readTree(path.join(repoRoot, 'bicep'), /\.(bicep|bicepparam|json)$/),
     hostJson: readJson(path.join(repoRoot, 'host.json')),
     localSettings: readJson(path.join(repoRoot, 'local.settings.example.json')),
@@ -32,6 +34,27 @@ export function settingsOf(schema: z.ZodObject): SettingUse[] {
     const absent = (field as z.ZodType).safeParse(undefined);
     return { name, required: !absent.success, hasDefault: absent.success && absent.data !== undefined };
   });
+}
+
+/** A module's own settings schema: `export const <Name>Settings = z.object(` in a source file under shared/. */
+const MODULE_SCHEMA = /^export const (\w*Settings)\s*=\s*z\s*\.\s*(?:strictObject|looseObject|object)\(/gm;
+
+/** Settings of every module schema under shared/ except shared/config (that one is `settings`), by schema. */
+export async function moduleSettings(repoRoot: string): Promise<ContractInputs['moduleSettings']> {
+  const out: ContractInputs['moduleSettings'] = [];
+  const dir = path.join(repoRoot, 'shared');
+  for (const [rel, source] of Object.entries(readTree(dir, /(?<!\.test)\.ts$/)).sort(([a], [b]) => a.localeCompare(b))) {
+    if (rel === 'config/settings.ts') continue;
+    const names = [...source.matchAll(MODULE_SCHEMA)].map((m) => m[1]!);
+    if (names.length === 0) continue;
+    const mod = (await import(pathToFileURL(path.join(dir, rel)).href)) as Record<string, unknown>;
+    for (const name of names) {
+      const schema = mod[name] as z.ZodObject | undefined;
+      if (!schema?.shape) continue;
+      for (const use of settingsOf(schema)) out.push({ ...use, schema: `${name} in shared/${rel}` });
+    }
+  }
+  return out;
 }
 
 async function functionBindings(repoRoot: string): Promise<ResolvedBinding[]> {
