@@ -57,6 +57,16 @@ param ledgerType string = 'Private'
 param ledgerAdministratorPrincipalIds array = []
 param ledgerDiagnostics bool = true
 param communicationDataLocation string = 'Europe'
+@description('Alert channels (shared/alerts/notifier.ts ChannelConfig): webhook, acs-email and acs-sms entries, each with an id.')
+param alertChannels array = []
+@description('Ids of alertChannels the operations team reads (anomalies, failed commands).')
+param alertOperationsChannels array = []
+@description('Ids of alertChannels the engineering team reads (failed optimisations, overrides, failed commands).')
+param alertEngineeringChannels array = []
+@description('Ids of alertChannels told about alerts left unacknowledged past their escalation delay.')
+param alertEscalationChannels array = []
+@description('Seconds the telemetry alert consumer keeps rules before reading them again (how long a threshold change takes).')
+param alertRulesRefreshSeconds int = 30
 
 // ---- Application ----
 param plantId string = 'plant-01'
@@ -250,7 +260,13 @@ var appSettings = {
   COSMOS_DATABASE: cosmosDatabaseName
   TELEMETRY_HUB: telemetryHubName
   TELEMETRY_CONSUMER_GROUP: ingestConsumerGroup
-  ALERTS_CONSUMER_GROUP: alertsConsumerGroup
+  TELEMETRY_ALERTS_CONSUMER_GROUP: alertsConsumerGroup
+  ALERT_CHANNELS: string(alertChannels)
+  ALERT_OPERATIONS_CHANNELS: join(alertOperationsChannels, ',')
+  ALERT_ENGINEERING_CHANNELS: join(alertEngineeringChannels, ',')
+  ALERT_ESCALATION_CHANNELS: join(alertEscalationChannels, ',')
+  ALERT_RULES_REFRESH_S: string(alertRulesRefreshSeconds)
+  ALERT_SWEEP_SCHEDULE: '0 * * * * *'
   PLANT_EVENTS_TOPIC: messaging.topic
   LEDGER_ENDPOINT: ledger.outputs.ledgerUri
   LEDGER_IDENTITY_ENDPOINT: ledger.outputs.identityServiceUri

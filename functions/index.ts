@@ -17,3 +17,5 @@ import './curation/gold-curation.js';
 import './fanout/scada-dispatcher.js';
 import './fanout/ledger-writer.js';
 import './fanout/alert-notifier.js';
+import './fanout/telemetry-alerts.js';
+import './fanout/alert-sweep.js';

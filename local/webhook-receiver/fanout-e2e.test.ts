@@ -32,6 +32,7 @@ beforeAll(async () => {
     httpPort: 0,
     logLevel: 'none',
     startAzurite: true,
+    startCosmos: true,
     settings: {
       PLANT_ID: PLANT,
       ALERT_CHANNELS: JSON.stringify([{ kind: 'webhook', id: 'teams-ops', url: `${receiver.url}/teams`, format: 'teams' }]),
@@ -56,16 +57,19 @@ function send(event: PlantEvent, messageId = event.id): void {
 const completed = (messageId: string, functionName: string) => settled.some((s) => s.messageId === messageId && s.functionName === functionName && s.outcome === 'completed');
 
 describe('fan-out consumers through the devhost topic', () => {
-  it('audits a failed command once even when redelivered, and alerts the webhook once', async () => {
+  it('audits a failed command once even when redelivered, alerts the webhook once, and archives the alert raise in the ledger only', async () => {
     const event = cloudEvent(PlantEventType.commandFailed, 'L1-C012', { commandId: 'cmd-77', reason: 'no PLC acknowledgement' }, { id: 'cmd-77/failed', source: '/functions/scada-dispatcher', time: '2025-03-01T10:00:00Z' });
     send(event);
     await waitFor('both consumers completed', () => completed(event.id, 'ledger-writer') && completed(event.id, 'alert-notifier'), 60_000);
     send(event, 'replayed-from-dlq');
     await waitFor('the replay completed', () => completed('replayed-from-dlq', 'ledger-writer') && completed('replayed-from-dlq', 'alert-notifier'), 60_000);
+    // The notifier published smelter.alert.raised; the ledger archives it, the notifier never receives it.
+    const raised = await waitFor('the alert raise audited', () => settled.find((s) => s.functionName === 'ledger-writer' && s.outcome === 'completed' && s.messageId !== event.id && s.messageId !== 'replayed-from-dlq'), 60_000);
+    expect(settled.filter((s) => s.messageId === raised.messageId).map((s) => s.functionName)).toEqual(['ledger-writer']);
 
     const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(process.env.LakeConnection!), [LEDGER_CONTAINER]);
     const report = await verifyLocalLedger(lake, { collectionId: PLANT });
-    expect(report).toMatchObject({ ok: true, headSeqNo: 1, checkedEntries: 1, checkedReceipts: 1 });
+    expect(report).toMatchObject({ ok: true, headSeqNo: 2, checkedEntries: 2, checkedReceipts: 2 });
 
     const received = readFileSync(receiver.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { path: string; body: { title: string } });
     expect(received).toHaveLength(1);

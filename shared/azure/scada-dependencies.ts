@@ -8,21 +8,11 @@ import { dispatchPolicyOf, parseScadaSettings } from '../scada/settings.js';
 import { cosmosClient } from './clients.js';
 import { CosmosCommandRepository, CosmosOverrideStore } from './cosmos-scada-stores.js';
 import { hotStateStore } from './hot-state-reader.js';
+import { once } from './once.js';
 import { createEventPublisher } from './service-bus-publisher.js';
 
-/** Builds once per process; a failed start is retried on the next call. */
-function once<T>(build: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= build().catch((e: unknown) => {
-      value = undefined;
-      throw e;
-    });
-    return value;
-  };
-}
-
-const localCosmos = () => {
+/** True when the settings name the local Cosmos-compatible server (which starts empty, so containers are created). */
+export const localCosmos = () => {
   const s = settings();
   return Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT));
 };
