@@ -11,8 +11,7 @@ import type { EventPublisher } from '../messaging/event-publisher.js';
 import { cosmosClient } from './clients.js';
 import { CosmosAlertRuleStore, CosmosAlertStore } from './cosmos-alert-stores.js';
 import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-model-repository.js';
-import { once } from './once.js';
-import { eventPublisherFromSettings, localCosmos } from './scada-dependencies.js';
+import { eventPublisherFromSettings, localCosmos, once } from './from-settings.js';
 
 export interface AlertDependencies {
   settings: AlertSettings;
