@@ -1,6 +1,7 @@
 import { ApiError } from '../http/errors.js';
 import { decodeCursor, encodeCursor, type PageQuery } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
+import { publishStoredChange } from '../http/publish-change.js';
 import { z } from 'zod';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { modelChangedEvent, type PdeModelChange } from './events.js';
@@ -45,22 +46,9 @@ export function toPdeModel(m: StoredPdeModel): PdeModel {
   };
 }
 
-/**
- * Sends a change to the ledger. The change is already stored and in the audit log; if the topic refuses it the
- * caller gets 503 ERR-5031 saying so (with the ETag written), the error is logged with the event id, and the audit
- * record names the event so the ledger can be reconciled against it.
- */
-async function publishChange(deps: ModelWriteDeps, change: PdeModelChange, m: StoredPdeModel, actor: Actor, nowMs: number): Promise<void> {
-  const event = modelChangedEvent(change, m, actor, nowMs);
-  try {
-    await deps.publisher.publish([event]);
-  } catch (e) {
-    throw new ApiError(
-      'dependencyUnavailable',
-      `PDE model ${m.modelId} was ${change} (ETag ${m.etag}), but its ledger event ${event.id} could not be published (${e instanceof Error ? e.message : String(e)}); quote the request id to have it re-sent.`,
-      [{ field: 'ledger', issue: 'change stored, ledger event not published' }],
-    );
-  }
+/** Sends a stored change to the ledger (503 ERR-5031 saying the change stands when the topic refuses it). */
+function publishChange(deps: ModelWriteDeps, change: PdeModelChange, m: StoredPdeModel, actor: Actor, nowMs: number): Promise<void> {
+  return publishStoredChange(deps.publisher, modelChangedEvent(change, m, actor, nowMs), `PDE model ${m.modelId} was ${change} (ETag ${m.etag})`);
 }
 
 /** Creates a model, records who did it, and answers the plant's 201 shape with the model's ETag and location. */
