@@ -11,6 +11,7 @@ import { settings } from '../config/settings.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { cosmosClient } from './clients.js';
 import { CosmosAlertRuleStore, CosmosAlertStore } from './cosmos-alert-stores.js';
+import { openContainer } from './open-container.js';
 import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-model-repository.js';
 import { eventPublisherFromSettings, localCosmos, once } from './from-settings.js';
 
@@ -35,9 +36,7 @@ export const alertDependencies = once<AlertDependencies>(async () => {
   const [alerts, rules, auditContainer, publisher] = await Promise.all([
     CosmosAlertStore.create(client, s.COSMOS_DATABASE, { createIfMissing }),
     CosmosAlertRuleStore.create(client, s.COSMOS_DATABASE, { createIfMissing }),
-    createIfMissing
-      ? client.databases.createIfNotExists({ id: s.COSMOS_DATABASE }).then(({ database }) => database.containers.createIfNotExists({ id: AUDIT_CONTAINER, partitionKey: { paths: ['/day'] } })).then((r) => r.container)
-      : Promise.resolve(client.database(s.COSMOS_DATABASE).container(AUDIT_CONTAINER)),
+    openContainer(client, s.COSMOS_DATABASE, AUDIT_CONTAINER, '/day', createIfMissing),
     eventPublisherFromSettings(),
   ]);
   return {

@@ -6,6 +6,7 @@ import { parseAlertRule } from '../alerts/rule.js';
 import { alertStoreContract } from '../alerts/store-contract.js';
 import { cosmosClient } from './clients.js';
 import { CosmosAlertRuleStore, CosmosAlertStore } from './cosmos-alert-stores.js';
+import { openContainer } from './open-container.js';
 
 let cosmos: CosmosHandle;
 let client: CosmosClient;
@@ -64,5 +65,12 @@ describe('alert rules on the local Cosmos server', () => {
     expect(await store.remove('c-hot')).toMatchObject({ ok: true, value: { rule: { id: 'c-hot' } } });
     expect(await store.get('c-hot')).toBeUndefined();
     expect((await store.list()).map((r) => r.id).sort()).toEqual(['a-hot', 'b-hot', 'd-hot']);
+  });
+});
+
+describe('opening containers on the local server', () => {
+  it('lets functions starting together create one database and its containers without a 409', async () => {
+    const opened = await Promise.all(['alerts', 'alert-rules', 'audit', 'alerts', 'cell-state', 'alert-rules'].map((id) => openContainer(client, 'started-together', id, '/k', true)));
+    expect(opened.map((c) => c.id)).toEqual(['alerts', 'alert-rules', 'audit', 'alerts', 'cell-state', 'alert-rules']);
   });
 });

@@ -5,6 +5,7 @@ import { Alert } from '../alerts/alert.js';
 import { AlertRule } from '../alerts/rule.js';
 import { alertSortKey, type AlertFilter, type AlertRuleStore, type AlertStore, type StoredAlert, type StoredAlertRule } from '../alerts/store.js';
 import { ifMatchAdmits, type Actor, type WriteOutcome } from '../models/repository.js';
+import { openContainer } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const ALERTS_CONTAINER = 'alerts';
@@ -13,14 +14,6 @@ export const ALERT_RULES_CONTAINER = 'alert-rules';
 const statusOf = (err: unknown) => (err as ErrorResponse | undefined)?.code;
 /** Cosmos returns `_etag` quoted; the local server does not. HTTP wants a quoted strong ETag. */
 const httpEtag = (raw: string) => (raw.startsWith('"') ? raw : `"${raw}"`);
-
-/** Opens a container; `createIfMissing` only for the local server (in Azure Bicep deploys them and the app has data-plane rights only). */
-async function openContainer(client: CosmosClient, database: string, id: string, partitionKey: string, createIfMissing: boolean): Promise<Container> {
-  if (!createIfMissing) return client.database(database).container(id);
-  const { database: db } = await client.databases.createIfNotExists({ id: database });
-  const { container } = await db.containers.createIfNotExists({ id, partitionKey: { paths: [partitionKey] } });
-  return container;
-}
 
 const AlertDoc = Alert.extend({ unpublished: z.array(AlertChangedData).default([]), _etag: z.string() });
 
