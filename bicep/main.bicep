@@ -57,13 +57,12 @@ param ledgerType string = 'Private'
 param ledgerAdministratorPrincipalIds array = []
 param ledgerDiagnostics bool = true
 param communicationDataLocation string = 'Europe'
-@description('Alert channels (shared/alerts/notifier.ts ChannelConfig): webhook, acs-email and acs-sms entries, each with an id.')
-param alertChannels array = []
-@description('Ids of alertChannels the operations team reads (anomalies, failed commands).')
+// The alert channels themselves (webhook URLs carry their own secret) live in Key Vault secret `alert-channels`.
+@description('Ids of alert channels the operations team reads (anomalies, failed commands).')
 param alertOperationsChannels array = []
-@description('Ids of alertChannels the engineering team reads (failed optimisations, overrides, failed commands).')
+@description('Ids of alert channels the engineering team reads (failed optimisations, overrides, failed commands).')
 param alertEngineeringChannels array = []
-@description('Ids of alertChannels told about alerts left unacknowledged past their escalation delay.')
+@description('Ids of alert channels told about alerts left unacknowledged past their escalation delay.')
 param alertEscalationChannels array = []
 @description('Seconds the telemetry alert consumer keeps rules before reading them again (how long a threshold change takes).')
 param alertRulesRefreshSeconds int = 30
@@ -261,7 +260,7 @@ var appSettings = {
   TELEMETRY_HUB: telemetryHubName
   TELEMETRY_CONSUMER_GROUP: ingestConsumerGroup
   TELEMETRY_ALERTS_CONSUMER_GROUP: alertsConsumerGroup
-  ALERT_CHANNELS: string(alertChannels)
+  ALERT_CHANNELS: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=alert-channels)'
   ALERT_OPERATIONS_CHANNELS: join(alertOperationsChannels, ',')
   ALERT_ENGINEERING_CHANNELS: join(alertEngineeringChannels, ',')
   ALERT_ESCALATION_CHANNELS: join(alertEscalationChannels, ',')
