@@ -24,10 +24,12 @@ param zoneRedundant bool = false
 @description('Functions whose triggers stay off in the staging slot, so staging (a release under test, or the previous release after a swap) never takes production events, timers or set points. Every non-HTTP trigger belongs here (checked by test/contract).')
 param stagingDisabledFunctions array = [
   'telemetryIngest'
+  'telemetryAlerts'
   'goldCuration'
-  'scada-dispatcher'
-  'ledger-writer'
-  'alert-notifier'
+  'alertSweep'
+  'scadaDispatcher'
+  'ledgerWriter'
+  'alertNotifier'
 ]
 
 // ---- Network ----
@@ -64,6 +66,15 @@ param ledgerType string = 'Private'
 param ledgerAdministratorPrincipalIds array = []
 param ledgerDiagnostics bool = true
 param communicationDataLocation string = 'Europe'
+// The alert channels themselves (webhook URLs carry their own secret) live in Key Vault secret `alert-channels`.
+@description('Ids of alert channels the operations team reads (anomalies, failed commands).')
+param alertOperationsChannels array = []
+@description('Ids of alert channels the engineering team reads (failed optimisations, overrides, failed commands).')
+param alertEngineeringChannels array = []
+@description('Ids of alert channels told about alerts left unacknowledged past their escalation delay.')
+param alertEscalationChannels array = []
+@description('Seconds the telemetry alert consumer keeps rules before reading them again (how long a threshold change takes).')
+param alertRulesRefreshSeconds int = 30
 
 // ---- Application ----
 param plantId string = 'plant-01'
@@ -278,6 +289,14 @@ var appSettings = {
   SCADA_MQTT_URL: mqttBrokerUrl
   SCADA_MQTT_USERNAME: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-username)'
   SCADA_MQTT_PASSWORD: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-password)'
+  // Alerting (shared/alerts/settings.ts): webhook URLs hold secrets, so the channel list lives in Key Vault
+  TELEMETRY_ALERTS_CONSUMER_GROUP: alertsConsumerGroup
+  ALERT_CHANNELS: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=alert-channels)'
+  ALERT_OPERATIONS_CHANNELS: join(alertOperationsChannels, ',')
+  ALERT_ENGINEERING_CHANNELS: join(alertEngineeringChannels, ',')
+  ALERT_ESCALATION_CHANNELS: join(alertEscalationChannels, ',')
+  ALERT_RULES_REFRESH_S: string(alertRulesRefreshSeconds)
+  ALERT_SWEEP_SCHEDULE: '0 * * * * *'
   // API
   PLANT_ID: plantId
   AUTH_ISSUER: authIssuer

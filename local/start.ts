@@ -18,6 +18,7 @@ import { createLabelRecorder } from './simulator/labels.js';
 import { createPotline } from './simulator/potline.js';
 import { runSimulator } from './simulator/runner.js';
 import { startPlc } from './plc/plc.js';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
 import { LiveConsole } from './console/live-console.js';
 import { RunRecorder } from './console/run-recorder.js';
 import { scoreRun } from './console/score-run.js';
@@ -72,6 +73,7 @@ mkdirSync(runDir, { recursive: true });
 
 console.log(`Starting the smelter platform locally (run ${runId}; data in ${path.relative(process.cwd(), dataDir)}/) …`);
 const startedMs = Date.now();
+const webhooks = await localAlertChannels(path.join(dataDir, 'webhooks.jsonl'));
 const devhost = await startDevhost({
   appEntry: 'functions/index.ts',
   dataDir,
@@ -130,6 +132,7 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   console.log('Stopping the devhost and the emulators …');
   await plc.stop();
   await devhost.stop();
+  await webhooks?.close();
   rmSync(ENDPOINTS_FILE, { force: true });
 }
 
@@ -149,4 +152,23 @@ if (flags.duration) {
 /** The simulator's default fault rates times `scale` (each capped at the schema's 10 %). */
 function scaledFaults(scale: number) {
   return Object.fromEntries(Object.entries(FaultRates.parse({})).map(([k, v]) => [k, Math.min(0.1, v * scale)]));
+}
+
+/**
+ * Alert notifications locally: when no channel is configured, a webhook receiver on a free port stands in for Teams
+ * and the engineering Logic App, appending what it gets to `file`, and every team's channel list points at it.
+ */
+async function localAlertChannels(file: string): Promise<WebhookReceiver | undefined> {
+  const configured = process.env.ALERT_CHANNELS?.trim();
+  if (configured && configured !== '[]') return undefined;
+  const receiver = await startWebhookReceiver({ file });
+  process.env.ALERT_CHANNELS = JSON.stringify([
+    { kind: 'webhook', id: 'teams-ops', url: `${receiver.url}/teams`, format: 'teams' },
+    { kind: 'webhook', id: 'logic-eng', url: `${receiver.url}/engineering`, format: 'logic-apps' },
+  ]);
+  process.env.ALERT_OPERATIONS_CHANNELS ||= 'teams-ops';
+  process.env.ALERT_ENGINEERING_CHANNELS ||= 'logic-eng';
+  process.env.ALERT_ESCALATION_CHANNELS ||= 'teams-ops';
+  console.log(`Alert notifications go to a local webhook receiver (${receiver.url}), written to ${path.relative(process.cwd(), file)}`);
+  return receiver;
 }

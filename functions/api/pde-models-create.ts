@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { modelStoreFromSettings } from '../../shared/azure/cosmos-model-repository.js';
+import { modelWriteDepsFromSettings } from '../../shared/azure/cosmos-model-repository.js';
 import { routes } from '../../shared/http/routes.js';
 import { createModel } from '../../shared/models/service.js';
 import { apiHandler, httpTrigger } from './respond.js';
@@ -7,7 +7,7 @@ import { apiHandler, httpTrigger } from './respond.js';
 /** POST v1/pde-models: stores a new model under the next id and answers 201 with its link and ETag. */
 export const createPdeModel = apiHandler(routes.pdeModelsCreate, async ({ body, principal, requestId }) => {
   const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
-  const { created, etag, location } = await createModel(await modelStoreFromSettings(), body, actor);
+  const { created, etag, location } = await createModel(await modelWriteDepsFromSettings(), body, actor);
   return { status: 201, body: created, headers: { location, etag } };
 });
 

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { modelStoreFromSettings } from '../../shared/azure/cosmos-model-repository.js';
+import { modelWriteDepsFromSettings } from '../../shared/azure/cosmos-model-repository.js';
 import { routes } from '../../shared/http/routes.js';
 import { replaceModel } from '../../shared/models/service.js';
 import { apiHandler, httpTrigger } from './respond.js';
@@ -8,7 +8,7 @@ import { apiHandler, httpTrigger } from './respond.js';
 export const replacePdeModel = apiHandler(routes.pdeModelsReplace, async ({ req, params, body, principal, requestId }) => {
   const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
   const ifMatch = req.headers.get('if-match') ?? undefined;
-  const { model, etag } = await replaceModel(await modelStoreFromSettings(), params.modelId, body, actor, ifMatch);
+  const { model, etag } = await replaceModel(await modelWriteDepsFromSettings(), params.modelId, body, actor, ifMatch);
   return { status: 200, body: model, headers: { etag } };
 });
 

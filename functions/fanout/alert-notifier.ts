@@ -1,41 +1,24 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { AlertBook } from '../../shared/alerts/alert.js';
-import { handleAlertEvent, type AlertNotifierDeps } from '../../shared/alerts/alert-notifier.js';
-import { ChannelNotifier } from '../../shared/alerts/notifier.js';
-import { defaultEventPolicies } from '../../shared/alerts/plant-events.js';
-import { parseAlertSettings } from '../../shared/alerts/settings.js';
-import { MemoryAlertStore } from '../../shared/alerts/store.js';
+import { handleAlertEvent } from '../../shared/alerts/alert-notifier.js';
+import { alertDependencies } from '../../shared/azure/alert-dependencies.js';
 import { parsePlantEvent } from '../../shared/messaging/cloud-event.js';
 import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
 
-let deps: AlertNotifierDeps | undefined;
-
-/** Channels from the settings, built once per process (the alert store is in memory until a Cosmos store lands). */
-function alertNotifierDeps(): AlertNotifierDeps {
-  if (deps) return deps;
-  const s = parseAlertSettings(process.env);
-  deps = {
-    book: new AlertBook(),
-    store: new MemoryAlertStore(),
-    notifier: new ChannelNotifier(s.ALERT_CHANNELS),
-    policies: defaultEventPolicies({ operations: s.ALERT_OPERATIONS_CHANNELS, engineering: s.ALERT_ENGINEERING_CHANNELS, escalation: s.ALERT_ESCALATION_CHANNELS }),
-  };
-  return deps;
-}
-
 /**
- * Turns anomalies, failed optimisations, overrides and failed commands into alerts and tells their channels. One
- * open alert per event type and subject; a redelivered event raises nothing. A channel that fails is logged as a
- * warning with its error; the alert itself is kept.
+ * Turns anomalies, failed optimisations, overrides and failed commands into alerts (Cosmos `alerts`) and tells their
+ * channels. One open alert per condition and subject, shared by every instance; a redelivered event raises nothing.
+ * A channel that fails is logged as a warning with its error; the alert itself is kept.
  */
 export async function alertNotifier(message: unknown, context: InvocationContext): Promise<void> {
   const event = parsePlantEvent(message);
-  const outcome = await handleAlertEvent(event, alertNotifierDeps());
+  const deps = await alertDependencies();
+  const records = deps.records((alertId, e) => context.warn('alert change not published yet; the sweep will retry', { alertId, error: String(e) }));
+  const outcome = await handleAlertEvent(event, { records, notifier: deps.notifier, policies: deps.policies });
   context.info('plant event alerted', { eventId: event.id, type: event.type, ...outcome, failed: outcome.failed.length });
   for (const f of outcome.failed) context.warn('alert channel failed', f);
 }
 
-app.serviceBusTopic('alert-notifier', {
+app.serviceBusTopic('alertNotifier', {
   connection: 'ServiceBusConnection',
   topicName: PLANT_EVENTS_TOPIC,
   subscriptionName: 'alerts',

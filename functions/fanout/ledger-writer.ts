@@ -34,7 +34,7 @@ export async function ledgerWriter(message: unknown, context: InvocationContext)
   context.info('plant event audited', { eventId: event.id, type: event.type, entryId: result.entryId, transactionId: result.transactionId, duplicate: result.duplicate });
 }
 
-app.serviceBusTopic('ledger-writer', {
+app.serviceBusTopic('ledgerWriter', {
   connection: 'ServiceBusConnection',
   topicName: PLANT_EVENTS_TOPIC,
   subscriptionName: 'ledger',

@@ -23,7 +23,7 @@ export async function scadaDispatcher(message: unknown, context: InvocationConte
   }
 }
 
-app.serviceBusTopic('scada-dispatcher', {
+app.serviceBusTopic('scadaDispatcher', {
   connection: 'ServiceBusConnection',
   topicName: PLANT_EVENTS_TOPIC,
   subscriptionName: 'scada',

@@ -51,6 +51,7 @@ describe('devhost registrations', () => {
         { name: 'echoItem', triggerType: 'httpTrigger', served: true },
         { name: 'recordBatch', triggerType: 'eventHubTrigger', served: true },
         { name: 'flaky', triggerType: 'eventHubTrigger', served: true },
+        { name: 'recordOtherGroup', triggerType: 'eventHubTrigger', served: true },
       ]),
     );
   });
@@ -124,6 +125,31 @@ describe('devhost local Event Hub', () => {
     const metadata = (await blob.getProperties()).metadata ?? {};
     expect(Number(metadata.sequencenumber)).toBeGreaterThanOrEqual(cp.sequenceNumber);
     expect(metadata.offset).toMatch(/^\d+$/);
+  });
+
+  it('delivers every event of a hub to two functions on different consumer groups, each with its own checkpoints', async () => {
+    const hub = devhost.hub('telemetry');
+    const sent = hub.send(Array.from({ length: 40 }, (_, i) => ({ body: JSON.stringify({ groups: i }), partitionKey: `L9-C00${i % 7}` })));
+    const lastByPartition = new Map<string, number>();
+    for (const r of sent) lastByPartition.set(r.partitionId, Math.max(lastByPartition.get(r.partitionId) ?? -1, r.sequenceNumber));
+    const caughtUp = (fn: string) => [...lastByPartition].every(([pid, last]) => checkpoints.some((c) => c.functionName === fn && c.partitionId === pid && c.sequenceNumber >= last));
+    await waitFor('both consumer groups checkpointed past the events', () => caughtUp('recordBatch') && caughtUp('recordOtherGroup'));
+
+    const seen = async (fn: string) =>
+      (await readDeliveries(azurite.connectionString, fn))
+        .flatMap((d) => d.bodies.map((b) => JSON.parse(b) as { groups?: number }))
+        .flatMap((b) => (b.groups === undefined ? [] : [b.groups]))
+        .sort((a, b) => a - b);
+    const all = Array.from({ length: 40 }, (_, i) => i);
+    expect(await seen('recordBatch')).toEqual(all);
+    expect(await seen('recordOtherGroup')).toEqual(all);
+    expect(new Set(checkpoints.filter((c) => c.functionName === 'recordOtherGroup').map((c) => c.consumerGroup))).toEqual(new Set(['fixture-other']));
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(CHECKPOINT_CONTAINER);
+    const [pid, last] = [...lastByPartition][0]!;
+    for (const group of ['fixture', 'fixture-other']) {
+      const metadata = (await container.getBlockBlobClient(checkpointBlobName('devhost.local', 'telemetry', group, pid)).getProperties()).metadata ?? {};
+      expect(Number(metadata.sequencenumber), group).toBeGreaterThanOrEqual(last);
+    }
   });
 
   it('accepts events from other processes on POST /_devhost/eventhubs/{hub}/messages and rejects bad bodies', async () => {

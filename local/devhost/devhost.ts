@@ -189,7 +189,9 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     const httpUrl = await server.listen();
     listening.url = httpUrl;
     // Publishers (shared/messaging) reach the local topic through this setting unless the app names a real namespace.
-    if (!env.ServiceBusConnection && !env.ServiceBusConnection__fullyQualifiedNamespace) env.ServiceBusConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/servicebus`;
+    // A devhost value from the settings files (port 7071) is pointed at this devhost, which may listen elsewhere (--port 0).
+    const devhostTopic = !env.ServiceBusConnection || /(?:^|;)\s*UseDevhost\s*=\s*true\s*(?:;|$)/i.test(env.ServiceBusConnection);
+    if (devhostTopic && !env.ServiceBusConnection__fullyQualifiedNamespace) env.ServiceBusConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/servicebus`;
     cleanups.push(() => server.close());
     for (const source of sources) {
       await source.start();

@@ -1,19 +1,17 @@
 /**
- * What the alert notifier function does with a plant event: raise (or count) the alert it calls for, persist the
- * alert, and tell its channels. Delivery failures are returned, not thrown, after the alert is saved, so a retry
- * of the message does not raise twice (the alert id and the redelivery check make the raise idempotent).
+ * What the alert notifier function does with a plant event: raise (or count) the alert it calls for in the store,
+ * publish the change, and tell its channels. Delivery failures are returned, not thrown, after the alert is saved,
+ * so a retry of the message does not raise twice (the event id is the raise's source: a redelivery changes nothing).
  */
 import type { PlantEvent } from '../messaging/cloud-event.js';
-import type { AlertBook } from './alert.js';
+import type { AlertRecords } from './alert-records.js';
 import { dispatch, type Notifier } from './notifier.js';
-import { alertFromPlantEvent, type EventAlertPolicy } from './plant-events.js';
-import type { AlertStore } from './store.js';
+import { raiseRequestFromEvent, type EventAlertPolicy } from './plant-events.js';
 
 export interface AlertNotifierDeps {
-  book: AlertBook;
-  store: AlertStore;
+  records: AlertRecords;
   notifier: Notifier;
-  policies: Record<string, EventAlertPolicy>;
+  policies: Readonly<Record<string, EventAlertPolicy>>;
 }
 
 export interface AlertNotifierOutcome {
@@ -25,9 +23,10 @@ export interface AlertNotifierOutcome {
 
 /** Handles one event from the `alerts` subscription. */
 export async function handleAlertEvent(event: PlantEvent, deps: AlertNotifierDeps): Promise<AlertNotifierOutcome> {
-  const t = alertFromPlantEvent(deps.book, event, deps.policies);
-  if (!t) return { action: 'ignored', sent: 0, failed: [] };
-  await deps.store.save(t.alert);
-  const { sent, failed } = await dispatch(deps.notifier, [t]);
-  return { action: t.action === 'raised' ? 'raised' : 'repeated', alertId: t.alert.id, sent, failed };
+  const request = raiseRequestFromEvent(event, deps.policies);
+  if (!request) return { action: 'ignored', sent: 0, failed: [] };
+  const { alert, transition } = await deps.records.raise(request);
+  if (!transition) return { action: 'ignored', alertId: alert.id, sent: 0, failed: [] };
+  const { sent, failed } = await dispatch(deps.notifier, [transition]);
+  return { action: transition.action === 'raised' ? 'raised' : 'repeated', alertId: alert.id, sent, failed };
 }

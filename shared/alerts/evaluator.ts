@@ -1,9 +1,11 @@
 /**
  * Evaluates alert rules over a stream of telemetry points, with an injectable clock. Durations (raiseForS,
- * clearForS) are measured in point time, so a replayed or late stream judges as it happened; missing data and
- * escalation are judged on `tick()` against the clock, because they are about time passing without points.
+ * clearForS) are measured in point time, so a replayed stream judges as it happened; a point older than the newest
+ * one judged for its rule and cell is skipped. Missing data and escalation are judged on `tick()` against the clock,
+ * because they are about time passing without points.
  */
 import { AlertBook, type AlertTransition } from './alert.js';
+import { escalationDue } from './escalation.js';
 import { ruleMatches, type AlertRule, type Condition, type EvaluablePoint } from './rule.js';
 
 export interface Clock {
@@ -60,18 +62,22 @@ export class AlertEvaluator {
     this.rules = rules.filter((r) => r.enabled);
   }
 
+  /** The enabled rules it judges. */
+  get activeRules(): readonly AlertRule[] {
+    return this.rules;
+  }
+
   /** Feeds one point; returns what it raised or cleared. */
   observe(p: EvaluablePoint): AlertTransition[] {
     const out: AlertTransition[] = [];
     for (const rule of this.rules) {
       if (!ruleMatches(rule, p)) continue;
       const st = this.state(rule, p.cellId, p.lineId);
+      // A late point (or one of a redelivered batch) is not judged: its moment has passed, and durations run forward.
+      if (st.lastTsMs !== undefined && p.tsMs < st.lastTsMs) continue;
       const ratePerMin = st.lastTsMs !== undefined && st.lastValue !== undefined && p.tsMs > st.lastTsMs ? (Math.abs(p.value - st.lastValue) * 60_000) / (p.tsMs - st.lastTsMs) : undefined;
-      // A late point does not move the scope's clock backwards.
-      if (st.lastTsMs === undefined || p.tsMs >= st.lastTsMs) {
-        st.lastTsMs = p.tsMs;
-        st.lastValue = p.value;
-      }
+      st.lastTsMs = p.tsMs;
+      st.lastValue = p.value;
       const { breach, cleared } = judge(rule.condition, p.value, ratePerMin);
       const value = rule.condition.kind === 'rate_of_change' ? ratePerMin : p.value;
       out.push(...this.step(rule, st, breach, cleared, p.tsMs, value));
@@ -94,12 +100,10 @@ export class AlertEvaluator {
       }
     }
     for (const alert of this.book.open()) {
-      const rule = this.rules.find((r) => r.id === alert.ruleId);
-      if (!rule?.escalation || alert.state !== 'active') continue;
-      if (now - Date.parse(alert.raisedAt) >= rule.escalation.afterMin * 60_000) {
-        const t = this.book.escalate(alert.id, now, rule.escalation.channels, rule.escalation.severity);
-        if (t) out.push(t);
-      }
+      const plan = this.rules.find((r) => r.id === alert.ruleId)?.escalation;
+      if (!escalationDue(alert, plan, now)) continue;
+      const t = this.book.escalate(alert.id, now, plan.channels, plan.severity);
+      if (t) out.push(t);
     }
     return out;
   }

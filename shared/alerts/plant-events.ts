@@ -1,11 +1,11 @@
 /**
  * Alerts from plant events on the `alerts` subscription: anomalies, failed optimisations, overrides and failed
- * commands. One open alert per event type and subject (a repeat counts on it); the raise time is the event time,
- * so a redelivered event finds the alert it already raised.
+ * commands. One open alert per event type and subject (a repeat counts on it); the event id travels as the raise's
+ * source, so a redelivered event finds the alert it already raised.
  */
 import type { PlantEvent } from '../messaging/cloud-event.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
-import type { AlertBook, AlertTransition } from './alert.js';
+import type { RaiseRequest } from './alert.js';
 import type { Severity } from './rule.js';
 
 export interface EventAlertPolicy {
@@ -39,37 +39,26 @@ export function defaultEventPolicies(channels: { operations: string[]; engineeri
   };
 }
 
-/** Raises (or repeats) the alert an event calls for; undefined for event types without a policy. */
-export function alertFromPlantEvent(book: AlertBook, event: PlantEvent, policies: Record<string, EventAlertPolicy>): AlertTransition | undefined {
+/**
+ * The raise an event calls for, or undefined for event types without a policy. The condition is the event type
+ * (with the anomaly type for anomalies, so an anode effect and a temperature drift on one cell are two alerts), the
+ * scope is the subject, the raise time is the event time and the event id is the source (a redelivery is recognised).
+ */
+export function raiseRequestFromEvent(event: PlantEvent, policies: Readonly<Record<string, EventAlertPolicy>>): RaiseRequest | undefined {
   const policy = policies[event.type];
   if (!policy) return undefined;
-  const atMs = Date.parse(event.time);
-  const open = book.openFor(event.type, event.subject);
-  // Redelivery of the event that raised the open alert: nothing new happened.
-  if (open && (open.raisedAt === new Date(atMs).toISOString() || open.history.some((h) => h.detail === `event ${event.id}`))) return undefined;
   const cellId = /^L\d{1,3}-(C\d{3,4}|LINE)$/.test(event.subject) ? event.subject : undefined;
-  return book.raise({
-    conditionKey: event.type,
+  const anomalyType = event.type === PlantEventType.anomalyDetected ? field(event, 'anomalyType') : undefined;
+  return {
+    conditionKey: anomalyType ? `${event.type}/${anomalyType}` : event.type,
     scopeKey: event.subject,
     eventType: event.type,
     title: policy.title(event),
     severity: policy.severity,
     channels: policy.channels,
-    atMs,
+    atMs: Date.parse(event.time),
     ...(cellId ? { cellId, lineId: cellId.split('-')[0]! } : {}),
     detail: `event ${event.id}`,
-  });
-}
-
-/** Escalates open event alerts left unacknowledged past their policy's delay; call on a timer with the clock's now. */
-export function escalateEventAlerts(book: AlertBook, nowMs: number, policies: Record<string, EventAlertPolicy>): AlertTransition[] {
-  const out: AlertTransition[] = [];
-  for (const alert of book.open()) {
-    const escalation = alert.eventType ? policies[alert.eventType]?.escalation : undefined;
-    if (!escalation || alert.state !== 'active') continue;
-    if (nowMs - Date.parse(alert.raisedAt) < escalation.afterMin * 60_000) continue;
-    const t = book.escalate(alert.id, nowMs, escalation.channels, escalation.severity);
-    if (t) out.push(t);
-  }
-  return out;
+    sourceId: event.id,
+  };
 }

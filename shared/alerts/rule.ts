@@ -43,39 +43,52 @@ export const Escalation = z
   .object({
     /** Minutes an alert may stay unacknowledged before it escalates. */
     afterMin: z.number().positive().max(7 * 24 * 60),
-    channels: z.array(z.string().min(1)).min(1),
+    channels: z.array(z.string().min(1).max(64)).min(1).max(20),
     severity: Severity.optional(),
   })
   .strict();
 
-export const AlertRule = z
+/** A rule id: chosen by whoever creates the rule (`bath-hot-L1`), so a repeated create is refused rather than duplicated. */
+export const RuleId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, ., - or _');
+
+/** Everything a rule says except its id (the body of a replace). */
+const RuleFields = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, ., - or _'),
     name: z.string().min(1).max(200),
     enabled: z.boolean().default(true),
     scope: RuleScope,
     condition: Condition,
     /** Seconds the raise condition must hold before the alert is raised. */
-    raiseForS: z.number().nonnegative().default(0),
+    raiseForS: z.number().nonnegative().max(86_400).default(0),
     /** Seconds the clear condition must hold before the alert clears. */
-    clearForS: z.number().nonnegative().default(0),
+    clearForS: z.number().nonnegative().max(86_400).default(0),
     severity: Severity,
-    channels: z.array(z.string().min(1)).default([]),
+    channels: z.array(z.string().min(1).max(64)).max(20).default([]),
     escalation: Escalation.optional(),
   })
-  .strict()
-  .superRefine((rule, ctx) => {
-    const c = rule.condition;
-    const bad = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path: ['condition', ...path], message });
-    if (c.kind === 'above' && c.clear > c.raise) bad(['clear'], 'must be ≤ raise for an "above" rule (hysteresis below the threshold)');
-    if (c.kind === 'below' && c.clear < c.raise) bad(['clear'], 'must be ≥ raise for a "below" rule (hysteresis above the threshold)');
-    if (c.kind === 'outside_band') {
-      if (c.low.clear < c.low.raise) bad(['low', 'clear'], 'must be ≥ low.raise');
-      if (c.high.clear > c.high.raise) bad(['high', 'clear'], 'must be ≤ high.raise');
-      if (c.low.clear > c.high.clear) bad(['low', 'clear'], 'must be ≤ high.clear');
-    }
-    if (c.kind === 'rate_of_change' && c.clearPerMin > c.raisePerMin) bad(['clearPerMin'], 'must be ≤ raisePerMin');
-  });
+  .strict();
+
+/** Thresholds on the right side of each other, naming the field otherwise. */
+function checkHysteresis(rule: { condition: Condition }, ctx: z.RefinementCtx): void {
+  const c = rule.condition;
+  const bad = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path: ['condition', ...path], message });
+  if (c.kind === 'above' && c.clear > c.raise) bad(['clear'], 'must be ≤ raise for an "above" rule (hysteresis below the threshold)');
+  if (c.kind === 'below' && c.clear < c.raise) bad(['clear'], 'must be ≥ raise for a "below" rule (hysteresis above the threshold)');
+  if (c.kind === 'outside_band') {
+    if (c.low.clear < c.low.raise) bad(['low', 'clear'], 'must be ≥ low.raise');
+    if (c.high.clear > c.high.raise) bad(['high', 'clear'], 'must be ≤ high.raise');
+    if (c.low.clear > c.high.clear) bad(['low', 'clear'], 'must be ≤ high.clear');
+  }
+  if (c.kind === 'rate_of_change' && c.clearPerMin > c.raisePerMin) bad(['clearPerMin'], 'must be ≤ raisePerMin');
+}
+
+export const AlertRule = RuleFields.extend({ id: RuleId }).strict().superRefine(checkHysteresis);
+/** The body of `PUT v1/alert-rules/{ruleId}`: the rule without its id (the path names it). Unknown fields are rejected. */
+export const AlertRuleBody = RuleFields.superRefine(checkHysteresis);
+export type AlertRuleBody = z.infer<typeof AlertRuleBody>;
+/** The body of `POST v1/alert-rules`: the rule with the id it is to have. Unknown fields are rejected. */
+export const AlertRuleCreateBody = RuleFields.extend({ ruleId: RuleId }).strict().superRefine(checkHysteresis);
+export type AlertRuleCreateBody = z.infer<typeof AlertRuleCreateBody>;
 export type AlertRule = z.infer<typeof AlertRule>;
 export type AlertRuleInput = z.input<typeof AlertRule>;
 

@@ -1,6 +1,6 @@
 /**
- * Alerting settings, parsed once and failing fast naming the setting: the channels (JSON) and which channels the
- * operations and engineering teams read.
+ * Alerting settings, parsed once and failing fast naming the setting: the channels (JSON), which channels the
+ * operations, engineering and escalation teams read, and how often rules are re-read.
  */
 import { z } from 'zod';
 import { AlertError } from './errors.js';
@@ -26,6 +26,8 @@ export const AlertSettings = z.object({
   ALERT_ENGINEERING_CHANNELS: idList,
   /** Who hears about alerts left unacknowledged (shift lead, on-call engineer). */
   ALERT_ESCALATION_CHANNELS: idList,
+  /** Seconds the telemetry alert consumer keeps rules (and open alerts) before reading them again: how long a threshold change takes to apply. */
+  ALERT_RULES_REFRESH_S: z.coerce.number().int().min(1).max(3600).default(30),
 });
 export type AlertSettings = z.infer<typeof AlertSettings>;
 

@@ -22,8 +22,10 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   { name: 'scada-commands', partitionKey: '/commandId' },
   // Manual overrides, one document per scope (cell:L1-C001, line:L1): two point reads answer "is it in manual?".
   { name: 'scada-overrides', partitionKey: '/scopeKey' },
-  // Alert rules (US-4.2): few documents, read whole by the evaluator, edited one at a time; keyed by the tag watched.
-  { name: 'alert-rules', partitionKey: '/scopeTag' },
-  // Alerts with their history; one open alert per condition and scope, so the scope (cell or event subject) partitions.
+  // Alert rules (US-4.2): few documents, read whole by the evaluator, edited one at a time through the API under
+  // If-Match; keyed by rule id so read, replace and delete are point operations (a rule's tag may change).
+  { name: 'alert-rules', partitionKey: '/ruleId' },
+  // Alerts with their history; one open alert per condition and scope, so the scope (cell or event subject) partitions
+  // and the raise path (latest alert of a condition and scope) stays in one partition.
   { name: 'alerts', partitionKey: '/scopeKey' },
 ];

@@ -1,5 +1,6 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 import { CellStateDoc, type HotStateStore } from '../telemetry/hot-state.js';
+import { openContainer } from './open-container.js';
 
 /** Container of the per-cell latest values (DESIGN §4), partition key /cellId. */
 export const CELL_STATE_CONTAINER = 'cell-state';
@@ -13,12 +14,7 @@ export class CosmosHotStateStore implements HotStateStore {
    * and container are deployed by Bicep and the app's identity has data-plane rights only.
    */
   static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosHotStateStore> {
-    if (opts.createIfMissing) {
-      const { database: db } = await client.databases.createIfNotExists({ id: database });
-      const { container } = await db.containers.createIfNotExists({ id: CELL_STATE_CONTAINER, partitionKey: { paths: ['/cellId'] } });
-      return new CosmosHotStateStore(container);
-    }
-    return new CosmosHotStateStore(client.database(database).container(CELL_STATE_CONTAINER));
+    return new CosmosHotStateStore(await openContainer(client, database, CELL_STATE_CONTAINER, '/cellId', opts.createIfMissing));
   }
 
   async getCell(cellId: string): Promise<CellStateDoc | undefined> {

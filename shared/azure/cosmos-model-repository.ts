@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Container, CosmosClient, ErrorResponse } from '@azure/cosmos';
 import { z } from 'zod';
 import { settings } from '../config/settings.js';
+import type { EventPublisher } from '../messaging/event-publisher.js';
 import { cosmosClient } from './clients.js';
+import { eventPublisherFromSettings } from './from-settings.js';
 import { ifMatchAdmits, modelIdOf, type Actor, type AuditEntry, type AuditLog, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
 
@@ -154,13 +156,13 @@ export class CosmosModelRepository implements ModelRepository {
     }
   }
 
-  async remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<void>> {
+  async remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>> {
     const current = await this.readDoc(modelId);
     if (!current) return { ok: false, reason: 'not-found' };
     if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
     try {
       await this.container.item(modelId, modelId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
-      return { ok: true, value: undefined };
+      return { ok: true, value: toStored(current) };
     } catch (err) {
       if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
       if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
@@ -203,6 +205,12 @@ export async function openModelStore(client: CosmosClient, databaseId: string): 
     database.containers.createIfNotExists({ id: AUDIT_CONTAINER, partitionKey: { paths: ['/day'] } }),
   ]);
   return { models: new CosmosModelRepository(models), audit: new CosmosAuditLog(audit) };
+}
+
+/** The store and the plant-events publisher: what create, replace and delete need (they publish smelter.model.changed). */
+export async function modelWriteDepsFromSettings(): Promise<ModelStore & { publisher: EventPublisher }> {
+  const [store, publisher] = await Promise.all([modelStoreFromSettings(), eventPublisherFromSettings()]);
+  return { ...store, publisher };
 }
 
 let current: { key: string; store: Promise<ModelStore> } | undefined;

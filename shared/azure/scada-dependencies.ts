@@ -1,5 +1,4 @@
-import { isLoopback, settings } from '../config/settings.js';
-import type { EventPublisher } from '../messaging/event-publisher.js';
+import { settings } from '../config/settings.js';
 import { ScadaDispatcher } from '../scada/dispatcher.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
 import { MqttScadaGateway } from '../scada/mqtt-gateway.js';
@@ -8,24 +7,8 @@ import { dispatchPolicyOf, parseScadaSettings } from '../scada/settings.js';
 import { cosmosClient } from './clients.js';
 import { CosmosCommandRepository, CosmosOverrideStore } from './cosmos-scada-stores.js';
 import { hotStateStore } from './hot-state-reader.js';
-import { createEventPublisher } from './service-bus-publisher.js';
+import { eventPublisherFromSettings, localCosmos, once } from './from-settings.js';
 
-/** Builds once per process; a failed start is retried on the next call. */
-function once<T>(build: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= build().catch((e: unknown) => {
-      value = undefined;
-      throw e;
-    });
-    return value;
-  };
-}
-
-const localCosmos = () => {
-  const s = settings();
-  return Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT));
-};
 
 /** The override store (Cosmos `scada-overrides`). */
 export const overrideStoreFromSettings = once<OverrideStore>(async () => {
@@ -33,8 +16,7 @@ export const overrideStoreFromSettings = once<OverrideStore>(async () => {
   return CosmosOverrideStore.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
 });
 
-/** The plant-events publisher the settings call for (Service Bus in Azure, the devhost's topic locally). */
-export const eventPublisherFromSettings = once<EventPublisher>(async () => createEventPublisher());
+export { eventPublisherFromSettings } from './from-settings.js';
 
 /** The SCADA dispatcher wired to Cosmos, the hot state, the plant broker and the plant-events topic. */
 export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {

@@ -1,3 +1,4 @@
+import { alertRoutes } from './routes/alerts.js';
 import { cellRoutes } from './routes/cells.js';
 import { metaRoutes } from './routes/meta.js';
 import { overrideRoutes } from './routes/overrides.js';
@@ -15,6 +16,7 @@ export const routes = {
   ...cellRoutes,
   ...pdeModelRoutes,
   ...overrideRoutes,
+  ...alertRoutes,
 } as const;
 
 /** The route table as a list, in declaration order. */

@@ -38,6 +38,16 @@ describe('plant-events subscriptions', () => {
     expect(matchesSubscription(alerts, PlantEventType.setpointRecommended)).toBe(false);
   });
 
+  it('archive alert state changes and rule changes in the ledger, and never feed them back to the alert notifier', () => {
+    const alertChanges = [PlantEventType.alertRaised, PlantEventType.alertAcknowledged, PlantEventType.alertEscalated, PlantEventType.alertCleared, PlantEventType.alertRuleChanged];
+    for (const type of alertChanges) {
+      expect(matchesSubscription(subscriptionNamed('ledger'), type), type).toBe(true);
+      expect(matchesSubscription(subscriptionNamed('alerts'), type), type).toBe(false);
+      expect(evaluateSql(sqlFilterOf(subscriptionNamed('alerts')), type), type).toBe(false);
+      expect(matchesSubscription(subscriptionNamed('scada'), type), type).toBe(false);
+    }
+  });
+
   it('select with the SQL filter exactly what the matcher selects', () => {
     const types = [...Object.values(PlantEventType), 'smelter.command.dispatched', 'smelter.setpoint.approved', 'other.thing.happened'];
     for (const sub of PLANT_EVENT_SUBSCRIPTIONS) {

@@ -19,6 +19,11 @@ export const PlantEventType = {
   anomalyDetected: 'smelter.anomaly.detected',
   commandFailed: 'smelter.command.failed',
   modelChanged: 'smelter.model.changed',
+  alertRaised: 'smelter.alert.raised',
+  alertAcknowledged: 'smelter.alert.acknowledged',
+  alertEscalated: 'smelter.alert.escalated',
+  alertCleared: 'smelter.alert.cleared',
+  alertRuleChanged: 'smelter.alert-rule.changed',
 } as const;
 
 const EventType = z.string().regex(/^smelter\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'must read smelter.<noun>.<verb>');
@@ -60,8 +65,9 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
   {
     name: 'ledger',
     types: [PlantEventType.optimizationCompleted],
-    // Every set-point, command, override and model change is audited (issue 6), including verbs added later.
-    typePrefixes: ['smelter.setpoint.', 'smelter.command.', 'smelter.override.', 'smelter.model.'],
+    // Every set-point, command, override and model change is audited (issue 6), including verbs added later; alert
+    // state changes and rule changes are archived too (alert history for gold fact_alert, who changed a threshold).
+    typePrefixes: ['smelter.setpoint.', 'smelter.command.', 'smelter.override.', 'smelter.model.', 'smelter.alert.', 'smelter.alert-rule.'],
     maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
     // Appending waits for the ledger commit (seconds); a minute leaves room for retries inside the handler.
     lockDuration: 'PT1M',
@@ -69,6 +75,7 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
   },
   {
     name: 'alerts',
+    // Exact types only, never `smelter.alert.*`: an alert's own changes must not come back to the notifier as alerts.
     types: [PlantEventType.anomalyDetected, PlantEventType.optimizationFailed, PlantEventType.overrideChanged, PlantEventType.commandFailed],
     typePrefixes: [],
     maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,

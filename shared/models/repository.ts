@@ -36,7 +36,8 @@ export interface ModelRepository {
   list(limit: number, afterSeq: number): Promise<{ items: StoredPdeModel[]; more: boolean }>;
   /** Replaces name, parameters and description when `ifMatch` (HTTP ETags or `*`) is absent or matches. */
   replace(modelId: PdeModelId, body: PdeModelBody, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>>;
-  remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<void>>;
+  /** Deletes a model when `ifMatch` admits it; answers the version deleted. */
+  remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>>;
 }
 
 /** One record of a write: who, what, when, under which correlation id. */

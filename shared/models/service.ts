@@ -1,7 +1,10 @@
 import { ApiError } from '../http/errors.js';
 import { decodeCursor, encodeCursor, type PageQuery } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
+import { publishStoredChange } from '../http/publish-change.js';
 import { z } from 'zod';
+import type { EventPublisher } from '../messaging/event-publisher.js';
+import { modelChangedEvent, type PdeModelChange } from './events.js';
 import type { Actor, AuditLog, ModelRepository, StoredPdeModel } from './repository.js';
 import type { PdeModel, PdeModelBody, PdeModelCreated, PdeModelId, PdeModelPage } from './schemas.js';
 
@@ -9,6 +12,11 @@ export interface ModelDeps {
   models: ModelRepository;
   audit: AuditLog;
   nowMs?: () => number;
+}
+
+/** What a write needs besides the store: the publisher that takes `smelter.model.changed` to the ledger. */
+export interface ModelWriteDeps extends ModelDeps {
+  publisher: EventPublisher;
 }
 
 const RESOURCE = 'pde-models';
@@ -38,11 +46,17 @@ export function toPdeModel(m: StoredPdeModel): PdeModel {
   };
 }
 
+/** Sends a stored change to the ledger (503 ERR-5031 saying the change stands when the topic refuses it). */
+function publishChange(deps: ModelWriteDeps, change: PdeModelChange, m: StoredPdeModel, actor: Actor, nowMs: number): Promise<void> {
+  return publishStoredChange(deps.publisher, modelChangedEvent(change, m, actor, nowMs), `PDE model ${m.modelId} was ${change} (ETag ${m.etag})`);
+}
+
 /** Creates a model, records who did it, and answers the plant's 201 shape with the model's ETag and location. */
-export async function createModel(deps: ModelDeps, body: PdeModelBody, actor: Actor): Promise<{ created: PdeModelCreated; etag: string; location: string }> {
+export async function createModel(deps: ModelWriteDeps, body: PdeModelBody, actor: Actor): Promise<{ created: PdeModelCreated; etag: string; location: string }> {
   const nowMs = (deps.nowMs ?? Date.now)();
   const m = await deps.models.create(body, actor, nowMs);
-  await deps.audit.record({ action: 'pde-model.created', resource: `${RESOURCE}/${m.modelId}`, actor, atMs: nowMs, detail: { modelName: m.modelName, etag: m.etag } });
+  await deps.audit.record({ action: 'pde-model.created', resource: `${RESOURCE}/${m.modelId}`, actor, atMs: nowMs, detail: { modelName: m.modelName, etag: m.etag, ledgerEventId: modelChangedEvent('created', m, actor, nowMs).id } });
+  await publishChange(deps, 'created', m, actor, nowMs);
   const created: PdeModelCreated = {
     modelId: m.modelId,
     modelName: m.modelName,
@@ -78,18 +92,20 @@ export async function listModels(deps: ModelDeps, page: PageQuery): Promise<PdeM
 }
 
 /** Replaces a model when If-Match admits its current ETag (412 ERR-4121 otherwise) and records the change. */
-export async function replaceModel(deps: ModelDeps, modelId: PdeModelId, body: PdeModelBody, actor: Actor, ifMatch?: string): Promise<{ model: PdeModel; etag: string }> {
+export async function replaceModel(deps: ModelWriteDeps, modelId: PdeModelId, body: PdeModelBody, actor: Actor, ifMatch?: string): Promise<{ model: PdeModel; etag: string }> {
   const nowMs = (deps.nowMs ?? Date.now)();
   const r = await deps.models.replace(modelId, body, actor, nowMs, ifMatch);
   if (!r.ok) throw r.reason === 'not-found' ? notFound(modelId) : mismatch(modelId);
-  await deps.audit.record({ action: 'pde-model.replaced', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs, detail: { modelName: r.value.modelName, etag: r.value.etag } });
+  await deps.audit.record({ action: 'pde-model.replaced', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs, detail: { modelName: r.value.modelName, etag: r.value.etag, ledgerEventId: modelChangedEvent('replaced', r.value, actor, nowMs).id } });
+  await publishChange(deps, 'replaced', r.value, actor, nowMs);
   return { model: toPdeModel(r.value), etag: r.value.etag };
 }
 
 /** Deletes a model (its id is not reused) when If-Match admits it, and records the deletion. */
-export async function deleteModel(deps: ModelDeps, modelId: PdeModelId, actor: Actor, ifMatch?: string): Promise<void> {
+export async function deleteModel(deps: ModelWriteDeps, modelId: PdeModelId, actor: Actor, ifMatch?: string): Promise<void> {
   const nowMs = (deps.nowMs ?? Date.now)();
   const r = await deps.models.remove(modelId, ifMatch);
   if (!r.ok) throw r.reason === 'not-found' ? notFound(modelId) : mismatch(modelId);
-  await deps.audit.record({ action: 'pde-model.deleted', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs });
+  await deps.audit.record({ action: 'pde-model.deleted', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs, detail: { etag: r.value.etag, ledgerEventId: modelChangedEvent('deleted', r.value, actor, nowMs).id } });
+  await publishChange(deps, 'deleted', r.value, actor, nowMs);
 }

@@ -75,6 +75,31 @@ describe('fuzz: never a 500, never a stack trace', () => {
     }), FC);
   });
 
+  it('over alert rule bodies near a valid one, and alert and rule ids in paths', async () => {
+    const near = fc.record({
+      ruleId: fc.oneof(fc.string(), fc.constantFrom('fuzz-rule', 'a'.repeat(65))),
+      name: fc.oneof(fc.string(), fc.jsonValue()),
+      scope: fc.oneof(fc.jsonValue(), fc.record({ tag: fc.string(), lineId: fc.string(), cellId: fc.string() }, { requiredKeys: [] })),
+      condition: fc.oneof(
+        fc.jsonValue(),
+        fc.record({ kind: fc.constantFrom('above', 'below', 'outside_band', 'rate_of_change', 'missing_data', 'sideways'), raise: fc.double(), clear: fc.double(), afterS: fc.double(), raisePerMin: fc.double(), clearPerMin: fc.double() }, { requiredKeys: ['kind'] }),
+      ),
+      raiseForS: fc.oneof(fc.double(), fc.jsonValue()),
+      severity: fc.oneof(fc.constantFrom('info', 'warning', 'critical'), fc.string()),
+      channels: fc.oneof(fc.array(fc.string()), fc.jsonValue()),
+      escalation: fc.oneof(fc.jsonValue(), fc.record({ afterMin: fc.double(), channels: fc.array(fc.string()) }, { requiredKeys: [] })),
+    }, { requiredKeys: [] });
+    const id = fc.oneof(fc.string(), fc.constantFrom('bath-hot', 'al-0123456789abcdef01234567', 'al-', '..'));
+    await fc.assert(fc.asyncProperty(near, id, async (body, pathId) => {
+      for (const route of [routes.alertRulesCreate, routes.alertRulesReplace] as readonly RouteSpec[]) {
+        expectWellFormed(await world.call(route, handlersByRoute[route.name]!, { token: manager, params: { ruleId: pathId }, body }));
+      }
+      for (const route of [routes.alertRulesGet, routes.alertRulesDelete, routes.alertsAcknowledge] as readonly RouteSpec[]) {
+        expectWellFormed(await world.call(route, handlersByRoute[route.name]!, { token: manager, params: { ruleId: pathId, alertId: pathId } }));
+      }
+    }), FC);
+  });
+
   it('over Authorization headers', async () => {
     const auth = fc.oneof(fc.string(), fc.string().map((s) => `Bearer ${s}`), fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((p) => `Bearer ${p.join('.').replace(/[+/=]/g, '')}`));
     await fc.assert(fc.asyncProperty(auth.filter((s) => !/[\r\n\0]/.test(s) && s === s.trim()), async (authorization) => {

@@ -1,3 +1,10 @@
+import { createAlertRule } from '../../functions/api/alert-rules-create.js';
+import { deleteAlertRule } from '../../functions/api/alert-rules-delete.js';
+import { getAlertRule } from '../../functions/api/alert-rules-get.js';
+import { listAlertRules } from '../../functions/api/alert-rules-list.js';
+import { replaceAlertRule } from '../../functions/api/alert-rules-replace.js';
+import { acknowledgeAlertById } from '../../functions/api/alerts-acknowledge.js';
+import { listAlertsPage } from '../../functions/api/alerts-list.js';
 import { getCellLatest } from '../../functions/api/cell-latest.js';
 import { getHealth } from '../../functions/api/health.js';
 import { getOpenApi } from '../../functions/api/openapi.js';
@@ -23,7 +30,14 @@ export const handlersByRoute: Record<string, Handler> = {
   [routes.pdeModelsDelete.name]: deletePdeModel,
   [routes.overridesRequest.name]: requestOverride,
   [routes.overridesRelease.name]: releaseOverride,
+  [routes.alertRulesCreate.name]: createAlertRule,
+  [routes.alertRulesList.name]: listAlertRules,
+  [routes.alertRulesGet.name]: getAlertRule,
+  [routes.alertRulesReplace.name]: replaceAlertRule,
+  [routes.alertRulesDelete.name]: deleteAlertRule,
+  [routes.alertsList.name]: listAlertsPage,
+  [routes.alertsAcknowledge.name]: acknowledgeAlertById,
 };
 
 /** Valid example path parameters for routes that take them. */
-export const exampleParams: Record<string, string> = { modelId: 'pde-001', cellId: 'L1-C001' };
+export const exampleParams: Record<string, string> = { modelId: 'pde-001', cellId: 'L1-C001', ruleId: 'bath-hot', alertId: 'al-0123456789abcdef01234567' };

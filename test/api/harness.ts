@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
@@ -7,6 +9,7 @@ import type { MintOptions } from '../../local/dev-issuer/mint.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { resetSettingsCache } from '../../shared/config/settings.js';
 import { ROUTE_PREFIX } from '../../shared/http/paths.js';
+import { parsePlantEvent, type PlantEvent } from '../../shared/messaging/cloud-event.js';
 import type { RouteSpec } from '../../shared/http/routes.js';
 
 export type Handler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
@@ -30,10 +33,37 @@ export interface Reply {
   logged: string[];
 }
 
+/**
+ * Where the API publishes plant events in these tests: an HTTP endpoint speaking the devhost topic's protocol
+ * (`POST …/topics/{topic}/messages` → 202), keeping every event it accepted; `down` makes it answer 503.
+ */
+export interface TopicEndpoint {
+  readonly published: PlantEvent[];
+  down: boolean;
+}
+
+async function startTopicEndpoint(): Promise<{ topic: TopicEndpoint; connection: string; close(): Promise<void> }> {
+  const topic: TopicEndpoint = { published: [], down: false };
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      if (topic.down) return void res.writeHead(503).end('topic unavailable');
+      for (const m of JSON.parse(text) as { body: string }[]) topic.published.push(parsePlantEvent(JSON.parse(m.body)));
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { topic, connection: `UseDevhost=true;Endpoint=http://127.0.0.1:${port}/_devhost/servicebus`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 /** The real pieces an API test needs: the Cosmos-compatible server, a development issuer, and settings pointing at them. */
 export interface ApiWorld {
   cosmos: CosmosHandle;
   issuer: DevIssuer;
+  /** The plant events the API published. */
+  topic: TopicEndpoint;
   token(options?: MintOptions): Promise<string>;
   call(route: RouteSpec, handler: Handler, o?: CallOptions): Promise<Reply>;
   /** Sets extra app settings for one test and forgets cached ones; returns a function that restores them. */
@@ -44,8 +74,9 @@ export interface ApiWorld {
 /** Starts the world once per test file (beforeAll); `database` keeps files from sharing data. */
 export async function startApiWorld(database: string): Promise<ApiWorld> {
   const keyDir = await mkdtemp(path.join(tmpdir(), 'api-issuer-'));
-  const [cosmos, issuer] = await Promise.all([startCosmos(), startDevIssuer({ keyDir })]);
+  const [cosmos, issuer, topicEndpoint] = await Promise.all([startCosmos(), startDevIssuer({ keyDir }), startTopicEndpoint()]);
   const base: Record<string, string> = {
+    ServiceBusConnection: topicEndpoint.connection,
     LakeConnection: 'UseDevelopmentStorage=true',
     COSMOS_ENDPOINT: cosmos.endpoint,
     COSMOS_KEY: cosmos.key,
@@ -95,11 +126,12 @@ export async function startApiWorld(database: string): Promise<ApiWorld> {
   return {
     cosmos,
     issuer,
+    topic: topicEndpoint.topic,
     token: (options) => issuer.mint(options),
     call,
     withSettings,
     stop: async () => {
-      await Promise.all([cosmos.stop(), issuer.stop()]);
+      await Promise.all([cosmos.stop(), issuer.stop(), topicEndpoint.close()]);
       await rm(keyDir, { recursive: true, force: true });
     },
   };

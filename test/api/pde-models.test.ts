@@ -6,6 +6,8 @@ import { getPdeModel } from '../../functions/api/pde-models-get.js';
 import { listPdeModels } from '../../functions/api/pde-models-list.js';
 import { replacePdeModel } from '../../functions/api/pde-models-replace.js';
 import { routes } from '../../shared/http/routes.js';
+import { deterministicEventId } from '../../shared/messaging/cloud-event.js';
+import { MODEL_EVENT_SOURCE, PdeModelChangedData } from '../../shared/models/events.js';
 import { PdeModel, PdeModelCreated, PdeModelPage } from '../../shared/models/schemas.js';
 import { PLANT_EXAMPLE, startApiWorld, type ApiWorld } from './harness.js';
 
@@ -113,6 +115,31 @@ describe('pde-models', () => {
     const replaced = await world.call(routes.pdeModelsReplace, replacePdeModel, { token: engineer, params: { modelId: 'pde-009' }, body: PLANT_EXAMPLE });
     expect(replaced.status).toBe(404);
     expect((await create()).json).toMatchObject({ modelId: 'pde-010' });
+  });
+
+  it('publishes smelter.model.changed for every create, replace and delete, for the ledger, with ids from model, change and ETag', async () => {
+    const changes = world.topic.published.filter((e) => e.type === 'smelter.model.changed');
+    const data = changes.map((e) => PdeModelChangedData.parse(e.data));
+    // pde-001 … pde-009 created, pde-002 replaced, pde-009 deleted, pde-010 created (earlier cases of this file).
+    expect(data.filter((d) => d.change === 'created').map((d) => d.modelId).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `pde-${String(i + 1).padStart(3, '0')}`));
+    expect(data.filter((d) => d.change !== 'created').map((d) => [d.change, d.modelId])).toEqual([['replaced', 'pde-002'], ['deleted', 'pde-009']]);
+    const replaced = changes[data.findIndex((d) => d.change === 'replaced')]!;
+    expect(replaced).toMatchObject({ subject: 'pde-002', source: MODEL_EVENT_SOURCE, data: { changedBy: 'alice', parameters: { thermalConductivity: 180 } } });
+    expect(replaced.id).toBe(deterministicEventId(replaced.type, MODEL_EVENT_SOURCE, 'pde-002', `pde-002/replaced/${(replaced.data as { etag: string }).etag}`));
+    expect(new Set(changes.map((e) => e.id)).size).toBe(changes.length);
+  });
+
+  it('answers 503 ERR-5031 when the ledger event cannot be published, saying the change is stored', async () => {
+    world.topic.down = true;
+    try {
+      const res = await create();
+      expect(res.status).toBe(503);
+      expect(res.json).toMatchObject({ code: 'ERR-5031', message: expect.stringContaining('pde-011 was created'), details: [{ field: 'ledger' }] });
+    } finally {
+      world.topic.down = false;
+    }
+    const stored = await world.call(routes.pdeModelsGet, getPdeModel, { token: engineer, params: { modelId: 'pde-011' } });
+    expect(stored.status).toBe(200);
   });
 
   it('answers 400 naming path.modelId for a malformed id', async () => {

@@ -46,6 +46,7 @@ export class PartitionConsumer {
     const { hub, consumerGroup } = this.binding;
     const checkpoint = await this.checkpoints.get(hub.name, consumerGroup, this.partitionId);
     this.#cursor = checkpoint ? checkpoint.sequenceNumber + 1 : 0;
+    hub.advance(this.partitionId, this.#consumerKey, this.#cursor);
     this.#loop = this.#run().catch((err: unknown) => {
       this.registry.log('critical', 'system', `Event Hub consumer ${this.fn.name}/${hub.name}/${this.partitionId} stopped: ${(err as Error).stack ?? String(err)}`, this.fn.name);
     });
@@ -56,6 +57,11 @@ export class PartitionConsumer {
     this.#stop.abort();
     await this.#loop;
     if (this.#sinceCheckpoint > 0) await this.#checkpoint();
+  }
+
+  /** This consumer among the hub's readers: one function on one consumer group. */
+  get #consumerKey(): string {
+    return `${this.binding.consumerGroup}/${this.fn.name}`;
   }
 
   /** Next sequence number this consumer will deliver. */
@@ -77,7 +83,7 @@ export class PartitionConsumer {
       this.#cursor = batch[batch.length - 1]!.sequenceNumber + 1;
       this.#lastProcessed = batch[batch.length - 1];
       if (++this.#sinceCheckpoint >= this.binding.batchCheckpointFrequency) await this.#checkpoint();
-      hub.partitions[Number(this.partitionId)]?.release(this.#cursor);
+      hub.advance(this.partitionId, this.#consumerKey, this.#cursor);
     }
   }
 

@@ -46,6 +46,8 @@ export class HubError extends Error {
 export class LocalEventHub {
   readonly partitions: PartitionLog[];
   readonly #waiters: Set<() => void>[];
+  /** Per partition: the next sequence number of each consumer (function × consumer group) reading it. */
+  readonly #consumerPositions: Map<string, number>[];
   #roundRobin = 0;
   #enqueued = 0;
 
@@ -53,6 +55,7 @@ export class LocalEventHub {
     mkdirSync(dir, { recursive: true });
     this.partitions = Array.from({ length: partitionCount }, (_, i) => PartitionLog.open(path.join(dir, `${i}.log`)));
     this.#waiters = this.partitions.map(() => new Set());
+    this.#consumerPositions = this.partitions.map(() => new Map());
   }
 
   /** Partition ids as Event Hubs names them: "0" … "N-1". */
@@ -97,6 +100,18 @@ export class LocalEventHub {
   /** Up to `max` events of a partition from `fromSequenceNumber` on. */
   read(partitionId: string, fromSequenceNumber: number, max: number): StoredEvent[] {
     return this.#log(partitionId).read(fromSequenceNumber, max);
+  }
+
+  /**
+   * Records that `consumer` (one function on one consumer group) will next read `sequenceNumber` of a partition. The
+   * log keeps in memory what the slowest consumer still needs, so a second consumer group on the hub (alerting beside
+   * ingestion) reads from memory too rather than from disk.
+   */
+  advance(partitionId: string, consumer: string, sequenceNumber: number): void {
+    const log = this.#log(partitionId);
+    const positions = this.#consumerPositions[Number(partitionId)]!;
+    positions.set(consumer, sequenceNumber);
+    log.release(Math.min(...positions.values()));
   }
 
   /** Resolves once the partition holds an event at or after `fromSequenceNumber`, or when `signal` aborts. */

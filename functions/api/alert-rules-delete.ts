@@ -1,0 +1,14 @@
+import { app } from '@azure/functions';
+import { deleteRule } from '../../shared/alerts/rule-api.js';
+import { alertRuleWriteDeps } from '../../shared/azure/alert-dependencies.js';
+import { routes } from '../../shared/http/routes.js';
+import { apiHandler, httpTrigger } from './respond.js';
+
+/** DELETE v1/alert-rules/{ruleId}: removes the rule when If-Match (if sent) matches, and clears its open alerts. */
+export const deleteAlertRule = apiHandler(routes.alertRulesDelete, async ({ req, params, principal, requestId, ctx }) => {
+  const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
+  await deleteRule(await alertRuleWriteDeps(ctx), params.ruleId, actor, req.headers.get('if-match') ?? undefined);
+  return { status: 204 };
+});
+
+app.http(routes.alertRulesDelete.name, httpTrigger(routes.alertRulesDelete, deleteAlertRule));

@@ -1,0 +1,64 @@
+/**
+ * The alerting pieces wired to Azure (or the local emulators) from the settings, built once per process: the Cosmos
+ * alert and rule stores, the audit container, the plant-events publisher, the channels and the event policies.
+ */
+import { AlertRecords } from '../alerts/alert-records.js';
+import type { AlertRuleWriteDeps } from '../alerts/rule-api.js';
+import { ChannelNotifier } from '../alerts/notifier.js';
+import { defaultEventPolicies, type EventAlertPolicy } from '../alerts/plant-events.js';
+import { parseAlertSettings, type AlertSettings } from '../alerts/settings.js';
+import { settings } from '../config/settings.js';
+import type { EventPublisher } from '../messaging/event-publisher.js';
+import { cosmosClient } from './clients.js';
+import { CosmosAlertRuleStore, CosmosAlertStore } from './cosmos-alert-stores.js';
+import { openContainer } from './open-container.js';
+import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-model-repository.js';
+import { eventPublisherFromSettings, localCosmos, once } from './from-settings.js';
+
+export interface AlertDependencies {
+  settings: AlertSettings;
+  alerts: CosmosAlertStore;
+  rules: CosmosAlertRuleStore;
+  audit: CosmosAuditLog;
+  publisher: EventPublisher;
+  notifier: ChannelNotifier;
+  policies: Record<string, EventAlertPolicy>;
+  /** Alert life-cycle over the store; `onPublishError` hears of changes left in the outbox for the sweep. */
+  records(onPublishError?: (alertId: string, error: unknown) => void): AlertRecords;
+}
+
+/** Everything alerting needs, for the current settings; a failed start (Cosmos unreachable) is retried on the next call. */
+export const alertDependencies = once<AlertDependencies>(async () => {
+  const s = settings();
+  const alertSettings = parseAlertSettings(process.env);
+  const client = cosmosClient(s);
+  const createIfMissing = localCosmos();
+  const [alerts, rules, auditContainer, publisher] = await Promise.all([
+    CosmosAlertStore.create(client, s.COSMOS_DATABASE, { createIfMissing }),
+    CosmosAlertRuleStore.create(client, s.COSMOS_DATABASE, { createIfMissing }),
+    openContainer(client, s.COSMOS_DATABASE, AUDIT_CONTAINER, '/day', createIfMissing),
+    eventPublisherFromSettings(),
+  ]);
+  return {
+    settings: alertSettings,
+    alerts,
+    rules,
+    audit: new CosmosAuditLog(auditContainer),
+    publisher,
+    notifier: new ChannelNotifier(alertSettings.ALERT_CHANNELS),
+    policies: defaultEventPolicies({ operations: alertSettings.ALERT_OPERATIONS_CHANNELS, engineering: alertSettings.ALERT_ENGINEERING_CHANNELS, escalation: alertSettings.ALERT_ESCALATION_CHANNELS }),
+    records: (onPublishError) => new AlertRecords({ store: alerts, publisher, ...(onPublishError ? { onPublishError } : {}) }),
+  };
+});
+
+/** What the rule write routes need: store, audit log, publisher, the configured channel ids, and the life-cycle (to clear alerts of a deleted rule). */
+export async function alertRuleWriteDeps(log: { warn(message: string): void }): Promise<AlertRuleWriteDeps> {
+  const d = await alertDependencies();
+  return {
+    rules: d.rules,
+    audit: d.audit,
+    publisher: d.publisher,
+    channelIds: d.settings.ALERT_CHANNELS.map((c) => c.id),
+    records: d.records((alertId, e) => log.warn(`alert ${alertId}: change left for the sweep to publish (${String(e)})`)),
+  };
+}
