@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { alertChangedEvent, alertChangeOf } from '../alerts/alert-events.js';
+import { AlertBook } from '../alerts/alert.js';
+import type { PlantEvent } from '../messaging/cloud-event.js';
 import { MemoryLakeStore } from '../lake/lake-store.js';
 import { LocalAuditLedger } from '../ledger/local-ledger.js';
 import { recordPlantEvent } from '../ledger/ledger-writer.js';
@@ -41,10 +44,12 @@ function commandLife(equipmentId: string, startMs: number, end: 'acknowledged' |
   return [p, a, d, transition(d, 'acknowledged', startMs + 5 * MIN, { ack })];
 }
 
-async function archive(lake: MemoryLakeStore, docs: CommandDoc[]): Promise<void> {
+async function archiveEvents(lake: MemoryLakeStore, events: PlantEvent[]): Promise<void> {
   const ledger = await LocalAuditLedger.open(lake, { collectionId: PLANT });
-  for (const doc of docs) await recordPlantEvent(commandStateEvent(doc), { ledger, lake, collectionId: PLANT });
+  for (const event of events) await recordPlantEvent(event, { ledger, lake, collectionId: PLANT });
 }
+
+const archive = (lake: MemoryLakeStore, docs: CommandDoc[]) => archiveEvents(lake, docs.map((d) => commandStateEvent(d)));
 
 async function rows(lake: MemoryLakeStore, table: string, date: string): Promise<GoldRow[]> {
   const bytes = await lake.get('gold', goldDataPath(table, { date }));
@@ -109,5 +114,30 @@ describe('set-point changes in gold, from the archived command events', () => {
     const summary = await curateRange(lake, { fromMs: T, toMs: T + 3_600_000 }, testCurationConfig());
     expect(summary.unreadablePayloads).toEqual([`gold/${stray}`]);
     expect(await rows(lake, 'fact_setpoint_change', '2026-11-22')).toHaveLength(2);
+  });
+});
+
+describe('alerts in gold, from the archived alert events', () => {
+  it('one row per alert on the day it was raised, with its newest state even when acknowledged and cleared after midnight', async () => {
+    const lake = new MemoryLakeStore();
+    const raisedMs = Date.parse('2026-11-22T23:50:00Z');
+    const book = new AlertBook();
+    const a = book.raise({ conditionKey: 'rule-bath-hot', scopeKey: 'L1-C007', ruleId: 'rule-bath-hot', cellId: 'L1-C007', lineId: 'L1', title: 'Bath hot', severity: 'warning', channels: ['ops'], atMs: raisedMs }).alert;
+    const escalated = book.escalate(a.id, raisedMs + 5 * MIN, ['lead'])!.alert;
+    const acked = book.acknowledge(a.id, 'op-1', raisedMs + 20 * MIN).alert;
+    const b = book.raise({ conditionKey: 'smelter.optimization.failed', scopeKey: 'run-9', eventType: 'smelter.optimization.failed', title: 'Run failed', severity: 'critical', channels: ['eng'], atMs: raisedMs + MIN }).alert;
+    await archiveEvents(lake, [
+      alertChangedEvent(alertChangeOf(a, 'raised', raisedMs)),
+      alertChangedEvent(alertChangeOf(b, 'raised', raisedMs + MIN)),
+      alertChangedEvent(alertChangeOf(escalated, 'escalated', raisedMs + 5 * MIN)),
+      alertChangedEvent(alertChangeOf(acked, 'acknowledged', raisedMs + 20 * MIN, 'op-1')),
+    ]);
+    await curateRange(lake, { fromMs: Date.parse('2026-11-22T23:00:00Z'), toMs: Date.parse('2026-11-23T01:00:00Z') }, testCurationConfig('2026-11-23T01:10:00Z'));
+
+    const facts = await rows(lake, 'fact_alert', '2026-11-22');
+    expect(facts).toHaveLength(2);
+    expect(facts.find((r) => r.alertId === a.id)).toMatchObject({ lineId: 'L1', cellId: 'L1-C007', dateKey: 20261122, raisedMs, rule: 'rule-bath-hot', severity: 'warning', acknowledgedMs: raisedMs + 20 * MIN, escalationLevel: 1, state: 'acknowledged', clearedMs: null });
+    expect(facts.find((r) => r.alertId === b.id)).toMatchObject({ lineId: null, cellId: null, state: 'active', severity: 'critical' });
+    expect(await rows(lake, 'fact_alert', '2026-11-23')).toEqual([]);
   });
 });

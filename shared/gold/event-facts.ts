@@ -10,7 +10,8 @@ import { GOLD, readManifest, writeGoldPartition, type LineageStamp, type Partiti
 import { entryFingerprint, type LineageInput } from './lineage.js';
 import { goldDataPath, goldLineagePath, goldPartitionDir } from './paths.js';
 import { readPlantEvents, type ArchivedEvent } from './plant-events.js';
-import { FACT_PLANT_EVENT, FACT_SETPOINT_CHANGE, type GoldTable } from './schema.js';
+import { alertRows } from './alert-facts.js';
+import { FACT_ALERT, FACT_PLANT_EVENT, FACT_SETPOINT_CHANGE, type GoldTable } from './schema.js';
 import { setpointChangeRows } from './setpoint-facts.js';
 import type { GoldRow } from './table-io.js';
 
@@ -27,7 +28,10 @@ export interface EntityFact {
   rows(events: readonly ArchivedEvent[], date: string): GoldRow[];
 }
 
-export const ENTITY_FACTS: readonly EntityFact[] = [{ table: FACT_SETPOINT_CHANGE, rows: setpointChangeRows }];
+export const ENTITY_FACTS: readonly EntityFact[] = [
+  { table: FACT_SETPOINT_CHANGE, rows: setpointChangeRows },
+  { table: FACT_ALERT, rows: alertRows },
+];
 
 const addDays = (date: string, days: number) => utcDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);
 

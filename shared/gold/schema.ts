@@ -234,20 +234,22 @@ export const FACT_PLANT_EVENT: GoldTable = {
 export const FACT_ALERT: GoldTable = {
   name: 'fact_alert',
   kind: 'fact',
-  grain: 'one row per alert raised',
-  partitions: [],
+  grain: 'one row per alert raised, in the partition of the date it was raised, with its newest state',
+  partitions: ['date'],
   key: ['alertId'],
-  pendingProducer: 'the alert notifier (consumers issue)',
   columns: [
     c('alertId', 'STRING', 'Alert id'),
-    lineKey,
+    n('lineId', 'STRING', 'Potline id (dim_line.lineId); null for alerts about no line'),
     n('cellId', 'STRING', 'Cell, when the alert is about one'),
     dateKey,
     c('raisedMs', 'TIMESTAMP', 'When the alert was raised'),
-    c('rule', 'STRING', 'Rule or anomaly kind'),
+    c('rule', 'STRING', 'Rule id, or the plant-event condition (event type, and anomaly type for anomalies)'),
     c('severity', 'STRING', 'info | warning | critical'),
     n('acknowledgedMs', 'TIMESTAMP', 'When it was acknowledged'),
     n('escalationLevel', 'INT32', 'Escalation steps taken'),
+    c('state', 'STRING', 'active | acknowledged | cleared, as of the newest event curated'),
+    n('clearedMs', 'TIMESTAMP', 'When the condition cleared'),
+    c('occurrences', 'INT32', 'Times the condition was seen while the alert was open'),
   ],
 };
 
