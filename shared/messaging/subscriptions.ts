@@ -16,6 +16,11 @@ export const PlantEventType = {
   overrideChanged: 'smelter.override.changed',
   optimizationCompleted: 'smelter.optimization.completed',
   optimizationFailed: 'smelter.optimization.failed',
+  /** An engineer approved an advisory run's proposal (POST v1/optimizations/{runId}/approval). */
+  optimizationApproved: 'smelter.optimization.approved',
+  optimizationRejected: 'smelter.optimization.rejected',
+  /** A line's user constraints were replaced (PUT v1/lines/{lineId}/constraints). */
+  constraintsChanged: 'smelter.constraints.changed',
   anomalyDetected: 'smelter.anomaly.detected',
   commandFailed: 'smelter.command.failed',
   modelChanged: 'smelter.model.changed',
@@ -59,9 +64,10 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
   },
   {
     name: 'ledger',
-    types: [PlantEventType.optimizationCompleted],
-    // Every set-point, command, override and model change is audited (issue 6), including verbs added later.
-    typePrefixes: ['smelter.setpoint.', 'smelter.command.', 'smelter.override.', 'smelter.model.'],
+    types: [],
+    // Every set-point, command, override, model and constraint change and every optimisation event (started runs'
+    // outcomes, approvals, rejections, failures) is audited, including verbs added later.
+    typePrefixes: ['smelter.setpoint.', 'smelter.command.', 'smelter.override.', 'smelter.model.', 'smelter.optimization.', 'smelter.constraints.'],
     maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
     // Appending waits for the ledger commit (seconds); a minute leaves room for retries inside the handler.
     lockDuration: 'PT1M',
