@@ -63,7 +63,8 @@ export interface EnvelopeCheckDeps {
 export async function checkSetPointEnvelope(deps: EnvelopeCheckDeps, req: EnvelopeCheckRequest): Promise<EnvelopeCheckResult> {
   const round = await getJson(deps.lake, req.recommendation, RoundRecommendation);
   const rec = round.recommendation;
-  const proposals = rec.status === 'infeasible' ? [] : plantSetPointsOf(rec as FeasibleRecommendation);
+  const held = new Set(round.problem.hold.map((h) => h.equipmentId));
+  const proposals = rec.status === 'infeasible' ? [] : plantSetPointsOf(rec as FeasibleRecommendation, held);
   const nowMs = deps.clock();
   const recent = proposals.length > 0 ? await deps.commands.recentForLine(req.lineId, nowMs - COMMAND_LOOKBACK_MS) : [];
   const checked = await Promise.all(

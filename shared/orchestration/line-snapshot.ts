@@ -23,16 +23,15 @@ import { LakeRef } from './schemas.js';
 
 /** How far back an acknowledged set point still counts as the cell's present value, ms (the dispatcher's look-back). */
 const ACKNOWLEDGED_LOOKBACK_MS = 86_400_000;
-/** Gold anode-effect history used, ms (one day), and the least voltage coverage that makes its rate meaningful, min. */
+/** Gold anode-effect history used, ms (one day). */
 const GOLD_WINDOW_MS = 86_400_000;
-const GOLD_MIN_MINUTES = 360;
 
 export const CellSnapshotSchema = z.object({
   cellId: z.string(),
   tags: z.record(z.string(), TagLatest),
   manual: z.array(z.object({ scopeKey: z.string(), reason: z.string(), requestedBy: z.string() })),
   acknowledged: PresentValues,
-  gold: z.object({ hours: z.number(), anodeEffectsPerCellDay: z.number(), anodeEffectDurationMin: z.number() }).optional(),
+  gold: z.object({ coveredDays: z.number(), anodeEffects: z.number(), anodeEffectMinutes: z.number() }).optional(),
 });
 
 /** One snapshot chunk as written to the lake. */
@@ -127,7 +126,7 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
   };
 }
 
-/** Anode-effect frequency and mean duration per cell over the last day of `fact_cell_hour`, where coverage allows. */
+/** Anode effects per cell over the last day of `fact_cell_hour` and the cell-days that observed them. */
 async function goldHistory(lake: LakeStore, lineId: string, nowMs: number): Promise<Map<string, NonNullable<CellSnapshot['gold']>>> {
   const out = new Map<string, NonNullable<CellSnapshot['gold']>>();
   const dates = [...new Set([utcDate(nowMs - GOLD_WINDOW_MS), utcDate(nowMs)])];
@@ -136,21 +135,17 @@ async function goldHistory(lake: LakeStore, lineId: string, nowMs: number): Prom
     const bytes = await lake.get('gold', goldDataPath(FACT_CELL_HOUR.name, { date, lineId }));
     if (bytes) rows.push(...(await decodeGoldTable(bytes)));
   }
-  const perCell = new Map<string, { hours: number; minutes: number; count: number; aeMinutes: number }>();
+  const perCell = new Map<string, { minutes: number; count: number; aeMinutes: number }>();
   for (const r of rows) {
     const start = Number(r.hourStartMs);
     if (!(start >= nowMs - GOLD_WINDOW_MS && start < nowMs)) continue;
     const cellId = String(r.cellId);
-    const acc = perCell.get(cellId) ?? { hours: 0, minutes: 0, count: 0, aeMinutes: 0 };
-    acc.hours++;
+    const acc = perCell.get(cellId) ?? { minutes: 0, count: 0, aeMinutes: 0 };
     acc.minutes += Number(r.minutesWithVoltage ?? 0);
     acc.count += Number(r.anodeEffectCount ?? 0);
     acc.aeMinutes += Number(r.anodeEffectMinutes ?? 0);
     perCell.set(cellId, acc);
   }
-  for (const [cellId, a] of perCell) {
-    if (a.minutes < GOLD_MIN_MINUTES) continue;
-    out.set(cellId, { hours: a.hours, anodeEffectsPerCellDay: (a.count * 1440) / a.minutes, anodeEffectDurationMin: a.count > 0 ? a.aeMinutes / a.count : 0 });
-  }
+  for (const [cellId, a] of perCell) if (a.minutes > 0) out.set(cellId, { coveredDays: a.minutes / 1440, anodeEffects: a.count, anodeEffectMinutes: a.aeMinutes });
   return out;
 }

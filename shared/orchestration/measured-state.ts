@@ -9,7 +9,10 @@
  *   shared/physics) at the measured voltage, line current and bath temperature with the assumed chemistry below.
  *   The design resistances are the base cell's, so a cell whose resistances differ carries that error into its ACD
  *   (≈ 0.1 cm per 0.2 µΩ at 126 kA).
- * - `gold`: anode-effect frequency and mean duration from the last day of `fact_cell_hour` when curated.
+ * - `gold`: anode-effect frequency and mean duration from the last day of `fact_cell_hour` when curated. Anode
+ *   effects are rare (≈ 0.1 per cell-day), so one day says little on its own: the rate is the gamma–Poisson
+ *   posterior mean with the assumed rate as prior worth 7 cell-days, (n + 0.1·7)/(days + 7); the duration likewise
+ *   blends in one assumed 1-min effect.
  * - `assumed`: what no sensor gives — alumina concentration (the feed controller's usual target, 3.0 wt %), bath
  *   excess AlF3, CaF2, MgF2, LiF (the base cell's, PHYSICS.md; bath samples are lab analyses, not telemetry),
  *   current efficiency (setting CURRENT_EFFICIENCY), anode effects when gold has none (0.1 /cell-day, 1 min) and the
@@ -31,6 +34,8 @@ export const ASSUMED_ANODE_EFFECTS_PER_CELL_DAY = 0.1;
 export const ASSUMED_ANODE_EFFECT_DURATION_MIN = 1;
 /** AlF3 addition assumed without an acknowledged set point, kg/day (typical 20–40 kg/day for a 126 kA cell). */
 export const ASSUMED_ALF3_ADDITION_KG_PER_DAY = 25;
+/** Weight of the assumed anode-effect rate against gold's count, cell-days (module comment). */
+const ANODE_EFFECT_PRIOR_DAYS = 7;
 /** ACD search interval of the voltage inversion, cm (CellState's accepted range). */
 const ACD_SEARCH_CM: readonly [number, number] = [1, 8];
 
@@ -43,8 +48,8 @@ export interface CellSnapshot {
   manual: { scopeKey: string; reason: string; requestedBy: string }[];
   /** Set points its PLC acknowledged in the last day, newest per field. */
   acknowledged: PresentValues;
-  /** Last day of curated gold, when there is any. */
-  gold?: { hours: number; anodeEffectsPerCellDay: number; anodeEffectDurationMin: number };
+  /** Anode effects in the last day of curated gold (`fact_cell_hour`), when there is any. */
+  gold?: { coveredDays: number; anodeEffects: number; anodeEffectMinutes: number };
 }
 
 /** Where each CellState value came from (module comment). */
@@ -94,9 +99,11 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
   }
   const alf3AdditionKgPerDay = cell.acknowledged.alf3AdditionKgPerDay ?? ASSUMED_ALF3_ADDITION_KG_PER_DAY;
   sources.alf3AdditionKgPerDay = cell.acknowledged.alf3AdditionKgPerDay === undefined ? 'assumed' : 'acknowledged';
-  const gold = cell.gold && cell.gold.hours > 0 ? cell.gold : undefined;
+  const gold = cell.gold && cell.gold.coveredDays > 0 ? cell.gold : undefined;
   sources.anodeEffectsPerCellDay = gold ? 'gold' : 'assumed';
-  sources.anodeEffectDurationMin = gold ? 'gold' : 'assumed';
+  sources.anodeEffectDurationMin = gold && gold.anodeEffects > 0 ? 'gold' : 'assumed';
+  const anodeEffectsPerCellDay = gold ? (gold.anodeEffects + ASSUMED_ANODE_EFFECTS_PER_CELL_DAY * ANODE_EFFECT_PRIOR_DAYS) / (gold.coveredDays + ANODE_EFFECT_PRIOR_DAYS) : ASSUMED_ANODE_EFFECTS_PER_CELL_DAY;
+  const anodeEffectDurationMin = gold && gold.anodeEffects > 0 ? (gold.anodeEffectMinutes + ASSUMED_ANODE_EFFECT_DURATION_MIN) / (gold.anodeEffects + 1) : ASSUMED_ANODE_EFFECT_DURATION_MIN;
 
   const parsed = CellInput.safeParse({
     cellId: cell.cellId,
@@ -110,8 +117,8 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
       mgf2Pct: BASE_CELL.bath.mgf2Pct,
       lifPct: BASE_CELL.bath.lifPct,
       currentEfficiency: ctx.currentEfficiency,
-      anodeEffectsPerCellDay: gold ? round(gold.anodeEffectsPerCellDay, 4) : ASSUMED_ANODE_EFFECTS_PER_CELL_DAY,
-      anodeEffectDurationMin: gold && gold.anodeEffectsPerCellDay > 0 ? round(gold.anodeEffectDurationMin, 3) : ASSUMED_ANODE_EFFECT_DURATION_MIN,
+      anodeEffectsPerCellDay: round(anodeEffectsPerCellDay, 4),
+      anodeEffectDurationMin: round(anodeEffectDurationMin, 3),
       alf3AdditionKgPerDay,
     },
     design: {},

@@ -95,7 +95,8 @@ export class RunBook {
       return { next: 'give-up', reason: `after ${this.round} rounds the safety envelope still refuses ${refused.length} set point(s), e.g. ${refused[0]!.equipmentId}: ${refused[0]!.reason}` };
     }
     const line = refused.find((r) => r.equipmentId.endsWith('-LINE'));
-    this.hold = [...this.hold, ...refused.filter((r) => r !== line)];
+    const holding = new Set(this.hold.map((h) => h.equipmentId));
+    this.hold = [...this.hold, ...refused.filter((r) => r !== line && !holding.has(r.equipmentId))];
     if (line) this.freezeLineCurrent = line.reason;
     return { next: 'retry', hold: this.hold, ...(this.freezeLineCurrent ? { freezeLineCurrent: this.freezeLineCurrent } : {}) };
   }

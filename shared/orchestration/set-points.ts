@@ -6,7 +6,8 @@
  * - a new excess-AlF3 target → the `alf3AdditionKgPerDay` that holds it (the optimiser's predicted addition);
  * - a new alumina target or line current → the `feedIntervalS` that supplies the predicted alumina consumption
  *   (the PLC protocol has no alumina-target field; its feed controller tracks around the interval);
- * and a new line current → `lineCurrentKA` on `<line>-LINE`. A value that rounds to the present one is not sent.
+ * and a new line current → `lineCurrentKA` on `<line>-LINE`. A value that rounds to the present one is not sent, and
+ * a cell the run holds (manual, or refused by the envelope) gets nothing, even when the line current moves.
  */
 import type { FeasibleRecommendation } from '../optimize/recommendation.js';
 import { LINE_EQUIPMENT_SUFFIX, type PresentValues, type SetPointValues } from '../scada/set-point.js';
@@ -23,13 +24,14 @@ export interface EquipmentSetPoint {
 }
 
 /** The set points a feasible recommendation asks the plant for, cells in line order and the rectifier first. */
-export function plantSetPointsOf(rec: FeasibleRecommendation): EquipmentSetPoint[] {
+export function plantSetPointsOf(rec: FeasibleRecommendation, held: ReadonlySet<string> = new Set()): EquipmentSetPoint[] {
   const out: EquipmentSetPoint[] = [];
   const lineChange = rec.changes.find((c) => c.variable === 'lineCurrentKA');
   if (lineChange) out.push({ equipmentId: `${rec.lineId}${LINE_EQUIPMENT_SUFFIX}`, setPoint: { lineCurrentKA: lineChange.to }, present: { lineCurrentKA: lineChange.from } });
   const byCell = new Map<string, FeasibleRecommendation['changes']>();
   for (const c of rec.changes) if (c.variable !== 'lineCurrentKA') byCell.set(c.cellId, [...(byCell.get(c.cellId) ?? []), c]);
   for (const effect of rec.cellEffects) {
+    if (held.has(effect.cellId)) continue;
     const changes = byCell.get(effect.cellId) ?? [];
     const setPoint: { -readonly [K in keyof SetPointValues]: SetPointValues[K] } = {};
     const present: { -readonly [K in keyof PresentValues]: PresentValues[K] } = {};

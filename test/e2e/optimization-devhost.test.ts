@@ -2,9 +2,10 @@
  * Optimisation and PDE runs end to end in the devhost: the real app with Azurite, the Cosmos-compatible server, the
  * embedded MQTT broker and the simulator as PLC. Runs are started over HTTP with bearer tokens, approved, read back;
  * their events reach the topic once, the dispatcher sends the set points and the PLC applies them; every recorded
- * orchestration replays identically from its history, and the check catches one that reads the clock.
+ * orchestration replays identically from its history, and the check catches one that reads the clock. The schedule
+ * starts its run for the configured line from a past-due occurrence at start-up.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
@@ -16,6 +17,7 @@ import { assertDeterministic } from '../../local/devhost/durable/replay.js';
 import { waitFor } from '../../local/devhost/testing.js';
 import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
+import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { createPotline, type Potline } from '../../local/simulator/index.js';
 import { CosmosRunStore } from '../../shared/azure/cosmos-orchestration-stores.js';
 import { CosmosHotStateStore } from '../../shared/azure/cosmos-hot-state.js';
@@ -33,27 +35,42 @@ let host: DevhostHandle;
 let issuer: DevIssuer;
 let plc: PlcHandle;
 let potline: Potline;
+let cosmosServer: CosmosHandle;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'optimization-e2e-'));
-  issuer = await startDevIssuer({ keyDir: path.join(tmp, 'keys') });
+  [issuer, cosmosServer] = await Promise.all([startDevIssuer({ keyDir: path.join(tmp, 'keys') }), startCosmos()]);
+  // Two 12-cell lines whose readings end now (the cell state ingestion would have written), and the same potline as
+  // the PLC the dispatcher talks to. L1 is run over HTTP; the schedule runs L2.
+  potline = createPotline({ lines: 2, cellsPerLine: 12, seed: 5, startMs: Date.now() - 40_000, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
+  const hot = await CosmosHotStateStore.create(new CosmosClient({ endpoint: cosmosServer.endpoint, key: cosmosServer.key, connectionPolicy: { enableEndpointDiscovery: false } }), DB, { createIfMissing: true });
+  for (const doc of await cellStateDocs(potline)) await hot.upsertCell(doc);
+  // The schedule's monitor says an occurrence was missed while the host was down: it runs once at start-up.
+  mkdirSync(path.join(tmp, 'data', 'timers'), { recursive: true });
+  writeFileSync(path.join(tmp, 'data', 'timers', 'optimization-schedule.json'), JSON.stringify({ last: '2026-01-01T00:00:00.000Z', next: '2026-01-01T01:00:00.000Z', lastUpdated: '2026-01-01T00:00:00.000Z' }));
   host = await startDevhost({
     appEntry: 'test/e2e/fixtures/clock-reading-app.ts',
     appDir: repoRoot,
     dataDir: path.join(tmp, 'data'),
     httpPort: 0,
     startAzurite: true,
-    startCosmos: true,
     startMqtt: true,
     logLevel: 'none',
-    // The schedules never fire during the test (1 January only); runs are started over HTTP.
-    settings: { ...appSettings(), ...issuer.settings, COSMOS_DATABASE: DB, DURABLE_TASK_HUB: HUB, OPTIMIZATION_SCHEDULE: '0 0 0 1 1 *', CURATION_SCHEDULE: '0 0 0 1 1 *' },
+    // Both schedules otherwise fire on 1 January only; L1's runs are started over HTTP.
+    settings: {
+      ...appSettings(),
+      ...issuer.settings,
+      COSMOS_ENDPOINT: cosmosServer.endpoint,
+      COSMOS_KEY: cosmosServer.key,
+      COSMOS_DATABASE: DB,
+      DURABLE_TASK_HUB: HUB,
+      OPTIMIZATION_SCHEDULE: '0 0 0 1 1 *',
+      OPTIMIZATION_LINES: 'L2',
+      OPTIMIZATION_MODE: 'advisory',
+      CURATION_SCHEDULE: '0 0 0 1 1 *',
+    },
   });
-  // A 12-cell line whose readings end now, and the same line as the PLC the dispatcher talks to.
-  potline = createPotline({ lines: 1, cellsPerLine: 12, seed: 5, startMs: Date.now() - 40_000, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
-  const hot = await CosmosHotStateStore.create(cosmos(), DB, { createIfMissing: true });
-  for (const doc of await cellStateDocs(potline)) await hot.upsertCell(doc);
   plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
   for (const role of ['Operator', 'Engineer', 'Manager'] as const) tokens[role] = await issuer.mint({ roles: [role], sub: role.toLowerCase() });
 }, 90_000);
@@ -62,6 +79,7 @@ afterAll(async () => {
   await plc?.stop();
   await host?.stop();
   await issuer?.stop();
+  await cosmosServer?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -152,6 +170,20 @@ describe('optimisation runs through the devhost', () => {
     expect((await call('POST', 'optimizations', 'Operator', { lineId: 'L1' })).status).toBe(403);
   });
 
+  it('ends a run that cannot proceed Failed with its reason, records it and publishes smelter.optimization.failed', async () => {
+    const started = await call('POST', 'optimizations', 'Engineer', { lineId: 'L9' });
+    const id = started.json.runId as string;
+    const failed = await waitFor('the run to fail', async () => {
+      const r = await call('GET', `optimizations/${id}`, 'Operator');
+      return r.json.runtimeStatus === 'Failed' ? r.json : undefined;
+    }, 60_000);
+    expect(failed.error).toMatch(/no cell of line L9 has telemetry/);
+    expect(failed.progress).toMatchObject({ step: 'failed', reason: expect.stringContaining('L9') });
+    const event = publishedEvents(path.join(tmp, 'data')).find((e) => e.type === PlantEventType.optimizationFailed && e.subject === 'L9');
+    expect(OptimizationRunEventData.parse(event?.data)).toMatchObject({ runId: id, status: 'failed', outcome: 'failed', cellsChanged: 0, objectiveKWhPerKg: null });
+    expect(await (await CosmosRunStore.create(cosmos(), DB, { createIfMissing: true })).get(id)).toMatchObject({ status: 'failed' });
+  });
+
   it('keeps per-line constraints with ETags, and a closed-loop run by a Manager applies them without approval', async () => {
     const empty = await call('GET', 'lines/L1/constraints', 'Operator');
     expect(empty).toMatchObject({ status: 200, json: { lineId: 'L1', constraints: [], version: 0 } });
@@ -185,6 +217,18 @@ describe('optimisation runs through the devhost', () => {
   });
 });
 
+describe('the optimisation schedule in the devhost', () => {
+  it('starts one run for the configured line from the past-due occurrence, named by its slot, which waits for approval', async () => {
+    // The slot is named by the schedule's next occurrence: the coming 1 January.
+    const runId = `opt-L2-before-${new Date().getUTCFullYear() + 1}0101T000000Z`;
+    await waitFor('the scheduled run to wait for approval', async () => (await step(runId)) === 'awaiting-approval', 60_000);
+    const run = await call('GET', `optimizations/${runId}`, 'Operator');
+    expect(run.json).toMatchObject({ lineId: 'L2', mode: 'advisory', trigger: 'schedule', requestedBy: 'schedule' });
+    const listed = (await (await fetch(`${host.httpUrl}/runtime/webhooks/durabletask/instances?instanceIdPrefix=opt-L2-`)).json()) as unknown[];
+    expect(listed).toHaveLength(1);
+  });
+});
+
 describe('PDE runs through the devhost', () => {
   it('runs a stored model, keeps the result in the lake and answers with its reference; replays identically', async () => {
     const model = await call('POST', 'pde-models', 'Engineer', { modelName: 'FourierHeatModel', parameters: { thermalConductivity: 200, initialTemperature: 700, boundaryConditions: { topSurface: 750, bottomSurface: 690 } } });
@@ -202,5 +246,16 @@ describe('PDE runs through the devhost', () => {
     expect((await call('GET', `pde-models/pde-999/runs/${runId}`, 'Operator')).status).toBe(404);
     expect((await call('POST', 'pde-models/pde-999/runs', 'Engineer')).status).toBe(404);
     await assertDeterministic(host.registry, 'pdeRun', historyOf(runId));
+  });
+
+  it('ends a run of a configuration the physics engine refuses Failed, naming the field', async () => {
+    const model = await call('POST', 'pde-models', 'Engineer', { modelName: 'FourierHeatModel', parameters: { thermalConductivity: -5, initialTemperature: 700, boundaryConditions: { topSurface: 750, bottomSurface: 690 } } });
+    const modelId = model.json.modelId as string;
+    const runId = (await call('POST', `pde-models/${modelId}/runs`, 'Manager')).json.runId as string;
+    const failed = await waitFor('the PDE run to fail', async () => {
+      const r = await call('GET', `pde-models/${modelId}/runs/${runId}`, 'Engineer');
+      return r.json.runtimeStatus === 'Failed' ? r.json : undefined;
+    }, 60_000);
+    expect(failed.error).toMatch(/PHYS-CONFIG at parameters\.thermalConductivity/);
   });
 });
