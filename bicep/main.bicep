@@ -20,8 +20,8 @@ param planSku string = 'EP1'
 param alwaysReadyInstances int = 1
 param maximumBurst int = 20
 param zoneRedundant bool = false
-@description('Functions whose triggers stay off in the staging slot (so staging never competes for production events).')
-param stagingDisabledFunctions array = []
+@description('Functions whose triggers stay off in the staging slot (so staging never competes for production events). The optimisation schedule is off by default: a staging slot must not start runs that recommend set points to the plant.')
+param stagingDisabledFunctions array = [ 'optimization-schedule' ]
 
 // ---- Network ----
 @description('Existing subnet (delegated to Microsoft.Web/serverFarms) that reaches the plant broker; empty creates a VNet.')
