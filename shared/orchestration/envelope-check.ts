@@ -19,7 +19,7 @@ import { getJson, putJson } from './lake-json.js';
 import { RoundRecommendation } from './optimize-set-points.js';
 import { recommendationIdFor } from './run-ids.js';
 import { LakeRef } from './schemas.js';
-import { plantSetPointsOf, type EquipmentSetPoint } from './set-points.js';
+import { cellsIn, plantSetPointsOf, type EquipmentSetPoint } from './set-points.js';
 
 /** How far back commands count for the step baseline and the hourly rate, ms (the dispatcher's look-back). */
 const COMMAND_LOOKBACK_MS = 86_400_000;
@@ -74,7 +74,7 @@ export async function checkSetPointEnvelope(deps: EnvelopeCheckDeps, req: Envelo
   const refused = checked.filter((c) => c.violations.length > 0).map((c) => refusal(c.sp.equipmentId, c.violations));
   const written: RoundSetPoints = { runId: req.runId, lineId: req.lineId, checkedAtMs: nowMs, setPoints: passed, refused };
   const ref = await putJson(deps.lake, req.out, written);
-  return { ref, passed: passed.length, cells: passed.filter((s) => !s.equipmentId.endsWith('-LINE')).length, refused };
+  return { ref, passed: passed.length, cells: cellsIn(passed), refused };
 }
 
 function proposalOf(req: EnvelopeCheckRequest, sp: EquipmentSetPoint) {

@@ -11,9 +11,5 @@ export class RunError extends Error {
 }
 
 export type RunErrorCode =
-  /** No usable cell state for the line (no telemetry yet, or none recent). */
-  | 'ERR-RUN-NO-STATE'
   /** A blob a step expects from an earlier step is not in the lake. */
-  | 'ERR-RUN-LAKE-MISSING'
-  /** A stored PDE model is gone or its configuration is not runnable. */
-  | 'ERR-RUN-MODEL';
+  'ERR-RUN-LAKE-MISSING';

@@ -3,8 +3,6 @@
  * line in the id lets a starter find the line's active runs), `pde-<model>-<suffix>` for PDE runs. A scheduled run's
  * suffix names its schedule slot, so a second start of the same slot finds the first and is refused.
  */
-const SAFE = /^[A-Za-z0-9_-]+$/;
-
 /** The prefix every optimisation run of `lineId` starts with (the `-` keeps L1 from matching L10). */
 export function optimizationRunPrefix(lineId: string): string {
   return `opt-${lineId}-`;
@@ -32,9 +30,4 @@ export function pdeRunId(modelId: string, uuid: string): string {
 /** The recommendation id of one equipment's set point in a run: with the equipment it fixes the SCADA command id. */
 export function recommendationIdFor(runId: string, equipmentId: string): string {
   return `${runId}/${equipmentId}`;
-}
-
-/** True for a string that could be a run id we issued (API path parameter check). */
-export function looksLikeRunId(id: string): boolean {
-  return id.length <= 128 && SAFE.test(id);
 }
