@@ -30,6 +30,7 @@ param stagingDisabledFunctions array = [
   'scadaDispatcher'
   'ledgerWriter'
   'alertNotifier'
+  'optimizationSchedule'
 ]
 
 // ---- Network ----
@@ -84,6 +85,17 @@ param mqttBrokerUrl string = ''
 param authAudience string = 'api://smelter-platform'
 param authIssuer string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
 param authJwksUri string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/discovery/v2.0/keys'
+
+// ---- Optimisation ----
+@description('When scheduled optimisation runs start (NCRONTAB, six fields, UTC).')
+param optimizationSchedule string = '0 5 * * * *'
+@description('Lines the schedule optimises, comma-separated; empty optimises every line sending telemetry.')
+param optimizationLines string = ''
+@allowed([ 'advisory', 'closed-loop' ])
+@description('Mode of scheduled runs: advisory waits for an engineer\'s approval; closed-loop recommends at once.')
+param optimizationMode string = 'advisory'
+@description('Minutes an advisory run waits for approval before it ends with no change.')
+param optimizationApprovalTimeoutMin int = 30
 
 // ---- People and pipelines ----
 @description('Object ids of developers given the same data roles as the app (dev only), to run locally against Azure.')
@@ -302,6 +314,10 @@ var appSettings = {
   AUTH_ISSUER: authIssuer
   AUTH_AUDIENCE: authAudience
   AUTH_JWKS_URI: authJwksUri
+  OPTIMIZATION_SCHEDULE: optimizationSchedule
+  OPTIMIZATION_LINES: optimizationLines
+  OPTIMIZATION_MODE: optimizationMode
+  OPTIMIZATION_APPROVAL_TIMEOUT_MIN: string(optimizationApprovalTimeoutMin)
 }
 
 // Settings that stay with their slot on swap (slotConfigNames). The staging slot keeps its own Durable task hub

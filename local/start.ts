@@ -1,8 +1,9 @@
 /**
- * `npm start [-- --duration 60 --rate 50000 --lines 3 --cells 100 --seed 1 --port 7071 --fresh]`
+ * `npm start [-- --duration 60 --rate 50000 --lines 3 --cells 100 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop]`
  *
  * Runs the whole product on this machine: the devhost (the Functions app with its HTTP and Event Hub triggers),
- * Azurite, the Cosmos-compatible server and the plant simulator sending telemetry. Prints live progress; with
+ * Azurite, the Cosmos-compatible server and the plant simulator sending telemetry, with the scheduled set-point
+ * optimisation of every line closing the loop through the SCADA dispatcher to the simulator's PLC. Prints live progress; with
  * --duration it stops by itself, waits for ingestion to catch up and scores the cleansing against the simulator's
  * ground truth. Ctrl-C stops everything cleanly.
  */
@@ -20,6 +21,7 @@ import { runSimulator } from './simulator/runner.js';
 import { startPlc } from './plc/plc.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
 import { LiveConsole } from './console/live-console.js';
+import { OptimizationWatch } from './console/optimization-watch.js';
 import { RunRecorder } from './console/run-recorder.js';
 import { scoreRun } from './console/score-run.js';
 import { printSummary } from './console/summary.js';
@@ -35,6 +37,10 @@ const Flags = z.object({
   fresh: z.boolean().default(false),
   'fault-scale': z.coerce.number().min(0).max(100).default(1),
   quiet: z.boolean().default(false),
+  /** NCRONTAB of the scheduled optimisation: every minute at :30 locally, so runs show within a short --duration. */
+  'opt-schedule': z.string().regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression, e.g. "30 * * * * *"').default('30 * * * * *'),
+  /** closed-loop locally, so the loop closes without an approval: recommendation → dispatcher → MQTT → the simulator's PLC. */
+  'opt-mode': z.enum(['closed-loop', 'advisory']).default('closed-loop'),
 });
 
 function parseFlags() {
@@ -50,6 +56,8 @@ function parseFlags() {
       fresh: { type: 'boolean' },
       'fault-scale': { type: 'string' },
       quiet: { type: 'boolean' },
+      'opt-schedule': { type: 'string' },
+      'opt-mode': { type: 'string' },
     },
     strict: true,
   });
@@ -64,7 +72,12 @@ function parseFlags() {
 
 const flags = parseFlags();
 // Settings: local.settings.json if present, else the example; the environment wins; the emulators replace connections.
+// The scheduled optimisation of the simulated potline follows the flags (lines: those sending telemetry).
+process.env.OPTIMIZATION_SCHEDULE = flags['opt-schedule'];
+process.env.OPTIMIZATION_MODE = flags['opt-mode'];
 applyLocalSettingsDefaults();
+// A devhost topic address from the settings names a fixed port; the devhost sets its own once it listens (--port 0).
+if (process.env.ServiceBusConnection?.startsWith('UseDevhost=true')) delete process.env.ServiceBusConnection;
 const dataDir = path.resolve('.local');
 if (flags.fresh) rmSync(dataDir, { recursive: true, force: true });
 const runId = new Date().toISOString().replace(/[:.]/g, '-');
@@ -113,7 +126,12 @@ const sim = runSimulator({
 });
 console.log(`Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`);
 
+console.log(`Optimisation: ${flags['opt-mode']} runs of every line on "${flags['opt-schedule']}" (NCRONTAB, UTC); set points go through the SCADA dispatcher to the simulator's PLC.`);
+
 const live = new LiveConsole(devhost, hubName, () => sim.counters(), flags.quiet);
+const optimization = new OptimizationWatch(devhost.httpUrl, runStartMs);
+optimization.start();
+live.addStatus(() => optimization.statusLine());
 live.start();
 
 let stopping = false;
@@ -127,8 +145,18 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
     await live.waitForCatchUp(120_000);
   }
   live.stop();
+  await optimization.refresh();
+  optimization.stop();
   const scorecard = score ? await scoreRun({ labels: labels.labels(), sentKeys: recorder.sentKeys, sinceMs: runStartMs, lakeConnection: process.env.LakeConnection! }) : undefined;
-  printSummary({ runId, runDir, wallS: (Date.now() - runStartMs) / 1000, counters, live: live.snapshot(), scorecard });
+  printSummary({
+    runId,
+    runDir,
+    wallS: (Date.now() - runStartMs) / 1000,
+    counters,
+    live: live.snapshot(),
+    scorecard,
+    optimization: { tally: optimization.tally(), lastStatus: optimization.statusLine(), plc: plc.counters() },
+  });
   console.log('Stopping the devhost and the emulators …');
   await plc.stop();
   await devhost.stop();

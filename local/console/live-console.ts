@@ -24,6 +24,7 @@ export class LiveConsole {
   private timer: NodeJS.Timeout | undefined;
   private lastPoints = 0;
   private lastTickMs = Date.now();
+  private readonly extras: (() => string)[] = [];
 
   constructor(
     private readonly devhost: DevhostHandle,
@@ -48,6 +49,11 @@ export class LiveConsole {
       this.abandoned++;
       this.lastFailure = `${e.functionName} gave up on partition ${e.partitionId} events ${e.firstSequenceNumber}–${e.lastSequenceNumber}: ${e.error}`;
     });
+  }
+
+  /** Adds a part to every progress line (e.g. the optimisation runs); an empty string adds nothing. */
+  addStatus(part: () => string): void {
+    this.extras.push(part);
   }
 
   start(): void {
@@ -110,6 +116,7 @@ export class LiveConsole {
     console.log(
       `[${new Date(now).toISOString().slice(11, 19)}] in ${Math.round(rate).toLocaleString('en')} pts/s · total ${s.pointsIn.toLocaleString('en')} · ` +
         `p95 enqueue→silver ${p95} · backlog ${s.backlogEvents} ev · files ${s.filesWritten} · quarantined: ${q}` +
+        this.extras.map((part) => part()).filter(Boolean).map((p) => ` · ${p}`).join('') +
         (this.failed || this.abandoned ? ` · FAILED invocations ${this.failed}, abandoned batches ${this.abandoned} (last: ${this.lastFailure})` : ''),
     );
   }

@@ -1,5 +1,6 @@
 import type { CleansingScore } from '../score/cleansing-score.js';
 import type { LiveSnapshot } from './live-console.js';
+import type { OptimizationTally } from './optimization-watch.js';
 
 const fmt = (n: number) => (Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en'));
 
@@ -11,6 +12,7 @@ export function printSummary(r: {
   counters: { pointsSent: number; bodiesSent: number };
   live: LiveSnapshot;
   scorecard: (CleansingScore & { silverRows: number; quarantineRecords: number }) | undefined;
+  optimization?: { tally: OptimizationTally; lastStatus: string; plc: { applied: number; refused: number } };
 }): void {
   const { live } = r;
   console.log(`\n=== Run ${r.runId} summary (${r.wallS.toFixed(0)} s) ===`);
@@ -24,6 +26,14 @@ export function printSummary(r: {
   console.log(`Flagged in silver: ${live.flagged.map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`);
   if (live.failedInvocations || live.abandonedBatches) {
     console.log(`Failures: ${live.failedInvocations} failed invocations (retried), ${live.abandonedBatches} batches abandoned after their retries — see the log above.`);
+  }
+  const o = r.optimization;
+  if (o) {
+    const t = o.tally;
+    console.log(
+      `Optimisation: ${t.runs} run(s) — completed ${t.completed}, fallback ${t.fallback}, failed ${t.failed}, still going ${t.running}; ` +
+        `${t.setPointEvents} set points recommended, ${o.plc.applied} applied by the simulated PLC, ${o.plc.refused} refused.${o.lastStatus ? ` Last: ${o.lastStatus}.` : ''}`,
+    );
   }
   if (live.backlogEvents > 0) console.log(`Not yet processed when the run ended: ${live.backlogEvents} events (they stay in the local hub and are processed on the next start).`);
   const s = r.scorecard;

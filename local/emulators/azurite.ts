@@ -14,6 +14,10 @@ export interface AzuriteHandle {
   /** A connection string usable by @azure/storage-blob and as AzureWebJobsStorage. */
   connectionString: string;
   stop(): Promise<void>;
+  /** Freezes the emulator (SIGSTOP): calls to it hang as over a stalled network, so a crash test can catch a writer mid-call. */
+  pause(): void;
+  /** Thaws a paused emulator (SIGCONT); the calls it held are answered. */
+  resume(): void;
 }
 
 const require = createRequire(import.meta.url);
@@ -38,7 +42,12 @@ export async function startAzurite(location: string): Promise<AzuriteHandle> {
     connectionString:
       `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
       `BlobEndpoint=${blobEndpoint};QueueEndpoint=${queueEndpoint};TableEndpoint=${tableEndpoint};`,
-    stop: () => stopChild(child),
+    stop: () => {
+      child.kill('SIGCONT');
+      return stopChild(child);
+    },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   };
 }
 

@@ -28,4 +28,8 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   // Alerts with their history; one open alert per condition and scope, so the scope (cell or event subject) partitions
   // and the raise path (latest alert of a condition and scope) stays in one partition.
   { name: 'alerts', partitionKey: '/scopeKey' },
+  // Finished optimisation runs, one document per run id, read by id.
+  { name: 'optimization-runs', partitionKey: '/runId' },
+  // The user constraints of each line, one document per line replaced whole under If-Match.
+  { name: 'line-constraints', partitionKey: '/lineId' },
 ];

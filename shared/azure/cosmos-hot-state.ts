@@ -1,12 +1,12 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
-import { CellStateDoc, type HotStateStore } from '../telemetry/hot-state.js';
+import { CellStateDoc, type HotStateStore, type LineStateReader } from '../telemetry/hot-state.js';
 import { openContainer } from './open-container.js';
 
 /** Container of the per-cell latest values (DESIGN §4), partition key /cellId. */
 export const CELL_STATE_CONTAINER = 'cell-state';
 
 /** The hot state in Cosmos DB: one document per cell, id = cellId. */
-export class CosmosHotStateStore implements HotStateStore {
+export class CosmosHotStateStore implements HotStateStore, LineStateReader {
   private constructor(private readonly container: Container) {}
 
   /**
@@ -31,5 +31,20 @@ export class CosmosHotStateStore implements HotStateStore {
 
   async upsertCell(doc: CellStateDoc): Promise<void> {
     await this.container.items.upsert(CellStateDoc.parse(doc));
+  }
+
+  async cellsOfLine(lineId: string): Promise<CellStateDoc[]> {
+    // Cross-partition (the partition is the cell): one query per run, a few hundred small documents.
+    const { resources } = await this.container.items
+      .query<CellStateDoc>({ query: 'SELECT c.id, c.cellId, c.lineId, c.tags, c.updatedAtMs FROM c WHERE c.lineId = @line', parameters: [{ name: '@line', value: lineId }] })
+      .fetchAll();
+    return resources.map((r) => CellStateDoc.parse(r)).sort((a, b) => a.cellId.localeCompare(b.cellId));
+  }
+
+  async activeLines(sinceMs: number): Promise<string[]> {
+    const { resources } = await this.container.items
+      .query<{ lineId: string }>({ query: 'SELECT c.lineId FROM c WHERE c.updatedAtMs >= @since', parameters: [{ name: '@since', value: sinceMs }] })
+      .fetchAll();
+    return [...new Set(resources.map((r) => r.lineId))].sort();
   }
 }

@@ -51,6 +51,13 @@ export class CosmosCommandRepository implements CommandRepository {
     return resources.map((r) => CommandDoc.parse(r));
   }
 
+  async recentForLine(lineId: string, sinceMs: number): Promise<CommandDoc[]> {
+    const { resources } = await this.container.items
+      .query<unknown>({ query: 'SELECT * FROM c WHERE c.lineId = @l AND c.updatedAtMs >= @since', parameters: [{ name: '@l', value: lineId }, { name: '@since', value: sinceMs }] })
+      .fetchAll();
+    return resources.map((r) => CommandDoc.parse(r));
+  }
+
   private async read(commandId: string): Promise<{ doc: CommandDoc; etag: string } | undefined> {
     try {
       const { resource } = await this.container.item(commandId, commandId).read<CommandDoc & { _etag: string }>();

@@ -63,6 +63,21 @@ export const Settings = z.object({
   CURRENT_EFFICIENCY: z.coerce.number().gt(0).max(1).default(0.945),
   /** Cell voltage above which a cell is in anode effect, V (IAI/US EPA PFC protocol: 8 V). */
   ANODE_EFFECT_THRESHOLD_V: z.coerce.number().min(5).max(30).default(8),
+  /** When scheduled optimisation runs start (NCRONTAB, six fields, UTC): default five past every hour. */
+  OPTIMIZATION_SCHEDULE: z.string().min(1).default('0 5 * * * *'),
+  /**
+   * Lines the schedule optimises, comma-separated (`L1,L2`). Empty: every line with a cell-state document written in
+   * the last hour (the lines sending telemetry now).
+   */
+  OPTIMIZATION_LINES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_]{0,31}$/, 'each line id must be 1–32 letters, digits or "_", e.g. L1'))),
+  /** Mode of scheduled runs: `advisory` waits for an engineer's approval, `closed-loop` recommends at once. */
+  OPTIMIZATION_MODE: z.enum(['advisory', 'closed-loop']).default('advisory'),
+  /** How long an advisory run waits for approval before it ends with no change, min. */
+  OPTIMIZATION_APPROVAL_TIMEOUT_MIN: z.coerce.number().int().min(1).max(10_080).default(30),
   /** Production baseline, t Al per cell-day (126 kA · 24 h · 0.33557 kg/kAh · 0.945 ≈ 0.959, the PHYSICS.md base cell). */
   BASELINE_T_AL_PER_CELL_DAY: z.coerce.number().gt(0).max(20).default(0.959),
 });

@@ -1,8 +1,11 @@
 import { alertRoutes } from './routes/alerts.js';
 import { cellRoutes } from './routes/cells.js';
+import { constraintRoutes } from './routes/constraints.js';
 import { metaRoutes } from './routes/meta.js';
+import { optimizationRoutes } from './routes/optimizations.js';
 import { overrideRoutes } from './routes/overrides.js';
 import { pdeModelRoutes } from './routes/pde-models.js';
+import { pdeRunRoutes } from './routes/pde-runs.js';
 import type { RouteSpec } from './route-spec.js';
 
 export { defineRoute, pathParamNames, type HeaderSpec, type HttpMethod, type ResponseSpec, type RouteSpec } from './route-spec.js';
@@ -15,8 +18,11 @@ export const routes = {
   ...metaRoutes,
   ...cellRoutes,
   ...pdeModelRoutes,
+  ...pdeRunRoutes,
   ...overrideRoutes,
   ...alertRoutes,
+  ...optimizationRoutes,
+  ...constraintRoutes,
 } as const;
 
 /** The route table as a list, in declaration order. */

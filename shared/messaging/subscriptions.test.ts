@@ -24,7 +24,7 @@ describe('plant-events subscriptions', () => {
 
   it('audit every set-point, command, override and model change in the ledger, including verbs added later', () => {
     const ledger = subscriptionNamed('ledger');
-    for (const type of ['smelter.setpoint.recommended', 'smelter.command.acknowledged', 'smelter.override.changed', 'smelter.model.changed', 'smelter.setpoint.anything-new', 'smelter.optimization.completed']) {
+    for (const type of ['smelter.setpoint.recommended', 'smelter.command.acknowledged', 'smelter.override.changed', 'smelter.model.changed', 'smelter.setpoint.anything-new', 'smelter.optimization.completed', 'smelter.optimization.failed', 'smelter.optimization.approved', 'smelter.optimization.rejected', 'smelter.constraints.changed']) {
       expect(matchesSubscription(ledger, type), type).toBe(true);
     }
     expect(matchesSubscription(ledger, PlantEventType.anomalyDetected)).toBe(false);

@@ -16,6 +16,11 @@ export const PlantEventType = {
   overrideChanged: 'smelter.override.changed',
   optimizationCompleted: 'smelter.optimization.completed',
   optimizationFailed: 'smelter.optimization.failed',
+  /** An engineer approved an advisory run's proposal (POST v1/optimizations/{runId}/approval). */
+  optimizationApproved: 'smelter.optimization.approved',
+  optimizationRejected: 'smelter.optimization.rejected',
+  /** A line's user constraints were replaced (PUT v1/lines/{lineId}/constraints). */
+  constraintsChanged: 'smelter.constraints.changed',
   anomalyDetected: 'smelter.anomaly.detected',
   commandFailed: 'smelter.command.failed',
   modelChanged: 'smelter.model.changed',
@@ -64,10 +69,11 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
   },
   {
     name: 'ledger',
-    types: [PlantEventType.optimizationCompleted],
-    // Every set-point, command, override and model change is audited (issue 6), including verbs added later; alert
-    // state changes and rule changes are archived too (alert history for gold fact_alert, who changed a threshold).
-    typePrefixes: ['smelter.setpoint.', 'smelter.command.', 'smelter.override.', 'smelter.model.', 'smelter.alert.', 'smelter.alert-rule.'],
+    types: [],
+    // Every set-point, command, override, model and constraint change, every optimisation event (outcomes, approvals,
+    // rejections, failures), alert state changes and rule changes are audited, including verbs added later (alert
+    // history feeds gold fact_alert; who changed a threshold is on record).
+    typePrefixes: ['smelter.setpoint.', 'smelter.command.', 'smelter.override.', 'smelter.model.', 'smelter.optimization.', 'smelter.constraints.', 'smelter.alert.', 'smelter.alert-rule.'],
     maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
     // Appending waits for the ledger commit (seconds); a minute leaves room for retries inside the handler.
     lockDuration: 'PT1M',

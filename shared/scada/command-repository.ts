@@ -18,6 +18,8 @@ export interface CommandRepository {
   update(doc: CommandDoc): Promise<void>;
   /** Commands to the equipment changed at or after `sinceMs` (for the step baseline and the hourly rate). */
   recentForEquipment(equipmentId: string, sinceMs: number): Promise<CommandDoc[]>;
+  /** Commands to any equipment of the line changed at or after `sinceMs` (an optimisation run's present set points). */
+  recentForLine(lineId: string, sinceMs: number): Promise<CommandDoc[]>;
 }
 
 /** Commands in memory, for tests, benchmarks and one-process tools. */
@@ -43,5 +45,9 @@ export class MemoryCommandRepository implements CommandRepository {
 
   async recentForEquipment(equipmentId: string, sinceMs: number): Promise<CommandDoc[]> {
     return [...this.docs.values()].filter((d) => d.equipmentId === equipmentId && d.updatedAtMs >= sinceMs).map((d) => structuredClone(d));
+  }
+
+  async recentForLine(lineId: string, sinceMs: number): Promise<CommandDoc[]> {
+    return [...this.docs.values()].filter((d) => d.lineId === lineId && d.updatedAtMs >= sinceMs).map((d) => structuredClone(d));
   }
 }

@@ -31,8 +31,16 @@ export interface HotStateStore {
   upsertCell(doc: CellStateDoc): Promise<void>;
 }
 
+/** Reads the hot state a line at a time (what an optimisation run needs); Cosmos: shared/azure/cosmos-hot-state.ts. */
+export interface LineStateReader {
+  /** Every document of the line's cells and its `<line>-LINE` pseudo-cell, in cellId order. */
+  cellsOfLine(lineId: string): Promise<CellStateDoc[]>;
+  /** Lines with at least one document written at or after `sinceMs`, in id order. */
+  activeLines(sinceMs: number): Promise<string[]>;
+}
+
 /** A HotStateStore in memory, for tests and one-process tools. */
-export class MemoryHotStateStore implements HotStateStore {
+export class MemoryHotStateStore implements HotStateStore, LineStateReader {
   readonly docs = new Map<string, CellStateDoc>();
   writes = 0;
   async getCell(cellId: string): Promise<CellStateDoc | undefined> {
@@ -42,6 +50,12 @@ export class MemoryHotStateStore implements HotStateStore {
   async upsertCell(doc: CellStateDoc): Promise<void> {
     this.writes++;
     this.docs.set(doc.cellId, structuredClone(doc));
+  }
+  async cellsOfLine(lineId: string): Promise<CellStateDoc[]> {
+    return [...this.docs.values()].filter((d) => d.lineId === lineId).sort((a, b) => a.cellId.localeCompare(b.cellId)).map((d) => structuredClone(d));
+  }
+  async activeLines(sinceMs: number): Promise<string[]> {
+    return [...new Set([...this.docs.values()].filter((d) => d.updatedAtMs >= sinceMs).map((d) => d.lineId))].sort();
   }
 }
 

@@ -8,7 +8,7 @@ let world: ApiWorld;
 let manager: string;
 
 beforeAll(async () => {
-  world = await startApiWorld('fuzz-test');
+  world = await startApiWorld('fuzz-test', { durable: true });
   manager = await world.token({ roles: ['Manager'], sub: 'fuzzer' });
 });
 afterAll(() => world?.stop());

@@ -15,6 +15,13 @@ import { deletePdeModel } from '../../functions/api/pde-models-delete.js';
 import { getPdeModel } from '../../functions/api/pde-models-get.js';
 import { listPdeModels } from '../../functions/api/pde-models-list.js';
 import { replacePdeModel } from '../../functions/api/pde-models-replace.js';
+import { getLineConstraintsHandler } from '../../functions/api/line-constraints-get.js';
+import { replaceLineConstraintsHandler } from '../../functions/api/line-constraints-replace.js';
+import { approveOptimizationRun } from '../../functions/api/optimizations-approve.js';
+import { getOptimizationRun } from '../../functions/api/optimizations-get.js';
+import { startOptimizationRun } from '../../functions/api/optimizations-start.js';
+import { getPdeModelRun } from '../../functions/api/pde-runs-get.js';
+import { startPdeModelRun } from '../../functions/api/pde-runs-start.js';
 import { routes } from '../../shared/http/routes.js';
 import type { Handler } from './harness.js';
 
@@ -37,7 +44,14 @@ export const handlersByRoute: Record<string, Handler> = {
   [routes.alertRulesDelete.name]: deleteAlertRule,
   [routes.alertsList.name]: listAlertsPage,
   [routes.alertsAcknowledge.name]: acknowledgeAlertById,
+  [routes.pdeRunsStart.name]: startPdeModelRun,
+  [routes.pdeRunsGet.name]: getPdeModelRun,
+  [routes.optimizationsStart.name]: startOptimizationRun,
+  [routes.optimizationsGet.name]: getOptimizationRun,
+  [routes.optimizationsApprove.name]: approveOptimizationRun,
+  [routes.lineConstraintsGet.name]: getLineConstraintsHandler,
+  [routes.lineConstraintsReplace.name]: replaceLineConstraintsHandler,
 };
 
 /** Valid example path parameters for routes that take them. */
-export const exampleParams: Record<string, string> = { modelId: 'pde-001', cellId: 'L1-C001', ruleId: 'bath-hot', alertId: 'al-0123456789abcdef01234567' };
+export const exampleParams: Record<string, string> = { modelId: 'pde-001', cellId: 'L1-C001', lineId: 'L1', runId: 'opt-L1-0123456789abcdef', ruleId: 'bath-hot', alertId: 'al-0123456789abcdef01234567' };

@@ -3,14 +3,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
 import { startDevIssuer, type DevIssuer } from '../../local/dev-issuer/index.js';
 import type { MintOptions } from '../../local/dev-issuer/mint.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
+import { clientBindingData } from '../../local/devhost/durable/client-api.js';
+import { spawnDevhostChild, type DevhostChild } from '../../local/devhost/testing.js';
+import { stopChild } from '../../local/emulators/azurite.js';
+import { durableClientInput } from '../../functions/orchestration/run-client.js';
 import { resetSettingsCache } from '../../shared/config/settings.js';
 import { ROUTE_PREFIX } from '../../shared/http/paths.js';
 import { parsePlantEvent, type PlantEvent } from '../../shared/messaging/cloud-event.js';
 import type { RouteSpec } from '../../shared/http/routes.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export type Handler = (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
 
@@ -71,8 +78,16 @@ export interface ApiWorld {
   stop(): Promise<void>;
 }
 
-/** Starts the world once per test file (beforeAll); `database` keeps files from sharing data. */
-export async function startApiWorld(database: string): Promise<ApiWorld> {
+/** Task hub of the durable client the world's requests carry. */
+const WORLD_TASK_HUB = 'ApiWorld';
+
+/**
+ * Starts the world once per test file (beforeAll); `database` keeps files from sharing data. With `durable`, a devhost
+ * process serves the Durable HTTP API (with the app's orchestrations registered) and every request carries the
+ * `durableClient` binding pointing at it, as the Functions host gives it to the run starters. (A separate process:
+ * the handlers this file imports have loaded @azure/functions in test mode, so an in-process host could not register.)
+ */
+export async function startApiWorld(database: string, opts: { durable?: boolean } = {}): Promise<ApiWorld> {
   const keyDir = await mkdtemp(path.join(tmpdir(), 'api-issuer-'));
   const [cosmos, issuer, topicEndpoint] = await Promise.all([startCosmos(), startDevIssuer({ keyDir }), startTopicEndpoint()]);
   const base: Record<string, string> = {
@@ -87,6 +102,13 @@ export async function startApiWorld(database: string): Promise<ApiWorld> {
   };
   Object.assign(process.env, base);
   resetSettingsCache();
+  let durableHost: DevhostChild | undefined;
+  if (opts.durable) {
+    durableHost = await spawnDevhostChild({ cwd: repoRoot, app: 'test/api/fixtures/orchestration-app.ts', dataDir: path.join(keyDir, 'devhost'), env: { ...process.env, DURABLE_TASK_HUB: WORLD_TASK_HUB } });
+    // The client keeps its URLs only when WEBSITE_HOSTNAME names the host (otherwise it rewrites them to :7071).
+    process.env.WEBSITE_HOSTNAME = new URL(durableHost.url).host;
+  }
+  const durableBinding = durableHost && clientBindingData(durableHost.url, WORLD_TASK_HUB);
 
   const withSettings = (values: Record<string, string | undefined>) => {
     const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
@@ -117,7 +139,12 @@ export async function startApiWorld(database: string): Promise<ApiWorld> {
       ...(body ? { body } : {}),
     });
     const logged: string[] = [];
-    const ctx = new InvocationContext({ functionName: route.name, logHandler: (level, ...args) => logged.push(`${level}: ${args.map(String).join(' ')}`) });
+    const ctx = new InvocationContext({
+      functionName: route.name,
+      logHandler: (level, ...args) => logged.push(`${level}: ${args.map(String).join(' ')}`),
+      ...(durableBinding ? { options: { trigger: { type: 'httpTrigger', name: 'req' }, extraInputs: [durableClientInput] } } : {}),
+    });
+    if (durableBinding) ctx.extraInputs.set(durableClientInput, durableBinding);
     const res = await handler(req, ctx);
     const text = res.jsonBody === undefined ? (typeof res.body === 'string' ? res.body : '') : JSON.stringify(res.jsonBody);
     return { status: res.status ?? 200, headers: lowerKeys(res.headers), json: res.jsonBody, text, logged };
@@ -131,6 +158,7 @@ export async function startApiWorld(database: string): Promise<ApiWorld> {
     call,
     withSettings,
     stop: async () => {
+      if (durableHost) await stopChild(durableHost.child);
       await Promise.all([cosmos.stop(), issuer.stop(), topicEndpoint.close()]);
       await rm(keyDir, { recursive: true, force: true });
     },

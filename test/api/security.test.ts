@@ -7,7 +7,7 @@ import { PLANT_EXAMPLE, startApiWorld, type ApiWorld, type CallOptions } from '.
 let world: ApiWorld;
 
 beforeAll(async () => {
-  world = await startApiWorld('security-test');
+  world = await startApiWorld('security-test', { durable: true });
 });
 afterAll(() => world?.stop());
 

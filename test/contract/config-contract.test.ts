@@ -240,7 +240,7 @@ describe('config contract reports each broken link', () => {
     const inputs = copy();
     inputs.bicepFiles['env/test.bicepparam'] += "\nparam stagingDisabledFunctions = [ 'telemetryIngest' ]\n";
     const findings = checkConfigContract(inputs);
-    expect(codes(findings).sort()).toEqual(['alertNotifier', 'alertSweep', 'goldCuration', 'ledgerWriter', 'scadaDispatcher', 'telemetryAlerts'].map((fn) => `STAGING_TRIGGER_ENABLED:${fn}`));
+    expect(codes(findings).sort()).toEqual(['alertNotifier', 'alertSweep', 'goldCuration', 'ledgerWriter', 'optimizationSchedule', 'scadaDispatcher', 'telemetryAlerts'].map((fn) => `STAGING_TRIGGER_ENABLED:${fn}`));
     expect(findings.every((f) => f.message.endsWith('(env/test.bicepparam)'))).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawnDevhostChild, type DevhostChild } from '../../local/devhost/testing.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,4 +38,16 @@ export function killHard(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
   });
+}
+
+/** Every message the local topic accepted (duplicates dropped by its detection are not there), as CloudEvents, in order. */
+export function publishedEvents(dataDir: string, topic = 'plant-events'): { id: string; type: string; subject: string; data: unknown }[] {
+  const file = path.join(dataDir, 'servicebus', topic, 'journal.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { o: string; b?: string })
+    .filter((l) => l.o === 'm' && l.b)
+    .map((l) => JSON.parse(Buffer.from(l.b!, 'base64').toString('utf8')) as { id: string; type: string; subject: string; data: unknown });
 }

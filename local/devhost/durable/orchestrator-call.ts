@@ -61,5 +61,8 @@ export async function callOrchestrator(registry: FunctionRegistry, fn: Registere
   } catch {
     state = undefined;
   }
-  return { ok: false, error: message.slice(0, at), stack: outcome.error.stack, state, ...base };
+  // durable-functions 3.x puts `orchestratorReturned` (false) where the error belongs in the message text; the
+  // orchestrator's own message is the state's `error`, which is what the extension reports as the failure.
+  const error = typeof state?.error === 'string' && state.error.length > 0 ? state.error : message.slice(0, at);
+  return { ok: false, error, stack: outcome.error.stack, state, ...base };
 }

@@ -1,0 +1,54 @@
+import type { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import type { InstanceView, RunClient, RuntimeStatus } from '../../shared/orchestration/run-client.js';
+
+/** The `durableClient` input binding every starter declares (`extraInputs: [durableClientInput]`). */
+export const durableClientInput = df.input.durableClient();
+
+const view = (s: df.DurableOrchestrationStatus): InstanceView => ({
+  instanceId: s.instanceId,
+  name: s.name,
+  runtimeStatus: s.runtimeStatus as RuntimeStatus,
+  input: s.input,
+  customStatus: s.customStatus ?? null,
+  output: s.output,
+  createdTime: new Date(s.createdTime).toISOString(),
+  lastUpdatedTime: new Date(s.lastUpdatedTime).toISOString(),
+});
+
+/** The library answers an unknown instance id with an Error that quotes the extension's HTTP 404. */
+const isNotFound = (err: unknown) => err instanceof Error && /\b404\b|No instance with ID/.test(err.message);
+
+/** The RunClient port over the durable client of this invocation (`df.getClient(context)`). */
+export function runClientOf(context: InvocationContext): RunClient {
+  const client = df.getClient(context);
+  const status = async (instanceId: string): Promise<InstanceView | undefined> => {
+    try {
+      return view(await client.getStatus(instanceId, { showInput: true }));
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  };
+  return {
+    status,
+    async startOnce(name, instanceId, input) {
+      if (await status(instanceId)) return 'exists';
+      try {
+        await client.startNew(name, { instanceId, input });
+        return 'started';
+      } catch (err) {
+        // Two starters raced for the id: the extension refuses the second (409) and the first one's instance is there.
+        if (await status(instanceId)) return 'exists';
+        throw err;
+      }
+    },
+    async active() {
+      const list = await client.getStatusBy({ runtimeStatus: [df.OrchestrationRuntimeStatus.Pending, df.OrchestrationRuntimeStatus.Running] });
+      return list.map(view);
+    },
+    async raiseEvent(instanceId, eventName, data) {
+      await client.raiseEvent(instanceId, eventName, data);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The potline's present readings as Cosmos `cell-state` documents, the way ingestion would have written them: the
+ * newest value of every tag of every cell (and `<line>-LINE`), for tests and benchmarks that need a line's hot
+ * state without running the ingest path.
+ */
+import type { CellStateDoc } from '../../shared/telemetry/hot-state.js';
+import { virtualClock } from './clock.js';
+import { NO_FAULTS } from './faults.js';
+import { EmittedPoint, pointTsMs } from './point.js';
+import type { Potline } from './potline.js';
+import { runSimulator } from './runner.js';
+import { memorySink } from './sinks/memory-sink.js';
+
+/**
+ * Runs the potline for `seconds` of plant time (fault-free, as fast as it computes) and returns one document per cell
+ * with its newest reading of each tag. Every sensor reports within 30 s, so 40 s covers them all.
+ */
+export async function cellStateDocs(potline: Potline, seconds = 40): Promise<CellStateDoc[]> {
+  const sink = memorySink();
+  const cells = potline.cells.length + potline.lines.length;
+  // Enough points per minute that the slowest tags (30 s interval) report in the window.
+  await runSimulator({ potline, sink, durationS: seconds, clock: virtualClock(potline.nowMs()), faults: NO_FAULTS, ratePerMin: Math.max(3000, cells * 60) }).done;
+  const docs = new Map<string, CellStateDoc>();
+  for (const e of sink.events) {
+    const body = JSON.parse(e.body) as unknown;
+    const points = (Array.isArray(body) ? body : typeof body === 'object' && body !== null && 'points' in body ? (body as { points: unknown[] }).points : [body]).map((p) => EmittedPoint.parse(p));
+    for (const p of points) {
+      const ts = pointTsMs(p);
+      const doc = docs.get(p.cellId) ?? { id: p.cellId, cellId: p.cellId, lineId: p.lineId, tags: {}, updatedAtMs: ts };
+      const prev = doc.tags[p.tag];
+      if (!prev || prev.ts <= ts) doc.tags[p.tag] = { value: p.value, unit: p.unit, ts, quality: 'good', flags: [] };
+      doc.updatedAtMs = Math.max(doc.updatedAtMs, ts);
+      docs.set(p.cellId, doc);
+    }
+  }
+  return [...docs.values()].sort((a, b) => a.cellId.localeCompare(b.cellId));
+}

@@ -1,0 +1,108 @@
+import type { Container, CosmosClient, ErrorResponse } from '@azure/cosmos';
+import { z } from 'zod';
+import { UserConstraint } from '../optimize/schema.js';
+import type { WriteOutcome } from '../models/repository.js';
+import { admits, type ConstraintsWrite, type LineConstraints, type LineConstraintStore } from '../orchestration/line-constraints.js';
+import { OptimizationRunDoc, type RunStore } from '../orchestration/run-store.js';
+
+/** Containers and partition keys (as declared in shared/azure/containers.ts). */
+export const OPTIMIZATION_RUNS_CONTAINER = 'optimization-runs';
+export const LINE_CONSTRAINTS_CONTAINER = 'line-constraints';
+
+const statusOf = (err: unknown) => (err as ErrorResponse | undefined)?.code;
+/** Cosmos returns `_etag` quoted; the local server does not. HTTP wants a quoted strong ETag. */
+const httpEtag = (raw: string) => (raw.startsWith('"') ? raw : `"${raw}"`);
+
+/** Opens a container; `createIfMissing` only for the local server (in Azure Bicep deploys them and the app has data-plane rights only). */
+async function openContainer(client: CosmosClient, database: string, id: string, partitionKey: string, createIfMissing: boolean): Promise<Container> {
+  if (!createIfMissing) return client.database(database).container(id);
+  const { database: db } = await client.databases.createIfNotExists({ id: database });
+  const { container } = await db.containers.createIfNotExists({ id, partitionKey: { paths: [partitionKey] } });
+  return container;
+}
+
+/** Finished optimisation runs in Cosmos container `optimization-runs` (partition key /runId, id = runId). */
+export class CosmosRunStore implements RunStore {
+  private constructor(private readonly container: Container) {}
+
+  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosRunStore> {
+    return new CosmosRunStore(await openContainer(client, database, OPTIMIZATION_RUNS_CONTAINER, '/runId', opts.createIfMissing));
+  }
+
+  async put(doc: OptimizationRunDoc): Promise<void> {
+    await this.container.items.upsert(OptimizationRunDoc.parse(doc));
+  }
+
+  async get(runId: string): Promise<OptimizationRunDoc | undefined> {
+    try {
+      const { resource } = await this.container.item(runId, runId).read();
+      return resource ? OptimizationRunDoc.parse(resource) : undefined;
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+}
+
+const ConstraintsDoc = z.object({
+  id: z.string(),
+  lineId: z.string(),
+  kind: z.literal('line-constraints'),
+  constraints: z.array(UserConstraint),
+  version: z.number().int(),
+  updatedBy: z.string(),
+  updatedAtMs: z.number(),
+  correlationId: z.string(),
+  _etag: z.string(),
+});
+type ConstraintsDoc = z.infer<typeof ConstraintsDoc>;
+
+const toConstraints = (d: ConstraintsDoc): LineConstraints => ({
+  lineId: d.lineId,
+  constraints: d.constraints,
+  version: d.version,
+  updatedBy: d.updatedBy,
+  updatedAtMs: d.updatedAtMs,
+  correlationId: d.correlationId,
+  etag: httpEtag(d._etag),
+});
+
+/** Per-line user constraints in Cosmos container `line-constraints` (partition key /lineId, id = lineId). */
+export class CosmosLineConstraintStore implements LineConstraintStore {
+  private constructor(private readonly container: Container) {}
+
+  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosLineConstraintStore> {
+    return new CosmosLineConstraintStore(await openContainer(client, database, LINE_CONSTRAINTS_CONTAINER, '/lineId', opts.createIfMissing));
+  }
+
+  private async read(lineId: string): Promise<ConstraintsDoc | undefined> {
+    try {
+      const { resource } = await this.container.item(lineId, lineId).read();
+      return resource ? ConstraintsDoc.parse(resource) : undefined;
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  async get(lineId: string): Promise<LineConstraints | undefined> {
+    const d = await this.read(lineId);
+    return d && toConstraints(d);
+  }
+
+  async replace(lineId: string, write: ConstraintsWrite, ifMatch?: string): Promise<WriteOutcome<LineConstraints>> {
+    const current = await this.read(lineId);
+    if (ifMatch !== undefined && !admits(ifMatch, current && httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
+    const next = { id: lineId, lineId, kind: 'line-constraints' as const, ...write, version: (current?.version ?? 0) + 1 };
+    try {
+      // Conditional on what was just read (or on nothing being there), so a writer in between becomes a 412, not a lost update.
+      const { resource } = current
+        ? await this.container.item(lineId, lineId).replace(next, { accessCondition: { type: 'IfMatch', condition: current._etag } })
+        : await this.container.items.create(next);
+      return { ok: true, value: toConstraints(ConstraintsDoc.parse(resource)) };
+    } catch (e) {
+      if (statusOf(e) === 412 || statusOf(e) === 409) return { ok: false, reason: 'version-mismatch' };
+      throw e;
+    }
+  }
+}

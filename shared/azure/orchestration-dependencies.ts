@@ -1,0 +1,77 @@
+/**
+ * The orchestration's activities and API wired to Azure (or the local emulators) from the settings: Cosmos for
+ * cell state, overrides, commands, constraints and runs; the lake; the plant-events publisher. Each is built once
+ * per process; a failed start is retried on the next call.
+ */
+import { isLoopback, settings } from '../config/settings.js';
+import type { LakeStore } from '../lake/lake-store.js';
+import type { EnvelopeCheckDeps } from '../orchestration/envelope-check.js';
+import type { SnapshotDeps } from '../orchestration/line-snapshot.js';
+import type { RectifierRating } from '../orchestration/optimize-set-points.js';
+import type { PredictCellsConfig } from '../orchestration/predict-cells.js';
+import type { RunStore } from '../orchestration/run-store.js';
+import type { LineConstraintStore } from '../orchestration/line-constraints.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
+import { BlobLakeStore } from './blob-lake-store.js';
+import { cosmosClient, lakeServiceClient } from './clients.js';
+import { CosmosHotStateStore } from './cosmos-hot-state.js';
+import { CosmosLineConstraintStore, CosmosRunStore } from './cosmos-orchestration-stores.js';
+import { CosmosCommandRepository } from './cosmos-scada-stores.js';
+import { overrideStoreFromSettings } from './scada-dependencies.js';
+
+function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= build().catch((e: unknown) => {
+      value = undefined;
+      throw e;
+    });
+    return value;
+  };
+}
+
+const createIfMissing = () => {
+  const s = settings();
+  return Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT));
+};
+
+/** The lake (containers created if missing, as Azurite starts empty). */
+export const lakeFromSettings = once<LakeStore>(async () => BlobLakeStore.create(lakeServiceClient(settings())));
+const hotState = once(async () => CosmosHotStateStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }));
+const commands = once(async () => CosmosCommandRepository.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }));
+/** Optimisation runs (Cosmos `optimization-runs`). */
+export const runStoreFromSettings = once<RunStore>(async () => CosmosRunStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }));
+/** Per-line user constraints (Cosmos `line-constraints`). */
+export const constraintStoreFromSettings = once<LineConstraintStore>(async () => CosmosLineConstraintStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }));
+/** The hot state read a line at a time (which lines are sending telemetry, for the schedule). */
+export const lineStateFromSettings = hotState;
+
+/** What `loadLineSnapshot` reads and writes. */
+export async function snapshotDeps(): Promise<SnapshotDeps> {
+  const [lineState, overrides, cmd, constraints, lake] = await Promise.all([hotState(), overrideStoreFromSettings(), commands(), constraintStoreFromSettings(), lakeFromSettings()]);
+  return { lineState, overrides, commands: cmd, constraints, lake };
+}
+
+/** What `predictCells` needs: the lake and the plant constants from the settings. */
+export async function predictDeps(): Promise<{ lake: LakeStore; config: PredictCellsConfig }> {
+  const s = settings();
+  return { lake: await lakeFromSettings(), config: { anodeEffectThresholdV: s.ANODE_EFFECT_THRESHOLD_V, currentEfficiency: s.CURRENT_EFFICIENCY } };
+}
+
+/**
+ * The rectifier as the optimiser sees it: the line-current rating of the safety envelope (the same equipment limits
+ * the dispatcher enforces) and 5.2 V per cell in series (a 126 kA line at ≤ 5 V per cell plus busbars; shared/optimize
+ * defaultLine).
+ */
+export const RECTIFIER: RectifierRating = { minCurrentKA: DEFAULT_ENVELOPE_LIMITS.fields.lineCurrentKA.min, maxCurrentKA: DEFAULT_ENVELOPE_LIMITS.fields.lineCurrentKA.max, maxVoltsPerCell: 5.2 };
+
+/** What `optimizeSetPoints` needs. */
+export async function optimizeDeps(): Promise<{ lake: LakeStore; rectifier: RectifierRating }> {
+  return { lake: await lakeFromSettings(), rectifier: RECTIFIER };
+}
+
+/** What `checkSetPointEnvelope` reads: what the dispatcher reads, with the same limits. */
+export async function envelopeDeps(): Promise<EnvelopeCheckDeps> {
+  const [hs, overrides, cmd, lake] = await Promise.all([hotState(), overrideStoreFromSettings(), commands(), lakeFromSettings()]);
+  return { hotState: hs, overrides, commands: cmd, lake, limits: DEFAULT_ENVELOPE_LIMITS, clock: Date.now };
+}

@@ -1,0 +1,151 @@
+/**
+ * Step 1 of an optimisation run: everything the run knows about the line, read once and written to the lake in
+ * chunks (one per prediction activity): each cell's newest readings, manual overrides, the set points its PLC last
+ * acknowledged and its anode-effect history from gold, plus the line current and the line's stored constraints.
+ */
+import { z } from 'zod';
+import { FACT_CELL_HOUR } from '../gold/schema.js';
+import { goldDataPath } from '../gold/paths.js';
+import { decodeGoldTable } from '../gold/table-io.js';
+import { utcDate } from '../lake/paths.js';
+import type { LakeStore } from '../lake/lake-store.js';
+import { UserConstraint } from '../optimize/schema.js';
+import type { CommandRepository } from '../scada/command-repository.js';
+import { baselineOf } from '../scada/dispatcher.js';
+import { scopeKeyOf, type OverrideDoc, type OverrideStore } from '../scada/override.js';
+import { LINE_EQUIPMENT_SUFFIX, PresentValues } from '../scada/set-point.js';
+import { TagLatest, type LineStateReader } from '../telemetry/hot-state.js';
+import { putJson } from './lake-json.js';
+import type { LineConstraintStore } from './line-constraints.js';
+import type { CellSnapshot } from './measured-state.js';
+import { runPaths } from './run-paths.js';
+import { LakeRef } from './schemas.js';
+
+/** How far back an acknowledged set point still counts as the cell's present value, ms (the dispatcher's look-back). */
+const ACKNOWLEDGED_LOOKBACK_MS = 86_400_000;
+/** Gold anode-effect history used, ms (one day). */
+const GOLD_WINDOW_MS = 86_400_000;
+
+export const CellSnapshotSchema = z.object({
+  cellId: z.string(),
+  tags: z.record(z.string(), TagLatest),
+  manual: z.array(z.object({ scopeKey: z.string(), reason: z.string(), requestedBy: z.string() })),
+  acknowledged: PresentValues,
+  gold: z.object({ coveredDays: z.number(), anodeEffects: z.number(), anodeEffectMinutes: z.number() }).optional(),
+});
+
+/** One snapshot chunk as written to the lake. */
+export const SnapshotChunk = z.object({ lineId: z.string(), cells: z.array(CellSnapshotSchema) });
+export type SnapshotChunk = z.infer<typeof SnapshotChunk>;
+
+export const LineSnapshotRequest = z.object({
+  runId: z.string(),
+  lineId: z.string(),
+  /** The run's time (the orchestrator's replay-safe clock), epoch ms. */
+  snapshotAtMs: z.number(),
+  /** The run's lake folder (run-paths.ts); chunks go to its `_work/snapshot-NNN.json`. */
+  runDir: z.string().min(1),
+  /** Cells per chunk (one prediction activity each). */
+  chunkCells: z.number().int().min(1),
+  /** A reading older than this (against snapshotAtMs) does not describe the present, ms. */
+  maxReadingAgeMs: z.number().int().positive(),
+});
+export type LineSnapshotRequest = z.infer<typeof LineSnapshotRequest>;
+
+export const LineSnapshot = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    lineCurrentKA: z.number(),
+    cells: z.number().int(),
+    /** The chunks written, in cell order. */
+    chunks: z.array(z.object({ ref: LakeRef, cells: z.number().int() })),
+    storedConstraints: z.array(UserConstraint),
+    /** The constraints document's version, for the record (absent when the line has none). */
+    constraintsVersion: z.number().int().optional(),
+    cellsWithGold: z.number().int(),
+  }),
+  z.object({ ok: z.literal(false), reason: z.string() }),
+]);
+export type LineSnapshot = z.infer<typeof LineSnapshot>;
+
+export interface SnapshotDeps {
+  lineState: LineStateReader;
+  overrides: OverrideStore;
+  commands: Pick<CommandRepository, 'recentForLine'>;
+  constraints: Pick<LineConstraintStore, 'get'>;
+  lake: LakeStore;
+}
+
+/** Reads the line and writes its snapshot chunks; `ok: false` (not retried) when the line cannot be optimised at all. */
+export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequest): Promise<LineSnapshot> {
+  const docs = await deps.lineState.cellsOfLine(req.lineId);
+  const lineDoc = docs.find((d) => d.cellId === `${req.lineId}${LINE_EQUIPMENT_SUFFIX}`);
+  const cellDocs = docs.filter((d) => d !== lineDoc);
+  if (cellDocs.length === 0) return { ok: false, reason: `no cell of line ${req.lineId} has telemetry in cell-state; is the line sending data?` };
+  const current = lineDoc?.tags.lineCurrent;
+  if (!current) return { ok: false, reason: `line ${req.lineId} has no lineCurrent reading (${req.lineId}${LINE_EQUIPMENT_SUFFIX}); cells cannot be modelled without it` };
+  const currentAgeMs = req.snapshotAtMs - current.ts;
+  if (currentAgeMs > req.maxReadingAgeMs) return { ok: false, reason: `the newest lineCurrent of ${req.lineId} is ${Math.round(currentAgeMs / 1000)} s old (limit ${Math.round(req.maxReadingAgeMs / 1000)} s)` };
+  if (!(current.value > 0)) return { ok: false, reason: `line ${req.lineId} reads ${current.value} kA: the line is off` };
+
+  const [lineOverride, cellOverrides, commands, stored, gold] = await Promise.all([
+    deps.overrides.get(scopeKeyOf({ kind: 'line', lineId: req.lineId })),
+    Promise.all(cellDocs.map((d) => deps.overrides.get(scopeKeyOf({ kind: 'cell', cellId: d.cellId })))),
+    deps.commands.recentForLine(req.lineId, req.snapshotAtMs - ACKNOWLEDGED_LOOKBACK_MS),
+    deps.constraints.get(req.lineId),
+    goldHistory(deps.lake, req.lineId, req.snapshotAtMs),
+  ]);
+  const commandsByEquipment = new Map<string, typeof commands>();
+  for (const c of commands) commandsByEquipment.set(c.equipmentId, [...(commandsByEquipment.get(c.equipmentId) ?? []), c]);
+  const cells: CellSnapshot[] = cellDocs.map((doc, i) => ({
+    cellId: doc.cellId,
+    tags: doc.tags,
+    manual: [lineOverride, cellOverrides[i]].filter((o): o is OverrideDoc => o?.mode === 'manual').map((o) => ({ scopeKey: o.scopeKey, reason: o.reason, requestedBy: o.requestedBy })),
+    acknowledged: baselineOf({}, commandsByEquipment.get(doc.cellId) ?? []),
+    ...(gold.has(doc.cellId) ? { gold: gold.get(doc.cellId)! } : {}),
+  }));
+
+  // Cells spread evenly over the fewest chunks of at most chunkCells, so the activities finish together.
+  const chunkCount = Math.ceil(cells.length / req.chunkCells);
+  const perChunk = Math.ceil(cells.length / chunkCount);
+  const chunks = await Promise.all(
+    Array.from({ length: chunkCount }, async (_, i) => {
+      const part = cells.slice(i * perChunk, (i + 1) * perChunk);
+      const chunk: SnapshotChunk = { lineId: req.lineId, cells: part };
+      return { ref: await putJson(deps.lake, runPaths.snapshotChunk(req.runDir, i), chunk), cells: part.length };
+    }),
+  );
+  return {
+    ok: true,
+    lineCurrentKA: current.value,
+    cells: cells.length,
+    chunks: chunks.filter((c) => c.cells > 0),
+    storedConstraints: stored?.constraints ?? [],
+    ...(stored ? { constraintsVersion: stored.version } : {}),
+    cellsWithGold: gold.size,
+  };
+}
+
+/** Anode effects per cell over the last day of `fact_cell_hour` and the cell-days that observed them. */
+async function goldHistory(lake: LakeStore, lineId: string, nowMs: number): Promise<Map<string, NonNullable<CellSnapshot['gold']>>> {
+  const out = new Map<string, NonNullable<CellSnapshot['gold']>>();
+  const dates = [...new Set([utcDate(nowMs - GOLD_WINDOW_MS), utcDate(nowMs)])];
+  const rows = [];
+  for (const date of dates) {
+    const bytes = await lake.get('gold', goldDataPath(FACT_CELL_HOUR.name, { date, lineId }));
+    if (bytes) rows.push(...(await decodeGoldTable(bytes)));
+  }
+  const perCell = new Map<string, { minutes: number; count: number; aeMinutes: number }>();
+  for (const r of rows) {
+    const start = Number(r.hourStartMs);
+    if (!(start >= nowMs - GOLD_WINDOW_MS && start < nowMs)) continue;
+    const cellId = String(r.cellId);
+    const acc = perCell.get(cellId) ?? { minutes: 0, count: 0, aeMinutes: 0 };
+    acc.minutes += Number(r.minutesWithVoltage ?? 0);
+    acc.count += Number(r.anodeEffectCount ?? 0);
+    acc.aeMinutes += Number(r.anodeEffectMinutes ?? 0);
+    perCell.set(cellId, acc);
+  }
+  for (const [cellId, a] of perCell) if (a.minutes > 0) out.set(cellId, { coveredDays: a.minutes / 1440, anodeEffects: a.count, anodeEffectMinutes: a.aeMinutes });
+  return out;
+}

@@ -1,0 +1,116 @@
+/**
+ * Step 3 of an optimisation run: the line problem from the predicted cells, the line's constraints and what earlier
+ * rounds had to hold, solved by shared/optimize. The full recommendation goes to the lake; the orchestrator gets
+ * its summary.
+ */
+import { z } from 'zod';
+import type { LakeStore } from '../lake/lake-store.js';
+import { optimizeLine, UserConstraint, type CellInput, type LineProblemInput, type Recommendation } from '../optimize/index.js';
+import { getJson, putJson } from './lake-json.js';
+import { PredictionsChunk } from './predict-cells.js';
+import { HeldEquipment, LakeRef } from './schemas.js';
+
+export const OptimizeRequest = z.object({
+  runId: z.string(),
+  lineId: z.string(),
+  round: z.number().int().min(1),
+  lineCurrentKA: z.number().positive(),
+  predictions: z.array(LakeRef).min(1),
+  userConstraints: z.array(UserConstraint),
+  /** Cells the optimiser must not move (manual overrides, refusals of an earlier envelope round). */
+  hold: z.array(HeldEquipment),
+  /** Why the line current must stay where it is, if it must. */
+  freezeLineCurrent: z.string().optional(),
+  out: LakeRef,
+});
+export type OptimizeRequest = z.infer<typeof OptimizeRequest>;
+
+export const OptimizeResult = z.object({
+  ref: LakeRef,
+  optimizerStatus: z.enum(['optimal', 'improved', 'unchanged', 'infeasible']),
+  baselineKWhPerKg: z.number().nullable(),
+  objectiveKWhPerKg: z.number().nullable(),
+  secChangePct: z.number().nullable(),
+  /** Set-point changes the optimiser proposes (cell variables and the line current). */
+  changes: z.number().int(),
+  lineCurrentChange: z.object({ fromKA: z.number(), toKA: z.number() }).optional(),
+  /** User constraints left out because their cell is not in this run (no usable state), with the reason. */
+  droppedConstraints: z.array(z.object({ constraint: UserConstraint, reason: z.string() })),
+  /** For an infeasible answer: what is violated (first few). */
+  violations: z.array(z.string()),
+});
+export type OptimizeResult = z.infer<typeof OptimizeResult>;
+
+/** What an optimisation round writes to the lake. */
+export const RoundRecommendation = z.object({
+  runId: z.string(),
+  lineId: z.string(),
+  round: z.number().int(),
+  problem: z.object({
+    lineCurrentKA: z.number(),
+    cells: z.number().int(),
+    hold: z.array(HeldEquipment),
+    freezeLineCurrent: z.string().optional(),
+    userConstraints: z.array(UserConstraint),
+  }),
+  recommendation: z.custom<Recommendation>((v) => typeof v === 'object' && v !== null && 'status' in v),
+});
+export type RoundRecommendation = z.infer<typeof RoundRecommendation>;
+
+/** The rectifier of a line as the optimiser needs it. */
+export interface RectifierRating {
+  minCurrentKA: number;
+  maxCurrentKA: number;
+  /** DC voltage rating per cell in series (the rectifier's rating is this × cells), V. */
+  maxVoltsPerCell: number;
+}
+
+/** Builds and solves the line problem; idempotent (the optimiser is deterministic and the blob name is fixed). */
+export async function optimizeSetPoints(deps: { lake: LakeStore; rectifier: RectifierRating }, req: OptimizeRequest): Promise<OptimizeResult> {
+  const chunks = await Promise.all(req.predictions.map((ref) => getJson(deps.lake, ref, PredictionsChunk)));
+  const holdIds = new Set(req.hold.map((h) => h.equipmentId));
+  const cells: CellInput[] = chunks.flatMap((c) => c.cells).map((p) => (holdIds.has(p.input.cellId) ? { ...p.input, manual: true } : p.input));
+  const present = new Set(cells.map((c) => c.cellId));
+  const userConstraints: UserConstraint[] = [];
+  const droppedConstraints: OptimizeResult['droppedConstraints'] = [];
+  for (const u of req.userConstraints) {
+    if (u.scope === 'cell' && !present.has(u.cellId)) droppedConstraints.push({ constraint: u, reason: `${u.cellId} is not in this run (no usable state); it keeps its present set points anyway` });
+    else userConstraints.push(u);
+  }
+  if (req.freezeLineCurrent) userConstraints.push({ scope: 'line', variable: 'lineCurrentKA', freeze: true, reason: req.freezeLineCurrent });
+
+  const problem: LineProblemInput = {
+    lineId: req.lineId,
+    lineCurrentKA: req.lineCurrentKA,
+    rectifier: {
+      minCurrentKA: Math.min(deps.rectifier.minCurrentKA, req.lineCurrentKA),
+      maxCurrentKA: Math.max(deps.rectifier.maxCurrentKA, req.lineCurrentKA),
+      maxVoltageV: deps.rectifier.maxVoltsPerCell * cells.length,
+    },
+    cells,
+    userConstraints,
+  };
+  const rec = await optimizeLine(problem);
+  const written: RoundRecommendation = {
+    runId: req.runId,
+    lineId: req.lineId,
+    round: req.round,
+    problem: { lineCurrentKA: req.lineCurrentKA, cells: cells.length, hold: req.hold, ...(req.freezeLineCurrent ? { freezeLineCurrent: req.freezeLineCurrent } : {}), userConstraints },
+    recommendation: rec,
+  };
+  const ref = await putJson(deps.lake, req.out, written);
+  const line = rec.changes.find((c) => c.variable === 'lineCurrentKA');
+  return {
+    ref,
+    optimizerStatus: rec.status,
+    baselineKWhPerKg: finiteOrNull(rec.secKWhPerKg.before),
+    objectiveKWhPerKg: finiteOrNull(rec.secKWhPerKg.after),
+    secChangePct: finiteOrNull(rec.secKWhPerKg.changePct),
+    changes: rec.changes.length,
+    ...(line ? { lineCurrentChange: { fromKA: line.from, toKA: line.to } } : {}),
+    droppedConstraints,
+    violations: rec.status === 'infeasible' ? rec.violatedConstraints.slice(0, 5).map((v) => v.message) : [],
+  };
+}
+
+const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);

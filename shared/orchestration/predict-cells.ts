@@ -1,0 +1,91 @@
+/**
+ * Step 2 of an optimisation run, one chunk of cells per activity (the orchestrator fans these out): describe each
+ * cell from its measurements (measured-state.ts), calibrate the steady-state model to it and predict its present
+ * operating point. Cells that cannot be described or calibrated are held out of the optimisation, with the reason.
+ */
+import { z } from 'zod';
+import type { LakeStore } from '../lake/lake-store.js';
+import { calibrateCell, CellInput, predictCell } from '../optimize/index.js';
+import { PhysicsError } from '../physics/index.js';
+import { getJson, putJson } from './lake-json.js';
+import { SnapshotChunk } from './line-snapshot.js';
+import { measuredCellInput, type MeasurementContext } from './measured-state.js';
+import { HeldEquipment, LakeRef } from './schemas.js';
+
+export const PredictCellsRequest = z.object({
+  runId: z.string(),
+  lineId: z.string(),
+  lineCurrentKA: z.number().positive(),
+  snapshotAtMs: z.number(),
+  maxReadingAgeMs: z.number().int().positive(),
+  chunk: LakeRef,
+  out: LakeRef,
+});
+export type PredictCellsRequest = z.infer<typeof PredictCellsRequest>;
+
+/** A cell the optimiser will see: its input, where each value came from, and its predicted present state. */
+export const PredictedCell = z.object({
+  input: CellInput,
+  sources: z.record(z.string(), z.string()),
+  measuredVoltageV: z.number(),
+  present: z.object({ cellVoltageV: z.number(), bathTempC: z.number(), superheatK: z.number(), ledgeThicknessCm: z.number(), secKWhPerKg: z.number(), productionKgPerDay: z.number() }),
+});
+export type PredictedCell = z.infer<typeof PredictedCell>;
+
+/** The predictions of one chunk as written to the lake. */
+export const PredictionsChunk = z.object({ lineId: z.string(), cells: z.array(PredictedCell), excluded: z.array(HeldEquipment) });
+export type PredictionsChunk = z.infer<typeof PredictionsChunk>;
+
+/** What the orchestrator gets back (small: the predictions stay in the lake). */
+export const PredictCellsResult = z.object({
+  ref: LakeRef,
+  cells: z.number().int(),
+  /** Cells in the optimisation but fixed: a manual override is in force. */
+  manual: z.array(HeldEquipment),
+  /** Cells left out of the optimisation. */
+  excluded: z.array(HeldEquipment),
+});
+export type PredictCellsResult = z.infer<typeof PredictCellsResult>;
+
+export interface PredictCellsConfig {
+  anodeEffectThresholdV: number;
+  currentEfficiency: number;
+}
+
+/** Describes and predicts one chunk of cells; idempotent (the same chunk always gives the same blob). */
+export async function predictCells(deps: { lake: LakeStore; config: PredictCellsConfig }, req: PredictCellsRequest): Promise<PredictCellsResult> {
+  const chunk = await getJson(deps.lake, req.chunk, SnapshotChunk);
+  const ctx: MeasurementContext = {
+    lineCurrentKA: req.lineCurrentKA,
+    nowMs: req.snapshotAtMs,
+    maxReadingAgeMs: req.maxReadingAgeMs,
+    anodeEffectThresholdV: deps.config.anodeEffectThresholdV,
+    currentEfficiency: deps.config.currentEfficiency,
+  };
+  const cells: PredictedCell[] = [];
+  const excluded: HeldEquipment[] = [];
+  const manual: HeldEquipment[] = [];
+  for (const snapshot of chunk.cells) {
+    const measured = measuredCellInput(snapshot, ctx);
+    if (!measured.ok) {
+      excluded.push({ equipmentId: measured.cellId, reason: measured.reason });
+      continue;
+    }
+    try {
+      const model = calibrateCell(measured.input, req.lineCurrentKA);
+      const p = predictCell(model, model.present, req.lineCurrentKA);
+      cells.push({
+        input: measured.input,
+        sources: measured.sources,
+        measuredVoltageV: measured.measuredVoltageV,
+        present: { cellVoltageV: p.cellVoltageV, bathTempC: p.bathTempC, superheatK: p.superheatK, ledgeThicknessCm: p.ledgeThicknessCm, secKWhPerKg: p.secKWhPerKg, productionKgPerDay: p.productionKgPerDay },
+      });
+      if (snapshot.manual.length > 0) manual.push({ equipmentId: snapshot.cellId, reason: `manual override ${snapshot.manual.map((m) => `${m.scopeKey} by ${m.requestedBy}: ${m.reason}`).join('; ')}` });
+    } catch (err) {
+      if (!(err instanceof PhysicsError)) throw err;
+      excluded.push({ equipmentId: snapshot.cellId, reason: `the cell model cannot be calibrated to its state: ${err.message}` });
+    }
+  }
+  const ref = await putJson(deps.lake, req.out, { lineId: req.lineId, cells, excluded } satisfies PredictionsChunk);
+  return { ref, cells: cells.length, manual, excluded };
+}
