@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { Container, CosmosClient, ErrorResponse } from '@azure/cosmos';
 import { z } from 'zod';
 import { settings } from '../config/settings.js';
 import { cosmosClient } from './clients.js';
-import { ifMatchAdmits, modelIdOf, type Actor, type AuditEntry, type AuditLog, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
+import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
+import { ifMatchAdmits, modelIdOf, type Actor, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
+
+export { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const PDE_MODELS_CONTAINER = 'pde-models';
-export const AUDIT_CONTAINER = 'audit';
 const COUNTER_ID = 'pde-model-counter';
 /** Optimistic-concurrency retries for the id counter; each retry means another writer won, so progress is made. */
 const MAX_COUNTER_ATTEMPTS = 100;
@@ -166,27 +167,6 @@ export class CosmosModelRepository implements ModelRepository {
       if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
       throw err;
     }
-  }
-}
-
-/** Audit records in Cosmos container `audit` (partition key /day, UTC date), one document per write. */
-export class CosmosAuditLog implements AuditLog {
-  constructor(private readonly container: Container) {}
-
-  async record(e: AuditEntry): Promise<void> {
-    const at = new Date(e.atMs).toISOString();
-    await this.container.items.create({
-      id: randomUUID(),
-      day: at.slice(0, 10),
-      at,
-      atMs: e.atMs,
-      action: e.action,
-      resource: e.resource,
-      subject: e.actor.subject,
-      clientId: e.actor.clientId,
-      correlationId: e.actor.correlationId,
-      ...(e.detail ? { detail: e.detail } : {}),
-    });
   }
 }
 

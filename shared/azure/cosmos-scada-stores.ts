@@ -2,20 +2,13 @@ import type { Container, CosmosClient, ErrorResponse } from '@azure/cosmos';
 import { CommandDoc } from '../scada/command.js';
 import { CommandConflictError, type CommandRepository } from '../scada/command-repository.js';
 import { OverrideConflictError, OverrideDoc, type OverrideStore } from '../scada/override.js';
+import { openContainer } from './cosmos-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const SCADA_COMMANDS_CONTAINER = 'scada-commands';
 export const SCADA_OVERRIDES_CONTAINER = 'scada-overrides';
 
 const statusOf = (err: unknown) => (err as ErrorResponse | undefined)?.code;
-
-/** Opens a container; `createIfMissing` only for the local server (in Azure Bicep deploys them and the app has data-plane rights only). */
-async function openContainer(client: CosmosClient, database: string, id: string, partitionKey: string, createIfMissing: boolean): Promise<Container> {
-  if (!createIfMissing) return client.database(database).container(id);
-  const { database: db } = await client.databases.createIfNotExists({ id: database });
-  const { container } = await db.containers.createIfNotExists({ id, partitionKey: { paths: [partitionKey] } });
-  return container;
-}
 
 /** SCADA commands in Cosmos container `scada-commands` (partition key /commandId, id = commandId). */
 export class CosmosCommandRepository implements CommandRepository {

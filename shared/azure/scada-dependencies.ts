@@ -4,8 +4,10 @@ import { ScadaDispatcher } from '../scada/dispatcher.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
 import { MqttScadaGateway } from '../scada/mqtt-gateway.js';
 import type { OverrideStore } from '../scada/override.js';
+import type { OverrideDeps } from '../scada/override-service.js';
 import { dispatchPolicyOf, parseScadaSettings } from '../scada/settings.js';
 import { cosmosClient } from './clients.js';
+import { auditLogFromSettings } from './cosmos-audit-log.js';
 import { CosmosCommandRepository, CosmosOverrideStore } from './cosmos-scada-stores.js';
 import { hotStateStore } from './hot-state-reader.js';
 import { createEventPublisher } from './service-bus-publisher.js';
@@ -35,6 +37,12 @@ export const overrideStoreFromSettings = once<OverrideStore>(async () => {
 
 /** The plant-events publisher the settings call for (Service Bus in Azure, the devhost's topic locally). */
 export const eventPublisherFromSettings = once<EventPublisher>(async () => createEventPublisher());
+
+/** What the override routes write to: the override store, the plant-events topic and the audit trail. */
+export async function overrideDepsFromSettings(): Promise<OverrideDeps> {
+  const [overrides, publisher, audit] = await Promise.all([overrideStoreFromSettings(), eventPublisherFromSettings(), auditLogFromSettings()]);
+  return { overrides, publisher, audit };
+}
 
 /** The SCADA dispatcher wired to Cosmos, the hot state, the plant broker and the plant-events topic. */
 export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {
