@@ -3,7 +3,7 @@ import type { EventPublisher } from '../messaging/event-publisher.js';
 import { ScadaDispatcher } from '../scada/dispatcher.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
 import { MqttScadaGateway } from '../scada/mqtt-gateway.js';
-import type { OverrideStore } from '../scada/override.js';
+import type { OverrideLister, OverrideStore } from '../scada/override.js';
 import type { OverrideDeps } from '../scada/override-service.js';
 import { dispatchPolicyOf, parseScadaSettings } from '../scada/settings.js';
 import { cosmosClient } from './clients.js';
@@ -30,9 +30,15 @@ const localCosmos = () => {
 };
 
 /** The override store (Cosmos `scada-overrides`). */
-export const overrideStoreFromSettings = once<OverrideStore>(async () => {
+export const overrideStoreFromSettings = once<OverrideStore & OverrideLister>(async () => {
   const s = settings();
   return CosmosOverrideStore.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
+});
+
+/** The command store (Cosmos `scada-commands`) for the API's reads: current set points, history, status. */
+export const commandStoreFromSettings = once<CosmosCommandRepository>(async () => {
+  const s = settings();
+  return CosmosCommandRepository.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
 });
 
 /** The plant-events publisher the settings call for (Service Bus in Azure, the devhost's topic locally). */

@@ -1,7 +1,10 @@
 import { cellRoutes } from './routes/cells.js';
+import { lineRoutes } from './routes/lines.js';
 import { metaRoutes } from './routes/meta.js';
 import { overrideRoutes } from './routes/overrides.js';
 import { pdeModelRoutes } from './routes/pde-models.js';
+import { setpointRoutes } from './routes/setpoints.js';
+import { telemetryRoutes } from './routes/telemetry.js';
 import type { RouteSpec } from './route-spec.js';
 
 export { defineRoute, pathParamNames, type HeaderSpec, type HttpMethod, type ResponseSpec, type RouteSpec } from './route-spec.js';
@@ -15,6 +18,9 @@ export const routes = {
   ...cellRoutes,
   ...pdeModelRoutes,
   ...overrideRoutes,
+  ...setpointRoutes,
+  ...lineRoutes,
+  ...telemetryRoutes,
 } as const;
 
 /** The route table as a list, in declaration order. */

@@ -1,6 +1,8 @@
 import { getCellLatest } from '../../functions/api/cell-latest.js';
 import { getHealth } from '../../functions/api/health.js';
+import { getLineKpis } from '../../functions/api/line-kpis.js';
 import { getOpenApi } from '../../functions/api/openapi.js';
+import { listOverrides } from '../../functions/api/overrides-list.js';
 import { releaseOverride } from '../../functions/api/overrides-release.js';
 import { requestOverride } from '../../functions/api/overrides-request.js';
 import { createPdeModel } from '../../functions/api/pde-models-create.js';
@@ -8,6 +10,10 @@ import { deletePdeModel } from '../../functions/api/pde-models-delete.js';
 import { getPdeModel } from '../../functions/api/pde-models-get.js';
 import { listPdeModels } from '../../functions/api/pde-models-list.js';
 import { replacePdeModel } from '../../functions/api/pde-models-replace.js';
+import { getSetpointCommand } from '../../functions/api/setpoint-command.js';
+import { getCurrentSetpoints } from '../../functions/api/setpoints-current.js';
+import { getSetpointHistory } from '../../functions/api/setpoints-history.js';
+import { getTelemetry } from '../../functions/api/telemetry.js';
 import { routes } from '../../shared/http/routes.js';
 import type { Handler } from './harness.js';
 
@@ -23,6 +29,12 @@ export const handlersByRoute: Record<string, Handler> = {
   [routes.pdeModelsDelete.name]: deletePdeModel,
   [routes.overridesRequest.name]: requestOverride,
   [routes.overridesRelease.name]: releaseOverride,
+  [routes.overridesList.name]: listOverrides,
+  [routes.setpointsCurrent.name]: getCurrentSetpoints,
+  [routes.setpointsHistory.name]: getSetpointHistory,
+  [routes.setpointCommand.name]: getSetpointCommand,
+  [routes.lineKpis.name]: getLineKpis,
+  [routes.telemetry.name]: getTelemetry,
 };
 
 /** Valid example path parameters for routes that take them. */

@@ -1,11 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CosmosClient } from '@azure/cosmos';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { startDevIssuer, type DevIssuer } from '../../local/dev-issuer/index.js';
 import type { MintOptions } from '../../local/dev-issuer/mint.js';
+import { startAzurite, type AzuriteHandle } from '../../local/emulators/azurite.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
+import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
+import { AuditDoc } from '../../shared/azure/cosmos-audit-log.js';
 import { resetSettingsCache } from '../../shared/config/settings.js';
+import type { LakeStore } from '../../shared/lake/lake-store.js';
 import { ROUTE_PREFIX } from '../../shared/http/paths.js';
 import type { RouteSpec } from '../../shared/http/routes.js';
 
@@ -30,10 +38,30 @@ export interface Reply {
   logged: string[];
 }
 
-/** The real pieces an API test needs: the Cosmos-compatible server, a development issuer, and settings pointing at them. */
+/** A plant event as it reached the topic stand-in. */
+export interface PublishedEvent {
+  type: string;
+  subject: string;
+  correlationid?: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The real pieces an API test needs: the Cosmos-compatible server, a development issuer, Azurite for the lake when
+ * asked, a stand-in for the devhost's topic endpoint (collecting what is published), and settings pointing at them.
+ */
 export interface ApiWorld {
   cosmos: CosmosHandle;
   issuer: DevIssuer;
+  /** The Cosmos database of this world (one per test file). */
+  database: string;
+  /** The lake on Azurite; present when the world was started with `lake: true`. */
+  lake?: LakeStore;
+  /** Plant events published to the topic, in order. */
+  published: PublishedEvent[];
+  cosmosClient(): CosmosClient;
+  /** The audit records written under a correlation id. */
+  auditRecords(correlationId: string): Promise<AuditDoc[]>;
   token(options?: MintOptions): Promise<string>;
   call(route: RouteSpec, handler: Handler, o?: CallOptions): Promise<Reply>;
   /** Sets extra app settings for one test and forgets cached ones; returns a function that restores them. */
@@ -41,12 +69,25 @@ export interface ApiWorld {
   stop(): Promise<void>;
 }
 
+export interface ApiWorldOptions {
+  /** Start Azurite and point LakeConnection at it (routes that read the lake: KPIs, telemetry). */
+  lake?: boolean;
+}
+
 /** Starts the world once per test file (beforeAll); `database` keeps files from sharing data. */
-export async function startApiWorld(database: string): Promise<ApiWorld> {
-  const keyDir = await mkdtemp(path.join(tmpdir(), 'api-issuer-'));
-  const [cosmos, issuer] = await Promise.all([startCosmos(), startDevIssuer({ keyDir })]);
+export async function startApiWorld(database: string, opts: ApiWorldOptions = {}): Promise<ApiWorld> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'api-world-'));
+  const published: PublishedEvent[] = [];
+  const topic = await startTopicStandIn(published);
+  const [cosmos, issuer, azurite] = await Promise.all([
+    startCosmos(),
+    startDevIssuer({ keyDir: path.join(dir, 'keys') }),
+    opts.lake ? startAzurite(path.join(dir, 'azurite')) : Promise.resolve(undefined as AzuriteHandle | undefined),
+  ]);
+  const lake = azurite ? await BlobLakeStore.create(BlobServiceClient.fromConnectionString(azurite.connectionString)) : undefined;
   const base: Record<string, string> = {
-    LakeConnection: 'UseDevelopmentStorage=true',
+    LakeConnection: azurite?.connectionString ?? 'UseDevelopmentStorage=true',
+    ServiceBusConnection: `UseDevhost=true;Endpoint=http://127.0.0.1:${(topic.address() as AddressInfo).port}/_devhost/servicebus`,
     COSMOS_ENDPOINT: cosmos.endpoint,
     COSMOS_KEY: cosmos.key,
     COSMOS_DATABASE: database,
@@ -92,17 +133,44 @@ export async function startApiWorld(database: string): Promise<ApiWorld> {
     return { status: res.status ?? 200, headers: lowerKeys(res.headers), json: res.jsonBody, text, logged };
   };
 
+  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+  const auditRecords = async (correlationId: string) => {
+    const { resources } = await client.database(database).container('audit').items
+      .query<unknown>({ query: 'SELECT * FROM c WHERE c.correlationId = @c', parameters: [{ name: '@c', value: correlationId }] })
+      .fetchAll();
+    return resources.map((r) => AuditDoc.parse(r));
+  };
+
   return {
     cosmos,
     issuer,
+    database,
+    ...(lake ? { lake } : {}),
+    published,
+    cosmosClient: () => client,
+    auditRecords,
     token: (options) => issuer.mint(options),
     call,
     withSettings,
     stop: async () => {
-      await Promise.all([cosmos.stop(), issuer.stop()]);
-      await rm(keyDir, { recursive: true, force: true });
+      await Promise.all([cosmos.stop(), issuer.stop(), azurite?.stop(), new Promise<void>((resolve) => topic.close(() => resolve()))]);
+      await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Stands in for the devhost's topic admin endpoint (POST …/topics/{topic}/messages answering 202). */
+async function startTopicStandIn(published: PublishedEvent[]): Promise<Server> {
+  const server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      for (const m of JSON.parse(text) as { body: string }[]) published.push(JSON.parse(m.body) as PublishedEvent);
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
 }
 
 function lowerKeys(h: HttpResponseInit['headers']): Record<string, string> {

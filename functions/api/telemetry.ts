@@ -1,0 +1,12 @@
+import { app } from '@azure/functions';
+import { lakeReaderFromSettings } from '../../shared/azure/lake-reader.js';
+import { cellTelemetry } from '../../shared/gold/cell-telemetry.js';
+import { routes } from '../../shared/http/routes.js';
+import { apiHandler, httpTrigger } from './respond.js';
+
+/** GET v1/telemetry: one cell's tag per minute over a bounded range, from curated gold. */
+export const getTelemetry = apiHandler(routes.telemetry, async ({ query }) => {
+  return { status: 200, body: await cellTelemetry(await lakeReaderFromSettings(), query) };
+});
+
+app.http(routes.telemetry.name, httpTrigger(routes.telemetry, getTelemetry));
