@@ -14,7 +14,7 @@ import { utcDate } from '../lake/paths.js';
 import { lineOfEquipment } from '../scada/set-point.js';
 import { CellId } from '../telemetry/ids.js';
 import { TAGS, tagSpec } from '../telemetry/tag-catalogue.js';
-import { GOLD_READ_CONCURRENCY, mapLimited, readGoldRows } from './gold-reader.js';
+import { GOLD_READ_CONCURRENCY, mapLimited, readGoldRows, type GoldRowCache } from './gold-reader.js';
 import { goldDataPath } from './paths.js';
 import { FACT_CELL_MINUTE } from './schema.js';
 
@@ -109,7 +109,7 @@ const toMinute = (r: MinuteRow): TelemetryMinute => ({
 });
 
 /** One page of a sensor's minutes over [from, to), in time order; 400 for a continuation token not from this range. */
-export async function cellTelemetry(lake: LakeStore, q: TelemetryQuery): Promise<TelemetryPage> {
+export async function cellTelemetry(lake: LakeStore, q: TelemetryQuery, cache?: GoldRowCache): Promise<TelemetryPage> {
   let startMs = q.from;
   if (q.continuationToken) {
     const c = decodeCursor(q.continuationToken, Cursor);
@@ -126,7 +126,7 @@ export async function cellTelemetry(lake: LakeStore, q: TelemetryQuery): Promise
   const found: MinuteRow[] = [];
   for (let i = 0; i < hours.length && found.length <= q.pageSize; i += READ_AHEAD_HOURS) {
     const batch = await mapLimited(hours.slice(i, i + READ_AHEAD_HOURS), READ_AHEAD_HOURS, (h) =>
-      readGoldRows(lake, goldDataPath(FACT_CELL_MINUTE.name, { date: utcDate(h), lineId, hour: new Date(h).getUTCHours() }), MinuteRow),
+      readGoldRows(lake, goldDataPath(FACT_CELL_MINUTE.name, { date: utcDate(h), lineId, hour: new Date(h).getUTCHours() }), MinuteRow, cache),
     );
     for (const rows of batch) {
       for (const r of rows ?? []) if (r.cellId === q.cellId && r.tag === q.tag && r.minuteStartMs >= startMs && r.minuteStartMs < q.to) found.push(r);

@@ -13,7 +13,7 @@ import type { LakeStore } from '../lake/lake-store.js';
 import { utcDate } from '../lake/paths.js';
 import { LineId } from '../scada/override.js';
 import { buildLineDayFact, type CellHourKpiInput } from './day-facts.js';
-import { GOLD_READ_CONCURRENCY, mapLimited, readGoldRows } from './gold-reader.js';
+import { GOLD_READ_CONCURRENCY, mapLimited, readGoldRows, type GoldRowCache } from './gold-reader.js';
 import { readManifest } from './gold-writer.js';
 import type { KpiParameters } from './kpi.js';
 import { goldDataPath, goldLineagePath } from './paths.js';
@@ -175,8 +175,8 @@ function datesOf(fromMs: number, toMs: number): string[] {
   return out;
 }
 
-async function dayPeriods(lake: LakeStore, lineId: string, q: LineKpiQuery): Promise<KpiPeriod[]> {
-  const days = await mapLimited(datesOf(q.from, q.to), GOLD_READ_CONCURRENCY, (date) => readGoldRows(lake, goldDataPath(FACT_LINE_DAY.name, { date, lineId }), LineDayRow));
+async function dayPeriods(lake: LakeStore, lineId: string, q: LineKpiQuery, cache: GoldRowCache | undefined): Promise<KpiPeriod[]> {
+  const days = await mapLimited(datesOf(q.from, q.to), GOLD_READ_CONCURRENCY, (date) => readGoldRows(lake, goldDataPath(FACT_LINE_DAY.name, { date, lineId }), LineDayRow, cache));
   return days.flatMap((rows) => (rows ?? []).map((r) => {
     const start = Date.UTC(Math.floor(r.dateKey / 10_000), Math.floor(r.dateKey / 100) % 100 - 1, r.dateKey % 100);
     return {
@@ -190,13 +190,18 @@ async function dayPeriods(lake: LakeStore, lineId: string, q: LineKpiQuery): Pro
   }));
 }
 
-async function hourPeriods(lake: LakeStore, lineId: string, q: LineKpiQuery, fallback: KpiParameters): Promise<KpiPeriod[]> {
+async function hourPeriods(lake: LakeStore, lineId: string, q: LineKpiQuery, fallback: KpiParameters, cache: GoldRowCache | undefined): Promise<KpiPeriod[]> {
   const days = await mapLimited(datesOf(q.from, q.to), GOLD_READ_CONCURRENCY, async (date) => {
-    const [rows, manifest] = await Promise.all([
-      readGoldRows(lake, goldDataPath(FACT_CELL_HOUR.name, { date, lineId }), CellHourRow),
-      readManifest(lake, goldLineagePath(FACT_CELL_HOUR.name, { date, lineId })),
+    const manifestPath = goldLineagePath(FACT_CELL_HOUR.name, { date, lineId });
+    const readParameters = async () => {
+      const m = await readManifest(lake, manifestPath);
+      return m ? [m.parameters] : undefined;
+    };
+    const [rows, parameters] = await Promise.all([
+      readGoldRows(lake, goldDataPath(FACT_CELL_HOUR.name, { date, lineId }), CellHourRow, cache),
+      cache ? cache.getOrRead(manifestPath, readParameters) : readParameters(),
     ]);
-    const recorded = RecordedParameters.safeParse(manifest?.parameters);
+    const recorded = RecordedParameters.safeParse(parameters?.[0]);
     return { rows: rows ?? [], params: recorded.success ? recorded.data : fallback };
   });
   const periods: KpiPeriod[] = [];
@@ -222,16 +227,17 @@ async function hourPeriods(lake: LakeStore, lineId: string, q: LineKpiQuery, fal
 /**
  * A line's KPIs per period of the grain over [from, to). 404 ERR-4042 when curation has never seen the line (it is
  * not in dim_line); periods without curated data are left out. `fallback` are the emission factors to use for hours
- * whose day manifest did not record them (the current settings).
+ * whose day manifest did not record them (the current settings). With a cache, partitions read within its TTL are
+ * answered from memory (figures may then lag a curation run by up to the TTL).
  */
-export async function lineKpis(lake: LakeStore, lineId: string, q: LineKpiQuery, fallback: KpiParameters): Promise<LineKpis> {
-  const lines = await readGoldRows(lake, goldDataPath(DIM_LINE.name, {}), DimLineRow);
+export async function lineKpis(lake: LakeStore, lineId: string, q: LineKpiQuery, fallback: KpiParameters, cache?: GoldRowCache): Promise<LineKpis> {
+  const lines = await readGoldRows(lake, goldDataPath(DIM_LINE.name, {}), DimLineRow, cache);
   if (!lines?.some((l) => l.lineId === lineId)) {
     throw new ApiError('notFound', `Line ${lineId} has no curated gold data. Check the id (e.g. L1); a line appears after its first hour is curated.`, [
       { field: 'path.lineId', issue: 'no curated data for this line' },
     ]);
   }
-  const periods = q.grain === 'day' ? await dayPeriods(lake, lineId, q) : await hourPeriods(lake, lineId, q, fallback);
+  const periods = q.grain === 'day' ? await dayPeriods(lake, lineId, q, cache) : await hourPeriods(lake, lineId, q, fallback, cache);
   const base = v1Path(`lines/${encodeURIComponent(lineId)}/kpis`);
   return {
     lineId,
