@@ -13,6 +13,8 @@ export const PDE_MODELS_CONTAINER = 'pde-models';
 const COUNTER_ID = 'pde-model-counter';
 /** Optimistic-concurrency retries for the id counter; each retry means another writer won, so progress is made. */
 const MAX_COUNTER_ATTEMPTS = 100;
+/** Read-and-replace attempts of a write without If-Match (last writer wins) when other writers keep getting in between. */
+const MAX_UNCONDITIONAL_ATTEMPTS = 20;
 
 const ModelDoc = z.object({
   id: z.string(),
@@ -131,43 +133,51 @@ export class CosmosModelRepository implements ModelRepository {
   }
 
   async replace(modelId: PdeModelId, body: PdeModelBody, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>> {
-    const current = await this.readDoc(modelId);
-    if (!current) return { ok: false, reason: 'not-found' };
-    if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
-    const { _etag, description: _old, ...kept } = current;
-    const next = {
-      ...kept,
-      modelName: body.modelName,
-      ...(body.description === undefined ? {} : { description: body.description }),
-      parameters: body.parameters,
-      updatedAtMs: nowMs,
-      updatedBy: actor.subject,
-      correlationId: actor.correlationId,
-    };
-    try {
-      // Conditional on the version just read, so a writer in between turns this into a 412 rather than a lost update.
-      const { resource } = await this.container.item(modelId, modelId).replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
-      return { ok: true, value: toStored(ModelDoc.parse(resource)) };
-    } catch (err) {
-      if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
-      if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readDoc(modelId);
+      if (!current) return { ok: false, reason: 'not-found' };
+      if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
+      const { _etag, description: _old, ...kept } = current;
+      const next = {
+        ...kept,
+        modelName: body.modelName,
+        ...(body.description === undefined ? {} : { description: body.description }),
+        parameters: body.parameters,
+        updatedAtMs: nowMs,
+        updatedBy: actor.subject,
+        correlationId: actor.correlationId,
+      };
+      try {
+        // Conditional on the version just read, so a writer in between turns this into a 412 rather than a lost update.
+        const { resource } = await this.container.item(modelId, modelId).replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
+        return { ok: true, value: toStored(ModelDoc.parse(resource)) };
+      } catch (err) {
+        // Without If-Match the caller asked for last-writer-wins: another writer in between is no reason to refuse.
+        if (statusOf(err) === 412 && ifMatch === undefined && attempt < MAX_UNCONDITIONAL_ATTEMPTS) continue;
+        if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
+        if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
+        throw err;
+      }
     }
   }
 
   async remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<void>> {
-    const current = await this.readDoc(modelId);
-    if (!current) return { ok: false, reason: 'not-found' };
-    if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
-    try {
-      await this.container.item(modelId, modelId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
-      return { ok: true, value: undefined };
-    } catch (err) {
-      if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
-      if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readDoc(modelId);
+      if (!current) return { ok: false, reason: 'not-found' };
+      if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
+      try {
+        await this.container.item(modelId, modelId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
+        return { ok: true, value: undefined };
+      } catch (err) {
+        if (statusOf(err) === 412 && ifMatch === undefined && attempt < MAX_UNCONDITIONAL_ATTEMPTS) continue;
+        if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
+        if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
+        throw err;
+      }
     }
   }
+
 }
 
 export interface ModelStore {

@@ -99,6 +99,14 @@ describe('pde-models', () => {
     expect(stale.json).toMatchObject({ code: 'ERR-4121', details: [{ field: 'header.if-match' }] });
   });
 
+  it('replaces without If-Match as last writer wins, even with concurrent writers (never a 412 the caller did not ask for)', async () => {
+    const bodies = Array.from({ length: 8 }, (_, i) => ({ modelName: 'FourierHeatModel', parameters: { thermalConductivity: 100 + i } }));
+    const replies = await Promise.all(bodies.map((body) => world.call(routes.pdeModelsReplace, replacePdeModel, { token: engineer, params: { modelId: 'pde-003' }, body })));
+    expect(replies.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const read = PdeModel.parse((await world.call(routes.pdeModelsGet, getPdeModel, { token: engineer, params: { modelId: 'pde-003' } })).json);
+    expect(bodies.map((b) => b.parameters)).toContainEqual(read.parameters);
+  });
+
   it('deletes only with a matching If-Match, then answers 404 ERR-4042 and never reuses the id', async () => {
     const stale = await world.call(routes.pdeModelsDelete, deletePdeModel, { token: engineer, params: { modelId: 'pde-009' }, headers: { 'if-match': '"old"' } });
     expect(stale.status).toBe(412);
