@@ -40,7 +40,9 @@ export function scheduledSignatures(history: HistoryEvent[]): string[] {
 async function withPerturbedRuntime<T>(seed: number, fn: () => Promise<T>): Promise<T> {
   const RealDate = Date;
   const realRandom = Math.random;
-  const shiftMs = 7_919_000 * seed; // a prime number of seconds, so two seeds never agree on the clock
+  // 7,919,017 ms is prime: two seeds disagree on every clock field, milliseconds included (a whole number of seconds
+  // left `Date.now() % 1000` equal when both replays ran within the same millisecond).
+  const shiftMs = 7_919_017 * seed;
   let state = seed >>> 0 || 1;
   Math.random = () => {
     state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0; // Numerical Recipes LCG
