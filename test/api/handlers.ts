@@ -37,5 +37,4 @@ export const handlersByRoute: Record<string, Handler> = {
   [routes.telemetry.name]: getTelemetry,
 };
 
-/** Valid example path parameters for routes that take them. */
-export const exampleParams: Record<string, string> = { modelId: 'pde-001', cellId: 'L1-C001', lineId: 'L1', commandId: `cmd-${'0'.repeat(32)}` };
+export { exampleParams } from './example-params.js';
