@@ -11,6 +11,7 @@ import { startCosmos } from '../local/emulators/cosmos.js';
 import { startMqttBroker } from '../local/emulators/mqtt.js';
 import { startPlc } from '../local/plc/plc.js';
 import { createPotline } from '../local/simulator/index.js';
+import { MemoryAuditLog } from '../shared/audit/audit-log.js';
 import { cosmosClient } from '../shared/azure/clients.js';
 import { CosmosCommandRepository, CosmosOverrideStore } from '../shared/azure/cosmos-scada-stores.js';
 import { RecordingEventPublisher } from '../shared/messaging/event-publisher.js';
@@ -66,7 +67,8 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
     const target = Math.round((present + (Math.floor(i / CELLS) % 2 === 0 ? 0.05 : -0.05)) * 1000) / 1000;
     return setpointRecommendedEvent({ recommendationId: `${tag}-${i}`, lineId: 'L1', setPoints: [{ equipmentId: id, setPoint: { acdCm: target }, present: { acdCm: present } }] }, { source: '/bench' });
   };
-  const actor = { subject: 'bench', correlationId: 'bench' };
+  const actor = { subject: 'bench', clientId: 'bench', correlationId: 'bench' };
+  const overrideDeps = { overrides, publisher, audit: new MemoryAuditLog() };
 
   try {
     const ackMs: number[] = [];
@@ -98,14 +100,14 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
       watch(id);
       const event = recommendation(id, i, 'ovr');
       const t0 = performance.now();
-      await requestManual(overrides, publisher, { kind: 'cell', cellId: id }, 'bench', actor, plantMs);
+      await requestManual(overrideDeps, { kind: 'cell', cellId: id }, 'bench', actor, plantMs);
       const t1 = performance.now();
       const report = await dispatcher.handle(event);
       const t2 = performance.now();
       if (report.kind === 'recommendation' && report.commands[0]?.violations.some((v) => v.rule === 'interlock-manual')) enforceMs.push(t2 - t0);
       else leaked++;
       requestMs.push(t1 - t0);
-      await releaseManual(overrides, publisher, { kind: 'cell', cellId: id }, 'bench', actor, plantMs);
+      await releaseManual(overrideDeps, { kind: 'cell', cellId: id }, 'bench', actor, plantMs);
     }
     return {
       recommendationToAckMs: { ...quantiles(ackMs), acknowledged: ackMs.length, notAcknowledged: notAcked, targetP99: 500 },

@@ -1,42 +1,24 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLogFromSettings } from '../../shared/azure/cosmos-audit-log.js';
 import { routes } from '../../shared/http/routes.js';
 import { startApiWorld, type ApiWorld } from '../../test/api/harness.js';
 import { releaseOverride } from './overrides-release.js';
 import { requestOverride } from './overrides-request.js';
 
 let world: ApiWorld;
-let topic: Server;
-/** What reached the topic endpoint the devhost publisher posts to: the message bodies, in order. */
-const published: { type: string; subject: string; data: { mode: string; changedBy: string } }[] = [];
 
 beforeAll(async () => {
-  // Stands in for the devhost's topic admin endpoint (POST …/topics/{topic}/messages answering 202).
-  topic = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      for (const m of JSON.parse(text) as { body: string }[]) published.push(JSON.parse(m.body));
-      res.writeHead(202).end();
-    });
-  });
-  await new Promise<void>((resolve) => topic.listen(0, '127.0.0.1', resolve));
   world = await startApiWorld('overrides-api-test');
-  world.withSettings({ ServiceBusConnection: `UseDevhost=true;Endpoint=http://127.0.0.1:${(topic.address() as AddressInfo).port}/_devhost/servicebus` });
 });
-afterAll(async () => {
-  await world?.stop();
-  await new Promise<void>((resolve) => topic.close(() => resolve()));
-});
+afterAll(() => world?.stop());
 
 describe('overrides API', () => {
-  it('an Operator puts a cell in manual (201, then 200 when asked again); only a Manager releases; release of a released scope is 409', async () => {
+  it('an Operator puts a cell in manual (201, then 200 when asked again, recorded once in the audit trail); only a Manager releases; release of a released scope is 409', async () => {
     const operator = await world.token({ roles: ['Operator'], sub: 'op-7' });
     const manager = await world.token({ roles: ['Manager'], sub: 'mgr-1' });
     const body = { scope: { kind: 'cell', cellId: 'L1-C005' }, reason: 'anode change' };
 
-    const first = await world.call(routes.overridesRequest, requestOverride, { token: operator, body });
+    const first = await world.call(routes.overridesRequest, requestOverride, { token: operator, body, headers: { 'x-correlation-id': 'shift-42' } });
     expect(first.status, first.text).toBe(201);
     expect(first.json).toMatchObject({ scopeKey: 'cell:L1-C005', mode: 'manual', requestedBy: 'op-7', version: 1 });
     expect((await world.call(routes.overridesRequest, requestOverride, { token: operator, body })).status).toBe(200);
@@ -50,8 +32,12 @@ describe('overrides API', () => {
     expect(again.status).toBe(409);
     expect(again.json).toMatchObject({ code: 'ERR-4091' });
 
-    const changes = published.filter((e) => e.type === 'smelter.override.changed' && e.subject === 'cell:L1-C005');
-    expect(changes.map((e) => [e.data.mode, e.data.changedBy])).toEqual([['manual', 'op-7'], ['manual', 'op-7'], ['released', 'mgr-1'], ['released', 'mgr-1']]);
+    const audit = await auditLogFromSettings();
+    expect(await audit.byCorrelationId('shift-42')).toEqual([
+      expect.objectContaining({ action: 'override.requested', resource: 'overrides/cell:L1-C005', subject: 'op-7', detail: expect.objectContaining({ reason: 'anode change', version: 1 }) }),
+    ]);
+    const changes = world.published.filter((e) => e.type === 'smelter.override.changed' && e.subject === 'cell:L1-C005');
+    expect(changes.map((e) => [e.data['mode'], e.data['changedBy']])).toEqual([['manual', 'op-7'], ['manual', 'op-7'], ['released', 'mgr-1'], ['released', 'mgr-1']]);
   });
 
   it('refuses a scope that is neither a cell nor a line with ERR-4001 naming the field', async () => {

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { eventPublisherFromSettings, overrideStoreFromSettings } from '../../shared/azure/scada-dependencies.js';
+import { overrideDepsFromSettings } from '../../shared/azure/scada-dependencies.js';
 import { ApiError } from '../../shared/http/errors.js';
 import { routes } from '../../shared/http/routes.js';
 import { OverrideConflictError } from '../../shared/scada/override.js';
@@ -9,7 +9,8 @@ import { apiHandler, httpTrigger } from './respond.js';
 /** POST v1/overrides/release: gives the scope back to automatic dispatch (Manager only); 409 when it is not in manual. */
 export const releaseOverride = apiHandler(routes.overridesRelease, async ({ body, principal, requestId }) => {
   try {
-    const r = await releaseManual(await overrideStoreFromSettings(), await eventPublisherFromSettings(), body.scope, body.reason, { subject: principal.subject, correlationId: requestId }, Date.now());
+    const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
+    const r = await releaseManual(await overrideDepsFromSettings(), body.scope, body.reason, actor, Date.now());
     return { status: 200, body: r.override };
   } catch (e) {
     if (e instanceof OverridePublishError) throw new ApiError('dependencyUnavailable', e.message, [{ field: e.field, issue: 'not published' }]);

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { eventPublisherFromSettings, overrideStoreFromSettings } from '../../shared/azure/scada-dependencies.js';
+import { overrideDepsFromSettings } from '../../shared/azure/scada-dependencies.js';
 import { ApiError } from '../../shared/http/errors.js';
 import { routes } from '../../shared/http/routes.js';
 import { OverrideConflictError } from '../../shared/scada/override.js';
@@ -9,7 +9,8 @@ import { apiHandler, httpTrigger } from './respond.js';
 /** POST v1/overrides: the scope is in manual once this answers (201), or already was (200). */
 export const requestOverride = apiHandler(routes.overridesRequest, async ({ body, principal, requestId }) => {
   try {
-    const r = await requestManual(await overrideStoreFromSettings(), await eventPublisherFromSettings(), body.scope, body.reason, { subject: principal.subject, correlationId: requestId }, Date.now());
+    const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
+    const r = await requestManual(await overrideDepsFromSettings(), body.scope, body.reason, actor, Date.now());
     return { status: r.changed ? 201 : 200, body: r.override };
   } catch (e) {
     if (e instanceof OverridePublishError) throw new ApiError('dependencyUnavailable', e.message, [{ field: e.field, issue: 'not published' }]);

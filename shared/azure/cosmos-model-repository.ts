@@ -1,19 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import type { Container, CosmosClient, ErrorResponse } from '@azure/cosmos';
 import { z } from 'zod';
 import { settings } from '../config/settings.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { cosmosClient } from './clients.js';
+import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
 import { eventPublisherFromSettings } from './from-settings.js';
-import { ifMatchAdmits, modelIdOf, type Actor, type AuditEntry, type AuditLog, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
+import { ifMatchAdmits, modelIdOf, type Actor, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
+
+export { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const PDE_MODELS_CONTAINER = 'pde-models';
-export const AUDIT_CONTAINER = 'audit';
 const COUNTER_ID = 'pde-model-counter';
 /** Optimistic-concurrency retries for the id counter; each retry means another writer won, so progress is made. */
 const MAX_COUNTER_ATTEMPTS = 100;
+/** Read-and-replace attempts of a write without If-Match (last writer wins) when other writers keep getting in between. */
+const MAX_UNCONDITIONAL_ATTEMPTS = 20;
 
 const ModelDoc = z.object({
   id: z.string(),
@@ -132,64 +135,51 @@ export class CosmosModelRepository implements ModelRepository {
   }
 
   async replace(modelId: PdeModelId, body: PdeModelBody, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>> {
-    const current = await this.readDoc(modelId);
-    if (!current) return { ok: false, reason: 'not-found' };
-    if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
-    const { _etag, description: _old, ...kept } = current;
-    const next = {
-      ...kept,
-      modelName: body.modelName,
-      ...(body.description === undefined ? {} : { description: body.description }),
-      parameters: body.parameters,
-      updatedAtMs: nowMs,
-      updatedBy: actor.subject,
-      correlationId: actor.correlationId,
-    };
-    try {
-      // Conditional on the version just read, so a writer in between turns this into a 412 rather than a lost update.
-      const { resource } = await this.container.item(modelId, modelId).replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
-      return { ok: true, value: toStored(ModelDoc.parse(resource)) };
-    } catch (err) {
-      if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
-      if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readDoc(modelId);
+      if (!current) return { ok: false, reason: 'not-found' };
+      if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
+      const { _etag, description: _old, ...kept } = current;
+      const next = {
+        ...kept,
+        modelName: body.modelName,
+        ...(body.description === undefined ? {} : { description: body.description }),
+        parameters: body.parameters,
+        updatedAtMs: nowMs,
+        updatedBy: actor.subject,
+        correlationId: actor.correlationId,
+      };
+      try {
+        // Conditional on the version just read, so a writer in between turns this into a 412 rather than a lost update.
+        const { resource } = await this.container.item(modelId, modelId).replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
+        return { ok: true, value: toStored(ModelDoc.parse(resource)) };
+      } catch (err) {
+        // Without If-Match the caller asked for last-writer-wins: another writer in between is no reason to refuse.
+        if (statusOf(err) === 412 && ifMatch === undefined && attempt < MAX_UNCONDITIONAL_ATTEMPTS) continue;
+        if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
+        if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
+        throw err;
+      }
     }
   }
 
   async remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>> {
-    const current = await this.readDoc(modelId);
-    if (!current) return { ok: false, reason: 'not-found' };
-    if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
-    try {
-      await this.container.item(modelId, modelId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
-      return { ok: true, value: toStored(current) };
-    } catch (err) {
-      if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
-      if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readDoc(modelId);
+      if (!current) return { ok: false, reason: 'not-found' };
+      if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
+      try {
+        await this.container.item(modelId, modelId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
+        return { ok: true, value: toStored(current) };
+      } catch (err) {
+        if (statusOf(err) === 412 && ifMatch === undefined && attempt < MAX_UNCONDITIONAL_ATTEMPTS) continue;
+        if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
+        if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
+        throw err;
+      }
     }
   }
-}
 
-/** Audit records in Cosmos container `audit` (partition key /day, UTC date), one document per write. */
-export class CosmosAuditLog implements AuditLog {
-  constructor(private readonly container: Container) {}
-
-  async record(e: AuditEntry): Promise<void> {
-    const at = new Date(e.atMs).toISOString();
-    await this.container.items.create({
-      id: randomUUID(),
-      day: at.slice(0, 10),
-      at,
-      atMs: e.atMs,
-      action: e.action,
-      resource: e.resource,
-      subject: e.actor.subject,
-      clientId: e.actor.clientId,
-      correlationId: e.actor.correlationId,
-      ...(e.detail ? { detail: e.detail } : {}),
-    });
-  }
 }
 
 export interface ModelStore {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
+import { MemoryAuditLog } from '../audit/audit-log.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { commandIdFor, proposedCommand, transition } from '../scada/command.js';
 import { CommandConflictError } from '../scada/command-repository.js';
@@ -39,10 +40,10 @@ describe('SCADA stores on the local Cosmos server', () => {
 
   it('stores overrides by scope with version checks', async () => {
     const pub = new RecordingEventPublisher();
-    await requestManual(overrides, pub, { kind: 'line', lineId: 'L3' }, 'busbar work', { subject: 'op-1', correlationId: 'r1' }, T0);
+    await requestManual({ overrides, publisher: pub, audit: new MemoryAuditLog() }, { kind: 'line', lineId: 'L3' }, 'busbar work', { subject: 'op-1', clientId: 'console', correlationId: 'r1' }, T0);
     expect((await manualOverridesFor(overrides, 'L3-C010')).map((o) => o.scopeKey)).toEqual(['line:L3']);
     const stale = (await overrides.get('line:L3'))!;
-    await releaseManual(overrides, pub, { kind: 'line', lineId: 'L3' }, 'done', { subject: 'mgr-1', correlationId: 'r2' }, T0 + 1);
+    await releaseManual({ overrides, publisher: pub, audit: new MemoryAuditLog() }, { kind: 'line', lineId: 'L3' }, 'done', { subject: 'mgr-1', clientId: 'console', correlationId: 'r2' }, T0 + 1);
     await expect(overrides.put({ ...stale, version: 2 }, 1)).rejects.toBeInstanceOf(OverrideConflictError);
     expect(await manualOverridesFor(overrides, 'L3-C010')).toEqual([]);
   });

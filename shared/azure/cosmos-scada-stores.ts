@@ -1,7 +1,8 @@
-import type { Container, CosmosClient, ErrorResponse } from '@azure/cosmos';
-import { CommandDoc } from '../scada/command.js';
-import { CommandConflictError, type CommandRepository } from '../scada/command-repository.js';
-import { OverrideConflictError, OverrideDoc, type OverrideStore } from '../scada/override.js';
+import type { Container, CosmosClient, ErrorResponse, SqlParameter } from '@azure/cosmos';
+import { COMMAND_STATES, CommandDoc, isFinal } from '../scada/command.js';
+import { CommandConflictError, inHistoryPage, type CommandHistoryQuery, type CommandQueries, type CommandRepository } from '../scada/command-repository.js';
+import { SetPointField } from '../scada/set-point.js';
+import { OverrideConflictError, OverrideDoc, type ManualOverrideQuery, type OverrideLister, type OverrideStore } from '../scada/override.js';
 import { openContainer } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
@@ -12,7 +13,7 @@ const statusOf = (err: unknown) => (err as ErrorResponse | undefined)?.code;
 
 
 /** SCADA commands in Cosmos container `scada-commands` (partition key /commandId, id = commandId). */
-export class CosmosCommandRepository implements CommandRepository {
+export class CosmosCommandRepository implements CommandRepository, CommandQueries {
   constructor(private readonly container: Container) {}
 
   static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosCommandRepository> {
@@ -58,6 +59,46 @@ export class CosmosCommandRepository implements CommandRepository {
     return resources.map((r) => CommandDoc.parse(r));
   }
 
+  async lastAcknowledged(equipmentId: string, field: SetPointField): Promise<CommandDoc | undefined> {
+    // The field name goes into the query text: it is one of the four set-point names, never caller text.
+    const f = SetPointField.parse(field);
+    const [doc] = await this.query(
+      `SELECT TOP 1 * FROM c WHERE c.equipmentId = @e AND c.state = 'acknowledged' AND IS_DEFINED(c.ack.applied.${f}) ORDER BY c.ack.receivedAtMs DESC`,
+      [{ name: '@e', value: equipmentId }],
+    );
+    return doc;
+  }
+
+  async openForEquipment(equipmentId: string): Promise<CommandDoc[]> {
+    return this.query('SELECT * FROM c WHERE c.equipmentId = @e AND ARRAY_CONTAINS(@open, c.state) ORDER BY c.createdAtMs ASC', [
+      { name: '@e', value: equipmentId },
+      { name: '@open', value: COMMAND_STATES.filter((s) => !isFinal(s)) as string[] },
+    ]);
+  }
+
+  async history(q: CommandHistoryQuery): Promise<{ items: CommandDoc[]; more: boolean }> {
+    const where = ['c.equipmentId = @e'];
+    const parameters: SqlParameter[] = [{ name: '@e', value: q.equipmentId }];
+    const bound = (clause: string, name: string, value: number | undefined) => {
+      if (value === undefined) return;
+      where.push(clause);
+      parameters.push({ name, value });
+    };
+    bound('c.createdAtMs >= @from', '@from', q.fromMs);
+    bound('c.createdAtMs < @to', '@to', q.toMs);
+    bound('c.createdAtMs <= @before', '@before', q.before?.createdAtMs);
+    // Commands created in the same ms as the previous page's last are fetched again and dropped here by id.
+    const n = q.limit + 1 + (q.before?.commandIds.length ?? 0);
+    const docs = await this.query(`SELECT TOP ${n} * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAtMs DESC`, parameters);
+    const page = docs.filter((d) => inHistoryPage(d, q)).sort((a, b) => b.createdAtMs - a.createdAtMs || (a.commandId < b.commandId ? -1 : 1));
+    return { items: page.slice(0, q.limit), more: page.length > q.limit };
+  }
+
+  private async query(text: string, parameters: SqlParameter[]): Promise<CommandDoc[]> {
+    const { resources } = await this.container.items.query<unknown>({ query: text, parameters }).fetchAll();
+    return resources.map((r) => CommandDoc.parse(r));
+  }
+
   private async read(commandId: string): Promise<{ doc: CommandDoc; etag: string } | undefined> {
     try {
       const { resource } = await this.container.item(commandId, commandId).read<CommandDoc & { _etag: string }>();
@@ -70,7 +111,7 @@ export class CosmosCommandRepository implements CommandRepository {
 }
 
 /** Manual overrides in Cosmos container `scada-overrides` (partition key /scopeKey, id = scope key). */
-export class CosmosOverrideStore implements OverrideStore {
+export class CosmosOverrideStore implements OverrideStore, OverrideLister {
   constructor(private readonly container: Container) {}
 
   static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosOverrideStore> {
@@ -100,6 +141,25 @@ export class CosmosOverrideStore implements OverrideStore {
       if (statusOf(e) === 412) throw conflict('unknown');
       throw e;
     }
+  }
+
+  async listManual(q: ManualOverrideQuery): Promise<{ items: OverrideDoc[]; more: boolean }> {
+    const where = ['c.mode = @manual'];
+    const parameters: { name: string; value: string | number }[] = [{ name: '@n', value: q.limit + 1 }, { name: '@manual', value: 'manual' }];
+    if (q.afterScopeKey !== undefined) {
+      where.push('c.scopeKey > @after');
+      parameters.push({ name: '@after', value: q.afterScopeKey });
+    }
+    if (q.lineId !== undefined) {
+      // Cell ids start with their line's id and a dash (L1-C001), so one prefix finds the line's cells.
+      where.push('(c.scopeKey = @lineKey OR STARTSWITH(c.scopeKey, @cellPrefix))');
+      parameters.push({ name: '@lineKey', value: `line:${q.lineId}` }, { name: '@cellPrefix', value: `cell:${q.lineId}-` });
+    }
+    const { resources } = await this.container.items
+      .query<unknown>({ query: `SELECT TOP @n * FROM c WHERE ${where.join(' AND ')} ORDER BY c.scopeKey ASC`, parameters })
+      .fetchAll();
+    const docs = resources.map((r) => OverrideDoc.parse(r));
+    return { items: docs.slice(0, q.limit), more: docs.length > q.limit };
   }
 
   private async read(scopeKey: string): Promise<{ doc: OverrideDoc; etag: string } | undefined> {

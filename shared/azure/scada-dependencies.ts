@@ -2,21 +2,34 @@ import { settings } from '../config/settings.js';
 import { ScadaDispatcher } from '../scada/dispatcher.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
 import { MqttScadaGateway } from '../scada/mqtt-gateway.js';
-import type { OverrideStore } from '../scada/override.js';
+import type { OverrideLister, OverrideStore } from '../scada/override.js';
+import type { OverrideDeps } from '../scada/override-service.js';
 import { dispatchPolicyOf, parseScadaSettings } from '../scada/settings.js';
 import { cosmosClient } from './clients.js';
+import { auditLogFromSettings } from './cosmos-audit-log.js';
 import { CosmosCommandRepository, CosmosOverrideStore } from './cosmos-scada-stores.js';
 import { hotStateStore } from './hot-state-reader.js';
 import { eventPublisherFromSettings, localCosmos, once } from './from-settings.js';
 
-
 /** The override store (Cosmos `scada-overrides`). */
-export const overrideStoreFromSettings = once<OverrideStore>(async () => {
+export const overrideStoreFromSettings = once<OverrideStore & OverrideLister>(async () => {
   const s = settings();
   return CosmosOverrideStore.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
 });
 
 export { eventPublisherFromSettings } from './from-settings.js';
+
+/** The command store (Cosmos `scada-commands`) for the API's reads: current set points, history, status. */
+export const commandStoreFromSettings = once<CosmosCommandRepository>(async () => {
+  const s = settings();
+  return CosmosCommandRepository.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
+});
+
+/** What the override routes write to: the override store, the plant-events topic and the audit trail. */
+export async function overrideDepsFromSettings(): Promise<OverrideDeps> {
+  const [overrides, publisher, audit] = await Promise.all([overrideStoreFromSettings(), eventPublisherFromSettings(), auditLogFromSettings()]);
+  return { overrides, publisher, audit };
+}
 
 /** The SCADA dispatcher wired to Cosmos, the hot state, the plant broker and the plant-events topic. */
 export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {

@@ -40,8 +40,17 @@ export interface LineDayFact {
   goodRatio: number | null;
 }
 
-/** Aggregates one line's cell-hour facts of one day; undefined when there are none. */
-export function buildLineDayFact(hours: readonly CellHourFact[], params: KpiParameters): LineDayFact | undefined {
+/** The cell-hour columns the line aggregates read. */
+export type CellHourKpiInput = Pick<
+  CellHourFact,
+  'lineId' | 'cellId' | 'dateKey' | 'hour' | 'minutesWithVoltage' | 'productionEstKg' | 'energyKWh' | 'aluminaFedKg' | 'anodeEffectCount' | 'anodeEffectMinutes' | 'readingsTotal' | 'readingsGood'
+>;
+
+/**
+ * Aggregates one line's cell-hour facts of one day (or of any set of hours: the API's hourly KPIs use the same
+ * formulas); undefined when there are none.
+ */
+export function buildLineDayFact(hours: readonly CellHourKpiInput[], params: KpiParameters): LineDayFact | undefined {
   const first = hours[0];
   if (!first) return undefined;
   const cells = new Set<string>();

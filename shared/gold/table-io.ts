@@ -42,7 +42,7 @@ export function encodeGoldTable(table: GoldTable, rows: readonly GoldRow[]): Uin
   return encodeParquet(columns);
 }
 
-/** Decodes a gold Parquet file into rows. */
-export async function decodeGoldTable(bytes: Uint8Array): Promise<GoldRow[]> {
-  return (await decodeParquet(bytes)) as GoldRow[];
+/** Decodes a gold Parquet file into rows (only `columns` when given: readers that need a few skip the rest). */
+export async function decodeGoldTable(bytes: Uint8Array, columns?: readonly string[]): Promise<GoldRow[]> {
+  return (await decodeParquet(bytes, columns)) as GoldRow[];
 }

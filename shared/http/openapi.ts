@@ -74,12 +74,22 @@ function responses(route: RouteSpec): Json {
   return out;
 }
 
+/** What the route does with parameters and fields it does not know, as the pipeline enforces it. */
+function unknownInputPolicy(route: RouteSpec): string {
+  const strict = (schema: z.ZodType) => jsonSchema(schema, 'input').additionalProperties === false;
+  const parts: string[] = [];
+  if (route.query) parts.push(strict(route.query) ? 'Unknown query parameters are rejected (400 ERR-4001 naming them).' : 'Unknown query parameters are ignored.');
+  else parts.push('Query parameters are ignored.');
+  if (route.body) parts.push(strict(route.body) ? 'Unknown body fields are rejected (400 ERR-4001 naming them).' : 'Unknown body fields are ignored.');
+  return parts.join(' ');
+}
+
 function operation(route: RouteSpec): Json {
   const roles = route.access === 'public' ? 'none (public)' : route.access.join(', ');
   return {
     operationId: route.name,
     summary: route.summary,
-    description: `Roles: ${roles}.`,
+    description: `Roles: ${roles}. ${unknownInputPolicy(route)}`,
     tags: [route.tag],
     'x-roles': route.access === 'public' ? [] : [...route.access],
     security: route.access === 'public' ? [] : [{ bearer: [] }],

@@ -14,6 +14,25 @@ export const PageQuery = z.strictObject({
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
+/** A hypermedia link of an answer: `self`, `next` (the following page), or a related resource. */
+export const Link = z.object({ rel: z.string(), href: z.string() });
+export type Link = z.infer<typeof Link>;
+
+/**
+ * `self` and, when another page follows, `next` links of a list answer: `basePath` with the caller's query
+ * parameters (undefined ones left out) and the continuation token of the page shown and of the next one.
+ */
+export function pageLinks(basePath: string, params: Record<string, string | number | undefined>, token: string | undefined, nextToken: string | undefined): Link[] {
+  const href = (t: string | undefined) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+    if (t) q.set('continuationToken', t);
+    const text = q.toString();
+    return text ? `${basePath}?${text}` : basePath;
+  };
+  return [{ rel: 'self', href: href(token) }, ...(nextToken ? [{ rel: 'next', href: href(nextToken) }] : [])];
+}
+
 /** Wraps a store's cursor as an opaque URL-safe token, so callers never depend on its shape. */
 export function encodeCursor(cursor: unknown): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');

@@ -1,11 +1,14 @@
 import { alertRoutes } from './routes/alerts.js';
 import { cellRoutes } from './routes/cells.js';
 import { constraintRoutes } from './routes/constraints.js';
+import { lineRoutes } from './routes/lines.js';
 import { metaRoutes } from './routes/meta.js';
 import { optimizationRoutes } from './routes/optimizations.js';
 import { overrideRoutes } from './routes/overrides.js';
 import { pdeModelRoutes } from './routes/pde-models.js';
 import { pdeRunRoutes } from './routes/pde-runs.js';
+import { setpointRoutes } from './routes/setpoints.js';
+import { telemetryRoutes } from './routes/telemetry.js';
 import type { RouteSpec } from './route-spec.js';
 
 export { defineRoute, pathParamNames, type HeaderSpec, type HttpMethod, type ResponseSpec, type RouteSpec } from './route-spec.js';
@@ -23,6 +26,9 @@ export const routes = {
   ...alertRoutes,
   ...optimizationRoutes,
   ...constraintRoutes,
+  ...setpointRoutes,
+  ...lineRoutes,
+  ...telemetryRoutes,
 } as const;
 
 /** The route table as a list, in declaration order. */

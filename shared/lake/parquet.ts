@@ -30,11 +30,12 @@ export function encodeParquet(columns: readonly LakeColumn[]): Uint8Array {
   return new Uint8Array(buf);
 }
 
-/** Decodes a Parquet file to row objects: INT64 and timestamps become numbers (epoch ms). */
-export async function decodeParquet(bytes: Uint8Array): Promise<Record<string, unknown>[]> {
+/** Decodes a Parquet file to row objects (only `columns` when given): INT64 and timestamps become numbers (epoch ms). */
+export async function decodeParquet(bytes: Uint8Array, columns?: readonly string[]): Promise<Record<string, unknown>[]> {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const rows = await parquetReadObjects({
     file,
+    ...(columns ? { columns: [...columns] } : {}),
     parsers: { timestampFromMilliseconds: (ms: bigint) => Number(ms) },
   });
   for (const r of rows) for (const k in r) if (typeof r[k] === 'bigint') r[k] = Number(r[k]);

@@ -1,5 +1,8 @@
-import type { PdeModelBody, PdeModelId, PdeModelStatus } from './schemas.js';
 import type { z } from 'zod';
+import type { Actor } from '../audit/audit-log.js';
+import type { PdeModelBody, PdeModelId, PdeModelStatus } from './schemas.js';
+
+export type { Actor, AuditEntry, AuditLog } from '../audit/audit-log.js';
 
 /** A PDE model as stored, with the bookkeeping the API reports. `etag` is an HTTP strong ETag (quoted). */
 export interface StoredPdeModel {
@@ -17,14 +20,6 @@ export interface StoredPdeModel {
   etag: string;
 }
 
-/** Who made a change, for the record. */
-export interface Actor {
-  /** Token subject. */
-  subject: string;
-  clientId: string;
-  correlationId: string;
-}
-
 export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'not-found' | 'version-mismatch' };
 
 /** Storage port for PDE models. Implementations: Cosmos DB (shared/azure/cosmos-model-repository.ts). */
@@ -38,21 +33,6 @@ export interface ModelRepository {
   replace(modelId: PdeModelId, body: PdeModelBody, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>>;
   /** Deletes a model when `ifMatch` admits it; answers the version deleted. */
   remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>>;
-}
-
-/** One record of a write: who, what, when, under which correlation id. */
-export interface AuditEntry {
-  action: string;
-  /** Resource path relative to the API version, e.g. `pde-models/pde-001`. */
-  resource: string;
-  actor: Actor;
-  atMs: number;
-  detail?: Record<string, unknown>;
-}
-
-/** Append-only audit trail port (Cosmos `audit` container; safety-relevant changes also go to the ledger). */
-export interface AuditLog {
-  record(entry: AuditEntry): Promise<void>;
 }
 
 /** True when an If-Match header value admits the given current ETag (RFC 9110 §13.1.1: strong comparison). */

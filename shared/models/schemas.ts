@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Link } from '../http/paging.js';
 
 /** A PDE model id as the API exposes it: `pde-` and a zero-padded sequence number (pde-001, pde-002, …, pde-1000). */
 export const PdeModelId = z.string().regex(/^pde-\d{3,9}$/, 'expected a model id like pde-001');
@@ -19,8 +20,7 @@ export type PdeModelBody = z.infer<typeof PdeModelBody>;
 /** Lifecycle of a stored model; runs and calibration add states as they arrive. */
 export const PdeModelStatus = z.enum(['created']);
 
-export const Link = z.object({ rel: z.string(), href: z.string() });
-export type Link = z.infer<typeof Link>;
+export { Link };
 
 /** 201 answer to create: what the plant's ERP integration expects. */
 export const PdeModelCreated = z.object({

@@ -1,4 +1,5 @@
-import { CommandDoc } from './command.js';
+import { CommandDoc, isFinal } from './command.js';
+import type { SetPointField } from './set-point.js';
 
 export class CommandConflictError extends Error {
   readonly code = 'ERR-SCADA-COMMAND-CONFLICT';
@@ -22,8 +23,42 @@ export interface CommandRepository {
   recentForLine(lineId: string, sinceMs: number): Promise<CommandDoc[]>;
 }
 
+/** A page of one equipment's commands, newest first. */
+export interface CommandHistoryQuery {
+  equipmentId: string;
+  /** Only commands created at or after this instant, epoch ms. */
+  fromMs?: number;
+  /** Only commands created before this instant, epoch ms. */
+  toMs?: number;
+  limit: number;
+  /** Where the previous page stopped: its last creation time and the ids created at exactly that time it showed. */
+  before?: { createdAtMs: number; commandIds: readonly string[] };
+}
+
+/**
+ * What the API reads from the command store (cross-partition queries by equipment, never on the dispatch path).
+ * Implementations: memory (below), Cosmos (shared/azure/cosmos-scada-stores.ts).
+ */
+export interface CommandQueries {
+  /** The acknowledged command that last set `field` on the equipment (newest acknowledgement received), if any. */
+  lastAcknowledged(equipmentId: string, field: SetPointField): Promise<CommandDoc | undefined>;
+  /** Commands to the equipment not yet in a final state (proposed, approved, dispatched), oldest first. */
+  openForEquipment(equipmentId: string): Promise<CommandDoc[]>;
+  /** One page of the equipment's commands, newest first by creation time, and whether more follow. */
+  history(q: CommandHistoryQuery): Promise<{ items: CommandDoc[]; more: boolean }>;
+}
+
+/** True when `d` belongs to the page `q` asks for (creation-time window and position after the previous page). */
+export function inHistoryPage(d: CommandDoc, q: CommandHistoryQuery): boolean {
+  if (d.equipmentId !== q.equipmentId) return false;
+  if (q.fromMs !== undefined && d.createdAtMs < q.fromMs) return false;
+  if (q.toMs !== undefined && d.createdAtMs >= q.toMs) return false;
+  if (q.before && (d.createdAtMs > q.before.createdAtMs || (d.createdAtMs === q.before.createdAtMs && q.before.commandIds.includes(d.commandId)))) return false;
+  return true;
+}
+
 /** Commands in memory, for tests, benchmarks and one-process tools. */
-export class MemoryCommandRepository implements CommandRepository {
+export class MemoryCommandRepository implements CommandRepository, CommandQueries {
   readonly docs = new Map<string, CommandDoc>();
 
   async get(commandId: string): Promise<CommandDoc | undefined> {
@@ -49,5 +84,20 @@ export class MemoryCommandRepository implements CommandRepository {
 
   async recentForLine(lineId: string, sinceMs: number): Promise<CommandDoc[]> {
     return [...this.docs.values()].filter((d) => d.lineId === lineId && d.updatedAtMs >= sinceMs).map((d) => structuredClone(d));
+  }
+
+  async lastAcknowledged(equipmentId: string, field: SetPointField): Promise<CommandDoc | undefined> {
+    const acked = [...this.docs.values()].filter((d) => d.equipmentId === equipmentId && d.state === 'acknowledged' && d.ack?.applied[field] !== undefined);
+    acked.sort((a, b) => b.ack!.receivedAtMs - a.ack!.receivedAtMs);
+    return acked[0] && structuredClone(acked[0]);
+  }
+
+  async openForEquipment(equipmentId: string): Promise<CommandDoc[]> {
+    return [...this.docs.values()].filter((d) => d.equipmentId === equipmentId && !isFinal(d.state)).sort((a, b) => a.createdAtMs - b.createdAtMs).map((d) => structuredClone(d));
+  }
+
+  async history(q: CommandHistoryQuery): Promise<{ items: CommandDoc[]; more: boolean }> {
+    const found = [...this.docs.values()].filter((d) => inHistoryPage(d, q)).sort((a, b) => b.createdAtMs - a.createdAtMs || (a.commandId < b.commandId ? -1 : 1));
+    return { items: found.slice(0, q.limit).map((d) => structuredClone(d)), more: found.length > q.limit };
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MemoryAuditLog } from '../audit/audit-log.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { MemoryHotStateStore, type CellStateDoc } from '../telemetry/hot-state.js';
 import { commandIdFor, proposedCommand, transition } from './command.js';
@@ -16,7 +17,7 @@ import { SET_POINT_FIELDS, type PresentValues, type SetPointField } from './set-
 const T0 = Date.UTC(2025, 0, 1, 8);
 const limits = DEFAULT_ENVELOPE_LIMITS;
 const policy: DispatchPolicy = { maxAttempts: 3, ackTimeoutMs: 50, backoffMs: 10 };
-const actor = { subject: 'op-7', correlationId: 'req-1' };
+const actor = { subject: 'op-7', clientId: 'console', correlationId: 'req-1' };
 
 function harness(answer?: ConstructorParameters<typeof RecordingGateway>[0]) {
   let nowMs = T0;
@@ -102,7 +103,7 @@ describe('SCADA dispatcher', () => {
   it('stops retrying when the cell goes to manual between attempts', async () => {
     const h = harness((c, attempt): GatewayOutcome => ({ kind: 'timeout', correlationId: `${c.commandId}/${attempt}` }));
     h.watch('L1-C001', 4.4);
-    h.hooks.onSleep = async () => void (await requestManual(h.overrides, h.publisher, { kind: 'cell', cellId: 'L1-C001' }, 'feeder check', actor, h.now()));
+    h.hooks.onSleep = async () => void (await requestManual({ overrides: h.overrides, publisher: h.publisher, audit: new MemoryAuditLog() }, { kind: 'cell', cellId: 'L1-C001' }, 'feeder check', actor, h.now()));
     const report = await h.dispatcher.handle(recommendation('run-6', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]));
     expect(h.gateway.sent).toHaveLength(1);
     expect(report).toMatchObject({ commands: [{ state: 'failed', violations: [{ rule: 'interlock-manual' }] }] });
@@ -126,12 +127,12 @@ describe('SCADA dispatcher', () => {
   it('stores an override it learns from an event when that is newer than the stored one', async () => {
     const h = harness();
     const other = new MemoryOverrideStore();
-    const change = await requestManual(other, new RecordingEventPublisher(), { kind: 'line', lineId: 'L1' }, 'line outage', actor, T0);
+    const change = await requestManual({ overrides: other, publisher: new RecordingEventPublisher(), audit: new MemoryAuditLog() }, { kind: 'line', lineId: 'L1' }, 'line outage', actor, T0);
     const event = overrideChangedEvent(change.override);
     expect(await h.dispatcher.handle(event)).toEqual({ kind: 'override', scopeKey: 'line:L1', mode: 'manual', stored: true });
     expect(await h.dispatcher.handle(event)).toMatchObject({ stored: false });
     expect((await h.overrides.get('line:L1'))?.mode).toBe('manual');
-    const released = await releaseManual(other, new RecordingEventPublisher(), { kind: 'line', lineId: 'L1' }, 'back to auto', { subject: 'mgr-1', correlationId: 'req-2' }, T0 + 1000);
+    const released = await releaseManual({ overrides: other, publisher: new RecordingEventPublisher(), audit: new MemoryAuditLog() }, { kind: 'line', lineId: 'L1' }, 'back to auto', { subject: 'mgr-1', clientId: 'console', correlationId: 'req-2' }, T0 + 1000);
     await h.dispatcher.handle(overrideChangedEvent(released.override));
     expect((await h.overrides.get('line:L1'))?.mode).toBe('released');
   });
@@ -205,8 +206,8 @@ describe('SCADA dispatcher', () => {
             const [kind, id] = o.scope.split(':') as ['cell' | 'line', string];
             const scope = kind === 'cell' ? { kind, cellId: id } : { kind, lineId: id };
             const current = h.overrides.docs.get(o.scope);
-            if (o.manual) await requestManual(h.overrides, h.publisher, scope, 'test', actor, h.now());
-            else if (current?.mode === 'manual') await releaseManual(h.overrides, h.publisher, scope, 'test', actor, h.now());
+            if (o.manual) await requestManual({ overrides: h.overrides, publisher: h.publisher, audit: new MemoryAuditLog() }, scope, 'test', actor, h.now());
+            else if (current?.mode === 'manual') await releaseManual({ overrides: h.overrides, publisher: h.publisher, audit: new MemoryAuditLog() }, scope, 'test', actor, h.now());
           }
           s.states.forEach((st, k) => {
             const e = EQUIPMENT[k]!;

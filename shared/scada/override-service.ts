@@ -2,15 +2,20 @@
  * Putting a cell or line in manual and releasing it. The store is written first (that is what the dispatcher reads
  * before every send, so enforcement starts when the write returns), then `smelter.override.changed` is published.
  */
+import type { Actor, AuditLog } from '../audit/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import type { PlantEvent } from '../messaging/cloud-event.js';
 import { overrideChangedEvent, type OverrideChangedData } from './events.js';
 import { OverrideConflictError, scopeKeyOf, type OverrideDoc, type OverrideScope, type OverrideStore } from './override.js';
 
-export interface OverrideActor {
-  /** Token subject. */
-  subject: string;
-  correlationId: string;
+/** Who changes an override: the token subject, the calling application and the request's correlation id. */
+export type OverrideActor = Actor;
+
+/** What changing an override touches: the store the dispatcher reads, the plant-events topic, the audit trail. */
+export interface OverrideDeps {
+  overrides: OverrideStore;
+  publisher: EventPublisher;
+  audit: AuditLog;
 }
 
 export interface OverrideChange {
@@ -34,10 +39,10 @@ export class OverridePublishError extends Error {
  * Puts the scope in manual now. Asking again while it is in manual writes nothing and re-publishes the current
  * event (same id, so consumers drop it if they had it): that is how a caller repairs a publish that failed.
  */
-export async function requestManual(store: OverrideStore, publisher: EventPublisher, scope: OverrideScope, reason: string, actor: OverrideActor, nowMs: number): Promise<OverrideChange> {
+export async function requestManual(deps: OverrideDeps, scope: OverrideScope, reason: string, actor: OverrideActor, nowMs: number): Promise<OverrideChange> {
   const scopeKey = scopeKeyOf(scope);
-  const current = await store.get(scopeKey);
-  if (current?.mode === 'manual') return { override: current, changed: false, event: await publishOf(publisher, current) };
+  const current = await deps.overrides.get(scopeKey);
+  if (current?.mode === 'manual') return { override: current, changed: false, event: await publishOf(deps.publisher, current) };
   const doc: OverrideDoc = {
     id: scopeKey,
     scopeKey,
@@ -50,16 +55,16 @@ export async function requestManual(store: OverrideStore, publisher: EventPublis
     correlationId: actor.correlationId,
     updatedAtMs: nowMs,
   };
-  return write(store, publisher, doc, current?.version);
+  return write(deps, doc, current?.version, actor);
 }
 
 /** Releases the scope's manual mode; throws OverrideConflictError when it is not in manual. */
-export async function releaseManual(store: OverrideStore, publisher: EventPublisher, scope: OverrideScope, reason: string, actor: OverrideActor, nowMs: number): Promise<OverrideChange> {
+export async function releaseManual(deps: OverrideDeps, scope: OverrideScope, reason: string, actor: OverrideActor, nowMs: number): Promise<OverrideChange> {
   const scopeKey = scopeKeyOf(scope);
-  const current = await store.get(scopeKey);
+  const current = await deps.overrides.get(scopeKey);
   if (current?.mode !== 'manual') {
     // A repeated release (its first answer lost) re-publishes the release before saying there is nothing to do.
-    if (current?.mode === 'released') await publishOf(publisher, current);
+    if (current?.mode === 'released') await publishOf(deps.publisher, current);
     throw new OverrideConflictError('scope', `${scopeKey} is not in manual; there is nothing to release`);
   }
   const doc: OverrideDoc = {
@@ -72,12 +77,24 @@ export async function releaseManual(store: OverrideStore, publisher: EventPublis
     correlationId: actor.correlationId,
     updatedAtMs: nowMs,
   };
-  return write(store, publisher, doc, current.version);
+  return write(deps, doc, current.version, actor);
 }
 
-async function write(store: OverrideStore, publisher: EventPublisher, doc: OverrideDoc, expectedVersion: number | undefined): Promise<OverrideChange> {
-  await store.put(doc, expectedVersion);
-  return { override: doc, changed: true, event: await publishOf(publisher, doc) };
+/**
+ * Stores the change (enforced from here on), records it in the audit trail, then publishes it. The record comes
+ * before publishing so that a publish failure, which the caller repairs by repeating the request (a no-op write),
+ * still leaves the one change recorded once.
+ */
+async function write(deps: OverrideDeps, doc: OverrideDoc, expectedVersion: number | undefined, actor: OverrideActor): Promise<OverrideChange> {
+  await deps.overrides.put(doc, expectedVersion);
+  await deps.audit.record({
+    action: doc.mode === 'manual' ? 'override.requested' : 'override.released',
+    resource: `overrides/${doc.scopeKey}`,
+    actor,
+    atMs: doc.updatedAtMs,
+    detail: { scope: doc.scope, mode: doc.mode, reason: doc.reason, version: doc.version },
+  });
+  return { override: doc, changed: true, event: await publishOf(deps.publisher, doc) };
 }
 
 async function publishOf(publisher: EventPublisher, doc: OverrideDoc): Promise<PlantEvent> {

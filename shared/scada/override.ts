@@ -62,6 +62,25 @@ export interface OverrideStore {
   put(doc: OverrideDoc, expectedVersion: number | undefined): Promise<void>;
 }
 
+/** A query for the overrides in force: a page in scope-key order, optionally only one line's (the line and its cells). */
+export interface ManualOverrideQuery {
+  limit: number;
+  /** Only scope keys after this one (the previous page's last). */
+  afterScopeKey?: string;
+  lineId?: string;
+}
+
+/** Lists the overrides in force (the API's list route). Implementations: memory (below), Cosmos. */
+export interface OverrideLister {
+  /** Up to `limit` overrides in manual, in scope-key order, and whether more follow. */
+  listManual(q: ManualOverrideQuery): Promise<{ items: OverrideDoc[]; more: boolean }>;
+}
+
+/** True when an override's scope is the line or one of its cells. */
+export function scopeIsOnLine(scope: OverrideScope, lineId: string): boolean {
+  return scope.kind === 'line' ? scope.lineId === lineId : lineOfEquipment(scope.cellId) === lineId;
+}
+
 /** Manual overrides in force for a piece of equipment (its cell's and its line's), read fresh from the store. */
 export async function manualOverridesFor(store: OverrideStore, equipmentId: string): Promise<OverrideDoc[]> {
   const docs = await Promise.all(scopeKeysCovering(equipmentId).map((k) => store.get(k)));
@@ -69,7 +88,7 @@ export async function manualOverridesFor(store: OverrideStore, equipmentId: stri
 }
 
 /** Overrides in memory, for tests, benchmarks and one-process tools. */
-export class MemoryOverrideStore implements OverrideStore {
+export class MemoryOverrideStore implements OverrideStore, OverrideLister {
   readonly docs = new Map<string, OverrideDoc>();
 
   async get(scopeKey: string): Promise<OverrideDoc | undefined> {
@@ -83,5 +102,12 @@ export class MemoryOverrideStore implements OverrideStore {
       throw new OverrideConflictError('version', `Override ${doc.scopeKey} changed meanwhile (now version ${current?.version ?? 'none'}); read it again and retry`);
     }
     this.docs.set(doc.scopeKey, structuredClone(doc));
+  }
+
+  async listManual(q: ManualOverrideQuery): Promise<{ items: OverrideDoc[]; more: boolean }> {
+    const found = [...this.docs.values()]
+      .filter((d) => d.mode === 'manual' && (q.afterScopeKey === undefined || d.scopeKey > q.afterScopeKey) && (q.lineId === undefined || scopeIsOnLine(d.scope, q.lineId)))
+      .sort((a, b) => (a.scopeKey < b.scopeKey ? -1 : 1));
+    return { items: found.slice(0, q.limit).map((d) => structuredClone(d)), more: found.length > q.limit };
   }
 }

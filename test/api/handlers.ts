@@ -7,7 +7,9 @@ import { acknowledgeAlertById } from '../../functions/api/alerts-acknowledge.js'
 import { listAlertsPage } from '../../functions/api/alerts-list.js';
 import { getCellLatest } from '../../functions/api/cell-latest.js';
 import { getHealth } from '../../functions/api/health.js';
+import { getLineKpis } from '../../functions/api/line-kpis.js';
 import { getOpenApi } from '../../functions/api/openapi.js';
+import { listOverrides } from '../../functions/api/overrides-list.js';
 import { releaseOverride } from '../../functions/api/overrides-release.js';
 import { requestOverride } from '../../functions/api/overrides-request.js';
 import { createPdeModel } from '../../functions/api/pde-models-create.js';
@@ -22,6 +24,10 @@ import { getOptimizationRun } from '../../functions/api/optimizations-get.js';
 import { startOptimizationRun } from '../../functions/api/optimizations-start.js';
 import { getPdeModelRun } from '../../functions/api/pde-runs-get.js';
 import { startPdeModelRun } from '../../functions/api/pde-runs-start.js';
+import { getSetpointCommand } from '../../functions/api/setpoint-command.js';
+import { getCurrentSetpoints } from '../../functions/api/setpoints-current.js';
+import { getSetpointHistory } from '../../functions/api/setpoints-history.js';
+import { getTelemetry } from '../../functions/api/telemetry.js';
 import { routes } from '../../shared/http/routes.js';
 import type { Handler } from './harness.js';
 
@@ -51,7 +57,12 @@ export const handlersByRoute: Record<string, Handler> = {
   [routes.optimizationsApprove.name]: approveOptimizationRun,
   [routes.lineConstraintsGet.name]: getLineConstraintsHandler,
   [routes.lineConstraintsReplace.name]: replaceLineConstraintsHandler,
+  [routes.overridesList.name]: listOverrides,
+  [routes.setpointsCurrent.name]: getCurrentSetpoints,
+  [routes.setpointsHistory.name]: getSetpointHistory,
+  [routes.setpointCommand.name]: getSetpointCommand,
+  [routes.lineKpis.name]: getLineKpis,
+  [routes.telemetry.name]: getTelemetry,
 };
 
-/** Valid example path parameters for routes that take them. */
-export const exampleParams: Record<string, string> = { modelId: 'pde-001', cellId: 'L1-C001', lineId: 'L1', runId: 'opt-L1-0123456789abcdef', ruleId: 'bath-hot', alertId: 'al-0123456789abcdef01234567' };
+export { exampleParams } from './example-params.js';

@@ -4,15 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CosmosClient } from '@azure/cosmos';
 import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { startDevIssuer, type DevIssuer } from '../../local/dev-issuer/index.js';
 import type { MintOptions } from '../../local/dev-issuer/mint.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { clientBindingData } from '../../local/devhost/durable/client-api.js';
 import { spawnDevhostChild, type DevhostChild } from '../../local/devhost/testing.js';
-import { stopChild } from '../../local/emulators/azurite.js';
+import { startAzurite, stopChild, type AzuriteHandle } from '../../local/emulators/azurite.js';
 import { durableClientInput } from '../../functions/orchestration/run-client.js';
+import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
+import { AuditDoc } from '../../shared/azure/cosmos-audit-log.js';
 import { resetSettingsCache } from '../../shared/config/settings.js';
+import type { LakeStore } from '../../shared/lake/lake-store.js';
 import { ROUTE_PREFIX } from '../../shared/http/paths.js';
 import { parsePlantEvent, type PlantEvent } from '../../shared/messaging/cloud-event.js';
 import type { RouteSpec } from '../../shared/http/routes.js';
@@ -65,12 +70,32 @@ async function startTopicEndpoint(): Promise<{ topic: TopicEndpoint; connection:
   return { topic, connection: `UseDevhost=true;Endpoint=http://127.0.0.1:${port}/_devhost/servicebus`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** The real pieces an API test needs: the Cosmos-compatible server, a development issuer, and settings pointing at them. */
+/** A plant event as it reached the topic stand-in (the parsed CloudEvent, `data` read as an object). */
+export interface PublishedEvent {
+  type: string;
+  subject: string;
+  correlationid?: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The real pieces an API test needs: the Cosmos-compatible server, a development issuer, Azurite for the lake when
+ * asked, a stand-in for the devhost's topic endpoint (collecting what is published), and settings pointing at them.
+ */
 export interface ApiWorld {
   cosmos: CosmosHandle;
   issuer: DevIssuer;
-  /** The plant events the API published. */
+  /** The Cosmos database of this world (one per test file). */
+  database: string;
+  /** The lake on Azurite; present when the world was started with `lake: true`. */
+  lake?: LakeStore;
+  /** The topic stand-in: the plant events the API published; set `down` to make publishing fail. */
   topic: TopicEndpoint;
+  /** The same events as `topic.published`, typed for reading their data. */
+  published: PublishedEvent[];
+  cosmosClient(): CosmosClient;
+  /** The audit records written under a correlation id. */
+  auditRecords(correlationId: string): Promise<AuditDoc[]>;
   token(options?: MintOptions): Promise<string>;
   call(route: RouteSpec, handler: Handler, o?: CallOptions): Promise<Reply>;
   /** Sets extra app settings for one test and forgets cached ones; returns a function that restores them. */
@@ -81,23 +106,38 @@ export interface ApiWorld {
 /** Task hub of the durable client the world's requests carry. */
 const WORLD_TASK_HUB = 'ApiWorld';
 
+export interface ApiWorldOptions {
+  /** Serve the Durable HTTP API from a devhost child, so the run starters get a working durable client. */
+  durable?: boolean;
+  /** Start Azurite and point LakeConnection at it (routes that read the lake: KPIs, telemetry). */
+  lake?: boolean;
+}
+
 /**
  * Starts the world once per test file (beforeAll); `database` keeps files from sharing data. With `durable`, a devhost
  * process serves the Durable HTTP API (with the app's orchestrations registered) and every request carries the
  * `durableClient` binding pointing at it, as the Functions host gives it to the run starters. (A separate process:
  * the handlers this file imports have loaded @azure/functions in test mode, so an in-process host could not register.)
  */
-export async function startApiWorld(database: string, opts: { durable?: boolean } = {}): Promise<ApiWorld> {
-  const keyDir = await mkdtemp(path.join(tmpdir(), 'api-issuer-'));
-  const [cosmos, issuer, topicEndpoint] = await Promise.all([startCosmos(), startDevIssuer({ keyDir }), startTopicEndpoint()]);
+export async function startApiWorld(database: string, opts: ApiWorldOptions = {}): Promise<ApiWorld> {
+  const keyDir = await mkdtemp(path.join(tmpdir(), 'api-world-'));
+  const [cosmos, issuer, topicEndpoint, azurite] = await Promise.all([
+    startCosmos(),
+    startDevIssuer({ keyDir: path.join(keyDir, 'keys') }),
+    startTopicEndpoint(),
+    opts.lake ? startAzurite(path.join(keyDir, 'azurite')) : Promise.resolve(undefined as AzuriteHandle | undefined),
+  ]);
+  const lake = azurite ? await BlobLakeStore.create(BlobServiceClient.fromConnectionString(azurite.connectionString)) : undefined;
   const base: Record<string, string> = {
     ServiceBusConnection: topicEndpoint.connection,
-    LakeConnection: 'UseDevelopmentStorage=true',
+    LakeConnection: azurite?.connectionString ?? 'UseDevelopmentStorage=true',
     COSMOS_ENDPOINT: cosmos.endpoint,
     COSMOS_KEY: cosmos.key,
     COSMOS_DATABASE: database,
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_BURST: '100000',
+    // A channel alert rules may name (a file that uses its own sets ALERT_CHANNELS before its first request).
+    ALERT_CHANNELS: JSON.stringify([{ kind: 'webhook', id: 'ops-webhook', url: 'http://127.0.0.1:9/ops', format: 'teams' }]),
     ...issuer.settings,
   };
   Object.assign(process.env, base);
@@ -150,16 +190,29 @@ export async function startApiWorld(database: string, opts: { durable?: boolean 
     return { status: res.status ?? 200, headers: lowerKeys(res.headers), json: res.jsonBody, text, logged };
   };
 
+  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+  const auditRecords = async (correlationId: string) => {
+    const { resources } = await client.database(database).container('audit').items
+      .query<unknown>({ query: 'SELECT * FROM c WHERE c.correlationId = @c', parameters: [{ name: '@c', value: correlationId }] })
+      .fetchAll();
+    return resources.map((r) => AuditDoc.parse(r));
+  };
+
   return {
     cosmos,
     issuer,
+    database,
+    ...(lake ? { lake } : {}),
     topic: topicEndpoint.topic,
+    published: topicEndpoint.topic.published as unknown as PublishedEvent[],
+    cosmosClient: () => client,
+    auditRecords,
     token: (options) => issuer.mint(options),
     call,
     withSettings,
     stop: async () => {
       if (durableHost) await stopChild(durableHost.child);
-      await Promise.all([cosmos.stop(), issuer.stop(), topicEndpoint.close()]);
+      await Promise.all([cosmos.stop(), issuer.stop(), topicEndpoint.close(), azurite?.stop()]);
       await rm(keyDir, { recursive: true, force: true });
     },
   };

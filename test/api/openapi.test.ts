@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getOpenApi } from '../../functions/api/openapi.js';
@@ -20,6 +21,13 @@ describe('OpenAPI document', () => {
   it('is served without a token and is structurally valid OpenAPI 3.1', () => {
     expect(openApiProblems(doc)).toEqual([]);
     expect(doc.openapi).toBe('3.1.0');
+  });
+
+  it('validates against the official OpenAPI 3.1 schema (swagger-parser), and a broken copy does not', async () => {
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+    const broken = structuredClone(doc);
+    (broken.paths as Record<string, Record<string, Record<string, unknown>>>)['/v1/telemetry']!.get!.responses = { 200: { content: {} } };
+    await expect(SwaggerParser.validate(broken as never)).rejects.toThrow();
   });
 
   it('covers every route in the table with its method, roles and security', () => {

@@ -101,6 +101,14 @@ describe('pde-models', () => {
     expect(stale.json).toMatchObject({ code: 'ERR-4121', details: [{ field: 'header.if-match' }] });
   });
 
+  it('replaces without If-Match as last writer wins, even with concurrent writers (never a 412 the caller did not ask for)', async () => {
+    const bodies = Array.from({ length: 8 }, (_, i) => ({ modelName: 'FourierHeatModel', parameters: { thermalConductivity: 100 + i } }));
+    const replies = await Promise.all(bodies.map((body) => world.call(routes.pdeModelsReplace, replacePdeModel, { token: engineer, params: { modelId: 'pde-003' }, body })));
+    expect(replies.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const read = PdeModel.parse((await world.call(routes.pdeModelsGet, getPdeModel, { token: engineer, params: { modelId: 'pde-003' } })).json);
+    expect(bodies.map((b) => b.parameters)).toContainEqual(read.parameters);
+  });
+
   it('deletes only with a matching If-Match, then answers 404 ERR-4042 and never reuses the id', async () => {
     const stale = await world.call(routes.pdeModelsDelete, deletePdeModel, { token: engineer, params: { modelId: 'pde-009' }, headers: { 'if-match': '"old"' } });
     expect(stale.status).toBe(412);
@@ -120,9 +128,12 @@ describe('pde-models', () => {
   it('publishes smelter.model.changed for every create, replace and delete, for the ledger, with ids from model, change and ETag', async () => {
     const changes = world.topic.published.filter((e) => e.type === 'smelter.model.changed');
     const data = changes.map((e) => PdeModelChangedData.parse(e.data));
-    // pde-001 … pde-009 created, pde-002 replaced, pde-009 deleted, pde-010 created (earlier cases of this file).
+    // pde-001 … pde-009 created, pde-002 replaced once, pde-003 eight times by concurrent writers, pde-009 deleted,
+    // pde-010 created (earlier cases of this file): one event per change that took effect.
     expect(data.filter((d) => d.change === 'created').map((d) => d.modelId).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `pde-${String(i + 1).padStart(3, '0')}`));
-    expect(data.filter((d) => d.change !== 'created').map((d) => [d.change, d.modelId])).toEqual([['replaced', 'pde-002'], ['deleted', 'pde-009']]);
+    const others = data.filter((d) => d.change !== 'created').map((d) => `${d.change} ${d.modelId}`);
+    expect(others.filter((c) => c !== 'replaced pde-003')).toEqual(['replaced pde-002', 'deleted pde-009']);
+    expect(others.filter((c) => c === 'replaced pde-003')).toHaveLength(8);
     const replaced = changes[data.findIndex((d) => d.change === 'replaced')]!;
     expect(replaced).toMatchObject({ subject: 'pde-002', source: MODEL_EVENT_SOURCE, data: { changedBy: 'alice', parameters: { thermalConductivity: 180 } } });
     expect(replaced.id).toBe(deterministicEventId(replaced.type, MODEL_EVENT_SOURCE, 'pde-002', `pde-002/replaced/${(replaced.data as { etag: string }).etag}`));

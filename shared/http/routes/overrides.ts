@@ -1,10 +1,20 @@
 import { OverrideDoc } from '../../scada/override.js';
-import { OverrideReleaseBody, OverrideRequestBody } from '../../scada/override-api.js';
+import { OverrideListQuery, OverridePage, OverrideReleaseBody, OverrideRequestBody } from '../../scada/override-api.js';
 import { v1 } from '../paths.js';
-import { defineRoute } from '../route-spec.js';
+import { defineRoute, READERS } from '../route-spec.js';
 
 /** Manual override of a cell or line (US-5.2): anyone on shift may stop dispatching; only a Manager resumes it. */
 export const overrideRoutes = {
+  overridesList: defineRoute({
+    name: 'overrides-list',
+    method: 'GET',
+    path: v1('overrides'),
+    access: READERS,
+    summary: 'List the cells and lines in manual now (the overrides in force), a page at a time in scope order',
+    tag: 'overrides',
+    query: OverrideListQuery,
+    responses: { 200: { description: 'A page of overrides in force', schema: OverridePage } },
+  }),
   overridesRequest: defineRoute({
     name: 'overrides-request',
     method: 'POST',

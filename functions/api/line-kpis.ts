@@ -1,0 +1,15 @@
+import { app } from '@azure/functions';
+import { lakeReaderFromSettings } from '../../shared/azure/lake-reader.js';
+import { settings } from '../../shared/config/settings.js';
+import { kpiParametersFrom } from '../../shared/gold/config.js';
+import { apiGoldCache } from '../../shared/gold/gold-reader.js';
+import { lineKpis } from '../../shared/gold/line-kpis.js';
+import { routes } from '../../shared/http/routes.js';
+import { apiHandler, httpTrigger } from './respond.js';
+
+/** GET v1/lines/{lineId}/kpis: what the ERP books per day or hour, from curated gold. */
+export const getLineKpis = apiHandler(routes.lineKpis, async ({ params, query }) => {
+  return { status: 200, body: await lineKpis(await lakeReaderFromSettings(), params.lineId, query, kpiParametersFrom(settings()), apiGoldCache) };
+});
+
+app.http(routes.lineKpis.name, httpTrigger(routes.lineKpis, getLineKpis));

@@ -1,0 +1,12 @@
+import { app } from '@azure/functions';
+import { commandStoreFromSettings } from '../../shared/azure/scada-dependencies.js';
+import { routes } from '../../shared/http/routes.js';
+import { currentSetPoints } from '../../shared/scada/setpoint-api.js';
+import { apiHandler, httpTrigger } from './respond.js';
+
+/** GET v1/cells/{cellId}/setpoints: per field the value the PLC last acknowledged, and the commands under way. */
+export const getCurrentSetpoints = apiHandler(routes.setpointsCurrent, async ({ params }) => {
+  return { status: 200, body: await currentSetPoints(await commandStoreFromSettings(), params.cellId) };
+});
+
+app.http(routes.setpointsCurrent.name, httpTrigger(routes.setpointsCurrent, getCurrentSetpoints));

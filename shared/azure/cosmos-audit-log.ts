@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { Container, CosmosClient } from '@azure/cosmos';
+import { z } from 'zod';
+import { isLoopback, settings } from '../config/settings.js';
+import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
+import { cosmosClient } from './clients.js';
+import { openContainer } from './open-container.js';
+
+/** Container and partition key (as declared in shared/azure/containers.ts). */
+export const AUDIT_CONTAINER = 'audit';
+
+/** An audit document as stored: one per write, partitioned by its UTC day so a day's trail reads from one partition. */
+export const AuditDoc = z.object({
+  id: z.string(),
+  day: z.string(),
+  at: z.string(),
+  atMs: z.number(),
+  action: z.string(),
+  resource: z.string(),
+  subject: z.string(),
+  clientId: z.string(),
+  correlationId: z.string(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type AuditDoc = z.infer<typeof AuditDoc>;
+
+/** Audit records in Cosmos container `audit` (partition key /day, UTC date), one document per write. */
+export class CosmosAuditLog implements AuditLog {
+  constructor(private readonly container: Container) {}
+
+  /** Opens the container; `createIfMissing` only for the local server (in Azure Bicep deploys it). */
+  static async open(client: CosmosClient, databaseId: string, opts: { createIfMissing: boolean }): Promise<CosmosAuditLog> {
+    return new CosmosAuditLog(await openContainer(client, databaseId, AUDIT_CONTAINER, '/day', opts.createIfMissing));
+  }
+
+  async record(e: AuditEntry): Promise<void> {
+    const at = new Date(e.atMs).toISOString();
+    const doc: AuditDoc = {
+      id: randomUUID(),
+      day: at.slice(0, 10),
+      at,
+      atMs: e.atMs,
+      action: e.action,
+      resource: e.resource,
+      subject: e.actor.subject,
+      clientId: e.actor.clientId,
+      correlationId: e.actor.correlationId,
+      ...(e.detail ? { detail: e.detail } : {}),
+    };
+    await this.container.items.create(doc);
+  }
+
+  /** The records written under one correlation id (a cross-partition query: for support and tests, not hot paths). */
+  async byCorrelationId(correlationId: string): Promise<AuditDoc[]> {
+    const { resources } = await this.container.items
+      .query<unknown>({ query: 'SELECT * FROM c WHERE c.correlationId = @c', parameters: [{ name: '@c', value: correlationId }] })
+      .fetchAll();
+    return resources.map((r) => AuditDoc.parse(r));
+  }
+}
+
+let current: { key: string; log: Promise<CosmosAuditLog> } | undefined;
+/** The process's audit log for the current settings, opened once and shared by every request. */
+export function auditLogFromSettings(): Promise<CosmosAuditLog> {
+  const s = settings();
+  const key = `${s.COSMOS_ENDPOINT}|${s.COSMOS_DATABASE}`;
+  if (current?.key !== key) {
+    const local = Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT));
+    const log = CosmosAuditLog.open(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: local });
+    // A failed open is not cached, so the next request tries again.
+    log.catch(() => { if (current?.log === log) current = undefined; });
+    current = { key, log };
+  }
+  return current.log;
+}
