@@ -290,7 +290,7 @@ async function writeLineDay(
   return true;
 }
 
-/** Dimensions (merged with what earlier runs saw) and the empty-but-valid tables of producers still to come. */
+/** Dimensions, merged with what earlier runs saw. */
 async function writeDimensions(
   lake: LakeStore,
   cellsSeen: Map<string, string>,
@@ -313,5 +313,4 @@ async function writeDimensions(
   count(await writeGoldPartition(lake, S.DIM_TAG, {}, tagRows(), [], stamp));
   count(await writeGoldPartition(lake, S.DIM_DATE, {}, dateRows(years), [], stamp));
   count(await writeGoldPartition(lake, S.DIM_TIME, {}, timeRows(), [], stamp));
-  for (const t of S.GOLD_TABLES) if (t.pendingProducer) count(await writeGoldPartition(lake, t, {}, [], [], stamp));
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { alertChangedEvent, alertChangeOf } from '../alerts/alert-events.js';
 import { AlertBook } from '../alerts/alert.js';
 import type { PlantEvent } from '../messaging/cloud-event.js';
+import { runEvents } from '../orchestration/run-events.js';
+import type { OptimizationRunEventData } from '../orchestration/schemas.js';
 import { MemoryLakeStore } from '../lake/lake-store.js';
 import { LocalAuditLedger } from '../ledger/local-ledger.js';
 import { recordPlantEvent } from '../ledger/ledger-writer.js';
@@ -19,7 +21,7 @@ const MIN = 60_000;
 
 /** A command's life as the dispatcher lives it, one stored revision per state. */
 function commandLife(equipmentId: string, startMs: number, end: 'acknowledged' | 'rejected-manual' | 'rejected-step' | 'failed' | 'dispatched'): CommandDoc[] {
-  const recommendationId = 'opt-L1-run-7';
+  const recommendationId = `opt-L1-run-7/${equipmentId}`;
   const p = proposedCommand(
     {
       commandId: commandIdFor(recommendationId, equipmentId, 'setpoint'),
@@ -139,5 +141,36 @@ describe('alerts in gold, from the archived alert events', () => {
     expect(facts.find((r) => r.alertId === a.id)).toMatchObject({ lineId: 'L1', cellId: 'L1-C007', dateKey: 20261122, raisedMs, rule: 'rule-bath-hot', severity: 'warning', acknowledgedMs: raisedMs + 20 * MIN, escalationLevel: 1, state: 'acknowledged', clearedMs: null });
     expect(facts.find((r) => r.alertId === b.id)).toMatchObject({ lineId: null, cellId: null, state: 'active', severity: 'critical' });
     expect(await rows(lake, 'fact_alert', '2026-11-23')).toEqual([]);
+  });
+});
+
+describe('optimisation runs in gold, from the archived run events', () => {
+  it('one row per run on the day it started, completed, fallback and failed alike', async () => {
+    const lake = new MemoryLakeStore();
+    const run = (runId: string, startedMs: number, status: OptimizationRunEventData['status'], outcome: OptimizationRunEventData['outcome']): OptimizationRunEventData => ({
+      runId, lineId: 'L1', startedMs, completedMs: startedMs + 90_000, status, objectiveKWhPerKg: status === 'failed' ? null : 13.9, baselineKWhPerKg: status === 'failed' ? null : 14.2,
+      cellsChanged: status === 'completed' ? 12 : 0, modelVersion: '0.1.0', mode: 'advisory', trigger: 'schedule', requestedBy: 'schedule', outcome, setPointEvents: status === 'completed' ? 13 : 0,
+      heldEquipment: 0, ...(status === 'completed' ? {} : { reason: status === 'failed' ? 'no cell state for line L1' : 'approval expired' }),
+    });
+    const o = (ms: number) => ({ correlationId: 'corr', time: new Date(ms).toISOString() });
+    const lateStart = Date.parse('2026-11-22T23:59:00Z');
+    await archiveEvents(lake, [
+      ...runEvents(run('opt-L1-a', T, 'completed', 'applied'), [], o(T + 90_000)),
+      ...runEvents(run('opt-L1-b', T + MIN, 'fallback', 'expired'), [], o(T + MIN + 90_000)),
+      ...runEvents(run('opt-L1-c', T + 2 * MIN, 'failed', 'failed'), [], o(T + 2 * MIN + 90_000)),
+      ...runEvents(run('opt-L1-d', lateStart, 'completed', 'applied'), [], o(lateStart + 90_000)),
+    ]);
+    await curateRange(lake, { fromMs: T, toMs: Date.parse('2026-11-23T01:00:00Z') }, testCurationConfig('2026-11-23T01:10:00Z'));
+
+    const facts = await rows(lake, 'fact_optimization_run', '2026-11-22');
+    expect(facts.map((r) => [r.runId, r.status, r.outcome])).toEqual([
+      ['opt-L1-a', 'completed', 'applied'],
+      ['opt-L1-b', 'fallback', 'expired'],
+      ['opt-L1-c', 'failed', 'failed'],
+      ['opt-L1-d', 'completed', 'applied'],
+    ]);
+    expect(facts[0]).toMatchObject({ lineId: 'L1', dateKey: 20261122, startedMs: T, completedMs: T + 90_000, objectiveKWhPerKg: 13.9, baselineKWhPerKg: 14.2, cellsChanged: 12, setPointEvents: 13, mode: 'advisory', trigger: 'schedule', reason: null });
+    expect(facts[2]).toMatchObject({ objectiveKWhPerKg: null, reason: 'no cell state for line L1' });
+    expect(await rows(lake, 'fact_optimization_run', '2026-11-23')).toEqual([]);
   });
 });

@@ -11,7 +11,8 @@ import { entryFingerprint, type LineageInput } from './lineage.js';
 import { goldDataPath, goldLineagePath, goldPartitionDir } from './paths.js';
 import { readPlantEvents, type ArchivedEvent } from './plant-events.js';
 import { alertRows } from './alert-facts.js';
-import { FACT_ALERT, FACT_PLANT_EVENT, FACT_SETPOINT_CHANGE, type GoldTable } from './schema.js';
+import { optimizationRunRows } from './optimization-run-facts.js';
+import { FACT_ALERT, FACT_OPTIMIZATION_RUN, FACT_PLANT_EVENT, FACT_SETPOINT_CHANGE, type GoldTable } from './schema.js';
 import { setpointChangeRows } from './setpoint-facts.js';
 import type { GoldRow } from './table-io.js';
 
@@ -31,6 +32,7 @@ export interface EntityFact {
 export const ENTITY_FACTS: readonly EntityFact[] = [
   { table: FACT_SETPOINT_CHANGE, rows: setpointChangeRows },
   { table: FACT_ALERT, rows: alertRows },
+  { table: FACT_OPTIMIZATION_RUN, rows: optimizationRunRows },
 ];
 
 const addDays = (date: string, days: number) => utcDate(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS);

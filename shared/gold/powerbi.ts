@@ -85,7 +85,6 @@ export function dataDictionary(): string {
   const out = ['# Gold data dictionary', '', 'Generated from shared/gold/schema.ts. Files: `gold/<table>/<partitions>/part-0.parquet`, each with a lineage manifest `_lineage.json` beside it.', ''];
   for (const t of GOLD_TABLES) {
     out.push(`## ${t.name} (${t.kind})`, '', `Grain: ${t.grain}.  `, `Partitions: ${t.partitions.length ? t.partitions.join(' / ') : 'none (one file)'}.  `, `Key: ${t.key.join(', ')}.`);
-    if (t.pendingProducer) out.push('', `**Empty for now:** written with its schema and no rows until ${t.pendingProducer} produces data.`);
     out.push('', '| column | type | unit | nullable | meaning |', '|---|---|---|---|---|');
     for (const c of t.columns) out.push(`| ${c.name} | ${c.type} | ${c.unit ?? ''} | ${c.nullable ? 'yes' : 'no'} | ${c.description.replaceAll('|', '\\|')} |`);
     out.push('');

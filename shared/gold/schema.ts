@@ -21,8 +21,6 @@ export interface GoldTable {
   partitions: readonly ('date' | 'line' | 'hour')[];
   /** Columns that identify a row (sort order of the file, too). */
   key: readonly string[];
-  /** Set while no producer writes the table yet: it is written empty with its schema (one unpartitioned file). */
-  pendingProducer?: string;
   columns: readonly GoldColumn[];
 }
 
@@ -171,10 +169,9 @@ export const FACT_DATA_QUALITY: GoldTable = {
 export const FACT_OPTIMIZATION_RUN: GoldTable = {
   name: 'fact_optimization_run',
   kind: 'fact',
-  grain: 'one row per set-point optimisation run',
-  partitions: [],
+  grain: 'one row per set-point optimisation run, in the partition of the date it started',
+  partitions: ['date'],
   key: ['runId'],
-  pendingProducer: 'the orchestration issue (optimisation runs)',
   columns: [
     c('runId', 'STRING', 'Orchestration instance id'),
     lineKey,
@@ -186,6 +183,11 @@ export const FACT_OPTIMIZATION_RUN: GoldTable = {
     n('baselineKWhPerKg', 'DOUBLE', 'Predicted line SEC at the current set points', 'kWh/kg Al'),
     c('cellsChanged', 'INT32', 'Cells with a recommended change'),
     n('modelVersion', 'STRING', 'Physics model version'),
+    c('mode', 'STRING', 'advisory | closed-loop'),
+    c('trigger', 'STRING', 'api | schedule'),
+    c('outcome', 'STRING', 'applied | unchanged | infeasible | held-by-envelope | rejected | expired | failed'),
+    c('setPointEvents', 'INT32', 'Set-point recommendations published (one per moved cell, plus the rectifier)'),
+    n('reason', 'STRING', 'Why the run kept the present set points or failed'),
   ],
 };
 

@@ -13,6 +13,12 @@ const PROPOSED = 'smelter.command.proposed';
 /** The rule that refuses any command to a cell or line in manual (shared/scada/envelope.ts). */
 const MANUAL_RULE = 'interlock-manual';
 
+/** The optimisation run behind a recommendation id: runs recommend per equipment as `<runId>/<equipmentId>`. */
+function runIdOf(recommendationId: string): string {
+  const slash = recommendationId.lastIndexOf('/');
+  return slash > 0 ? recommendationId.slice(0, slash) : recommendationId;
+}
+
 function outcomeOf(d: CommandEventData): string {
   switch (d.state) {
     case 'acknowledged':
@@ -52,7 +58,7 @@ export function setpointChangeRows(events: readonly ArchivedEvent[], date: strin
       if (value === undefined) continue;
       rows.push({
         commandId,
-        runId: d.recommendationId,
+        runId: runIdOf(d.recommendationId),
         lineId: d.lineId,
         cellId: d.equipmentId,
         dateKey: dateKeyOf(issuedMs),
