@@ -55,8 +55,7 @@ function publishChange(deps: ModelWriteDeps, change: PdeModelChange, m: StoredPd
 export async function createModel(deps: ModelWriteDeps, body: PdeModelBody, actor: Actor): Promise<{ created: PdeModelCreated; etag: string; location: string }> {
   const nowMs = (deps.nowMs ?? Date.now)();
   const m = await deps.models.create(body, actor, nowMs);
-  await deps.audit.record({ action: 'pde-model.created', resource: `${RESOURCE}/${m.modelId}`, actor, atMs: nowMs, detail: { modelName: m.modelName, etag: m.etag, ledgerEventId: modelChangedEvent('created', m, actor, nowMs).id } });
-  await publishChange(deps, 'created', m, actor, nowMs);
+  await bothSettled(deps.audit.record({ action: 'pde-model.created', resource: `${RESOURCE}/${m.modelId}`, actor, atMs: nowMs, detail: { modelName: m.modelName, etag: m.etag, ledgerEventId: modelChangedEvent('created', m, actor, nowMs).id } }), publishChange(deps, 'created', m, actor, nowMs));
   const created: PdeModelCreated = {
     modelId: m.modelId,
     modelName: m.modelName,
@@ -91,13 +90,22 @@ export async function listModels(deps: ModelDeps, page: PageQuery): Promise<PdeM
   return { items: items.map(toPdeModel), ...(continuationToken ? { continuationToken } : {}), links };
 }
 
+/**
+ * Waits for the audit record and the ledger event, written side by side (both follow the stored change and neither
+ * needs the other), then reports the audit failure first: a change must never look recorded when it is not.
+ */
+async function bothSettled(audit: Promise<unknown>, publish: Promise<unknown>): Promise<void> {
+  const [a, p] = await Promise.allSettled([audit, publish]);
+  if (a.status === 'rejected') throw a.reason;
+  if (p.status === 'rejected') throw p.reason;
+}
+
 /** Replaces a model when If-Match admits its current ETag (412 ERR-4121 otherwise) and records the change. */
 export async function replaceModel(deps: ModelWriteDeps, modelId: PdeModelId, body: PdeModelBody, actor: Actor, ifMatch?: string): Promise<{ model: PdeModel; etag: string }> {
   const nowMs = (deps.nowMs ?? Date.now)();
   const r = await deps.models.replace(modelId, body, actor, nowMs, ifMatch);
   if (!r.ok) throw r.reason === 'not-found' ? notFound(modelId) : mismatch(modelId);
-  await deps.audit.record({ action: 'pde-model.replaced', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs, detail: { modelName: r.value.modelName, etag: r.value.etag, ledgerEventId: modelChangedEvent('replaced', r.value, actor, nowMs).id } });
-  await publishChange(deps, 'replaced', r.value, actor, nowMs);
+  await bothSettled(deps.audit.record({ action: 'pde-model.replaced', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs, detail: { modelName: r.value.modelName, etag: r.value.etag, ledgerEventId: modelChangedEvent('replaced', r.value, actor, nowMs).id } }), publishChange(deps, 'replaced', r.value, actor, nowMs));
   return { model: toPdeModel(r.value), etag: r.value.etag };
 }
 
@@ -106,6 +114,5 @@ export async function deleteModel(deps: ModelWriteDeps, modelId: PdeModelId, act
   const nowMs = (deps.nowMs ?? Date.now)();
   const r = await deps.models.remove(modelId, ifMatch);
   if (!r.ok) throw r.reason === 'not-found' ? notFound(modelId) : mismatch(modelId);
-  await deps.audit.record({ action: 'pde-model.deleted', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs, detail: { etag: r.value.etag, ledgerEventId: modelChangedEvent('deleted', r.value, actor, nowMs).id } });
-  await publishChange(deps, 'deleted', r.value, actor, nowMs);
+  await bothSettled(deps.audit.record({ action: 'pde-model.deleted', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs, detail: { etag: r.value.etag, ledgerEventId: modelChangedEvent('deleted', r.value, actor, nowMs).id } }), publishChange(deps, 'deleted', r.value, actor, nowMs));
 }
