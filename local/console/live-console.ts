@@ -1,6 +1,9 @@
 import type { DevhostHandle } from '../devhost/devhost.js';
 import { ingestMetrics } from '../../shared/observability/ingest-metrics.js';
 
+/** The function ingestion runs as (functions/ingest/telemetry-ingest.ts registers it under this name). */
+const INGEST_FUNCTION = 'telemetryIngest';
+
 export interface LiveSnapshot {
   pointsIn: number;
   silverRows: number;
@@ -37,7 +40,9 @@ export class LiveConsole {
     // the backlog counts from here so an old, processed stream does not read as work outstanding.
     for (const p of devhost.hubStats().find((h) => h.hub === hubName)?.perPartition ?? []) this.checkpointed.set(p.partitionId, p.lastSequenceNumber);
     devhost.events.on('checkpoint', (e) => {
-      if (e.hub === hubName) this.checkpointed.set(e.partitionId, Math.max(this.checkpointed.get(e.partitionId) ?? -1, e.sequenceNumber));
+      // Only the ingest function's checkpoints: the alert evaluator reads the same hub on its own consumer group and
+      // may be ahead, which would read as ingestion having caught up.
+      if (e.hub === hubName && e.functionName === INGEST_FUNCTION) this.checkpointed.set(e.partitionId, Math.max(this.checkpointed.get(e.partitionId) ?? -1, e.sequenceNumber));
     });
     devhost.events.on('invocation', (e) => {
       if (!e.ok) {
