@@ -256,6 +256,7 @@ module communication 'modules/communication.bicep' = {
     tags: tags
     workspaceId: monitoring.outputs.workspaceId
     dataLocation: communicationDataLocation
+    senderPrincipalId: identity.outputs.principalId
   }
 }
 
@@ -308,6 +309,7 @@ var appSettings = {
   ALERT_ENGINEERING_CHANNELS: join(alertEngineeringChannels, ',')
   ALERT_ESCALATION_CHANNELS: join(alertEscalationChannels, ',')
   ALERT_RULES_REFRESH_S: string(alertRulesRefreshSeconds)
+  ACS_ENDPOINT: communication.outputs.endpoint
   ALERT_SWEEP_SCHEDULE: '0 * * * * *'
   // API
   PLANT_ID: plantId

@@ -4,9 +4,10 @@ param tags object
 param workspaceId string
 @description('Where ACS stores data at rest, e.g. Europe, United States, UK.')
 param dataLocation string = 'Europe'
-// No role is granted here yet: the alert notifier has no Communication Services sender wired (an acs-email or acs-sms
-// channel fails with ERR-ALERT-CHANNEL), and the only built-in role that could send, Contributor, would also let the
-// app read the resource's access keys. Grant the narrowest role when the sender lands (docs/deploy.md, known limits).
+@description('The app identity: it sends alert e-mail and SMS with a Microsoft Entra token (shared/azure/acs-sender.ts).')
+param senderPrincipalId string
+// Sending with an Entra token needs write access to the resource; the built-in Contributor role would also let the app
+// list the access keys, so a custom role grants only what sending needs (no listKeys action).
 
 resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
   name: '${baseName}-email-${take(uniqueString(resourceGroup().id), 6)}'
@@ -34,6 +35,36 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
   properties: {
     dataLocation: dataLocation
     linkedDomains: [ emailDomain.id ]
+  }
+}
+
+resource senderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'smelter-acs-sender')
+  properties: {
+    roleName: 'Smelter alert sender (${resourceGroup().name})'
+    description: 'Send e-mail and SMS through Azure Communication Services with Microsoft Entra ID; no access to keys.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: [
+          'Microsoft.Communication/CommunicationServices/Read'
+          'Microsoft.Communication/CommunicationServices/Write'
+          'Microsoft.Communication/EmailServices/write'
+        ]
+        notActions: []
+      }
+    ]
+    assignableScopes: [ resourceGroup().id ]
+  }
+}
+
+resource senderAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(communication.id, senderPrincipalId, senderRole.id)
+  scope: communication
+  properties: {
+    roleDefinitionId: senderRole.id
+    principalId: senderPrincipalId
+    principalType: 'ServicePrincipal'
   }
 }
 

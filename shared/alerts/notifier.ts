@@ -67,7 +67,7 @@ export function acsSmsRequest(config: Extract<ChannelConfig, { kind: 'acs-sms' }
   return { from: config.from, to: config.to, message: headline(n).slice(0, 160) };
 }
 
-/** Sends ACS requests; implemented over the ACS SDKs in Azure. */
+/** Sends ACS requests; implemented over the ACS REST API with the app's identity (shared/azure/acs-sender.ts). */
 export interface AcsSender {
   sendEmail(message: ReturnType<typeof acsEmailMessage>): Promise<void>;
   sendSms(request: ReturnType<typeof acsSmsRequest>): Promise<void>;

@@ -28,6 +28,8 @@ export const AlertSettings = z.object({
   ALERT_ESCALATION_CHANNELS: idList,
   /** Seconds the telemetry alert consumer keeps rules (and open alerts) before reading them again: how long a threshold change takes to apply. */
   ALERT_RULES_REFRESH_S: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Azure Communication Services endpoint for the `acs-email` and `acs-sms` channels (managed identity; unset: those channels fail, logged). */
+  ACS_ENDPOINT: z.url().optional(),
 });
 export type AlertSettings = z.infer<typeof AlertSettings>;
 

@@ -9,7 +9,8 @@ import { defaultEventPolicies, type EventAlertPolicy } from '../alerts/plant-eve
 import { parseAlertSettings, type AlertSettings } from '../alerts/settings.js';
 import { settings } from '../config/settings.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
-import { cosmosClient } from './clients.js';
+import { RestAcsSender } from './acs-sender.js';
+import { azureCredential, cosmosClient } from './clients.js';
 import { CosmosAlertRuleStore, CosmosAlertStore } from './cosmos-alert-stores.js';
 import { openContainer } from './open-container.js';
 import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-model-repository.js';
@@ -45,7 +46,7 @@ export const alertDependencies = once<AlertDependencies>(async () => {
     rules,
     audit: new CosmosAuditLog(auditContainer),
     publisher,
-    notifier: new ChannelNotifier(alertSettings.ALERT_CHANNELS),
+    notifier: new ChannelNotifier(alertSettings.ALERT_CHANNELS, alertSettings.ACS_ENDPOINT ? { acs: new RestAcsSender(alertSettings.ACS_ENDPOINT, azureCredential()) } : {}),
     policies: defaultEventPolicies({ operations: alertSettings.ALERT_OPERATIONS_CHANNELS, engineering: alertSettings.ALERT_ENGINEERING_CHANNELS, escalation: alertSettings.ALERT_ESCALATION_CHANNELS }),
     records: (onPublishError) => new AlertRecords({ store: alerts, publisher, ...(onPublishError ? { onPublishError } : {}) }),
   };
