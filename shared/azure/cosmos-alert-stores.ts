@@ -1,19 +1,16 @@
-import type { Container, CosmosClient, ErrorResponse, SqlParameter } from '@azure/cosmos';
+import type { Container, CosmosClient, SqlParameter } from '@azure/cosmos';
 import { z } from 'zod';
 import { AlertChangedData } from '../alerts/alert-events.js';
 import { Alert } from '../alerts/alert.js';
 import { AlertRule } from '../alerts/rule.js';
 import { alertSortKey, type AlertFilter, type AlertRuleStore, type AlertStore, type StoredAlert, type StoredAlertRule } from '../alerts/store.js';
 import { ifMatchAdmits, type Actor, type WriteOutcome } from '../models/repository.js';
-import { openContainer } from './open-container.js';
+import { httpEtag, openContainer, statusOf } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const ALERTS_CONTAINER = 'alerts';
 export const ALERT_RULES_CONTAINER = 'alert-rules';
 
-const statusOf = (err: unknown) => (err as ErrorResponse | undefined)?.code;
-/** Cosmos returns `_etag` quoted; the local server does not. HTTP wants a quoted strong ETag. */
-const httpEtag = (raw: string) => (raw.startsWith('"') ? raw : `"${raw}"`);
 
 const AlertDoc = Alert.extend({ unpublished: z.array(AlertChangedData).default([]), _etag: z.string() });
 

@@ -1,12 +1,13 @@
-import type { Container, CosmosClient, ErrorResponse } from '@azure/cosmos';
+import type { Container, CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { settings } from '../config/settings.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { cosmosClient } from './clients.js';
 import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
-import { eventPublisherFromSettings } from './from-settings.js';
+import { eventPublisherFromSettings, localCosmos } from './from-settings.js';
 import { ifMatchAdmits, modelIdOf, type Actor, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
+import { httpEtag, openContainer, statusOf } from './open-container.js';
 
 export { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
 
@@ -37,9 +38,6 @@ const ModelDoc = z.object({
 type ModelDoc = z.infer<typeof ModelDoc>;
 const CounterDoc = z.object({ id: z.literal(COUNTER_ID), modelId: z.string(), next: z.number().int().min(1), _etag: z.string() });
 
-const statusOf = (err: unknown) => (err as ErrorResponse | undefined)?.code;
-/** Cosmos returns `_etag` quoted; the local server does not. HTTP wants a quoted strong ETag. */
-const httpEtag = (raw: string) => (raw.startsWith('"') ? raw : `"${raw}"`);
 
 function toStored(d: ModelDoc): StoredPdeModel {
   return {
@@ -187,12 +185,11 @@ export interface ModelStore {
   audit: CosmosAuditLog;
 }
 
-/** Opens (creating when missing, as the local server starts empty) the model and audit containers. */
-export async function openModelStore(client: CosmosClient, databaseId: string): Promise<ModelStore> {
-  const { database } = await client.databases.createIfNotExists({ id: databaseId });
-  const [{ container: models }, { container: audit }] = await Promise.all([
-    database.containers.createIfNotExists({ id: PDE_MODELS_CONTAINER, partitionKey: { paths: ['/modelId'] } }),
-    database.containers.createIfNotExists({ id: AUDIT_CONTAINER, partitionKey: { paths: ['/day'] } }),
+/** Opens the model and audit containers; `createIfMissing` only for the local server, which starts empty. */
+export async function openModelStore(client: CosmosClient, databaseId: string, createIfMissing: boolean): Promise<ModelStore> {
+  const [models, audit] = await Promise.all([
+    openContainer(client, databaseId, PDE_MODELS_CONTAINER, '/modelId', createIfMissing),
+    openContainer(client, databaseId, AUDIT_CONTAINER, '/day', createIfMissing),
   ]);
   return { models: new CosmosModelRepository(models), audit: new CosmosAuditLog(audit) };
 }
@@ -209,7 +206,7 @@ export function modelStoreFromSettings(): Promise<ModelStore> {
   const s = settings();
   const key = `${s.COSMOS_ENDPOINT}|${s.COSMOS_DATABASE}`;
   if (current?.key !== key) {
-    const store = openModelStore(cosmosClient(s), s.COSMOS_DATABASE);
+    const store = openModelStore(cosmosClient(s), s.COSMOS_DATABASE, localCosmos());
     // A failed open is not cached, so the next request tries again.
     store.catch(() => { if (current?.store === store) current = undefined; });
     current = { key, store };

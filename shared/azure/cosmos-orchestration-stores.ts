@@ -1,25 +1,15 @@
-import type { Container, CosmosClient, ErrorResponse } from '@azure/cosmos';
+import type { Container, CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { UserConstraint } from '../optimize/schema.js';
 import type { WriteOutcome } from '../models/repository.js';
 import { admits, type ConstraintsWrite, type LineConstraints, type LineConstraintStore } from '../orchestration/line-constraints.js';
 import { OptimizationRunDoc, type RunStore } from '../orchestration/run-store.js';
+import { httpEtag, openContainer, statusOf } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const OPTIMIZATION_RUNS_CONTAINER = 'optimization-runs';
 export const LINE_CONSTRAINTS_CONTAINER = 'line-constraints';
 
-const statusOf = (err: unknown) => (err as ErrorResponse | undefined)?.code;
-/** Cosmos returns `_etag` quoted; the local server does not. HTTP wants a quoted strong ETag. */
-const httpEtag = (raw: string) => (raw.startsWith('"') ? raw : `"${raw}"`);
-
-/** Opens a container; `createIfMissing` only for the local server (in Azure Bicep deploys them and the app has data-plane rights only). */
-async function openContainer(client: CosmosClient, database: string, id: string, partitionKey: string, createIfMissing: boolean): Promise<Container> {
-  if (!createIfMissing) return client.database(database).container(id);
-  const { database: db } = await client.databases.createIfNotExists({ id: database });
-  const { container } = await db.containers.createIfNotExists({ id, partitionKey: { paths: [partitionKey] } });
-  return container;
-}
 
 /** Finished optimisation runs in Cosmos container `optimization-runs` (partition key /runId, id = runId). */
 export class CosmosRunStore implements RunStore {

@@ -1,15 +1,14 @@
-import type { Container, CosmosClient, ErrorResponse, SqlParameter } from '@azure/cosmos';
+import type { Container, CosmosClient, SqlParameter } from '@azure/cosmos';
 import { COMMAND_STATES, CommandDoc, isFinal } from '../scada/command.js';
 import { CommandConflictError, inHistoryPage, type CommandHistoryQuery, type CommandQueries, type CommandRepository } from '../scada/command-repository.js';
 import { SetPointField } from '../scada/set-point.js';
 import { OverrideConflictError, OverrideDoc, type ManualOverrideQuery, type OverrideLister, type OverrideStore } from '../scada/override.js';
-import { openContainer } from './open-container.js';
+import { openContainer, statusOf } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const SCADA_COMMANDS_CONTAINER = 'scada-commands';
 export const SCADA_OVERRIDES_CONTAINER = 'scada-overrides';
 
-const statusOf = (err: unknown) => (err as ErrorResponse | undefined)?.code;
 
 
 /** SCADA commands in Cosmos container `scada-commands` (partition key /commandId, id = commandId). */

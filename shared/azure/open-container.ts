@@ -1,5 +1,11 @@
 import type { Container, CosmosClient, ErrorResponse } from '@azure/cosmos';
 
+/** The HTTP status of a failed Cosmos call (404 missing, 409 exists, 412 changed since read). */
+export const statusOf = (err: unknown) => (err as ErrorResponse | undefined)?.code;
+
+/** Cosmos returns `_etag` quoted; the local server does not. HTTP wants a quoted strong ETag. */
+export const httpEtag = (raw: string) => (raw.startsWith('"') ? raw : `"${raw}"`);
+
 /** Attempts at creating a missing database or container before giving up (each 409 means another starter won). */
 const CREATE_ATTEMPTS = 5;
 
@@ -16,7 +22,7 @@ export async function openContainer(client: CosmosClient, database: string, id: 
       const { container } = await db.containers.createIfNotExists({ id, partitionKey: { paths: [partitionKey] } });
       return container;
     } catch (e) {
-      if ((e as ErrorResponse | undefined)?.code !== 409 || attempt >= CREATE_ATTEMPTS) throw e;
+      if (statusOf(e) !== 409 || attempt >= CREATE_ATTEMPTS) throw e;
     }
   }
 }
