@@ -41,6 +41,16 @@ describe('alert rules on the local Cosmos server', () => {
   const actor = { subject: 'eng-1', clientId: 'c', correlationId: 'corr-1' };
   const rule = (id: string, raise = 975) => parseAlertRule({ id, name: id, scope: { tag: 'bathTemp' }, condition: { kind: 'above', raise, clear: raise - 10 }, severity: 'warning' });
 
+  it('without If-Match the last writer wins: concurrent replaces all succeed, the stored rule is one of theirs', async () => {
+    const store = await CosmosAlertRuleStore.create(client, 'rules-lww', { createIfMissing: true });
+    await store.create(rule('lww'), actor, 1000);
+    const raises = [976, 977, 978, 979, 980, 981, 982, 983];
+    const outcomes = await Promise.all(raises.map((r) => store.replace(rule('lww', r), actor, 2000)));
+    expect(outcomes.map((o) => o.ok)).toEqual(raises.map(() => true));
+    const stored = (await store.get('lww'))!;
+    expect(raises).toContain((stored.rule.condition as { raise: number }).raise);
+  });
+
   it('creates once per id, replaces and deletes under If-Match, and pages in id order', async () => {
     const store = await CosmosAlertRuleStore.create(client, 'rules', { createIfMissing: true });
     const created = (await store.create(rule('b-hot'), actor, 1000))!;

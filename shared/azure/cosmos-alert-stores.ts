@@ -4,7 +4,8 @@ import { AlertChangedData } from '../alerts/alert-events.js';
 import { Alert } from '../alerts/alert.js';
 import { AlertRule } from '../alerts/rule.js';
 import { alertSortKey, type AlertFilter, type AlertRuleStore, type AlertStore, type StoredAlert, type StoredAlertRule } from '../alerts/store.js';
-import { ifMatchAdmits, type Actor, type WriteOutcome } from '../models/repository.js';
+import type { Actor, WriteOutcome } from '../models/repository.js';
+import { writeIfUnchanged } from './conditional-write.js';
 import { httpEtag, openContainer, statusOf } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
@@ -190,34 +191,19 @@ export class CosmosAlertRuleStore implements AlertRuleStore {
   }
 
   async replace(rule: AlertRule, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredAlertRule>> {
-    const current = await this.read(rule.id);
-    if (!current) return { ok: false, reason: 'not-found' };
-    if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
-    const { _etag, ...kept } = current;
-    const next = { ...kept, rule, updatedAtMs: nowMs, updatedBy: actor.subject, correlationId: actor.correlationId };
-    try {
-      // Conditional on the version just read: a writer in between turns this into a 412, not a lost update.
+    return writeIfUnchanged(ifMatch, () => this.read(rule.id), async (current) => {
+      const { _etag, ...kept } = current;
+      const next = { ...kept, rule, updatedAtMs: nowMs, updatedBy: actor.subject, correlationId: actor.correlationId };
       const { resource } = await this.container.item(rule.id, rule.id).replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
-      return { ok: true, value: storedRule(RuleDoc.parse(resource)) };
-    } catch (e) {
-      if (statusOf(e) === 412) return { ok: false, reason: 'version-mismatch' };
-      if (statusOf(e) === 404) return { ok: false, reason: 'not-found' };
-      throw e;
-    }
+      return storedRule(RuleDoc.parse(resource));
+    });
   }
 
   async remove(ruleId: string, ifMatch?: string): Promise<WriteOutcome<StoredAlertRule>> {
-    const current = await this.read(ruleId);
-    if (!current) return { ok: false, reason: 'not-found' };
-    if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
-    try {
+    return writeIfUnchanged(ifMatch, () => this.read(ruleId), async (current) => {
       await this.container.item(ruleId, ruleId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
-      return { ok: true, value: storedRule(current) };
-    } catch (e) {
-      if (statusOf(e) === 412) return { ok: false, reason: 'version-mismatch' };
-      if (statusOf(e) === 404) return { ok: false, reason: 'not-found' };
-      throw e;
-    }
+      return storedRule(current);
+    });
   }
 
   private async read(ruleId: string): Promise<RuleDoc | undefined> {

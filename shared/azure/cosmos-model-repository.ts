@@ -5,7 +5,8 @@ import type { EventPublisher } from '../messaging/event-publisher.js';
 import { cosmosClient } from './clients.js';
 import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
 import { eventPublisherFromSettings, localCosmos } from './from-settings.js';
-import { ifMatchAdmits, modelIdOf, type Actor, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
+import { modelIdOf, type Actor, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
+import { writeIfUnchanged } from './conditional-write.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
 import { httpEtag, openContainer, statusOf } from './open-container.js';
 
@@ -17,7 +18,6 @@ const COUNTER_ID = 'pde-model-counter';
 /** Optimistic-concurrency retries for the id counter; each retry means another writer won, so progress is made. */
 const MAX_COUNTER_ATTEMPTS = 100;
 /** Read-and-replace attempts of a write without If-Match (last writer wins) when other writers keep getting in between. */
-const MAX_UNCONDITIONAL_ATTEMPTS = 20;
 
 const ModelDoc = z.object({
   id: z.string(),
@@ -133,10 +133,7 @@ export class CosmosModelRepository implements ModelRepository {
   }
 
   async replace(modelId: PdeModelId, body: PdeModelBody, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.readDoc(modelId);
-      if (!current) return { ok: false, reason: 'not-found' };
-      if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
+    return writeIfUnchanged(ifMatch, () => this.readDoc(modelId), async (current) => {
       const { _etag, description: _old, ...kept } = current;
       const next = {
         ...kept,
@@ -147,37 +144,17 @@ export class CosmosModelRepository implements ModelRepository {
         updatedBy: actor.subject,
         correlationId: actor.correlationId,
       };
-      try {
-        // Conditional on the version just read, so a writer in between turns this into a 412 rather than a lost update.
-        const { resource } = await this.container.item(modelId, modelId).replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
-        return { ok: true, value: toStored(ModelDoc.parse(resource)) };
-      } catch (err) {
-        // Without If-Match the caller asked for last-writer-wins: another writer in between is no reason to refuse.
-        if (statusOf(err) === 412 && ifMatch === undefined && attempt < MAX_UNCONDITIONAL_ATTEMPTS) continue;
-        if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
-        if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
-        throw err;
-      }
-    }
+      const { resource } = await this.container.item(modelId, modelId).replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
+      return toStored(ModelDoc.parse(resource));
+    });
   }
 
   async remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.readDoc(modelId);
-      if (!current) return { ok: false, reason: 'not-found' };
-      if (!ifMatchAdmits(ifMatch, httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
-      try {
-        await this.container.item(modelId, modelId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
-        return { ok: true, value: toStored(current) };
-      } catch (err) {
-        if (statusOf(err) === 412 && ifMatch === undefined && attempt < MAX_UNCONDITIONAL_ATTEMPTS) continue;
-        if (statusOf(err) === 412) return { ok: false, reason: 'version-mismatch' };
-        if (statusOf(err) === 404) return { ok: false, reason: 'not-found' };
-        throw err;
-      }
-    }
+    return writeIfUnchanged(ifMatch, () => this.readDoc(modelId), async (current) => {
+      await this.container.item(modelId, modelId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
+      return toStored(current);
+    });
   }
-
 }
 
 export interface ModelStore {
