@@ -5,7 +5,8 @@
  */
 import { createRequire } from 'node:module';
 
-interface Spec {
+/** What bench/api.ts asks the load generator for. */
+export interface LoadSpec {
   url: string;
   /** Paths each connection cycles through (default: the URL's own). */
   paths?: string[];
@@ -30,7 +31,7 @@ interface AutocannonInstance {
 type Autocannon = (opts: Record<string, unknown>, done: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-const spec = JSON.parse(process.argv[2] ?? '{}') as Spec;
+const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
 
 const latencies: number[] = [];
 const statuses: Record<string, number> = {};

@@ -32,6 +32,7 @@ import { v1Path } from '../shared/http/paths.js';
 import { RecordingEventPublisher } from '../shared/messaging/event-publisher.js';
 import { requestManual } from '../shared/scada/override-service.js';
 import type { SilverRow } from '../shared/telemetry/records.js';
+import type { LoadSpec } from './_api-load.js';
 
 const RATE_PER_S = 200;
 const DEFAULT_CONNECTIONS = 10;
@@ -47,17 +48,6 @@ const MODEL = {
   parameters: { thermalConductivity: 200, initialTemperature: 700, boundaryConditions: { topSurface: 750, bottomSurface: 690 } },
   description: 'bench',
 };
-
-interface LoadSpec {
-  url: string;
-  paths?: string[];
-  method: 'GET' | 'PUT' | 'POST';
-  headers: Record<string, string>;
-  body?: string;
-  ratePerS: number;
-  seconds: number;
-  connections: number;
-}
 
 function load(spec: LoadSpec): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
