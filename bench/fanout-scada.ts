@@ -14,6 +14,8 @@ import { createPotline } from '../local/simulator/index.js';
 import { MemoryAuditLog } from '../shared/audit/audit-log.js';
 import { cosmosClient } from '../shared/azure/clients.js';
 import { CosmosCommandRepository, CosmosOverrideStore } from '../shared/azure/cosmos-scada-stores.js';
+import { CosmosReadbackStore } from '../shared/azure/cosmos-readback-store.js';
+import { MemoryReadbackStore, type ReadbackStore } from '../shared/scada/readback.js';
 import { RecordingEventPublisher } from '../shared/messaging/event-publisher.js';
 import { MemoryCommandRepository, type CommandRepository } from '../shared/scada/command-repository.js';
 import { ScadaDispatcher } from '../shared/scada/dispatcher.js';
@@ -45,22 +47,28 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
   const gateway = await MqttScadaGateway.connect({ url: broker.url });
   let commands: CommandRepository = new MemoryCommandRepository();
   let overrides: OverrideStore = new MemoryOverrideStore();
+  let readback: ReadbackStore = new MemoryReadbackStore();
   if (cosmos) {
     const client = cosmosClient({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key });
     commands = await CosmosCommandRepository.create(client, 'bench', { createIfMissing: true });
     overrides = await CosmosOverrideStore.create(client, 'bench', { createIfMissing: true });
+    readback = await CosmosReadbackStore.create(client, 'bench', { createIfMissing: true });
   }
   let plantMs = potline.nowMs();
   const hotState = new MemoryHotStateStore();
   const publisher = new RecordingEventPublisher();
   const dispatcher = new ScadaDispatcher({
-    commands, overrides, hotState, gateway, publisher, limits: DEFAULT_ENVELOPE_LIMITS,
+    commands, overrides, hotState, readback, gateway, publisher, limits: DEFAULT_ENVELOPE_LIMITS,
     policy: { maxAttempts: 3, ackTimeoutMs: 2000, backoffMs: 100 },
     clock: () => plantMs,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   });
   const cellId = (i: number) => `L1-C${String((i % CELLS) + 1).padStart(3, '0')}`;
-  const watch = (id: string) => hotState.docs.set(id, { id, cellId: id, lineId: 'L1', tags: { cellVoltage: { value: 4.4, unit: 'V', ts: plantMs, quality: 'good', flags: [] } }, updatedAtMs: plantMs });
+  // The cell's voltage and the PLC's read-back of its ACD set point, as the plant reports them before each command.
+  const watch = async (id: string) => {
+    hotState.docs.set(id, { id, cellId: id, lineId: 'L1', tags: { cellVoltage: { value: 4.4, unit: 'V', ts: plantMs, quality: 'good', flags: [] } }, updatedAtMs: plantMs });
+    await readback.saveLatest({ id, kind: 'readback', equipmentId: id, lineId: 'L1', fields: { acdCm: { value: potline.cell(id)!.acdTargetCm, tsMs: plantMs } }, updatedAtMs: plantMs });
+  };
   const recommendation = (id: string, i: number, tag: string) => {
     const present = potline.cell(id)!.acdTargetCm;
     // Up on one pass over the cells, down on the next: stays inside the rating however many commands run.
@@ -76,7 +84,7 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
     for (let i = 0; i < n; i++) {
       plantMs += PLANT_STEP_MS;
       const id = cellId(i);
-      watch(id);
+      await watch(id);
       const event = recommendation(id, i, 'rec');
       const t0 = performance.now();
       const report = await dispatcher.handle(event);
@@ -97,7 +105,7 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
     for (let i = 0; i < rounds; i++) {
       plantMs += PLANT_STEP_MS;
       const id = cellId(i);
-      watch(id);
+      await watch(id);
       const event = recommendation(id, i, 'ovr');
       const t0 = performance.now();
       await requestManual(overrideDeps, { kind: 'cell', cellId: id }, 'bench', actor, plantMs);

@@ -25,6 +25,7 @@ param zoneRedundant bool = false
 param stagingDisabledFunctions array = [
   'telemetryIngest'
   'telemetryAlerts'
+  'setpointReadback'
   'goldCuration'
   'alertSweep'
   'scadaDispatcher'
@@ -114,12 +115,14 @@ var storageContract = loadJsonContent('shared-generated/containers.json')
 
 var ingestConsumerGroup = 'ingest'
 var alertsConsumerGroup = 'alerts'
+var readbackConsumerGroup = 'readback'
 var eventHubs = [
   {
     name: telemetryHubName
     partitionCount: telemetryPartitions
-    // Alert rules read telemetry through their own group so ingestion is never slowed (issue 6).
-    consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup ]
+    // Alert rules and the set-point read-back observer read telemetry through their own groups so ingestion is
+    // never slowed.
+    consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup ]
   }
 ]
 
@@ -304,6 +307,7 @@ var appSettings = {
   SCADA_MQTT_PASSWORD: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-password)'
   // Alerting (shared/alerts/settings.ts): webhook URLs hold secrets, so the channel list lives in Key Vault
   TELEMETRY_ALERTS_CONSUMER_GROUP: alertsConsumerGroup
+  TELEMETRY_READBACK_CONSUMER_GROUP: readbackConsumerGroup
   ALERT_CHANNELS: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=alert-channels)'
   ALERT_OPERATIONS_CHANNELS: join(alertOperationsChannels, ',')
   ALERT_ENGINEERING_CHANNELS: join(alertEngineeringChannels, ',')

@@ -48,4 +48,5 @@ import './fanout/scada-dispatcher.js';
 import './fanout/ledger-writer.js';
 import './fanout/alert-notifier.js';
 import './fanout/telemetry-alerts.js';
+import './fanout/setpoint-readback.js';
 import './fanout/alert-sweep.js';

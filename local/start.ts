@@ -16,7 +16,7 @@ import { startDevhost } from './devhost/devhost.js';
 import { writeEndpoints, ENDPOINTS_FILE } from './cli/local-lake.js';
 import { FaultRates } from './simulator/faults.js';
 import { createLabelRecorder } from './simulator/labels.js';
-import { createPotline } from './simulator/potline.js';
+import { createPotline, HMI_CHANGES_PER_LINE_HOUR } from './simulator/potline.js';
 import { runSimulator } from './simulator/runner.js';
 import { startPlc } from './plc/plc.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
@@ -105,7 +105,8 @@ const hubName = process.env.TELEMETRY_HUB ?? 'telemetry';
 const hub = devhost.hub(hubName);
 const recorder = new RunRecorder();
 const runStartMs = Date.now();
-const potline = createPotline({ lines: flags.lines, cellsPerLine: flags.cells, seed: flags.seed, startMs: runStartMs });
+// Operators at the HMI change set points of their own (labelled hmi_change), so the out-of-band path runs every time.
+const potline = createPotline({ lines: flags.lines, cellsPerLine: flags.cells, seed: flags.seed, startMs: runStartMs, hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'] });
 // The simulator is also the plant's PLC: it takes the dispatcher's set-point commands from the broker, applies them
 // and acknowledges, so the next telemetry shows the effect.
 const plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });

@@ -3,6 +3,8 @@
  * newest value of every tag of every cell (and `<line>-LINE`), for tests and benchmarks that need a line's hot
  * state without running the ingest path.
  */
+import { READBACK_TAG, type ReadbackDoc } from '../../shared/scada/readback.js';
+import { SET_POINT_FIELDS } from '../../shared/scada/set-point.js';
 import type { CellStateDoc } from '../../shared/telemetry/hot-state.js';
 import { virtualClock } from './clock.js';
 import { NO_FAULTS } from './faults.js';
@@ -34,4 +36,16 @@ export async function cellStateDocs(potline: Potline, seconds = 40): Promise<Cel
     }
   }
   return [...docs.values()].sort((a, b) => a.cellId.localeCompare(b.cellId));
+}
+
+/** The read-back the set-point observer would have stored from these documents' read-back tags (for tests and benchmarks). */
+export function readbackDocsOf(docs: readonly CellStateDoc[]): ReadbackDoc[] {
+  return docs.map((d) => {
+    const fields: ReadbackDoc['fields'] = {};
+    for (const field of SET_POINT_FIELDS) {
+      const r = d.tags[READBACK_TAG[field]];
+      if (r) fields[field] = { value: r.value, tsMs: r.ts };
+    }
+    return { id: d.cellId, kind: 'readback', equipmentId: d.cellId, lineId: d.lineId, fields, updatedAtMs: d.updatedAtMs };
+  });
 }

@@ -8,6 +8,7 @@ import type { Label, LabelRecorder } from './labels.js';
 import { BAD_QUALITIES, GOOD_QUALITIES, type EmittedPoint } from './point.js';
 import type { Potline, PotlineEvent } from './potline.js';
 import type { Rng } from './prng.js';
+import { createReadbackReporters } from './readback.js';
 import { readTag } from './readings.js';
 import { planSampling, type SamplingPlan } from './sampling.js';
 import { CELL_TAGS, lineSensorCellId, roundForTag, TAG_SPECS, UNKNOWN_TAGS, type PeriodicTag, type SimTag } from './tags.js';
@@ -64,6 +65,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
   const unknownSeq = new Map<string, number>();
   const delayedDuplicates: EmittedPoint[] = [];
   const perTag: Record<string, number> = {};
+  const readback = createReadbackReporters(potline, rng.fork('readback'));
 
   const newSensor = (lineId: string, cellId: string, tag: SimTag, cell: CellState | undefined, intervalMs: number): Sensor => ({
     lineId,
@@ -242,6 +244,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
           maybeUnknownTag(sensor, tsMs, out);
         }
       }
+      readback.collect(events, stepEndMs, (point) => push(out, point));
       for (const event of events) {
         if (event.type !== 'shot') continue;
         const sensor = feedSensors.get(event.cellId);

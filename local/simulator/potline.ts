@@ -7,7 +7,7 @@ import { drawCellParams } from './cell-params.js';
 import { applyAcdTarget, calibrateFixedLossW, createCell, stepCell, type CellEvent, type CellState } from './cell.js';
 import { fromZodIssues, SimulatorError } from './errors.js';
 import { createLine, lineCurrentKA, setLineCurrent, stepLine, type LineState } from './line.js';
-import { createRng } from './prng.js';
+import { createRng, type Rng } from './prng.js';
 import { lineSensorCellId } from './tags.js';
 
 export const PotlineOptions = z.object({
@@ -27,6 +27,12 @@ export const PotlineOptions = z.object({
   feederChokesPerCellDay: z.number().min(0).max(1000).default(0.1),
   /** Line-current ramps (power modulation) per line per day, 1/day. */
   lineRampsPerDay: z.number().min(0).max(1000).default(4),
+  /**
+   * Set-point changes an operator makes at the HMI, per line per hour, 1/h: the plant moves a cell's ACD, feed
+   * interval or AlF3 addition without the platform. None by default (a quiet plant for tests); `npm start` sets
+   * HMI_CHANGES_PER_LINE_HOUR.
+   */
+  hmiChangesPerLineHour: z.number().min(0).max(3600).default(0),
 });
 export type PotlineOptions = z.input<typeof PotlineOptions>;
 
@@ -49,7 +55,11 @@ export interface AppliedSetPoint {
   previous: SetPoint;
 }
 
-export type PotlineEvent = CellEvent | { type: 'setpoint_applied'; cellId: string; tsMs: number; applied: SetPoint; previous: SetPoint };
+export type PotlineEvent =
+  | CellEvent
+  | { type: 'setpoint_applied'; cellId: string; tsMs: number; applied: SetPoint; previous: SetPoint }
+  /** An operator changed a set point at the HMI: the plant's own change, not a command of the platform. */
+  | { type: 'hmi_change'; cellId: string; tsMs: number; applied: SetPoint; previous: SetPoint };
 
 export interface Potline {
   readonly seed: number;
@@ -68,12 +78,46 @@ export interface Potline {
   lineCurrentKA(lineId: string): number;
 }
 
+/**
+ * Potroom crews retune a few cells of a line every shift, mostly their ACD (target resistance), at times the feed
+ * interval or the AlF3 addition: 20 per line-hour makes every short local run meet some.
+ */
+export const HMI_CHANGES_PER_LINE_HOUR = 20;
+
+/**
+ * Moves one of a cell's set points as an operator at the HMI would: a typical retune, kept inside what the
+ * simulated PLC itself accepts (SetPoint).
+ */
+function hmiChange(cell: CellState, rng: Rng, nowMs: number): PotlineEvent {
+  const field = rng.pick(['acdCm', 'acdCm', 'acdCm', 'feedIntervalS', 'alf3AdditionKgPerDay'] as const);
+  const previous: SetPoint = {};
+  const applied: SetPoint = {};
+  const sign = rng.chance(0.5) ? 1 : -1;
+  if (field === 'acdCm') {
+    previous.acdCm = cell.acdTargetCm;
+    applied.acdCm = clamp(Math.round((cell.acdTargetCm + sign * rng.uniform(0.05, 0.4)) * 100) / 100, 2.2, 4.5);
+    applyAcdTarget(cell, applied.acdCm);
+  } else if (field === 'feedIntervalS') {
+    previous.feedIntervalS = cell.feedIntervalS;
+    applied.feedIntervalS = clamp(Math.round(cell.feedIntervalS + sign * rng.uniform(5, 20)), 40, 300);
+    cell.feedIntervalS = applied.feedIntervalS;
+  } else {
+    previous.alf3AdditionKgPerDay = cell.alf3AdditionKgPerDay;
+    applied.alf3AdditionKgPerDay = clamp(Math.round((cell.alf3AdditionKgPerDay + sign * rng.uniform(2, 10)) * 10) / 10, 0, 80);
+    cell.alf3AdditionKgPerDay = applied.alf3AdditionKgPerDay;
+  }
+  return { type: 'hmi_change', cellId: cell.params.cellId, tsMs: nowMs, applied, previous };
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
 /** Builds the potline from options (validated); the same options always give the same plant. */
 export function createPotline(input: PotlineOptions = {}): Potline {
   const parsed = PotlineOptions.safeParse(input);
   if (!parsed.success) throw fromZodIssues('SIM-CONFIG', 'Invalid potline options', parsed.error.issues);
   const options = parsed.data;
   const root = createRng(options.seed);
+  const hmiRng = root.fork('hmi');
   let nowMs = options.startMs;
   const lines: LineState[] = [];
   const cells: CellState[] = [];
@@ -117,6 +161,11 @@ export function createPotline(input: PotlineOptions = {}): Potline {
       const events: PotlineEvent[] = pendingEvents.splice(0);
       const cellEvents: CellEvent[] = [];
       for (const line of lines) stepLine(line, dtS, nowMs, { rampsPerDay: options.lineRampsPerDay });
+      for (const line of lines) {
+        if (!hmiRng.chance((options.hmiChangesPerLineHour * dtS) / 3600)) continue;
+        const lineCells = cells.filter((c) => c.params.lineId === line.lineId);
+        if (lineCells.length > 0) events.push(hmiChange(hmiRng.pick(lineCells), hmiRng, nowMs));
+      }
       for (const cell of cells) {
         const line = linesById.get(cell.params.lineId)!;
         stepCell(cell, lineCurrentKA(line), dtS, nowMs, { feederChokesPerDay: options.feederChokesPerCellDay }, cellEvents);

@@ -40,6 +40,9 @@ export function createProcessLabeller(labels: LabelRecorder): ProcessLabeller {
           case 'setpoint_applied':
             labels.record({ kind: 'setpoint_applied', cellId: e.cellId, tsMs: e.tsMs, detail: { applied: e.applied, previous: e.previous } });
             break;
+          case 'hmi_change':
+            labels.record({ kind: 'hmi_change', cellId: e.cellId, tsMs: e.tsMs, detail: { applied: e.applied, previous: e.previous } });
+            break;
           case 'shot':
             break;
         }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fieldOfReadbackTag, READBACK_TAG } from '../../shared/scada/readback.js';
 import { countPoints, type EventBody } from './bodies.js';
 import { virtualClock } from './clock.js';
 import { FAULT_KINDS, NO_FAULTS, type FaultRatesInput } from './faults.js';
@@ -43,11 +44,14 @@ describe('telemetry emission', () => {
     expect(c.sink.events).not.toEqual(a.sink.events);
   });
 
-  it('emits at the configured rate with well-formed points, partition key = cellId, and per-sensor seq', async () => {
+  it('emits sensors at the configured rate and the set-point read-back every 10 s on top, well-formed, partition key = cellId, per-sensor seq', async () => {
     const { sink, counters } = await simulate({ lines: 3, cellsPerLine: 20, seed: 1 }, 60, 10_000, NO_FAULTS);
-    expect(counters.pointsSent).toBeGreaterThan(9_500);
-    expect(counters.pointsSent).toBeLessThan(10_500);
     const all = points(sink.events);
+    const readback = all.filter((p) => fieldOfReadbackTag(p.tag) !== undefined);
+    expect(all.length - readback.length).toBeGreaterThan(9_500);
+    expect(all.length - readback.length).toBeLessThan(10_500);
+    // Three set points per cell and the line current per line, each reported 6 times in 60 s.
+    expect(readback.length).toBe((60 * 3 + 3) * 6);
     expect(all.length).toBe(counters.pointsSent);
     for (const e of sink.events) {
       const first = points([e])[0]!;
@@ -59,7 +63,7 @@ describe('telemetry emission', () => {
       expect(p.seq).toBe((lastSeq.get(key) ?? 0) + 1);
       lastSeq.set(key, p.seq!);
     }
-    expect(new Set(all.map((p) => p.tag))).toEqual(new Set(Object.keys(TAG_SPECS)));
+    expect(new Set(all.map((p) => p.tag))).toEqual(new Set([...Object.keys(TAG_SPECS), ...Object.values(READBACK_TAG)]));
     expect(all.filter((p) => p.tag === 'lineCurrent').every((p) => p.cellId.endsWith('-LINE'))).toBe(true);
     const shapes = new Set(sink.events.map((e) => (e.body.startsWith('[') ? 'array' : e.body.startsWith('{"points"') ? 'object' : 'single')));
     expect(shapes).toEqual(new Set(['array', 'object', 'single']));

@@ -16,6 +16,11 @@ export interface Actor {
 
 /** One record of a write: who, what, when, under which correlation id. */
 export interface AuditEntry {
+  /**
+   * An idempotency key: an entry recorded again under the same id (a redelivered message) is kept once. Without it
+   * every call records a new entry.
+   */
+  entryId?: string;
   /** `<resource>.<past-tense verb>`, e.g. `pde-model.created`, `override.released`. */
   action: string;
   /** Resource path relative to the API version, e.g. `pde-models/pde-001`. */
@@ -35,6 +40,7 @@ export class MemoryAuditLog implements AuditLog {
   readonly entries: AuditEntry[] = [];
 
   async record(entry: AuditEntry): Promise<void> {
+    if (entry.entryId !== undefined && this.entries.some((e) => e.entryId === entry.entryId)) return;
     this.entries.push(structuredClone(entry));
   }
 }

@@ -22,6 +22,9 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   { name: 'scada-commands', partitionKey: '/commandId' },
   // Manual overrides, one document per scope (cell:L1-C001, line:L1): two point reads answer "is it in manual?".
   { name: 'scada-overrides', partitionKey: '/scopeKey' },
+  // The plant's read-back of its active set points and the changes it reported, one partition per equipment: the
+  // envelope reads the equipment's newest reports (one document) and its last hour of changes in one partition.
+  { name: 'scada-readback', partitionKey: '/equipmentId' },
   // Alert rules (US-4.2): few documents, read whole by the evaluator, edited one at a time through the API under
   // If-Match; keyed by rule id so read, replace and delete are point operations (a rule's tag may change).
   { name: 'alert-rules', partitionKey: '/ruleId' },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isLoopback, settings } from '../config/settings.js';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
 import { cosmosClient } from './clients.js';
-import { openContainer } from './open-container.js';
+import { openContainer, statusOf } from './open-container.js';
 
 /** Container and partition key (as declared in shared/azure/containers.ts). */
 export const AUDIT_CONTAINER = 'audit';
@@ -36,7 +36,7 @@ export class CosmosAuditLog implements AuditLog {
   async record(e: AuditEntry): Promise<void> {
     const at = new Date(e.atMs).toISOString();
     const doc: AuditDoc = {
-      id: randomUUID(),
+      id: e.entryId ?? randomUUID(),
       day: at.slice(0, 10),
       at,
       atMs: e.atMs,
@@ -47,7 +47,13 @@ export class CosmosAuditLog implements AuditLog {
       correlationId: e.actor.correlationId,
       ...(e.detail ? { detail: e.detail } : {}),
     };
-    await this.container.items.create(doc);
+    try {
+      await this.container.items.create(doc);
+    } catch (err) {
+      // The same entry id recorded before (a redelivery): it is kept once.
+      if (e.entryId !== undefined && statusOf(err) === 409) return;
+      throw err;
+    }
   }
 
   /** The records written under one correlation id (a cross-partition query: for support and tests, not hot paths). */

@@ -47,4 +47,14 @@ describe('SCADA stores on the local Cosmos server', () => {
     await expect(overrides.put({ ...stale, version: 2 }, 1)).rejects.toBeInstanceOf(OverrideConflictError);
     expect(await manualOverridesFor(overrides, 'L3-C010')).toEqual([]);
   });
+
+  it('fails a read of the overrides when their container is gone (a restarted empty server), never reading "not in manual"', async () => {
+    const client = cosmosClient({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key });
+    const store = await CosmosOverrideStore.create(client, 'doomed', { createIfMissing: true });
+    await requestManual({ overrides: store, publisher: new RecordingEventPublisher(), audit: new MemoryAuditLog() }, { kind: 'cell', cellId: 'L1-C007' }, 'anode change', { subject: 'op-1', clientId: 'console', correlationId: 'r3' }, T0);
+    expect((await manualOverridesFor(store, 'L1-C007')).map((o) => o.scopeKey)).toEqual(['cell:L1-C007']);
+    await client.database('doomed').container('scada-overrides').delete();
+    await expect(manualOverridesFor(store, 'L1-C007')).rejects.toThrow(/overrides/);
+    await expect(store.get('cell:L1-C999')).rejects.toThrow(/overrides/);
+  });
 });

@@ -2,7 +2,7 @@ import type { Container, CosmosClient, SqlParameter } from '@azure/cosmos';
 import { COMMAND_STATES, CommandDoc, isFinal } from '../scada/command.js';
 import { CommandConflictError, inHistoryPage, type CommandHistoryQuery, type CommandQueries, type CommandRepository } from '../scada/command-repository.js';
 import { SetPointField } from '../scada/set-point.js';
-import { OverrideConflictError, OverrideDoc, type ManualOverrideQuery, type OverrideLister, type OverrideStore } from '../scada/override.js';
+import { OverrideConflictError, OverrideDoc, OverrideStoreUnavailableError, type ManualOverrideQuery, type OverrideLister, type OverrideStore } from '../scada/override.js';
 import { openContainer, statusOf } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
@@ -161,13 +161,24 @@ export class CosmosOverrideStore implements OverrideStore, OverrideLister {
     return { items: docs.slice(0, q.limit), more: docs.length > q.limit };
   }
 
+  /**
+   * The scope's document by query, never by point read: a point read answers 404 for a missing document and for a
+   * missing container alike, and only the first means "not in manual". A query against a missing container (a
+   * restarted, empty server) fails, and so does every read that depends on it (fail closed).
+   */
   private async read(scopeKey: string): Promise<{ doc: OverrideDoc; etag: string } | undefined> {
+    let found: unknown[];
     try {
-      const { resource } = await this.container.item(scopeKey, scopeKey).read<OverrideDoc & { _etag: string }>();
-      return resource ? { doc: OverrideDoc.parse(resource), etag: resource._etag } : undefined;
+      ({ resources: found } = await this.container.items
+        .query<unknown>({ query: 'SELECT * FROM c WHERE c.scopeKey = @k', parameters: [{ name: '@k', value: scopeKey }] }, { partitionKey: scopeKey })
+        .fetchAll());
     } catch (e) {
-      if (statusOf(e) === 404) return undefined;
-      throw e;
+      throw new OverrideStoreUnavailableError(scopeKey, e instanceof Error ? e.message : String(e));
     }
+    const resource = found[0] as (OverrideDoc & { _etag: string }) | undefined;
+    if (!resource) return undefined;
+    const parsed = OverrideDoc.safeParse(resource);
+    if (!parsed.success) throw new OverrideStoreUnavailableError(scopeKey, `the stored document is unreadable: ${parsed.error.message}`);
+    return { doc: parsed.data, etag: resource._etag };
   }
 }

@@ -17,7 +17,7 @@ import { cosmosClient, lakeServiceClient } from './clients.js';
 import { CosmosHotStateStore } from './cosmos-hot-state.js';
 import { CosmosLineConstraintStore, CosmosRunStore } from './cosmos-orchestration-stores.js';
 import { CosmosCommandRepository } from './cosmos-scada-stores.js';
-import { overrideStoreFromSettings } from './scada-dependencies.js';
+import { overrideStoreFromSettings, readbackStoreFromSettings } from './scada-dependencies.js';
 
 function once<T>(build: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
@@ -48,8 +48,8 @@ export const lineStateFromSettings = hotState;
 
 /** What `loadLineSnapshot` reads and writes. */
 export async function snapshotDeps(): Promise<SnapshotDeps> {
-  const [lineState, overrides, cmd, constraints, lake] = await Promise.all([hotState(), overrideStoreFromSettings(), commands(), constraintStoreFromSettings(), lakeFromSettings()]);
-  return { lineState, overrides, commands: cmd, constraints, lake };
+  const [lineState, overrides, constraints, lake] = await Promise.all([hotState(), overrideStoreFromSettings(), constraintStoreFromSettings(), lakeFromSettings()]);
+  return { lineState, overrides, constraints, lake };
 }
 
 /** What `predictCells` needs: the lake and the plant constants from the settings. */
@@ -72,6 +72,6 @@ export async function optimizeDeps(): Promise<{ lake: LakeStore; rectifier: Rect
 
 /** What `checkSetPointEnvelope` reads: what the dispatcher reads, with the same limits. */
 export async function envelopeDeps(): Promise<EnvelopeCheckDeps> {
-  const [hs, overrides, cmd, lake] = await Promise.all([hotState(), overrideStoreFromSettings(), commands(), lakeFromSettings()]);
-  return { hotState: hs, overrides, commands: cmd, lake, limits: DEFAULT_ENVELOPE_LIMITS, clock: Date.now };
+  const [hs, overrides, readback, cmd, lake] = await Promise.all([hotState(), overrideStoreFromSettings(), readbackStoreFromSettings(), commands(), lakeFromSettings()]);
+  return { hotState: hs, overrides, readback, commands: cmd, lake, limits: DEFAULT_ENVELOPE_LIMITS, clock: Date.now };
 }

@@ -8,6 +8,8 @@ import { dispatchPolicyOf, parseScadaSettings } from '../scada/settings.js';
 import { cosmosClient } from './clients.js';
 import { auditLogFromSettings } from './cosmos-audit-log.js';
 import { CosmosCommandRepository, CosmosOverrideStore } from './cosmos-scada-stores.js';
+import { CosmosReadbackStore } from './cosmos-readback-store.js';
+import type { ReadbackObserverDeps } from '../scada/readback-observer.js';
 import { hotStateStore } from './hot-state-reader.js';
 import { eventPublisherFromSettings, localCosmos, once } from './from-settings.js';
 
@@ -25,6 +27,18 @@ export const commandStoreFromSettings = once<CosmosCommandRepository>(async () =
   return CosmosCommandRepository.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
 });
 
+/** The plant's set-point read-back (Cosmos `scada-readback`). */
+export const readbackStoreFromSettings = once<CosmosReadbackStore>(async () => {
+  const s = settings();
+  return CosmosReadbackStore.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
+});
+
+/** What the read-back observer reads and writes: read-back, the command store, the audit trail and the topic. */
+export const readbackObserverDepsFromSettings = once<ReadbackObserverDeps>(async () => {
+  const [readback, commands, publisher, audit] = await Promise.all([readbackStoreFromSettings(), commandStoreFromSettings(), eventPublisherFromSettings(), auditLogFromSettings()]);
+  return { readback, commands, publisher, audit, limits: DEFAULT_ENVELOPE_LIMITS, clock: Date.now };
+});
+
 /** What the override routes write to: the override store, the plant-events topic and the audit trail. */
 export async function overrideDepsFromSettings(): Promise<OverrideDeps> {
   const [overrides, publisher, audit] = await Promise.all([overrideStoreFromSettings(), eventPublisherFromSettings(), auditLogFromSettings()]);
@@ -33,12 +47,12 @@ export async function overrideDepsFromSettings(): Promise<OverrideDeps> {
 
 /** The SCADA dispatcher wired to Cosmos, the hot state, the plant broker and the plant-events topic. */
 export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {
-  const s = settings();
   const scada = parseScadaSettings(process.env);
-  const [commands, overrides, hotState, publisher, gateway] = await Promise.all([
-    CosmosCommandRepository.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() }),
+  const [commands, overrides, hotState, readback, publisher, gateway] = await Promise.all([
+    commandStoreFromSettings(),
     overrideStoreFromSettings(),
     hotStateStore(),
+    readbackStoreFromSettings(),
     eventPublisherFromSettings(),
     MqttScadaGateway.connect({
       url: scada.SCADA_MQTT_URL,
@@ -51,6 +65,7 @@ export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {
     commands,
     overrides,
     hotState,
+    readback,
     gateway,
     publisher,
     limits: DEFAULT_ENVELOPE_LIMITS,

@@ -22,6 +22,8 @@ export const Settings = z.object({
   TELEMETRY_CONSUMER_GROUP: z.string().min(1).default('ingest'),
   /** Consumer group the telemetry alert rules read through, so alerting never slows ingestion (its own checkpoints). */
   TELEMETRY_ALERTS_CONSUMER_GROUP: z.string().min(1).default('alerts'),
+  /** Consumer group the set-point read-back observer reads through (its own checkpoints; never slows ingestion). */
+  TELEMETRY_READBACK_CONSUMER_GROUP: z.string().min(1).default('readback'),
   /** Points of a sensor kept in memory for spike, stuck and duplicate checks. */
   CLEANSING_WINDOW: z.coerce.number().int().min(5).max(1000).default(31),
   /** Gaps up to this many expected intervals are filled by linear interpolation (flagged). */

@@ -7,6 +7,7 @@ import { silverRow, testCurationConfig, writeBatch } from './fixtures.js';
 import { parseManifest } from './lineage.js';
 import { goldDataPath, goldLineagePath } from './paths.js';
 import { decodeGoldTable, type GoldRow } from './table-io.js';
+import { TAGS } from '../telemetry/tag-catalogue.js';
 
 const T10 = Date.parse('2026-11-22T10:00:00Z');
 const HOUR = 3_600_000;
@@ -162,6 +163,6 @@ describe('gold curation', () => {
     expect((await goldRows(lake, 'dim_line', {}))[0]).toEqual({ lineId: 'L1', plantId: 'plant-01', cells: 2 });
     expect((await goldRows(lake, 'dim_date', {})).length).toBe(365);
     expect((await goldRows(lake, 'dim_time', {})).length).toBe(1440);
-    expect((await goldRows(lake, 'dim_tag', {})).length).toBe(8);
+    expect((await goldRows(lake, 'dim_tag', {})).length).toBe(TAGS.length);
   });
 });

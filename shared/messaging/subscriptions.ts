@@ -13,6 +13,8 @@ export const EVENT_TYPE_PROPERTY = 'type';
 /** CloudEvents types published on the topic, named `smelter.<noun>.<verb>` (DESIGN §4). */
 export const PlantEventType = {
   setpointRecommended: 'smelter.setpoint.recommended',
+  /** The plant reported a set-point change none of our commands explains (HMI, local panel, another client). */
+  setpointChangedExternally: 'smelter.setpoint.changed-externally',
   overrideChanged: 'smelter.override.changed',
   optimizationCompleted: 'smelter.optimization.completed',
   optimizationFailed: 'smelter.optimization.failed',

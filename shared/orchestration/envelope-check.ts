@@ -1,28 +1,23 @@
 /**
  * Step 4 of an optimisation run: the recommendation in the PLC's terms (set-points.ts), each set point checked
- * against the safety envelope exactly as the SCADA dispatcher will check it (shared/scada/envelope.ts, with the
- * dispatcher's baseline and hourly-rate bookkeeping), so a run never recommends what the dispatcher would refuse.
- * This is a pre-check: the dispatcher checks again when it dispatches, because interlocks are facts of that moment.
+ * against the safety envelope with the context the SCADA dispatcher builds (shared/scada/envelope-context.ts: the
+ * plant's read-back, overrides, our own recent commands), so a run never recommends what the dispatcher would
+ * refuse. This is a pre-check: the dispatcher checks again when it dispatches, because interlocks are facts of that
+ * moment.
  */
 import { z } from 'zod';
 import type { LakeStore } from '../lake/lake-store.js';
 import type { FeasibleRecommendation } from '../optimize/recommendation.js';
-import { commandIdFor, type CommandDoc } from '../scada/command.js';
-import type { CommandRepository } from '../scada/command-repository.js';
-import { baselineOf, movesOf } from '../scada/dispatcher.js';
-import { envelopeViolations, type EnvelopeContext, type Violation } from '../scada/envelope.js';
+import { commandIdFor } from '../scada/command.js';
+import { envelopeViolations, type Violation } from '../scada/envelope.js';
+import { envelopeContextOf, readLineFacts, type LineEnvelopeReads } from '../scada/envelope-context.js';
 import type { EnvelopeLimits } from '../scada/envelope-limits.js';
-import { manualOverridesFor, type OverrideStore } from '../scada/override.js';
 import { PresentValues, SetPointValues } from '../scada/set-point.js';
-import type { HotStateStore } from '../telemetry/hot-state.js';
 import { getJson, putJson } from './lake-json.js';
 import { RoundRecommendation } from './optimize-set-points.js';
 import { recommendationIdFor } from './run-ids.js';
 import { LakeRef } from './schemas.js';
 import { cellsIn, plantSetPointsOf, type EquipmentSetPoint } from './set-points.js';
-
-/** How far back commands count for the step baseline and the hourly rate, ms (the dispatcher's look-back). */
-const COMMAND_LOOKBACK_MS = 86_400_000;
 
 export const EnvelopeCheckRequest = z.object({ runId: z.string(), lineId: z.string(), recommendation: LakeRef, out: LakeRef });
 export type EnvelopeCheckRequest = z.infer<typeof EnvelopeCheckRequest>;
@@ -50,10 +45,7 @@ export const EnvelopeCheckResult = z.object({
 });
 export type EnvelopeCheckResult = z.infer<typeof EnvelopeCheckResult>;
 
-export interface EnvelopeCheckDeps {
-  hotState: Pick<HotStateStore, 'getCell'>;
-  overrides: OverrideStore;
-  commands: Pick<CommandRepository, 'recentForLine'>;
+export interface EnvelopeCheckDeps extends LineEnvelopeReads {
   lake: LakeStore;
   limits: EnvelopeLimits;
   clock: () => number;
@@ -66,10 +58,11 @@ export async function checkSetPointEnvelope(deps: EnvelopeCheckDeps, req: Envelo
   const held = new Set(round.problem.hold.map((h) => h.equipmentId));
   const proposals = rec.status === 'infeasible' ? [] : plantSetPointsOf(rec as FeasibleRecommendation, held);
   const nowMs = deps.clock();
-  const recent = proposals.length > 0 ? await deps.commands.recentForLine(req.lineId, nowMs - COMMAND_LOOKBACK_MS) : [];
-  const checked = await Promise.all(
-    proposals.map(async (sp) => ({ sp, violations: envelopeViolations(proposalOf(req, sp), await contextOf(deps, req.runId, sp, recent, nowMs), deps.limits) })),
-  );
+  const facts = proposals.length > 0 ? await readLineFacts(deps, req.lineId, proposals.map((sp) => sp.equipmentId), nowMs) : new Map();
+  const checked = proposals.map((sp) => {
+    const proposal = proposalOf(req, sp);
+    return { sp, violations: envelopeViolations(proposal, envelopeContextOf(facts.get(sp.equipmentId)!, proposal.commandId, nowMs, deps.limits), deps.limits) };
+  });
   const passed = checked.filter((c) => c.violations.length === 0).map((c) => c.sp);
   const refused = checked.filter((c) => c.violations.length > 0).map((c) => refusal(c.sp.equipmentId, c.violations));
   const written: RoundSetPoints = { runId: req.runId, lineId: req.lineId, checkedAtMs: nowMs, setPoints: passed, refused };
@@ -80,14 +73,6 @@ export async function checkSetPointEnvelope(deps: EnvelopeCheckDeps, req: Envelo
 function proposalOf(req: EnvelopeCheckRequest, sp: EquipmentSetPoint) {
   const recommendationId = recommendationIdFor(req.runId, sp.equipmentId);
   return { commandId: commandIdFor(recommendationId, sp.equipmentId, 'setpoint'), equipmentId: sp.equipmentId, lineId: req.lineId, action: 'setpoint' as const, setPoint: sp.setPoint };
-}
-
-/** The envelope's view of the equipment now, built as the dispatcher builds it. */
-async function contextOf(deps: EnvelopeCheckDeps, runId: string, sp: EquipmentSetPoint, recent: readonly CommandDoc[], nowMs: number): Promise<EnvelopeContext> {
-  const commandId = commandIdFor(recommendationIdFor(runId, sp.equipmentId), sp.equipmentId, 'setpoint');
-  const others = recent.filter((d) => d.equipmentId === sp.equipmentId && d.commandId !== commandId);
-  const [equipmentState, manualOverrides] = await Promise.all([deps.hotState.getCell(sp.equipmentId), manualOverridesFor(deps.overrides, sp.equipmentId)]);
-  return { nowMs, equipmentState, manualOverrides, baseline: baselineOf(sp.present, others), recentMoves: movesOf(others, nowMs) };
 }
 
 function refusal(equipmentId: string, violations: readonly Violation[]): RefusedSetPoint {

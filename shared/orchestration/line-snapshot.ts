@@ -1,7 +1,7 @@
 /**
  * Step 1 of an optimisation run: everything the run knows about the line, read once and written to the lake in
- * chunks (one per prediction activity): each cell's newest readings, manual overrides, the set points its PLC last
- * acknowledged and its anode-effect history from gold, plus the line current and the line's stored constraints.
+ * chunks (one per prediction activity): each cell's newest readings, manual overrides, the set points its PLC reports
+ * holding (read-back) and its anode-effect history from gold, plus the line current and the line's stored constraints.
  */
 import { z } from 'zod';
 import { FACT_CELL_HOUR } from '../gold/schema.js';
@@ -10,19 +10,16 @@ import { decodeGoldTable } from '../gold/table-io.js';
 import { utcDate } from '../lake/paths.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import { UserConstraint } from '../optimize/schema.js';
-import type { CommandRepository } from '../scada/command-repository.js';
-import { baselineOf } from '../scada/dispatcher.js';
+import { READBACK_TAG } from '../scada/readback.js';
 import { scopeKeyOf, type OverrideDoc, type OverrideStore } from '../scada/override.js';
-import { LINE_EQUIPMENT_SUFFIX, PresentValues } from '../scada/set-point.js';
-import { TagLatest, type LineStateReader } from '../telemetry/hot-state.js';
+import { LINE_EQUIPMENT_SUFFIX, PresentValues, SET_POINT_FIELDS } from '../scada/set-point.js';
+import { TagLatest, type CellStateDoc, type LineStateReader } from '../telemetry/hot-state.js';
 import { putJson } from './lake-json.js';
 import type { LineConstraintStore } from './line-constraints.js';
 import type { CellSnapshot } from './measured-state.js';
 import { runPaths } from './run-paths.js';
 import { LakeRef } from './schemas.js';
 
-/** How far back an acknowledged set point still counts as the cell's present value, ms (the dispatcher's look-back). */
-const ACKNOWLEDGED_LOOKBACK_MS = 86_400_000;
 /** Gold anode-effect history used, ms (one day). */
 const GOLD_WINDOW_MS = 86_400_000;
 
@@ -30,7 +27,8 @@ export const CellSnapshotSchema = z.object({
   cellId: z.string(),
   tags: z.record(z.string(), TagLatest),
   manual: z.array(z.object({ scopeKey: z.string(), reason: z.string(), requestedBy: z.string() })),
-  acknowledged: PresentValues,
+  /** Set points the cell's PLC reports holding (read-back), where the report is fresh. */
+  reported: PresentValues,
   gold: z.object({ coveredDays: z.number(), anodeEffects: z.number(), anodeEffectMinutes: z.number() }).optional(),
 });
 
@@ -71,7 +69,6 @@ export type LineSnapshot = z.infer<typeof LineSnapshot>;
 export interface SnapshotDeps {
   lineState: LineStateReader;
   overrides: OverrideStore;
-  commands: Pick<CommandRepository, 'recentForLine'>;
   constraints: Pick<LineConstraintStore, 'get'>;
   lake: LakeStore;
 }
@@ -88,20 +85,17 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
   if (currentAgeMs > req.maxReadingAgeMs) return { ok: false, reason: `the newest lineCurrent of ${req.lineId} is ${Math.round(currentAgeMs / 1000)} s old (limit ${Math.round(req.maxReadingAgeMs / 1000)} s)` };
   if (!(current.value > 0)) return { ok: false, reason: `line ${req.lineId} reads ${current.value} kA: the line is off` };
 
-  const [lineOverride, cellOverrides, commands, stored, gold] = await Promise.all([
+  const [lineOverride, cellOverrides, stored, gold] = await Promise.all([
     deps.overrides.get(scopeKeyOf({ kind: 'line', lineId: req.lineId })),
     Promise.all(cellDocs.map((d) => deps.overrides.get(scopeKeyOf({ kind: 'cell', cellId: d.cellId })))),
-    deps.commands.recentForLine(req.lineId, req.snapshotAtMs - ACKNOWLEDGED_LOOKBACK_MS),
     deps.constraints.get(req.lineId),
     goldHistory(deps.lake, req.lineId, req.snapshotAtMs),
   ]);
-  const commandsByEquipment = new Map<string, typeof commands>();
-  for (const c of commands) commandsByEquipment.set(c.equipmentId, [...(commandsByEquipment.get(c.equipmentId) ?? []), c]);
   const cells: CellSnapshot[] = cellDocs.map((doc, i) => ({
     cellId: doc.cellId,
     tags: doc.tags,
     manual: [lineOverride, cellOverrides[i]].filter((o): o is OverrideDoc => o?.mode === 'manual').map((o) => ({ scopeKey: o.scopeKey, reason: o.reason, requestedBy: o.requestedBy })),
-    acknowledged: baselineOf({}, commandsByEquipment.get(doc.cellId) ?? []),
+    reported: reportedSetPoints(doc, req.snapshotAtMs - req.maxReadingAgeMs),
     ...(gold.has(doc.cellId) ? { gold: gold.get(doc.cellId)! } : {}),
   }));
 
@@ -147,5 +141,15 @@ async function goldHistory(lake: LakeStore, lineId: string, nowMs: number): Prom
     perCell.set(cellId, acc);
   }
   for (const [cellId, a] of perCell) if (a.minutes > 0) out.set(cellId, { coveredDays: a.minutes / 1440, anodeEffects: a.count, anodeEffectMinutes: a.aeMinutes });
+  return out;
+}
+
+/** The set points a cell's PLC reports holding, from its hot-state read-back tags no older than `sinceMs`. */
+function reportedSetPoints(doc: CellStateDoc, sinceMs: number): PresentValues {
+  const out: { -readonly [K in keyof PresentValues]: PresentValues[K] } = {};
+  for (const field of SET_POINT_FIELDS) {
+    const r = doc.tags[READBACK_TAG[field]];
+    if (r && r.ts >= sinceMs) out[field] = r.value;
+  }
   return out;
 }

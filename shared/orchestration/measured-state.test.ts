@@ -8,7 +8,7 @@ import { acdFromVoltage, ASSUMED_ALUMINA_PCT, measuredCellInput, type CellSnapsh
 const NOW = Date.UTC(2026, 10, 22, 10, 0, 0);
 const ctx: MeasurementContext = { lineCurrentKA: 126, nowMs: NOW, maxReadingAgeMs: 60_000, anodeEffectThresholdV: 8, currentEfficiency: 0.945 };
 const reading = (value: number, ageMs = 1000): TagLatest => ({ value, unit: '', ts: NOW - ageMs, quality: 'good', flags: [] });
-const cell = (tags: Record<string, TagLatest>, extra: Partial<CellSnapshot> = {}): CellSnapshot => ({ cellId: 'L1-C001', tags, manual: [], acknowledged: {}, ...extra });
+const cell = (tags: Record<string, TagLatest>, extra: Partial<CellSnapshot> = {}): CellSnapshot => ({ cellId: 'L1-C001', tags, manual: [], reported: {}, ...extra });
 const voltageAt = (acdCm: number, bathTempC: number) => cellVoltageBreakdown({ ...BASE_CELL, lineCurrentKA: 126, acdCm, bathTempC, bath: { ...BASE_CELL.bath, aluminaPct: ASSUMED_ALUMINA_PCT } }).cellVoltageV;
 
 describe('the optimiser input from measurements', () => {
@@ -24,7 +24,7 @@ describe('the optimiser input from measurements', () => {
     const errors = docs
       .filter((d) => d.cellId !== 'L1-LINE')
       .map((d) => {
-        const m = measuredCellInput({ cellId: d.cellId, tags: d.tags, manual: [], acknowledged: {} }, { ...ctx, lineCurrentKA: current, nowMs: potline.nowMs() });
+        const m = measuredCellInput({ cellId: d.cellId, tags: d.tags, manual: [], reported: {} }, { ...ctx, lineCurrentKA: current, nowMs: potline.nowMs() });
         if (!m.ok) throw new Error(m.reason);
         expect(m.sources).toMatchObject({ acdCm: 'estimated', bathTempC: 'measured', aluminaPct: 'assumed', anodeEffectsPerCellDay: 'assumed' });
         return Math.abs(m.input.state.acdCm - potline.cell(d.cellId)!.acdTargetCm);
@@ -33,12 +33,12 @@ describe('the optimiser input from measurements', () => {
     expect(Math.max(...errors)).toBeLessThan(0.25);
   });
 
-  it('takes the acknowledged set points and gold history over estimates and assumptions (one effect in a day: (1 + 0.7)/(1 + 7) per cell-day)', () => {
+  it('takes the reported set points and gold history over estimates and assumptions (one effect in a day: (1 + 0.7)/(1 + 7) per cell-day)', () => {
     const m = measuredCellInput(
-      cell({ cellVoltage: reading(voltageAt(3.1, 960)), bathTemp: reading(960) }, { acknowledged: { acdCm: 2.95, alf3AdditionKgPerDay: 31 }, gold: { coveredDays: 1, anodeEffects: 1, anodeEffectMinutes: 2 } }),
+      cell({ cellVoltage: reading(voltageAt(3.1, 960)), bathTemp: reading(960) }, { reported: { acdCm: 2.95, alf3AdditionKgPerDay: 31 }, gold: { coveredDays: 1, anodeEffects: 1, anodeEffectMinutes: 2 } }),
       ctx,
     );
-    expect(m).toMatchObject({ ok: true, input: { state: { acdCm: 2.95, alf3AdditionKgPerDay: 31, anodeEffectsPerCellDay: 0.2125, anodeEffectDurationMin: 1.5, bathTempC: 960 } }, sources: { acdCm: 'acknowledged', alf3AdditionKgPerDay: 'acknowledged', anodeEffectsPerCellDay: 'gold' } });
+    expect(m).toMatchObject({ ok: true, input: { state: { acdCm: 2.95, alf3AdditionKgPerDay: 31, anodeEffectsPerCellDay: 0.2125, anodeEffectDurationMin: 1.5, bathTempC: 960 } }, sources: { acdCm: 'reported', alf3AdditionKgPerDay: 'reported', anodeEffectsPerCellDay: 'gold' } });
   });
 
   it('keeps a cell in manual in the problem, fixed', () => {

@@ -3,9 +3,9 @@
  * cell voltage, bath temperature, beam position, feeder shots, metal and bath heights and shell temperature; the
  * optimiser wants ACD, bath chemistry, current efficiency and anode-effect history. Per field, in this order:
  *
- * - `acknowledged`: the value the cell's PLC last acknowledged for a set point (ACD target, AlF3 addition) — exact.
+ * - `reported`: the set point the cell's PLC reports holding (read-back: ACD target, AlF3 addition) — exact.
  * - `measured`: bath temperature from its thermocouple (the newest good reading in `cell-state`).
- * - `estimated`: ACD without an acknowledged target is found by inverting the cell-voltage breakdown (Haupin,
+ * - `estimated`: ACD without a reported target is found by inverting the cell-voltage breakdown (Haupin,
  *   shared/physics) at the measured voltage, line current and bath temperature with the assumed chemistry below.
  *   The design resistances are the base cell's, so a cell whose resistances differ carries that error into its ACD
  *   (≈ 0.1 cm per 0.2 µΩ at 126 kA).
@@ -16,7 +16,7 @@
  * - `assumed`: what no sensor gives — alumina concentration (the feed controller's usual target, 3.0 wt %), bath
  *   excess AlF3, CaF2, MgF2, LiF (the base cell's, PHYSICS.md; bath samples are lab analyses, not telemetry),
  *   current efficiency (setting CURRENT_EFFICIENCY), anode effects when gold has none (0.1 /cell-day, 1 min) and the
- *   AlF3 addition without an acknowledged value (25 kg/day).
+ *   AlF3 addition without a reported value (25 kg/day).
  *
  * A cell is left out of the optimisation (held) when it cannot be described: no fresh cell-voltage or bath
  * temperature reading, a voltage above the anode-effect threshold, or a voltage no ACD in 1–8 cm explains.
@@ -32,7 +32,7 @@ export const ASSUMED_ALUMINA_PCT = 3.0;
 export const ASSUMED_ANODE_EFFECTS_PER_CELL_DAY = 0.1;
 /** Mean anode-effect duration assumed without gold history, min (point-fed prebake ≈ 0.5–2 min). */
 export const ASSUMED_ANODE_EFFECT_DURATION_MIN = 1;
-/** AlF3 addition assumed without an acknowledged set point, kg/day (typical 20–40 kg/day for a 126 kA cell). */
+/** AlF3 addition assumed without a reported set point, kg/day (typical 20–40 kg/day for a 126 kA cell). */
 export const ASSUMED_ALF3_ADDITION_KG_PER_DAY = 25;
 /** Weight of the assumed anode-effect rate against gold's count, cell-days (module comment). */
 const ANODE_EFFECT_PRIOR_DAYS = 7;
@@ -46,14 +46,14 @@ export interface CellSnapshot {
   tags: Record<string, TagLatest>;
   /** Manual overrides in force over the cell (its own and its line's): the optimiser must not move it. */
   manual: { scopeKey: string; reason: string; requestedBy: string }[];
-  /** Set points its PLC acknowledged in the last day, newest per field. */
-  acknowledged: PresentValues;
+  /** Set points its PLC reports holding (fresh read-back). */
+  reported: PresentValues;
   /** Anode effects in the last day of curated gold (`fact_cell_hour`), when there is any. */
   gold?: { coveredDays: number; anodeEffects: number; anodeEffectMinutes: number };
 }
 
 /** Where each CellState value came from (module comment). */
-export type ValueSource = 'acknowledged' | 'measured' | 'estimated' | 'gold' | 'assumed';
+export type ValueSource = 'reported' | 'measured' | 'estimated' | 'gold' | 'assumed';
 
 export interface MeasurementContext {
   lineCurrentKA: number;
@@ -89,16 +89,16 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
     lifPct: 'assumed',
     currentEfficiency: 'assumed',
   };
-  let acdCm = cell.acknowledged.acdCm;
-  if (acdCm !== undefined) sources.acdCm = 'acknowledged';
+  let acdCm = cell.reported.acdCm;
+  if (acdCm !== undefined) sources.acdCm = 'reported';
   else {
     const estimate = acdFromVoltage(voltage.value, bath.value, ctx.lineCurrentKA);
     if (typeof estimate === 'string') return held(estimate);
     acdCm = estimate;
     sources.acdCm = 'estimated';
   }
-  const alf3AdditionKgPerDay = cell.acknowledged.alf3AdditionKgPerDay ?? ASSUMED_ALF3_ADDITION_KG_PER_DAY;
-  sources.alf3AdditionKgPerDay = cell.acknowledged.alf3AdditionKgPerDay === undefined ? 'assumed' : 'acknowledged';
+  const alf3AdditionKgPerDay = cell.reported.alf3AdditionKgPerDay ?? ASSUMED_ALF3_ADDITION_KG_PER_DAY;
+  sources.alf3AdditionKgPerDay = cell.reported.alf3AdditionKgPerDay === undefined ? 'assumed' : 'reported';
   const gold = cell.gold && cell.gold.coveredDays > 0 ? cell.gold : undefined;
   sources.anodeEffectsPerCellDay = gold ? 'gold' : 'assumed';
   sources.anodeEffectDurationMin = gold && gold.anodeEffects > 0 ? 'gold' : 'assumed';

@@ -4,7 +4,7 @@
  * publishing twice (an activity re-run after a crash) leaves one record and the same event ids.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cellStateDocs } from '../../local/simulator/cell-state.js';
+import { cellStateDocs, readbackDocsOf } from '../../local/simulator/cell-state.js';
 import { createPotline, type Potline } from '../../local/simulator/index.js';
 import { goldDataPath } from '../gold/paths.js';
 import { FACT_CELL_HOUR } from '../gold/schema.js';
@@ -17,6 +17,7 @@ import { proposedCommand, transition } from '../scada/command.js';
 import { MemoryCommandRepository } from '../scada/command-repository.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
 import { MemoryOverrideStore } from '../scada/override.js';
+import { MemoryReadbackStore } from '../scada/readback.js';
 import { MemoryHotStateStore } from '../telemetry/hot-state.js';
 import { checkSetPointEnvelope, RoundSetPoints } from './envelope-check.js';
 import { getJson } from './lake-json.js';
@@ -37,6 +38,7 @@ let nowMs: number;
 const hot = new MemoryHotStateStore();
 const overrides = new MemoryOverrideStore();
 const commands = new MemoryCommandRepository();
+const readback = new MemoryReadbackStore();
 const constraints = new MemoryLineConstraintStore();
 const lake = new MemoryLakeStore();
 const input: OptimizationRunInput = { lineId: 'L1', mode: 'closed-loop', userConstraints: [], approvalTimeoutMinutes: 30, requestedBy: 'schedule', trigger: 'schedule', correlationId: RUN_ID, modelVersion: 'test' };
@@ -59,6 +61,7 @@ beforeAll(async () => {
   potline = createPotline({ lines: 1, cellsPerLine: 24, seed: 4, startMs: Date.UTC(2026, 10, 22, 9, 59, 20), feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
   const docs = await cellStateDocs(potline);
   for (const doc of docs) await hot.upsertCell(doc);
+  for (const doc of readbackDocsOf(docs)) await readback.saveLatest(doc);
   nowMs = potline.nowMs();
   await overrides.put({ id: 'cell:L1-C005', scopeKey: 'cell:L1-C005', scope: { kind: 'cell', cellId: 'L1-C005' }, mode: 'manual', reason: 'anode change', requestedBy: 'olga', requestedAtMs: nowMs, version: 1, correlationId: 'c', updatedAtMs: nowMs }, undefined);
   await constraints.replace('L1', { constraints: [{ scope: 'cell', cellId: 'L1-C007', variable: 'acdCm', freeze: true, reason: 'probe' }, { scope: 'cell', cellId: 'L1-C099', variable: 'acdCm', min: 3, freeze: false }], updatedBy: 'erin', updatedAtMs: nowMs, correlationId: 'c' });
@@ -73,7 +76,7 @@ describe('the steps of an optimisation run', () => {
 
   it('snapshots the line in even chunks with overrides, gold history and the stored constraints', async () => {
     book = run();
-    const snap = await loadLineSnapshot({ lineState: hot, overrides, commands, constraints, lake }, { runId: RUN_ID, lineId: 'L1', snapshotAtMs: nowMs, runDir: book.dir, chunkCells: 10, maxReadingAgeMs: 60_000 });
+    const snap = await loadLineSnapshot({ lineState: hot, overrides, constraints, lake }, { runId: RUN_ID, lineId: 'L1', snapshotAtMs: nowMs, runDir: book.dir, chunkCells: 10, maxReadingAgeMs: 60_000 });
     if (!snap.ok) throw new Error(snap.reason);
     expect(snap.chunks.map((c) => c.cells)).toEqual([8, 8, 8]);
     expect(snap.chunks[0]!.ref.path).toBe(`${book.dir}_work/snapshot-000.json`);
@@ -90,7 +93,7 @@ describe('the steps of an optimisation run', () => {
   });
 
   it('says no run is possible for a line without telemetry, or without a fresh line current', async () => {
-    const snap = (lineId: string, at = nowMs) => loadLineSnapshot({ lineState: hot, overrides, commands, constraints, lake }, { runId: 'x', lineId, snapshotAtMs: at, runDir: 'x/', chunkCells: 10, maxReadingAgeMs: 60_000 });
+    const snap = (lineId: string, at = nowMs) => loadLineSnapshot({ lineState: hot, overrides, constraints, lake }, { runId: 'x', lineId, snapshotAtMs: at, runDir: 'x/', chunkCells: 10, maxReadingAgeMs: 60_000 });
     expect(await snap('L7')).toMatchObject({ ok: false, reason: expect.stringContaining('no cell of line L7') });
     expect(await snap('L1', nowMs + 600_000)).toMatchObject({ ok: false, reason: expect.stringMatching(/newest lineCurrent of L1 is \d+ s old/) });
   });
@@ -107,7 +110,7 @@ describe('the steps of an optimisation run', () => {
       book.round++;
       const refs = book.roundRefs();
       const opt = await optimizeSetPoints({ lake, rectifier: RECTIFIER }, { runId: RUN_ID, lineId: 'L1', round: book.round, lineCurrentKA: 126, predictions: predictions.map((p) => p.ref), userConstraints, hold: book.hold, ...(book.freezeLineCurrent ? { freezeLineCurrent: book.freezeLineCurrent } : {}), out: refs.recommendation });
-      const env = await checkSetPointEnvelope({ hotState: hot, overrides, commands, lake, limits: DEFAULT_ENVELOPE_LIMITS, clock: () => nowMs }, { runId: RUN_ID, lineId: 'L1', recommendation: opt.ref, out: refs.setPoints });
+      const env = await checkSetPointEnvelope({ hotState: hot, overrides, readback, commands, lake, limits: DEFAULT_ENVELOPE_LIMITS, clock: () => nowMs }, { runId: RUN_ID, lineId: 'L1', recommendation: opt.ref, out: refs.setPoints });
       return { opt, verdict: book.afterEnvelope(opt, env) };
     };
     const first = await round();

@@ -8,24 +8,24 @@ import type { PlantEvent } from '../messaging/cloud-event.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
 import type { HotStateStore } from '../telemetry/hot-state.js';
-import { commandIdFor, enteredAtMs, isFinal, proposedCommand, transition, type CommandDoc, type CommandFailure } from './command.js';
+import { commandIdFor, isFinal, proposedCommand, transition, type CommandDoc, type CommandFailure } from './command.js';
 import type { CommandRepository } from './command-repository.js';
 import { backoffBeforeMs, type DispatchPolicy } from './dispatch-policy.js';
-import { checkEnvelope, RATE_WINDOW_MS, type CommandProposal, type EnvelopeCheckedCommand, type EnvelopeContext, type RecentMove, type Violation } from './envelope.js';
+import { checkEnvelope, type CommandProposal, type EnvelopeCheckedCommand, type EnvelopeContext, type Violation } from './envelope.js';
+import { envelopeContextOf, readEquipmentFacts } from './envelope-context.js';
 import type { EnvelopeLimits } from './envelope-limits.js';
 import { commandStateEvent, OverrideChangedData, SetpointRecommendedData } from './events.js';
 import type { ScadaGateway } from './gateway.js';
-import { manualOverridesFor, type OverrideStore } from './override.js';
+import { manualOverridesFor, type OverrideDoc, type OverrideStore } from './override.js';
 import { applyOverrideEvent } from './override-service.js';
-import { fieldsOf, type PresentValues } from './set-point.js';
-
-/** How far back an acknowledged command still counts as the present value of a field, ms (one day). */
-const BASELINE_LOOKBACK_MS = 86_400_000;
+import type { ReadbackStore } from './readback.js';
 
 export interface DispatcherDeps {
   commands: CommandRepository;
   overrides: OverrideStore;
   hotState: Pick<HotStateStore, 'getCell'>;
+  /** The plant's reports of its active set points: the envelope's only source of present values. */
+  readback: Pick<ReadbackStore, 'latest' | 'changesSince'>;
   gateway: ScadaGateway;
   publisher: EventPublisher;
   limits: EnvelopeLimits;
@@ -135,9 +135,8 @@ export class ScadaDispatcher {
       const pauseMs = backoffBeforeMs(policy, attempt);
       if (pauseMs > 0) await this.deps.sleep(pauseMs);
       // An override may have arrived while we waited: read it again right before anything leaves.
-      const manual = await manualOverridesFor(this.deps.overrides, doc.equipmentId);
-      if (manual.length > 0) {
-        const violations: Violation[] = manual.map((o) => ({ rule: 'interlock-manual', message: `${doc.equipmentId} went to manual (${o.scopeKey}, by ${o.requestedBy}) before attempt ${attempt}` }));
+      const violations = await this.manualBeforeAttempt(doc.equipmentId, attempt);
+      if (violations.length > 0) {
         if (doc.state === 'approved') return this.save(transition(doc, 'rejected', clock(), { violations }));
         return this.save(transition(doc, 'failed', clock(), { violations, failure: envelopeFailure(violations) }));
       }
@@ -166,13 +165,18 @@ export class ScadaDispatcher {
   /** What the envelope needs to know about the command's equipment, read now. */
   private async context(doc: CommandDoc): Promise<EnvelopeContext> {
     const nowMs = this.deps.clock();
-    const [equipmentState, manualOverrides, recent] = await Promise.all([
-      this.deps.hotState.getCell(doc.equipmentId),
-      manualOverridesFor(this.deps.overrides, doc.equipmentId),
-      this.deps.commands.recentForEquipment(doc.equipmentId, nowMs - BASELINE_LOOKBACK_MS),
-    ]);
-    const others = recent.filter((d) => d.commandId !== doc.commandId);
-    return { nowMs, equipmentState, manualOverrides, baseline: baselineOf(doc.reportedPresent, others), recentMoves: movesOf(others, nowMs) };
+    return envelopeContextOf(await readEquipmentFacts(this.deps, doc.equipmentId, nowMs), doc.commandId, nowMs, this.deps.limits);
+  }
+
+  /** Why the equipment may not be sent to now that it is in manual, or that its overrides cannot be read (fail closed). */
+  private async manualBeforeAttempt(equipmentId: string, attempt: number): Promise<Violation[]> {
+    let manual: OverrideDoc[];
+    try {
+      manual = await manualOverridesFor(this.deps.overrides, equipmentId);
+    } catch (e) {
+      return [{ rule: 'interlock-unverifiable', message: `the manual overrides could not be read for ${equipmentId} before attempt ${attempt} (${e instanceof Error ? e.message : String(e)}); nothing is sent` }];
+    }
+    return manual.map((o) => ({ rule: 'interlock-manual', message: `${equipmentId} went to manual (${o.scopeKey}, by ${o.requestedBy}) before attempt ${attempt}` }));
   }
 
   private async save(doc: CommandDoc): Promise<CommandDoc> {
@@ -184,31 +188,6 @@ export class ScadaDispatcher {
   private async publish(doc: CommandDoc): Promise<void> {
     await this.deps.publisher.publish([commandStateEvent(doc)]);
   }
-}
-
-/** Present value per field: the newest acknowledged value, else what the proposer reported. */
-export function baselineOf(reported: PresentValues, recent: readonly CommandDoc[]): PresentValues {
-  const base: PresentValues = { ...reported };
-  const acked = recent.filter((d) => d.state === 'acknowledged' && d.ack).sort((a, b) => a.ack!.receivedAtMs - b.ack!.receivedAtMs);
-  for (const d of acked) for (const f of fieldsOf(d.ack!.applied)) base[f] = d.ack!.applied[f];
-  return base;
-}
-
-/**
- * Moves that count against the hourly rate: every approved command's, unless it was rejected before anything was
- * sent. A failed command that was sent may have been applied, so it counts too.
- */
-export function movesOf(recent: readonly CommandDoc[], nowMs: number): RecentMove[] {
-  const moves: RecentMove[] = [];
-  for (const d of recent) {
-    const approvedAtMs = enteredAtMs(d, 'approved');
-    if (approvedAtMs === undefined || approvedAtMs <= nowMs - RATE_WINDOW_MS) continue;
-    if (d.state === 'rejected' || (d.state === 'failed' && d.attempts === 0)) continue;
-    for (const [field, delta] of Object.entries(d.deltas)) {
-      moves.push({ commandId: d.commandId, field: field as RecentMove['field'], moveAbs: Math.abs(delta), atMs: approvedAtMs });
-    }
-  }
-  return moves;
 }
 
 function proposalOf(doc: CommandDoc): CommandProposal {

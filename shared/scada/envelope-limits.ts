@@ -25,6 +25,11 @@ export const EnvelopeLimits = z.object({
   staleDataMaxAgeMs: z.number().int().positive(),
   /** Cell voltage above which the cell is in anode effect, V. */
   anodeEffectThresholdV: z.number().positive(),
+  /**
+   * How far a plant timestamp may run ahead of ours before a reading counts as dated in the future (and proves
+   * nothing), ms; also how long after sending a command a plant report may still not show it.
+   */
+  clockSkewToleranceMs: z.number().int().nonnegative().default(5_000),
 });
 export type EnvelopeLimits = z.infer<typeof EnvelopeLimits>;
 
@@ -50,6 +55,9 @@ export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = EnvelopeLimits.parse({
   staleDataMaxAgeMs: 60_000,
   // V. IAI / US EPA PFC protocol: a cell above 8 V is in anode effect (also ANODE_EFFECT_THRESHOLD_V's default).
   anodeEffectThresholdV: 8,
+  // ms. Plant and cloud clocks are NTP-disciplined to well under a second; a command reaches the PLC within
+  // milliseconds. 5 s covers both with margin.
+  clockSkewToleranceMs: 5_000,
 });
 
 export class EnvelopeLimitsError extends Error {

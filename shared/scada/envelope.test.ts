@@ -3,6 +3,7 @@ import type { CellStateDoc } from '../telemetry/hot-state.js';
 import { DEFAULT_ENVELOPE_LIMITS, parseEnvelopeLimits } from './envelope-limits.js';
 import { checkEnvelope, EnvelopeCheckedCommand, type CommandProposal, type EnvelopeContext } from './envelope.js';
 import type { OverrideDoc } from './override.js';
+import type { SetPointField } from './set-point.js';
 
 const NOW = Date.UTC(2025, 0, 1, 12);
 const limits = DEFAULT_ENVELOPE_LIMITS;
@@ -12,13 +13,18 @@ function cellState(cellId: string, voltageV: number, ageMs = 1000): CellStateDoc
   return { id: cellId, cellId, lineId: 'L1', tags: { [tag]: { value: voltageV, unit: 'V', ts: NOW - ageMs, quality: 'good', flags: [] } }, updatedAtMs: NOW - ageMs };
 }
 
+/** Read-back as the plant reported it a second ago. */
+const reportedNow = (values: Partial<Record<SetPointField, number>>, ageMs = 1000): EnvelopeContext['reported'] =>
+  Object.fromEntries(Object.entries(values).map(([f, value]) => [f, { value, tsMs: NOW - ageMs }]));
 const proposal = (setPoint: CommandProposal['setPoint'], equipmentId = 'L1-C001'): CommandProposal => ({ commandId: 'cmd-1', equipmentId, lineId: 'L1', action: 'setpoint', setPoint });
 const context = (over: Partial<EnvelopeContext> = {}): EnvelopeContext => ({
   nowMs: NOW,
   equipmentState: cellState('L1-C001', 4.4),
   manualOverrides: [],
-  baseline: { acdCm: 2.9, feedIntervalS: 120, alf3AdditionKgPerDay: 25, lineCurrentKA: 126 },
+  reported: reportedNow({ acdCm: 2.9, feedIntervalS: 120, alf3AdditionKgPerDay: 25, lineCurrentKA: 126 }),
+  unconfirmed: {},
   recentMoves: [],
+  unverifiable: [],
   ...over,
 });
 const rules = (p: CommandProposal, c: EnvelopeContext) => {
@@ -43,7 +49,7 @@ describe('safety envelope', () => {
   });
 
   it('rejects values outside the equipment rating, naming absolute-limit and the field', () => {
-    expect(rules(proposal({ acdCm: 1.9 }), context({ baseline: { acdCm: 2.0 } }))).toEqual(['absolute-limit:acdCm']);
+    expect(rules(proposal({ acdCm: 1.9 }), context({ reported: reportedNow({ acdCm: 2.0 }) }))).toEqual(['absolute-limit:acdCm']);
     expect(rules(proposal({ alf3AdditionKgPerDay: Number.NaN }), context())).toContain('absolute-limit:alf3AdditionKgPerDay');
   });
 
@@ -51,8 +57,21 @@ describe('safety envelope', () => {
     expect(rules(proposal({ acdCm: 3.3 }), context())).toEqual(['max-step:acdCm']);
   });
 
-  it('rejects when the step cannot be bounded because no present value is known', () => {
-    expect(rules(proposal({ acdCm: 3.0 }), context({ baseline: {} }))).toEqual(['step-baseline-unknown:acdCm']);
+  it('rejects a field the plant has not reported, or reported too long ago or from the future, naming the field', () => {
+    expect(rules(proposal({ acdCm: 3.0 }), context({ reported: {} }))).toEqual(['readback-missing:acdCm']);
+    expect(rules(proposal({ acdCm: 3.0 }), context({ reported: reportedNow({ acdCm: 2.9 }, limits.staleDataMaxAgeMs + 1) }))).toEqual(['readback-stale:acdCm']);
+    expect(rules(proposal({ acdCm: 3.0 }), context({ reported: reportedNow({ acdCm: 2.9 }, -limits.clockSkewToleranceMs - 1) }))).toEqual(['readback-stale:acdCm']);
+    expect(rules(proposal({ acdCm: 3.0 }), context({ reported: reportedNow({ acdCm: 2.9 }, -limits.clockSkewToleranceMs) }))).toEqual([]);
+  });
+
+  it('bounds the step from every value the plant may hold: the report and each command sent but not yet reported', () => {
+    expect(rules(proposal({ acdCm: 3.1 }), context({ unconfirmed: { acdCm: [2.7] } }))).toEqual(['max-step:acdCm']);
+    const d = checkEnvelope(proposal({ acdCm: 3.0 }), context({ unconfirmed: { acdCm: [2.75] } }), limits);
+    expect(d.ok && d.command.deltas.acdCm).toBeCloseTo(0.25, 12);
+  });
+
+  it('refuses everything, naming the read, when a safety read could not be answered', () => {
+    expect(rules(proposal({ acdCm: 3.0 }), context({ unverifiable: ['the manual overrides (timeout)'] }))).toEqual(['interlock-unverifiable']);
   });
 
   it('rejects when the hour’s earlier moves plus this one exceed the hourly rate, ignoring moves older than an hour and its own', () => {
@@ -72,6 +91,8 @@ describe('safety envelope', () => {
     expect(rules(proposal({ acdCm: 3.0 }), context({ equipmentState: cellState('L1-C001', 35) }))).toEqual(['interlock-anode-effect']);
     expect(rules(proposal({ acdCm: 3.0 }), context({ equipmentState: cellState('L1-C001', 4.4, 61_000) }))).toEqual(['interlock-stale-data']);
     expect(rules(proposal({ acdCm: 3.0 }), context({ equipmentState: undefined }))).toEqual(['interlock-stale-data']);
+    // A reading dated in the future would never go stale: it proves nothing about now.
+    expect(rules(proposal({ acdCm: 3.0 }), context({ equipmentState: cellState('L1-C001', 4.4, -3_600_000) }))).toEqual(['interlock-stale-data']);
     // Another cell's document is no evidence about this one.
     expect(rules(proposal({ acdCm: 3.0 }), context({ equipmentState: cellState('L1-C002', 4.4) }))).toEqual(['interlock-stale-data']);
   });

@@ -5,18 +5,23 @@
 import type { CellStateDoc } from '../telemetry/hot-state.js';
 import type { EnvelopeLimits } from './envelope-limits.js';
 import type { OverrideDoc } from './override.js';
-import { fieldsOf, isLineEquipment, lineOfEquipment, type CommandAction, type PresentValues, type SetPointField, type SetPointValues } from './set-point.js';
+import type { ReportedSetPoint } from './readback.js';
+import { fieldsOf, isLineEquipment, lineOfEquipment, type CommandAction, type SetPointField, type SetPointValues } from './set-point.js';
 
 /** The rules a command can fail; a rejection names every one it broke. */
 export const ENVELOPE_RULES = [
   'equipment-field',
   'absolute-limit',
+  /** Raised by releases before set points were judged against the plant's read-back; kept so stored commands parse. */
   'step-baseline-unknown',
+  'readback-missing',
+  'readback-stale',
   'max-step',
   'max-rate',
   'interlock-manual',
   'interlock-anode-effect',
   'interlock-stale-data',
+  'interlock-unverifiable',
 ] as const;
 export type EnvelopeRule = (typeof ENVELOPE_RULES)[number];
 
@@ -45,17 +50,24 @@ export interface RecentMove {
   atMs: number;
 }
 
-/** What the envelope looks at besides the proposal, read fresh for each check. */
+/** What the envelope looks at besides the proposal, read fresh for each check (envelope-context.ts builds it). */
 export interface EnvelopeContext {
   nowMs: number;
   /** The equipment's hot-state document (the cell's, or `<line>-LINE` for the rectifier); undefined when none. */
   equipmentState: CellStateDoc | undefined;
   /** Manual overrides in force over the equipment (its own and its line's). */
   manualOverrides: readonly OverrideDoc[];
-  /** Present value per field: the last acknowledged command's, else what the proposer reported. */
-  baseline: PresentValues;
-  /** Moves of other commands to this equipment within the last hour (approved, dispatched or acknowledged). */
+  /** The plant's newest report of each field's active set point (read-back), with its plant time. */
+  reported: Partial<Record<SetPointField, ReportedSetPoint>>;
+  /**
+   * Values our own sent (or about to be sent) commands may have put in place that the report does not show yet:
+   * the step is bounded from each of them as well as from the report.
+   */
+  unconfirmed: Partial<Record<SetPointField, readonly number[]>>;
+  /** Real movement of each field within the last hour: changes the plant reported (ours and external) and unconfirmed sends. */
   recentMoves: readonly RecentMove[];
+  /** Safety reads that could not be answered (store down, container missing, document unreadable): nothing may move. */
+  unverifiable: readonly string[];
 }
 
 /** Window of the rate rule, ms (the limits are per rolling hour). */
@@ -78,7 +90,7 @@ export class EnvelopeCheckedCommand {
   readonly lineId: string;
   readonly action: CommandAction;
   readonly setPoint: Readonly<SetPointValues>;
-  /** Signed change per field from the baseline. */
+  /** Signed change per field from the farthest value the plant may hold (the report or an unconfirmed command). */
   readonly deltas: Readonly<Partial<Record<SetPointField, number>>>;
   readonly checkedAtMs: number;
 
@@ -103,7 +115,7 @@ export class EnvelopeCheckedCommand {
     const violations = envelopeViolations(proposal, context, limits);
     if (violations.length > 0) return { ok: false, violations };
     const deltas: Partial<Record<SetPointField, number>> = {};
-    for (const f of fieldsOf(proposal.setPoint)) deltas[f] = proposal.setPoint[f]! - context.baseline[f]!;
+    for (const f of fieldsOf(proposal.setPoint)) deltas[f] = largestMove(proposal.setPoint[f]!, candidatesOf(context, f)!);
     return { ok: true, command: new EnvelopeCheckedCommand(proposal, deltas, context.nowMs) };
   }
 }
@@ -122,6 +134,9 @@ export function envelopeViolations(p: CommandProposal, ctx: EnvelopeContext, lim
 
 function interlockViolations(p: CommandProposal, ctx: EnvelopeContext, limits: EnvelopeLimits): Violation[] {
   const out: Violation[] = [];
+  for (const what of ctx.unverifiable) {
+    out.push({ rule: 'interlock-unverifiable', message: `${what} could not be read for ${p.equipmentId}: nothing is sent until it can` });
+  }
   for (const o of ctx.manualOverrides) {
     out.push({ rule: 'interlock-manual', message: `${p.equipmentId} is in manual (${o.scopeKey}, by ${o.requestedBy}: ${o.reason}); release the override to dispatch` });
   }
@@ -134,6 +149,9 @@ function interlockViolations(p: CommandProposal, ctx: EnvelopeContext, limits: E
     const ageMs = ctx.nowMs - reading.ts;
     if (ageMs > limits.staleDataMaxAgeMs) {
       out.push({ rule: 'interlock-stale-data', message: `Newest ${tag} of ${p.equipmentId} is ${Math.round(ageMs / 1000)} s old (limit ${limits.staleDataMaxAgeMs / 1000} s)` });
+    } else if (-ageMs > limits.clockSkewToleranceMs) {
+      // A reading dated in the future would never go stale and would hide every later one: not evidence of now.
+      out.push({ rule: 'interlock-stale-data', message: `Newest ${tag} of ${p.equipmentId} is dated ${Math.round(-ageMs / 1000)} s in the future; check the source's clock` });
     }
     if (!line && reading.value > limits.anodeEffectThresholdV) {
       out.push({ rule: 'interlock-anode-effect', message: `${p.equipmentId} reads ${reading.value} V (> ${limits.anodeEffectThresholdV} V): in anode effect` });
@@ -147,6 +165,8 @@ function interlockViolations(p: CommandProposal, ctx: EnvelopeContext, limits: E
 
 function fieldViolations(p: CommandProposal, ctx: EnvelopeContext, limits: EnvelopeLimits): Violation[] {
   const out: Violation[] = [];
+  // With a safety read unanswered, no field can be judged: interlock-unverifiable already says why.
+  if (ctx.unverifiable.length > 0) return out;
   const line = isLineEquipment(p.equipmentId);
   for (const field of fieldsOf(p.setPoint)) {
     const value = p.setPoint[field]!;
@@ -159,14 +179,22 @@ function fieldViolations(p: CommandProposal, ctx: EnvelopeContext, limits: Envel
     if (!(value >= l.min && value <= l.max)) {
       out.push({ rule: 'absolute-limit', field, message: `${field} ${value} is outside the equipment rating [${l.min}, ${l.max}]` });
     }
-    const base = ctx.baseline[field];
-    if (base === undefined) {
-      out.push({ rule: 'step-baseline-unknown', field, message: `No present value of ${field} is known for ${p.equipmentId}, so the step cannot be bounded; send it with the recommendation` });
+    const reported = ctx.reported[field];
+    if (!reported) {
+      out.push({ rule: 'readback-missing', field, message: `${p.equipmentId} has never reported its active ${field}, so the step cannot be judged against the plant; check the PLC's read-back of ${field}` });
       continue;
     }
-    const step = Math.abs(value - base);
+    const reportAgeMs = ctx.nowMs - reported.tsMs;
+    if (reportAgeMs > limits.staleDataMaxAgeMs || -reportAgeMs > limits.clockSkewToleranceMs) {
+      const when = reportAgeMs > 0 ? `${Math.round(reportAgeMs / 1000)} s old (limit ${limits.staleDataMaxAgeMs / 1000} s)` : `dated ${Math.round(-reportAgeMs / 1000)} s in the future`;
+      out.push({ rule: 'readback-stale', field, message: `The plant's newest report of ${field} on ${p.equipmentId} is ${when}; the present value is not known` });
+      continue;
+    }
+    const candidates = candidatesOf(ctx, field)!;
+    const step = Math.abs(largestMove(value, candidates));
     if (!(step <= l.maxStep + ENVELOPE_TOLERANCE)) {
-      out.push({ rule: 'max-step', field, message: `${field} step ${round(step)} from ${base} exceeds ${l.maxStep} per command` });
+      const from = candidates.length > 1 ? `the reported ${reported.value} (or ${candidates.slice(1).join(', ')} sent and not yet reported)` : `the reported ${reported.value}`;
+      out.push({ rule: 'max-step', field, message: `${field} step ${round(step)} from ${from} exceeds ${l.maxStep} per command` });
     }
     const windowStart = ctx.nowMs - RATE_WINDOW_MS;
     const moved = ctx.recentMoves.filter((m) => m.field === field && m.commandId !== p.commandId && m.atMs > windowStart).reduce((s, m) => s + m.moveAbs, 0);
@@ -175,6 +203,19 @@ function fieldViolations(p: CommandProposal, ctx: EnvelopeContext, limits: Envel
     }
   }
   return out;
+}
+
+/** Every value the field may hold now: the plant's report first, then what unconfirmed commands may have set. */
+function candidatesOf(ctx: EnvelopeContext, field: SetPointField): number[] | undefined {
+  const reported = ctx.reported[field];
+  return reported ? [reported.value, ...(ctx.unconfirmed[field] ?? [])] : undefined;
+}
+
+/** The signed move to `value` from the farthest of `candidates`. */
+function largestMove(value: number, candidates: readonly number[]): number {
+  let move = 0;
+  for (const c of candidates) if (Math.abs(value - c) > Math.abs(move)) move = value - c;
+  return move;
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -6,13 +6,16 @@ import { z } from 'zod';
 import { cloudEvent, type PlantEvent } from '../messaging/cloud-event.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
 import type { CommandDoc } from './command.js';
+import type { SetpointChangeDoc } from './readback.js';
 import { LineId, OverrideDoc, OverrideMode, OverrideScope } from './override.js';
-import { EquipmentId, PresentValues, SetPointValues } from './set-point.js';
+import { EquipmentId, PresentValues, SetPointField, SetPointValues } from './set-point.js';
 
 /** CloudEvents `source` of what the dispatcher publishes. */
 export const SCADA_DISPATCHER_SOURCE = '/functions/scada-dispatcher';
 /** CloudEvents `source` of override changes made through the API. */
 export const OVERRIDES_API_SOURCE = '/functions/overrides';
+/** CloudEvents `source` of what the read-back observer publishes. */
+export const SETPOINT_READBACK_SOURCE = '/functions/setpoint-readback';
 
 /** One piece of equipment's recommended set point, and its present values as the optimiser saw them. */
 export const RecommendedSetPoint = z.object({
@@ -126,4 +129,39 @@ export function overrideChangedEvent(doc: OverrideDoc, source = OVERRIDES_API_SO
 export function setpointRecommendedEvent(data: z.input<typeof SetpointRecommendedData>, options: { source: string; correlationId?: string; time?: Date | string }): PlantEvent {
   const parsed = SetpointRecommendedData.parse(data);
   return cloudEvent(PlantEventType.setpointRecommended, parsed.lineId, parsed, { id: parsed.recommendationId, ...options });
+}
+
+/** `data` of `smelter.setpoint.changed-externally`: a change the plant reported that none of our commands explains. */
+export const SetpointChangedExternallyData = z.object({
+  changeId: z.string(),
+  equipmentId: z.string(),
+  lineId: z.string(),
+  field: SetPointField,
+  from: z.number(),
+  to: z.number(),
+  /** Plant time of the first report showing the new value, epoch ms. */
+  atMs: z.number(),
+  /** When the platform noticed it, epoch ms. */
+  observedAtMs: z.number(),
+});
+export type SetpointChangedExternallyData = z.infer<typeof SetpointChangedExternallyData>;
+
+/** The event of an external change; its id is fixed by the change id, so a redelivered report publishes it once. */
+export function setpointChangedExternallyEvent(change: SetpointChangeDoc): PlantEvent {
+  const data: SetpointChangedExternallyData = {
+    changeId: change.id,
+    equipmentId: change.equipmentId,
+    lineId: change.lineId,
+    field: change.field,
+    from: change.from,
+    to: change.to,
+    atMs: change.atMs,
+    observedAtMs: change.observedAtMs,
+  };
+  return cloudEvent(PlantEventType.setpointChangedExternally, change.equipmentId, data, {
+    id: change.id,
+    source: SETPOINT_READBACK_SOURCE,
+    correlationId: change.id,
+    time: new Date(change.atMs),
+  });
 }

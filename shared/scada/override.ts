@@ -52,7 +52,21 @@ export class OverrideConflictError extends Error {
   }
 }
 
-/** Storage port for overrides. Implementations: memory (below), Cosmos (shared/azure/cosmos-scada-stores.ts). */
+/** An override could not be read: nothing may be dispatched to what it covers until it can (fail closed). */
+export class OverrideStoreUnavailableError extends Error {
+  readonly code = 'ERR-SCADA-OVERRIDES-UNAVAILABLE';
+  readonly field = 'overrides';
+  constructor(scopeKey: string, detail: string) {
+    super(`the manual overrides cannot be read (${scopeKey}: ${detail})`);
+    this.name = 'OverrideStoreUnavailableError';
+  }
+}
+
+/**
+ * Storage port for overrides. `get` answers undefined only for a scope never put in manual; any read it cannot answer
+ * (store down, container missing, document unreadable) throws OverrideStoreUnavailableError. Implementations: memory
+ * (below), Cosmos (shared/azure/cosmos-scada-stores.ts).
+ */
 export interface OverrideStore {
   get(scopeKey: string): Promise<OverrideDoc | undefined>;
   /**

@@ -69,7 +69,7 @@ export class Cleanser {
     if (p.tsMs < s.latestTsMs) {
       // Out of order: judged against the window only; it moves no baseline and fills no gap.
       mask |= Flag.out_of_order;
-      if ((mask & (Flag.out_of_range | Flag.bad_quality)) === 0 && this.deviation(s, spec, value) !== 0) mask |= Flag.spike;
+      if (spec.judged && (mask & (Flag.out_of_range | Flag.bad_quality)) === 0 && this.deviation(s, spec, value) !== 0) mask |= Flag.spike;
       rows.push(row(p, origin, mask));
       this.retractFilledGap(s, spec, p.tsMs);
       return;
@@ -93,7 +93,13 @@ export class Cleanser {
     }
     s.latestTsMs = p.tsMs;
 
-    if ((mask & (Flag.out_of_range | Flag.bad_quality)) === 0) mask |= this.judge(s, spec, p.tsMs, value);
+    if ((mask & (Flag.out_of_range | Flag.bad_quality)) === 0) {
+      if (spec.judged) mask |= this.judge(s, spec, p.tsMs, value);
+      else {
+        s.lastGoodValue = value;
+        s.lastGoodTsMs = p.tsMs;
+      }
+    }
 
     let fills: SilverRow[] | undefined;
     if (fillCount > 0 && (mask & GOLD_EXCLUDING_MASK) === 0) {

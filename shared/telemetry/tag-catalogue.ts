@@ -21,6 +21,12 @@ export const TAGS = [
   'metalHeight',
   'bathHeight',
   'shellTemp',
+  // The plant's own report of its active set points (read-back): what the PLC is regulating to now. The SCADA
+  // dispatcher judges every command against these, never against its own last acknowledgement (DESIGN §5).
+  'acdSetpoint',
+  'feedIntervalSetpoint',
+  'lineCurrentSetpoint',
+  'alf3AdditionSetpoint',
 ] as const;
 export type Tag = (typeof TAGS)[number];
 
@@ -54,6 +60,11 @@ export interface TagSpec {
   noiseRelative: number;
   /** Stuck sensor: `runLength` consecutive values within `tolerance`; null when repeated values are normal. */
   stuck: { runLength: number; tolerance: number } | null;
+  /**
+   * False for a set-point read-back: a set point steps by design and holds still between changes, so the spike,
+   * rate-of-change and stuck tests would flag every real change (and hide it from the hot state).
+   */
+  judged: boolean;
 }
 
 /** °F → °C (exact definition). */
@@ -61,7 +72,7 @@ const FROM_DEG_F: UnitConversion = { scale: 5 / 9, offset: (-32 * 5) / 9 };
 /** K → °C (0 °C = 273.15 K, SI definition). */
 const FROM_KELVIN: UnitConversion = { scale: 1, offset: -273.15 };
 
-type SpecInput = Omit<TagSpec, 'index' | 'tag'>;
+type SpecInput = Omit<TagSpec, 'index' | 'tag' | 'judged'> & { judged?: false };
 const specs: Record<Tag, SpecInput> = {
   lineCurrent: {
     canonicalUnit: 'kA',
@@ -169,10 +180,34 @@ const specs: Record<Tag, SpecInput> = {
     noiseRelative: 0,
     stuck: { runLength: 20, tolerance: 1e-6 },
   },
+  // Read-back of the active set points. Ranges are what a PLC could hold, wider than any envelope; reported every
+  // few seconds and on every change (Sparkplug report by exception plus a periodic refresh).
+  acdSetpoint: setpointSpec('cm', { mm: { scale: 0.1, offset: 0 } }, 0.5, 15),
+  feedIntervalSetpoint: setpointSpec('s', { min: { scale: 60, offset: 0 } }, 1, 7_200),
+  lineCurrentSetpoint: setpointSpec('kA', { A: { scale: 1e-3, offset: 0 } }, 0, 700),
+  alf3AdditionSetpoint: setpointSpec('kg/d', {}, 0, 1_000),
 };
 
+/** A set-point read-back tag: not judged for spikes, rate or stuck runs, never interpolated. */
+function setpointSpec(canonicalUnit: string, conversions: Record<string, UnitConversion>, minValue: number, maxValue: number): SpecInput {
+  return {
+    canonicalUnit,
+    conversions,
+    minValue,
+    maxValue,
+    maxRatePerS: Number.POSITIVE_INFINITY,
+    expectedIntervalMs: 10_000,
+    gapFactor: 3,
+    interpolate: false,
+    noiseFloor: 0,
+    noiseRelative: 0,
+    stuck: null,
+    judged: false,
+  };
+}
+
 export const TAG_CATALOGUE: Readonly<Record<Tag, TagSpec>> = Object.fromEntries(
-  TAGS.map((tag, index) => [tag, Object.freeze({ ...specs[tag], tag, index })]),
+  TAGS.map((tag, index) => [tag, Object.freeze({ judged: true, ...specs[tag], tag, index })]),
 ) as Record<Tag, TagSpec>;
 
 const byName = new Map<string, TagSpec>(TAGS.map((t) => [t, TAG_CATALOGUE[t]]));

@@ -5,6 +5,7 @@
  */
 import { waitFor } from '../../local/devhost/testing.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
+import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { createPotline } from '../../local/simulator/index.js';
 import { AlertRecords } from '../../shared/alerts/alert-records.js';
 import { CosmosAlertStore } from '../../shared/azure/cosmos-alert-stores.js';
@@ -65,12 +66,9 @@ const freshLine = () => `LX${++lineSeq}`;
 
 /** Writes a small simulated line's hot state under `lineId`, so a run on it has cells to optimise. */
 async function seedLine(world: ApiWorld, lineId: string): Promise<void> {
-  const hot = await CosmosHotStateStore.create(world.cosmosClient(), world.database, { createIfMissing: true });
   const potline = createPotline({ lines: 1, cellsPerLine: 4, seed: 11, startMs: Date.now() - 40_000, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
-  for (const doc of await cellStateDocs(potline)) {
-    const renamed = JSON.parse(JSON.stringify(doc).replaceAll('"L1-', `"${lineId}-`).replaceAll('"L1"', `"${lineId}"`)) as typeof doc;
-    await hot.upsertCell(renamed);
-  }
+  const docs = (await cellStateDocs(potline)).map((doc) => JSON.parse(JSON.stringify(doc).replaceAll('"L1-', `"${lineId}-`).replaceAll('"L1"', `"${lineId}"`)) as typeof doc);
+  await seedPlantStores(world.cosmosClient(), world.database, docs);
 }
 
 /** Starts an advisory run as a Manager on a fresh line; with `waiting`, on a seeded line and until it awaits approval. */

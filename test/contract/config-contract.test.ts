@@ -101,7 +101,7 @@ describe('config contract reports each broken link', () => {
 
   it('a consumer group a trigger reads that is not provisioned', () => {
     const inputs = copy();
-    edit(inputs, 'main.bicep', 'consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup ]', 'consumerGroups: [ alertsConsumerGroup ]');
+    edit(inputs, 'main.bicep', 'consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup ]', 'consumerGroups: [ alertsConsumerGroup, readbackConsumerGroup ]');
     expect(codes(checkConfigContract(inputs))).toEqual(['CONSUMER_GROUP_NOT_PROVISIONED:telemetry/ingest']);
   });
 
@@ -240,7 +240,7 @@ describe('config contract reports each broken link', () => {
     const inputs = copy();
     inputs.bicepFiles['env/test.bicepparam'] += "\nparam stagingDisabledFunctions = [ 'telemetryIngest' ]\n";
     const findings = checkConfigContract(inputs);
-    expect(codes(findings).sort()).toEqual(['alertNotifier', 'alertSweep', 'goldCuration', 'ledgerWriter', 'optimizationSchedule', 'scadaDispatcher', 'telemetryAlerts'].map((fn) => `STAGING_TRIGGER_ENABLED:${fn}`));
+    expect(codes(findings).sort()).toEqual(['alertNotifier', 'alertSweep', 'goldCuration', 'ledgerWriter', 'optimizationSchedule', 'scadaDispatcher', 'setpointReadback', 'telemetryAlerts'].map((fn) => `STAGING_TRIGGER_ENABLED:${fn}`));
     expect(findings.every((f) => f.message.endsWith('(env/test.bicepparam)'))).toBe(true);
   });
 

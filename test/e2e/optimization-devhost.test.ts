@@ -17,10 +17,10 @@ import { assertDeterministic } from '../../local/devhost/durable/replay.js';
 import { waitFor } from '../../local/devhost/testing.js';
 import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
+import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { createPotline, type Potline } from '../../local/simulator/index.js';
 import { CosmosRunStore } from '../../shared/azure/cosmos-orchestration-stores.js';
-import { CosmosHotStateStore } from '../../shared/azure/cosmos-hot-state.js';
 import { v1Path } from '../../shared/http/paths.js';
 import { PlantEventType } from '../../shared/messaging/subscriptions.js';
 import { OptimizationRunEventData } from '../../shared/orchestration/schemas.js';
@@ -44,8 +44,7 @@ beforeAll(async () => {
   // Two 12-cell lines whose readings end now (the cell state ingestion would have written), and the same potline as
   // the PLC the dispatcher talks to. L1 is run over HTTP; the schedule runs L2.
   potline = createPotline({ lines: 2, cellsPerLine: 12, seed: 5, startMs: Date.now() - 40_000, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
-  const hot = await CosmosHotStateStore.create(new CosmosClient({ endpoint: cosmosServer.endpoint, key: cosmosServer.key, connectionPolicy: { enableEndpointDiscovery: false } }), DB, { createIfMissing: true });
-  for (const doc of await cellStateDocs(potline)) await hot.upsertCell(doc);
+  await seedPlantStores(new CosmosClient({ endpoint: cosmosServer.endpoint, key: cosmosServer.key, connectionPolicy: { enableEndpointDiscovery: false } }), DB, await cellStateDocs(potline));
   // The schedule's monitor says an occurrence was missed while the host was down: it runs once at start-up.
   mkdirSync(path.join(tmp, 'data', 'timers'), { recursive: true });
   writeFileSync(path.join(tmp, 'data', 'timers', 'optimizationSchedule.json'), JSON.stringify({ last: '2026-01-01T00:00:00.000Z', next: '2026-01-01T01:00:00.000Z', lastUpdated: '2026-01-01T00:00:00.000Z' }));

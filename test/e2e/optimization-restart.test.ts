@@ -17,8 +17,8 @@ import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js'
 import { startMqttBroker, type MqttBrokerHandle } from '../../local/emulators/mqtt.js';
 import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
+import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { createPotline } from '../../local/simulator/index.js';
-import { CosmosHotStateStore } from '../../shared/azure/cosmos-hot-state.js';
 import { CosmosRunStore } from '../../shared/azure/cosmos-orchestration-stores.js';
 import { v1Path } from '../../shared/http/paths.js';
 import { PlantEventType } from '../../shared/messaging/subscriptions.js';
@@ -41,8 +41,7 @@ beforeAll(async () => {
   [azurite, cosmos, broker, issuer] = await Promise.all([startAzurite(path.join(tmp, 'azurite')), startCosmos(), startMqttBroker(), startDevIssuer({ keyDir: path.join(tmp, 'keys') })]);
   const potline = createPotline({ lines: 1, cellsPerLine: 12, seed: 9, startMs: Date.now() - 40_000, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
   const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-  const hot = await CosmosHotStateStore.create(client, DB, { createIfMissing: true });
-  for (const doc of await cellStateDocs(potline)) await hot.upsertCell(doc);
+  await seedPlantStores(client, DB, await cellStateDocs(potline));
   plc = await startPlc({ brokerUrl: broker.url, potline });
   env = {
     ...issuer.settings,

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { RecordingEventPublisher } from '../messaging/event-publisher.js';
+import { MemoryHotStateStore } from '../telemetry/hot-state.js';
+import { MemoryCommandRepository } from './command-repository.js';
+import { ScadaDispatcher } from './dispatcher.js';
+import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { setpointRecommendedEvent } from './events.js';
+import { RecordingGateway } from './gateway.js';
+import { MemoryOverrideStore } from './override.js';
+import { MemoryReadbackStore } from './readback.js';
+import type { PresentValues, SetPointField } from './set-point.js';
+
+const T0 = Date.UTC(2025, 0, 1, 8);
+const limits = DEFAULT_ENVELOPE_LIMITS;
+
+/** A dispatcher whose plant side is a test-owned read-back store: what the plant reports, not what we sent. */
+function plant() {
+  let nowMs = T0;
+  const readback = new MemoryReadbackStore();
+  const hotState = new MemoryHotStateStore();
+  const gateway = new RecordingGateway();
+  const commands = new MemoryCommandRepository();
+  const dispatcher = new ScadaDispatcher({
+    commands,
+    overrides: new MemoryOverrideStore(),
+    hotState,
+    readback,
+    gateway,
+    publisher: new RecordingEventPublisher(),
+    limits,
+    policy: { maxAttempts: 1, ackTimeoutMs: 50, backoffMs: 0 },
+    clock: () => nowMs,
+    sleep: async (ms) => void (nowMs += ms),
+  });
+  const watch = (cellId: string) =>
+    hotState.docs.set(cellId, { id: cellId, cellId, lineId: 'L1', tags: { cellVoltage: { value: 4.4, unit: 'V', ts: nowMs - 1000, quality: 'good', flags: [] } }, updatedAtMs: nowMs });
+  /** The plant reports its active set point for a field (HMI change, PLC refresh …) at plant time `atMs`. */
+  const report = async (cellId: string, field: SetPointField, value: number, atMs = nowMs) =>
+    readback.saveLatest({ id: cellId, kind: 'readback', equipmentId: cellId, lineId: 'L1', fields: { [field]: { value, tsMs: atMs } }, updatedAtMs: nowMs });
+  const recommend = (id: string, cellId: string, setPoint: PresentValues, present: PresentValues) =>
+    dispatcher.handle(setpointRecommendedEvent({ recommendationId: id, lineId: 'L1', setPoints: [{ equipmentId: cellId, setPoint, present }] }, { source: '/test', time: new Date(nowMs) }));
+  return { dispatcher, gateway, readback, commands, watch, report, recommend, advance: (ms: number) => (nowMs += ms), now: () => nowMs };
+}
+
+describe('SCADA dispatcher judges every command against what the plant reports', () => {
+  it('refuses a 1.8 cm ACD move after an operator changed the set point at the HMI, though our own last acknowledgement is close', async () => {
+    const p = plant();
+    p.watch('L1-C001');
+    await p.report('L1-C001', 'acdCm', 2.9);
+    // Our own command 2.9 → 3.0 is acknowledged.
+    const first = await p.recommend('run-1', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 });
+    expect(first).toMatchObject({ commands: [{ state: 'acknowledged' }] });
+    // An operator sets 4.6 cm at the HMI; the plant reports it.
+    p.advance(20_000);
+    await p.report('L1-C001', 'acdCm', 4.6);
+    p.watch('L1-C001');
+    // The optimiser, unaware, proposes 2.785 cm from its own estimate of 2.9.
+    const second = await p.recommend('run-2', 'L1-C001', { acdCm: 2.785 }, { acdCm: 2.9 });
+    expect(second).toMatchObject({ commands: [{ state: 'rejected', violations: expect.arrayContaining([expect.objectContaining({ rule: 'max-step', field: 'acdCm' })]) }] });
+    expect(p.gateway.sent).toHaveLength(1);
+  });
+
+  it('refuses a command whose field the plant has never reported, naming the field', async () => {
+    const p = plant();
+    p.watch('L1-C001');
+    await p.report('L1-C001', 'acdCm', 2.9);
+    const out = await p.recommend('run-3', 'L1-C001', { acdCm: 3.0, feedIntervalS: 110 }, { acdCm: 2.9, feedIntervalS: 120 });
+    expect(out).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'readback-missing', field: 'feedIntervalS' }] }] });
+    expect(p.gateway.sent).toHaveLength(0);
+  });
+
+  it('refuses when the newest report of the field is older than staleDataMaxAgeMs, and when it is dated in the future', async () => {
+    const p = plant();
+    p.watch('L1-C001');
+    await p.report('L1-C001', 'acdCm', 2.9, p.now() - limits.staleDataMaxAgeMs - 1);
+    expect(await p.recommend('run-4', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 })).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'readback-stale', field: 'acdCm' }] }] });
+    const future = plant();
+    future.watch('L1-C001');
+    await future.report('L1-C001', 'acdCm', 2.9, future.now() + 3_600_000);
+    expect(await future.recommend('run-5', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 })).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'readback-stale', field: 'acdCm' }] }] });
+    expect(p.gateway.sent.length + future.gateway.sent.length).toBe(0);
+  });
+
+  it('bounds the step against a value our own sent command may have put in place before the plant reported it', async () => {
+    const p = plant();
+    p.watch('L1-C001');
+    await p.report('L1-C001', 'acdCm', 2.9);
+    expect(await p.recommend('run-6', 'L1-C001', { acdCm: 2.6 }, { acdCm: 2.9 })).toMatchObject({ commands: [{ state: 'acknowledged' }] });
+    // The plant has not reported since: 3.2 is 0.3 from the report but 0.6 from what the PLC may now hold.
+    p.advance(1000);
+    expect(await p.recommend('run-7', 'L1-C001', { acdCm: 3.2 }, { acdCm: 2.9 })).toMatchObject({ commands: [{ state: 'rejected', violations: expect.arrayContaining([expect.objectContaining({ rule: 'max-step', field: 'acdCm' })]) }] });
+  });
+
+  it('refuses every command, naming the read, while the read-back store cannot be read (fail closed)', async () => {
+    const p = plant();
+    p.watch('L1-C001');
+    await p.report('L1-C001', 'acdCm', 2.9);
+    p.readback.unavailable = true;
+    const out = await p.recommend('run-8', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 });
+    expect(out).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'interlock-unverifiable' }] }] });
+    expect(p.gateway.sent).toHaveLength(0);
+  });
+});
