@@ -3,7 +3,7 @@
  * newest value of every tag of every cell (and `<line>-LINE`), for tests and benchmarks that need a line's hot
  * state without running the ingest path.
  */
-import { READBACK_TAG, type ReadbackDoc } from '../../shared/scada/readback.js';
+import { READBACK_TAG, type ReadbackDoc, type ReadbackDocInput } from '../../shared/scada/readback.js';
 import { SET_POINT_FIELDS } from '../../shared/scada/set-point.js';
 import type { CellStateDoc } from '../../shared/telemetry/hot-state.js';
 import { virtualClock } from './clock.js';
@@ -39,7 +39,7 @@ export async function cellStateDocs(potline: Potline, seconds = 40): Promise<Cel
 }
 
 /** The read-back the set-point observer would have stored from these documents' read-back tags (for tests and benchmarks). */
-export function readbackDocsOf(docs: readonly CellStateDoc[]): ReadbackDoc[] {
+export function readbackDocsOf(docs: readonly CellStateDoc[]): ReadbackDocInput[] {
   return docs.map((d) => {
     const fields: ReadbackDoc['fields'] = {};
     for (const field of SET_POINT_FIELDS) {

@@ -1,6 +1,7 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
-import { changeIdOf, mergeReports, ReadbackDoc, ReadbackUnavailableError, SetpointChangeDoc, type ReadbackStore } from '../scada/readback.js';
+import { changeIdOf, mergeReports, ReadbackDoc, ReadbackUnavailableError, SetpointChangeDoc, type ReadbackDocInput, type ReadbackStore } from '../scada/readback.js';
 import { openContainer, statusOf } from './open-container.js';
+import { readItem } from './read-item.js';
 
 /** Container and partition key (as declared in shared/azure/containers.ts). */
 export const SCADA_READBACK_CONTAINER = 'scada-readback';
@@ -9,12 +10,17 @@ export const SCADA_READBACK_CONTAINER = 'scada-readback';
 const SAVE_ATTEMPTS = 5;
 
 /**
- * Read-back in Cosmos container `scada-readback` (partition key /equipmentId): the newest reports as one document
- * (id = equipment id) and one document per reported change. Reads are queries, never point reads: a point read
- * answers 404 both for a document that does not exist and for a container that does not, and only the first may
- * mean "never reported". A query against a missing container fails, and so does the envelope (fail closed).
+ * Read-back in Cosmos container `scada-readback` (partition key /equipmentId): the newest reports with the recent
+ * changes as one document (id = equipment id), and one document per reported change for the history. Reads fail
+ * closed (read-item.ts): a missing container or an unreadable document is an error, never "never reported".
  */
 export class CosmosReadbackStore implements ReadbackStore {
+  /**
+   * Each equipment's document as this instance last read or wrote it, with its etag: the merge before a write starts
+   * from it, and If-Match proves it is still what is stored (no read before a write on the usual path).
+   */
+  readonly #seen = new Map<string, { doc: ReadbackDoc; etag: string }>();
+
   constructor(private readonly container: Container) {}
 
   static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosReadbackStore> {
@@ -22,37 +28,35 @@ export class CosmosReadbackStore implements ReadbackStore {
   }
 
   async latest(equipmentId: string): Promise<ReadbackDoc | undefined> {
-    const found = await this.query(equipmentId, 'SELECT * FROM c WHERE c.equipmentId = @e AND c.kind = "readback"', [{ name: '@e', value: equipmentId }]);
-    return found[0] === undefined ? undefined : parseOrThrow(ReadbackDoc, found[0], equipmentId);
-  }
-
-  async changesSince(equipmentId: string, sinceMs: number): Promise<SetpointChangeDoc[]> {
-    const found = await this.query(equipmentId, 'SELECT * FROM c WHERE c.equipmentId = @e AND c.kind = "setpoint-change" AND c.atMs >= @since ORDER BY c.atMs ASC', [
-      { name: '@e', value: equipmentId },
-      { name: '@since', value: sinceMs },
-    ]);
-    return found.map((r) => parseOrThrow(SetpointChangeDoc, r, equipmentId));
+    const found = await this.read(equipmentId, equipmentId);
+    if (!found) {
+      this.#seen.delete(equipmentId);
+      return undefined;
+    }
+    const doc = parseOrThrow(ReadbackDoc, found, equipmentId);
+    this.#seen.set(equipmentId, { doc, etag: found._etag });
+    return structuredClone(doc);
   }
 
   async latestForLine(lineId: string): Promise<ReadbackDoc[]> {
-    const found = await this.query(undefined, 'SELECT * FROM c WHERE c.lineId = @l AND c.kind = "readback"', [{ name: '@l', value: lineId }]);
+    const found = await this.query('SELECT * FROM c WHERE c.lineId = @l AND c.kind = "readback"', [{ name: '@l', value: lineId }]);
     return found.map((r) => parseOrThrow(ReadbackDoc, r, lineId));
   }
 
-  async changesForLineSince(lineId: string, sinceMs: number): Promise<SetpointChangeDoc[]> {
-    const found = await this.query(undefined, 'SELECT * FROM c WHERE c.lineId = @l AND c.kind = "setpoint-change" AND c.atMs >= @since ORDER BY c.atMs ASC', [
-      { name: '@l', value: lineId },
-      { name: '@since', value: sinceMs },
-    ]);
-    return found.map((r) => parseOrThrow(SetpointChangeDoc, r, lineId));
+  async changesSince(equipmentId: string, sinceMs: number): Promise<SetpointChangeDoc[]> {
+    const found = await this.query(
+      'SELECT * FROM c WHERE c.equipmentId = @e AND c.kind = "setpoint-change" AND c.atMs >= @since ORDER BY c.atMs ASC',
+      [
+        { name: '@e', value: equipmentId },
+        { name: '@since', value: sinceMs },
+      ],
+      equipmentId,
+    );
+    return found.map((r) => parseOrThrow(SetpointChangeDoc, r, equipmentId));
   }
 
   async hasChange(equipmentId: string, changeId: string): Promise<boolean> {
-    const found = await this.query(equipmentId, 'SELECT c.id FROM c WHERE c.equipmentId = @e AND c.id = @id', [
-      { name: '@e', value: equipmentId },
-      { name: '@id', value: changeId },
-    ]);
-    return found.length > 0;
+    return (await this.read(changeId, equipmentId)) !== undefined;
   }
 
   async recordChange(doc: SetpointChangeDoc): Promise<boolean> {
@@ -67,28 +71,41 @@ export class CosmosReadbackStore implements ReadbackStore {
     }
   }
 
-  async saveLatest(doc: ReadbackDoc): Promise<void> {
+  /**
+   * Merges into the document last seen here and replaces it under If-Match of its etag (no read first on the usual
+   * path of one writer per partition); on a conflict, or with nothing seen yet, it reads, merges and tries again.
+   */
+  async saveLatest(doc: ReadbackDocInput): Promise<void> {
     const incoming = ReadbackDoc.parse(doc);
+    const id = incoming.equipmentId;
     for (let attempt = 1; ; attempt++) {
-      const [stored] = await this.query(incoming.equipmentId, 'SELECT * FROM c WHERE c.equipmentId = @e AND c.kind = "readback"', [{ name: '@e', value: incoming.equipmentId }]);
+      const seen = this.#seen.get(id);
+      const next = mergeReports(seen?.doc, incoming);
       try {
-        if (stored === undefined) {
-          await this.container.items.create(incoming);
-        } else {
-          const current = parseOrThrow(ReadbackDoc, stored, incoming.equipmentId);
-          const etag = (stored as { _etag: string })._etag;
-          await this.container.item(incoming.id, incoming.equipmentId).replace(mergeReports(current, incoming), { accessCondition: { type: 'IfMatch', condition: etag } });
-        }
+        const { resource } = seen
+          ? await this.container.item(id, id).replace(next, { accessCondition: { type: 'IfMatch', condition: seen.etag } })
+          : await this.container.items.create(next);
+        if (resource?._etag) this.#seen.set(id, { doc: next, etag: resource._etag });
+        else this.#seen.delete(id);
         return;
       } catch (e) {
         const status = statusOf(e);
-        if ((status !== 409 && status !== 412) || attempt >= SAVE_ATTEMPTS) throw e;
+        if ((status !== 409 && status !== 412 && status !== 404) || attempt >= SAVE_ATTEMPTS) throw e;
+        await this.latest(id);
       }
     }
   }
 
+  private async read(id: string, equipmentId: string): Promise<(Record<string, unknown> & { _etag: string }) | undefined> {
+    try {
+      return await readItem<Record<string, unknown>>(this.container, id, equipmentId);
+    } catch (e) {
+      throw new ReadbackUnavailableError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
   /** Runs a query in one equipment's partition (or across partitions when undefined); any failure is "unavailable". */
-  private async query(equipmentId: string | undefined, query: string, parameters: { name: string; value: string | number }[]): Promise<unknown[]> {
+  private async query(query: string, parameters: { name: string; value: string | number }[], equipmentId?: string): Promise<unknown[]> {
     try {
       const { resources } = await this.container.items.query<unknown>({ query, parameters }, equipmentId === undefined ? {} : { partitionKey: equipmentId }).fetchAll();
       return resources;

@@ -4,6 +4,7 @@ import { CommandConflictError, inHistoryPage, type CommandHistoryQuery, type Com
 import { SetPointField } from '../scada/set-point.js';
 import { OverrideConflictError, OverrideDoc, OverrideStoreUnavailableError, type ManualOverrideQuery, type OverrideLister, type OverrideStore } from '../scada/override.js';
 import { openContainer, statusOf } from './open-container.js';
+import { readItem } from './read-item.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const SCADA_COMMANDS_CONTAINER = 'scada-commands';
@@ -161,21 +162,14 @@ export class CosmosOverrideStore implements OverrideStore, OverrideLister {
     return { items: docs.slice(0, q.limit), more: docs.length > q.limit };
   }
 
-  /**
-   * The scope's document by query, never by point read: a point read answers 404 for a missing document and for a
-   * missing container alike, and only the first means "not in manual". A query against a missing container (a
-   * restarted, empty server) fails, and so does every read that depends on it (fail closed).
-   */
+  /** The scope's document; a read that cannot be answered (container missing, document unreadable) throws (read-item.ts). */
   private async read(scopeKey: string): Promise<{ doc: OverrideDoc; etag: string } | undefined> {
-    let found: unknown[];
+    let resource: (OverrideDoc & { _etag: string }) | undefined;
     try {
-      ({ resources: found } = await this.container.items
-        .query<unknown>({ query: 'SELECT * FROM c WHERE c.scopeKey = @k', parameters: [{ name: '@k', value: scopeKey }] }, { partitionKey: scopeKey })
-        .fetchAll());
+      resource = await readItem<OverrideDoc>(this.container, scopeKey, scopeKey);
     } catch (e) {
       throw new OverrideStoreUnavailableError(scopeKey, e instanceof Error ? e.message : String(e));
     }
-    const resource = found[0] as (OverrideDoc & { _etag: string }) | undefined;
     if (!resource) return undefined;
     const parsed = OverrideDoc.safeParse(resource);
     if (!parsed.success) throw new OverrideStoreUnavailableError(scopeKey, `the stored document is unreadable: ${parsed.error.message}`);

@@ -46,7 +46,7 @@ function harness(answer?: ConstructorParameters<typeof RecordingGateway>[0]) {
     const doc: CellStateDoc = { id: equipmentId, cellId: equipmentId, lineId: 'L1', tags: { [tag]: { value, unit: tag === 'lineCurrent' ? 'kA' : 'V', ts: nowMs - ageMs, quality: 'good', flags: [] } }, updatedAtMs: nowMs };
     hotState.docs.set(equipmentId, doc);
     const fields = Object.fromEntries(Object.entries(held).map(([f, v]) => [f, { value: v, tsMs: nowMs - ageMs }]));
-    readback.docs.set(equipmentId, { id: equipmentId, kind: 'readback', equipmentId, lineId: 'L1', fields, updatedAtMs: nowMs });
+    readback.docs.set(equipmentId, { id: equipmentId, kind: 'readback', equipmentId, lineId: 'L1', fields, recent: [], updatedAtMs: nowMs });
   };
   return { dispatcher, commands, overrides, hotState, readback, publisher, gateway, sleeps, hooks, watch, now: () => nowMs, advance: (ms: number) => (nowMs += ms) };
 }

@@ -10,7 +10,7 @@ import type { CommandRepository } from './command-repository.js';
 import { RATE_WINDOW_MS, type EnvelopeContext, type RecentMove } from './envelope.js';
 import type { EnvelopeLimits } from './envelope-limits.js';
 import { manualOverridesFor, type OverrideDoc, type OverrideStore } from './override.js';
-import type { ReadbackDoc, ReadbackStore, SetpointChangeDoc } from './readback.js';
+import type { ReadbackDoc, ReadbackStore } from './readback.js';
 import { fieldsOf, type SetPointField } from './set-point.js';
 
 /** How far back our own commands are read: an hour of moves plus the longest a command stays open, ms. */
@@ -20,7 +20,7 @@ export const COMMAND_LOOKBACK_MS = 2 * RATE_WINDOW_MS;
 export interface EnvelopeReads {
   hotState: Pick<HotStateStore, 'getCell'>;
   overrides: OverrideStore;
-  readback: Pick<ReadbackStore, 'latest' | 'changesSince'>;
+  readback: Pick<ReadbackStore, 'latest'>;
   commands: Pick<CommandRepository, 'recentForEquipment'>;
 }
 
@@ -28,7 +28,7 @@ export interface EnvelopeReads {
 export interface LineEnvelopeReads {
   hotState: Pick<HotStateStore, 'getCell'>;
   overrides: OverrideStore;
-  readback: Pick<ReadbackStore, 'latestForLine' | 'changesForLineSince'>;
+  readback: Pick<ReadbackStore, 'latestForLine'>;
   commands: Pick<CommandRepository, 'recentForLine'>;
 }
 
@@ -36,9 +36,8 @@ export interface LineEnvelopeReads {
 export interface EquipmentFacts {
   equipmentState: CellStateDoc | undefined;
   manualOverrides: OverrideDoc[];
+  /** The plant's newest reports and its recent changes (ours and external). */
   readback: ReadbackDoc | undefined;
-  /** Changes the plant reported within the rate window. */
-  changes: SetpointChangeDoc[];
   /** Our commands to the equipment within COMMAND_LOOKBACK_MS. */
   commands: CommandDoc[];
   /** What could not be read, in words an operator can act on. */
@@ -63,22 +62,20 @@ function failureRecorder() {
 /** Reads the facts about one piece of equipment now; a failed read is recorded, never thrown or taken as empty. */
 export async function readEquipmentFacts(reads: EnvelopeReads, equipmentId: string, nowMs: number): Promise<EquipmentFacts> {
   const { attempt, unverifiable } = failureRecorder();
-  const [equipmentState, manualOverrides, readback, changes, commands] = await Promise.all([
+  const [equipmentState, manualOverrides, readback, commands] = await Promise.all([
     attempt('the hot state', () => reads.hotState.getCell(equipmentId), undefined),
     attempt('the manual overrides', () => manualOverridesFor(reads.overrides, equipmentId), []),
     attempt("the plant's set-point read-back", () => reads.readback.latest(equipmentId), undefined),
-    attempt("the plant's set-point read-back", () => reads.readback.changesSince(equipmentId, nowMs - RATE_WINDOW_MS), []),
     attempt('the command history', () => reads.commands.recentForEquipment(equipmentId, nowMs - COMMAND_LOOKBACK_MS), []),
   ]);
-  return { equipmentState, manualOverrides, readback, changes, commands, unverifiable: unverifiable() };
+  return { equipmentState, manualOverrides, readback, commands, unverifiable: unverifiable() };
 }
 
 /** The facts about several pieces of equipment of one line, read with one query per store where the store allows. */
 export async function readLineFacts(reads: LineEnvelopeReads, lineId: string, equipmentIds: readonly string[], nowMs: number): Promise<Map<string, EquipmentFacts>> {
   const line = failureRecorder();
-  const [readbacks, changes, commands] = await Promise.all([
+  const [readbacks, commands] = await Promise.all([
     line.attempt("the plant's set-point read-back", () => reads.readback.latestForLine(lineId), []),
-    line.attempt("the plant's set-point read-back", () => reads.readback.changesForLineSince(lineId, nowMs - RATE_WINDOW_MS), []),
     line.attempt('the command history', () => reads.commands.recentForLine(lineId, nowMs - COMMAND_LOOKBACK_MS), []),
   ]);
   const lineFailures = line.unverifiable();
@@ -95,7 +92,6 @@ export async function readLineFacts(reads: LineEnvelopeReads, lineId: string, eq
           equipmentState,
           manualOverrides,
           readback: readbacks.find((r) => r.equipmentId === equipmentId),
-          changes: changes.filter((c) => c.equipmentId === equipmentId),
           commands: commands.filter((c) => c.equipmentId === equipmentId),
           unverifiable: own.unverifiable(lineFailures),
         },
@@ -115,10 +111,11 @@ export async function readLineFacts(reads: LineEnvelopeReads, lineId: string, eq
  */
 export function envelopeContextOf(facts: EquipmentFacts, commandId: string, nowMs: number, limits: EnvelopeLimits): EnvelopeContext {
   const reported = facts.readback?.fields ?? {};
+  const changes = facts.readback?.recent ?? [];
   const unconfirmed: Partial<Record<SetPointField, number[]>> = {};
   const moves: RecentMove[] = [];
   const windowStart = nowMs - RATE_WINDOW_MS;
-  for (const c of facts.changes) {
+  for (const c of changes) {
     if (c.origin === 'external' && c.atMs > windowStart) moves.push({ commandId: c.id, field: c.field, moveAbs: c.moveAbs, atMs: c.atMs });
   }
   for (const d of facts.commands) {
@@ -129,7 +126,7 @@ export function envelopeContextOf(facts: EquipmentFacts, commandId: string, nowM
     for (const field of fieldsOf(d.setPoint)) {
       const delta = d.deltas[field];
       if (delta !== undefined && sentAtMs > windowStart) moves.push({ commandId: d.commandId, field, moveAbs: Math.abs(delta), atMs: sentAtMs });
-      if (facts.changes.some((c) => c.commandId === d.commandId && c.field === field)) continue;
+      if (changes.some((c) => c.commandId === d.commandId && c.field === field)) continue;
       const report = reported[field];
       if (!open && report && report.tsMs > sentAtMs + limits.clockSkewToleranceMs) continue;
       (unconfirmed[field] ??= []).push(d.setPoint[field]!);

@@ -87,7 +87,7 @@ export async function observeReadback(reports: readonly ReadbackReport[], deps: 
 async function observeEquipment(reports: ReadbackReport[], deps: ReadbackObserverDeps, nowMs: number, summary: ObserveSummary): Promise<void> {
   const first = reports[0]!;
   const stored = await deps.readback.latest(first.equipmentId);
-  const latest: ReadbackDoc = stored ? structuredClone(stored) : { id: first.equipmentId, kind: 'readback', equipmentId: first.equipmentId, lineId: first.lineId, fields: {}, updatedAtMs: nowMs };
+  const latest: ReadbackDoc = stored ? structuredClone(stored) : { id: first.equipmentId, kind: 'readback', equipmentId: first.equipmentId, lineId: first.lineId, fields: {}, recent: [], updatedAtMs: nowMs };
   const changes: { change: Omit<SetpointChangeDoc, 'origin' | 'commandId' | 'moveAbs'>; previousTsMs: number }[] = [];
   for (const r of [...reports].sort((a, b) => a.tsMs - b.tsMs)) {
     if (r.tsMs - nowMs > deps.limits.clockSkewToleranceMs) {
@@ -133,6 +133,7 @@ async function observeEquipment(reports: ReadbackReport[], deps: ReadbackObserve
         summary.external.push(doc);
       }
       if (await deps.readback.recordChange(doc)) summary.changes++;
+      latest.recent.push(doc);
     }
   }
   latest.updatedAtMs = nowMs;

@@ -26,18 +26,6 @@ export function fieldOfReadbackTag(tag: string): SetPointField | undefined {
 export const ReportedSetPoint = z.object({ value: z.number().finite(), tsMs: z.number() });
 export type ReportedSetPoint = z.infer<typeof ReportedSetPoint>;
 
-/** The newest report of every field of one piece of equipment (Cosmos `scada-readback`, id = equipment id). */
-export const ReadbackDoc = z.object({
-  id: z.string(),
-  kind: z.literal('readback'),
-  equipmentId: z.string(),
-  lineId: z.string(),
-  fields: z.partialRecord(SetPointField, ReportedSetPoint),
-  /** When this consumer last wrote it, epoch ms. */
-  updatedAtMs: z.number(),
-});
-export type ReadbackDoc = z.infer<typeof ReadbackDoc>;
-
 /** Who moved a set point, as far as the reports and our command records tell. */
 export const ChangeOrigin = z.enum(['command', 'external']);
 export type ChangeOrigin = z.infer<typeof ChangeOrigin>;
@@ -66,6 +54,29 @@ export const SetpointChangeDoc = z.object({
 });
 export type SetpointChangeDoc = z.infer<typeof SetpointChangeDoc>;
 
+/** How long a change stays in an equipment's read-back document: the envelope's rate window and a margin, ms. */
+export const RECENT_CHANGES_RETENTION_MS = 2 * 3_600_000;
+
+/**
+ * The newest report of every field of one piece of equipment, and the changes reported within the last
+ * RECENT_CHANGES_RETENTION_MS (Cosmos `scada-readback`, id = equipment id): everything the envelope needs about the
+ * plant's set points in one point read.
+ */
+export const ReadbackDoc = z.object({
+  id: z.string(),
+  kind: z.literal('readback'),
+  equipmentId: z.string(),
+  lineId: z.string(),
+  fields: z.partialRecord(SetPointField, ReportedSetPoint),
+  /** Changes reported recently, oldest first. */
+  recent: z.array(SetpointChangeDoc).default([]),
+  /** When this consumer last wrote it, epoch ms. */
+  updatedAtMs: z.number(),
+});
+export type ReadbackDoc = z.infer<typeof ReadbackDoc>;
+/** A read-back document as written: `recent` may be left out. */
+export type ReadbackDocInput = z.input<typeof ReadbackDoc>;
+
 /** The id of a change: fixed by equipment, field, report time and new value, so a redelivered report maps onto it. */
 export function changeIdOf(equipmentId: string, field: SetPointField, atMs: number, to: number): string {
   return `chg:${equipmentId}:${field}:${atMs}:${to}`;
@@ -86,31 +97,38 @@ export class ReadbackUnavailableError extends Error {
  * Implementations: memory (below), Cosmos (shared/azure/cosmos-readback-store.ts).
  */
 export interface ReadbackStore {
-  /** The equipment's newest reports; undefined when the plant has never reported it. */
+  /** The equipment's newest reports and recent changes; undefined when the plant has never reported it. */
   latest(equipmentId: string): Promise<ReadbackDoc | undefined>;
-  /** Changes of the equipment reported at or after `sinceMs` (plant time), oldest first. */
+  /** Changes of the equipment reported at or after `sinceMs` (plant time), oldest first (its whole history). */
   changesSince(equipmentId: string, sinceMs: number): Promise<SetpointChangeDoc[]>;
   /** The newest reports of every equipment of a line (cells and `<line>-LINE`). */
   latestForLine(lineId: string): Promise<ReadbackDoc[]>;
-  /** Changes of every equipment of a line reported at or after `sinceMs`, oldest first. */
-  changesForLineSince(lineId: string, sinceMs: number): Promise<SetpointChangeDoc[]>;
   /** True when a change with this id is stored. */
   hasChange(equipmentId: string, changeId: string): Promise<boolean>;
   /** Stores a change; false when it was stored already (a redelivered report). */
   recordChange(doc: SetpointChangeDoc): Promise<boolean>;
-  /** Merges `doc` into the stored reports field by field; a stored report newer than the given one is kept. */
-  saveLatest(doc: ReadbackDoc): Promise<void>;
+  /**
+   * Merges `doc` into the stored one: field by field the newer report wins, recent changes are united by id and
+   * those older than RECENT_CHANGES_RETENTION_MS (against `doc.updatedAtMs`) dropped.
+   */
+  saveLatest(doc: ReadbackDocInput): Promise<void>;
 }
 
-/** Field-by-field merge of two report documents: the newer report of each field wins (the incoming one on a tie). */
+/**
+ * Merge of two report documents: the newer report of each field wins (the incoming one on a tie); recent changes
+ * are united by id, in report order, without those older than the retention.
+ */
 export function mergeReports(stored: ReadbackDoc | undefined, incoming: ReadbackDoc): ReadbackDoc {
-  if (!stored) return incoming;
-  const fields = { ...stored.fields };
+  const updatedAtMs = Math.max(stored?.updatedAtMs ?? 0, incoming.updatedAtMs);
+  const fields = { ...stored?.fields };
   for (const f of SET_POINT_FIELDS) {
     const r = incoming.fields[f];
     if (r && (!fields[f] || fields[f]!.tsMs <= r.tsMs)) fields[f] = r;
   }
-  return { ...stored, fields, updatedAtMs: Math.max(stored.updatedAtMs, incoming.updatedAtMs) };
+  const byId = new Map<string, SetpointChangeDoc>();
+  for (const c of [...(stored?.recent ?? []), ...incoming.recent]) if (c.atMs >= updatedAtMs - RECENT_CHANGES_RETENTION_MS) byId.set(c.id, c);
+  const recent = [...byId.values()].sort((a, b) => a.atMs - b.atMs);
+  return { ...(stored ?? incoming), fields, recent, updatedAtMs };
 }
 
 /** Read-back in memory, for tests, benchmarks and one-process tools; `unavailable` makes every call throw. */
@@ -135,11 +153,6 @@ export class MemoryReadbackStore implements ReadbackStore {
     return [...this.docs.values()].filter((d) => d.lineId === lineId).map((d) => structuredClone(d));
   }
 
-  async changesForLineSince(lineId: string, sinceMs: number): Promise<SetpointChangeDoc[]> {
-    this.check();
-    return [...this.changes.values()].filter((c) => c.lineId === lineId && c.atMs >= sinceMs).sort((a, b) => a.atMs - b.atMs).map((c) => structuredClone(c));
-  }
-
   async hasChange(_equipmentId: string, changeId: string): Promise<boolean> {
     this.check();
     return this.changes.has(changeId);
@@ -152,7 +165,7 @@ export class MemoryReadbackStore implements ReadbackStore {
     return true;
   }
 
-  async saveLatest(doc: ReadbackDoc): Promise<void> {
+  async saveLatest(doc: ReadbackDocInput): Promise<void> {
     this.check();
     this.docs.set(doc.equipmentId, structuredClone(mergeReports(this.docs.get(doc.equipmentId), ReadbackDoc.parse(doc))));
   }
