@@ -12,6 +12,8 @@ export const LOCAL_COSMOS_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9n
 export interface CosmosHandle {
   endpoint: string;
   key: string;
+  /** The server's process id (fault tests kill it, or its process group). */
+  pid: number;
   /** Where the durable server keeps its journal and snapshots; undefined for the in-memory server. */
   storeDir: string | undefined;
   /** Stops the server cleanly (SIGTERM; SIGKILL after 5 s). */
@@ -26,7 +28,7 @@ export const CosmosOptions = z.object({
    * it acknowledged survives a kill; without one it keeps everything in memory and a restart starts empty.
    */
   dataDir: z.string().min(1).optional(),
-  /** Journal bytes past which the durable server compacts its store into a snapshot (default 64 MiB). */
+  /** Journal bytes past which the durable server compacts its store into a snapshot (default 16 MiB). */
   compactAtBytes: z.number().int().positive().optional(),
   /** Fault tests only: the durable server kills itself (SIGKILL) at this point of its next compaction. */
   crashAt: CrashPoint.optional(),
@@ -49,6 +51,7 @@ export async function startCosmos(options: CosmosOptions = {}): Promise<CosmosHa
   return {
     endpoint: `http://127.0.0.1:${port}`,
     key: LOCAL_COSMOS_KEY,
+    pid: child.pid!,
     storeDir,
     stop: () => stopChild(child),
     kill: () => killChild(child),
