@@ -53,7 +53,16 @@ function withoutSystem(doc: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('_')));
 }
 
-const byId = (docs: Record<string, unknown>[]) => [...docs].sort((a, b) => String(a.id).localeCompare(String(b.id)));
+interface CellDoc {
+  id: string;
+  pk: string;
+  acdCm: number;
+  tags: number[];
+  nested: { manual: boolean };
+  replaced?: boolean;
+}
+
+const byId = (docs: object[]) => [...docs].sort((a, b) => String((a as { id: unknown }).id).localeCompare(String((b as { id: unknown }).id)));
 
 function journals(dataDir: string): string[] {
   return readdirSync(path.join(dataDir, 'cosmos')).filter((f) => f.startsWith('journal-')).sort().map((f) => path.join(dataDir, 'cosmos', f));
@@ -65,22 +74,22 @@ describe('the durable local Cosmos server', () => {
     const rng = createRng(1);
     const { server, client } = await start({ dataDir });
     const items = await container(client);
-    const expected = new Map<string, Record<string, unknown>>();
+    const expected = new Map<string, CellDoc>();
     for (let i = 0; i < 120; i++) {
-      const doc = { id: `cell-${i}`, pk: `L${i % 3}`, acdCm: rng.uniform(3, 5), tags: [rng.int(0, 9)], nested: { manual: rng.chance(0.5) } };
+      const doc: CellDoc = { id: `cell-${i}`, pk: `L${i % 3}`, acdCm: rng.uniform(3, 5), tags: [rng.int(0, 9)], nested: { manual: rng.chance(0.5) } };
       if (i % 4 === 0) await items.items.create(doc);
       else await items.items.upsert(doc);
       expected.set(doc.id, doc);
     }
     for (let i = 0; i < 120; i += 5) {
-      const doc = { ...expected.get(`cell-${i}`)!, acdCm: rng.uniform(3, 5), replaced: true };
+      const doc: CellDoc = { ...expected.get(`cell-${i}`)!, acdCm: rng.uniform(3, 5), replaced: true };
       await items.item(doc.id, doc.pk).replace(doc);
       expected.set(doc.id, doc);
     }
     for (let i = 1; i < 120; i += 7) {
       const old = expected.get(`cell-${i}`)!;
-      await items.item(old.id as string, old.pk).patch([{ op: 'set', path: '/nested/manual', value: true }, { op: 'incr', path: '/tags/0', value: 10 }]);
-      expected.set(old.id as string, { ...old, nested: { manual: true }, tags: [(old.tags as number[])[0]! + 10] });
+      await items.item(old.id, old.pk).patch([{ op: 'set', path: '/nested/manual', value: true }, { op: 'incr', path: '/tags/0', value: 10 }]);
+      expected.set(old.id, { ...old, nested: { manual: true }, tags: [old.tags[0]! + 10] });
     }
     await kill(server);
 
@@ -113,6 +122,34 @@ describe('the durable local Cosmos server', () => {
     expect(overrides.indexingPolicy?.compositeIndexes).toEqual(indexingPolicy.compositeIndexes);
     expect((await after.database('smelter').container('overrides').item('line:L3', 'line:L3').read()).resource).toMatchObject({ mode: 'manual' });
     expect((await after.databases.readAll().fetchAll()).resources.map((d) => d.id)).toEqual(['smelter']);
+  });
+
+  it('keeps the effects of a transactional batch and user-defined functions; a batch the server would stop half-way is refused whole', async () => {
+    const dataDir = tempDir();
+    const { server, client } = await start({ dataDir });
+    const items = await container(client);
+    for (const id of ['b0', 'b1']) await items.items.create({ id, pk: 'p', v: 0 });
+    const batch = await items.items.batch(
+      [
+        { operationType: 'Create', resourceBody: { id: 'b2', pk: 'p', v: 2 } },
+        { operationType: 'Upsert', resourceBody: { id: 'b3', pk: 'p', v: 3 } },
+        { operationType: 'Replace', id: 'b0', resourceBody: { id: 'b0', pk: 'p', v: 10 } },
+        { operationType: 'Delete', id: 'b1' },
+        { operationType: 'Read', id: 'b0' },
+      ],
+      'p',
+    );
+    expect(batch.result?.map((r) => r.statusCode)).toEqual([201, 201, 200, 204, 200]);
+    // The server does not serve Patch inside a batch: refused before the Create runs, so nothing changes.
+    await expect(items.items.batch([{ operationType: 'Create', resourceBody: { id: 'b4', pk: 'p' } }, { operationType: 'Patch', id: 'b0', resourceBody: { operations: [{ op: 'set', path: '/v', value: 1 }] } }], 'p')).rejects.toThrow(/Operation type 'Patch' is not supported in Batch/);
+    await items.scripts.userDefinedFunctions.create({ id: 'double', body: 'function double(x) { return x * 2; }' });
+    await kill(server);
+
+    const { client: after } = await start({ dataDir });
+    const reloaded = await container(after);
+    expect(await contents(reloaded)).toEqual([{ id: 'b0', pk: 'p', v: 10 }, { id: 'b2', pk: 'p', v: 2 }, { id: 'b3', pk: 'p', v: 3 }]);
+    const { resources } = await reloaded.items.query<number>('SELECT VALUE udf.double(c.v) FROM c WHERE c.id = "b3"').fetchAll();
+    expect(resources).toEqual([6]);
   });
 
   it('keeps all of 200 concurrent upserts acknowledged together (group commit) across a SIGKILL', async () => {
@@ -152,7 +189,8 @@ describe('the durable local Cosmos server', () => {
     await kill(server);
     const [journal] = journals(dataDir);
     const data = readFileSync(journal!);
-    data[Math.floor(data.length / 2)] ^= 0x20;
+    const middle = Math.floor(data.length / 2);
+    data[middle] = data[middle]! ^ 0x20;
     writeFileSync(journal!, data);
 
     await expect(startCosmos({ dataDir })).rejects.toThrow(new RegExp(`ERR-COSMOS-JOURNAL-DAMAGED: ${journal!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged`));
@@ -260,7 +298,16 @@ describe('compaction of the durable local Cosmos server', () => {
     const journalBytes = journals(dataDir).reduce((n, f) => n + statSync(f).size, 0);
     expect(journalBytes).toBeLessThan(3 * compactAtBytes);
 
-    const { client: after } = await start({ dataDir, compactAtBytes });
+    const { server: restarted, client: after } = await start({ dataDir, compactAtBytes });
     expect(await contents(await container(after))).toEqual(byId([...last.values()]));
+    await kill(restarted);
+
+    // A damaged snapshot is refused by name, never taken for an empty store.
+    const snapshot = path.join(dataDir, 'cosmos', readdirSync(path.join(dataDir, 'cosmos')).find((f) => f.startsWith('snapshot-'))!);
+    const data = readFileSync(snapshot);
+    const middle = Math.floor(data.length / 2);
+    data[middle] = data[middle]! ^ 0x20;
+    writeFileSync(snapshot, data);
+    await expect(startCosmos({ dataDir })).rejects.toThrow(`ERR-COSMOS-SNAPSHOT-DAMAGED: ${snapshot} is damaged`);
   });
 });

@@ -78,17 +78,23 @@ function spawnDurable(storeDir: string, o: z.infer<typeof CosmosOptions>): Child
 function waitForPort(child: ChildProcess): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     let output = '';
+    const onError = (c: Buffer) => (output += c.toString());
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /listening (\d+)/.exec(output);
       if (m) {
         child.stdout?.off('data', onData);
         child.stdout?.resume();
+        child.stderr?.off('data', onError);
+        // Once it serves, only an error is worth a line on the console (the journal could not be written).
+        child.stderr?.on('data', (c: Buffer) => {
+          for (const line of c.toString().split('\n')) if (line.startsWith('ERR-')) process.stderr.write(`Cosmos server: ${line}\n`);
+        });
         resolve(Number(m[1]));
       }
     };
     child.stdout?.on('data', onData);
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', onError);
     child.once('exit', (code) => reject(new Error(`Cosmos server exited (code ${code}) before listening: ${output.slice(-2000).trim()}`)));
   });
 }

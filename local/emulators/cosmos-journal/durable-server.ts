@@ -7,7 +7,8 @@ import type { CrashPoint } from './crash-point.js';
 import { encodeFrame } from './frames.js';
 import { invokeHandler, SerialQueue } from './in-process.js';
 import { JournalWriter } from './journal-writer.js';
-import { BATCH_OPERATIONS, pathSegments, recordsFor, replayRequest, requestKind, withoutSystemProperties, type CosmosRequest, type CosmosResponse, type StateRecord } from './records.js';
+import { preflightBatch } from './batch-preflight.js';
+import { recordsFor, replayRequest, withoutSystemProperties, type CosmosRequest, type CosmosResponse, type StateRecord } from './records.js';
 import { journalFile, loadStore, removeCovered, writeSnapshot } from './store-files.js';
 
 export interface DurableServerOptions {
@@ -118,12 +119,12 @@ class DurableStore {
   /** Runs inside the queue: the store changes and the journal record is queued with nothing in between. */
   async #execute(request: CosmosRequest): Promise<{ response: CosmosResponse; durable: Promise<void> }> {
     const journal = this.#journal!;
-    const refused = refuseUnsupportedBatch(request);
-    if (refused) return { response: refused, durable: Promise.resolve() };
-    const response = await invokeHandler(this.handler, request);
+    const checked = preflightBatch(request);
+    if ('refused' in checked) return { response: checked.refused, durable: journal.whenDurable() };
+    const response = await invokeHandler(this.handler, checked.request);
     let records: StateRecord[];
     try {
-      records = recordsFor(request, response);
+      records = recordsFor(checked.request, response);
     } catch (err) {
       this.options.onJournalFailure(err as Error);
       throw err;
@@ -196,23 +197,4 @@ class DurableStore {
   #crashIf(point: CrashPoint): void {
     if (this.options.crashAt === point) process.kill(process.pid, 'SIGKILL');
   }
-}
-
-/**
- * The server runs a batch operation by operation and answers 400 when it meets an operation it does not serve, after
- * the ones before it have changed the store. Such a batch is refused before it runs, so a 400 never hides a change.
- */
-function refuseUnsupportedBatch(request: CosmosRequest): CosmosResponse | undefined {
-  if (requestKind(request) !== 'batch' || pathSegments(request.url).length !== 5) return undefined;
-  let operations: unknown;
-  try {
-    operations = JSON.parse(request.body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(operations)) return undefined;
-  const unsupported = operations.find((o: { operationType?: unknown } | null) => !BATCH_OPERATIONS.has(String(o?.operationType)));
-  if (unsupported === undefined) return undefined;
-  const type = String((unsupported as { operationType?: unknown } | null)?.operationType);
-  return { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: `Operation type '${type}' is not supported in Batch.` }) };
 }

@@ -31,14 +31,14 @@ describe('journal framing', () => {
 
   it('treats a last record whose bytes changed as torn', () => {
     const damaged = Buffer.from(file);
-    damaged[file.length - 3] ^= 0x01;
+    damaged[file.length - 3] = damaged[file.length - 3]! ^ 0x01;
     expect(scanFrames(damaged)).toMatchObject({ validBytes: frameEnds.at(-2), tornBytes: file.length - frameEnds.at(-2)! });
   });
 
   it('refuses damage before the last whole record instead of cutting what follows', () => {
     for (const at of [2, 6, 10, frameEnds[4]! + 20]) {
       const damaged = Buffer.from(file);
-      damaged[at] ^= 0x40;
+      damaged[at] = damaged[at]! ^ 0x40;
       expect(() => scanFrames(damaged)).toThrow(DamagedFramesError);
     }
   });

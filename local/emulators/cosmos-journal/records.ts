@@ -53,9 +53,6 @@ export class UnjournalledWriteError extends Error {
 
 type RequestKind = 'read' | 'create' | 'upsert' | 'batch' | 'replace' | 'patch' | 'delete';
 
-/** Operation types the server executes inside a batch; a batch with another one is answered 400 before it runs. */
-export const BATCH_OPERATIONS = new Set(['Create', 'Upsert', 'Read', 'Delete', 'Replace']);
-
 /** How the server's router classifies a request (the same headers decide query, upsert and batch). */
 export function requestKind(request: CosmosRequest): RequestKind {
   switch (request.method) {
