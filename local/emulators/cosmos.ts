@@ -69,10 +69,11 @@ function spawnInMemory(): ChildProcess {
 }
 
 function spawnDurable(storeDir: string, o: z.infer<typeof CosmosOptions>): ChildProcess {
-  const args = ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(here, 'cosmos-journal', 'main.ts'), '--dir', storeDir];
+  const args = ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(here, 'cosmos-journal', 'main.ts'), '--dir', storeDir, '--with-parent'];
   if (o.compactAtBytes) args.push('--compact-at-bytes', String(o.compactAtBytes));
   if (o.crashAt) args.push('--crash-at', o.crashAt);
-  return spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin stays an open pipe: the server stops when it closes, so it never outlives this process holding the store.
+  return spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 function waitForPort(child: ChildProcess): Promise<number> {

@@ -10,6 +10,7 @@ import { JournalWriter } from './journal-writer.js';
 import { preflightBatch } from './batch-preflight.js';
 import { recordsFor, replayRequest, withoutSystemProperties, type CosmosRequest, type CosmosResponse, type StateRecord } from './records.js';
 import { journalFile, loadStore, removeCovered, writeSnapshot } from './store-files.js';
+import { lockStore, type StoreLock } from './store-lock.js';
 
 export interface DurableServerOptions {
   /** Directory of the journal and snapshots (created if missing). */
@@ -19,6 +20,8 @@ export interface DurableServerOptions {
   /** Journal size (bytes since the last snapshot) past which the store is compacted; also at least the last snapshot's size. */
   compactAtBytes: number;
   crashAt?: CrashPoint;
+  /** How long a start waits for another server of the same store to exit before it gives up (ERR-COSMOS-STORE-IN-USE). */
+  lockWaitMs: number;
   log: (line: string) => void;
   /** Called when the journal cannot be written: the store holds changes it cannot keep, so the process must stop. */
   onJournalFailure: (err: Error) => void;
@@ -38,6 +41,16 @@ export interface DurableServer {
  */
 export async function startDurableCosmosServer(options: DurableServerOptions): Promise<DurableServer> {
   mkdirSync(options.dir, { recursive: true });
+  const lock = await lockStore(options.dir, options.lockWaitMs);
+  try {
+    return await serveStore(options, lock);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+async function serveStore(options: DurableServerOptions, lock: StoreLock): Promise<DurableServer> {
   const server: Server = createHttpServer();
   // The library builds its account object when the server starts listening; its request listener is its whole API.
   const handler = server.listeners('request')[0] as RequestListener | undefined;
@@ -71,6 +84,7 @@ export async function startDurableCosmosServer(options: DurableServerOptions): P
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
+      await lock.release();
     },
   };
 }
