@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDirectory } from './store-files.js';
+import { fsyncDirectory, writeAll } from './store-files.js';
 
 interface Segment {
   file: string;
@@ -114,9 +114,7 @@ export class JournalWriter {
       // The new file's directory entry must be durable too, or a crash could lose the whole file.
       await fsyncDirectory(path.dirname(segment.file));
     }
-    const bytes = batch.frames.reduce((n, f) => n + f.length, 0);
-    const { bytesWritten } = await segment.handle.writev(batch.frames);
-    if (bytesWritten !== bytes) throw new Error(`wrote ${bytesWritten} of ${bytes} bytes to ${segment.file}`);
+    await writeAll(segment.handle, segment.file, batch.frames);
     await segment.handle.datasync();
   }
 

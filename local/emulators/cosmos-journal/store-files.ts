@@ -118,7 +118,8 @@ export async function writeSnapshot(dir: string, generation: number, records: St
   return bytes;
 }
 
-async function writeAll(handle: FileHandle, file: string, frames: Buffer[]): Promise<void> {
+/** Writes `frames` at the file's position (appends for a file opened with 'a'); a short write is an error. */
+export async function writeAll(handle: FileHandle, file: string, frames: Buffer[]): Promise<void> {
   const bytes = frames.reduce((n, f) => n + f.length, 0);
   const { bytesWritten } = await handle.writev(frames);
   if (bytesWritten !== bytes) throw new Error(`wrote ${bytesWritten} of ${bytes} bytes to ${file}`);
