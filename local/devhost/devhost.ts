@@ -44,6 +44,7 @@ export const DevhostOptions = z.object({
   /** Settings that win over the environment and local.settings.json (tests use this). */
   settings: z.record(z.string(), z.string()).default({}),
   startAzurite: z.boolean().default(false),
+  /** Start the local Cosmos-compatible server, durable: its journal and snapshots live under <dataDir>/cosmos. */
   startCosmos: z.boolean().default(false),
   /** Start the development token issuer and point AUTH_* at it (keys under <dataDir>/dev-issuer). */
   startDevIssuer: z.boolean().default(false),
@@ -129,7 +130,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       env.LakeConnection = azurite.connectionString;
     }
     if (options.startCosmos) {
-      cosmos = await startCosmos();
+      cosmos = await startCosmos({ dataDir });
       cleanups.push(() => cosmos?.stop());
       env.COSMOS_ENDPOINT = cosmos.endpoint;
       env.COSMOS_KEY = cosmos.key;

@@ -107,8 +107,11 @@ describe('fan-out consumers through the devhost topic', () => {
       return mine.length > 0 ? mine : undefined;
     }, 30_000);
     expect(notified).toHaveLength(1);
-    const runs = invocations.filter((i) => i.functionName === 'telemetryAlerts');
-    expect(runs.length).toBeGreaterThan(0);
+    // The alert is stored and notified before the invocation that raised it ends and is reported.
+    const runs = await waitFor('the telemetry alert consumer reported', () => {
+      const done = invocations.filter((i) => i.functionName === 'telemetryAlerts');
+      return done.length > 0 ? done : undefined;
+    }, 30_000);
     expect(runs.every((i) => i.ok)).toBe(true);
     expect(abandoned).toEqual([]);
   });
