@@ -30,6 +30,12 @@ export function defaultEventPolicies(channels: { operations: string[]; engineeri
     [PlantEventType.anomalyDetected]: { severity: 'warning', channels: channels.operations, title: (e) => `Anomaly${field(e, 'anomalyType') ? ` ${field(e, 'anomalyType')}` : ''} on ${e.subject}` },
     [PlantEventType.optimizationFailed]: { severity: 'warning', channels: channels.engineering, title: (e) => `Optimisation failed for ${e.subject}: ${field(e, 'reason') ?? 'see run'}` },
     [PlantEventType.overrideChanged]: { severity: 'info', channels: channels.engineering, title: (e) => `Manual override ${field(e, 'mode') ?? 'changed'} on ${e.subject}` },
+    [PlantEventType.interlockUnverifiable]: {
+      severity: 'critical',
+      channels: [...channels.operations, ...channels.engineering],
+      title: (e) => `Safety interlock cannot be verified on ${e.subject}: ${field(e, 'reason') ?? 'a safety read failed'}. No set point reaches it until the read works again; check Cosmos DB and the SCADA stores.`,
+      ...(channels.escalation?.length ? { escalation: { afterMin: COMMAND_FAILED_ESCALATION_MIN, channels: channels.escalation } } : {}),
+    },
     [PlantEventType.commandFailed]: {
       severity: 'critical',
       channels: [...channels.operations, ...channels.engineering],

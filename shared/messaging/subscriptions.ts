@@ -25,6 +25,8 @@ export const PlantEventType = {
   constraintsChanged: 'smelter.constraints.changed',
   anomalyDetected: 'smelter.anomaly.detected',
   commandFailed: 'smelter.command.failed',
+  /** A command was refused because a read the safety envelope depends on could not be answered (fail closed). */
+  interlockUnverifiable: 'smelter.interlock.unverifiable',
   modelChanged: 'smelter.model.changed',
   alertRaised: 'smelter.alert.raised',
   alertAcknowledged: 'smelter.alert.acknowledged',
@@ -84,7 +86,7 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
   {
     name: 'alerts',
     // Exact types only, never `smelter.alert.*`: an alert's own changes must not come back to the notifier as alerts.
-    types: [PlantEventType.anomalyDetected, PlantEventType.optimizationFailed, PlantEventType.overrideChanged, PlantEventType.commandFailed],
+    types: [PlantEventType.anomalyDetected, PlantEventType.optimizationFailed, PlantEventType.overrideChanged, PlantEventType.commandFailed, PlantEventType.interlockUnverifiable],
     typePrefixes: [],
     maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
     lockDuration: 'PT1M',

@@ -14,7 +14,7 @@ import { backoffBeforeMs, type DispatchPolicy } from './dispatch-policy.js';
 import { checkEnvelope, type CommandProposal, type EnvelopeCheckedCommand, type EnvelopeContext, type Violation } from './envelope.js';
 import { envelopeContextOf, readEquipmentFacts } from './envelope-context.js';
 import type { EnvelopeLimits } from './envelope-limits.js';
-import { commandStateEvent, OverrideChangedData, SetpointRecommendedData } from './events.js';
+import { commandStateEvent, interlockUnverifiableEvent, OverrideChangedData, SetpointRecommendedData } from './events.js';
 import type { ScadaGateway } from './gateway.js';
 import { manualOverridesFor, type OverrideDoc, type OverrideStore } from './override.js';
 import { applyOverrideEvent } from './override-service.js';
@@ -185,8 +185,10 @@ export class ScadaDispatcher {
     return doc;
   }
 
+  /** The command's state event, and the alerting event when it was refused because a safety read went unanswered. */
   private async publish(doc: CommandDoc): Promise<void> {
-    await this.deps.publisher.publish([commandStateEvent(doc)]);
+    const unverifiable = interlockUnverifiableEvent(doc);
+    await this.deps.publisher.publish(unverifiable ? [commandStateEvent(doc), unverifiable] : [commandStateEvent(doc)]);
   }
 }
 

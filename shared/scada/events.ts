@@ -165,3 +165,26 @@ export function setpointChangedExternallyEvent(change: SetpointChangeDoc): Plant
     time: new Date(change.atMs),
   });
 }
+
+/** `data` of `smelter.interlock.unverifiable`: a command refused because a safety read could not be answered. */
+export const InterlockUnverifiableData = z.object({
+  commandId: z.string(),
+  equipmentId: z.string(),
+  lineId: z.string(),
+  /** What could not be read, with why (the envelope's interlock-unverifiable messages). */
+  reason: z.string(),
+});
+export type InterlockUnverifiableData = z.infer<typeof InterlockUnverifiableData>;
+
+/** The alerting event of a command refused for an unanswerable safety read, or undefined when it was not. */
+export function interlockUnverifiableEvent(doc: CommandDoc): PlantEvent | undefined {
+  const unverifiable = doc.violations.filter((v) => v.rule === 'interlock-unverifiable');
+  if (unverifiable.length === 0 || (doc.state !== 'rejected' && doc.state !== 'failed')) return undefined;
+  const data: InterlockUnverifiableData = { commandId: doc.commandId, equipmentId: doc.equipmentId, lineId: doc.lineId, reason: unverifiable.map((v) => v.message).join('; ') };
+  return cloudEvent(PlantEventType.interlockUnverifiable, doc.equipmentId, data, {
+    id: `${doc.commandId}#unverifiable`,
+    source: SCADA_DISPATCHER_SOURCE,
+    correlationId: doc.correlationId,
+    time: new Date(doc.updatedAtMs),
+  });
+}

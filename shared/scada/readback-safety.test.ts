@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultEventPolicies, raiseRequestFromEvent } from '../alerts/plant-events.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { MemoryHotStateStore } from '../telemetry/hot-state.js';
 import { MemoryCommandRepository } from './command-repository.js';
@@ -6,7 +7,7 @@ import { ScadaDispatcher } from './dispatcher.js';
 import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
 import { setpointRecommendedEvent } from './events.js';
 import { RecordingGateway } from './gateway.js';
-import { MemoryOverrideStore } from './override.js';
+import { MemoryOverrideStore, OverrideStoreUnavailableError } from './override.js';
 import { MemoryReadbackStore } from './readback.js';
 import type { PresentValues, SetPointField } from './set-point.js';
 
@@ -16,17 +17,19 @@ const limits = DEFAULT_ENVELOPE_LIMITS;
 /** A dispatcher whose plant side is a test-owned read-back store: what the plant reports, not what we sent. */
 function plant() {
   let nowMs = T0;
+  const overrides = new MemoryOverrideStore();
+  const publisher = new RecordingEventPublisher();
   const readback = new MemoryReadbackStore();
   const hotState = new MemoryHotStateStore();
   const gateway = new RecordingGateway();
   const commands = new MemoryCommandRepository();
   const dispatcher = new ScadaDispatcher({
     commands,
-    overrides: new MemoryOverrideStore(),
+    overrides,
     hotState,
     readback,
     gateway,
-    publisher: new RecordingEventPublisher(),
+    publisher,
     limits,
     policy: { maxAttempts: 1, ackTimeoutMs: 50, backoffMs: 0 },
     clock: () => nowMs,
@@ -39,7 +42,7 @@ function plant() {
     readback.saveLatest({ id: cellId, kind: 'readback', equipmentId: cellId, lineId: 'L1', fields: { [field]: { value, tsMs: atMs } }, updatedAtMs: nowMs });
   const recommend = (id: string, cellId: string, setPoint: PresentValues, present: PresentValues) =>
     dispatcher.handle(setpointRecommendedEvent({ recommendationId: id, lineId: 'L1', setPoints: [{ equipmentId: cellId, setPoint, present }] }, { source: '/test', time: new Date(nowMs) }));
-  return { dispatcher, gateway, readback, commands, watch, report, recommend, advance: (ms: number) => (nowMs += ms), now: () => nowMs };
+  return { dispatcher, gateway, readback, overrides, publisher, commands, watch, report, recommend, advance: (ms: number) => (nowMs += ms), now: () => nowMs };
 }
 
 describe('SCADA dispatcher judges every command against what the plant reports', () => {
@@ -99,5 +102,23 @@ describe('SCADA dispatcher judges every command against what the plant reports',
     const out = await p.recommend('run-8', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 });
     expect(out).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'interlock-unverifiable' }] }] });
     expect(p.gateway.sent).toHaveLength(0);
+    expect(p.publisher.published.filter((e) => e.type === 'smelter.interlock.unverifiable')).toMatchObject([{ subject: 'L1-C001', data: { reason: expect.stringContaining('read-back') } }]);
+  });
+
+  it('refuses and raises the alert event when the manual overrides cannot be read, never reading them as "not in manual"', async () => {
+    const p = plant();
+    p.watch('L1-C001');
+    await p.report('L1-C001', 'acdCm', 2.9);
+    p.overrides.get = async () => {
+      throw new OverrideStoreUnavailableError('cell:L1-C001', 'the container does not exist');
+    };
+    const out = await p.recommend('run-9', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 });
+    expect(out).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'interlock-unverifiable', message: expect.stringContaining('manual overrides') }] }] });
+    expect(p.gateway.sent).toHaveLength(0);
+    const alerts = p.publisher.published.filter((e) => e.type === 'smelter.interlock.unverifiable');
+    expect(alerts).toHaveLength(1);
+    // The alert notifier's policy turns it into a critical alert naming the cell and what to check.
+    const raise = raiseRequestFromEvent(alerts[0]!, defaultEventPolicies({ operations: ['ops'], engineering: ['eng'] }));
+    expect(raise).toMatchObject({ severity: 'critical', cellId: 'L1-C001', channels: ['ops', 'eng'], title: expect.stringContaining('cannot be verified on L1-C001') });
   });
 });
