@@ -15,7 +15,17 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     ignores: ['shared/azure/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@azure/functions', 'durable-functions'], message: 'shared/ never imports the Functions runtime: keep it in functions/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@azure/functions', 'durable-functions'],
+              message: 'shared/ never imports the Functions runtime: keep it in functions/.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -26,9 +26,15 @@ interface AutocannonResult {
   non2xx: number;
 }
 interface AutocannonInstance {
-  on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): void;
+  on(
+    event: 'response',
+    listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void,
+  ): void;
 }
-type Autocannon = (opts: Record<string, unknown>, done: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+type Autocannon = (
+  opts: Record<string, unknown>,
+  done: (err: Error | null, result: AutocannonResult) => void,
+) => AutocannonInstance;
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
@@ -42,7 +48,15 @@ const result = await new Promise<AutocannonResult>((resolve, reject) => {
       method: spec.method,
       headers: spec.headers,
       ...(spec.body ? { body: spec.body } : {}),
-      ...(spec.paths ? { requests: spec.paths.map((p) => ({ method: spec.method, path: p, ...(spec.body ? { body: spec.body } : {}) })) } : {}),
+      ...(spec.paths
+        ? {
+            requests: spec.paths.map((p) => ({
+              method: spec.method,
+              path: p,
+              ...(spec.body ? { body: spec.body } : {}),
+            })),
+          }
+        : {}),
       connections: spec.connections,
       overallRate: spec.ratePerS,
       duration: spec.seconds,
@@ -57,12 +71,15 @@ const result = await new Promise<AutocannonResult>((resolve, reject) => {
 });
 
 latencies.sort((a, b) => a - b);
-const q = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN).toFixed(1));
-console.log(JSON.stringify({
-  latencyMs: { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1) },
-  requestsPerS: Number((latencies.length / spec.seconds).toFixed(1)),
-  responses: latencies.length,
-  statuses,
-  errors: result.errors,
-  timeouts: result.timeouts,
-}));
+const q = (p: number) =>
+  Number((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN).toFixed(1));
+console.log(
+  JSON.stringify({
+    latencyMs: { p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1) },
+    requestsPerS: Number((latencies.length / spec.seconds).toFixed(1)),
+    responses: latencies.length,
+    statuses,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  }),
+);

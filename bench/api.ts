@@ -45,17 +45,28 @@ const root = path.resolve(here, '..');
 
 const MODEL = {
   modelName: 'FourierHeatModel',
-  parameters: { thermalConductivity: 200, initialTemperature: 700, boundaryConditions: { topSurface: 750, bottomSurface: 690 } },
+  parameters: {
+    thermalConductivity: 200,
+    initialTemperature: 700,
+    boundaryConditions: { topSurface: 750, bottomSurface: 690 },
+  },
   description: 'bench',
 };
 
 function load(spec: LoadSpec): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '_api-load.ts'), JSON.stringify(spec)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '_api-load.ts'), JSON.stringify(spec)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>) : reject(new Error(`load generator exited ${code}: ${out}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>)
+        : reject(new Error(`load generator exited ${code}: ${out}`)),
+    );
   });
 }
 
@@ -66,15 +77,18 @@ async function seedGold(lakeConnection: string): Promise<void> {
   const rows: SilverRow[] = [];
   for (let s = 0; s < 7200; s += 10) {
     rows.push(silverRow('L1', 'L1-LINE', 'lineCurrent', from + s * 1000, 300));
-    for (let c = 1; c <= 10; c++) rows.push(silverRow('L1', `L1-C${String(c).padStart(3, '0')}`, 'cellVoltage', from + s * 1000, 4.2 + c / 100));
+    for (let c = 1; c <= 10; c++)
+      rows.push(silverRow('L1', `L1-C${String(c).padStart(3, '0')}`, 'cellVoltage', from + s * 1000, 4.2 + c / 100));
   }
-  for (let i = 0; i < rows.length; i += 2000) await writeBatch(lake, '0', i, i + Math.min(2000, rows.length - i) - 1, rows.slice(i, i + 2000));
+  for (let i = 0; i < rows.length; i += 2000)
+    await writeBatch(lake, '0', i, i + Math.min(2000, rows.length - i) - 1, rows.slice(i, i + 2000));
   await curateRange(lake, { fromMs: from, toMs: from + 2 * 3_600_000 }, testCurationConfig('2026-11-22T12:05:00Z'));
 }
 
 async function call(url: string, init: RequestInit): Promise<Response> {
   const res = await fetch(url, init);
-  if (res.status >= 300) throw new Error(`setup ${init.method ?? 'GET'} ${url} answered ${res.status}: ${await res.text()}`);
+  if (res.status >= 300)
+    throw new Error(`setup ${init.method ?? 'GET'} ${url} answered ${res.status}: ${await res.text()}`);
   return res;
 }
 
@@ -94,7 +108,14 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     startAzurite: true,
     startCosmos: true,
     logLevel: 'error',
-    settings: { ...issuer.settings, COSMOS_DATABASE: 'bench-api', RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_BURST: '1000000', TELEMETRY_HUB: 'telemetry', TELEMETRY_CONSUMER_GROUP: 'ingest' },
+    settings: {
+      ...issuer.settings,
+      COSMOS_DATABASE: 'bench-api',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_BURST: '1000000',
+      TELEMETRY_HUB: 'telemetry',
+      TELEMETRY_CONSUMER_GROUP: 'ingest',
+    },
   });
   try {
     const token = await issuer.mint({ roles: ['Manager'], sub: 'bench', azp: 'bench-client', ttlS: 3600 });
@@ -102,11 +123,20 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const json = { ...auth, 'content-type': 'application/json' };
     const url = (resource: string) => `${devhost.httpUrl}${v1Path(resource)}`;
 
-    for (let i = 1; i <= MODELS; i++) await call(url('pde-models'), { method: 'POST', headers: json, body: JSON.stringify(MODEL) });
-    const overrides = await CosmosOverrideStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: true });
+    for (let i = 1; i <= MODELS; i++)
+      await call(url('pde-models'), { method: 'POST', headers: json, body: JSON.stringify(MODEL) });
+    const overrides = await CosmosOverrideStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, {
+      createIfMissing: true,
+    });
     const deps = { overrides, publisher: new RecordingEventPublisher(), audit: new MemoryAuditLog() };
     for (let i = 1; i <= 20; i++) {
-      await requestManual(deps, { kind: 'cell', cellId: `L2-C${String(i).padStart(3, '0')}` }, 'bench', { subject: 'bench', clientId: 'bench', correlationId: `bench-${i}` }, Date.now());
+      await requestManual(
+        deps,
+        { kind: 'cell', cellId: `L2-C${String(i).padStart(3, '0')}` },
+        'bench',
+        { subject: 'bench', clientId: 'bench', correlationId: `bench-${i}` },
+        Date.now(),
+      );
     }
     await seedGold(process.env.LakeConnection!);
     // Warm the caches the first request builds (JWKS, Cosmos containers, lake client) outside the measurement.
@@ -115,7 +145,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const common = { ratePerS: RATE_PER_S, seconds, connections };
     const routes = {
       'GET v1/overrides': await load({ ...common, url: url('overrides?pageSize=25'), method: 'GET', headers: auth }),
-      'GET v1/lines/L1/kpis (31 days)': await load({ ...common, url: url('lines/L1/kpis?from=2026-11-01&to=2026-12-01&grain=day'), method: 'GET', headers: auth }),
+      'GET v1/lines/L1/kpis (31 days)': await load({
+        ...common,
+        url: url('lines/L1/kpis?from=2026-11-01&to=2026-12-01&grain=day'),
+        method: 'GET',
+        headers: auth,
+      }),
       [`PUT v1/pde-models/{id} (${MODELS} models)`]: await load({
         ...common,
         url: devhost.httpUrl,
@@ -126,7 +161,14 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       }),
     };
     const p95s = Object.values(routes).map((r) => (r.latencyMs as { p95: number }).p95);
-    return { ratePerS: RATE_PER_S, seconds, connections, targetP95Ms: TARGET_P95_MS, routes, allWithinTarget: p95s.every((p) => p <= TARGET_P95_MS) };
+    return {
+      ratePerS: RATE_PER_S,
+      seconds,
+      connections,
+      targetP95Ms: TARGET_P95_MS,
+      routes,
+      allWithinTarget: p95s.every((p) => p <= TARGET_P95_MS),
+    };
   } finally {
     await devhost.stop();
     await issuer.stop();

@@ -23,7 +23,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const inMemory = await measure(await startCosmos(), { writes, sequentialWrites, concurrency, docBytes });
     const durableServer = await startCosmos({ dataDir });
     const durable = await measure(durableServer, { writes, sequentialWrites, concurrency, docBytes });
-    const storeBytes = readdirSync(durableServer.storeDir!).reduce((n, f) => n + statSync(path.join(durableServer.storeDir!, f)).size, 0);
+    const storeBytes = readdirSync(durableServer.storeDir!).reduce(
+      (n, f) => n + statSync(path.join(durableServer.storeDir!, f)).size,
+      0,
+    );
     await durableServer.kill();
     const t0 = performance.now();
     const restarted = await startCosmos({ dataDir });
@@ -35,14 +38,22 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       inMemory,
       durable,
       concurrentCostPercent: round((1 - durable.concurrentWritesPerS / inMemory.concurrentWritesPerS) * 100),
-      restart: { ms: Math.round(restartMs), documentsLoaded: count, storeBytes, note: 'process start and replay of the journal (kill, then start on the same dataDir)' },
+      restart: {
+        ms: Math.round(restartMs),
+        documentsLoaded: count,
+        storeBytes,
+        note: 'process start and replay of the journal (kill, then start on the same dataDir)',
+      },
     };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-async function measure(server: CosmosHandle, o: { writes: number; sequentialWrites: number; concurrency: number; docBytes: number }) {
+async function measure(
+  server: CosmosHandle,
+  o: { writes: number; sequentialWrites: number; concurrency: number; docBytes: number },
+) {
   try {
     const items = await container(server);
     const payload = 'x'.repeat(o.docBytes);
@@ -73,7 +84,10 @@ async function measure(server: CosmosHandle, o: { writes: number; sequentialWrit
       sequentialWritesPerS: Math.round(o.sequentialWrites / (sequentialMs / 1000)),
       sequentialMsPerWrite: round(sequentialMs / o.sequentialWrites),
       concurrentWritesPerS: Math.round(o.writes / (concurrentMs / 1000)),
-      concurrentLatencyMs: { p50: round(latencies[Math.floor(latencies.length * 0.5)]!), p99: round(latencies[Math.floor(latencies.length * 0.99)]!) },
+      concurrentLatencyMs: {
+        p50: round(latencies[Math.floor(latencies.length * 0.5)]!),
+        p99: round(latencies[Math.floor(latencies.length * 0.99)]!),
+      },
     };
   } finally {
     await server.stop();
@@ -81,14 +95,26 @@ async function measure(server: CosmosHandle, o: { writes: number; sequentialWrit
 }
 
 async function container(server: CosmosHandle): Promise<Container> {
-  const client = new CosmosClient({ endpoint: server.endpoint, key: server.key, connectionPolicy: { enableEndpointDiscovery: false } });
+  const client = new CosmosClient({
+    endpoint: server.endpoint,
+    key: server.key,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
   const { database } = await client.databases.createIfNotExists({ id: 'bench' });
   return (await database.containers.createIfNotExists({ id: 'docs', partitionKey: { paths: ['/pk'] } })).container;
 }
 
 async function documentCount(server: CosmosHandle): Promise<number> {
-  const client = new CosmosClient({ endpoint: server.endpoint, key: server.key, connectionPolicy: { enableEndpointDiscovery: false } });
-  const { resources } = await client.database('bench').container('docs').items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll();
+  const client = new CosmosClient({
+    endpoint: server.endpoint,
+    key: server.key,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+  const { resources } = await client
+    .database('bench')
+    .container('docs')
+    .items.query<number>('SELECT VALUE COUNT(1) FROM c')
+    .fetchAll();
   return resources[0] ?? 0;
 }
 

@@ -29,7 +29,11 @@ const PER_MINUTE: [string, number, number][] = [
 ];
 
 /** Generates the hour's partial files; returns how many points and files. */
-async function generate(lake: MemoryLakeStore, cells: number, pointsPerMin: number): Promise<{ points: number; files: number }> {
+async function generate(
+  lake: MemoryLakeStore,
+  cells: number,
+  pointsPerMin: number,
+): Promise<{ points: number; files: number }> {
   const rnd = mulberry32(42);
   const perCell = PER_MINUTE.reduce((a, [, n]) => a + n, 0);
   const scale = pointsPerMin / (cells * perCell);
@@ -39,13 +43,26 @@ async function generate(lake: MemoryLakeStore, cells: number, pointsPerMin: numb
   for (let t = 0; t < 3600; t += BATCH_S) {
     const byPartition: SilverRow[][] = Array.from({ length: PARTITIONS }, () => []);
     const windowMs = HOUR_START_MS + t * 1000;
-    byPartition[0]!.push(...Array.from({ length: BATCH_S }, (_, i) => silverRow('L1', 'L1-LINE', 'lineCurrent', windowMs + i * 1000, 126 + rnd())));
+    byPartition[0]!.push(
+      ...Array.from({ length: BATCH_S }, (_, i) =>
+        silverRow('L1', 'L1-LINE', 'lineCurrent', windowMs + i * 1000, 126 + rnd()),
+      ),
+    );
     for (let c = 1; c <= cells; c++) {
       const cellId = `L1-C${String(c).padStart(3, '0')}`;
       const part = byPartition[c % PARTITIONS]!;
       for (const [tag, perMin, level] of PER_MINUTE) {
         const n = Math.max(1, Math.round((perMin * scale * BATCH_S) / 60));
-        for (let i = 0; i < n; i++) part.push(silverRow('L1', cellId, tag, windowMs + Math.floor(((i + rnd()) / n) * BATCH_S * 1000), level * (1 + 0.01 * rnd())));
+        for (let i = 0; i < n; i++)
+          part.push(
+            silverRow(
+              'L1',
+              cellId,
+              tag,
+              windowMs + Math.floor(((i + rnd()) / n) * BATCH_S * 1000),
+              level * (1 + 0.01 * rnd()),
+            ),
+          );
       }
       if (rnd() < BATCH_S / 90) part.push(silverRow('L1', cellId, 'aluminaFeed', windowMs + 1000, 5.8));
     }
@@ -62,7 +79,10 @@ async function generate(lake: MemoryLakeStore, cells: number, pointsPerMin: numb
 }
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
-  const { values } = parseArgs({ args, options: { cells: { type: 'string', default: '300' }, 'points-per-min': { type: 'string', default: '16667' } } });
+  const { values } = parseArgs({
+    args,
+    options: { cells: { type: 'string', default: '300' }, 'points-per-min': { type: 'string', default: '16667' } },
+  });
   const cells = Number(values.cells);
   const pointsPerMin = Number(values['points-per-min']);
   const lake = new MemoryLakeStore();
@@ -85,7 +105,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       cellHourRows: first.curated[0]?.cellHourRows,
       filesWritten: first.filesWritten,
     },
-    rerunUnchanged: { wallS: Number(rerunS.toFixed(2)), hoursSkipped: second.skippedHours, filesWritten: second.filesWritten },
+    rerunUnchanged: {
+      wallS: Number(rerunS.toFixed(2)),
+      hoursSkipped: second.skippedHours,
+      filesWritten: second.filesWritten,
+    },
     targetS: 60,
     withinTarget: curateS < 60,
     note: 'in-memory lake: storage latency excluded (Azurite adds ~5–10 ms per partial read)',

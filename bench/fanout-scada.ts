@@ -34,7 +34,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const n = Number(argOf(args, '--commands') ?? 200);
   const which = argOf(args, '--stores') ?? 'both';
   const kinds = which === 'both' ? (['memory', 'cosmos'] as const) : ([which] as ['memory' | 'cosmos']);
-  const out: Record<string, unknown> = { commands: n, hop: 'dispatcher called directly (no Service Bus hop); MQTT QoS 1 through the embedded broker; simulator as PLC' };
+  const out: Record<string, unknown> = {
+    commands: n,
+    hop: 'dispatcher called directly (no Service Bus hop); MQTT QoS 1 through the embedded broker; simulator as PLC',
+  };
   for (const kind of kinds) out[kind] = await measure(kind, n);
   return out;
 }
@@ -42,7 +45,13 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
 async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<string, unknown>> {
   const broker = await startMqttBroker();
   const cosmos = kind === 'cosmos' ? await startCosmos() : undefined;
-  const potline = createPotline({ lines: 1, cellsPerLine: CELLS, seed: 3, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
+  const potline = createPotline({
+    lines: 1,
+    cellsPerLine: CELLS,
+    seed: 3,
+    feederChokesPerCellDay: 0,
+    lineRampsPerDay: 0,
+  });
   const plc = await startPlc({ brokerUrl: broker.url, potline });
   const gateway = await MqttScadaGateway.connect({ url: broker.url });
   let commands: CommandRepository = new MemoryCommandRepository();
@@ -58,7 +67,13 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
   const hotState = new MemoryHotStateStore();
   const publisher = new RecordingEventPublisher();
   const dispatcher = new ScadaDispatcher({
-    commands, overrides, hotState, readback, gateway, publisher, limits: DEFAULT_ENVELOPE_LIMITS,
+    commands,
+    overrides,
+    hotState,
+    readback,
+    gateway,
+    publisher,
+    limits: DEFAULT_ENVELOPE_LIMITS,
     policy: { maxAttempts: 3, ackTimeoutMs: 2000, backoffMs: 100 },
     clock: () => plantMs,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -66,14 +81,34 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
   const cellId = (i: number) => `L1-C${String((i % CELLS) + 1).padStart(3, '0')}`;
   // The cell's voltage and the PLC's read-back of its ACD set point, as the plant reports them before each command.
   const watch = async (id: string) => {
-    hotState.docs.set(id, { id, cellId: id, lineId: 'L1', tags: { cellVoltage: { value: 4.4, unit: 'V', ts: plantMs, quality: 'good', flags: [] } }, updatedAtMs: plantMs });
-    await readback.saveLatest({ id, kind: 'readback', equipmentId: id, lineId: 'L1', fields: { acdCm: { value: potline.cell(id)!.acdTargetCm, tsMs: plantMs } }, updatedAtMs: plantMs });
+    hotState.docs.set(id, {
+      id,
+      cellId: id,
+      lineId: 'L1',
+      tags: { cellVoltage: { value: 4.4, unit: 'V', ts: plantMs, quality: 'good', flags: [] } },
+      updatedAtMs: plantMs,
+    });
+    await readback.saveLatest({
+      id,
+      kind: 'readback',
+      equipmentId: id,
+      lineId: 'L1',
+      fields: { acdCm: { value: potline.cell(id)!.acdTargetCm, tsMs: plantMs } },
+      updatedAtMs: plantMs,
+    });
   };
   const recommendation = (id: string, i: number, tag: string) => {
     const present = potline.cell(id)!.acdTargetCm;
     // Up on one pass over the cells, down on the next: stays inside the rating however many commands run.
     const target = Math.round((present + (Math.floor(i / CELLS) % 2 === 0 ? 0.05 : -0.05)) * 1000) / 1000;
-    return setpointRecommendedEvent({ recommendationId: `${tag}-${i}`, lineId: 'L1', setPoints: [{ equipmentId: id, setPoint: { acdCm: target }, present: { acdCm: present } }] }, { source: '/bench' });
+    return setpointRecommendedEvent(
+      {
+        recommendationId: `${tag}-${i}`,
+        lineId: 'L1',
+        setPoints: [{ equipmentId: id, setPoint: { acdCm: target }, present: { acdCm: present } }],
+      },
+      { source: '/bench' },
+    );
   };
   const actor = { subject: 'bench', clientId: 'bench', correlationId: 'bench' };
   const overrideDeps = { overrides, publisher, audit: new MemoryAuditLog() };
@@ -112,14 +147,25 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
       const t1 = performance.now();
       const report = await dispatcher.handle(event);
       const t2 = performance.now();
-      if (report.kind === 'recommendation' && report.commands[0]?.violations.some((v) => v.rule === 'interlock-manual')) enforceMs.push(t2 - t0);
+      if (report.kind === 'recommendation' && report.commands[0]?.violations.some((v) => v.rule === 'interlock-manual'))
+        enforceMs.push(t2 - t0);
       else leaked++;
       requestMs.push(t1 - t0);
       await releaseManual(overrideDeps, { kind: 'cell', cellId: id }, 'bench', actor, plantMs);
     }
     return {
-      recommendationToAckMs: { ...quantiles(ackMs), acknowledged: ackMs.length, notAcknowledged: notAcked, targetP99: 500 },
-      overrideEnforcementMs: { ...quantiles(enforceMs), refusedAfterOverride: enforceMs.length, dispatchedDespiteOverride: leaked, targetP99: 1000 },
+      recommendationToAckMs: {
+        ...quantiles(ackMs),
+        acknowledged: ackMs.length,
+        notAcknowledged: notAcked,
+        targetP99: 500,
+      },
+      overrideEnforcementMs: {
+        ...quantiles(enforceMs),
+        refusedAfterOverride: enforceMs.length,
+        dispatchedDespiteOverride: leaked,
+        targetP99: 1000,
+      },
       overrideRequestMs: quantiles(requestMs),
       plc: plc.counters(),
     };

@@ -15,7 +15,12 @@ import type { SilverRow } from '../shared/telemetry/records.js';
 import { mulberry32 } from '../shared/telemetry/test-support.js';
 
 const T0 = Date.UTC(2024, 5, 1, 0, 0, 0);
-const settings = { TELEMETRY_HUB: 'telemetry', TELEMETRY_CONSUMER_GROUP: 'ingest', CLEANSING_WINDOW: 31, INTERPOLATE_MAX_GAP_INTERVALS: 5 };
+const settings = {
+  TELEMETRY_HUB: 'telemetry',
+  TELEMETRY_CONSUMER_GROUP: 'ingest',
+  CLEANSING_WINDOW: 31,
+  INTERPOLATE_MAX_GAP_INTERVALS: 5,
+};
 /** Sampling intervals (ms) and nominal values of the simulated plant: voltage/current 1 s, bath/beam 5 s, heights/shell 30 s. */
 const SIGNALS: [tag: string, unit: string, intervalMs: number, nominal: number, noise: number][] = [
   ['cellVoltage', 'V', 1000, 4.3, 0.02],
@@ -38,7 +43,12 @@ function makeEvents(targetPoints: number, cells = 300): { events: IngestEvent[];
     if (!pending.length) return;
     const style = rnd();
     const body = style < 0.5 ? JSON.stringify(pending) : JSON.stringify({ points: pending });
-    events.push({ body: enc.encode(body), partition: String(seq % 4), sequenceNumber: seq++, enqueuedTimeUtc: new Date(tMs + 200) });
+    events.push({
+      body: enc.encode(body),
+      partition: String(seq % 4),
+      sequenceNumber: seq++,
+      enqueuedTimeUtc: new Date(tMs + 200),
+    });
     pending = [];
   };
   for (let tMs = T0; points < targetPoints; tMs += 1000) {
@@ -51,19 +61,42 @@ function makeEvents(targetPoints: number, cells = 300): { events: IngestEvent[];
         let u = unit;
         let quality: string | number = 'good';
         const f = rnd();
-        if (f < 0.005) value += nominal * 0.3; // spike
-        else if (f < 0.01 && unit === 'degC') { value = (value * 9) / 5 + 32; u = 'degF'; } // wrong unit
-        else if (f < 0.015) quality = 0; // bad OPC DA code
+        if (f < 0.005)
+          value += nominal * 0.3; // spike
+        else if (f < 0.01 && unit === 'degC') {
+          value = (value * 9) / 5 + 32;
+          u = 'degF';
+        } // wrong unit
+        else if (f < 0.015)
+          quality = 0; // bad OPC DA code
         else if (f < 0.02) continue; // dropout
-        const p = { lineId: `L${line}`, cellId, tag: f > 0.998 ? 'potRoomHumidity' : tag, ts: new Date(tMs).toISOString(), value, unit: u, quality, seq: points };
+        const p = {
+          lineId: `L${line}`,
+          cellId,
+          tag: f > 0.998 ? 'potRoomHumidity' : tag,
+          ts: new Date(tMs).toISOString(),
+          value,
+          unit: u,
+          quality,
+          seq: points,
+        };
         pending.push(p);
         points++;
-        if (f > 0.995 && f <= 0.998) { pending.push(p); points++; } // duplicate
+        if (f > 0.995 && f <= 0.998) {
+          pending.push(p);
+          points++;
+        } // duplicate
         if (pending.length >= 50) flush(tMs);
       }
     }
     flush(tMs);
-    if (rnd() < 0.01) events.push({ body: enc.encode('{"points":[{"lineId":"L1"'), partition: '0', sequenceNumber: seq++, enqueuedTimeUtc: new Date(tMs) });
+    if (rnd() < 0.01)
+      events.push({
+        body: enc.encode('{"points":[{"lineId":"L1"'),
+        partition: '0',
+        sequenceNumber: seq++,
+        enqueuedTimeUtc: new Date(tMs),
+      });
   }
   return { events, points };
 }
@@ -115,19 +148,29 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const sampleRows = sample.reduce((n, r) => n + r.length, 0);
   let parquetBytes = 0;
   const [, parquetMs, parquetCpuMs] = timeIt(() => {
-    for (const r of sample) parquetBytes += encodeSilver(r).byteLength + encodeMinuteAggregates(aggregateMinutes(r)).byteLength;
+    for (const r of sample)
+      parquetBytes += encodeSilver(r).byteLength + encodeMinuteAggregates(aggregateMinutes(r)).byteLength;
   });
   const sampleEvents = events.slice(0, 50 * batchSize);
   let gzBytes = 0;
   const [, gzMs, gzCpuMs] = timeIt(() => {
-    for (let i = 0; i < sampleEvents.length; i += batchSize) gzBytes += encodeJsonlGz(sampleEvents.slice(i, i + batchSize).map((e) => ({ body: new TextDecoder().decode(e.body) }))).byteLength;
+    for (let i = 0; i < sampleEvents.length; i += batchSize)
+      gzBytes += encodeJsonlGz(
+        sampleEvents.slice(i, i + batchSize).map((e) => ({ body: new TextDecoder().decode(e.body) })),
+      ).byteLength;
   });
   const samplePoints = Math.round((sampleRows / allRows.length) * points);
 
   // The whole ingestBatch (cleansing, Parquet, gzip, intent, hot-state merge) against in-memory stores: the CPU
   // one batch costs before any network I/O.
   const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-  const deps = { lake: new MemoryLakeStore(), hotState: new MemoryHotStateStore(), sensors: newSensorStateStore(31), settings, log: quiet };
+  const deps = {
+    lake: new MemoryLakeStore(),
+    hotState: new MemoryHotStateStore(),
+    sensors: newSensorStateStore(31),
+    settings,
+    log: quiet,
+  };
   const fullEvents = events.slice(0, 50 * batchSize);
   let fullPoints = 0;
   const batchMs: number[] = [];

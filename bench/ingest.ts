@@ -24,7 +24,13 @@ const SLICE_MS = 100;
 async function generate(ratePerMin: number, seconds: number, seed: number) {
   const startMs = Date.now();
   const sink = memorySink();
-  const sim = runSimulator({ potline: createPotline({ lines: 3, cellsPerLine: 100, seed, startMs }), sink, ratePerMin, durationS: seconds, clock: virtualClock(startMs) });
+  const sim = runSimulator({
+    potline: createPotline({ lines: 3, cellsPerLine: 100, seed, startMs }),
+    sink,
+    ratePerMin,
+    durationS: seconds,
+    clock: virtualClock(startMs),
+  });
   const counters = await sim.done;
   return { bodies: sink.events, points: counters.pointsSent };
 }
@@ -52,7 +58,11 @@ async function phase(devhost: DevhostHandle, live: LiveConsole, ratePerMin: numb
     pointsSent: points,
     pointsIngested: ingestMetrics.pointsIn,
     achievedPointsPerMin: Math.round((ingestMetrics.pointsIn / (sendS + drainS)) * 60),
-    latencyMs: { p50: Math.round(l.quantile(0.5)), p95: Math.round(l.quantile(0.95)), p99: Math.round(l.quantile(0.99)) },
+    latencyMs: {
+      p50: Math.round(l.quantile(0.5)),
+      p95: Math.round(l.quantile(0.95)),
+      p99: Math.round(l.quantile(0.99)),
+    },
     backlogEventsWhenSendingEnded: backlogAtEnd,
     drainSeconds: Number(drainS.toFixed(2)),
     caughtUp,
@@ -65,7 +75,15 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const core = await runCore(['300000']);
   applyLocalSettingsDefaults();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-ingest-'));
-  const devhost = await startDevhost({ appEntry: 'functions/index.ts', dataDir: dir, httpPort: 0, startAzurite: true, startCosmos: true, logLevel: 'error', settings: { TELEMETRY_HUB: 'telemetry', TELEMETRY_CONSUMER_GROUP: 'ingest' } });
+  const devhost = await startDevhost({
+    appEntry: 'functions/index.ts',
+    dataDir: dir,
+    httpPort: 0,
+    startAzurite: true,
+    startCosmos: true,
+    logLevel: 'error',
+    settings: { TELEMETRY_HUB: 'telemetry', TELEMETRY_CONSUMER_GROUP: 'ingest' },
+  });
   const live = new LiveConsole(devhost, 'telemetry', () => ({ pointsSent: 0, lagMs: 0 }), true);
   try {
     const latency = [];

@@ -22,7 +22,8 @@ async function timed(cells: number, seed: number): Promise<{ ms: number; r: Reco
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const runs = arg(args, '--runs', 100);

@@ -36,35 +36,64 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   });
   const activityMs = new Map<string, number[]>();
   host.events.on('invocation', (e) => {
-    if (e.triggerType.toLowerCase() === 'activitytrigger') activityMs.set(e.functionName, [...(activityMs.get(e.functionName) ?? []), e.durationMs]);
+    if (e.triggerType.toLowerCase() === 'activitytrigger')
+      activityMs.set(e.functionName, [...(activityMs.get(e.functionName) ?? []), e.durationMs]);
   });
   const api = `${host.httpUrl}/runtime/webhooks/durabletask`;
   const runToEnd = async (name: string, id: string, input: unknown): Promise<{ wallMs: number; output: unknown }> => {
     const t0 = performance.now();
     const res = await fetch(`${api}/orchestrators/${name}/${id}`, { method: 'POST', body: JSON.stringify(input) });
     if (res.status !== 202) throw new Error(`start of ${name} refused: ${res.status} ${await res.text()}`);
-    const status = await waitFor(`${id} to finish`, async () => {
-      const s = (await (await fetch(`${api}/instances/${id}`)).json()) as { runtimeStatus: string; output: unknown };
-      return s.runtimeStatus === 'Completed' || s.runtimeStatus === 'Failed' ? s : undefined;
-    }, 120_000);
+    const status = await waitFor(
+      `${id} to finish`,
+      async () => {
+        const s = (await (await fetch(`${api}/instances/${id}`)).json()) as { runtimeStatus: string; output: unknown };
+        return s.runtimeStatus === 'Completed' || s.runtimeStatus === 'Failed' ? s : undefined;
+      },
+      120_000,
+    );
     if (status.runtimeStatus !== 'Completed') throw new Error(`${id} failed: ${String(status.output)}`);
     return { wallMs: performance.now() - t0, output: status.output };
   };
 
   try {
-    const hot = await CosmosHotStateStore.create(cosmosClient({ COSMOS_ENDPOINT: process.env.COSMOS_ENDPOINT, COSMOS_KEY: process.env.COSMOS_KEY }), 'bench', { createIfMissing: true });
+    const hot = await CosmosHotStateStore.create(
+      cosmosClient({ COSMOS_ENDPOINT: process.env.COSMOS_ENDPOINT, COSMOS_KEY: process.env.COSMOS_KEY }),
+      'bench',
+      { createIfMissing: true },
+    );
     // Lines of 24 and 300 simulated cells; their documents are re-stamped to "now" before each run (the run only
     // describes cells whose readings are fresh).
-    const small = (await cellStateDocs(createPotline({ lines: 1, cellsPerLine: 24, seed: 1, feederChokesPerCellDay: 0, lineRampsPerDay: 0 }))).map((d) => renamed(d, 'L1', 'L24'));
-    const large = (await cellStateDocs(createPotline({ lines: 1, cellsPerLine: 300, seed: 2, feederChokesPerCellDay: 0, lineRampsPerDay: 0 }))).map((d) => renamed(d, 'L1', 'L300'));
+    const small = (
+      await cellStateDocs(
+        createPotline({ lines: 1, cellsPerLine: 24, seed: 1, feederChokesPerCellDay: 0, lineRampsPerDay: 0 }),
+      )
+    ).map((d) => renamed(d, 'L1', 'L24'));
+    const large = (
+      await cellStateDocs(
+        createPotline({ lines: 1, cellsPerLine: 300, seed: 2, feederChokesPerCellDay: 0, lineRampsPerDay: 0 }),
+      )
+    ).map((d) => renamed(d, 'L1', 'L300'));
     const lines: Record<string, unknown> = {};
-    for (const [lineId, docs] of [['L24', small], ['L300', large]] as const) {
+    for (const [lineId, docs] of [
+      ['L24', small],
+      ['L300', large],
+    ] as const) {
       const walls: number[] = [];
       let last: OptimizationRunResult | undefined;
       activityMs.clear();
       for (let i = 0; i < repeat; i++) {
         await Promise.all(restamped(docs).map((d) => hot.upsertCell(d)));
-        const input: OptimizationRunInput = { lineId, mode: 'closed-loop', userConstraints: [], approvalTimeoutMinutes: 30, requestedBy: 'bench', trigger: 'api', correlationId: `bench-${lineId}-${i}`, modelVersion: 'bench' };
+        const input: OptimizationRunInput = {
+          lineId,
+          mode: 'closed-loop',
+          userConstraints: [],
+          approvalTimeoutMinutes: 30,
+          requestedBy: 'bench',
+          trigger: 'api',
+          correlationId: `bench-${lineId}-${i}`,
+          modelVersion: 'bench',
+        };
         const r = await runToEnd('optimizationRun', `opt-${lineId}-bench${i}`, input);
         walls.push(Math.round(r.wallMs));
         last = r.output as OptimizationRunResult;
@@ -75,8 +104,16 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
         medianWallMs: median(walls),
         outcome: last?.outcome,
         setPointEvents: last?.setPointEvents,
-        secChangePct: last?.proposal?.secChangePct === null || last?.proposal?.secChangePct === undefined ? null : Math.round(last.proposal.secChangePct * 100) / 100,
-        activityMsPerRun: Object.fromEntries([...activityMs].map(([name, ms]) => [name, { calls: ms.length / repeat, totalMs: Math.round(ms.reduce((a, b) => a + b, 0) / repeat) }])),
+        secChangePct:
+          last?.proposal?.secChangePct === null || last?.proposal?.secChangePct === undefined
+            ? null
+            : Math.round(last.proposal.secChangePct * 100) / 100,
+        activityMsPerRun: Object.fromEntries(
+          [...activityMs].map(([name, ms]) => [
+            name,
+            { calls: ms.length / repeat, totalMs: Math.round(ms.reduce((a, b) => a + b, 0) / repeat) },
+          ]),
+        ),
       };
     }
 
@@ -89,8 +126,17 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       optimizationRun: lines,
       targetMs300Cells: 10_000,
       devhostOverheadPerActivityCall: {
-        fanOut: { calls: fanOutN, wallMs: Math.round(fan.wallMs), msPerCall: Math.round((fan.wallMs / fanOutN) * 100) / 100 },
-        chained: { calls: chainN, wallMs: Math.round(chain.wallMs), msPerCall: Math.round((chain.wallMs / chainN) * 100) / 100, note: 'one orchestrator replay per call: history grows, so later calls cost more' },
+        fanOut: {
+          calls: fanOutN,
+          wallMs: Math.round(fan.wallMs),
+          msPerCall: Math.round((fan.wallMs / fanOutN) * 100) / 100,
+        },
+        chained: {
+          calls: chainN,
+          wallMs: Math.round(chain.wallMs),
+          msPerCall: Math.round((chain.wallMs / chainN) * 100) / 100,
+          note: 'one orchestrator replay per call: history grows, so later calls cost more',
+        },
       },
     };
   } finally {
@@ -109,5 +155,9 @@ function renamed(d: CellStateDoc, from: string, to: string): CellStateDoc {
 function restamped(docs: CellStateDoc[]): CellStateDoc[] {
   const newest = Math.max(...docs.flatMap((d) => Object.values(d.tags).map((t) => t.ts)));
   const shift = Date.now() - 1000 - newest;
-  return docs.map((d) => ({ ...d, updatedAtMs: d.updatedAtMs + shift, tags: Object.fromEntries(Object.entries(d.tags).map(([k, t]) => [k, { ...t, ts: t.ts + shift }])) }));
+  return docs.map((d) => ({
+    ...d,
+    updatedAtMs: d.updatedAtMs + shift,
+    tags: Object.fromEntries(Object.entries(d.tags).map(([k, t]) => [k, { ...t, ts: t.ts + shift }])),
+  }));
 }

@@ -47,12 +47,32 @@ function designFor(nx: number, ny: number): CellDesign {
   return { ...BASE_DESIGN, crossSection: { ...BASE_DESIGN.crossSection, nx, ny } };
 }
 
-function runPotlineShare(job: PotlineJob): { cell: number; ms: number; cellVoltageV: number; secKWhPerKg: number; finalBathTempC: number; anodeEffectRisk: number }[] {
+function runPotlineShare(job: PotlineJob): {
+  cell: number;
+  ms: number;
+  cellVoltageV: number;
+  secKWhPerKg: number;
+  finalBathTempC: number;
+  anodeEffectRisk: number;
+}[] {
   const design = designFor(job.nx, job.ny);
   return job.cells.map((cell) => {
     const t0 = performance.now();
-    const r = whatIf({ setPoints: potlineSetPoints(cell), durationH: job.hours, design, thermalStepS: job.thermalStepS, sampleEveryH: 1 });
-    return { cell, ms: performance.now() - t0, cellVoltageV: r.steady.cellVoltageV, secKWhPerKg: r.steady.secKWhPerKg, finalBathTempC: r.final.bathTempC, anodeEffectRisk: r.anodeEffectRisk };
+    const r = whatIf({
+      setPoints: potlineSetPoints(cell),
+      durationH: job.hours,
+      design,
+      thermalStepS: job.thermalStepS,
+      sampleEveryH: 1,
+    });
+    return {
+      cell,
+      ms: performance.now() - t0,
+      cellVoltageV: r.steady.cellVoltageV,
+      secKWhPerKg: r.steady.secKWhPerKg,
+      finalBathTempC: r.final.bathTempC,
+      anodeEffectRisk: r.anodeEffectRisk,
+    };
   });
 }
 
@@ -82,7 +102,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const hours = Number(arg(args, 'hours', '24'));
 
   // 1. voltage breakdown throughput
-  const inputs = Array.from({ length: 64 }, (_, k) => baseCell({ lineCurrentKA: 120 + (k % 16), acdCm: 2.6 + (k % 8) * 0.08, bath: { aluminaPct: 2 + (k % 5) * 0.3 } }));
+  const inputs = Array.from({ length: 64 }, (_, k) =>
+    baseCell({ lineCurrentKA: 120 + (k % 16), acdCm: 2.6 + (k % 8) * 0.08, bath: { aluminaPct: 2 + (k % 5) * 0.3 } }),
+  );
   let n = 0;
   let sink = 0;
   const tv = performance.now();
@@ -96,7 +118,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   predictSteadyState({ setPoints: BASE_SET_POINTS });
   const tp = performance.now();
   const m = 2000;
-  for (let k = 0; k < m; k++) sink += predictSteadyState({ setPoints: { ...BASE_SET_POINTS, acdCm: 2.7 + (k % 20) * 0.02 } }).cellVoltageV;
+  for (let k = 0; k < m; k++)
+    sink += predictSteadyState({ setPoints: { ...BASE_SET_POINTS, acdCm: 2.7 + (k % 20) * 0.02 } }).cellVoltageV;
   const predictorMsPerCall = (performance.now() - tp) / m;
 
   // 3. 2D coupled cell, 100 × 50, 24 h
@@ -121,7 +144,14 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       shares.map(
         (share) =>
           new Promise<ReturnType<typeof runPotlineShare>>((resolve, reject) => {
-            const job: PotlineJob = { kind: 'physics-potline', cells: share, nx: pnx, ny: pny, hours, thermalStepS: 300 };
+            const job: PotlineJob = {
+              kind: 'physics-potline',
+              cells: share,
+              nx: pnx,
+              ny: pny,
+              hours,
+              thermalStepS: 300,
+            };
             const w = tsWorker(new URL(import.meta.url), job);
             w.once('message', (msg) => {
               resolve(msg as ReturnType<typeof runPotlineShare>);
@@ -159,7 +189,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       thermalStepS: 300,
       wallS: Number(potlineWallS.toFixed(2)),
       targetS: 60,
-      perCellMs: { median: Math.round(msPerCell[Math.floor(msPerCell.length / 2)] ?? 0), p95: Math.round(msPerCell[Math.floor(msPerCell.length * 0.95)] ?? 0) },
+      perCellMs: {
+        median: Math.round(msPerCell[Math.floor(msPerCell.length / 2)] ?? 0),
+        p95: Math.round(msPerCell[Math.floor(msPerCell.length * 0.95)] ?? 0),
+      },
       secKWhPerKg: { min: Math.min(...sec), max: Math.max(...sec) },
       anodeEffectRiskMax: Math.max(...results.map((r) => r.anodeEffectRisk)),
     },

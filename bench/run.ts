@@ -23,6 +23,11 @@ for (const suite of suites) {
     run: (args: string[]) => Promise<Record<string, unknown>>;
   };
   const figures = await mod.run(rest);
-  const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
   console.log(JSON.stringify({ suite, machine, ...figures }, null, 2));
 }

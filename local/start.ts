@@ -38,7 +38,10 @@ const Flags = z.object({
   'fault-scale': z.coerce.number().min(0).max(100).default(1),
   quiet: z.boolean().default(false),
   /** NCRONTAB of the scheduled optimisation: every minute at :30 locally, so runs show within a short --duration. */
-  'opt-schedule': z.string().regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression, e.g. "30 * * * * *"').default('30 * * * * *'),
+  'opt-schedule': z
+    .string()
+    .regex(/^\S+( \S+){5}$/, 'must be a six-field NCRONTAB expression, e.g. "30 * * * * *"')
+    .default('30 * * * * *'),
   /** closed-loop locally, so the loop closes without an approval: recommendation → dispatcher → MQTT → the simulator's PLC. */
   'opt-mode': z.enum(['closed-loop', 'advisory']).default('closed-loop'),
 });
@@ -64,7 +67,9 @@ function parseFlags() {
   const parsed = Flags.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    console.error(`npm start: --${String(issue.path[0])} ${issue.message}. See README "Running locally" for the flags.`);
+    console.error(
+      `npm start: --${String(issue.path[0])} ${issue.message}. See README "Running locally" for the flags.`,
+    );
     process.exit(2);
   }
   return parsed.data;
@@ -84,7 +89,9 @@ const runId = new Date().toISOString().replace(/[:.]/g, '-');
 const runDir = path.join(dataDir, 'runs', runId);
 mkdirSync(runDir, { recursive: true });
 
-console.log(`Starting the smelter platform locally (run ${runId}; data in ${path.relative(process.cwd(), dataDir)}/) …`);
+console.log(
+  `Starting the smelter platform locally (run ${runId}; data in ${path.relative(process.cwd(), dataDir)}/) …`,
+);
 const startedMs = Date.now();
 const webhooks = await localAlertChannels(path.join(dataDir, 'webhooks.jsonl'));
 const devhost = await startDevhost({
@@ -98,15 +105,29 @@ const devhost = await startDevhost({
   startMqtt: true,
   logLevel: 'warning',
 });
-writeEndpoints({ lakeConnection: process.env.LakeConnection!, cosmosEndpoint: process.env.COSMOS_ENDPOINT, cosmosKey: process.env.COSMOS_KEY, httpUrl: devhost.httpUrl, pid: process.pid });
-console.log(`Devhost up in ${((Date.now() - startedMs) / 1000).toFixed(1)} s at ${devhost.httpUrl}; functions: ${devhost.functions.map((f) => f.name).join(', ')}`);
+writeEndpoints({
+  lakeConnection: process.env.LakeConnection!,
+  cosmosEndpoint: process.env.COSMOS_ENDPOINT,
+  cosmosKey: process.env.COSMOS_KEY,
+  httpUrl: devhost.httpUrl,
+  pid: process.pid,
+});
+console.log(
+  `Devhost up in ${((Date.now() - startedMs) / 1000).toFixed(1)} s at ${devhost.httpUrl}; functions: ${devhost.functions.map((f) => f.name).join(', ')}`,
+);
 
 const hubName = process.env.TELEMETRY_HUB ?? 'telemetry';
 const hub = devhost.hub(hubName);
 const recorder = new RunRecorder();
 const runStartMs = Date.now();
 // Operators at the HMI change set points of their own (labelled hmi_change), so the out-of-band path runs every time.
-const potline = createPotline({ lines: flags.lines, cellsPerLine: flags.cells, seed: flags.seed, startMs: runStartMs, hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'] });
+const potline = createPotline({
+  lines: flags.lines,
+  cellsPerLine: flags.cells,
+  seed: flags.seed,
+  startMs: runStartMs,
+  hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'],
+});
 // The simulator is also the plant's PLC: it takes the dispatcher's set-point commands from the broker, applies them
 // and acknowledges, so the next telemetry shows the effect.
 const plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
@@ -125,9 +146,13 @@ const sim = runSimulator({
     },
   },
 });
-console.log(`Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`);
+console.log(
+  `Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
+);
 
-console.log(`Optimisation: ${flags['opt-mode']} runs of every line on "${flags['opt-schedule']}" (NCRONTAB, UTC); set points go through the SCADA dispatcher to the simulator's PLC.`);
+console.log(
+  `Optimisation: ${flags['opt-mode']} runs of every line on "${flags['opt-schedule']}" (NCRONTAB, UTC); set points go through the SCADA dispatcher to the simulator's PLC.`,
+);
 
 const live = new LiveConsole(devhost, hubName, () => sim.counters(), flags.quiet);
 const optimization = new OptimizationWatch(devhost.httpUrl, runStartMs);
@@ -148,7 +173,14 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   live.stop();
   await optimization.refresh();
   optimization.stop();
-  const scorecard = score ? await scoreRun({ labels: labels.labels(), sentKeys: recorder.sentKeys, sinceMs: runStartMs, lakeConnection: process.env.LakeConnection! }) : undefined;
+  const scorecard = score
+    ? await scoreRun({
+        labels: labels.labels(),
+        sentKeys: recorder.sentKeys,
+        sinceMs: runStartMs,
+        lakeConnection: process.env.LakeConnection!,
+      })
+    : undefined;
   printSummary({
     runId,
     runDir,
@@ -198,6 +230,8 @@ async function localAlertChannels(file: string): Promise<WebhookReceiver | undef
   process.env.ALERT_OPERATIONS_CHANNELS ||= 'teams-ops';
   process.env.ALERT_ENGINEERING_CHANNELS ||= 'logic-eng';
   process.env.ALERT_ESCALATION_CHANNELS ||= 'teams-ops';
-  console.log(`Alert notifications go to a local webhook receiver (${receiver.url}), written to ${path.relative(process.cwd(), file)}`);
+  console.log(
+    `Alert notifications go to a local webhook receiver (${receiver.url}), written to ${path.relative(process.cwd(), file)}`,
+  );
   return receiver;
 }

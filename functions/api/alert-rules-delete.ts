@@ -5,10 +5,13 @@ import { routes } from '../../shared/http/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** DELETE v1/alert-rules/{ruleId}: removes the rule when If-Match (if sent) matches, and clears its open alerts. */
-export const deleteAlertRule = apiHandler(routes.alertRulesDelete, async ({ req, params, principal, requestId, ctx }) => {
-  const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
-  await deleteRule(await alertRuleWriteDeps(ctx), params.ruleId, actor, req.headers.get('if-match') ?? undefined);
-  return { status: 204 };
-});
+export const deleteAlertRule = apiHandler(
+  routes.alertRulesDelete,
+  async ({ req, params, principal, requestId, ctx }) => {
+    const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
+    await deleteRule(await alertRuleWriteDeps(ctx), params.ruleId, actor, req.headers.get('if-match') ?? undefined);
+    return { status: 204 };
+  },
+);
 
 app.http(routes.alertRulesDelete.name, httpTrigger(routes.alertRulesDelete, deleteAlertRule));

@@ -5,10 +5,19 @@ import { routes } from '../../shared/http/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** PUT v1/alert-rules/{ruleId}: replaces the rule when If-Match (if sent) matches; 412 ERR-4121 otherwise. */
-export const replaceAlertRule = apiHandler(routes.alertRulesReplace, async ({ req, params, body, principal, requestId, ctx }) => {
-  const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
-  const { rule, etag } = await replaceRule(await alertRuleWriteDeps(ctx), params.ruleId, body, actor, req.headers.get('if-match') ?? undefined);
-  return { status: 200, body: rule, headers: { etag } };
-});
+export const replaceAlertRule = apiHandler(
+  routes.alertRulesReplace,
+  async ({ req, params, body, principal, requestId, ctx }) => {
+    const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
+    const { rule, etag } = await replaceRule(
+      await alertRuleWriteDeps(ctx),
+      params.ruleId,
+      body,
+      actor,
+      req.headers.get('if-match') ?? undefined,
+    );
+    return { status: 200, body: rule, headers: { etag } };
+  },
+);
 
 app.http(routes.alertRulesReplace.name, httpTrigger(routes.alertRulesReplace, replaceAlertRule));

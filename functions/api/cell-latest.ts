@@ -8,9 +8,11 @@ import { apiHandler, httpTrigger } from './respond.js';
 export const getCellLatest = apiHandler(routes.cellLatest, async ({ params }) => {
   const doc = await (await hotStateStore()).getCell(params.cellId);
   if (!doc) {
-    throw new ApiError('notFound', `No telemetry has been received for cell ${params.cellId}. Check the id (e.g. L1-C001) and that its line is sending.`, [
-      { field: 'path.cellId', issue: 'unknown cell' },
-    ]);
+    throw new ApiError(
+      'notFound',
+      `No telemetry has been received for cell ${params.cellId}. Check the id (e.g. L1-C001) and that its line is sending.`,
+      [{ field: 'path.cellId', issue: 'unknown cell' }],
+    );
   }
   return { status: 200, body: doc };
 });

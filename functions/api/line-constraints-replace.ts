@@ -7,11 +7,24 @@ import { replaceLineConstraints } from '../../shared/orchestration/constraints-a
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** PUT v1/lines/{lineId}/constraints: replaces the line's user constraints (If-Match honoured) and publishes the change. */
-export const replaceLineConstraintsHandler = apiHandler(routes.lineConstraintsReplace, async ({ req, params, body, principal, requestId }) => {
-  const [store, { audit }, publisher] = await Promise.all([constraintStoreFromSettings(), modelStoreFromSettings(), eventPublisherFromSettings()]);
-  const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
-  const { view, etag } = await replaceLineConstraints({ store, audit, publisher }, params.lineId, body, actor, req.headers.get('if-match') ?? undefined);
-  return { status: 200, body: view, headers: { etag } };
-});
+export const replaceLineConstraintsHandler = apiHandler(
+  routes.lineConstraintsReplace,
+  async ({ req, params, body, principal, requestId }) => {
+    const [store, { audit }, publisher] = await Promise.all([
+      constraintStoreFromSettings(),
+      modelStoreFromSettings(),
+      eventPublisherFromSettings(),
+    ]);
+    const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
+    const { view, etag } = await replaceLineConstraints(
+      { store, audit, publisher },
+      params.lineId,
+      body,
+      actor,
+      req.headers.get('if-match') ?? undefined,
+    );
+    return { status: 200, body: view, headers: { etag } };
+  },
+);
 
 app.http(routes.lineConstraintsReplace.name, httpTrigger(routes.lineConstraintsReplace, replaceLineConstraintsHandler));

@@ -9,7 +9,16 @@ import { apiHandler, httpTrigger } from './respond.js';
 
 /** GET v1/lines/{lineId}/kpis: what the ERP books per day or hour, from curated gold. */
 export const getLineKpis = apiHandler(routes.lineKpis, async ({ params, query }) => {
-  return { status: 200, body: await lineKpis(await lakeReaderFromSettings(), params.lineId, query, kpiParametersFrom(settings()), apiGoldCache) };
+  return {
+    status: 200,
+    body: await lineKpis(
+      await lakeReaderFromSettings(),
+      params.lineId,
+      query,
+      kpiParametersFrom(settings()),
+      apiGoldCache,
+    ),
+  };
 });
 
 app.http(routes.lineKpis.name, httpTrigger(routes.lineKpis, getLineKpis));

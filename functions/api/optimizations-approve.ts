@@ -7,10 +7,20 @@ import { durableClientInput, runClientOf } from '../orchestration/run-client.js'
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** POST v1/optimizations/{runId}/approval: approves or rejects a waiting advisory run (409 when it is not waiting). */
-export const approveOptimizationRun = apiHandler(routes.optimizationsApprove, async ({ params, body, principal, requestId, ctx }) => {
-  const [{ audit }, publisher] = await Promise.all([modelStoreFromSettings(), eventPublisherFromSettings()]);
-  const accepted = await decideOptimization({ client: runClientOf(ctx), audit, publisher }, params.runId, body, { subject: principal.subject, clientId: principal.clientId, correlationId: requestId });
-  return { status: 202, body: accepted };
-});
+export const approveOptimizationRun = apiHandler(
+  routes.optimizationsApprove,
+  async ({ params, body, principal, requestId, ctx }) => {
+    const [{ audit }, publisher] = await Promise.all([modelStoreFromSettings(), eventPublisherFromSettings()]);
+    const accepted = await decideOptimization({ client: runClientOf(ctx), audit, publisher }, params.runId, body, {
+      subject: principal.subject,
+      clientId: principal.clientId,
+      correlationId: requestId,
+    });
+    return { status: 202, body: accepted };
+  },
+);
 
-app.http(routes.optimizationsApprove.name, { ...httpTrigger(routes.optimizationsApprove, approveOptimizationRun), extraInputs: [durableClientInput] });
+app.http(routes.optimizationsApprove.name, {
+  ...httpTrigger(routes.optimizationsApprove, approveOptimizationRun),
+  extraInputs: [durableClientInput],
+});

@@ -11,4 +11,7 @@ export const getOptimizationRun = apiHandler(routes.optimizationsGet, async ({ p
   return { status: 200, body: view, ...(running ? { headers: { 'retry-after': '2' } } : {}) };
 });
 
-app.http(routes.optimizationsGet.name, { ...httpTrigger(routes.optimizationsGet, getOptimizationRun), extraInputs: [durableClientInput] });
+app.http(routes.optimizationsGet.name, {
+  ...httpTrigger(routes.optimizationsGet, getOptimizationRun),
+  extraInputs: [durableClientInput],
+});

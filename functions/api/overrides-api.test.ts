@@ -18,31 +18,59 @@ describe('overrides API', () => {
     const manager = await world.token({ roles: ['Manager'], sub: 'mgr-1' });
     const body = { scope: { kind: 'cell', cellId: 'L1-C005' }, reason: 'anode change' };
 
-    const first = await world.call(routes.overridesRequest, requestOverride, { token: operator, body, headers: { 'x-correlation-id': 'shift-42' } });
+    const first = await world.call(routes.overridesRequest, requestOverride, {
+      token: operator,
+      body,
+      headers: { 'x-correlation-id': 'shift-42' },
+    });
     expect(first.status, first.text).toBe(201);
     expect(first.json).toMatchObject({ scopeKey: 'cell:L1-C005', mode: 'manual', requestedBy: 'op-7', version: 1 });
     expect((await world.call(routes.overridesRequest, requestOverride, { token: operator, body })).status).toBe(200);
 
-    const byOperator = await world.call(routes.overridesRelease, releaseOverride, { token: operator, body: { ...body, reason: 'done' } });
+    const byOperator = await world.call(routes.overridesRelease, releaseOverride, {
+      token: operator,
+      body: { ...body, reason: 'done' },
+    });
     expect(byOperator.status).toBe(403);
-    const released = await world.call(routes.overridesRelease, releaseOverride, { token: manager, body: { ...body, reason: 'done' } });
+    const released = await world.call(routes.overridesRelease, releaseOverride, {
+      token: manager,
+      body: { ...body, reason: 'done' },
+    });
     expect(released.status, released.text).toBe(200);
     expect(released.json).toMatchObject({ mode: 'released', releasedBy: 'mgr-1', version: 2 });
-    const again = await world.call(routes.overridesRelease, releaseOverride, { token: manager, body: { ...body, reason: 'done' } });
+    const again = await world.call(routes.overridesRelease, releaseOverride, {
+      token: manager,
+      body: { ...body, reason: 'done' },
+    });
     expect(again.status).toBe(409);
     expect(again.json).toMatchObject({ code: 'ERR-4091' });
 
     const audit = await auditLogFromSettings();
     expect(await audit.byCorrelationId('shift-42')).toEqual([
-      expect.objectContaining({ action: 'override.requested', resource: 'overrides/cell:L1-C005', subject: 'op-7', detail: expect.objectContaining({ reason: 'anode change', version: 1 }) }),
+      expect.objectContaining({
+        action: 'override.requested',
+        resource: 'overrides/cell:L1-C005',
+        subject: 'op-7',
+        detail: expect.objectContaining({ reason: 'anode change', version: 1 }),
+      }),
     ]);
-    const changes = world.published.filter((e) => e.type === 'smelter.override.changed' && e.subject === 'cell:L1-C005');
-    expect(changes.map((e) => [e.data['mode'], e.data['changedBy']])).toEqual([['manual', 'op-7'], ['manual', 'op-7'], ['released', 'mgr-1'], ['released', 'mgr-1']]);
+    const changes = world.published.filter(
+      (e) => e.type === 'smelter.override.changed' && e.subject === 'cell:L1-C005',
+    );
+    expect(changes.map((e) => [e.data['mode'], e.data['changedBy']])).toEqual([
+      ['manual', 'op-7'],
+      ['manual', 'op-7'],
+      ['released', 'mgr-1'],
+      ['released', 'mgr-1'],
+    ]);
   });
 
   it('refuses a scope that is neither a cell nor a line with ERR-4001 naming the field', async () => {
     const operator = await world.token({ roles: ['Operator'] });
-    const res = await world.call(routes.overridesRequest, requestOverride, { token: operator, body: { scope: { kind: 'plant' }, reason: 'all' } });
+    const res = await world.call(routes.overridesRequest, requestOverride, {
+      token: operator,
+      body: { scope: { kind: 'plant' }, reason: 'all' },
+    });
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({ code: 'ERR-4001', details: [{ field: expect.stringMatching(/^body\.scope/) }] });
   });

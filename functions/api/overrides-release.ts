@@ -13,8 +13,12 @@ export const releaseOverride = apiHandler(routes.overridesRelease, async ({ body
     const r = await releaseManual(await overrideDepsFromSettings(), body.scope, body.reason, actor, Date.now());
     return { status: 200, body: r.override };
   } catch (e) {
-    if (e instanceof OverridePublishError) throw new ApiError('dependencyUnavailable', e.message, [{ field: e.field, issue: 'not published' }]);
-    if (e instanceof OverrideConflictError) throw new ApiError('conflict', e.message, [{ field: `body.${e.field}`, issue: 'not in manual, or changed meanwhile' }]);
+    if (e instanceof OverridePublishError)
+      throw new ApiError('dependencyUnavailable', e.message, [{ field: e.field, issue: 'not published' }]);
+    if (e instanceof OverrideConflictError)
+      throw new ApiError('conflict', e.message, [
+        { field: `body.${e.field}`, issue: 'not in manual, or changed meanwhile' },
+      ]);
     throw e;
   }
 });

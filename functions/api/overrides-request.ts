@@ -13,9 +13,11 @@ export const requestOverride = apiHandler(routes.overridesRequest, async ({ body
     const r = await requestManual(await overrideDepsFromSettings(), body.scope, body.reason, actor, Date.now());
     return { status: r.changed ? 201 : 200, body: r.override };
   } catch (e) {
-    if (e instanceof OverridePublishError) throw new ApiError('dependencyUnavailable', e.message, [{ field: e.field, issue: 'not published' }]);
+    if (e instanceof OverridePublishError)
+      throw new ApiError('dependencyUnavailable', e.message, [{ field: e.field, issue: 'not published' }]);
     // Two requests for one scope at the same instant: the other one won; the caller can read and retry.
-    if (e instanceof OverrideConflictError) throw new ApiError('conflict', e.message, [{ field: 'body.scope', issue: 'changed meanwhile' }]);
+    if (e instanceof OverrideConflictError)
+      throw new ApiError('conflict', e.message, [{ field: 'body.scope', issue: 'changed meanwhile' }]);
     throw e;
   }
 });

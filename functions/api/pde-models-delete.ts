@@ -7,7 +7,12 @@ import { apiHandler, httpTrigger } from './respond.js';
 /** DELETE v1/pde-models/{modelId}: removes the model when If-Match (if sent) matches; the id is never reused. */
 export const deletePdeModel = apiHandler(routes.pdeModelsDelete, async ({ req, params, principal, requestId }) => {
   const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
-  await deleteModel(await modelWriteDepsFromSettings(), params.modelId, actor, req.headers.get('if-match') ?? undefined);
+  await deleteModel(
+    await modelWriteDepsFromSettings(),
+    params.modelId,
+    actor,
+    req.headers.get('if-match') ?? undefined,
+  );
   return { status: 204 };
 });
 

@@ -9,4 +9,7 @@ export const getPdeModelRun = apiHandler(routes.pdeRunsGet, async ({ params, ctx
   return { status: 200, body: await getPdeRun({ client: runClientOf(ctx) }, params.modelId, params.runId) };
 });
 
-app.http(routes.pdeRunsGet.name, { ...httpTrigger(routes.pdeRunsGet, getPdeModelRun), extraInputs: [durableClientInput] });
+app.http(routes.pdeRunsGet.name, {
+  ...httpTrigger(routes.pdeRunsGet, getPdeModelRun),
+  extraInputs: [durableClientInput],
+});

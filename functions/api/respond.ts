@@ -9,7 +9,9 @@ import { parsePathParams, parseQuery } from '../../shared/http/query.js';
 import { rateLimiterFor } from '../../shared/http/rate-limit.js';
 import type { RouteSpec } from '../../shared/http/routes.js';
 
-type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
+type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: infer S extends z.ZodType }
+  ? z.output<S>
+  : undefined;
 
 /** What a route handler receives: inputs already authenticated, authorised, rate-limited and parsed. */
 export interface ApiRequest<R extends RouteSpec> {
@@ -64,7 +66,8 @@ export function apiHandler<const R extends RouteSpec>(route: R, handle: (r: ApiR
       const { status, body, headers } = errorBody(err, requestId);
       if (status >= 500) ctx.error(`${route.name}: request ${requestId} failed`, err);
       // Refused calls are security signals ops may alert on; the code says why, the token itself is never logged.
-      else if (status === 401 || status === 403 || status === 429) ctx.warn(`${route.name}: request ${requestId} refused with ${body.code}`);
+      else if (status === 401 || status === 403 || status === 429)
+        ctx.warn(`${route.name}: request ${requestId} refused with ${body.code}`);
       return { status, jsonBody: body, headers: { ...headers, ...baseHeaders } };
     }
   };

@@ -12,9 +12,16 @@ import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
 export async function alertNotifier(message: unknown, context: InvocationContext): Promise<void> {
   const event = parsePlantEvent(message);
   const deps = await alertDependencies();
-  const records = deps.records((alertId, e) => context.warn('alert change not published yet; the sweep will retry', { alertId, error: String(e) }));
+  const records = deps.records((alertId, e) =>
+    context.warn('alert change not published yet; the sweep will retry', { alertId, error: String(e) }),
+  );
   const outcome = await handleAlertEvent(event, { records, notifier: deps.notifier, policies: deps.policies });
-  context.info('plant event alerted', { eventId: event.id, type: event.type, ...outcome, failed: outcome.failed.length });
+  context.info('plant event alerted', {
+    eventId: event.id,
+    type: event.type,
+    ...outcome,
+    failed: outcome.failed.length,
+  });
   for (const f of outcome.failed) context.warn('alert channel failed', f);
 }
 

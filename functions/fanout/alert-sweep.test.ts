@@ -18,9 +18,14 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'alert-sweep-'));
-  [world, receiver] = await Promise.all([startApiWorld(DB), startWebhookReceiver({ file: path.join(dir, 'webhooks.jsonl') })]);
+  [world, receiver] = await Promise.all([
+    startApiWorld(DB),
+    startWebhookReceiver({ file: path.join(dir, 'webhooks.jsonl') }),
+  ]);
   world.withSettings({
-    ALERT_CHANNELS: JSON.stringify([{ kind: 'webhook', id: 'lead', url: `${receiver.url}/lead`, format: 'logic-apps' }]),
+    ALERT_CHANNELS: JSON.stringify([
+      { kind: 'webhook', id: 'lead', url: `${receiver.url}/lead`, format: 'logic-apps' },
+    ]),
     ALERT_ESCALATION_CHANNELS: 'lead',
   });
 });
@@ -29,33 +34,73 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const timer: Timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: '', next: '', lastUpdated: '' } };
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '', next: '', lastUpdated: '' },
+};
 
 describe('alert sweep timer', () => {
   it('escalates a failed-command alert left unacknowledged for 10 minutes when no event arrives, once, and publishes the escalation', async () => {
-    const store = await CosmosAlertStore.create(cosmosClient({ COSMOS_ENDPOINT: world.cosmos.endpoint, COSMOS_KEY: world.cosmos.key }), DB, { createIfMissing: true });
+    const store = await CosmosAlertStore.create(
+      cosmosClient({ COSMOS_ENDPOINT: world.cosmos.endpoint, COSMOS_KEY: world.cosmos.key }),
+      DB,
+      { createIfMissing: true },
+    );
     const records = new AlertRecords({ store });
     const raise = (cellId: string, minutesAgo: number) =>
-      records.raise({ conditionKey: PlantEventType.commandFailed, scopeKey: cellId, eventType: PlantEventType.commandFailed, cellId, lineId: 'L1', title: `Command failed on ${cellId}`, severity: 'critical', channels: [], atMs: Date.now() - minutesAgo * 60_000 });
+      records.raise({
+        conditionKey: PlantEventType.commandFailed,
+        scopeKey: cellId,
+        eventType: PlantEventType.commandFailed,
+        cellId,
+        lineId: 'L1',
+        title: `Command failed on ${cellId}`,
+        severity: 'critical',
+        channels: [],
+        atMs: Date.now() - minutesAgo * 60_000,
+      });
     const due = (await raise('L1-C001', 11)).alert;
     const acknowledged = (await raise('L1-C002', 30)).alert;
     const recent = (await raise('L1-C003', 2)).alert;
     await records.acknowledge(acknowledged.id, 'op-1', Date.now());
 
     const logged: string[] = [];
-    const ctx = new InvocationContext({ functionName: 'alertSweep', logHandler: (level, ...args) => logged.push(`${level}: ${args.map((a) => JSON.stringify(a)).join(' ')}`) });
+    const ctx = new InvocationContext({
+      functionName: 'alertSweep',
+      logHandler: (level, ...args) => logged.push(`${level}: ${args.map((a) => JSON.stringify(a)).join(' ')}`),
+    });
     await alertSweep(timer, ctx);
     await alertSweep(timer, ctx);
 
     expect((await store.get(due.id))!.alert).toMatchObject({ state: 'active', escalatedAt: expect.any(String) });
     for (const a of [acknowledged, recent]) expect((await store.get(a.id))!.alert.escalatedAt).toBeUndefined();
-    expect(receiver.received().map((r) => [r.path, (r.body as { action: string; alertId: string }).action, (r.body as { alertId: string }).alertId])).toEqual([['/lead', 'escalated', due.id]]);
+    expect(
+      receiver
+        .received()
+        .map((r) => [
+          r.path,
+          (r.body as { action: string; alertId: string }).action,
+          (r.body as { alertId: string }).alertId,
+        ]),
+    ).toEqual([['/lead', 'escalated', due.id]]);
     // The raises above were made without a publisher: the sweep published them from their outbox, then the escalation.
-    expect(world.topic.published.filter((e) => e.type === 'smelter.alert.escalated').map((e) => e.subject)).toEqual(['L1-C001']);
-    expect(world.topic.published.filter((e) => e.type === 'smelter.alert.raised').map((e) => e.subject).sort()).toEqual(['L1-C001', 'L1-C002', 'L1-C003']);
+    expect(world.topic.published.filter((e) => e.type === 'smelter.alert.escalated').map((e) => e.subject)).toEqual([
+      'L1-C001',
+    ]);
+    expect(
+      world.topic.published
+        .filter((e) => e.type === 'smelter.alert.raised')
+        .map((e) => e.subject)
+        .sort(),
+    ).toEqual(['L1-C001', 'L1-C002', 'L1-C003']);
     expect(await store.withUnpublished(10)).toEqual([]);
     // The escalated alert's pending raise went out with its escalation; the other two alerts' three changes from the outbox sweep.
-    expect(logged.filter((l) => l.startsWith('information: "alerts swept"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { escalated: number; published: number })).toEqual([
+    expect(
+      logged
+        .filter((l) => l.startsWith('information: "alerts swept"'))
+        .map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { escalated: number; published: number }),
+    ).toEqual([
       expect.objectContaining({ escalated: 1, published: 3, notificationsSent: 1 }),
       expect.objectContaining({ escalated: 0, published: 0 }),
     ]);

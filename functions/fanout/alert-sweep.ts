@@ -8,9 +8,18 @@ import { alertDependencies } from '../../shared/azure/alert-dependencies.js';
  */
 export async function alertSweep(timer: Timer, context: InvocationContext): Promise<void> {
   const deps = await alertDependencies();
-  const records = deps.records((alertId, e) => context.warn('alert change not published yet; the next sweep will retry', { alertId, error: String(e) }));
-  const summary = await sweepAlerts({ records, rules: deps.rules, policies: deps.policies, notifier: deps.notifier }, Date.now());
-  context.info('alerts swept', { ...summary, pastDue: timer.isPastDue, notificationsFailed: summary.notificationsFailed.length });
+  const records = deps.records((alertId, e) =>
+    context.warn('alert change not published yet; the next sweep will retry', { alertId, error: String(e) }),
+  );
+  const summary = await sweepAlerts(
+    { records, rules: deps.rules, policies: deps.policies, notifier: deps.notifier },
+    Date.now(),
+  );
+  context.info('alerts swept', {
+    ...summary,
+    pastDue: timer.isPastDue,
+    notificationsFailed: summary.notificationsFailed.length,
+  });
   for (const f of summary.notificationsFailed) context.warn('alert channel failed', f);
 }
 

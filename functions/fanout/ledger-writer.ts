@@ -31,7 +31,13 @@ function ledgerWriterDeps(): Promise<LedgerWriterDeps> {
 export async function ledgerWriter(message: unknown, context: InvocationContext): Promise<void> {
   const event = parsePlantEvent(message);
   const result = await recordPlantEvent(event, await ledgerWriterDeps());
-  context.info('plant event audited', { eventId: event.id, type: event.type, entryId: result.entryId, transactionId: result.transactionId, duplicate: result.duplicate });
+  context.info('plant event audited', {
+    eventId: event.id,
+    type: event.type,
+    entryId: result.entryId,
+    transactionId: result.transactionId,
+    duplicate: result.duplicate,
+  });
 }
 
 app.serviceBusTopic('ledgerWriter', {

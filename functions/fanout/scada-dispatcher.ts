@@ -14,9 +14,16 @@ export async function scadaDispatcher(message: unknown, context: InvocationConte
   const report = await (await scadaDispatcherFromSettings()).handle(event);
   if (report.kind === 'recommendation') {
     for (const c of report.commands) {
-      const why = c.violations[0] ? ` (${c.violations.map((v) => v.rule).join(', ')})` : c.failure ? ` (${c.failure.code})` : '';
+      const why = c.violations[0]
+        ? ` (${c.violations.map((v) => v.rule).join(', ')})`
+        : c.failure
+          ? ` (${c.failure.code})`
+          : '';
       const log = c.state === 'acknowledged' ? context.log : context.warn;
-      log.call(context, `scada-dispatcher: ${c.commandId} to ${c.equipmentId} ${c.state}${why}${c.actedOn ? '' : ' [redelivery, nothing sent]'}`);
+      log.call(
+        context,
+        `scada-dispatcher: ${c.commandId} to ${c.equipmentId} ${c.state}${why}${c.actedOn ? '' : ' [redelivery, nothing sent]'}`,
+      );
     }
   } else {
     context.log(`scada-dispatcher: ${JSON.stringify(report)}`);

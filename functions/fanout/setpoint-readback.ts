@@ -13,9 +13,12 @@ export async function setpointReadback(bodies: unknown[], context: InvocationCon
   if (reports.length === 0) return;
   const summary = await observeReadback(reports, await readbackObserverDepsFromSettings());
   for (const c of summary.external) {
-    context.warn(`set point changed outside the platform: ${c.equipmentId} ${c.field} ${c.from} → ${c.to} at ${new Date(c.atMs).toISOString()} (change ${c.id})`);
+    context.warn(
+      `set point changed outside the platform: ${c.equipmentId} ${c.field} ${c.from} → ${c.to} at ${new Date(c.atMs).toISOString()} (change ${c.id})`,
+    );
   }
-  if (summary.future > 0) context.warn(`${summary.future} read-back report(s) dated in the future were refused; check the plant's clock`);
+  if (summary.future > 0)
+    context.warn(`${summary.future} read-back report(s) dated in the future were refused; check the plant's clock`);
 }
 
 // dataType 'binary': a malformed body is skipped here (ingestion quarantines it) instead of failing in the converter.
@@ -31,6 +34,11 @@ const readbackTrigger = {
 
 app.generic('setpointReadback', {
   trigger: readbackTrigger,
-  retry: { strategy: 'exponentialBackoff', maxRetryCount: 5, minimumInterval: { seconds: 2 }, maximumInterval: { seconds: 60 } },
+  retry: {
+    strategy: 'exponentialBackoff',
+    maxRetryCount: 5,
+    minimumInterval: { seconds: 2 },
+    maximumInterval: { seconds: 60 },
+  },
   handler: (bodies, context) => setpointReadback(bodies as unknown[], context),
 });

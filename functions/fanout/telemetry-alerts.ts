@@ -7,7 +7,15 @@ let consumer: Promise<TelemetryAlertConsumer> | undefined;
 /** One consumer per process: its evaluator and anomaly detectors keep per-cell state between batches. */
 function telemetryAlertConsumer(): Promise<TelemetryAlertConsumer> {
   consumer ??= alertDependencies().then(
-    (d) => new TelemetryAlertConsumer({ rules: d.rules, store: d.alerts, notifier: d.notifier, publisher: d.publisher, clock: { nowMs: Date.now }, refreshMs: d.settings.ALERT_RULES_REFRESH_S * 1000 }),
+    (d) =>
+      new TelemetryAlertConsumer({
+        rules: d.rules,
+        store: d.alerts,
+        notifier: d.notifier,
+        publisher: d.publisher,
+        clock: { nowMs: Date.now },
+        refreshMs: d.settings.ALERT_RULES_REFRESH_S * 1000,
+      }),
     (e: unknown) => {
       consumer = undefined;
       throw e;
@@ -32,7 +40,8 @@ export async function telemetryAlerts(bodies: unknown[], context: InvocationCont
     notificationsSent: report.notificationsSent,
   });
   for (const f of report.notificationsFailed) context.warn('alert channel failed', f);
-  if (report.unpublished.length > 0) context.warn('alert changes not published yet; the sweep will retry', { alertIds: report.unpublished });
+  if (report.unpublished.length > 0)
+    context.warn('alert changes not published yet; the sweep will retry', { alertIds: report.unpublished });
 }
 
 // dataType 'binary': bodies arrive as the plant sent them, so a malformed one is skipped here rather than failing
@@ -49,6 +58,11 @@ const alertsTrigger = {
 
 app.generic('telemetryAlerts', {
   trigger: alertsTrigger,
-  retry: { strategy: 'exponentialBackoff', maxRetryCount: 5, minimumInterval: { seconds: 2 }, maximumInterval: { seconds: 60 } },
+  retry: {
+    strategy: 'exponentialBackoff',
+    maxRetryCount: 5,
+    minimumInterval: { seconds: 2 },
+    maximumInterval: { seconds: 60 },
+  },
   handler: (bodies, context) => telemetryAlerts(bodies as unknown[], context),
 });

@@ -37,6 +37,11 @@ const ingestTrigger = {
 
 app.generic('telemetryIngest', {
   trigger: ingestTrigger,
-  retry: { strategy: 'exponentialBackoff', maxRetryCount: 5, minimumInterval: { seconds: 2 }, maximumInterval: { seconds: 60 } },
+  retry: {
+    strategy: 'exponentialBackoff',
+    maxRetryCount: 5,
+    minimumInterval: { seconds: 2 },
+    maximumInterval: { seconds: 60 },
+  },
   handler: (bodies, context) => telemetryIngest(bodies as unknown[], context),
 });

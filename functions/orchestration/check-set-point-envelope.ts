@@ -1,6 +1,10 @@
 import * as df from 'durable-functions';
 import { envelopeDeps } from '../../shared/azure/orchestration-dependencies.js';
-import { checkSetPointEnvelope, EnvelopeCheckRequest, type EnvelopeCheckResult } from '../../shared/orchestration/envelope-check.js';
+import {
+  checkSetPointEnvelope,
+  EnvelopeCheckRequest,
+  type EnvelopeCheckResult,
+} from '../../shared/orchestration/envelope-check.js';
 import { Activity } from '../../shared/orchestration/names.js';
 
 /** Activity: checks the round's set points against the safety envelope as the SCADA dispatcher will. */

@@ -5,9 +5,20 @@ import type { LineSnapshot } from '../../shared/orchestration/line-snapshot.js';
 import { Activity, APPROVAL_EVENT, Orchestration } from '../../shared/orchestration/names.js';
 import type { OptimizeResult } from '../../shared/orchestration/optimize-set-points.js';
 import type { PredictCellsResult } from '../../shared/orchestration/predict-cells.js';
-import { MAX_READING_AGE_MS, PREDICTION_CHUNK_CELLS, PREDICTION_WAVE, RunBook, waves } from '../../shared/orchestration/run-book.js';
+import {
+  MAX_READING_AGE_MS,
+  PREDICTION_CHUNK_CELLS,
+  PREDICTION_WAVE,
+  RunBook,
+  waves,
+} from '../../shared/orchestration/run-book.js';
 import { runPaths } from '../../shared/orchestration/run-paths.js';
-import { ApprovalDecision, OptimizationRunEventData, OptimizationRunInput, type LakeRef } from '../../shared/orchestration/schemas.js';
+import {
+  ApprovalDecision,
+  OptimizationRunEventData,
+  OptimizationRunInput,
+  type LakeRef,
+} from '../../shared/orchestration/schemas.js';
 
 /** Lake, Cosmos and topic calls: transient faults clear within seconds (2 s, 4 s, 8 s; four attempts). */
 const ioRetry = new df.RetryOptions(2_000, 4);
@@ -58,7 +69,10 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
       predicted += wave.reduce((n, c) => n + c.cells, 0);
     }
     run.notePredictions(predictions);
-    if (run.usableCells === 0) throw new Error(`no cell of line ${input.lineId} could be modelled (${run.excluded.length} left out, e.g. ${run.excluded[0]?.equipmentId}: ${run.excluded[0]?.reason})`);
+    if (run.usableCells === 0)
+      throw new Error(
+        `no cell of line ${input.lineId} could be modelled (${run.excluded.length} left out, e.g. ${run.excluded[0]?.equipmentId}: ${run.excluded[0]?.reason})`,
+      );
 
     const userConstraints = [...snapshot.storedConstraints, ...input.userConstraints];
     for (;;) {
@@ -94,7 +108,12 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
 
     if (input.mode === 'advisory' && run.hasSetPoints && !run.outcome) {
       const deadline = new Date(context.df.currentUtcDateTime.getTime() + input.approvalTimeoutMinutes * 60_000);
-      context.df.setCustomStatus(run.progress('awaiting-approval', 0, 1, { ...(run.proposal ? { proposal: run.proposal } : {}), approvalDeadline: deadline.toISOString() }));
+      context.df.setCustomStatus(
+        run.progress('awaiting-approval', 0, 1, {
+          ...(run.proposal ? { proposal: run.proposal } : {}),
+          approvalDeadline: deadline.toISOString(),
+        }),
+      );
       const approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
       const timeout = context.df.createTimer(deadline);
       const winner = yield context.df.Task.any([approval, timeout]);
@@ -102,7 +121,11 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
         timeout.cancel();
         const decision = ApprovalDecision.safeParse(approval.result);
         if (decision.success) run.noteApproval(decision.data);
-        else run.end('rejected', `the approval event was not a decision (${decision.error.issues[0]?.message}); nothing is recommended`);
+        else
+          run.end(
+            'rejected',
+            `the approval event was not a decision (${decision.error.issues[0]?.message}); nothing is recommended`,
+          );
       } else {
         run.noteApprovalExpired(deadline.toISOString());
       }
@@ -134,14 +157,20 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
     context.df.setCustomStatus(run.progress('failed', 0, 1, { reason }));
     const failed = run.result(context.df.currentUtcDateTime.getTime());
     try {
-      yield context.df.callActivityWithRetry(Activity.recordOptimizationRun, ioRetry, { run: failed, correlationId: input.correlationId });
+      yield context.df.callActivityWithRetry(Activity.recordOptimizationRun, ioRetry, {
+        run: failed,
+        correlationId: input.correlationId,
+      });
       yield context.df.callActivityWithRetry(Activity.publishOptimizationEvents, ioRetry, {
         run: OptimizationRunEventData.parse(failed),
         correlationId: input.correlationId,
         time: context.df.currentUtcDateTime.toISOString(),
       });
     } catch (reportErr) {
-      throw new Error(`${reason} (and the failure could not be recorded or published: ${reportErr instanceof Error ? reportErr.message : String(reportErr)})`, { cause: reportErr });
+      throw new Error(
+        `${reason} (and the failure could not be recorded or published: ${reportErr instanceof Error ? reportErr.message : String(reportErr)})`,
+        { cause: reportErr },
+      );
     }
     throw new Error(reason, { cause: err });
   }

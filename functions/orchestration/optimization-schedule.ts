@@ -11,7 +11,10 @@ import { durableClientInput, runClientOf } from './run-client.js';
  */
 export async function optimizationSchedule(timer: Timer, context: InvocationContext): Promise<void> {
   const s = settings();
-  const lines = s.OPTIMIZATION_LINES.length > 0 ? s.OPTIMIZATION_LINES : await (await lineStateFromSettings()).activeLines(Date.now() - ACTIVE_LINE_WINDOW_MS);
+  const lines =
+    s.OPTIMIZATION_LINES.length > 0
+      ? s.OPTIMIZATION_LINES
+      : await (await lineStateFromSettings()).activeLines(Date.now() - ACTIVE_LINE_WINDOW_MS);
   // The slot is named by the next occurrence, which an on-time run and its past-due repeat share.
   const nextOccurrence = timer.scheduleStatus?.next ?? new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
   const starts = await startScheduledRuns(runClientOf(context), {
@@ -21,11 +24,18 @@ export async function optimizationSchedule(timer: Timer, context: InvocationCont
     approvalTimeoutMinutes: s.OPTIMIZATION_APPROVAL_TIMEOUT_MIN,
     modelVersion: appVersion(),
   });
-  if (starts.length === 0) context.warn('optimization-schedule: no line to optimise (none configured in OPTIMIZATION_LINES and none sent telemetry in the last hour)');
+  if (starts.length === 0)
+    context.warn(
+      'optimization-schedule: no line to optimise (none configured in OPTIMIZATION_LINES and none sent telemetry in the last hour)',
+    );
   for (const st of starts) {
     const note = st.outcome === 'busy' ? ` (run ${st.activeRunId} is still going)` : '';
     context.info(`optimization-schedule: ${st.lineId} ${st.outcome} ${st.runId}${note}`, { pastDue: timer.isPastDue });
   }
 }
 
-app.timer('optimizationSchedule', { schedule: '%OPTIMIZATION_SCHEDULE%', extraInputs: [durableClientInput], handler: optimizationSchedule });
+app.timer('optimizationSchedule', {
+  schedule: '%OPTIMIZATION_SCHEDULE%',
+  extraInputs: [durableClientInput],
+  handler: optimizationSchedule,
+});

@@ -1,7 +1,11 @@
 import * as df from 'durable-functions';
 import { predictDeps } from '../../shared/azure/orchestration-dependencies.js';
 import { Activity } from '../../shared/orchestration/names.js';
-import { predictCells, PredictCellsRequest, type PredictCellsResult } from '../../shared/orchestration/predict-cells.js';
+import {
+  predictCells,
+  PredictCellsRequest,
+  type PredictCellsResult,
+} from '../../shared/orchestration/predict-cells.js';
 
 /** Activity: describes one chunk of cells from their measurements and predicts their present steady state. */
 export async function predictCellsActivity(input: unknown): Promise<PredictCellsResult> {

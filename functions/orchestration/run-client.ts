@@ -44,7 +44,9 @@ export function runClientOf(context: InvocationContext): RunClient {
       }
     },
     async active() {
-      const list = await client.getStatusBy({ runtimeStatus: [df.OrchestrationRuntimeStatus.Pending, df.OrchestrationRuntimeStatus.Running] });
+      const list = await client.getStatusBy({
+        runtimeStatus: [df.OrchestrationRuntimeStatus.Pending, df.OrchestrationRuntimeStatus.Running],
+      });
       return list.map(view);
     },
     async raiseEvent(instanceId, eventName, data) {

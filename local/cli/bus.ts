@@ -11,10 +11,15 @@ import { pathToFileURL } from 'node:url';
 import { serviceBusClient } from '../../shared/azure/service-bus-publisher.js';
 import { ServiceBusDeadLetterAdmin } from '../../shared/azure/service-bus-dead-letters.js';
 import { serviceBusTarget, ServiceBusConnectionError } from '../../shared/messaging/connection.js';
-import { DevhostDeadLetterAdmin, type DeadLetterAdmin, type DeadLetterView } from '../../shared/messaging/dead-letters.js';
+import {
+  DevhostDeadLetterAdmin,
+  type DeadLetterAdmin,
+  type DeadLetterView,
+} from '../../shared/messaging/dead-letters.js';
 import { PLANT_EVENT_SUBSCRIPTIONS, PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
 
-const USAGE = 'usage: npm run bus -- dlq ls [subscription] | dlq replay <subscription> (--id <messageId>... | --all)  [--topic plant-events] [--url http://127.0.0.1:7071] [--json]';
+const USAGE =
+  'usage: npm run bus -- dlq ls [subscription] | dlq replay <subscription> (--id <messageId>... | --all)  [--topic plant-events] [--url http://127.0.0.1:7071] [--json]';
 /** Where `npm start` serves the devhost (DEFAULT_HTTP_PORT in local/devhost/devhost.ts). */
 const DEFAULT_DEVHOST_URL = 'http://127.0.0.1:7071';
 
@@ -23,27 +28,59 @@ export class BusCliError extends Error {
 }
 
 /** The dead-letter admin the flags and settings call for (see the header), and a label naming it. */
-export function deadLetterAdminFor(topic: string, url: string | undefined, env: Record<string, string | undefined>): { admin: DeadLetterAdmin; where: string } {
-  if (url) return { admin: new DevhostDeadLetterAdmin(`${url.replace(/\/+$/, '')}/_devhost/servicebus`, topic), where: `devhost ${url}` };
+export function deadLetterAdminFor(
+  topic: string,
+  url: string | undefined,
+  env: Record<string, string | undefined>,
+): { admin: DeadLetterAdmin; where: string } {
+  if (url)
+    return {
+      admin: new DevhostDeadLetterAdmin(`${url.replace(/\/+$/, '')}/_devhost/servicebus`, topic),
+      where: `devhost ${url}`,
+    };
   let target;
   try {
     target = serviceBusTarget(env);
   } catch (err) {
     if (!(err instanceof ServiceBusConnectionError) || env.ServiceBusConnection) throw err;
-    return { admin: new DevhostDeadLetterAdmin(`${DEFAULT_DEVHOST_URL}/_devhost/servicebus`, topic), where: `devhost ${DEFAULT_DEVHOST_URL}` };
+    return {
+      admin: new DevhostDeadLetterAdmin(`${DEFAULT_DEVHOST_URL}/_devhost/servicebus`, topic),
+      where: `devhost ${DEFAULT_DEVHOST_URL}`,
+    };
   }
-  if (target.kind === 'devhost') return { admin: new DevhostDeadLetterAdmin(target.endpoint, topic), where: `devhost ${target.endpoint}` };
-  return { admin: new ServiceBusDeadLetterAdmin(serviceBusClient(target), topic), where: target.kind === 'azure-identity' ? `Azure ${target.fullyQualifiedNamespace}` : 'Azure (connection string)' };
+  if (target.kind === 'devhost')
+    return { admin: new DevhostDeadLetterAdmin(target.endpoint, topic), where: `devhost ${target.endpoint}` };
+  return {
+    admin: new ServiceBusDeadLetterAdmin(serviceBusClient(target), topic),
+    where: target.kind === 'azure-identity' ? `Azure ${target.fullyQualifiedNamespace}` : 'Azure (connection string)',
+  };
 }
 
 const line = (d: DeadLetterView): string =>
-  [String(d.sequenceNumber).padStart(6), d.messageId, `deliveries=${d.deliveryCount}`, `type=${String(d.applicationProperties.type ?? '-')}`, d.enqueuedTimeUtc, `${d.deadLetterReason}: ${d.deadLetterErrorDescription}`].join('  ');
+  [
+    String(d.sequenceNumber).padStart(6),
+    d.messageId,
+    `deliveries=${d.deliveryCount}`,
+    `type=${String(d.applicationProperties.type ?? '-')}`,
+    d.enqueuedTimeUtc,
+    `${d.deadLetterReason}: ${d.deadLetterErrorDescription}`,
+  ].join('  ');
 
 /** Runs one CLI command; prints with `print`; resolves with the process exit code. */
-export async function runBus(argv: string[], env: Record<string, string | undefined>, print: (text: string) => void): Promise<number> {
+export async function runBus(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  print: (text: string) => void,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { topic: { type: 'string' }, url: { type: 'string' }, id: { type: 'string', multiple: true }, all: { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      topic: { type: 'string' },
+      url: { type: 'string' },
+      id: { type: 'string', multiple: true },
+      all: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -53,8 +90,15 @@ export async function runBus(argv: string[], env: Record<string, string | undefi
   const { admin, where } = deadLetterAdminFor(topic, values.url, env);
   try {
     if (command === 'ls') {
-      const subs = subscription ? [subscription] : topic === PLANT_EVENTS_TOPIC ? PLANT_EVENT_SUBSCRIPTIONS.map((s) => s.name) : [];
-      if (subs.length === 0) throw new BusCliError(`name the subscription: topic ${topic} is not defined in shared/messaging/subscriptions.ts`);
+      const subs = subscription
+        ? [subscription]
+        : topic === PLANT_EVENTS_TOPIC
+          ? PLANT_EVENT_SUBSCRIPTIONS.map((s) => s.name)
+          : [];
+      if (subs.length === 0)
+        throw new BusCliError(
+          `name the subscription: topic ${topic} is not defined in shared/messaging/subscriptions.ts`,
+        );
       const listed = await Promise.all(subs.map(async (s) => ({ subscription: s, messages: await admin.list(s) })));
       if (values.json) print(JSON.stringify(subscription ? listed[0]!.messages : listed, null, 2));
       else if (subscription) {
@@ -65,10 +109,14 @@ export async function runBus(argv: string[], env: Record<string, string | undefi
     }
     if (!subscription) throw new BusCliError(`dlq replay needs a subscription. ${USAGE}`);
     const ids = values.id ?? [];
-    if (ids.length > 0 === Boolean(values.all)) throw new BusCliError(`dlq replay takes either --id <messageId> (repeatable) or --all. ${USAGE}`);
+    if (ids.length > 0 === Boolean(values.all))
+      throw new BusCliError(`dlq replay takes either --id <messageId> (repeatable) or --all. ${USAGE}`);
     const replayed = await admin.replay(subscription, values.all ? { all: true } : { ids });
     if (values.json) print(JSON.stringify({ replayed }));
-    else print(`replayed ${replayed.length} message(s) on ${topic}/${subscription} (${where})${replayed.length > 0 ? `: ${replayed.join(', ')}` : ''}`);
+    else
+      print(
+        `replayed ${replayed.length} message(s) on ${topic}/${subscription} (${where})${replayed.length > 0 ? `: ${replayed.join(', ')}` : ''}`,
+      );
     return 0;
   } finally {
     await admin.close();

@@ -17,8 +17,11 @@ const HOUR_MS = 3_600_000;
 class CliError extends Error {}
 
 function parseHour(name: string, v: string): number {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v.endsWith('Z') || /[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`);
-  if (Number.isNaN(ms)) throw new CliError(`--${name} "${v}" is not a date or ISO time, e.g. 2026-11-22 or 2026-11-22T10:00Z`);
+  const ms = Date.parse(
+    /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v.endsWith('Z') || /[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`,
+  );
+  if (Number.isNaN(ms))
+    throw new CliError(`--${name} "${v}" is not a date or ISO time, e.g. 2026-11-22 or 2026-11-22T10:00Z`);
   return ms;
 }
 
@@ -34,17 +37,41 @@ async function firstPartialMs(lake: LakeStore): Promise<number | undefined> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, line: { type: 'string', multiple: true }, force: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      line: { type: 'string', multiple: true },
+      force: { type: 'boolean' },
+    },
+  });
   const { connection, stop } = await localLakeConnection();
   try {
     const s = parseSettings({ ...process.env, LakeConnection: connection });
     const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(connection));
     const fromMs = values.from ? parseHour('from', values.from) : await firstPartialMs(lake);
-    if (fromMs === undefined) throw new CliError('no minute partials in gold/telemetry_minute yet: run `npm start -- --duration 300` first');
+    if (fromMs === undefined)
+      throw new CliError('no minute partials in gold/telemetry_minute yet: run `npm start -- --duration 300` first');
     const toMs = values.to ? parseHour('to', values.to) : Math.ceil((Date.now() + 1) / HOUR_MS) * HOUR_MS;
-    const summary = await curateRange(lake, { fromMs, toMs, ...(values.line ? { lines: values.line } : {}) }, curationConfigFrom(s, values.force ?? false));
+    const summary = await curateRange(
+      lake,
+      { fromMs, toMs, ...(values.line ? { lines: values.line } : {}) },
+      curationConfigFrom(s, values.force ?? false),
+    );
     const tables = new Set((await listAll(lake, 'gold', '')).map((e) => e.path.split('/')[0]));
-    console.log(JSON.stringify({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), ...summary, elapsedMs: Math.round(summary.elapsedMs), goldTables: [...tables].sort() }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          from: new Date(fromMs).toISOString(),
+          to: new Date(toMs).toISOString(),
+          ...summary,
+          elapsedMs: Math.round(summary.elapsedMs),
+          goldTables: [...tables].sort(),
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await stop();
   }

@@ -16,7 +16,8 @@ import { CONTAINERS } from '../../shared/lake/paths.js';
 import { lakeViews, openLakeDuckDb, queryRows } from '../report/lake-mirror.js';
 import { localLakeConnection } from './local-lake.js';
 
-const USAGE = 'usage: npm run lake -- ls [container[/prefix]] | cat <container>/<path> [--limit N] | stats [--date YYYY-MM-DD] | query "<SQL>" [--limit N]';
+const USAGE =
+  'usage: npm run lake -- ls [container[/prefix]] | cat <container>/<path> [--limit N] | stats [--date YYYY-MM-DD] | query "<SQL>" [--limit N]';
 
 class CliError extends Error {}
 
@@ -69,9 +70,13 @@ async function cat(lake: LakeStore, target: string | undefined, limit: number): 
   if (!target) throw new CliError(`cat needs a file. ${USAGE}`);
   const { container, path } = splitTarget(target);
   const bytes = await lake.get(container, path);
-  if (!bytes) throw new CliError(`no file ${container}/${path}; list the folder with: npm run lake -- ls ${container}/${path.slice(0, path.lastIndexOf('/') + 1)}`);
+  if (!bytes)
+    throw new CliError(
+      `no file ${container}/${path}; list the folder with: npm run lake -- ls ${container}/${path.slice(0, path.lastIndexOf('/') + 1)}`,
+    );
   const rows = await decodeFile(path, bytes);
-  for (const row of rows.slice(0, limit)) console.log(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
+  for (const row of rows.slice(0, limit))
+    console.log(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)));
   if (rows.length > limit) console.error(`… ${rows.length - limit} more rows (use --limit)`);
 }
 
@@ -90,14 +95,19 @@ async function stats(lake: LakeStore, date: string | undefined): Promise<void> {
   const reasons = new Map<string, number>();
   const quarantine = await listAll(lake, 'quarantine', datePart('telemetry/'));
   for (const e of quarantine) {
-    for (const r of decodeJsonl<{ reason: string }>((await lake.get('quarantine', e.path))!)) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+    for (const r of decodeJsonl<{ reason: string }>((await lake.get('quarantine', e.path))!))
+      reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
   }
   const bronze = await listAll(lake, 'bronze', 'telemetry/');
   const gold = await listAll(lake, 'gold', '');
   const summary = {
     date: date ?? 'all',
     bronze: { files: bronze.length, bytes: bronze.reduce((a, e) => a + e.size, 0) },
-    silver: { files: silver.length, rows: silverRows, flags: Object.fromEntries([...flags.entries()].sort((a, b) => b[1] - a[1])) },
+    silver: {
+      files: silver.length,
+      rows: silverRows,
+      flags: Object.fromEntries([...flags.entries()].sort((a, b) => b[1] - a[1])),
+    },
     quarantine: { files: quarantine.length, byReason: Object.fromEntries(reasons) },
     gold: { files: gold.length, tables: [...new Set(gold.map((e) => e.path.split('/')[0]))] },
   };
@@ -107,7 +117,8 @@ async function stats(lake: LakeStore, date: string | undefined): Promise<void> {
 async function query(lake: LakeStore, sql: string | undefined, limit: number): Promise<void> {
   if (!sql) throw new CliError(`query needs SQL, e.g. npm run lake -- query "select * from fact_line_day"`);
   const { connection, views } = await openLakeDuckDb(lake, sql);
-  if (!views.length) console.error(`no lake table named in the query; tables: ${(await lakeViews(lake)).map((v) => v.view).join(', ')}`);
+  if (!views.length)
+    console.error(`no lake table named in the query; tables: ${(await lakeViews(lake)).map((v) => v.view).join(', ')}`);
   const rows = await queryRows(connection, sql);
   for (const row of rows.slice(0, limit)) console.log(JSON.stringify(row));
   if (rows.length > limit) console.error(`… ${rows.length - limit} more rows (use --limit)`);
@@ -115,7 +126,10 @@ async function query(lake: LakeStore, sql: string | undefined, limit: number): P
 }
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { limit: { type: 'string' }, date: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { limit: { type: 'string' }, date: { type: 'string' } },
+  });
   const [command, target] = positionals;
   if (!command || !['ls', 'cat', 'stats', 'query'].includes(command)) throw new CliError(USAGE);
   const limit = values.limit ? Number(values.limit) : 20;

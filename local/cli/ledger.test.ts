@@ -24,15 +24,28 @@ afterAll(async () => {
 });
 
 function verifyCli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'local/cli/ledger.ts', 'verify', '--collection', 'plant-cli', ...args], { env: { ...process.env, LakeConnection: azurite.connectionString }, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'local/cli/ledger.ts', 'verify', '--collection', 'plant-cli', ...args],
+    { env: { ...process.env, LakeConnection: azurite.connectionString }, encoding: 'utf8' },
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('npm run ledger -- verify', () => {
   it('proves the chain in blob storage, then names the entry someone edited', async () => {
-    const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(azurite.connectionString), [LEDGER_CONTAINER]);
+    const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(azurite.connectionString), [
+      LEDGER_CONTAINER,
+    ]);
     const ledger = await LocalAuditLedger.open(lake, { collectionId: 'plant-cli' });
-    const events = [1, 2, 3, 4].map((i) => cloudEvent('smelter.override.changed', `L1-C00${i}`, { cellId: `L1-C00${i}`, mode: 'manual' }, { id: `ovr-${i}`, source: '/api/overrides', time: `2025-03-01T10:0${i}:00Z` }));
+    const events = [1, 2, 3, 4].map((i) =>
+      cloudEvent(
+        'smelter.override.changed',
+        `L1-C00${i}`,
+        { cellId: `L1-C00${i}`, mode: 'manual' },
+        { id: `ovr-${i}`, source: '/api/overrides', time: `2025-03-01T10:0${i}:00Z` },
+      ),
+    );
     for (const e of events) await recordPlantEvent(e, { ledger, lake, collectionId: 'plant-cli' });
 
     const intact = verifyCli();

@@ -23,7 +23,8 @@ async function main(): Promise<number> {
   });
   if (positionals[0] !== 'verify') throw new CliError(USAGE);
   const fromSeqNo = values.from === undefined ? 1 : Number(values.from);
-  if (!Number.isInteger(fromSeqNo) || fromSeqNo < 1) throw new CliError('--from must be a whole number ≥ 1 (a ledger sequence number)');
+  if (!Number.isInteger(fromSeqNo) || fromSeqNo < 1)
+    throw new CliError('--from must be a whole number ≥ 1 (a ledger sequence number)');
   const collectionId = values.collection ?? process.env.PLANT_ID ?? 'plant-01';
   const { connection, stop } = await localLakeConnection();
   try {
@@ -33,13 +34,20 @@ async function main(): Promise<number> {
     console.log(JSON.stringify({ local, confidential }, null, 2));
     if (local.firstBroken) {
       const b = local.firstBroken;
-      console.error(`ledger: entry ${b.seqNo}${b.entryId ? ` (${b.entryId})` : ''} is broken: ${b.field} — ${b.reason} [${b.path}]`);
+      console.error(
+        `ledger: entry ${b.seqNo}${b.entryId ? ` (${b.entryId})` : ''} is broken: ${b.field} — ${b.reason} [${b.path}]`,
+      );
     }
     if (confidential.firstBroken) {
       const b = confidential.firstBroken;
-      console.error(`ledger: Confidential Ledger receipt of ${b.entryId}${b.transactionId ? ` (transaction ${b.transactionId})` : ''} is broken: ${b.field} — ${b.reason}`);
+      console.error(
+        `ledger: Confidential Ledger receipt of ${b.entryId}${b.transactionId ? ` (transaction ${b.transactionId})` : ''} is broken: ${b.field} — ${b.reason}`,
+      );
     }
-    if (local.ok && confidential.ok) console.error(`ledger: ${collectionId} intact — ${local.checkedEntries} entries, ${local.checkedReceipts} local receipts, ${confidential.checkedReceipts} Confidential Ledger receipts`);
+    if (local.ok && confidential.ok)
+      console.error(
+        `ledger: ${collectionId} intact — ${local.checkedEntries} entries, ${local.checkedReceipts} local receipts, ${confidential.checkedReceipts} Confidential Ledger receipts`,
+      );
     return local.ok && confidential.ok ? 0 : 1;
   } finally {
     await stop();

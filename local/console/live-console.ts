@@ -38,11 +38,13 @@ export class LiveConsole {
   ) {
     // Events already in the hub when the console starts were either processed by an earlier run or will be now;
     // the backlog counts from here so an old, processed stream does not read as work outstanding.
-    for (const p of devhost.hubStats().find((h) => h.hub === hubName)?.perPartition ?? []) this.checkpointed.set(p.partitionId, p.lastSequenceNumber);
+    for (const p of devhost.hubStats().find((h) => h.hub === hubName)?.perPartition ?? [])
+      this.checkpointed.set(p.partitionId, p.lastSequenceNumber);
     devhost.events.on('checkpoint', (e) => {
       // Only the ingest function's checkpoints: the alert evaluator reads the same hub on its own consumer group and
       // may be ahead, which would read as ingestion having caught up.
-      if (e.hub === hubName && e.functionName === INGEST_FUNCTION) this.checkpointed.set(e.partitionId, Math.max(this.checkpointed.get(e.partitionId) ?? -1, e.sequenceNumber));
+      if (e.hub === hubName && e.functionName === INGEST_FUNCTION)
+        this.checkpointed.set(e.partitionId, Math.max(this.checkpointed.get(e.partitionId) ?? -1, e.sequenceNumber));
     });
     devhost.events.on('invocation', (e) => {
       if (!e.ok) {
@@ -75,7 +77,8 @@ export class LiveConsole {
     const stats = this.devhost.hubStats().find((h) => h.hub === this.hubName);
     if (!stats) return 0;
     let backlog = 0;
-    for (const p of stats.perPartition) backlog += Math.max(0, p.lastSequenceNumber - (this.checkpointed.get(p.partitionId) ?? -1));
+    for (const p of stats.perPartition)
+      backlog += Math.max(0, p.lastSequenceNumber - (this.checkpointed.get(p.partitionId) ?? -1));
     return backlog;
   }
 
@@ -84,7 +87,9 @@ export class LiveConsole {
     const deadline = Date.now() + timeoutMs;
     while (this.backlog() > 0) {
       if (Date.now() > deadline) {
-        console.warn(`Ingestion did not catch up within ${timeoutMs / 1000} s: ${this.backlog()} events still unprocessed.`);
+        console.warn(
+          `Ingestion did not catch up within ${timeoutMs / 1000} s: ${this.backlog()} events still unprocessed.`,
+        );
         return false;
       }
       await new Promise<void>((resolve) => this.devhost.events.once('checkpoint', () => resolve()));
@@ -121,8 +126,14 @@ export class LiveConsole {
     console.log(
       `[${new Date(now).toISOString().slice(11, 19)}] in ${Math.round(rate).toLocaleString('en')} pts/s · total ${s.pointsIn.toLocaleString('en')} · ` +
         `p95 enqueue→silver ${p95} · backlog ${s.backlogEvents} ev · files ${s.filesWritten} · quarantined: ${q}` +
-        this.extras.map((part) => part()).filter(Boolean).map((p) => ` · ${p}`).join('') +
-        (this.failed || this.abandoned ? ` · FAILED invocations ${this.failed}, abandoned batches ${this.abandoned} (last: ${this.lastFailure})` : ''),
+        this.extras
+          .map((part) => part())
+          .filter(Boolean)
+          .map((p) => ` · ${p}`)
+          .join('') +
+        (this.failed || this.abandoned
+          ? ` · FAILED invocations ${this.failed}, abandoned batches ${this.abandoned} (last: ${this.lastFailure})`
+          : ''),
     );
   }
 }

@@ -38,7 +38,10 @@ export function describeRun(i: Instance): string {
   if (i.runtimeStatus === 'Failed') return `opt ${line} failed: ${String(i.output).slice(0, 80)}`;
   const r = OptimizationRunResult.safeParse(i.output);
   if (!r.success) return `opt ${line} ${i.runtimeStatus.toLowerCase()}`;
-  const change = r.data.baselineKWhPerKg && r.data.objectiveKWhPerKg !== null ? ((r.data.objectiveKWhPerKg - r.data.baselineKWhPerKg) / r.data.baselineKWhPerKg) * 100 : null;
+  const change =
+    r.data.baselineKWhPerKg && r.data.objectiveKWhPerKg !== null
+      ? ((r.data.objectiveKWhPerKg - r.data.baselineKWhPerKg) / r.data.baselineKWhPerKg) * 100
+      : null;
   if (r.data.outcome === 'applied') return `opt ${line} completed ${pct(change)} SEC, ${r.data.cellsChanged} cells`;
   return `opt ${line} ${r.data.status} (${r.data.outcome})`;
 }
@@ -66,7 +69,9 @@ export class OptimizationWatch {
   async refresh(): Promise<void> {
     try {
       const from = new Date(this.sinceMs).toISOString();
-      const res = await fetch(`${this.httpUrl}/runtime/webhooks/durabletask/instances?instanceIdPrefix=opt-&createdTimeFrom=${encodeURIComponent(from)}`);
+      const res = await fetch(
+        `${this.httpUrl}/runtime/webhooks/durabletask/instances?instanceIdPrefix=opt-&createdTimeFrom=${encodeURIComponent(from)}`,
+      );
       if (res.ok) this.instances = ((await res.json()) as Instance[]).filter((i) => i.name === 'optimizationRun');
     } catch {
       // The devhost is stopping or busy: the next tick tries again.
@@ -81,11 +86,21 @@ export class OptimizationWatch {
       const cur = newest.get(line);
       if (!cur || i.createdTime > cur.createdTime) newest.set(line, i);
     }
-    return [...newest.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, i]) => describeRun(i)).join(' · ');
+    return [...newest.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, i]) => describeRun(i))
+      .join(' · ');
   }
 
   tally(): OptimizationTally {
-    const t: OptimizationTally = { runs: this.instances.length, completed: 0, fallback: 0, failed: 0, running: 0, setPointEvents: 0 };
+    const t: OptimizationTally = {
+      runs: this.instances.length,
+      completed: 0,
+      fallback: 0,
+      failed: 0,
+      running: 0,
+      setPointEvents: 0,
+    };
     for (const i of this.instances) {
       if (i.runtimeStatus === 'Failed') t.failed++;
       else if (i.runtimeStatus !== 'Completed') t.running++;

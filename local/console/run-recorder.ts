@@ -19,9 +19,18 @@ export class RunRecorder {
       } catch {
         continue; // a corrupt body the simulator made on purpose: scored by count, not by key
       }
-      const points: unknown[] = Array.isArray(parsed) ? parsed : typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { points?: unknown }).points) ? (parsed as { points: unknown[] }).points : [parsed];
+      const points: unknown[] = Array.isArray(parsed)
+        ? parsed
+        : typeof parsed === 'object' && parsed !== null && Array.isArray((parsed as { points?: unknown }).points)
+          ? (parsed as { points: unknown[] }).points
+          : [parsed];
       for (const p of points as SentPoint[]) {
-        if (typeof p?.tag === 'string' && p.tag in TAG_CATALOGUE && typeof p.cellId === 'string' && typeof p.seq === 'number') {
+        if (
+          typeof p?.tag === 'string' &&
+          p.tag in TAG_CATALOGUE &&
+          typeof p.cellId === 'string' &&
+          typeof p.seq === 'number'
+        ) {
           this.sentKeys.add(pointKey(p.cellId, p.tag, p.seq));
         }
       }

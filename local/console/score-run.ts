@@ -34,7 +34,10 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
 }
 
 /** Silver rows and quarantine records of one run, read back from the lake. */
-export async function readRunFromLake(lake: LakeStore, w: RunWindow): Promise<{ silver: SilverRow[]; quarantine: QuarantineRecord[] }> {
+export async function readRunFromLake(
+  lake: LakeStore,
+  w: RunWindow,
+): Promise<{ silver: SilverRow[]; quarantine: QuarantineRecord[] }> {
   const silver: SilverRow[] = [];
   const quarantine: QuarantineRecord[] = [];
   for (const date of datesBetween(w.eventsFromMs, w.untilMs)) {
@@ -46,15 +49,30 @@ export async function readRunFromLake(lake: LakeStore, w: RunWindow): Promise<{ 
   for (const date of datesBetween(w.enqueuedFromMs, Math.max(w.untilMs, Date.now()))) {
     await forEachLimited(await listAll(lake, 'quarantine', `telemetry/date=${date}/`), 16, async (entry) => {
       const bytes = await lake.get('quarantine', entry.path);
-      if (bytes) for (const rec of decodeJsonl<QuarantineRecord>(bytes)) if (rec.enqueuedMs >= w.enqueuedFromMs) quarantine.push(rec);
+      if (bytes)
+        for (const rec of decodeJsonl<QuarantineRecord>(bytes))
+          if (rec.enqueuedMs >= w.enqueuedFromMs) quarantine.push(rec);
     });
   }
   return { silver, quarantine };
 }
 
 /** Reads the run's output from the lake and scores it against the simulator's labels. */
-export async function scoreRun(opts: { labels: readonly ScoreLabel[]; sentKeys: ReadonlySet<string>; sinceMs: number; lakeConnection: string }): Promise<CleansingScore & { silverRows: number; quarantineRecords: number }> {
+export async function scoreRun(opts: {
+  labels: readonly ScoreLabel[];
+  sentKeys: ReadonlySet<string>;
+  sinceMs: number;
+  lakeConnection: string;
+}): Promise<CleansingScore & { silverRows: number; quarantineRecords: number }> {
   const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(opts.lakeConnection));
-  const { silver, quarantine } = await readRunFromLake(lake, { eventsFromMs: opts.sinceMs, enqueuedFromMs: opts.sinceMs, untilMs: Date.now() });
-  return { ...scoreCleansing(opts.labels, silver, quarantine, opts.sentKeys), silverRows: silver.length, quarantineRecords: quarantine.length };
+  const { silver, quarantine } = await readRunFromLake(lake, {
+    eventsFromMs: opts.sinceMs,
+    enqueuedFromMs: opts.sinceMs,
+    untilMs: Date.now(),
+  });
+  return {
+    ...scoreCleansing(opts.labels, silver, quarantine, opts.sentKeys),
+    silverRows: silver.length,
+    quarantineRecords: quarantine.length,
+  };
 }

@@ -21,11 +21,15 @@ export function printSummary(r: {
     `Ingest: ${fmt(live.pointsIn)} points in ${fmt(live.batches)} batches (${fmt(live.pointsIn / Math.max(1, r.wallS))} points/s), ` +
       `${fmt(live.silverRows)} silver rows (${fmt(live.interpolated)} interpolated), ${fmt(live.filesWritten)} files written.`,
   );
-  console.log(`Enqueue→silver latency: p50 ${fmt(live.latencyMs.p50)} ms, p95 ${fmt(live.latencyMs.p95)} ms, p99 ${fmt(live.latencyMs.p99)} ms.`);
+  console.log(
+    `Enqueue→silver latency: p50 ${fmt(live.latencyMs.p50)} ms, p95 ${fmt(live.latencyMs.p95)} ms, p99 ${fmt(live.latencyMs.p99)} ms.`,
+  );
   console.log(`Quarantined: ${live.quarantined.map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`);
   console.log(`Flagged in silver: ${live.flagged.map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`);
   if (live.failedInvocations || live.abandonedBatches) {
-    console.log(`Failures: ${live.failedInvocations} failed invocations (retried), ${live.abandonedBatches} batches abandoned after their retries — see the log above.`);
+    console.log(
+      `Failures: ${live.failedInvocations} failed invocations (retried), ${live.abandonedBatches} batches abandoned after their retries — see the log above.`,
+    );
   }
   const o = r.optimization;
   if (o) {
@@ -35,17 +39,29 @@ export function printSummary(r: {
         `${t.setPointEvents} set points recommended, ${o.plc.applied} applied by the simulated PLC, ${o.plc.refused} refused.${o.lastStatus ? ` Last: ${o.lastStatus}.` : ''}`,
     );
   }
-  if (live.backlogEvents > 0) console.log(`Not yet processed when the run ended: ${live.backlogEvents} events (they stay in the local hub and are processed on the next start).`);
+  if (live.backlogEvents > 0)
+    console.log(
+      `Not yet processed when the run ended: ${live.backlogEvents} events (they stay in the local hub and are processed on the next start).`,
+    );
   const s = r.scorecard;
   if (s) {
-    console.log('\nCleansing scorecard against the simulator\'s labels:');
+    console.log("\nCleansing scorecard against the simulator's labels:");
     const rows = Object.entries(s.byKind).sort(([a], [b]) => a.localeCompare(b));
-    console.log(`  ${'fault'.padEnd(28)}${'injected'.padStart(10)}${'caught'.padStart(10)}${'missed'.padStart(10)}${'unseeable'.padStart(11)}`);
-    for (const [kind, k] of rows) console.log(`  ${kind.padEnd(28)}${fmt(k.injected).padStart(10)}${fmt(k.detected).padStart(10)}${fmt(k.missed).padStart(10)}${fmt(k.undetectable).padStart(11)}`);
+    console.log(
+      `  ${'fault'.padEnd(28)}${'injected'.padStart(10)}${'caught'.padStart(10)}${'missed'.padStart(10)}${'unseeable'.padStart(11)}`,
+    );
+    for (const [kind, k] of rows)
+      console.log(
+        `  ${kind.padEnd(28)}${fmt(k.injected).padStart(10)}${fmt(k.detected).padStart(10)}${fmt(k.missed).padStart(10)}${fmt(k.undetectable).padStart(11)}`,
+      );
     if (rows.some(([, k]) => k.undetectable > 0)) {
-      console.log('  (unseeable: a spike on a sensor\'s first sample, with no baseline yet, or a stuck run cut short by the end of the run)');
+      console.log(
+        "  (unseeable: a spike on a sensor's first sample, with no baseline yet, or a stuck run cut short by the end of the run)",
+      );
     }
-    console.log(`  valid points sent ${fmt(s.validPointsSent)} · lost ${s.lost} · in silver twice ${s.duplicatedInSilver} · silver rows read back ${fmt(s.silverRows)} · quarantine records ${fmt(s.quarantineRecords)}`);
+    console.log(
+      `  valid points sent ${fmt(s.validPointsSent)} · lost ${s.lost} · in silver twice ${s.duplicatedInSilver} · silver rows read back ${fmt(s.silverRows)} · quarantine records ${fmt(s.quarantineRecords)}`,
+    );
   }
   console.log(`Ground-truth labels: ${r.runDir}/labels.jsonl · browse the lake with: npm run lake -- ls`);
 }

@@ -22,7 +22,9 @@ describe('development signing key', () => {
   it('is served as a public JWKS with OpenID metadata pointing at it', async () => {
     const issuer = await startDevIssuer({ keyDir: path.join(dir, 'served') });
     try {
-      const meta = (await (await fetch(issuer.jwksUri.replace('/discovery/keys', '/.well-known/openid-configuration'))).json()) as { issuer: string; jwks_uri: string };
+      const meta = (await (
+        await fetch(issuer.jwksUri.replace('/discovery/keys', '/.well-known/openid-configuration'))
+      ).json()) as { issuer: string; jwks_uri: string };
       expect(meta).toMatchObject({ issuer: issuer.issuer, jwks_uri: issuer.jwksUri });
       const jwks = (await (await fetch(issuer.jwksUri)).json()) as { keys: Record<string, unknown>[] };
       expect(jwks.keys).toEqual([issuer.key.publicJwk]);

@@ -11,7 +11,16 @@ const KEY_FILE = 'signing-key.json';
 /** RSA modulus length, bits (NIST SP 800-57: 2048 is the minimum for RS256). */
 const RSA_BITS = 2048;
 
-const StoredKey = z.object({ kty: z.literal('RSA'), kid: z.string().min(1), alg: z.literal('RS256'), n: z.string(), e: z.string(), d: z.string() }).loose();
+const StoredKey = z
+  .object({
+    kty: z.literal('RSA'),
+    kid: z.string().min(1),
+    alg: z.literal('RS256'),
+    n: z.string(),
+    e: z.string(),
+    d: z.string(),
+  })
+  .loose();
 
 export interface SigningKey {
   kid: string;
@@ -30,7 +39,8 @@ export async function loadOrCreateSigningKey(dir: string = DEFAULT_KEY_DIR): Pro
   try {
     return await fromJwk(StoredKey.parse(JSON.parse(await readFile(file, 'utf8'))));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Development signing key ${file} is unreadable; delete it to generate a new one`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`Development signing key ${file} is unreadable; delete it to generate a new one`, { cause: err });
   }
   const { privateKey } = await generateKeyPair('RS256', { modulusLength: RSA_BITS, extractable: true });
   const jwk = await exportJWK(privateKey);

@@ -39,7 +39,13 @@ export async function startDevIssuer(options: DevIssuerOptions = {}): Promise<De
     };
     if (req.method !== 'GET') return send(405, { error: 'method not allowed' });
     if (route === '/.well-known/openid-configuration') {
-      return send(200, { issuer, jwks_uri: `${base}/discovery/keys`, id_token_signing_alg_values_supported: ['RS256'], response_types_supported: ['token'], subject_types_supported: ['public'] });
+      return send(200, {
+        issuer,
+        jwks_uri: `${base}/discovery/keys`,
+        id_token_signing_alg_values_supported: ['RS256'],
+        response_types_supported: ['token'],
+        subject_types_supported: ['public'],
+      });
     }
     if (route === '/discovery/keys') return send(200, { keys: [key.publicJwk] });
     return send(404, { error: 'not found' });
@@ -57,9 +63,10 @@ export async function startDevIssuer(options: DevIssuerOptions = {}): Promise<De
     settings: { AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience, AUTH_JWKS_URI: jwksUri },
     key,
     mint: (o = {}) => mintToken(key, { issuer, audience, ...o }),
-    stop: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
   };
 }

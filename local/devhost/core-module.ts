@@ -18,7 +18,10 @@ let originalLoad: ModuleInternals['_load'] | undefined;
  * Only one devhost per process: the library keeps its first core API for the life of the process.
  */
 export function installCoreModule(api: CoreApi): void {
-  if (installed) throw new Error('ERR-DEVHOST-CORE-INSTALLED: @azure/functions-core is already provided in this process; run one devhost per process.');
+  if (installed)
+    throw new Error(
+      'ERR-DEVHOST-CORE-INSTALLED: @azure/functions-core is already provided in this process; run one devhost per process.',
+    );
   const internals = Module as unknown as ModuleInternals;
   originalLoad = internals._load;
   const load = originalLoad;

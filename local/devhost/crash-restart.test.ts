@@ -32,7 +32,12 @@ afterAll(async () => {
 
 /** Runs the devhost with the fixture app as a separate process; resolves with its URL once it is ready. */
 async function startChild(extraEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const started = await spawnDevhostChild({ cwd: fixtureDir, app: 'index.ts', dataDir: path.join(tmp, 'state'), env: { ...process.env, AzureWebJobsStorage: azurite.connectionString, FIXTURE_HUB: 'telemetry', ...extraEnv } });
+  const started = await spawnDevhostChild({
+    cwd: fixtureDir,
+    app: 'index.ts',
+    dataDir: path.join(tmp, 'state'),
+    env: { ...process.env, AzureWebJobsStorage: azurite.connectionString, FIXTURE_HUB: 'telemetry', ...extraEnv },
+  });
   children.push(started.child);
   return started;
 }
@@ -53,7 +58,8 @@ async function checkpointSeq(): Promise<number | undefined> {
   return Number((await blob.getProperties()).metadata?.sequencenumber);
 }
 
-const bodiesFor = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => (from + i === 15 ? 'hang-here' : `e${from + i}`));
+const bodiesFor = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => (from + i === 15 ? 'hang-here' : `e${from + i}`));
 
 describe('devhost crash and restart', () => {
   it('after SIGKILL mid-batch, a restarted devhost redelivers from the last checkpoint and loses nothing', async () => {
@@ -63,7 +69,9 @@ describe('devhost crash and restart', () => {
 
     // One send: batches 10–14 and 15–19 (maxEventBatchSize 5); the handler parks inside 15–19.
     await post(first.url, bodiesFor(10, 19));
-    await waitFor('the parked batch recorded', async () => (await readDeliveries(azurite.connectionString, 'recordBatch')).some((d) => d.sequenceNumbers[0] === 15));
+    await waitFor('the parked batch recorded', async () =>
+      (await readDeliveries(azurite.connectionString, 'recordBatch')).some((d) => d.sequenceNumbers[0] === 15),
+    );
     expect(await checkpointSeq()).toBe(14);
     const exited = new Promise((resolve) => first.child.once('exit', resolve));
     first.child.kill('SIGKILL');
@@ -75,7 +83,8 @@ describe('devhost crash and restart', () => {
 
     const deliveries = await readDeliveries(azurite.connectionString, 'recordBatch');
     const timesDelivered = new Map<number, number>();
-    for (const d of deliveries) for (const s of d.sequenceNumbers) timesDelivered.set(s, (timesDelivered.get(s) ?? 0) + 1);
+    for (const d of deliveries)
+      for (const s of d.sequenceNumbers) timesDelivered.set(s, (timesDelivered.get(s) ?? 0) + 1);
     for (let s = 0; s <= 21; s++) expect(timesDelivered.get(s), `sequence ${s}`).toBe(s >= 15 && s <= 19 ? 2 : 1);
     const redelivered = deliveries.filter((d) => d.sequenceNumbers[0] === 15);
     expect(new Set(redelivered.map((d) => d.invocationId)).size).toBe(2);

@@ -87,14 +87,27 @@ describe('devhost HTTP triggers', () => {
 describe('devhost local Event Hub', () => {
   it('delivers keyed events in order per partition, in batches of at most maxEventBatchSize, as Buffers', async () => {
     const keys = ['L1-C001', 'L1-C002', 'L1-C003', 'L2-C001', 'L2-C002', 'L3-LINE'];
-    const sent = keys.flatMap((key) => Array.from({ length: 12 }, (_, seq) => ({ body: JSON.stringify({ cellId: key, seq }), partitionKey: key })));
+    const sent = keys.flatMap((key) =>
+      Array.from({ length: 12 }, (_, seq) => ({ body: JSON.stringify({ cellId: key, seq }), partitionKey: key })),
+    );
     // Interleave keys so each partition receives several keys mixed, as a real stream would.
     const interleaved = Array.from({ length: 12 }, (_, seq) => keys.map((_k, i) => sent[i * 12 + seq]!)).flat();
     for (let i = 0; i < interleaved.length; i += 7) devhost.hub('telemetry').send(interleaved.slice(i, i + 7));
 
-    const lastSeqByPartition = new Map(devhost.hub('telemetry').stats().perPartition.map((p) => [p.partitionId, p.lastSequenceNumber]));
+    const lastSeqByPartition = new Map(
+      devhost
+        .hub('telemetry')
+        .stats()
+        .perPartition.map((p) => [p.partitionId, p.lastSequenceNumber]),
+    );
     await waitFor('checkpoints at the end of every non-empty partition', () =>
-      [...lastSeqByPartition].every(([pid, last]) => last < 0 || checkpoints.some((c) => c.functionName === 'recordBatch' && c.partitionId === pid && c.sequenceNumber === last)),
+      [...lastSeqByPartition].every(
+        ([pid, last]) =>
+          last < 0 ||
+          checkpoints.some(
+            (c) => c.functionName === 'recordBatch' && c.partitionId === pid && c.sequenceNumber === last,
+          ),
+      ),
     );
 
     const deliveries = await readDeliveries(azurite.connectionString, 'recordBatch');
@@ -117,7 +130,9 @@ describe('devhost local Event Hub', () => {
   });
 
   it('keeps checkpoints in blob storage under the Functions layout with sequencenumber and offset metadata', async () => {
-    const cp = await waitFor('a recordBatch checkpoint', () => checkpoints.find((c) => c.functionName === 'recordBatch'));
+    const cp = await waitFor('a recordBatch checkpoint', () =>
+      checkpoints.find((c) => c.functionName === 'recordBatch'),
+    );
     const blob = BlobServiceClient.fromConnectionString(azurite.connectionString)
       .getContainerClient(CHECKPOINT_CONTAINER)
       .getBlockBlobClient(checkpointBlobName('devhost.local', 'telemetry', 'fixture', cp.partitionId));
@@ -129,11 +144,20 @@ describe('devhost local Event Hub', () => {
 
   it('delivers every event of a hub to two functions on different consumer groups, each with its own checkpoints', async () => {
     const hub = devhost.hub('telemetry');
-    const sent = hub.send(Array.from({ length: 40 }, (_, i) => ({ body: JSON.stringify({ groups: i }), partitionKey: `L9-C00${i % 7}` })));
+    const sent = hub.send(
+      Array.from({ length: 40 }, (_, i) => ({ body: JSON.stringify({ groups: i }), partitionKey: `L9-C00${i % 7}` })),
+    );
     const lastByPartition = new Map<string, number>();
-    for (const r of sent) lastByPartition.set(r.partitionId, Math.max(lastByPartition.get(r.partitionId) ?? -1, r.sequenceNumber));
-    const caughtUp = (fn: string) => [...lastByPartition].every(([pid, last]) => checkpoints.some((c) => c.functionName === fn && c.partitionId === pid && c.sequenceNumber >= last));
-    await waitFor('both consumer groups checkpointed past the events', () => caughtUp('recordBatch') && caughtUp('recordOtherGroup'));
+    for (const r of sent)
+      lastByPartition.set(r.partitionId, Math.max(lastByPartition.get(r.partitionId) ?? -1, r.sequenceNumber));
+    const caughtUp = (fn: string) =>
+      [...lastByPartition].every(([pid, last]) =>
+        checkpoints.some((c) => c.functionName === fn && c.partitionId === pid && c.sequenceNumber >= last),
+      );
+    await waitFor(
+      'both consumer groups checkpointed past the events',
+      () => caughtUp('recordBatch') && caughtUp('recordOtherGroup'),
+    );
 
     const seen = async (fn: string) =>
       (await readDeliveries(azurite.connectionString, fn))
@@ -143,11 +167,20 @@ describe('devhost local Event Hub', () => {
     const all = Array.from({ length: 40 }, (_, i) => i);
     expect(await seen('recordBatch')).toEqual(all);
     expect(await seen('recordOtherGroup')).toEqual(all);
-    expect(new Set(checkpoints.filter((c) => c.functionName === 'recordOtherGroup').map((c) => c.consumerGroup))).toEqual(new Set(['fixture-other']));
-    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(CHECKPOINT_CONTAINER);
+    expect(
+      new Set(checkpoints.filter((c) => c.functionName === 'recordOtherGroup').map((c) => c.consumerGroup)),
+    ).toEqual(new Set(['fixture-other']));
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      CHECKPOINT_CONTAINER,
+    );
     const [pid, last] = [...lastByPartition][0]!;
     for (const group of ['fixture', 'fixture-other']) {
-      const metadata = (await container.getBlockBlobClient(checkpointBlobName('devhost.local', 'telemetry', group, pid)).getProperties()).metadata ?? {};
+      const metadata =
+        (
+          await container
+            .getBlockBlobClient(checkpointBlobName('devhost.local', 'telemetry', group, pid))
+            .getProperties()
+        ).metadata ?? {};
       expect(Number(metadata.sequencenumber), group).toBeGreaterThanOrEqual(last);
     }
   });
@@ -161,10 +194,19 @@ describe('devhost local Event Hub', () => {
     const receipt = ((await ok.json()) as { receipts: { partitionId: string; sequenceNumber: number }[] }).receipts[0]!;
     expect(receipt.partitionId).toBe(String(partitionForKey('L3-C009', 4)));
     await waitFor('the posted event delivered', () =>
-      invocations.some((i) => i.functionName === 'recordBatch' && i.ok && i.partitionId === receipt.partitionId && checkpoints.some((c) => c.partitionId === receipt.partitionId && c.sequenceNumber >= receipt.sequenceNumber)),
+      invocations.some(
+        (i) =>
+          i.functionName === 'recordBatch' &&
+          i.ok &&
+          i.partitionId === receipt.partitionId &&
+          checkpoints.some((c) => c.partitionId === receipt.partitionId && c.sequenceNumber >= receipt.sequenceNumber),
+      ),
     );
 
-    const bad = await fetch(`${devhost.httpUrl}/_devhost/eventhubs/telemetry/messages`, { method: 'POST', body: JSON.stringify([{ partitionKey: 'x' }]) });
+    const bad = await fetch(`${devhost.httpUrl}/_devhost/eventhubs/telemetry/messages`, {
+      method: 'POST',
+      body: JSON.stringify([{ partitionKey: 'x' }]),
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'ERR-4001', details: [{ field: 'body.0.body' }] });
   });
@@ -185,8 +227,15 @@ describe('devhost local Event Hub', () => {
     const hub = devhost.hub('flaky');
     const [bad] = hub.send([{ body: 'fail-always', partitionKey: 'always' }]);
     const [next] = hub.send([{ body: 'fine', partitionKey: 'always' }]);
-    const gaveUp = await waitFor('the abandoned batch', () => abandoned.find((a) => a.partitionId === bad!.partitionId && a.firstSequenceNumber === bad!.sequenceNumber));
+    const gaveUp = await waitFor('the abandoned batch', () =>
+      abandoned.find((a) => a.partitionId === bad!.partitionId && a.firstSequenceNumber === bad!.sequenceNumber),
+    );
     expect(gaveUp.attempts).toBe(3);
-    await waitFor('checkpoint past the following event', () => checkpoints.some((c) => c.functionName === 'flaky' && c.partitionId === next!.partitionId && c.sequenceNumber >= next!.sequenceNumber));
+    await waitFor('checkpoint past the following event', () =>
+      checkpoints.some(
+        (c) =>
+          c.functionName === 'flaky' && c.partitionId === next!.partitionId && c.sequenceNumber >= next!.sequenceNumber,
+      ),
+    );
   });
 });

@@ -14,7 +14,13 @@ import { serviceBusAdminRoutes } from './servicebus/admin-routes.js';
 import { LocalServiceBusNamespace } from './servicebus/namespace.js';
 import { localOutputRouter } from './servicebus/output-router.js';
 import { serviceBusSourceFactory } from './servicebus/source.js';
-import { EventToSend, HubError, LocalEventHubNamespace, type HubStats, type LocalEventHub } from './eventhub/local-hub.js';
+import {
+  EventToSend,
+  HubError,
+  LocalEventHubNamespace,
+  type HubStats,
+  type LocalEventHub,
+} from './eventhub/local-hub.js';
 import { DevhostHttpServer, type AdminRoute } from './http-server.js';
 import { FunctionRegistry } from './registry.js';
 import { applySettings, DevhostConfigError, loadHostConfig, loadLocalSettings } from './settings.js';
@@ -53,7 +59,15 @@ export const DevhostOptions = z.object({
   /** Print logs to the console at or above this level ('none' prints nothing; subscribe to `events` instead). */
   logLevel: z.enum(['trace', 'debug', 'information', 'warning', 'error', 'none']).default('information'),
   /** Time for timer triggers, durable timers and retries; tests pass a ManualClock (timer/clock.ts). */
-  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function' && typeof (v as Clock).setTimer === 'function').optional(),
+  clock: z
+    .custom<Clock>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as Clock).now === 'function' &&
+        typeof (v as Clock).setTimer === 'function',
+    )
+    .optional(),
 });
 export type DevhostOptionsInput = z.input<typeof DevhostOptions>;
 
@@ -83,14 +97,28 @@ export interface DevhostHandle {
 const LEVELS = ['trace', 'debug', 'information', 'warning', 'error', 'critical', 'none'] as const;
 
 /** The source factories of the trigger kinds the devhost serves; Service Bus, timers and Durable are added here. */
-function sourceFactories(ctx: { namespace: LocalEventHubNamespace; namespaceHost: string; env: NodeJS.ProcessEnv; serviceBus: LocalServiceBusNamespace }): TriggerSourceFactory[] {
+function sourceFactories(ctx: {
+  namespace: LocalEventHubNamespace;
+  namespaceHost: string;
+  env: NodeJS.ProcessEnv;
+  serviceBus: LocalServiceBusNamespace;
+}): TriggerSourceFactory[] {
   return [
     {
       triggerTypes: ['eventHubTrigger'],
       create: (sctx, fns) => {
         const storage = ctx.env.AzureWebJobsStorage;
-        if (!storage) throw new DevhostConfigError('app settings', 'AzureWebJobsStorage', 'is required for Event Hub checkpoints; start Azurite (--azurite) or set it');
-        return eventHubSourceFactory({ namespace: ctx.namespace, namespaceHost: ctx.namespaceHost, storageConnectionString: storage }).create(sctx, fns);
+        if (!storage)
+          throw new DevhostConfigError(
+            'app settings',
+            'AzureWebJobsStorage',
+            'is required for Event Hub checkpoints; start Azurite (--azurite) or set it',
+          );
+        return eventHubSourceFactory({
+          namespace: ctx.namespace,
+          namespaceHost: ctx.namespaceHost,
+          storageConnectionString: storage,
+        }).create(sctx, fns);
       },
     },
     serviceBusSourceFactory(ctx.serviceBus),
@@ -154,7 +182,8 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     await import(pathToFileURL(path.resolve(appDir, options.appEntry)).href);
     const model = registry.getProgrammingModel();
     if (model.getCapabilities) await model.getCapabilities({});
-    for (const hook of registry.hooks.appStart) await hook({ hookData: {}, appHookData: registry.appHookData, functionAppDirectory: appDir });
+    for (const hook of registry.hooks.appStart)
+      await hook({ hookData: {}, appHookData: registry.appHookData, functionAppDirectory: appDir });
 
     const namespace = new LocalEventHubNamespace(path.join(dataDir, 'eventhubs'), options.partitions, events);
     cleanups.push(() => namespace.close());
@@ -170,35 +199,62 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       dataDir,
       clock: options.clock ?? systemClock,
       httpUrl: () => {
-        if (!listening.url) throw new Error('ERR-DEVHOST-NOT-LISTENING: the HTTP server is not listening yet; read httpUrl() from start() on.');
+        if (!listening.url)
+          throw new Error(
+            'ERR-DEVHOST-NOT-LISTENING: the HTTP server is not listening yet; read httpUrl() from start() on.',
+          );
         return listening.url;
       },
     };
     const sources: TriggerSource[] = [];
     const served = new Set(['httptrigger']);
     for (const factory of sourceFactories({ namespace, namespaceHost: options.eventHubNamespace, env, serviceBus })) {
-      const fns = [...registry.functions.values()].filter((f) => factory.triggerTypes.some((t) => t.toLowerCase() === f.trigger.type.toLowerCase()));
+      const fns = [...registry.functions.values()].filter((f) =>
+        factory.triggerTypes.some((t) => t.toLowerCase() === f.trigger.type.toLowerCase()),
+      );
       factory.triggerTypes.forEach((t) => served.add(t.toLowerCase()));
       if (fns.length > 0) sources.push(factory.create(ctx, fns));
     }
-    const functions = [...registry.functions.values()].map((f) => ({ name: f.name, triggerType: f.trigger.type, served: served.has(f.trigger.type.toLowerCase()) }));
+    const functions = [...registry.functions.values()].map((f) => ({
+      name: f.name,
+      triggerType: f.trigger.type,
+      served: served.has(f.trigger.type.toLowerCase()),
+    }));
     for (const f of functions.filter((x) => !x.served)) {
-      registry.log('warning', 'system', `Function ${f.name} (${f.triggerType}) is registered but the devhost does not serve ${f.triggerType} yet; it will not run locally.`);
+      registry.log(
+        'warning',
+        'system',
+        `Function ${f.name} (${f.triggerType}) is registered but the devhost does not serve ${f.triggerType} yet; it will not run locally.`,
+      );
     }
 
-    const server = new DevhostHttpServer({ registry, events, routePrefix: hostConfig.routePrefix, host: options.httpHost, port: options.httpPort, adminRoutes: [...adminRoutes(namespace), ...serviceBusAdminRoutes(serviceBus)], hostRoutes: sources.flatMap((s) => s.httpRoutes ?? []) });
+    const server = new DevhostHttpServer({
+      registry,
+      events,
+      routePrefix: hostConfig.routePrefix,
+      host: options.httpHost,
+      port: options.httpPort,
+      adminRoutes: [...adminRoutes(namespace), ...serviceBusAdminRoutes(serviceBus)],
+      hostRoutes: sources.flatMap((s) => s.httpRoutes ?? []),
+    });
     const httpUrl = await server.listen();
     listening.url = httpUrl;
     // Publishers (shared/messaging) reach the local topic through this setting unless the app names a real namespace.
     // A devhost value from the settings files (port 7071) is pointed at this devhost, which may listen elsewhere (--port 0).
-    const devhostTopic = !env.ServiceBusConnection || /(?:^|;)\s*UseDevhost\s*=\s*true\s*(?:;|$)/i.test(env.ServiceBusConnection);
-    if (devhostTopic && !env.ServiceBusConnection__fullyQualifiedNamespace) env.ServiceBusConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/servicebus`;
+    const devhostTopic =
+      !env.ServiceBusConnection || /(?:^|;)\s*UseDevhost\s*=\s*true\s*(?:;|$)/i.test(env.ServiceBusConnection);
+    if (devhostTopic && !env.ServiceBusConnection__fullyQualifiedNamespace)
+      env.ServiceBusConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/servicebus`;
     cleanups.push(() => server.close());
     for (const source of sources) {
       await source.start();
       cleanups.push(() => source.stop());
     }
-    registry.log('information', 'system', `Devhost listening on ${httpUrl}; ${functions.length} function(s):\n  ${server.describeRoutes().join('\n  ')}`);
+    registry.log(
+      'information',
+      'system',
+      `Devhost listening on ${httpUrl}; ${functions.length} function(s):\n  ${server.describeRoutes().join('\n  ')}`,
+    );
 
     let stopping: Promise<void> | undefined;
     return {
@@ -214,7 +270,8 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
           // Stop taking work first (HTTP and sources in parallel), then let the app clean up, then the emulators.
           const httpClose = server.close();
           await Promise.all([httpClose, ...sources.map((s) => s.stop())]);
-          for (const hook of registry.hooks.appTerminate) await hook({ hookData: {}, appHookData: registry.appHookData });
+          for (const hook of registry.hooks.appTerminate)
+            await hook({ hookData: {}, appHookData: registry.appHookData });
           namespace.close();
           serviceBus.close();
           await devIssuer?.stop();
@@ -234,7 +291,10 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
 
 /** `POST /_devhost/eventhubs/{hub}/messages` (producer for other processes) and `GET /_devhost/eventhubs/{hub}` (counters). */
 function adminRoutes(namespace: LocalEventHubNamespace): AdminRoute[] {
-  const invalid = (field: string, issue: string) => ({ status: 400, json: { code: 'ERR-4001', message: `Invalid ${field}: ${issue}`, details: [{ field, issue }] } });
+  const invalid = (field: string, issue: string) => ({
+    status: 400,
+    json: { code: 'ERR-4001', message: `Invalid ${field}: ${issue}`, details: [{ field, issue }] },
+  });
   return [
     {
       method: 'POST',

@@ -34,7 +34,12 @@ export interface AdminRoute {
 export interface HostRoute {
   /** Path prefix with leading and trailing slash; the handler sees the rest of the path. */
   prefix: string;
-  handle(req: { method: string; url: URL; subPath: string; body: Buffer }): Promise<{ status: number; json?: unknown; headers?: Record<string, string> }>;
+  handle(req: {
+    method: string;
+    url: URL;
+    subPath: string;
+    body: Buffer;
+  }): Promise<{ status: number; json?: unknown; headers?: Record<string, string> }>;
 }
 
 export interface HttpServerOptions {
@@ -71,7 +76,8 @@ export class DevhostHttpServer {
     this.#admin = options.adminRoutes.map((admin) => ({ route: compileRoute(admin.template), admin }));
     this.#server = http.createServer((req, res) => {
       const done = this.#handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) send(res, 500, errorJson('ERR-5000', `Devhost failed to serve the request: ${(err as Error).message}`));
+        if (!res.headersSent)
+          send(res, 500, errorJson('ERR-5000', `Devhost failed to serve the request: ${(err as Error).message}`));
       });
       this.#inFlight.add(done);
       void done.finally(() => this.#inFlight.delete(done));
@@ -108,7 +114,11 @@ export class DevhostHttpServer {
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
     if (body === undefined) {
-      send(res, 413, errorJson('ERR-4131', `Request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes, the Functions host limit.`));
+      send(
+        res,
+        413,
+        errorJson('ERR-4131', `Request body exceeds ${MAX_REQUEST_BODY_BYTES} bytes, the Functions host limit.`),
+      );
       return;
     }
     const path = decodeURI(url.pathname);
@@ -117,7 +127,11 @@ export class DevhostHttpServer {
       if (path.startsWith(hostRoute.prefix) || path === hostRoute.prefix.slice(0, -1)) {
         const out = await hostRoute.handle({ method, url, subPath: path.slice(hostRoute.prefix.length), body });
         const bytes = out.json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(out.json));
-        res.writeHead(out.status, { ...(out.json === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...(out.headers ?? {}), 'content-length': String(bytes.length) });
+        res.writeHead(out.status, {
+          ...(out.json === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+          ...(out.headers ?? {}),
+          'content-length': String(bytes.length),
+        });
         res.end(bytes);
         return;
       }
@@ -136,7 +150,10 @@ export class DevhostHttpServer {
     }
 
     const prefix = this.options.routePrefix ? `/${this.options.routePrefix}` : '';
-    const underPrefix = prefix === '' || path.toLowerCase() === prefix.toLowerCase() || path.toLowerCase().startsWith(`${prefix.toLowerCase()}/`);
+    const underPrefix =
+      prefix === '' ||
+      path.toLowerCase() === prefix.toLowerCase() ||
+      path.toLowerCase().startsWith(`${prefix.toLowerCase()}/`);
     if (underPrefix) {
       const rest = path.slice(prefix.length);
       for (const r of this.#routes) {
@@ -147,18 +164,41 @@ export class DevhostHttpServer {
         }
       }
     }
-    send(res, 404, errorJson('ERR-4042', `No function serves ${method} ${path}. Routes live under /${this.options.routePrefix}.`));
+    send(
+      res,
+      404,
+      errorJson('ERR-4042', `No function serves ${method} ${path}. Routes live under /${this.options.routePrefix}.`),
+    );
   }
 
-  async #invoke(fn: RegisteredFunction, req: IncomingMessage, res: ServerResponse, url: URL, method: string, params: Record<string, string>, body: Buffer): Promise<void> {
+  async #invoke(
+    fn: RegisteredFunction,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    method: string,
+    params: Record<string, string>,
+    body: Buffer,
+  ): Promise<void> {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const query = Object.fromEntries(url.searchParams.entries());
-    const httpData: RpcHttpData = { method, url: url.toString(), headers, query, params, body: body.length > 0 ? rpcBytes(body) : null };
+    const httpData: RpcHttpData = {
+      method,
+      url: url.toString(),
+      headers,
+      query,
+      params,
+      body: body.length > 0 ? rpcBytes(body) : null,
+    };
     const triggerMetadata: Record<string, RpcTypedData> = { Query: rpcJson(query), Headers: rpcJson(headers) };
     for (const [k, v] of Object.entries(params)) triggerMetadata[k] = rpcString(v);
 
-    const outcome = await invoke(this.options.registry, fn, { inputData: [{ name: fn.trigger.name, data: { http: httpData } }], triggerMetadata });
+    const outcome = await invoke(this.options.registry, fn, {
+      inputData: [{ name: fn.trigger.name, data: { http: httpData } }],
+      triggerMetadata,
+    });
     this.options.events.emit('invocation', {
       functionName: fn.name,
       invocationId: outcome.invocationId,
@@ -169,8 +209,21 @@ export class DevhostHttpServer {
       retryCount: 0,
     });
     if (!outcome.ok) {
-      this.options.registry.log('error', 'system', `Function ${fn.name} failed: ${outcome.error.stack ?? outcome.error.message}`, fn.name, outcome.invocationId);
-      send(res, 500, errorJson('ERR-5000', `Function ${fn.name} failed; invocation id ${outcome.invocationId}. The details are in the devhost log.`));
+      this.options.registry.log(
+        'error',
+        'system',
+        `Function ${fn.name} failed: ${outcome.error.stack ?? outcome.error.message}`,
+        fn.name,
+        outcome.invocationId,
+      );
+      send(
+        res,
+        500,
+        errorJson(
+          'ERR-5000',
+          `Function ${fn.name} failed; invocation id ${outcome.invocationId}. The details are in the devhost log.`,
+        ),
+      );
       return;
     }
     const out = httpOutput(fn, outcome.outputs);

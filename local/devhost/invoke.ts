@@ -19,7 +19,13 @@ export interface InvocationInput {
 }
 
 export type InvocationOutcome =
-  | { ok: true; invocationId: string; durationMs: number; response: RpcInvocationResponse; outputs: Map<string, unknown> }
+  | {
+      ok: true;
+      invocationId: string;
+      durationMs: number;
+      response: RpcInvocationResponse;
+      outputs: Map<string, unknown>;
+    }
   | { ok: false; invocationId: string; durationMs: number; error: Error };
 
 /**
@@ -28,7 +34,11 @@ export type InvocationOutcome =
  * runs, post-invocation hooks may change result or error, and the model turns the result into the RPC response.
  * Never throws: a failure of any step is returned as `{ ok: false }`.
  */
-export async function invoke(registry: FunctionRegistry, fn: RegisteredFunction, input: InvocationInput): Promise<InvocationOutcome> {
+export async function invoke(
+  registry: FunctionRegistry,
+  fn: RegisteredFunction,
+  input: InvocationInput,
+): Promise<InvocationOutcome> {
   const invocationId = randomUUID();
   const started = performance.now();
   input = { ...input, inputData: [...input.inputData, ...providedInputs(registry, fn, input.inputData)] };
@@ -41,17 +51,38 @@ export async function invoke(registry: FunctionRegistry, fn: RegisteredFunction,
   try {
     const response = await runInvocation(registry, fn, coreCtx);
     for (const route of registry.outputRouters) await route(fn, response);
-    return { ok: true, invocationId, durationMs: performance.now() - started, response, outputs: decodeOutputs(response) };
+    return {
+      ok: true,
+      invocationId,
+      durationMs: performance.now() - started,
+      response,
+      outputs: decodeOutputs(response),
+    };
   } catch (err) {
-    return { ok: false, invocationId, durationMs: performance.now() - started, error: err instanceof Error ? err : new Error(String(err)) };
+    return {
+      ok: false,
+      invocationId,
+      durationMs: performance.now() - started,
+      error: err instanceof Error ? err : new Error(String(err)),
+    };
   }
 }
 
-async function runInvocation(registry: FunctionRegistry, fn: RegisteredFunction, coreCtx: CoreInvocationContext): Promise<RpcInvocationResponse> {
+async function runInvocation(
+  registry: FunctionRegistry,
+  fn: RegisteredFunction,
+  coreCtx: CoreInvocationContext,
+): Promise<RpcInvocationResponse> {
   const model = registry.getProgrammingModel().getInvocationModel(coreCtx);
   const { context, inputs } = await model.getArguments();
   const hookData: Record<string, unknown> = {};
-  const pre: Record<string, unknown> = { hookData, appHookData: registry.appHookData, invocationContext: context, inputs, functionCallback: fn.callback };
+  const pre: Record<string, unknown> = {
+    hookData,
+    appHookData: registry.appHookData,
+    invocationContext: context,
+    inputs,
+    functionCallback: fn.callback,
+  };
   await runHooks(coreCtx, 'preInvocationHooks', registry.hooks.preInvocation, pre);
 
   let result: unknown;
@@ -65,13 +96,25 @@ async function runInvocation(registry: FunctionRegistry, fn: RegisteredFunction,
     coreCtx.state = undefined;
   }
 
-  const post: Record<string, unknown> = { hookData, appHookData: registry.appHookData, invocationContext: context, inputs: pre.inputs, result, error };
+  const post: Record<string, unknown> = {
+    hookData,
+    appHookData: registry.appHookData,
+    invocationContext: context,
+    inputs: pre.inputs,
+    result,
+    error,
+  };
   await runHooks(coreCtx, 'postInvocationHooks', registry.hooks.postInvocation, post);
   if (post.error !== undefined && post.error !== null) throw post.error;
   return model.getResponse(context, post.result);
 }
 
-async function runHooks(coreCtx: CoreInvocationContext, state: 'preInvocationHooks' | 'postInvocationHooks', hooks: HookCallback[], hookCtx: Record<string, unknown>): Promise<void> {
+async function runHooks(
+  coreCtx: CoreInvocationContext,
+  state: 'preInvocationHooks' | 'postInvocationHooks',
+  hooks: HookCallback[],
+  hookCtx: Record<string, unknown>,
+): Promise<void> {
   coreCtx.state = state;
   try {
     for (const hook of [...hooks]) await hook(hookCtx);
@@ -81,11 +124,16 @@ async function runHooks(coreCtx: CoreInvocationContext, state: 'preInvocationHoo
 }
 
 /** Input bindings the host resolves (registry.inputProviders) that the trigger source did not already supply. */
-function providedInputs(registry: FunctionRegistry, fn: RegisteredFunction, given: InvocationInput['inputData']): InvocationInput['inputData'] {
+function providedInputs(
+  registry: FunctionRegistry,
+  fn: RegisteredFunction,
+  given: InvocationInput['inputData'],
+): InvocationInput['inputData'] {
   if (registry.inputProviders.size === 0) return [];
   const out: InvocationInput['inputData'] = [];
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
-    const provider = binding.direction === 'in' ? registry.inputProviders.get(String(binding.type).toLowerCase()) : undefined;
+    const provider =
+      binding.direction === 'in' ? registry.inputProviders.get(String(binding.type).toLowerCase()) : undefined;
     if (provider && !given.some((d) => d.name === name)) out.push({ name, data: provider(fn, name) });
   }
   return out;
@@ -97,6 +145,7 @@ function decodeOutputs(response: RpcInvocationResponse): Map<string, unknown> {
   for (const binding of response.outputData ?? []) {
     if (binding.name) outputs.set(binding.name, fromRpcOutput(binding.data));
   }
-  if (response.returnValue) outputs.set('$return', response.returnValue.http ? response.returnValue.http : fromRpcOutput(response.returnValue));
+  if (response.returnValue)
+    outputs.set('$return', response.returnValue.http ? response.returnValue.http : fromRpcOutput(response.returnValue));
   return outputs;
 }

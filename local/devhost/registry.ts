@@ -42,13 +42,20 @@ export type OutputRouter = (fn: RegisteredFunction, response: RpcInvocationRespo
 const FunctionMetadataSchema = z.object({
   name: z.string().min(1),
   functionId: z.string().optional(),
-  bindings: z.record(z.string(), z.looseObject({ type: z.string().nullish(), direction: z.enum(['in', 'out', 'inout']).nullish() })),
+  bindings: z.record(
+    z.string(),
+    z.looseObject({ type: z.string().nullish(), direction: z.enum(['in', 'out', 'inout']).nullish() }),
+  ),
   retryOptions: z.unknown().optional(),
 });
 
 export class RegistrationError extends Error {
   readonly code = 'ERR-DEVHOST-REGISTRATION';
-  constructor(readonly functionName: string, readonly field: string, detail: string) {
+  constructor(
+    readonly functionName: string,
+    readonly field: string,
+    detail: string,
+  ) {
     super(`Function "${functionName}" cannot be registered: ${field} ${detail}.`);
     this.name = 'RegistrationError';
   }
@@ -62,7 +69,13 @@ const isTriggerType = (type: string | null | undefined): boolean => !!type && /t
  */
 export class FunctionRegistry {
   readonly functions = new Map<string, RegisteredFunction>();
-  readonly hooks: Record<HookName, HookCallback[]> = { appStart: [], appTerminate: [], preInvocation: [], postInvocation: [], log: [] };
+  readonly hooks: Record<HookName, HookCallback[]> = {
+    appStart: [],
+    appTerminate: [],
+    preInvocation: [],
+    postInvocation: [],
+    log: [],
+  };
   /** Shared by every hook of the app (the worker's `appHookData`). */
   readonly appHookData: Record<string, unknown> = {};
   /** Where output bindings go (Service Bus topics, Event Hubs); run in order after every successful invocation. */
@@ -77,12 +90,19 @@ export class FunctionRegistry {
   registerFunction(rawMetadata: FunctionMetadata, callback: FunctionCallback): Disposable {
     const parsed = FunctionMetadataSchema.safeParse(rawMetadata);
     const name = typeof rawMetadata?.name === 'string' ? rawMetadata.name : '(unnamed)';
-    if (!parsed.success) throw new RegistrationError(name, String(parsed.error.issues[0]?.path.join('.') ?? 'metadata'), parsed.error.issues[0]?.message ?? 'is invalid');
+    if (!parsed.success)
+      throw new RegistrationError(
+        name,
+        String(parsed.error.issues[0]?.path.join('.') ?? 'metadata'),
+        parsed.error.issues[0]?.message ?? 'is invalid',
+      );
     if (typeof callback !== 'function') throw new RegistrationError(name, 'handler', 'must be a function');
-    if (this.functions.has(name)) throw new RegistrationError(name, 'name', 'is already registered; function names must be unique in an app');
+    if (this.functions.has(name))
+      throw new RegistrationError(name, 'name', 'is already registered; function names must be unique in an app');
     const triggers = Object.entries(rawMetadata.bindings).filter(([, b]) => isTriggerType(b.type));
     const [first] = triggers;
-    if (!first || triggers.length > 1) throw new RegistrationError(name, 'bindings', `must hold exactly one trigger (found ${triggers.length})`);
+    if (!first || triggers.length > 1)
+      throw new RegistrationError(name, 'bindings', `must hold exactly one trigger (found ${triggers.length})`);
     const [triggerName, triggerOptions] = first;
     this.functions.set(name, {
       name,
@@ -95,7 +115,8 @@ export class FunctionRegistry {
 
   /** Adds a lifecycle hook; hooks run in registration order. */
   registerHook(hookName: string, callback: HookCallback): Disposable {
-    if (!(hookName in this.hooks)) throw new RangeError(`Unknown hook "${hookName}": the devhost supports ${Object.keys(this.hooks).join(', ')}`);
+    if (!(hookName in this.hooks))
+      throw new RangeError(`Unknown hook "${hookName}": the devhost supports ${Object.keys(this.hooks).join(', ')}`);
     const list = this.hooks[hookName as HookName];
     list.push(callback);
     return new Disposable(() => {
@@ -111,13 +132,21 @@ export class FunctionRegistry {
   /** The model @azure/functions set on import; the devhost has no built-in fallback model. */
   getProgrammingModel(): ProgrammingModel {
     if (!this.#programmingModel) {
-      throw new Error('ERR-DEVHOST-NO-MODEL: no programming model was set. The app must import @azure/functions (v4) and register at least one function.');
+      throw new Error(
+        'ERR-DEVHOST-NO-MODEL: no programming model was set. The app must import @azure/functions (v4) and register at least one function.',
+      );
     }
     return this.#programmingModel;
   }
 
   /** Records a log line on the event feed (the console and tests read it there). */
-  log(level: RpcLogLevel, category: RpcLogCategory, message: string, functionName?: string, invocationId?: string): void {
+  log(
+    level: RpcLogLevel,
+    category: RpcLogCategory,
+    message: string,
+    functionName?: string,
+    invocationId?: string,
+  ): void {
     this.events.emit('log', { level, category, message, functionName, invocationId });
   }
 

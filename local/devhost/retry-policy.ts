@@ -24,7 +24,8 @@ const RetryOptions = z.looseObject({
   maximumInterval: Duration,
 });
 
-const toMs = (d: z.infer<typeof Duration>): number => (d ? (d.seconds ?? 0) * 1000 + Math.round((d.nanos ?? 0) / 1e6) : 0);
+const toMs = (d: z.infer<typeof Duration>): number =>
+  d ? (d.seconds ?? 0) * 1000 + Math.round((d.nanos ?? 0) / 1e6) : 0;
 
 export const NO_RETRY: RetryPolicy = { strategy: 'none', maxRetryCount: 0, delayMs: 0, minimumMs: 0, maximumMs: 0 };
 
@@ -32,12 +33,25 @@ export const NO_RETRY: RetryPolicy = { strategy: 'none', maxRetryCount: 0, delay
 export function parseRetryPolicy(functionName: string, options: RpcRetryOptions | undefined): RetryPolicy {
   if (!options) return NO_RETRY;
   const parsed = RetryOptions.safeParse(options);
-  if (!parsed.success) throw new Error(`ERR-DEVHOST-RETRY: function ${functionName}: retry.${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(
+      `ERR-DEVHOST-RETRY: function ${functionName}: retry.${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+    );
   const o = parsed.data;
   const strategy = (o.retryStrategy ?? o.strategy ?? '').toLowerCase().replace(/_/g, '');
-  const kind = strategy === 'fixeddelay' ? 'fixedDelay' : strategy === 'exponentialbackoff' ? 'exponentialBackoff' : undefined;
-  if (!kind) throw new Error(`ERR-DEVHOST-RETRY: function ${functionName}: retry.strategy must be fixedDelay or exponentialBackoff (got "${strategy}")`);
-  return { strategy: kind, maxRetryCount: o.maxRetryCount ?? 0, delayMs: toMs(o.delayInterval), minimumMs: toMs(o.minimumInterval), maximumMs: toMs(o.maximumInterval) };
+  const kind =
+    strategy === 'fixeddelay' ? 'fixedDelay' : strategy === 'exponentialbackoff' ? 'exponentialBackoff' : undefined;
+  if (!kind)
+    throw new Error(
+      `ERR-DEVHOST-RETRY: function ${functionName}: retry.strategy must be fixedDelay or exponentialBackoff (got "${strategy}")`,
+    );
+  return {
+    strategy: kind,
+    maxRetryCount: o.maxRetryCount ?? 0,
+    delayMs: toMs(o.delayInterval),
+    minimumMs: toMs(o.minimumInterval),
+    maximumMs: toMs(o.maximumInterval),
+  };
 }
 
 /** Whether another attempt is allowed after `retriesDone` retries. */

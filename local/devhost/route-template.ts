@@ -13,7 +13,10 @@ export interface CompiledRoute {
 
 export class RouteTemplateError extends Error {
   readonly code = 'ERR-DEVHOST-ROUTE';
-  constructor(readonly template: string, detail: string) {
+  constructor(
+    readonly template: string,
+    detail: string,
+  ) {
     super(`Route template "${template}" ${detail}.`);
     this.name = 'RouteTemplateError';
   }
@@ -47,7 +50,8 @@ function parseParam(template: string, body: string): ParamToken {
   const rest = catchAll ? body.slice(1) : body;
   const optional = rest.endsWith('?');
   const [name = '', ...constraints] = (optional ? rest.slice(0, -1) : rest).split(':');
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new RouteTemplateError(template, `has an invalid parameter name "${name}"`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new RouteTemplateError(template, `has an invalid parameter name "${name}"`);
   let pattern = catchAll ? '.*' : '[^/]+';
   for (const c of constraints) {
     const key = c.replace(/\(.*\)$/, '').toLowerCase();

@@ -16,7 +16,11 @@ const DEFAULT_SERVICE_BUS_MAX_CONCURRENT_CALLS = 1;
 
 export class DevhostConfigError extends Error {
   readonly code = 'ERR-DEVHOST-CONFIG';
-  constructor(readonly file: string, readonly field: string, detail: string) {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    detail: string,
+  ) {
     super(`${file}: ${field} ${detail}. Fix the file or remove the field to use the default.`);
     this.name = 'DevhostConfigError';
   }
@@ -36,7 +40,9 @@ const HostJson = z.looseObject({
         .looseObject({
           maxConcurrentCalls: z.number().int().min(1).optional(),
           // Node.js functions cannot settle messages themselves, so only the host's auto-completion is served.
-          autoCompleteMessages: z.literal(true, { error: 'must be true (the devhost completes messages for Node.js functions)' }).optional(),
+          autoCompleteMessages: z
+            .literal(true, { error: 'must be true (the devhost completes messages for Node.js functions)' })
+            .optional(),
         })
         .optional(),
     })
@@ -71,7 +77,9 @@ export function loadHostConfig(appDir: string): HostConfig {
   };
 }
 
-const LocalSettingsJson = z.looseObject({ Values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional() });
+const LocalSettingsJson = z.looseObject({
+  Values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
 
 /** `Values` of local.settings.json in the app directory as strings ({} when the file is absent), like `func start`. */
 export function loadLocalSettings(appDir: string): Record<string, string> {

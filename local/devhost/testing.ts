@@ -5,7 +5,11 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { DELIVERY_CONTAINER, type DeliveryRecord } from './fixtures/deliveries.js';
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs` naming `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -39,13 +43,36 @@ export interface DevhostChild {
  * Runs local/devhost/main.ts as a separate process (so a test can SIGKILL it) with `app` loaded from `cwd`;
  * resolves once it prints DEVHOST_READY, rejects with its last output if it exits before.
  */
-export async function spawnDevhostChild(opts: { cwd: string; app: string; dataDir: string; env: NodeJS.ProcessEnv; args?: string[] }): Promise<DevhostChild> {
+export async function spawnDevhostChild(opts: {
+  cwd: string;
+  app: string;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  args?: string[];
+}): Promise<DevhostChild> {
   const main = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', main, '--app', opts.app, '--port', '0', '--data-dir', opts.dataDir, '--log-level', 'error', ...(opts.args ?? [])], {
-    cwd: opts.cwd,
-    env: opts.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      main,
+      '--app',
+      opts.app,
+      '--port',
+      '0',
+      '--data-dir',
+      opts.dataDir,
+      '--log-level',
+      'error',
+      ...(opts.args ?? []),
+    ],
+    {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -54,7 +81,9 @@ export async function spawnDevhostChild(opts: { cwd: string; app: string; dataDi
       const m = /DEVHOST_READY (\S+)/.exec(out);
       if (m?.[1]) resolve(m[1]);
     });
-    child.once('exit', (code) => reject(new Error(`devhost exited (${code}) before it was ready:\n${out.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`devhost exited (${code}) before it was ready:\n${out.slice(-2000)}`)),
+    );
   });
   return { child, url, output: () => out };
 }

@@ -28,7 +28,21 @@ export async function startAzurite(location: string): Promise<AzuriteHandle> {
   const bin = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist/src/azurite.js');
   const child = spawn(
     process.execPath,
-    [bin, '--blobPort', '0', '--queuePort', '0', '--tablePort', '0', '--location', location, '--skipApiVersionCheck', '--disableTelemetry', '--loose', '--silent'],
+    [
+      bin,
+      '--blobPort',
+      '0',
+      '--queuePort',
+      '0',
+      '--tablePort',
+      '0',
+      '--location',
+      location,
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+      '--loose',
+      '--silent',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const ports = await waitForPorts(child, ['Blob', 'Queue', 'Table']);
@@ -68,7 +82,9 @@ function waitForPorts(child: ChildProcess, services: string[]): Promise<Record<s
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('exit', (code) => reject(new Error(`Azurite exited (code ${code}) before listening: ${output.slice(-500)}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`Azurite exited (code ${code}) before listening: ${output.slice(-500)}`)),
+    );
   });
 }
 

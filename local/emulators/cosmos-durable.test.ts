@@ -29,7 +29,14 @@ async function start(options: CosmosOptions): Promise<{ server: CosmosHandle; cl
   const server = await startCosmos(options);
   started.push(server);
   // No retries: a request to a killed server must fail at once, not be replayed against the restarted one.
-  const client = new CosmosClient({ endpoint: server.endpoint, key: server.key, connectionPolicy: { enableEndpointDiscovery: false, retryOptions: { maxRetryAttemptCount: 0, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 0 } } });
+  const client = new CosmosClient({
+    endpoint: server.endpoint,
+    key: server.key,
+    connectionPolicy: {
+      enableEndpointDiscovery: false,
+      retryOptions: { maxRetryAttemptCount: 0, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 0 },
+    },
+  });
   return { server, client };
 }
 
@@ -62,10 +69,14 @@ interface CellDoc {
   replaced?: boolean;
 }
 
-const byId = (docs: object[]) => [...docs].sort((a, b) => String((a as { id: unknown }).id).localeCompare(String((b as { id: unknown }).id)));
+const byId = (docs: object[]) =>
+  [...docs].sort((a, b) => String((a as { id: unknown }).id).localeCompare(String((b as { id: unknown }).id)));
 
 function journals(dataDir: string): string[] {
-  return readdirSync(path.join(dataDir, 'cosmos')).filter((f) => f.startsWith('journal-')).sort().map((f) => path.join(dataDir, 'cosmos', f));
+  return readdirSync(path.join(dataDir, 'cosmos'))
+    .filter((f) => f.startsWith('journal-'))
+    .sort()
+    .map((f) => path.join(dataDir, 'cosmos', f));
 }
 
 describe('the durable local Cosmos server', () => {
@@ -76,7 +87,13 @@ describe('the durable local Cosmos server', () => {
     const items = await container(client);
     const expected = new Map<string, CellDoc>();
     for (let i = 0; i < 120; i++) {
-      const doc: CellDoc = { id: `cell-${i}`, pk: `L${i % 3}`, acdCm: rng.uniform(3, 5), tags: [rng.int(0, 9)], nested: { manual: rng.chance(0.5) } };
+      const doc: CellDoc = {
+        id: `cell-${i}`,
+        pk: `L${i % 3}`,
+        acdCm: rng.uniform(3, 5),
+        tags: [rng.int(0, 9)],
+        nested: { manual: rng.chance(0.5) },
+      };
       if (i % 4 === 0) await items.items.create(doc);
       else await items.items.upsert(doc);
       expected.set(doc.id, doc);
@@ -88,7 +105,10 @@ describe('the durable local Cosmos server', () => {
     }
     for (let i = 1; i < 120; i += 7) {
       const old = expected.get(`cell-${i}`)!;
-      await items.item(old.id, old.pk).patch([{ op: 'set', path: '/nested/manual', value: true }, { op: 'incr', path: '/tags/0', value: 10 }]);
+      await items.item(old.id, old.pk).patch([
+        { op: 'set', path: '/nested/manual', value: true },
+        { op: 'incr', path: '/tags/0', value: 10 },
+      ]);
       expected.set(old.id, { ...old, nested: { manual: true }, tags: [old.tags[0]! + 10] });
     }
     await kill(server);
@@ -104,7 +124,14 @@ describe('the durable local Cosmos server', () => {
     for (let i = 0; i < 10; i++) await items.items.create({ id: `d${i}`, pk: 'p' });
     for (const i of [2, 5, 7]) await items.item(`d${i}`, 'p').delete();
     const { database } = await client.databases.createIfNotExists({ id: 'smelter' });
-    const indexingPolicy = { compositeIndexes: [[{ path: '/lineId', order: 'ascending' as const }, { path: '/ts', order: 'descending' as const }]] };
+    const indexingPolicy = {
+      compositeIndexes: [
+        [
+          { path: '/lineId', order: 'ascending' as const },
+          { path: '/ts', order: 'descending' as const },
+        ],
+      ],
+    };
     await database.containers.create({ id: 'overrides', partitionKey: { paths: ['/scopeKey'] }, indexingPolicy });
     await database.container('overrides').items.create({ id: 'line:L3', scopeKey: 'line:L3', mode: 'manual' });
     await database.containers.create({ id: 'doomed', partitionKey: { paths: ['/x'] } });
@@ -114,13 +141,23 @@ describe('the durable local Cosmos server', () => {
     await kill(server);
 
     const { client: after } = await start({ dataDir });
-    expect((await contents(after.database('smelter').container('items'))).map((d) => d.id)).toEqual(['d0', 'd1', 'd3', 'd4', 'd6', 'd8', 'd9']);
+    expect((await contents(after.database('smelter').container('items'))).map((d) => d.id)).toEqual([
+      'd0',
+      'd1',
+      'd3',
+      'd4',
+      'd6',
+      'd8',
+      'd9',
+    ]);
     const { resources: containers } = await after.database('smelter').containers.readAll().fetchAll();
     expect(containers.map((c) => c.id).sort()).toEqual(['items', 'overrides']);
     const overrides = containers.find((c) => c.id === 'overrides')!;
     expect(overrides.partitionKey?.paths).toEqual(['/scopeKey']);
     expect(overrides.indexingPolicy?.compositeIndexes).toEqual(indexingPolicy.compositeIndexes);
-    expect((await after.database('smelter').container('overrides').item('line:L3', 'line:L3').read()).resource).toMatchObject({ mode: 'manual' });
+    expect(
+      (await after.database('smelter').container('overrides').item('line:L3', 'line:L3').read()).resource,
+    ).toMatchObject({ mode: 'manual' });
     expect((await after.databases.readAll().fetchAll()).resources.map((d) => d.id)).toEqual(['smelter']);
   });
 
@@ -141,14 +178,28 @@ describe('the durable local Cosmos server', () => {
     );
     expect(batch.result?.map((r) => r.statusCode)).toEqual([201, 201, 200, 204, 200]);
     // The server does not serve Patch inside a batch: refused before the Create runs, so nothing changes.
-    await expect(items.items.batch([{ operationType: 'Create', resourceBody: { id: 'b4', pk: 'p' } }, { operationType: 'Patch', id: 'b0', resourceBody: { operations: [{ op: 'set', path: '/v', value: 1 }] } }], 'p')).rejects.toThrow(/Operation type 'Patch' is not supported in Batch/);
+    await expect(
+      items.items.batch(
+        [
+          { operationType: 'Create', resourceBody: { id: 'b4', pk: 'p' } },
+          { operationType: 'Patch', id: 'b0', resourceBody: { operations: [{ op: 'set', path: '/v', value: 1 }] } },
+        ],
+        'p',
+      ),
+    ).rejects.toThrow(/Operation type 'Patch' is not supported in Batch/);
     await items.scripts.userDefinedFunctions.create({ id: 'double', body: 'function double(x) { return x * 2; }' });
     await kill(server);
 
     const { client: after } = await start({ dataDir });
     const reloaded = await container(after);
-    expect(await contents(reloaded)).toEqual([{ id: 'b0', pk: 'p', v: 10 }, { id: 'b2', pk: 'p', v: 2 }, { id: 'b3', pk: 'p', v: 3 }]);
-    const { resources } = await reloaded.items.query<number>('SELECT VALUE udf.double(c.v) FROM c WHERE c.id = "b3"').fetchAll();
+    expect(await contents(reloaded)).toEqual([
+      { id: 'b0', pk: 'p', v: 10 },
+      { id: 'b2', pk: 'p', v: 2 },
+      { id: 'b3', pk: 'p', v: 3 },
+    ]);
+    const { resources } = await reloaded.items
+      .query<number>('SELECT VALUE udf.double(c.v) FROM c WHERE c.id = "b3"')
+      .fetchAll();
     expect(resources).toEqual([6]);
   });
 
@@ -173,7 +224,11 @@ describe('the durable local Cosmos server', () => {
     await kill(server);
     const [journal] = journals(dataDir);
     const whole = statSync(journal!).size;
-    const frame = encodeFrame(Buffer.from(JSON.stringify({ op: 'putDocument', db: 'smelter', coll: 'items', doc: { id: 'never-acknowledged', pk: 'p' } })));
+    const frame = encodeFrame(
+      Buffer.from(
+        JSON.stringify({ op: 'putDocument', db: 'smelter', coll: 'items', doc: { id: 'never-acknowledged', pk: 'p' } }),
+      ),
+    );
     appendFileSync(journal!, frame.subarray(0, frame.length - 5));
 
     const { client: after } = await start({ dataDir });
@@ -193,7 +248,9 @@ describe('the durable local Cosmos server', () => {
     data[middle] = data[middle]! ^ 0x20;
     writeFileSync(journal!, data);
 
-    await expect(startCosmos({ dataDir })).rejects.toThrow(new RegExp(`ERR-COSMOS-JOURNAL-DAMAGED: ${journal!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged`));
+    await expect(startCosmos({ dataDir })).rejects.toThrow(
+      new RegExp(`ERR-COSMOS-JOURNAL-DAMAGED: ${journal!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged`),
+    );
   });
 
   it('answers 412 to an ETag from before the restart (ETags and _ts are assigned again when the store is loaded)', async () => {
@@ -207,7 +264,11 @@ describe('the durable local Cosmos server', () => {
     const reloaded = (await (await container(after)).item('e1', 'p').read()).resource!;
     expect(reloaded.v).toBe(1);
     expect(reloaded._etag).not.toBe(resource!._etag);
-    await expect((await container(after)).item('e1', 'p').replace({ id: 'e1', pk: 'p', v: 2 }, { accessCondition: { type: 'IfMatch', condition: resource!._etag! } })).rejects.toMatchObject({ code: 412 });
+    await expect(
+      (await container(after))
+        .item('e1', 'p')
+        .replace({ id: 'e1', pk: 'p', v: 2 }, { accessCondition: { type: 'IfMatch', condition: resource!._etag! } }),
+    ).rejects.toMatchObject({ code: 412 });
   });
 });
 
@@ -218,8 +279,15 @@ describe('a kill of the process that started the server', () => {
   it('keeps every write acknowledged to a client killed with the server (whole group) or alone (the server follows), at seeded moments', async () => {
     const dataDir = tempDir();
     const rng = createRng(7);
-    for (const [killAfter, target] of [[rng.int(20, 200), 'group'], [rng.int(200, 600), 'group'], [rng.int(20, 400), 'parent']] as const) {
-      const driver = spawn(process.execPath, ['--import', tsx, writer, dataDir], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const [killAfter, target] of [
+      [rng.int(20, 200), 'group'],
+      [rng.int(200, 600), 'group'],
+      [rng.int(20, 400), 'parent'],
+    ] as const) {
+      const driver = spawn(process.execPath, ['--import', tsx, writer, dataDir], {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const acknowledged = new Map<string, number>();
       let count = 0;
       let stderr = '';
@@ -243,7 +311,9 @@ describe('a kill of the process that started the server', () => {
       expect(count, stderr).toBeGreaterThanOrEqual(killAfter);
 
       const { server, client } = await start({ dataDir });
-      const loaded = new Map((await contents(await container(client, 'group'))).map((d) => [d.id as string, d.n as number]));
+      const loaded = new Map(
+        (await contents(await container(client, 'group'))).map((d) => [d.id as string, d.n as number]),
+      );
       for (const [id, n] of acknowledged) expect(loaded.get(id) ?? -1).toBeGreaterThanOrEqual(n);
       await server.stop();
       started.splice(started.indexOf(server), 1);
@@ -252,7 +322,13 @@ describe('a kill of the process that started the server', () => {
 });
 
 describe('compaction of the durable local Cosmos server', () => {
-  const points: CrashPoint[] = ['compaction-rotated', 'compaction-snapshot-half-written', 'compaction-snapshot-written', 'compaction-snapshot-renamed', 'compaction-done'];
+  const points: CrashPoint[] = [
+    'compaction-rotated',
+    'compaction-snapshot-half-written',
+    'compaction-snapshot-written',
+    'compaction-snapshot-renamed',
+    'compaction-done',
+  ];
 
   it.each(points)('loses no acknowledged write when the server is killed at %s', async (crashAt) => {
     const dataDir = tempDir();
@@ -288,10 +364,14 @@ describe('compaction of the durable local Cosmos server', () => {
     const items = await container(client);
     const last = new Map<string, Record<string, unknown>>();
     for (let round = 0; round < 30; round++) {
-      await Promise.all(Array.from({ length: 20 }, (_, i) => ({ id: `hot-${i}`, pk: 'L1', round, payload: 'z'.repeat(100) })).map(async (d) => {
-        await items.items.upsert(d);
-        last.set(d.id, d);
-      }));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => ({ id: `hot-${i}`, pk: 'L1', round, payload: 'z'.repeat(100) })).map(
+          async (d) => {
+            await items.items.upsert(d);
+            last.set(d.id, d);
+          },
+        ),
+      );
     }
     await kill(server);
     const files = readdirSync(path.join(dataDir, 'cosmos'));
@@ -304,7 +384,11 @@ describe('compaction of the durable local Cosmos server', () => {
     await kill(restarted);
 
     // A damaged snapshot is refused by name, never taken for an empty store.
-    const snapshot = path.join(dataDir, 'cosmos', readdirSync(path.join(dataDir, 'cosmos')).find((f) => f.startsWith('snapshot-'))!);
+    const snapshot = path.join(
+      dataDir,
+      'cosmos',
+      readdirSync(path.join(dataDir, 'cosmos')).find((f) => f.startsWith('snapshot-'))!,
+    );
     const data = readFileSync(snapshot);
     const middle = Math.floor(data.length / 2);
     data[middle] = data[middle]! ^ 0x20;

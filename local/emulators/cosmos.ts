@@ -7,7 +7,8 @@ import { stopChild } from './azurite.js';
 import { CrashPoint } from './cosmos-journal/crash-point.js';
 
 /** The key the local Cosmos-compatible server accepts (it checks none; Azure uses managed identity instead). */
-export const LOCAL_COSMOS_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+export const LOCAL_COSMOS_KEY =
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
 export interface CosmosHandle {
   endpoint: string;
@@ -69,7 +70,14 @@ function spawnInMemory(): ChildProcess {
 }
 
 function spawnDurable(storeDir: string, o: z.infer<typeof CosmosOptions>): ChildProcess {
-  const args = ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(here, 'cosmos-journal', 'main.ts'), '--dir', storeDir, '--with-parent'];
+  const args = [
+    '--import',
+    pathToFileURL(require.resolve('tsx')).href,
+    path.join(here, 'cosmos-journal', 'main.ts'),
+    '--dir',
+    storeDir,
+    '--with-parent',
+  ];
   if (o.compactAtBytes) args.push('--compact-at-bytes', String(o.compactAtBytes));
   if (o.crashAt) args.push('--crash-at', o.crashAt);
   // stdin stays an open pipe: the server stops when it closes, so it never outlives this process holding the store.
@@ -89,14 +97,17 @@ function waitForPort(child: ChildProcess): Promise<number> {
         child.stderr?.off('data', onError);
         // Once it serves, only an error is worth a line on the console (the journal could not be written).
         child.stderr?.on('data', (c: Buffer) => {
-          for (const line of c.toString().split('\n')) if (line.startsWith('ERR-')) process.stderr.write(`Cosmos server: ${line}\n`);
+          for (const line of c.toString().split('\n'))
+            if (line.startsWith('ERR-')) process.stderr.write(`Cosmos server: ${line}\n`);
         });
         resolve(Number(m[1]));
       }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onError);
-    child.once('exit', (code) => reject(new Error(`Cosmos server exited (code ${code}) before listening: ${output.slice(-2000).trim()}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`Cosmos server exited (code ${code}) before listening: ${output.slice(-2000).trim()}`)),
+    );
   });
 }
 

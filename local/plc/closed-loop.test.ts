@@ -11,15 +11,35 @@ import { MemoryReadbackStore } from '../../shared/scada/readback.js';
 import { observeReadback, readbackReportsOf } from '../../shared/scada/readback-observer.js';
 import { MemoryHotStateStore } from '../../shared/telemetry/hot-state.js';
 import { startMqttBroker, type MqttBrokerHandle } from '../emulators/mqtt.js';
-import { createPotline, memorySink, NO_FAULTS, pointTsMs, runSimulator, virtualClock, type EmittedPoint, type Potline } from '../simulator/index.js';
+import {
+  createPotline,
+  memorySink,
+  NO_FAULTS,
+  pointTsMs,
+  runSimulator,
+  virtualClock,
+  type EmittedPoint,
+  type Potline,
+} from '../simulator/index.js';
 import { startPlc, type PlcHandle } from './plc.js';
 
 const CELL = 'L1-C001';
 
 /** Runs the simulated plant for `seconds` of plant time and returns the points it emitted; its read-back goes to `readback`. */
-async function telemetry(potline: Potline, seconds: number, observe: (bodies: Uint8Array[]) => Promise<unknown>): Promise<EmittedPoint[]> {
+async function telemetry(
+  potline: Potline,
+  seconds: number,
+  observe: (bodies: Uint8Array[]) => Promise<unknown>,
+): Promise<EmittedPoint[]> {
   const sink = memorySink();
-  await runSimulator({ potline, sink, durationS: seconds, clock: virtualClock(potline.nowMs()), faults: NO_FAULTS, ratePerMin: 3000 }).done;
+  await runSimulator({
+    potline,
+    sink,
+    durationS: seconds,
+    clock: virtualClock(potline.nowMs()),
+    faults: NO_FAULTS,
+    ratePerMin: 3000,
+  }).done;
   await observe(sink.events.map((e) => new TextEncoder().encode(e.body)));
   return sink.events.flatMap((e) => {
     const body = JSON.parse(e.body) as EmittedPoint | EmittedPoint[] | { points: EmittedPoint[] };
@@ -27,7 +47,8 @@ async function telemetry(potline: Potline, seconds: number, observe: (bodies: Ui
   });
 }
 
-const lastOf = (points: EmittedPoint[], tag: string) => points.filter((p) => p.cellId === CELL && p.tag === tag).at(-1)!;
+const lastOf = (points: EmittedPoint[], tag: string) =>
+  points.filter((p) => p.cellId === CELL && p.tag === tag).at(-1)!;
 const firstOf = (points: EmittedPoint[], tag: string) => points.find((p) => p.cellId === CELL && p.tag === tag)!;
 
 describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC → ack → telemetry', () => {
@@ -42,7 +63,14 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
   let dispatcher: ScadaDispatcher;
   /** The plant's read-back in the bodies, through the same observer the setpointReadback function runs. */
   const observe = (bodies: Uint8Array[]) =>
-    observeReadback(readbackReportsOf(bodies), { readback, commands, publisher, audit: new MemoryAuditLog(), limits: DEFAULT_ENVELOPE_LIMITS, clock: () => potline.nowMs() });
+    observeReadback(readbackReportsOf(bodies), {
+      readback,
+      commands,
+      publisher,
+      audit: new MemoryAuditLog(),
+      limits: DEFAULT_ENVELOPE_LIMITS,
+      clock: () => potline.nowMs(),
+    });
 
   beforeAll(async () => {
     broker = await startMqttBroker();
@@ -73,7 +101,13 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
   it('applies an acknowledged set point that the next telemetry shows, and dispatches a redelivery once', async () => {
     const before = await telemetry(potline, 20, observe);
     const v = lastOf(before, 'cellVoltage');
-    hotState.docs.set(CELL, { id: CELL, cellId: CELL, lineId: 'L1', tags: { cellVoltage: { value: v.value, unit: 'V', ts: pointTsMs(v), quality: 'good', flags: [] } }, updatedAtMs: pointTsMs(v) });
+    hotState.docs.set(CELL, {
+      id: CELL,
+      cellId: CELL,
+      lineId: 'L1',
+      tags: { cellVoltage: { value: v.value, unit: 'V', ts: pointTsMs(v), quality: 'good', flags: [] } },
+      updatedAtMs: pointTsMs(v),
+    });
     const beamBeforeCm = lastOf(before, 'anodeBeamPosition').value;
     const acdBeforeCm = potline.cell(CELL)!.acdTargetCm;
     // The envelope's present value is the PLC's own read-back.
@@ -81,11 +115,18 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
     const targetCm = Math.round((acdBeforeCm + 0.2) * 1000) / 1000;
 
     const event = setpointRecommendedEvent(
-      { recommendationId: 'run-closed-loop', lineId: 'L1', setPoints: [{ equipmentId: CELL, setPoint: { acdCm: targetCm }, present: { acdCm: acdBeforeCm } }] },
+      {
+        recommendationId: 'run-closed-loop',
+        lineId: 'L1',
+        setPoints: [{ equipmentId: CELL, setPoint: { acdCm: targetCm }, present: { acdCm: acdBeforeCm } }],
+      },
       { source: '/orchestrations/optimize', correlationId: 'run-closed-loop' },
     );
     const report = await dispatcher.handle(event);
-    expect(report).toMatchObject({ kind: 'recommendation', commands: [{ equipmentId: CELL, state: 'acknowledged', actedOn: true }] });
+    expect(report).toMatchObject({
+      kind: 'recommendation',
+      commands: [{ equipmentId: CELL, state: 'acknowledged', actedOn: true }],
+    });
     expect(plc.counters()).toMatchObject({ applied: 1, refused: 0 });
     expect(potline.cell(CELL)!.acdTargetCm).toBe(targetCm);
     const ack = publisher.published.find((e) => e.type === 'smelter.command.acknowledged')!;
@@ -96,7 +137,9 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
     expect(firstOf(after, 'anodeBeamPosition').value - beamBeforeCm).toBeCloseTo(0.2, 1);
     // The read-back shows the new value, recognised as this command's doing (not an out-of-band change).
     expect((await readback.latest(CELL))?.fields.acdCm?.value).toBe(targetCm);
-    expect([...readback.changes.values()].filter((c) => c.equipmentId === CELL && c.field === 'acdCm')).toMatchObject([{ origin: 'command', from: acdBeforeCm, to: targetCm }]);
+    expect([...readback.changes.values()].filter((c) => c.equipmentId === CELL && c.field === 'acdCm')).toMatchObject([
+      { origin: 'command', from: acdBeforeCm, to: targetCm },
+    ]);
 
     const again = await dispatcher.handle(event);
     expect(again).toMatchObject({ commands: [{ state: 'acknowledged', actedOn: false }] });
@@ -105,13 +148,36 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
 
   it('fails a command the PLC refuses, naming the PLC’s code', async () => {
     const ghost = 'L1-C099';
-    hotState.docs.set(ghost, { id: ghost, cellId: ghost, lineId: 'L1', tags: { cellVoltage: { value: 4.4, unit: 'V', ts: potline.nowMs(), quality: 'good', flags: [] } }, updatedAtMs: potline.nowMs() });
+    hotState.docs.set(ghost, {
+      id: ghost,
+      cellId: ghost,
+      lineId: 'L1',
+      tags: { cellVoltage: { value: 4.4, unit: 'V', ts: potline.nowMs(), quality: 'good', flags: [] } },
+      updatedAtMs: potline.nowMs(),
+    });
     // Read-back claimed for a cell the PLC does not have (a stale mapping): the PLC is the one to refuse.
-    await readback.saveLatest({ id: ghost, kind: 'readback', equipmentId: ghost, lineId: 'L1', fields: { acdCm: { value: 2.9, tsMs: potline.nowMs() } }, updatedAtMs: potline.nowMs() });
-    const event = setpointRecommendedEvent({ recommendationId: 'run-ghost', lineId: 'L1', setPoints: [{ equipmentId: ghost, setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }] }, { source: '/orchestrations/optimize' });
+    await readback.saveLatest({
+      id: ghost,
+      kind: 'readback',
+      equipmentId: ghost,
+      lineId: 'L1',
+      fields: { acdCm: { value: 2.9, tsMs: potline.nowMs() } },
+      updatedAtMs: potline.nowMs(),
+    });
+    const event = setpointRecommendedEvent(
+      {
+        recommendationId: 'run-ghost',
+        lineId: 'L1',
+        setPoints: [{ equipmentId: ghost, setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }],
+      },
+      { source: '/orchestrations/optimize' },
+    );
     const report = await dispatcher.handle(event);
     expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'SCADA-PLC-REFUSED' } }] });
-    expect(publisher.published.at(-1)).toMatchObject({ type: 'smelter.command.failed', data: { failure: { message: expect.stringContaining('SIM-UNKNOWN-CELL') } } });
+    expect(publisher.published.at(-1)).toMatchObject({
+      type: 'smelter.command.failed',
+      data: { failure: { message: expect.stringContaining('SIM-UNKNOWN-CELL') } },
+    });
   });
 
   it('never assumes a command applied when no PLC answers: retries by policy, then fails', async () => {
@@ -129,9 +195,22 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
     });
     await plc.stop();
     const feedS = (await readback.latest(CELL))!.fields.feedIntervalS!.value;
-    const event = setpointRecommendedEvent({ recommendationId: 'run-silent', lineId: 'L1', setPoints: [{ equipmentId: CELL, setPoint: { feedIntervalS: feedS - 10 }, present: { feedIntervalS: feedS } }] }, { source: '/orchestrations/optimize' });
+    const event = setpointRecommendedEvent(
+      {
+        recommendationId: 'run-silent',
+        lineId: 'L1',
+        setPoints: [{ equipmentId: CELL, setPoint: { feedIntervalS: feedS - 10 }, present: { feedIntervalS: feedS } }],
+      },
+      { source: '/orchestrations/optimize' },
+    );
     const report = await silent.handle(event);
     expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'SCADA-ACK-TIMEOUT' } }] });
-    expect(publisher.published.filter((e) => e.type === 'smelter.command.dispatched' && (e.data as { recommendationId: string }).recommendationId === 'run-silent')).toHaveLength(2);
+    expect(
+      publisher.published.filter(
+        (e) =>
+          e.type === 'smelter.command.dispatched' &&
+          (e.data as { recommendationId: string }).recommendationId === 'run-silent',
+      ),
+    ).toHaveLength(2);
   });
 });

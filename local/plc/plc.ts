@@ -3,7 +3,14 @@
  * and acknowledges on the ack topic, so a set point the dispatcher sends shows in the next telemetry (closed loop).
  */
 import { connectAsync, type MqttClient } from 'mqtt';
-import { AckMessage, ackTopic, COMMAND_QOS, COMMAND_TOPIC_FILTER, CommandMessage, parseCommandTopic } from '../../shared/scada/mqtt-protocol.js';
+import {
+  AckMessage,
+  ackTopic,
+  COMMAND_QOS,
+  COMMAND_TOPIC_FILTER,
+  CommandMessage,
+  parseCommandTopic,
+} from '../../shared/scada/mqtt-protocol.js';
 import { sendSmallPacketsAtOnce } from '../../shared/scada/mqtt-gateway.js';
 import { SimulatorError, type Potline } from '../simulator/index.js';
 
@@ -28,7 +35,11 @@ export interface PlcHandle {
 
 /** Connects to the broker and serves every `command/{equipmentId}/{action}` for the potline until stopped. */
 export async function startPlc(o: PlcOptions): Promise<PlcHandle> {
-  const client: MqttClient = await connectAsync(o.brokerUrl, { protocolVersion: 4, clean: true, ...(o.clientId ? { clientId: o.clientId } : {}) });
+  const client: MqttClient = await connectAsync(o.brokerUrl, {
+    protocolVersion: 4,
+    clean: true,
+    ...(o.clientId ? { clientId: o.clientId } : {}),
+  });
   sendSmallPacketsAtOnce(client);
   const counters: PlcCounters = { received: 0, applied: 0, refused: 0, unreadable: 0 };
   client.on('message', (topic, payload) => {
@@ -36,14 +47,21 @@ export async function startPlc(o: PlcOptions): Promise<PlcHandle> {
     const ack = handleCommand(o.potline, topic, payload, counters);
     if (!ack) return;
     const where = parseCommandTopic(topic)!;
-    client.publish(ackTopic(where.equipmentId, where.action), JSON.stringify(AckMessage.parse(ack)), { qos: COMMAND_QOS });
+    client.publish(ackTopic(where.equipmentId, where.action), JSON.stringify(AckMessage.parse(ack)), {
+      qos: COMMAND_QOS,
+    });
   });
   await client.subscribeAsync(COMMAND_TOPIC_FILTER, { qos: COMMAND_QOS });
   return { counters: () => ({ ...counters }), stop: () => client.endAsync() };
 }
 
 /** Validates and applies one command; returns the acknowledgement, or undefined when the message is not a command. */
-export function handleCommand(potline: Potline, topic: string, payload: Buffer, counters: PlcCounters): AckMessage | undefined {
+export function handleCommand(
+  potline: Potline,
+  topic: string,
+  payload: Buffer,
+  counters: PlcCounters,
+): AckMessage | undefined {
   const where = parseCommandTopic(topic);
   let body: unknown;
   try {
@@ -61,11 +79,22 @@ export function handleCommand(potline: Potline, topic: string, payload: Buffer, 
     counters.refused++;
     return { status: 'refused', commandId: c.commandId, correlationId: c.correlationId, code, message };
   };
-  if (c.equipmentId !== where.equipmentId || c.action !== where.action) return refuse('PLC-TOPIC-MISMATCH', `topic names ${where.equipmentId}/${where.action}, body ${c.equipmentId}/${c.action}`);
+  if (c.equipmentId !== where.equipmentId || c.action !== where.action)
+    return refuse(
+      'PLC-TOPIC-MISMATCH',
+      `topic names ${where.equipmentId}/${where.action}, body ${c.equipmentId}/${c.action}`,
+    );
   try {
     const applied = potline.applySetPoint(c.equipmentId, c.setPoint);
     counters.applied++;
-    return { status: 'applied', commandId: c.commandId, correlationId: c.correlationId, appliedAtMs: applied.appliedAtMs, applied: applied.applied, previous: applied.previous };
+    return {
+      status: 'applied',
+      commandId: c.commandId,
+      correlationId: c.correlationId,
+      appliedAtMs: applied.appliedAtMs,
+      applied: applied.applied,
+      previous: applied.previous,
+    };
   } catch (e) {
     if (e instanceof SimulatorError) return refuse(e.code, `${e.field}: ${e.message}`);
     throw e;

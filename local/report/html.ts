@@ -54,7 +54,9 @@ table{border-collapse:collapse;font-size:12px;margin-top:16px} td{padding:2px 10
 <div class="card"><canvas id="prod"></canvas></div>
 <div class="card"><canvas id="cells"></canvas></div>
 </div>
-<table>${Object.entries(d.parameters).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(String(v))}</td></tr>`).join('')}</table>
+<table>${Object.entries(d.parameters)
+    .map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(String(v))}</td></tr>`)
+    .join('')}</table>
 <script>${chartJs}</script>
 <script>
 const D = ${data};

@@ -25,12 +25,17 @@ export async function lakeViews(lake: LakeStore): Promise<LakeView[]> {
     const top = e.path.split('/')[0];
     if (top && !top.startsWith('_') && e.path.endsWith('.parquet')) tables.add(top);
   }
-  return [...[...tables].sort().map((t) => ({ view: t, container: 'gold', prefix: `${t}/` })), { view: 'silver_telemetry', container: 'silver', prefix: 'telemetry/' }];
+  return [
+    ...[...tables].sort().map((t) => ({ view: t, container: 'gold', prefix: `${t}/` })),
+    { view: 'silver_telemetry', container: 'silver', prefix: 'telemetry/' },
+  ];
 }
 
 function localFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dir, f)).filter((f) => f.endsWith('.parquet'));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => path.join(dir, f))
+    .filter((f) => f.endsWith('.parquet'));
 }
 
 /** Brings a view's Parquet files into the mirror; returns how many were downloaded. */
@@ -53,7 +58,10 @@ export async function mirrorView(lake: LakeStore, v: LakeView): Promise<number> 
 }
 
 /** Opens DuckDB with a view per lake table the SQL mentions (all when `sql` is undefined). */
-export async function openLakeDuckDb(lake: LakeStore, sql?: string): Promise<{ connection: DuckDBConnection; views: string[] }> {
+export async function openLakeDuckDb(
+  lake: LakeStore,
+  sql?: string,
+): Promise<{ connection: DuckDBConnection; views: string[] }> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const views: string[] = [];
@@ -63,7 +71,9 @@ export async function openLakeDuckDb(lake: LakeStore, sql?: string): Promise<{ c
     const dir = path.join(MIRROR_DIR, v.container, v.prefix);
     if (!localFiles(dir).length) continue;
     const glob = path.join(dir, '**', '*.parquet').replaceAll("'", "''");
-    await connection.run(`CREATE VIEW ${v.view} AS SELECT * FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true)`);
+    await connection.run(
+      `CREATE VIEW ${v.view} AS SELECT * FROM read_parquet('${glob}', hive_partitioning = true, union_by_name = true)`,
+    );
     views.push(v.view);
   }
   return { connection, views };

@@ -17,24 +17,39 @@ import { openLakeDuckDb, queryRows } from './lake-mirror.js';
 
 class CliError extends Error {}
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const fmt = (v: unknown, digits = 0) => (typeof v === 'number' && Number.isFinite(v) ? v.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–');
+const fmt = (v: unknown, digits = 0) =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '–';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { line: { type: 'string', default: 'L1' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      line: { type: 'string', default: 'L1' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
   const lineId = values.line;
   if (!/^[A-Za-z0-9_-]+$/.test(lineId)) throw new CliError(`--line "${lineId}" is not a line id, e.g. L1`);
-  for (const k of ['from', 'to'] as const) if (values[k] && !DAY.test(values[k])) throw new CliError(`--${k} must look like 2026-11-22`);
+  for (const k of ['from', 'to'] as const)
+    if (values[k] && !DAY.test(values[k])) throw new CliError(`--${k} must look like 2026-11-22`);
   const { connection: lakeConnection, stop } = await localLakeConnection();
   try {
     const s = parseSettings({ ...process.env, LakeConnection: lakeConnection });
     const params = kpiParametersFrom(s);
     const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(lakeConnection));
     const { connection, views } = await openLakeDuckDb(lake, 'fact_line_day fact_cell_hour');
-    if (!views.includes('fact_cell_hour')) throw new CliError('no curated gold yet: run `npm run curate` after `npm start -- --duration 300`');
+    if (!views.includes('fact_cell_hour'))
+      throw new CliError('no curated gold yet: run `npm run curate` after `npm start -- --duration 300`');
     const key = (d: string) => Number(d.replaceAll('-', ''));
     const where = `lineId = '${lineId}'${values.from ? ` and dateKey >= ${key(values.from)}` : ''}${values.to ? ` and dateKey <= ${key(values.to)}` : ''}`;
     const days = await queryRows(connection, `select * from fact_line_day where ${where} order by dateKey`);
-    if (!days.length) throw new CliError(`no fact_line_day rows for line ${lineId} in the range; list lines with: npm run lake -- query "select distinct lineId from fact_line_day"`);
+    if (!days.length)
+      throw new CliError(
+        `no fact_line_day rows for line ${lineId} in the range; list lines with: npm run lake -- query "select distinct lineId from fact_line_day"`,
+      );
     const hoursRaw = await queryRows(
       connection,
       `select epoch_ms(hourStartMs) as hourStartMs, sum(energyKWh) as energyKWh, sum(productionEstKg) as productionKg,
@@ -58,7 +73,10 @@ async function main(): Promise<void> {
       };
     });
     const secByCell = (
-      await queryRows(connection, `select cellId, 1000 * sum(energyKWh) / nullif(sum(productionEstKg), 0) as sec from fact_cell_hour where ${where} group by 1 order by 1`)
+      await queryRows(
+        connection,
+        `select cellId, 1000 * sum(energyKWh) / nullif(sum(productionEstKg), 0) as sec from fact_cell_hour where ${where} group by 1 order by 1`,
+      )
     ).map((r) => ({ cellId: String(r.cellId), secKWhPerT: Number(r.sec) }));
     const sum = (k: string) => days.reduce((a, d) => a + Number(d[k] ?? 0), 0);
     const productionT = sum('productionT');
@@ -69,12 +87,25 @@ async function main(): Promise<void> {
       { label: 'Greenhouse gases', value: fmt(co2e / productionT, 2), unit: 't CO2e/t Al' },
       { label: 'Anode effects per pot-day', value: fmt(sum('anodeEffectCount') / cellDays, 3), unit: '1/pot-day' },
       { label: 'Production (Faraday)', value: fmt(productionT, 2), unit: 't Al' },
-      { label: 'Production vs baseline', value: fmt((100 * productionT) / (cellDays * params.baselineTAlPerCellDay), 1), unit: '%' },
+      {
+        label: 'Production vs baseline',
+        value: fmt((100 * productionT) / (cellDays * params.baselineTAlPerCellDay), 1),
+        unit: '%',
+      },
       { label: 'Observed cell-days', value: fmt(cellDays, 2), unit: 'cell-days' },
     ];
     const from = values.from ?? String(days[0]!.dateKey).replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3');
     const to = values.to ?? String(days.at(-1)!.dateKey).replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3');
-    const html = renderReport({ lineId, from, to, generatedAt: new Date().toISOString(), tiles, hours, secByCell, parameters: { ...params } });
+    const html = renderReport({
+      lineId,
+      from,
+      to,
+      generatedAt: new Date().toISOString(),
+      tiles,
+      hours,
+      secByCell,
+      parameters: { ...params },
+    });
     const out = path.resolve(values.out ?? `.local/reports/report-${lineId}-${from}-${to}.html`);
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, html);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { pointKey, scoreCleansing, type ScoreSilverRow } from './cleansing-score.js';
 
-const row = (seq: number, flags: string[] = [], value = 4.2, tag = 'cellVoltage'): ScoreSilverRow => ({ cellId: 'L1-C001', tag, seq, value, flags });
+const row = (seq: number, flags: string[] = [], value = 4.2, tag = 'cellVoltage'): ScoreSilverRow => ({
+  cellId: 'L1-C001',
+  tag,
+  seq,
+  value,
+  flags,
+});
 
 describe('scoreCleansing', () => {
   it('counts a spike flagged in silver as detected and an unflagged one as missed', () => {
@@ -21,13 +27,26 @@ describe('scoreCleansing', () => {
   it('requires a wrong-unit point to be converted back to the true value', () => {
     const labels = [{ kind: 'wrong_unit', cellId: 'L1-C001', tag: 'bathTemp', seq: 5, trueValue: 960 }];
     const sent = new Set([pointKey('L1-C001', 'bathTemp', 5)]);
-    expect(scoreCleansing(labels, [row(5, ['unit_converted'], 960.2, 'bathTemp')], [], sent).byKind.wrong_unit!.detected).toBe(1);
-    expect(scoreCleansing(labels, [row(5, ['unit_converted'], 1760, 'bathTemp')], [], sent).byKind.wrong_unit!.detected).toBe(0);
+    expect(
+      scoreCleansing(labels, [row(5, ['unit_converted'], 960.2, 'bathTemp')], [], sent).byKind.wrong_unit!.detected,
+    ).toBe(1);
+    expect(
+      scoreCleansing(labels, [row(5, ['unit_converted'], 1760, 'bathTemp')], [], sent).byKind.wrong_unit!.detected,
+    ).toBe(0);
   });
 
   it('finds duplicates and unknown tags in quarantine by their point key', () => {
-    const dup = { reason: 'DUPLICATE', rawEncoding: 'json', raw: JSON.stringify({ cellId: 'L1-C001', tag: 'cellVoltage', seq: 9 }) };
-    const score = scoreCleansing([{ kind: 'duplicate', cellId: 'L1-C001', tag: 'cellVoltage', seq: 9 }], [row(9)], [dup], new Set([pointKey('L1-C001', 'cellVoltage', 9)]));
+    const dup = {
+      reason: 'DUPLICATE',
+      rawEncoding: 'json',
+      raw: JSON.stringify({ cellId: 'L1-C001', tag: 'cellVoltage', seq: 9 }),
+    };
+    const score = scoreCleansing(
+      [{ kind: 'duplicate', cellId: 'L1-C001', tag: 'cellVoltage', seq: 9 }],
+      [row(9)],
+      [dup],
+      new Set([pointKey('L1-C001', 'cellVoltage', 9)]),
+    );
     expect(score.byKind.duplicate).toEqual({ injected: 1, detected: 1, missed: 0, undetectable: 0 });
   });
 
@@ -41,16 +60,21 @@ describe('scoreCleansing', () => {
     expect(score.byKind.stuck!.detected).toBe(1);
   });
 
-  it('counts a spike on a sensor\'s first sample as undetectable, not missed, unless it was flagged anyway', () => {
+  it("counts a spike on a sensor's first sample as undetectable, not missed, unless it was flagged anyway", () => {
     const labels = [
       { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 3 },
       { kind: 'spike', cellId: 'L1-C001', tag: 'bathTemp', seq: 7 },
     ];
     const silver = [row(3), row(4), row(7, ['out_of_range'], 2000, 'bathTemp')];
-    expect(scoreCleansing(labels, silver, [], new Set()).byKind.spike).toEqual({ injected: 2, detected: 1, missed: 0, undetectable: 1 });
+    expect(scoreCleansing(labels, silver, [], new Set()).byKind.spike).toEqual({
+      injected: 2,
+      detected: 1,
+      missed: 0,
+      undetectable: 1,
+    });
   });
 
-  it('counts a stuck run shorter than the detector\'s run length as undetectable and a long unflagged one as missed', () => {
+  it("counts a stuck run shorter than the detector's run length as undetectable and a long unflagged one as missed", () => {
     const rows = Array.from({ length: 40 }, (_, i) => row(i));
     const score = scoreCleansing(
       [

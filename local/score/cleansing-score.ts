@@ -49,7 +49,8 @@ export interface CleansingScore {
   validPointsSent: number;
 }
 
-const key = (cellId: string | undefined, tag: string | undefined, seq: number | null | undefined) => `${cellId}|${tag}|${seq}`;
+const key = (cellId: string | undefined, tag: string | undefined, seq: number | null | undefined) =>
+  `${cellId}|${tag}|${seq}`;
 
 /** Flags that count as catching each point-level fault kind. */
 const DETECTING_FLAGS: Record<string, readonly string[]> = {
@@ -145,7 +146,8 @@ export function scoreCleansing(
         const truth = label.trueValue;
         hit = rows.some((r) => Math.abs(r.value - truth) <= CONVERSION_TOLERANCE * Math.max(1, Math.abs(truth)));
       }
-      const firstOfSensor = label.seq !== undefined && firstSeqBySensor.get(`${label.cellId}|${label.tag}`) === label.seq;
+      const firstOfSensor =
+        label.seq !== undefined && firstSeqBySensor.get(`${label.cellId}|${label.tag}`) === label.seq;
       tally(label.kind, hit, !(label.kind === 'spike' && firstOfSensor));
     } else if (reason) {
       tally(label.kind, quarantinedByReason.get(reason)?.has(key(label.cellId, label.tag, label.seq)) ?? false);
@@ -155,7 +157,12 @@ export function scoreCleansing(
   const corrupt = (bodyLevel.get('malformed_json') ?? 0) + (bodyLevel.get('truncated_batch') ?? 0);
   if (corrupt > 0) {
     const caught = Math.min(corrupt, quarantineCounts.get('MALFORMED_JSON') ?? 0);
-    byKind.malformed_or_truncated_body = { injected: corrupt, detected: caught, missed: corrupt - caught, undetectable: 0 };
+    byKind.malformed_or_truncated_body = {
+      injected: corrupt,
+      detected: caught,
+      missed: corrupt - caught,
+      undetectable: 0,
+    };
   }
 
   let lost = 0;

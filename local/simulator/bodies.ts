@@ -19,7 +19,13 @@ export interface EventBody {
 const MAX_POINTS_PER_BODY = 50;
 
 /** Encodes one step's points into bodies; corrupt extra bodies are labelled as they are made. */
-export function encodeBodies(points: PointsByKey, rng: Rng, faults: FaultRates, labels: LabelRecorder, stepEndMs: number): EventBody[] {
+export function encodeBodies(
+  points: PointsByKey,
+  rng: Rng,
+  faults: FaultRates,
+  labels: LabelRecorder,
+  stepEndMs: number,
+): EventBody[] {
   const bodies: EventBody[] = [];
   for (const [partitionKey, list] of points) {
     let i = 0;
@@ -57,7 +63,8 @@ export function countPoints(body: string): number {
   try {
     const parsed: unknown = JSON.parse(body);
     if (Array.isArray(parsed)) return parsed.length;
-    if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { points?: unknown }).points)) return (parsed as { points: unknown[] }).points.length;
+    if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { points?: unknown }).points))
+      return (parsed as { points: unknown[] }).points.length;
     return 1;
   } catch {
     return 0;
@@ -65,7 +72,11 @@ export function countPoints(body: string): number {
 }
 
 function describe(body: string, pointsInOriginal: number): Record<string, unknown> {
-  return { bodySha256: createHash('sha256').update(body, 'utf8').digest('hex'), bytes: Buffer.byteLength(body, 'utf8'), pointsInOriginal };
+  return {
+    bodySha256: createHash('sha256').update(body, 'utf8').digest('hex'),
+    bytes: Buffer.byteLength(body, 'utf8'),
+    pointsInOriginal,
+  };
 }
 
 /** A corrupted copy of a body that no JSON parser accepts: the mistakes hand-written gateways make. */

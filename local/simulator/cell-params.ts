@@ -3,7 +3,14 @@
  * the seed (no two real cells share resistances, bath chemistry, heat loss or age).
  */
 import { BASE_CELL, BASE_PROCESS, type CellVoltageInput } from '../../shared/physics/index.js';
-import { ALUMINA_PER_AL_KG_PER_KG, CAVITY_AREA_M2, FARADAY_YIELD_KG_PER_KAH, LEDGE_AREA_M2, METAL_DENSITY_KG_M3, METAL_PAD_MASS_KG } from './constants.js';
+import {
+  ALUMINA_PER_AL_KG_PER_KG,
+  CAVITY_AREA_M2,
+  FARADAY_YIELD_KG_PER_KAH,
+  LEDGE_AREA_M2,
+  METAL_DENSITY_KG_M3,
+  METAL_PAD_MASS_KG,
+} from './constants.js';
 import type { Rng } from './prng.js';
 
 export interface CellParams {
@@ -52,13 +59,17 @@ const TAP_INTERVAL_S = 86_400;
 export function drawCellParams(lineId: string, cellId: string, baseLineCurrentKA: number, rng: Rng): CellParams {
   const vary = (value: number, relative: number): number => value * (1 + relative * rng.normal());
   const currentEfficiency = Math.min(0.96, Math.max(0.92, BASE_PROCESS.currentEfficiency + 0.005 * rng.normal()));
-  const aluminaKgPerS = (FARADAY_YIELD_KG_PER_KAH * baseLineCurrentKA * currentEfficiency * ALUMINA_PER_AL_KG_PER_KG) / 3600;
+  const aluminaKgPerS =
+    (FARADAY_YIELD_KG_PER_KAH * baseLineCurrentKA * currentEfficiency * ALUMINA_PER_AL_KG_PER_KG) / 3600;
   const shotMassKg = BASE_PROCESS.shotMassKg;
   const dailyProductionKg = FARADAY_YIELD_KG_PER_KAH * baseLineCurrentKA * currentEfficiency * 24;
   return {
     cellId,
     lineId,
-    geometry: { ...BASE_CELL.geometry, fanningFactor: Math.min(1.2, Math.max(1.08, vary(BASE_CELL.geometry.fanningFactor, 0.01))) },
+    geometry: {
+      ...BASE_CELL.geometry,
+      fanningFactor: Math.min(1.2, Math.max(1.08, vary(BASE_CELL.geometry.fanningFactor, 0.01))),
+    },
     resistancesMicroOhm: {
       anode: vary(BASE_CELL.resistancesMicroOhm.anode, 0.05),
       cathode: vary(BASE_CELL.resistancesMicroOhm.cathode, 0.08), // cathodes age: the widest spread

@@ -21,11 +21,24 @@ export async function cellStateDocs(potline: Potline, seconds = 40): Promise<Cel
   const sink = memorySink();
   const cells = potline.cells.length + potline.lines.length;
   // Enough points per minute that the slowest tags (30 s interval) report in the window.
-  await runSimulator({ potline, sink, durationS: seconds, clock: virtualClock(potline.nowMs()), faults: NO_FAULTS, ratePerMin: Math.max(3000, cells * 60) }).done;
+  await runSimulator({
+    potline,
+    sink,
+    durationS: seconds,
+    clock: virtualClock(potline.nowMs()),
+    faults: NO_FAULTS,
+    ratePerMin: Math.max(3000, cells * 60),
+  }).done;
   const docs = new Map<string, CellStateDoc>();
   for (const e of sink.events) {
     const body = JSON.parse(e.body) as unknown;
-    const points = (Array.isArray(body) ? body : typeof body === 'object' && body !== null && 'points' in body ? (body as { points: unknown[] }).points : [body]).map((p) => EmittedPoint.parse(p));
+    const points = (
+      Array.isArray(body)
+        ? body
+        : typeof body === 'object' && body !== null && 'points' in body
+          ? (body as { points: unknown[] }).points
+          : [body]
+    ).map((p) => EmittedPoint.parse(p));
     for (const p of points) {
       const ts = pointTsMs(p);
       const doc = docs.get(p.cellId) ?? { id: p.cellId, cellId: p.cellId, lineId: p.lineId, tags: {}, updatedAtMs: ts };
@@ -46,6 +59,13 @@ export function readbackDocsOf(docs: readonly CellStateDoc[]): ReadbackDocInput[
       const r = d.tags[READBACK_TAG[field]];
       if (r) fields[field] = { value: r.value, tsMs: r.ts };
     }
-    return { id: d.cellId, kind: 'readback', equipmentId: d.cellId, lineId: d.lineId, fields, updatedAtMs: d.updatedAtMs };
+    return {
+      id: d.cellId,
+      kind: 'readback',
+      equipmentId: d.cellId,
+      lineId: d.lineId,
+      fields,
+      updatedAtMs: d.updatedAtMs,
+    };
   });
 }

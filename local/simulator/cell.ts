@@ -131,7 +131,13 @@ export function voltageInput(cell: CellState, lineCurrentKA: number): CellVoltag
     lineCurrentKA,
     acdCm: acdCm(cell),
     bathTempC: cell.bathTempC,
-    bath: { aluminaPct: aluminaPct(cell), alf3Pct: alf3Pct(cell), caf2Pct: p.caf2Pct, mgf2Pct: p.mgf2Pct, lifPct: p.lifPct },
+    bath: {
+      aluminaPct: aluminaPct(cell),
+      alf3Pct: alf3Pct(cell),
+      caf2Pct: p.caf2Pct,
+      mgf2Pct: p.mgf2Pct,
+      lifPct: p.lifPct,
+    },
     geometry: p.geometry,
     resistancesMicroOhm: p.resistancesMicroOhm,
     aluminaAtAnodeEffectPct: ALUMINA_AT_ANODE_EFFECT_PCT,
@@ -196,7 +202,14 @@ export function calibrateFixedLossW(cell: CellState, lineCurrentKA: number): num
  * Advances the cell by dtS seconds ending at nowMs under the given line current, appending what happened to
  * `events`. Deterministic for a given rng state.
  */
-export function stepCell(cell: CellState, lineCurrentKA: number, dtS: number, nowMs: number, options: CellStepOptions, events: CellEvent[]): void {
+export function stepCell(
+  cell: CellState,
+  lineCurrentKA: number,
+  dtS: number,
+  nowMs: number,
+  options: CellStepOptions,
+  events: CellEvent[],
+): void {
   const p = cell.params;
   const { rng } = cell;
   const currentA = lineCurrentKA * 1000;
@@ -217,7 +230,10 @@ export function stepCell(cell: CellState, lineCurrentKA: number, dtS: number, no
   const pct = aluminaPct(cell);
   if (cell.feedMode === 'underfeed' && pct < p.aluminaTargetPct - p.aluminaBandPct) {
     cell.feedMode = 'overfeed';
-    cell.nextShotAtMs = Math.max(nowMs + 1, Math.min(cell.nextShotAtMs, Math.round(cell.lastShotAtMs + cell.feedIntervalS * OVERFEED_FACTOR * 1000)));
+    cell.nextShotAtMs = Math.max(
+      nowMs + 1,
+      Math.min(cell.nextShotAtMs, Math.round(cell.lastShotAtMs + cell.feedIntervalS * OVERFEED_FACTOR * 1000)),
+    );
   } else if (cell.feedMode === 'overfeed' && pct > p.aluminaTargetPct + p.aluminaBandPct) {
     cell.feedMode = 'underfeed';
     cell.nextShotAtMs = Math.round(cell.lastShotAtMs + cell.feedIntervalS * UNDERFEED_FACTOR * 1000);
@@ -258,7 +274,9 @@ export function stepCell(cell: CellState, lineCurrentKA: number, dtS: number, no
   // Readings taken during this step show the state at its end, so the anode effect is dated from just after
   // the step's start: then exactly the readings inside [start, end) show the arc voltage.
   updateAnodeEffect(cell, breakdown.anodeEffect, nowMs, nowMs - dtS * 1000 + 1, events);
-  cell.cellVoltageV = cell.anodeEffect ? cell.anodeEffect.voltageV + rng.normal() * 1.5 : breakdown.cellVoltageV + cell.voltageNoiseV;
+  cell.cellVoltageV = cell.anodeEffect
+    ? cell.anodeEffect.voltageV + rng.normal() * 1.5
+    : breakdown.cellVoltageV + cell.voltageNoiseV;
   if (cell.anodeEffect) cell.anodeEffect.peakVoltageV = Math.max(cell.anodeEffect.peakVoltageV, cell.cellVoltageV);
 
   // Energy balance (see the module comment) and the shell following the bath with a lag.
@@ -282,7 +300,13 @@ function deliverShot(cell: CellState, tsMs: number, events: CellEvent[]): void {
 /** Alumina beyond 98 % of saturation does not dissolve: it settles as sludge (lost to the balance). */
 function capAtSaturation(cell: CellState): void {
   const satPct = aluminaSaturationPct(
-    { aluminaPct: aluminaPct(cell), alf3Pct: alf3Pct(cell), caf2Pct: cell.params.caf2Pct, mgf2Pct: cell.params.mgf2Pct, lifPct: cell.params.lifPct },
+    {
+      aluminaPct: aluminaPct(cell),
+      alf3Pct: alf3Pct(cell),
+      caf2Pct: cell.params.caf2Pct,
+      mgf2Pct: cell.params.mgf2Pct,
+      lifPct: cell.params.lifPct,
+    },
     Math.min(1100, Math.max(900, cell.bathTempC)),
   );
   const maxKg = ((0.98 * satPct) / 100) * BATH_MASS_KG;
@@ -323,19 +347,36 @@ function continueTap(cell: CellState, dtS: number): void {
   if (cell.tap.remainingKg <= 1e-9) cell.tap = undefined;
 }
 
-function updateAnodeEffect(cell: CellState, modelSaysAnodeEffect: boolean, nowMs: number, stateFromMs: number, events: CellEvent[]): void {
+function updateAnodeEffect(
+  cell: CellState,
+  modelSaysAnodeEffect: boolean,
+  nowMs: number,
+  stateFromMs: number,
+  events: CellEvent[],
+): void {
   const { rng } = cell;
   const cellId = cell.params.cellId;
   if (!cell.anodeEffect && modelSaysAnodeEffect) {
     // Arc voltage of an anode effect, V (30–50 V typical for prebake cells; Grjotheim & Kvande 1993).
     const voltageV = rng.uniform(30, 50);
-    cell.anodeEffect = { startTsMs: stateFromMs, voltageV, peakVoltageV: voltageV, nextKillAtMs: nowMs + rng.uniform(15, 90) * 1000 };
+    cell.anodeEffect = {
+      startTsMs: stateFromMs,
+      voltageV,
+      peakVoltageV: voltageV,
+      nextKillAtMs: nowMs + rng.uniform(15, 90) * 1000,
+    };
     events.push({ type: 'anode_effect_start', cellId, tsMs: stateFromMs, voltageV });
     return;
   }
   if (!cell.anodeEffect) return;
   if (!modelSaysAnodeEffect) {
-    events.push({ type: 'anode_effect_end', cellId, tsMs: stateFromMs, startTsMs: cell.anodeEffect.startTsMs, peakVoltageV: cell.anodeEffect.peakVoltageV });
+    events.push({
+      type: 'anode_effect_end',
+      cellId,
+      tsMs: stateFromMs,
+      startTsMs: cell.anodeEffect.startTsMs,
+      peakVoltageV: cell.anodeEffect.peakVoltageV,
+    });
     cell.anodeEffect = undefined;
     return;
   }

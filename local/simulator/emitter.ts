@@ -3,7 +3,14 @@
  * ground-truth label for each. Output: the points of one time step, grouped by partition key (cellId).
  */
 import type { CellState } from './cell.js';
-import { chooseSampleFault, DROPOUT_SAMPLES, OUT_OF_ORDER_DELAY_SAMPLES, STUCK_RUN_SAMPLES, type FaultRates, type FaultScope } from './faults.js';
+import {
+  chooseSampleFault,
+  DROPOUT_SAMPLES,
+  OUT_OF_ORDER_DELAY_SAMPLES,
+  STUCK_RUN_SAMPLES,
+  type FaultRates,
+  type FaultScope,
+} from './faults.js';
 import type { Label, LabelRecorder } from './labels.js';
 import { BAD_QUALITIES, GOOD_QUALITIES, type EmittedPoint } from './point.js';
 import type { Potline, PotlineEvent } from './potline.js';
@@ -11,7 +18,15 @@ import type { Rng } from './prng.js';
 import { createReadbackReporters } from './readback.js';
 import { readTag } from './readings.js';
 import { planSampling, type SamplingPlan } from './sampling.js';
-import { CELL_TAGS, lineSensorCellId, roundForTag, TAG_SPECS, UNKNOWN_TAGS, type PeriodicTag, type SimTag } from './tags.js';
+import {
+  CELL_TAGS,
+  lineSensorCellId,
+  roundForTag,
+  TAG_SPECS,
+  UNKNOWN_TAGS,
+  type PeriodicTag,
+  type SimTag,
+} from './tags.js';
 
 export type PointsByKey = Map<string, EmittedPoint[]>;
 
@@ -57,8 +72,14 @@ const SAMPLING_JITTER = 0.02;
 /** Creates the sensors of the potline with the intervals that add up to `ratePerMin`. */
 export function createEmitter(options: EmitterOptions): Emitter {
   const { potline, faults, labels, rng } = options;
-  const meanFeedIntervalS = potline.cells.reduce((sum, c) => sum + c.feedIntervalS, 0) / Math.max(1, potline.cells.length);
-  const plan = planSampling(options.ratePerMin, potline.lines.length, potline.cells.length / potline.lines.length, meanFeedIntervalS);
+  const meanFeedIntervalS =
+    potline.cells.reduce((sum, c) => sum + c.feedIntervalS, 0) / Math.max(1, potline.cells.length);
+  const plan = planSampling(
+    options.ratePerMin,
+    potline.lines.length,
+    potline.cells.length / potline.lines.length,
+    meanFeedIntervalS,
+  );
   const startMs = potline.nowMs();
   const sensors: Sensor[] = [];
   const feedSensors = new Map<string, Sensor>();
@@ -67,7 +88,13 @@ export function createEmitter(options: EmitterOptions): Emitter {
   const perTag: Record<string, number> = {};
   const readback = createReadbackReporters(potline, rng.fork('readback'));
 
-  const newSensor = (lineId: string, cellId: string, tag: SimTag, cell: CellState | undefined, intervalMs: number): Sensor => ({
+  const newSensor = (
+    lineId: string,
+    cellId: string,
+    tag: SimTag,
+    cell: CellState | undefined,
+    intervalMs: number,
+  ): Sensor => ({
     lineId,
     cellId,
     tag,
@@ -84,10 +111,13 @@ export function createEmitter(options: EmitterOptions): Emitter {
     held: [],
   });
   for (const line of potline.lines) {
-    sensors.push(newSensor(line.lineId, lineSensorCellId(line.lineId), 'lineCurrent', undefined, plan.intervalMs.lineCurrent));
+    sensors.push(
+      newSensor(line.lineId, lineSensorCellId(line.lineId), 'lineCurrent', undefined, plan.intervalMs.lineCurrent),
+    );
   }
   for (const cell of potline.cells) {
-    for (const tag of CELL_TAGS) sensors.push(newSensor(cell.params.lineId, cell.params.cellId, tag, cell, plan.intervalMs[tag]));
+    for (const tag of CELL_TAGS)
+      sensors.push(newSensor(cell.params.lineId, cell.params.cellId, tag, cell, plan.intervalMs[tag]));
     feedSensors.set(cell.params.cellId, newSensor(cell.params.lineId, cell.params.cellId, 'aluminaFeed', cell, 0));
   }
 
@@ -109,8 +139,23 @@ export function createEmitter(options: EmitterOptions): Emitter {
     seq: ++sensor.seq,
   });
 
-  const label = (kind: Label['kind'], sensor: Sensor, point: EmittedPoint, tsMs: number, trueValue: number, detail?: Record<string, unknown>): void => {
-    labels.record({ kind, cellId: sensor.cellId, tag: sensor.tag, seq: point.seq, tsMs, trueValue, ...(detail ? { detail } : {}) });
+  const label = (
+    kind: Label['kind'],
+    sensor: Sensor,
+    point: EmittedPoint,
+    tsMs: number,
+    trueValue: number,
+    detail?: Record<string, unknown>,
+  ): void => {
+    labels.record({
+      kind,
+      cellId: sensor.cellId,
+      tag: sensor.tag,
+      seq: point.seq,
+      tsMs,
+      trueValue,
+      ...(detail ? { detail } : {}),
+    });
   };
 
   const endStuckRun = (sensor: Sensor): void => {
@@ -132,7 +177,10 @@ export function createEmitter(options: EmitterOptions): Emitter {
     }
     const point = makePoint(sensor, tsMs, trueValue);
     if (sensor.gapBeforeNext) {
-      label('dropout', sensor, point, tsMs, trueValue, { missingSamples: sensor.gapBeforeNext.missing, lastTsMsBeforeGap: sensor.gapBeforeNext.lastTsMs });
+      label('dropout', sensor, point, tsMs, trueValue, {
+        missingSamples: sensor.gapBeforeNext.missing,
+        lastTsMsBeforeGap: sensor.gapBeforeNext.lastTsMs,
+      });
       sensor.gapBeforeNext = undefined;
     }
     if (sensor.stuck) {
@@ -177,7 +225,12 @@ export function createEmitter(options: EmitterOptions): Emitter {
           value: trueValue,
           remaining: runLength,
           // seq, tsMs and trueValue are those of the first repeated sample, filled in when it is taken.
-          label: { kind: 'stuck', cellId: sensor.cellId, tag: sensor.tag, detail: { stuckValue: trueValue, samples: 0 } },
+          label: {
+            kind: 'stuck',
+            cellId: sensor.cellId,
+            tag: sensor.tag,
+            detail: { stuckValue: trueValue, samples: 0 },
+          },
         };
         break;
       }
@@ -217,7 +270,10 @@ export function createEmitter(options: EmitterOptions): Emitter {
   const release = (sensor: Sensor, held: Sensor['held'][number], out: PointsByKey): void => {
     push(out, held.point);
     // Labelled on release: only a point that later points overtook is out of order.
-    if (held.remaining < held.delay) label('out_of_order', sensor, held.point, held.tsMs, held.trueValue, { overtakenBy: held.delay - Math.max(0, held.remaining) });
+    if (held.remaining < held.delay)
+      label('out_of_order', sensor, held.point, held.tsMs, held.trueValue, {
+        overtakenBy: held.delay - Math.max(0, held.remaining),
+      });
   };
 
   const maybeUnknownTag = (sensor: Sensor, tsMs: number, out: PointsByKey): void => {
@@ -227,7 +283,16 @@ export function createEmitter(options: EmitterOptions): Emitter {
     const seq = (unknownSeq.get(key) ?? 0) + 1;
     unknownSeq.set(key, seq);
     const value = Math.round(rng.uniform(0, 1000) * 100) / 100;
-    push(out, { lineId: sensor.lineId, cellId: sensor.cellId, tag, ts: sensor.tsAsIso ? new Date(tsMs).toISOString() : tsMs, value, unit: rng.pick(['%', 'A', 'V', 'degC']), quality: 'good', seq });
+    push(out, {
+      lineId: sensor.lineId,
+      cellId: sensor.cellId,
+      tag,
+      ts: sensor.tsAsIso ? new Date(tsMs).toISOString() : tsMs,
+      value,
+      unit: rng.pick(['%', 'A', 'V', 'degC']),
+      quality: 'good',
+      seq,
+    });
     labels.record({ kind: 'unknown_tag', cellId: sensor.cellId, tag, seq, tsMs, trueValue: value });
   };
 

@@ -13,7 +13,11 @@ export class SimulatorError extends Error {
 }
 
 /** Turns a zod failure into a SimulatorError naming the first bad field. */
-export function fromZodIssues(code: SimulatorErrorCode, what: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): SimulatorError {
+export function fromZodIssues(
+  code: SimulatorErrorCode,
+  what: string,
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): SimulatorError {
   const issue = issues[0];
   const field = issue ? issue.path.map(String).join('.') || '(root)' : '(root)';
   return new SimulatorError(code, field, `${what}: ${field} ${issue?.message ?? 'is invalid'}`);

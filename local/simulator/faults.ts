@@ -10,7 +10,15 @@
  */
 import { z } from 'zod';
 
-export const SAMPLE_FAULT_KINDS = ['spike', 'stuck', 'dropout', 'duplicate', 'out_of_order', 'wrong_unit', 'bad_quality'] as const;
+export const SAMPLE_FAULT_KINDS = [
+  'spike',
+  'stuck',
+  'dropout',
+  'duplicate',
+  'out_of_order',
+  'wrong_unit',
+  'bad_quality',
+] as const;
 export const FAULT_KINDS = [...SAMPLE_FAULT_KINDS, 'unknown_tag', 'malformed_json', 'truncated_batch'] as const;
 export type SampleFaultKind = (typeof SAMPLE_FAULT_KINDS)[number];
 export type FaultKind = (typeof FAULT_KINDS)[number];

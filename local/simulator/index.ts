@@ -1,7 +1,14 @@
 /**
  * The plant simulator's public surface: build a potline, run it against a sink, read the labels, apply set points.
  */
-export { createPotline, PotlineOptions, SetPoint, type AppliedSetPoint, type Potline, type PotlineEvent } from './potline.js';
+export {
+  createPotline,
+  PotlineOptions,
+  SetPoint,
+  type AppliedSetPoint,
+  type Potline,
+  type PotlineEvent,
+} from './potline.js';
 export { runSimulator, type RunSimulatorOptions, type SimulatorCounters, type SimulatorRun } from './runner.js';
 export { realClock, virtualClock, type Clock } from './clock.js';
 export { FAULT_KINDS, FaultRates, NO_FAULTS, type FaultKind, type FaultRatesInput } from './faults.js';

@@ -7,7 +7,13 @@ import { once } from 'node:events';
 import type { FaultKind } from './faults.js';
 
 /** Process events are not data faults: the data is true, the plant did something notable. */
-export const PROCESS_EVENT_KINDS = ['anode_effect', 'metal_tap', 'beam_raise', 'setpoint_applied', 'hmi_change'] as const;
+export const PROCESS_EVENT_KINDS = [
+  'anode_effect',
+  'metal_tap',
+  'beam_raise',
+  'setpoint_applied',
+  'hmi_change',
+] as const;
 export type ProcessEventKind = (typeof PROCESS_EVENT_KINDS)[number];
 export type LabelKind = FaultKind | ProcessEventKind;
 

@@ -3,7 +3,23 @@ import { parseCli } from './main.js';
 
 describe('simulator CLI flags', () => {
   it('reads the documented flags with their defaults', () => {
-    const { args, env, faults } = parseCli(['--lines', '2', '--cells', '10', '--rate', '1000', '--duration', '5', '--labels', 'x.jsonl', '--fault', 'spike=0.01'], {});
+    const { args, env, faults } = parseCli(
+      [
+        '--lines',
+        '2',
+        '--cells',
+        '10',
+        '--rate',
+        '1000',
+        '--duration',
+        '5',
+        '--labels',
+        'x.jsonl',
+        '--fault',
+        'spike=0.01',
+      ],
+      {},
+    );
     expect(args).toMatchObject({ lines: 2, cells: 10, rate: 1000, duration: 5, seed: 1, labels: 'x.jsonl' });
     expect(env.TELEMETRY_HUB).toBe('telemetry');
     expect(faults).toEqual({ spike: 0.01 });

@@ -62,14 +62,23 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     strict: true,
   });
   const args = CliArgs.safeParse(values);
-  if (!args.success) throw fromZodIssues('SIM-CONFIG', 'Invalid flag', args.error.issues.map((i) => ({ ...i, path: [`--${String(i.path[0])}`] })));
+  if (!args.success)
+    throw fromZodIssues(
+      'SIM-CONFIG',
+      'Invalid flag',
+      args.error.issues.map((i) => ({ ...i, path: [`--${String(i.path[0])}`] })),
+    );
   const parsedEnv = Env.safeParse(env);
   if (!parsedEnv.success) throw fromZodIssues('SIM-CONFIG', 'Invalid environment', parsedEnv.error.issues);
   const faults: Record<string, number> = args.data['no-faults'] ? { ...NO_FAULTS } : {};
   for (const entry of args.data.fault) {
     const [kind, value] = entry.split('=') as [string, string];
     if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
-      throw new SimulatorError('SIM-CONFIG', '--fault', `Unknown fault kind "${kind}"; use one of ${FAULT_KINDS.join(', ')}`);
+      throw new SimulatorError(
+        'SIM-CONFIG',
+        '--fault',
+        `Unknown fault kind "${kind}"; use one of ${FAULT_KINDS.join(', ')}`,
+      );
     }
     faults[kind] = Number(value);
   }
@@ -78,11 +87,19 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
 
 function chooseSink(args: z.infer<typeof CliArgs>, env: z.infer<typeof Env>): { sink: TelemetrySink; target: string } {
   const hub = args.hub ?? env.TELEMETRY_HUB;
-  if (args['hub-url']) return { sink: httpSink({ devhostUrl: args['hub-url'], hub }), target: `${args['hub-url']} (hub ${hub})` };
-  if (env.EventHubConnection) return { sink: eventHubsSink({ connectionString: env.EventHubConnection, eventHubName: hub }), target: `Event Hub ${hub} (connection string)` };
+  if (args['hub-url'])
+    return { sink: httpSink({ devhostUrl: args['hub-url'], hub }), target: `${args['hub-url']} (hub ${hub})` };
+  if (env.EventHubConnection)
+    return {
+      sink: eventHubsSink({ connectionString: env.EventHubConnection, eventHubName: hub }),
+      target: `Event Hub ${hub} (connection string)`,
+    };
   if (env.EventHubConnection__fullyQualifiedNamespace) {
     const ns = env.EventHubConnection__fullyQualifiedNamespace;
-    return { sink: eventHubsSink({ fullyQualifiedNamespace: ns, eventHubName: hub }), target: `Event Hub ${ns}/${hub} (DefaultAzureCredential)` };
+    return {
+      sink: eventHubsSink({ fullyQualifiedNamespace: ns, eventHubName: hub }),
+      target: `Event Hub ${ns}/${hub} (DefaultAzureCredential)`,
+    };
   }
   const url = 'http://127.0.0.1:7071';
   return { sink: httpSink({ devhostUrl: url, hub }), target: `${url} (hub ${hub}, the devhost default)` };
@@ -121,8 +138,12 @@ async function main(): Promise<void> {
       console.error(progressLine(c));
     },
   });
-  console.error(`Simulating ${args.lines} × ${args.cells} cells at ${args.rate} points/min → ${target}${args.labels ? `; labels → ${args.labels}` : ''}`);
-  console.error(`Sampling intervals (ms): ${JSON.stringify(Object.fromEntries(Object.entries(run.plan.intervalMs).map(([k, v]) => [k, Math.round(v)])))}`);
+  console.error(
+    `Simulating ${args.lines} × ${args.cells} cells at ${args.rate} points/min → ${target}${args.labels ? `; labels → ${args.labels}` : ''}`,
+  );
+  console.error(
+    `Sampling intervals (ms): ${JSON.stringify(Object.fromEntries(Object.entries(run.plan.intervalMs).map(([k, v]) => [k, Math.round(v)])))}`,
+  );
   process.once('SIGINT', () => {
     console.error('Stopping…');
     void run.stop();

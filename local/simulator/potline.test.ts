@@ -20,7 +20,13 @@ describe('seeded potline', () => {
   });
 
   it('keeps the base cell between 4 and 5 V in normal operation, alumina in its band', () => {
-    const potline = createPotline({ lines: 1, cellsPerLine: 5, seed: 11, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
+    const potline = createPotline({
+      lines: 1,
+      cellsPerLine: 5,
+      seed: 11,
+      feederChokesPerCellDay: 0,
+      lineRampsPerDay: 0,
+    });
     const voltages: number[] = [];
     for (let s = 0; s < 4 * 3600; s++) {
       potline.step();
@@ -53,7 +59,13 @@ describe('seeded potline', () => {
   });
 
   it('applies an ACD set point at once: the beam steps and the next voltage rises', () => {
-    const potline = createPotline({ lines: 1, cellsPerLine: 2, seed: 9, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
+    const potline = createPotline({
+      lines: 1,
+      cellsPerLine: 2,
+      seed: 9,
+      feederChokesPerCellDay: 0,
+      lineRampsPerDay: 0,
+    });
     runSteps(potline, 30);
     const cell = potline.cell('L1-C002')!;
     const beamBefore = cell.beamPositionCm;

@@ -15,7 +15,11 @@ export const PotlineOptions = z.object({
   cellsPerLine: z.number().int().min(1).max(999).default(100),
   seed: z.number().int().default(1),
   /** Simulated time of the first state, ms epoch (fixed by default so a seed alone reproduces a run). */
-  startMs: z.number().int().nonnegative().default(Date.UTC(2025, 0, 1)),
+  startMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(Date.UTC(2025, 0, 1)),
   /** Base line current, kA (PHYSICS.md base cell: 126 kA). */
   lineCurrentKA: z.number().min(50).max(600).default(126),
   /** Physics time step, s. */
@@ -103,7 +107,11 @@ function hmiChange(cell: CellState, rng: Rng, nowMs: number): PotlineEvent {
     cell.feedIntervalS = applied.feedIntervalS;
   } else {
     previous.alf3AdditionKgPerDay = cell.alf3AdditionKgPerDay;
-    applied.alf3AdditionKgPerDay = clamp(Math.round((cell.alf3AdditionKgPerDay + sign * rng.uniform(2, 10)) * 10) / 10, 0, 80);
+    applied.alf3AdditionKgPerDay = clamp(
+      Math.round((cell.alf3AdditionKgPerDay + sign * rng.uniform(2, 10)) * 10) / 10,
+      0,
+      80,
+    );
     cell.alf3AdditionKgPerDay = applied.alf3AdditionKgPerDay;
   }
   return { type: 'hmi_change', cellId: cell.params.cellId, tsMs: nowMs, applied, previous };
@@ -145,7 +153,12 @@ export function createPotline(input: PotlineOptions = {}): Potline {
 
   const findCell = (cellId: string): CellState => {
     const cell = cellsById.get(cellId);
-    if (!cell) throw new SimulatorError('SIM-UNKNOWN-CELL', 'cellId', `No cell ${cellId} in this potline (ids look like L1-C001 … L${options.lines}-C${String(options.cellsPerLine).padStart(3, '0')})`);
+    if (!cell)
+      throw new SimulatorError(
+        'SIM-UNKNOWN-CELL',
+        'cellId',
+        `No cell ${cellId} in this potline (ids look like L1-C001 … L${options.lines}-C${String(options.cellsPerLine).padStart(3, '0')})`,
+      );
     return cell;
   };
 
@@ -168,20 +181,32 @@ export function createPotline(input: PotlineOptions = {}): Potline {
       }
       for (const cell of cells) {
         const line = linesById.get(cell.params.lineId)!;
-        stepCell(cell, lineCurrentKA(line), dtS, nowMs, { feederChokesPerDay: options.feederChokesPerCellDay }, cellEvents);
+        stepCell(
+          cell,
+          lineCurrentKA(line),
+          dtS,
+          nowMs,
+          { feederChokesPerDay: options.feederChokesPerCellDay },
+          cellEvents,
+        );
       }
       for (const e of cellEvents) events.push(e);
       return events;
     },
     applySetPoint(cellId, setPointInput) {
       const parsedSetPoint = SetPoint.safeParse(setPointInput);
-      if (!parsedSetPoint.success) throw fromZodIssues('SIM-SETPOINT', `Set point for ${cellId} rejected`, parsedSetPoint.error.issues);
+      if (!parsedSetPoint.success)
+        throw fromZodIssues('SIM-SETPOINT', `Set point for ${cellId} rejected`, parsedSetPoint.error.issues);
       const setPoint = parsedSetPoint.data;
       const lineLevel = lines.find((l) => lineSensorCellId(l.lineId) === cellId);
       if (lineLevel) {
         const cellFields = Object.keys(setPoint).filter((k) => k !== 'lineCurrentKA');
         if (cellFields.length > 0) {
-          throw new SimulatorError('SIM-SETPOINT', cellFields[0]!, `${cellId} is a line: only lineCurrentKA applies to it; send ${cellFields.join(', ')} to a cell id`);
+          throw new SimulatorError(
+            'SIM-SETPOINT',
+            cellFields[0]!,
+            `${cellId} is a line: only lineCurrentKA applies to it; send ${cellFields.join(', ')} to a cell id`,
+          );
         }
       }
       const cell = lineLevel ? undefined : findCell(cellId);

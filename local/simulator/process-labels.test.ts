@@ -11,7 +11,14 @@ describe('process-event labels', () => {
     const potline = createPotline({ lines: 1, cellsPerLine: 1, seed: 4, feederChokesPerCellDay: 0 });
     potline.applySetPoint('L1-C001', { feedIntervalS: 7200 });
     const sink = memorySink();
-    const run = runSimulator({ potline, sink, ratePerMin: 300, durationS: 45 * 60, clock: virtualClock(0), faults: NO_FAULTS });
+    const run = runSimulator({
+      potline,
+      sink,
+      ratePerMin: 300,
+      durationS: 45 * 60,
+      clock: virtualClock(0),
+      faults: NO_FAULTS,
+    });
     await run.done;
     const ae = run.labels.labels().find((l) => l.kind === 'anode_effect');
     expect(ae).toBeDefined();

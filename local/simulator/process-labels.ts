@@ -28,20 +28,47 @@ export function createProcessLabeller(labels: LabelRecorder): ProcessLabeller {
               cellId: e.cellId,
               tag: 'cellVoltage',
               tsMs: e.startTsMs,
-              detail: { startTsMs: e.startTsMs, endTsMs: e.tsMs, durationS: (e.tsMs - e.startTsMs) / 1000, peakVoltageV: e.peakVoltageV },
+              detail: {
+                startTsMs: e.startTsMs,
+                endTsMs: e.tsMs,
+                durationS: (e.tsMs - e.startTsMs) / 1000,
+                peakVoltageV: e.peakVoltageV,
+              },
             });
             break;
           case 'metal_tap':
-            labels.record({ kind: 'metal_tap', cellId: e.cellId, tag: 'metalHeight', tsMs: e.tsMs, detail: { tappedKg: e.tappedKg, metalDropCm: e.metalDropCm, durationS: e.durationS } });
+            labels.record({
+              kind: 'metal_tap',
+              cellId: e.cellId,
+              tag: 'metalHeight',
+              tsMs: e.tsMs,
+              detail: { tappedKg: e.tappedKg, metalDropCm: e.metalDropCm, durationS: e.durationS },
+            });
             break;
           case 'beam_raise':
-            labels.record({ kind: 'beam_raise', cellId: e.cellId, tag: 'anodeBeamPosition', tsMs: e.tsMs, detail: { raiseCm: e.raiseCm } });
+            labels.record({
+              kind: 'beam_raise',
+              cellId: e.cellId,
+              tag: 'anodeBeamPosition',
+              tsMs: e.tsMs,
+              detail: { raiseCm: e.raiseCm },
+            });
             break;
           case 'setpoint_applied':
-            labels.record({ kind: 'setpoint_applied', cellId: e.cellId, tsMs: e.tsMs, detail: { applied: e.applied, previous: e.previous } });
+            labels.record({
+              kind: 'setpoint_applied',
+              cellId: e.cellId,
+              tsMs: e.tsMs,
+              detail: { applied: e.applied, previous: e.previous },
+            });
             break;
           case 'hmi_change':
-            labels.record({ kind: 'hmi_change', cellId: e.cellId, tsMs: e.tsMs, detail: { applied: e.applied, previous: e.previous } });
+            labels.record({
+              kind: 'hmi_change',
+              cellId: e.cellId,
+              tsMs: e.tsMs,
+              detail: { applied: e.applied, previous: e.previous },
+            });
             break;
           case 'shot':
             break;
@@ -50,7 +77,13 @@ export function createProcessLabeller(labels: LabelRecorder): ProcessLabeller {
     },
     close(atMs) {
       for (const [cellId, ae] of openAnodeEffects) {
-        labels.record({ kind: 'anode_effect', cellId, tag: 'cellVoltage', tsMs: ae.startTsMs, detail: { startTsMs: ae.startTsMs, endTsMs: null, ongoingAtMs: atMs, voltageV: ae.voltageV } });
+        labels.record({
+          kind: 'anode_effect',
+          cellId,
+          tag: 'cellVoltage',
+          tsMs: ae.startTsMs,
+          detail: { startTsMs: ae.startTsMs, endTsMs: null, ongoingAtMs: atMs, voltageV: ae.voltageV },
+        });
       }
       openAnodeEffects.clear();
     },

@@ -17,7 +17,11 @@ import { lineSensorCellId } from './tags.js';
 /** Refresh interval of the read-back, ms: well inside the envelope's 60 s staleness limit, with room for a lost report. */
 export const READBACK_INTERVAL_MS = 10_000;
 /** The set points a pot's PLC holds (the rectifier holds line current). */
-export const CELL_READBACK_FIELDS = ['acdCm', 'feedIntervalS', 'alf3AdditionKgPerDay'] as const satisfies readonly SetPointField[];
+export const CELL_READBACK_FIELDS = [
+  'acdCm',
+  'feedIntervalS',
+  'alf3AdditionKgPerDay',
+] as const satisfies readonly SetPointField[];
 
 interface Reporter {
   lineId: string;
@@ -39,15 +43,33 @@ export function createReadbackReporters(potline: Potline, rng: Rng): ReadbackRep
   const startMs = potline.nowMs();
   const reporters = new Map<string, Reporter>();
   const add = (lineId: string, cellId: string, fields: readonly SetPointField[], read: (f: SetPointField) => number) =>
-    reporters.set(cellId, { lineId, cellId, fields, read, nextDueMs: startMs + rng.uniform(0, READBACK_INTERVAL_MS), seq: {} });
-  for (const line of potline.lines) add(line.lineId, lineSensorCellId(line.lineId), ['lineCurrentKA'], () => lineSetPoint(line));
-  for (const cell of potline.cells) add(cell.params.lineId, cell.params.cellId, CELL_READBACK_FIELDS, (f) => cellSetPoint(cell, f));
+    reporters.set(cellId, {
+      lineId,
+      cellId,
+      fields,
+      read,
+      nextDueMs: startMs + rng.uniform(0, READBACK_INTERVAL_MS),
+      seq: {},
+    });
+  for (const line of potline.lines)
+    add(line.lineId, lineSensorCellId(line.lineId), ['lineCurrentKA'], () => lineSetPoint(line));
+  for (const cell of potline.cells)
+    add(cell.params.lineId, cell.params.cellId, CELL_READBACK_FIELDS, (f) => cellSetPoint(cell, f));
 
   const report = (r: Reporter, fields: readonly SetPointField[], tsMs: number, emit: (p: EmittedPoint) => void) => {
     for (const field of fields) {
       const tag = READBACK_TAG[field];
       const seq = (r.seq[field] = (r.seq[field] ?? 0) + 1);
-      emit({ lineId: r.lineId, cellId: r.cellId, tag, ts: tsMs, value: r.read(field), unit: tagSpec(tag)!.canonicalUnit, quality: 'good', seq });
+      emit({
+        lineId: r.lineId,
+        cellId: r.cellId,
+        tag,
+        ts: tsMs,
+        value: r.read(field),
+        unit: tagSpec(tag)!.canonicalUnit,
+        quality: 'good',
+        seq,
+      });
     }
   };
 
@@ -56,7 +78,9 @@ export function createReadbackReporters(potline: Potline, rng: Rng): ReadbackRep
       for (const e of events) {
         if (e.type !== 'setpoint_applied' && e.type !== 'hmi_change') continue;
         const changed = fieldsOf(e.applied);
-        const line = changed.includes('lineCurrentKA') ? reporters.get(lineSensorCellId(potline.cell(e.cellId)?.params.lineId ?? e.cellId.split('-')[0]!)) : undefined;
+        const line = changed.includes('lineCurrentKA')
+          ? reporters.get(lineSensorCellId(potline.cell(e.cellId)?.params.lineId ?? e.cellId.split('-')[0]!))
+          : undefined;
         if (line) report(line, ['lineCurrentKA'], e.tsMs, emit);
         const own = reporters.get(e.cellId);
         const cellFields = changed.filter((f) => f !== 'lineCurrentKA');

@@ -18,7 +18,13 @@ const MEASUREMENT_NOISE: Record<PeriodicTag, number> = {
 };
 
 /** The reading of a periodic tag for a cell (or, for lineCurrent, the cell's line) now, in the canonical unit. */
-export function readTag(potline: Potline, cell: CellState | undefined, lineId: string, tag: PeriodicTag, rng: Rng): number {
+export function readTag(
+  potline: Potline,
+  cell: CellState | undefined,
+  lineId: string,
+  tag: PeriodicTag,
+  rng: Rng,
+): number {
   const noise = MEASUREMENT_NOISE[tag] === 0 ? 0 : MEASUREMENT_NOISE[tag] * rng.normal();
   return roundForTag(tag, trueValue(potline, cell, lineId, tag) + noise);
 }

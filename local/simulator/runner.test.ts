@@ -9,10 +9,22 @@ import { runSimulator } from './runner.js';
 import { memorySink } from './sinks/memory-sink.js';
 import { TAG_SPECS, type SimTag } from './tags.js';
 
-async function simulate(potlineOptions: PotlineOptions, durationS: number, ratePerMin: number, faults?: FaultRatesInput) {
+async function simulate(
+  potlineOptions: PotlineOptions,
+  durationS: number,
+  ratePerMin: number,
+  faults?: FaultRatesInput,
+) {
   const potline = createPotline(potlineOptions);
   const sink = memorySink();
-  const run = runSimulator({ potline, sink, ratePerMin, durationS, clock: virtualClock(0), ...(faults ? { faults } : {}) });
+  const run = runSimulator({
+    potline,
+    sink,
+    ratePerMin,
+    durationS,
+    clock: virtualClock(0),
+    ...(faults ? { faults } : {}),
+  });
   const counters = await run.done;
   return { potline, sink, run, counters };
 }
@@ -27,7 +39,7 @@ function points(events: readonly EventBody[]): EmittedPoint[] {
     } catch {
       continue;
     }
-    const list = Array.isArray(parsed) ? parsed : (parsed as { points?: unknown[] }).points ?? [parsed];
+    const list = Array.isArray(parsed) ? parsed : ((parsed as { points?: unknown[] }).points ?? [parsed]);
     for (const p of list) out.push(EmittedPoint.parse(p));
   }
   return out;
@@ -63,9 +75,13 @@ describe('telemetry emission', () => {
       expect(p.seq).toBe((lastSeq.get(key) ?? 0) + 1);
       lastSeq.set(key, p.seq!);
     }
-    expect(new Set(all.map((p) => p.tag))).toEqual(new Set([...Object.keys(TAG_SPECS), ...Object.values(READBACK_TAG)]));
+    expect(new Set(all.map((p) => p.tag))).toEqual(
+      new Set([...Object.keys(TAG_SPECS), ...Object.values(READBACK_TAG)]),
+    );
     expect(all.filter((p) => p.tag === 'lineCurrent').every((p) => p.cellId.endsWith('-LINE'))).toBe(true);
-    const shapes = new Set(sink.events.map((e) => (e.body.startsWith('[') ? 'array' : e.body.startsWith('{"points"') ? 'object' : 'single')));
+    const shapes = new Set(
+      sink.events.map((e) => (e.body.startsWith('[') ? 'array' : e.body.startsWith('{"points"') ? 'object' : 'single')),
+    );
     expect(shapes).toEqual(new Set(['array', 'object', 'single']));
   });
 
@@ -74,7 +90,16 @@ describe('telemetry emission', () => {
     const { counters, sink } = await simulate({ lines: 3, cellsPerLine: 30, seed: 7 }, 120, 60_000, rates);
     const samples = counters.pointsSent;
     const bodies = counters.bodiesSent - counters.corruptBodiesSent;
-    for (const kind of ['spike', 'duplicate', 'out_of_order', 'wrong_unit', 'bad_quality', 'unknown_tag', 'stuck', 'dropout'] as const) {
+    for (const kind of [
+      'spike',
+      'duplicate',
+      'out_of_order',
+      'wrong_unit',
+      'bad_quality',
+      'unknown_tag',
+      'stuck',
+      'dropout',
+    ] as const) {
       const perSample = (counters.labelsByKind[kind] ?? 0) / samples;
       // Some sensors cannot take some faults (feeder shots, the beam encoder), and stuck runs/gaps pause a sensor.
       expect(perSample, kind).toBeGreaterThan(0.004 * 0.5);
@@ -90,7 +115,12 @@ describe('telemetry emission', () => {
   });
 
   it('labels faults so they can be found in the stream: wrong units convert back to the true value', async () => {
-    const { run, sink } = await simulate({ lines: 1, cellsPerLine: 20, seed: 5 }, 120, 20_000, { ...NO_FAULTS, wrong_unit: 0.02, spike: 0.01, bad_quality: 0.01 });
+    const { run, sink } = await simulate({ lines: 1, cellsPerLine: 20, seed: 5 }, 120, 20_000, {
+      ...NO_FAULTS,
+      wrong_unit: 0.02,
+      spike: 0.01,
+      bad_quality: 0.01,
+    });
     const all = points(sink.events);
     const byKey = new Map(all.map((p) => [`${p.cellId}/${p.tag}/${p.seq}`, p]));
     const labels = run.labels.labels();
@@ -108,7 +138,9 @@ describe('telemetry emission', () => {
     expect(units).toEqual(new Set(['A', 'mV', 'degF', 'K', 'mm']));
     for (const label of labels.filter((l) => l.kind === 'spike')) {
       const point = byKey.get(`${label.cellId}/${label.tag}/${label.seq}`)!;
-      expect(Math.abs(point.value - label.trueValue!)).toBeGreaterThanOrEqual(TAG_SPECS[label.tag as SimTag].spikeMagnitude[0] - 1e-3);
+      expect(Math.abs(point.value - label.trueValue!)).toBeGreaterThanOrEqual(
+        TAG_SPECS[label.tag as SimTag].spikeMagnitude[0] - 1e-3,
+      );
     }
     for (const label of labels.filter((l) => l.kind === 'bad_quality')) {
       expect(byKey.get(`${label.cellId}/${label.tag}/${label.seq}`)!.quality).not.toBe('good');
@@ -116,7 +148,12 @@ describe('telemetry emission', () => {
   });
 
   it('repeats a stuck value, leaves a gap for a dropout and sends an out-of-order point after later ones', async () => {
-    const { run, sink } = await simulate({ lines: 1, cellsPerLine: 10, seed: 8 }, 120, 20_000, { ...NO_FAULTS, stuck: 0.002, dropout: 0.004, out_of_order: 0.004 });
+    const { run, sink } = await simulate({ lines: 1, cellsPerLine: 10, seed: 8 }, 120, 20_000, {
+      ...NO_FAULTS,
+      stuck: 0.002,
+      dropout: 0.004,
+      out_of_order: 0.004,
+    });
     const all = points(sink.events);
     const bySensor = new Map<string, EmittedPoint[]>();
     for (const p of all) bySensor.set(`${p.cellId}/${p.tag}`, [...(bySensor.get(`${p.cellId}/${p.tag}`) ?? []), p]);
@@ -133,7 +170,9 @@ describe('telemetry emission', () => {
       const series = bySensor.get(`${label.cellId}/${label.tag}`)!;
       const after = series.find((p) => p.seq === label.seq)!;
       const before = series.find((p) => p.seq === label.seq! - 1)!;
-      expect(pointTsMs(after) - pointTsMs(before)).toBeGreaterThan(3 * 0.9 * (pointTsMs(series[1]!) - pointTsMs(series[0]!)));
+      expect(pointTsMs(after) - pointTsMs(before)).toBeGreaterThan(
+        3 * 0.9 * (pointTsMs(series[1]!) - pointTsMs(series[0]!)),
+      );
     }
     const ooo = labels.filter((l) => l.kind === 'out_of_order');
     expect(ooo.length).toBeGreaterThan(0);
@@ -145,7 +184,13 @@ describe('telemetry emission', () => {
   });
 
   it('shows a set point in the next emitted values', async () => {
-    const potline = createPotline({ lines: 1, cellsPerLine: 3, seed: 2, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
+    const potline = createPotline({
+      lines: 1,
+      cellsPerLine: 3,
+      seed: 2,
+      feederChokesPerCellDay: 0,
+      lineRampsPerDay: 0,
+    });
     const sink = memorySink();
     const clock = virtualClock(0);
     const run = runSimulator({ potline, sink, ratePerMin: 3000, clock, faults: NO_FAULTS });
@@ -160,7 +205,9 @@ describe('telemetry emission', () => {
     const later = points(sink.events.slice(beforeCount)).filter((p) => p.cellId === 'L1-C002');
     const beam = later.find((p) => p.tag === 'anodeBeamPosition')!;
     expect(beam.value).toBeCloseTo(beamBefore + 0.6, 2);
-    const earlier = points(sink.events.slice(0, beforeCount)).filter((p) => p.cellId === 'L1-C002' && p.tag === 'cellVoltage');
+    const earlier = points(sink.events.slice(0, beforeCount)).filter(
+      (p) => p.cellId === 'L1-C002' && p.tag === 'cellVoltage',
+    );
     const voltageAfter = later.find((p) => p.tag === 'cellVoltage')!;
     expect(voltageAfter.value - earlier.at(-1)!.value).toBeGreaterThan(0.2);
     expect(run.labels.labels().some((l) => l.kind === 'setpoint_applied' && l.cellId === 'L1-C002')).toBe(true);

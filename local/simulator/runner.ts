@@ -71,7 +71,13 @@ export function runSimulator(options: RunSimulatorOptions): SimulatorRun {
   const clock = options.clock ?? realClock();
   const labels = options.labels ?? createLabelRecorder();
   const rootRng = createRng(potline.seed).fork('telemetry');
-  const emitter = createEmitter({ potline, ratePerMin: options.ratePerMin ?? 50_000, faults, labels, rng: rootRng.fork('sensors') });
+  const emitter = createEmitter({
+    potline,
+    ratePerMin: options.ratePerMin ?? 50_000,
+    faults,
+    labels,
+    rng: rootRng.fork('sensors'),
+  });
   const bodyRng = rootRng.fork('bodies');
   const processLabeller = createProcessLabeller(labels);
   const simStartMs = potline.nowMs();

@@ -14,7 +14,12 @@ export interface SamplingPlan {
 }
 
 /** Computes the per-tag intervals for `ratePerMin` points/min over `lines` × `cellsPerLine` cells. */
-export function planSampling(ratePerMin: number, lines: number, cellsPerLine: number, meanFeedIntervalS: number): SamplingPlan {
+export function planSampling(
+  ratePerMin: number,
+  lines: number,
+  cellsPerLine: number,
+  meanFeedIntervalS: number,
+): SamplingPlan {
   const cells = lines * cellsPerLine;
   const feedPointsPerMin = (cells * 60) / meanFeedIntervalS;
   // Never let feeder shots take the whole budget: periodic tags keep at least half of it.
@@ -24,6 +29,7 @@ export function planSampling(ratePerMin: number, lines: number, cellsPerLine: nu
   for (const tag of LINE_TAGS) weightSum += TAG_SPECS[tag].samplingWeight * lines;
   const perWeightPerMin = periodicPerMin / weightSum;
   const intervalMs = {} as Record<PeriodicTag, number>;
-  for (const tag of [...CELL_TAGS, ...LINE_TAGS]) intervalMs[tag] = 60_000 / (TAG_SPECS[tag].samplingWeight * perWeightPerMin);
+  for (const tag of [...CELL_TAGS, ...LINE_TAGS])
+    intervalMs[tag] = 60_000 / (TAG_SPECS[tag].samplingWeight * perWeightPerMin);
   return { ratePerMin, feedPointsPerMin, intervalMs };
 }

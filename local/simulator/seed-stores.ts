@@ -9,7 +9,11 @@ import { CosmosReadbackStore } from '../../shared/azure/cosmos-readback-store.js
 import type { CellStateDoc } from '../../shared/telemetry/hot-state.js';
 import { readbackDocsOf } from './cell-state.js';
 
-export async function seedPlantStores(client: CosmosClient, database: string, docs: readonly CellStateDoc[]): Promise<void> {
+export async function seedPlantStores(
+  client: CosmosClient,
+  database: string,
+  docs: readonly CellStateDoc[],
+): Promise<void> {
   const [hot, readback] = await Promise.all([
     CosmosHotStateStore.create(client, database, { createIfMissing: true }),
     CosmosReadbackStore.create(client, database, { createIfMissing: true }),

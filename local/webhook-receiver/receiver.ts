@@ -29,7 +29,11 @@ export interface WebhookReceiver {
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Starts the receiver on 127.0.0.1 (port 0 picks a free one); each request is appended to `file` before the 204. */
-export async function startWebhookReceiver(options: { file: string; port?: number; now?: () => Date }): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(options: {
+  file: string;
+  port?: number;
+  now?: () => Date;
+}): Promise<WebhookReceiver> {
   await mkdir(path.dirname(options.file), { recursive: true });
   const received: ReceivedRequest[] = [];
   const now = options.now ?? (() => new Date());
@@ -53,7 +57,13 @@ export async function startWebhookReceiver(options: { file: string; port?: numbe
       } catch {
         // Not JSON: keep the text as it came.
       }
-      const record: ReceivedRequest = { receivedAt: now().toISOString(), method: req.method ?? 'GET', path: req.url ?? '/', ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}), body };
+      const record: ReceivedRequest = {
+        receivedAt: now().toISOString(),
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
+        body,
+      };
       received.push(record);
       writes = writes.then(() => appendFile(options.file, `${JSON.stringify(record)}\n`));
       writes.then(

@@ -28,16 +28,25 @@ export async function listAlerts(store: AlertStore, query: AlertListQuery): Prom
   let after: string | undefined;
   if (query.continuationToken) {
     const cursor = decodeCursor(query.continuationToken, Cursor);
-    if (!cursor) throw new ApiError('invalidInput', 'continuationToken is not one this API issued; start again without it.', [{ field: 'query.continuationToken', issue: 'unknown token' }]);
+    if (!cursor)
+      throw new ApiError('invalidInput', 'continuationToken is not one this API issued; start again without it.', [
+        { field: 'query.continuationToken', issue: 'unknown token' },
+      ]);
     after = cursor.after;
   }
-  const filter = { ...(query.state ? { state: query.state } : {}), ...(query.lineId ? { lineId: query.lineId } : {}), ...(query.cellId ? { cellId: query.cellId } : {}) };
+  const filter = {
+    ...(query.state ? { state: query.state } : {}),
+    ...(query.lineId ? { lineId: query.lineId } : {}),
+    ...(query.cellId ? { cellId: query.cellId } : {}),
+  };
   const { items, more } = await store.list(filter, query.pageSize, after);
   const last = items.at(-1);
   const continuationToken = more && last ? encodeCursor({ after: alertSortKey(last) }) : undefined;
   const params = new URLSearchParams({ pageSize: String(query.pageSize), ...filter });
   const base = `${v1Path(RESOURCE)}?${params.toString()}`;
-  const links = [{ rel: 'self', href: `${base}${query.continuationToken ? `&continuationToken=${query.continuationToken}` : ''}` }];
+  const links = [
+    { rel: 'self', href: `${base}${query.continuationToken ? `&continuationToken=${query.continuationToken}` : ''}` },
+  ];
   if (continuationToken) links.push({ rel: 'next', href: `${base}&continuationToken=${continuationToken}` });
   return { items: items.map(toAlertView), ...(continuationToken ? { continuationToken } : {}), links };
 }
@@ -52,21 +61,42 @@ export interface AcknowledgeDeps {
  * A person has seen the alert: it stops escalating. Acknowledging again answers the alert unchanged (idempotent);
  * 404 ERR-4042 for an unknown alert, 409 ERR-4091 for one already cleared.
  */
-export async function acknowledgeAlert(deps: AcknowledgeDeps, alertId: string, actor: Actor): Promise<{ alert: AlertView; changed: boolean }> {
+export async function acknowledgeAlert(
+  deps: AcknowledgeDeps,
+  alertId: string,
+  actor: Actor,
+): Promise<{ alert: AlertView; changed: boolean }> {
   const nowMs = (deps.nowMs ?? Date.now)();
   try {
     const { alert, transition } = await deps.records.acknowledge(alertId, actor.subject, nowMs);
-    if (transition) await deps.audit.record({ action: 'alert.acknowledged', resource: `${RESOURCE}/${alertId}`, actor, atMs: nowMs, detail: { title: alert.title, scopeKey: alert.scopeKey } });
+    if (transition)
+      await deps.audit.record({
+        action: 'alert.acknowledged',
+        resource: `${RESOURCE}/${alertId}`,
+        actor,
+        atMs: nowMs,
+        detail: { title: alert.title, scopeKey: alert.scopeKey },
+      });
     return { alert: toAlertView(alert), changed: transition !== undefined };
   } catch (e) {
     if (e instanceof AlertError && e.code === 'ERR-ALERT-NOT-FOUND') {
-      throw new ApiError('notFound', `Alert ${alertId} does not exist; list ${v1Path(RESOURCE)} for the alerts there are.`, [{ field: 'path.alertId', issue: 'not found' }]);
+      throw new ApiError(
+        'notFound',
+        `Alert ${alertId} does not exist; list ${v1Path(RESOURCE)} for the alerts there are.`,
+        [{ field: 'path.alertId', issue: 'not found' }],
+      );
     }
     if (e instanceof AlertError && e.code === 'ERR-ALERT-STATE') {
-      throw new ApiError('conflict', `Alert ${alertId} is already cleared; there is nothing to acknowledge.`, [{ field: 'path.alertId', issue: 'already cleared' }]);
+      throw new ApiError('conflict', `Alert ${alertId} is already cleared; there is nothing to acknowledge.`, [
+        { field: 'path.alertId', issue: 'already cleared' },
+      ]);
     }
     if (e instanceof AlertError && e.code === 'ERR-ALERT-CONFLICT') {
-      throw new ApiError('conflict', `Alert ${alertId} kept changing while it was being acknowledged; read it and retry.`, [{ field: 'path.alertId', issue: 'changed meanwhile' }]);
+      throw new ApiError(
+        'conflict',
+        `Alert ${alertId} kept changing while it was being acknowledged; read it and retry.`,
+        [{ field: 'path.alertId', issue: 'changed meanwhile' }],
+      );
     }
     throw e;
   }

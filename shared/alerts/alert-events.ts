@@ -91,5 +91,9 @@ export const ALERT_EVENT_SOURCE = '/alerts';
 
 /** The plant event of a change; its id comes from the alert id and the verb (each happens once per alert), so a re-send is dropped. */
 export function alertChangedEvent(change: AlertChangedData): PlantEvent {
-  return cloudEvent(alertEventType(change.action), change.scopeKey, change, { id: `${change.alertId}/${change.action}`, source: ALERT_EVENT_SOURCE, time: new Date(change.atMs) });
+  return cloudEvent(alertEventType(change.action), change.scopeKey, change, {
+    id: `${change.alertId}/${change.action}`,
+    source: ALERT_EVENT_SOURCE,
+    time: new Date(change.atMs),
+  });
 }

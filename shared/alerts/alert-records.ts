@@ -13,7 +13,18 @@
  */
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { alertChangedEvent, alertChangeOf, type AlertChangedData, type AlertChangeVerb } from './alert-events.js';
-import { acknowledgeAlert, clearAlert, escalateAlert, isOpen, newAlert, repeatAlert, seenSource, type Alert, type AlertTransition, type RaiseRequest } from './alert.js';
+import {
+  acknowledgeAlert,
+  clearAlert,
+  escalateAlert,
+  isOpen,
+  newAlert,
+  repeatAlert,
+  seenSource,
+  type Alert,
+  type AlertTransition,
+  type RaiseRequest,
+} from './alert.js';
 import { AlertError } from './errors.js';
 import type { Severity } from './rule.js';
 import type { AlertStore, StoredAlert } from './store.js';
@@ -54,7 +65,8 @@ export class AlertRecords {
       if (latest && isOpen(latest.alert)) {
         const alert = structuredClone(latest.alert);
         repeatAlert(alert, r);
-        if (await this.store.replace(alert, latest.unpublished, latest.etag)) return { alert, transition: { action: 'repeated', alert, channels: [] } };
+        if (await this.store.replace(alert, latest.unpublished, latest.etag))
+          return { alert, transition: { action: 'repeated', alert, channels: [] } };
         continue;
       }
       const earlier = await this.store.raisedAt(r.conditionKey, r.scopeKey, r.atMs);
@@ -82,7 +94,14 @@ export class AlertRecords {
 
   /** Escalates an alert still active and never escalated; otherwise changes nothing. */
   escalate(alertId: string, atMs: number, channels: string[], severity?: Severity): Promise<Applied> {
-    return this.change(alertId, 'escalated', atMs, undefined, (a) => escalateAlert(a, atMs, channels, severity), channels);
+    return this.change(
+      alertId,
+      'escalated',
+      atMs,
+      undefined,
+      (a) => escalateAlert(a, atMs, channels, severity),
+      channels,
+    );
   }
 
   /** Publishes changes a failed publish left in the outbox; returns how many were sent. */
@@ -93,7 +112,14 @@ export class AlertRecords {
   }
 
   /** `channels` undefined: the alert's own channels. */
-  private async change(alertId: string, verb: AlertChangeVerb, atMs: number, by: string | undefined, apply: (a: Alert) => boolean, channels: string[] | undefined): Promise<Applied> {
+  private async change(
+    alertId: string,
+    verb: AlertChangeVerb,
+    atMs: number,
+    by: string | undefined,
+    apply: (a: Alert) => boolean,
+    channels: string[] | undefined,
+  ): Promise<Applied> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const stored = await this.store.get(alertId);
       if (!stored) throw new AlertError('ERR-ALERT-NOT-FOUND', `no alert ${alertId}`, 'alertId');
@@ -137,4 +163,9 @@ export class AlertRecords {
   }
 }
 
-const conflict = (what: string) => new AlertError('ERR-ALERT-CONFLICT', `alert ${what} kept changing under ${MAX_ATTEMPTS} attempts; retry the operation`, 'alertId');
+const conflict = (what: string) =>
+  new AlertError(
+    'ERR-ALERT-CONFLICT',
+    `alert ${what} kept changing under ${MAX_ATTEMPTS} attempts; retry the operation`,
+    'alertId',
+  );

@@ -34,5 +34,11 @@ export async function sweepAlerts(deps: AlertSweepDeps, nowMs: number): Promise<
   }
   const { sent, failed } = await dispatch(deps.notifier, transitions);
   const published = await deps.records.publishPending();
-  return { open: open.length, escalated: transitions.length, published, notificationsSent: sent, notificationsFailed: failed };
+  return {
+    open: open.length,
+    escalated: transitions.length,
+    published,
+    notificationsSent: sent,
+    notificationsFailed: failed,
+  };
 }

@@ -120,7 +120,14 @@ export function newAlert(r: RaiseRequest, generation: number): Alert {
     raisedAt: iso(r.atMs),
     ...(r.value !== undefined ? { lastValue: r.value } : {}),
     occurrences: 1,
-    history: [{ at: iso(r.atMs), action: 'raised', ...(r.detail ? { detail: r.detail.slice(0, 500) } : {}), ...(r.sourceId ? { source: r.sourceId } : {}) }],
+    history: [
+      {
+        at: iso(r.atMs),
+        action: 'raised',
+        ...(r.detail ? { detail: r.detail.slice(0, 500) } : {}),
+        ...(r.sourceId ? { source: r.sourceId } : {}),
+      },
+    ],
   };
 }
 
@@ -133,12 +140,18 @@ export function seenSource(a: Alert, sourceId: string | undefined): boolean {
 export function repeatAlert(a: Alert, r: RaiseRequest): void {
   a.occurrences += 1;
   if (r.value !== undefined) a.lastValue = r.value;
-  pushHistory(a, { at: iso(r.atMs), action: 'repeated', ...(r.detail ? { detail: r.detail.slice(0, 500) } : {}), ...(r.sourceId ? { source: r.sourceId } : {}) });
+  pushHistory(a, {
+    at: iso(r.atMs),
+    action: 'repeated',
+    ...(r.detail ? { detail: r.detail.slice(0, 500) } : {}),
+    ...(r.sourceId ? { source: r.sourceId } : {}),
+  });
 }
 
 /** Marks an alert acknowledged (mutates `a`); false when it already was. Throws ERR-ALERT-STATE for a cleared alert. */
 export function acknowledgeAlert(a: Alert, by: string, atMs: number): boolean {
-  if (a.state === 'cleared') throw new AlertError('ERR-ALERT-STATE', `alert ${a.id} is already cleared; nothing to acknowledge`, 'alertId');
+  if (a.state === 'cleared')
+    throw new AlertError('ERR-ALERT-STATE', `alert ${a.id} is already cleared; nothing to acknowledge`, 'alertId');
   if (a.state !== 'active') return false;
   a.state = 'acknowledged';
   a.acknowledgedAt = iso(atMs);
@@ -261,7 +274,9 @@ export class AlertBook {
 
   /** Every alert, oldest raise first. */
   all(): Alert[] {
-    return [...this.byId.values()].sort((a, b) => (a.raisedAt < b.raisedAt ? -1 : a.raisedAt > b.raisedAt ? 1 : a.generation - b.generation)).map(snapshot);
+    return [...this.byId.values()]
+      .sort((a, b) => (a.raisedAt < b.raisedAt ? -1 : a.raisedAt > b.raisedAt ? 1 : a.generation - b.generation))
+      .map(snapshot);
   }
 
   private remember(a: Alert): void {

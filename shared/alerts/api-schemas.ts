@@ -83,7 +83,13 @@ export type AlertPage = z.infer<typeof AlertPage>;
 /** `GET v1/alerts`: paging and optional filters (combined with AND); newest raise first. Unknown parameters are rejected. */
 export const AlertListQuery = PageQuery.extend({
   state: AlertState.optional(),
-  lineId: z.string().regex(/^L\d{1,3}$/, 'expected a line id like L1').optional(),
-  cellId: z.string().regex(/^L\d{1,3}-(C\d{3,4}|LINE)$/, 'expected a cell id like L1-C001').optional(),
+  lineId: z
+    .string()
+    .regex(/^L\d{1,3}$/, 'expected a line id like L1')
+    .optional(),
+  cellId: z
+    .string()
+    .regex(/^L\d{1,3}-(C\d{3,4}|LINE)$/, 'expected a cell id like L1-C001')
+    .optional(),
 }).strict();
 export type AlertListQuery = z.infer<typeof AlertListQuery>;

@@ -13,18 +13,32 @@ export interface EscalationPlan {
 }
 
 /** The escalation that applies to an alert, if any. */
-export function escalationPlanFor(alert: Alert, rules: ReadonlyMap<string, AlertRule>, policies: Readonly<Record<string, EventAlertPolicy>>): EscalationPlan | undefined {
+export function escalationPlanFor(
+  alert: Alert,
+  rules: ReadonlyMap<string, AlertRule>,
+  policies: Readonly<Record<string, EventAlertPolicy>>,
+): EscalationPlan | undefined {
   if (alert.ruleId !== undefined) return rules.get(alert.ruleId)?.escalation;
   return alert.eventType !== undefined ? policies[alert.eventType]?.escalation : undefined;
 }
 
 /** True when the alert is active, not yet escalated, and has waited its plan's delay at `nowMs`. */
 export function escalationDue(alert: Alert, plan: EscalationPlan | undefined, nowMs: number): plan is EscalationPlan {
-  return plan !== undefined && alert.state === 'active' && !alert.escalatedAt && nowMs - Date.parse(alert.raisedAt) >= plan.afterMin * 60_000;
+  return (
+    plan !== undefined &&
+    alert.state === 'active' &&
+    !alert.escalatedAt &&
+    nowMs - Date.parse(alert.raisedAt) >= plan.afterMin * 60_000
+  );
 }
 
 /** The open alerts due for escalation at `nowMs`, with their plans. */
-export function dueEscalations(open: readonly Alert[], rules: readonly AlertRule[], policies: Readonly<Record<string, EventAlertPolicy>>, nowMs: number): { alert: Alert; plan: EscalationPlan }[] {
+export function dueEscalations(
+  open: readonly Alert[],
+  rules: readonly AlertRule[],
+  policies: Readonly<Record<string, EventAlertPolicy>>,
+  nowMs: number,
+): { alert: Alert; plan: EscalationPlan }[] {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const out: { alert: Alert; plan: EscalationPlan }[] = [];
   for (const alert of open) {

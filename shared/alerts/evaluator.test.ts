@@ -76,7 +76,12 @@ describe('alert evaluation', () => {
       feed(980, 0, 'L1-C001');
       feed(980, 10, 'L1-C002');
     }
-    expect(evaluator.book.open().map((a) => a.cellId).sort()).toEqual(['L1-C001', 'L1-C002']);
+    expect(
+      evaluator.book
+        .open()
+        .map((a) => a.cellId)
+        .sort(),
+    ).toEqual(['L1-C001', 'L1-C002']);
     feed(980, 0, 'L2-C001'); // other line: out of scope
     expect(evaluator.book.open()).toHaveLength(2);
   });
@@ -91,7 +96,9 @@ describe('alert evaluation', () => {
     expect(evaluator.tick()).toHaveLength(0);
     clock.set(Date.parse(second!.raisedAt) + 15 * 60_000);
     const escalated = evaluator.tick();
-    expect(escalated.map((t) => [t.action, t.alert.id, t.channels, t.alert.severity])).toEqual([['escalated', first!.id, ['sms-shift-lead'], 'critical']]);
+    expect(escalated.map((t) => [t.action, t.alert.id, t.channels, t.alert.severity])).toEqual([
+      ['escalated', first!.id, ['sms-shift-lead'], 'critical'],
+    ]);
     clock.advance(60 * 60_000);
     expect(evaluator.tick()).toHaveLength(0);
     expect(evaluator.book.get(second!.id)?.state).toBe('acknowledged');
@@ -110,9 +117,27 @@ describe('alert evaluation', () => {
 
   it('judges below, outside-band and rate-of-change conditions with their own hysteresis', () => {
     const { evaluator, feed } = setup([
-      { id: 'v-low', name: 'Voltage low', scope: { tag: 'cellVoltage' }, condition: { kind: 'below', raise: 4.0, clear: 4.1 }, severity: 'info' },
-      { id: 'h-band', name: 'Metal height', scope: { tag: 'metalHeight' }, condition: { kind: 'outside_band', low: { raise: 18, clear: 19 }, high: { raise: 26, clear: 25 } }, severity: 'warning' },
-      { id: 'v-rate', name: 'Voltage jump', scope: { tag: 'cellVoltage', cellId: 'L1-C003' }, condition: { kind: 'rate_of_change', raisePerMin: 6, clearPerMin: 1 }, severity: 'critical' },
+      {
+        id: 'v-low',
+        name: 'Voltage low',
+        scope: { tag: 'cellVoltage' },
+        condition: { kind: 'below', raise: 4.0, clear: 4.1 },
+        severity: 'info',
+      },
+      {
+        id: 'h-band',
+        name: 'Metal height',
+        scope: { tag: 'metalHeight' },
+        condition: { kind: 'outside_band', low: { raise: 18, clear: 19 }, high: { raise: 26, clear: 25 } },
+        severity: 'warning',
+      },
+      {
+        id: 'v-rate',
+        name: 'Voltage jump',
+        scope: { tag: 'cellVoltage', cellId: 'L1-C003' },
+        condition: { kind: 'rate_of_change', raisePerMin: 6, clearPerMin: 1 },
+        severity: 'critical',
+      },
     ]);
     feed(3.9, 10, 'L1-C001', 'cellVoltage');
     feed(4.05, 10, 'L1-C001', 'cellVoltage');
@@ -132,7 +157,16 @@ describe('alert evaluation', () => {
   });
 
   it('raises missing data on the clock and clears it when points return', () => {
-    const { clock, evaluator, feed } = setup([{ id: 'silent', name: 'No voltage', scope: { tag: 'cellVoltage', cellId: 'L1-C009' }, condition: { kind: 'missing_data', afterS: 120 }, severity: 'warning', channels: ['teams-ops'] }]);
+    const { clock, evaluator, feed } = setup([
+      {
+        id: 'silent',
+        name: 'No voltage',
+        scope: { tag: 'cellVoltage', cellId: 'L1-C009' },
+        condition: { kind: 'missing_data', afterS: 120 },
+        severity: 'warning',
+        channels: ['teams-ops'],
+      },
+    ]);
     clock.advance(60_000);
     expect(evaluator.tick()).toHaveLength(0);
     clock.advance(61_000);
@@ -143,15 +177,27 @@ describe('alert evaluation', () => {
   });
 
   it('rejects a rule whose clear threshold is on the wrong side, naming the field', () => {
-    expect(() => parseAlertRule({ ...bathTooHot, condition: { kind: 'above', raise: 960, clear: 970 } })).toThrow(/condition\.clear/);
-    expect(() => parseAlertRule({ ...bathTooHot, escalation: { afterMin: 0, channels: ['x'] } })).toThrow(/escalation\.afterMin/);
+    expect(() => parseAlertRule({ ...bathTooHot, condition: { kind: 'above', raise: 960, clear: 970 } })).toThrow(
+      /condition\.clear/,
+    );
+    expect(() => parseAlertRule({ ...bathTooHot, escalation: { afterMin: 0, channels: ['x'] } })).toThrow(
+      /escalation\.afterMin/,
+    );
   });
 });
 
 describe('alert identity', () => {
   it('keeps an alert raised again in the same millisecond apart from the cleared one', () => {
-    const evaluator = new AlertEvaluator([parseAlertRule({ ...bathTooHot, raiseForS: 0, clearForS: 0 })], { nowMs: () => T0 });
-    for (const value of [980, 960, 980]) evaluator.observe({ lineId: 'L1', cellId: 'L1-C001', tag: 'bathTemp', tsMs: T0, value });
-    expect(evaluator.book.all().map((a) => a.state).sort()).toEqual(['active', 'cleared']);
+    const evaluator = new AlertEvaluator([parseAlertRule({ ...bathTooHot, raiseForS: 0, clearForS: 0 })], {
+      nowMs: () => T0,
+    });
+    for (const value of [980, 960, 980])
+      evaluator.observe({ lineId: 'L1', cellId: 'L1-C001', tag: 'bathTemp', tsMs: T0, value });
+    expect(
+      evaluator.book
+        .all()
+        .map((a) => a.state)
+        .sort(),
+    ).toEqual(['active', 'cleared']);
   });
 });

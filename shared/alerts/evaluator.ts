@@ -22,7 +22,11 @@ interface ScopeState {
 }
 
 /** What a value says about a condition: beyond the raise threshold, back past the clear threshold, or neither. */
-export function judge(condition: Condition, value: number, ratePerMin: number | undefined): { breach: boolean; cleared: boolean } {
+export function judge(
+  condition: Condition,
+  value: number,
+  ratePerMin: number | undefined,
+): { breach: boolean; cleared: boolean } {
   switch (condition.kind) {
     case 'above':
       return { breach: value > condition.raise, cleared: value <= condition.clear };
@@ -75,7 +79,10 @@ export class AlertEvaluator {
       const st = this.state(rule, p.cellId, p.lineId);
       // A late point (or one of a redelivered batch) is not judged: its moment has passed, and durations run forward.
       if (st.lastTsMs !== undefined && p.tsMs < st.lastTsMs) continue;
-      const ratePerMin = st.lastTsMs !== undefined && st.lastValue !== undefined && p.tsMs > st.lastTsMs ? (Math.abs(p.value - st.lastValue) * 60_000) / (p.tsMs - st.lastTsMs) : undefined;
+      const ratePerMin =
+        st.lastTsMs !== undefined && st.lastValue !== undefined && p.tsMs > st.lastTsMs
+          ? (Math.abs(p.value - st.lastValue) * 60_000) / (p.tsMs - st.lastTsMs)
+          : undefined;
       st.lastTsMs = p.tsMs;
       st.lastValue = p.value;
       const { breach, cleared } = judge(rule.condition, p.value, ratePerMin);
@@ -128,7 +135,14 @@ export class AlertEvaluator {
     return st;
   }
 
-  private step(rule: AlertRule, st: ScopeState, breach: boolean, cleared: boolean, atMs: number, value: number | undefined): AlertTransition[] {
+  private step(
+    rule: AlertRule,
+    st: ScopeState,
+    breach: boolean,
+    cleared: boolean,
+    atMs: number,
+    value: number | undefined,
+  ): AlertTransition[] {
     const open = this.book.openFor(rule.id, st.cellId);
     if (!open) {
       st.pendingClearSinceMs = undefined;

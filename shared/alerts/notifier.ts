@@ -19,9 +19,30 @@ export interface Notifier {
 }
 
 export const ChannelConfig = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('webhook'), id: z.string().min(1), url: z.url(), format: z.enum(['teams', 'logic-apps']).default('logic-apps') }).strict(),
-  z.object({ kind: z.literal('acs-email'), id: z.string().min(1), senderAddress: z.email(), to: z.array(z.email()).min(1) }).strict(),
-  z.object({ kind: z.literal('acs-sms'), id: z.string().min(1), from: z.string().regex(/^\+\d{6,15}$/), to: z.array(z.string().regex(/^\+\d{6,15}$/)).min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('webhook'),
+      id: z.string().min(1),
+      url: z.url(),
+      format: z.enum(['teams', 'logic-apps']).default('logic-apps'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('acs-email'),
+      id: z.string().min(1),
+      senderAddress: z.email(),
+      to: z.array(z.email()).min(1),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('acs-sms'),
+      id: z.string().min(1),
+      from: z.string().regex(/^\+\d{6,15}$/),
+      to: z.array(z.string().regex(/^\+\d{6,15}$/)).min(1),
+    })
+    .strict(),
 ]);
 export type ChannelConfig = z.infer<typeof ChannelConfig>;
 
@@ -50,7 +71,20 @@ export function webhookBody(format: 'teams' | 'logic-apps', n: Notification): un
       ],
     };
   }
-  return { action: n.action, alertId: a.id, title: a.title, severity: a.severity, state: a.state, scope: a.scopeKey, lineId: a.lineId, cellId: a.cellId, tag: a.tag, raisedAt: a.raisedAt, lastValue: a.lastValue, occurrences: a.occurrences };
+  return {
+    action: n.action,
+    alertId: a.id,
+    title: a.title,
+    severity: a.severity,
+    state: a.state,
+    scope: a.scopeKey,
+    lineId: a.lineId,
+    cellId: a.cellId,
+    tag: a.tag,
+    raisedAt: a.raisedAt,
+    lastValue: a.lastValue,
+    occurrences: a.occurrences,
+  };
 }
 
 /** The body of an ACS e-mail send (EmailMessage of @azure/communication-email). */
@@ -58,7 +92,10 @@ export function acsEmailMessage(config: Extract<ChannelConfig, { kind: 'acs-emai
   return {
     senderAddress: config.senderAddress,
     recipients: { to: config.to.map((address) => ({ address })) },
-    content: { subject: headline(n), plainText: `${headline(n)}\nAlert ${n.alert.id}, scope ${n.alert.scopeKey}, raised ${n.alert.raisedAt}, state ${n.alert.state}.` },
+    content: {
+      subject: headline(n),
+      plainText: `${headline(n)}\nAlert ${n.alert.id}, scope ${n.alert.scopeKey}, raised ${n.alert.raisedAt}, state ${n.alert.state}.`,
+    },
   };
 }
 
@@ -73,7 +110,10 @@ export interface AcsSender {
   sendSms(request: ReturnType<typeof acsSmsRequest>): Promise<void>;
 }
 
-export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{ ok: boolean; status: number }>;
+export type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+) => Promise<{ ok: boolean; status: number }>;
 
 /** Routes each notification to its configured channel. */
 export class ChannelNotifier implements Notifier {
@@ -88,21 +128,43 @@ export class ChannelNotifier implements Notifier {
 
   async notify(n: Notification): Promise<void> {
     const c = this.channels.get(n.channel);
-    if (!c) throw new AlertError('ERR-ALERT-CHANNEL', `no channel "${n.channel}" is configured; add it to the alert channels setting or fix the rule`, 'channels');
+    if (!c)
+      throw new AlertError(
+        'ERR-ALERT-CHANNEL',
+        `no channel "${n.channel}" is configured; add it to the alert channels setting or fix the rule`,
+        'channels',
+      );
     if (c.kind === 'webhook') {
       const fetchFn = this.deps.fetch ?? (globalThis.fetch as unknown as Fetch);
-      const response = await fetchFn(c.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(webhookBody(c.format, n)) });
-      if (!response.ok) throw new AlertError('ERR-ALERT-CHANNEL', `webhook ${c.id} answered HTTP ${response.status}; the notification will be retried`, 'url');
+      const response = await fetchFn(c.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(webhookBody(c.format, n)),
+      });
+      if (!response.ok)
+        throw new AlertError(
+          'ERR-ALERT-CHANNEL',
+          `webhook ${c.id} answered HTTP ${response.status}; the notification will be retried`,
+          'url',
+        );
       return;
     }
-    if (!this.deps.acs) throw new AlertError('ERR-ALERT-CHANNEL', `channel ${c.id} needs Azure Communication Services, which is not configured here`, 'channels');
+    if (!this.deps.acs)
+      throw new AlertError(
+        'ERR-ALERT-CHANNEL',
+        `channel ${c.id} needs Azure Communication Services, which is not configured here`,
+        'channels',
+      );
     if (c.kind === 'acs-email') await this.deps.acs.sendEmail(acsEmailMessage(c, n));
     else await this.deps.acs.sendSms(acsSmsRequest(c, n));
   }
 }
 
 /** Sends every transition that has channels; returns the failures instead of stopping at the first. */
-export async function dispatch(notifier: Notifier, transitions: readonly AlertTransition[]): Promise<{ sent: number; failed: { channel: string; alertId: string; error: string }[] }> {
+export async function dispatch(
+  notifier: Notifier,
+  transitions: readonly AlertTransition[],
+): Promise<{ sent: number; failed: { channel: string; alertId: string; error: string }[] }> {
   let sent = 0;
   const failed: { channel: string; alertId: string; error: string }[] = [];
   for (const t of transitions) {

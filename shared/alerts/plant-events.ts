@@ -25,22 +25,43 @@ const field = (e: PlantEvent, name: string): string | undefined => {
 /** A failed set-point command leaves a cell off its optimum with nobody sure what the PLC did: escalate within 10 min. */
 const COMMAND_FAILED_ESCALATION_MIN = 10;
 
-export function defaultEventPolicies(channels: { operations: string[]; engineering: string[]; escalation?: string[] }): Record<string, EventAlertPolicy> {
+export function defaultEventPolicies(channels: {
+  operations: string[];
+  engineering: string[];
+  escalation?: string[];
+}): Record<string, EventAlertPolicy> {
   return {
-    [PlantEventType.anomalyDetected]: { severity: 'warning', channels: channels.operations, title: (e) => `Anomaly${field(e, 'anomalyType') ? ` ${field(e, 'anomalyType')}` : ''} on ${e.subject}` },
-    [PlantEventType.optimizationFailed]: { severity: 'warning', channels: channels.engineering, title: (e) => `Optimisation failed for ${e.subject}: ${field(e, 'reason') ?? 'see run'}` },
-    [PlantEventType.overrideChanged]: { severity: 'info', channels: channels.engineering, title: (e) => `Manual override ${field(e, 'mode') ?? 'changed'} on ${e.subject}` },
+    [PlantEventType.anomalyDetected]: {
+      severity: 'warning',
+      channels: channels.operations,
+      title: (e) => `Anomaly${field(e, 'anomalyType') ? ` ${field(e, 'anomalyType')}` : ''} on ${e.subject}`,
+    },
+    [PlantEventType.optimizationFailed]: {
+      severity: 'warning',
+      channels: channels.engineering,
+      title: (e) => `Optimisation failed for ${e.subject}: ${field(e, 'reason') ?? 'see run'}`,
+    },
+    [PlantEventType.overrideChanged]: {
+      severity: 'info',
+      channels: channels.engineering,
+      title: (e) => `Manual override ${field(e, 'mode') ?? 'changed'} on ${e.subject}`,
+    },
     [PlantEventType.interlockUnverifiable]: {
       severity: 'critical',
       channels: [...channels.operations, ...channels.engineering],
-      title: (e) => `Safety interlock cannot be verified on ${e.subject}: ${field(e, 'reason') ?? 'a safety read failed'}. No set point reaches it until the read works again; check Cosmos DB and the SCADA stores.`,
-      ...(channels.escalation?.length ? { escalation: { afterMin: COMMAND_FAILED_ESCALATION_MIN, channels: channels.escalation } } : {}),
+      title: (e) =>
+        `Safety interlock cannot be verified on ${e.subject}: ${field(e, 'reason') ?? 'a safety read failed'}. No set point reaches it until the read works again; check Cosmos DB and the SCADA stores.`,
+      ...(channels.escalation?.length
+        ? { escalation: { afterMin: COMMAND_FAILED_ESCALATION_MIN, channels: channels.escalation } }
+        : {}),
     },
     [PlantEventType.commandFailed]: {
       severity: 'critical',
       channels: [...channels.operations, ...channels.engineering],
       title: (e) => `Set-point command failed on ${e.subject}: ${field(e, 'reason') ?? 'no acknowledgement'}`,
-      ...(channels.escalation?.length ? { escalation: { afterMin: COMMAND_FAILED_ESCALATION_MIN, channels: channels.escalation } } : {}),
+      ...(channels.escalation?.length
+        ? { escalation: { afterMin: COMMAND_FAILED_ESCALATION_MIN, channels: channels.escalation } }
+        : {}),
     },
   };
 }
@@ -50,7 +71,10 @@ export function defaultEventPolicies(channels: { operations: string[]; engineeri
  * (with the anomaly type for anomalies, so an anode effect and a temperature drift on one cell are two alerts), the
  * scope is the subject, the raise time is the event time and the event id is the source (a redelivery is recognised).
  */
-export function raiseRequestFromEvent(event: PlantEvent, policies: Readonly<Record<string, EventAlertPolicy>>): RaiseRequest | undefined {
+export function raiseRequestFromEvent(
+  event: PlantEvent,
+  policies: Readonly<Record<string, EventAlertPolicy>>,
+): RaiseRequest | undefined {
   const policy = policies[event.type];
   if (!policy) return undefined;
   const cellId = /^L\d{1,3}-(C\d{3,4}|LINE)$/.test(event.subject) ? event.subject : undefined;

@@ -29,7 +29,25 @@ export type AlertRuleChangedData = z.infer<typeof AlertRuleChangedData>;
 export const RULE_EVENT_SOURCE = '/functions/api/alert-rules';
 
 /** The event of one rule change; the id comes from rule id, change and ETag, so a re-send is the same event. */
-export function ruleChangedEvent(change: AlertRuleChange, stored: StoredAlertRule, actor: { subject: string; correlationId: string }, atMs: number): PlantEvent {
-  const data = AlertRuleChangedData.parse({ change, ruleId: stored.rule.id, rule: stored.rule, etag: stored.etag, changedBy: actor.subject, correlationId: actor.correlationId, atMs });
-  return cloudEvent(PlantEventType.alertRuleChanged, stored.rule.id, data, { id: `${stored.rule.id}/${change}/${stored.etag}`, source: RULE_EVENT_SOURCE, correlationId: actor.correlationId, time: new Date(atMs) });
+export function ruleChangedEvent(
+  change: AlertRuleChange,
+  stored: StoredAlertRule,
+  actor: { subject: string; correlationId: string },
+  atMs: number,
+): PlantEvent {
+  const data = AlertRuleChangedData.parse({
+    change,
+    ruleId: stored.rule.id,
+    rule: stored.rule,
+    etag: stored.etag,
+    changedBy: actor.subject,
+    correlationId: actor.correlationId,
+    atMs,
+  });
+  return cloudEvent(PlantEventType.alertRuleChanged, stored.rule.id, data, {
+    id: `${stored.rule.id}/${change}/${stored.etag}`,
+    source: RULE_EVENT_SOURCE,
+    correlationId: actor.correlationId,
+    time: new Date(atMs),
+  });
 }

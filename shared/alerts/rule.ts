@@ -13,8 +13,14 @@ export type Severity = z.infer<typeof Severity>;
 export const RuleScope = z
   .object({
     tag: z.string().min(1).max(64),
-    lineId: z.string().regex(/^L\d{1,3}$/).optional(),
-    cellId: z.string().regex(/^L\d{1,3}-(C\d{3,4}|LINE)$/).optional(),
+    lineId: z
+      .string()
+      .regex(/^L\d{1,3}$/)
+      .optional(),
+    cellId: z
+      .string()
+      .regex(/^L\d{1,3}-(C\d{3,4}|LINE)$/)
+      .optional(),
   })
   .strict();
 export type RuleScope = z.infer<typeof RuleScope>;
@@ -33,7 +39,13 @@ export const Condition = z.discriminatedUnion('kind', [
     })
     .strict(),
   /** |Δvalue| per minute above `raisePerMin`; cleared below `clearPerMin`. */
-  z.object({ kind: z.literal('rate_of_change'), raisePerMin: z.number().positive(), clearPerMin: z.number().nonnegative() }).strict(),
+  z
+    .object({
+      kind: z.literal('rate_of_change'),
+      raisePerMin: z.number().positive(),
+      clearPerMin: z.number().nonnegative(),
+    })
+    .strict(),
   /** No point for `afterS` seconds; cleared when data arrives again. */
   z.object({ kind: z.literal('missing_data'), afterS: z.number().positive() }).strict(),
 ]);
@@ -42,7 +54,10 @@ export type Condition = z.infer<typeof Condition>;
 export const Escalation = z
   .object({
     /** Minutes an alert may stay unacknowledged before it escalates. */
-    afterMin: z.number().positive().max(7 * 24 * 60),
+    afterMin: z
+      .number()
+      .positive()
+      .max(7 * 24 * 60),
     channels: z.array(z.string().min(1).max(64)).min(1).max(20),
     severity: Severity.optional(),
   })
@@ -71,9 +86,12 @@ const RuleFields = z
 /** Thresholds on the right side of each other, naming the field otherwise. */
 function checkHysteresis(rule: { condition: Condition }, ctx: z.RefinementCtx): void {
   const c = rule.condition;
-  const bad = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path: ['condition', ...path], message });
-  if (c.kind === 'above' && c.clear > c.raise) bad(['clear'], 'must be ≤ raise for an "above" rule (hysteresis below the threshold)');
-  if (c.kind === 'below' && c.clear < c.raise) bad(['clear'], 'must be ≥ raise for a "below" rule (hysteresis above the threshold)');
+  const bad = (path: string[], message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['condition', ...path], message });
+  if (c.kind === 'above' && c.clear > c.raise)
+    bad(['clear'], 'must be ≤ raise for an "above" rule (hysteresis below the threshold)');
+  if (c.kind === 'below' && c.clear < c.raise)
+    bad(['clear'], 'must be ≥ raise for a "below" rule (hysteresis above the threshold)');
   if (c.kind === 'outside_band') {
     if (c.low.clear < c.low.raise) bad(['low', 'clear'], 'must be ≥ low.raise');
     if (c.high.clear > c.high.raise) bad(['high', 'clear'], 'must be ≤ high.raise');
@@ -97,7 +115,11 @@ export function parseAlertRule(value: unknown): AlertRule {
   const parsed = AlertRule.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AlertError('ERR-ALERT-RULE-INVALID', `alert rule ${issue?.message ?? 'is invalid'}`, issue?.path.join('.') || 'rule');
+    throw new AlertError(
+      'ERR-ALERT-RULE-INVALID',
+      `alert rule ${issue?.message ?? 'is invalid'}`,
+      issue?.path.join('.') || 'rule',
+    );
   }
   return parsed.data;
 }
@@ -114,5 +136,10 @@ export type EvaluablePoint = z.infer<typeof EvaluablePoint>;
 
 /** True when the rule watches this point. */
 export function ruleMatches(rule: AlertRule, p: Pick<EvaluablePoint, 'lineId' | 'cellId' | 'tag'>): boolean {
-  return rule.enabled && rule.scope.tag === p.tag && (rule.scope.lineId === undefined || rule.scope.lineId === p.lineId) && (rule.scope.cellId === undefined || rule.scope.cellId === p.cellId);
+  return (
+    rule.enabled &&
+    rule.scope.tag === p.tag &&
+    (rule.scope.lineId === undefined || rule.scope.lineId === p.lineId) &&
+    (rule.scope.cellId === undefined || rule.scope.cellId === p.cellId)
+  );
 }

@@ -6,7 +6,15 @@ import { z } from 'zod';
 import { AlertError } from './errors.js';
 import { ChannelConfig } from './notifier.js';
 
-const idList = z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const idList = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 export const AlertSettings = z.object({
   /** JSON array of channel configurations, e.g. `[{"kind":"webhook","id":"teams-ops","url":"http://127.0.0.1:7072/teams","format":"teams"}]`. */
@@ -38,7 +46,11 @@ export function parseAlertSettings(env: Record<string, string | undefined>): Ale
   const parsed = AlertSettings.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AlertError('ERR-ALERT-CHANNEL', `setting ${issue?.message ?? 'is invalid'}`, issue?.path.join('.') || 'ALERT_CHANNELS');
+    throw new AlertError(
+      'ERR-ALERT-CHANNEL',
+      `setting ${issue?.message ?? 'is invalid'}`,
+      issue?.path.join('.') || 'ALERT_CHANNELS',
+    );
   }
   return parsed.data;
 }

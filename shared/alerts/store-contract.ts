@@ -52,7 +52,17 @@ export function alertStoreContract(fresh: () => Promise<AlertStore>): void {
     expect(again.alert).toMatchObject({ id: first.alert.id, occurrences: 2, lastValue: 1010 });
     expect(publisher.published.map((e) => e.type)).toEqual(['smelter.alert.raised']);
     const data = AlertChangedData.parse(publisher.published[0]!.data);
-    expect(data).toMatchObject({ alertId: first.alert.id, lineId: 'L1', cellId: 'L1-C001', raisedMs: T0, rule: 'bath-hot', severity: 'warning', acknowledgedMs: null, escalationLevel: 0, dateKey: 20250301 });
+    expect(data).toMatchObject({
+      alertId: first.alert.id,
+      lineId: 'L1',
+      cellId: 'L1-C001',
+      raisedMs: T0,
+      rule: 'bath-hot',
+      severity: 'warning',
+      acknowledgedMs: null,
+      escalationLevel: 0,
+      dateKey: 20250301,
+    });
     expect((await records.store.get(first.alert.id))?.unpublished).toEqual([]);
   });
 
@@ -95,13 +105,22 @@ export function alertStoreContract(fresh: () => Promise<AlertStore>): void {
     const publisher = new RecordingEventPublisher();
     const records = new AlertRecords({ store: await fresh(), publisher });
     const { alert } = await records.raise(ruleRaise(0));
-    const [ack, esc] = await Promise.all([records.acknowledge(alert.id, 'op-7', T0 + 900_000), records.escalate(alert.id, T0 + 900_000, ['sms-lead'], 'critical')]);
+    const [ack, esc] = await Promise.all([
+      records.acknowledge(alert.id, 'op-7', T0 + 900_000),
+      records.escalate(alert.id, T0 + 900_000, ['sms-lead'], 'critical'),
+    ]);
     const stored = (await records.store.get(alert.id))!.alert;
     expect(stored).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'op-7' });
     // Either the escalation came first (then it is recorded too) or it found the alert acknowledged and did nothing.
     expect(Boolean(esc.transition)).toBe(stored.escalatedAt !== undefined);
     expect(ack.transition?.action).toBe('acknowledged');
-    expect(publisher.published.map((e) => e.type).sort()).toEqual(['smelter.alert.acknowledged', 'smelter.alert.raised', ...(esc.transition ? ['smelter.alert.escalated'] : [])].sort());
+    expect(publisher.published.map((e) => e.type).sort()).toEqual(
+      [
+        'smelter.alert.acknowledged',
+        'smelter.alert.raised',
+        ...(esc.transition ? ['smelter.alert.escalated'] : []),
+      ].sort(),
+    );
     expect((await records.acknowledge(alert.id, 'op-8', T0 + 901_000)).transition).toBeUndefined();
     await records.clear(alert.id, T0 + 902_000, 'op-7', 'fixed');
     await expect(records.acknowledge(alert.id, 'op-9', T0 + 903_000)).rejects.toThrow(/ERR-ALERT-STATE/);
@@ -122,7 +141,12 @@ export function alertStoreContract(fresh: () => Promise<AlertStore>): void {
     expect(await records.publishPending()).toBe(0);
     expect((await records.store.withUnpublished(10)).length).toBe(0);
     const acked = AlertChangedData.parse(publisher.published[1]!.data);
-    expect(acked).toMatchObject({ action: 'acknowledged', by: 'op-1', acknowledgedMs: T0 + 10_000, state: 'acknowledged' });
+    expect(acked).toMatchObject({
+      action: 'acknowledged',
+      by: 'op-1',
+      acknowledgedMs: T0 + 10_000,
+      state: 'acknowledged',
+    });
   });
 
   it('lists alerts newest raise first, filtered by state, line and cell, a page at a time', async () => {
@@ -144,6 +168,8 @@ export function alertStoreContract(fresh: () => Promise<AlertStore>): void {
     expect(all).toEqual(['L2-C002', 'L2-C001', 'L1-C005', 'L1-C004', 'L1-C003', 'L1-C002', 'L1-C001']);
     expect((await store.list({ lineId: 'L2' }, 10)).items.map((a) => a.scopeKey)).toEqual(['L2-C002', 'L2-C001']);
     expect((await store.list({ state: 'cleared' }, 10)).items.map((a) => a.scopeKey)).toEqual(['L2-C002']);
-    expect((await store.list({ cellId: 'L1-C003', state: 'active' }, 10)).items.map((a) => a.scopeKey)).toEqual(['L1-C003']);
+    expect((await store.list({ cellId: 'L1-C003', state: 'active' }, 10)).items.map((a) => a.scopeKey)).toEqual([
+      'L1-C003',
+    ]);
   });
 }

@@ -87,27 +87,42 @@ export class MemoryAlertStore implements AlertStore {
   async latest(conditionKey: string, scopeKey: string): Promise<StoredAlert | undefined> {
     let best: Alert | undefined;
     for (const { alert } of this.docs.values()) {
-      if (alert.conditionKey === conditionKey && alert.scopeKey === scopeKey && (!best || alert.generation > best.generation)) best = alert;
+      if (
+        alert.conditionKey === conditionKey &&
+        alert.scopeKey === scopeKey &&
+        (!best || alert.generation > best.generation)
+      )
+        best = alert;
     }
     return best && this.stored(best.id);
   }
 
   async raisedAt(conditionKey: string, scopeKey: string, raisedAtMs: number): Promise<Alert | undefined> {
     const at = new Date(raisedAtMs).toISOString();
-    const found = [...this.docs.values()].find(({ alert: a }) => a.conditionKey === conditionKey && a.scopeKey === scopeKey && a.raisedAt === at);
+    const found = [...this.docs.values()].find(
+      ({ alert: a }) => a.conditionKey === conditionKey && a.scopeKey === scopeKey && a.raisedAt === at,
+    );
     return found && structuredClone(found.alert);
   }
 
   async create(alert: Alert, unpublished: AlertChangedData[]): Promise<boolean> {
     if (this.docs.has(alert.id)) return false;
-    this.docs.set(alert.id, { alert: structuredClone(alert), unpublished: structuredClone(unpublished), version: ++this.clock });
+    this.docs.set(alert.id, {
+      alert: structuredClone(alert),
+      unpublished: structuredClone(unpublished),
+      version: ++this.clock,
+    });
     return true;
   }
 
   async replace(alert: Alert, unpublished: AlertChangedData[], etag: string): Promise<boolean> {
     const current = this.docs.get(alert.id);
     if (!current || `v${current.version}` !== etag) return false;
-    this.docs.set(alert.id, { alert: structuredClone(alert), unpublished: structuredClone(unpublished), version: ++this.clock });
+    this.docs.set(alert.id, {
+      alert: structuredClone(alert),
+      unpublished: structuredClone(unpublished),
+      version: ++this.clock,
+    });
     return true;
   }
 
@@ -118,14 +133,22 @@ export class MemoryAlertStore implements AlertStore {
   async list(filter: AlertFilter, limit: number, afterSortKey?: string): Promise<{ items: Alert[]; more: boolean }> {
     const matching = [...this.docs.values()]
       .map((d) => d.alert)
-      .filter((a) => (filter.state === undefined || a.state === filter.state) && (filter.lineId === undefined || a.lineId === filter.lineId) && (filter.cellId === undefined || a.cellId === filter.cellId))
+      .filter(
+        (a) =>
+          (filter.state === undefined || a.state === filter.state) &&
+          (filter.lineId === undefined || a.lineId === filter.lineId) &&
+          (filter.cellId === undefined || a.cellId === filter.cellId),
+      )
       .filter((a) => afterSortKey === undefined || alertSortKey(a) < afterSortKey)
       .sort((a, b) => (alertSortKey(a) < alertSortKey(b) ? 1 : -1));
     return { items: matching.slice(0, limit).map((a) => structuredClone(a)), more: matching.length > limit };
   }
 
   async withUnpublished(limit: number): Promise<StoredAlert[]> {
-    return [...this.docs.keys()].map((id) => this.stored(id)!).filter((s) => s.unpublished.length > 0).slice(0, limit);
+    return [...this.docs.keys()]
+      .map((id) => this.stored(id)!)
+      .filter((s) => s.unpublished.length > 0)
+      .slice(0, limit);
   }
 
   private stored(alertId: string): StoredAlert | undefined {
@@ -154,15 +177,33 @@ export class MemoryAlertRuleStore implements AlertRuleStore {
 
   async create(rule: AlertRule, actor: Actor, nowMs: number): Promise<StoredAlertRule | undefined> {
     if (this.rules.has(rule.id)) return undefined;
-    this.rules.set(rule.id, { rule: structuredClone(rule), createdAtMs: nowMs, updatedAtMs: nowMs, createdBy: actor.subject, updatedBy: actor.subject, version: ++this.clock });
+    this.rules.set(rule.id, {
+      rule: structuredClone(rule),
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+      createdBy: actor.subject,
+      updatedBy: actor.subject,
+      version: ++this.clock,
+    });
     return this.stored(rule.id);
   }
 
-  async replace(rule: AlertRule, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredAlertRule>> {
+  async replace(
+    rule: AlertRule,
+    actor: Actor,
+    nowMs: number,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<StoredAlertRule>> {
     const current = this.stored(rule.id);
     if (!current) return { ok: false, reason: 'not-found' };
     if (!ifMatchAdmits(ifMatch, current.etag)) return { ok: false, reason: 'version-mismatch' };
-    this.rules.set(rule.id, { ...current, rule: structuredClone(rule), updatedAtMs: nowMs, updatedBy: actor.subject, version: ++this.clock });
+    this.rules.set(rule.id, {
+      ...current,
+      rule: structuredClone(rule),
+      updatedAtMs: nowMs,
+      updatedBy: actor.subject,
+      version: ++this.clock,
+    });
     return { ok: true, value: this.stored(rule.id)! };
   }
 

@@ -19,21 +19,68 @@ class RecordingNotifier implements Notifier {
 
 const T0 = Date.UTC(2025, 2, 1);
 const engineer = { subject: 'eng-1', clientId: 'c', correlationId: 'corr' };
-const hotBath: AlertRuleInput = { id: 'bath-hot', name: 'Bath hot', scope: { tag: 'bathTemp' }, condition: { kind: 'above', raise: 975, clear: 965 }, raiseForS: 20, severity: 'warning', channels: ['ops'], escalation: { afterMin: 15, channels: ['lead'] } };
+const hotBath: AlertRuleInput = {
+  id: 'bath-hot',
+  name: 'Bath hot',
+  scope: { tag: 'bathTemp' },
+  condition: { kind: 'above', raise: 975, clear: 965 },
+  raiseForS: 20,
+  severity: 'warning',
+  channels: ['ops'],
+  escalation: { afterMin: 15, channels: ['lead'] },
+};
 /** A hub body as the plant sends it: one point per body, good quality. */
-const body = (cellId: string, tsMs: number, value: number, extra: Record<string, unknown> = {}) => JSON.stringify({ lineId: cellId.split('-')[0], cellId, tag: 'bathTemp', ts: tsMs, value, unit: 'C', quality: 'good', ...extra });
+const body = (cellId: string, tsMs: number, value: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    lineId: cellId.split('-')[0],
+    cellId,
+    tag: 'bathTemp',
+    ts: tsMs,
+    value,
+    unit: 'C',
+    quality: 'good',
+    ...extra,
+  });
 
 describe('telemetry alert batch', () => {
   it('raises, stores and notifies rule alerts and publishes anomalies as plant events', async () => {
     let now = T0;
-    const rule = parseAlertRule({ id: 'ae', name: 'Anode effect', scope: { tag: 'cellVoltage' }, condition: { kind: 'above', raise: 8, clear: 5 }, severity: 'critical', channels: ['ops'] });
+    const rule = parseAlertRule({
+      id: 'ae',
+      name: 'Anode effect',
+      scope: { tag: 'cellVoltage' },
+      condition: { kind: 'above', raise: 8, clear: 5 },
+      severity: 'critical',
+      channels: ['ops'],
+    });
     const publisher = new RecordingEventPublisher();
-    const deps = { evaluator: new AlertEvaluator([rule], { nowMs: () => now }), records: new AlertRecords({ store: new MemoryAlertStore(), publisher }), notifier: new RecordingNotifier(), detector: new PotlineAnomalyDetector(), publisher };
-    const batch = [4.4, 4.5, 35, 36, 4.6].map((value, i) => ({ lineId: 'L1', cellId: 'L1-C005', tag: 'cellVoltage', tsMs: now + i * 1000, value }));
+    const deps = {
+      evaluator: new AlertEvaluator([rule], { nowMs: () => now }),
+      records: new AlertRecords({ store: new MemoryAlertStore(), publisher }),
+      notifier: new RecordingNotifier(),
+      detector: new PotlineAnomalyDetector(),
+      publisher,
+    };
+    const batch = [4.4, 4.5, 35, 36, 4.6].map((value, i) => ({
+      lineId: 'L1',
+      cellId: 'L1-C005',
+      tag: 'cellVoltage',
+      tsMs: now + i * 1000,
+      value,
+    }));
     now += 5000;
     const summary = await evaluateTelemetryBatch(batch, deps);
-    expect(summary).toMatchObject({ points: 5, transitions: { raised: 1, cleared: 1 }, anomaliesPublished: 1, notificationsSent: 2 });
-    expect(publisher.published.map((e) => [e.type, e.subject])).toEqual([['smelter.alert.raised', 'L1-C005'], ['smelter.alert.cleared', 'L1-C005'], ['smelter.anomaly.detected', 'L1-C005']]);
+    expect(summary).toMatchObject({
+      points: 5,
+      transitions: { raised: 1, cleared: 1 },
+      anomaliesPublished: 1,
+      notificationsSent: 2,
+    });
+    expect(publisher.published.map((e) => [e.type, e.subject])).toEqual([
+      ['smelter.alert.raised', 'L1-C005'],
+      ['smelter.alert.cleared', 'L1-C005'],
+      ['smelter.anomaly.detected', 'L1-C005'],
+    ]);
     const alert = await deps.records.store.get(deps.notifier.sent[0]!.alert.id);
     expect(alert?.alert).toMatchObject({ state: 'cleared', cellId: 'L1-C005' });
   });
@@ -63,7 +110,14 @@ describe('telemetry alert consumer', () => {
       body('L1-C001', T0, 5000),
       body('L1-C001', T0, 1796, { unit: 'degF' }),
     ]);
-    expect(report.skipped).toEqual({ MALFORMED_JSON: 2, EMPTY_BODY: 2, SCHEMA_INVALID: 2, UNKNOWN_TAG: 1, BAD_QUALITY: 1, OUT_OF_RANGE: 1 });
+    expect(report.skipped).toEqual({
+      MALFORMED_JSON: 2,
+      EMPTY_BODY: 2,
+      SCHEMA_INVALID: 2,
+      UNKNOWN_TAG: 1,
+      BAD_QUALITY: 1,
+      OUT_OF_RANGE: 1,
+    });
     expect(report).toMatchObject({ points: 1, transitions: { raised: 1 }, rules: 1 });
     expect(notifier.sent[0]!.alert.lastValue).toBeCloseTo(980, 6);
   });
@@ -74,7 +128,12 @@ describe('telemetry alert consumer', () => {
     const created = (await rules.create(parseAlertRule({ ...hotBath, raiseForS: 0 }), engineer, T0))!;
     const { c } = await consumer(new MemoryAlertStore(), rules, { nowMs: () => now });
     expect((await c.handle([body('L1-C001', now, 972)])).transitions).toEqual({});
-    await rules.replace(parseAlertRule({ ...hotBath, raiseForS: 0, condition: { kind: 'above', raise: 970, clear: 960 } }), engineer, now, created.etag);
+    await rules.replace(
+      parseAlertRule({ ...hotBath, raiseForS: 0, condition: { kind: 'above', raise: 970, clear: 960 } }),
+      engineer,
+      now,
+      created.etag,
+    );
     now += 10_000;
     expect((await c.handle([body('L1-C001', now, 972)])).transitions).toEqual({});
     now += 30_000;
@@ -89,7 +148,8 @@ describe('telemetry alert consumer', () => {
     await rules.create(parseAlertRule(hotBath), engineer, T0);
     const one = await consumer(store, rules, clock);
     const two = await consumer(store, rules, clock);
-    const hot = (from: number, n: number) => Array.from({ length: n }, (_, i) => body('L1-C001', from + i * 10_000, 980));
+    const hot = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => body('L1-C001', from + i * 10_000, 980));
     // Rebalancing: both instances see the cell's breach before either has refreshed from the store.
     await two.c.handle([]);
     await one.c.handle(hot(now, 3));

@@ -36,7 +36,10 @@ export interface TelemetryAlertSummary {
 }
 
 /** Evaluates one batch of cleansed points; anomalies are published before the batch is acknowledged (at-least-once). */
-export async function evaluateTelemetryBatch(points: readonly EvaluablePoint[], deps: TelemetryAlertDeps): Promise<TelemetryAlertSummary> {
+export async function evaluateTelemetryBatch(
+  points: readonly EvaluablePoint[],
+  deps: TelemetryAlertDeps,
+): Promise<TelemetryAlertSummary> {
   const applied: AlertTransition[] = [];
   const anomalies = [];
   for (const p of points) {
@@ -55,7 +58,13 @@ export async function evaluateTelemetryBatch(points: readonly EvaluablePoint[], 
   const { sent, failed } = await dispatch(deps.notifier, applied);
   const counts: Record<string, number> = {};
   for (const t of applied) counts[t.action] = (counts[t.action] ?? 0) + 1;
-  return { points: points.length, transitions: counts, anomaliesPublished: deps.publisher ? anomalies.length : 0, notificationsSent: sent, notificationsFailed: failed };
+  return {
+    points: points.length,
+    transitions: counts,
+    anomaliesPublished: deps.publisher ? anomalies.length : 0,
+    notificationsSent: sent,
+    notificationsFailed: failed,
+  };
 }
 
 /** Applies a change the evaluator proposes to the store and lets the book take the stored result; the transition to notify, if any. */
@@ -68,10 +77,20 @@ async function applyToStore(proposed: AlertTransition, deps: TelemetryAlertDeps)
         result = await deps.records.raise(raiseRequestOf(a));
         break;
       case 'cleared':
-        result = await deps.records.clear(a.id, Date.parse(a.clearedAt ?? a.raisedAt), a.clearedBy, a.history.at(-1)?.detail);
+        result = await deps.records.clear(
+          a.id,
+          Date.parse(a.clearedAt ?? a.raisedAt),
+          a.clearedBy,
+          a.history.at(-1)?.detail,
+        );
         break;
       case 'escalated':
-        result = await deps.records.escalate(a.id, Date.parse(a.escalatedAt ?? a.raisedAt), proposed.channels, a.severity);
+        result = await deps.records.escalate(
+          a.id,
+          Date.parse(a.escalatedAt ?? a.raisedAt),
+          proposed.channels,
+          a.severity,
+        );
         break;
       default:
         return proposed;

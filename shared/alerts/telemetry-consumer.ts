@@ -41,7 +41,11 @@ export class TelemetryAlertConsumer {
   constructor(private readonly options: TelemetryAlertConsumerOptions) {
     this.evaluator = new AlertEvaluator([], options.clock);
     this.detector = options.publisher ? new PotlineAnomalyDetector() : undefined;
-    this.records = new AlertRecords({ store: options.store, ...(options.publisher ? { publisher: options.publisher } : {}), onPublishError: (alertId) => this.unpublished.push(alertId) });
+    this.records = new AlertRecords({
+      store: options.store,
+      ...(options.publisher ? { publisher: options.publisher } : {}),
+      onPublishError: (alertId) => this.unpublished.push(alertId),
+    });
   }
 
   /** Judges one batch of hub bodies (bytes, text or parsed JSON). */
@@ -53,7 +57,9 @@ export class TelemetryAlertConsumer {
       evaluator: this.evaluator,
       records: this.records,
       notifier: this.options.notifier,
-      ...(this.detector && this.options.publisher ? { detector: this.detector, publisher: this.options.publisher } : {}),
+      ...(this.detector && this.options.publisher
+        ? { detector: this.detector, publisher: this.options.publisher }
+        : {}),
     });
     return { ...summary, skipped, rules: this.evaluator.activeRules.length, unpublished: this.unpublished };
   }

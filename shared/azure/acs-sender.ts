@@ -37,19 +37,33 @@ export class RestAcsSender implements AcsSender {
   }
 
   async sendSms(request: ReturnType<typeof acsSmsRequest>): Promise<void> {
-    const body = { from: request.from, smsRecipients: request.to.map((to) => ({ to })), message: request.message, smsSendOptions: { enableDeliveryReport: false } };
+    const body = {
+      from: request.from,
+      smsRecipients: request.to.map((to) => ({ to })),
+      message: request.message,
+      smsSendOptions: { enableDeliveryReport: false },
+    };
     const res = await this.post(`/sms?api-version=${ACS_SMS_API_VERSION}`, body);
     if (res.status !== 202) throw await refusal('SMS', res);
     const result = (await res.json().catch(() => ({}))) as SmsSendResult;
     const refused = (result.value ?? []).filter((r) => r.successful === false);
     if (refused.length > 0) {
-      throw new AlertError('ERR-ALERT-CHANNEL', `ACS refused the SMS to ${refused.map((r) => `${r.to ?? '?'} (${r.errorMessage ?? r.httpStatusCode ?? 'no reason given'})`).join(', ')}`, 'to');
+      throw new AlertError(
+        'ERR-ALERT-CHANNEL',
+        `ACS refused the SMS to ${refused.map((r) => `${r.to ?? '?'} (${r.errorMessage ?? r.httpStatusCode ?? 'no reason given'})`).join(', ')}`,
+        'to',
+      );
     }
   }
 
   private async post(path: string, body: unknown): Promise<Response> {
     const token = await this.credential.getToken(ACS_TOKEN_SCOPE);
-    if (!token) throw new AlertError('ERR-ALERT-CHANNEL', 'no Microsoft Entra token for Azure Communication Services; check the app identity and its role on the resource', 'ACS_ENDPOINT');
+    if (!token)
+      throw new AlertError(
+        'ERR-ALERT-CHANNEL',
+        'no Microsoft Entra token for Azure Communication Services; check the app identity and its role on the resource',
+        'ACS_ENDPOINT',
+      );
     return this.fetchFn(`${this.endpoint}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' },
@@ -60,5 +74,9 @@ export class RestAcsSender implements AcsSender {
 
 async function refusal(what: string, res: Response): Promise<AlertError> {
   const text = (await res.text().catch(() => '')).slice(0, 300);
-  return new AlertError('ERR-ALERT-CHANNEL', `ACS answered HTTP ${res.status} to the ${what}${text ? `: ${text}` : ''}; the notification is not sent`, 'ACS_ENDPOINT');
+  return new AlertError(
+    'ERR-ALERT-CHANNEL',
+    `ACS answered HTTP ${res.status} to the ${what}${text ? `: ${text}` : ''}; the notification is not sent`,
+    'ACS_ENDPOINT',
+  );
 }

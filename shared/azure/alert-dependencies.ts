@@ -46,9 +46,17 @@ export const alertDependencies = once<AlertDependencies>(async () => {
     rules,
     audit: new CosmosAuditLog(auditContainer),
     publisher,
-    notifier: new ChannelNotifier(alertSettings.ALERT_CHANNELS, alertSettings.ACS_ENDPOINT ? { acs: new RestAcsSender(alertSettings.ACS_ENDPOINT, azureCredential()) } : {}),
-    policies: defaultEventPolicies({ operations: alertSettings.ALERT_OPERATIONS_CHANNELS, engineering: alertSettings.ALERT_ENGINEERING_CHANNELS, escalation: alertSettings.ALERT_ESCALATION_CHANNELS }),
-    records: (onPublishError) => new AlertRecords({ store: alerts, publisher, ...(onPublishError ? { onPublishError } : {}) }),
+    notifier: new ChannelNotifier(
+      alertSettings.ALERT_CHANNELS,
+      alertSettings.ACS_ENDPOINT ? { acs: new RestAcsSender(alertSettings.ACS_ENDPOINT, azureCredential()) } : {},
+    ),
+    policies: defaultEventPolicies({
+      operations: alertSettings.ALERT_OPERATIONS_CHANNELS,
+      engineering: alertSettings.ALERT_ENGINEERING_CHANNELS,
+      escalation: alertSettings.ALERT_ESCALATION_CHANNELS,
+    }),
+    records: (onPublishError) =>
+      new AlertRecords({ store: alerts, publisher, ...(onPublishError ? { onPublishError } : {}) }),
   };
 });
 
@@ -60,6 +68,8 @@ export async function alertRuleWriteDeps(log: { warn(message: string): void }): 
     audit: d.audit,
     publisher: d.publisher,
     channelIds: d.settings.ALERT_CHANNELS.map((c) => c.id),
-    records: d.records((alertId, e) => log.warn(`alert ${alertId}: change left for the sweep to publish (${String(e)})`)),
+    records: d.records((alertId, e) =>
+      log.warn(`alert ${alertId}: change left for the sweep to publish (${String(e)})`),
+    ),
   };
 }

@@ -11,10 +11,16 @@ export function azureCredential(): DefaultAzureCredential {
 }
 
 /** The lake's BlobServiceClient: connection string locally (Azurite), managed identity on the blob endpoint in Azure. */
-export function lakeServiceClient(s: Pick<Settings, 'LakeConnection' | 'LakeConnection__blobServiceUri'>): BlobServiceClient {
+export function lakeServiceClient(
+  s: Pick<Settings, 'LakeConnection' | 'LakeConnection__blobServiceUri'>,
+): BlobServiceClient {
   if (s.LakeConnection) return BlobServiceClient.fromConnectionString(s.LakeConnection);
-  if (s.LakeConnection__blobServiceUri) return new BlobServiceClient(s.LakeConnection__blobServiceUri, azureCredential());
-  throw new SettingsError('LakeConnection', 'set LakeConnection (connection string) or LakeConnection__blobServiceUri (managed identity)');
+  if (s.LakeConnection__blobServiceUri)
+    return new BlobServiceClient(s.LakeConnection__blobServiceUri, azureCredential());
+  throw new SettingsError(
+    'LakeConnection',
+    'set LakeConnection (connection string) or LakeConnection__blobServiceUri (managed identity)',
+  );
 }
 
 /**
@@ -22,10 +28,22 @@ export function lakeServiceClient(s: Pick<Settings, 'LakeConnection' | 'LakeConn
  * discovery is off), Entra ID (`aadCredentials`) everywhere else.
  */
 export function cosmosClient(s: Pick<Settings, 'COSMOS_ENDPOINT' | 'COSMOS_KEY'>): CosmosClient {
-  if (!s.COSMOS_ENDPOINT) throw new SettingsError('COSMOS_ENDPOINT', 'set the Cosmos DB account endpoint (the local server prints it at start)');
+  if (!s.COSMOS_ENDPOINT)
+    throw new SettingsError(
+      'COSMOS_ENDPOINT',
+      'set the Cosmos DB account endpoint (the local server prints it at start)',
+    );
   if (s.COSMOS_KEY) {
-    if (!isLoopback(s.COSMOS_ENDPOINT)) throw new SettingsError('COSMOS_KEY', 'keys are only for the local Cosmos server; in Azure leave it unset so managed identity is used');
-    return new CosmosClient({ endpoint: s.COSMOS_ENDPOINT, key: s.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } });
+    if (!isLoopback(s.COSMOS_ENDPOINT))
+      throw new SettingsError(
+        'COSMOS_KEY',
+        'keys are only for the local Cosmos server; in Azure leave it unset so managed identity is used',
+      );
+    return new CosmosClient({
+      endpoint: s.COSMOS_ENDPOINT,
+      key: s.COSMOS_KEY,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
   }
   return new CosmosClient({ endpoint: s.COSMOS_ENDPOINT, aadCredentials: azureCredential() });
 }

@@ -19,7 +19,8 @@ function fakeService(options: { commitAfterPolls?: number; loseFirstPostResponse
   const polls = new Map<string, number>();
   let posts = 0;
   let lost = options.loseFirstPostResponse ?? false;
-  const respond = (method: string, url: string, status: string, body: unknown, headers: Record<string, string> = {}) => Promise.resolve({ status, body, headers, request: { method, url: `https://ledger.example${url}` } });
+  const respond = (method: string, url: string, status: string, body: unknown, headers: Record<string, string> = {}) =>
+    Promise.resolve({ status, body, headers, request: { method, url: `https://ledger.example${url}` } });
   const client = {
     path(path: string, txId?: string) {
       const url = txId ? path.replace('{transactionId}', txId) : path;
@@ -27,19 +28,33 @@ function fakeService(options: { commitAfterPolls?: number; loseFirstPostResponse
         get: (o?: { queryParameters?: { collectionId?: string; fromTransactionId?: string } }) => {
           if (path === '/app/transactions/current') {
             const last = entries.filter((e) => e.collectionId === o?.queryParameters?.collectionId).at(-1);
-            return last ? respond('GET', url, '200', last) : respond('GET', url, '404', { error: { message: 'empty' } });
+            return last
+              ? respond('GET', url, '200', last)
+              : respond('GET', url, '404', { error: { message: 'empty' } });
           }
           if (path === '/app/transactions') {
             const from = o?.queryParameters?.fromTransactionId;
-            const list = entries.filter((e) => e.collectionId === o?.queryParameters?.collectionId && (!from || Number(e.transactionId.split('.')[1]) >= Number(from.split('.')[1])));
+            const list = entries.filter(
+              (e) =>
+                e.collectionId === o?.queryParameters?.collectionId &&
+                (!from || Number(e.transactionId.split('.')[1]) >= Number(from.split('.')[1])),
+            );
             return respond('GET', url, '200', { state: 'Ready', entries: list });
           }
           if (path.endsWith('/status')) {
             const n = (polls.get(txId!) ?? 0) + 1;
             polls.set(txId!, n);
-            return respond('GET', url, '200', { state: n > (options.commitAfterPolls ?? 0) ? 'Committed' : 'Pending', transactionId: txId });
+            return respond('GET', url, '200', {
+              state: n > (options.commitAfterPolls ?? 0) ? 'Committed' : 'Pending',
+              transactionId: txId,
+            });
           }
-          if (path.endsWith('/receipt')) return respond('GET', url, '200', { state: 'Ready', transactionId: txId, receipt: confidentialLedgerReceipt() });
+          if (path.endsWith('/receipt'))
+            return respond('GET', url, '200', {
+              state: 'Ready',
+              transactionId: txId,
+              receipt: confidentialLedgerReceipt(),
+            });
           throw new Error(`unexpected GET ${path}`);
         },
         post: (o: { body: { contents: string }; queryParameters: { collectionId: string } }) => {
@@ -50,7 +65,13 @@ function fakeService(options: { commitAfterPolls?: number; loseFirstPostResponse
             lost = false;
             return Promise.reject(new Error('socket hang up'));
           }
-          return respond('POST', url, '200', { collectionId: o.queryParameters.collectionId }, { 'x-ms-ccf-transaction-id': transactionId });
+          return respond(
+            'POST',
+            url,
+            '200',
+            { collectionId: o.queryParameters.collectionId },
+            { 'x-ms-ccf-transaction-id': transactionId },
+          );
         },
       };
     },
@@ -62,7 +83,12 @@ function fakeService(options: { commitAfterPolls?: number; loseFirstPostResponse
 }
 
 function entry(i: number) {
-  const event = cloudEvent('smelter.command.failed', 'L1-C003', { commandId: `cmd-${i}` }, { id: `cmd-${i}/failed`, source: '/functions/scada', time: '2025-03-01T10:00:00Z' });
+  const event = cloudEvent(
+    'smelter.command.failed',
+    'L1-C003',
+    { commandId: `cmd-${i}` },
+    { id: `cmd-${i}/failed`, source: '/functions/scada', time: '2025-03-01T10:00:00Z' },
+  );
   return entryForEvent(event, PLANT, Buffer.from('{}'), { container: 'gold', path: `audit/payloads/${i}.json` });
 }
 
@@ -72,20 +98,32 @@ describe('Confidential Ledger adapter', () => {
   it('appends to the plant collection, waits for commit, verifies and keeps the receipt', async () => {
     const lake = new MemoryLakeStore();
     const svc = fakeService({ commitAfterPolls: 3 });
-    const ledger = new ConfidentialLedgerAudit(svc.client, serviceCertPem, { collectionId: PLANT, lake, sleep: noWait });
+    const ledger = new ConfidentialLedgerAudit(svc.client, serviceCertPem, {
+      collectionId: PLANT,
+      lake,
+      sleep: noWait,
+    });
     const result = await ledger.append(entry(1));
     expect(result).toMatchObject({ transactionId: '2.10', duplicate: false });
     expect(svc.entries[0]!.collectionId).toBe(PLANT);
     expect(JSON.parse(svc.entries[0]!.contents).entryId).toBe(entry(1).entryId);
     expect((await ledger.receipt(entry(1).entryId))?.transactionId).toBe('2.10');
-    const index = JSON.parse(Buffer.from((await lake.get(LEDGER_CONTAINER, confidentialLedgerPaths.index(PLANT, entry(1).entryId)))!).toString('utf8'));
+    const index = JSON.parse(
+      Buffer.from((await lake.get(LEDGER_CONTAINER, confidentialLedgerPaths.index(PLANT, entry(1).entryId)))!).toString(
+        'utf8',
+      ),
+    );
     expect(index).toMatchObject({ state: 'committed', transactionId: '2.10' });
   });
 
   it('never appends twice for a redelivered event, even when the first response was lost', async () => {
     const lake = new MemoryLakeStore();
     const svc = fakeService({ loseFirstPostResponse: true });
-    const ledger = new ConfidentialLedgerAudit(svc.client, serviceCertPem, { collectionId: PLANT, lake, sleep: noWait });
+    const ledger = new ConfidentialLedgerAudit(svc.client, serviceCertPem, {
+      collectionId: PLANT,
+      lake,
+      sleep: noWait,
+    });
     await expect(ledger.append(entry(1))).rejects.toThrow(/socket hang up/);
     expect(await ledger.append(entry(1))).toMatchObject({ transactionId: '2.10', duplicate: true });
     expect(await ledger.append(entry(1))).toMatchObject({ transactionId: '2.10', duplicate: true });
@@ -95,16 +133,32 @@ describe('Confidential Ledger adapter', () => {
   it('gives up waiting for commit with a coded error, and resumes from the stored transaction id', async () => {
     const lake = new MemoryLakeStore();
     const svc = fakeService({ commitAfterPolls: 50 });
-    const ledger = new ConfidentialLedgerAudit(svc.client, serviceCertPem, { collectionId: PLANT, lake, sleep: noWait, commitTimeoutMs: 1000, pollIntervalMs: 100 });
+    const ledger = new ConfidentialLedgerAudit(svc.client, serviceCertPem, {
+      collectionId: PLANT,
+      lake,
+      sleep: noWait,
+      commitTimeoutMs: 1000,
+      pollIntervalMs: 100,
+    });
     await expect(ledger.append(entry(2))).rejects.toThrow(/ERR-LEDGER-COMMIT-TIMEOUT/);
-    const patient = new ConfidentialLedgerAudit(svc.client, serviceCertPem, { collectionId: PLANT, lake, sleep: noWait, commitTimeoutMs: 10_000, pollIntervalMs: 100 });
+    const patient = new ConfidentialLedgerAudit(svc.client, serviceCertPem, {
+      collectionId: PLANT,
+      lake,
+      sleep: noWait,
+      commitTimeoutMs: 10_000,
+      pollIntervalMs: 100,
+    });
     expect(await patient.append(entry(2))).toMatchObject({ duplicate: true, transactionId: '2.10' });
     expect(svc.posts()).toBe(1);
   });
 
   it('refuses a receipt from a node the service identity did not endorse', async () => {
     const svc = fakeService();
-    const ledger = new ConfidentialLedgerAudit(svc.client, otherServiceCertPem, { collectionId: PLANT, lake: new MemoryLakeStore(), sleep: noWait });
+    const ledger = new ConfidentialLedgerAudit(svc.client, otherServiceCertPem, {
+      collectionId: PLANT,
+      lake: new MemoryLakeStore(),
+      sleep: noWait,
+    });
     await expect(ledger.append(entry(3))).rejects.toThrow(/ERR-LEDGER-SIGNATURE/);
   });
 });

@@ -21,9 +21,15 @@ import { confidentialLedgerPaths, ConfidentialIndexRecord } from '../ledger/conf
 import { azureCredential } from './clients.js';
 
 // The package is CommonJS with `exports.default`: under Node ESM the default import is the exports object.
-type CreateClient = (endpoint: string, identityCertificate: string, credential: TokenCredential) => ConfidentialLedgerClient;
+type CreateClient = (
+  endpoint: string,
+  identityCertificate: string,
+  credential: TokenCredential,
+) => ConfidentialLedgerClient;
 const exported: unknown = confidentialLedgerPackage.default;
-const createConfidentialLedgerClient = (typeof exported === 'function' ? exported : (exported as { default: CreateClient }).default) as CreateClient;
+const createConfidentialLedgerClient = (
+  typeof exported === 'function' ? exported : (exported as { default: CreateClient }).default
+) as CreateClient;
 
 /** Identity service of the public Azure cloud (package default; learn.microsoft.com, Confidential Ledger quickstarts). */
 export const DEFAULT_IDENTITY_SERVICE_URL = 'https://identity.confidential-ledger.core.azure.com';
@@ -58,11 +64,27 @@ const DEFAULT_POLL_INTERVAL_MS = 250;
 const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
 
 /** Connects with DefaultAzureCredential after fetching the ledger's identity certificate from the identity service. */
-export async function connectConfidentialLedger(settings: ConfidentialLedgerSettings, options: ConfidentialLedgerOptions, credential: TokenCredential = azureCredential()): Promise<ConfidentialLedgerAudit> {
-  const { ledgerIdentityCertificate } = await getLedgerIdentity(settings.CONFIDENTIAL_LEDGER_ID, settings.CONFIDENTIAL_LEDGER_IDENTITY_URL);
-  const client = createConfidentialLedgerClient(settings.CONFIDENTIAL_LEDGER_ENDPOINT, ledgerIdentityCertificate, credential);
+export async function connectConfidentialLedger(
+  settings: ConfidentialLedgerSettings,
+  options: ConfidentialLedgerOptions,
+  credential: TokenCredential = azureCredential(),
+): Promise<ConfidentialLedgerAudit> {
+  const { ledgerIdentityCertificate } = await getLedgerIdentity(
+    settings.CONFIDENTIAL_LEDGER_ID,
+    settings.CONFIDENTIAL_LEDGER_IDENTITY_URL,
+  );
+  const client = createConfidentialLedgerClient(
+    settings.CONFIDENTIAL_LEDGER_ENDPOINT,
+    ledgerIdentityCertificate,
+    credential,
+  );
   const container = options.container ?? LEDGER_CONTAINER;
-  await options.lake.put(container, confidentialLedgerPaths.serviceIdentity(options.collectionId), Buffer.from(ledgerIdentityCertificate), { contentType: 'application/x-pem-file' });
+  await options.lake.put(
+    container,
+    confidentialLedgerPaths.serviceIdentity(options.collectionId),
+    Buffer.from(ledgerIdentityCertificate),
+    { contentType: 'application/x-pem-file' },
+  );
   return new ConfidentialLedgerAudit(client, ledgerIdentityCertificate, options);
 }
 
@@ -84,26 +106,49 @@ export class ConfidentialLedgerAudit implements AuditLedger {
     const c = this.options.collectionId;
     const indexPath = confidentialLedgerPaths.index(c, entry.entryId);
     const known = await this.readIndex(indexPath);
-    if (known?.state === 'committed' && known.transactionId) return { entryId: entry.entryId, transactionId: known.transactionId, duplicate: true };
+    if (known?.state === 'committed' && known.transactionId)
+      return { entryId: entry.entryId, transactionId: known.transactionId, duplicate: true };
     // A previous delivery wrote (or may have written) the entry but did not finish: find it instead of writing again.
-    const transactionId = known?.transactionId ?? (known ? await this.findWritten(entry.entryId, known.fromTransactionId) : undefined);
+    const transactionId =
+      known?.transactionId ?? (known ? await this.findWritten(entry.entryId, known.fromTransactionId) : undefined);
     if (transactionId) {
       await this.settle(entry, transactionId, indexPath);
       return { entryId: entry.entryId, transactionId, duplicate: true };
     }
     const fromTransactionId = await this.currentTransactionId();
-    await this.writeIndex(indexPath, { entryId: entry.entryId, state: 'appending', ...(fromTransactionId ? { fromTransactionId } : {}) });
-    const posted = await this.client.path('/app/transactions').post({ contentType: 'application/json', body: { contents: canonicalJson(entry) }, queryParameters: { collectionId: c } });
+    await this.writeIndex(indexPath, {
+      entryId: entry.entryId,
+      state: 'appending',
+      ...(fromTransactionId ? { fromTransactionId } : {}),
+    });
+    const posted = await this.client.path('/app/transactions').post({
+      contentType: 'application/json',
+      body: { contents: canonicalJson(entry) },
+      queryParameters: { collectionId: c },
+    });
     if (isUnexpected(posted)) throw this.serviceError('append', posted.status, posted.body);
     const txId = posted.headers['x-ms-ccf-transaction-id'];
-    if (!txId) throw new LedgerError('ERR-LEDGER-SERVICE', 'the ledger accepted the entry but returned no x-ms-ccf-transaction-id; the redelivery will look it up', 'x-ms-ccf-transaction-id');
-    await this.writeIndex(indexPath, { entryId: entry.entryId, state: 'pending', transactionId: txId, ...(fromTransactionId ? { fromTransactionId } : {}) });
+    if (!txId)
+      throw new LedgerError(
+        'ERR-LEDGER-SERVICE',
+        'the ledger accepted the entry but returned no x-ms-ccf-transaction-id; the redelivery will look it up',
+        'x-ms-ccf-transaction-id',
+      );
+    await this.writeIndex(indexPath, {
+      entryId: entry.entryId,
+      state: 'pending',
+      transactionId: txId,
+      ...(fromTransactionId ? { fromTransactionId } : {}),
+    });
     await this.settle(entry, txId, indexPath);
     return { entryId: entry.entryId, transactionId: txId, duplicate: false };
   }
 
   async receipt(entryId: string): Promise<TransactionReceipt | undefined> {
-    const raw = await this.options.lake.get(this.container, confidentialLedgerPaths.receipt(this.options.collectionId, entryId));
+    const raw = await this.options.lake.get(
+      this.container,
+      confidentialLedgerPaths.receipt(this.options.collectionId, entryId),
+    );
     if (!raw) return undefined;
     return TransactionReceipt.parse((JSON.parse(Buffer.from(raw).toString('utf8')) as { receipt: unknown }).receipt);
   }
@@ -121,9 +166,19 @@ export class ConfidentialLedgerAudit implements AuditLedger {
       return r.body.state === 'Ready' ? TransactionReceipt.parse(r.body) : undefined;
     });
     const check = verifyReceipt(receipt.receipt, { serviceCertificatePem: this.serviceCertificatePem });
-    if (!check.ok) throw new LedgerError(check.code, `receipt of transaction ${transactionId} failed verification: ${check.reason}`, check.field);
+    if (!check.ok)
+      throw new LedgerError(
+        check.code,
+        `receipt of transaction ${transactionId} failed verification: ${check.reason}`,
+        check.field,
+      );
     const c = this.options.collectionId;
-    await this.options.lake.put(this.container, confidentialLedgerPaths.receipt(c, entry.entryId), json({ entry, receipt }), { contentType: 'application/json' });
+    await this.options.lake.put(
+      this.container,
+      confidentialLedgerPaths.receipt(c, entry.entryId),
+      json({ entry, receipt }),
+      { contentType: 'application/json' },
+    );
     await this.writeIndex(indexPath, { entryId: entry.entryId, state: 'committed', transactionId });
   }
 
@@ -135,17 +190,28 @@ export class ConfidentialLedgerAudit implements AuditLedger {
       if (value !== undefined) return value;
       await this.sleep(intervalMs);
     }
-    throw new LedgerError('ERR-LEDGER-COMMIT-TIMEOUT', `no ${what} for transaction ${transactionId} after ${timeoutMs} ms; the message will be redelivered and resume from the stored transaction id`, 'transactionId');
+    throw new LedgerError(
+      'ERR-LEDGER-COMMIT-TIMEOUT',
+      `no ${what} for transaction ${transactionId} after ${timeoutMs} ms; the message will be redelivered and resume from the stored transaction id`,
+      'transactionId',
+    );
   }
 
   private async currentTransactionId(): Promise<string | undefined> {
-    const current = await this.client.path('/app/transactions/current').get({ queryParameters: { collectionId: this.options.collectionId } });
+    const current = await this.client
+      .path('/app/transactions/current')
+      .get({ queryParameters: { collectionId: this.options.collectionId } });
     return isUnexpected(current) ? undefined : current.body.transactionId;
   }
 
   /** Scans the collection from the transaction current before the first attempt for an entry with this id. */
   private async findWritten(entryId: string, fromTransactionId: string | undefined): Promise<string | undefined> {
-    let response = await this.client.path('/app/transactions').get({ queryParameters: { collectionId: this.options.collectionId, ...(fromTransactionId ? { fromTransactionId } : {}) } });
+    let response = await this.client.path('/app/transactions').get({
+      queryParameters: {
+        collectionId: this.options.collectionId,
+        ...(fromTransactionId ? { fromTransactionId } : {}),
+      },
+    });
     for (let pages = 0; pages < 1000; pages++) {
       if (isUnexpected(response)) throw this.serviceError('list', response.status, response.body);
       if (response.body.state === 'Loading') {
@@ -158,8 +224,13 @@ export class ConfidentialLedgerAudit implements AuditLedger {
       }
       const next = response.body.nextLink;
       response = next
-        ? await this.client.pathUnchecked(next).get() as typeof response
-        : await this.client.path('/app/transactions').get({ queryParameters: { collectionId: this.options.collectionId, ...(fromTransactionId ? { fromTransactionId } : {}) } });
+        ? ((await this.client.pathUnchecked(next).get()) as typeof response)
+        : await this.client.path('/app/transactions').get({
+            queryParameters: {
+              collectionId: this.options.collectionId,
+              ...(fromTransactionId ? { fromTransactionId } : {}),
+            },
+          });
     }
     return undefined;
   }
@@ -175,7 +246,11 @@ export class ConfidentialLedgerAudit implements AuditLedger {
 
   private serviceError(operation: string, status: string, body: unknown): LedgerError {
     const message = (body as { error?: { message?: string } } | undefined)?.error?.message ?? 'no detail';
-    return new LedgerError('ERR-LEDGER-SERVICE', `Confidential Ledger ${operation} failed with HTTP ${status}: ${message}`, operation);
+    return new LedgerError(
+      'ERR-LEDGER-SERVICE',
+      `Confidential Ledger ${operation} failed with HTTP ${status}: ${message}`,
+      operation,
+    );
   }
 }
 
@@ -183,12 +258,20 @@ export class ConfidentialLedgerAudit implements AuditLedger {
  * The audit ledger the settings call for: Confidential Ledger when CONFIDENTIAL_LEDGER_ENDPOINT is set (Azure),
  * else the local hash-chain ledger in the lake (devhost, tests). Fails naming the setting when half configured.
  */
-export async function openAuditLedger(env: Record<string, string | undefined>, lake: LakeStore, collectionId: string): Promise<AuditLedger> {
+export async function openAuditLedger(
+  env: Record<string, string | undefined>,
+  lake: LakeStore,
+  collectionId: string,
+): Promise<AuditLedger> {
   if (!env.CONFIDENTIAL_LEDGER_ENDPOINT) return LocalAuditLedger.open(lake, { collectionId });
   const parsed = ConfidentialLedgerSettings.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new LedgerError('ERR-LEDGER-SERVICE', `Confidential Ledger setting ${issue?.path.join('.')} ${issue?.message ?? 'is invalid'}`, issue?.path.join('.') || 'CONFIDENTIAL_LEDGER_ENDPOINT');
+    throw new LedgerError(
+      'ERR-LEDGER-SERVICE',
+      `Confidential Ledger setting ${issue?.path.join('.')} ${issue?.message ?? 'is invalid'}`,
+      issue?.path.join('.') || 'CONFIDENTIAL_LEDGER_ENDPOINT',
+    );
   }
   return connectConfidentialLedger(parsed.data, { collectionId, lake });
 }

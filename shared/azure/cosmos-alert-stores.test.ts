@@ -26,7 +26,14 @@ describe('alert life-cycle on the local Cosmos server', () => {
 
   it('survives a restart: a second store over the same container sees the open alert and its version', async () => {
     const first = await CosmosAlertStore.create(client, 'alerts-restart', { createIfMissing: true });
-    const rule = { conditionKey: 'r1', scopeKey: 'L1-C001', title: 't', severity: 'info' as const, channels: [], atMs: Date.UTC(2025, 0, 1) };
+    const rule = {
+      conditionKey: 'r1',
+      scopeKey: 'L1-C001',
+      title: 't',
+      severity: 'info' as const,
+      channels: [],
+      atMs: Date.UTC(2025, 0, 1),
+    };
     const { alert } = await new AlertRecords({ store: first }).raise(rule);
     const second = await CosmosAlertStore.create(client, 'alerts-restart', { createIfMissing: true });
     expect((await second.open()).map((a) => a.id)).toEqual([alert.id]);
@@ -39,7 +46,14 @@ describe('alert life-cycle on the local Cosmos server', () => {
 
 describe('alert rules on the local Cosmos server', () => {
   const actor = { subject: 'eng-1', clientId: 'c', correlationId: 'corr-1' };
-  const rule = (id: string, raise = 975) => parseAlertRule({ id, name: id, scope: { tag: 'bathTemp' }, condition: { kind: 'above', raise, clear: raise - 10 }, severity: 'warning' });
+  const rule = (id: string, raise = 975) =>
+    parseAlertRule({
+      id,
+      name: id,
+      scope: { tag: 'bathTemp' },
+      condition: { kind: 'above', raise, clear: raise - 10 },
+      severity: 'warning',
+    });
 
   it('without If-Match the last writer wins: concurrent replaces all succeed, the stored rule is one of theirs', async () => {
     const store = await CosmosAlertRuleStore.create(client, 'rules-lww', { createIfMissing: true });
@@ -60,8 +74,14 @@ describe('alert rules on the local Cosmos server', () => {
     for (const id of ['a-hot', 'c-hot', 'd-hot']) await store.create(rule(id), actor, 1000);
 
     const replaced = await store.replace(rule('b-hot', 980), { ...actor, subject: 'eng-2' }, 3000, created.etag);
-    expect(replaced).toMatchObject({ ok: true, value: { updatedBy: 'eng-2', createdBy: 'eng-1', rule: { condition: { raise: 980 } } } });
-    expect(await store.replace(rule('b-hot', 990), actor, 4000, created.etag)).toEqual({ ok: false, reason: 'version-mismatch' });
+    expect(replaced).toMatchObject({
+      ok: true,
+      value: { updatedBy: 'eng-2', createdBy: 'eng-1', rule: { condition: { raise: 980 } } },
+    });
+    expect(await store.replace(rule('b-hot', 990), actor, 4000, created.etag)).toEqual({
+      ok: false,
+      reason: 'version-mismatch',
+    });
     expect(await store.replace(rule('zz'), actor, 4000)).toEqual({ ok: false, reason: 'not-found' });
 
     const first = await store.page(2);
@@ -80,7 +100,11 @@ describe('alert rules on the local Cosmos server', () => {
 
 describe('opening containers on the local server', () => {
   it('lets functions starting together create one database and its containers without a 409', async () => {
-    const opened = await Promise.all(['alerts', 'alert-rules', 'audit', 'alerts', 'cell-state', 'alert-rules'].map((id) => openContainer(client, 'started-together', id, '/k', true)));
+    const opened = await Promise.all(
+      ['alerts', 'alert-rules', 'audit', 'alerts', 'cell-state', 'alert-rules'].map((id) =>
+        openContainer(client, 'started-together', id, '/k', true),
+      ),
+    );
     expect(opened.map((c) => c.id)).toEqual(['alerts', 'alert-rules', 'audit', 'alerts', 'cell-state', 'alert-rules']);
   });
 });

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { AlertChangedData } from '../alerts/alert-events.js';
 import { Alert } from '../alerts/alert.js';
 import { AlertRule } from '../alerts/rule.js';
-import { alertSortKey, type AlertFilter, type AlertRuleStore, type AlertStore, type StoredAlert, type StoredAlertRule } from '../alerts/store.js';
+import {
+  alertSortKey,
+  type AlertFilter,
+  type AlertRuleStore,
+  type AlertStore,
+  type StoredAlert,
+  type StoredAlertRule,
+} from '../alerts/store.js';
 import type { Actor, WriteOutcome } from '../models/repository.js';
 import { writeIfUnchanged } from './conditional-write.js';
 import { httpEtag, openContainer, statusOf } from './open-container.js';
@@ -11,7 +18,6 @@ import { httpEtag, openContainer, statusOf } from './open-container.js';
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const ALERTS_CONTAINER = 'alerts';
 export const ALERT_RULES_CONTAINER = 'alert-rules';
-
 
 const AlertDoc = Alert.extend({ unpublished: z.array(AlertChangedData).default([]), _etag: z.string() });
 
@@ -23,12 +29,20 @@ const AlertDoc = Alert.extend({ unpublished: z.array(AlertChangedData).default([
 export class CosmosAlertStore implements AlertStore {
   constructor(private readonly container: Container) {}
 
-  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosAlertStore> {
-    return new CosmosAlertStore(await openContainer(client, database, ALERTS_CONTAINER, '/scopeKey', opts.createIfMissing));
+  static async create(
+    client: CosmosClient,
+    database: string,
+    opts: { createIfMissing: boolean },
+  ): Promise<CosmosAlertStore> {
+    return new CosmosAlertStore(
+      await openContainer(client, database, ALERTS_CONTAINER, '/scopeKey', opts.createIfMissing),
+    );
   }
 
   async get(alertId: string): Promise<StoredAlert | undefined> {
-    const [doc] = await this.query('SELECT * FROM c WHERE c.kind = @kind AND c.id = @id', [{ name: '@id', value: alertId }]);
+    const [doc] = await this.query('SELECT * FROM c WHERE c.kind = @kind AND c.id = @id', [
+      { name: '@id', value: alertId },
+    ]);
     return doc === undefined ? undefined : stored(doc);
   }
 
@@ -36,7 +50,10 @@ export class CosmosAlertStore implements AlertStore {
     // The scope is named in the filter as well as the partition key: the local server does not scope queries by partition.
     const [doc] = await this.query(
       'SELECT TOP 1 * FROM c WHERE c.kind = @kind AND c.scopeKey = @s AND c.conditionKey = @c ORDER BY c.generation DESC',
-      [{ name: '@s', value: scopeKey }, { name: '@c', value: conditionKey }],
+      [
+        { name: '@s', value: scopeKey },
+        { name: '@c', value: conditionKey },
+      ],
       scopeKey,
     );
     return doc === undefined ? undefined : stored(doc);
@@ -45,7 +62,11 @@ export class CosmosAlertStore implements AlertStore {
   async raisedAt(conditionKey: string, scopeKey: string, raisedAtMs: number): Promise<Alert | undefined> {
     const [doc] = await this.query(
       'SELECT TOP 1 * FROM c WHERE c.kind = @kind AND c.scopeKey = @s AND c.conditionKey = @c AND c.raisedAtMs = @t',
-      [{ name: '@s', value: scopeKey }, { name: '@c', value: conditionKey }, { name: '@t', value: raisedAtMs }],
+      [
+        { name: '@s', value: scopeKey },
+        { name: '@c', value: conditionKey },
+        { name: '@t', value: raisedAtMs },
+      ],
       scopeKey,
     );
     return doc === undefined ? undefined : stored(doc).alert;
@@ -63,7 +84,9 @@ export class CosmosAlertStore implements AlertStore {
 
   async replace(alert: Alert, unpublished: AlertChangedData[], etag: string): Promise<boolean> {
     try {
-      await this.container.item(alert.id, alert.scopeKey).replace(toDoc(alert, unpublished), { accessCondition: { type: 'IfMatch', condition: etag } });
+      await this.container
+        .item(alert.id, alert.scopeKey)
+        .replace(toDoc(alert, unpublished), { accessCondition: { type: 'IfMatch', condition: etag } });
       return true;
     } catch (e) {
       if (statusOf(e) === 412 || statusOf(e) === 404) return false;
@@ -72,7 +95,9 @@ export class CosmosAlertStore implements AlertStore {
   }
 
   async open(): Promise<Alert[]> {
-    const docs = await this.query('SELECT * FROM c WHERE c.kind = @kind AND c.state != @cleared', [{ name: '@cleared', value: 'cleared' }]);
+    const docs = await this.query('SELECT * FROM c WHERE c.kind = @kind AND c.state != @cleared', [
+      { name: '@cleared', value: 'cleared' },
+    ]);
     return docs.map((d) => stored(d).alert);
   }
 
@@ -88,26 +113,40 @@ export class CosmosAlertStore implements AlertStore {
     add('c.lineId = @line', '@line', filter.lineId);
     add('c.cellId = @cell', '@cell', filter.cellId);
     add('c.sortKey < @after', '@after', afterSortKey);
-    const docs = await this.query(`SELECT TOP @n * FROM c WHERE ${where.join(' AND ')} ORDER BY c.sortKey DESC`, parameters);
+    const docs = await this.query(
+      `SELECT TOP @n * FROM c WHERE ${where.join(' AND ')} ORDER BY c.sortKey DESC`,
+      parameters,
+    );
     const items = docs.map((d) => stored(d).alert);
     return { items: items.slice(0, limit), more: items.length > limit };
   }
 
   async withUnpublished(limit: number): Promise<StoredAlert[]> {
-    const docs = await this.query('SELECT TOP @n * FROM c WHERE c.kind = @kind AND ARRAY_LENGTH(c.unpublished) > 0', [{ name: '@n', value: limit }]);
+    const docs = await this.query('SELECT TOP @n * FROM c WHERE c.kind = @kind AND ARRAY_LENGTH(c.unpublished) > 0', [
+      { name: '@n', value: limit },
+    ]);
     return docs.map(stored);
   }
 
   private async query(query: string, parameters: SqlParameter[], partitionKey?: string): Promise<unknown[]> {
     const { resources } = await this.container.items
-      .query({ query, parameters: [{ name: '@kind', value: 'alert' }, ...parameters] }, partitionKey === undefined ? {} : { partitionKey })
+      .query(
+        { query, parameters: [{ name: '@kind', value: 'alert' }, ...parameters] },
+        partitionKey === undefined ? {} : { partitionKey },
+      )
       .fetchAll();
     return resources as unknown[];
   }
 }
 
 function toDoc(alert: Alert, unpublished: AlertChangedData[]) {
-  return { ...Alert.parse(alert), kind: 'alert', raisedAtMs: Date.parse(alert.raisedAt), sortKey: alertSortKey(alert), unpublished };
+  return {
+    ...Alert.parse(alert),
+    kind: 'alert',
+    raisedAtMs: Date.parse(alert.raisedAt),
+    sortKey: alertSortKey(alert),
+    unpublished,
+  };
 }
 
 function stored(doc: unknown): StoredAlert {
@@ -145,12 +184,20 @@ const storedRule = (d: RuleDoc): StoredAlertRule => ({
 export class CosmosAlertRuleStore implements AlertRuleStore {
   constructor(private readonly container: Container) {}
 
-  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosAlertRuleStore> {
-    return new CosmosAlertRuleStore(await openContainer(client, database, ALERT_RULES_CONTAINER, '/ruleId', opts.createIfMissing));
+  static async create(
+    client: CosmosClient,
+    database: string,
+    opts: { createIfMissing: boolean },
+  ): Promise<CosmosAlertRuleStore> {
+    return new CosmosAlertRuleStore(
+      await openContainer(client, database, ALERT_RULES_CONTAINER, '/ruleId', opts.createIfMissing),
+    );
   }
 
   async list(): Promise<AlertRule[]> {
-    const { resources } = await this.container.items.query({ query: 'SELECT * FROM c WHERE c.kind = @kind', parameters: [{ name: '@kind', value: 'alert-rule' }] }).fetchAll();
+    const { resources } = await this.container.items
+      .query({ query: 'SELECT * FROM c WHERE c.kind = @kind', parameters: [{ name: '@kind', value: 'alert-rule' }] })
+      .fetchAll();
     // A document this code did not write (hand-edited, from a newer schema) is left out rather than stopping every rule.
     return resources.flatMap((r: unknown) => {
       const doc = RuleDoc.safeParse(r);
@@ -180,7 +227,17 @@ export class CosmosAlertRuleStore implements AlertRuleStore {
   }
 
   async create(rule: AlertRule, actor: Actor, nowMs: number): Promise<StoredAlertRule | undefined> {
-    const doc = { id: rule.id, ruleId: rule.id, kind: 'alert-rule' as const, rule, createdAtMs: nowMs, updatedAtMs: nowMs, createdBy: actor.subject, updatedBy: actor.subject, correlationId: actor.correlationId };
+    const doc = {
+      id: rule.id,
+      ruleId: rule.id,
+      kind: 'alert-rule' as const,
+      rule,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+      createdBy: actor.subject,
+      updatedBy: actor.subject,
+      correlationId: actor.correlationId,
+    };
     try {
       const { resource } = await this.container.items.create(doc);
       return storedRule(RuleDoc.parse(resource));
@@ -190,20 +247,43 @@ export class CosmosAlertRuleStore implements AlertRuleStore {
     }
   }
 
-  async replace(rule: AlertRule, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredAlertRule>> {
-    return writeIfUnchanged(ifMatch, () => this.read(rule.id), async (current) => {
-      const { _etag, ...kept } = current;
-      const next = { ...kept, rule, updatedAtMs: nowMs, updatedBy: actor.subject, correlationId: actor.correlationId };
-      const { resource } = await this.container.item(rule.id, rule.id).replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
-      return storedRule(RuleDoc.parse(resource));
-    });
+  async replace(
+    rule: AlertRule,
+    actor: Actor,
+    nowMs: number,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<StoredAlertRule>> {
+    return writeIfUnchanged(
+      ifMatch,
+      () => this.read(rule.id),
+      async (current) => {
+        const { _etag, ...kept } = current;
+        const next = {
+          ...kept,
+          rule,
+          updatedAtMs: nowMs,
+          updatedBy: actor.subject,
+          correlationId: actor.correlationId,
+        };
+        const { resource } = await this.container
+          .item(rule.id, rule.id)
+          .replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
+        return storedRule(RuleDoc.parse(resource));
+      },
+    );
   }
 
   async remove(ruleId: string, ifMatch?: string): Promise<WriteOutcome<StoredAlertRule>> {
-    return writeIfUnchanged(ifMatch, () => this.read(ruleId), async (current) => {
-      await this.container.item(ruleId, ruleId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
-      return storedRule(current);
-    });
+    return writeIfUnchanged(
+      ifMatch,
+      () => this.read(ruleId),
+      async (current) => {
+        await this.container
+          .item(ruleId, ruleId)
+          .delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
+        return storedRule(current);
+      },
+    );
   }
 
   private async read(ruleId: string): Promise<RuleDoc | undefined> {

@@ -29,7 +29,11 @@ export class CosmosAuditLog implements AuditLog {
   constructor(private readonly container: Container) {}
 
   /** Opens the container; `createIfMissing` only for the local server (in Azure Bicep deploys it). */
-  static async open(client: CosmosClient, databaseId: string, opts: { createIfMissing: boolean }): Promise<CosmosAuditLog> {
+  static async open(
+    client: CosmosClient,
+    databaseId: string,
+    opts: { createIfMissing: boolean },
+  ): Promise<CosmosAuditLog> {
     return new CosmosAuditLog(await openContainer(client, databaseId, AUDIT_CONTAINER, '/day', opts.createIfMissing));
   }
 
@@ -59,7 +63,10 @@ export class CosmosAuditLog implements AuditLog {
   /** The records written under one correlation id (a cross-partition query: for support and tests, not hot paths). */
   async byCorrelationId(correlationId: string): Promise<AuditDoc[]> {
     const { resources } = await this.container.items
-      .query<unknown>({ query: 'SELECT * FROM c WHERE c.correlationId = @c', parameters: [{ name: '@c', value: correlationId }] })
+      .query<unknown>({
+        query: 'SELECT * FROM c WHERE c.correlationId = @c',
+        parameters: [{ name: '@c', value: correlationId }],
+      })
       .fetchAll();
     return resources.map((r) => AuditDoc.parse(r));
   }
@@ -74,7 +81,9 @@ export function auditLogFromSettings(): Promise<CosmosAuditLog> {
     const local = Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT));
     const log = CosmosAuditLog.open(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: local });
     // A failed open is not cached, so the next request tries again.
-    log.catch(() => { if (current?.log === log) current = undefined; });
+    log.catch(() => {
+      if (current?.log === log) current = undefined;
+    });
     current = { key, log };
   }
   return current.log;

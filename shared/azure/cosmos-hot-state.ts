@@ -13,8 +13,14 @@ export class CosmosHotStateStore implements HotStateStore, LineStateReader {
    * Opens the container. `createIfMissing` is for the local server only (it starts empty); in Azure the database
    * and container are deployed by Bicep and the app's identity has data-plane rights only.
    */
-  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosHotStateStore> {
-    return new CosmosHotStateStore(await openContainer(client, database, CELL_STATE_CONTAINER, '/cellId', opts.createIfMissing));
+  static async create(
+    client: CosmosClient,
+    database: string,
+    opts: { createIfMissing: boolean },
+  ): Promise<CosmosHotStateStore> {
+    return new CosmosHotStateStore(
+      await openContainer(client, database, CELL_STATE_CONTAINER, '/cellId', opts.createIfMissing),
+    );
   }
 
   async getCell(cellId: string): Promise<CellStateDoc | undefined> {
@@ -36,14 +42,20 @@ export class CosmosHotStateStore implements HotStateStore, LineStateReader {
   async cellsOfLine(lineId: string): Promise<CellStateDoc[]> {
     // Cross-partition (the partition is the cell): one query per run, a few hundred small documents.
     const { resources } = await this.container.items
-      .query<CellStateDoc>({ query: 'SELECT c.id, c.cellId, c.lineId, c.tags, c.updatedAtMs FROM c WHERE c.lineId = @line', parameters: [{ name: '@line', value: lineId }] })
+      .query<CellStateDoc>({
+        query: 'SELECT c.id, c.cellId, c.lineId, c.tags, c.updatedAtMs FROM c WHERE c.lineId = @line',
+        parameters: [{ name: '@line', value: lineId }],
+      })
       .fetchAll();
     return resources.map((r) => CellStateDoc.parse(r)).sort((a, b) => a.cellId.localeCompare(b.cellId));
   }
 
   async activeLines(sinceMs: number): Promise<string[]> {
     const { resources } = await this.container.items
-      .query<{ lineId: string }>({ query: 'SELECT c.lineId FROM c WHERE c.updatedAtMs >= @since', parameters: [{ name: '@since', value: sinceMs }] })
+      .query<{ lineId: string }>({
+        query: 'SELECT c.lineId FROM c WHERE c.updatedAtMs >= @since',
+        parameters: [{ name: '@since', value: sinceMs }],
+      })
       .fetchAll();
     return [...new Set(resources.map((r) => r.lineId))].sort();
   }

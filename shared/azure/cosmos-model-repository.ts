@@ -5,7 +5,13 @@ import type { EventPublisher } from '../messaging/event-publisher.js';
 import { cosmosClient } from './clients.js';
 import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
 import { eventPublisherFromSettings, localCosmos } from './from-settings.js';
-import { modelIdOf, type Actor, type ModelRepository, type StoredPdeModel, type WriteOutcome } from '../models/repository.js';
+import {
+  modelIdOf,
+  type Actor,
+  type ModelRepository,
+  type StoredPdeModel,
+  type WriteOutcome,
+} from '../models/repository.js';
 import { writeIfUnchanged } from './conditional-write.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
 import { httpEtag, openContainer, statusOf } from './open-container.js';
@@ -36,8 +42,12 @@ const ModelDoc = z.object({
   _etag: z.string(),
 });
 type ModelDoc = z.infer<typeof ModelDoc>;
-const CounterDoc = z.object({ id: z.literal(COUNTER_ID), modelId: z.string(), next: z.number().int().min(1), _etag: z.string() });
-
+const CounterDoc = z.object({
+  id: z.literal(COUNTER_ID),
+  modelId: z.string(),
+  next: z.number().int().min(1),
+  _etag: z.string(),
+});
 
 function toStored(d: ModelDoc): StoredPdeModel {
   return {
@@ -97,14 +107,19 @@ export class CosmosModelRepository implements ModelRepository {
       }
       const counter = CounterDoc.parse(resource);
       try {
-        await item.replace({ ...resource, next: counter.next + 1 }, { accessCondition: { type: 'IfMatch', condition: counter._etag } });
+        await item.replace(
+          { ...resource, next: counter.next + 1 },
+          { accessCondition: { type: 'IfMatch', condition: counter._etag } },
+        );
         return counter.next;
       } catch (err) {
         if (statusOf(err) === 412) continue;
         throw err;
       }
     }
-    throw new Error(`Could not allocate a PDE model id after ${MAX_COUNTER_ATTEMPTS} attempts (heavy contention on the counter)`);
+    throw new Error(
+      `Could not allocate a PDE model id after ${MAX_COUNTER_ATTEMPTS} attempts (heavy contention on the counter)`,
+    );
   }
 
   private async readDoc(modelId: PdeModelId): Promise<ModelDoc | undefined> {
@@ -132,28 +147,46 @@ export class CosmosModelRepository implements ModelRepository {
     return { items: docs.slice(0, limit), more: docs.length > limit };
   }
 
-  async replace(modelId: PdeModelId, body: PdeModelBody, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>> {
-    return writeIfUnchanged(ifMatch, () => this.readDoc(modelId), async (current) => {
-      const { _etag, description: _old, ...kept } = current;
-      const next = {
-        ...kept,
-        modelName: body.modelName,
-        ...(body.description === undefined ? {} : { description: body.description }),
-        parameters: body.parameters,
-        updatedAtMs: nowMs,
-        updatedBy: actor.subject,
-        correlationId: actor.correlationId,
-      };
-      const { resource } = await this.container.item(modelId, modelId).replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
-      return toStored(ModelDoc.parse(resource));
-    });
+  async replace(
+    modelId: PdeModelId,
+    body: PdeModelBody,
+    actor: Actor,
+    nowMs: number,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<StoredPdeModel>> {
+    return writeIfUnchanged(
+      ifMatch,
+      () => this.readDoc(modelId),
+      async (current) => {
+        const { _etag, description: _old, ...kept } = current;
+        const next = {
+          ...kept,
+          modelName: body.modelName,
+          ...(body.description === undefined ? {} : { description: body.description }),
+          parameters: body.parameters,
+          updatedAtMs: nowMs,
+          updatedBy: actor.subject,
+          correlationId: actor.correlationId,
+        };
+        const { resource } = await this.container
+          .item(modelId, modelId)
+          .replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
+        return toStored(ModelDoc.parse(resource));
+      },
+    );
   }
 
   async remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>> {
-    return writeIfUnchanged(ifMatch, () => this.readDoc(modelId), async (current) => {
-      await this.container.item(modelId, modelId).delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
-      return toStored(current);
-    });
+    return writeIfUnchanged(
+      ifMatch,
+      () => this.readDoc(modelId),
+      async (current) => {
+        await this.container
+          .item(modelId, modelId)
+          .delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
+        return toStored(current);
+      },
+    );
   }
 }
 
@@ -163,7 +196,11 @@ export interface ModelStore {
 }
 
 /** Opens the model and audit containers; `createIfMissing` only for the local server, which starts empty. */
-export async function openModelStore(client: CosmosClient, databaseId: string, createIfMissing: boolean): Promise<ModelStore> {
+export async function openModelStore(
+  client: CosmosClient,
+  databaseId: string,
+  createIfMissing: boolean,
+): Promise<ModelStore> {
   const [models, audit] = await Promise.all([
     openContainer(client, databaseId, PDE_MODELS_CONTAINER, '/modelId', createIfMissing),
     openContainer(client, databaseId, AUDIT_CONTAINER, '/day', createIfMissing),
@@ -185,7 +222,9 @@ export function modelStoreFromSettings(): Promise<ModelStore> {
   if (current?.key !== key) {
     const store = openModelStore(cosmosClient(s), s.COSMOS_DATABASE, localCosmos());
     // A failed open is not cached, so the next request tries again.
-    store.catch(() => { if (current?.store === store) current = undefined; });
+    store.catch(() => {
+      if (current?.store === store) current = undefined;
+    });
     current = { key, store };
   }
   return current.store;

@@ -2,7 +2,12 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { UserConstraint } from '../optimize/schema.js';
 import type { WriteOutcome } from '../models/repository.js';
-import { admits, type ConstraintsWrite, type LineConstraints, type LineConstraintStore } from '../orchestration/line-constraints.js';
+import {
+  admits,
+  type ConstraintsWrite,
+  type LineConstraints,
+  type LineConstraintStore,
+} from '../orchestration/line-constraints.js';
 import { OptimizationRunDoc, type RunStore } from '../orchestration/run-store.js';
 import { httpEtag, openContainer, statusOf } from './open-container.js';
 
@@ -10,13 +15,18 @@ import { httpEtag, openContainer, statusOf } from './open-container.js';
 export const OPTIMIZATION_RUNS_CONTAINER = 'optimization-runs';
 export const LINE_CONSTRAINTS_CONTAINER = 'line-constraints';
 
-
 /** Finished optimisation runs in Cosmos container `optimization-runs` (partition key /runId, id = runId). */
 export class CosmosRunStore implements RunStore {
   private constructor(private readonly container: Container) {}
 
-  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosRunStore> {
-    return new CosmosRunStore(await openContainer(client, database, OPTIMIZATION_RUNS_CONTAINER, '/runId', opts.createIfMissing));
+  static async create(
+    client: CosmosClient,
+    database: string,
+    opts: { createIfMissing: boolean },
+  ): Promise<CosmosRunStore> {
+    return new CosmosRunStore(
+      await openContainer(client, database, OPTIMIZATION_RUNS_CONTAINER, '/runId', opts.createIfMissing),
+    );
   }
 
   async put(doc: OptimizationRunDoc): Promise<void> {
@@ -61,8 +71,14 @@ const toConstraints = (d: ConstraintsDoc): LineConstraints => ({
 export class CosmosLineConstraintStore implements LineConstraintStore {
   private constructor(private readonly container: Container) {}
 
-  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosLineConstraintStore> {
-    return new CosmosLineConstraintStore(await openContainer(client, database, LINE_CONSTRAINTS_CONTAINER, '/lineId', opts.createIfMissing));
+  static async create(
+    client: CosmosClient,
+    database: string,
+    opts: { createIfMissing: boolean },
+  ): Promise<CosmosLineConstraintStore> {
+    return new CosmosLineConstraintStore(
+      await openContainer(client, database, LINE_CONSTRAINTS_CONTAINER, '/lineId', opts.createIfMissing),
+    );
   }
 
   private async read(lineId: string): Promise<ConstraintsDoc | undefined> {
@@ -82,12 +98,21 @@ export class CosmosLineConstraintStore implements LineConstraintStore {
 
   async replace(lineId: string, write: ConstraintsWrite, ifMatch?: string): Promise<WriteOutcome<LineConstraints>> {
     const current = await this.read(lineId);
-    if (ifMatch !== undefined && !admits(ifMatch, current && httpEtag(current._etag))) return { ok: false, reason: 'version-mismatch' };
-    const next = { id: lineId, lineId, kind: 'line-constraints' as const, ...write, version: (current?.version ?? 0) + 1 };
+    if (ifMatch !== undefined && !admits(ifMatch, current && httpEtag(current._etag)))
+      return { ok: false, reason: 'version-mismatch' };
+    const next = {
+      id: lineId,
+      lineId,
+      kind: 'line-constraints' as const,
+      ...write,
+      version: (current?.version ?? 0) + 1,
+    };
     try {
       // Conditional on what was just read (or on nothing being there), so a writer in between becomes a 412, not a lost update.
       const { resource } = current
-        ? await this.container.item(lineId, lineId).replace(next, { accessCondition: { type: 'IfMatch', condition: current._etag } })
+        ? await this.container
+            .item(lineId, lineId)
+            .replace(next, { accessCondition: { type: 'IfMatch', condition: current._etag } })
         : await this.container.items.create(next);
       return { ok: true, value: toConstraints(ConstraintsDoc.parse(resource)) };
     } catch (e) {

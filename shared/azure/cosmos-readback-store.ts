@@ -1,5 +1,13 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
-import { changeIdOf, mergeReports, ReadbackDoc, ReadbackUnavailableError, SetpointChangeDoc, type ReadbackDocInput, type ReadbackStore } from '../scada/readback.js';
+import {
+  changeIdOf,
+  mergeReports,
+  ReadbackDoc,
+  ReadbackUnavailableError,
+  SetpointChangeDoc,
+  type ReadbackDocInput,
+  type ReadbackStore,
+} from '../scada/readback.js';
 import { openContainer, statusOf } from './open-container.js';
 import { readItem } from './read-item.js';
 
@@ -23,8 +31,14 @@ export class CosmosReadbackStore implements ReadbackStore {
 
   constructor(private readonly container: Container) {}
 
-  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosReadbackStore> {
-    return new CosmosReadbackStore(await openContainer(client, database, SCADA_READBACK_CONTAINER, '/equipmentId', opts.createIfMissing));
+  static async create(
+    client: CosmosClient,
+    database: string,
+    opts: { createIfMissing: boolean },
+  ): Promise<CosmosReadbackStore> {
+    return new CosmosReadbackStore(
+      await openContainer(client, database, SCADA_READBACK_CONTAINER, '/equipmentId', opts.createIfMissing),
+    );
   }
 
   async latest(equipmentId: string): Promise<ReadbackDoc | undefined> {
@@ -39,7 +53,9 @@ export class CosmosReadbackStore implements ReadbackStore {
   }
 
   async latestForLine(lineId: string): Promise<ReadbackDoc[]> {
-    const found = await this.query('SELECT * FROM c WHERE c.lineId = @l AND c.kind = "readback"', [{ name: '@l', value: lineId }]);
+    const found = await this.query('SELECT * FROM c WHERE c.lineId = @l AND c.kind = "readback"', [
+      { name: '@l', value: lineId },
+    ]);
     return found.map((r) => parseOrThrow(ReadbackDoc, r, lineId));
   }
 
@@ -61,7 +77,8 @@ export class CosmosReadbackStore implements ReadbackStore {
 
   async recordChange(doc: SetpointChangeDoc): Promise<boolean> {
     const parsed = SetpointChangeDoc.parse(doc);
-    if (parsed.id !== changeIdOf(parsed.equipmentId, parsed.field, parsed.atMs, parsed.to)) throw new RangeError(`change id ${parsed.id} does not match its equipment, field, time and value`);
+    if (parsed.id !== changeIdOf(parsed.equipmentId, parsed.field, parsed.atMs, parsed.to))
+      throw new RangeError(`change id ${parsed.id} does not match its equipment, field, time and value`);
     try {
       await this.container.items.create(parsed);
       return true;
@@ -83,7 +100,9 @@ export class CosmosReadbackStore implements ReadbackStore {
       const next = mergeReports(seen?.doc, incoming);
       try {
         const { resource } = seen
-          ? await this.container.item(id, id).replace(next, { accessCondition: { type: 'IfMatch', condition: seen.etag } })
+          ? await this.container
+              .item(id, id)
+              .replace(next, { accessCondition: { type: 'IfMatch', condition: seen.etag } })
           : await this.container.items.create(next);
         if (resource?._etag) this.#seen.set(id, { doc: next, etag: resource._etag });
         else this.#seen.delete(id);
@@ -96,7 +115,10 @@ export class CosmosReadbackStore implements ReadbackStore {
     }
   }
 
-  private async read(id: string, equipmentId: string): Promise<(Record<string, unknown> & { _etag: string }) | undefined> {
+  private async read(
+    id: string,
+    equipmentId: string,
+  ): Promise<(Record<string, unknown> & { _etag: string }) | undefined> {
     try {
       return await readItem<Record<string, unknown>>(this.container, id, equipmentId);
     } catch (e) {
@@ -105,9 +127,15 @@ export class CosmosReadbackStore implements ReadbackStore {
   }
 
   /** Runs a query in one equipment's partition (or across partitions when undefined); any failure is "unavailable". */
-  private async query(query: string, parameters: { name: string; value: string | number }[], equipmentId?: string): Promise<unknown[]> {
+  private async query(
+    query: string,
+    parameters: { name: string; value: string | number }[],
+    equipmentId?: string,
+  ): Promise<unknown[]> {
     try {
-      const { resources } = await this.container.items.query<unknown>({ query, parameters }, equipmentId === undefined ? {} : { partitionKey: equipmentId }).fetchAll();
+      const { resources } = await this.container.items
+        .query<unknown>({ query, parameters }, equipmentId === undefined ? {} : { partitionKey: equipmentId })
+        .fetchAll();
       return resources;
     } catch (e) {
       throw new ReadbackUnavailableError(`${SCADA_READBACK_CONTAINER}: ${e instanceof Error ? e.message : String(e)}`);
@@ -115,8 +143,13 @@ export class CosmosReadbackStore implements ReadbackStore {
   }
 }
 
-function parseOrThrow<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } }, value: unknown, owner: string): T {
+function parseOrThrow<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { message: string } } },
+  value: unknown,
+  owner: string,
+): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ReadbackUnavailableError(`a stored document of ${owner} is unreadable: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new ReadbackUnavailableError(`a stored document of ${owner} is unreadable: ${parsed.error.message}`);
   return parsed.data;
 }

@@ -1,8 +1,21 @@
 import type { Container, CosmosClient, SqlParameter } from '@azure/cosmos';
 import { COMMAND_STATES, CommandDoc, isFinal } from '../scada/command.js';
-import { CommandConflictError, inHistoryPage, type CommandHistoryQuery, type CommandQueries, type CommandRepository } from '../scada/command-repository.js';
+import {
+  CommandConflictError,
+  inHistoryPage,
+  type CommandHistoryQuery,
+  type CommandQueries,
+  type CommandRepository,
+} from '../scada/command-repository.js';
 import { SetPointField } from '../scada/set-point.js';
-import { OverrideConflictError, OverrideDoc, OverrideStoreUnavailableError, type ManualOverrideQuery, type OverrideLister, type OverrideStore } from '../scada/override.js';
+import {
+  OverrideConflictError,
+  OverrideDoc,
+  OverrideStoreUnavailableError,
+  type ManualOverrideQuery,
+  type OverrideLister,
+  type OverrideStore,
+} from '../scada/override.js';
 import { openContainer, statusOf } from './open-container.js';
 import { readItem } from './read-item.js';
 
@@ -10,14 +23,18 @@ import { readItem } from './read-item.js';
 export const SCADA_COMMANDS_CONTAINER = 'scada-commands';
 export const SCADA_OVERRIDES_CONTAINER = 'scada-overrides';
 
-
-
 /** SCADA commands in Cosmos container `scada-commands` (partition key /commandId, id = commandId). */
 export class CosmosCommandRepository implements CommandRepository, CommandQueries {
   constructor(private readonly container: Container) {}
 
-  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosCommandRepository> {
-    return new CosmosCommandRepository(await openContainer(client, database, SCADA_COMMANDS_CONTAINER, '/commandId', opts.createIfMissing));
+  static async create(
+    client: CosmosClient,
+    database: string,
+    opts: { createIfMissing: boolean },
+  ): Promise<CosmosCommandRepository> {
+    return new CosmosCommandRepository(
+      await openContainer(client, database, SCADA_COMMANDS_CONTAINER, '/commandId', opts.createIfMissing),
+    );
   }
 
   async get(commandId: string): Promise<CommandDoc | undefined> {
@@ -36,9 +53,12 @@ export class CosmosCommandRepository implements CommandRepository, CommandQuerie
 
   async update(doc: CommandDoc): Promise<void> {
     const current = await this.read(doc.commandId);
-    if (current?.doc.revision !== doc.revision - 1) throw new CommandConflictError(doc.commandId, doc.revision - 1, current?.doc.revision);
+    if (current?.doc.revision !== doc.revision - 1)
+      throw new CommandConflictError(doc.commandId, doc.revision - 1, current?.doc.revision);
     try {
-      await this.container.item(doc.commandId, doc.commandId).replace(CommandDoc.parse(doc), { accessCondition: { type: 'IfMatch', condition: current.etag } });
+      await this.container
+        .item(doc.commandId, doc.commandId)
+        .replace(CommandDoc.parse(doc), { accessCondition: { type: 'IfMatch', condition: current.etag } });
     } catch (e) {
       if (statusOf(e) === 412) throw new CommandConflictError(doc.commandId, doc.revision - 1, undefined);
       throw e;
@@ -47,14 +67,26 @@ export class CosmosCommandRepository implements CommandRepository, CommandQuerie
 
   async recentForEquipment(equipmentId: string, sinceMs: number): Promise<CommandDoc[]> {
     const { resources } = await this.container.items
-      .query<unknown>({ query: 'SELECT * FROM c WHERE c.equipmentId = @e AND c.updatedAtMs >= @since', parameters: [{ name: '@e', value: equipmentId }, { name: '@since', value: sinceMs }] })
+      .query<unknown>({
+        query: 'SELECT * FROM c WHERE c.equipmentId = @e AND c.updatedAtMs >= @since',
+        parameters: [
+          { name: '@e', value: equipmentId },
+          { name: '@since', value: sinceMs },
+        ],
+      })
       .fetchAll();
     return resources.map((r) => CommandDoc.parse(r));
   }
 
   async recentForLine(lineId: string, sinceMs: number): Promise<CommandDoc[]> {
     const { resources } = await this.container.items
-      .query<unknown>({ query: 'SELECT * FROM c WHERE c.lineId = @l AND c.updatedAtMs >= @since', parameters: [{ name: '@l', value: lineId }, { name: '@since', value: sinceMs }] })
+      .query<unknown>({
+        query: 'SELECT * FROM c WHERE c.lineId = @l AND c.updatedAtMs >= @since',
+        parameters: [
+          { name: '@l', value: lineId },
+          { name: '@since', value: sinceMs },
+        ],
+      })
       .fetchAll();
     return resources.map((r) => CommandDoc.parse(r));
   }
@@ -70,10 +102,13 @@ export class CosmosCommandRepository implements CommandRepository, CommandQuerie
   }
 
   async openForEquipment(equipmentId: string): Promise<CommandDoc[]> {
-    return this.query('SELECT * FROM c WHERE c.equipmentId = @e AND ARRAY_CONTAINS(@open, c.state) ORDER BY c.createdAtMs ASC', [
-      { name: '@e', value: equipmentId },
-      { name: '@open', value: COMMAND_STATES.filter((s) => !isFinal(s)) as string[] },
-    ]);
+    return this.query(
+      'SELECT * FROM c WHERE c.equipmentId = @e AND ARRAY_CONTAINS(@open, c.state) ORDER BY c.createdAtMs ASC',
+      [
+        { name: '@e', value: equipmentId },
+        { name: '@open', value: COMMAND_STATES.filter((s) => !isFinal(s)) as string[] },
+      ],
+    );
   }
 
   async history(q: CommandHistoryQuery): Promise<{ items: CommandDoc[]; more: boolean }> {
@@ -89,8 +124,13 @@ export class CosmosCommandRepository implements CommandRepository, CommandQuerie
     bound('c.createdAtMs <= @before', '@before', q.before?.createdAtMs);
     // Commands created in the same ms as the previous page's last are fetched again and dropped here by id.
     const n = q.limit + 1 + (q.before?.commandIds.length ?? 0);
-    const docs = await this.query(`SELECT TOP ${n} * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAtMs DESC`, parameters);
-    const page = docs.filter((d) => inHistoryPage(d, q)).sort((a, b) => b.createdAtMs - a.createdAtMs || (a.commandId < b.commandId ? -1 : 1));
+    const docs = await this.query(
+      `SELECT TOP ${n} * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAtMs DESC`,
+      parameters,
+    );
+    const page = docs
+      .filter((d) => inHistoryPage(d, q))
+      .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.commandId < b.commandId ? -1 : 1));
     return { items: page.slice(0, q.limit), more: page.length > q.limit };
   }
 
@@ -114,8 +154,14 @@ export class CosmosCommandRepository implements CommandRepository, CommandQuerie
 export class CosmosOverrideStore implements OverrideStore, OverrideLister {
   constructor(private readonly container: Container) {}
 
-  static async create(client: CosmosClient, database: string, opts: { createIfMissing: boolean }): Promise<CosmosOverrideStore> {
-    return new CosmosOverrideStore(await openContainer(client, database, SCADA_OVERRIDES_CONTAINER, '/scopeKey', opts.createIfMissing));
+  static async create(
+    client: CosmosClient,
+    database: string,
+    opts: { createIfMissing: boolean },
+  ): Promise<CosmosOverrideStore> {
+    return new CosmosOverrideStore(
+      await openContainer(client, database, SCADA_OVERRIDES_CONTAINER, '/scopeKey', opts.createIfMissing),
+    );
   }
 
   async get(scopeKey: string): Promise<OverrideDoc | undefined> {
@@ -123,7 +169,11 @@ export class CosmosOverrideStore implements OverrideStore, OverrideLister {
   }
 
   async put(doc: OverrideDoc, expectedVersion: number | undefined): Promise<void> {
-    const conflict = (found: number | string) => new OverrideConflictError('version', `Override ${doc.scopeKey} changed meanwhile (now version ${found}); read it again and retry`);
+    const conflict = (found: number | string) =>
+      new OverrideConflictError(
+        'version',
+        `Override ${doc.scopeKey} changed meanwhile (now version ${found}); read it again and retry`,
+      );
     if (expectedVersion === undefined) {
       try {
         await this.container.items.create(OverrideDoc.parse(doc));
@@ -136,7 +186,9 @@ export class CosmosOverrideStore implements OverrideStore, OverrideLister {
     const current = await this.read(doc.scopeKey);
     if (current?.doc.version !== expectedVersion) throw conflict(current?.doc.version ?? 'none');
     try {
-      await this.container.item(doc.scopeKey, doc.scopeKey).replace(OverrideDoc.parse(doc), { accessCondition: { type: 'IfMatch', condition: current.etag } });
+      await this.container
+        .item(doc.scopeKey, doc.scopeKey)
+        .replace(OverrideDoc.parse(doc), { accessCondition: { type: 'IfMatch', condition: current.etag } });
     } catch (e) {
       if (statusOf(e) === 412) throw conflict('unknown');
       throw e;
@@ -145,7 +197,10 @@ export class CosmosOverrideStore implements OverrideStore, OverrideLister {
 
   async listManual(q: ManualOverrideQuery): Promise<{ items: OverrideDoc[]; more: boolean }> {
     const where = ['c.mode = @manual'];
-    const parameters: { name: string; value: string | number }[] = [{ name: '@n', value: q.limit + 1 }, { name: '@manual', value: 'manual' }];
+    const parameters: { name: string; value: string | number }[] = [
+      { name: '@n', value: q.limit + 1 },
+      { name: '@manual', value: 'manual' },
+    ];
     if (q.afterScopeKey !== undefined) {
       where.push('c.scopeKey > @after');
       parameters.push({ name: '@after', value: q.afterScopeKey });
@@ -153,10 +208,16 @@ export class CosmosOverrideStore implements OverrideStore, OverrideLister {
     if (q.lineId !== undefined) {
       // Cell ids start with their line's id and a dash (L1-C001), so one prefix finds the line's cells.
       where.push('(c.scopeKey = @lineKey OR STARTSWITH(c.scopeKey, @cellPrefix))');
-      parameters.push({ name: '@lineKey', value: `line:${q.lineId}` }, { name: '@cellPrefix', value: `cell:${q.lineId}-` });
+      parameters.push(
+        { name: '@lineKey', value: `line:${q.lineId}` },
+        { name: '@cellPrefix', value: `cell:${q.lineId}-` },
+      );
     }
     const { resources } = await this.container.items
-      .query<unknown>({ query: `SELECT TOP @n * FROM c WHERE ${where.join(' AND ')} ORDER BY c.scopeKey ASC`, parameters })
+      .query<unknown>({
+        query: `SELECT TOP @n * FROM c WHERE ${where.join(' AND ')} ORDER BY c.scopeKey ASC`,
+        parameters,
+      })
       .fetchAll();
     const docs = resources.map((r) => OverrideDoc.parse(r));
     return { items: docs.slice(0, q.limit), more: docs.length > q.limit };
@@ -172,7 +233,8 @@ export class CosmosOverrideStore implements OverrideStore, OverrideLister {
     }
     if (!resource) return undefined;
     const parsed = OverrideDoc.safeParse(resource);
-    if (!parsed.success) throw new OverrideStoreUnavailableError(scopeKey, `the stored document is unreadable: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new OverrideStoreUnavailableError(scopeKey, `the stored document is unreadable: ${parsed.error.message}`);
     return { doc: parsed.data, etag: resource._etag };
   }
 }

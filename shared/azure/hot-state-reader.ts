@@ -8,7 +8,9 @@ let store: Promise<HotStateStore> | undefined;
 export function hotStateStore(): Promise<HotStateStore> {
   store ??= (async () => {
     const s = settings();
-    return CosmosHotStateStore.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT)) });
+    return CosmosHotStateStore.create(cosmosClient(s), s.COSMOS_DATABASE, {
+      createIfMissing: Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT)),
+    });
   })().catch((e: unknown) => {
     store = undefined;
     throw e;

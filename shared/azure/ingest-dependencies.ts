@@ -23,7 +23,9 @@ async function build(): Promise<Omit<IngestDeps, 'log'>> {
   const s = settings();
   const lake = await BlobLakeStore.create(lakeServiceClient(s));
   const client = cosmosClient(s);
-  const hotState = await CosmosHotStateStore.create(client, s.COSMOS_DATABASE, { createIfMissing: Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT)) });
+  const hotState = await CosmosHotStateStore.create(client, s.COSMOS_DATABASE, {
+    createIfMissing: Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT)),
+  });
   return { lake, hotState, sensors: newSensorStateStore(s.CLEANSING_WINDOW), settings: s };
 }
 

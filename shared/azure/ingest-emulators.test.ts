@@ -16,7 +16,12 @@ import { CosmosHotStateStore } from './cosmos-hot-state.js';
 const T0 = Date.UTC(2024, 5, 1, 12, 0, 0);
 const enc = new TextEncoder();
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-const settings = { TELEMETRY_HUB: 'telemetry', TELEMETRY_CONSUMER_GROUP: 'ingest', CLEANSING_WINDOW: 31, INTERPOLATE_MAX_GAP_INTERVALS: 5 };
+const settings = {
+  TELEMETRY_HUB: 'telemetry',
+  TELEMETRY_CONSUMER_GROUP: 'ingest',
+  CLEANSING_WINDOW: 31,
+  INTERPOLATE_MAX_GAP_INTERVALS: 5,
+};
 
 let azurite: AzuriteHandle;
 let cosmos: CosmosHandle;
@@ -28,7 +33,11 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ingest-azurite-'));
   [azurite, cosmos] = await Promise.all([startAzurite(dir), startCosmos()]);
   lake = await BlobLakeStore.create(lakeServiceClient({ LakeConnection: azurite.connectionString }));
-  hotState = await CosmosHotStateStore.create(cosmosClient({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key }), 'smelter', { createIfMissing: true });
+  hotState = await CosmosHotStateStore.create(
+    cosmosClient({ COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key }),
+    'smelter',
+    { createIfMissing: true },
+  );
 });
 afterAll(async () => {
   await Promise.all([azurite?.stop(), cosmos?.stop()]);
@@ -36,7 +45,20 @@ afterAll(async () => {
 });
 
 const event = (partition: string, seq: number, cells: number): IngestEvent => ({
-  body: enc.encode(JSON.stringify({ points: Array.from({ length: cells }, (_, c) => ({ lineId: 'L2', cellId: `L2-C00${c + 1}`, tag: 'cellVoltage', ts: T0 + seq * 1000, value: 4.3 + (seq % 5) * 0.01, unit: 'V', quality: 'good', seq })) })),
+  body: enc.encode(
+    JSON.stringify({
+      points: Array.from({ length: cells }, (_, c) => ({
+        lineId: 'L2',
+        cellId: `L2-C00${c + 1}`,
+        tag: 'cellVoltage',
+        ts: T0 + seq * 1000,
+        value: 4.3 + (seq % 5) * 0.01,
+        unit: 'V',
+        quality: 'good',
+        seq,
+      })),
+    }),
+  ),
   partition,
   sequenceNumber: seq,
   enqueuedTimeUtc: new Date(T0 + seq * 1000 + 50).toISOString(),
@@ -45,7 +67,10 @@ const event = (partition: string, seq: number, cells: number): IngestEvent => ({
 
 describe('ingest against Azurite and the Cosmos-compatible server', () => {
   it('the lake store reads back what it wrote, lists by prefix and answers undefined for a missing blob', async () => {
-    await lake.put('gold', 'x/a.bin', new Uint8Array([1, 2, 3]), { contentType: 'application/octet-stream', metadata: { k: 'v' } });
+    await lake.put('gold', 'x/a.bin', new Uint8Array([1, 2, 3]), {
+      contentType: 'application/octet-stream',
+      metadata: { k: 'v' },
+    });
     expect(await lake.get('gold', 'x/a.bin')).toEqual(new Uint8Array([1, 2, 3]));
     expect(await lake.get('gold', 'x/missing.bin')).toBeUndefined();
     expect((await listAll(lake, 'gold', 'x/')).map((e) => [e.path, e.size])).toEqual([['x/a.bin', 3]]);
@@ -67,14 +92,16 @@ describe('ingest against Azurite and the Cosmos-compatible server', () => {
     await ingestBatch(events.slice(12), { ...deps, sensors: newSensorStateStore(31) });
 
     const rows = [];
-    for (const e of await listAll(lake, 'silver', 'telemetry/date=2024-06-01/line=L2/p=5/')) rows.push(...(await decodeSilver((await lake.get('silver', e.path))!)));
+    for (const e of await listAll(lake, 'silver', 'telemetry/date=2024-06-01/line=L2/p=5/'))
+      rows.push(...(await decodeSilver((await lake.get('silver', e.path))!)));
     expect(rows).toHaveLength(90);
     expect(new Set(rows.map((r) => `${r.cellId}|${r.tsMs}`)).size).toBe(90);
     expect(rows.every((r) => r.flags.length === 0)).toBe(true);
 
     const bronze = await listAll(lake, 'bronze', 'telemetry/');
     const bronzeEvents = [];
-    for (const e of bronze) bronzeEvents.push(...decodeJsonlGz<{ sequenceNumber: number }>((await lake.get('bronze', e.path))!));
+    for (const e of bronze)
+      bronzeEvents.push(...decodeJsonlGz<{ sequenceNumber: number }>((await lake.get('bronze', e.path))!));
     expect(new Set(bronzeEvents.map((e) => e.sequenceNumber)).size).toBe(30);
 
     const cell = await hotState.getCell('L2-C003');

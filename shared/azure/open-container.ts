@@ -14,7 +14,13 @@ const CREATE_ATTEMPTS = 5;
  * the containers and the app has data-plane rights only). Functions starting together race to create the database:
  * the loser's 409 is retried, and then finds what the winner made.
  */
-export async function openContainer(client: CosmosClient, database: string, id: string, partitionKey: string, createIfMissing: boolean): Promise<Container> {
+export async function openContainer(
+  client: CosmosClient,
+  database: string,
+  id: string,
+  partitionKey: string,
+  createIfMissing: boolean,
+): Promise<Container> {
   if (!createIfMissing) return client.database(database).container(id);
   for (let attempt = 1; ; attempt++) {
     try {

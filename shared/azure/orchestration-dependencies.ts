@@ -37,25 +37,47 @@ const createIfMissing = () => {
 
 /** The lake (containers created if missing, as Azurite starts empty). */
 export const lakeFromSettings = once<LakeStore>(async () => BlobLakeStore.create(lakeServiceClient(settings())));
-const hotState = once(async () => CosmosHotStateStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }));
-const commands = once(async () => CosmosCommandRepository.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }));
+const hotState = once(async () =>
+  CosmosHotStateStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, {
+    createIfMissing: createIfMissing(),
+  }),
+);
+const commands = once(async () =>
+  CosmosCommandRepository.create(cosmosClient(settings()), settings().COSMOS_DATABASE, {
+    createIfMissing: createIfMissing(),
+  }),
+);
 /** Optimisation runs (Cosmos `optimization-runs`). */
-export const runStoreFromSettings = once<RunStore>(async () => CosmosRunStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }));
+export const runStoreFromSettings = once<RunStore>(async () =>
+  CosmosRunStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }),
+);
 /** Per-line user constraints (Cosmos `line-constraints`). */
-export const constraintStoreFromSettings = once<LineConstraintStore>(async () => CosmosLineConstraintStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }));
+export const constraintStoreFromSettings = once<LineConstraintStore>(async () =>
+  CosmosLineConstraintStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, {
+    createIfMissing: createIfMissing(),
+  }),
+);
 /** The hot state read a line at a time (which lines are sending telemetry, for the schedule). */
 export const lineStateFromSettings = hotState;
 
 /** What `loadLineSnapshot` reads and writes. */
 export async function snapshotDeps(): Promise<SnapshotDeps> {
-  const [lineState, overrides, constraints, lake] = await Promise.all([hotState(), overrideStoreFromSettings(), constraintStoreFromSettings(), lakeFromSettings()]);
+  const [lineState, overrides, constraints, lake] = await Promise.all([
+    hotState(),
+    overrideStoreFromSettings(),
+    constraintStoreFromSettings(),
+    lakeFromSettings(),
+  ]);
   return { lineState, overrides, constraints, lake };
 }
 
 /** What `predictCells` needs: the lake and the plant constants from the settings. */
 export async function predictDeps(): Promise<{ lake: LakeStore; config: PredictCellsConfig }> {
   const s = settings();
-  return { lake: await lakeFromSettings(), config: { anodeEffectThresholdV: s.ANODE_EFFECT_THRESHOLD_V, currentEfficiency: s.CURRENT_EFFICIENCY } };
+  return {
+    lake: await lakeFromSettings(),
+    config: { anodeEffectThresholdV: s.ANODE_EFFECT_THRESHOLD_V, currentEfficiency: s.CURRENT_EFFICIENCY },
+  };
 }
 
 /**
@@ -63,7 +85,11 @@ export async function predictDeps(): Promise<{ lake: LakeStore; config: PredictC
  * the dispatcher enforces) and 5.2 V per cell in series (a 126 kA line at ≤ 5 V per cell plus busbars; shared/optimize
  * defaultLine).
  */
-export const RECTIFIER: RectifierRating = { minCurrentKA: DEFAULT_ENVELOPE_LIMITS.fields.lineCurrentKA.min, maxCurrentKA: DEFAULT_ENVELOPE_LIMITS.fields.lineCurrentKA.max, maxVoltsPerCell: 5.2 };
+export const RECTIFIER: RectifierRating = {
+  minCurrentKA: DEFAULT_ENVELOPE_LIMITS.fields.lineCurrentKA.min,
+  maxCurrentKA: DEFAULT_ENVELOPE_LIMITS.fields.lineCurrentKA.max,
+  maxVoltsPerCell: 5.2,
+};
 
 /** What `optimizeSetPoints` needs. */
 export async function optimizeDeps(): Promise<{ lake: LakeStore; rectifier: RectifierRating }> {
@@ -72,6 +98,12 @@ export async function optimizeDeps(): Promise<{ lake: LakeStore; rectifier: Rect
 
 /** What `checkSetPointEnvelope` reads: what the dispatcher reads, with the same limits. */
 export async function envelopeDeps(): Promise<EnvelopeCheckDeps> {
-  const [hs, overrides, readback, cmd, lake] = await Promise.all([hotState(), overrideStoreFromSettings(), readbackStoreFromSettings(), commands(), lakeFromSettings()]);
+  const [hs, overrides, readback, cmd, lake] = await Promise.all([
+    hotState(),
+    overrideStoreFromSettings(),
+    readbackStoreFromSettings(),
+    commands(),
+    lakeFromSettings(),
+  ]);
   return { hotState: hs, overrides, readback, commands: cmd, lake, limits: DEFAULT_ENVELOPE_LIMITS, clock: Date.now };
 }

@@ -6,7 +6,10 @@ const OWNER_RESOURCE_NOT_FOUND = 1003;
 
 /** An item could not be read: the container is missing or unreachable. */
 export class ItemUnreadableError extends Error {
-  constructor(readonly container: string, detail: string) {
+  constructor(
+    readonly container: string,
+    detail: string,
+  ) {
     super(`${container}: ${detail}`);
     this.name = 'ItemUnreadableError';
   }
@@ -19,7 +22,11 @@ export class ItemUnreadableError extends Error {
  * or any other failure throws ItemUnreadableError. Safety reads use this, so that "cannot tell" never reads as
  * "nothing there".
  */
-export async function readItem<T>(container: Container, id: string, partitionKey: string): Promise<(T & { _etag: string }) | undefined> {
+export async function readItem<T>(
+  container: Container,
+  id: string,
+  partitionKey: string,
+): Promise<(T & { _etag: string }) | undefined> {
   let status: number | undefined;
   let substatus: number | undefined;
   try {
@@ -31,16 +38,19 @@ export async function readItem<T>(container: Container, id: string, partitionKey
     status = Number(statusOf(e));
     substatus = (e as { substatus?: number }).substatus;
     if (status !== 404) throw new ItemUnreadableError(container.id, e instanceof Error ? e.message : String(e));
-
   }
   if (status !== 404) throw new ItemUnreadableError(container.id, `reading ${id} answered ${status}`);
-  if (substatus === OWNER_RESOURCE_NOT_FOUND) throw new ItemUnreadableError(container.id, 'the container does not exist');
+  if (substatus === OWNER_RESOURCE_NOT_FOUND)
+    throw new ItemUnreadableError(container.id, 'the container does not exist');
   try {
     const c = await container.read();
     if (!c.resource) throw new ItemUnreadableError(container.id, 'the container does not exist');
   } catch (e) {
     if (e instanceof ItemUnreadableError) throw e;
-    throw new ItemUnreadableError(container.id, statusOf(e) === 404 ? 'the container does not exist' : e instanceof Error ? e.message : String(e));
+    throw new ItemUnreadableError(
+      container.id,
+      statusOf(e) === 404 ? 'the container does not exist' : e instanceof Error ? e.message : String(e),
+    );
   }
   return undefined;
 }

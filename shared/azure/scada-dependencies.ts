@@ -35,13 +35,22 @@ export const readbackStoreFromSettings = once<CosmosReadbackStore>(async () => {
 
 /** What the read-back observer reads and writes: read-back, the command store, the audit trail and the topic. */
 export const readbackObserverDepsFromSettings = once<ReadbackObserverDeps>(async () => {
-  const [readback, commands, publisher, audit] = await Promise.all([readbackStoreFromSettings(), commandStoreFromSettings(), eventPublisherFromSettings(), auditLogFromSettings()]);
+  const [readback, commands, publisher, audit] = await Promise.all([
+    readbackStoreFromSettings(),
+    commandStoreFromSettings(),
+    eventPublisherFromSettings(),
+    auditLogFromSettings(),
+  ]);
   return { readback, commands, publisher, audit, limits: DEFAULT_ENVELOPE_LIMITS, clock: Date.now };
 });
 
 /** What the override routes write to: the override store, the plant-events topic and the audit trail. */
 export async function overrideDepsFromSettings(): Promise<OverrideDeps> {
-  const [overrides, publisher, audit] = await Promise.all([overrideStoreFromSettings(), eventPublisherFromSettings(), auditLogFromSettings()]);
+  const [overrides, publisher, audit] = await Promise.all([
+    overrideStoreFromSettings(),
+    eventPublisherFromSettings(),
+    auditLogFromSettings(),
+  ]);
   return { overrides, publisher, audit };
 }
 

@@ -1,5 +1,11 @@
 import type { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus';
-import { DeadLetterAdminError, REPLAY_OF_PROPERTY, type DeadLetterAdmin, type DeadLetterView, type ReplaySelection } from '../messaging/dead-letters.js';
+import {
+  DeadLetterAdminError,
+  REPLAY_OF_PROPERTY,
+  type DeadLetterAdmin,
+  type DeadLetterView,
+  type ReplaySelection,
+} from '../messaging/dead-letters.js';
 
 /** Messages fetched per peek or receive call (the SDK's batches; the service caps a batch by size anyway). */
 const BATCH_MESSAGES = 100;
@@ -35,7 +41,10 @@ function view(m: ServiceBusReceivedMessage): DeadLetterView {
  * (`<id>.replay-<ms>`) so topic duplicate detection does not drop it, and carries the old one in `replayOfMessageId`.
  */
 export class ServiceBusDeadLetterAdmin implements DeadLetterAdmin {
-  constructor(private readonly client: ServiceBusClient, private readonly topic: string) {}
+  constructor(
+    private readonly client: ServiceBusClient,
+    private readonly topic: string,
+  ) {}
 
   async list(subscription: string): Promise<DeadLetterView[]> {
     const receiver = this.client.createReceiver(this.topic, subscription, { subQueueType: 'deadLetter' });
@@ -44,7 +53,10 @@ export class ServiceBusDeadLetterAdmin implements DeadLetterAdmin {
       // The SDK's sequence numbers are Long values; stepping with their own add keeps 64-bit precision.
       let from: NonNullable<ServiceBusReceivedMessage['sequenceNumber']> | undefined;
       for (;;) {
-        const batch = await receiver.peekMessages(BATCH_MESSAGES, from === undefined ? undefined : { fromSequenceNumber: from });
+        const batch = await receiver.peekMessages(
+          BATCH_MESSAGES,
+          from === undefined ? undefined : { fromSequenceNumber: from },
+        );
         if (batch.length === 0) return out;
         out.push(...batch.map(view));
         const last = batch[batch.length - 1]!.sequenceNumber;
@@ -58,7 +70,10 @@ export class ServiceBusDeadLetterAdmin implements DeadLetterAdmin {
 
   async replay(subscription: string, selection: ReplaySelection): Promise<string[]> {
     const wanted = 'all' in selection ? undefined : new Set(selection.ids);
-    const receiver = this.client.createReceiver(this.topic, subscription, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
+    const receiver = this.client.createReceiver(this.topic, subscription, {
+      subQueueType: 'deadLetter',
+      receiveMode: 'peekLock',
+    });
     const sender = this.client.createSender(this.topic);
     const skipped: ServiceBusReceivedMessage[] = [];
     const replayed: string[] = [];
@@ -93,7 +108,11 @@ export class ServiceBusDeadLetterAdmin implements DeadLetterAdmin {
     }
     if (wanted) {
       const missing = [...wanted].filter((id) => !replayed.includes(id));
-      if (missing.length > 0) throw new DeadLetterAdminError('id', `${missing.join(', ')} not found in the dead-letter queue of ${subscription} (replayed: ${replayed.join(', ') || 'none'})`);
+      if (missing.length > 0)
+        throw new DeadLetterAdminError(
+          'id',
+          `${missing.join(', ')} not found in the dead-letter queue of ${subscription} (replayed: ${replayed.join(', ') || 'none'})`,
+        );
     }
     return replayed;
   }

@@ -10,19 +10,31 @@ import { azureCredential } from './clients.js';
 /** The SDK message for a plant event: messageId = CloudEvent id, so topic duplicate detection drops a re-send. */
 export function sdkMessage(event: PlantEvent): ServiceBusMessage {
   const m = toServiceBusMessage(event);
-  return { body: m.body, messageId: m.messageId, contentType: m.contentType, subject: m.subject, correlationId: m.correlationId, applicationProperties: m.applicationProperties };
+  return {
+    body: m.body,
+    messageId: m.messageId,
+    contentType: m.contentType,
+    subject: m.subject,
+    correlationId: m.correlationId,
+    applicationProperties: m.applicationProperties,
+  };
 }
 
 /** A ServiceBusClient for an Azure target: managed identity (DefaultAzureCredential) or a SAS connection string. */
 export function serviceBusClient(target: Exclude<ServiceBusTarget, { kind: 'devhost' }>): ServiceBusClient {
-  return target.kind === 'azure-identity' ? new ServiceBusClient(target.fullyQualifiedNamespace, azureCredential()) : new ServiceBusClient(target.connectionString);
+  return target.kind === 'azure-identity'
+    ? new ServiceBusClient(target.fullyQualifiedNamespace, azureCredential())
+    : new ServiceBusClient(target.connectionString);
 }
 
 /** Publishes plant events with a ServiceBusSender; batches so any number of events goes out within the message size limit. */
 export class ServiceBusEventPublisher implements EventPublisher {
   readonly #sender: ServiceBusSender;
 
-  constructor(private readonly client: ServiceBusClient, topic = PLANT_EVENTS_TOPIC) {
+  constructor(
+    private readonly client: ServiceBusClient,
+    topic = PLANT_EVENTS_TOPIC,
+  ) {
     this.#sender = client.createSender(topic);
   }
 
@@ -31,10 +43,16 @@ export class ServiceBusEventPublisher implements EventPublisher {
     for (const event of events) {
       const message = sdkMessage(event);
       if (batch.tryAddMessage(message)) continue;
-      if (batch.count === 0) throw new RangeError(`ERR-EVENT-TOO-LARGE: event ${event.id} (${event.type}) exceeds the Service Bus message size limit; put large data in the lake and send a reference`);
+      if (batch.count === 0)
+        throw new RangeError(
+          `ERR-EVENT-TOO-LARGE: event ${event.id} (${event.type}) exceeds the Service Bus message size limit; put large data in the lake and send a reference`,
+        );
       await this.#sender.sendMessages(batch);
       batch = await this.#sender.createMessageBatch();
-      if (!batch.tryAddMessage(message)) throw new RangeError(`ERR-EVENT-TOO-LARGE: event ${event.id} (${event.type}) exceeds the Service Bus message size limit; put large data in the lake and send a reference`);
+      if (!batch.tryAddMessage(message))
+        throw new RangeError(
+          `ERR-EVENT-TOO-LARGE: event ${event.id} (${event.type}) exceeds the Service Bus message size limit; put large data in the lake and send a reference`,
+        );
     }
     if (batch.count > 0) await this.#sender.sendMessages(batch);
   }
@@ -49,7 +67,10 @@ export class ServiceBusEventPublisher implements EventPublisher {
  * The publisher the settings call for: Azure (managed identity or connection string) when `ServiceBusConnection…`
  * names a namespace, the devhost's local topic when the devhost set `ServiceBusConnection`. Throws naming the setting.
  */
-export function createEventPublisher(env: Record<string, string | undefined> = process.env, connection = SERVICE_BUS_CONNECTION_SETTING): EventPublisher {
+export function createEventPublisher(
+  env: Record<string, string | undefined> = process.env,
+  connection = SERVICE_BUS_CONNECTION_SETTING,
+): EventPublisher {
   const target = serviceBusTarget(env, connection);
   if (target.kind === 'devhost') return new DevhostEventPublisher(target.endpoint);
   return new ServiceBusEventPublisher(serviceBusClient(target));

@@ -74,8 +74,19 @@ export const Settings = z.object({
   OPTIMIZATION_LINES: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_]{0,31}$/, 'each line id must be 1–32 letters, digits or "_", e.g. L1'))),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_]{0,31}$/, 'each line id must be 1–32 letters, digits or "_", e.g. L1'),
+      ),
+    ),
   /** Mode of scheduled runs: `advisory` waits for an engineer's approval, `closed-loop` recommends at once. */
   OPTIMIZATION_MODE: z.enum(['advisory', 'closed-loop']).default('advisory'),
   /** How long an advisory run waits for approval before it ends with no change, min. */
@@ -87,8 +98,13 @@ export type Settings = z.infer<typeof Settings>;
 
 export class SettingsError extends Error {
   readonly code = 'ERR-CONFIG';
-  constructor(readonly setting: string, detail: string) {
-    super(`App setting ${setting} is invalid: ${detail}. Fix it in local.settings.json (locally) or the Function App's configuration (Azure).`);
+  constructor(
+    readonly setting: string,
+    detail: string,
+  ) {
+    super(
+      `App setting ${setting} is invalid: ${detail}. Fix it in local.settings.json (locally) or the Function App's configuration (Azure).`,
+    );
     this.name = 'SettingsError';
   }
 }
@@ -102,10 +118,16 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
   }
   const s = result.data;
   if (!s.LakeConnection && !s.LakeConnection__blobServiceUri) {
-    throw new SettingsError('LakeConnection', 'set LakeConnection (connection string) or LakeConnection__blobServiceUri (managed identity)');
+    throw new SettingsError(
+      'LakeConnection',
+      'set LakeConnection (connection string) or LakeConnection__blobServiceUri (managed identity)',
+    );
   }
   if (s.COSMOS_KEY && s.COSMOS_ENDPOINT && !isLoopback(s.COSMOS_ENDPOINT)) {
-    throw new SettingsError('COSMOS_KEY', 'keys are only for the local Cosmos server; in Azure leave it unset so managed identity is used');
+    throw new SettingsError(
+      'COSMOS_KEY',
+      'keys are only for the local Cosmos server; in Azure leave it unset so managed identity is used',
+    );
   }
   return s;
 }

@@ -32,17 +32,26 @@ const READ_AHEAD_HOURS = Math.min(4, GOLD_READ_CONCURRENCY);
 /** Query of `GET v1/telemetry`: one cell's tag over [from, to), at most TELEMETRY_MAX_SPAN_H, a page at a time. */
 export const TelemetryQuery = z
   .strictObject({
-    cellId: CellId.describe('Cell (L1-C001) or a line\'s pseudo-cell for line-level tags (L1-LINE)'),
+    cellId: CellId.describe("Cell (L1-C001) or a line's pseudo-cell for line-level tags (L1-LINE)"),
     tag: z.enum(TAGS).describe('Tag of the tag catalogue'),
     from: InstantParam,
     to: InstantParam,
     pageSize: z.coerce.number().int().min(1).max(TELEMETRY_MAX_PAGE_SIZE).default(TELEMETRY_DEFAULT_PAGE_SIZE),
-    continuationToken: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'expected a continuation token from a previous page').optional(),
+    continuationToken: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9_-]+$/, 'expected a continuation token from a previous page')
+      .optional(),
   })
   .superRefine((q, ctx) => {
     if (q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
     else if (q.to - q.from > TELEMETRY_MAX_SPAN_H * HOUR_MS) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${TELEMETRY_MAX_SPAN_H} h; split the request` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `the range may span at most ${TELEMETRY_MAX_SPAN_H} h; split the request`,
+      });
     }
   });
 export type TelemetryQuery = z.infer<typeof TelemetryQuery>;
@@ -78,7 +87,11 @@ export const TelemetryPage = z.object({
 });
 export type TelemetryPage = z.infer<typeof TelemetryPage>;
 
-const nullableNum = z.number().nullable().optional().transform((v) => v ?? null);
+const nullableNum = z
+  .number()
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
 const MinuteRow = z.object({
   cellId: z.string(),
   tag: z.string(),
@@ -114,7 +127,11 @@ export async function cellTelemetry(lake: LakeStore, q: TelemetryQuery, cache?: 
   if (q.continuationToken) {
     const c = decodeCursor(q.continuationToken, Cursor);
     if (!c || c.afterMs < q.from || c.afterMs >= q.to) {
-      throw new ApiError('invalidInput', 'continuationToken is not one this API issued for this range; start again without it.', [{ field: 'query.continuationToken', issue: 'unknown token' }]);
+      throw new ApiError(
+        'invalidInput',
+        'continuationToken is not one this API issued for this range; start again without it.',
+        [{ field: 'query.continuationToken', issue: 'unknown token' }],
+      );
     }
     startMs = c.afterMs + MINUTE_MS;
   }
@@ -126,10 +143,17 @@ export async function cellTelemetry(lake: LakeStore, q: TelemetryQuery, cache?: 
   const found: MinuteRow[] = [];
   for (let i = 0; i < hours.length && found.length <= q.pageSize; i += READ_AHEAD_HOURS) {
     const batch = await mapLimited(hours.slice(i, i + READ_AHEAD_HOURS), READ_AHEAD_HOURS, (h) =>
-      readGoldRows(lake, goldDataPath(FACT_CELL_MINUTE.name, { date: utcDate(h), lineId, hour: new Date(h).getUTCHours() }), MinuteRow, cache),
+      readGoldRows(
+        lake,
+        goldDataPath(FACT_CELL_MINUTE.name, { date: utcDate(h), lineId, hour: new Date(h).getUTCHours() }),
+        MinuteRow,
+        cache,
+      ),
     );
     for (const rows of batch) {
-      for (const r of rows ?? []) if (r.cellId === q.cellId && r.tag === q.tag && r.minuteStartMs >= startMs && r.minuteStartMs < q.to) found.push(r);
+      for (const r of rows ?? [])
+        if (r.cellId === q.cellId && r.tag === q.tag && r.minuteStartMs >= startMs && r.minuteStartMs < q.to)
+          found.push(r);
     }
   }
   found.sort((a, b) => a.minuteStartMs - b.minuteStartMs);

@@ -36,10 +36,16 @@ describe('gold curation on Azurite', () => {
     }
     const first = await curateRange(lake, { fromMs: T10, toMs: T10 + 3_600_000 }, testCurationConfig());
     expect(first.curated).toHaveLength(1);
-    const hour = await decodeGoldTable((await lake.get('gold', goldDataPath('fact_cell_hour', { date: '2026-11-22', lineId: 'L1' })))!);
+    const hour = await decodeGoldTable(
+      (await lake.get('gold', goldDataPath('fact_cell_hour', { date: '2026-11-22', lineId: 'L1' })))!,
+    );
     expect(hour).toHaveLength(1);
     expect(hour[0]!.cellVoltageMeanV).toBeCloseTo(4.2, 12);
-    const second = await curateRange(lake, { fromMs: T10, toMs: T10 + 3_600_000 }, testCurationConfig('2026-11-22T15:00:00Z'));
+    const second = await curateRange(
+      lake,
+      { fromMs: T10, toMs: T10 + 3_600_000 },
+      testCurationConfig('2026-11-22T15:00:00Z'),
+    );
     expect(second.filesWritten).toBe(0);
     expect(second.skippedHours).toBe(1);
   }, 60_000);

@@ -32,7 +32,7 @@ async function ingest(lake: LakeStore, rows: SilverRow[], seed: number, seqBase 
   const rnd = mulberry32(seed);
   const shuffled = [...rows].sort(() => rnd() - 0.5);
   let seq = seqBase;
-  for (let i = 0; i < shuffled.length; ) {
+  for (let i = 0; i < shuffled.length;) {
     const n = 1 + Math.floor(rnd() * 400);
     await writeBatch(lake, String(Math.floor(rnd() * 4)), seq, seq + n - 1, shuffled.slice(i, i + n));
     seq += n;
@@ -47,7 +47,8 @@ async function goldRows(lake: LakeStore, table: string, key: Parameters<typeof g
 
 async function snapshot(lake: LakeStore): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
-  for (const e of await listAll(lake, 'gold', '')) if (!e.path.startsWith('telemetry_minute/')) out.set(e.path, (await lake.get('gold', e.path))!);
+  for (const e of await listAll(lake, 'gold', ''))
+    if (!e.path.startsWith('telemetry_minute/')) out.set(e.path, (await lake.get('gold', e.path))!);
   return out;
 }
 
@@ -70,7 +71,10 @@ describe('gold curation', () => {
       const mean = v.reduce((a, b) => a + b, 0) / v.length;
       const variance = v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length;
       expect(f.count).toBe(v.length);
-      expect(f.sum as number).toBeCloseTo(v.reduce((a, b) => a + b, 0), 9);
+      expect(f.sum as number).toBeCloseTo(
+        v.reduce((a, b) => a + b, 0),
+        9,
+      );
       expect(f.min).toBe(Math.min(...v));
       expect(f.max).toBe(Math.max(...v));
       expect(f.variance as number).toBeCloseTo(variance, 6);
@@ -82,18 +86,31 @@ describe('gold curation', () => {
   it('running twice changes nothing: every gold file byte-identical and none rewritten', async () => {
     const lake = new MemoryLakeStore();
     await ingest(lake, readings(T10, 120, 3), 4);
-    const first = await curateRange(lake, { fromMs: T10, toMs: T10 + 2 * HOUR }, testCurationConfig('2026-11-22T12:05:00Z'));
+    const first = await curateRange(
+      lake,
+      { fromMs: T10, toMs: T10 + 2 * HOUR },
+      testCurationConfig('2026-11-22T12:05:00Z'),
+    );
     expect(first.curated.length).toBe(2);
     const before = await snapshot(lake);
-    const second = await curateRange(lake, { fromMs: T10, toMs: T10 + 2 * HOUR }, testCurationConfig('2026-11-22T13:05:00Z'));
+    const second = await curateRange(
+      lake,
+      { fromMs: T10, toMs: T10 + 2 * HOUR },
+      testCurationConfig('2026-11-22T13:05:00Z'),
+    );
     expect(second.curated.length).toBe(0);
     expect(second.skippedHours).toBe(2);
     expect(second.filesWritten).toBe(0);
     const after = await snapshot(lake);
     expect([...after.keys()]).toEqual([...before.keys()]);
-    for (const [path, bytes] of before) expect(Buffer.from(after.get(path)!).equals(Buffer.from(bytes)), path).toBe(true);
+    for (const [path, bytes] of before)
+      expect(Buffer.from(after.get(path)!).equals(Buffer.from(bytes)), path).toBe(true);
     // Forced re-curation computes everything again and still writes the same bytes.
-    const forced = await curateRange(lake, { fromMs: T10, toMs: T10 + 2 * HOUR }, testCurationConfig('2026-11-22T14:05:00Z', true));
+    const forced = await curateRange(
+      lake,
+      { fromMs: T10, toMs: T10 + 2 * HOUR },
+      testCurationConfig('2026-11-22T14:05:00Z', true),
+    );
     expect(forced.curated.length).toBe(2);
     expect(forced.filesWritten).toBe(0);
   });
@@ -103,26 +120,39 @@ describe('gold curation', () => {
     await ingest(lake, readings(T10, 120, 5), 6);
     await curateRange(lake, { fromMs: T10, toMs: T10 + 2 * HOUR }, testCurationConfig());
     const key10 = { date: '2026-11-22', lineId: 'L1', hour: 10 };
-    const countAt = async (hour: number) => (await goldRows(lake, 'fact_cell_minute', { ...key10, hour })).filter((r) => r.cellId === 'L1-C001' && r.tag === 'cellVoltage' && r.timeKey === 10 * 60 + 30)[0]!.count as number;
+    const countAt = async (hour: number) =>
+      (await goldRows(lake, 'fact_cell_minute', { ...key10, hour })).filter(
+        (r) => r.cellId === 'L1-C001' && r.tag === 'cellVoltage' && r.timeKey === 10 * 60 + 30,
+      )[0]!.count as number;
     const before10 = await countAt(10);
     const before11 = await goldRows(lake, 'fact_cell_minute', { ...key10, hour: 11 });
 
     const late = silverRow('L1', 'L1-C001', 'cellVoltage', T10 + 30 * 60_000 + 500, 4.25);
     await writeBatch(lake, '2', 900_000, 900_000, [late]);
-    const run = await curateRange(lake, { fromMs: T10, toMs: T10 + 2 * HOUR }, testCurationConfig('2026-11-22T13:00:00Z'));
+    const run = await curateRange(
+      lake,
+      { fromMs: T10, toMs: T10 + 2 * HOUR },
+      testCurationConfig('2026-11-22T13:00:00Z'),
+    );
 
     expect(run.curated.map((c) => c.hour)).toEqual([10]);
     expect(run.skippedHours).toBe(1);
     expect(await countAt(10)).toBe(before10 + 1);
     expect(await goldRows(lake, 'fact_cell_minute', { ...key10, hour: 11 })).toEqual(before11);
     const manifest = parseManifest('m', (await lake.get('gold', goldLineagePath('fact_cell_minute', key10)))!);
-    const lateInput = manifest.inputs.find((i) => i.path.endsWith('/p=2/900000-900000.parquet') && i.role === 'minute_partial');
+    const lateInput = manifest.inputs.find(
+      (i) => i.path.endsWith('/p=2/900000-900000.parquet') && i.role === 'minute_partial',
+    );
     expect(lateInput?.hours).toEqual([10]);
     expect(lateInput?.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(manifest.inputs.some((i) => i.role === 'silver' && i.path.endsWith('/p=2/900000-900000.parquet'))).toBe(true);
+    expect(manifest.inputs.some((i) => i.role === 'silver' && i.path.endsWith('/p=2/900000-900000.parquet'))).toBe(
+      true,
+    );
     expect(manifest.codeVersion).toBe('0.1.0');
     // The cell-hour and line-day facts follow the late point.
-    const hour10 = (await goldRows(lake, 'fact_cell_hour', { date: '2026-11-22', lineId: 'L1' })).filter((r) => r.hour === 10 && r.cellId === 'L1-C001')[0]!;
+    const hour10 = (await goldRows(lake, 'fact_cell_hour', { date: '2026-11-22', lineId: 'L1' })).filter(
+      (r) => r.hour === 10 && r.cellId === 'L1-C001',
+    )[0]!;
     expect(hour10.readingsTotal).toBeGreaterThan(0);
   });
 
@@ -158,7 +188,8 @@ describe('gold curation', () => {
     const lake = new MemoryLakeStore();
     await ingest(lake, readings(T10, 10, 8), 9);
     await curateRange(lake, { fromMs: T10, toMs: T10 + HOUR }, testCurationConfig());
-    for (const t of ['fact_plant_event', 'fact_setpoint_change', 'fact_alert', 'fact_optimization_run']) expect(await listAll(lake, 'gold', `${t}/`), t).toEqual([]);
+    for (const t of ['fact_plant_event', 'fact_setpoint_change', 'fact_alert', 'fact_optimization_run'])
+      expect(await listAll(lake, 'gold', `${t}/`), t).toEqual([]);
     expect((await goldRows(lake, 'dim_cell', {})).map((r) => r.cellId)).toEqual(['L1-C001', 'L1-C002', 'L1-LINE']);
     expect((await goldRows(lake, 'dim_line', {}))[0]).toEqual({ lineId: 'L1', plantId: 'plant-01', cells: 2 });
     expect((await goldRows(lake, 'dim_date', {})).length).toBe(365);

@@ -58,7 +58,10 @@ export interface CurationSummary {
 
 export class CurationError extends Error {
   readonly code = 'GOLD-CURATION';
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(detail);
     this.name = 'CurationError';
   }
@@ -68,17 +71,38 @@ const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? 
 const hh = (h: number) => String(h).padStart(2, '0');
 
 /** Curates the requested hours (see module comment); returns what was done. */
-export async function curateRange(lake: LakeStore, req: CurationRequest, cfg: CurationConfig): Promise<CurationSummary> {
+export async function curateRange(
+  lake: LakeStore,
+  req: CurationRequest,
+  cfg: CurationConfig,
+): Promise<CurationSummary> {
   const started = performance.now();
   const fromMs = Math.floor(req.fromMs / HOUR_MS) * HOUR_MS;
-  if (!(req.toMs > fromMs)) throw new CurationError('toMs', `curation range is empty: to (${new Date(req.toMs).toISOString()}) must be after from (${new Date(fromMs).toISOString()})`);
+  if (!(req.toMs > fromMs))
+    throw new CurationError(
+      'toMs',
+      `curation range is empty: to (${new Date(req.toMs).toISOString()}) must be after from (${new Date(fromMs).toISOString()})`,
+    );
   const hoursByDate = new Map<string, number[]>();
   for (let t = fromMs; t < req.toMs; t += HOUR_MS) {
     const d = utcDate(t);
     hoursByDate.set(d, [...(hoursByDate.get(d) ?? []), Number(utcHour(t))]);
   }
-  const stamp: LineageStamp = { codeVersion: cfg.codeVersion, curatedAt: cfg.now().toISOString(), parameters: { ...cfg.params } };
-  const summary: CurationSummary = { curated: [], skippedHours: 0, lineDays: 0, qualityDates: 0, eventDates: 0, unreadablePayloads: [], filesWritten: 0, elapsedMs: 0 };
+  const stamp: LineageStamp = {
+    codeVersion: cfg.codeVersion,
+    curatedAt: cfg.now().toISOString(),
+    parameters: { ...cfg.params },
+  };
+  const summary: CurationSummary = {
+    curated: [],
+    skippedHours: 0,
+    lineDays: 0,
+    qualityDates: 0,
+    eventDates: 0,
+    unreadablePayloads: [],
+    filesWritten: 0,
+    elapsedMs: 0,
+  };
   const cellsSeen = new Map<string, string>();
   const count = (w: { dataWritten: boolean; manifestWritten: boolean }) => {
     summary.filesWritten += Number(w.dataWritten) + Number(w.manifestWritten);
@@ -101,7 +125,8 @@ export async function curateRange(lake: LakeStore, req: CurationRequest, cfg: Cu
       count(events.write);
     }
   }
-  for (const w of await curateEntityFacts(lake, entityDatesFor(hoursByDate.keys()), cfg.force ?? false, stamp)) count(w);
+  for (const w of await curateEntityFacts(lake, entityDatesFor(hoursByDate.keys()), cfg.force ?? false, stamp))
+    count(w);
   await writeDimensions(lake, cellsSeen, [...hoursByDate.keys()], cfg.plantId, stamp, count);
   summary.elapsedMs = performance.now() - started;
   return summary;
@@ -134,7 +159,9 @@ async function curateLineDate(
   cellsSeen: Map<string, string>,
   count: (w: { dataWritten: boolean; manifestWritten: boolean }) => void,
 ): Promise<void> {
-  const partials = (await listAll(lake, GOLD, minutePartialsPrefix(date, lineId))).filter((e) => e.path.endsWith('.parquet')).sort(byPath);
+  const partials = (await listAll(lake, GOLD, minutePartialsPrefix(date, lineId)))
+    .filter((e) => e.path.endsWith('.parquet'))
+    .sort(byPath);
   const silver = await listAll(lake, 'silver', silverPrefix(date, lineId));
   const silverByBatch = new Map(silver.map((e) => [e.path.slice(e.path.indexOf('/p=') + 1), e]));
 
@@ -183,28 +210,70 @@ async function curateLineDate(
     const lineage: LineageInput[] = [];
     for (const e of inputs) {
       const d = decoded.get(e.path) ?? (await readPartial(lake, e.path));
-      for (const r of d.rows) if (r.minuteStartMs >= hourStartMs && r.minuteStartMs < hourStartMs + HOUR_MS) rows.push(r);
-      lineage.push({ container: GOLD, path: e.path, size: e.size, lastModifiedMs: e.lastModified.getTime(), sha256: d.sha256, role: 'minute_partial', hours: d.hours });
+      for (const r of d.rows)
+        if (r.minuteStartMs >= hourStartMs && r.minuteStartMs < hourStartMs + HOUR_MS) rows.push(r);
+      lineage.push({
+        container: GOLD,
+        path: e.path,
+        size: e.size,
+        lastModifiedMs: e.lastModified.getTime(),
+        sha256: d.sha256,
+        role: 'minute_partial',
+        hours: d.hours,
+      });
       const s = silverByBatch.get(e.path.slice(e.path.indexOf('/p=') + 1));
-      if (s) lineage.push({ container: 'silver', path: s.path, size: s.size, lastModifiedMs: s.lastModified.getTime(), role: 'silver' });
+      if (s)
+        lineage.push({
+          container: 'silver',
+          path: s.path,
+          size: s.size,
+          lastModifiedMs: s.lastModified.getTime(),
+          role: 'silver',
+        });
     }
     const minuteFacts = mergeMinutePartials(rows);
     const endState = anodeEffectAtMinute(minuteFacts, hourStartMs + HOUR_MS - 60_000, cfg.params.anodeEffectThresholdV);
     aeAtEnd.set(hour, endState);
-    const hourStamp = { ...stamp, parameters: { ...stamp.parameters, aeCellsBefore: aeBefore, aeCellsAtEnd: endState } };
-    count(await writeGoldPartition(lake, S.FACT_CELL_MINUTE, { date, lineId, hour }, minuteFacts as unknown as GoldRow[], lineage, hourStamp));
-    const cellHours = buildCellHourFacts(minuteFacts, hourStartMs, cfg.params, new Set(aeBefore ? aeBefore.split(',') : []));
+    const hourStamp = {
+      ...stamp,
+      parameters: { ...stamp.parameters, aeCellsBefore: aeBefore, aeCellsAtEnd: endState },
+    };
+    count(
+      await writeGoldPartition(
+        lake,
+        S.FACT_CELL_MINUTE,
+        { date, lineId, hour },
+        minuteFacts as unknown as GoldRow[],
+        lineage,
+        hourStamp,
+      ),
+    );
+    const cellHours = buildCellHourFacts(
+      minuteFacts,
+      hourStartMs,
+      cfg.params,
+      new Set(aeBefore ? aeBefore.split(',') : []),
+    );
     hourFacts.set(hour, cellHours);
     for (const f of minuteFacts) cellsSeen.set(f.cellId, f.lineId);
-    summary.curated.push({ date, lineId, hour, partials: inputs.length, minuteRows: minuteFacts.length, cellHourRows: cellHours.length });
+    summary.curated.push({
+      date,
+      lineId,
+      hour,
+      partials: inputs.length,
+      minuteRows: minuteFacts.length,
+      cellHourRows: cellHours.length,
+    });
   }
   // Memory: the decoded partials are not needed past this point.
   decoded.clear();
 
   const dayManifest = await readManifest(lake, goldLineagePath(S.FACT_CELL_HOUR.name, { date, lineId }));
-  if (hourFacts.size || (cfg.force && dayManifest)) await writeCellHourDay(lake, date, lineId, hourFacts, dayManifest, stamp, count);
+  if (hourFacts.size || (cfg.force && dayManifest))
+    await writeCellHourDay(lake, date, lineId, hourFacts, dayManifest, stamp, count);
   const lineDayManifest = await readManifest(lake, goldLineagePath(S.FACT_LINE_DAY.name, { date, lineId }));
-  const paramsChanged = lineDayManifest && JSON.stringify(lineDayManifest.parameters) !== JSON.stringify(stamp.parameters);
+  const paramsChanged =
+    lineDayManifest && JSON.stringify(lineDayManifest.parameters) !== JSON.stringify(stamp.parameters);
   if (hourFacts.size || paramsChanged || cfg.force || (!lineDayManifest && dayManifest)) {
     if (await writeLineDay(lake, date, lineId, cfg.params, stamp, count)) summary.lineDays++;
   }
@@ -212,7 +281,8 @@ async function curateLineDate(
 
 async function readPartial(lake: LakeStore, path: string): Promise<DecodedPartial> {
   const bytes = await lake.get(GOLD, path);
-  if (!bytes) throw new CurationError('path', `partial gold/${path} disappeared while curating; run the curation again`);
+  if (!bytes)
+    throw new CurationError('path', `partial gold/${path} disappeared while curating; run the curation again`);
   const rows = await decodeMinuteAggregates(bytes);
   const hours = [...new Set(rows.map((r) => Number(utcHour(r.minuteStartMs))))].sort((a, b) => a - b);
   return { rows, sha256: sha256(bytes), hours };
@@ -228,7 +298,10 @@ async function aeAtEndOfPreviousDate(lake: LakeStore, date: string, lineId: stri
 /** True when the manifest was made from exactly these partials, this anode-effect state before and this code. */
 function unchanged(m: LineageManifest, inputs: LakeEntry[], aeBefore: string, codeVersion: string): boolean {
   if (m.codeVersion !== codeVersion || String(m.parameters.aeCellsBefore ?? '') !== aeBefore) return false;
-  const before = m.inputs.filter((i) => i.role === 'minute_partial').map((i) => entryFingerprint(i.container, i)).sort();
+  const before = m.inputs
+    .filter((i) => i.role === 'minute_partial')
+    .map((i) => entryFingerprint(i.container, i))
+    .sort();
   const now = inputs.map((e) => entryFingerprint(GOLD, e)).sort();
   return before.length === now.length && before.every((f, i) => f === now[i]);
 }
@@ -256,14 +329,24 @@ async function writeCellHourDay(
   const existing = await lake.get(GOLD, goldDataPath(S.FACT_CELL_HOUR.name, key));
   const kept = existing ? (await decodeGoldTable(existing)).filter((r) => !hourFacts.has(r.hour as number)) : [];
   const rows = [...kept, ...[...hourFacts.values()].flat().map((f) => f as unknown as GoldRow)];
-  const minuteFiles = new Map((await listAll(lake, GOLD, goldPartitionDir(S.FACT_CELL_MINUTE.name, key))).map((e) => [e.path, e]));
+  const minuteFiles = new Map(
+    (await listAll(lake, GOLD, goldPartitionDir(S.FACT_CELL_MINUTE.name, key))).map((e) => [e.path, e]),
+  );
   const inputs = (dayManifest?.inputs ?? []).filter((i) => !hourFacts.has(i.forHour ?? -1));
   for (const hour of hourFacts.keys()) {
     const path = goldDataPath(S.FACT_CELL_MINUTE.name, { ...key, hour });
     const e = minuteFiles.get(path);
     if (!e) continue;
     const m = await readManifest(lake, goldLineagePath(S.FACT_CELL_MINUTE.name, { ...key, hour }));
-    inputs.push({ container: GOLD, path, size: e.size, lastModifiedMs: e.lastModified.getTime(), ...(m ? { sha256: m.dataSha256 } : {}), role: 'cell_minute', forHour: hour });
+    inputs.push({
+      container: GOLD,
+      path,
+      size: e.size,
+      lastModifiedMs: e.lastModified.getTime(),
+      ...(m ? { sha256: m.dataSha256 } : {}),
+      role: 'cell_minute',
+      forHour: hour,
+    });
   }
   count(await writeGoldPartition(lake, S.FACT_CELL_HOUR, key, rows, inputs, stamp));
 }
@@ -285,7 +368,14 @@ async function writeLineDay(
   const fact = buildLineDayFact(hours, params);
   if (!fact) return false;
   const e = (await listAll(lake, GOLD, path)).find((x) => x.path === path)!;
-  const input: LineageInput = { container: GOLD, path, size: e.size, lastModifiedMs: e.lastModified.getTime(), sha256: sha256(bytes), role: 'cell_hour' };
+  const input: LineageInput = {
+    container: GOLD,
+    path,
+    size: e.size,
+    lastModifiedMs: e.lastModified.getTime(),
+    sha256: sha256(bytes),
+    role: 'cell_hour',
+  };
   count(await writeGoldPartition(lake, S.FACT_LINE_DAY, key, [fact as unknown as GoldRow], [input], stamp));
   return true;
 }
@@ -304,9 +394,13 @@ async function writeDimensions(
     return b ? await decodeGoldTable(b) : [];
   };
   const lineOf = new Map(cellsSeen);
-  for (const r of await old(S.DIM_CELL)) if (!lineOf.has(r.cellId as string)) lineOf.set(r.cellId as string, r.lineId as string);
+  for (const r of await old(S.DIM_CELL))
+    if (!lineOf.has(r.cellId as string)) lineOf.set(r.cellId as string, r.lineId as string);
   const cells = cellRows(lineOf.keys(), (c) => lineOf.get(c)!);
-  const years = new Set([...(await old(S.DIM_DATE)).map((r) => r.year as number), ...dates.map((d) => Number(d.slice(0, 4)))]);
+  const years = new Set([
+    ...(await old(S.DIM_DATE)).map((r) => r.year as number),
+    ...dates.map((d) => Number(d.slice(0, 4))),
+  ]);
   // Dimensions derive from the facts and the tag catalogue (code), so their lineage is the code version alone.
   count(await writeGoldPartition(lake, S.DIM_CELL, {}, cells, [], stamp));
   count(await writeGoldPartition(lake, S.DIM_LINE, {}, lineRows(cells, plantId), [], stamp));

@@ -42,13 +42,24 @@ export function qualityRow(r: Record<string, unknown>, sourcePath: string): Gold
 }
 
 /** Compacts one enqueued date; undefined when nothing changed (or there is nothing to compact). */
-export async function compactDataQuality(lake: LakeStore, date: string, force: boolean, stamp: LineageStamp): Promise<PartitionWrite | undefined> {
-  const files = (await listAll(lake, GOLD, `data_quality_batch/date=${date}/`)).filter((e) => e.path.endsWith('.parquet'));
+export async function compactDataQuality(
+  lake: LakeStore,
+  date: string,
+  force: boolean,
+  stamp: LineageStamp,
+): Promise<PartitionWrite | undefined> {
+  const files = (await listAll(lake, GOLD, `data_quality_batch/date=${date}/`)).filter((e) =>
+    e.path.endsWith('.parquet'),
+  );
   const key = { date };
   const manifest = await readManifest(lake, goldLineagePath(FACT_DATA_QUALITY.name, key));
   const before = new Map((manifest?.inputs ?? []).map((i) => [entryFingerprint(i.container, i), i]));
   const now = files.map((e) => entryFingerprint(GOLD, e));
-  const same = manifest && manifest.codeVersion === stamp.codeVersion && before.size === now.length && now.every((f) => before.has(f));
+  const same =
+    manifest &&
+    manifest.codeVersion === stamp.codeVersion &&
+    before.size === now.length &&
+    now.every((f) => before.has(f));
   if ((same && !force) || (!files.length && !manifest)) return undefined;
 
   const existing = await lake.get(GOLD, goldDataPath(FACT_DATA_QUALITY.name, key));
@@ -72,7 +83,14 @@ export async function compactDataQuality(lake: LakeStore, date: string, force: b
     }
     const bytes = (await lake.get(GOLD, e.path))!;
     for (const r of await decodeParquet(bytes)) rows.push(qualityRow(r, `${GOLD}/${e.path}`));
-    inputs.push({ container: GOLD, path: e.path, size: e.size, lastModifiedMs: e.lastModified.getTime(), sha256: sha256(bytes), role: 'quality_batch' });
+    inputs.push({
+      container: GOLD,
+      path: e.path,
+      size: e.size,
+      lastModifiedMs: e.lastModified.getTime(),
+      sha256: sha256(bytes),
+      role: 'quality_batch',
+    });
   }
   return writeGoldPartition(lake, FACT_DATA_QUALITY, key, rows, inputs, stamp);
 }

@@ -43,7 +43,18 @@ export interface LineDayFact {
 /** The cell-hour columns the line aggregates read. */
 export type CellHourKpiInput = Pick<
   CellHourFact,
-  'lineId' | 'cellId' | 'dateKey' | 'hour' | 'minutesWithVoltage' | 'productionEstKg' | 'energyKWh' | 'aluminaFedKg' | 'anodeEffectCount' | 'anodeEffectMinutes' | 'readingsTotal' | 'readingsGood'
+  | 'lineId'
+  | 'cellId'
+  | 'dateKey'
+  | 'hour'
+  | 'minutesWithVoltage'
+  | 'productionEstKg'
+  | 'energyKWh'
+  | 'aluminaFedKg'
+  | 'anodeEffectCount'
+  | 'anodeEffectMinutes'
+  | 'readingsTotal'
+  | 'readingsGood'
 >;
 
 /**

@@ -4,14 +4,32 @@ import type { GoldRow } from './table-io.js';
 import { dateKeyOf } from './minute-facts.js';
 
 const DAY_MS = 86_400_000;
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** dim_cell rows for cell ids (sorted, distinct). */
 export function cellRows(cellIds: Iterable<string>, lineOf: (cellId: string) => string): GoldRow[] {
   return [...new Set(cellIds)].sort().map((cellId) => {
     const lineSensor = cellId.endsWith('-LINE');
     const no = /(\d+)$/.exec(cellId);
-    return { cellId, lineId: lineOf(cellId), cellNo: lineSensor || !no ? null : Number(no[1]), isLineSensor: lineSensor ? 1 : 0 };
+    return {
+      cellId,
+      lineId: lineOf(cellId),
+      cellNo: lineSensor || !no ? null : Number(no[1]),
+      isLineSensor: lineSensor ? 1 : 0,
+    };
   });
 }
 
@@ -19,14 +37,23 @@ export function cellRows(cellIds: Iterable<string>, lineOf: (cellId: string) => 
 export function lineRows(cells: readonly GoldRow[], plantId: string): GoldRow[] {
   const count = new Map<string, number>();
   for (const c of cells) count.set(c.lineId as string, (count.get(c.lineId as string) ?? 0) + (c.isLineSensor ? 0 : 1));
-  return [...count.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([lineId, cells]) => ({ lineId, plantId, cells }));
+  return [...count.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([lineId, cells]) => ({ lineId, plantId, cells }));
 }
 
 /** dim_tag rows from the tag catalogue. */
 export function tagRows(): GoldRow[] {
   return TAGS.map((t) => {
     const s = TAG_CATALOGUE[t];
-    return { tag: t, canonicalUnit: s.canonicalUnit, minValue: s.minValue, maxValue: s.maxValue, expectedIntervalMs: s.expectedIntervalMs, interpolated: s.interpolate ? 1 : 0 };
+    return {
+      tag: t,
+      canonicalUnit: s.canonicalUnit,
+      minValue: s.minValue,
+      maxValue: s.maxValue,
+      expectedIntervalMs: s.expectedIntervalMs,
+      interpolated: s.interpolate ? 1 : 0,
+    };
   });
 }
 
@@ -69,7 +96,13 @@ export function timeRows(): GoldRow[] {
     const hour = Math.floor(k / 60);
     const minute = k % 60;
     const shift = hour >= 6 && hour < 14 ? 'A' : hour >= 14 && hour < 22 ? 'B' : 'C';
-    out.push({ timeKey: k, hour, minute, label: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`, shift });
+    out.push({
+      timeKey: k,
+      hour,
+      minute,
+      label: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`,
+      shift,
+    });
   }
   return out;
 }

@@ -45,10 +45,16 @@ export function entityDatesFor(dates: Iterable<string>): string[] {
 }
 
 /** Builds the entity facts of each date whose window changed; returns the partition writes made. */
-export async function curateEntityFacts(lake: LakeStore, dates: readonly string[], force: boolean, stamp: LineageStamp): Promise<PartitionWrite[]> {
+export async function curateEntityFacts(
+  lake: LakeStore,
+  dates: readonly string[],
+  force: boolean,
+  stamp: LineageStamp,
+): Promise<PartitionWrite[]> {
   const writes: PartitionWrite[] = [];
   const eventFiles = new Map<string, LakeEntry>();
-  for (const e of await listAll(lake, GOLD, goldPartitionDir(FACT_PLANT_EVENT.name, {}))) if (e.path.endsWith('.parquet')) eventFiles.set(e.path, e);
+  for (const e of await listAll(lake, GOLD, goldPartitionDir(FACT_PLANT_EVENT.name, {})))
+    if (e.path.endsWith('.parquet')) eventFiles.set(e.path, e);
   const decoded = new Map<string, ArchivedEvent[]>();
   const eventsOf = async (date: string) => {
     let list = decoded.get(date);
@@ -63,7 +69,13 @@ export async function curateEntityFacts(lake: LakeStore, dates: readonly string[
       const e = eventFiles.get(goldDataPath(FACT_PLANT_EVENT.name, { date: d }));
       if (!e) continue;
       window.push(d);
-      inputs.push({ container: GOLD, path: e.path, size: e.size, lastModifiedMs: e.lastModified.getTime(), role: 'plant_event' });
+      inputs.push({
+        container: GOLD,
+        path: e.path,
+        size: e.size,
+        lastModifiedMs: e.lastModified.getTime(),
+        role: 'plant_event',
+      });
     }
     if (!eventFiles.has(goldDataPath(FACT_PLANT_EVENT.name, { date }))) continue; // nothing began that day
     const fingerprints = inputs.map((i) => entryFingerprint(GOLD, i)).sort();
@@ -71,7 +83,11 @@ export async function curateEntityFacts(lake: LakeStore, dates: readonly string[
     for (const fact of ENTITY_FACTS) {
       const m = await readManifest(lake, goldLineagePath(fact.table.name, { date }));
       const before = (m?.inputs ?? []).map((i) => entryFingerprint(i.container, i)).sort();
-      const same = m && m.codeVersion === stamp.codeVersion && before.length === fingerprints.length && before.every((f, i) => f === fingerprints[i]);
+      const same =
+        m &&
+        m.codeVersion === stamp.codeVersion &&
+        before.length === fingerprints.length &&
+        before.every((f, i) => f === fingerprints[i]);
       if (same && !force) continue;
       events ??= (await Promise.all(window.map(eventsOf))).flat();
       writes.push(await writeGoldPartition(lake, fact.table, { date }, fact.rows(events, date), inputs, stamp));

@@ -23,19 +23,62 @@ export const DEFAULT_KPI_PARAMETERS: KpiParameters = {
 
 /** A curation config with a fixed clock. */
 export function testCurationConfig(nowIso = '2026-11-22T12:00:00Z', force = false): CurationConfig {
-  return { params: DEFAULT_KPI_PARAMETERS, plantId: 'plant-01', codeVersion: '0.1.0', now: () => new Date(nowIso), force };
+  return {
+    params: DEFAULT_KPI_PARAMETERS,
+    plantId: 'plant-01',
+    codeVersion: '0.1.0',
+    now: () => new Date(nowIso),
+    force,
+  };
 }
 
-const UNITS: Record<string, string> = { cellVoltage: 'V', lineCurrent: 'kA', bathTemp: 'degC', aluminaFeed: 'kg', metalHeight: 'cm', bathHeight: 'cm', shellTemp: 'degC', anodeBeamPosition: 'cm' };
+const UNITS: Record<string, string> = {
+  cellVoltage: 'V',
+  lineCurrent: 'kA',
+  bathTemp: 'degC',
+  aluminaFeed: 'kg',
+  metalHeight: 'cm',
+  bathHeight: 'cm',
+  shellTemp: 'degC',
+  anodeBeamPosition: 'cm',
+};
 
 /** A good silver row of a point. */
-export function silverRow(lineId: string, cellId: string, tag: string, tsMs: number, value: number, flags: readonly FlagName[] = []): SilverRow {
+export function silverRow(
+  lineId: string,
+  cellId: string,
+  tag: string,
+  tsMs: number,
+  value: number,
+  flags: readonly FlagName[] = [],
+): SilverRow {
   const unit = UNITS[tag] ?? '';
-  return { lineId, cellId, tag, tsMs, value, unit, rawValue: value, rawUnit: unit, quality: 'good', flags, seq: null, partition: '0', sequenceNumber: 0, enqueuedMs: tsMs };
+  return {
+    lineId,
+    cellId,
+    tag,
+    tsMs,
+    value,
+    unit,
+    rawValue: value,
+    rawUnit: unit,
+    quality: 'good',
+    flags,
+    seq: null,
+    partition: '0',
+    sequenceNumber: 0,
+    enqueuedMs: tsMs,
+  };
 }
 
 /** Writes one batch as the ingest path does: per event date and line, a silver file and a minute-partial file. */
-export async function writeBatch(lake: LakeStore, partition: string, firstSeq: number, lastSeq: number, rows: readonly SilverRow[]): Promise<void> {
+export async function writeBatch(
+  lake: LakeStore,
+  partition: string,
+  firstSeq: number,
+  lastSeq: number,
+  rows: readonly SilverRow[],
+): Promise<void> {
   const groups = new Map<string, SilverRow[]>();
   for (const r of rows) {
     const k = `${utcDate(r.tsMs)}\u0000${r.lineId}`;

@@ -26,10 +26,18 @@ describe('gold row cache', () => {
     let reads = 0;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const read = async () => { reads++; await gate; return [1, 2, 3]; };
+    const read = async () => {
+      reads++;
+      await gate;
+      return [1, 2, 3];
+    };
     const all = Promise.all([cache.getOrRead('k', read), cache.getOrRead('k', read), cache.getOrRead('k', read)]);
     release();
-    expect(await all).toEqual([[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
+    expect(await all).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
     expect(reads).toBe(1);
   });
 

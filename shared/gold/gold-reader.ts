@@ -30,7 +30,10 @@ export class GoldRowCache {
 
   constructor(private readonly opts: { ttlMs?: number; maxRows?: number; nowMs?: () => number } = {}) {}
 
-  async getOrRead(key: string, read: () => Promise<readonly unknown[] | undefined>): Promise<readonly unknown[] | undefined> {
+  async getOrRead(
+    key: string,
+    read: () => Promise<readonly unknown[] | undefined>,
+  ): Promise<readonly unknown[] | undefined> {
     const now = (this.opts.nowMs ?? Date.now)();
     const hit = this.entries.get(key);
     if (hit && hit.expiresAtMs > now) {
@@ -81,7 +84,12 @@ export const apiGoldCache = new GoldRowCache();
  * no file (nothing curated there). A file that does not match the schema is a curation bug and throws. With a cache,
  * a partition read within its TTL is answered from memory.
  */
-export async function readGoldRows<S extends z.ZodObject>(lake: LakeStore, path: string, row: S, cache?: GoldRowCache): Promise<z.output<S>[] | undefined> {
+export async function readGoldRows<S extends z.ZodObject>(
+  lake: LakeStore,
+  path: string,
+  row: S,
+  cache?: GoldRowCache,
+): Promise<z.output<S>[] | undefined> {
   const columns = Object.keys(row.shape);
   const read = async () => {
     const bytes = await lake.get(GOLD, path);

@@ -1,6 +1,13 @@
 /** Writes a gold partition (data file + lineage manifest) only when its content changed, so re-runs leave files untouched. */
 import type { LakeStore } from '../lake/lake-store.js';
-import { encodeManifest, parseManifest, sameLineage, sha256, type LineageInput, type LineageManifest } from './lineage.js';
+import {
+  encodeManifest,
+  parseManifest,
+  sameLineage,
+  sha256,
+  type LineageInput,
+  type LineageManifest,
+} from './lineage.js';
 import { goldDataPath, goldLineagePath, type PartitionKey } from './paths.js';
 import type { GoldTable } from './schema.js';
 import { encodeGoldTable, sortByKey, type GoldRow } from './table-io.js';
@@ -58,10 +65,13 @@ export async function writeGoldPartition(
     codeVersion: stamp.codeVersion,
     curatedAt: stamp.curatedAt,
     parameters: stamp.parameters,
-    inputs: [...inputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.forHour ?? 0) - (b.forHour ?? 0))),
+    inputs: [...inputs].sort((a, b) =>
+      a.path < b.path ? -1 : a.path > b.path ? 1 : (a.forHour ?? 0) - (b.forHour ?? 0),
+    ),
   };
   const previous = await readManifest(lake, manifestPath);
   const manifestWritten = !previous || !sameLineage(previous, manifest);
-  if (manifestWritten) await lake.put(GOLD, manifestPath, encodeManifest(manifest), { contentType: 'application/json' });
+  if (manifestWritten)
+    await lake.put(GOLD, manifestPath, encodeManifest(manifest), { contentType: 'application/json' });
   return { dataPath, rows: rows.length, dataSha256: manifest.dataSha256, dataWritten, manifestWritten };
 }

@@ -4,7 +4,13 @@
  * minute before the hour.
  */
 import { liquidusC } from '../physics/properties/bath.js';
-import { aluminaConsumptionKg, anodeEffectFraction, faradayProductionKg, secKWhPerKg, type KpiParameters } from './kpi.js';
+import {
+  aluminaConsumptionKg,
+  anodeEffectFraction,
+  faradayProductionKg,
+  secKWhPerKg,
+  type KpiParameters,
+} from './kpi.js';
 import type { CellMinuteFact } from './minute-facts.js';
 import { dateKeyOf, timeKeyOf } from './minute-facts.js';
 
@@ -194,7 +200,11 @@ function cellHour(
  * once, in the hour it starts, when it lasts at least ANODE_EFFECT_MIN_S. A run continuing from the previous hour is
  * not counted again, but its minutes in this hour are.
  */
-export function anodeEffects(voltage: readonly CellMinuteFact[], thresholdV: number, continuesFromBefore: boolean): { count: number; minutes: number } {
+export function anodeEffects(
+  voltage: readonly CellMinuteFact[],
+  thresholdV: number,
+  continuesFromBefore: boolean,
+): { count: number; minutes: number } {
   let count = 0;
   let totalS = 0;
   let runS = 0;

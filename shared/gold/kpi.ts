@@ -60,7 +60,11 @@ export function anodeEffectsPerPotDay(anodeEffectCount: number, cellDays: number
 }
 
 /** Production against the baseline for the observed cell-time, %; null with no cell-time observed. */
-export function productionVsBaselinePct(productionT: number, cellDays: number, baselineTAlPerCellDay: number): number | null {
+export function productionVsBaselinePct(
+  productionT: number,
+  cellDays: number,
+  baselineTAlPerCellDay: number,
+): number | null {
   const baselineT = cellDays * baselineTAlPerCellDay;
   return baselineT > 0 ? (100 * productionT) / baselineT : null;
 }

@@ -42,12 +42,16 @@ export const LineKpiQuery = z
   .superRefine((q, ctx) => {
     const issue = (field: 'from' | 'to', message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
     const step = q.grain === 'day' ? DAY_MS : HOUR_MS;
-    const boundary = q.grain === 'day' ? 'UTC midnight (e.g. 2026-11-22)' : 'a whole UTC hour (e.g. 2026-11-22T10:00:00Z)';
+    const boundary =
+      q.grain === 'day' ? 'UTC midnight (e.g. 2026-11-22)' : 'a whole UTC hour (e.g. 2026-11-22T10:00:00Z)';
     if (q.from % step !== 0) issue('from', `must be at ${boundary} for grain=${q.grain}`);
     if (q.to % step !== 0) issue('to', `must be at ${boundary} for grain=${q.grain}`);
     if (q.to <= q.from) issue('to', 'must be after from');
     else if (q.to - q.from > KPI_MAX_SPAN_DAYS[q.grain] * DAY_MS) {
-      issue('to', `the range may span at most ${KPI_MAX_SPAN_DAYS[q.grain]} days for grain=${q.grain}; split the request`);
+      issue(
+        'to',
+        `the range may span at most ${KPI_MAX_SPAN_DAYS[q.grain]} days for grain=${q.grain}; split the request`,
+      );
     }
   });
 export type LineKpiQuery = z.infer<typeof LineKpiQuery>;
@@ -94,7 +98,11 @@ export const LineKpis = z.object({
 export type LineKpis = z.infer<typeof LineKpis>;
 
 const num = z.number();
-const nullableNum = z.number().nullable().optional().transform((v) => v ?? null);
+const nullableNum = z
+  .number()
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
 const LineDayRow = z.object({
   dateKey: num,
   cells: num,
@@ -140,7 +148,16 @@ const RecordedParameters = z.object({
   baselineTAlPerCellDay: num,
 });
 
-function figures(f: { productionT: number; energyKWh: number; co2eElectricityT: number; co2eAnodeT: number; co2ePfcT: number; co2eTotalT: number; anodeEffectCount: number; anodeEffectMinutes: number }): KpiFigures {
+function figures(f: {
+  productionT: number;
+  energyKWh: number;
+  co2eElectricityT: number;
+  co2eAnodeT: number;
+  co2ePfcT: number;
+  co2eTotalT: number;
+  anodeEffectCount: number;
+  anodeEffectMinutes: number;
+}): KpiFigures {
   return {
     productionT: f.productionT,
     energyKWh: f.energyKWh,
@@ -175,22 +192,37 @@ function datesOf(fromMs: number, toMs: number): string[] {
   return out;
 }
 
-async function dayPeriods(lake: LakeStore, lineId: string, q: LineKpiQuery, cache: GoldRowCache | undefined): Promise<KpiPeriod[]> {
-  const days = await mapLimited(datesOf(q.from, q.to), GOLD_READ_CONCURRENCY, (date) => readGoldRows(lake, goldDataPath(FACT_LINE_DAY.name, { date, lineId }), LineDayRow, cache));
-  return days.flatMap((rows) => (rows ?? []).map((r) => {
-    const start = Date.UTC(Math.floor(r.dateKey / 10_000), Math.floor(r.dateKey / 100) % 100 - 1, r.dateKey % 100);
-    return {
-      periodStart: isoOf(start),
-      periodEnd: isoOf(start + DAY_MS),
-      ...figures({ ...r, energyKWh: r.energyMWh * 1000 }),
-      cells: r.cells,
-      cellDays: r.cellDays,
-      goodRatio: r.goodRatio,
-    };
-  }));
+async function dayPeriods(
+  lake: LakeStore,
+  lineId: string,
+  q: LineKpiQuery,
+  cache: GoldRowCache | undefined,
+): Promise<KpiPeriod[]> {
+  const days = await mapLimited(datesOf(q.from, q.to), GOLD_READ_CONCURRENCY, (date) =>
+    readGoldRows(lake, goldDataPath(FACT_LINE_DAY.name, { date, lineId }), LineDayRow, cache),
+  );
+  return days.flatMap((rows) =>
+    (rows ?? []).map((r) => {
+      const start = Date.UTC(Math.floor(r.dateKey / 10_000), (Math.floor(r.dateKey / 100) % 100) - 1, r.dateKey % 100);
+      return {
+        periodStart: isoOf(start),
+        periodEnd: isoOf(start + DAY_MS),
+        ...figures({ ...r, energyKWh: r.energyMWh * 1000 }),
+        cells: r.cells,
+        cellDays: r.cellDays,
+        goodRatio: r.goodRatio,
+      };
+    }),
+  );
 }
 
-async function hourPeriods(lake: LakeStore, lineId: string, q: LineKpiQuery, fallback: KpiParameters, cache: GoldRowCache | undefined): Promise<KpiPeriod[]> {
+async function hourPeriods(
+  lake: LakeStore,
+  lineId: string,
+  q: LineKpiQuery,
+  fallback: KpiParameters,
+  cache: GoldRowCache | undefined,
+): Promise<KpiPeriod[]> {
   const days = await mapLimited(datesOf(q.from, q.to), GOLD_READ_CONCURRENCY, async (date) => {
     const manifestPath = goldLineagePath(FACT_CELL_HOUR.name, { date, lineId });
     const readParameters = async () => {
@@ -207,7 +239,9 @@ async function hourPeriods(lake: LakeStore, lineId: string, q: LineKpiQuery, fal
   const periods: KpiPeriod[] = [];
   for (const { rows, params } of days) {
     const byHour = new Map<number, CellHourKpiInput[]>();
-    for (const r of rows) if (r.hourStartMs >= q.from && r.hourStartMs < q.to) byHour.set(r.hourStartMs, [...(byHour.get(r.hourStartMs) ?? []), r]);
+    for (const r of rows)
+      if (r.hourStartMs >= q.from && r.hourStartMs < q.to)
+        byHour.set(r.hourStartMs, [...(byHour.get(r.hourStartMs) ?? []), r]);
     for (const [start, hours] of [...byHour].sort((a, b) => a[0] - b[0])) {
       const f = buildLineDayFact(hours, params);
       if (!f) continue;
@@ -230,14 +264,23 @@ async function hourPeriods(lake: LakeStore, lineId: string, q: LineKpiQuery, fal
  * whose day manifest did not record them (the current settings). With a cache, partitions read within its TTL are
  * answered from memory (figures may then lag a curation run by up to the TTL).
  */
-export async function lineKpis(lake: LakeStore, lineId: string, q: LineKpiQuery, fallback: KpiParameters, cache?: GoldRowCache): Promise<LineKpis> {
+export async function lineKpis(
+  lake: LakeStore,
+  lineId: string,
+  q: LineKpiQuery,
+  fallback: KpiParameters,
+  cache?: GoldRowCache,
+): Promise<LineKpis> {
   const lines = await readGoldRows(lake, goldDataPath(DIM_LINE.name, {}), DimLineRow, cache);
   if (!lines?.some((l) => l.lineId === lineId)) {
-    throw new ApiError('notFound', `Line ${lineId} has no curated gold data. Check the id (e.g. L1); a line appears after its first hour is curated.`, [
-      { field: 'path.lineId', issue: 'no curated data for this line' },
-    ]);
+    throw new ApiError(
+      'notFound',
+      `Line ${lineId} has no curated gold data. Check the id (e.g. L1); a line appears after its first hour is curated.`,
+      [{ field: 'path.lineId', issue: 'no curated data for this line' }],
+    );
   }
-  const periods = q.grain === 'day' ? await dayPeriods(lake, lineId, q, cache) : await hourPeriods(lake, lineId, q, fallback, cache);
+  const periods =
+    q.grain === 'day' ? await dayPeriods(lake, lineId, q, cache) : await hourPeriods(lake, lineId, q, fallback, cache);
   const base = v1Path(`lines/${encodeURIComponent(lineId)}/kpis`);
   return {
     lineId,
@@ -247,6 +290,11 @@ export async function lineKpis(lake: LakeStore, lineId: string, q: LineKpiQuery,
     periods,
     totals: totalsOf(periods),
     source: q.grain === 'day' ? `gold/${FACT_LINE_DAY.name}` : `gold/${FACT_CELL_HOUR.name}`,
-    links: [{ rel: 'self', href: `${base}?${new URLSearchParams({ from: isoOf(q.from), to: isoOf(q.to), grain: q.grain }).toString()}` }],
+    links: [
+      {
+        rel: 'self',
+        href: `${base}?${new URLSearchParams({ from: isoOf(q.from), to: isoOf(q.to), grain: q.grain }).toString()}`,
+      },
+    ],
   };
 }

@@ -15,7 +15,15 @@ export const LineageInput = z.object({
   lastModifiedMs: z.number(),
   /** Present for files the curation read (absent for files only listed, e.g. the silver files behind partials). */
   sha256: z.string().optional(),
-  role: z.enum(['minute_partial', 'silver', 'cell_minute', 'cell_hour', 'quality_batch', 'event_payload', 'plant_event']),
+  role: z.enum([
+    'minute_partial',
+    'silver',
+    'cell_minute',
+    'cell_hour',
+    'quality_batch',
+    'event_payload',
+    'plant_event',
+  ]),
   /** UTC hours (0–23) of the input's rows, for per-batch partials: which hours a late file touches. */
   hours: z.array(z.number().int().min(0).max(23)).optional(),
   /** For day files built hour by hour: the hour this input fed. */
@@ -37,7 +45,10 @@ export type LineageManifest = z.infer<typeof LineageManifest>;
 
 export class LineageError extends Error {
   readonly code = 'GOLD-LINEAGE';
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(`lineage manifest ${path} is unreadable: ${detail}; delete it to have the partition curated again`);
     this.name = 'LineageError';
   }
@@ -57,7 +68,8 @@ export function parseManifest(path: string, bytes: Uint8Array): LineageManifest 
     throw new LineageError(path, (e as Error).message);
   }
   const parsed = LineageManifest.safeParse(json);
-  if (!parsed.success) throw new LineageError(path, `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new LineageError(path, `${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
 
@@ -72,7 +84,10 @@ export function sameLineage(a: LineageManifest, b: LineageManifest): boolean {
 }
 
 /** Identity of an input as the lake lists it: a rewrite changes size or modification time. */
-export function entryFingerprint(container: string, e: Pick<LakeEntry, 'path' | 'size' | 'lastModified'> | LineageInput): string {
+export function entryFingerprint(
+  container: string,
+  e: Pick<LakeEntry, 'path' | 'size' | 'lastModified'> | LineageInput,
+): string {
   const ms = 'lastModifiedMs' in e ? e.lastModifiedMs : e.lastModified.getTime();
   return `${container}/${e.path}|${e.size}|${ms}`;
 }

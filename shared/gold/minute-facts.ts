@@ -44,7 +44,14 @@ export function mergeMinutePartials(partials: Iterable<MinuteAggregate>): CellMi
     const mean = agg.count > 0 ? agg.sum / agg.count : null;
     // Population variance from the moments; clamped at 0 where rounding leaves a tiny negative for a flat signal.
     const variance = mean === null ? null : Math.max(0, agg.sumSq / agg.count - mean * mean);
-    out.push({ ...agg, dateKey: dateKeyOf(agg.minuteStartMs), timeKey: timeKeyOf(agg.minuteStartMs), mean, variance, partials: count });
+    out.push({
+      ...agg,
+      dateKey: dateKeyOf(agg.minuteStartMs),
+      timeKey: timeKeyOf(agg.minuteStartMs),
+      mean,
+      variance,
+      partials: count,
+    });
   }
   return sortByKey(FACT_CELL_MINUTE, out as unknown as GoldRow[]) as unknown as CellMinuteFact[];
 }

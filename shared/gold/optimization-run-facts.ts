@@ -8,7 +8,10 @@ import { dateKeyOf } from './minute-facts.js';
 import type { ArchivedEvent } from './plant-events.js';
 import type { GoldRow } from './table-io.js';
 
-const RUN_END_TYPES: ReadonlySet<string> = new Set([PlantEventType.optimizationCompleted, PlantEventType.optimizationFailed]);
+const RUN_END_TYPES: ReadonlySet<string> = new Set([
+  PlantEventType.optimizationCompleted,
+  PlantEventType.optimizationFailed,
+]);
 
 /** Rows for the runs started on `date` (UTC) that ended within the events given. */
 export function optimizationRunRows(events: readonly ArchivedEvent[], date: string): GoldRow[] {

@@ -57,13 +57,25 @@ export interface PlantEventCompaction {
 }
 
 /** Compacts one date's archived payloads; undefined when nothing changed (or there is nothing to compact). */
-export async function compactPlantEvents(lake: LakeStore, plantId: string, date: string, force: boolean, stamp: LineageStamp): Promise<PlantEventCompaction | undefined> {
-  const files = (await listAll(lake, GOLD, ledgerPaths.payloadsOfDay(plantId, date))).filter((e) => e.path.endsWith('.json'));
+export async function compactPlantEvents(
+  lake: LakeStore,
+  plantId: string,
+  date: string,
+  force: boolean,
+  stamp: LineageStamp,
+): Promise<PlantEventCompaction | undefined> {
+  const files = (await listAll(lake, GOLD, ledgerPaths.payloadsOfDay(plantId, date))).filter((e) =>
+    e.path.endsWith('.json'),
+  );
   const key = { date };
   const manifest = await readManifest(lake, goldLineagePath(FACT_PLANT_EVENT.name, key));
   const before = new Map((manifest?.inputs ?? []).map((i) => [entryFingerprint(i.container, i), i]));
   const now = files.map((e) => entryFingerprint(GOLD, e));
-  const same = manifest && manifest.codeVersion === stamp.codeVersion && before.size === now.length && now.every((f) => before.has(f));
+  const same =
+    manifest &&
+    manifest.codeVersion === stamp.codeVersion &&
+    before.size === now.length &&
+    now.every((f) => before.has(f));
   if ((same && !force) || (!files.length && !manifest)) return undefined;
 
   const existing = await lake.get(GOLD, goldDataPath(FACT_PLANT_EVENT.name, key));
@@ -85,7 +97,14 @@ export async function compactPlantEvents(lake: LakeStore, plantId: string, date:
     const row = plantEventRow(bytes, `${GOLD}/${e.path}`);
     if (row) rows.push(row);
     else unreadable.push(`${GOLD}/${e.path}`);
-    inputs.push({ container: GOLD, path: e.path, size: e.size, lastModifiedMs: e.lastModified.getTime(), sha256: sha256(bytes), role: 'event_payload' });
+    inputs.push({
+      container: GOLD,
+      path: e.path,
+      size: e.size,
+      lastModifiedMs: e.lastModified.getTime(),
+      sha256: sha256(bytes),
+      role: 'event_payload',
+    });
   }
   return { write: await writeGoldPartition(lake, FACT_PLANT_EVENT, key, rows, inputs, stamp), unreadable };
 }

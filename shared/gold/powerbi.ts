@@ -5,7 +5,13 @@
  */
 import { GOLD_TABLES, type GoldTable } from './schema.js';
 
-const M_TYPES: Record<string, string> = { STRING: 'type text', DOUBLE: 'type number', INT32: 'Int64.Type', INT64: 'Int64.Type', TIMESTAMP: 'type datetime' };
+const M_TYPES: Record<string, string> = {
+  STRING: 'type text',
+  DOUBLE: 'type number',
+  INT32: 'Int64.Type',
+  INT64: 'Int64.Type',
+  TIMESTAMP: 'type datetime',
+};
 
 /** Power Query (M) for one table: every Parquet file under gold/<table>/ on the account named by the LakeUrl parameter. */
 export function powerQueryM(t: GoldTable): string {
@@ -70,23 +76,47 @@ Cell kWh per t = DIVIDE ( SUM ( fact_cell_hour[energyKWh] ), SUM ( fact_cell_hou
 
 /** A .pbids connection file for the gold container (Power BI Desktop opens it with the ADLS Gen2 connector). */
 export function pbids(): string {
-  return JSON.stringify(
-    {
-      version: '0.1',
-      connections: [{ details: { protocol: 'azure-data-lake-storage', address: { url: 'https://<account>.dfs.core.windows.net/gold' } }, mode: 'Import' }],
-    },
-    null,
-    2,
-  ) + '\n';
+  return (
+    JSON.stringify(
+      {
+        version: '0.1',
+        connections: [
+          {
+            details: {
+              protocol: 'azure-data-lake-storage',
+              address: { url: 'https://<account>.dfs.core.windows.net/gold' },
+            },
+            mode: 'Import',
+          },
+        ],
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** The data dictionary (Markdown): every table, its grain, partitions and columns with type, unit and meaning. */
 export function dataDictionary(): string {
-  const out = ['# Gold data dictionary', '', 'Generated from shared/gold/schema.ts. Files: `gold/<table>/<partitions>/part-0.parquet`, each with a lineage manifest `_lineage.json` beside it.', ''];
+  const out = [
+    '# Gold data dictionary',
+    '',
+    'Generated from shared/gold/schema.ts. Files: `gold/<table>/<partitions>/part-0.parquet`, each with a lineage manifest `_lineage.json` beside it.',
+    '',
+  ];
   for (const t of GOLD_TABLES) {
-    out.push(`## ${t.name} (${t.kind})`, '', `Grain: ${t.grain}.  `, `Partitions: ${t.partitions.length ? t.partitions.join(' / ') : 'none (one file)'}.  `, `Key: ${t.key.join(', ')}.`);
+    out.push(
+      `## ${t.name} (${t.kind})`,
+      '',
+      `Grain: ${t.grain}.  `,
+      `Partitions: ${t.partitions.length ? t.partitions.join(' / ') : 'none (one file)'}.  `,
+      `Key: ${t.key.join(', ')}.`,
+    );
     out.push('', '| column | type | unit | nullable | meaning |', '|---|---|---|---|---|');
-    for (const c of t.columns) out.push(`| ${c.name} | ${c.type} | ${c.unit ?? ''} | ${c.nullable ? 'yes' : 'no'} | ${c.description.replaceAll('|', '\\|')} |`);
+    for (const c of t.columns)
+      out.push(
+        `| ${c.name} | ${c.type} | ${c.unit ?? ''} | ${c.nullable ? 'yes' : 'no'} | ${c.description.replaceAll('|', '\\|')} |`,
+      );
     out.push('');
   }
   return out.join('\n');
@@ -96,7 +126,10 @@ export function dataDictionary(): string {
 export function powerBiFiles(): Map<string, string> {
   const files = new Map<string, string>();
   files.set('powerbi/gold.pbids', pbids());
-  files.set('powerbi/relationships.md', '# Gold star schema relationships\n\n```mermaid\n' + relationshipsMermaid() + '```\n');
+  files.set(
+    'powerbi/relationships.md',
+    '# Gold star schema relationships\n\n```mermaid\n' + relationshipsMermaid() + '```\n',
+  );
   files.set('powerbi/measures.dax', daxMeasures());
   files.set('powerbi/data-dictionary.md', dataDictionary());
   for (const t of GOLD_TABLES) files.set(`powerbi/queries/${t.name}.pq`, powerQueryM(t));

@@ -31,7 +31,8 @@ const c = (name: string, type: LakeColumnType, description: string, unit?: strin
   ...(unit ? { unit } : {}),
   ...(nullable ? { nullable } : {}),
 });
-const n = (name: string, type: LakeColumnType, description: string, unit?: string): GoldColumn => c(name, type, description, unit, true);
+const n = (name: string, type: LakeColumnType, description: string, unit?: string): GoldColumn =>
+  c(name, type, description, unit, true);
 
 const lineKey = c('lineId', 'STRING', 'Potline id (dim_line.lineId)');
 const cellKey = c('cellId', 'STRING', 'Cell (pot) id (dim_cell.cellId); `<line>-LINE` is the line-level sensor');
@@ -88,7 +89,12 @@ export const FACT_CELL_HOUR: GoldTable = {
     n('lineCurrentMeanKA', 'DOUBLE', 'Mean line current over the minutes with cell voltage', 'kA'),
     n('bathTempMeanC', 'DOUBLE', 'Mean bath temperature', '°C'),
     n('bathTempMaxC', 'DOUBLE', 'Highest bath temperature', '°C'),
-    n('superheatEstK', 'DOUBLE', 'Bath temperature minus the liquidus of the nominal bath (Solheim 1996; composition not measured)', 'K'),
+    n(
+      'superheatEstK',
+      'DOUBLE',
+      'Bath temperature minus the liquidus of the nominal bath (Solheim 1996; composition not measured)',
+      'K',
+    ),
     c('aluminaFedKg', 'DOUBLE', 'Alumina fed (sum of feeder shots)', 'kg'),
     c('aluminaShots', 'INT32', 'Feeder shots'),
     n('metalHeightMeanCm', 'DOUBLE', 'Mean metal pad height', 'cm'),
@@ -110,7 +116,7 @@ export const FACT_CELL_HOUR: GoldTable = {
 export const FACT_LINE_DAY: GoldTable = {
   name: 'fact_line_day',
   kind: 'fact',
-  grain: 'one row per potline × UTC day (from the day\'s cell-hour facts)',
+  grain: "one row per potline × UTC day (from the day's cell-hour facts)",
   partitions: ['date', 'line'],
   key: ['lineId', 'dateKey'],
   columns: [
@@ -152,7 +158,7 @@ export const FACT_DATA_QUALITY: GoldTable = {
     c('partition', 'STRING', 'Event Hub partition'),
     c('firstSeq', 'INT64', 'First sequence number of the batch'),
     c('lastSeq', 'INT64', 'Last sequence number of the batch'),
-    c('firstEnqueuedMs', 'TIMESTAMP', 'Enqueued time of the batch\'s first event'),
+    c('firstEnqueuedMs', 'TIMESTAMP', "Enqueued time of the batch's first event"),
     c('pointsIn', 'INT32', 'Candidate points received'),
     c('silverRows', 'INT32', 'Rows written to silver (incl. interpolated)'),
     c('interpolatedRows', 'INT32', 'Gap fills by linear interpolation'),
@@ -194,7 +200,8 @@ export const FACT_OPTIMIZATION_RUN: GoldTable = {
 export const FACT_SETPOINT_CHANGE: GoldTable = {
   name: 'fact_setpoint_change',
   kind: 'fact',
-  grain: 'one row per set point of a SCADA command (a command may move several set points of one cell), in the partition of the date it was proposed',
+  grain:
+    'one row per set point of a SCADA command (a command may move several set points of one cell), in the partition of the date it was proposed',
   partitions: ['date'],
   key: ['commandId', 'setpoint'],
   columns: [
@@ -205,7 +212,11 @@ export const FACT_SETPOINT_CHANGE: GoldTable = {
     dateKey,
     c('issuedMs', 'TIMESTAMP', 'When the command was proposed to the dispatcher'),
     c('setpoint', 'STRING', 'Set point name (acdCm, lineCurrentKA, feedIntervalS, alf3AdditionKgPerDay)'),
-    n('previousValue', 'DOUBLE', 'Value before: the PLC\'s acknowledged previous value, else the value the proposer saw'),
+    n(
+      'previousValue',
+      'DOUBLE',
+      "Value before: the PLC's acknowledged previous value, else the value the proposer saw",
+    ),
     c('newValue', 'DOUBLE', 'Value sent (or that would have been sent)'),
     c('outcome', 'STRING', 'applied | refused_envelope | refused_manual | failed | pending (not final when curated)'),
     n('decidedMs', 'TIMESTAMP', 'When the outcome was reached (acknowledgement, refusal or failure)'),
@@ -220,7 +231,7 @@ export const FACT_PLANT_EVENT: GoldTable = {
   partitions: ['date'],
   key: ['timeMs', 'eventId'],
   columns: [
-    c('eventId', 'STRING', 'CloudEvent id (also the ledger entry\'s source)'),
+    c('eventId', 'STRING', "CloudEvent id (also the ledger entry's source)"),
     c('type', 'STRING', 'CloudEvent type, smelter.<noun>.<verb>'),
     c('source', 'STRING', 'Producer of the event'),
     c('subject', 'STRING', 'What the event is about: a command, cell, line, run or alert id'),
@@ -228,7 +239,7 @@ export const FACT_PLANT_EVENT: GoldTable = {
     c('timeMs', 'TIMESTAMP', 'Event time'),
     n('lineId', 'STRING', 'Potline, when the event data names one'),
     n('correlationId', 'STRING', 'Ties the events of one run or request together'),
-    c('dataJson', 'STRING', 'The event\'s data, JSON'),
+    c('dataJson', 'STRING', "The event's data, JSON"),
     c('sourcePath', 'STRING', 'The archived payload blob in the gold container'),
   ],
 };
@@ -261,7 +272,12 @@ export const DIM_CELL: GoldTable = {
   grain: 'one row per cell seen in the curated data',
   partitions: [],
   key: ['cellId'],
-  columns: [cellKey, lineKey, n('cellNo', 'INT32', 'Position of the cell in its line (from the id), null for the line sensor'), c('isLineSensor', 'INT32', '1 for the `<line>-LINE` pseudo-cell')],
+  columns: [
+    cellKey,
+    lineKey,
+    n('cellNo', 'INT32', 'Position of the cell in its line (from the id), null for the line sensor'),
+    c('isLineSensor', 'INT32', '1 for the `<line>-LINE` pseudo-cell'),
+  ],
 };
 
 export const DIM_LINE: GoldTable = {

@@ -44,7 +44,8 @@ export function setpointChangeRows(events: readonly ArchivedEvent[], date: strin
     const parsed = CommandEventData.safeParse(e.data);
     if (!parsed.success) continue;
     const d = parsed.data;
-    if (e.type === PROPOSED && new Date(e.timeMs).toISOString().slice(0, 10) === date) proposedOn.set(d.commandId, e.timeMs);
+    if (e.type === PROPOSED && new Date(e.timeMs).toISOString().slice(0, 10) === date)
+      proposedOn.set(d.commandId, e.timeMs);
     const seen = newest.get(d.commandId);
     if (!seen || d.revision > seen.data.revision) newest.set(d.commandId, { data: d, timeMs: e.timeMs });
   }

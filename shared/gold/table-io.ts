@@ -6,7 +6,11 @@ export type GoldRow = Record<string, string | number | null>;
 
 export class GoldSchemaError extends Error {
   readonly code = 'GOLD-SCHEMA';
-  constructor(readonly table: string, readonly field: string, detail: string) {
+  constructor(
+    readonly table: string,
+    readonly field: string,
+    detail: string,
+  ) {
     super(`gold table ${table}, column ${field}: ${detail}`);
     this.name = 'GoldSchemaError';
   }
@@ -32,7 +36,8 @@ export function encodeGoldTable(table: GoldTable, rows: readonly GoldRow[]): Uin
     const data = rows.map((r) => {
       const v = r[col.name];
       if (v === undefined || v === null || (typeof v === 'number' && !Number.isFinite(v))) {
-        if (!col.nullable) throw new GoldSchemaError(table.name, col.name, `a row has ${String(v)}; the column is not nullable`);
+        if (!col.nullable)
+          throw new GoldSchemaError(table.name, col.name, `a row has ${String(v)}; the column is not nullable`);
         return null;
       }
       return v;

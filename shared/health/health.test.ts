@@ -3,7 +3,10 @@ import { checkHealth } from './health.js';
 
 describe('checkHealth', () => {
   it('is ok when every dependency answers', async () => {
-    const report = await checkHealth({ lake: async () => {}, cosmos: async () => {} }, { version: '1.0.0', timeoutMs: 1000 });
+    const report = await checkHealth(
+      { lake: async () => {}, cosmos: async () => {} },
+      { version: '1.0.0', timeoutMs: 1000 },
+    );
     expect(report.status).toBe('ok');
     expect(report.dependencies.map((d) => [d.name, d.status])).toEqual([
       ['lake', 'up'],
@@ -17,7 +20,11 @@ describe('checkHealth', () => {
       { version: '1.0.0', timeoutMs: 1000 },
     );
     expect(report.status).toBe('degraded');
-    expect(report.dependencies[1]).toMatchObject({ name: 'cosmos', status: 'down', error: 'connect ECONNREFUSED 127.0.0.1:8081' });
+    expect(report.dependencies[1]).toMatchObject({
+      name: 'cosmos',
+      status: 'down',
+      error: 'connect ECONNREFUSED 127.0.0.1:8081',
+    });
   });
 
   it('reports a dependency that never answers as down after the timeout instead of hanging', async () => {

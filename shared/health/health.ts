@@ -20,7 +20,10 @@ export type HealthReport = z.infer<typeof HealthReport>;
 export type Probe = () => Promise<void>;
 
 /** Runs every probe in parallel, each bounded by `timeoutMs`; one failing probe makes the report `degraded`. */
-export async function checkHealth(probes: Record<string, Probe>, opts: { version: string; timeoutMs: number; now?: () => number }): Promise<HealthReport> {
+export async function checkHealth(
+  probes: Record<string, Probe>,
+  opts: { version: string; timeoutMs: number; now?: () => number },
+): Promise<HealthReport> {
   const now = opts.now ?? Date.now;
   const dependencies = await Promise.all(
     Object.entries(probes).map(async ([name, probe]) => {
@@ -35,7 +38,12 @@ export async function checkHealth(probes: Record<string, Probe>, opts: { version
         ]);
         return { name, status: 'up' as const, latencyMs: now() - start };
       } catch (err) {
-        return { name, status: 'down' as const, latencyMs: now() - start, error: err instanceof Error ? err.message.split('\n')[0]!.slice(0, 300) : String(err) };
+        return {
+          name,
+          status: 'down' as const,
+          latencyMs: now() - start,
+          error: err instanceof Error ? err.message.split('\n')[0]!.slice(0, 300) : String(err),
+        };
       } finally {
         clearTimeout(timer);
       }

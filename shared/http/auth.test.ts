@@ -25,15 +25,28 @@ afterAll(async () => {
 const nowS = () => Math.floor(Date.now() / 1000);
 
 /** A token with the dev issuer's key (or another) and any claims, for the cases mintToken refuses to make. */
-async function forge(claims: JWTPayload, opts: { key?: CryptoKey | Uint8Array; alg?: string; kid?: string } = {}): Promise<string> {
-  const base = { iss: issuer.issuer, aud: issuer.audience, sub: 'mallory', roles: ['Manager'], iat: nowS(), exp: nowS() + 600 };
+async function forge(
+  claims: JWTPayload,
+  opts: { key?: CryptoKey | Uint8Array; alg?: string; kid?: string } = {},
+): Promise<string> {
+  const base = {
+    iss: issuer.issuer,
+    aud: issuer.audience,
+    sub: 'mallory',
+    roles: ['Manager'],
+    iat: nowS(),
+    exp: nowS() + 600,
+  };
   return new SignJWT({ ...base, ...claims })
     .setProtectedHeader({ alg: opts.alg ?? 'RS256', kid: opts.kid ?? issuer.key.kid })
     .sign(opts.key ?? issuer.key.privateKey);
 }
 
 async function expectUnauthorized(authorization: string | undefined): Promise<ApiError> {
-  const err = await verify(authorization).then(() => undefined, (e: unknown) => e);
+  const err = await verify(authorization).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ApiError);
   const apiErr = err as ApiError;
   expect(apiErr.code).toBe('ERR-4011');
@@ -81,7 +94,15 @@ describe('bearer token verification', () => {
 
   it('rejects an unsigned token (alg none)', async () => {
     const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
-    const payload = base64url.encode(JSON.stringify({ iss: issuer.issuer, aud: issuer.audience, sub: 'mallory', roles: ['Manager'], exp: nowS() + 600 }));
+    const payload = base64url.encode(
+      JSON.stringify({
+        iss: issuer.issuer,
+        aud: issuer.audience,
+        sub: 'mallory',
+        roles: ['Manager'],
+        exp: nowS() + 600,
+      }),
+    );
     await expectUnauthorized(`Bearer ${header}.${payload}.`);
   });
 
@@ -94,7 +115,9 @@ describe('bearer token verification', () => {
   it('rejects HS256 signed with the public key as the HMAC secret (algorithm confusion)', async () => {
     const pem = await exportSPKI(createPublicKey({ key: issuer.key.publicJwk as never, format: 'jwk' }) as never);
     await expectUnauthorized(`Bearer ${await forge({}, { alg: 'HS256', key: new TextEncoder().encode(pem) })}`);
-    await expectUnauthorized(`Bearer ${await forge({}, { alg: 'HS256', key: new TextEncoder().encode(JSON.stringify(issuer.key.publicJwk)) })}`);
+    await expectUnauthorized(
+      `Bearer ${await forge({}, { alg: 'HS256', key: new TextEncoder().encode(JSON.stringify(issuer.key.publicJwk)) })}`,
+    );
   });
 
   it('rejects a token without a subject', async () => {
@@ -102,13 +125,22 @@ describe('bearer token verification', () => {
   });
 
   it('answers 503 (retry) rather than 401 when the issuer keys cannot be fetched', async () => {
-    const offline = createTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: 'http://127.0.0.1:9/keys' });
-    const err = await offline(`Bearer ${await issuer.mint({ roles: ['Engineer'] })}`).then(() => undefined, (e: unknown) => e);
+    const offline = createTokenVerifier({
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      jwksUri: 'http://127.0.0.1:9/keys',
+    });
+    const err = await offline(`Bearer ${await issuer.mint({ roles: ['Engineer'] })}`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'ERR-5031', status: 503 });
   });
 
   it('refuses a plain-http JWKS address off this machine', () => {
-    expect(() => createTokenVerifier({ issuer: 'x', audience: 'y', jwksUri: 'http://login.example.com/keys' })).toThrow(/https/);
+    expect(() => createTokenVerifier({ issuer: 'x', audience: 'y', jwksUri: 'http://login.example.com/keys' })).toThrow(
+      /https/,
+    );
   });
 });
 
@@ -125,7 +157,9 @@ describe('role check', () => {
   });
 
   it('lets any listed role through and everyone through a public route', () => {
-    expect(() => requireAccess(['Engineer', 'Manager'], { subject: 's', clientId: 'c', roles: ['Manager'] })).not.toThrow();
+    expect(() =>
+      requireAccess(['Engineer', 'Manager'], { subject: 's', clientId: 'c', roles: ['Manager'] }),
+    ).not.toThrow();
     expect(() => requireAccess('public', { subject: 's', clientId: 'c', roles: [] })).not.toThrow();
   });
 });

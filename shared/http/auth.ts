@@ -49,7 +49,9 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 export function createTokenVerifier(opts: TokenVerifierOptions): VerifyToken {
   const url = new URL(opts.jwksUri);
   if (url.protocol !== 'https:' && !isLoopback(opts.jwksUri)) {
-    throw new Error(`AUTH_JWKS_URI must use https (plain http only for the local dev issuer on loopback): ${opts.jwksUri}`);
+    throw new Error(
+      `AUTH_JWKS_URI must use https (plain http only for the local dev issuer on loopback): ${opts.jwksUri}`,
+    );
   }
   const jwks = createRemoteJWKSet(url, {
     cacheMaxAge: JWKS_MAX_AGE_MS,
@@ -61,12 +63,20 @@ export function createTokenVerifier(opts: TokenVerifierOptions): VerifyToken {
     try {
       return await jwks(header, token);
     } catch (err) {
-      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported) throw err;
+      if (
+        err instanceof errors.JWKSNoMatchingKey ||
+        err instanceof errors.JWKSMultipleMatchingKeys ||
+        err instanceof errors.JOSENotSupported
+      )
+        throw err;
       throw new KeysUnavailable();
     }
   };
   return async (authorization) => {
-    if (!authorization) throw unauthorized('Authorization header missing: send "Authorization: Bearer <token>" with a token issued for this API.');
+    if (!authorization)
+      throw unauthorized(
+        'Authorization header missing: send "Authorization: Bearer <token>" with a token issued for this API.',
+      );
     const match = BEARER.exec(authorization.trim());
     if (!match) throw unauthorized('Authorization header malformed: expected "Bearer <JWT>".');
     let payload: JWTPayload;
@@ -88,17 +98,27 @@ export function createTokenVerifier(opts: TokenVerifierOptions): VerifyToken {
 class KeysUnavailable extends Error {}
 
 function tokenFailure(err: unknown): ApiError {
-  if (err instanceof errors.JWTExpired) return unauthorized('The bearer token has expired: request a new token and retry.');
+  if (err instanceof errors.JWTExpired)
+    return unauthorized('The bearer token has expired: request a new token and retry.');
   if (err instanceof KeysUnavailable) {
     // The token may well be good, so do not tell the caller to discard it.
-    return new ApiError('dependencyUnavailable', 'The identity provider\'s signing keys could not be fetched; retry shortly.', [], { 'retry-after': '5' });
+    return new ApiError(
+      'dependencyUnavailable',
+      "The identity provider's signing keys could not be fetched; retry shortly.",
+      [],
+      { 'retry-after': '5' },
+    );
   }
-  return unauthorized('The bearer token is not valid for this API: request a token from the platform\'s identity provider for this API\'s audience.');
+  return unauthorized(
+    "The bearer token is not valid for this API: request a token from the platform's identity provider for this API's audience.",
+  );
 }
 
 function principalOf(payload: JWTPayload): Principal {
   const subject = String(payload.sub);
-  const clientId = [payload['azp'], payload['appid'], payload.sub].find((v): v is string => typeof v === 'string' && v.length > 0) ?? subject;
+  const clientId =
+    [payload['azp'], payload['appid'], payload.sub].find((v): v is string => typeof v === 'string' && v.length > 0) ??
+    subject;
   const name = [payload['name'], payload['preferred_username']].find((v): v is string => typeof v === 'string');
   return { subject, clientId, roles: knownRoles(payload['roles']), ...(name ? { name } : {}) };
 }
@@ -121,10 +141,14 @@ let current: { key: string; verify: VerifyToken } | undefined;
  */
 export function verifyTokenFromSettings(): VerifyToken {
   const s = settings();
-  if (!s.AUTH_JWKS_URI) throw new Error('App setting AUTH_JWKS_URI is not set: protected API routes cannot verify tokens.');
+  if (!s.AUTH_JWKS_URI)
+    throw new Error('App setting AUTH_JWKS_URI is not set: protected API routes cannot verify tokens.');
   const key = `${s.AUTH_ISSUER}|${s.AUTH_AUDIENCE}|${s.AUTH_JWKS_URI}`;
   if (current?.key !== key) {
-    current = { key, verify: createTokenVerifier({ issuer: s.AUTH_ISSUER, audience: s.AUTH_AUDIENCE, jwksUri: s.AUTH_JWKS_URI }) };
+    current = {
+      key,
+      verify: createTokenVerifier({ issuer: s.AUTH_ISSUER, audience: s.AUTH_AUDIENCE, jwksUri: s.AUTH_JWKS_URI }),
+    };
   }
   return current.verify;
 }

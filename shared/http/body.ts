@@ -14,18 +14,27 @@ const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json$/;
  * type, 413 ERR-4131 above the limit (checked on Content-Length and again while reading, so a lying header cannot
  * get past it), 400 ERR-4001 for an empty or malformed body and for every field the schema rejects.
  */
-export async function parseJsonBody<S extends z.ZodType>(src: BodySource, schema: S, maxBytes: number): Promise<z.output<S>> {
+export async function parseJsonBody<S extends z.ZodType>(
+  src: BodySource,
+  schema: S,
+  maxBytes: number,
+): Promise<z.output<S>> {
   checkContentType(src.headers.get('content-type'));
   const declared = Number(src.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const text = await readText(src.body, maxBytes);
-  if (text.trim() === '') throw new ApiError('invalidInput', 'Request body is empty: send a JSON object.', [{ field: 'body', issue: 'required' }]);
+  if (text.trim() === '')
+    throw new ApiError('invalidInput', 'Request body is empty: send a JSON object.', [
+      { field: 'body', issue: 'required' },
+    ]);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
     const where = err instanceof SyntaxError ? err.message.replace(/\s+/g, ' ').slice(0, 200) : 'not JSON';
-    throw new ApiError('invalidInput', `Request body is not valid JSON (${where}).`, [{ field: 'body', issue: 'malformed JSON' }]);
+    throw new ApiError('invalidInput', `Request body is not valid JSON (${where}).`, [
+      { field: 'body', issue: 'malformed JSON' },
+    ]);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw invalidInput('body', parsed.error);
@@ -34,7 +43,10 @@ export async function parseJsonBody<S extends z.ZodType>(src: BodySource, schema
 
 function checkContentType(header: string | null): void {
   const [mediaType = '', ...params] = (header ?? '').split(';').map((p) => p.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if (JSON_MEDIA_TYPE.test(mediaType) && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return;
   throw new ApiError(
     'unsupportedMediaType',
@@ -44,7 +56,9 @@ function checkContentType(header: string | null): void {
 }
 
 const tooLarge = (maxBytes: number) =>
-  new ApiError('payloadTooLarge', `Request body exceeds ${maxBytes} bytes; send a smaller body.`, [{ field: 'body', issue: `larger than ${maxBytes} bytes` }]);
+  new ApiError('payloadTooLarge', `Request body exceeds ${maxBytes} bytes; send a smaller body.`, [
+    { field: 'body', issue: `larger than ${maxBytes} bytes` },
+  ]);
 
 async function readText(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string> {
   if (!body) return '';

@@ -53,9 +53,16 @@ export interface ErrorBody {
 }
 
 /** The response body for any thrown value; unexpected errors never leak their message or stack. */
-export function errorBody(err: unknown, requestId: string): { status: number; body: ErrorBody; headers: Record<string, string> } {
+export function errorBody(
+  err: unknown,
+  requestId: string,
+): { status: number; body: ErrorBody; headers: Record<string, string> } {
   if (err instanceof ApiError) {
-    return { status: err.status, body: { code: err.code, message: err.message, details: err.details }, headers: err.headers };
+    return {
+      status: err.status,
+      body: { code: err.code, message: err.message, details: err.details },
+      headers: err.headers,
+    };
   }
   return {
     status: 500,

@@ -14,18 +14,44 @@ type Json = Record<string, unknown>;
 
 /** Status codes the pipeline itself can answer, with the condition under which a route documents them. */
 const PIPELINE_ERRORS: { status: number; description: string; applies: (r: RouteSpec) => boolean; headers?: Json }[] = [
-  { status: 400, description: `${ErrorCodes.invalidInput.code}: invalid path, query or body; details name the fields`, applies: (r) => Boolean(r.params ?? r.query ?? r.body) },
-  { status: 401, description: `${ErrorCodes.unauthorized.code}: bearer token missing or invalid`, applies: (r) => r.access !== 'public' },
-  { status: 403, description: `${ErrorCodes.forbidden.code}: the token lacks every role this route allows`, applies: (r) => r.access !== 'public' },
-  { status: 413, description: `${ErrorCodes.payloadTooLarge.code}: body larger than MAX_BODY_BYTES`, applies: (r) => Boolean(r.body) },
-  { status: 415, description: `${ErrorCodes.unsupportedMediaType.code}: body is not application/json`, applies: (r) => Boolean(r.body) },
+  {
+    status: 400,
+    description: `${ErrorCodes.invalidInput.code}: invalid path, query or body; details name the fields`,
+    applies: (r) => Boolean(r.params ?? r.query ?? r.body),
+  },
+  {
+    status: 401,
+    description: `${ErrorCodes.unauthorized.code}: bearer token missing or invalid`,
+    applies: (r) => r.access !== 'public',
+  },
+  {
+    status: 403,
+    description: `${ErrorCodes.forbidden.code}: the token lacks every role this route allows`,
+    applies: (r) => r.access !== 'public',
+  },
+  {
+    status: 413,
+    description: `${ErrorCodes.payloadTooLarge.code}: body larger than MAX_BODY_BYTES`,
+    applies: (r) => Boolean(r.body),
+  },
+  {
+    status: 415,
+    description: `${ErrorCodes.unsupportedMediaType.code}: body is not application/json`,
+    applies: (r) => Boolean(r.body),
+  },
   {
     status: 429,
     description: `${ErrorCodes.tooManyRequests.code}: rate limit per client exceeded`,
     applies: (r) => r.access !== 'public',
-    headers: { 'Retry-After': { description: 'Seconds until a request will be accepted', schema: { type: 'integer' } } },
+    headers: {
+      'Retry-After': { description: 'Seconds until a request will be accepted', schema: { type: 'integer' } },
+    },
   },
-  { status: 500, description: `${ErrorCodes.internal.code}: unexpected failure; quote x-request-id`, applies: () => true },
+  {
+    status: 500,
+    description: `${ErrorCodes.internal.code}: unexpected failure; quote x-request-id`,
+    applies: () => true,
+  },
 ];
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
@@ -41,13 +67,32 @@ function parameters(route: RouteSpec): Json[] {
     const required = new Set((s.required as string[] | undefined) ?? []);
     for (const [name, prop] of Object.entries((s.properties as Record<string, Json> | undefined) ?? {})) {
       const { description, ...propSchema } = prop;
-      out.push({ name, in: where, required: where === 'path' || required.has(name), schema: propSchema, ...(description ? { description } : {}) });
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || required.has(name),
+        schema: propSchema,
+        ...(description ? { description } : {}),
+      });
     }
   };
   add('path', route.params);
   add('query', route.query);
-  for (const h of route.requestHeaders ?? []) out.push({ name: h.name, in: 'header', required: h.required ?? false, description: h.description, schema: { type: 'string' } });
-  out.push({ name: 'x-correlation-id', in: 'header', required: false, description: 'Echoed as x-request-id; a new id is made when absent or unsafe', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' } });
+  for (const h of route.requestHeaders ?? [])
+    out.push({
+      name: h.name,
+      in: 'header',
+      required: h.required ?? false,
+      description: h.description,
+      schema: { type: 'string' },
+    });
+  out.push({
+    name: 'x-correlation-id',
+    in: 'header',
+    required: false,
+    description: 'Echoed as x-request-id; a new id is made when absent or unsafe',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+  });
   return out;
 }
 
@@ -56,11 +101,14 @@ function responses(route: RouteSpec): Json {
   const requestId = { 'x-request-id': { $ref: '#/components/headers/RequestId' } };
   for (const [status, r] of Object.entries(route.responses)) {
     const headers: Json = { ...requestId };
-    for (const [name, description] of Object.entries(r.headers ?? {})) headers[name] = { description, schema: { type: 'string' } };
+    for (const [name, description] of Object.entries(r.headers ?? {}))
+      headers[name] = { description, schema: { type: 'string' } };
     // An error status without its own schema answers the platform's error body (e.g. 404, 412).
     const content = r.schema
       ? { 'application/json': { schema: jsonSchema(r.schema, 'output') } }
-      : Number(status) >= 400 ? { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } : undefined;
+      : Number(status) >= 400
+        ? { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } }
+        : undefined;
     out[status] = { description: r.description, headers, ...(content ? { content } : {}) };
   }
   for (const e of PIPELINE_ERRORS) {
@@ -78,9 +126,19 @@ function responses(route: RouteSpec): Json {
 function unknownInputPolicy(route: RouteSpec): string {
   const strict = (schema: z.ZodType) => jsonSchema(schema, 'input').additionalProperties === false;
   const parts: string[] = [];
-  if (route.query) parts.push(strict(route.query) ? 'Unknown query parameters are rejected (400 ERR-4001 naming them).' : 'Unknown query parameters are ignored.');
+  if (route.query)
+    parts.push(
+      strict(route.query)
+        ? 'Unknown query parameters are rejected (400 ERR-4001 naming them).'
+        : 'Unknown query parameters are ignored.',
+    );
   else parts.push('Query parameters are ignored.');
-  if (route.body) parts.push(strict(route.body) ? 'Unknown body fields are rejected (400 ERR-4001 naming them).' : 'Unknown body fields are ignored.');
+  if (route.body)
+    parts.push(
+      strict(route.body)
+        ? 'Unknown body fields are rejected (400 ERR-4001 naming them).'
+        : 'Unknown body fields are ignored.',
+    );
   return parts.join(' ');
 }
 
@@ -94,7 +152,11 @@ function operation(route: RouteSpec): Json {
     'x-roles': route.access === 'public' ? [] : [...route.access],
     security: route.access === 'public' ? [] : [{ bearer: [] }],
     parameters: parameters(route),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } },
+        }
+      : {}),
     responses: responses(route),
   };
 }
@@ -107,7 +169,8 @@ export function buildOpenApiDocument(table: readonly RouteSpec[], version = '1.0
   const paths: Record<string, Json> = {};
   for (const route of table) {
     const key = `/${route.path}`;
-    for (const name of pathParamNames(route.path)) if (!route.params) throw new Error(`route ${route.name} has {${name}} but no params schema`);
+    for (const name of pathParamNames(route.path))
+      if (!route.params) throw new Error(`route ${route.name} has {${name}} but no params schema`);
     paths[key] = { ...paths[key], [route.method.toLowerCase()]: operation(route) };
   }
   return {
@@ -115,15 +178,28 @@ export function buildOpenApiDocument(table: readonly RouteSpec[], version = '1.0
     info: {
       title: 'Smelter platform API',
       version,
-      description: 'ERP and engineering API of the smelter platform. Every protected route needs `Authorization: Bearer <JWT>` with one of the app roles it lists.',
+      description:
+        'ERP and engineering API of the smelter platform. Every protected route needs `Authorization: Bearer <JWT>` with one of the app roles it lists.',
     },
     servers: [{ url: `/${ROUTE_PREFIX}` }],
     tags: [...new Set(table.map((r) => r.tag))].map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Entra ID access token; app roles in the `roles` claim' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Entra ID access token; app roles in the `roles` claim',
+        },
+      },
       schemas: { ErrorBody: jsonSchema(ErrorBodySchema, 'output') },
-      headers: { RequestId: { description: 'Correlation id of this request (the caller\'s x-correlation-id when given)', schema: { type: 'string' } } },
+      headers: {
+        RequestId: {
+          description: "Correlation id of this request (the caller's x-correlation-id when given)",
+          schema: { type: 'string' },
+        },
+      },
     },
   };
 }

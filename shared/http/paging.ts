@@ -10,7 +10,12 @@ const MAX_TOKEN_CHARS = 2048;
 /** `pageSize` and `continuationToken` query parameters shared by every list route. */
 export const PageQuery = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  continuationToken: z.string().min(1).max(MAX_TOKEN_CHARS).regex(/^[A-Za-z0-9_-]+$/, 'expected a continuation token from a previous page').optional(),
+  continuationToken: z
+    .string()
+    .min(1)
+    .max(MAX_TOKEN_CHARS)
+    .regex(/^[A-Za-z0-9_-]+$/, 'expected a continuation token from a previous page')
+    .optional(),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
@@ -22,7 +27,12 @@ export type Link = z.infer<typeof Link>;
  * `self` and, when another page follows, `next` links of a list answer: `basePath` with the caller's query
  * parameters (undefined ones left out) and the continuation token of the page shown and of the next one.
  */
-export function pageLinks(basePath: string, params: Record<string, string | number | undefined>, token: string | undefined, nextToken: string | undefined): Link[] {
+export function pageLinks(
+  basePath: string,
+  params: Record<string, string | number | undefined>,
+  token: string | undefined,
+  nextToken: string | undefined,
+): Link[] {
   const href = (t: string | undefined) => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));

@@ -9,17 +9,23 @@ describe('query and path parsing', () => {
   it('applies page defaults and bounds', () => {
     expect(parseQuery(url(''), PageQuery)).toEqual({ pageSize: 25 });
     expect(parseQuery(url('pageSize=100'), PageQuery)).toEqual({ pageSize: 100 });
-    expect(() => parseQuery(url('pageSize=101'), PageQuery)).toThrow(expect.objectContaining({ code: 'ERR-4001', details: [expect.objectContaining({ field: 'query.pageSize' })] }));
+    expect(() => parseQuery(url('pageSize=101'), PageQuery)).toThrow(
+      expect.objectContaining({ code: 'ERR-4001', details: [expect.objectContaining({ field: 'query.pageSize' })] }),
+    );
     expect(() => parseQuery(url('pageSize=abc'), PageQuery)).toThrow(expect.objectContaining({ code: 'ERR-4001' }));
   });
 
   it('rejects unknown and repeated parameters, naming them', () => {
     expect(() => parseQuery(url('pagesize=10'), PageQuery)).toThrow(expect.objectContaining({ code: 'ERR-4001' }));
-    expect(() => parseQuery(url('pageSize=1&pageSize=2'), PageQuery)).toThrow(expect.objectContaining({ details: [{ field: 'query.pageSize', issue: 'repeated' }] }));
+    expect(() => parseQuery(url('pageSize=1&pageSize=2'), PageQuery)).toThrow(
+      expect.objectContaining({ details: [{ field: 'query.pageSize', issue: 'repeated' }] }),
+    );
   });
 
   it('validates ids in the path as 400, not 404', () => {
     expect(parsePathParams({ modelId: 'pde-001' }, PdeModelPath)).toEqual({ modelId: 'pde-001' });
-    expect(() => parsePathParams({ modelId: '../etc' }, PdeModelPath)).toThrow(expect.objectContaining({ code: 'ERR-4001', details: [expect.objectContaining({ field: 'path.modelId' })] }));
+    expect(() => parsePathParams({ modelId: '../etc' }, PdeModelPath)).toThrow(
+      expect.objectContaining({ code: 'ERR-4001', details: [expect.objectContaining({ field: 'path.modelId' })] }),
+    );
   });
 });

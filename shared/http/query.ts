@@ -11,12 +11,16 @@ const MAX_QUERY_CHARS = 4096;
 export function parseQuery<S extends z.ZodType>(url: string, schema: S): z.output<S> {
   const search = new URL(url).searchParams;
   if (search.toString().length > MAX_QUERY_CHARS) {
-    throw new ApiError('invalidInput', `Query string exceeds ${MAX_QUERY_CHARS} characters.`, [{ field: 'query', issue: 'too long' }]);
+    throw new ApiError('invalidInput', `Query string exceeds ${MAX_QUERY_CHARS} characters.`, [
+      { field: 'query', issue: 'too long' },
+    ]);
   }
   const values: Record<string, string> = {};
   for (const [name, value] of search) {
     if (Object.hasOwn(values, name)) {
-      throw new ApiError('invalidInput', `Query parameter ${name} is given more than once; give it once.`, [{ field: `query.${name}`, issue: 'repeated' }]);
+      throw new ApiError('invalidInput', `Query parameter ${name} is given more than once; give it once.`, [
+        { field: `query.${name}`, issue: 'repeated' },
+      ]);
     }
     values[name] = value;
   }

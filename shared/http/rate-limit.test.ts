@@ -22,7 +22,9 @@ describe('token bucket per client', () => {
   it('throws 429 ERR-4291 with a Retry-After header', () => {
     const limiter = new RateLimiter({ perMinute: 6, burst: 1, nowMs: () => 0 });
     limiter.enforce('c');
-    expect(() => limiter.enforce('c')).toThrow(expect.objectContaining({ code: 'ERR-4291', status: 429, headers: { 'retry-after': '10' } }));
+    expect(() => limiter.enforce('c')).toThrow(
+      expect.objectContaining({ code: 'ERR-4291', status: 429, headers: { 'retry-after': '10' } }),
+    );
   });
 
   it('forgets the idlest clients beyond its capacity, so memory stays bounded', () => {

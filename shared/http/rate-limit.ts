@@ -40,7 +40,9 @@ export class RateLimiter {
   take(clientId: string): { allowed: true } | { allowed: false; retryAfterS: number } {
     const nowMs = this.now();
     const prior = this.buckets.get(clientId);
-    const tokens = prior ? Math.min(this.opts.burst, prior.tokens + (nowMs - prior.atMs) * this.refillPerMs) : this.opts.burst;
+    const tokens = prior
+      ? Math.min(this.opts.burst, prior.tokens + (nowMs - prior.atMs) * this.refillPerMs)
+      : this.opts.burst;
     // Re-insert so Map order is least-recently-seen first, which is the eviction order.
     this.buckets.delete(clientId);
     if (tokens >= 1) {

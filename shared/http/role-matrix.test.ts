@@ -8,7 +8,12 @@ describe('role matrix for the README', () => {
     expect(lines).toHaveLength(routeTable.length + 2);
     expect(lines[0]).toBe('| Method | Path | Operator | Engineer | Manager | Integration | Summary |');
     const create = lines.find((l) => l.startsWith('| POST | `/industrial-automation/smelting-ops/v1/pde-models`'));
-    expect(create?.split('|').slice(3, 7).map((c) => c.trim())).toEqual(['', '✓', '✓', '']);
+    expect(
+      create
+        ?.split('|')
+        .slice(3, 7)
+        .map((c) => c.trim()),
+    ).toEqual(['', '✓', '✓', '']);
     const openApi = lines.find((l) => l.includes(routes.openApi.path));
     expect(openApi).toContain('public');
   });

@@ -11,7 +11,14 @@ import { setpointRoutes } from './routes/setpoints.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import type { RouteSpec } from './route-spec.js';
 
-export { defineRoute, pathParamNames, type HeaderSpec, type HttpMethod, type ResponseSpec, type RouteSpec } from './route-spec.js';
+export {
+  defineRoute,
+  pathParamNames,
+  type HeaderSpec,
+  type HttpMethod,
+  type ResponseSpec,
+  type RouteSpec,
+} from './route-spec.js';
 
 /**
  * Every API route, assembled from one module per resource under ./routes/. Add a resource's routes in its own module

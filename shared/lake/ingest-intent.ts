@@ -10,7 +10,12 @@ export type IngestIntent = z.infer<typeof IngestIntent>;
 const INTENT_CONTAINER = 'bronze';
 
 /** Reads a partition's intent record; undefined when none was written (or it is unreadable, which is logged by the caller). */
-export async function readIngestIntent(lake: LakeStore, hub: string, consumerGroup: string, partition: string): Promise<IngestIntent | undefined> {
+export async function readIngestIntent(
+  lake: LakeStore,
+  hub: string,
+  consumerGroup: string,
+  partition: string,
+): Promise<IngestIntent | undefined> {
   const bytes = await lake.get(INTENT_CONTAINER, ingestIntentPath(hub, consumerGroup, partition));
   if (!bytes) return undefined;
   try {
@@ -22,9 +27,17 @@ export async function readIngestIntent(lake: LakeStore, hub: string, consumerGro
 }
 
 /** Writes a partition's intent record. */
-export async function writeIngestIntent(lake: LakeStore, hub: string, consumerGroup: string, partition: string, intent: IngestIntent): Promise<void> {
+export async function writeIngestIntent(
+  lake: LakeStore,
+  hub: string,
+  consumerGroup: string,
+  partition: string,
+  intent: IngestIntent,
+): Promise<void> {
   const body = new TextEncoder().encode(JSON.stringify(intent));
-  await lake.put(INTENT_CONTAINER, ingestIntentPath(hub, consumerGroup, partition), body, { contentType: 'application/json' });
+  await lake.put(INTENT_CONTAINER, ingestIntentPath(hub, consumerGroup, partition), body, {
+    contentType: 'application/json',
+  });
 }
 
 /** A piece of a delivered batch and the file range it is written under. */
@@ -45,9 +58,18 @@ export interface BatchSplit<E> {
  * store that lost progress) and a redelivery that starts mid-range are written under their own range; dedup in
  * sensor state then keeps silver free of second copies.
  */
-export function splitAgainstIntent<E extends { sequenceNumber: number }>(events: E[], intent: IngestIntent | undefined): BatchSplit<E>[] {
+export function splitAgainstIntent<E extends { sequenceNumber: number }>(
+  events: E[],
+  intent: IngestIntent | undefined,
+): BatchSplit<E>[] {
   if (events.length === 0) return [];
-  const own = (evs: E[], recordIntent: boolean): BatchSplit<E> => ({ events: evs, firstSeq: evs[0]!.sequenceNumber, lastSeq: evs.at(-1)!.sequenceNumber, replay: false, recordIntent });
+  const own = (evs: E[], recordIntent: boolean): BatchSplit<E> => ({
+    events: evs,
+    firstSeq: evs[0]!.sequenceNumber,
+    lastSeq: evs.at(-1)!.sequenceNumber,
+    replay: false,
+    recordIntent,
+  });
   if (!intent) return [own(events, true)];
   const older = events.filter((e) => e.sequenceNumber < intent.firstSeq);
   const replay = events.filter((e) => e.sequenceNumber >= intent.firstSeq && e.sequenceNumber <= intent.lastSeq);
@@ -55,7 +77,11 @@ export function splitAgainstIntent<E extends { sequenceNumber: number }>(events:
   const out: BatchSplit<E>[] = [];
   if (older.length) out.push(own(older, false));
   if (replay.length) {
-    out.push(replay[0]!.sequenceNumber === intent.firstSeq ? { events: replay, firstSeq: intent.firstSeq, lastSeq: intent.lastSeq, replay: true, recordIntent: false } : own(replay, false));
+    out.push(
+      replay[0]!.sequenceNumber === intent.firstSeq
+        ? { events: replay, firstSeq: intent.firstSeq, lastSeq: intent.lastSeq, replay: true, recordIntent: false }
+        : own(replay, false),
+    );
   }
   if (fresh.length) out.push(own(fresh, true));
   return out;

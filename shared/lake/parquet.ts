@@ -24,14 +24,20 @@ export function encodeParquet(columns: readonly LakeColumn[]): Uint8Array {
     nullable: c.nullable ?? false,
     statistics: c.statistics ?? true,
     ...(c.encoding ? { encoding: c.encoding } : {}),
-    data: c.type === 'INT64' ? c.data.map((v) => (v === null ? null : BigInt(v as number))) : (c.data as (string | number | null)[]),
+    data:
+      c.type === 'INT64'
+        ? c.data.map((v) => (v === null ? null : BigInt(v as number)))
+        : (c.data as (string | number | null)[]),
   }));
   const buf = parquetWriteBuffer({ columnData, codec: 'SNAPPY', rowGroupSize: 100_000 });
   return new Uint8Array(buf);
 }
 
 /** Decodes a Parquet file to row objects (only `columns` when given): INT64 and timestamps become numbers (epoch ms). */
-export async function decodeParquet(bytes: Uint8Array, columns?: readonly string[]): Promise<Record<string, unknown>[]> {
+export async function decodeParquet(
+  bytes: Uint8Array,
+  columns?: readonly string[],
+): Promise<Record<string, unknown>[]> {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const rows = await parquetReadObjects({
     file,

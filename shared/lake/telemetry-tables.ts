@@ -10,7 +10,11 @@ import { decodeParquet, encodeParquet, type LakeColumn } from './parquet.js';
  * kept on the columns queries filter by (line, cell, tag, time); measured doubles skip the dictionary trial.
  */
 export function encodeSilver(rows: readonly SilverRow[]): Uint8Array {
-  const col = <K extends keyof SilverRow>(name: K, type: LakeColumn['type'], opts: Partial<LakeColumn> = {}): LakeColumn => ({
+  const col = <K extends keyof SilverRow>(
+    name: K,
+    type: LakeColumn['type'],
+    opts: Partial<LakeColumn> = {},
+  ): LakeColumn => ({
     name,
     type,
     statistics: false,

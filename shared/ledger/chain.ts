@@ -26,12 +26,21 @@ export type ChainRecord = z.infer<typeof ChainRecord>;
 
 /** SHA-256 over the record without its own hash: what entryHash must equal. */
 export function entryHashOf(r: Omit<ChainRecord, 'entryHash'>): string {
-  return sha256(Buffer.from(canonicalJson({ seqNo: r.seqNo, prevHash: r.prevHash, recordedAt: r.recordedAt, entry: r.entry }), 'utf8')).toString('hex');
+  return sha256(
+    Buffer.from(
+      canonicalJson({ seqNo: r.seqNo, prevHash: r.prevHash, recordedAt: r.recordedAt, entry: r.entry }),
+      'utf8',
+    ),
+  ).toString('hex');
 }
 
 /** The receipt leaf of a record: write set = the record hash, claims = the payload digest. */
 export function leafComponentsOf(r: Pick<ChainRecord, 'seqNo' | 'entryHash' | 'entry'>): LeafComponents {
-  return { writeSetDigest: r.entryHash, commitEvidence: `ce:${LOCAL_VIEW}.${r.seqNo}:${r.entryHash}`, claimsDigest: r.entry.payloadDigest };
+  return {
+    writeSetDigest: r.entryHash,
+    commitEvidence: `ce:${LOCAL_VIEW}.${r.seqNo}:${r.entryHash}`,
+    claimsDigest: r.entry.payloadDigest,
+  };
 }
 
 export const transactionIdOf = (seqNo: number) => `${LOCAL_VIEW}.${seqNo}`;

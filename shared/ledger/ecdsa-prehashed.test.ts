@@ -1,6 +1,13 @@
 import { createHash, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { curveConstantsConsistent, decodeDerSignature, derivePublicXY, encodeDerSignature, signPrehashed, verifyPrehashed } from './ecdsa-prehashed.js';
+import {
+  curveConstantsConsistent,
+  decodeDerSignature,
+  derivePublicXY,
+  encodeDerSignature,
+  signPrehashed,
+  verifyPrehashed,
+} from './ecdsa-prehashed.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 

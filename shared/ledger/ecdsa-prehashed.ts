@@ -113,7 +113,8 @@ function affine(c: Curve, [x, y, z]: Jacobian): [bigint, bigint] {
   return [mod(x * zi2, c.p), mod(y * zi2 * zi, c.p)];
 }
 
-const toBigInt = (bytes: Uint8Array): bigint => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`));
+const toBigInt = (bytes: Uint8Array): bigint =>
+  bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
 const b64urlToBigInt = (s: string): bigint => toBigInt(Buffer.from(s, 'base64url'));
 
 /** The digest as an integer, truncated to the order's bit length (SEC 1 v2, §4.1.3 step 5). */
@@ -125,7 +126,12 @@ function digestToInt(c: Curve, digest: Uint8Array): bigint {
 
 function curveOf(key: KeyObject): Curve {
   const jwk = key.export({ format: 'jwk' });
-  if (jwk.kty !== 'EC') throw new LedgerError('ERR-LEDGER-SIGNATURE', `key type ${String(jwk.kty)} is not EC; receipts are signed with ECDSA`, 'cert');
+  if (jwk.kty !== 'EC')
+    throw new LedgerError(
+      'ERR-LEDGER-SIGNATURE',
+      `key type ${String(jwk.kty)} is not EC; receipts are signed with ECDSA`,
+      'cert',
+    );
   if (jwk.crv === 'P-256') return P256;
   if (jwk.crv === 'P-384') return P384;
   throw new LedgerError('ERR-LEDGER-SIGNATURE', `curve ${String(jwk.crv)} is not supported (P-256, P-384)`, 'cert');
@@ -213,7 +219,10 @@ export function signPrehashed(privateKey: KeyObject, digest: Uint8Array): Uint8A
   const d = b64urlToBigInt(jwk.d);
   const e = digestToInt(c, digest);
   for (let counter = 0; ; counter++) {
-    const mac = createHmac('sha512', Buffer.from(jwk.d, 'base64url')).update(digest).update(Uint8Array.of(counter)).digest();
+    const mac = createHmac('sha512', Buffer.from(jwk.d, 'base64url'))
+      .update(digest)
+      .update(Uint8Array.of(counter))
+      .digest();
     // 512 bits reduced mod n: bias below 2^-128 for both curves.
     const k = mod(toBigInt(mac), c.n - 1n) + 1n;
     const r = mod(affineX(c, multiply(c, k, [c.gx, c.gy, 1n])), c.n);

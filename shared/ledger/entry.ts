@@ -15,7 +15,9 @@ export const LEDGER_ENTRY_SCHEMA = 'smelter.ledger-entry/1';
 const Hex256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits (SHA-256)');
 
 /** A plant id used as the ledger collection: Confidential Ledger collection ids are short URL-safe strings. */
-export const CollectionId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1–64 letters, digits, - or _');
+export const CollectionId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1–64 letters, digits, - or _');
 
 /** Where the full payload is kept: a blob in the lake. */
 export const PayloadRef = z.object({
@@ -58,14 +60,26 @@ export function parseLedgerEntry(value: unknown): LedgerEntry {
   const parsed = LedgerEntry.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new LedgerError('ERR-LEDGER-ENTRY-INVALID', `ledger entry ${issue?.message ?? 'is invalid'}`, issue?.path.join('.') || 'entry');
+    throw new LedgerError(
+      'ERR-LEDGER-ENTRY-INVALID',
+      `ledger entry ${issue?.message ?? 'is invalid'}`,
+      issue?.path.join('.') || 'entry',
+    );
   }
   const bytes = Buffer.byteLength(canonicalJson(parsed.data), 'utf8');
   if (bytes > LEDGER_ENTRY_MAX_BYTES) {
-    throw new LedgerError('ERR-LEDGER-ENTRY-TOO-LARGE', `entry is ${bytes} bytes, over the ${LEDGER_ENTRY_MAX_BYTES}-byte budget; move detail into the payload`, 'summary');
+    throw new LedgerError(
+      'ERR-LEDGER-ENTRY-TOO-LARGE',
+      `entry is ${bytes} bytes, over the ${LEDGER_ENTRY_MAX_BYTES}-byte budget; move detail into the payload`,
+      'summary',
+    );
   }
   if (parsed.data.entryId !== entryIdFor(parsed.data.eventId)) {
-    throw new LedgerError('ERR-LEDGER-ENTRY-INVALID', 'entryId must be entryIdFor(eventId) so redelivery stays idempotent', 'entryId');
+    throw new LedgerError(
+      'ERR-LEDGER-ENTRY-INVALID',
+      'entryId must be entryIdFor(eventId) so redelivery stays idempotent',
+      'entryId',
+    );
   }
   return parsed.data;
 }

@@ -19,10 +19,27 @@ export interface LedgerWriterDeps {
 }
 
 /** Fields of an event's data copied into the entry summary when they are scalars: what auditors search by. */
-const SUMMARY_FIELDS = ['commandId', 'cellId', 'lineId', 'state', 'mode', 'modelId', 'runId', 'tag', 'reason', 'actor', 'version'] as const;
+const SUMMARY_FIELDS = [
+  'commandId',
+  'cellId',
+  'lineId',
+  'state',
+  'mode',
+  'modelId',
+  'runId',
+  'tag',
+  'reason',
+  'actor',
+  'version',
+] as const;
 
 /** Builds the entry for an event whose payload is `payloadBytes` at `payloadPath`. */
-export function entryForEvent(event: PlantEvent, collectionId: string, payloadBytes: Uint8Array, payloadRef: { container: string; path: string }): LedgerEntry {
+export function entryForEvent(
+  event: PlantEvent,
+  collectionId: string,
+  payloadBytes: Uint8Array,
+  payloadRef: { container: string; path: string },
+): LedgerEntry {
   const summary: Record<string, string | number | boolean | null> = {};
   if (event.data !== null && typeof event.data === 'object' && !Array.isArray(event.data)) {
     const data = event.data as Record<string, unknown>;

@@ -17,12 +17,17 @@ const nodePrivateKey = createPrivateKey(readFileSync(new URL('./fixtures/node-ke
 const fixedNow = () => new Date('2025-03-01T12:00:00Z');
 
 function commandEvent(i: number): PlantEvent {
-  return cloudEvent(PlantEventType.setpointRecommended, `L1-C${String(i).padStart(3, '0')}`, { commandId: `cmd-${i}`, cellId: `L1-C${String(i).padStart(3, '0')}`, acdCm: 4.2 + i / 100, state: 'proposed' }, {
-    id: `run-7/${i}`,
-    source: '/functions/optimizationRun',
-    time: new Date(Date.UTC(2025, 2, 1, 11, 0, i)),
-    correlationId: 'run-7',
-  });
+  return cloudEvent(
+    PlantEventType.setpointRecommended,
+    `L1-C${String(i).padStart(3, '0')}`,
+    { commandId: `cmd-${i}`, cellId: `L1-C${String(i).padStart(3, '0')}`, acdCm: 4.2 + i / 100, state: 'proposed' },
+    {
+      id: `run-7/${i}`,
+      source: '/functions/optimizationRun',
+      time: new Date(Date.UTC(2025, 2, 1, 11, 0, i)),
+      correlationId: 'run-7',
+    },
+  );
 }
 
 async function ledgerWith(n: number) {
@@ -34,7 +39,10 @@ async function ledgerWith(n: number) {
 }
 
 async function edit(lake: MemoryLakeStore, path: string, change: (v: Record<string, unknown>) => void) {
-  const value = JSON.parse(Buffer.from((await lake.get(LEDGER_CONTAINER, path))!).toString('utf8')) as Record<string, unknown>;
+  const value = JSON.parse(Buffer.from((await lake.get(LEDGER_CONTAINER, path))!).toString('utf8')) as Record<
+    string,
+    unknown
+  >;
   change(value);
   await lake.put(LEDGER_CONTAINER, path, Buffer.from(JSON.stringify(value)));
 }
@@ -70,11 +78,21 @@ describe('local audit ledger', () => {
 
   it('detects a payload changed in the lake and a deleted record', async () => {
     const { lake, events } = await ledgerWith(4);
-    const entry = JSON.parse(Buffer.from((await lake.get(LEDGER_CONTAINER, ledgerPaths.entry(PLANT, 3)))!).toString('utf8'));
+    const entry = JSON.parse(
+      Buffer.from((await lake.get(LEDGER_CONTAINER, ledgerPaths.entry(PLANT, 3)))!).toString('utf8'),
+    );
     await lake.put(entry.entry.payloadRef.container, entry.entry.payloadRef.path, Buffer.from('{"forged":true}'));
-    expect((await verifyLocalLedger(lake, { collectionId: PLANT })).firstBroken).toMatchObject({ seqNo: 3, entryId: entryIdFor(events[2]!.id), field: 'payloadDigest' });
+    expect((await verifyLocalLedger(lake, { collectionId: PLANT })).firstBroken).toMatchObject({
+      seqNo: 3,
+      entryId: entryIdFor(events[2]!.id),
+      field: 'payloadDigest',
+    });
     await lake.delete(LEDGER_CONTAINER, ledgerPaths.entry(PLANT, 2));
-    expect((await verifyLocalLedger(lake, { collectionId: PLANT })).firstBroken).toMatchObject({ seqNo: 2, field: 'record', reason: 'record is missing' });
+    expect((await verifyLocalLedger(lake, { collectionId: PLANT })).firstBroken).toMatchObject({
+      seqNo: 2,
+      field: 'record',
+      reason: 'record is missing',
+    });
   });
 
   it('verifies from a later record, anchored on the one before it', async () => {
@@ -91,7 +109,11 @@ describe('local audit ledger', () => {
     const reopened = await LocalAuditLedger.open(lake, { collectionId: PLANT, nodePrivateKey, now: fixedNow });
     expect((await recordPlantEvent(events[2]!, { ledger: reopened, lake, collectionId: PLANT })).duplicate).toBe(true);
     expect(reopened.length).toBe(3);
-    const concurrent = await Promise.all([commandEvent(9), commandEvent(9), commandEvent(9)].map((e) => recordPlantEvent(e, { ledger: reopened, lake, collectionId: PLANT })));
+    const concurrent = await Promise.all(
+      [commandEvent(9), commandEvent(9), commandEvent(9)].map((e) =>
+        recordPlantEvent(e, { ledger: reopened, lake, collectionId: PLANT }),
+      ),
+    );
     expect(concurrent.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(reopened.length).toBe(4);
     expect((await verifyLocalLedger(lake, { collectionId: PLANT })).ok).toBe(true);
@@ -104,10 +126,15 @@ describe('local audit ledger', () => {
     // Simulate the crash: the head and the index of record 4 were never written.
     await lake.put(LEDGER_CONTAINER, ledgerPaths.head(PLANT), savedHead!);
     await lake.delete(LEDGER_CONTAINER, ledgerPaths.entryIndex(PLANT, entryIdFor(commandEvent(4).id)));
-    expect((await verifyLocalLedger(lake, { collectionId: PLANT })).firstBroken).toMatchObject({ seqNo: 4, field: 'head' });
+    expect((await verifyLocalLedger(lake, { collectionId: PLANT })).firstBroken).toMatchObject({
+      seqNo: 4,
+      field: 'head',
+    });
     const reopened = await LocalAuditLedger.open(lake, { collectionId: PLANT, nodePrivateKey, now: fixedNow });
     expect(reopened.length).toBe(4);
-    expect((await recordPlantEvent(commandEvent(4), { ledger: reopened, lake, collectionId: PLANT })).duplicate).toBe(true);
+    expect((await recordPlantEvent(commandEvent(4), { ledger: reopened, lake, collectionId: PLANT })).duplicate).toBe(
+      true,
+    );
     expect((await verifyLocalLedger(lake, { collectionId: PLANT })).ok).toBe(true);
     expect(events).toHaveLength(3);
   });

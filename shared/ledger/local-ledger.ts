@@ -48,10 +48,23 @@ export class LocalAuditLedger implements AuditLedger {
     const c = options.collectionId;
     const nodeKey = options.nodePrivateKey ?? (await loadOrCreateNodeKey(store, container, c));
     const publicKeyPem = createPublicKey(nodeKey).export({ type: 'spki', format: 'pem' }).toString();
-    if (!(await store.get(container, ledgerPaths.nodePublicKey(c)))) await store.put(container, ledgerPaths.nodePublicKey(c), Buffer.from(publicKeyPem), { contentType: 'application/x-pem-file' });
+    if (!(await store.get(container, ledgerPaths.nodePublicKey(c))))
+      await store.put(container, ledgerPaths.nodePublicKey(c), Buffer.from(publicKeyPem), {
+        contentType: 'application/x-pem-file',
+      });
     const savedHead = await store.get(container, ledgerPaths.head(c));
-    const head: ChainHead = savedHead ? ChainHead.parse(JSON.parse(Buffer.from(savedHead).toString('utf8'))) : { seqNo: 0, entryHash: GENESIS_HASH, frontier: MerkleFrontier.empty().toJSON() };
-    const ledger = new LocalAuditLedger(store, container, c, nodeKey, publicKeyPem, head, options.now ?? (() => new Date()));
+    const head: ChainHead = savedHead
+      ? ChainHead.parse(JSON.parse(Buffer.from(savedHead).toString('utf8')))
+      : { seqNo: 0, entryHash: GENESIS_HASH, frontier: MerkleFrontier.empty().toJSON() };
+    const ledger = new LocalAuditLedger(
+      store,
+      container,
+      c,
+      nodeKey,
+      publicKeyPem,
+      head,
+      options.now ?? (() => new Date()),
+    );
     ledger.head = await ledger.rollForward();
     return ledger;
   }
@@ -101,7 +114,11 @@ export class LocalAuditLedger implements AuditLedger {
       await this.store.put(this.container, ledgerPaths.entryIndex(c, entry.entryId), json({ seqNo }), JSON_TYPE);
       this.head = head;
     } catch (e) {
-      throw new LedgerError('ERR-LEDGER-STORAGE', `could not write ledger record ${seqNo} of ${c}: ${(e as Error).message}; the message will be retried`, 'store');
+      throw new LedgerError(
+        'ERR-LEDGER-STORAGE',
+        `could not write ledger record ${seqNo} of ${c}: ${(e as Error).message}; the message will be retried`,
+        'store',
+      );
     }
     return { entryId: entry.entryId, transactionId: receipt.transactionId, duplicate: false };
   }
@@ -139,7 +156,12 @@ export class LocalAuditLedger implements AuditLedger {
       head = sealed.head;
       await this.store.put(this.container, ledgerPaths.receipt(c, record.seqNo), json(sealed.receipt), JSON_TYPE);
       await this.store.put(this.container, ledgerPaths.head(c), json(head), JSON_TYPE);
-      await this.store.put(this.container, ledgerPaths.entryIndex(c, record.entry.entryId), json({ seqNo: record.seqNo }), JSON_TYPE);
+      await this.store.put(
+        this.container,
+        ledgerPaths.entryIndex(c, record.entry.entryId),
+        json({ seqNo: record.seqNo }),
+        JSON_TYPE,
+      );
     }
   }
 }
@@ -150,6 +172,8 @@ async function loadOrCreateNodeKey(store: LakeStore, container: string, collecti
   if (raw) return createPrivateKey(Buffer.from(raw).toString('utf8'));
   // P-256 as CCF nodes default to secp384r1 but the verifier takes both; the smaller curve signs faster locally.
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  await store.put(container, path, Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), { contentType: 'application/x-pem-file' });
+  await store.put(container, path, Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), {
+    contentType: 'application/x-pem-file',
+  });
   return privateKey;
 }

@@ -34,6 +34,8 @@ describe('Merkle frontier', () => {
     const w = sha256(Buffer.from('w')).toString('hex');
     const c = sha256(Buffer.from('c')).toString('hex');
     const leaf = leafOf({ writeSetDigest: w, commitEvidence: 'ce:2.15:abc', claimsDigest: c });
-    expect(leaf.equals(sha256(Buffer.from(w, 'hex'), sha256(Buffer.from('ce:2.15:abc')), Buffer.from(c, 'hex')))).toBe(true);
+    expect(leaf.equals(sha256(Buffer.from(w, 'hex'), sha256(Buffer.from('ce:2.15:abc')), Buffer.from(c, 'hex')))).toBe(
+      true,
+    );
   });
 });

@@ -34,7 +34,8 @@ export type ProofStep = { left: string } | { right: string };
 /** Folds a proof from the leaf up: a left sibling is hashed before the running value, a right one after. */
 export function foldProof(leaf: Uint8Array, proof: readonly ProofStep[]): Buffer {
   let current: Buffer = Buffer.from(leaf);
-  for (const step of proof) current = 'left' in step ? sha256(hex(step.left), current) : sha256(current, hex(step.right));
+  for (const step of proof)
+    current = 'left' in step ? sha256(hex(step.left), current) : sha256(current, hex(step.right));
   return current;
 }
 

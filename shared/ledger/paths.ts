@@ -21,7 +21,8 @@ export const ledgerPaths = {
   /** The folder of one day's payloads (what gold curation compacts into fact_plant_event). */
   payloadsOfDay: (c: string, day: string) => `audit/payloads/${encodeURIComponent(c)}/date=${day}/`,
   /** Confidential Ledger bookkeeping: entry id → transaction id (the service has no lookup by our id). */
-  confidentialIndex: (c: string, entryId: string) => `audit/confidential-ledger/${encodeURIComponent(c)}/ids/${entryId}.json`,
+  confidentialIndex: (c: string, entryId: string) =>
+    `audit/confidential-ledger/${encodeURIComponent(c)}/ids/${entryId}.json`,
   seqNoOf(path: string): number | undefined {
     const m = /\/(\d{12})\.json$/.exec(path);
     return m ? Number(m[1]) : undefined;

@@ -57,7 +57,11 @@ export interface VerifyReceiptOptions {
   expectedLeaf?: Partial<LeafComponents>;
 }
 
-const fail = (code: 'ERR-LEDGER-RECEIPT-INVALID' | 'ERR-LEDGER-SIGNATURE', field: string, reason: string): ReceiptCheck => ({ ok: false, code, reason, field });
+const fail = (
+  code: 'ERR-LEDGER-RECEIPT-INVALID' | 'ERR-LEDGER-SIGNATURE',
+  field: string,
+  reason: string,
+): ReceiptCheck => ({ ok: false, code, reason, field });
 
 /** Checks a receipt end to end; never throws on bad input, it reports the first failed check and its field. */
 export function verifyReceipt(input: unknown, options: VerifyReceiptOptions = {}): ReceiptCheck {
@@ -72,19 +76,32 @@ export function verifyReceipt(input: unknown, options: VerifyReceiptOptions = {}
     for (const key of ['writeSetDigest', 'commitEvidence', 'claimsDigest'] as const) {
       const want = options.expectedLeaf?.[key];
       if (want !== undefined && want.toLowerCase() !== r.leafComponents[key].toLowerCase()) {
-        return fail('ERR-LEDGER-RECEIPT-INVALID', `leafComponents.${key}`, `does not match the stored entry (receipt ${r.leafComponents[key]}, entry ${want})`);
+        return fail(
+          'ERR-LEDGER-RECEIPT-INVALID',
+          `leafComponents.${key}`,
+          `does not match the stored entry (receipt ${r.leafComponents[key]}, entry ${want})`,
+        );
       }
     }
     leaf = leafOf(r.leafComponents);
   } else if (r.leaf) {
-    if (options.expectedLeaf) return fail('ERR-LEDGER-RECEIPT-INVALID', 'leafComponents', 'is absent, so the receipt cannot be tied to the entry');
+    if (options.expectedLeaf)
+      return fail(
+        'ERR-LEDGER-RECEIPT-INVALID',
+        'leafComponents',
+        'is absent, so the receipt cannot be tied to the entry',
+      );
     leaf = Buffer.from(r.leaf, 'hex');
   } else {
     return fail('ERR-LEDGER-RECEIPT-INVALID', 'leafComponents', 'is absent and so is leaf');
   }
   const root = foldProof(leaf, r.proof as ProofStep[]);
   if (r.root !== undefined && r.root.toLowerCase() !== root.toString('hex')) {
-    return fail('ERR-LEDGER-RECEIPT-INVALID', 'proof', `folds to ${root.toString('hex')}, not to the stated root ${r.root}`);
+    return fail(
+      'ERR-LEDGER-RECEIPT-INVALID',
+      'proof',
+      `folds to ${root.toString('hex')}, not to the stated root ${r.root}`,
+    );
   }
   let nodeKey: KeyObject;
   let nodeCert: X509Certificate | undefined;
@@ -96,7 +113,11 @@ export function verifyReceipt(input: unknown, options: VerifyReceiptOptions = {}
       nodeKey = createPublicKey(r.cert);
     }
   } catch (e) {
-    return fail('ERR-LEDGER-RECEIPT-INVALID', 'cert', `is not a PEM certificate or public key: ${(e as Error).message}`);
+    return fail(
+      'ERR-LEDGER-RECEIPT-INVALID',
+      'cert',
+      `is not a PEM certificate or public key: ${(e as Error).message}`,
+    );
   }
   if (options.expectedNodeKeyPem !== undefined && !nodeKey.equals(createPublicKey(options.expectedNodeKeyPem))) {
     return fail('ERR-LEDGER-SIGNATURE', 'cert', 'is not the ledger node key on record');
@@ -109,7 +130,8 @@ export function verifyReceipt(input: unknown, options: VerifyReceiptOptions = {}
   }
   if (!signatureOk) return fail('ERR-LEDGER-SIGNATURE', 'signature', 'does not verify over the root with the node key');
   if (options.serviceCertificatePem !== undefined) {
-    if (!nodeCert) return fail('ERR-LEDGER-SIGNATURE', 'cert', 'is a bare key; a service-endorsed node certificate is required');
+    if (!nodeCert)
+      return fail('ERR-LEDGER-SIGNATURE', 'cert', 'is a bare key; a service-endorsed node certificate is required');
     const endorsed = endorsedBy(nodeCert, r.serviceEndorsements ?? [], options.serviceCertificatePem);
     if (endorsed !== true) return fail('ERR-LEDGER-SIGNATURE', endorsed.field, endorsed.reason);
   }
@@ -117,7 +139,11 @@ export function verifyReceipt(input: unknown, options: VerifyReceiptOptions = {}
 }
 
 /** The node certificate is signed by the first endorsement, each endorsement by the next, the last by the service. */
-function endorsedBy(nodeCert: X509Certificate, endorsements: readonly string[], servicePem: string): true | { field: string; reason: string } {
+function endorsedBy(
+  nodeCert: X509Certificate,
+  endorsements: readonly string[],
+  servicePem: string,
+): true | { field: string; reason: string } {
   let service: X509Certificate;
   try {
     service = new X509Certificate(servicePem);
@@ -136,7 +162,10 @@ function endorsedBy(nodeCert: X509Certificate, endorsements: readonly string[], 
   for (let i = 0; i + 1 < chain.length; i++) {
     if (!chain[i]!.verify(chain[i + 1]!.publicKey)) {
       const field = i === 0 ? 'cert' : `serviceEndorsements.${i - 1}`;
-      return { field, reason: `is not endorsed by ${i + 1 === chain.length - 1 ? 'the service identity certificate' : `serviceEndorsements.${i}`}` };
+      return {
+        field,
+        reason: `is not endorsed by ${i + 1 === chain.length - 1 ? 'the service identity certificate' : `serviceEndorsements.${i}`}`,
+      };
     }
   }
   return true;

@@ -19,9 +19,18 @@ export const hex = (s: string) => sha256(Buffer.from(s)).toString('hex');
  */
 export function confidentialLedgerReceipt(claimsDigest5 = hex('claims5')): ReceiptContents {
   const components: LeafComponents[] = [];
-  for (let i = 1; i <= 7; i++) components.push({ writeSetDigest: hex(`ws${i}`), commitEvidence: `ce:2.${i}:${hex(`ce${i}`)}`, claimsDigest: i === 5 ? claimsDigest5 : hex(`claims${i}`) });
+  for (let i = 1; i <= 7; i++)
+    components.push({
+      writeSetDigest: hex(`ws${i}`),
+      commitEvidence: `ce:2.${i}:${hex(`ce${i}`)}`,
+      claimsDigest: i === 5 ? claimsDigest5 : hex(`claims${i}`),
+    });
   const leaves = components.map(leafOf);
-  const proof = [{ right: leaves[5]!.toString('hex') }, { right: leaves[6]!.toString('hex') }, { left: sha256(sha256(leaves[0]!, leaves[1]!), sha256(leaves[2]!, leaves[3]!)).toString('hex') }];
+  const proof = [
+    { right: leaves[5]!.toString('hex') },
+    { right: leaves[6]!.toString('hex') },
+    { left: sha256(sha256(leaves[0]!, leaves[1]!), sha256(leaves[2]!, leaves[3]!)).toString('hex') },
+  ];
   const root = foldProof(leaves[4]!, proof);
   return {
     cert: nodeCertPem,

@@ -16,7 +16,10 @@ export interface ConfidentialReceiptsVerification {
 }
 
 /** Verifies every stored Confidential Ledger receipt of a collection; reports the first failure. */
-export async function verifyConfidentialReceipts(store: LakeStore, options: { collectionId: string; container?: string }): Promise<ConfidentialReceiptsVerification> {
+export async function verifyConfidentialReceipts(
+  store: LakeStore,
+  options: { collectionId: string; container?: string },
+): Promise<ConfidentialReceiptsVerification> {
   const container = options.container ?? LEDGER_CONTAINER;
   const c = options.collectionId;
   const result: ConfidentialReceiptsVerification = { ok: true, checkedReceipts: 0 };
@@ -25,8 +28,13 @@ export async function verifyConfidentialReceipts(store: LakeStore, options: { co
   const servicePem = await store.get(container, confidentialLedgerPaths.serviceIdentity(c));
   for (const file of files) {
     const entryId = file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.json$/, '');
-    const fail = (field: string, reason: string, transactionId?: string): ConfidentialReceiptsVerification => ({ ...result, ok: false, firstBroken: { entryId, path: file.path, field, reason, ...(transactionId ? { transactionId } : {}) } });
-    if (!servicePem) return fail('service-identity.pem', 'the service identity certificate is missing, so no receipt can be checked');
+    const fail = (field: string, reason: string, transactionId?: string): ConfidentialReceiptsVerification => ({
+      ...result,
+      ok: false,
+      firstBroken: { entryId, path: file.path, field, reason, ...(transactionId ? { transactionId } : {}) },
+    });
+    if (!servicePem)
+      return fail('service-identity.pem', 'the service identity certificate is missing, so no receipt can be checked');
     const raw = await store.get(container, file.path);
     let stored: StoredConfidentialReceipt;
     try {
@@ -36,11 +44,14 @@ export async function verifyConfidentialReceipts(store: LakeStore, options: { co
     }
     const txId = stored.receipt.transactionId;
     if (stored.entry.entryId !== entryId) return fail('entry.entryId', 'does not match the file name', txId);
-    const check = verifyReceipt(stored.receipt.receipt, { serviceCertificatePem: Buffer.from(servicePem).toString('utf8') });
+    const check = verifyReceipt(stored.receipt.receipt, {
+      serviceCertificatePem: Buffer.from(servicePem).toString('utf8'),
+    });
     if (!check.ok) return fail(`receipt.${check.field}`, check.reason, txId);
     const payload = await store.get(stored.entry.payloadRef.container, stored.entry.payloadRef.path);
     if (!payload) return fail('payloadRef', 'payload blob is missing', txId);
-    if (sha256(payload).toString('hex') !== stored.entry.payloadDigest) return fail('payloadDigest', 'payload in the lake does not match the digest in the ledger entry', txId);
+    if (sha256(payload).toString('hex') !== stored.entry.payloadDigest)
+      return fail('payloadDigest', 'payload in the lake does not match the digest in the ledger entry', txId);
     result.checkedReceipts++;
   }
   return result;

@@ -47,11 +47,20 @@ export async function verifyLocalLedger(store: LakeStore, options: VerifyLedgerO
   const c = options.collectionId;
   const from = Math.max(1, options.fromSeqNo ?? 1);
   const checkPayloads = options.checkPayloads ?? true;
-  const result: LedgerVerification = { ok: true, collectionId: c, checkedEntries: 0, checkedReceipts: 0, checkedPayloads: 0, headSeqNo: 0 };
+  const result: LedgerVerification = {
+    ok: true,
+    collectionId: c,
+    checkedEntries: 0,
+    checkedReceipts: 0,
+    checkedPayloads: 0,
+    headSeqNo: 0,
+  };
   const broken = (b: BrokenEntry): LedgerVerification => ({ ...result, ok: false, firstBroken: b });
 
   const headRaw = await store.get(container, ledgerPaths.head(c));
-  const head = headRaw ? safeParse(() => ChainHead.parse(JSON.parse(text(headRaw)))) : { seqNo: 0, entryHash: GENESIS_HASH, frontier: MerkleFrontier.empty().toJSON() };
+  const head = headRaw
+    ? safeParse(() => ChainHead.parse(JSON.parse(text(headRaw))))
+    : { seqNo: 0, entryHash: GENESIS_HASH, frontier: MerkleFrontier.empty().toJSON() };
   if (!head) return broken({ seqNo: 0, path: ledgerPaths.head(c), field: 'head', reason: 'head.json is unreadable' });
   result.headSeqNo = head.seqNo;
   const keyRaw = await store.get(container, ledgerPaths.nodePublicKey(c));
@@ -62,7 +71,8 @@ export async function verifyLocalLedger(store: LakeStore, options: VerifyLedgerO
   let prevHash = GENESIS_HASH;
   if (from > 1) {
     const anchor = await readRecord(store, container, c, from - 1);
-    if (!anchor.record) return broken({ seqNo: from - 1, path: ledgerPaths.entry(c, from - 1), field: 'record', reason: anchor.reason });
+    if (!anchor.record)
+      return broken({ seqNo: from - 1, path: ledgerPaths.entry(c, from - 1), field: 'record', reason: anchor.reason });
     prevHash = anchor.record.entryHash;
   }
   for (let seqNo = from; seqNo <= head.seqNo; seqNo++) {
@@ -72,15 +82,38 @@ export async function verifyLocalLedger(store: LakeStore, options: VerifyLedgerO
     const r = read.record;
     const entryId = r.entry.entryId;
     if (r.seqNo !== seqNo) return broken({ seqNo, entryId, path, field: 'seqNo', reason: `record says ${r.seqNo}` });
-    if (r.prevHash !== prevHash) return broken({ seqNo, entryId, path, field: 'prevHash', reason: 'does not chain to the record before it' });
-    if (entryHashOf(r) !== r.entryHash) return broken({ seqNo, entryId, path, field: 'entryHash', reason: 'the record content does not hash to its stored hash (edited after it was written)' });
-    if (entryIdFor(r.entry.eventId) !== entryId) return broken({ seqNo, entryId, path, field: 'entry.entryId', reason: 'is not the id its event id gives' });
+    if (r.prevHash !== prevHash)
+      return broken({ seqNo, entryId, path, field: 'prevHash', reason: 'does not chain to the record before it' });
+    if (entryHashOf(r) !== r.entryHash)
+      return broken({
+        seqNo,
+        entryId,
+        path,
+        field: 'entryHash',
+        reason: 'the record content does not hash to its stored hash (edited after it was written)',
+      });
+    if (entryIdFor(r.entry.eventId) !== entryId)
+      return broken({ seqNo, entryId, path, field: 'entry.entryId', reason: 'is not the id its event id gives' });
     result.checkedEntries++;
 
     if (checkPayloads) {
       const payload = await store.get(r.entry.payloadRef.container, r.entry.payloadRef.path);
-      if (!payload) return broken({ seqNo, entryId, path: r.entry.payloadRef.path, field: 'payloadRef', reason: 'payload blob is missing' });
-      if (sha256(payload).toString('hex') !== r.entry.payloadDigest) return broken({ seqNo, entryId, path: r.entry.payloadRef.path, field: 'payloadDigest', reason: 'payload in the lake does not match the digest the ledger holds' });
+      if (!payload)
+        return broken({
+          seqNo,
+          entryId,
+          path: r.entry.payloadRef.path,
+          field: 'payloadRef',
+          reason: 'payload blob is missing',
+        });
+      if (sha256(payload).toString('hex') !== r.entry.payloadDigest)
+        return broken({
+          seqNo,
+          entryId,
+          path: r.entry.payloadRef.path,
+          field: 'payloadDigest',
+          reason: 'payload in the lake does not match the digest the ledger holds',
+        });
       result.checkedPayloads++;
     }
 
@@ -88,24 +121,49 @@ export async function verifyLocalLedger(store: LakeStore, options: VerifyLedgerO
     frontier?.append(leafOf(leafComponents));
     const receiptPath = ledgerPaths.receipt(c, seqNo);
     const receiptRaw = await store.get(container, receiptPath);
-    if (!receiptRaw) return broken({ seqNo, entryId, path: receiptPath, field: 'receipt', reason: 'receipt is missing' });
+    if (!receiptRaw)
+      return broken({ seqNo, entryId, path: receiptPath, field: 'receipt', reason: 'receipt is missing' });
     const receipt = safeParse(() => TransactionReceipt.parse(JSON.parse(text(receiptRaw))));
-    if (!receipt) return broken({ seqNo, entryId, path: receiptPath, field: 'receipt', reason: 'receipt is unreadable' });
-    const check = verifyReceipt(receipt.receipt, { expectedLeaf: leafComponents, ...(nodeKeyPem ? { expectedNodeKeyPem: nodeKeyPem } : {}) });
-    if (!check.ok) return broken({ seqNo, entryId, path: receiptPath, field: `receipt.${check.field}`, reason: check.reason });
+    if (!receipt)
+      return broken({ seqNo, entryId, path: receiptPath, field: 'receipt', reason: 'receipt is unreadable' });
+    const check = verifyReceipt(receipt.receipt, {
+      expectedLeaf: leafComponents,
+      ...(nodeKeyPem ? { expectedNodeKeyPem: nodeKeyPem } : {}),
+    });
+    if (!check.ok)
+      return broken({ seqNo, entryId, path: receiptPath, field: `receipt.${check.field}`, reason: check.reason });
     if (frontier && check.rootHex !== frontier.root().toString('hex')) {
-      return broken({ seqNo, entryId, path: receiptPath, field: 'receipt.proof', reason: 'root is not the root of the tree over the chain up to this record' });
+      return broken({
+        seqNo,
+        entryId,
+        path: receiptPath,
+        field: 'receipt.proof',
+        reason: 'root is not the root of the tree over the chain up to this record',
+      });
     }
     result.checkedReceipts++;
     prevHash = r.entryHash;
   }
   if (head.seqNo > 0 && prevHash !== head.entryHash && from <= head.seqNo) {
-    return broken({ seqNo: head.seqNo, path: ledgerPaths.head(c), field: 'head.entryHash', reason: 'head does not name the last record' });
+    return broken({
+      seqNo: head.seqNo,
+      path: ledgerPaths.head(c),
+      field: 'head.entryHash',
+      reason: 'head does not name the last record',
+    });
   }
   // A record beyond the head was appended without updating the head, or planted: either way not proven — unless the
   // head has moved on meanwhile (a live append between our reads), which a later run will check.
-  if ((await store.get(container, ledgerPaths.entry(c, head.seqNo + 1))) && !(await headMovedPast(store, container, c, head.seqNo))) {
-    return broken({ seqNo: head.seqNo + 1, path: ledgerPaths.entry(c, head.seqNo + 1), field: 'head', reason: 'a record lies beyond the head (open the ledger once to roll it forward, or investigate)' });
+  if (
+    (await store.get(container, ledgerPaths.entry(c, head.seqNo + 1))) &&
+    !(await headMovedPast(store, container, c, head.seqNo))
+  ) {
+    return broken({
+      seqNo: head.seqNo + 1,
+      path: ledgerPaths.entry(c, head.seqNo + 1),
+      field: 'head',
+      reason: 'a record lies beyond the head (open the ledger once to roll it forward, or investigate)',
+    });
   }
   return result;
 }
@@ -116,7 +174,12 @@ async function headMovedPast(store: LakeStore, container: string, c: string, seq
   return head !== undefined && head.seqNo > seqNo;
 }
 
-async function readRecord(store: LakeStore, container: string, c: string, seqNo: number): Promise<{ record?: ChainRecord; reason: string }> {
+async function readRecord(
+  store: LakeStore,
+  container: string,
+  c: string,
+  seqNo: number,
+): Promise<{ record?: ChainRecord; reason: string }> {
   const raw = await store.get(container, ledgerPaths.entry(c, seqNo));
   if (!raw) return { reason: 'record is missing' };
   const record = safeParse(() => ChainRecord.parse(JSON.parse(text(raw))));

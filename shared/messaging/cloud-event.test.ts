@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLOUDEVENT_STRUCTURED_CONTENT_TYPE, cloudEvent, CloudEventError, deterministicEventId, parsePlantEvent, toServiceBusMessage } from './cloud-event.js';
+import {
+  CLOUDEVENT_STRUCTURED_CONTENT_TYPE,
+  cloudEvent,
+  CloudEventError,
+  deterministicEventId,
+  parsePlantEvent,
+  toServiceBusMessage,
+} from './cloud-event.js';
 import { serviceBusTarget, ServiceBusConnectionError } from './connection.js';
 import { EVENT_TYPE_PROPERTY, PlantEventType } from './subscriptions.js';
 
@@ -9,7 +16,12 @@ const T0 = '2024-05-01T10:00:00.000Z';
 
 describe('cloudEvent', () => {
   it('builds a CloudEvents 1.0 envelope with every contract field', () => {
-    const e = cloudEvent(PlantEventType.setpointRecommended, 'L1-C001', { lineCurrentKA: 400 }, { id: 'run-1/L1-C001', source: SOURCE, correlationId: 'run-1', time: T0 });
+    const e = cloudEvent(
+      PlantEventType.setpointRecommended,
+      'L1-C001',
+      { lineCurrentKA: 400 },
+      { id: 'run-1/L1-C001', source: SOURCE, correlationId: 'run-1', time: T0 },
+    );
     expect(e).toEqual({
       specversion: '1.0',
       id: e.id,
@@ -26,13 +38,26 @@ describe('cloudEvent', () => {
 
   it('derives the same id from the same key (a retried producer publishes a duplicate consumers can drop) and different ids otherwise', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (subject, keyA, keyB) => {
-        const a1 = cloudEvent(PlantEventType.overrideChanged, subject, {}, { id: keyA, source: SOURCE, time: T0 });
-        const a2 = cloudEvent(PlantEventType.overrideChanged, subject, { other: true }, { id: keyA, source: SOURCE, time: '2030-01-01T00:00:00Z' });
-        expect(a2.id).toBe(a1.id);
-        if (keyA !== keyB) expect(cloudEvent(PlantEventType.overrideChanged, subject, {}, { id: keyB, source: SOURCE }).id).not.toBe(a1.id);
-        expect(deterministicEventId(PlantEventType.anomalyDetected, SOURCE, subject, keyA)).not.toBe(a1.id);
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.string({ minLength: 1 }),
+        fc.string({ minLength: 1 }),
+        (subject, keyA, keyB) => {
+          const a1 = cloudEvent(PlantEventType.overrideChanged, subject, {}, { id: keyA, source: SOURCE, time: T0 });
+          const a2 = cloudEvent(
+            PlantEventType.overrideChanged,
+            subject,
+            { other: true },
+            { id: keyA, source: SOURCE, time: '2030-01-01T00:00:00Z' },
+          );
+          expect(a2.id).toBe(a1.id);
+          if (keyA !== keyB)
+            expect(cloudEvent(PlantEventType.overrideChanged, subject, {}, { id: keyB, source: SOURCE }).id).not.toBe(
+              a1.id,
+            );
+          expect(deterministicEventId(PlantEventType.anomalyDetected, SOURCE, subject, keyA)).not.toBe(a1.id);
+        },
+      ),
       { seed: 42, numRuns: 200 },
     );
   });
@@ -45,14 +70,21 @@ describe('cloudEvent', () => {
 
   it('refuses a type outside smelter.<noun>.<verb>, naming the field', () => {
     expect(() => cloudEvent('setpoint', 'L1-C001', {}, { source: SOURCE })).toThrow(CloudEventError);
-    expect(() => cloudEvent('setpoint', 'L1-C001', {}, { source: SOURCE })).toThrow(/CloudEvent type must read smelter/);
+    expect(() => cloudEvent('setpoint', 'L1-C001', {}, { source: SOURCE })).toThrow(
+      /CloudEvent type must read smelter/,
+    );
     expect(() => parsePlantEvent({ specversion: '0.3' })).toThrow(/specversion/);
   });
 });
 
 describe('toServiceBusMessage', () => {
   it('carries the event id as message id and its type as the application property the subscription filters read', () => {
-    const e = cloudEvent(PlantEventType.optimizationCompleted, 'L2', { runId: 'r' }, { id: 'r', source: SOURCE, correlationId: 'c-1', time: T0 });
+    const e = cloudEvent(
+      PlantEventType.optimizationCompleted,
+      'L2',
+      { runId: 'r' },
+      { id: 'r', source: SOURCE, correlationId: 'c-1', time: T0 },
+    );
     const m = toServiceBusMessage(e);
     expect(m).toEqual({
       body: e,
@@ -68,13 +100,23 @@ describe('toServiceBusMessage', () => {
 
 describe('serviceBusTarget', () => {
   it('prefers the managed-identity namespace, accepts SAS connection strings and the devhost endpoint', () => {
-    expect(serviceBusTarget({ ServiceBusConnection__fullyQualifiedNamespace: 'sb-smelter.servicebus.windows.net', ServiceBusConnection: 'x' })).toEqual({
+    expect(
+      serviceBusTarget({
+        ServiceBusConnection__fullyQualifiedNamespace: 'sb-smelter.servicebus.windows.net',
+        ServiceBusConnection: 'x',
+      }),
+    ).toEqual({
       kind: 'azure-identity',
       fullyQualifiedNamespace: 'sb-smelter.servicebus.windows.net',
     });
     const sas = 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s';
-    expect(serviceBusTarget({ ServiceBusConnection: sas })).toEqual({ kind: 'azure-connection-string', connectionString: sas });
-    expect(serviceBusTarget({ ServiceBusConnection: 'UseDevhost=true;Endpoint=http://127.0.0.1:7071/_devhost/servicebus/' })).toEqual({
+    expect(serviceBusTarget({ ServiceBusConnection: sas })).toEqual({
+      kind: 'azure-connection-string',
+      connectionString: sas,
+    });
+    expect(
+      serviceBusTarget({ ServiceBusConnection: 'UseDevhost=true;Endpoint=http://127.0.0.1:7071/_devhost/servicebus/' }),
+    ).toEqual({
       kind: 'devhost',
       endpoint: 'http://127.0.0.1:7071/_devhost/servicebus',
     });

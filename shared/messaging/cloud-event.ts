@@ -13,7 +13,9 @@ export const PLANT_EVENT_DATA_CONTENT_TYPE = 'application/json';
 export const CLOUDEVENT_STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
 
 /** Names `smelter.<noun>.<verb>` (DESIGN §4). */
-const PlantEventTypeName = z.string().regex(/^smelter\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'must read smelter.<noun>.<verb>');
+const PlantEventTypeName = z
+  .string()
+  .regex(/^smelter\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'must read smelter.<noun>.<verb>');
 
 /** A plant event as it travels on the `plant-events` topic: a CloudEvents 1.0 JSON envelope (DESIGN §4). */
 export const PlantEvent = z.object({
@@ -47,7 +49,10 @@ export interface CloudEventOptions {
 
 export class CloudEventError extends Error {
   readonly code = 'ERR-CLOUDEVENT';
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`CloudEvent ${field} ${detail}`);
     this.name = 'CloudEventError';
   }
@@ -63,7 +68,12 @@ export function deterministicEventId(type: string, source: string, subject: stri
 
 /** Builds a validated plant event; throws CloudEventError naming the field when the result breaks the contract. */
 export function cloudEvent(type: string, subject: string, data: unknown, options: CloudEventOptions): PlantEvent {
-  const time = options.time === undefined ? new Date().toISOString() : typeof options.time === 'string' ? options.time : options.time.toISOString();
+  const time =
+    options.time === undefined
+      ? new Date().toISOString()
+      : typeof options.time === 'string'
+        ? options.time
+        : options.time.toISOString();
   const candidate = {
     specversion: CLOUDEVENTS_SPEC_VERSION,
     id: options.id === undefined ? randomUUID() : deterministicEventId(type, options.source, subject, options.id),

@@ -14,7 +14,10 @@ export type ServiceBusTarget =
 
 export class ServiceBusConnectionError extends Error {
   readonly code = 'ERR-SERVICEBUS-CONNECTION';
-  constructor(readonly setting: string, detail: string) {
+  constructor(
+    readonly setting: string,
+    detail: string,
+  ) {
     super(`${setting} ${detail}`);
     this.name = 'ServiceBusConnectionError';
   }
@@ -23,15 +26,26 @@ export class ServiceBusConnectionError extends Error {
 const Namespace = z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name such as sb-smelter.servicebus.windows.net');
 
 /** Reads the connection settings named `name` (and `name__fullyQualifiedNamespace`); throws naming the setting when neither is usable. */
-export function serviceBusTarget(env: Record<string, string | undefined>, name = SERVICE_BUS_CONNECTION_SETTING): ServiceBusTarget {
+export function serviceBusTarget(
+  env: Record<string, string | undefined>,
+  name = SERVICE_BUS_CONNECTION_SETTING,
+): ServiceBusTarget {
   const fqns = env[`${name}__fullyQualifiedNamespace`];
   if (fqns) {
     const parsed = Namespace.safeParse(fqns);
-    if (!parsed.success) throw new ServiceBusConnectionError(`${name}__fullyQualifiedNamespace`, parsed.error.issues[0]?.message ?? 'is invalid');
+    if (!parsed.success)
+      throw new ServiceBusConnectionError(
+        `${name}__fullyQualifiedNamespace`,
+        parsed.error.issues[0]?.message ?? 'is invalid',
+      );
     return { kind: 'azure-identity', fullyQualifiedNamespace: parsed.data };
   }
   const value = env[name];
-  if (!value) throw new ServiceBusConnectionError(name, `is not set: set ${name}__fullyQualifiedNamespace (managed identity in Azure) or run under the devhost, which sets ${name}`);
+  if (!value)
+    throw new ServiceBusConnectionError(
+      name,
+      `is not set: set ${name}__fullyQualifiedNamespace (managed identity in Azure) or run under the devhost, which sets ${name}`,
+    );
   const parts = new Map(
     value
       .split(';')
@@ -40,9 +54,13 @@ export function serviceBusTarget(env: Record<string, string | undefined>, name =
   );
   const endpoint = parts.get('endpoint');
   if (parts.get('usedevhost') === 'true') {
-    if (!endpoint || !/^https?:\/\//.test(endpoint)) throw new ServiceBusConnectionError(name, 'has UseDevhost=true but no Endpoint=http://…/_devhost/servicebus');
+    if (!endpoint || !/^https?:\/\//.test(endpoint))
+      throw new ServiceBusConnectionError(name, 'has UseDevhost=true but no Endpoint=http://…/_devhost/servicebus');
     return { kind: 'devhost', endpoint: endpoint.replace(/\/+$/, '') };
   }
   if (endpoint?.startsWith('sb://')) return { kind: 'azure-connection-string', connectionString: value };
-  throw new ServiceBusConnectionError(name, 'is neither a Service Bus connection string (Endpoint=sb://…) nor a devhost endpoint (UseDevhost=true;Endpoint=http://…)');
+  throw new ServiceBusConnectionError(
+    name,
+    'is neither a Service Bus connection string (Endpoint=sb://…) nor a devhost endpoint (UseDevhost=true;Endpoint=http://…)',
+  );
 }

@@ -33,7 +33,10 @@ export const REPLAY_OF_PROPERTY = 'replayOfMessageId';
 
 export class DeadLetterAdminError extends Error {
   readonly code = 'ERR-DLQ';
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`${field} ${detail}`);
     this.name = 'DeadLetterAdminError';
   }
@@ -41,7 +44,10 @@ export class DeadLetterAdminError extends Error {
 
 /** The devhost's dead-letter queues through `/_devhost/servicebus/topics/{topic}/subscriptions/{sub}/deadletters`. */
 export class DevhostDeadLetterAdmin implements DeadLetterAdmin {
-  constructor(private readonly endpoint: string, private readonly topic: string) {}
+  constructor(
+    private readonly endpoint: string,
+    private readonly topic: string,
+  ) {}
 
   async list(subscription: string): Promise<DeadLetterView[]> {
     const json = await this.#call('GET', subscription, '');
@@ -49,7 +55,12 @@ export class DevhostDeadLetterAdmin implements DeadLetterAdmin {
   }
 
   async replay(subscription: string, selection: ReplaySelection): Promise<string[]> {
-    const json = await this.#call('POST', subscription, '/replay', 'all' in selection ? { all: true } : { ids: selection.ids });
+    const json = await this.#call(
+      'POST',
+      subscription,
+      '/replay',
+      'all' in selection ? { all: true } : { ids: selection.ids },
+    );
     return z.object({ replayed: z.array(z.string()) }).parse(json).replayed;
   }
 
@@ -59,12 +70,22 @@ export class DevhostDeadLetterAdmin implements DeadLetterAdmin {
     const url = `${this.endpoint}/topics/${encodeURIComponent(this.topic)}/subscriptions/${encodeURIComponent(subscription)}/deadletters${suffix}`;
     let res: Response;
     try {
-      res = await fetch(url, { method, ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+      res = await fetch(url, {
+        method,
+        ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      });
     } catch (err) {
-      throw new DeadLetterAdminError('endpoint', `${this.endpoint} does not answer (${(err as Error).message}); start the devhost (npm start) or pass --url`);
+      throw new DeadLetterAdminError(
+        'endpoint',
+        `${this.endpoint} does not answer (${(err as Error).message}); start the devhost (npm start) or pass --url`,
+      );
     }
     const json = (await res.json().catch(() => ({}))) as { message?: string };
-    if (!res.ok) throw new DeadLetterAdminError(subscription, `: the devhost answered ${res.status}: ${json.message ?? 'no message'}`);
+    if (!res.ok)
+      throw new DeadLetterAdminError(
+        subscription,
+        `: the devhost answered ${res.status}: ${json.message ?? 'no message'}`,
+      );
     return json;
   }
 }

@@ -17,15 +17,23 @@ export type DevhostTopicMessage = z.infer<typeof DevhostTopicMessage>;
 
 export class DevhostPublishError extends Error {
   readonly code = 'ERR-DEVHOST-PUBLISH';
-  constructor(readonly status: number, detail: string) {
-    super(`The devhost refused the events (HTTP ${status}): ${detail}. Is the devhost running at the ServiceBusConnection endpoint?`);
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(
+      `The devhost refused the events (HTTP ${status}): ${detail}. Is the devhost running at the ServiceBusConnection endpoint?`,
+    );
     this.name = 'DevhostPublishError';
   }
 }
 
 /** Publishes to the devhost's local `plant-events` topic over its admin HTTP endpoint (the same message shape as in Azure). */
 export class DevhostEventPublisher implements EventPublisher {
-  constructor(private readonly endpoint: string, private readonly topic = PLANT_EVENTS_TOPIC) {}
+  constructor(
+    private readonly endpoint: string,
+    private readonly topic = PLANT_EVENTS_TOPIC,
+  ) {}
 
   async publish(events: readonly PlantEvent[]): Promise<void> {
     if (events.length === 0) return;

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { matchesSubscription, messagingInfrastructure, PLANT_EVENT_SUBSCRIPTIONS, PlantEventType, sqlFilterOf, subscriptionNamed } from './subscriptions.js';
+import {
+  matchesSubscription,
+  messagingInfrastructure,
+  PLANT_EVENT_SUBSCRIPTIONS,
+  PlantEventType,
+  sqlFilterOf,
+  subscriptionNamed,
+} from './subscriptions.js';
 
 /** A minimal evaluator of the SQL filters we generate (`type IN (...)`, `type LIKE '...%'`, OR), to prove SQL and matcher agree. */
 function evaluateSql(filter: string, type: string): boolean {
   if (filter === '1=0') return false;
   return filter.split(' OR ').some((clause) => {
     const inList = /^type IN \((.*)\)$/.exec(clause);
-    if (inList) return inList[1]!.split(', ').map((s) => s.slice(1, -1)).includes(type);
+    if (inList)
+      return inList[1]!
+        .split(', ')
+        .map((s) => s.slice(1, -1))
+        .includes(type);
     const like = /^type LIKE '(.*)%'$/.exec(clause);
     if (like) return type.startsWith(like[1]!);
     throw new Error(`unexpected clause ${clause}`);
@@ -24,7 +35,18 @@ describe('plant-events subscriptions', () => {
 
   it('audit every set-point, command, override and model change in the ledger, including verbs added later', () => {
     const ledger = subscriptionNamed('ledger');
-    for (const type of ['smelter.setpoint.recommended', 'smelter.command.acknowledged', 'smelter.override.changed', 'smelter.model.changed', 'smelter.setpoint.anything-new', 'smelter.optimization.completed', 'smelter.optimization.failed', 'smelter.optimization.approved', 'smelter.optimization.rejected', 'smelter.constraints.changed']) {
+    for (const type of [
+      'smelter.setpoint.recommended',
+      'smelter.command.acknowledged',
+      'smelter.override.changed',
+      'smelter.model.changed',
+      'smelter.setpoint.anything-new',
+      'smelter.optimization.completed',
+      'smelter.optimization.failed',
+      'smelter.optimization.approved',
+      'smelter.optimization.rejected',
+      'smelter.constraints.changed',
+    ]) {
       expect(matchesSubscription(ledger, type), type).toBe(true);
     }
     expect(matchesSubscription(ledger, PlantEventType.anomalyDetected)).toBe(false);
@@ -32,14 +54,25 @@ describe('plant-events subscriptions', () => {
 
   it('alert on anomalies, failed runs, overrides and failed commands', () => {
     const alerts = subscriptionNamed('alerts');
-    for (const type of [PlantEventType.anomalyDetected, PlantEventType.optimizationFailed, PlantEventType.overrideChanged, PlantEventType.commandFailed]) {
+    for (const type of [
+      PlantEventType.anomalyDetected,
+      PlantEventType.optimizationFailed,
+      PlantEventType.overrideChanged,
+      PlantEventType.commandFailed,
+    ]) {
       expect(matchesSubscription(alerts, type), type).toBe(true);
     }
     expect(matchesSubscription(alerts, PlantEventType.setpointRecommended)).toBe(false);
   });
 
   it('archive alert state changes and rule changes in the ledger, and never feed them back to the alert notifier', () => {
-    const alertChanges = [PlantEventType.alertRaised, PlantEventType.alertAcknowledged, PlantEventType.alertEscalated, PlantEventType.alertCleared, PlantEventType.alertRuleChanged];
+    const alertChanges = [
+      PlantEventType.alertRaised,
+      PlantEventType.alertAcknowledged,
+      PlantEventType.alertEscalated,
+      PlantEventType.alertCleared,
+      PlantEventType.alertRuleChanged,
+    ];
     for (const type of alertChanges) {
       expect(matchesSubscription(subscriptionNamed('ledger'), type), type).toBe(true);
       expect(matchesSubscription(subscriptionNamed('alerts'), type), type).toBe(false);
@@ -49,9 +82,15 @@ describe('plant-events subscriptions', () => {
   });
 
   it('select with the SQL filter exactly what the matcher selects', () => {
-    const types = [...Object.values(PlantEventType), 'smelter.command.dispatched', 'smelter.setpoint.approved', 'other.thing.happened'];
+    const types = [
+      ...Object.values(PlantEventType),
+      'smelter.command.dispatched',
+      'smelter.setpoint.approved',
+      'other.thing.happened',
+    ];
     for (const sub of PLANT_EVENT_SUBSCRIPTIONS) {
-      for (const type of types) expect(evaluateSql(sqlFilterOf(sub), type), `${sub.name} ${type}`).toBe(matchesSubscription(sub, type));
+      for (const type of types)
+        expect(evaluateSql(sqlFilterOf(sub), type), `${sub.name} ${type}`).toBe(matchesSubscription(sub, type));
     }
   });
 

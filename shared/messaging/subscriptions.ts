@@ -39,7 +39,9 @@ const EventType = z.string().regex(/^smelter\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/
 /** A type prefix such as `smelter.setpoint.`: every verb of that noun, including ones added later. */
 const EventTypePrefix = z.string().regex(/^smelter\.[a-z][a-z0-9-]*\.$/, 'must read smelter.<noun>.');
 /** ISO 8601 duration as Service Bus takes it (e.g. PT1M, P14D). */
-const IsoDuration = z.string().regex(/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/, 'must be an ISO 8601 duration such as PT1M');
+const IsoDuration = z
+  .string()
+  .regex(/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/, 'must be an ISO 8601 duration such as PT1M');
 
 export const SubscriptionDefinition = z.object({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,49}$/),
@@ -77,7 +79,16 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
     // Every set-point, command, override, model and constraint change, every optimisation event (outcomes, approvals,
     // rejections, failures), alert state changes and rule changes are audited, including verbs added later (alert
     // history feeds gold fact_alert; who changed a threshold is on record).
-    typePrefixes: ['smelter.setpoint.', 'smelter.command.', 'smelter.override.', 'smelter.model.', 'smelter.optimization.', 'smelter.constraints.', 'smelter.alert.', 'smelter.alert-rule.'],
+    typePrefixes: [
+      'smelter.setpoint.',
+      'smelter.command.',
+      'smelter.override.',
+      'smelter.model.',
+      'smelter.optimization.',
+      'smelter.constraints.',
+      'smelter.alert.',
+      'smelter.alert-rule.',
+    ],
     maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
     // Appending waits for the ledger commit (seconds); a minute leaves room for retries inside the handler.
     lockDuration: 'PT1M',
@@ -86,7 +97,13 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
   {
     name: 'alerts',
     // Exact types only, never `smelter.alert.*`: an alert's own changes must not come back to the notifier as alerts.
-    types: [PlantEventType.anomalyDetected, PlantEventType.optimizationFailed, PlantEventType.overrideChanged, PlantEventType.commandFailed, PlantEventType.interlockUnverifiable],
+    types: [
+      PlantEventType.anomalyDetected,
+      PlantEventType.optimizationFailed,
+      PlantEventType.overrideChanged,
+      PlantEventType.commandFailed,
+      PlantEventType.interlockUnverifiable,
+    ],
     typePrefixes: [],
     maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
     lockDuration: 'PT1M',
@@ -104,7 +121,10 @@ export function sqlFilterOf(sub: Pick<SubscriptionDefinition, 'types' | 'typePre
 }
 
 /** True when a message whose `type` property is `type` passes the subscription's filter (what the SQL filter selects). */
-export function matchesSubscription(sub: Pick<SubscriptionDefinition, 'types' | 'typePrefixes'>, type: string | undefined): boolean {
+export function matchesSubscription(
+  sub: Pick<SubscriptionDefinition, 'types' | 'typePrefixes'>,
+  type: string | undefined,
+): boolean {
   if (type === undefined) return false;
   return sub.types.includes(type) || sub.typePrefixes.some((p) => type.startsWith(p));
 }
@@ -112,7 +132,10 @@ export function matchesSubscription(sub: Pick<SubscriptionDefinition, 'types' | 
 /** The subscription definition by name; throws naming the subscription when it is not defined. */
 export function subscriptionNamed(name: string): SubscriptionDefinition {
   const sub = PLANT_EVENT_SUBSCRIPTIONS.find((s) => s.name === name);
-  if (!sub) throw new RangeError(`ERR-UNKNOWN-SUBSCRIPTION: "${name}" is not a subscription of ${PLANT_EVENTS_TOPIC}; defined: ${PLANT_EVENT_SUBSCRIPTIONS.map((s) => s.name).join(', ')}`);
+  if (!sub)
+    throw new RangeError(
+      `ERR-UNKNOWN-SUBSCRIPTION: "${name}" is not a subscription of ${PLANT_EVENTS_TOPIC}; defined: ${PLANT_EVENT_SUBSCRIPTIONS.map((s) => s.name).join(', ')}`,
+    );
   return sub;
 }
 

@@ -36,7 +36,12 @@ export const MODEL_EVENT_SOURCE = '/functions/api/pde-models';
  * the same event (dropped by duplicate detection and by the ledger), and a delete is never mistaken for the write
  * whose version it removed.
  */
-export function modelChangedEvent(change: PdeModelChange, model: StoredPdeModel, actor: { subject: string; correlationId: string }, atMs: number): PlantEvent {
+export function modelChangedEvent(
+  change: PdeModelChange,
+  model: StoredPdeModel,
+  actor: { subject: string; correlationId: string },
+  atMs: number,
+): PlantEvent {
   const data = PdeModelChangedData.parse({
     change,
     modelId: model.modelId,
@@ -48,5 +53,10 @@ export function modelChangedEvent(change: PdeModelChange, model: StoredPdeModel,
     correlationId: actor.correlationId,
     atMs,
   });
-  return cloudEvent(PlantEventType.modelChanged, model.modelId, data, { id: `${model.modelId}/${change}/${model.etag}`, source: MODEL_EVENT_SOURCE, correlationId: actor.correlationId, time: new Date(atMs) });
+  return cloudEvent(PlantEventType.modelChanged, model.modelId, data, {
+    id: `${model.modelId}/${change}/${model.etag}`,
+    source: MODEL_EVENT_SOURCE,
+    correlationId: actor.correlationId,
+    time: new Date(atMs),
+  });
 }

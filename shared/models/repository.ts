@@ -30,7 +30,13 @@ export interface ModelRepository {
   /** Up to `limit` models with seq > `afterSeq`, in seq order, and whether more follow. */
   list(limit: number, afterSeq: number): Promise<{ items: StoredPdeModel[]; more: boolean }>;
   /** Replaces name, parameters and description when `ifMatch` (HTTP ETags or `*`) is absent or matches. */
-  replace(modelId: PdeModelId, body: PdeModelBody, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>>;
+  replace(
+    modelId: PdeModelId,
+    body: PdeModelBody,
+    actor: Actor,
+    nowMs: number,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<StoredPdeModel>>;
   /** Deletes a model when `ifMatch` admits it; answers the version deleted. */
   remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>>;
 }

@@ -11,7 +11,12 @@ export type PdeModelId = z.infer<typeof PdeModelId>;
  * Unknown top-level fields are rejected (ERR-4001 naming the field) so a misspelt `descripton` is never lost silently.
  */
 export const PdeModelBody = z.strictObject({
-  modelName: z.string().trim().min(1).max(100).regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'letters, digits, _ and -, starting with a letter'),
+  modelName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'letters, digits, _ and -, starting with a letter'),
   parameters: z.record(z.string().min(1).max(100), z.unknown()),
   description: z.string().max(2000).optional(),
 });

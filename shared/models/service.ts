@@ -24,11 +24,15 @@ const selfHref = (modelId: string) => v1Path(`${RESOURCE}/${modelId}`);
 const Cursor = z.object({ afterSeq: z.number().int().min(0) });
 
 const notFound = (modelId: string) =>
-  new ApiError('notFound', `PDE model ${modelId} does not exist; list ${v1Path(RESOURCE)} for the models there are.`, [{ field: 'path.modelId', issue: 'not found' }]);
-const mismatch = (modelId: string) =>
-  new ApiError('preconditionFailed', `PDE model ${modelId} has changed since the ETag you sent; read it again and retry with its current ETag.`, [
-    { field: 'header.if-match', issue: 'does not match the current ETag' },
+  new ApiError('notFound', `PDE model ${modelId} does not exist; list ${v1Path(RESOURCE)} for the models there are.`, [
+    { field: 'path.modelId', issue: 'not found' },
   ]);
+const mismatch = (modelId: string) =>
+  new ApiError(
+    'preconditionFailed',
+    `PDE model ${modelId} has changed since the ETag you sent; read it again and retry with its current ETag.`,
+    [{ field: 'header.if-match', issue: 'does not match the current ETag' }],
+  );
 
 /** The API view of a stored model. */
 export function toPdeModel(m: StoredPdeModel): PdeModel {
@@ -47,15 +51,38 @@ export function toPdeModel(m: StoredPdeModel): PdeModel {
 }
 
 /** Sends a stored change to the ledger (503 ERR-5031 saying the change stands when the topic refuses it). */
-function publishChange(deps: ModelWriteDeps, change: PdeModelChange, m: StoredPdeModel, actor: Actor, nowMs: number): Promise<void> {
-  return publishStoredChange(deps.publisher, modelChangedEvent(change, m, actor, nowMs), `PDE model ${m.modelId} was ${change} (ETag ${m.etag})`);
+function publishChange(
+  deps: ModelWriteDeps,
+  change: PdeModelChange,
+  m: StoredPdeModel,
+  actor: Actor,
+  nowMs: number,
+): Promise<void> {
+  return publishStoredChange(
+    deps.publisher,
+    modelChangedEvent(change, m, actor, nowMs),
+    `PDE model ${m.modelId} was ${change} (ETag ${m.etag})`,
+  );
 }
 
 /** Creates a model, records who did it, and answers the plant's 201 shape with the model's ETag and location. */
-export async function createModel(deps: ModelWriteDeps, body: PdeModelBody, actor: Actor): Promise<{ created: PdeModelCreated; etag: string; location: string }> {
+export async function createModel(
+  deps: ModelWriteDeps,
+  body: PdeModelBody,
+  actor: Actor,
+): Promise<{ created: PdeModelCreated; etag: string; location: string }> {
   const nowMs = (deps.nowMs ?? Date.now)();
   const m = await deps.models.create(body, actor, nowMs);
-  await bothSettled(deps.audit.record({ action: 'pde-model.created', resource: `${RESOURCE}/${m.modelId}`, actor, atMs: nowMs, detail: { modelName: m.modelName, etag: m.etag, ledgerEventId: modelChangedEvent('created', m, actor, nowMs).id } }), publishChange(deps, 'created', m, actor, nowMs));
+  await bothSettled(
+    deps.audit.record({
+      action: 'pde-model.created',
+      resource: `${RESOURCE}/${m.modelId}`,
+      actor,
+      atMs: nowMs,
+      detail: { modelName: m.modelName, etag: m.etag, ledgerEventId: modelChangedEvent('created', m, actor, nowMs).id },
+    }),
+    publishChange(deps, 'created', m, actor, nowMs),
+  );
   const created: PdeModelCreated = {
     modelId: m.modelId,
     modelName: m.modelName,
@@ -78,15 +105,24 @@ export async function listModels(deps: ModelDeps, page: PageQuery): Promise<PdeM
   let afterSeq = 0;
   if (page.continuationToken) {
     const cursor = decodeCursor(page.continuationToken, Cursor);
-    if (!cursor) throw new ApiError('invalidInput', 'continuationToken is not one this API issued; start again without it.', [{ field: 'query.continuationToken', issue: 'unknown token' }]);
+    if (!cursor)
+      throw new ApiError('invalidInput', 'continuationToken is not one this API issued; start again without it.', [
+        { field: 'query.continuationToken', issue: 'unknown token' },
+      ]);
     afterSeq = cursor.afterSeq;
   }
   const { items, more } = await deps.models.list(page.pageSize, afterSeq);
   const last = items.at(-1);
   const continuationToken = more && last ? encodeCursor({ afterSeq: last.seq }) : undefined;
   const base = v1Path(RESOURCE);
-  const links = [{ rel: 'self', href: `${base}?pageSize=${page.pageSize}${page.continuationToken ? `&continuationToken=${page.continuationToken}` : ''}` }];
-  if (continuationToken) links.push({ rel: 'next', href: `${base}?pageSize=${page.pageSize}&continuationToken=${continuationToken}` });
+  const links = [
+    {
+      rel: 'self',
+      href: `${base}?pageSize=${page.pageSize}${page.continuationToken ? `&continuationToken=${page.continuationToken}` : ''}`,
+    },
+  ];
+  if (continuationToken)
+    links.push({ rel: 'next', href: `${base}?pageSize=${page.pageSize}&continuationToken=${continuationToken}` });
   return { items: items.map(toPdeModel), ...(continuationToken ? { continuationToken } : {}), links };
 }
 
@@ -101,18 +137,51 @@ async function bothSettled(audit: Promise<unknown>, publish: Promise<unknown>): 
 }
 
 /** Replaces a model when If-Match admits its current ETag (412 ERR-4121 otherwise) and records the change. */
-export async function replaceModel(deps: ModelWriteDeps, modelId: PdeModelId, body: PdeModelBody, actor: Actor, ifMatch?: string): Promise<{ model: PdeModel; etag: string }> {
+export async function replaceModel(
+  deps: ModelWriteDeps,
+  modelId: PdeModelId,
+  body: PdeModelBody,
+  actor: Actor,
+  ifMatch?: string,
+): Promise<{ model: PdeModel; etag: string }> {
   const nowMs = (deps.nowMs ?? Date.now)();
   const r = await deps.models.replace(modelId, body, actor, nowMs, ifMatch);
   if (!r.ok) throw r.reason === 'not-found' ? notFound(modelId) : mismatch(modelId);
-  await bothSettled(deps.audit.record({ action: 'pde-model.replaced', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs, detail: { modelName: r.value.modelName, etag: r.value.etag, ledgerEventId: modelChangedEvent('replaced', r.value, actor, nowMs).id } }), publishChange(deps, 'replaced', r.value, actor, nowMs));
+  await bothSettled(
+    deps.audit.record({
+      action: 'pde-model.replaced',
+      resource: `${RESOURCE}/${modelId}`,
+      actor,
+      atMs: nowMs,
+      detail: {
+        modelName: r.value.modelName,
+        etag: r.value.etag,
+        ledgerEventId: modelChangedEvent('replaced', r.value, actor, nowMs).id,
+      },
+    }),
+    publishChange(deps, 'replaced', r.value, actor, nowMs),
+  );
   return { model: toPdeModel(r.value), etag: r.value.etag };
 }
 
 /** Deletes a model (its id is not reused) when If-Match admits it, and records the deletion. */
-export async function deleteModel(deps: ModelWriteDeps, modelId: PdeModelId, actor: Actor, ifMatch?: string): Promise<void> {
+export async function deleteModel(
+  deps: ModelWriteDeps,
+  modelId: PdeModelId,
+  actor: Actor,
+  ifMatch?: string,
+): Promise<void> {
   const nowMs = (deps.nowMs ?? Date.now)();
   const r = await deps.models.remove(modelId, ifMatch);
   if (!r.ok) throw r.reason === 'not-found' ? notFound(modelId) : mismatch(modelId);
-  await bothSettled(deps.audit.record({ action: 'pde-model.deleted', resource: `${RESOURCE}/${modelId}`, actor, atMs: nowMs, detail: { etag: r.value.etag, ledgerEventId: modelChangedEvent('deleted', r.value, actor, nowMs).id } }), publishChange(deps, 'deleted', r.value, actor, nowMs));
+  await bothSettled(
+    deps.audit.record({
+      action: 'pde-model.deleted',
+      resource: `${RESOURCE}/${modelId}`,
+      actor,
+      atMs: nowMs,
+      detail: { etag: r.value.etag, ledgerEventId: modelChangedEvent('deleted', r.value, actor, nowMs).id },
+    }),
+    publishChange(deps, 'deleted', r.value, actor, nowMs),
+  );
 }

@@ -5,12 +5,16 @@ let version: string | undefined;
 export function appVersion(): string {
   if (version) return version;
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     version = pkg.version ?? 'unknown';
   } catch {
     // Compiled layout (dist/shared/observability) sits one folder deeper.
     try {
-      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+      const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+        version?: string;
+      };
       version = pkg.version ?? 'unknown';
     } catch {
       version = 'unknown';

@@ -4,7 +4,15 @@
  * constraint. Only this module can make a CheckedProposal, so a value of that type has passed the gate.
  */
 import { PhysicsError } from '../physics/index.js';
-import { CELL_VARIABLES, constraintValues, currentIndex, evaluateLine, VARS_PER_CELL, type LineEvaluation, type LineModel } from './lineModel.js';
+import {
+  CELL_VARIABLES,
+  constraintValues,
+  currentIndex,
+  evaluateLine,
+  VARS_PER_CELL,
+  type LineEvaluation,
+  type LineModel,
+} from './lineModel.js';
 import type { CellSetPoints } from './steadyState.js';
 
 /** Set points for a whole line, from any source, not yet checked. */
@@ -33,7 +41,8 @@ export interface Violation {
   message: string;
 }
 
-export type CheckResult = { ok: true; proposal: CheckedProposal } | { ok: false; violations: Violation[]; evaluation?: LineEvaluation };
+export type CheckResult =
+  { ok: true; proposal: CheckedProposal } | { ok: false; violations: Violation[]; evaluation?: LineEvaluation };
 
 /** Absolute slack allowed on bounds (floating-point noise only), in the variable's unit. */
 const BOUND_TOL = 1e-9;
@@ -42,17 +51,37 @@ export function proposalFromVector(model: LineModel, x: Float64Array): Unchecked
   return {
     lineId: model.problem.lineId,
     lineCurrentKA: x[currentIndex(model)]!,
-    cells: model.cells.map((cell, j) => ({ cellId: cell.cellId, acdCm: x[j * VARS_PER_CELL]!, aluminaTargetPct: x[j * VARS_PER_CELL + 1]!, alf3TargetPct: x[j * VARS_PER_CELL + 2]! })),
+    cells: model.cells.map((cell, j) => ({
+      cellId: cell.cellId,
+      acdCm: x[j * VARS_PER_CELL]!,
+      aluminaTargetPct: x[j * VARS_PER_CELL + 1]!,
+      alf3TargetPct: x[j * VARS_PER_CELL + 2]!,
+    })),
   };
 }
 
 function vectorFromProposal(model: LineModel, p: UncheckedProposal): Float64Array | Violation {
-  if (p.lineId !== model.problem.lineId) return { id: 'lineId', kind: 'model', message: `proposal is for line ${p.lineId}, the problem is line ${model.problem.lineId}` };
-  if (p.cells.length !== model.cells.length) return { id: 'cells', kind: 'model', message: `proposal has ${p.cells.length} cells, the line has ${model.cells.length}` };
+  if (p.lineId !== model.problem.lineId)
+    return {
+      id: 'lineId',
+      kind: 'model',
+      message: `proposal is for line ${p.lineId}, the problem is line ${model.problem.lineId}`,
+    };
+  if (p.cells.length !== model.cells.length)
+    return {
+      id: 'cells',
+      kind: 'model',
+      message: `proposal has ${p.cells.length} cells, the line has ${model.cells.length}`,
+    };
   const x = new Float64Array(model.x0.length);
   for (let j = 0; j < model.cells.length; j++) {
     const c = p.cells[j]!;
-    if (c.cellId !== model.cells[j]!.cellId) return { id: `cells.${j}.cellId`, kind: 'model', message: `cell ${j} is ${c.cellId}, expected ${model.cells[j]!.cellId}` };
+    if (c.cellId !== model.cells[j]!.cellId)
+      return {
+        id: `cells.${j}.cellId`,
+        kind: 'model',
+        message: `cell ${j} is ${c.cellId}, expected ${model.cells[j]!.cellId}`,
+      };
     CELL_VARIABLES.forEach((v, k) => (x[j * VARS_PER_CELL + k] = c[v]));
   }
   x[currentIndex(model)] = p.lineCurrentKA;
@@ -66,9 +95,24 @@ export function checkProposal(model: LineModel, proposal: UncheckedProposal): Ch
   const violations: Violation[] = [];
   model.bounds.forEach((b, i) => {
     const v = x[i]!;
-    if (!Number.isFinite(v)) violations.push({ id: b.name, kind: 'bound', value: v, message: `${b.name} is not a finite number` });
-    else if (v < b.lo - BOUND_TOL) violations.push({ id: b.name, kind: 'bound', value: v, limit: b.lo, message: `${b.name} = ${v} is below ${b.lo} (${b.loSource})` });
-    else if (v > b.hi + BOUND_TOL) violations.push({ id: b.name, kind: 'bound', value: v, limit: b.hi, message: `${b.name} = ${v} is above ${b.hi} (${b.hiSource})` });
+    if (!Number.isFinite(v))
+      violations.push({ id: b.name, kind: 'bound', value: v, message: `${b.name} is not a finite number` });
+    else if (v < b.lo - BOUND_TOL)
+      violations.push({
+        id: b.name,
+        kind: 'bound',
+        value: v,
+        limit: b.lo,
+        message: `${b.name} = ${v} is below ${b.lo} (${b.loSource})`,
+      });
+    else if (v > b.hi + BOUND_TOL)
+      violations.push({
+        id: b.name,
+        kind: 'bound',
+        value: v,
+        limit: b.hi,
+        message: `${b.name} = ${v} is above ${b.hi} (${b.hiSource})`,
+      });
   });
   let evaluation: LineEvaluation;
   try {
@@ -79,7 +123,12 @@ export function checkProposal(model: LineModel, proposal: UncheckedProposal): Ch
     return { ok: false, violations };
   }
   evaluation.predictions.forEach((p, j) => {
-    if (p.anodeEffect) violations.push({ id: `${model.cells[j]!.cellId}.anodeEffect`, kind: 'constraint', message: `${model.cells[j]!.cellId}: the voltage model puts the cell in anode effect at these set points` });
+    if (p.anodeEffect)
+      violations.push({
+        id: `${model.cells[j]!.cellId}.anodeEffect`,
+        kind: 'constraint',
+        message: `${model.cells[j]!.cellId}: the voltage model puts the cell in anode effect at these set points`,
+      });
   });
   for (const c of constraintValues(model, evaluation)) {
     if (c.violation > 0) {

@@ -29,7 +29,8 @@ function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   if (i < 0) return undefined;
   const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new OptimizeError('OPT-INPUT', name, `${name} needs a value`);
+  if (value === undefined || value.startsWith('--'))
+    throw new OptimizeError('OPT-INPUT', name, `${name} needs a value`);
   return value;
 }
 
@@ -37,28 +38,44 @@ function intOption(args: string[], name: string, fallback: number): number {
   const raw = option(args, name);
   if (raw === undefined) return fallback;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < 1) throw new OptimizeError('OPT-INPUT', name, `${name} must be a positive integer, got ${raw}`);
+  if (!Number.isInteger(v) || v < 1)
+    throw new OptimizeError('OPT-INPUT', name, `${name} must be a positive integer, got ${raw}`);
   return v;
 }
 
 async function main(args: string[]): Promise<void> {
   const [command, ...rest] = args;
   if (command === 'example') {
-    console.log(JSON.stringify(defaultPotline(intOption(rest, '--seed', 1), intOption(rest, '--lines', 3), intOption(rest, '--cells', 100)), null, 1));
+    console.log(
+      JSON.stringify(
+        defaultPotline(intOption(rest, '--seed', 1), intOption(rest, '--lines', 3), intOption(rest, '--cells', 100)),
+        null,
+        1,
+      ),
+    );
     return;
   }
-  if (command !== 'run') throw new OptimizeError('OPT-INPUT', 'command', 'usage: optimize run <problem.json> [--constraints <file.json>] [--explain] | optimize example [--lines N] [--cells N] [--seed N]');
+  if (command !== 'run')
+    throw new OptimizeError(
+      'OPT-INPUT',
+      'command',
+      'usage: optimize run <problem.json> [--constraints <file.json>] [--explain] | optimize example [--lines N] [--cells N] [--seed N]',
+    );
   const file = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--constraints');
   if (!file) throw new OptimizeError('OPT-INPUT', 'problem', 'give the problem file: optimize run <problem.json>');
   const raw = readJson(file, 'problem');
   const constraintsFile = option(rest, '--constraints');
   const extra = constraintsFile ? parseUserConstraints(readJson(constraintsFile, 'userConstraints')) : [];
   const isPotline = typeof raw === 'object' && raw !== null && 'lines' in raw;
-  const potline = (isPotline ? raw : { potlineId: (raw as { lineId?: unknown } | null)?.lineId ?? 'line', lines: [raw] }) as { lines: unknown[] };
+  const potline = (
+    isPotline ? raw : { potlineId: (raw as { lineId?: unknown } | null)?.lineId ?? 'line', lines: [raw] }
+  ) as { lines: unknown[] };
   if (extra.length > 0 && Array.isArray(potline.lines)) {
     potline.lines = potline.lines.map((l) => {
       const line = l as { lineId?: string; userConstraints?: unknown[]; cells?: { cellId?: string }[] };
-      const mine = extra.filter((u) => (u.scope === 'line' ? true : (line.cells ?? []).some((c) => c.cellId === u.cellId)));
+      const mine = extra.filter((u) =>
+        u.scope === 'line' ? true : (line.cells ?? []).some((c) => c.cellId === u.cellId),
+      );
       return { ...line, userConstraints: [...(line.userConstraints ?? []), ...mine] };
     });
   }
@@ -67,7 +84,9 @@ async function main(args: string[]): Promise<void> {
     console.log(result.lines.map((r) => explainRecommendation(r)).join('\n\n'));
     if (isPotline) {
       const s = result.summary;
-      console.log(`\nPotline ${result.potlineId}: SEC ${s.secKWhPerKg.before.toFixed(4)} → ${s.secKWhPerKg.after.toFixed(4)} kWh/kg (${s.secKWhPerKg.changePct.toFixed(2)} %), production ${s.productionKgPerDay.changePct.toFixed(2)} %`);
+      console.log(
+        `\nPotline ${result.potlineId}: SEC ${s.secKWhPerKg.before.toFixed(4)} → ${s.secKWhPerKg.after.toFixed(4)} kWh/kg (${s.secKWhPerKg.changePct.toFixed(2)} %), production ${s.productionKgPerDay.changePct.toFixed(2)} %`,
+      );
     }
     return;
   }

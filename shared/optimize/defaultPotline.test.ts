@@ -33,9 +33,23 @@ describe('optimize CLI', () => {
   it('exits non-zero naming the field of an invalid problem', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'optimize-cli-'));
     const file = path.join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ lineId: 'X', lineCurrentKA: 126, rectifier: { minCurrentKA: 100, maxCurrentKA: 130, maxVoltageV: 500 }, cells: [{ cellId: 'X1', state: { acdCm: 'wide' } }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        lineId: 'X',
+        lineCurrentKA: 126,
+        rectifier: { minCurrentKA: 100, maxCurrentKA: 130, maxVoltageV: 500 },
+        cells: [{ cellId: 'X1', state: { acdCm: 'wide' } }],
+      }),
+    );
     const run = promisify(execFile);
-    const err = await run(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'cli.ts'), 'run', file]).catch((e: { code: number; stderr: string }) => e);
+    const err = await run(process.execPath, [
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'cli.ts'),
+      'run',
+      file,
+    ]).catch((e: { code: number; stderr: string }) => e);
     expect(err).toMatchObject({ code: 2 });
     expect((err as { stderr: string }).stderr).toContain('problem.lines.0.cells.0.state.acdCm');
   });

@@ -27,7 +27,12 @@ export interface DefaultLineOptions {
 }
 
 /** One line of the default potline (seeded). */
-export function defaultLine({ lineId, cells, seed, lineCurrentKA = BASE_CELL.lineCurrentKA }: DefaultLineOptions): LineProblemInput {
+export function defaultLine({
+  lineId,
+  cells,
+  seed,
+  lineCurrentKA = BASE_CELL.lineCurrentKA,
+}: DefaultLineOptions): LineProblemInput {
   const rnd = seededRandom(seed);
   const u = (lo: number, hi: number) => lo + (hi - lo) * rnd();
   const list = Array.from({ length: cells }, (_, k) => {
@@ -71,7 +76,11 @@ export function defaultLine({ lineId, cells, seed, lineCurrentKA = BASE_CELL.lin
     lineId,
     lineCurrentKA,
     // Rectifier group of a 126 kA line: +8 kA current headroom; voltage for 100 cells at ≤ 5 V plus busbars.
-    rectifier: { minCurrentKA: lineCurrentKA - 20, maxCurrentKA: lineCurrentKA + 8, maxVoltageV: Math.max(60, cells * 5.2) },
+    rectifier: {
+      minCurrentKA: lineCurrentKA - 20,
+      maxCurrentKA: lineCurrentKA + 8,
+      maxVoltageV: Math.max(60, cells * 5.2),
+    },
     cells: list,
   };
 }
@@ -80,6 +89,8 @@ export function defaultLine({ lineId, cells, seed, lineCurrentKA = BASE_CELL.lin
 export function defaultPotline(seed = 1, lines = 3, cellsPerLine = 100): PotlineProblem {
   return {
     potlineId: 'default',
-    lines: Array.from({ length: lines }, (_, l) => defaultLine({ lineId: `L${l + 1}`, cells: cellsPerLine, seed: seed * 1000 + l + 1 })),
+    lines: Array.from({ length: lines }, (_, l) =>
+      defaultLine({ lineId: `L${l + 1}`, cells: cellsPerLine, seed: seed * 1000 + l + 1 }),
+    ),
   } as PotlineProblem;
 }

@@ -20,10 +20,15 @@ function table(header: string[], rows: string[][]): string[] {
 
 /** Renders one line's recommendation as text. */
 export function explainRecommendation(r: Recommendation, maxRows = 40): string {
-  const out: string[] = [`Line ${r.lineId}: ${r.status.toUpperCase()}  (${r.solver.method}; ${r.solver.termination}, ${r.solver.iterations} iterations, ${r.solver.lpSolves} LP solves, last LP ${r.solver.lastLpStatus})`];
+  const out: string[] = [
+    `Line ${r.lineId}: ${r.status.toUpperCase()}  (${r.solver.method}; ${r.solver.termination}, ${r.solver.iterations} iterations, ${r.solver.lpSolves} LP solves, last LP ${r.solver.lastLpStatus})`,
+  ];
   out.push(kpiLine(`objective (${r.objective.kind})`, r.objective, 4));
   out.push(kpiLine('SEC', r.secKWhPerKg, 4));
-  out.push(kpiLine('production', r.productionKgPerDay, 0) + `  baseline ${fmt(r.productionKgPerDay.baseline, 0)} ± ${r.productionKgPerDay.tolerancePct} %`);
+  out.push(
+    kpiLine('production', r.productionKgPerDay, 0) +
+      `  baseline ${fmt(r.productionKgPerDay.baseline, 0)} ± ${r.productionKgPerDay.tolerancePct} %`,
+  );
   out.push(kpiLine('energy', r.energyMWhPerDay, 2));
   out.push(kpiLine('process CO2e', r.processCO2eTonnePerDay, 3));
   out.push(kpiLine('line voltage', r.lineVoltageV, 2));
@@ -48,7 +53,9 @@ export function explainRecommendation(r: Recommendation, maxRows = 40): string {
       c.cellId,
       c.variable,
       `${fmt(c.from, 3)} → ${fmt(c.to, 3)} ${c.unit}`,
-      e ? `${e.cellVoltageV.after - e.cellVoltageV.before >= 0 ? '+' : ''}${fmt((e.cellVoltageV.after - e.cellVoltageV.before) * 1000, 1)} mV` : '',
+      e
+        ? `${e.cellVoltageV.after - e.cellVoltageV.before >= 0 ? '+' : ''}${fmt((e.cellVoltageV.after - e.cellVoltageV.before) * 1000, 1)} mV`
+        : '',
       e ? `${fmt(e.superheatK.before, 2)} → ${fmt(e.superheatK.after, 2)} K` : '',
       e ? `${fmt(e.currentEfficiency.before * 100, 2)} → ${fmt(e.currentEfficiency.after * 100, 2)} %` : '',
       e ? `${fmt(e.secKWhPerKg.changePct, 2)} %` : '',
@@ -60,9 +67,12 @@ export function explainRecommendation(r: Recommendation, maxRows = 40): string {
   out.push(
     ...table(
       ['constraint', 'value', 'limit', 'unit', 'source'],
-      r.bindingConstraints.slice(0, maxRows).map((b) => [b.id, fmt(b.value, 3), fmt(b.limit, 3), b.unit, b.source ?? 'predicted']),
+      r.bindingConstraints
+        .slice(0, maxRows)
+        .map((b) => [b.id, fmt(b.value, 3), fmt(b.limit, 3), b.unit, b.source ?? 'predicted']),
     ),
   );
-  if (r.bindingConstraints.length > maxRows) out.push(`  … ${r.bindingConstraints.length - maxRows} more in the JSON output`);
+  if (r.bindingConstraints.length > maxRows)
+    out.push(`  … ${r.bindingConstraints.length - maxRows} more in the JSON output`);
   return out.join('\n');
 }

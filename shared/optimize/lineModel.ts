@@ -93,7 +93,13 @@ export function buildLineModel(problem: LineProblem): LineModel {
     CELL_VARIABLES.forEach((v, k) => {
       const present = cell.present[v];
       const [wMin, wMax, step] = windows[v];
-      const b: VariableBound = { name: `${cell.cellId}.${v}`, lo: wMin, hi: wMax, loSource: `constraints window ${v}.min`, hiSource: `constraints window ${v}.max` };
+      const b: VariableBound = {
+        name: `${cell.cellId}.${v}`,
+        lo: wMin,
+        hi: wMax,
+        loSource: `constraints window ${v}.min`,
+        hiSource: `constraints window ${v}.max`,
+      };
       tighten(b, present - step, present + step, `maxStep.${stepKey(v)}`);
       if (cell.manual) tighten(b, present, present, 'cell in manual');
       for (const u of problem.userConstraints) {
@@ -110,8 +116,19 @@ export function buildLineModel(problem: LineProblem): LineModel {
   const iI = n * VARS_PER_CELL;
   x0[iI] = problem.lineCurrentKA;
   typicalStep[iI] = TYPICAL_STEP.lineCurrentKA;
-  const bI: VariableBound = { name: `${problem.lineId}.lineCurrentKA`, lo: rectifier.minCurrentKA, hi: rectifier.maxCurrentKA, loSource: 'rectifier.minCurrentKA', hiSource: 'rectifier.maxCurrentKA' };
-  tighten(bI, problem.lineCurrentKA - c.maxStep.lineCurrentKA, problem.lineCurrentKA + c.maxStep.lineCurrentKA, 'maxStep.lineCurrentKA');
+  const bI: VariableBound = {
+    name: `${problem.lineId}.lineCurrentKA`,
+    lo: rectifier.minCurrentKA,
+    hi: rectifier.maxCurrentKA,
+    loSource: 'rectifier.minCurrentKA',
+    hiSource: 'rectifier.maxCurrentKA',
+  };
+  tighten(
+    bI,
+    problem.lineCurrentKA - c.maxStep.lineCurrentKA,
+    problem.lineCurrentKA + c.maxStep.lineCurrentKA,
+    'maxStep.lineCurrentKA',
+  );
   for (const u of problem.userConstraints) {
     if (u.scope !== 'line') continue;
     const source = `user constraint${u.reason ? ` (${u.reason})` : ''}`;
@@ -124,22 +141,104 @@ export function buildLineModel(problem: LineProblem): LineModel {
   cells.forEach((cell, j) => {
     const id = (q: string) => `${cell.cellId}.${q}`;
     specs.push(
-      { id: id('superheatK.min'), cellIndex: j, quantity: 'superheatK', sense: 'min', limit: c.superheatK.min, scale: 1, unit: 'K' },
-      { id: id('superheatK.max'), cellIndex: j, quantity: 'superheatK', sense: 'max', limit: c.superheatK.max, scale: 1, unit: 'K' },
-      { id: id('bathTempC.min'), cellIndex: j, quantity: 'bathTempC', sense: 'min', limit: c.bathTempC.min, scale: 1, unit: '°C' },
-      { id: id('bathTempC.max'), cellIndex: j, quantity: 'bathTempC', sense: 'max', limit: c.bathTempC.max, scale: 1, unit: '°C' },
-      { id: id('ledgeThicknessCm.min'), cellIndex: j, quantity: 'ledgeThicknessCm', sense: 'min', limit: c.ledgeThicknessMinCm, scale: 1, unit: 'cm' },
-      { id: id('anodeEffectsPerCellDay.max'), cellIndex: j, quantity: 'anodeEffectsPerCellDay', sense: 'max', limit: c.anodeEffectsMaxPerCellDay, scale: 0.01, unit: '1/cell-day' },
-      { id: id('cellVoltageV.max'), cellIndex: j, quantity: 'cellVoltageV', sense: 'max', limit: c.cellVoltageMaxV, scale: 0.01, unit: 'V' },
+      {
+        id: id('superheatK.min'),
+        cellIndex: j,
+        quantity: 'superheatK',
+        sense: 'min',
+        limit: c.superheatK.min,
+        scale: 1,
+        unit: 'K',
+      },
+      {
+        id: id('superheatK.max'),
+        cellIndex: j,
+        quantity: 'superheatK',
+        sense: 'max',
+        limit: c.superheatK.max,
+        scale: 1,
+        unit: 'K',
+      },
+      {
+        id: id('bathTempC.min'),
+        cellIndex: j,
+        quantity: 'bathTempC',
+        sense: 'min',
+        limit: c.bathTempC.min,
+        scale: 1,
+        unit: '°C',
+      },
+      {
+        id: id('bathTempC.max'),
+        cellIndex: j,
+        quantity: 'bathTempC',
+        sense: 'max',
+        limit: c.bathTempC.max,
+        scale: 1,
+        unit: '°C',
+      },
+      {
+        id: id('ledgeThicknessCm.min'),
+        cellIndex: j,
+        quantity: 'ledgeThicknessCm',
+        sense: 'min',
+        limit: c.ledgeThicknessMinCm,
+        scale: 1,
+        unit: 'cm',
+      },
+      {
+        id: id('anodeEffectsPerCellDay.max'),
+        cellIndex: j,
+        quantity: 'anodeEffectsPerCellDay',
+        sense: 'max',
+        limit: c.anodeEffectsMaxPerCellDay,
+        scale: 0.01,
+        unit: '1/cell-day',
+      },
+      {
+        id: id('cellVoltageV.max'),
+        cellIndex: j,
+        quantity: 'cellVoltageV',
+        sense: 'max',
+        limit: c.cellVoltageMaxV,
+        scale: 0.01,
+        unit: 'V',
+      },
     );
   });
-  const baseline = problem.baselineProductionKgPerDay ?? cells.reduce((sum, cell) => sum + predictCell(cell, cell.present, problem.lineCurrentKA).productionKgPerDay, 0);
+  const baseline =
+    problem.baselineProductionKgPerDay ??
+    cells.reduce((sum, cell) => sum + predictCell(cell, cell.present, problem.lineCurrentKA).productionKgPerDay, 0);
   const tol = c.productionTolerancePct / 100;
   const lineId = (q: string) => `${problem.lineId}.${q}`;
   specs.push(
-    { id: lineId('productionKgPerDay.min'), cellIndex: -1, quantity: 'lineProductionKgPerDay', sense: 'min', limit: baseline * (1 - tol), scale: baseline * 1e-3, unit: 'kg/day' },
-    { id: lineId('productionKgPerDay.max'), cellIndex: -1, quantity: 'lineProductionKgPerDay', sense: 'max', limit: baseline * (1 + tol), scale: baseline * 1e-3, unit: 'kg/day' },
-    { id: lineId('lineVoltageV.max'), cellIndex: -1, quantity: 'lineVoltageV', sense: 'max', limit: rectifier.maxVoltageV, scale: 0.1, unit: 'V' },
+    {
+      id: lineId('productionKgPerDay.min'),
+      cellIndex: -1,
+      quantity: 'lineProductionKgPerDay',
+      sense: 'min',
+      limit: baseline * (1 - tol),
+      scale: baseline * 1e-3,
+      unit: 'kg/day',
+    },
+    {
+      id: lineId('productionKgPerDay.max'),
+      cellIndex: -1,
+      quantity: 'lineProductionKgPerDay',
+      sense: 'max',
+      limit: baseline * (1 + tol),
+      scale: baseline * 1e-3,
+      unit: 'kg/day',
+    },
+    {
+      id: lineId('lineVoltageV.max'),
+      cellIndex: -1,
+      quantity: 'lineVoltageV',
+      sense: 'max',
+      limit: rectifier.maxVoltageV,
+      scale: 0.1,
+      unit: 'V',
+    },
   );
   return { problem, cells, x0, bounds, typicalStep, constraints: specs, baselineProductionKgPerDay: baseline };
 }
@@ -172,7 +271,14 @@ export function evaluateLine(model: LineModel, x: Float64Array): LineEvaluation 
     try {
       return predictCell(cell, setPointsOf(x, j), lineCurrentKA);
     } catch (err) {
-      if (err instanceof PhysicsError) throw new PhysicsError(err.code, `${cell.cellId}.${err.quantity}`, err.message.includes(cell.cellId) ? err.message : `${cell.cellId}: ${err.message}`, err.value, err.validRange);
+      if (err instanceof PhysicsError)
+        throw new PhysicsError(
+          err.code,
+          `${cell.cellId}.${err.quantity}`,
+          err.message.includes(cell.cellId) ? err.message : `${cell.cellId}: ${err.message}`,
+          err.value,
+          err.validRange,
+        );
       throw err;
     }
   });

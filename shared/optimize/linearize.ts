@@ -37,12 +37,19 @@ export interface CellLinearization {
 }
 
 /** Linearises one cell at (sp, lineCurrentKA); `cellInputsFixed` skips the set-point columns (cell in manual). */
-export function linearizeCell(model: CellModel, sp: CellSetPoints, lineCurrentKA: number, cellInputsFixed = false): CellLinearization {
+export function linearizeCell(
+  model: CellModel,
+  sp: CellSetPoints,
+  lineCurrentKA: number,
+  cellInputsFixed = false,
+): CellLinearization {
   const at = predictCell(model, sp, lineCurrentKA);
   const nIn = INPUT_KEYS.length;
   const jacobian = new Float64Array(OUTPUT_KEYS.length * nIn);
   const moved = (key: InputKey, h: number) =>
-    key === 'lineCurrentKA' ? predictCell(model, sp, lineCurrentKA + h) : predictCell(model, { ...sp, [key]: sp[key] + h }, lineCurrentKA);
+    key === 'lineCurrentKA'
+      ? predictCell(model, sp, lineCurrentKA + h)
+      : predictCell(model, { ...sp, [key]: sp[key] + h }, lineCurrentKA);
   INPUT_KEYS.forEach((key, i) => {
     if (cellInputsFixed && key !== 'lineCurrentKA') return;
     // Forward difference; a backward one where the forward step leaves the model's validity (e.g. at a freeze limit).

@@ -31,7 +31,10 @@ export interface LpSolution {
 type Highs = highsModule.Highs;
 type HighsLoader = () => Promise<Highs>;
 // TypeScript reads the CommonJS-shaped types as a doubly wrapped default; at run time (ESM build) it is single.
-const highsLoader: HighsLoader = typeof highsModule.default === 'function' ? (highsModule.default as unknown as HighsLoader) : highsModule.default.default;
+const highsLoader: HighsLoader =
+  typeof highsModule.default === 'function'
+    ? (highsModule.default as unknown as HighsLoader)
+    : highsModule.default.default;
 let highsPromise: Promise<Highs> | undefined;
 
 /** The shared HiGHS instance (loaded once). */

@@ -89,7 +89,12 @@ describe('optimizeLine', () => {
   });
 
   it('returns the present set points with the violated constraints named when nothing is feasible', async () => {
-    const input = oneCellProblem({ constraints: { superheatK: { min: 20, max: 30 }, maxStep: { acdCm: 0.05, aluminaPct: 0, alf3Pct: 0.1, lineCurrentKA: 0 } } });
+    const input = oneCellProblem({
+      constraints: {
+        superheatK: { min: 20, max: 30 },
+        maxStep: { acdCm: 0.05, aluminaPct: 0, alf3Pct: 0.1, lineCurrentKA: 0 },
+      },
+    });
     const r = await optimizeLine(input);
     expect(r.status).toBe('infeasible');
     if (r.status !== 'infeasible') return;
@@ -100,7 +105,9 @@ describe('optimizeLine', () => {
   });
 
   it('names both sources when a user constraint and the step limit leave no value', async () => {
-    const input = oneCellProblem({ userConstraints: [{ scope: 'cell', cellId: 'T1-C001', variable: 'acdCm', min: 3.5 }] });
+    const input = oneCellProblem({
+      userConstraints: [{ scope: 'cell', cellId: 'T1-C001', variable: 'acdCm', min: 3.5 }],
+    });
     const r = await optimizeLine(input);
     expect(r.status).toBe('infeasible');
     if (r.status !== 'infeasible') return;
@@ -121,12 +128,19 @@ describe('optimizeLine', () => {
   });
 
   it('rejects an invalid problem naming the field', async () => {
-    await expect(optimizeLine({ ...oneCellProblem(), lineCurrentKA: -5 } as LineProblemInput)).rejects.toMatchObject({ code: 'OPT-INPUT', field: 'problem.lineCurrentKA' });
+    await expect(optimizeLine({ ...oneCellProblem(), lineCurrentKA: -5 } as LineProblemInput)).rejects.toMatchObject({
+      code: 'OPT-INPUT',
+      field: 'problem.lineCurrentKA',
+    });
   });
 
   it('only checkProposal makes checked set points', () => {
     const model = buildLineModel(LineProblem.parse(oneCellProblem()));
-    const unchecked: UncheckedProposal = { lineId: 'T1', lineCurrentKA: 126, cells: [{ cellId: 'T1-C001', acdCm: 2.9, aluminaTargetPct: 2.5, alf3TargetPct: 12 }] };
+    const unchecked: UncheckedProposal = {
+      lineId: 'T1',
+      lineCurrentKA: 126,
+      cells: [{ cellId: 'T1-C001', acdCm: 2.9, aluminaTargetPct: 2.5, alf3TargetPct: 12 }],
+    };
     // @ts-expect-error an unchecked proposal is not a checked one
     const bad: CheckedSetPoints = unchecked;
     expect(bad).toBe(unchecked);
@@ -157,19 +171,30 @@ describe('optimizeLine', () => {
           const input: LineProblemInput = {
             lineId: 'P',
             lineCurrentKA: 126,
-            rectifier: { minCurrentKA: 120, maxCurrentKA: 126 + limits.rectifierHeadroomKA, maxVoltageV: 4.8 * cells.length },
+            rectifier: {
+              minCurrentKA: 120,
+              maxCurrentKA: 126 + limits.rectifierHeadroomKA,
+              maxVoltageV: 4.8 * cells.length,
+            },
             cells: cells.map((c, j) => ({
               cellId: `P-${j}`,
               state: {
                 acdCm: c.acdCm,
                 aluminaPct: c.aluminaPct,
                 alf3Pct: c.alf3Pct,
-                bathTempC: liquidusC({ aluminaPct: c.aluminaPct, alf3Pct: c.alf3Pct, caf2Pct: 4.1, mgf2Pct: 0.25, lifPct: 0 }) + c.superheatK,
+                bathTempC:
+                  liquidusC({ aluminaPct: c.aluminaPct, alf3Pct: c.alf3Pct, caf2Pct: 4.1, mgf2Pct: 0.25, lifPct: 0 }) +
+                  c.superheatK,
               },
             })),
             constraints: {
               cellVoltageMaxV: limits.cellVoltageMaxV,
-              maxStep: { acdCm: limits.acdStep, aluminaPct: 0.3, alf3Pct: limits.alf3Step, lineCurrentKA: limits.currentStep },
+              maxStep: {
+                acdCm: limits.acdStep,
+                aluminaPct: 0.3,
+                alf3Pct: limits.alf3Step,
+                lineCurrentKA: limits.currentStep,
+              },
             },
           };
           const r = await optimizeLine(input);

@@ -4,7 +4,13 @@
  * or the present set points with status `infeasible` and the violations named.
  */
 import { PhysicsError } from '../physics/index.js';
-import { checkProposal, proposalFromVector, type CheckedProposal, type UncheckedProposal, type Violation } from './check.js';
+import {
+  checkProposal,
+  proposalFromVector,
+  type CheckedProposal,
+  type UncheckedProposal,
+  type Violation,
+} from './check.js';
 import { inputError } from './errors.js';
 import {
   buildLineModel,
@@ -43,12 +49,21 @@ const METHOD = 'SLP, box trust region, elastic ℓ1 merit; LP subproblems by HiG
  * Recommends set points for one line. Never throws for a physically impossible or over-constrained problem: it
  * answers `infeasible` with the present set points. Throws OptimizeError OPT-INPUT for a malformed problem.
  */
-export async function optimizeLine(input: LineProblemInput | LineProblem, options: OptimizeOptions = {}): Promise<Recommendation> {
+export async function optimizeLine(
+  input: LineProblemInput | LineProblem,
+  options: OptimizeOptions = {},
+): Promise<Recommendation> {
   const parsed = LineProblem.safeParse(input);
   if (!parsed.success) throw inputError('problem', parsed.error);
   const problem = parsed.data;
   const slpOptions = { ...DEFAULT_SLP_OPTIONS, ...options.slp };
-  const noSolver: SolverReport = { method: METHOD, termination: 'not run', iterations: 0, lpSolves: 0, lastLpStatus: 'not run' };
+  const noSolver: SolverReport = {
+    method: METHOD,
+    termination: 'not run',
+    iterations: 0,
+    lpSolves: 0,
+    lastLpStatus: 'not run',
+  };
   const present = presentProposal(problem);
 
   let model: LineModel;
@@ -56,16 +71,29 @@ export async function optimizeLine(input: LineProblemInput | LineProblem, option
     model = buildLineModel(problem);
   } catch (err) {
     if (!(err instanceof PhysicsError)) throw err;
-    return infeasible(problem, present, undefined, [{ id: err.quantity, kind: 'model', value: err.value, message: err.message }], [], noSolver);
+    return infeasible(
+      problem,
+      present,
+      undefined,
+      [{ id: err.quantity, kind: 'model', value: err.value, message: err.message }],
+      [],
+      noSolver,
+    );
   }
   const empty = emptyBounds(model);
   if (empty.length > 0) {
-    const named = empty.map((b): Violation => ({ id: b.name, kind: 'bound', message: `${b.name}: ${b.loSource} (${b.lo}) is above ${b.hiSource} (${b.hi}); no value satisfies both` }));
+    const named = empty.map((b): Violation => ({
+      id: b.name,
+      kind: 'bound',
+      message: `${b.name}: ${b.loSource} (${b.lo}) is above ${b.hiSource} (${b.hi}); no value satisfies both`,
+    }));
     return infeasible(problem, present, model, named, named, noSolver);
   }
 
   const presentCheck = checkProposal(model, present);
-  let presentEval: LineEvaluation | undefined = presentCheck.ok ? presentCheck.proposal.evaluation : presentCheck.evaluation;
+  let presentEval: LineEvaluation | undefined = presentCheck.ok
+    ? presentCheck.proposal.evaluation
+    : presentCheck.evaluation;
   const startViolations = presentCheck.ok ? [] : presentCheck.violations;
   const start = Float64Array.from(model.x0, (v, i) => Math.min(model.bounds[i]!.hi, Math.max(model.bounds[i]!.lo, v)));
   try {
@@ -73,11 +101,24 @@ export async function optimizeLine(input: LineProblemInput | LineProblem, option
     evaluateLine(model, start);
   } catch (err) {
     if (!(err instanceof PhysicsError)) throw err;
-    return infeasible(problem, present, model, [...startViolations, { id: err.quantity, kind: 'model', message: err.message }], [], noSolver);
+    return infeasible(
+      problem,
+      present,
+      model,
+      [...startViolations, { id: err.quantity, kind: 'model', message: err.message }],
+      [],
+      noSolver,
+    );
   }
 
   const slp = await runSlp(model, start, slpOptions);
-  const solver: SolverReport = { method: METHOD, termination: slp.termination, iterations: slp.iterations, lpSolves: slp.lpSolves, lastLpStatus: slp.lastLpStatus };
+  const solver: SolverReport = {
+    method: METHOD,
+    termination: slp.termination,
+    iterations: slp.iterations,
+    lpSolves: slp.lpSolves,
+    lastLpStatus: slp.lastLpStatus,
+  };
   const candidates = [rounded(model, slp.final.x), slp.final.x];
   for (const it of [...slp.feasibleIterates].reverse()) candidates.push(rounded(model, it.x), it.x);
   let chosen: CheckedProposal | undefined;
@@ -102,7 +143,12 @@ function presentProposal(problem: LineProblem): UncheckedProposal {
   return {
     lineId: problem.lineId,
     lineCurrentKA: problem.lineCurrentKA,
-    cells: problem.cells.map((c) => ({ cellId: c.cellId, acdCm: c.state.acdCm, aluminaTargetPct: c.state.aluminaPct, alf3TargetPct: c.state.alf3Pct })),
+    cells: problem.cells.map((c) => ({
+      cellId: c.cellId,
+      acdCm: c.state.acdCm,
+      aluminaTargetPct: c.state.aluminaPct,
+      alf3TargetPct: c.state.alf3Pct,
+    })),
   };
 }
 
@@ -117,22 +163,39 @@ function rounded(model: LineModel, x: Float64Array): Float64Array {
   });
 }
 
-function lineKpis(problem: LineProblem, before: LineEvaluation | undefined, after: LineEvaluation | undefined, baseline: number) {
+function lineKpis(
+  problem: LineProblem,
+  before: LineEvaluation | undefined,
+  after: LineEvaluation | undefined,
+  baseline: number,
+) {
   const b = before ?? after;
   const a = after ?? before;
-  const pick = (f: (e: LineEvaluation) => number, unit: string) => (b && a ? kpi(f(b), f(a), unit) : kpi(Number.NaN, Number.NaN, unit));
+  const pick = (f: (e: LineEvaluation) => number, unit: string) =>
+    b && a ? kpi(f(b), f(a), unit) : kpi(Number.NaN, Number.NaN, unit);
   const kind = problem.objective.kind;
   return {
     objective: { kind, ...pick((e) => e.objective, kind === 'sec' ? 'kWh/kg Al' : 'currency/day') },
     secKWhPerKg: pick((e) => e.secKWhPerKg, 'kWh/kg Al'),
-    productionKgPerDay: { ...pick((e) => e.productionKgPerDay, 'kg Al/day'), baseline, tolerancePct: problem.constraints.productionTolerancePct },
+    productionKgPerDay: {
+      ...pick((e) => e.productionKgPerDay, 'kg Al/day'),
+      baseline,
+      tolerancePct: problem.constraints.productionTolerancePct,
+    },
     energyMWhPerDay: pick((e) => e.energyKWhPerDay / 1000, 'MWh/day'),
     processCO2eTonnePerDay: pick((e) => e.processCO2eKgPerDay / 1000, 't CO2e/day (anode carbon + PFC)'),
     lineVoltageV: pick((e) => e.lineVoltageV, 'V'),
   };
 }
 
-function infeasible(problem: LineProblem, present: UncheckedProposal, model: LineModel | undefined, violated: Violation[], unresolved: Violation[], solver: SolverReport): InfeasibleRecommendation {
+function infeasible(
+  problem: LineProblem,
+  present: UncheckedProposal,
+  model: LineModel | undefined,
+  violated: Violation[],
+  unresolved: Violation[],
+  solver: SolverReport,
+): InfeasibleRecommendation {
   let before: LineEvaluation | undefined;
   if (model) {
     try {
@@ -156,7 +219,14 @@ function infeasible(problem: LineProblem, present: UncheckedProposal, model: Lin
 /** Tolerance for reporting a constraint as binding, in constraint scales (the LP aims marginScales inside). */
 const BINDING_SCALES = 0.25;
 
-function feasible(model: LineModel, before: LineEvaluation, chosen: CheckedProposal, startViolations: Violation[], solver: SolverReport, termination: string): FeasibleRecommendation {
+function feasible(
+  model: LineModel,
+  before: LineEvaluation,
+  chosen: CheckedProposal,
+  startViolations: Violation[],
+  solver: SolverReport,
+  termination: string,
+): FeasibleRecommendation {
   const { evaluation: after, ...setPoints } = chosen;
   const changes: SetPointChange[] = [];
   const x = Float64Array.from(model.x0);
@@ -164,23 +234,34 @@ function feasible(model: LineModel, before: LineEvaluation, chosen: CheckedPropo
     for (const v of CELL_VARIABLES) {
       const from = model.cells[j]!.present[v];
       x[j * VARS_PER_CELL + CELL_VARIABLES.indexOf(v)] = c[v];
-      if (Math.abs(c[v] - from) > RESOLUTION[v] / 2) changes.push({ cellId: c.cellId, variable: v, from, to: c[v], delta: c[v] - from, unit: UNITS[v] });
+      if (Math.abs(c[v] - from) > RESOLUTION[v] / 2)
+        changes.push({ cellId: c.cellId, variable: v, from, to: c[v], delta: c[v] - from, unit: UNITS[v] });
     }
   });
   const iI = currentIndex(model);
   x[iI] = chosen.lineCurrentKA;
   if (Math.abs(chosen.lineCurrentKA - model.problem.lineCurrentKA) > RESOLUTION.lineCurrentKA / 2) {
-    changes.unshift({ cellId: model.problem.lineId, variable: 'lineCurrentKA', from: model.problem.lineCurrentKA, to: chosen.lineCurrentKA, delta: chosen.lineCurrentKA - model.problem.lineCurrentKA, unit: 'kA' });
+    changes.unshift({
+      cellId: model.problem.lineId,
+      variable: 'lineCurrentKA',
+      from: model.problem.lineCurrentKA,
+      to: chosen.lineCurrentKA,
+      delta: chosen.lineCurrentKA - model.problem.lineCurrentKA,
+      unit: 'kA',
+    });
   }
   const binding: BindingConstraint[] = [];
   for (const c of constraintValues(model, after)) {
-    if (Math.abs(c.value - c.spec.limit) <= BINDING_SCALES * c.spec.scale) binding.push({ id: c.spec.id, kind: 'constraint', value: c.value, limit: c.spec.limit, unit: c.spec.unit });
+    if (Math.abs(c.value - c.spec.limit) <= BINDING_SCALES * c.spec.scale)
+      binding.push({ id: c.spec.id, kind: 'constraint', value: c.value, limit: c.spec.limit, unit: c.spec.unit });
   }
   model.bounds.forEach((b, i) => {
     if (b.hi - b.lo < 1e-12) return;
     const unit = i === iI ? 'kA' : UNITS[CELL_VARIABLES[i % VARS_PER_CELL]!];
-    if (Math.abs(x[i]! - b.lo) < 1e-6) binding.push({ id: `${b.name}.min`, kind: 'bound', value: x[i]!, limit: b.lo, unit, source: b.loSource });
-    else if (Math.abs(x[i]! - b.hi) < 1e-6) binding.push({ id: `${b.name}.max`, kind: 'bound', value: x[i]!, limit: b.hi, unit, source: b.hiSource });
+    if (Math.abs(x[i]! - b.lo) < 1e-6)
+      binding.push({ id: `${b.name}.min`, kind: 'bound', value: x[i]!, limit: b.lo, unit, source: b.loSource });
+    else if (Math.abs(x[i]! - b.hi) < 1e-6)
+      binding.push({ id: `${b.name}.max`, kind: 'bound', value: x[i]!, limit: b.hi, unit, source: b.hiSource });
   });
   const changedCells = new Set(changes.map((c) => c.cellId));
   const lineMoved = changedCells.has(model.problem.lineId);
@@ -202,7 +283,8 @@ function feasible(model: LineModel, before: LineEvaluation, chosen: CheckedPropo
       alf3AdditionKgPerDay: kpi(b.alf3AdditionKgPerDay, a.alf3AdditionKgPerDay, 'kg/day'),
     });
   });
-  const status: FeasibleRecommendation['status'] = changes.length === 0 ? 'unchanged' : termination === 'iteration-limit' ? 'improved' : 'optimal';
+  const status: FeasibleRecommendation['status'] =
+    changes.length === 0 ? 'unchanged' : termination === 'iteration-limit' ? 'improved' : 'optimal';
   return {
     lineId: model.problem.lineId,
     status,

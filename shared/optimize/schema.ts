@@ -9,7 +9,10 @@ import { BASE_CELL, BASE_PROCESS } from '../physics/index.js';
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const range = (min: number, max: number) => finite.min(min).max(max);
 const window = (min: number, max: number, lo: number, hi: number) =>
-  z.object({ min: range(lo, hi).default(min), max: range(lo, hi).default(max) }).refine((w) => w.min <= w.max, 'min must not exceed max').prefault({});
+  z
+    .object({ min: range(lo, hi).default(min), max: range(lo, hi).default(max) })
+    .refine((w) => w.min <= w.max, 'min must not exceed max')
+    .prefault({});
 
 /** Measured state of one cell, which is also its present set point (the cell is taken to sit at steady state). */
 export const CellState = z.object({
@@ -57,12 +60,17 @@ export const CellInput = z.object({
 });
 export type CellInput = z.infer<typeof CellInput>;
 
-export const Rectifier = z.object({
-  minCurrentKA: range(1, 1000),
-  maxCurrentKA: range(1, 1000),
-  /** DC voltage rating of the rectifier group across the whole line, V. */
-  maxVoltageV: range(1, 5000),
-}).refine((r) => r.minCurrentKA <= r.maxCurrentKA, { message: 'minCurrentKA must not exceed maxCurrentKA', path: ['minCurrentKA'] });
+export const Rectifier = z
+  .object({
+    minCurrentKA: range(1, 1000),
+    maxCurrentKA: range(1, 1000),
+    /** DC voltage rating of the rectifier group across the whole line, V. */
+    maxVoltageV: range(1, 5000),
+  })
+  .refine((r) => r.minCurrentKA <= r.maxCurrentKA, {
+    message: 'minCurrentKA must not exceed maxCurrentKA',
+    path: ['minCurrentKA'],
+  });
 export type Rectifier = z.infer<typeof Rectifier>;
 
 /** Largest change from the present set points in one run (the plant moves cells in small, reversible steps). */
@@ -101,8 +109,23 @@ export type SetPointVariable = z.infer<typeof SetPointVariable>;
  * "min": 2.8 }, { "scope": "line", "variable": "lineCurrentKA", "max": 127 } ] }`.
  */
 export const UserConstraint = z.discriminatedUnion('scope', [
-  z.object({ scope: z.literal('cell'), cellId: z.string().min(1), variable: SetPointVariable, min: finite.optional(), max: finite.optional(), freeze: z.boolean().default(false), reason: z.string().optional() }),
-  z.object({ scope: z.literal('line'), variable: z.literal('lineCurrentKA'), min: finite.optional(), max: finite.optional(), freeze: z.boolean().default(false), reason: z.string().optional() }),
+  z.object({
+    scope: z.literal('cell'),
+    cellId: z.string().min(1),
+    variable: SetPointVariable,
+    min: finite.optional(),
+    max: finite.optional(),
+    freeze: z.boolean().default(false),
+    reason: z.string().optional(),
+  }),
+  z.object({
+    scope: z.literal('line'),
+    variable: z.literal('lineCurrentKA'),
+    min: finite.optional(),
+    max: finite.optional(),
+    freeze: z.boolean().default(false),
+    reason: z.string().optional(),
+  }),
 ]);
 export type UserConstraint = z.infer<typeof UserConstraint>;
 export const UserConstraintsFile = z.object({ constraints: z.array(UserConstraint) });
@@ -122,32 +145,47 @@ export const Objective = z.discriminatedUnion('kind', [
 ]);
 export type Objective = z.infer<typeof Objective>;
 
-export const LineProblem = z.object({
-  lineId: z.string().min(1).max(64),
-  lineCurrentKA: range(1, 1000),
-  rectifier: Rectifier,
-  cells: z.array(CellInput).min(1).max(2000),
-  constraints: Constraints.prefault({}),
-  objective: Objective.default({ kind: 'sec' }),
-  userConstraints: z.array(UserConstraint).default([]),
-  /** Baseline production, kg Al/day; default: the line's production at its present set points. */
-  baselineProductionKgPerDay: range(0, 1e9).optional(),
-}).superRefine((p, ctx) => {
-  const ids = new Set<string>();
-  p.cells.forEach((c, i) => {
-    if (ids.has(c.cellId)) ctx.addIssue({ code: 'custom', path: ['cells', i, 'cellId'], message: `duplicate cellId ${c.cellId}` });
-    ids.add(c.cellId);
-    if (p.constraints.aluminaPct.min <= c.design.aluminaAtAnodeEffectPct) {
-      ctx.addIssue({ code: 'custom', path: ['constraints', 'aluminaPct', 'min'], message: `must stay above the anode-effect concentration ${c.design.aluminaAtAnodeEffectPct} wt % of ${c.cellId}` });
-    }
+export const LineProblem = z
+  .object({
+    lineId: z.string().min(1).max(64),
+    lineCurrentKA: range(1, 1000),
+    rectifier: Rectifier,
+    cells: z.array(CellInput).min(1).max(2000),
+    constraints: Constraints.prefault({}),
+    objective: Objective.default({ kind: 'sec' }),
+    userConstraints: z.array(UserConstraint).default([]),
+    /** Baseline production, kg Al/day; default: the line's production at its present set points. */
+    baselineProductionKgPerDay: range(0, 1e9).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const ids = new Set<string>();
+    p.cells.forEach((c, i) => {
+      if (ids.has(c.cellId))
+        ctx.addIssue({ code: 'custom', path: ['cells', i, 'cellId'], message: `duplicate cellId ${c.cellId}` });
+      ids.add(c.cellId);
+      if (p.constraints.aluminaPct.min <= c.design.aluminaAtAnodeEffectPct) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['constraints', 'aluminaPct', 'min'],
+          message: `must stay above the anode-effect concentration ${c.design.aluminaAtAnodeEffectPct} wt % of ${c.cellId}`,
+        });
+      }
+    });
+    p.userConstraints.forEach((u, i) => {
+      if (u.scope === 'cell' && !ids.has(u.cellId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['userConstraints', i, 'cellId'],
+          message: `no cell ${u.cellId} on line ${p.lineId}`,
+        });
+    });
   });
-  p.userConstraints.forEach((u, i) => {
-    if (u.scope === 'cell' && !ids.has(u.cellId)) ctx.addIssue({ code: 'custom', path: ['userConstraints', i, 'cellId'], message: `no cell ${u.cellId} on line ${p.lineId}` });
-  });
-});
 export type LineProblem = z.infer<typeof LineProblem>;
 export type LineProblemInput = z.input<typeof LineProblem>;
 
 /** A potline problem file: several lines, each on its own rectifier, optimised independently. */
-export const PotlineProblem = z.object({ potlineId: z.string().min(1).default('potline'), lines: z.array(LineProblem).min(1) });
+export const PotlineProblem = z.object({
+  potlineId: z.string().min(1).default('potline'),
+  lines: z.array(LineProblem).min(1),
+});
 export type PotlineProblem = z.infer<typeof PotlineProblem>;

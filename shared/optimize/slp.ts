@@ -7,7 +7,16 @@
  */
 import { PhysicsError } from '../physics/index.js';
 import { INPUT_KEYS, linearizeCell, OUTPUT_KEYS, type CellLinearization, type OutputKey } from './linearize.js';
-import { constraintValues, currentIndex, evaluateLine, setPointsOf, VARS_PER_CELL, type ConstraintSpec, type LineEvaluation, type LineModel } from './lineModel.js';
+import {
+  constraintValues,
+  currentIndex,
+  evaluateLine,
+  setPointsOf,
+  VARS_PER_CELL,
+  type ConstraintSpec,
+  type LineEvaluation,
+  type LineModel,
+} from './lineModel.js';
 import { solveLp, type Lp, type LpRow } from './lp.js';
 
 export interface SlpOptions {
@@ -57,7 +66,11 @@ const outputRow = (key: OutputKey): number => OUTPUT_KEYS.indexOf(key);
 const N_IN = INPUT_KEYS.length;
 
 /** Runs the trust-region SLP from x0 (which must evaluate). */
-export async function runSlp(model: LineModel, x0: Float64Array, options: SlpOptions = DEFAULT_SLP_OPTIONS): Promise<SlpResult> {
+export async function runSlp(
+  model: LineModel,
+  x0: Float64Array,
+  options: SlpOptions = DEFAULT_SLP_OPTIONS,
+): Promise<SlpResult> {
   const objective0 = evaluateLine(model, x0).objective;
   const meritOf = (e: LineEvaluation): { merit: number; maxViolationScaled: number } => {
     let penaltySum = 0;
@@ -161,7 +174,8 @@ function gradientOf(model: LineModel, lins: CellLinearization[], j: number, key:
   const row = outputRow(key);
   const addCell = (c: number) => {
     const jac = lins[c]!.jacobian;
-    for (let k = 0; k < VARS_PER_CELL; k++) g.set(c * VARS_PER_CELL + k, (g.get(c * VARS_PER_CELL + k) ?? 0) + jac[row * N_IN + k]!);
+    for (let k = 0; k < VARS_PER_CELL; k++)
+      g.set(c * VARS_PER_CELL + k, (g.get(c * VARS_PER_CELL + k) ?? 0) + jac[row * N_IN + k]!);
     g.set(iI, (g.get(iI) ?? 0) + jac[row * N_IN + VARS_PER_CELL]!);
   };
   if (j >= 0) addCell(j);
@@ -176,7 +190,14 @@ function outputFor(spec: ConstraintSpec): OutputKey {
   return spec.quantity as OutputKey;
 }
 
-function buildSubproblem(model: LineModel, at: SlpIterate, lins: CellLinearization[], radius: number, objective0: number, options: SlpOptions): Subproblem {
+function buildSubproblem(
+  model: LineModel,
+  at: SlpIterate,
+  lins: CellLinearization[],
+  radius: number,
+  objective0: number,
+  options: SlpOptions,
+): Subproblem {
   const nAll = at.x.length;
   // Step columns only for variables that can move.
   const varIndex: number[] = [];
@@ -212,7 +233,10 @@ function buildSubproblem(model: LineModel, at: SlpIterate, lins: CellLinearizati
     addObjective('energyKWhPerDay', 1 / e.productionKgPerDay);
     addObjective('productionKgPerDay', -e.secKWhPerKg / e.productionKgPerDay);
   } else {
-    addObjective('energyKWhPerDay', (o.energyPricePerMWh + o.gridFactorTonneCO2ePerMWh * o.carbonPricePerTonneCO2e) / 1000);
+    addObjective(
+      'energyKWhPerDay',
+      (o.energyPricePerMWh + o.gridFactorTonneCO2ePerMWh * o.carbonPricePerTonneCO2e) / 1000,
+    );
     addObjective('processCO2eKgPerDay', o.carbonPricePerTonneCO2e / 1000);
   }
 
@@ -252,7 +276,14 @@ function buildSubproblem(model: LineModel, at: SlpIterate, lins: CellLinearizati
     });
   });
 
-  const base = at.merit - options.penalty * sumScaledViolation(model, e, rowTerms.map((r) => r.spec));
+  const base =
+    at.merit -
+    options.penalty *
+      sumScaledViolation(
+        model,
+        e,
+        rowTerms.map((r) => r.spec),
+      );
   return {
     lp: { cost, lower, upper, rows },
     nVars,

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { BASE_CELL, BASE_PROCESS, DEFAULT_LUMPED_HEAT_LOSS, PhysicsError, steadyEnergyBalance } from '../physics/index.js';
+import {
+  BASE_CELL,
+  BASE_PROCESS,
+  DEFAULT_LUMPED_HEAT_LOSS,
+  PhysicsError,
+  steadyEnergyBalance,
+} from '../physics/index.js';
 import { linearizeCell, OUTPUT_KEYS, INPUT_KEYS } from './linearize.js';
 import { CellInput } from './schema.js';
 import { calibrateCell, predictCell } from './steadyState.js';
 
-const base = CellInput.parse({ cellId: 'B', state: { acdCm: BASE_CELL.acdCm, bathTempC: BASE_CELL.bathTempC, aluminaPct: BASE_CELL.bath.aluminaPct, alf3Pct: BASE_CELL.bath.alf3Pct } });
+const base = CellInput.parse({
+  cellId: 'B',
+  state: {
+    acdCm: BASE_CELL.acdCm,
+    bathTempC: BASE_CELL.bathTempC,
+    aluminaPct: BASE_CELL.bath.aluminaPct,
+    alf3Pct: BASE_CELL.bath.alf3Pct,
+  },
+});
 
 describe('steady cell prediction', () => {
   it('reproduces the measured state at the present set points (calibration)', () => {
@@ -17,7 +31,10 @@ describe('steady cell prediction', () => {
   it('calibrates the base cell to the physics engine’s own lumped heat loss and agrees with steadyEnergyBalance at fixed CE', () => {
     const model = calibrateCell(base, 126);
     expect(model.heatLoss.otherConductanceWPerK).toBeCloseTo(DEFAULT_LUMPED_HEAT_LOSS.otherConductanceWPerK, 6);
-    const physics = steadyEnergyBalance({ cell: { ...BASE_CELL, bath: { ...BASE_CELL.bath } }, currentEfficiency: BASE_PROCESS.currentEfficiency });
+    const physics = steadyEnergyBalance({
+      cell: { ...BASE_CELL, bath: { ...BASE_CELL.bath } },
+      currentEfficiency: BASE_PROCESS.currentEfficiency,
+    });
     expect(predictCell(model, model.present, 126).bathTempC).toBeCloseTo(physics.bathTempC, 4);
   });
 

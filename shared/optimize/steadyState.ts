@@ -26,7 +26,13 @@ import {
   type CellVoltageInput,
   type LumpedHeatLoss,
 } from '../physics/index.js';
-import { ANODE_CO2_T_PER_T_AL, anodeEffectsPerCellDay, currentEfficiency, pfcCO2eKgPerTonneAl, type CeReference } from './processModels.js';
+import {
+  ANODE_CO2_T_PER_T_AL,
+  anodeEffectsPerCellDay,
+  currentEfficiency,
+  pfcCO2eKgPerTonneAl,
+  type CeReference,
+} from './processModels.js';
 import type { CellInput } from './schema.js';
 
 /** The set points the optimiser moves for one cell. */
@@ -94,7 +100,10 @@ function sideFluxWPerM2(bathTempC: number, tLiqC: number, hl: LumpedHeatLoss): {
 }
 
 function generatedW(v: CellVoltageBreakdown, currentA: number, ce: number): number {
-  return currentA * (v.cellVoltageV - v.externalOhmicV) - aluminiumRateKgPerS(currentA, ce) * REACTION_ENERGY_KWH_PER_KG_AL * 3.6e6;
+  return (
+    currentA * (v.cellVoltageV - v.externalOhmicV) -
+    aluminiumRateKgPerS(currentA, ce) * REACTION_ENERGY_KWH_PER_KG_AL * 3.6e6
+  );
 }
 
 /** Calibrates a cell at its present state so that state is its steady state at the present line current. */
@@ -106,8 +115,17 @@ export function calibrateCell(cell: CellInput, lineCurrentKA: number): CellModel
     acdCm: s.acdCm,
     bathTempC: s.bathTempC,
     bath: { aluminaPct: s.aluminaPct, alf3Pct: s.alf3Pct, caf2Pct: s.caf2Pct, mgf2Pct: s.mgf2Pct, lifPct: s.lifPct },
-    geometry: { anodeAreaCm2: d.anodeAreaCm2, anodeCount: d.anodeCount, fanningFactor: d.fanningFactor, cathodeAreaCm2: d.cathodeAreaCm2 },
-    resistancesMicroOhm: { anode: d.anodeResistanceMicroOhm, cathode: d.cathodeResistanceMicroOhm, external: d.externalResistanceMicroOhm },
+    geometry: {
+      anodeAreaCm2: d.anodeAreaCm2,
+      anodeCount: d.anodeCount,
+      fanningFactor: d.fanningFactor,
+      cathodeAreaCm2: d.cathodeAreaCm2,
+    },
+    resistancesMicroOhm: {
+      anode: d.anodeResistanceMicroOhm,
+      cathode: d.cathodeResistanceMicroOhm,
+      external: d.externalResistanceMicroOhm,
+    },
     aluminaAtAnodeEffectPct: d.aluminaAtAnodeEffectPct,
   };
   const v = cellVoltageBreakdown(voltageTemplate);
@@ -117,7 +135,11 @@ export function calibrateCell(cell: CellInput, lineCurrentKA: number): CellModel
   const gen = generatedW(v, lineCurrentKA * 1000, s.currentEfficiency);
   const otherConductanceWPerK = (gen - side) / (s.bathTempC - base.ambientC);
   if (!(otherConductanceWPerK > 0)) {
-    throw new PhysicsError('PHYS-RANGE', 'bathTempC', `cell ${cell.cellId}: the side wall alone loses more heat (${side.toFixed(0)} W) than the cell generates (${gen.toFixed(0)} W); its state cannot be steady`);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'bathTempC',
+      `cell ${cell.cellId}: the side wall alone loses more heat (${side.toFixed(0)} W) than the cell generates (${gen.toFixed(0)} W); its state cannot be steady`,
+    );
   }
   return {
     cellId: cell.cellId,
@@ -154,18 +176,39 @@ export function predictCell(model: CellModel, sp: CellSetPoints, lineCurrentKA: 
   const residual = (tC: number): number => {
     const v = cellVoltageBreakdown({ ...input, bathTempC: tC });
     const ce = currentEfficiency(model.ceRef, tC, sp.alf3TargetPct, sp.acdCm);
-    return generatedW(v, currentA, ce) - sideFluxWPerM2(tC, tLiq, hl).fluxWPerM2 * hl.sideAreaM2 - hl.otherConductanceWPerK * (tC - hl.ambientC);
+    return (
+      generatedW(v, currentA, ce) -
+      sideFluxWPerM2(tC, tLiq, hl).fluxWPerM2 * hl.sideAreaM2 -
+      hl.otherConductanceWPerK * (tC - hl.ambientC)
+    );
   };
   const lo = Math.max(T_MIN_C, tLiq + 1e-6);
-  if (!(lo < T_MAX_C)) throw new PhysicsError('PHYS-RANGE', 'liquidusC', `cell ${model.cellId}: liquidus ${tLiq.toFixed(1)} °C leaves no bath window`, tLiq);
+  if (!(lo < T_MAX_C))
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'liquidusC',
+      `cell ${model.cellId}: liquidus ${tLiq.toFixed(1)} °C leaves no bath window`,
+      tLiq,
+    );
   // Liquidus shifts carry the bath with them, so the present superheat over the new liquidus is the best guess.
-  const tC = solveSteadyTemp(residual, tLiq + model.presentSuperheatK, lo, T_MAX_C, (hl.bathToLedgeWPerM2K * hl.sideAreaM2 + hl.otherConductanceWPerK), model.cellId);
+  const tC = solveSteadyTemp(
+    residual,
+    tLiq + model.presentSuperheatK,
+    lo,
+    T_MAX_C,
+    hl.bathToLedgeWPerM2K * hl.sideAreaM2 + hl.otherConductanceWPerK,
+    model.cellId,
+  );
   const v = cellVoltageBreakdown({ ...input, bathTempC: tC });
   const ce = currentEfficiency(model.ceRef, tC, sp.alf3TargetPct, sp.acdCm);
   const ledgeM = sideFluxWPerM2(tC, tLiq, hl).ledgeM;
   const productionKgPerDay = aluminiumRateKgPerS(currentA, ce) * 86_400;
   const energyKWhPerDay = v.cellVoltageV * lineCurrentKA * 24;
-  const anodeEffects = anodeEffectsPerCellDay(model.anodeEffectsRefPerCellDay, model.present.aluminaTargetPct, sp.aluminaTargetPct);
+  const anodeEffects = anodeEffectsPerCellDay(
+    model.anodeEffectsRefPerCellDay,
+    model.present.aluminaTargetPct,
+    sp.aluminaTargetPct,
+  );
   const pfcKgPerT = pfcCO2eKgPerTonneAl(anodeEffects * model.anodeEffectDurationMin);
   const processCO2eKgPerDay = (productionKgPerDay / 1000) * (ANODE_CO2_T_PER_T_AL * 1000 + pfcKgPerT);
   return {
@@ -191,7 +234,14 @@ export function predictCell(model: CellModel, sp: CellSetPoints, lineCurrentKA: 
  * first slope, safeguarded by the sign bracket (a step leaving it is replaced by bisection), so it never fails
  * where a root exists and usually needs 3–4 evaluations.
  */
-function solveSteadyTemp(f: (t: number) => number, guessC: number, lo: number, hi: number, lossConductanceWPerK: number, cellId: string): number {
+function solveSteadyTemp(
+  f: (t: number) => number,
+  guessC: number,
+  lo: number,
+  hi: number,
+  lossConductanceWPerK: number,
+  cellId: string,
+): number {
   let a = lo;
   let b = hi;
   let t0 = Math.min(hi, Math.max(lo, guessC));
@@ -212,10 +262,24 @@ function solveSteadyTemp(f: (t: number) => number, guessC: number, lo: number, h
     // Superlinear convergence: once the secant correction is below tolerance, the corrected point is the root.
     if (Math.abs(t1 - t0) < T_TOL_K || b - a < T_TOL_K) break;
   }
-  const root = Math.abs(t1 - t0) < T_TOL_K ? (t1 >= a && t1 <= b ? t1 : t0) : b - a < T_TOL_K ? 0.5 * (a + b) : Number.NaN;
-  if (Number.isNaN(root)) throw new PhysicsError('PHYS-CONVERGENCE', 'bathTempC', `cell ${cellId}: steady bath temperature did not converge`);
+  const root =
+    Math.abs(t1 - t0) < T_TOL_K ? (t1 >= a && t1 <= b ? t1 : t0) : b - a < T_TOL_K ? 0.5 * (a + b) : Number.NaN;
+  if (Number.isNaN(root))
+    throw new PhysicsError('PHYS-CONVERGENCE', 'bathTempC', `cell ${cellId}: steady bath temperature did not converge`);
   // A "root" pinned at a bracket end is no steady state: the cell freezes (f < 0 down to the liquidus) or overheats.
-  if (root - lo < 1e-6) throw new PhysicsError('PHYS-RANGE', 'superheatK', `cell ${cellId}: no steady state above the liquidus (the cell freezes)`, 0);
-  if (hi - root < 1e-6) throw new PhysicsError('PHYS-RANGE', 'bathTempC', `cell ${cellId}: no steady state below ${hi} °C (the cell overheats)`, hi);
+  if (root - lo < 1e-6)
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'superheatK',
+      `cell ${cellId}: no steady state above the liquidus (the cell freezes)`,
+      0,
+    );
+  if (hi - root < 1e-6)
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'bathTempC',
+      `cell ${cellId}: no steady state below ${hi} °C (the cell overheats)`,
+      hi,
+    );
   return root;
 }

@@ -19,7 +19,12 @@ import { recommendationIdFor } from './run-ids.js';
 import { LakeRef } from './schemas.js';
 import { cellsIn, plantSetPointsOf, type EquipmentSetPoint } from './set-points.js';
 
-export const EnvelopeCheckRequest = z.object({ runId: z.string(), lineId: z.string(), recommendation: LakeRef, out: LakeRef });
+export const EnvelopeCheckRequest = z.object({
+  runId: z.string(),
+  lineId: z.string(),
+  recommendation: LakeRef,
+  out: LakeRef,
+});
 export type EnvelopeCheckRequest = z.infer<typeof EnvelopeCheckRequest>;
 
 export const RefusedSetPoint = z.object({ equipmentId: z.string(), rules: z.array(z.string()), message: z.string() });
@@ -52,29 +57,63 @@ export interface EnvelopeCheckDeps extends LineEnvelopeReads {
 }
 
 /** Checks every set point of the round's recommendation; writes the passed and refused ones; never throws for a refusal. */
-export async function checkSetPointEnvelope(deps: EnvelopeCheckDeps, req: EnvelopeCheckRequest): Promise<EnvelopeCheckResult> {
+export async function checkSetPointEnvelope(
+  deps: EnvelopeCheckDeps,
+  req: EnvelopeCheckRequest,
+): Promise<EnvelopeCheckResult> {
   const round = await getJson(deps.lake, req.recommendation, RoundRecommendation);
   const rec = round.recommendation;
   const held = new Set(round.problem.hold.map((h) => h.equipmentId));
   const proposals = rec.status === 'infeasible' ? [] : plantSetPointsOf(rec as FeasibleRecommendation, held);
   const nowMs = deps.clock();
-  const facts = proposals.length > 0 ? await readLineFacts(deps, req.lineId, proposals.map((sp) => sp.equipmentId), nowMs) : new Map();
+  const facts =
+    proposals.length > 0
+      ? await readLineFacts(
+          deps,
+          req.lineId,
+          proposals.map((sp) => sp.equipmentId),
+          nowMs,
+        )
+      : new Map();
   const checked = proposals.map((sp) => {
     const proposal = proposalOf(req, sp);
-    return { sp, violations: envelopeViolations(proposal, envelopeContextOf(facts.get(sp.equipmentId)!, proposal.commandId, nowMs, deps.limits), deps.limits) };
+    return {
+      sp,
+      violations: envelopeViolations(
+        proposal,
+        envelopeContextOf(facts.get(sp.equipmentId)!, proposal.commandId, nowMs, deps.limits),
+        deps.limits,
+      ),
+    };
   });
   const passed = checked.filter((c) => c.violations.length === 0).map((c) => c.sp);
   const refused = checked.filter((c) => c.violations.length > 0).map((c) => refusal(c.sp.equipmentId, c.violations));
-  const written: RoundSetPoints = { runId: req.runId, lineId: req.lineId, checkedAtMs: nowMs, setPoints: passed, refused };
+  const written: RoundSetPoints = {
+    runId: req.runId,
+    lineId: req.lineId,
+    checkedAtMs: nowMs,
+    setPoints: passed,
+    refused,
+  };
   const ref = await putJson(deps.lake, req.out, written);
   return { ref, passed: passed.length, cells: cellsIn(passed), refused };
 }
 
 function proposalOf(req: EnvelopeCheckRequest, sp: EquipmentSetPoint) {
   const recommendationId = recommendationIdFor(req.runId, sp.equipmentId);
-  return { commandId: commandIdFor(recommendationId, sp.equipmentId, 'setpoint'), equipmentId: sp.equipmentId, lineId: req.lineId, action: 'setpoint' as const, setPoint: sp.setPoint };
+  return {
+    commandId: commandIdFor(recommendationId, sp.equipmentId, 'setpoint'),
+    equipmentId: sp.equipmentId,
+    lineId: req.lineId,
+    action: 'setpoint' as const,
+    setPoint: sp.setPoint,
+  };
 }
 
 function refusal(equipmentId: string, violations: readonly Violation[]): RefusedSetPoint {
-  return { equipmentId, rules: [...new Set(violations.map((v) => v.rule))], message: violations.map((v) => v.message).join('; ') };
+  return {
+    equipmentId,
+    rules: [...new Set(violations.map((v) => v.rule))],
+    message: violations.map((v) => v.message).join('; '),
+  };
 }

@@ -13,6 +13,11 @@ export async function putJson(lake: LakeStore, ref: LakeRef, value: unknown): Pr
 /** Reads and parses the JSON at `ref`; throws RunError ERR-RUN-LAKE-MISSING naming the blob when it is not there. */
 export async function getJson<S extends z.ZodType>(lake: LakeStore, ref: LakeRef, schema: S): Promise<z.output<S>> {
   const bytes = await lake.get(ref.container, ref.path);
-  if (!bytes) throw new RunError('ERR-RUN-LAKE-MISSING', `${ref.container}/${ref.path}`, `${ref.container}/${ref.path} is not in the lake; the step that writes it has not run or the blob was removed`);
+  if (!bytes)
+    throw new RunError(
+      'ERR-RUN-LAKE-MISSING',
+      `${ref.container}/${ref.path}`,
+      `${ref.container}/${ref.path} is not in the lake; the step that writes it has not run or the blob was removed`,
+    );
   return schema.parse(JSON.parse(Buffer.from(bytes).toString('utf8'))) as z.output<S>;
 }

@@ -78,12 +78,25 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
   const docs = await deps.lineState.cellsOfLine(req.lineId);
   const lineDoc = docs.find((d) => d.cellId === `${req.lineId}${LINE_EQUIPMENT_SUFFIX}`);
   const cellDocs = docs.filter((d) => d !== lineDoc);
-  if (cellDocs.length === 0) return { ok: false, reason: `no cell of line ${req.lineId} has telemetry in cell-state; is the line sending data?` };
+  if (cellDocs.length === 0)
+    return {
+      ok: false,
+      reason: `no cell of line ${req.lineId} has telemetry in cell-state; is the line sending data?`,
+    };
   const current = lineDoc?.tags.lineCurrent;
-  if (!current) return { ok: false, reason: `line ${req.lineId} has no lineCurrent reading (${req.lineId}${LINE_EQUIPMENT_SUFFIX}); cells cannot be modelled without it` };
+  if (!current)
+    return {
+      ok: false,
+      reason: `line ${req.lineId} has no lineCurrent reading (${req.lineId}${LINE_EQUIPMENT_SUFFIX}); cells cannot be modelled without it`,
+    };
   const currentAgeMs = req.snapshotAtMs - current.ts;
-  if (currentAgeMs > req.maxReadingAgeMs) return { ok: false, reason: `the newest lineCurrent of ${req.lineId} is ${Math.round(currentAgeMs / 1000)} s old (limit ${Math.round(req.maxReadingAgeMs / 1000)} s)` };
-  if (!(current.value > 0)) return { ok: false, reason: `line ${req.lineId} reads ${current.value} kA: the line is off` };
+  if (currentAgeMs > req.maxReadingAgeMs)
+    return {
+      ok: false,
+      reason: `the newest lineCurrent of ${req.lineId} is ${Math.round(currentAgeMs / 1000)} s old (limit ${Math.round(req.maxReadingAgeMs / 1000)} s)`,
+    };
+  if (!(current.value > 0))
+    return { ok: false, reason: `line ${req.lineId} reads ${current.value} kA: the line is off` };
 
   const [lineOverride, cellOverrides, stored, gold] = await Promise.all([
     deps.overrides.get(scopeKeyOf({ kind: 'line', lineId: req.lineId })),
@@ -94,7 +107,9 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
   const cells: CellSnapshot[] = cellDocs.map((doc, i) => ({
     cellId: doc.cellId,
     tags: doc.tags,
-    manual: [lineOverride, cellOverrides[i]].filter((o): o is OverrideDoc => o?.mode === 'manual').map((o) => ({ scopeKey: o.scopeKey, reason: o.reason, requestedBy: o.requestedBy })),
+    manual: [lineOverride, cellOverrides[i]]
+      .filter((o): o is OverrideDoc => o?.mode === 'manual')
+      .map((o) => ({ scopeKey: o.scopeKey, reason: o.reason, requestedBy: o.requestedBy })),
     reported: reportedSetPoints(doc, req.snapshotAtMs - req.maxReadingAgeMs),
     ...(gold.has(doc.cellId) ? { gold: gold.get(doc.cellId)! } : {}),
   }));
@@ -121,7 +136,11 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
 }
 
 /** Anode effects per cell over the last day of `fact_cell_hour` and the cell-days that observed them. */
-async function goldHistory(lake: LakeStore, lineId: string, nowMs: number): Promise<Map<string, NonNullable<CellSnapshot['gold']>>> {
+async function goldHistory(
+  lake: LakeStore,
+  lineId: string,
+  nowMs: number,
+): Promise<Map<string, NonNullable<CellSnapshot['gold']>>> {
   const out = new Map<string, NonNullable<CellSnapshot['gold']>>();
   const dates = [...new Set([utcDate(nowMs - GOLD_WINDOW_MS), utcDate(nowMs)])];
   const rows = [];
@@ -140,7 +159,9 @@ async function goldHistory(lake: LakeStore, lineId: string, nowMs: number): Prom
     acc.aeMinutes += Number(r.anodeEffectMinutes ?? 0);
     perCell.set(cellId, acc);
   }
-  for (const [cellId, a] of perCell) if (a.minutes > 0) out.set(cellId, { coveredDays: a.minutes / 1440, anodeEffects: a.count, anodeEffectMinutes: a.aeMinutes });
+  for (const [cellId, a] of perCell)
+    if (a.minutes > 0)
+      out.set(cellId, { coveredDays: a.minutes / 1440, anodeEffects: a.count, anodeEffectMinutes: a.aeMinutes });
   return out;
 }
 

@@ -3,13 +3,44 @@ import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { createPotline } from '../../local/simulator/index.js';
 import { BASE_CELL, cellVoltageBreakdown } from '../physics/index.js';
 import type { TagLatest } from '../telemetry/hot-state.js';
-import { acdFromVoltage, ASSUMED_ALUMINA_PCT, measuredCellInput, type CellSnapshot, type MeasurementContext } from './measured-state.js';
+import {
+  acdFromVoltage,
+  ASSUMED_ALUMINA_PCT,
+  measuredCellInput,
+  type CellSnapshot,
+  type MeasurementContext,
+} from './measured-state.js';
 
 const NOW = Date.UTC(2026, 10, 22, 10, 0, 0);
-const ctx: MeasurementContext = { lineCurrentKA: 126, nowMs: NOW, maxReadingAgeMs: 60_000, anodeEffectThresholdV: 8, currentEfficiency: 0.945 };
-const reading = (value: number, ageMs = 1000): TagLatest => ({ value, unit: '', ts: NOW - ageMs, quality: 'good', flags: [] });
-const cell = (tags: Record<string, TagLatest>, extra: Partial<CellSnapshot> = {}): CellSnapshot => ({ cellId: 'L1-C001', tags, manual: [], reported: {}, ...extra });
-const voltageAt = (acdCm: number, bathTempC: number) => cellVoltageBreakdown({ ...BASE_CELL, lineCurrentKA: 126, acdCm, bathTempC, bath: { ...BASE_CELL.bath, aluminaPct: ASSUMED_ALUMINA_PCT } }).cellVoltageV;
+const ctx: MeasurementContext = {
+  lineCurrentKA: 126,
+  nowMs: NOW,
+  maxReadingAgeMs: 60_000,
+  anodeEffectThresholdV: 8,
+  currentEfficiency: 0.945,
+};
+const reading = (value: number, ageMs = 1000): TagLatest => ({
+  value,
+  unit: '',
+  ts: NOW - ageMs,
+  quality: 'good',
+  flags: [],
+});
+const cell = (tags: Record<string, TagLatest>, extra: Partial<CellSnapshot> = {}): CellSnapshot => ({
+  cellId: 'L1-C001',
+  tags,
+  manual: [],
+  reported: {},
+  ...extra,
+});
+const voltageAt = (acdCm: number, bathTempC: number) =>
+  cellVoltageBreakdown({
+    ...BASE_CELL,
+    lineCurrentKA: 126,
+    acdCm,
+    bathTempC,
+    bath: { ...BASE_CELL.bath, aluminaPct: ASSUMED_ALUMINA_PCT },
+  }).cellVoltageV;
 
 describe('the optimiser input from measurements', () => {
   it('recovers the ACD that produced a voltage under the assumed chemistry (the inversion is exact for the base cell)', () => {
@@ -18,15 +49,30 @@ describe('the optimiser input from measurements', () => {
   });
 
   it('estimates the ACD of simulated cells within 0.25 cm of their true target, from their cell-state documents', async () => {
-    const potline = createPotline({ lines: 1, cellsPerLine: 12, seed: 3, startMs: NOW - 40_000, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
+    const potline = createPotline({
+      lines: 1,
+      cellsPerLine: 12,
+      seed: 3,
+      startMs: NOW - 40_000,
+      feederChokesPerCellDay: 0,
+      lineRampsPerDay: 0,
+    });
     const docs = await cellStateDocs(potline);
     const current = docs.find((d) => d.cellId === 'L1-LINE')!.tags.lineCurrent!.value;
     const errors = docs
       .filter((d) => d.cellId !== 'L1-LINE')
       .map((d) => {
-        const m = measuredCellInput({ cellId: d.cellId, tags: d.tags, manual: [], reported: {} }, { ...ctx, lineCurrentKA: current, nowMs: potline.nowMs() });
+        const m = measuredCellInput(
+          { cellId: d.cellId, tags: d.tags, manual: [], reported: {} },
+          { ...ctx, lineCurrentKA: current, nowMs: potline.nowMs() },
+        );
         if (!m.ok) throw new Error(m.reason);
-        expect(m.sources).toMatchObject({ acdCm: 'estimated', bathTempC: 'measured', aluminaPct: 'assumed', anodeEffectsPerCellDay: 'assumed' });
+        expect(m.sources).toMatchObject({
+          acdCm: 'estimated',
+          bathTempC: 'measured',
+          aluminaPct: 'assumed',
+          anodeEffectsPerCellDay: 'assumed',
+        });
         return Math.abs(m.input.state.acdCm - potline.cell(d.cellId)!.acdTargetCm);
       });
     expect(errors).toHaveLength(12);
@@ -35,14 +81,38 @@ describe('the optimiser input from measurements', () => {
 
   it('takes the reported set points and gold history over estimates and assumptions (one effect in a day: (1 + 0.7)/(1 + 7) per cell-day)', () => {
     const m = measuredCellInput(
-      cell({ cellVoltage: reading(voltageAt(3.1, 960)), bathTemp: reading(960) }, { reported: { acdCm: 2.95, alf3AdditionKgPerDay: 31 }, gold: { coveredDays: 1, anodeEffects: 1, anodeEffectMinutes: 2 } }),
+      cell(
+        { cellVoltage: reading(voltageAt(3.1, 960)), bathTemp: reading(960) },
+        {
+          reported: { acdCm: 2.95, alf3AdditionKgPerDay: 31 },
+          gold: { coveredDays: 1, anodeEffects: 1, anodeEffectMinutes: 2 },
+        },
+      ),
       ctx,
     );
-    expect(m).toMatchObject({ ok: true, input: { state: { acdCm: 2.95, alf3AdditionKgPerDay: 31, anodeEffectsPerCellDay: 0.2125, anodeEffectDurationMin: 1.5, bathTempC: 960 } }, sources: { acdCm: 'reported', alf3AdditionKgPerDay: 'reported', anodeEffectsPerCellDay: 'gold' } });
+    expect(m).toMatchObject({
+      ok: true,
+      input: {
+        state: {
+          acdCm: 2.95,
+          alf3AdditionKgPerDay: 31,
+          anodeEffectsPerCellDay: 0.2125,
+          anodeEffectDurationMin: 1.5,
+          bathTempC: 960,
+        },
+      },
+      sources: { acdCm: 'reported', alf3AdditionKgPerDay: 'reported', anodeEffectsPerCellDay: 'gold' },
+    });
   });
 
   it('keeps a cell in manual in the problem, fixed', () => {
-    const m = measuredCellInput(cell({ cellVoltage: reading(4.4), bathTemp: reading(962) }, { manual: [{ scopeKey: 'cell:L1-C001', reason: 'tapping', requestedBy: 'op' }] }), ctx);
+    const m = measuredCellInput(
+      cell(
+        { cellVoltage: reading(4.4), bathTemp: reading(962) },
+        { manual: [{ scopeKey: 'cell:L1-C001', reason: 'tapping', requestedBy: 'op' }] },
+      ),
+      ctx,
+    );
     expect(m).toMatchObject({ ok: true, input: { manual: true } });
   });
 
@@ -52,9 +122,13 @@ describe('the optimiser input from measurements', () => {
       return m.ok ? 'described' : m.reason;
     };
     expect(held(cell({ bathTemp: reading(962) }))).toBe('cellVoltage has no reading');
-    expect(held(cell({ cellVoltage: reading(4.4, 120_000), bathTemp: reading(962) }))).toBe('cellVoltage reading is 120 s old (limit 60 s)');
+    expect(held(cell({ cellVoltage: reading(4.4, 120_000), bathTemp: reading(962) }))).toBe(
+      'cellVoltage reading is 120 s old (limit 60 s)',
+    );
     expect(held(cell({ cellVoltage: reading(4.4) }))).toBe('bathTemp has no reading');
     expect(held(cell({ cellVoltage: reading(38), bathTemp: reading(962) }))).toBe('in anode effect (38 V > 8 V)');
-    expect(held(cell({ cellVoltage: reading(3.2), bathTemp: reading(962) }))).toMatch(/^cellVoltage 3.2 V is outside what ACD/);
+    expect(held(cell({ cellVoltage: reading(3.2), bathTemp: reading(962) }))).toMatch(
+      /^cellVoltage 3.2 V is outside what ACD/,
+    );
   });
 });

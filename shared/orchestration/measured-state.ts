@@ -78,7 +78,8 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
   if (typeof voltage === 'string') return held(`cellVoltage ${voltage}`);
   const bath = fresh(cell.tags.bathTemp, ctx);
   if (typeof bath === 'string') return held(`bathTemp ${bath}`);
-  if (voltage.value > ctx.anodeEffectThresholdV) return held(`in anode effect (${voltage.value} V > ${ctx.anodeEffectThresholdV} V)`);
+  if (voltage.value > ctx.anodeEffectThresholdV)
+    return held(`in anode effect (${voltage.value} V > ${ctx.anodeEffectThresholdV} V)`);
 
   const sources: Partial<Record<keyof CellState, ValueSource>> = {
     bathTempC: 'measured',
@@ -102,8 +103,14 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
   const gold = cell.gold && cell.gold.coveredDays > 0 ? cell.gold : undefined;
   sources.anodeEffectsPerCellDay = gold ? 'gold' : 'assumed';
   sources.anodeEffectDurationMin = gold && gold.anodeEffects > 0 ? 'gold' : 'assumed';
-  const anodeEffectsPerCellDay = gold ? (gold.anodeEffects + ASSUMED_ANODE_EFFECTS_PER_CELL_DAY * ANODE_EFFECT_PRIOR_DAYS) / (gold.coveredDays + ANODE_EFFECT_PRIOR_DAYS) : ASSUMED_ANODE_EFFECTS_PER_CELL_DAY;
-  const anodeEffectDurationMin = gold && gold.anodeEffects > 0 ? (gold.anodeEffectMinutes + ASSUMED_ANODE_EFFECT_DURATION_MIN) / (gold.anodeEffects + 1) : ASSUMED_ANODE_EFFECT_DURATION_MIN;
+  const anodeEffectsPerCellDay = gold
+    ? (gold.anodeEffects + ASSUMED_ANODE_EFFECTS_PER_CELL_DAY * ANODE_EFFECT_PRIOR_DAYS) /
+      (gold.coveredDays + ANODE_EFFECT_PRIOR_DAYS)
+    : ASSUMED_ANODE_EFFECTS_PER_CELL_DAY;
+  const anodeEffectDurationMin =
+    gold && gold.anodeEffects > 0
+      ? (gold.anodeEffectMinutes + ASSUMED_ANODE_EFFECT_DURATION_MIN) / (gold.anodeEffects + 1)
+      : ASSUMED_ANODE_EFFECT_DURATION_MIN;
 
   const parsed = CellInput.safeParse({
     cellId: cell.cellId,
@@ -134,7 +141,8 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
 function fresh(reading: TagLatest | undefined, ctx: MeasurementContext): TagLatest | string {
   if (!reading) return 'has no reading';
   const ageMs = ctx.nowMs - reading.ts;
-  if (ageMs > ctx.maxReadingAgeMs) return `reading is ${Math.round(ageMs / 1000)} s old (limit ${Math.round(ctx.maxReadingAgeMs / 1000)} s)`;
+  if (ageMs > ctx.maxReadingAgeMs)
+    return `reading is ${Math.round(ageMs / 1000)} s old (limit ${Math.round(ctx.maxReadingAgeMs / 1000)} s)`;
   return reading;
 }
 
@@ -150,8 +158,17 @@ export function acdFromVoltage(voltageV: number, bathTempC: number, lineCurrentK
       acdCm,
       bathTempC,
       bath: { ...BASE_CELL.bath, aluminaPct: ASSUMED_ALUMINA_PCT },
-      geometry: { anodeAreaCm2: design.anodeAreaCm2, anodeCount: design.anodeCount, fanningFactor: design.fanningFactor, cathodeAreaCm2: design.cathodeAreaCm2 },
-      resistancesMicroOhm: { anode: design.anodeResistanceMicroOhm, cathode: design.cathodeResistanceMicroOhm, external: design.externalResistanceMicroOhm },
+      geometry: {
+        anodeAreaCm2: design.anodeAreaCm2,
+        anodeCount: design.anodeCount,
+        fanningFactor: design.fanningFactor,
+        cathodeAreaCm2: design.cathodeAreaCm2,
+      },
+      resistancesMicroOhm: {
+        anode: design.anodeResistanceMicroOhm,
+        cathode: design.cathodeResistanceMicroOhm,
+        external: design.externalResistanceMicroOhm,
+      },
       aluminaAtAnodeEffectPct: design.aluminaAtAnodeEffectPct,
     };
     return cellVoltageBreakdown(input).cellVoltageV;

@@ -17,15 +17,31 @@ import { APPROVAL_EVENT, Orchestration } from './names.js';
 import { approvalEvent } from './run-events.js';
 import { optimizationRunPrefix, requestedOptimizationRunId } from './run-ids.js';
 import type { InstanceView, RunClient } from './run-client.js';
-import { ApprovalDecision, OptimizationMode, OptimizationRunInput, OptimizationRunResult, RUN_STEPS } from './schemas.js';
+import {
+  ApprovalDecision,
+  OptimizationMode,
+  OptimizationRunInput,
+  OptimizationRunResult,
+  RUN_STEPS,
+} from './schemas.js';
 
 const RESOURCE = 'optimizations';
 const selfHref = (runId: string) => v1Path(`${RESOURCE}/${runId}`);
 
 /** Constraints in a request must name cells of the request's line. */
-function cellsOnLine(lineId: string, constraints: readonly UserConstraint[] | undefined, ctx: z.RefinementCtx, path: string): void {
+function cellsOnLine(
+  lineId: string,
+  constraints: readonly UserConstraint[] | undefined,
+  ctx: z.RefinementCtx,
+  path: string,
+): void {
   constraints?.forEach((c, i) => {
-    if (c.scope === 'cell' && lineOfEquipment(c.cellId) !== lineId) ctx.addIssue({ code: 'custom', path: [path, i, 'cellId'], message: `${c.cellId} is not a cell of line ${lineId}` });
+    if (c.scope === 'cell' && lineOfEquipment(c.cellId) !== lineId)
+      ctx.addIssue({
+        code: 'custom',
+        path: [path, i, 'cellId'],
+        message: `${c.cellId} is not a cell of line ${lineId}`,
+      });
   });
 }
 
@@ -43,7 +59,9 @@ export const StartOptimizationBody = z
   .superRefine((b, ctx) => cellsOnLine(b.lineId, b.constraints, ctx, 'constraints'));
 export type StartOptimizationBody = z.infer<typeof StartOptimizationBody>;
 
-export const OptimizationRunPath = z.strictObject({ runId: z.string().regex(/^opt-[A-Za-z0-9_-]{1,120}$/, 'expected a run id like opt-L1-…') });
+export const OptimizationRunPath = z.strictObject({
+  runId: z.string().regex(/^opt-[A-Za-z0-9_-]{1,120}$/, 'expected a run id like opt-L1-…'),
+});
 
 /** Body of `POST v1/optimizations/{runId}/approval`. */
 export const ApprovalBody = z.strictObject({
@@ -75,7 +93,10 @@ export const OptimizationRunView = z.object({
   createdTime: z.string(),
   lastUpdatedTime: z.string(),
   /** The run's custom status: `{ step, done, total }`, the proposal while it waits for approval, the reason when it ends. */
-  progress: z.object({ step: z.enum(RUN_STEPS), done: z.number(), total: z.number() }).catchall(z.unknown()).nullable(),
+  progress: z
+    .object({ step: z.enum(RUN_STEPS), done: z.number(), total: z.number() })
+    .catchall(z.unknown())
+    .nullable(),
   /** The run as recorded, once it completed. */
   result: OptimizationRunResult.optional(),
   /** Why it failed, once it failed. */
@@ -102,7 +123,11 @@ export interface OptimizationsDeps {
 }
 
 const notFound = (runId: string) =>
-  new ApiError('notFound', `Optimisation run ${runId} does not exist (or its history was purged); the ledger keeps the events of every run.`, [{ field: 'path.runId', issue: 'not found' }]);
+  new ApiError(
+    'notFound',
+    `Optimisation run ${runId} does not exist (or its history was purged); the ledger keeps the events of every run.`,
+    [{ field: 'path.runId', issue: 'not found' }],
+  );
 
 function runLinks(runId: string, waiting: boolean): Link[] {
   const links = [{ rel: 'self', href: selfHref(runId) }];
@@ -120,15 +145,21 @@ export async function startOptimization(
   caller: Actor & { roles: readonly Role[] },
 ): Promise<{ accepted: OptimizationRunAccepted; location: string }> {
   if (body.mode === 'closed-loop' && !caller.roles.includes('Manager')) {
-    throw new ApiError('forbidden', 'closed-loop mode recommends set points without an approval and needs the Manager role; start it as advisory, or ask a Manager.', [
-      { field: 'body.mode', issue: 'closed-loop needs the Manager role' },
-    ]);
+    throw new ApiError(
+      'forbidden',
+      'closed-loop mode recommends set points without an approval and needs the Manager role; start it as advisory, or ask a Manager.',
+      [{ field: 'body.mode', issue: 'closed-loop needs the Manager role' }],
+    );
   }
-  const going = (await deps.client.active()).find((a) => a.name === Orchestration.optimizationRun && a.instanceId.startsWith(optimizationRunPrefix(body.lineId)));
+  const going = (await deps.client.active()).find(
+    (a) => a.name === Orchestration.optimizationRun && a.instanceId.startsWith(optimizationRunPrefix(body.lineId)),
+  );
   if (going) {
-    throw new ApiError('conflict', `Line ${body.lineId} already has run ${going.instanceId} going; wait for it, or approve or reject it (${selfHref(going.instanceId)}).`, [
-      { field: 'body.lineId', issue: `run ${going.instanceId} is still going` },
-    ]);
+    throw new ApiError(
+      'conflict',
+      `Line ${body.lineId} already has run ${going.instanceId} going; wait for it, or approve or reject it (${selfHref(going.instanceId)}).`,
+      [{ field: 'body.lineId', issue: `run ${going.instanceId} is still going` }],
+    );
   }
   const runId = requestedOptimizationRunId(body.lineId, deps.uuid());
   const input: OptimizationRunInput = {
@@ -142,15 +173,29 @@ export async function startOptimization(
     modelVersion: deps.modelVersion,
   };
   if ((await deps.client.startOnce(Orchestration.optimizationRun, runId, input)) === 'exists') {
-    throw new ApiError('conflict', `Run ${runId} exists already; send the request again for a new run.`, [{ field: 'body.lineId', issue: 'run id taken' }]);
+    throw new ApiError('conflict', `Run ${runId} exists already; send the request again for a new run.`, [
+      { field: 'body.lineId', issue: 'run id taken' },
+    ]);
   }
   const atMs = (deps.nowMs ?? Date.now)();
-  await deps.audit.record({ action: 'optimization.started', resource: `${RESOURCE}/${runId}`, actor: caller, atMs, detail: { lineId: body.lineId, mode: body.mode, constraints: input.userConstraints.length } });
-  return { accepted: { runId, lineId: body.lineId, mode: body.mode, runtimeStatus: 'Pending', links: runLinks(runId, false) }, location: selfHref(runId) };
+  await deps.audit.record({
+    action: 'optimization.started',
+    resource: `${RESOURCE}/${runId}`,
+    actor: caller,
+    atMs,
+    detail: { lineId: body.lineId, mode: body.mode, constraints: input.userConstraints.length },
+  });
+  return {
+    accepted: { runId, lineId: body.lineId, mode: body.mode, runtimeStatus: 'Pending', links: runLinks(runId, false) },
+    location: selfHref(runId),
+  };
 }
 
 /** The run: status, progress, and its result once it completed (or its error once it failed); 404 when unknown. */
-export async function getOptimization(deps: Pick<OptimizationsDeps, 'client'>, runId: string): Promise<OptimizationRunView> {
+export async function getOptimization(
+  deps: Pick<OptimizationsDeps, 'client'>,
+  runId: string,
+): Promise<OptimizationRunView> {
   const s = await deps.client.status(runId);
   if (!s || s.name !== Orchestration.optimizationRun) throw notFound(runId);
   return viewOf(s);
@@ -172,7 +217,9 @@ function viewOf(s: InstanceView): OptimizationRunView {
     lastUpdatedTime: s.lastUpdatedTime,
     progress: progress.success ? progress.data : null,
     ...(result?.success ? { result: result.data } : {}),
-    ...(s.runtimeStatus === 'Failed' || s.runtimeStatus === 'Terminated' ? { error: typeof s.output === 'string' ? s.output : JSON.stringify(s.output) } : {}),
+    ...(s.runtimeStatus === 'Failed' || s.runtimeStatus === 'Terminated'
+      ? { error: typeof s.output === 'string' ? s.output : JSON.stringify(s.output) }
+      : {}),
     links: runLinks(s.instanceId, waiting),
   };
 }
@@ -199,20 +246,48 @@ export async function decideOptimization(
   const lineId = OptimizationRunInput.safeParse(s.input).data?.lineId ?? '';
   if (!isAwaitingApproval(s)) {
     const step = (s.customStatus as { step?: unknown } | null)?.step;
-    throw new ApiError('conflict', `Run ${runId} is not waiting for approval (it is ${s.runtimeStatus}${typeof step === 'string' ? `, step ${step}` : ''}); only an advisory run with a proposal waits.`, [
-      { field: 'path.runId', issue: `not awaiting approval (${s.runtimeStatus})` },
-    ]);
+    throw new ApiError(
+      'conflict',
+      `Run ${runId} is not waiting for approval (it is ${s.runtimeStatus}${typeof step === 'string' ? `, step ${step}` : ''}); only an advisory run with a proposal waits.`,
+      [{ field: 'path.runId', issue: `not awaiting approval (${s.runtimeStatus})` }],
+    );
   }
   const decidedAtMs = (deps.nowMs ?? Date.now)();
-  const decision: ApprovalDecision = { decision: body.decision, reason: body.reason, decidedBy: caller.subject, decidedAtMs, correlationId: caller.correlationId };
+  const decision: ApprovalDecision = {
+    decision: body.decision,
+    reason: body.reason,
+    decidedBy: caller.subject,
+    decidedAtMs,
+    correlationId: caller.correlationId,
+  };
   await deps.client.raiseEvent(runId, APPROVAL_EVENT, decision);
-  await deps.audit.record({ action: `optimization.${body.decision === 'approve' ? 'approved' : 'rejected'}`, resource: `${RESOURCE}/${runId}`, actor: caller, atMs: decidedAtMs, detail: { lineId, reason: body.reason } });
+  await deps.audit.record({
+    action: `optimization.${body.decision === 'approve' ? 'approved' : 'rejected'}`,
+    resource: `${RESOURCE}/${runId}`,
+    actor: caller,
+    atMs: decidedAtMs,
+    detail: { lineId, reason: body.reason },
+  });
   try {
-    await deps.publisher.publish([approvalEvent({ runId, lineId, decision: body.decision, reason: body.reason, actor: caller.subject, decidedAtMs }, caller.correlationId)]);
-  } catch (e) {
-    throw new ApiError('dependencyUnavailable', `The decision reached run ${runId}, but its ledger event could not be published (${e instanceof Error ? e.message : String(e)}); the run's own completion event records the decision too.`, [
-      { field: 'smelter.optimization.approved', issue: 'not published' },
+    await deps.publisher.publish([
+      approvalEvent(
+        { runId, lineId, decision: body.decision, reason: body.reason, actor: caller.subject, decidedAtMs },
+        caller.correlationId,
+      ),
     ]);
+  } catch (e) {
+    throw new ApiError(
+      'dependencyUnavailable',
+      `The decision reached run ${runId}, but its ledger event could not be published (${e instanceof Error ? e.message : String(e)}); the run's own completion event records the decision too.`,
+      [{ field: 'smelter.optimization.approved', issue: 'not published' }],
+    );
   }
-  return { runId, decision: body.decision, reason: body.reason, decidedBy: caller.subject, decidedAt: new Date(decidedAtMs).toISOString(), links: [{ rel: 'run', href: selfHref(runId) }] };
+  return {
+    runId,
+    decision: body.decision,
+    reason: body.reason,
+    decidedBy: caller.subject,
+    decidedAt: new Date(decidedAtMs).toISOString(),
+    links: [{ rel: 'run', href: selfHref(runId) }],
+  };
 }

@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import type { LakeStore } from '../lake/lake-store.js';
-import { optimizeLine, UserConstraint, type CellInput, type LineProblemInput, type Recommendation } from '../optimize/index.js';
+import {
+  optimizeLine,
+  UserConstraint,
+  type CellInput,
+  type LineProblemInput,
+  type Recommendation,
+} from '../optimize/index.js';
 import { getJson, putJson } from './lake-json.js';
 import { PredictionsChunk } from './predict-cells.js';
 import { HeldEquipment, LakeRef } from './schemas.js';
@@ -66,18 +72,28 @@ export interface RectifierRating {
 }
 
 /** Builds and solves the line problem; idempotent (the optimiser is deterministic and the blob name is fixed). */
-export async function optimizeSetPoints(deps: { lake: LakeStore; rectifier: RectifierRating }, req: OptimizeRequest): Promise<OptimizeResult> {
+export async function optimizeSetPoints(
+  deps: { lake: LakeStore; rectifier: RectifierRating },
+  req: OptimizeRequest,
+): Promise<OptimizeResult> {
   const chunks = await Promise.all(req.predictions.map((ref) => getJson(deps.lake, ref, PredictionsChunk)));
   const holdIds = new Set(req.hold.map((h) => h.equipmentId));
-  const cells: CellInput[] = chunks.flatMap((c) => c.cells).map((p) => (holdIds.has(p.input.cellId) ? { ...p.input, manual: true } : p.input));
+  const cells: CellInput[] = chunks
+    .flatMap((c) => c.cells)
+    .map((p) => (holdIds.has(p.input.cellId) ? { ...p.input, manual: true } : p.input));
   const present = new Set(cells.map((c) => c.cellId));
   const userConstraints: UserConstraint[] = [];
   const droppedConstraints: OptimizeResult['droppedConstraints'] = [];
   for (const u of req.userConstraints) {
-    if (u.scope === 'cell' && !present.has(u.cellId)) droppedConstraints.push({ constraint: u, reason: `${u.cellId} is not in this run (no usable state); it keeps its present set points anyway` });
+    if (u.scope === 'cell' && !present.has(u.cellId))
+      droppedConstraints.push({
+        constraint: u,
+        reason: `${u.cellId} is not in this run (no usable state); it keeps its present set points anyway`,
+      });
     else userConstraints.push(u);
   }
-  if (req.freezeLineCurrent) userConstraints.push({ scope: 'line', variable: 'lineCurrentKA', freeze: true, reason: req.freezeLineCurrent });
+  if (req.freezeLineCurrent)
+    userConstraints.push({ scope: 'line', variable: 'lineCurrentKA', freeze: true, reason: req.freezeLineCurrent });
 
   const problem: LineProblemInput = {
     lineId: req.lineId,
@@ -95,7 +111,13 @@ export async function optimizeSetPoints(deps: { lake: LakeStore; rectifier: Rect
     runId: req.runId,
     lineId: req.lineId,
     round: req.round,
-    problem: { lineCurrentKA: req.lineCurrentKA, cells: cells.length, hold: req.hold, ...(req.freezeLineCurrent ? { freezeLineCurrent: req.freezeLineCurrent } : {}), userConstraints },
+    problem: {
+      lineCurrentKA: req.lineCurrentKA,
+      cells: cells.length,
+      hold: req.hold,
+      ...(req.freezeLineCurrent ? { freezeLineCurrent: req.freezeLineCurrent } : {}),
+      userConstraints,
+    },
     recommendation: rec,
   };
   const ref = await putJson(deps.lake, req.out, written);

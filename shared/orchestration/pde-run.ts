@@ -32,15 +32,42 @@ export const PdeRunResult = z.discriminatedUnion('ok', [
 export type PdeRunResult = z.infer<typeof PdeRunResult>;
 
 /** Runs the stored model; a model that is gone or not runnable answers `ok: false` naming why. */
-export async function runPdeModel(deps: { models: Pick<ModelRepository, 'get'>; lake: LakeStore }, req: PdeRunRequest): Promise<PdeRunResult> {
+export async function runPdeModel(
+  deps: { models: Pick<ModelRepository, 'get'>; lake: LakeStore },
+  req: PdeRunRequest,
+): Promise<PdeRunResult> {
   const model = await deps.models.get(req.modelId);
-  if (!model) return { ok: false, modelId: req.modelId, code: 'ERR-RUN-MODEL', field: 'modelId', message: `PDE model ${req.modelId} no longer exists` };
+  if (!model)
+    return {
+      ok: false,
+      modelId: req.modelId,
+      code: 'ERR-RUN-MODEL',
+      field: 'modelId',
+      message: `PDE model ${req.modelId} no longer exists`,
+    };
   try {
-    const out = runModel({ modelName: model.modelName, parameters: model.parameters, ...(model.description === undefined ? {} : { description: model.description }) });
-    const result = await putJson(deps.lake, req.out, { runId: req.runId, modelId: req.modelId, modelEtag: model.etag, ...out });
-    return { ok: true, modelId: req.modelId, modelName: out.modelName, wallTimeMs: out.wallTimeMs, result, summary: summarize(out.result) };
+    const out = runModel({
+      modelName: model.modelName,
+      parameters: model.parameters,
+      ...(model.description === undefined ? {} : { description: model.description }),
+    });
+    const result = await putJson(deps.lake, req.out, {
+      runId: req.runId,
+      modelId: req.modelId,
+      modelEtag: model.etag,
+      ...out,
+    });
+    return {
+      ok: true,
+      modelId: req.modelId,
+      modelName: out.modelName,
+      wallTimeMs: out.wallTimeMs,
+      result,
+      summary: summarize(out.result),
+    };
   } catch (err) {
-    if (err instanceof PhysicsError) return { ok: false, modelId: req.modelId, code: err.code, field: err.quantity, message: err.message };
+    if (err instanceof PhysicsError)
+      return { ok: false, modelId: req.modelId, code: err.code, field: err.quantity, message: err.message };
     throw err;
   }
 }

@@ -28,12 +28,23 @@ export const PredictedCell = z.object({
   input: CellInput,
   sources: z.record(z.string(), z.string()),
   measuredVoltageV: z.number(),
-  present: z.object({ cellVoltageV: z.number(), bathTempC: z.number(), superheatK: z.number(), ledgeThicknessCm: z.number(), secKWhPerKg: z.number(), productionKgPerDay: z.number() }),
+  present: z.object({
+    cellVoltageV: z.number(),
+    bathTempC: z.number(),
+    superheatK: z.number(),
+    ledgeThicknessCm: z.number(),
+    secKWhPerKg: z.number(),
+    productionKgPerDay: z.number(),
+  }),
 });
 export type PredictedCell = z.infer<typeof PredictedCell>;
 
 /** The predictions of one chunk as written to the lake. */
-export const PredictionsChunk = z.object({ lineId: z.string(), cells: z.array(PredictedCell), excluded: z.array(HeldEquipment) });
+export const PredictionsChunk = z.object({
+  lineId: z.string(),
+  cells: z.array(PredictedCell),
+  excluded: z.array(HeldEquipment),
+});
 export type PredictionsChunk = z.infer<typeof PredictionsChunk>;
 
 /** What the orchestrator gets back (small: the predictions stay in the lake). */
@@ -53,7 +64,10 @@ export interface PredictCellsConfig {
 }
 
 /** Describes and predicts one chunk of cells; idempotent (the same chunk always gives the same blob). */
-export async function predictCells(deps: { lake: LakeStore; config: PredictCellsConfig }, req: PredictCellsRequest): Promise<PredictCellsResult> {
+export async function predictCells(
+  deps: { lake: LakeStore; config: PredictCellsConfig },
+  req: PredictCellsRequest,
+): Promise<PredictCellsResult> {
   const chunk = await getJson(deps.lake, req.chunk, SnapshotChunk);
   const ctx: MeasurementContext = {
     lineCurrentKA: req.lineCurrentKA,
@@ -78,12 +92,26 @@ export async function predictCells(deps: { lake: LakeStore; config: PredictCells
         input: measured.input,
         sources: measured.sources,
         measuredVoltageV: measured.measuredVoltageV,
-        present: { cellVoltageV: p.cellVoltageV, bathTempC: p.bathTempC, superheatK: p.superheatK, ledgeThicknessCm: p.ledgeThicknessCm, secKWhPerKg: p.secKWhPerKg, productionKgPerDay: p.productionKgPerDay },
+        present: {
+          cellVoltageV: p.cellVoltageV,
+          bathTempC: p.bathTempC,
+          superheatK: p.superheatK,
+          ledgeThicknessCm: p.ledgeThicknessCm,
+          secKWhPerKg: p.secKWhPerKg,
+          productionKgPerDay: p.productionKgPerDay,
+        },
       });
-      if (snapshot.manual.length > 0) manual.push({ equipmentId: snapshot.cellId, reason: `manual override ${snapshot.manual.map((m) => `${m.scopeKey} by ${m.requestedBy}: ${m.reason}`).join('; ')}` });
+      if (snapshot.manual.length > 0)
+        manual.push({
+          equipmentId: snapshot.cellId,
+          reason: `manual override ${snapshot.manual.map((m) => `${m.scopeKey} by ${m.requestedBy}: ${m.reason}`).join('; ')}`,
+        });
     } catch (err) {
       if (!(err instanceof PhysicsError)) throw err;
-      excluded.push({ equipmentId: snapshot.cellId, reason: `the cell model cannot be calibrated to its state: ${err.message}` });
+      excluded.push({
+        equipmentId: snapshot.cellId,
+        reason: `the cell model cannot be calibrated to its state: ${err.message}`,
+      });
     }
   }
   const ref = await putJson(deps.lake, req.out, { lineId: req.lineId, cells, excluded } satisfies PredictionsChunk);

@@ -24,16 +24,30 @@ export const RecordRunRequest = z.object({
 export type RecordRunRequest = z.infer<typeof RecordRunRequest>;
 
 /** Writes the run's recommendation file (run, recommendation, checked set points) and its Cosmos document. */
-export async function recordOptimizationRun(deps: { lake: LakeStore; runs: RunStore }, req: RecordRunRequest): Promise<{ recommendation?: LakeRef }> {
+export async function recordOptimizationRun(
+  deps: { lake: LakeStore; runs: RunStore },
+  req: RecordRunRequest,
+): Promise<{ recommendation?: LakeRef }> {
   let recommendation: LakeRef | undefined;
   if (req.round && req.out) {
     const [round, setPoints] = await Promise.all([
       getJson(deps.lake, req.round.recommendation, RoundRecommendation),
       req.round.setPoints ? getJson(deps.lake, req.round.setPoints, RoundSetPoints) : Promise.resolve(undefined),
     ]);
-    recommendation = await putJson(deps.lake, req.out, { run: req.run, problem: round.problem, recommendation: round.recommendation, setPoints: setPoints ?? null });
+    recommendation = await putJson(deps.lake, req.out, {
+      run: req.run,
+      problem: round.problem,
+      recommendation: round.recommendation,
+      setPoints: setPoints ?? null,
+    });
   }
-  await deps.runs.put({ ...req.run, ...(recommendation ? { recommendation } : {}), id: req.run.runId, kind: 'optimization-run', correlationId: req.correlationId });
+  await deps.runs.put({
+    ...req.run,
+    ...(recommendation ? { recommendation } : {}),
+    id: req.run.runId,
+    kind: 'optimization-run',
+    correlationId: req.correlationId,
+  });
   return recommendation ? { recommendation } : {};
 }
 
@@ -47,8 +61,14 @@ export const PublishRunRequest = z.object({
 export type PublishRunRequest = z.infer<typeof PublishRunRequest>;
 
 /** Publishes the run's events in one batch; returns their ids in order. */
-export async function publishOptimizationEvents(deps: { lake: LakeStore; publisher: EventPublisher }, req: PublishRunRequest): Promise<{ eventIds: string[] }> {
-  const setPoints = req.setPoints && req.run.outcome === 'applied' ? (await getJson(deps.lake, req.setPoints, RoundSetPoints)).setPoints : [];
+export async function publishOptimizationEvents(
+  deps: { lake: LakeStore; publisher: EventPublisher },
+  req: PublishRunRequest,
+): Promise<{ eventIds: string[] }> {
+  const setPoints =
+    req.setPoints && req.run.outcome === 'applied'
+      ? (await getJson(deps.lake, req.setPoints, RoundSetPoints)).setPoints
+      : [];
   const events = runEvents(req.run, setPoints, { correlationId: req.correlationId, time: req.time });
   await deps.publisher.publish(events);
   return { eventIds: events.map((e) => e.id) };

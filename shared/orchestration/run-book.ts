@@ -58,7 +58,15 @@ export class RunBook {
   }
 
   progress(step: RunStep, done: number, total: number, extra: Partial<RunProgress> = {}): RunProgress {
-    return { step, done, total, lineId: this.input.lineId, mode: this.input.mode, ...(this.round > 0 ? { round: this.round } : {}), ...extra };
+    return {
+      step,
+      done,
+      total,
+      lineId: this.input.lineId,
+      mode: this.input.mode,
+      ...(this.round > 0 ? { round: this.round } : {}),
+      ...extra,
+    };
   }
 
   /** Takes the prediction chunks in: who is left out, who is manual; the line current freezes if any cell is left out. */
@@ -69,12 +77,16 @@ export class RunBook {
       this.hold.push(...r.manual);
     }
     // A line-current change moves every cell in series, the unmodelled ones too: only move it when all are modelled.
-    if (this.excluded.length > 0) this.freezeLineCurrent = `${this.excluded.length} cell(s) of the line could not be modelled (e.g. ${this.excluded[0]!.equipmentId}: ${this.excluded[0]!.reason})`;
+    if (this.excluded.length > 0)
+      this.freezeLineCurrent = `${this.excluded.length} cell(s) of the line could not be modelled (e.g. ${this.excluded[0]!.equipmentId}: ${this.excluded[0]!.reason})`;
   }
 
   /** Where the next round writes its recommendation and its checked set points. */
   roundRefs(): { recommendation: LakeRef; setPoints: LakeRef } {
-    return { recommendation: runPaths.roundRecommendation(this.dir, this.round), setPoints: runPaths.roundSetPoints(this.dir, this.round) };
+    return {
+      recommendation: runPaths.roundRecommendation(this.dir, this.round),
+      setPoints: runPaths.roundSetPoints(this.dir, this.round),
+    };
   }
 
   /** Records a round's optimisation and envelope check and says what comes next. */
@@ -90,15 +102,25 @@ export class RunBook {
     };
     this.envelope = env;
     if (env.refused.length === 0) return { next: 'accept' };
-    const refused = env.refused.map((r) => ({ equipmentId: r.equipmentId, reason: `safety envelope (${r.rules.join(', ')}): ${r.message}` }));
+    const refused = env.refused.map((r) => ({
+      equipmentId: r.equipmentId,
+      reason: `safety envelope (${r.rules.join(', ')}): ${r.message}`,
+    }));
     if (this.round >= MAX_ENVELOPE_ROUNDS) {
-      return { next: 'give-up', reason: `after ${this.round} rounds the safety envelope still refuses ${refused.length} set point(s), e.g. ${refused[0]!.equipmentId}: ${refused[0]!.reason}` };
+      return {
+        next: 'give-up',
+        reason: `after ${this.round} rounds the safety envelope still refuses ${refused.length} set point(s), e.g. ${refused[0]!.equipmentId}: ${refused[0]!.reason}`,
+      };
     }
     const line = refused.find((r) => r.equipmentId.endsWith('-LINE'));
     const holding = new Set(this.hold.map((h) => h.equipmentId));
     this.hold = [...this.hold, ...refused.filter((r) => r !== line && !holding.has(r.equipmentId))];
     if (line) this.freezeLineCurrent = line.reason;
-    return { next: 'retry', hold: this.hold, ...(this.freezeLineCurrent ? { freezeLineCurrent: this.freezeLineCurrent } : {}) };
+    return {
+      next: 'retry',
+      hold: this.hold,
+      ...(this.freezeLineCurrent ? { freezeLineCurrent: this.freezeLineCurrent } : {}),
+    };
   }
 
   /** True when the standing proposal moves something. */
@@ -110,7 +132,11 @@ export class RunBook {
   settleWithoutApproval(): void {
     if (this.outcome) return;
     if (this.hasSetPoints) this.outcome = 'applied';
-    else if (this.proposal?.optimizerStatus === 'infeasible') this.end('infeasible', 'the optimiser found no proposal that keeps every constraint; the present set points stay');
+    else if (this.proposal?.optimizerStatus === 'infeasible')
+      this.end(
+        'infeasible',
+        'the optimiser found no proposal that keeps every constraint; the present set points stay',
+      );
     else this.outcome = 'unchanged';
   }
 
@@ -151,7 +177,16 @@ export class RunBook {
       ...(this.proposal ? { optimizerStatus: this.proposal.optimizerStatus, proposal: this.proposal } : {}),
       setPointEvents: applied ? (this.envelope?.passed ?? 0) : 0,
       heldEquipment: this.excluded.length + this.hold.length,
-      ...(this.approval ? { approval: { decision: this.approval.decision, reason: this.approval.reason, decidedBy: this.approval.decidedBy, decidedAtMs: this.approval.decidedAtMs } } : {}),
+      ...(this.approval
+        ? {
+            approval: {
+              decision: this.approval.decision,
+              reason: this.approval.reason,
+              decidedBy: this.approval.decidedBy,
+              decidedAtMs: this.approval.decidedAtMs,
+            },
+          }
+        : {}),
       ...(recommendation ? { recommendation } : {}),
       held: [...this.excluded, ...this.hold],
     };

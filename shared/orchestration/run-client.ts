@@ -4,7 +4,8 @@
  */
 
 /** Runtime states of an orchestration instance (Durable Functions' OrchestrationRuntimeStatus). */
-export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'Canceled' | 'Suspended';
+export type RuntimeStatus =
+  'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'Canceled' | 'Suspended';
 
 /** What the status API shows of an instance. */
 export interface InstanceView {
@@ -46,7 +47,16 @@ export class MemoryRunClient implements RunClient {
   async startOnce(name: string, instanceId: string, input: unknown): Promise<'started' | 'exists'> {
     if (this.instances.has(instanceId)) return 'exists';
     const now = new Date(0).toISOString();
-    this.instances.set(instanceId, { instanceId, name, runtimeStatus: 'Pending', input, customStatus: null, output: null, createdTime: now, lastUpdatedTime: now });
+    this.instances.set(instanceId, {
+      instanceId,
+      name,
+      runtimeStatus: 'Pending',
+      input,
+      customStatus: null,
+      output: null,
+      createdTime: now,
+      lastUpdatedTime: now,
+    });
     return 'started';
   }
 

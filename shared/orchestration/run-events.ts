@@ -26,17 +26,34 @@ export interface RunEventOptions {
  * rectifier `<line>-LINE` when the line current moves), then `smelter.optimization.completed` — or only
  * `smelter.optimization.failed` for a failed run.
  */
-export function runEvents(run: OptimizationRunEventData, setPoints: readonly EquipmentSetPoint[], o: RunEventOptions): PlantEvent[] {
+export function runEvents(
+  run: OptimizationRunEventData,
+  setPoints: readonly EquipmentSetPoint[],
+  o: RunEventOptions,
+): PlantEvent[] {
   const data = OptimizationRunEventData.parse(run);
   const type = data.status === 'failed' ? PlantEventType.optimizationFailed : PlantEventType.optimizationCompleted;
-  const recommended = data.status === 'failed' ? [] : setPoints.map((sp) => setPointEvent(data.runId, data.lineId, sp, o));
-  return [...recommended, cloudEvent(type, data.lineId, data, { id: data.runId, source: OPTIMIZATION_RUN_SOURCE, correlationId: o.correlationId, time: o.time })];
+  const recommended =
+    data.status === 'failed' ? [] : setPoints.map((sp) => setPointEvent(data.runId, data.lineId, sp, o));
+  return [
+    ...recommended,
+    cloudEvent(type, data.lineId, data, {
+      id: data.runId,
+      source: OPTIMIZATION_RUN_SOURCE,
+      correlationId: o.correlationId,
+      time: o.time,
+    }),
+  ];
 }
 
 /** One equipment's set point; its recommendation id `<runId>/<equipmentId>` fixes the event id and the SCADA command id. */
 export function setPointEvent(runId: string, lineId: string, sp: EquipmentSetPoint, o: RunEventOptions): PlantEvent {
   return setpointRecommendedEvent(
-    { recommendationId: recommendationIdFor(runId, sp.equipmentId), lineId, setPoints: [{ equipmentId: sp.equipmentId, setPoint: sp.setPoint, present: sp.present }] },
+    {
+      recommendationId: recommendationIdFor(runId, sp.equipmentId),
+      lineId,
+      setPoints: [{ equipmentId: sp.equipmentId, setPoint: sp.setPoint, present: sp.present }],
+    },
     { source: OPTIMIZATION_RUN_SOURCE, correlationId: o.correlationId, time: o.time },
   );
 }
@@ -54,5 +71,10 @@ export interface ApprovalEventData {
 /** The approval or rejection of an advisory run, as the ledger audits it; one id per run and decision. */
 export function approvalEvent(data: ApprovalEventData, correlationId: string): PlantEvent {
   const type = data.decision === 'approve' ? PlantEventType.optimizationApproved : PlantEventType.optimizationRejected;
-  return cloudEvent(type, data.runId, data, { id: `${data.runId}/${data.decision}`, source: OPTIMIZATIONS_API_SOURCE, correlationId, time: new Date(data.decidedAtMs) });
+  return cloudEvent(type, data.runId, data, {
+    id: `${data.runId}/${data.decision}`,
+    source: OPTIMIZATIONS_API_SOURCE,
+    correlationId,
+    time: new Date(data.decidedAtMs),
+  });
 }

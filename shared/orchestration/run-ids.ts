@@ -18,7 +18,10 @@ export function requestedOptimizationRunId(lineId: string, uuid: string): string
  * (`ScheduleStatus.Next`), which is the same for an on-time run and for its past-due repeat after a restart.
  */
 export function scheduledOptimizationRunId(lineId: string, nextOccurrenceIso: string): string {
-  const stamp = new Date(nextOccurrenceIso).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date(nextOccurrenceIso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${optimizationRunPrefix(lineId)}before-${stamp}`;
 }
 

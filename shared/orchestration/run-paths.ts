@@ -22,14 +22,29 @@ export function optimizationRunDir(lineId: string, runId: string, startedMs: num
 }
 
 export const runPaths = {
-  snapshotChunk: (dir: string, index: number): LakeRef => ({ container: RUNS_CONTAINER, path: `${dir}_work/snapshot-${pad3(index)}.json` }),
-  predictionsChunk: (dir: string, index: number): LakeRef => ({ container: RUNS_CONTAINER, path: `${dir}_work/predictions-${pad3(index)}.json` }),
-  roundRecommendation: (dir: string, round: number): LakeRef => ({ container: RUNS_CONTAINER, path: `${dir}_work/round-${round}/recommendation.json` }),
-  roundSetPoints: (dir: string, round: number): LakeRef => ({ container: RUNS_CONTAINER, path: `${dir}_work/round-${round}/set-points.json` }),
+  snapshotChunk: (dir: string, index: number): LakeRef => ({
+    container: RUNS_CONTAINER,
+    path: `${dir}_work/snapshot-${pad3(index)}.json`,
+  }),
+  predictionsChunk: (dir: string, index: number): LakeRef => ({
+    container: RUNS_CONTAINER,
+    path: `${dir}_work/predictions-${pad3(index)}.json`,
+  }),
+  roundRecommendation: (dir: string, round: number): LakeRef => ({
+    container: RUNS_CONTAINER,
+    path: `${dir}_work/round-${round}/recommendation.json`,
+  }),
+  roundSetPoints: (dir: string, round: number): LakeRef => ({
+    container: RUNS_CONTAINER,
+    path: `${dir}_work/round-${round}/set-points.json`,
+  }),
   recommendation: (dir: string): LakeRef => ({ container: RUNS_CONTAINER, path: `${dir}recommendation.json` }),
 };
 
 /** Where a PDE run's full result goes. */
 export function pdeRunResultRef(modelId: string, runId: string, startedMs: number): LakeRef {
-  return { container: RUNS_CONTAINER, path: `pde_runs/date=${utcDate(startedMs)}/model=${encodeURIComponent(modelId)}/${encodeURIComponent(runId)}.json` };
+  return {
+    container: RUNS_CONTAINER,
+    path: `pde_runs/date=${utcDate(startedMs)}/model=${encodeURIComponent(modelId)}/${encodeURIComponent(runId)}.json`,
+  };
 }

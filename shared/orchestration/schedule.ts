@@ -34,7 +34,9 @@ export async function startScheduledRuns(client: RunClient, req: ScheduleRequest
   const out: ScheduledStart[] = [];
   for (const lineId of [...req.lines].sort()) {
     const runId = scheduledOptimizationRunId(lineId, req.nextOccurrence);
-    const running = active.find((a) => a.name === Orchestration.optimizationRun && a.instanceId.startsWith(optimizationRunPrefix(lineId)));
+    const running = active.find(
+      (a) => a.name === Orchestration.optimizationRun && a.instanceId.startsWith(optimizationRunPrefix(lineId)),
+    );
     if (running && running.instanceId !== runId) {
       out.push({ lineId, runId, outcome: 'busy', activeRunId: running.instanceId });
       continue;

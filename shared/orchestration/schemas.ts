@@ -8,7 +8,11 @@ import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
 
 /** A blob in the lake: container and path inside it (and its size when known). */
-export const LakeRef = z.object({ container: z.string().min(1), path: z.string().min(1), bytes: z.number().int().min(0).optional() });
+export const LakeRef = z.object({
+  container: z.string().min(1),
+  path: z.string().min(1),
+  bytes: z.number().int().min(0).optional(),
+});
 export type LakeRef = z.infer<typeof LakeRef>;
 
 /** `advisory`: wait for an engineer's approval before anything is recommended; `closed-loop`: recommend at once. */
@@ -56,7 +60,17 @@ export const ApprovalDecision = z.object({
 export type ApprovalDecision = z.infer<typeof ApprovalDecision>;
 
 /** Steps of an optimisation run, in order, as its custom status shows them. */
-export const RUN_STEPS = ['loading-snapshot', 'predicting', 'optimizing', 'checking-envelope', 'awaiting-approval', 'recording', 'publishing', 'completed', 'failed'] as const;
+export const RUN_STEPS = [
+  'loading-snapshot',
+  'predicting',
+  'optimizing',
+  'checking-envelope',
+  'awaiting-approval',
+  'recording',
+  'publishing',
+  'completed',
+  'failed',
+] as const;
 export type RunStep = (typeof RUN_STEPS)[number];
 
 /** What the run proposes, shown while it waits for approval and kept in its result. */
@@ -96,7 +110,15 @@ export type RunStatus = z.infer<typeof RunStatus>;
  * model finds. Every other outcome keeps the present set points: `infeasible` (no safe proposal), `held-by-envelope`
  * (the safety envelope would refuse what remained), `rejected` / `expired` (advisory approval), `failed`.
  */
-export const RunOutcome = z.enum(['applied', 'unchanged', 'infeasible', 'held-by-envelope', 'rejected', 'expired', 'failed']);
+export const RunOutcome = z.enum([
+  'applied',
+  'unchanged',
+  'infeasible',
+  'held-by-envelope',
+  'rejected',
+  'expired',
+  'failed',
+]);
 export type RunOutcome = z.infer<typeof RunOutcome>;
 
 /** The gold status of an outcome: kept set points for a reason other than "already optimal" is a fallback. */

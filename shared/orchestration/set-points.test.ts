@@ -10,11 +10,20 @@ describe('the optimiser answer in the PLC protocol', () => {
     const sps = plantSetPointsOf(rec);
     for (const sp of sps) expect(SetPointValues.safeParse(sp.setPoint).success, sp.equipmentId).toBe(true);
     const line = rec.changes.find((c) => c.variable === 'lineCurrentKA');
-    if (line) expect(sps[0]).toEqual({ equipmentId: 'L1-LINE', setPoint: { lineCurrentKA: line.to }, present: { lineCurrentKA: line.from } });
+    if (line)
+      expect(sps[0]).toEqual({
+        equipmentId: 'L1-LINE',
+        setPoint: { lineCurrentKA: line.to },
+        present: { lineCurrentKA: line.from },
+      });
     for (const c of rec.changes.filter((x) => x.variable === 'acdCm')) {
-      expect(sps.find((s) => s.equipmentId === c.cellId)).toMatchObject({ setPoint: { acdCm: c.to }, present: { acdCm: c.from } });
+      expect(sps.find((s) => s.equipmentId === c.cellId)).toMatchObject({
+        setPoint: { acdCm: c.to },
+        present: { acdCm: c.from },
+      });
     }
-    for (const sp of sps.filter((s) => s.setPoint.feedIntervalS !== undefined)) expect(Number.isInteger(sp.setPoint.feedIntervalS)).toBe(true);
+    for (const sp of sps.filter((s) => s.setPoint.feedIntervalS !== undefined))
+      expect(Number.isInteger(sp.setPoint.feedIntervalS)).toBe(true);
     expect(cellsIn(sps)).toBe(sps.filter((s) => s.equipmentId !== 'L1-LINE').length);
   });
 
@@ -22,6 +31,8 @@ describe('the optimiser answer in the PLC protocol', () => {
     const rec = (await optimizeLine(defaultLine({ lineId: 'L1', cells: 6, seed: 2 }))) as FeasibleRecommendation;
     const all = plantSetPointsOf(rec);
     const held = all.find((s) => s.equipmentId !== 'L1-LINE')!.equipmentId;
-    expect(plantSetPointsOf(rec, new Set([held])).map((s) => s.equipmentId)).toEqual(all.map((s) => s.equipmentId).filter((id) => id !== held));
+    expect(plantSetPointsOf(rec, new Set([held])).map((s) => s.equipmentId)).toEqual(
+      all.map((s) => s.equipmentId).filter((id) => id !== held),
+    );
   });
 });

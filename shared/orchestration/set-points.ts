@@ -24,12 +24,21 @@ export interface EquipmentSetPoint {
 }
 
 /** The set points a feasible recommendation asks the plant for, cells in line order and the rectifier first. */
-export function plantSetPointsOf(rec: FeasibleRecommendation, held: ReadonlySet<string> = new Set()): EquipmentSetPoint[] {
+export function plantSetPointsOf(
+  rec: FeasibleRecommendation,
+  held: ReadonlySet<string> = new Set(),
+): EquipmentSetPoint[] {
   const out: EquipmentSetPoint[] = [];
   const lineChange = rec.changes.find((c) => c.variable === 'lineCurrentKA');
-  if (lineChange) out.push({ equipmentId: `${rec.lineId}${LINE_EQUIPMENT_SUFFIX}`, setPoint: { lineCurrentKA: lineChange.to }, present: { lineCurrentKA: lineChange.from } });
+  if (lineChange)
+    out.push({
+      equipmentId: `${rec.lineId}${LINE_EQUIPMENT_SUFFIX}`,
+      setPoint: { lineCurrentKA: lineChange.to },
+      present: { lineCurrentKA: lineChange.from },
+    });
   const byCell = new Map<string, FeasibleRecommendation['changes']>();
-  for (const c of rec.changes) if (c.variable !== 'lineCurrentKA') byCell.set(c.cellId, [...(byCell.get(c.cellId) ?? []), c]);
+  for (const c of rec.changes)
+    if (c.variable !== 'lineCurrentKA') byCell.set(c.cellId, [...(byCell.get(c.cellId) ?? []), c]);
   for (const effect of rec.cellEffects) {
     if (held.has(effect.cellId)) continue;
     const changes = byCell.get(effect.cellId) ?? [];

@@ -24,7 +24,10 @@ interface ParamDoc {
 
 function describeParameters(name: keyof typeof MODEL_SCHEMAS): ParamDoc[] {
   const schema = MODEL_SCHEMAS[name].shape.parameters;
-  const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
   const typeOf = (p: Record<string, unknown>): string => {
     if (p.enum) return (p.enum as unknown[]).map((v) => JSON.stringify(v)).join(' | ');
     if (p.type) return String(p.type);
@@ -42,7 +45,11 @@ function describeParameters(name: keyof typeof MODEL_SCHEMAS): ParamDoc[] {
 }
 
 function list(json: boolean): void {
-  const models = (Object.keys(MODEL_SCHEMAS) as (keyof typeof MODEL_SCHEMAS)[]).map((name) => ({ modelName: name, summary: MODEL_SUMMARIES[name], parameters: describeParameters(name) }));
+  const models = (Object.keys(MODEL_SCHEMAS) as (keyof typeof MODEL_SCHEMAS)[]).map((name) => ({
+    modelName: name,
+    summary: MODEL_SUMMARIES[name],
+    parameters: describeParameters(name),
+  }));
   if (json) {
     console.log(JSON.stringify(models, null, 2));
     return;
@@ -51,7 +58,9 @@ function list(json: boolean): void {
     console.log(`${m.modelName}\n  ${m.summary}`);
     for (const p of m.parameters) {
       const def = p.default !== undefined ? ` = ${JSON.stringify(p.default).slice(0, 60)}` : '';
-      console.log(`    ${p.name}${p.required ? ' (required)' : ''}: ${p.type}${def}${p.description ? `  — ${p.description}` : ''}`);
+      console.log(
+        `    ${p.name}${p.required ? ' (required)' : ''}: ${p.type}${def}${p.description ? `  — ${p.description}` : ''}`,
+      );
     }
     console.log('');
   }

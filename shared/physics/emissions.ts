@@ -12,7 +12,12 @@ export interface PfcFactors {
 }
 
 /** Point-feed prebake (PFPB) slope factors (EU 2023/1773) and GWP100 values (IPCC AR5), as in PHYSICS.md. */
-export const PFPB_PFC_FACTORS: Readonly<PfcFactors> = Object.freeze({ pfcSefCf4: 0.104, pfcFC2f6: 0.057, gwpCf4: 6630, gwpC2f6: 11100 });
+export const PFPB_PFC_FACTORS: Readonly<PfcFactors> = Object.freeze({
+  pfcSefCf4: 0.104,
+  pfcFC2f6: 0.057,
+  gwpCf4: 6630,
+  gwpC2f6: 11100,
+});
 
 /** Anode-carbon CO2, t CO2/t Al (IPCC Tier 1 prebake; PHYSICS.md). */
 export const ANODE_CO2_T_PER_T_AL = 1.6;

@@ -12,13 +12,7 @@
  * - PHYS-DATA         calibration data are insufficient or inconsistent
  */
 export type PhysicsErrorCode =
-  | 'PHYS-RANGE'
-  | 'PHYS-GRID'
-  | 'PHYS-CONFIG'
-  | 'PHYS-LIMIT'
-  | 'PHYS-CONVERGENCE'
-  | 'PHYS-NONFINITE'
-  | 'PHYS-DATA';
+  'PHYS-RANGE' | 'PHYS-GRID' | 'PHYS-CONFIG' | 'PHYS-LIMIT' | 'PHYS-CONVERGENCE' | 'PHYS-NONFINITE' | 'PHYS-DATA';
 
 export class PhysicsError extends Error {
   constructor(
@@ -34,7 +28,13 @@ export class PhysicsError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { code: this.code, quantity: this.quantity, message: this.message, value: this.value, validRange: this.validRange };
+    return {
+      code: this.code,
+      quantity: this.quantity,
+      message: this.message,
+      value: this.value,
+      validRange: this.validRange,
+    };
   }
 }
 
@@ -50,7 +50,10 @@ export interface ValidRange {
 /** Throws PHYS-RANGE unless `value` is finite and inside `range`; returns the value for chaining. */
 export function checkRange(quantity: string, value: number, range: ValidRange): number {
   if (!Number.isFinite(value)) {
-    throw new PhysicsError('PHYS-RANGE', quantity, `${quantity} must be a finite number, got ${String(value)}`, value, [range.min, range.max]);
+    throw new PhysicsError('PHYS-RANGE', quantity, `${quantity} must be a finite number, got ${String(value)}`, value, [
+      range.min,
+      range.max,
+    ]);
   }
   if (value < range.min || value > range.max) {
     throw new PhysicsError(
@@ -67,7 +70,12 @@ export function checkRange(quantity: string, value: number, range: ValidRange): 
 /** Throws PHYS-RANGE unless value is finite and > 0 (or ≥ 0 when `allowZero`). */
 export function checkPositive(quantity: string, value: number, allowZero = false): number {
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new PhysicsError('PHYS-RANGE', quantity, `${quantity} must be a finite number ${allowZero ? '≥' : '>'} 0, got ${String(value)}`, value);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      quantity,
+      `${quantity} must be a finite number ${allowZero ? '≥' : '>'} 0, got ${String(value)}`,
+      value,
+    );
   }
   return value;
 }

@@ -5,7 +5,9 @@ export class CommandConflictError extends Error {
   readonly code = 'ERR-SCADA-COMMAND-CONFLICT';
   readonly field = 'revision';
   constructor(commandId: string, expected: number, found: number | undefined) {
-    super(`Command ${commandId} was changed by another delivery (expected revision ${expected}, found ${found ?? 'none'}); the message will be retried and resume from the stored state`);
+    super(
+      `Command ${commandId} was changed by another delivery (expected revision ${expected}, found ${found ?? 'none'}); the message will be retried and resume from the stored state`,
+    );
     this.name = 'CommandConflictError';
   }
 }
@@ -53,7 +55,12 @@ export function inHistoryPage(d: CommandDoc, q: CommandHistoryQuery): boolean {
   if (d.equipmentId !== q.equipmentId) return false;
   if (q.fromMs !== undefined && d.createdAtMs < q.fromMs) return false;
   if (q.toMs !== undefined && d.createdAtMs >= q.toMs) return false;
-  if (q.before && (d.createdAtMs > q.before.createdAtMs || (d.createdAtMs === q.before.createdAtMs && q.before.commandIds.includes(d.commandId)))) return false;
+  if (
+    q.before &&
+    (d.createdAtMs > q.before.createdAtMs ||
+      (d.createdAtMs === q.before.createdAtMs && q.before.commandIds.includes(d.commandId)))
+  )
+    return false;
   return true;
 }
 
@@ -74,30 +81,42 @@ export class MemoryCommandRepository implements CommandRepository, CommandQuerie
 
   async update(doc: CommandDoc): Promise<void> {
     const current = this.docs.get(doc.commandId);
-    if (current?.revision !== doc.revision - 1) throw new CommandConflictError(doc.commandId, doc.revision - 1, current?.revision);
+    if (current?.revision !== doc.revision - 1)
+      throw new CommandConflictError(doc.commandId, doc.revision - 1, current?.revision);
     this.docs.set(doc.commandId, structuredClone(CommandDoc.parse(doc)));
   }
 
   async recentForEquipment(equipmentId: string, sinceMs: number): Promise<CommandDoc[]> {
-    return [...this.docs.values()].filter((d) => d.equipmentId === equipmentId && d.updatedAtMs >= sinceMs).map((d) => structuredClone(d));
+    return [...this.docs.values()]
+      .filter((d) => d.equipmentId === equipmentId && d.updatedAtMs >= sinceMs)
+      .map((d) => structuredClone(d));
   }
 
   async recentForLine(lineId: string, sinceMs: number): Promise<CommandDoc[]> {
-    return [...this.docs.values()].filter((d) => d.lineId === lineId && d.updatedAtMs >= sinceMs).map((d) => structuredClone(d));
+    return [...this.docs.values()]
+      .filter((d) => d.lineId === lineId && d.updatedAtMs >= sinceMs)
+      .map((d) => structuredClone(d));
   }
 
   async lastAcknowledged(equipmentId: string, field: SetPointField): Promise<CommandDoc | undefined> {
-    const acked = [...this.docs.values()].filter((d) => d.equipmentId === equipmentId && d.state === 'acknowledged' && d.ack?.applied[field] !== undefined);
+    const acked = [...this.docs.values()].filter(
+      (d) => d.equipmentId === equipmentId && d.state === 'acknowledged' && d.ack?.applied[field] !== undefined,
+    );
     acked.sort((a, b) => b.ack!.receivedAtMs - a.ack!.receivedAtMs);
     return acked[0] && structuredClone(acked[0]);
   }
 
   async openForEquipment(equipmentId: string): Promise<CommandDoc[]> {
-    return [...this.docs.values()].filter((d) => d.equipmentId === equipmentId && !isFinal(d.state)).sort((a, b) => a.createdAtMs - b.createdAtMs).map((d) => structuredClone(d));
+    return [...this.docs.values()]
+      .filter((d) => d.equipmentId === equipmentId && !isFinal(d.state))
+      .sort((a, b) => a.createdAtMs - b.createdAtMs)
+      .map((d) => structuredClone(d));
   }
 
   async history(q: CommandHistoryQuery): Promise<{ items: CommandDoc[]; more: boolean }> {
-    const found = [...this.docs.values()].filter((d) => inHistoryPage(d, q)).sort((a, b) => b.createdAtMs - a.createdAtMs || (a.commandId < b.commandId ? -1 : 1));
+    const found = [...this.docs.values()]
+      .filter((d) => inHistoryPage(d, q))
+      .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.commandId < b.commandId ? -1 : 1));
     return { items: found.slice(0, q.limit).map((d) => structuredClone(d)), more: found.length > q.limit };
   }
 }

@@ -4,7 +4,20 @@ import { CommandConflictError, MemoryCommandRepository } from './command-reposit
 
 const T0 = Date.UTC(2025, 0, 1);
 const fresh = () =>
-  proposedCommand({ commandId: commandIdFor('run-1', 'L1-C001', 'setpoint'), recommendationId: 'run-1', sourceEventId: 'e1', correlationId: 'run-1', equipmentId: 'L1-C001', lineId: 'L1', action: 'setpoint', setPoint: { acdCm: 3 }, reportedPresent: { acdCm: 2.9 } }, T0);
+  proposedCommand(
+    {
+      commandId: commandIdFor('run-1', 'L1-C001', 'setpoint'),
+      recommendationId: 'run-1',
+      sourceEventId: 'e1',
+      correlationId: 'run-1',
+      equipmentId: 'L1-C001',
+      lineId: 'L1',
+      action: 'setpoint',
+      setPoint: { acdCm: 3 },
+      reportedPresent: { acdCm: 2.9 },
+    },
+    T0,
+  );
 
 describe('command state machine', () => {
   it('gives the same id to the same recommendation and equipment, and another to other equipment', () => {

@@ -27,7 +27,11 @@ export function isFinal(state: CommandState): boolean {
   return TRANSITIONS[state].length === 0;
 }
 
-export const CommandViolation = z.object({ rule: z.enum(ENVELOPE_RULES), field: SetPointField.optional(), message: z.string() });
+export const CommandViolation = z.object({
+  rule: z.enum(ENVELOPE_RULES),
+  field: SetPointField.optional(),
+  message: z.string(),
+});
 
 export const CommandFailure = z.object({
   /** SCADA-ACK-TIMEOUT, SCADA-PLC-REJECTED, SCADA-GATEWAY-DOWN, or an envelope rule found on a resumed command. */
@@ -46,7 +50,12 @@ export const CommandAckRecord = z.object({
 });
 export type CommandAckRecord = z.infer<typeof CommandAckRecord>;
 
-export const CommandHistoryEntry = z.object({ state: CommandState, atMs: z.number(), attempt: z.number().int().optional(), note: z.string().optional() });
+export const CommandHistoryEntry = z.object({
+  state: CommandState,
+  atMs: z.number(),
+  attempt: z.number().int().optional(),
+  note: z.string().optional(),
+});
 export type CommandHistoryEntry = z.infer<typeof CommandHistoryEntry>;
 
 /** The Cosmos `scada-commands` document (partition key /commandId, id = commandId). */
@@ -84,7 +93,9 @@ export class CommandStateError extends Error {
   readonly code = 'ERR-SCADA-COMMAND-STATE';
   readonly field = 'state';
   constructor(commandId: string, from: CommandState, to: CommandState) {
-    super(`Command ${commandId} cannot go from ${from} to ${to}; legal next states: ${TRANSITIONS[from].join(', ') || 'none (final)'}`);
+    super(
+      `Command ${commandId} cannot go from ${from} to ${to}; legal next states: ${TRANSITIONS[from].join(', ') || 'none (final)'}`,
+    );
     this.name = 'CommandStateError';
   }
 }
@@ -124,11 +135,29 @@ export function proposedCommand(c: NewCommand, atMs: number): CommandDoc {
 }
 
 /** The next revision of `doc` in state `to` (with `patch` merged); throws CommandStateError for an illegal move. */
-export function transition(doc: CommandDoc, to: CommandState, atMs: number, patch: Partial<Pick<CommandDoc, 'deltas' | 'attempts' | 'violations' | 'ack' | 'failure'>> = {}, note?: string): CommandDoc {
+export function transition(
+  doc: CommandDoc,
+  to: CommandState,
+  atMs: number,
+  patch: Partial<Pick<CommandDoc, 'deltas' | 'attempts' | 'violations' | 'ack' | 'failure'>> = {},
+  note?: string,
+): CommandDoc {
   if (!TRANSITIONS[doc.state].includes(to)) throw new CommandStateError(doc.commandId, doc.state, to);
   const attempts = patch.attempts ?? doc.attempts;
-  const entry: CommandHistoryEntry = { state: to, atMs, ...(to === 'dispatched' ? { attempt: attempts } : {}), ...(note ? { note } : {}) };
-  return { ...doc, ...patch, state: to, history: [...doc.history, entry], updatedAtMs: atMs, revision: doc.revision + 1 };
+  const entry: CommandHistoryEntry = {
+    state: to,
+    atMs,
+    ...(to === 'dispatched' ? { attempt: attempts } : {}),
+    ...(note ? { note } : {}),
+  };
+  return {
+    ...doc,
+    ...patch,
+    state: to,
+    history: [...doc.history, entry],
+    updatedAtMs: atMs,
+    revision: doc.revision + 1,
+  };
 }
 
 /** When the command entered `state` last, if ever. */

@@ -32,7 +32,14 @@ function harness(answer?: ConstructorParameters<typeof RecordingGateway>[0]) {
   const sleeps: number[] = [];
   const hooks: { onSleep?: () => Promise<void> } = {};
   const dispatcher = new ScadaDispatcher({
-    commands, overrides, hotState, readback, gateway, publisher, limits, policy,
+    commands,
+    overrides,
+    hotState,
+    readback,
+    gateway,
+    publisher,
+    limits,
+    policy,
     clock: () => nowMs,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -43,25 +50,70 @@ function harness(answer?: ConstructorParameters<typeof RecordingGateway>[0]) {
   /** The equipment's voltage (or line current) reading, and the PLC's read-back of every set point it holds. */
   const watch = (equipmentId: string, value: number, ageMs = 1000, held: PresentValues = PLANT_DEFAULTS) => {
     const tag = equipmentId.endsWith('-LINE') ? 'lineCurrent' : 'cellVoltage';
-    const doc: CellStateDoc = { id: equipmentId, cellId: equipmentId, lineId: 'L1', tags: { [tag]: { value, unit: tag === 'lineCurrent' ? 'kA' : 'V', ts: nowMs - ageMs, quality: 'good', flags: [] } }, updatedAtMs: nowMs };
+    const doc: CellStateDoc = {
+      id: equipmentId,
+      cellId: equipmentId,
+      lineId: 'L1',
+      tags: {
+        [tag]: { value, unit: tag === 'lineCurrent' ? 'kA' : 'V', ts: nowMs - ageMs, quality: 'good', flags: [] },
+      },
+      updatedAtMs: nowMs,
+    };
     hotState.docs.set(equipmentId, doc);
     const fields = Object.fromEntries(Object.entries(held).map(([f, v]) => [f, { value: v, tsMs: nowMs - ageMs }]));
-    readback.docs.set(equipmentId, { id: equipmentId, kind: 'readback', equipmentId, lineId: 'L1', fields, recent: [], updatedAtMs: nowMs });
+    readback.docs.set(equipmentId, {
+      id: equipmentId,
+      kind: 'readback',
+      equipmentId,
+      lineId: 'L1',
+      fields,
+      recent: [],
+      updatedAtMs: nowMs,
+    });
   };
-  return { dispatcher, commands, overrides, hotState, readback, publisher, gateway, sleeps, hooks, watch, now: () => nowMs, advance: (ms: number) => (nowMs += ms) };
+  return {
+    dispatcher,
+    commands,
+    overrides,
+    hotState,
+    readback,
+    publisher,
+    gateway,
+    sleeps,
+    hooks,
+    watch,
+    now: () => nowMs,
+    advance: (ms: number) => (nowMs += ms),
+  };
 }
 
-const recommendation = (recommendationId: string, setPoints: { equipmentId: string; setPoint: PresentValues; present?: PresentValues }[]) =>
-  setpointRecommendedEvent({ recommendationId, lineId: 'L1', setPoints: setPoints.map((s) => ({ present: {}, ...s })) }, { source: '/orchestrations/optimize', correlationId: recommendationId, time: new Date(T0) });
+const recommendation = (
+  recommendationId: string,
+  setPoints: { equipmentId: string; setPoint: PresentValues; present?: PresentValues }[],
+) =>
+  setpointRecommendedEvent(
+    { recommendationId, lineId: 'L1', setPoints: setPoints.map((s) => ({ present: {}, ...s })) },
+    { source: '/orchestrations/optimize', correlationId: recommendationId, time: new Date(T0) },
+  );
 
 describe('SCADA dispatcher', () => {
   it('takes a recommendation through proposed → approved → dispatched → acknowledged and publishes each state', async () => {
     const h = harness();
     h.watch('L1-C001', 4.4);
-    const report = await h.dispatcher.handle(recommendation('run-1', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]));
-    expect(report).toMatchObject({ kind: 'recommendation', commands: [{ equipmentId: 'L1-C001', state: 'acknowledged', actedOn: true }] });
+    const report = await h.dispatcher.handle(
+      recommendation('run-1', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]),
+    );
+    expect(report).toMatchObject({
+      kind: 'recommendation',
+      commands: [{ equipmentId: 'L1-C001', state: 'acknowledged', actedOn: true }],
+    });
     expect(h.gateway.sent).toHaveLength(1);
-    expect(h.publisher.published.map((e) => e.type)).toEqual(['smelter.command.proposed', 'smelter.command.approved', 'smelter.command.dispatched', 'smelter.command.acknowledged']);
+    expect(h.publisher.published.map((e) => e.type)).toEqual([
+      'smelter.command.proposed',
+      'smelter.command.approved',
+      'smelter.command.dispatched',
+      'smelter.command.acknowledged',
+    ]);
     const stored = [...h.commands.docs.values()][0]!;
     expect(stored.history.map((x) => x.state)).toEqual(['proposed', 'approved', 'dispatched', 'acknowledged']);
   });
@@ -69,7 +121,9 @@ describe('SCADA dispatcher', () => {
   it('dispatches a redelivered recommendation once and re-publishes only the final state under the same event id', async () => {
     const h = harness();
     h.watch('L1-C001', 4.4);
-    const event = recommendation('run-2', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]);
+    const event = recommendation('run-2', [
+      { equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } },
+    ]);
     await h.dispatcher.handle(event);
     const second = await h.dispatcher.handle(event);
     expect(h.gateway.sent).toHaveLength(1);
@@ -82,35 +136,66 @@ describe('SCADA dispatcher', () => {
   it('rejects a command outside the envelope with the rule named, and sends nothing', async () => {
     const h = harness();
     h.watch('L1-C001', 4.4);
-    const report = await h.dispatcher.handle(recommendation('run-3', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.5 }, present: { acdCm: 2.9 } }]));
-    expect(report).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'max-step', field: 'acdCm' }] }] });
+    const report = await h.dispatcher.handle(
+      recommendation('run-3', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.5 }, present: { acdCm: 2.9 } }]),
+    );
+    expect(report).toMatchObject({
+      commands: [{ state: 'rejected', violations: [{ rule: 'max-step', field: 'acdCm' }] }],
+    });
     expect(h.gateway.sent).toHaveLength(0);
     expect(h.publisher.published.at(-1)!.type).toBe('smelter.command.rejected');
   });
 
   it('retries an unacknowledged command by policy, then fails it and publishes smelter.command.failed', async () => {
-    const h = harness((c, attempt): GatewayOutcome => ({ kind: 'timeout', correlationId: `${c.commandId}/${attempt}` }));
+    const h = harness((c, attempt): GatewayOutcome => ({
+      kind: 'timeout',
+      correlationId: `${c.commandId}/${attempt}`,
+    }));
     h.watch('L1-C001', 4.4);
-    const report = await h.dispatcher.handle(recommendation('run-4', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]));
+    const report = await h.dispatcher.handle(
+      recommendation('run-4', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]),
+    );
     expect(h.gateway.sent.map((s) => s.attempt)).toEqual([1, 2, 3]);
     expect(h.sleeps).toEqual([10, 20]);
     expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'SCADA-ACK-TIMEOUT' } }] });
-    expect(h.publisher.published.at(-1)).toMatchObject({ type: 'smelter.command.failed', data: { failure: { code: 'SCADA-ACK-TIMEOUT' } } });
+    expect(h.publisher.published.at(-1)).toMatchObject({
+      type: 'smelter.command.failed',
+      data: { failure: { code: 'SCADA-ACK-TIMEOUT' } },
+    });
   });
 
   it('fails at once when the PLC refuses, since a retry would be refused too', async () => {
-    const h = harness((c, attempt): GatewayOutcome => ({ kind: 'refused', code: 'SIM-SETPOINT', message: 'acdCm out of range', correlationId: `${c.commandId}/${attempt}` }));
+    const h = harness((c, attempt): GatewayOutcome => ({
+      kind: 'refused',
+      code: 'SIM-SETPOINT',
+      message: 'acdCm out of range',
+      correlationId: `${c.commandId}/${attempt}`,
+    }));
     h.watch('L1-C001', 4.4);
-    const report = await h.dispatcher.handle(recommendation('run-5', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]));
+    const report = await h.dispatcher.handle(
+      recommendation('run-5', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]),
+    );
     expect(h.gateway.sent).toHaveLength(1);
     expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'SCADA-PLC-REFUSED' } }] });
   });
 
   it('stops retrying when the cell goes to manual between attempts', async () => {
-    const h = harness((c, attempt): GatewayOutcome => ({ kind: 'timeout', correlationId: `${c.commandId}/${attempt}` }));
+    const h = harness((c, attempt): GatewayOutcome => ({
+      kind: 'timeout',
+      correlationId: `${c.commandId}/${attempt}`,
+    }));
     h.watch('L1-C001', 4.4);
-    h.hooks.onSleep = async () => void (await requestManual({ overrides: h.overrides, publisher: h.publisher, audit: new MemoryAuditLog() }, { kind: 'cell', cellId: 'L1-C001' }, 'feeder check', actor, h.now()));
-    const report = await h.dispatcher.handle(recommendation('run-6', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]));
+    h.hooks.onSleep = async () =>
+      void (await requestManual(
+        { overrides: h.overrides, publisher: h.publisher, audit: new MemoryAuditLog() },
+        { kind: 'cell', cellId: 'L1-C001' },
+        'feeder check',
+        actor,
+        h.now(),
+      ));
+    const report = await h.dispatcher.handle(
+      recommendation('run-6', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]),
+    );
     expect(h.gateway.sent).toHaveLength(1);
     expect(report).toMatchObject({ commands: [{ state: 'failed', violations: [{ rule: 'interlock-manual' }] }] });
   });
@@ -118,9 +203,24 @@ describe('SCADA dispatcher', () => {
   it('resumes a command a crashed delivery left dispatched, with the next attempt number', async () => {
     const h = harness();
     h.watch('L1-C001', 4.4);
-    const event = recommendation('run-7', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]);
+    const event = recommendation('run-7', [
+      { equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } },
+    ]);
     const id = commandIdFor('run-7', 'L1-C001', 'setpoint');
-    let doc = proposedCommand({ commandId: id, recommendationId: 'run-7', sourceEventId: event.id, correlationId: 'run-7', equipmentId: 'L1-C001', lineId: 'L1', action: 'setpoint', setPoint: { acdCm: 3.0 }, reportedPresent: { acdCm: 2.9 } }, T0);
+    let doc = proposedCommand(
+      {
+        commandId: id,
+        recommendationId: 'run-7',
+        sourceEventId: event.id,
+        correlationId: 'run-7',
+        equipmentId: 'L1-C001',
+        lineId: 'L1',
+        action: 'setpoint',
+        setPoint: { acdCm: 3.0 },
+        reportedPresent: { acdCm: 2.9 },
+      },
+      T0,
+    );
     await h.commands.create(doc);
     doc = transition(doc, 'approved', T0, { deltas: { acdCm: 0.1 } });
     await h.commands.update(doc);
@@ -133,12 +233,29 @@ describe('SCADA dispatcher', () => {
   it('stores an override it learns from an event when that is newer than the stored one', async () => {
     const h = harness();
     const other = new MemoryOverrideStore();
-    const change = await requestManual({ overrides: other, publisher: new RecordingEventPublisher(), audit: new MemoryAuditLog() }, { kind: 'line', lineId: 'L1' }, 'line outage', actor, T0);
+    const change = await requestManual(
+      { overrides: other, publisher: new RecordingEventPublisher(), audit: new MemoryAuditLog() },
+      { kind: 'line', lineId: 'L1' },
+      'line outage',
+      actor,
+      T0,
+    );
     const event = overrideChangedEvent(change.override);
-    expect(await h.dispatcher.handle(event)).toEqual({ kind: 'override', scopeKey: 'line:L1', mode: 'manual', stored: true });
+    expect(await h.dispatcher.handle(event)).toEqual({
+      kind: 'override',
+      scopeKey: 'line:L1',
+      mode: 'manual',
+      stored: true,
+    });
     expect(await h.dispatcher.handle(event)).toMatchObject({ stored: false });
     expect((await h.overrides.get('line:L1'))?.mode).toBe('manual');
-    const released = await releaseManual({ overrides: other, publisher: new RecordingEventPublisher(), audit: new MemoryAuditLog() }, { kind: 'line', lineId: 'L1' }, 'back to auto', { subject: 'mgr-1', clientId: 'console', correlationId: 'req-2' }, T0 + 1000);
+    const released = await releaseManual(
+      { overrides: other, publisher: new RecordingEventPublisher(), audit: new MemoryAuditLog() },
+      { kind: 'line', lineId: 'L1' },
+      'back to auto',
+      { subject: 'mgr-1', clientId: 'console', correlationId: 'req-2' },
+      T0 + 1000,
+    );
     await h.dispatcher.handle(overrideChangedEvent(released.override));
     expect((await h.overrides.get('line:L1'))?.mode).toBe('released');
   });

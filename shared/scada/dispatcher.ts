@@ -11,10 +11,21 @@ import type { HotStateStore } from '../telemetry/hot-state.js';
 import { commandIdFor, isFinal, proposedCommand, transition, type CommandDoc, type CommandFailure } from './command.js';
 import type { CommandRepository } from './command-repository.js';
 import { backoffBeforeMs, type DispatchPolicy } from './dispatch-policy.js';
-import { checkEnvelope, type CommandProposal, type EnvelopeCheckedCommand, type EnvelopeContext, type Violation } from './envelope.js';
+import {
+  checkEnvelope,
+  type CommandProposal,
+  type EnvelopeCheckedCommand,
+  type EnvelopeContext,
+  type Violation,
+} from './envelope.js';
 import { envelopeContextOf, readEquipmentFacts } from './envelope-context.js';
 import type { EnvelopeLimits } from './envelope-limits.js';
-import { commandStateEvent, interlockUnverifiableEvent, OverrideChangedData, SetpointRecommendedData } from './events.js';
+import {
+  commandStateEvent,
+  interlockUnverifiableEvent,
+  OverrideChangedData,
+  SetpointRecommendedData,
+} from './events.js';
 import type { ScadaGateway } from './gateway.js';
 import { manualOverridesFor, type OverrideDoc, type OverrideStore } from './override.js';
 import { applyOverrideEvent } from './override-service.js';
@@ -53,7 +64,10 @@ export type DispatchReport =
 
 export class DispatchInputError extends Error {
   readonly code = 'ERR-SCADA-INPUT';
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`Event rejected by the SCADA dispatcher: ${field} ${detail}`);
     this.name = 'DispatchInputError';
   }
@@ -120,10 +134,17 @@ export class ScadaDispatcher {
     // Resumed or new, the command is checked now: interlocks are facts of this moment, not of the first delivery.
     const decision = checkEnvelope(proposalOf(doc), await this.context(doc), this.deps.limits);
     if (!decision.ok) {
-      if (doc.state === 'dispatched') return this.save(transition(doc, 'failed', this.deps.clock(), { failure: envelopeFailure(decision.violations), violations: decision.violations }));
+      if (doc.state === 'dispatched')
+        return this.save(
+          transition(doc, 'failed', this.deps.clock(), {
+            failure: envelopeFailure(decision.violations),
+            violations: decision.violations,
+          }),
+        );
       return this.save(transition(doc, 'rejected', this.deps.clock(), { violations: decision.violations }));
     }
-    if (doc.state === 'proposed') doc = await this.save(transition(doc, 'approved', this.deps.clock(), { deltas: { ...decision.command.deltas } }));
+    if (doc.state === 'proposed')
+      doc = await this.save(transition(doc, 'approved', this.deps.clock(), { deltas: { ...decision.command.deltas } }));
     return this.send(doc, decision.command);
   }
 
@@ -154,18 +175,33 @@ export class ScadaDispatcher {
       }
       if (result.kind === 'refused') {
         // The PLC read and refused it: sending it again would be refused again.
-        return this.save(transition(doc, 'failed', clock(), { failure: { code: 'SCADA-PLC-REFUSED', message: `${result.code}: ${result.message}` } }));
+        return this.save(
+          transition(doc, 'failed', clock(), {
+            failure: { code: 'SCADA-PLC-REFUSED', message: `${result.code}: ${result.message}` },
+          }),
+        );
       }
-      lastFailure = { code: 'SCADA-ACK-TIMEOUT', message: `no acknowledgement within ${policy.ackTimeoutMs} ms (correlation ${result.correlationId})` };
+      lastFailure = {
+        code: 'SCADA-ACK-TIMEOUT',
+        message: `no acknowledgement within ${policy.ackTimeoutMs} ms (correlation ${result.correlationId})`,
+      };
     }
-    const failure = { code: lastFailure.code, message: `${lastFailure.message} after ${doc.attempts} attempt(s); not known to be applied` };
+    const failure = {
+      code: lastFailure.code,
+      message: `${lastFailure.message} after ${doc.attempts} attempt(s); not known to be applied`,
+    };
     return this.save(transition(doc, 'failed', clock(), { failure }));
   }
 
   /** What the envelope needs to know about the command's equipment, read now. */
   private async context(doc: CommandDoc): Promise<EnvelopeContext> {
     const nowMs = this.deps.clock();
-    return envelopeContextOf(await readEquipmentFacts(this.deps, doc.equipmentId, nowMs), doc.commandId, nowMs, this.deps.limits);
+    return envelopeContextOf(
+      await readEquipmentFacts(this.deps, doc.equipmentId, nowMs),
+      doc.commandId,
+      nowMs,
+      this.deps.limits,
+    );
   }
 
   /** Why the equipment may not be sent to now that it is in manual, or that its overrides cannot be read (fail closed). */
@@ -174,9 +210,17 @@ export class ScadaDispatcher {
     try {
       manual = await manualOverridesFor(this.deps.overrides, equipmentId);
     } catch (e) {
-      return [{ rule: 'interlock-unverifiable', message: `the manual overrides could not be read for ${equipmentId} before attempt ${attempt} (${e instanceof Error ? e.message : String(e)}); nothing is sent` }];
+      return [
+        {
+          rule: 'interlock-unverifiable',
+          message: `the manual overrides could not be read for ${equipmentId} before attempt ${attempt} (${e instanceof Error ? e.message : String(e)}); nothing is sent`,
+        },
+      ];
     }
-    return manual.map((o) => ({ rule: 'interlock-manual', message: `${equipmentId} went to manual (${o.scopeKey}, by ${o.requestedBy}) before attempt ${attempt}` }));
+    return manual.map((o) => ({
+      rule: 'interlock-manual',
+      message: `${equipmentId} went to manual (${o.scopeKey}, by ${o.requestedBy}) before attempt ${attempt}`,
+    }));
   }
 
   private async save(doc: CommandDoc): Promise<CommandDoc> {
@@ -193,18 +237,41 @@ export class ScadaDispatcher {
 }
 
 function proposalOf(doc: CommandDoc): CommandProposal {
-  return { commandId: doc.commandId, equipmentId: doc.equipmentId, lineId: doc.lineId, action: doc.action, setPoint: doc.setPoint };
+  return {
+    commandId: doc.commandId,
+    equipmentId: doc.equipmentId,
+    lineId: doc.lineId,
+    action: doc.action,
+    setPoint: doc.setPoint,
+  };
 }
 
 function envelopeFailure(violations: readonly Violation[]): CommandFailure {
-  return { code: `SCADA-ENVELOPE-${violations[0]?.rule ?? 'unknown'}`, message: `${violations.map((v) => v.message).join('; ')}; the earlier attempt is not known to be applied` };
+  return {
+    code: `SCADA-ENVELOPE-${violations[0]?.rule ?? 'unknown'}`,
+    message: `${violations.map((v) => v.message).join('; ')}; the earlier attempt is not known to be applied`,
+  };
 }
 
 function outcome(doc: CommandDoc, actedOn: boolean): CommandOutcome {
-  return { commandId: doc.commandId, equipmentId: doc.equipmentId, state: doc.state, violations: doc.violations, ...(doc.failure ? { failure: doc.failure } : {}), actedOn };
+  return {
+    commandId: doc.commandId,
+    equipmentId: doc.equipmentId,
+    state: doc.state,
+    violations: doc.violations,
+    ...(doc.failure ? { failure: doc.failure } : {}),
+    actedOn,
+  };
 }
 
-function parseData<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T {
+function parseData<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  value: unknown,
+): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

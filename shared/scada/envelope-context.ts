@@ -55,24 +55,40 @@ function failureRecorder() {
       return empty;
     }
   };
-  const unverifiable = (extra: readonly string[] = []) => [...[...failed].map(([what, why]) => `${what} (${why})`), ...extra];
+  const unverifiable = (extra: readonly string[] = []) => [
+    ...[...failed].map(([what, why]) => `${what} (${why})`),
+    ...extra,
+  ];
   return { attempt, unverifiable };
 }
 
 /** Reads the facts about one piece of equipment now; a failed read is recorded, never thrown or taken as empty. */
-export async function readEquipmentFacts(reads: EnvelopeReads, equipmentId: string, nowMs: number): Promise<EquipmentFacts> {
+export async function readEquipmentFacts(
+  reads: EnvelopeReads,
+  equipmentId: string,
+  nowMs: number,
+): Promise<EquipmentFacts> {
   const { attempt, unverifiable } = failureRecorder();
   const [equipmentState, manualOverrides, readback, commands] = await Promise.all([
     attempt('the hot state', () => reads.hotState.getCell(equipmentId), undefined),
     attempt('the manual overrides', () => manualOverridesFor(reads.overrides, equipmentId), []),
     attempt("the plant's set-point read-back", () => reads.readback.latest(equipmentId), undefined),
-    attempt('the command history', () => reads.commands.recentForEquipment(equipmentId, nowMs - COMMAND_LOOKBACK_MS), []),
+    attempt(
+      'the command history',
+      () => reads.commands.recentForEquipment(equipmentId, nowMs - COMMAND_LOOKBACK_MS),
+      [],
+    ),
   ]);
   return { equipmentState, manualOverrides, readback, commands, unverifiable: unverifiable() };
 }
 
 /** The facts about several pieces of equipment of one line, read with one query per store where the store allows. */
-export async function readLineFacts(reads: LineEnvelopeReads, lineId: string, equipmentIds: readonly string[], nowMs: number): Promise<Map<string, EquipmentFacts>> {
+export async function readLineFacts(
+  reads: LineEnvelopeReads,
+  lineId: string,
+  equipmentIds: readonly string[],
+  nowMs: number,
+): Promise<Map<string, EquipmentFacts>> {
   const line = failureRecorder();
   const [readbacks, commands] = await Promise.all([
     line.attempt("the plant's set-point read-back", () => reads.readback.latestForLine(lineId), []),
@@ -109,14 +125,20 @@ export async function readLineFacts(reads: LineEnvelopeReads, lineId: string, eq
  *   reported change confirms counts, unless it is final and the plant has reported the field since it was last sent
  *   (with the clock-skew allowance) — then the report is the truth. Each unconfirmed value bounds the step.
  */
-export function envelopeContextOf(facts: EquipmentFacts, commandId: string, nowMs: number, limits: EnvelopeLimits): EnvelopeContext {
+export function envelopeContextOf(
+  facts: EquipmentFacts,
+  commandId: string,
+  nowMs: number,
+  limits: EnvelopeLimits,
+): EnvelopeContext {
   const reported = facts.readback?.fields ?? {};
   const changes = facts.readback?.recent ?? [];
   const unconfirmed: Partial<Record<SetPointField, number[]>> = {};
   const moves: RecentMove[] = [];
   const windowStart = nowMs - RATE_WINDOW_MS;
   for (const c of changes) {
-    if (c.origin === 'external' && c.atMs > windowStart) moves.push({ commandId: c.id, field: c.field, moveAbs: c.moveAbs, atMs: c.atMs });
+    if (c.origin === 'external' && c.atMs > windowStart)
+      moves.push({ commandId: c.id, field: c.field, moveAbs: c.moveAbs, atMs: c.atMs });
   }
   for (const d of facts.commands) {
     if (d.commandId === commandId) continue;
@@ -125,7 +147,8 @@ export function envelopeContextOf(facts: EquipmentFacts, commandId: string, nowM
     const open = d.state === 'approved' || d.state === 'dispatched';
     for (const field of fieldsOf(d.setPoint)) {
       const delta = d.deltas[field];
-      if (delta !== undefined && sentAtMs > windowStart) moves.push({ commandId: d.commandId, field, moveAbs: Math.abs(delta), atMs: sentAtMs });
+      if (delta !== undefined && sentAtMs > windowStart)
+        moves.push({ commandId: d.commandId, field, moveAbs: Math.abs(delta), atMs: sentAtMs });
       if (changes.some((c) => c.commandId === d.commandId && c.field === field)) continue;
       const report = reported[field];
       if (!open && report && report.tsMs > sentAtMs + limits.clockSkewToleranceMs) continue;

@@ -20,7 +20,9 @@ export type FieldLimits = z.infer<typeof FieldLimits>;
 
 /** The whole safety envelope's parameters; a plant supplies its own through `parseEnvelopeLimits`. */
 export const EnvelopeLimits = z.object({
-  fields: z.object(Object.fromEntries(SET_POINT_FIELDS.map((f) => [f, FieldLimits])) as Record<SetPointField, typeof FieldLimits>),
+  fields: z.object(
+    Object.fromEntries(SET_POINT_FIELDS.map((f) => [f, FieldLimits])) as Record<SetPointField, typeof FieldLimits>,
+  ),
   /** A cell whose newest interlock reading is older than this is treated as blind: no change, ms. */
   staleDataMaxAgeMs: z.number().int().positive(),
   /** Cell voltage above which the cell is in anode effect, V. */
@@ -62,7 +64,10 @@ export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = EnvelopeLimits.parse({
 
 export class EnvelopeLimitsError extends Error {
   readonly code = 'ERR-SCADA-LIMITS';
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`Safety envelope limits: ${field} ${detail}. Fix the plant's envelope configuration.`);
     this.name = 'EnvelopeLimitsError';
   }

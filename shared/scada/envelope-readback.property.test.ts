@@ -27,20 +27,36 @@ const limits = DEFAULT_ENVELOPE_LIMITS;
 const T0 = Date.UTC(2025, 0, 1, 8);
 const CELLS = ['L1-C001', 'L1-C002'] as const;
 /** One cell takes most of the traffic, so commands, reports and HMI changes interleave on it. */
-const cellArb = fc.oneof({ weight: 4, arbitrary: fc.constant(CELLS[0]) }, { weight: 1, arbitrary: fc.constant(CELLS[1]) });
+const cellArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(CELLS[0]) },
+  { weight: 1, arbitrary: fc.constant(CELLS[1]) },
+);
 const FIELDS = ['acdCm', 'feedIntervalS'] as const satisfies readonly SetPointField[];
 const START: Record<(typeof FIELDS)[number], number> = { acdCm: 2.9, feedIntervalS: 120 };
 type Field = (typeof FIELDS)[number];
 
 const Step = fc.record({
-  advanceMs: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(0, 1000, 4000, 6000, 30_000) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 * 60_000 }) }),
+  advanceMs: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(0, 1000, 4000, 6000, 30_000) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 * 60_000 }) },
+  ),
   /** An operator moves a field at the HMI (relative to what the plant holds), in percent of the field's maxStep. */
-  hmi: fc.option(fc.record({ cell: cellArb, field: fc.constantFrom(...FIELDS), movePct: fc.integer({ min: -250, max: 250 }) }), { freq: 3 }),
+  hmi: fc.option(
+    fc.record({ cell: cellArb, field: fc.constantFrom(...FIELDS), movePct: fc.integer({ min: -250, max: 250 }) }),
+    { freq: 3 },
+  ),
   /** The plant reports its set points now, for some cells (or none: reports are late or lost). */
   report: fc.subarray([...CELLS]),
   recommendations: fc.array(
     // Moves in percent of maxStep from the last report: mostly near the limit, some far beyond it.
-    fc.record({ cell: cellArb, field: fc.constantFrom(...FIELDS), movePct: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: -115, max: 115 }) }, { weight: 1, arbitrary: fc.integer({ min: -1000, max: 1000 }) }) }),
+    fc.record({
+      cell: cellArb,
+      field: fc.constantFrom(...FIELDS),
+      movePct: fc.oneof(
+        { weight: 5, arbitrary: fc.integer({ min: -115, max: 115 }) },
+        { weight: 1, arbitrary: fc.integer({ min: -1000, max: 1000 }) },
+      ),
+    }),
     { minLength: 1, maxLength: 2 },
   ),
   /** What the plant does with what reaches it. */
@@ -81,10 +97,15 @@ describe('the envelope judged against the plant’s read-back', () => {
               if (v === undefined) continue;
               const k = key(command.equipmentId, field);
               const candidates = [lastReport.get(k)!, ...(appliedSince.get(k) ?? [])];
-              for (const c of candidates) if (Math.abs(v - c) > limits.fields[field].maxStep + 1e-9) breaches.push(`${k}: ${v} is ${Math.abs(v - c)} from ${c} the plant may hold`);
+              for (const c of candidates)
+                if (Math.abs(v - c) > limits.fields[field].maxStep + 1e-9)
+                  breaches.push(`${k}: ${v} is ${Math.abs(v - c)} from ${c} the plant may hold`);
               const known = candidates.at(-1)!;
-              const hour = moves.filter((m) => m.key === k && m.atMs > nowMs - RATE_WINDOW_MS).reduce((s, m) => s + m.moveAbs, 0);
-              if (hour + Math.abs(v - known) > limits.fields[field].maxMovePerHour + 1e-9) breaches.push(`${k}: ${hour} moved in the hour, ${Math.abs(v - known)} more`);
+              const hour = moves
+                .filter((m) => m.key === k && m.atMs > nowMs - RATE_WINDOW_MS)
+                .reduce((s, m) => s + m.moveAbs, 0);
+              if (hour + Math.abs(v - known) > limits.fields[field].maxMovePerHour + 1e-9)
+                breaches.push(`${k}: ${hour} moved in the hour, ${Math.abs(v - known)} more`);
             }
             sent++;
             if (plantMode === 'ignores') return { kind: 'timeout', correlationId };
@@ -98,13 +119,22 @@ describe('the envelope judged against the plant’s read-back', () => {
               truth.get(command.equipmentId)![field] = v;
             }
             if (plantMode === 'applies-no-ack') return { kind: 'timeout', correlationId };
-            return { kind: 'acknowledged', ack: { correlationId, appliedAtMs: nowMs, applied: { ...command.setPoint }, previous: {} } };
+            return {
+              kind: 'acknowledged',
+              ack: { correlationId, appliedAtMs: nowMs, applied: { ...command.setPoint }, previous: {} },
+            };
           },
           async close() {},
         };
         const dispatcherOf = () =>
           new ScadaDispatcher({
-            commands, overrides, hotState, readback, gateway, publisher, limits,
+            commands,
+            overrides,
+            hotState,
+            readback,
+            gateway,
+            publisher,
+            limits,
             policy: { maxAttempts: 2, ackTimeoutMs: 50, backoffMs: 500 },
             clock: () => nowMs,
             sleep: async (ms) => void (nowMs += ms),
@@ -115,13 +145,30 @@ describe('the envelope judged against the plant’s read-back', () => {
           nowMs += s.advanceMs;
           plantMode = s.plant;
           readback.unavailable = false;
-          for (const c of CELLS) hotState.docs.set(c, { id: c, cellId: c, lineId: 'L1', tags: { cellVoltage: { value: 4.4, unit: 'V', ts: nowMs, quality: 'good', flags: [] } }, updatedAtMs: nowMs });
+          for (const c of CELLS)
+            hotState.docs.set(c, {
+              id: c,
+              cellId: c,
+              lineId: 'L1',
+              tags: { cellVoltage: { value: 4.4, unit: 'V', ts: nowMs, quality: 'good', flags: [] } },
+              updatedAtMs: nowMs,
+            });
           if (s.hmi) {
             const held = truth.get(s.hmi.cell)!;
-            held[s.hmi.field] = Math.round((held[s.hmi.field] + (s.hmi.movePct / 100) * limits.fields[s.hmi.field].maxStep) * 1000) / 1000;
+            held[s.hmi.field] =
+              Math.round((held[s.hmi.field] + (s.hmi.movePct / 100) * limits.fields[s.hmi.field].maxStep) * 1000) /
+              1000;
           }
           if (s.report.length > 0) {
-            const reports = s.report.flatMap((cell) => FIELDS.map((field) => ({ equipmentId: cell, lineId: 'L1', field, value: truth.get(cell)![field], tsMs: nowMs })));
+            const reports = s.report.flatMap((cell) =>
+              FIELDS.map((field) => ({
+                equipmentId: cell,
+                lineId: 'L1',
+                field,
+                value: truth.get(cell)![field],
+                tsMs: nowMs,
+              })),
+            );
             // The oracle's external movement: the least the report can be explained by, given our applied commands.
             for (const r of reports) {
               const k = key(r.equipmentId, r.field);
@@ -134,19 +181,38 @@ describe('the envelope judged against the plant’s read-back', () => {
               lastReport.set(k, r.value);
               appliedSince.set(k, []);
             }
-            await observeReadback(reports, { readback, commands, publisher, audit: new MemoryAuditLog(), limits, clock: () => nowMs });
+            await observeReadback(reports, {
+              readback,
+              commands,
+              publisher,
+              audit: new MemoryAuditLog(),
+              limits,
+              clock: () => nowMs,
+            });
           }
           if (s.restart) dispatcher = dispatcherOf();
           readback.unavailable = s.readbackDown;
           const byCell = new Map<string, Partial<Record<Field, number>>>();
           for (const r of s.recommendations) {
             const base = lastReport.get(key(r.cell, r.field)) ?? START[r.field];
-            byCell.set(r.cell, { ...byCell.get(r.cell), [r.field]: Math.round((base + (r.movePct / 100) * limits.fields[r.field].maxStep) * 1000) / 1000 });
+            byCell.set(r.cell, {
+              ...byCell.get(r.cell),
+              [r.field]: Math.round((base + (r.movePct / 100) * limits.fields[r.field].maxStep) * 1000) / 1000,
+            });
           }
           for (const [cell, setPoint] of byCell) {
-            const event = setpointRecommendedEvent({ recommendationId: `run-${i}/${cell}`, lineId: 'L1', setPoints: [{ equipmentId: cell, setPoint }] }, { source: '/test', time: new Date(nowMs) });
+            const event = setpointRecommendedEvent(
+              { recommendationId: `run-${i}/${cell}`, lineId: 'L1', setPoints: [{ equipmentId: cell, setPoint }] },
+              { source: '/test', time: new Date(nowMs) },
+            );
             const report = await dispatcher.handle(event);
-            if (report.kind === 'recommendation' && report.commands[0]!.violations.some((v) => v.rule === 'interlock-unverifiable' || v.rule.startsWith('readback-'))) refusedForReadback++;
+            if (
+              report.kind === 'recommendation' &&
+              report.commands[0]!.violations.some(
+                (v) => v.rule === 'interlock-unverifiable' || v.rule.startsWith('readback-'),
+              )
+            )
+              refusedForReadback++;
             if (s.redeliver) await dispatcherOf().handle(event);
           }
         }

@@ -6,7 +6,14 @@ import type { CellStateDoc } from '../telemetry/hot-state.js';
 import type { EnvelopeLimits } from './envelope-limits.js';
 import type { OverrideDoc } from './override.js';
 import type { ReportedSetPoint } from './readback.js';
-import { fieldsOf, isLineEquipment, lineOfEquipment, type CommandAction, type SetPointField, type SetPointValues } from './set-point.js';
+import {
+  fieldsOf,
+  isLineEquipment,
+  lineOfEquipment,
+  type CommandAction,
+  type SetPointField,
+  type SetPointValues,
+} from './set-point.js';
 
 /** The rules a command can fail; a rejection names every one it broke. */
 export const ENVELOPE_RULES = [
@@ -115,7 +122,8 @@ export class EnvelopeCheckedCommand {
     const violations = envelopeViolations(proposal, context, limits);
     if (violations.length > 0) return { ok: false, violations };
     const deltas: Partial<Record<SetPointField, number>> = {};
-    for (const f of fieldsOf(proposal.setPoint)) deltas[f] = largestMove(proposal.setPoint[f]!, candidatesOf(context, f)!);
+    for (const f of fieldsOf(proposal.setPoint))
+      deltas[f] = largestMove(proposal.setPoint[f]!, candidatesOf(context, f)!);
     return { ok: true, command: new EnvelopeCheckedCommand(proposal, deltas, context.nowMs) };
   }
 }
@@ -123,7 +131,11 @@ export class EnvelopeCheckedCommand {
 export type EnvelopeDecision = { ok: true; command: EnvelopeCheckedCommand } | { ok: false; violations: Violation[] };
 
 /** Checks a proposal against every rule; returns the checked command, or every violation with its rule named. */
-export function checkEnvelope(proposal: CommandProposal, context: EnvelopeContext, limits: EnvelopeLimits): EnvelopeDecision {
+export function checkEnvelope(
+  proposal: CommandProposal,
+  context: EnvelopeContext,
+  limits: EnvelopeLimits,
+): EnvelopeDecision {
   return EnvelopeCheckedCommand.check(proposal, context, limits);
 }
 
@@ -135,26 +147,44 @@ export function envelopeViolations(p: CommandProposal, ctx: EnvelopeContext, lim
 function interlockViolations(p: CommandProposal, ctx: EnvelopeContext, limits: EnvelopeLimits): Violation[] {
   const out: Violation[] = [];
   for (const what of ctx.unverifiable) {
-    out.push({ rule: 'interlock-unverifiable', message: `${what} could not be read for ${p.equipmentId}: nothing is sent until it can` });
+    out.push({
+      rule: 'interlock-unverifiable',
+      message: `${what} could not be read for ${p.equipmentId}: nothing is sent until it can`,
+    });
   }
   for (const o of ctx.manualOverrides) {
-    out.push({ rule: 'interlock-manual', message: `${p.equipmentId} is in manual (${o.scopeKey}, by ${o.requestedBy}: ${o.reason}); release the override to dispatch` });
+    out.push({
+      rule: 'interlock-manual',
+      message: `${p.equipmentId} is in manual (${o.scopeKey}, by ${o.requestedBy}: ${o.reason}); release the override to dispatch`,
+    });
   }
   const line = isLineEquipment(p.equipmentId);
   const tag = line ? WATCH_TAG.line : WATCH_TAG.cell;
   const reading = ctx.equipmentState?.cellId === p.equipmentId ? ctx.equipmentState.tags[tag] : undefined;
   if (!reading) {
-    out.push({ rule: 'interlock-stale-data', message: `No ${tag} reading for ${p.equipmentId}: the envelope cannot see its state` });
+    out.push({
+      rule: 'interlock-stale-data',
+      message: `No ${tag} reading for ${p.equipmentId}: the envelope cannot see its state`,
+    });
   } else {
     const ageMs = ctx.nowMs - reading.ts;
     if (ageMs > limits.staleDataMaxAgeMs) {
-      out.push({ rule: 'interlock-stale-data', message: `Newest ${tag} of ${p.equipmentId} is ${Math.round(ageMs / 1000)} s old (limit ${limits.staleDataMaxAgeMs / 1000} s)` });
+      out.push({
+        rule: 'interlock-stale-data',
+        message: `Newest ${tag} of ${p.equipmentId} is ${Math.round(ageMs / 1000)} s old (limit ${limits.staleDataMaxAgeMs / 1000} s)`,
+      });
     } else if (-ageMs > limits.clockSkewToleranceMs) {
       // A reading dated in the future would never go stale and would hide every later one: not evidence of now.
-      out.push({ rule: 'interlock-stale-data', message: `Newest ${tag} of ${p.equipmentId} is dated ${Math.round(-ageMs / 1000)} s in the future; check the source's clock` });
+      out.push({
+        rule: 'interlock-stale-data',
+        message: `Newest ${tag} of ${p.equipmentId} is dated ${Math.round(-ageMs / 1000)} s in the future; check the source's clock`,
+      });
     }
     if (!line && reading.value > limits.anodeEffectThresholdV) {
-      out.push({ rule: 'interlock-anode-effect', message: `${p.equipmentId} reads ${reading.value} V (> ${limits.anodeEffectThresholdV} V): in anode effect` });
+      out.push({
+        rule: 'interlock-anode-effect',
+        message: `${p.equipmentId} reads ${reading.value} V (> ${limits.anodeEffectThresholdV} V): in anode effect`,
+      });
     }
   }
   if (lineOfEquipment(p.equipmentId) !== p.lineId) {
@@ -173,33 +203,67 @@ function fieldViolations(p: CommandProposal, ctx: EnvelopeContext, limits: Envel
     const l = limits.fields[field];
     // A cell-addressed line current would move every cell of the line past the line's own interlocks.
     if (line !== (field === 'lineCurrentKA')) {
-      out.push({ rule: 'equipment-field', field, message: line ? `${p.equipmentId} is a line: it takes only lineCurrentKA` : `lineCurrentKA is set on the line (${p.lineId}-LINE), not on a cell` });
+      out.push({
+        rule: 'equipment-field',
+        field,
+        message: line
+          ? `${p.equipmentId} is a line: it takes only lineCurrentKA`
+          : `lineCurrentKA is set on the line (${p.lineId}-LINE), not on a cell`,
+      });
       continue;
     }
     if (!(value >= l.min && value <= l.max)) {
-      out.push({ rule: 'absolute-limit', field, message: `${field} ${value} is outside the equipment rating [${l.min}, ${l.max}]` });
+      out.push({
+        rule: 'absolute-limit',
+        field,
+        message: `${field} ${value} is outside the equipment rating [${l.min}, ${l.max}]`,
+      });
     }
     const reported = ctx.reported[field];
     if (!reported) {
-      out.push({ rule: 'readback-missing', field, message: `${p.equipmentId} has never reported its active ${field}, so the step cannot be judged against the plant; check the PLC's read-back of ${field}` });
+      out.push({
+        rule: 'readback-missing',
+        field,
+        message: `${p.equipmentId} has never reported its active ${field}, so the step cannot be judged against the plant; check the PLC's read-back of ${field}`,
+      });
       continue;
     }
     const reportAgeMs = ctx.nowMs - reported.tsMs;
     if (reportAgeMs > limits.staleDataMaxAgeMs || -reportAgeMs > limits.clockSkewToleranceMs) {
-      const when = reportAgeMs > 0 ? `${Math.round(reportAgeMs / 1000)} s old (limit ${limits.staleDataMaxAgeMs / 1000} s)` : `dated ${Math.round(-reportAgeMs / 1000)} s in the future`;
-      out.push({ rule: 'readback-stale', field, message: `The plant's newest report of ${field} on ${p.equipmentId} is ${when}; the present value is not known` });
+      const when =
+        reportAgeMs > 0
+          ? `${Math.round(reportAgeMs / 1000)} s old (limit ${limits.staleDataMaxAgeMs / 1000} s)`
+          : `dated ${Math.round(-reportAgeMs / 1000)} s in the future`;
+      out.push({
+        rule: 'readback-stale',
+        field,
+        message: `The plant's newest report of ${field} on ${p.equipmentId} is ${when}; the present value is not known`,
+      });
       continue;
     }
     const candidates = candidatesOf(ctx, field)!;
     const step = Math.abs(largestMove(value, candidates));
     if (!(step <= l.maxStep + ENVELOPE_TOLERANCE)) {
-      const from = candidates.length > 1 ? `the reported ${reported.value} (or ${candidates.slice(1).join(', ')} sent and not yet reported)` : `the reported ${reported.value}`;
-      out.push({ rule: 'max-step', field, message: `${field} step ${round(step)} from ${from} exceeds ${l.maxStep} per command` });
+      const from =
+        candidates.length > 1
+          ? `the reported ${reported.value} (or ${candidates.slice(1).join(', ')} sent and not yet reported)`
+          : `the reported ${reported.value}`;
+      out.push({
+        rule: 'max-step',
+        field,
+        message: `${field} step ${round(step)} from ${from} exceeds ${l.maxStep} per command`,
+      });
     }
     const windowStart = ctx.nowMs - RATE_WINDOW_MS;
-    const moved = ctx.recentMoves.filter((m) => m.field === field && m.commandId !== p.commandId && m.atMs > windowStart).reduce((s, m) => s + m.moveAbs, 0);
+    const moved = ctx.recentMoves
+      .filter((m) => m.field === field && m.commandId !== p.commandId && m.atMs > windowStart)
+      .reduce((s, m) => s + m.moveAbs, 0);
     if (!(moved + step <= l.maxMovePerHour + ENVELOPE_TOLERANCE)) {
-      out.push({ rule: 'max-rate', field, message: `${field} would move ${round(moved + step)} within an hour (${round(moved)} already), limit ${l.maxMovePerHour}` });
+      out.push({
+        rule: 'max-rate',
+        field,
+        message: `${field} would move ${round(moved + step)} within an hour (${round(moved)} already), limit ${l.maxMovePerHour}`,
+      });
     }
   }
   return out;

@@ -67,7 +67,15 @@ export const CommandEventData = z.object({
   revision: z.number().int(),
   violations: z.array(z.object({ rule: z.string(), field: z.string().optional(), message: z.string() })),
   failure: z.object({ code: z.string(), message: z.string() }).optional(),
-  ack: z.object({ appliedAtMs: z.number(), applied: PresentValues, previous: PresentValues, correlationId: z.string(), receivedAtMs: z.number() }).optional(),
+  ack: z
+    .object({
+      appliedAtMs: z.number(),
+      applied: PresentValues,
+      previous: PresentValues,
+      correlationId: z.string(),
+      receivedAtMs: z.number(),
+    })
+    .optional(),
   /** When the command was proposed. */
   createdAtMs: z.number().optional(),
 });
@@ -126,9 +134,15 @@ export function overrideChangedEvent(doc: OverrideDoc, source = OVERRIDES_API_SO
 }
 
 /** A `smelter.setpoint.recommended` event; its id is fixed by the recommendation id, so a re-sent run is one event. */
-export function setpointRecommendedEvent(data: z.input<typeof SetpointRecommendedData>, options: { source: string; correlationId?: string; time?: Date | string }): PlantEvent {
+export function setpointRecommendedEvent(
+  data: z.input<typeof SetpointRecommendedData>,
+  options: { source: string; correlationId?: string; time?: Date | string },
+): PlantEvent {
   const parsed = SetpointRecommendedData.parse(data);
-  return cloudEvent(PlantEventType.setpointRecommended, parsed.lineId, parsed, { id: parsed.recommendationId, ...options });
+  return cloudEvent(PlantEventType.setpointRecommended, parsed.lineId, parsed, {
+    id: parsed.recommendationId,
+    ...options,
+  });
 }
 
 /** `data` of `smelter.setpoint.changed-externally`: a change the plant reported that none of our commands explains. */
@@ -180,7 +194,12 @@ export type InterlockUnverifiableData = z.infer<typeof InterlockUnverifiableData
 export function interlockUnverifiableEvent(doc: CommandDoc): PlantEvent | undefined {
   const unverifiable = doc.violations.filter((v) => v.rule === 'interlock-unverifiable');
   if (unverifiable.length === 0 || (doc.state !== 'rejected' && doc.state !== 'failed')) return undefined;
-  const data: InterlockUnverifiableData = { commandId: doc.commandId, equipmentId: doc.equipmentId, lineId: doc.lineId, reason: unverifiable.map((v) => v.message).join('; ') };
+  const data: InterlockUnverifiableData = {
+    commandId: doc.commandId,
+    equipmentId: doc.equipmentId,
+    lineId: doc.lineId,
+    reason: unverifiable.map((v) => v.message).join('; '),
+  };
   return cloudEvent(PlantEventType.interlockUnverifiable, doc.equipmentId, data, {
     id: `${doc.commandId}#unverifiable`,
     source: SCADA_DISPATCHER_SOURCE,

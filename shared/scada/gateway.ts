@@ -30,7 +30,10 @@ export interface ScadaGateway {
 
 export class GatewayUnavailableError extends Error {
   readonly code = 'ERR-SCADA-GATEWAY-DOWN';
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`SCADA gateway could not send: ${detail}. Check the broker (${field}) is reachable.`);
     this.name = 'GatewayUnavailableError';
   }
@@ -40,7 +43,9 @@ export class GatewayUnavailableError extends Error {
 export class RecordingGateway implements ScadaGateway {
   readonly sent: { command: EnvelopeCheckedCommand; attempt: number }[] = [];
 
-  constructor(private readonly answer: (command: EnvelopeCheckedCommand, attempt: number) => GatewayOutcome = acknowledgeAll) {}
+  constructor(
+    private readonly answer: (command: EnvelopeCheckedCommand, attempt: number) => GatewayOutcome = acknowledgeAll,
+  ) {}
 
   async send(command: EnvelopeCheckedCommand, attempt: number): Promise<GatewayOutcome> {
     this.sent.push({ command, attempt });
@@ -52,5 +57,13 @@ export class RecordingGateway implements ScadaGateway {
 
 /** The answer of a plant that applies everything it is sent. */
 export function acknowledgeAll(command: EnvelopeCheckedCommand, attempt: number): GatewayOutcome {
-  return { kind: 'acknowledged', ack: { correlationId: `${command.commandId}/${attempt}`, appliedAtMs: command.checkedAtMs, applied: { ...command.setPoint }, previous: {} } };
+  return {
+    kind: 'acknowledged',
+    ack: {
+      correlationId: `${command.commandId}/${attempt}`,
+      appliedAtMs: command.checkedAtMs,
+      applied: { ...command.setPoint },
+      previous: {},
+    },
+  };
 }

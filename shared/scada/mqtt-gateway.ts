@@ -6,7 +6,14 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { EnvelopeCheckedCommand } from './envelope.js';
 import { GatewayUnavailableError, type GatewayOutcome, type ScadaGateway } from './gateway.js';
-import { ACK_TOPIC_FILTER, AckMessage, COMMAND_QOS, commandTopic, correlationIdOf, type CommandMessage } from './mqtt-protocol.js';
+import {
+  ACK_TOPIC_FILTER,
+  AckMessage,
+  COMMAND_QOS,
+  commandTopic,
+  correlationIdOf,
+  type CommandMessage,
+} from './mqtt-protocol.js';
 
 export interface MqttGatewayOptions {
   /** Broker URL, e.g. `mqtt://127.0.0.1:1883` or `mqtts://hivemq.plant.local:8883`. */
@@ -41,7 +48,11 @@ export class MqttScadaGateway implements ScadaGateway {
   /** Acks that arrived with no one waiting (malformed or for unknown commands), for diagnosis. */
   unmatchedAcks = 0;
 
-  private constructor(private readonly client: MqttClient, private readonly url: string, private readonly clock: () => number) {
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly url: string,
+    private readonly clock: () => number,
+  ) {
     client.on('message', (topic, payload) => this.onAck(payload));
   }
 
@@ -59,7 +70,10 @@ export class MqttScadaGateway implements ScadaGateway {
         ...(o.password ? { password: o.password } : {}),
       });
     } catch (e) {
-      throw new GatewayUnavailableError('SCADA_MQTT_URL', `cannot connect to ${o.url}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new GatewayUnavailableError(
+        'SCADA_MQTT_URL',
+        `cannot connect to ${o.url}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     sendSmallPacketsAtOnce(client);
     const gateway = new MqttScadaGateway(client, o.url, o.clock ?? Date.now);
@@ -93,10 +107,15 @@ export class MqttScadaGateway implements ScadaGateway {
     });
     try {
       // Resolves on PUBACK: the broker holds the command; the PLC's ack is what says it was applied.
-      await this.client.publishAsync(commandTopic(command.equipmentId, command.action), JSON.stringify(message), { qos: COMMAND_QOS });
+      await this.client.publishAsync(commandTopic(command.equipmentId, command.action), JSON.stringify(message), {
+        qos: COMMAND_QOS,
+      });
     } catch (e) {
       this.#waiters.get(command.commandId)?.resolve({ kind: 'timeout', correlationId });
-      throw new GatewayUnavailableError('SCADA_MQTT_URL', `publish to ${this.url} failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw new GatewayUnavailableError(
+        'SCADA_MQTT_URL',
+        `publish to ${this.url} failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     return settled;
   }
@@ -115,7 +134,15 @@ export class MqttScadaGateway implements ScadaGateway {
     }
     const ack = parsed.data;
     if (ack.status === 'applied') {
-      waiter.resolve({ kind: 'acknowledged', ack: { correlationId: ack.correlationId, appliedAtMs: ack.appliedAtMs, applied: ack.applied, previous: ack.previous } });
+      waiter.resolve({
+        kind: 'acknowledged',
+        ack: {
+          correlationId: ack.correlationId,
+          appliedAtMs: ack.appliedAtMs,
+          applied: ack.applied,
+          previous: ack.previous,
+        },
+      });
     } else {
       waiter.resolve({ kind: 'refused', code: ack.code, message: ack.message, correlationId: ack.correlationId });
     }

@@ -26,7 +26,8 @@ export const ACK_TOPIC_FILTER = 'command/+/+/ack';
 /** Splits `command/{equipmentId}/{action}` (with or without `/ack`); undefined for other topics. */
 export function parseCommandTopic(topic: string): { equipmentId: string; action: string; ack: boolean } | undefined {
   const parts = topic.split('/');
-  if (parts[0] !== 'command' || parts.length < 3 || parts.length > 4 || (parts.length === 4 && parts[3] !== 'ack')) return undefined;
+  if (parts[0] !== 'command' || parts.length < 3 || parts.length > 4 || (parts.length === 4 && parts[3] !== 'ack'))
+    return undefined;
   return { equipmentId: parts[1]!, action: parts[2]!, ack: parts.length === 4 };
 }
 

@@ -5,15 +5,21 @@ import { v1Path } from '../http/paths.js';
 import { LineId, OverrideDoc, OverrideScope, type OverrideLister } from './override.js';
 
 /** Body of `POST v1/overrides`: which cell or line goes to manual, and why (kept in the record and the ledger). */
-export const OverrideRequestBody = z.object({ scope: OverrideScope, reason: z.string().trim().min(3).max(500) }).strict();
+export const OverrideRequestBody = z
+  .object({ scope: OverrideScope, reason: z.string().trim().min(3).max(500) })
+  .strict();
 export type OverrideRequestBody = z.infer<typeof OverrideRequestBody>;
 
 /** Body of `POST v1/overrides/release`: the scope to give back to automatic dispatch, and why. */
-export const OverrideReleaseBody = z.object({ scope: OverrideScope, reason: z.string().trim().min(3).max(500) }).strict();
+export const OverrideReleaseBody = z
+  .object({ scope: OverrideScope, reason: z.string().trim().min(3).max(500) })
+  .strict();
 export type OverrideReleaseBody = z.infer<typeof OverrideReleaseBody>;
 
 /** Query of `GET v1/overrides`: a page of the overrides in force, optionally one line's (the line and its cells). */
-export const OverrideListQuery = PageQuery.extend({ lineId: LineId.optional().describe('Only this line and its cells, e.g. L1') });
+export const OverrideListQuery = PageQuery.extend({
+  lineId: LineId.optional().describe('Only this line and its cells, e.g. L1'),
+});
 export type OverrideListQuery = z.infer<typeof OverrideListQuery>;
 
 export const OverridePage = z.object({
@@ -31,9 +37,16 @@ export async function listActiveOverrides(lister: OverrideLister, q: OverrideLis
   let afterScopeKey: string | undefined;
   if (q.continuationToken) {
     afterScopeKey = decodeCursor(q.continuationToken, Cursor)?.afterScopeKey;
-    if (afterScopeKey === undefined) throw new ApiError('invalidInput', 'continuationToken is not one this API issued; start again without it.', [{ field: 'query.continuationToken', issue: 'unknown token' }]);
+    if (afterScopeKey === undefined)
+      throw new ApiError('invalidInput', 'continuationToken is not one this API issued; start again without it.', [
+        { field: 'query.continuationToken', issue: 'unknown token' },
+      ]);
   }
-  const { items, more } = await lister.listManual({ limit: q.pageSize, ...(afterScopeKey === undefined ? {} : { afterScopeKey }), ...(q.lineId === undefined ? {} : { lineId: q.lineId }) });
+  const { items, more } = await lister.listManual({
+    limit: q.pageSize,
+    ...(afterScopeKey === undefined ? {} : { afterScopeKey }),
+    ...(q.lineId === undefined ? {} : { lineId: q.lineId }),
+  });
   const last = items.at(-1);
   const next = more && last ? encodeCursor({ afterScopeKey: last.scopeKey }) : undefined;
   return {

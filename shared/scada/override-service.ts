@@ -6,7 +6,13 @@ import type { Actor, AuditLog } from '../audit/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import type { PlantEvent } from '../messaging/cloud-event.js';
 import { overrideChangedEvent, type OverrideChangedData } from './events.js';
-import { OverrideConflictError, scopeKeyOf, type OverrideDoc, type OverrideScope, type OverrideStore } from './override.js';
+import {
+  OverrideConflictError,
+  scopeKeyOf,
+  type OverrideDoc,
+  type OverrideScope,
+  type OverrideStore,
+} from './override.js';
 
 /** Who changes an override: the token subject, the calling application and the request's correlation id. */
 export type OverrideActor = Actor;
@@ -29,8 +35,13 @@ export interface OverrideChange {
 export class OverridePublishError extends Error {
   readonly code = 'ERR-SCADA-OVERRIDE-UNPUBLISHED';
   readonly field = 'smelter.override.changed';
-  constructor(readonly override: OverrideDoc, cause: unknown) {
-    super(`${override.scopeKey} is ${override.mode} (version ${override.version}) and enforced, but its event could not be published (${cause instanceof Error ? cause.message : String(cause)}); repeat the same request to publish it`);
+  constructor(
+    readonly override: OverrideDoc,
+    cause: unknown,
+  ) {
+    super(
+      `${override.scopeKey} is ${override.mode} (version ${override.version}) and enforced, but its event could not be published (${cause instanceof Error ? cause.message : String(cause)}); repeat the same request to publish it`,
+    );
     this.name = 'OverridePublishError';
   }
 }
@@ -39,10 +50,17 @@ export class OverridePublishError extends Error {
  * Puts the scope in manual now. Asking again while it is in manual writes nothing and re-publishes the current
  * event (same id, so consumers drop it if they had it): that is how a caller repairs a publish that failed.
  */
-export async function requestManual(deps: OverrideDeps, scope: OverrideScope, reason: string, actor: OverrideActor, nowMs: number): Promise<OverrideChange> {
+export async function requestManual(
+  deps: OverrideDeps,
+  scope: OverrideScope,
+  reason: string,
+  actor: OverrideActor,
+  nowMs: number,
+): Promise<OverrideChange> {
   const scopeKey = scopeKeyOf(scope);
   const current = await deps.overrides.get(scopeKey);
-  if (current?.mode === 'manual') return { override: current, changed: false, event: await publishOf(deps.publisher, current) };
+  if (current?.mode === 'manual')
+    return { override: current, changed: false, event: await publishOf(deps.publisher, current) };
   const doc: OverrideDoc = {
     id: scopeKey,
     scopeKey,
@@ -59,7 +77,13 @@ export async function requestManual(deps: OverrideDeps, scope: OverrideScope, re
 }
 
 /** Releases the scope's manual mode; throws OverrideConflictError when it is not in manual. */
-export async function releaseManual(deps: OverrideDeps, scope: OverrideScope, reason: string, actor: OverrideActor, nowMs: number): Promise<OverrideChange> {
+export async function releaseManual(
+  deps: OverrideDeps,
+  scope: OverrideScope,
+  reason: string,
+  actor: OverrideActor,
+  nowMs: number,
+): Promise<OverrideChange> {
   const scopeKey = scopeKeyOf(scope);
   const current = await deps.overrides.get(scopeKey);
   if (current?.mode !== 'manual') {
@@ -85,7 +109,12 @@ export async function releaseManual(deps: OverrideDeps, scope: OverrideScope, re
  * before publishing so that a publish failure, which the caller repairs by repeating the request (a no-op write),
  * still leaves the one change recorded once.
  */
-async function write(deps: OverrideDeps, doc: OverrideDoc, expectedVersion: number | undefined, actor: OverrideActor): Promise<OverrideChange> {
+async function write(
+  deps: OverrideDeps,
+  doc: OverrideDoc,
+  expectedVersion: number | undefined,
+  actor: OverrideActor,
+): Promise<OverrideChange> {
   await deps.overrides.put(doc, expectedVersion);
   await deps.audit.record({
     action: doc.mode === 'manual' ? 'override.requested' : 'override.released',

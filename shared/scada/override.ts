@@ -3,7 +3,9 @@ import { CellId } from '../telemetry/ids.js';
 import { isLineEquipment, lineOfEquipment } from './set-point.js';
 
 /** A line id as the plant names it (`L1`). */
-export const LineId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_]{0,31}$/, 'must be 1–32 letters, digits or "_", e.g. L1');
+export const LineId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_]{0,31}$/, 'must be 1–32 letters, digits or "_", e.g. L1');
 
 /** What an override covers: one cell, or a whole line (every cell and its rectifier). */
 export const OverrideScope = z.discriminatedUnion('kind', [
@@ -46,7 +48,10 @@ export function scopeKeysCovering(equipmentId: string): string[] {
 
 export class OverrideConflictError extends Error {
   readonly code = 'ERR-SCADA-OVERRIDE-CONFLICT';
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(detail);
     this.name = 'OverrideConflictError';
   }
@@ -113,14 +118,22 @@ export class MemoryOverrideStore implements OverrideStore, OverrideLister {
   async put(doc: OverrideDoc, expectedVersion: number | undefined): Promise<void> {
     const current = this.docs.get(doc.scopeKey);
     if (current?.version !== expectedVersion) {
-      throw new OverrideConflictError('version', `Override ${doc.scopeKey} changed meanwhile (now version ${current?.version ?? 'none'}); read it again and retry`);
+      throw new OverrideConflictError(
+        'version',
+        `Override ${doc.scopeKey} changed meanwhile (now version ${current?.version ?? 'none'}); read it again and retry`,
+      );
     }
     this.docs.set(doc.scopeKey, structuredClone(doc));
   }
 
   async listManual(q: ManualOverrideQuery): Promise<{ items: OverrideDoc[]; more: boolean }> {
     const found = [...this.docs.values()]
-      .filter((d) => d.mode === 'manual' && (q.afterScopeKey === undefined || d.scopeKey > q.afterScopeKey) && (q.lineId === undefined || scopeIsOnLine(d.scope, q.lineId)))
+      .filter(
+        (d) =>
+          d.mode === 'manual' &&
+          (q.afterScopeKey === undefined || d.scopeKey > q.afterScopeKey) &&
+          (q.lineId === undefined || scopeIsOnLine(d.scope, q.lineId)),
+      )
       .sort((a, b) => (a.scopeKey < b.scopeKey ? -1 : 1));
     return { items: found.slice(0, q.limit).map((d) => structuredClone(d)), more: found.length > q.limit };
   }

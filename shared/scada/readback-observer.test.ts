@@ -15,17 +15,47 @@ function observer() {
   const publisher = new RecordingEventPublisher();
   const audit = new MemoryAuditLog();
   let nowMs = T0;
-  const observe = (reports: ReadbackReport[]) => observeReadback(reports, { readback, commands, publisher, audit, limits: DEFAULT_ENVELOPE_LIMITS, clock: () => nowMs });
+  const observe = (reports: ReadbackReport[]) =>
+    observeReadback(reports, {
+      readback,
+      commands,
+      publisher,
+      audit,
+      limits: DEFAULT_ENVELOPE_LIMITS,
+      clock: () => nowMs,
+    });
   return { readback, commands, publisher, audit, observe, at: (ms: number) => (nowMs = ms) };
 }
-const acd = (value: number, tsMs: number, equipmentId = 'L1-C001'): ReadbackReport => ({ equipmentId, lineId: 'L1', field: 'acdCm', value, tsMs });
+const acd = (value: number, tsMs: number, equipmentId = 'L1-C001'): ReadbackReport => ({
+  equipmentId,
+  lineId: 'L1',
+  field: 'acdCm',
+  value,
+  tsMs,
+});
 
 /** A command of ours to acdCm, sent (dispatched) at `sentAtMs`. */
 async function sent(commands: MemoryCommandRepository, id: string, acdCm: number, sentAtMs: number) {
   const commandId = commandIdFor(id, 'L1-C001', 'setpoint');
-  let doc = proposedCommand({ commandId, recommendationId: id, sourceEventId: id, correlationId: id, equipmentId: 'L1-C001', lineId: 'L1', action: 'setpoint', setPoint: { acdCm }, reportedPresent: {} }, sentAtMs);
+  let doc = proposedCommand(
+    {
+      commandId,
+      recommendationId: id,
+      sourceEventId: id,
+      correlationId: id,
+      equipmentId: 'L1-C001',
+      lineId: 'L1',
+      action: 'setpoint',
+      setPoint: { acdCm },
+      reportedPresent: {},
+    },
+    sentAtMs,
+  );
   await commands.create(doc);
-  for (const [state, patch] of [['approved', { deltas: { acdCm: 0.1 } }], ['dispatched', { attempts: 1 }]] as const) {
+  for (const [state, patch] of [
+    ['approved', { deltas: { acdCm: 0.1 } }],
+    ['dispatched', { attempts: 1 }],
+  ] as const) {
     doc = transition(doc, state, sentAtMs, patch);
     await commands.update(doc);
   }
@@ -49,7 +79,9 @@ describe('set-point read-back observer', () => {
     o.at(T0 + 10_000);
     const s = await o.observe([acd(3.1, T0 + 3000)]);
     expect(s).toMatchObject({ changes: 1, external: [] });
-    expect([...o.readback.changes.values()]).toMatchObject([{ origin: 'command', commandId, from: 2.9, to: 3.1, moveAbs: expect.closeTo(0.2, 12) }]);
+    expect([...o.readback.changes.values()]).toMatchObject([
+      { origin: 'command', commandId, from: 2.9, to: 3.1, moveAbs: expect.closeTo(0.2, 12) },
+    ]);
     expect(o.audit.entries).toEqual([]);
     expect(o.publisher.published).toEqual([]);
   });
@@ -63,10 +95,20 @@ describe('set-point read-back observer', () => {
     expect(s.external).toMatchObject([{ origin: 'external', field: 'acdCm', from: 2.9, to: 4.6 }]);
     await o.observe(batch);
     expect(o.readback.changes.size).toBe(1);
-    expect(o.audit.entries).toMatchObject([{ action: 'setpoint.changed-externally', resource: 'cells/L1-C001/setpoints', actor: { subject: 'plant' }, detail: { field: 'acdCm', from: 2.9, to: 4.6 } }]);
+    expect(o.audit.entries).toMatchObject([
+      {
+        action: 'setpoint.changed-externally',
+        resource: 'cells/L1-C001/setpoints',
+        actor: { subject: 'plant' },
+        detail: { field: 'acdCm', from: 2.9, to: 4.6 },
+      },
+    ]);
     const events = o.publisher.published.filter((e) => e.type === 'smelter.setpoint.changed-externally');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ subject: 'L1-C001', data: { field: 'acdCm', from: 2.9, to: 4.6, atMs: T0 + 10_000 } });
+    expect(events[0]).toMatchObject({
+      subject: 'L1-C001',
+      data: { field: 'acdCm', from: 2.9, to: 4.6, atMs: T0 + 10_000 },
+    });
   });
 
   it('measures an external change from the farthest value the plant may have held when one of our commands came in between', async () => {
@@ -98,7 +140,11 @@ describe('set-point read-back observer', () => {
     const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
     const point = { lineId: 'L1', cellId: 'L1-C001', ts: T0, quality: 'good' };
     const reports = readbackReportsOf([
-      enc([{ ...point, tag: 'acdSetpoint', value: 29, unit: 'mm' }, { ...point, tag: 'cellVoltage', value: 4.4, unit: 'V' }, { ...point, tag: 'feedIntervalSetpoint', value: 90, unit: 's', quality: 'bad' }]),
+      enc([
+        { ...point, tag: 'acdSetpoint', value: 29, unit: 'mm' },
+        { ...point, tag: 'cellVoltage', value: 4.4, unit: 'V' },
+        { ...point, tag: 'feedIntervalSetpoint', value: 90, unit: 's', quality: 'bad' },
+      ]),
       enc({ points: [{ ...point, cellId: 'L1-LINE', tag: 'lineCurrentSetpoint', value: 126, unit: 'kA' }] }),
       new TextEncoder().encode('{not json'),
     ]);

@@ -13,7 +13,13 @@ import type { CommandRepository } from './command-repository.js';
 import { COMMAND_LOOKBACK_MS } from './envelope-context.js';
 import type { EnvelopeLimits } from './envelope-limits.js';
 import { setpointChangedExternallyEvent } from './events.js';
-import { changeIdOf, fieldOfReadbackTag, type ReadbackDoc, type ReadbackStore, type SetpointChangeDoc } from './readback.js';
+import {
+  changeIdOf,
+  fieldOfReadbackTag,
+  type ReadbackDoc,
+  type ReadbackStore,
+  type SetpointChangeDoc,
+} from './readback.js';
 import type { SetPointField } from './set-point.js';
 
 /** One report of one field's active set point, as the plant sent it. */
@@ -71,7 +77,10 @@ export interface ObserveSummary {
 }
 
 /** Applies a batch of reports, equipment by equipment; throws when a store or the topic fails (the batch is retried). */
-export async function observeReadback(reports: readonly ReadbackReport[], deps: ReadbackObserverDeps): Promise<ObserveSummary> {
+export async function observeReadback(
+  reports: readonly ReadbackReport[],
+  deps: ReadbackObserverDeps,
+): Promise<ObserveSummary> {
   const nowMs = deps.clock();
   const byEquipment = new Map<string, ReadbackReport[]>();
   for (const r of reports) {
@@ -79,15 +88,37 @@ export async function observeReadback(reports: readonly ReadbackReport[], deps: 
     if (list) list.push(r);
     else byEquipment.set(r.equipmentId, [r]);
   }
-  const summary: ObserveSummary = { reports: reports.length, equipment: byEquipment.size, changes: 0, external: [], older: 0, future: 0 };
+  const summary: ObserveSummary = {
+    reports: reports.length,
+    equipment: byEquipment.size,
+    changes: 0,
+    external: [],
+    older: 0,
+    future: 0,
+  };
   await Promise.all([...byEquipment.values()].map((list) => observeEquipment(list, deps, nowMs, summary)));
   return summary;
 }
 
-async function observeEquipment(reports: ReadbackReport[], deps: ReadbackObserverDeps, nowMs: number, summary: ObserveSummary): Promise<void> {
+async function observeEquipment(
+  reports: ReadbackReport[],
+  deps: ReadbackObserverDeps,
+  nowMs: number,
+  summary: ObserveSummary,
+): Promise<void> {
   const first = reports[0]!;
   const stored = await deps.readback.latest(first.equipmentId);
-  const latest: ReadbackDoc = stored ? structuredClone(stored) : { id: first.equipmentId, kind: 'readback', equipmentId: first.equipmentId, lineId: first.lineId, fields: {}, recent: [], updatedAtMs: nowMs };
+  const latest: ReadbackDoc = stored
+    ? structuredClone(stored)
+    : {
+        id: first.equipmentId,
+        kind: 'readback',
+        equipmentId: first.equipmentId,
+        lineId: first.lineId,
+        fields: {},
+        recent: [],
+        updatedAtMs: nowMs,
+      };
   const changes: { change: Omit<SetpointChangeDoc, 'origin' | 'commandId' | 'moveAbs'>; previousTsMs: number }[] = [];
   for (const r of [...reports].sort((a, b) => a.tsMs - b.tsMs)) {
     if (r.tsMs - nowMs > deps.limits.clockSkewToleranceMs) {
@@ -104,19 +135,42 @@ async function observeEquipment(reports: ReadbackReport[], deps: ReadbackObserve
     }
     if (differs) {
       const id = changeIdOf(r.equipmentId, r.field, r.tsMs, r.value);
-      changes.push({ change: { id, kind: 'setpoint-change', equipmentId: r.equipmentId, lineId: r.lineId, field: r.field, from: prev.value, to: r.value, atMs: r.tsMs, observedAtMs: nowMs }, previousTsMs: prev.tsMs });
+      changes.push({
+        change: {
+          id,
+          kind: 'setpoint-change',
+          equipmentId: r.equipmentId,
+          lineId: r.lineId,
+          field: r.field,
+          from: prev.value,
+          to: r.value,
+          atMs: r.tsMs,
+          observedAtMs: nowMs,
+        },
+        previousTsMs: prev.tsMs,
+      });
     }
     latest.fields[r.field] = { value: r.value, tsMs: r.tsMs };
   }
   if (changes.length > 0) {
     const earliest = Math.min(...changes.map((c) => c.previousTsMs));
-    const commands = await deps.commands.recentForEquipment(first.equipmentId, Math.min(earliest, nowMs - COMMAND_LOOKBACK_MS));
+    const commands = await deps.commands.recentForEquipment(
+      first.equipmentId,
+      Math.min(earliest, nowMs - COMMAND_LOOKBACK_MS),
+    );
     // In report order: a later change must not be recorded before an earlier one (the envelope sums them).
     for (const { change, previousTsMs } of changes) {
       const between = sentBetween(commands, change.field, previousTsMs, change.atMs, deps.limits.clockSkewToleranceMs);
       const ours = explainingCommand(between, change.field, change.to);
-      const moveAbs = Math.max(...[change.from, ...between.map((b) => b.doc.setPoint[change.field]!)].map((v) => Math.abs(change.to - v)));
-      const doc: SetpointChangeDoc = { ...change, origin: ours ? 'command' : 'external', ...(ours ? { commandId: ours.commandId } : {}), moveAbs: ours ? Math.abs(change.to - change.from) : moveAbs };
+      const moveAbs = Math.max(
+        ...[change.from, ...between.map((b) => b.doc.setPoint[change.field]!)].map((v) => Math.abs(change.to - v)),
+      );
+      const doc: SetpointChangeDoc = {
+        ...change,
+        origin: ours ? 'command' : 'external',
+        ...(ours ? { commandId: ours.commandId } : {}),
+        moveAbs: ours ? Math.abs(change.to - change.from) : moveAbs,
+      };
       if (await deps.readback.hasChange(doc.equipmentId, doc.id)) continue;
       if (doc.origin === 'external') {
         // Recorded and published before the change is stored: a crash in between repeats both (the audit entry and
@@ -144,18 +198,29 @@ async function observeEquipment(reports: ReadbackReport[], deps: ReadbackObserve
  * Our commands to the field that may have reached the plant between its previous report and this one (with the
  * clock-skew allowance on both ends), in the order they were last sent.
  */
-function sentBetween(commands: readonly CommandDoc[], field: SetPointField, previousTsMs: number, atMs: number, skewMs: number): { doc: CommandDoc; sentAtMs: number }[] {
+function sentBetween(
+  commands: readonly CommandDoc[],
+  field: SetPointField,
+  previousTsMs: number,
+  atMs: number,
+  skewMs: number,
+): { doc: CommandDoc; sentAtMs: number }[] {
   const out: { doc: CommandDoc; sentAtMs: number }[] = [];
   for (const d of commands) {
     if (d.setPoint[field] === undefined || d.attempts === 0) continue;
     const sentAtMs = enteredAtMs(d, 'dispatched');
-    if (sentAtMs !== undefined && sentAtMs >= previousTsMs - skewMs && sentAtMs <= atMs + skewMs) out.push({ doc: d, sentAtMs });
+    if (sentAtMs !== undefined && sentAtMs >= previousTsMs - skewMs && sentAtMs <= atMs + skewMs)
+      out.push({ doc: d, sentAtMs });
   }
   return out.sort((a, b) => a.sentAtMs - b.sentAtMs);
 }
 
 /** The command that explains a change to `value`: the last one sent in between, when it carries that value. */
-function explainingCommand(between: readonly { doc: CommandDoc }[], field: SetPointField, value: number): CommandDoc | undefined {
+function explainingCommand(
+  between: readonly { doc: CommandDoc }[],
+  field: SetPointField,
+  value: number,
+): CommandDoc | undefined {
   const last = between.at(-1)?.doc;
   return last && Math.abs(last.setPoint[field]! - value) <= CHANGE_TOLERANCE ? last : undefined;
 }

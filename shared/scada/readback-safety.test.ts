@@ -36,13 +36,43 @@ function plant() {
     sleep: async (ms) => void (nowMs += ms),
   });
   const watch = (cellId: string) =>
-    hotState.docs.set(cellId, { id: cellId, cellId, lineId: 'L1', tags: { cellVoltage: { value: 4.4, unit: 'V', ts: nowMs - 1000, quality: 'good', flags: [] } }, updatedAtMs: nowMs });
+    hotState.docs.set(cellId, {
+      id: cellId,
+      cellId,
+      lineId: 'L1',
+      tags: { cellVoltage: { value: 4.4, unit: 'V', ts: nowMs - 1000, quality: 'good', flags: [] } },
+      updatedAtMs: nowMs,
+    });
   /** The plant reports its active set point for a field (HMI change, PLC refresh …) at plant time `atMs`. */
   const report = async (cellId: string, field: SetPointField, value: number, atMs = nowMs) =>
-    readback.saveLatest({ id: cellId, kind: 'readback', equipmentId: cellId, lineId: 'L1', fields: { [field]: { value, tsMs: atMs } }, updatedAtMs: nowMs });
+    readback.saveLatest({
+      id: cellId,
+      kind: 'readback',
+      equipmentId: cellId,
+      lineId: 'L1',
+      fields: { [field]: { value, tsMs: atMs } },
+      updatedAtMs: nowMs,
+    });
   const recommend = (id: string, cellId: string, setPoint: PresentValues, present: PresentValues) =>
-    dispatcher.handle(setpointRecommendedEvent({ recommendationId: id, lineId: 'L1', setPoints: [{ equipmentId: cellId, setPoint, present }] }, { source: '/test', time: new Date(nowMs) }));
-  return { dispatcher, gateway, readback, overrides, publisher, commands, watch, report, recommend, advance: (ms: number) => (nowMs += ms), now: () => nowMs };
+    dispatcher.handle(
+      setpointRecommendedEvent(
+        { recommendationId: id, lineId: 'L1', setPoints: [{ equipmentId: cellId, setPoint, present }] },
+        { source: '/test', time: new Date(nowMs) },
+      ),
+    );
+  return {
+    dispatcher,
+    gateway,
+    readback,
+    overrides,
+    publisher,
+    commands,
+    watch,
+    report,
+    recommend,
+    advance: (ms: number) => (nowMs += ms),
+    now: () => nowMs,
+  };
 }
 
 describe('SCADA dispatcher judges every command against what the plant reports', () => {
@@ -59,7 +89,14 @@ describe('SCADA dispatcher judges every command against what the plant reports',
     p.watch('L1-C001');
     // The optimiser, unaware, proposes 2.785 cm from its own estimate of 2.9.
     const second = await p.recommend('run-2', 'L1-C001', { acdCm: 2.785 }, { acdCm: 2.9 });
-    expect(second).toMatchObject({ commands: [{ state: 'rejected', violations: expect.arrayContaining([expect.objectContaining({ rule: 'max-step', field: 'acdCm' })]) }] });
+    expect(second).toMatchObject({
+      commands: [
+        {
+          state: 'rejected',
+          violations: expect.arrayContaining([expect.objectContaining({ rule: 'max-step', field: 'acdCm' })]),
+        },
+      ],
+    });
     expect(p.gateway.sent).toHaveLength(1);
   });
 
@@ -67,8 +104,15 @@ describe('SCADA dispatcher judges every command against what the plant reports',
     const p = plant();
     p.watch('L1-C001');
     await p.report('L1-C001', 'acdCm', 2.9);
-    const out = await p.recommend('run-3', 'L1-C001', { acdCm: 3.0, feedIntervalS: 110 }, { acdCm: 2.9, feedIntervalS: 120 });
-    expect(out).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'readback-missing', field: 'feedIntervalS' }] }] });
+    const out = await p.recommend(
+      'run-3',
+      'L1-C001',
+      { acdCm: 3.0, feedIntervalS: 110 },
+      { acdCm: 2.9, feedIntervalS: 120 },
+    );
+    expect(out).toMatchObject({
+      commands: [{ state: 'rejected', violations: [{ rule: 'readback-missing', field: 'feedIntervalS' }] }],
+    });
     expect(p.gateway.sent).toHaveLength(0);
   });
 
@@ -76,11 +120,15 @@ describe('SCADA dispatcher judges every command against what the plant reports',
     const p = plant();
     p.watch('L1-C001');
     await p.report('L1-C001', 'acdCm', 2.9, p.now() - limits.staleDataMaxAgeMs - 1);
-    expect(await p.recommend('run-4', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 })).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'readback-stale', field: 'acdCm' }] }] });
+    expect(await p.recommend('run-4', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 })).toMatchObject({
+      commands: [{ state: 'rejected', violations: [{ rule: 'readback-stale', field: 'acdCm' }] }],
+    });
     const future = plant();
     future.watch('L1-C001');
     await future.report('L1-C001', 'acdCm', 2.9, future.now() + 3_600_000);
-    expect(await future.recommend('run-5', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 })).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'readback-stale', field: 'acdCm' }] }] });
+    expect(await future.recommend('run-5', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 })).toMatchObject({
+      commands: [{ state: 'rejected', violations: [{ rule: 'readback-stale', field: 'acdCm' }] }],
+    });
     expect(p.gateway.sent.length + future.gateway.sent.length).toBe(0);
   });
 
@@ -88,10 +136,19 @@ describe('SCADA dispatcher judges every command against what the plant reports',
     const p = plant();
     p.watch('L1-C001');
     await p.report('L1-C001', 'acdCm', 2.9);
-    expect(await p.recommend('run-6', 'L1-C001', { acdCm: 2.6 }, { acdCm: 2.9 })).toMatchObject({ commands: [{ state: 'acknowledged' }] });
+    expect(await p.recommend('run-6', 'L1-C001', { acdCm: 2.6 }, { acdCm: 2.9 })).toMatchObject({
+      commands: [{ state: 'acknowledged' }],
+    });
     // The plant has not reported since: 3.2 is 0.3 from the report but 0.6 from what the PLC may now hold.
     p.advance(1000);
-    expect(await p.recommend('run-7', 'L1-C001', { acdCm: 3.2 }, { acdCm: 2.9 })).toMatchObject({ commands: [{ state: 'rejected', violations: expect.arrayContaining([expect.objectContaining({ rule: 'max-step', field: 'acdCm' })]) }] });
+    expect(await p.recommend('run-7', 'L1-C001', { acdCm: 3.2 }, { acdCm: 2.9 })).toMatchObject({
+      commands: [
+        {
+          state: 'rejected',
+          violations: expect.arrayContaining([expect.objectContaining({ rule: 'max-step', field: 'acdCm' })]),
+        },
+      ],
+    });
   });
 
   it('refuses every command, naming the read, while the read-back store cannot be read (fail closed)', async () => {
@@ -102,7 +159,9 @@ describe('SCADA dispatcher judges every command against what the plant reports',
     const out = await p.recommend('run-8', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 });
     expect(out).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'interlock-unverifiable' }] }] });
     expect(p.gateway.sent).toHaveLength(0);
-    expect(p.publisher.published.filter((e) => e.type === 'smelter.interlock.unverifiable')).toMatchObject([{ subject: 'L1-C001', data: { reason: expect.stringContaining('read-back') } }]);
+    expect(p.publisher.published.filter((e) => e.type === 'smelter.interlock.unverifiable')).toMatchObject([
+      { subject: 'L1-C001', data: { reason: expect.stringContaining('read-back') } },
+    ]);
   });
 
   it('refuses and raises the alert event when the manual overrides cannot be read, never reading them as "not in manual"', async () => {
@@ -113,12 +172,27 @@ describe('SCADA dispatcher judges every command against what the plant reports',
       throw new OverrideStoreUnavailableError('cell:L1-C001', 'the container does not exist');
     };
     const out = await p.recommend('run-9', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 });
-    expect(out).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'interlock-unverifiable', message: expect.stringContaining('manual overrides') }] }] });
+    expect(out).toMatchObject({
+      commands: [
+        {
+          state: 'rejected',
+          violations: [{ rule: 'interlock-unverifiable', message: expect.stringContaining('manual overrides') }],
+        },
+      ],
+    });
     expect(p.gateway.sent).toHaveLength(0);
     const alerts = p.publisher.published.filter((e) => e.type === 'smelter.interlock.unverifiable');
     expect(alerts).toHaveLength(1);
     // The alert notifier's policy turns it into a critical alert naming the cell and what to check.
-    const raise = raiseRequestFromEvent(alerts[0]!, defaultEventPolicies({ operations: ['ops'], engineering: ['eng'] }));
-    expect(raise).toMatchObject({ severity: 'critical', cellId: 'L1-C001', channels: ['ops', 'eng'], title: expect.stringContaining('cannot be verified on L1-C001') });
+    const raise = raiseRequestFromEvent(
+      alerts[0]!,
+      defaultEventPolicies({ operations: ['ops'], engineering: ['eng'] }),
+    );
+    expect(raise).toMatchObject({
+      severity: 'critical',
+      cellId: 'L1-C001',
+      channels: ['ops', 'eng'],
+      title: expect.stringContaining('cannot be verified on L1-C001'),
+    });
   });
 });

@@ -126,7 +126,8 @@ export function mergeReports(stored: ReadbackDoc | undefined, incoming: Readback
     if (r && (!fields[f] || fields[f]!.tsMs <= r.tsMs)) fields[f] = r;
   }
   const byId = new Map<string, SetpointChangeDoc>();
-  for (const c of [...(stored?.recent ?? []), ...incoming.recent]) if (c.atMs >= updatedAtMs - RECENT_CHANGES_RETENTION_MS) byId.set(c.id, c);
+  for (const c of [...(stored?.recent ?? []), ...incoming.recent])
+    if (c.atMs >= updatedAtMs - RECENT_CHANGES_RETENTION_MS) byId.set(c.id, c);
   const recent = [...byId.values()].sort((a, b) => a.atMs - b.atMs);
   return { ...(stored ?? incoming), fields, recent, updatedAtMs };
 }
@@ -145,7 +146,10 @@ export class MemoryReadbackStore implements ReadbackStore {
 
   async changesSince(equipmentId: string, sinceMs: number): Promise<SetpointChangeDoc[]> {
     this.check();
-    return [...this.changes.values()].filter((c) => c.equipmentId === equipmentId && c.atMs >= sinceMs).sort((a, b) => a.atMs - b.atMs).map((c) => structuredClone(c));
+    return [...this.changes.values()]
+      .filter((c) => c.equipmentId === equipmentId && c.atMs >= sinceMs)
+      .sort((a, b) => a.atMs - b.atMs)
+      .map((c) => structuredClone(c));
   }
 
   async latestForLine(lineId: string): Promise<ReadbackDoc[]> {
@@ -167,7 +171,10 @@ export class MemoryReadbackStore implements ReadbackStore {
 
   async saveLatest(doc: ReadbackDocInput): Promise<void> {
     this.check();
-    this.docs.set(doc.equipmentId, structuredClone(mergeReports(this.docs.get(doc.equipmentId), ReadbackDoc.parse(doc))));
+    this.docs.set(
+      doc.equipmentId,
+      structuredClone(mergeReports(this.docs.get(doc.equipmentId), ReadbackDoc.parse(doc))),
+    );
   }
 
   private check(): void {

@@ -13,14 +13,26 @@ const finite = z.number().finite();
 
 /** Values for some of the set-point fields, at least one. */
 export const SetPointValues = z
-  .object({ acdCm: finite.optional(), feedIntervalS: finite.optional(), lineCurrentKA: finite.optional(), alf3AdditionKgPerDay: finite.optional() })
+  .object({
+    acdCm: finite.optional(),
+    feedIntervalS: finite.optional(),
+    lineCurrentKA: finite.optional(),
+    alf3AdditionKgPerDay: finite.optional(),
+  })
   .strict()
-  .refine((v) => SET_POINT_FIELDS.some((f) => v[f] !== undefined), { message: 'must name at least one set point (acdCm, feedIntervalS, lineCurrentKA, alf3AdditionKgPerDay)' });
+  .refine((v) => SET_POINT_FIELDS.some((f) => v[f] !== undefined), {
+    message: 'must name at least one set point (acdCm, feedIntervalS, lineCurrentKA, alf3AdditionKgPerDay)',
+  });
 export type SetPointValues = z.infer<typeof SetPointValues>;
 
 /** Present values as the proposer saw them: the envelope's step baseline when no acknowledged command is known. */
 export const PresentValues = z
-  .object({ acdCm: finite.optional(), feedIntervalS: finite.optional(), lineCurrentKA: finite.optional(), alf3AdditionKgPerDay: finite.optional() })
+  .object({
+    acdCm: finite.optional(),
+    feedIntervalS: finite.optional(),
+    lineCurrentKA: finite.optional(),
+    alf3AdditionKgPerDay: finite.optional(),
+  })
   .strict();
 export type PresentValues = z.infer<typeof PresentValues>;
 

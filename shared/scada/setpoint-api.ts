@@ -9,10 +9,19 @@ import { decodeCursor, encodeCursor, Link, PageQuery, pageLinks } from '../http/
 import { v1Path } from '../http/paths.js';
 import { CommandFailure, CommandState, CommandViolation, isFinal, type CommandDoc } from './command.js';
 import type { CommandHistoryQuery, CommandQueries, CommandRepository } from './command-repository.js';
-import { CommandAction, EquipmentId, lineOfEquipment, PresentValues, SET_POINT_FIELDS, SetPointField } from './set-point.js';
+import {
+  CommandAction,
+  EquipmentId,
+  lineOfEquipment,
+  PresentValues,
+  SET_POINT_FIELDS,
+  SetPointField,
+} from './set-point.js';
 
 /** A command id as the dispatcher makes them (commandIdFor): `cmd-` and 32 hex digits. */
-export const CommandId = z.string().regex(/^cmd-[0-9a-f]{32}$/, 'expected a command id like cmd- followed by 32 hex digits');
+export const CommandId = z
+  .string()
+  .regex(/^cmd-[0-9a-f]{32}$/, 'expected a command id like cmd- followed by 32 hex digits');
 export const CommandPath = z.strictObject({ commandId: CommandId });
 /** Path of the per-cell set-point routes; a line's rectifier is addressed as its pseudo-cell `<line>-LINE`. */
 export const SetpointCellPath = z.strictObject({ cellId: EquipmentId });
@@ -39,7 +48,9 @@ export const CommandView = z.object({
   violations: z.array(CommandViolation),
   ack: z.object({ appliedAt: iso, applied: PresentValues, previous: PresentValues, receivedAt: iso }).optional(),
   failure: CommandFailure.optional(),
-  history: z.array(z.object({ state: CommandState, at: iso, attempt: z.number().int().optional(), note: z.string().optional() })),
+  history: z.array(
+    z.object({ state: CommandState, at: iso, attempt: z.number().int().optional(), note: z.string().optional() }),
+  ),
   createdAt: iso,
   updatedAt: iso,
   correlationId: z.string(),
@@ -72,7 +83,8 @@ export const SetpointHistoryQuery = PageQuery.extend({
   from: InstantParam.optional(),
   to: InstantParam.optional(),
 }).superRefine((q, ctx) => {
-  if (q.from !== undefined && q.to !== undefined && q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  if (q.from !== undefined && q.to !== undefined && q.to <= q.from)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
 });
 export type SetpointHistoryQuery = z.infer<typeof SetpointHistoryQuery>;
 
@@ -101,9 +113,23 @@ export function toCommandView(d: CommandDoc): CommandView {
     deltas: d.deltas,
     attempts: d.attempts,
     violations: d.violations,
-    ...(d.ack ? { ack: { appliedAt: isoOf(d.ack.appliedAtMs), applied: d.ack.applied, previous: d.ack.previous, receivedAt: isoOf(d.ack.receivedAtMs) } } : {}),
+    ...(d.ack
+      ? {
+          ack: {
+            appliedAt: isoOf(d.ack.appliedAtMs),
+            applied: d.ack.applied,
+            previous: d.ack.previous,
+            receivedAt: isoOf(d.ack.receivedAtMs),
+          },
+        }
+      : {}),
     ...(d.failure ? { failure: d.failure } : {}),
-    history: d.history.map((h) => ({ state: h.state, at: isoOf(h.atMs), ...(h.attempt === undefined ? {} : { attempt: h.attempt }), ...(h.note === undefined ? {} : { note: h.note }) })),
+    history: d.history.map((h) => ({
+      state: h.state,
+      at: isoOf(h.atMs),
+      ...(h.attempt === undefined ? {} : { attempt: h.attempt }),
+      ...(h.note === undefined ? {} : { note: h.note }),
+    })),
     createdAt: isoOf(d.createdAtMs),
     updatedAt: isoOf(d.updatedAtMs),
     correlationId: d.correlationId,
@@ -113,14 +139,22 @@ export function toCommandView(d: CommandDoc): CommandView {
 
 /** A cell's current set points (per field, the last acknowledged value) and its commands under way. */
 export async function currentSetPoints(queries: CommandQueries, cellId: string): Promise<CellSetPoints> {
-  const [acked, open] = await Promise.all([Promise.all(SET_POINT_FIELDS.map((f) => queries.lastAcknowledged(cellId, f))), queries.openForEquipment(cellId)]);
+  const [acked, open] = await Promise.all([
+    Promise.all(SET_POINT_FIELDS.map((f) => queries.lastAcknowledged(cellId, f))),
+    queries.openForEquipment(cellId),
+  ]);
   const setPoints: CellSetPoints['setPoints'] = {};
   SET_POINT_FIELDS.forEach((field, i) => {
     const d = acked[i];
     const value = d?.ack?.applied[field];
     if (!d?.ack || value === undefined) return;
     const previousValue = d.ack.previous[field];
-    setPoints[field] = { value, ...(previousValue === undefined ? {} : { previousValue }), commandId: d.commandId, appliedAt: isoOf(d.ack.appliedAtMs) };
+    setPoints[field] = {
+      value,
+      ...(previousValue === undefined ? {} : { previousValue }),
+      commandId: d.commandId,
+      appliedAt: isoOf(d.ack.appliedAtMs),
+    };
   });
   const base = v1Path(`cells/${encodeURIComponent(cellId)}/setpoints`);
   return {
@@ -128,18 +162,28 @@ export async function currentSetPoints(queries: CommandQueries, cellId: string):
     lineId: lineOfEquipment(cellId),
     setPoints,
     pending: open.map(toCommandView),
-    links: [{ rel: 'self', href: base }, { rel: 'history', href: `${base}/history` }],
+    links: [
+      { rel: 'self', href: base },
+      { rel: 'history', href: `${base}/history` },
+    ],
   };
 }
 
 const Cursor = z.object({ beforeMs: z.number().int(), ids: z.array(z.string().max(64)) });
 
 /** One page of a cell's commands, newest first; 400 for a continuation token this API did not issue. */
-export async function setpointHistory(queries: CommandQueries, cellId: string, q: SetpointHistoryQuery): Promise<CommandPage> {
+export async function setpointHistory(
+  queries: CommandQueries,
+  cellId: string,
+  q: SetpointHistoryQuery,
+): Promise<CommandPage> {
   let before: CommandHistoryQuery['before'];
   if (q.continuationToken) {
     const c = decodeCursor(q.continuationToken, Cursor);
-    if (!c) throw new ApiError('invalidInput', 'continuationToken is not one this API issued; start again without it.', [{ field: 'query.continuationToken', issue: 'unknown token' }]);
+    if (!c)
+      throw new ApiError('invalidInput', 'continuationToken is not one this API issued; start again without it.', [
+        { field: 'query.continuationToken', issue: 'unknown token' },
+      ]);
     before = { createdAtMs: c.beforeMs, commandIds: c.ids };
   }
   const { items, more } = await queries.history({
@@ -158,17 +202,27 @@ export async function setpointHistory(queries: CommandQueries, cellId: string, q
     next = encodeCursor({ beforeMs: last.createdAtMs, ids: [...carried, ...tied] });
   }
   const base = v1Path(`cells/${encodeURIComponent(cellId)}/setpoints/history`);
-  const params = { pageSize: q.pageSize, from: q.from === undefined ? undefined : isoOf(q.from), to: q.to === undefined ? undefined : isoOf(q.to) };
-  return { items: items.map(toCommandView), ...(next ? { continuationToken: next } : {}), links: pageLinks(base, params, q.continuationToken, next) };
+  const params = {
+    pageSize: q.pageSize,
+    from: q.from === undefined ? undefined : isoOf(q.from),
+    to: q.to === undefined ? undefined : isoOf(q.to),
+  };
+  return {
+    items: items.map(toCommandView),
+    ...(next ? { continuationToken: next } : {}),
+    links: pageLinks(base, params, q.continuationToken, next),
+  };
 }
 
 /** One command's status, or 404 ERR-4042. */
 export async function commandStatus(commands: Pick<CommandRepository, 'get'>, commandId: string): Promise<CommandView> {
   const d = await commands.get(commandId);
   if (!d) {
-    throw new ApiError('notFound', `Set-point command ${commandId} does not exist; command ids come from the smelter.command.* events and the set-point history.`, [
-      { field: 'path.commandId', issue: 'not found' },
-    ]);
+    throw new ApiError(
+      'notFound',
+      `Set-point command ${commandId} does not exist; command ids come from the smelter.command.* events and the set-point history.`,
+      [{ field: 'path.commandId', issue: 'not found' }],
+    );
   }
   return toCommandView(d);
 }

@@ -17,8 +17,13 @@ export type ScadaSettings = z.infer<typeof ScadaSettings>;
 
 export class ScadaSettingsError extends Error {
   readonly code = 'ERR-CONFIG';
-  constructor(readonly setting: string, detail: string) {
-    super(`App setting ${setting} is invalid: ${detail}. Fix it in local.settings.json (locally) or the Function App's configuration (Azure).`);
+  constructor(
+    readonly setting: string,
+    detail: string,
+  ) {
+    super(
+      `App setting ${setting} is invalid: ${detail}. Fix it in local.settings.json (locally) or the Function App's configuration (Azure).`,
+    );
     this.name = 'ScadaSettingsError';
   }
 }

@@ -69,8 +69,31 @@ function tagSlot(tag: string): number {
   return s;
 }
 
-function emptyAggregate(lineId: string, cellId: string, tag: string, unit: string, minuteStartMs: number): MinuteAggregate {
-  return { lineId, cellId, tag, unit, minuteStartMs, count: 0, sum: 0, sumSq: 0, min: null, max: null, firstTsMs: null, firstValue: null, lastTsMs: null, lastValue: null, goodCount: 0, flaggedCount: 0 };
+function emptyAggregate(
+  lineId: string,
+  cellId: string,
+  tag: string,
+  unit: string,
+  minuteStartMs: number,
+): MinuteAggregate {
+  return {
+    lineId,
+    cellId,
+    tag,
+    unit,
+    minuteStartMs,
+    count: 0,
+    sum: 0,
+    sumSq: 0,
+    min: null,
+    max: null,
+    firstTsMs: null,
+    firstValue: null,
+    lastTsMs: null,
+    lastValue: null,
+    goodCount: 0,
+    flaggedCount: 0,
+  };
 }
 
 function addRow(a: MinuteAggregate, r: SilverRow): void {
@@ -102,7 +125,9 @@ function addRow(a: MinuteAggregate, r: SilverRow): void {
  */
 export function mergeAggregates(a: MinuteAggregate, b: MinuteAggregate): MinuteAggregate {
   if (a.cellId !== b.cellId || a.tag !== b.tag || a.minuteStartMs !== b.minuteStartMs) {
-    throw new Error(`AGG-KEY: cannot merge ${a.cellId}/${a.tag}/${a.minuteStartMs} with ${b.cellId}/${b.tag}/${b.minuteStartMs}; merge partials of the same cell, tag and minute`);
+    throw new Error(
+      `AGG-KEY: cannot merge ${a.cellId}/${a.tag}/${a.minuteStartMs} with ${b.cellId}/${b.tag}/${b.minuteStartMs}; merge partials of the same cell, tag and minute`,
+    );
   }
   const first = pickFirst(a, b);
   const last = pickLast(a, b);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Cleanser, DEFAULT_LATE_THRESHOLD_MS, DEFAULT_SPIKE_SIGMAS, newSensorStateStore, type CleansingRejection } from './cleanse.js';
+import {
+  Cleanser,
+  DEFAULT_LATE_THRESHOLD_MS,
+  DEFAULT_SPIKE_SIGMAS,
+  newSensorStateStore,
+  type CleansingRejection,
+} from './cleanse.js';
 import { parsePoint, type ParsedPoint } from './parse-body.js';
 import type { SilverRow } from './records.js';
 import { mulberry32 } from './test-support.js';
@@ -17,14 +23,18 @@ function setup(window = 31, maxGap = 5) {
   const rows: SilverRow[] = [];
   const rejections: CleansingRejection[] = [];
   const feed = (tag: string, tsMs: number, value: number, extra: Record<string, unknown> = {}) => {
-    const p = parsePoint({ lineId: 'L1', cellId: 'L1-C001', tag, ts: tsMs, value, unit: unitOf(tag), quality: 'good', ...extra }, 0);
+    const p = parsePoint(
+      { lineId: 'L1', cellId: 'L1-C001', tag, ts: tsMs, value, unit: unitOf(tag), quality: 'good', ...extra },
+      0,
+    );
     if ('reason' in p) throw new Error(p.detail);
     cleanser.cleanse(p as ParsedPoint, origin, rows, rejections);
     return rows.at(-1)!;
   };
   return { cleanser, rows, rejections, feed };
 }
-const unitOf = (tag: string) => ({ cellVoltage: 'V', bathTemp: 'degC', aluminaFeed: 'kg', lineCurrent: 'kA', anodeBeamPosition: 'cm' })[tag] ?? 'V';
+const unitOf = (tag: string) =>
+  ({ cellVoltage: 'V', bathTemp: 'degC', aluminaFeed: 'kg', lineCurrent: 'kA', anodeBeamPosition: 'cm' })[tag] ?? 'V';
 
 /** A noisy cell voltage around 4.3 V, 1 s apart. */
 function warmUp(feed: ReturnType<typeof setup>['feed'], n: number, rnd = mulberry32(7)) {
@@ -123,7 +133,10 @@ describe('Cleanser', () => {
 
   it('flags late points by enqueued time', () => {
     const { cleanser, rows, rejections } = setup();
-    const p = parsePoint({ lineId: 'L1', cellId: 'L1-C001', tag: 'cellVoltage', ts: T0, value: 4.3, unit: 'V', quality: 'good' }, 0) as ParsedPoint;
+    const p = parsePoint(
+      { lineId: 'L1', cellId: 'L1-C001', tag: 'cellVoltage', ts: T0, value: 4.3, unit: 'V', quality: 'good' },
+      0,
+    ) as ParsedPoint;
     cleanser.cleanse(p, { ...origin, enqueuedMs: T0 + DEFAULT_LATE_THRESHOLD_MS * 1000 }, rows, rejections);
     expect(rows[0]!.flags).toEqual(['late']);
   });

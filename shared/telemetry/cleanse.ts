@@ -47,14 +47,23 @@ export class Cleanser {
   /** Identifies this cleanser's batch in sensor state (gap bookkeeping is only valid within one batch). */
   private readonly batchToken = ++batchTokens;
 
-  constructor(readonly sensors: SensorStateStore, readonly config: CleansingConfig) {}
+  constructor(
+    readonly sensors: SensorStateStore,
+    readonly config: CleansingConfig,
+  ) {}
 
   /** Cleanses one point, appending its silver row (plus interpolated rows) or its rejection. */
   cleanse(p: ParsedPoint, origin: EventOrigin, rows: SilverRow[], rejections: CleansingRejection[]): void {
     const spec = p.spec;
     const s = this.sensors.get(p.cellId, spec.index);
     if (s.seenBefore(p.tsMs)) {
-      const r = pointRejection('DUPLICATE', `a point for ${p.cellId}/${spec.tag} at ${new Date(p.tsMs).toISOString()} was already accepted`, p.source, p.pointIndex, 'ts') as CleansingRejection;
+      const r = pointRejection(
+        'DUPLICATE',
+        `a point for ${p.cellId}/${spec.tag} at ${new Date(p.tsMs).toISOString()} was already accepted`,
+        p.source,
+        p.pointIndex,
+        'ts',
+      ) as CleansingRejection;
       r.origin = origin;
       rejections.push(r);
       return;
@@ -69,7 +78,8 @@ export class Cleanser {
     if (p.tsMs < s.latestTsMs) {
       // Out of order: judged against the window only; it moves no baseline and fills no gap.
       mask |= Flag.out_of_order;
-      if (spec.judged && (mask & (Flag.out_of_range | Flag.bad_quality)) === 0 && this.deviation(s, spec, value) !== 0) mask |= Flag.spike;
+      if (spec.judged && (mask & (Flag.out_of_range | Flag.bad_quality)) === 0 && this.deviation(s, spec, value) !== 0)
+        mask |= Flag.spike;
       rows.push(row(p, origin, mask));
       this.retractFilledGap(s, spec, p.tsMs);
       return;
@@ -107,7 +117,12 @@ export class Cleanser {
       fills = [];
       for (let k = 1; k <= fillCount; k++) {
         const f = k / (fillCount + 1);
-        const fill = interpolatedRow(p, origin, Math.round(prevTsMs + f * dtMs), prevGoodValue + f * (value - prevGoodValue));
+        const fill = interpolatedRow(
+          p,
+          origin,
+          Math.round(prevTsMs + f * dtMs),
+          prevGoodValue + f * (value - prevGoodValue),
+        );
         fills.push(fill);
         rows.push(fill);
       }
@@ -155,7 +170,11 @@ export class Cleanser {
       const reference = Number.isNaN(this.lastMedian) ? s.lastGoodValue : this.lastMedian;
       // Confirmed when the value stays on the same side and near the suspected new level (within half the jump):
       // two unlike spikes in a row are not a level.
-      if (!Number.isNaN(pending) && side === s.pendingShiftSide && Math.abs(value - pending) < 0.5 * Math.abs(pending - reference)) {
+      if (
+        !Number.isNaN(pending) &&
+        side === s.pendingShiftSide &&
+        Math.abs(value - pending) < 0.5 * Math.abs(pending - reference)
+      ) {
         // Confirmed level shift (e.g. an anode effect): accept the new level.
         s.resetWindow([pending, value]);
         s.pendingShiftValue = Number.NaN;

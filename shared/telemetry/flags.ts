@@ -24,7 +24,13 @@ export const Flag = Object.fromEntries(FLAG_NAMES.map((name, i) => [name, 1 << i
  * `interpolated`, `out_of_order`, `late`, `gap_before` or `uncertain_quality` are aggregated (their value is
  * trusted; the flag records how it arrived).
  */
-export const GOLD_EXCLUDING_FLAGS: readonly FlagName[] = ['spike', 'rate_of_change', 'out_of_range', 'stuck', 'bad_quality'];
+export const GOLD_EXCLUDING_FLAGS: readonly FlagName[] = [
+  'spike',
+  'rate_of_change',
+  'out_of_range',
+  'stuck',
+  'bad_quality',
+];
 export const GOLD_EXCLUDING_MASK = GOLD_EXCLUDING_FLAGS.reduce((m, f) => m | Flag[f], 0);
 
 /**

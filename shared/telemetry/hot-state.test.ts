@@ -23,7 +23,14 @@ describe('HotStateCache', () => {
   it('keeps the latest good value per tag and ignores values excluded from gold', async () => {
     const store = new MemoryHotStateStore();
     const cache = new HotStateCache(store);
-    await cache.applyBatch([row('L1-C001', 'cellVoltage', 1000, 4.3), row('L1-C001', 'cellVoltage', 2000, 4.4), row('L1-C001', 'cellVoltage', 3000, 40, ['spike'])], 5000);
+    await cache.applyBatch(
+      [
+        row('L1-C001', 'cellVoltage', 1000, 4.3),
+        row('L1-C001', 'cellVoltage', 2000, 4.4),
+        row('L1-C001', 'cellVoltage', 3000, 40, ['spike']),
+      ],
+      5000,
+    );
     expect((await store.getCell('L1-C001'))!.tags.cellVoltage).toMatchObject({ value: 4.4, ts: 2000 });
   });
 

@@ -52,7 +52,10 @@ export class MemoryHotStateStore implements HotStateStore, LineStateReader {
     this.docs.set(doc.cellId, structuredClone(doc));
   }
   async cellsOfLine(lineId: string): Promise<CellStateDoc[]> {
-    return [...this.docs.values()].filter((d) => d.lineId === lineId).sort((a, b) => a.cellId.localeCompare(b.cellId)).map((d) => structuredClone(d));
+    return [...this.docs.values()]
+      .filter((d) => d.lineId === lineId)
+      .sort((a, b) => a.cellId.localeCompare(b.cellId))
+      .map((d) => structuredClone(d));
   }
   async activeLines(sinceMs: number): Promise<string[]> {
     return [...new Set([...this.docs.values()].filter((d) => d.updatedAtMs >= sinceMs).map((d) => d.lineId))].sort();
@@ -96,7 +99,9 @@ export class HotStateCache {
           doc = stored ? CellStateDoc.parse(stored) : undefined;
         }
         const first = tags.values().next().value!;
-        const next: CellStateDoc = doc ? { ...doc, tags: { ...doc.tags } } : { id: cellId, cellId, lineId: first.lineId, tags: {}, updatedAtMs: nowMs };
+        const next: CellStateDoc = doc
+          ? { ...doc, tags: { ...doc.tags } }
+          : { id: cellId, cellId, lineId: first.lineId, tags: {}, updatedAtMs: nowMs };
         let changed = !doc;
         for (const [tag, r] of tags) {
           const cur = next.tags[tag];
@@ -108,7 +113,9 @@ export class HotStateCache {
         if (changed) this.dirty.add(cellId);
       }),
     );
-    const due = [...this.dirty].filter((cellId) => nowMs - (this.lastWriteMs.get(cellId) ?? -Infinity) >= this.minWriteIntervalMs);
+    const due = [...this.dirty].filter(
+      (cellId) => nowMs - (this.lastWriteMs.get(cellId) ?? -Infinity) >= this.minWriteIntervalMs,
+    );
     await Promise.all(
       due.map(async (cellId) => {
         const doc = { ...this.docs.get(cellId)!, updatedAtMs: nowMs };

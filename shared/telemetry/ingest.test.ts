@@ -9,36 +9,64 @@ import { ingestBatch, type IngestDeps, type IngestEvent } from './ingest.js';
 import type { QuarantineRecord } from './records.js';
 
 const T0 = Date.UTC(2024, 5, 1, 12, 0, 0);
-const settings = { TELEMETRY_HUB: 'telemetry', TELEMETRY_CONSUMER_GROUP: 'ingest', CLEANSING_WINDOW: 31, INTERPOLATE_MAX_GAP_INTERVALS: 5 };
+const settings = {
+  TELEMETRY_HUB: 'telemetry',
+  TELEMETRY_CONSUMER_GROUP: 'ingest',
+  CLEANSING_WINDOW: 31,
+  INTERPOLATE_MAX_GAP_INTERVALS: 5,
+};
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 const enc = new TextEncoder();
 
 function deps(): IngestDeps & { lake: MemoryLakeStore; hotState: MemoryHotStateStore } {
-  return { lake: new MemoryLakeStore(), hotState: new MemoryHotStateStore(), sensors: newSensorStateStore(31), settings, log: quiet, now: () => T0 + 5_000 };
+  return {
+    lake: new MemoryLakeStore(),
+    hotState: new MemoryHotStateStore(),
+    sensors: newSensorStateStore(31),
+    settings,
+    log: quiet,
+    now: () => T0 + 5_000,
+  };
 }
 const point = (cell: number, i: number, extra: Record<string, unknown> = {}) => ({
-  lineId: 'L1', cellId: `L1-C00${cell}`, tag: 'cellVoltage', ts: T0 + i * 1000, value: 4.3 + (i % 3) * 0.01, unit: 'V', quality: 'good', seq: i, ...extra,
+  lineId: 'L1',
+  cellId: `L1-C00${cell}`,
+  tag: 'cellVoltage',
+  ts: T0 + i * 1000,
+  value: 4.3 + (i % 3) * 0.01,
+  unit: 'V',
+  quality: 'good',
+  seq: i,
+  ...extra,
 });
 const event = (seq: number, body: unknown, partition = '0'): IngestEvent => ({
   body: body instanceof Uint8Array ? body : enc.encode(JSON.stringify(body)),
-  partition, sequenceNumber: seq, enqueuedTimeUtc: new Date(T0 + seq),
+  partition,
+  sequenceNumber: seq,
+  enqueuedTimeUtc: new Date(T0 + seq),
 });
 
 async function silverRows(lake: MemoryLakeStore) {
   const rows = [];
-  for (const e of await listAll(lake, 'silver', 'telemetry/')) rows.push(...(await decodeSilver((await lake.get('silver', e.path))!)));
+  for (const e of await listAll(lake, 'silver', 'telemetry/'))
+    rows.push(...(await decodeSilver((await lake.get('silver', e.path))!)));
   return rows;
 }
 async function quarantined(lake: MemoryLakeStore) {
   const out: QuarantineRecord[] = [];
-  for (const e of await listAll(lake, 'quarantine', 'telemetry/')) out.push(...decodeJsonl<QuarantineRecord>((await lake.get('quarantine', e.path))!));
+  for (const e of await listAll(lake, 'quarantine', 'telemetry/'))
+    out.push(...decodeJsonl<QuarantineRecord>((await lake.get('quarantine', e.path))!));
   return out;
 }
 
 describe('ingestBatch', () => {
   it('writes bronze, silver, quarantine and gold under partition + sequence range, and the cell state once', async () => {
     const d = deps();
-    const events = [event(10, [point(1, 0), point(2, 0)]), event(11, { points: [point(1, 1), { ...point(1, 2), tag: 'mystery' }] }), event(12, enc.encode('{"broken'))];
+    const events = [
+      event(10, [point(1, 0), point(2, 0)]),
+      event(11, { points: [point(1, 1), { ...point(1, 2), tag: 'mystery' }] }),
+      event(12, enc.encode('{"broken')),
+    ];
     const s = await ingestBatch(events, d);
     expect(s.pointsIn).toBe(5);
     expect(s.silverRows).toBe(3);
@@ -50,7 +78,10 @@ describe('ingestBatch', () => {
       'quarantine/telemetry/date=2024-06-01/p=0/10-12.jsonl',
       'silver/telemetry/date=2024-06-01/line=L1/p=0/10-12.parquet',
     ]);
-    expect((await quarantined(d.lake)).map((q) => [q.reason, q.sequenceNumber, q.pointIndex])).toEqual([['UNKNOWN_TAG', 11, 1], ['MALFORMED_JSON', 12, undefined]]);
+    expect((await quarantined(d.lake)).map((q) => [q.reason, q.sequenceNumber, q.pointIndex])).toEqual([
+      ['UNKNOWN_TAG', 11, 1],
+      ['MALFORMED_JSON', 12, undefined],
+    ]);
     expect(d.hotState.writes).toBe(2);
     expect(d.hotState.docs.get('L1-C001')!.tags.cellVoltage!.ts).toBe(T0 + 1000);
     expect(s.enqueueToWrittenMs).toHaveLength(3);
@@ -61,7 +92,10 @@ describe('ingestBatch', () => {
     const late = { ...point(1, 0), ts: T0 - 13 * 3_600_000 };
     await ingestBatch([event(1, [point(1, 5), point(1, 3), late])], d);
     const files = (await listAll(d.lake, 'silver', '')).map((e) => e.path);
-    expect(files).toEqual(['telemetry/date=2024-05-31/line=L1/p=0/1-1.parquet', 'telemetry/date=2024-06-01/line=L1/p=0/1-1.parquet']);
+    expect(files).toEqual([
+      'telemetry/date=2024-05-31/line=L1/p=0/1-1.parquet',
+      'telemetry/date=2024-06-01/line=L1/p=0/1-1.parquet',
+    ]);
     const rows = await decodeSilver((await d.lake.get('silver', files[1]!))!);
     expect(rows.map((r) => r.tsMs)).toEqual([T0 + 3000, T0 + 5000]);
     expect(rows[0]!.flags).toContain('out_of_order');
@@ -77,7 +111,11 @@ describe('ingestBatch', () => {
     expect(rows).toHaveLength(40);
     expect(new Set(rows.map((r) => `${r.cellId}|${r.tsMs}`)).size).toBe(40);
     expect(await quarantined(d.lake)).toEqual([]);
-    expect((await listAll(d.lake, 'silver', '')).map((e) => e.path.split('/').pop())).toEqual(['100-109.parquet', '110-114.parquet', '115-119.parquet']);
+    expect((await listAll(d.lake, 'silver', '')).map((e) => e.path.split('/').pop())).toEqual([
+      '100-109.parquet',
+      '110-114.parquet',
+      '115-119.parquet',
+    ]);
   });
 
   it('quarantines duplicates within and across batches', async () => {
@@ -110,7 +148,10 @@ describe('ingestBatch', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(body, { minLength: 1, maxLength: 8 }), async (bodies) => {
         const d = deps();
-        const s = await ingestBatch(bodies.map((b, i) => event(i, b)), d);
+        const s = await ingestBatch(
+          bodies.map((b, i) => event(i, b)),
+          d,
+        );
         const rows = await silverRows(d.lake);
         const q = await quarantined(d.lake);
         const measured = rows.filter((r) => !r.flags.includes('interpolated')).length;

@@ -2,7 +2,15 @@ import type { Settings } from '../config/settings.js';
 import { splitAgainstIntent, readIngestIntent, writeIngestIntent, type BatchSplit } from '../lake/ingest-intent.js';
 import { encodeJsonl, encodeJsonlGz } from '../lake/jsonl.js';
 import type { LakeStore } from '../lake/lake-store.js';
-import { bronzePath, goldMinutePath, goldQualityPath, quarantinePath, silverPath, utcDate, type BatchRange } from '../lake/paths.js';
+import {
+  bronzePath,
+  goldMinutePath,
+  goldQualityPath,
+  quarantinePath,
+  silverPath,
+  utcDate,
+  type BatchRange,
+} from '../lake/paths.js';
 import { encodeBatchQuality, encodeMinuteAggregates, encodeSilver } from '../lake/telemetry-tables.js';
 import { aggregateMinutes, type MinuteAggregate } from './aggregates.js';
 import { Cleanser, DEFAULT_LATE_THRESHOLD_MS, DEFAULT_SPIKE_SIGMAS, type CleansingRejection } from './cleanse.js';
@@ -29,7 +37,10 @@ export interface IngestLog {
   error(message: string, ...props: unknown[]): void;
 }
 
-export type IngestSettings = Pick<Settings, 'TELEMETRY_HUB' | 'TELEMETRY_CONSUMER_GROUP' | 'CLEANSING_WINDOW' | 'INTERPOLATE_MAX_GAP_INTERVALS'> & {
+export type IngestSettings = Pick<
+  Settings,
+  'TELEMETRY_HUB' | 'TELEMETRY_CONSUMER_GROUP' | 'CLEANSING_WINDOW' | 'INTERPOLATE_MAX_GAP_INTERVALS'
+> & {
   /** Minimum time between two writes of one cell's latest values (ms); 0 or absent writes every batch. */
   HOT_STATE_WRITE_INTERVAL_MS?: number;
   /** Event time older than this at enqueue flags `late` (ms); default DEFAULT_LATE_THRESHOLD_MS. */
@@ -69,7 +80,15 @@ const hotCaches = new WeakMap<HotStateStore, HotStateCache>();
  * point exactly once. Throws only when storage fails (the host then retries the batch).
  */
 export async function ingestBatch(events: readonly IngestEvent[], deps: IngestDeps): Promise<IngestSummary> {
-  const summary: IngestSummary = { pointsIn: 0, silverRows: 0, interpolated: 0, quarantinedByReason: {}, flaggedByFlag: {}, files: [], enqueueToWrittenMs: [] };
+  const summary: IngestSummary = {
+    pointsIn: 0,
+    silverRows: 0,
+    interpolated: 0,
+    quarantinedByReason: {},
+    flaggedByFlag: {},
+    files: [],
+    enqueueToWrittenMs: [],
+  };
   const byPartition = new Map<string, IngestEvent[]>();
   for (const e of events) {
     const list = byPartition.get(e.partition);
@@ -77,27 +96,42 @@ export async function ingestBatch(events: readonly IngestEvent[], deps: IngestDe
     else byPartition.set(e.partition, [e]);
   }
   let hot = hotCaches.get(deps.hotState);
-  if (!hot) hotCaches.set(deps.hotState, (hot = new HotStateCache(deps.hotState, deps.settings.HOT_STATE_WRITE_INTERVAL_MS ?? 0)));
+  if (!hot)
+    hotCaches.set(
+      deps.hotState,
+      (hot = new HotStateCache(deps.hotState, deps.settings.HOT_STATE_WRITE_INTERVAL_MS ?? 0)),
+    );
   const { TELEMETRY_HUB: hub, TELEMETRY_CONSUMER_GROUP: group } = deps.settings;
   for (const [partition, list] of byPartition) {
     list.sort((a, b) => a.sequenceNumber - b.sequenceNumber);
     const intent = await readIngestIntent(deps.lake, hub, group, partition);
     for (const split of splitAgainstIntent(list, intent)) {
-      if (split.recordIntent) await writeIngestIntent(deps.lake, hub, group, partition, { firstSeq: split.firstSeq, lastSeq: split.lastSeq });
-      else deps.log.warn(`ingest: partition ${partition} events ${split.events[0]!.sequenceNumber}-${split.events.at(-1)!.sequenceNumber} are a redelivery; writing them under ${split.firstSeq}-${split.lastSeq}`);
+      if (split.recordIntent)
+        await writeIngestIntent(deps.lake, hub, group, partition, { firstSeq: split.firstSeq, lastSeq: split.lastSeq });
+      else
+        deps.log.warn(
+          `ingest: partition ${partition} events ${split.events[0]!.sequenceNumber}-${split.events.at(-1)!.sequenceNumber} are a redelivery; writing them under ${split.firstSeq}-${split.lastSeq}`,
+        );
       await ingestSplit(partition, split, deps, hot, summary);
     }
   }
   return summary;
 }
 
-async function ingestSplit(partition: string, split: BatchSplit<IngestEvent>, deps: IngestDeps, hot: HotStateCache, summary: IngestSummary): Promise<void> {
+async function ingestSplit(
+  partition: string,
+  split: BatchSplit<IngestEvent>,
+  deps: IngestDeps,
+  hot: HotStateCache,
+  summary: IngestSummary,
+): Promise<void> {
   const now = deps.now ?? Date.now;
   const startedMs = now();
   const range: BatchRange = { partition, firstSeq: split.firstSeq, lastSeq: split.lastSeq };
   const { sensors } = deps;
   const previous = sensors.lastBatch.get(partition);
-  if (split.replay && previous && previous.firstSeq === split.firstSeq && previous.lastSeq === split.lastSeq) sensors.rollback(previous.undo);
+  if (split.replay && previous && previous.firstSeq === split.firstSeq && previous.lastSeq === split.lastSeq)
+    sensors.rollback(previous.undo);
 
   const cleansed = cleanseEvents(split.events, deps);
   sensors.lastBatch.set(partition, { firstSeq: split.firstSeq, lastSeq: split.lastSeq, undo: cleansed.undo });
@@ -107,17 +141,38 @@ async function ingestSplit(partition: string, split: BatchSplit<IngestEvent>, de
   const quality = batchQuality(range, firstEnqueuedMs, pointsIn, rows, quarantine);
 
   const writes: [container: string, path: string, body: Uint8Array, contentType: string][] = [];
-  writes.push(['bronze', bronzePath(range, firstEnqueuedMs), encodeJsonlGz(split.events.map(bronzeRecord)), 'application/x-ndjson']);
+  writes.push([
+    'bronze',
+    bronzePath(range, firstEnqueuedMs),
+    encodeJsonlGz(split.events.map(bronzeRecord)),
+    'application/x-ndjson',
+  ]);
   for (const [date, lineId, group] of byDateAndLine(rows, (r) => r.tsMs)) {
     group.sort((a, b) => a.tsMs - b.tsMs);
     writes.push(['silver', silverPath(range, date, lineId), encodeSilver(group), 'application/vnd.apache.parquet']);
   }
-  if (quarantine.length) writes.push(['quarantine', quarantinePath(range, utcDate(firstEnqueuedMs)), encodeJsonl(quarantine), 'application/x-ndjson']);
+  if (quarantine.length)
+    writes.push([
+      'quarantine',
+      quarantinePath(range, utcDate(firstEnqueuedMs)),
+      encodeJsonl(quarantine),
+      'application/x-ndjson',
+    ]);
   for (const [date, lineId, group] of byDateAndLine<MinuteAggregate>(aggregates, (a) => a.minuteStartMs)) {
-    writes.push(['gold', goldMinutePath(range, date, lineId), encodeMinuteAggregates(group), 'application/vnd.apache.parquet']);
+    writes.push([
+      'gold',
+      goldMinutePath(range, date, lineId),
+      encodeMinuteAggregates(group),
+      'application/vnd.apache.parquet',
+    ]);
   }
   quality.processingMs = now() - startedMs;
-  writes.push(['gold', goldQualityPath(range, utcDate(firstEnqueuedMs)), encodeBatchQuality(quality), 'application/vnd.apache.parquet']);
+  writes.push([
+    'gold',
+    goldQualityPath(range, utcDate(firstEnqueuedMs)),
+    encodeBatchQuality(quality),
+    'application/vnd.apache.parquet',
+  ]);
 
   const metadata = { partition, firstSeq: String(range.firstSeq), lastSeq: String(range.lastSeq) };
   await Promise.all(writes.map(([c, p, body, contentType]) => deps.lake.put(c, p, body, { contentType, metadata })));
@@ -127,8 +182,12 @@ async function ingestSplit(partition: string, split: BatchSplit<IngestEvent>, de
   summary.pointsIn += pointsIn;
   summary.silverRows += rows.length;
   summary.interpolated += quality.interpolatedRows;
-  for (const [r, n] of Object.entries(quality.quarantinedByReason)) if (n) summary.quarantinedByReason[r as QuarantineReason] = (summary.quarantinedByReason[r as QuarantineReason] ?? 0) + n;
-  for (const [f, n] of Object.entries(quality.flaggedByFlag)) if (n) summary.flaggedByFlag[f as FlagName] = (summary.flaggedByFlag[f as FlagName] ?? 0) + n;
+  for (const [r, n] of Object.entries(quality.quarantinedByReason))
+    if (n)
+      summary.quarantinedByReason[r as QuarantineReason] =
+        (summary.quarantinedByReason[r as QuarantineReason] ?? 0) + n;
+  for (const [f, n] of Object.entries(quality.flaggedByFlag))
+    if (n) summary.flaggedByFlag[f as FlagName] = (summary.flaggedByFlag[f as FlagName] ?? 0) + n;
   for (const [c, p] of writes) summary.files.push(`${c}/${p}`);
   for (const e of cleansed.enqueuedMs) summary.enqueueToWrittenMs.push(writtenMs - e);
 }
@@ -142,7 +201,10 @@ interface Cleansed {
 }
 
 /** Parses and cleanses a batch's events (pure CPU; the state changes are recorded for a possible rollback). */
-export function cleanseEvents(events: readonly IngestEvent[], deps: Pick<IngestDeps, 'sensors' | 'settings' | 'now'>): Cleansed {
+export function cleanseEvents(
+  events: readonly IngestEvent[],
+  deps: Pick<IngestDeps, 'sensors' | 'settings' | 'now'>,
+): Cleansed {
   const { sensors, settings } = deps;
   const cleanser = new Cleanser(sensors, {
     windowSize: sensors.windowSize,
@@ -159,7 +221,11 @@ export function cleanseEvents(events: readonly IngestEvent[], deps: Pick<IngestD
   sensors.beginBatch();
   try {
     for (const e of events) {
-      const origin: EventOrigin = { partition: e.partition, sequenceNumber: e.sequenceNumber, enqueuedMs: toEpochMs(e.enqueuedTimeUtc, deps.now) };
+      const origin: EventOrigin = {
+        partition: e.partition,
+        sequenceNumber: e.sequenceNumber,
+        enqueuedMs: toEpochMs(e.enqueuedTimeUtc, deps.now),
+      };
       enqueuedMs.push(origin.enqueuedMs);
       const parsed = parseBody(e.body);
       pointsIn += parsed.points.length + parsed.rejections.length;
@@ -182,7 +248,13 @@ export function cleanseEvents(events: readonly IngestEvent[], deps: Pick<IngestD
   return { rows, quarantine, pointsIn, enqueuedMs, undo };
 }
 
-function batchQuality(range: BatchRange, firstEnqueuedMs: number, pointsIn: number, rows: readonly SilverRow[], quarantine: readonly QuarantineRecord[]): BatchQuality {
+function batchQuality(
+  range: BatchRange,
+  firstEnqueuedMs: number,
+  pointsIn: number,
+  rows: readonly SilverRow[],
+  quarantine: readonly QuarantineRecord[],
+): BatchQuality {
   const flaggedByFlag = emptyFlagCounts();
   countFlags(rows, flaggedByFlag);
   const quarantinedByReason = emptyReasonCounts();
@@ -223,7 +295,14 @@ function bronzeRecord(e: IngestEvent) {
     bodyEncoding = 'base64';
   }
   const enqueuedTimeUtc = e.enqueuedTimeUtc instanceof Date ? e.enqueuedTimeUtc.toISOString() : e.enqueuedTimeUtc;
-  return { partition: e.partition, sequenceNumber: e.sequenceNumber, enqueuedTimeUtc, partitionKey: e.partitionKey ?? null, bodyEncoding, body };
+  return {
+    partition: e.partition,
+    sequenceNumber: e.sequenceNumber,
+    enqueuedTimeUtc,
+    partitionKey: e.partitionKey ?? null,
+    bodyEncoding,
+    body,
+  };
 }
 
 function toEpochMs(t: string | Date, now: (() => number) | undefined): number {
@@ -234,7 +313,10 @@ function toEpochMs(t: string | Date, now: (() => number) | undefined): number {
 const DAY_MS = 86_400_000;
 
 /** Groups by UTC event date and line, without formatting a date per item. */
-function byDateAndLine<T extends { lineId: string }>(items: readonly T[], tsMs: (t: T) => number): [date: string, lineId: string, items: T[]][] {
+function byDateAndLine<T extends { lineId: string }>(
+  items: readonly T[],
+  tsMs: (t: T) => number,
+): [date: string, lineId: string, items: T[]][] {
   const byDay = new Map<number, Map<string, T[]>>();
   for (const it of items) {
     const day = Math.floor(tsMs(it) / DAY_MS);

@@ -5,13 +5,26 @@ import { isWellFormedPoint, RawPoint } from './point-schema.js';
 
 const enc = new TextEncoder();
 const bytes = (s: string) => enc.encode(s);
-const good = { lineId: 'L1', cellId: 'L1-C001', tag: 'cellVoltage', ts: '2024-06-01T12:00:00.000Z', value: 4.31, unit: 'V', quality: 'good', seq: 7 };
+const good = {
+  lineId: 'L1',
+  cellId: 'L1-C001',
+  tag: 'cellVoltage',
+  ts: '2024-06-01T12:00:00.000Z',
+  value: 4.31,
+  unit: 'V',
+  quality: 'good',
+  seq: 7,
+};
 
 /** Candidate points a body holds, as the contract counts them (a body without candidates counts as one). */
 function candidateCount(body: Uint8Array): number {
   try {
     const json: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-    const list = Array.isArray(json) ? json : typeof json === 'object' && json !== null && 'points' in json ? (json as { points: unknown }).points : [json];
+    const list = Array.isArray(json)
+      ? json
+      : typeof json === 'object' && json !== null && 'points' in json
+        ? (json as { points: unknown }).points
+        : [json];
     return Array.isArray(list) && list.length > 0 && list.length <= MAX_POINTS_PER_BODY ? list.length : 1;
   } catch {
     return 1;
@@ -33,7 +46,16 @@ describe('parseBody', () => {
     expect(parseBody(bytes('{"lineId": "L1", ')).rejections[0]!.reason).toBe('MALFORMED_JSON');
     const nonUtf8 = parseBody(new Uint8Array([0xff, 0xfe, 0x00]));
     expect(nonUtf8.rejections[0]).toMatchObject({ reason: 'MALFORMED_JSON', rawEncoding: 'base64', raw: '//4A' });
-    const r = parseBody(bytes(JSON.stringify([good, { ...good, tag: 'potRoomHumidity' }, { ...good, unit: 'furlong' }, { ...good, value: 'x' }])));
+    const r = parseBody(
+      bytes(
+        JSON.stringify([
+          good,
+          { ...good, tag: 'potRoomHumidity' },
+          { ...good, unit: 'furlong' },
+          { ...good, value: 'x' },
+        ]),
+      ),
+    );
     expect(r.points).toHaveLength(1);
     expect(r.rejections.map((x) => [x.reason, x.field, x.pointIndex])).toEqual([
       ['UNKNOWN_TAG', 'tag', 1],
@@ -41,7 +63,9 @@ describe('parseBody', () => {
       ['SCHEMA_INVALID', 'value', 3],
     ]);
     expect(JSON.parse(r.rejections[0]!.raw)).toMatchObject({ tag: 'potRoomHumidity' });
-    expect(parseBody(bytes(JSON.stringify(new Array(MAX_POINTS_PER_BODY + 1).fill(good)))).rejections[0]!.reason).toBe('TOO_MANY_POINTS');
+    expect(parseBody(bytes(JSON.stringify(new Array(MAX_POINTS_PER_BODY + 1).fill(good)))).rejections[0]!.reason).toBe(
+      'TOO_MANY_POINTS',
+    );
   });
 
   it('never throws on arbitrary bytes and accounts for every candidate', () => {
@@ -69,7 +93,11 @@ describe('parseBody', () => {
       },
       { requiredKeys: [] },
     );
-    const body = fc.oneof(fc.jsonValue(), fc.array(fc.oneof(pointish, fc.jsonValue())), fc.record({ points: fc.array(pointish) }));
+    const body = fc.oneof(
+      fc.jsonValue(),
+      fc.array(fc.oneof(pointish, fc.jsonValue())),
+      fc.record({ points: fc.array(pointish) }),
+    );
     fc.assert(
       fc.property(body, (value) => {
         const b = bytes(JSON.stringify(value) ?? '');
@@ -86,7 +114,16 @@ describe('parseBody', () => {
       lineId: fc.oneof(fc.constantFrom('L1', 'L12', 'L1 '), field),
       cellId: fc.oneof(fc.constantFrom('L1-C001', 'L12-LINE', 'L2-C001', 'L1-C1'), field),
       tag: fc.oneof(fc.constantFrom('cellVoltage', ''), field),
-      ts: fc.oneof(fc.constantFrom('2024-06-01T12:00:00Z', '2024-06-01T12:00:00+02:00', '2024-06-01', 1717243200000, 1717243200000.5), field),
+      ts: fc.oneof(
+        fc.constantFrom(
+          '2024-06-01T12:00:00Z',
+          '2024-06-01T12:00:00+02:00',
+          '2024-06-01',
+          1717243200000,
+          1717243200000.5,
+        ),
+        field,
+      ),
       value: fc.oneof(fc.double(), field),
       unit: fc.oneof(fc.constantFrom('V', ''), field),
       quality: fc.oneof(fc.constantFrom('good', 192, 0x80000000, -1, 2 ** 32), field),

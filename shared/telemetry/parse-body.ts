@@ -53,7 +53,12 @@ export function parseBody(body: Uint8Array): BodyParse {
   try {
     text = utf8.decode(body);
   } catch {
-    return bodyRejection('MALFORMED_JSON', 'body is not valid UTF-8', Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'), 'base64');
+    return bodyRejection(
+      'MALFORMED_JSON',
+      'body is not valid UTF-8',
+      Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'),
+      'base64',
+    );
   }
   if (isBlank(text)) return bodyRejection('EMPTY_BODY', 'body is empty', text, 'utf8');
   let json: unknown;
@@ -66,13 +71,25 @@ export function parseBody(body: Uint8Array): BodyParse {
   if (Array.isArray(json)) candidates = json;
   else if (typeof json === 'object' && json !== null && 'points' in json) {
     const points = (json as { points: unknown }).points;
-    if (!Array.isArray(points)) return bodyRejection('SCHEMA_INVALID', 'points must be an array of telemetry points', text, 'utf8', 'points');
+    if (!Array.isArray(points))
+      return bodyRejection('SCHEMA_INVALID', 'points must be an array of telemetry points', text, 'utf8', 'points');
     candidates = points;
   } else if (typeof json === 'object' && json !== null) candidates = [json];
-  else return bodyRejection('SCHEMA_INVALID', 'body must be a point, an array of points or { points: [...] }', text, 'utf8');
+  else
+    return bodyRejection(
+      'SCHEMA_INVALID',
+      'body must be a point, an array of points or { points: [...] }',
+      text,
+      'utf8',
+    );
   if (candidates.length === 0) return bodyRejection('EMPTY_BODY', 'body holds no points', text, 'utf8');
   if (candidates.length > MAX_POINTS_PER_BODY) {
-    return bodyRejection('TOO_MANY_POINTS', `body holds ${candidates.length} points; at most ${MAX_POINTS_PER_BODY} are accepted per event`, text, 'utf8');
+    return bodyRejection(
+      'TOO_MANY_POINTS',
+      `body holds ${candidates.length} points; at most ${MAX_POINTS_PER_BODY} are accepted per event`,
+      text,
+      'utf8',
+    );
   }
   const out: BodyParse = { points: [], rejections: [] };
   for (let i = 0; i < candidates.length; i++) {
@@ -98,11 +115,18 @@ export function parsePoint(candidate: unknown, pointIndex: number): ParsedPoint 
     p = result.data;
   }
   const spec = tagSpec(p.tag);
-  if (!spec) return pointRejection('UNKNOWN_TAG', `tag "${p.tag}" is not in the tag catalogue`, candidate, pointIndex, 'tag');
+  if (!spec)
+    return pointRejection('UNKNOWN_TAG', `tag "${p.tag}" is not in the tag catalogue`, candidate, pointIndex, 'tag');
   const unit = resolveUnit(spec, p.unit);
   if (!unit) {
     const accepted = [spec.canonicalUnit, ...Object.keys(spec.conversions)].join(', ');
-    return pointRejection('UNKNOWN_UNIT', `unit "${p.unit}" is not accepted for ${spec.tag} (accepted: ${accepted})`, candidate, pointIndex, 'unit');
+    return pointRejection(
+      'UNKNOWN_UNIT',
+      `unit "${p.unit}" is not accepted for ${spec.tag} (accepted: ${accepted})`,
+      candidate,
+      pointIndex,
+      'unit',
+    );
   }
   return {
     lineId: p.lineId,
@@ -129,14 +153,26 @@ function isBlank(text: string): boolean {
   return true;
 }
 
-function bodyRejection(reason: QuarantineReason, detail: string, raw: string, rawEncoding: 'utf8' | 'base64', field?: string): BodyParse {
+function bodyRejection(
+  reason: QuarantineReason,
+  detail: string,
+  raw: string,
+  rawEncoding: 'utf8' | 'base64',
+  field?: string,
+): BodyParse {
   const r: Rejection = { reason, detail, raw, rawEncoding };
   if (field !== undefined) r.field = field;
   return { points: [], rejections: [r] };
 }
 
 /** A rejection of one point; `raw` is the point itself as JSON. */
-export function pointRejection(reason: QuarantineReason, detail: string, candidate: unknown, pointIndex: number, field?: string): Rejection {
+export function pointRejection(
+  reason: QuarantineReason,
+  detail: string,
+  candidate: unknown,
+  pointIndex: number,
+  field?: string,
+): Rejection {
   const r: Rejection = { reason, detail, raw: JSON.stringify(candidate) ?? 'null', rawEncoding: 'json', pointIndex };
   if (field !== undefined) r.field = field;
   return r;

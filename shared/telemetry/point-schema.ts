@@ -29,7 +29,17 @@ const two = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
 function canonicalIsoToEpochMs(s: string): number {
   // Points of one body usually share their timestamp: remember the last one.
   if (s === lastIso) return lastIsoMs;
-  if (s.length !== 24 || s.charCodeAt(23) !== 90 /* Z */ || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46) return Number.NaN;
+  if (
+    s.length !== 24 ||
+    s.charCodeAt(23) !== 90 /* Z */ ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(19) !== 46
+  )
+    return Number.NaN;
   for (let k = 0; k < DIGIT_POSITIONS.length; k++) {
     const d = s.charCodeAt(DIGIT_POSITIONS[k]!);
     if (d < 48 || d > 57) return Number.NaN;
@@ -62,9 +72,12 @@ function daysFromCivil(y: number, m: number, d: number): number {
 }
 const DIGIT_POSITIONS = new Int32Array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]);
 
-const IsoTimestamp = z.string().max(40).refine((s) => !Number.isNaN(isoToEpochMs(s)), {
-  message: 'expected an ISO 8601 date-time with a zone between 2000 and 2100',
-});
+const IsoTimestamp = z
+  .string()
+  .max(40)
+  .refine((s) => !Number.isNaN(isoToEpochMs(s)), {
+    message: 'expected an ISO 8601 date-time with a zone between 2000 and 2100',
+  });
 const EpochMs = z.number().int().min(MIN_EVENT_TS_MS).max(MAX_EVENT_TS_MS);
 const OpcCode = z.number().int().min(0).max(0xffffffff);
 
@@ -80,7 +93,10 @@ export const RawPoint = z
     quality: z.union([z.enum(['good', 'uncertain', 'bad']), OpcCode]),
     seq: z.number().int().min(0).nullable().optional(),
   })
-  .refine((p) => p.cellId.startsWith(`${p.lineId}-`), { path: ['cellId'], message: 'cellId must start with its lineId' });
+  .refine((p) => p.cellId.startsWith(`${p.lineId}-`), {
+    path: ['cellId'],
+    message: 'cellId must start with its lineId',
+  });
 export type RawPoint = z.infer<typeof RawPoint>;
 
 /**
@@ -92,17 +108,25 @@ export function isWellFormedPoint(o: unknown): o is RawPoint {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
   const p = o as Record<string, unknown>;
   const { lineId, cellId, tag, ts, value, unit, quality, seq } = p;
-  if (typeof lineId !== 'string' || typeof cellId !== 'string' || typeof tag !== 'string' || typeof unit !== 'string') return false;
+  if (typeof lineId !== 'string' || typeof cellId !== 'string' || typeof tag !== 'string' || typeof unit !== 'string')
+    return false;
   if (tag.length === 0 || tag.length > 64 || unit.length === 0 || unit.length > 16) return false;
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-  if (!LINE_ID.test(lineId) || !CELL_ID.test(cellId) || cellId.charCodeAt(lineId.length) !== 45 /* '-' */ || !cellId.startsWith(lineId)) return false;
+  if (
+    !LINE_ID.test(lineId) ||
+    !CELL_ID.test(cellId) ||
+    cellId.charCodeAt(lineId.length) !== 45 /* '-' */ ||
+    !cellId.startsWith(lineId)
+  )
+    return false;
   if (typeof ts === 'number') {
     if (!Number.isInteger(ts) || ts < MIN_EVENT_TS_MS || ts > MAX_EVENT_TS_MS) return false;
   } else if (typeof ts !== 'string' || ts.length > 40 || Number.isNaN(isoToEpochMs(ts))) return false;
   if (typeof quality === 'number') {
     if (!Number.isInteger(quality) || quality < 0 || quality > 0xffffffff) return false;
   } else if (quality !== 'good' && quality !== 'uncertain' && quality !== 'bad') return false;
-  if (seq !== undefined && seq !== null && !(typeof seq === 'number' && Number.isInteger(seq) && seq >= 0)) return false;
+  if (seq !== undefined && seq !== null && !(typeof seq === 'number' && Number.isInteger(seq) && seq >= 0))
+    return false;
   return true;
 }
 

@@ -48,7 +48,11 @@ export class SensorState {
   backup: SensorState | undefined;
   backupEpoch = -1;
 
-  constructor(readonly capacity: number, seenCapacity = capacity * 4, deltaCapacity = 15) {
+  constructor(
+    readonly capacity: number,
+    seenCapacity = capacity * 4,
+    deltaCapacity = 15,
+  ) {
     this.window = new Float64Array(capacity);
     this.sorted = new Float64Array(capacity);
     this.seenRing = new Float64Array(seenCapacity).fill(Number.NaN);
@@ -167,7 +171,10 @@ export class SensorStateStore {
   private undo: SensorUndo | undefined;
   private epoch = 0;
 
-  constructor(readonly windowSize: number, private readonly tagCount: number) {}
+  constructor(
+    readonly windowSize: number,
+    private readonly tagCount: number,
+  ) {}
 
   /** The state of a sensor, created empty on first use (and saved to the undo log on first touch in a batch). */
   get(cellId: string, tagIndex: number): SensorState {

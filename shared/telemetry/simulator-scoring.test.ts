@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createLabelRecorder, createPotline, memorySink, runSimulator, virtualClock, type Label } from '../../local/simulator/index.js';
+import {
+  createLabelRecorder,
+  createPotline,
+  memorySink,
+  runSimulator,
+  virtualClock,
+  type Label,
+} from '../../local/simulator/index.js';
 import { newSensorStateStore } from './cleanse.js';
 import type { FlagName } from './flags.js';
 import { cleanseEvents } from './ingest.js';
@@ -26,16 +33,43 @@ async function simulateAndCleanse() {
   const potline = createPotline({ lines: 1, cellsPerLine: 20, seed: 3, startMs: START_MS, feederChokesPerCellDay: 40 });
   const sink = memorySink();
   const labels = createLabelRecorder();
-  const faults = { spike: 0.005, stuck: 0.002, dropout: 0.003, duplicate: 0.005, out_of_order: 0.005, wrong_unit: 0.005, bad_quality: 0.005 };
-  await runSimulator({ potline, sink, ratePerMin: 20 * 8 * 60, durationS: DURATION_S, clock: virtualClock(START_MS), faults, labels }).done;
+  const faults = {
+    spike: 0.005,
+    stuck: 0.002,
+    dropout: 0.003,
+    duplicate: 0.005,
+    out_of_order: 0.005,
+    wrong_unit: 0.005,
+    bad_quality: 0.005,
+  };
+  await runSimulator({
+    potline,
+    sink,
+    ratePerMin: 20 * 8 * 60,
+    durationS: DURATION_S,
+    clock: virtualClock(START_MS),
+    faults,
+    labels,
+  }).done;
   const enc = new TextEncoder();
   const sensors = newSensorStateStore(31);
-  const settings = { TELEMETRY_HUB: 'h', TELEMETRY_CONSUMER_GROUP: 'g', CLEANSING_WINDOW: 31, INTERPOLATE_MAX_GAP_INTERVALS: 5, lateThresholdMs: 1e12 };
+  const settings = {
+    TELEMETRY_HUB: 'h',
+    TELEMETRY_CONSUMER_GROUP: 'g',
+    CLEANSING_WINDOW: 31,
+    INTERPOLATE_MAX_GAP_INTERVALS: 5,
+    lateThresholdMs: 1e12,
+  };
   const rows: SilverRow[] = [];
   const quarantine: QuarantineRecord[] = [];
   let pointsIn = 0;
   for (let i = 0, seq = 0; i < sink.events.length; i += 500) {
-    const batch = sink.events.slice(i, i + 500).map((e) => ({ body: enc.encode(e.body), partition: '0', sequenceNumber: seq++, enqueuedTimeUtc: new Date(START_MS) }));
+    const batch = sink.events.slice(i, i + 500).map((e) => ({
+      body: enc.encode(e.body),
+      partition: '0',
+      sequenceNumber: seq++,
+      enqueuedTimeUtc: new Date(START_MS),
+    }));
     const c = cleanseEvents(batch, { sensors, settings });
     rows.push(...c.rows);
     quarantine.push(...c.quarantine);
@@ -44,30 +78,46 @@ async function simulateAndCleanse() {
   return { rows, quarantine, pointsIn, labels: labels.labels() };
 }
 
-const key = (cellId: string | undefined, tag: string | undefined, seq: number | null | undefined) => `${cellId}|${tag}|${seq}`;
+const key = (cellId: string | undefined, tag: string | undefined, seq: number | null | undefined) =>
+  `${cellId}|${tag}|${seq}`;
 
 describe('cleansing scored against the simulator labels', async () => {
   const { rows, quarantine, pointsIn, labels } = await simulateAndCleanse();
   const rowsBySeq = new Map<string, SilverRow[]>();
-  for (const r of rows) if (r.seq !== null) rowsBySeq.set(key(r.cellId, r.tag, r.seq), [...(rowsBySeq.get(key(r.cellId, r.tag, r.seq)) ?? []), r]);
+  for (const r of rows)
+    if (r.seq !== null)
+      rowsBySeq.set(key(r.cellId, r.tag, r.seq), [...(rowsBySeq.get(key(r.cellId, r.tag, r.seq)) ?? []), r]);
   const labelsOf = (kind: string) => labels.filter((l) => l.kind === kind);
   const flaggedAs = (l: Label, flags: FlagName[]) => {
     const last = (l.detail?.lastSeq as number | undefined) ?? l.seq!;
-    for (let q = l.seq!; q <= last; q++) for (const r of rowsBySeq.get(key(l.cellId, l.tag, q)) ?? []) if (r.flags.some((f) => flags.includes(f))) return true;
+    for (let q = l.seq!; q <= last; q++)
+      for (const r of rowsBySeq.get(key(l.cellId, l.tag, q)) ?? [])
+        if (r.flags.some((f) => flags.includes(f))) return true;
     return false;
   };
-  const quarantinedSeqs = (reason: string) => new Set(quarantine.filter((q) => q.reason === reason).map((q) => { const p = JSON.parse(q.raw) as { cellId?: string; tag?: string; seq?: number }; return key(p.cellId, p.tag, p.seq); }));
+  const quarantinedSeqs = (reason: string) =>
+    new Set(
+      quarantine
+        .filter((q) => q.reason === reason)
+        .map((q) => {
+          const p = JSON.parse(q.raw) as { cellId?: string; tag?: string; seq?: number };
+          return key(p.cellId, p.tag, p.seq);
+        }),
+    );
 
   it('every point ends in silver or quarantine', () => {
     expect(pointsIn).toBe(rows.filter((r) => !r.flags.includes('interpolated')).length + quarantine.length);
   });
 
-  it.each(['spike', 'out_of_order', 'wrong_unit', 'bad_quality', 'dropout'])('flags at least 99 percent of %s faults as the contract expects', (kind) => {
-    const ls = labelsOf(kind);
-    expect(ls.length).toBeGreaterThan(50);
-    const hit = ls.filter((l) => flaggedAs(l, EXPECTED_FLAGS[kind]!)).length;
-    expect(hit / ls.length).toBeGreaterThanOrEqual(0.99);
-  });
+  it.each(['spike', 'out_of_order', 'wrong_unit', 'bad_quality', 'dropout'])(
+    'flags at least 99 percent of %s faults as the contract expects',
+    (kind) => {
+      const ls = labelsOf(kind);
+      expect(ls.length).toBeGreaterThan(50);
+      const hit = ls.filter((l) => flaggedAs(l, EXPECTED_FLAGS[kind]!)).length;
+      expect(hit / ls.length).toBeGreaterThanOrEqual(0.99);
+    },
+  );
 
   it('flags every stuck run long enough to be seen', () => {
     const ls = labelsOf('stuck').filter((l) => (l.detail?.samples as number) >= STUCK_DETECTABLE_SAMPLES);
@@ -102,7 +152,9 @@ describe('cleansing scored against the simulator labels', async () => {
       if (l.seq !== undefined) for (let q = l.seq; q <= (last ?? l.seq); q++) labelled.add(key(l.cellId, l.tag, q));
     }
     const measured = rows.filter((r) => r.seq !== null);
-    const falseFlags = measured.filter((r) => !labelled.has(key(r.cellId, r.tag, r.seq)) && r.flags.some((f) => f !== 'unit_converted'));
+    const falseFlags = measured.filter(
+      (r) => !labelled.has(key(r.cellId, r.tag, r.seq)) && r.flags.some((f) => f !== 'unit_converted'),
+    );
     expect(labelsOf('anode_effect').length).toBeGreaterThan(0);
     expect(falseFlags.length / measured.length).toBeLessThan(0.001);
   });

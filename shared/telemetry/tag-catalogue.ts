@@ -189,7 +189,12 @@ const specs: Record<Tag, SpecInput> = {
 };
 
 /** A set-point read-back tag: not judged for spikes, rate or stuck runs, never interpolated. */
-function setpointSpec(canonicalUnit: string, conversions: Record<string, UnitConversion>, minValue: number, maxValue: number): SpecInput {
+function setpointSpec(
+  canonicalUnit: string,
+  conversions: Record<string, UnitConversion>,
+  minValue: number,
+  maxValue: number,
+): SpecInput {
   return {
     canonicalUnit,
     conversions,

@@ -47,7 +47,8 @@ export function eventsFromTrigger(bodies: unknown, meta: Record<string, unknown>
       body: bodyBytes(body),
       partition,
       sequenceNumber: Number.isFinite(seq) ? seq : i,
-      enqueuedTimeUtc: enq instanceof Date ? enq.toISOString() : typeof enq === 'string' ? enq : new Date(0).toISOString(),
+      enqueuedTimeUtc:
+        enq instanceof Date ? enq.toISOString() : typeof enq === 'string' ? enq : new Date(0).toISOString(),
     };
     if (typeof key === 'string' && key.length > 0) event.partitionKey = key;
     return event;

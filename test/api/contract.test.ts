@@ -22,7 +22,18 @@ beforeAll(async () => {
 });
 afterAll(() => world?.stop());
 
-const doc = buildOpenApiDocument(routeTable) as { paths: Record<string, Record<string, { description: string; requestBody?: { content: { 'application/json': { schema: { additionalProperties?: unknown } } } } }>> };
+const doc = buildOpenApiDocument(routeTable) as {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        description: string;
+        requestBody?: { content: { 'application/json': { schema: { additionalProperties?: unknown } } } };
+      }
+    >
+  >;
+};
 const operationOf = (route: RouteSpec) => doc.paths[`/${route.path}`]![route.method.toLowerCase()]!;
 const codeFor = (status: number) => Object.values(ErrorCodes).find((c) => c.status === status)?.code;
 const isWrite = (route: RouteSpec) => route.method !== 'GET';
@@ -39,13 +50,21 @@ async function callerFor(route: RouteSpec): Promise<{ token?: string; sub: strin
 
 async function call(route: RouteSpec, request: ExampleRequest, extra: CallOptions = {}): Promise<Reply> {
   const caller = await callerFor(route);
-  return world.call(route, handlersByRoute[route.name]!, { ...request, ...(caller.token ? { token: caller.token } : {}), ...extra, headers: { ...request.headers, ...extra.headers } });
+  return world.call(route, handlersByRoute[route.name]!, {
+    ...request,
+    ...(caller.token ? { token: caller.token } : {}),
+    ...extra,
+    headers: { ...request.headers, ...extra.headers },
+  });
 }
 
 function expectError(res: Reply, status: number, field?: RegExp): void {
   expect(res.status, res.text).toBe(status);
   expect(res.json).toMatchObject({ code: codeFor(status), message: expect.any(String), details: expect.any(Array) });
-  if (field) expect((res.json as { details: { field?: string }[] }).details.map((d) => d.field ?? '')).toEqual(expect.arrayContaining([expect.stringMatching(field)]));
+  if (field)
+    expect((res.json as { details: { field?: string }[] }).details.map((d) => d.field ?? '')).toEqual(
+      expect.arrayContaining([expect.stringMatching(field)]),
+    );
 }
 
 describe('every route has what the suites need', () => {
@@ -65,14 +84,23 @@ for (const route of routeTable) {
       const caller = await callerFor(route);
       const correlationId = `contract-ok-${route.name}`;
       const startedMs = Date.now();
-      const res = await world.call(route, handlersByRoute[route.name]!, { ...request, ...(caller.token ? { token: caller.token } : {}), headers: { ...request.headers, 'x-correlation-id': correlationId } });
-      const documented = Object.keys(route.responses).map(Number).filter((s) => s >= 200 && s < 300);
+      const res = await world.call(route, handlersByRoute[route.name]!, {
+        ...request,
+        ...(caller.token ? { token: caller.token } : {}),
+        headers: { ...request.headers, 'x-correlation-id': correlationId },
+      });
+      const documented = Object.keys(route.responses)
+        .map(Number)
+        .filter((s) => s >= 200 && s < 300);
       expect(documented, res.text).toContain(res.status);
       expect(res.headers['x-request-id']).toBe(correlationId);
       const schema = route.responses[res.status]?.schema;
       if (schema) {
         const parsed = schema.safeParse(res.json);
-        expect(parsed.success, `${route.name} answered a body its documented schema refuses: ${parsed.error?.message}`).toBe(true);
+        expect(
+          parsed.success,
+          `${route.name} answered a body its documented schema refuses: ${parsed.error?.message}`,
+        ).toBe(true);
       } else {
         expect(res.text).toBe('');
       }
@@ -93,14 +121,20 @@ for (const route of routeTable) {
     if (errors.length > 0) {
       it(`answers each documented error with its code (${errors.map(([s]) => s).join(', ')})`, async () => {
         for (const [status, example] of errors) {
-          expect(route.responses[Number(status)], `${route.name} example for ${status} is not a documented response`).toBeDefined();
+          expect(
+            route.responses[Number(status)],
+            `${route.name} example for ${status} is not a documented response`,
+          ).toBeDefined();
           expectError(await call(route, await resolveExample(world, example!)), Number(status));
         }
       });
     }
     if (route.responses[404]) {
       it('has an example for its documented 404', () => {
-        expect(exampleOf(route).errors?.[404], `${route.name} documents 404; give an example in route-examples.ts`).toBeDefined();
+        expect(
+          exampleOf(route).errors?.[404],
+          `${route.name} documents 404; give an example in route-examples.ts`,
+        ).toBeDefined();
       });
     }
 
@@ -108,7 +142,11 @@ for (const route of routeTable) {
       it('answers 400 ERR-4001 naming the path parameter for a malformed id', async () => {
         const request = await resolveExample(world, exampleOf(route).ok);
         for (const name of pathParamNames(route.path)) {
-          expectError(await call(route, { ...request, params: { ...request.params, [name]: '../etc' } }), 400, new RegExp(`^path\\.${name}$`));
+          expectError(
+            await call(route, { ...request, params: { ...request.params, [name]: '../etc' } }),
+            400,
+            new RegExp(`^path\\.${name}$`),
+          );
         }
       });
     }
@@ -125,7 +163,10 @@ for (const route of routeTable) {
         expect(res.status, res.text).toBeLessThan(300);
       }
       if (route.query) {
-        const repeated = await call(route, { ...request, query: [request.query, 'colour=red&colour=blue'].filter(Boolean).join('&') });
+        const repeated = await call(route, {
+          ...request,
+          query: [request.query, 'colour=red&colour=blue'].filter(Boolean).join('&'),
+        });
         expectError(repeated, 400, /^query\.colour$/);
       }
     });
@@ -134,17 +175,37 @@ for (const route of routeTable) {
       it('body: malformed JSON, empty, not an object → 400; oversize → 413; not JSON → 415', async () => {
         const request = await resolveExample(world, exampleOf(route).ok);
         const json = { 'content-type': 'application/json' };
-        expectError(await call(route, { ...request, body: undefined, rawBody: '{"scope": {', headers: json }), 400, /^body$/);
+        expectError(
+          await call(route, { ...request, body: undefined, rawBody: '{"scope": {', headers: json }),
+          400,
+          /^body$/,
+        );
         expectError(await call(route, { ...request, body: undefined, rawBody: '', headers: json }), 400, /^body$/);
         expectError(await call(route, { ...request, body: [request.body] }), 400, /^body/);
         const max = settings().MAX_BODY_BYTES;
-        expectError(await call(route, { ...request, body: { ...(request.body as object), padding: 'x'.repeat(max) } }), 413);
-        expectError(await call(route, { ...request, body: undefined, rawBody: JSON.stringify(request.body), headers: { 'content-type': 'text/plain' } }), 415, /^header\.content-type$/);
-        expectError(await call(route, { ...request, body: undefined, rawBody: JSON.stringify(request.body), headers: {} }), 415);
+        expectError(
+          await call(route, { ...request, body: { ...(request.body as object), padding: 'x'.repeat(max) } }),
+          413,
+        );
+        expectError(
+          await call(route, {
+            ...request,
+            body: undefined,
+            rawBody: JSON.stringify(request.body),
+            headers: { 'content-type': 'text/plain' },
+          }),
+          415,
+          /^header\.content-type$/,
+        );
+        expectError(
+          await call(route, { ...request, body: undefined, rawBody: JSON.stringify(request.body), headers: {} }),
+          415,
+        );
       });
 
       it('treats unknown body fields as its OpenAPI schema says (additionalProperties)', async () => {
-        const strict = operationOf(route).requestBody?.content['application/json'].schema.additionalProperties === false;
+        const strict =
+          operationOf(route).requestBody?.content['application/json'].schema.additionalProperties === false;
         const request = await resolveExample(world, exampleOf(route).ok);
         const res = await call(route, { ...request, body: { ...(request.body as object), colour: 'red' } });
         if (strict) {
@@ -166,7 +227,10 @@ for (const route of routeTable) {
       it('answers 429 ERR-4291 with Retry-After once the client is over its rate', async () => {
         const restore = world.withSettings({ RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '1' });
         try {
-          const token = await world.token({ roles: [(route.access as readonly Role[])[0]!], azp: `rate-${route.name}` });
+          const token = await world.token({
+            roles: [(route.access as readonly Role[])[0]!],
+            azp: `rate-${route.name}`,
+          });
           const first = await world.call(route, handlersByRoute[route.name]!, { token, params: {} });
           expect(first.status).not.toBe(429);
           const second = await world.call(route, handlersByRoute[route.name]!, { token, params: {} });

@@ -49,7 +49,11 @@ describe('API through the devhost over real HTTP', () => {
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('x-request-id')).toBe('e2e-1');
-    expect(await created.json()).toMatchObject({ modelId: 'pde-001', modelName: 'FourierHeatModel', status: 'created' });
+    expect(await created.json()).toMatchObject({
+      modelId: 'pde-001',
+      modelName: 'FourierHeatModel',
+      status: 'created',
+    });
     const read = await fetch(url('pde-models/pde-001'), { headers: { authorization: `Bearer ${engineer}` } });
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toMatch(/^".+"$/);
@@ -64,10 +68,15 @@ describe('API through the devhost over real HTTP', () => {
     expect(await denied.json()).toMatchObject({ code: 'ERR-4011' });
   });
 
-  it('routes every method and path of the route table to its function through the host\'s router', async () => {
+  it("routes every method and path of the route table to its function through the host's router", async () => {
     for (const route of routeTable) {
-      const resolved = route.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => encodeURIComponent(exampleParams[name] ?? 'x'));
-      const res = await fetch(`${host.httpUrl}/${ROUTE_PREFIX}/${resolved}`, { method: route.method, headers: { 'x-correlation-id': `route-${route.name}` } });
+      const resolved = route.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) =>
+        encodeURIComponent(exampleParams[name] ?? 'x'),
+      );
+      const res = await fetch(`${host.httpUrl}/${ROUTE_PREFIX}/${resolved}`, {
+        method: route.method,
+        headers: { 'x-correlation-id': `route-${route.name}` },
+      });
       // Our pipeline answered (not the host's "no such route"): it echoes the correlation id; protected routes want a token.
       expect(res.headers.get('x-request-id'), `${route.method} ${route.path}`).toBe(`route-${route.name}`);
       if (route.access !== 'public') expect(res.status, `${route.method} ${route.path}`).toBe(401);

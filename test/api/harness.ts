@@ -67,7 +67,11 @@ async function startTopicEndpoint(): Promise<{ topic: TopicEndpoint; connection:
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return { topic, connection: `UseDevhost=true;Endpoint=http://127.0.0.1:${port}/_devhost/servicebus`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    topic,
+    connection: `UseDevhost=true;Endpoint=http://127.0.0.1:${port}/_devhost/servicebus`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** A plant event as it reached the topic stand-in (the parsed CloudEvent, `data` read as an object). */
@@ -127,7 +131,9 @@ export async function startApiWorld(database: string, opts: ApiWorldOptions = {}
     startTopicEndpoint(),
     opts.lake ? startAzurite(path.join(keyDir, 'azurite')) : Promise.resolve(undefined as AzuriteHandle | undefined),
   ]);
-  const lake = azurite ? await BlobLakeStore.create(BlobServiceClient.fromConnectionString(azurite.connectionString)) : undefined;
+  const lake = azurite
+    ? await BlobLakeStore.create(BlobServiceClient.fromConnectionString(azurite.connectionString))
+    : undefined;
   const base: Record<string, string> = {
     ServiceBusConnection: topicEndpoint.connection,
     LakeConnection: azurite?.connectionString ?? 'UseDevelopmentStorage=true',
@@ -137,14 +143,21 @@ export async function startApiWorld(database: string, opts: ApiWorldOptions = {}
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_BURST: '100000',
     // A channel alert rules may name (a file that uses its own sets ALERT_CHANNELS before its first request).
-    ALERT_CHANNELS: JSON.stringify([{ kind: 'webhook', id: 'ops-webhook', url: 'http://127.0.0.1:9/ops', format: 'teams' }]),
+    ALERT_CHANNELS: JSON.stringify([
+      { kind: 'webhook', id: 'ops-webhook', url: 'http://127.0.0.1:9/ops', format: 'teams' },
+    ]),
     ...issuer.settings,
   };
   Object.assign(process.env, base);
   resetSettingsCache();
   let durableHost: DevhostChild | undefined;
   if (opts.durable) {
-    durableHost = await spawnDevhostChild({ cwd: repoRoot, app: 'test/api/fixtures/orchestration-app.ts', dataDir: path.join(keyDir, 'devhost'), env: { ...process.env, DURABLE_TASK_HUB: WORLD_TASK_HUB } });
+    durableHost = await spawnDevhostChild({
+      cwd: repoRoot,
+      app: 'test/api/fixtures/orchestration-app.ts',
+      dataDir: path.join(keyDir, 'devhost'),
+      env: { ...process.env, DURABLE_TASK_HUB: WORLD_TASK_HUB },
+    });
     // The client keeps its URLs only when WEBSITE_HOSTNAME names the host (otherwise it rewrites them to :7071).
     process.env.WEBSITE_HOSTNAME = new URL(durableHost.url).host;
   }
@@ -152,17 +165,23 @@ export async function startApiWorld(database: string, opts: ApiWorldOptions = {}
 
   const withSettings = (values: Record<string, string | undefined>) => {
     const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-    for (const [k, v] of Object.entries(values)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(values))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     resetSettingsCache();
     return () => {
-      for (const [k, v] of Object.entries(before)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const [k, v] of Object.entries(before))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
       resetSettingsCache();
     };
   };
 
   const call = async (route: RouteSpec, handler: Handler, o: CallOptions = {}): Promise<Reply> => {
     const params = o.params ?? {};
-    const resolved = route.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+    const resolved = route.path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) =>
+      encodeURIComponent(params[name] ?? ''),
+    );
     const headers: Record<string, string> = { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
     let body: { string?: string; bytes?: Uint8Array } | undefined;
     if (o.rawBody !== undefined) body = typeof o.rawBody === 'string' ? { string: o.rawBody } : { bytes: o.rawBody };
@@ -182,18 +201,30 @@ export async function startApiWorld(database: string, opts: ApiWorldOptions = {}
     const ctx = new InvocationContext({
       functionName: route.name,
       logHandler: (level, ...args) => logged.push(`${level}: ${args.map(String).join(' ')}`),
-      ...(durableBinding ? { options: { trigger: { type: 'httpTrigger', name: 'req' }, extraInputs: [durableClientInput] } } : {}),
+      ...(durableBinding
+        ? { options: { trigger: { type: 'httpTrigger', name: 'req' }, extraInputs: [durableClientInput] } }
+        : {}),
     });
     if (durableBinding) ctx.extraInputs.set(durableClientInput, durableBinding);
     const res = await handler(req, ctx);
-    const text = res.jsonBody === undefined ? (typeof res.body === 'string' ? res.body : '') : JSON.stringify(res.jsonBody);
+    const text =
+      res.jsonBody === undefined ? (typeof res.body === 'string' ? res.body : '') : JSON.stringify(res.jsonBody);
     return { status: res.status ?? 200, headers: lowerKeys(res.headers), json: res.jsonBody, text, logged };
   };
 
-  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+  const client = new CosmosClient({
+    endpoint: cosmos.endpoint,
+    key: cosmos.key,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
   const auditRecords = async (correlationId: string) => {
-    const { resources } = await client.database(database).container('audit').items
-      .query<unknown>({ query: 'SELECT * FROM c WHERE c.correlationId = @c', parameters: [{ name: '@c', value: correlationId }] })
+    const { resources } = await client
+      .database(database)
+      .container('audit')
+      .items.query<unknown>({
+        query: 'SELECT * FROM c WHERE c.correlationId = @c',
+        parameters: [{ name: '@c', value: correlationId }],
+      })
       .fetchAll();
     return resources.map((r) => AuditDoc.parse(r));
   };
@@ -229,6 +260,10 @@ function lowerKeys(h: HttpResponseInit['headers']): Record<string, string> {
 /** The plant's example create body (issue 7). */
 export const PLANT_EXAMPLE = {
   modelName: 'FourierHeatModel',
-  parameters: { thermalConductivity: 200, initialTemperature: 700, boundaryConditions: { topSurface: 750, bottomSurface: 690 } },
+  parameters: {
+    thermalConductivity: 200,
+    initialTemperature: 700,
+    boundaryConditions: { topSurface: 750, bottomSurface: 690 },
+  },
   description: 'Steady heat conduction through the cell lining',
 };

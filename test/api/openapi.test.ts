@@ -12,7 +12,10 @@ let doc: Record<string, unknown>;
 beforeAll(async () => {
   process.env.LakeConnection ??= 'UseDevelopmentStorage=true';
   resetSettingsCache();
-  const res = await getOpenApi(new HttpRequest({ method: 'GET', url: `http://127.0.0.1${v1Path('openapi.json')}` }), new InvocationContext());
+  const res = await getOpenApi(
+    new HttpRequest({ method: 'GET', url: `http://127.0.0.1${v1Path('openapi.json')}` }),
+    new InvocationContext(),
+  );
   expect(res.status).toBe(200);
   doc = res.jsonBody as Record<string, unknown>;
 });
@@ -26,12 +29,17 @@ describe('OpenAPI document', () => {
   it('validates against the official OpenAPI 3.1 schema (swagger-parser), and a broken copy does not', async () => {
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
     const broken = structuredClone(doc);
-    (broken.paths as Record<string, Record<string, Record<string, unknown>>>)['/v1/telemetry']!.get!.responses = { 200: { content: {} } };
+    (broken.paths as Record<string, Record<string, Record<string, unknown>>>)['/v1/telemetry']!.get!.responses = {
+      200: { content: {} },
+    };
     await expect(SwaggerParser.validate(broken as never)).rejects.toThrow();
   });
 
   it('covers every route in the table with its method, roles and security', () => {
-    const paths = doc.paths as Record<string, Record<string, { operationId: string; 'x-roles': string[]; security: unknown[] }>>;
+    const paths = doc.paths as Record<
+      string,
+      Record<string, { operationId: string; 'x-roles': string[]; security: unknown[] }>
+    >;
     for (const route of routeTable) {
       const op = paths[`/${route.path}`]?.[route.method.toLowerCase()];
       expect(op, `${route.method} ${route.path} missing from the document`).toBeDefined();
@@ -42,13 +50,28 @@ describe('OpenAPI document', () => {
   });
 
   it('documents the pipeline errors a protected body route can answer', () => {
-    const create = (doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)['/v1/pde-models']?.post;
-    expect(Object.keys(create?.responses ?? {}).sort()).toEqual(['201', '400', '401', '403', '413', '415', '429', '500']);
+    const create = (doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)[
+      '/v1/pde-models'
+    ]?.post;
+    expect(Object.keys(create?.responses ?? {}).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '413',
+      '415',
+      '429',
+      '500',
+    ]);
   });
 
   it('finds a broken document broken (the check has teeth)', () => {
     const broken = structuredClone(doc);
-    (broken.paths as Record<string, unknown>)['/v1/pde-models/{modelId}'] = { get: { parameters: [], responses: { 200: { $ref: '#/components/responses/Nope' } } } };
-    expect(openApiProblems(broken)).toEqual(expect.arrayContaining([expect.stringMatching(/not declared/), expect.stringMatching(/does not resolve/)]));
+    (broken.paths as Record<string, unknown>)['/v1/pde-models/{modelId}'] = {
+      get: { parameters: [], responses: { 200: { $ref: '#/components/responses/Nope' } } },
+    };
+    expect(openApiProblems(broken)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/not declared/), expect.stringMatching(/does not resolve/)]),
+    );
   });
 });

@@ -39,12 +39,26 @@ describe('pde-models', () => {
   });
 
   it('records who created it, when and under which correlation id in the audit container', async () => {
-    const client = new CosmosClient({ endpoint: world.cosmos.endpoint, key: world.cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-    const { resources } = await client.database('pde-models-test').container('audit').items
-      .query({ query: 'SELECT * FROM c WHERE c.correlationId = @c', parameters: [{ name: '@c', value: 'erp-4711' }] })
+    const client = new CosmosClient({
+      endpoint: world.cosmos.endpoint,
+      key: world.cosmos.key,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    const { resources } = await client
+      .database('pde-models-test')
+      .container('audit')
+      .items.query({
+        query: 'SELECT * FROM c WHERE c.correlationId = @c',
+        parameters: [{ name: '@c', value: 'erp-4711' }],
+      })
       .fetchAll();
     expect(resources).toHaveLength(1);
-    expect(resources[0]).toMatchObject({ action: 'pde-model.created', resource: 'pde-models/pde-001', subject: 'alice', day: new Date().toISOString().slice(0, 10) });
+    expect(resources[0]).toMatchObject({
+      action: 'pde-model.created',
+      resource: 'pde-models/pde-001',
+      subject: 'alice',
+      day: new Date().toISOString().slice(0, 10),
+    });
   });
 
   it('allocates distinct consecutive ids under concurrent creates', async () => {
@@ -58,7 +72,12 @@ describe('pde-models', () => {
     const res = await world.call(routes.pdeModelsGet, getPdeModel, { token: operator, params: { modelId: 'pde-001' } });
     expect(res.status).toBe(200);
     const model = PdeModel.parse(res.json);
-    expect(model).toMatchObject({ modelId: 'pde-001', parameters: PLANT_EXAMPLE.parameters, createdBy: 'alice', description: PLANT_EXAMPLE.description });
+    expect(model).toMatchObject({
+      modelId: 'pde-001',
+      parameters: PLANT_EXAMPLE.parameters,
+      createdBy: 'alice',
+      description: PLANT_EXAMPLE.description,
+    });
     expect(res.headers.etag).toMatch(/^".+"$/);
   });
 
@@ -87,40 +106,76 @@ describe('pde-models', () => {
   });
 
   it('replaces with a matching If-Match, and answers 412 ERR-4121 to a stale one', async () => {
-    const read = await world.call(routes.pdeModelsGet, getPdeModel, { token: engineer, params: { modelId: 'pde-002' } });
+    const read = await world.call(routes.pdeModelsGet, getPdeModel, {
+      token: engineer,
+      params: { modelId: 'pde-002' },
+    });
     const etag = read.headers.etag!;
     const next = { modelName: 'FourierHeatModel', parameters: { thermalConductivity: 180 } };
-    const ok = await world.call(routes.pdeModelsReplace, replacePdeModel, { token: engineer, params: { modelId: 'pde-002' }, body: next, headers: { 'if-match': etag } });
+    const ok = await world.call(routes.pdeModelsReplace, replacePdeModel, {
+      token: engineer,
+      params: { modelId: 'pde-002' },
+      body: next,
+      headers: { 'if-match': etag },
+    });
     expect(ok.status).toBe(200);
     const model = PdeModel.parse(ok.json);
     expect(model.parameters).toEqual({ thermalConductivity: 180 });
     expect(model.description).toBeUndefined();
     expect(ok.headers.etag).not.toBe(etag);
-    const stale = await world.call(routes.pdeModelsReplace, replacePdeModel, { token: engineer, params: { modelId: 'pde-002' }, body: next, headers: { 'if-match': etag } });
+    const stale = await world.call(routes.pdeModelsReplace, replacePdeModel, {
+      token: engineer,
+      params: { modelId: 'pde-002' },
+      body: next,
+      headers: { 'if-match': etag },
+    });
     expect(stale.status).toBe(412);
     expect(stale.json).toMatchObject({ code: 'ERR-4121', details: [{ field: 'header.if-match' }] });
   });
 
   it('replaces without If-Match as last writer wins, even with concurrent writers (never a 412 the caller did not ask for)', async () => {
-    const bodies = Array.from({ length: 8 }, (_, i) => ({ modelName: 'FourierHeatModel', parameters: { thermalConductivity: 100 + i } }));
-    const replies = await Promise.all(bodies.map((body) => world.call(routes.pdeModelsReplace, replacePdeModel, { token: engineer, params: { modelId: 'pde-003' }, body })));
+    const bodies = Array.from({ length: 8 }, (_, i) => ({
+      modelName: 'FourierHeatModel',
+      parameters: { thermalConductivity: 100 + i },
+    }));
+    const replies = await Promise.all(
+      bodies.map((body) =>
+        world.call(routes.pdeModelsReplace, replacePdeModel, { token: engineer, params: { modelId: 'pde-003' }, body }),
+      ),
+    );
     expect(replies.map((r) => r.status)).toEqual(Array(8).fill(200));
-    const read = PdeModel.parse((await world.call(routes.pdeModelsGet, getPdeModel, { token: engineer, params: { modelId: 'pde-003' } })).json);
+    const read = PdeModel.parse(
+      (await world.call(routes.pdeModelsGet, getPdeModel, { token: engineer, params: { modelId: 'pde-003' } })).json,
+    );
     expect(bodies.map((b) => b.parameters)).toContainEqual(read.parameters);
   });
 
   it('deletes only with a matching If-Match, then answers 404 ERR-4042 and never reuses the id', async () => {
-    const stale = await world.call(routes.pdeModelsDelete, deletePdeModel, { token: engineer, params: { modelId: 'pde-009' }, headers: { 'if-match': '"old"' } });
+    const stale = await world.call(routes.pdeModelsDelete, deletePdeModel, {
+      token: engineer,
+      params: { modelId: 'pde-009' },
+      headers: { 'if-match': '"old"' },
+    });
     expect(stale.status).toBe(412);
-    const gone = await world.call(routes.pdeModelsDelete, deletePdeModel, { token: engineer, params: { modelId: 'pde-009' } });
+    const gone = await world.call(routes.pdeModelsDelete, deletePdeModel, {
+      token: engineer,
+      params: { modelId: 'pde-009' },
+    });
     expect(gone.status).toBe(204);
     expect(gone.text).toBe('');
-    for (const [route, handler] of [[routes.pdeModelsGet, getPdeModel], [routes.pdeModelsDelete, deletePdeModel]] as const) {
+    for (const [route, handler] of [
+      [routes.pdeModelsGet, getPdeModel],
+      [routes.pdeModelsDelete, deletePdeModel],
+    ] as const) {
       const res = await world.call(route, handler, { token: engineer, params: { modelId: 'pde-009' } });
       expect(res.status).toBe(404);
       expect(res.json).toMatchObject({ code: 'ERR-4042' });
     }
-    const replaced = await world.call(routes.pdeModelsReplace, replacePdeModel, { token: engineer, params: { modelId: 'pde-009' }, body: PLANT_EXAMPLE });
+    const replaced = await world.call(routes.pdeModelsReplace, replacePdeModel, {
+      token: engineer,
+      params: { modelId: 'pde-009' },
+      body: PLANT_EXAMPLE,
+    });
     expect(replaced.status).toBe(404);
     expect((await create()).json).toMatchObject({ modelId: 'pde-010' });
   });
@@ -130,13 +185,29 @@ describe('pde-models', () => {
     const data = changes.map((e) => PdeModelChangedData.parse(e.data));
     // pde-001 … pde-009 created, pde-002 replaced once, pde-003 eight times by concurrent writers, pde-009 deleted,
     // pde-010 created (earlier cases of this file): one event per change that took effect.
-    expect(data.filter((d) => d.change === 'created').map((d) => d.modelId).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `pde-${String(i + 1).padStart(3, '0')}`));
+    expect(
+      data
+        .filter((d) => d.change === 'created')
+        .map((d) => d.modelId)
+        .sort(),
+    ).toEqual(Array.from({ length: 10 }, (_, i) => `pde-${String(i + 1).padStart(3, '0')}`));
     const others = data.filter((d) => d.change !== 'created').map((d) => `${d.change} ${d.modelId}`);
     expect(others.filter((c) => c !== 'replaced pde-003')).toEqual(['replaced pde-002', 'deleted pde-009']);
     expect(others.filter((c) => c === 'replaced pde-003')).toHaveLength(8);
     const replaced = changes[data.findIndex((d) => d.change === 'replaced')]!;
-    expect(replaced).toMatchObject({ subject: 'pde-002', source: MODEL_EVENT_SOURCE, data: { changedBy: 'alice', parameters: { thermalConductivity: 180 } } });
-    expect(replaced.id).toBe(deterministicEventId(replaced.type, MODEL_EVENT_SOURCE, 'pde-002', `pde-002/replaced/${(replaced.data as { etag: string }).etag}`));
+    expect(replaced).toMatchObject({
+      subject: 'pde-002',
+      source: MODEL_EVENT_SOURCE,
+      data: { changedBy: 'alice', parameters: { thermalConductivity: 180 } },
+    });
+    expect(replaced.id).toBe(
+      deterministicEventId(
+        replaced.type,
+        MODEL_EVENT_SOURCE,
+        'pde-002',
+        `pde-002/replaced/${(replaced.data as { etag: string }).etag}`,
+      ),
+    );
     expect(new Set(changes.map((e) => e.id)).size).toBe(changes.length);
   });
 
@@ -145,11 +216,18 @@ describe('pde-models', () => {
     try {
       const res = await create();
       expect(res.status).toBe(503);
-      expect(res.json).toMatchObject({ code: 'ERR-5031', message: expect.stringContaining('pde-011 was created'), details: [{ field: 'ledger' }] });
+      expect(res.json).toMatchObject({
+        code: 'ERR-5031',
+        message: expect.stringContaining('pde-011 was created'),
+        details: [{ field: 'ledger' }],
+      });
     } finally {
       world.topic.down = false;
     }
-    const stored = await world.call(routes.pdeModelsGet, getPdeModel, { token: engineer, params: { modelId: 'pde-011' } });
+    const stored = await world.call(routes.pdeModelsGet, getPdeModel, {
+      token: engineer,
+      params: { modelId: 'pde-011' },
+    });
     expect(stored.status).toBe(200);
   });
 
@@ -162,7 +240,11 @@ describe('pde-models', () => {
 
 describe('pde-models body bounds', () => {
   it('rejects malformed JSON with 400 ERR-4001', async () => {
-    const res = await world.call(routes.pdeModelsCreate, createPdeModel, { token: engineer, rawBody: '{"modelName": "x",', headers: { 'content-type': 'application/json' } });
+    const res = await world.call(routes.pdeModelsCreate, createPdeModel, {
+      token: engineer,
+      rawBody: '{"modelName": "x",',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({ code: 'ERR-4001', details: [{ field: 'body', issue: 'malformed JSON' }] });
   });
@@ -175,7 +257,11 @@ describe('pde-models body bounds', () => {
   });
 
   it('rejects a non-JSON content type with 415 ERR-4151', async () => {
-    const res = await world.call(routes.pdeModelsCreate, createPdeModel, { token: engineer, rawBody: JSON.stringify(PLANT_EXAMPLE), headers: { 'content-type': 'text/plain' } });
+    const res = await world.call(routes.pdeModelsCreate, createPdeModel, {
+      token: engineer,
+      rawBody: JSON.stringify(PLANT_EXAMPLE),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(415);
     expect(res.json).toMatchObject({ code: 'ERR-4151', details: [{ field: 'header.content-type' }] });
   });
@@ -183,7 +269,10 @@ describe('pde-models body bounds', () => {
   it('rejects unknown top-level fields (documented: rejected, not ignored), naming them', async () => {
     const res = await create({ ...PLANT_EXAMPLE, descripton: 'typo' });
     expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ code: 'ERR-4001', details: [{ field: 'body', issue: expect.stringContaining('descripton') }] });
+    expect(res.json).toMatchObject({
+      code: 'ERR-4001',
+      details: [{ field: 'body', issue: expect.stringContaining('descripton') }],
+    });
   });
 
   it('names the offending field of an invalid body', async () => {

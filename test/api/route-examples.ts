@@ -36,7 +36,13 @@ export function seedWorld(world: ApiWorld): Promise<{ commandId: string }> {
   if (!s) {
     s = (async () => {
       const hot = await CosmosHotStateStore.create(world.cosmosClient(), world.database, { createIfMissing: true });
-      await hot.upsertCell({ id: 'L1-C001', cellId: 'L1-C001', lineId: 'L1', tags: { cellVoltage: { value: 4.3, unit: 'V', ts: Date.now(), quality: 'good', flags: [] } }, updatedAtMs: Date.now() });
+      await hot.upsertCell({
+        id: 'L1-C001',
+        cellId: 'L1-C001',
+        lineId: 'L1',
+        tags: { cellVoltage: { value: 4.3, unit: 'V', ts: Date.now(), quality: 'good', flags: [] } },
+        updatedAtMs: Date.now(),
+      });
       const commands = await seedCommands(world.cosmosClient(), world.database);
       if (world.lake) await seedGold(world.lake);
       return { commandId: commands[0]!.commandId };
@@ -48,11 +54,15 @@ export function seedWorld(world: ApiWorld): Promise<{ commandId: string }> {
 
 /** Calls another route as a Manager (to create what an example needs) and returns its JSON. */
 async function asManager(world: ApiWorld, route: RouteSpec, o: ExampleRequest): Promise<Record<string, unknown>> {
-  const res = await world.call(route, handlersByRoute[route.name]!, { ...o, token: await world.token({ roles: ['Manager'], sub: 'example-setup' }) });
+  const res = await world.call(route, handlersByRoute[route.name]!, {
+    ...o,
+    token: await world.token({ roles: ['Manager'], sub: 'example-setup' }),
+  });
   if (res.status >= 300) throw new Error(`example setup ${route.name} answered ${res.status}: ${res.text}`);
   return res.json as Record<string, unknown>;
 }
-const newModelId = async (world: ApiWorld) => String((await asManager(world, routes.pdeModelsCreate, { body: PLANT_EXAMPLE })).modelId);
+const newModelId = async (world: ApiWorld) =>
+  String((await asManager(world, routes.pdeModelsCreate, { body: PLANT_EXAMPLE })).modelId);
 
 let cellSeq = 0;
 /** A cell no example has used yet, so a new override is a change (201) and is audited. */
@@ -66,8 +76,18 @@ const freshLine = () => `LX${++lineSeq}`;
 
 /** Writes a small simulated line's hot state under `lineId`, so a run on it has cells to optimise. */
 async function seedLine(world: ApiWorld, lineId: string): Promise<void> {
-  const potline = createPotline({ lines: 1, cellsPerLine: 4, seed: 11, startMs: Date.now() - 40_000, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
-  const docs = (await cellStateDocs(potline)).map((doc) => JSON.parse(JSON.stringify(doc).replaceAll('"L1-', `"${lineId}-`).replaceAll('"L1"', `"${lineId}"`)) as typeof doc);
+  const potline = createPotline({
+    lines: 1,
+    cellsPerLine: 4,
+    seed: 11,
+    startMs: Date.now() - 40_000,
+    feederChokesPerCellDay: 0,
+    lineRampsPerDay: 0,
+  });
+  const docs = (await cellStateDocs(potline)).map(
+    (doc) =>
+      JSON.parse(JSON.stringify(doc).replaceAll('"L1-', `"${lineId}-`).replaceAll('"L1"', `"${lineId}"`)) as typeof doc,
+  );
   await seedPlantStores(world.cosmosClient(), world.database, docs);
 }
 
@@ -75,16 +95,27 @@ async function seedLine(world: ApiWorld, lineId: string): Promise<void> {
 async function startedRun(world: ApiWorld, waiting = false): Promise<string> {
   const lineId = freshLine();
   if (waiting) await seedLine(world, lineId);
-  const runId = String((await asManager(world, routes.optimizationsStart, { body: { lineId, mode: 'advisory' } })).runId);
+  const runId = String(
+    (await asManager(world, routes.optimizationsStart, { body: { lineId, mode: 'advisory' } })).runId,
+  );
   if (waiting) {
-    await waitFor(`run ${runId} to await approval`, async () => {
-      const run = await asManager(world, routes.optimizationsGet, { params: { runId } });
-      const step = (run.progress as { step?: string } | null)?.step;
-      if (run.runtimeStatus !== 'Running' && run.runtimeStatus !== 'Pending') throw new Error(`run ${runId} ended ${String(run.runtimeStatus)} before asking for approval`);
-      return step === 'awaiting-approval';
-    }, 60_000);
+    await waitFor(
+      `run ${runId} to await approval`,
+      async () => {
+        const run = await asManager(world, routes.optimizationsGet, { params: { runId } });
+        const step = (run.progress as { step?: string } | null)?.step;
+        if (run.runtimeStatus !== 'Running' && run.runtimeStatus !== 'Pending')
+          throw new Error(`run ${runId} ended ${String(run.runtimeStatus)} before asking for approval`);
+        return step === 'awaiting-approval';
+      },
+      60_000,
+    );
   } else {
-    await waitFor(`run ${runId} to end`, async () => (await asManager(world, routes.optimizationsGet, { params: { runId } })).runtimeStatus === 'Failed', 60_000);
+    await waitFor(
+      `run ${runId} to end`,
+      async () => (await asManager(world, routes.optimizationsGet, { params: { runId } })).runtimeStatus === 'Failed',
+      60_000,
+    );
   }
   return runId;
 }
@@ -108,9 +139,21 @@ const newRuleId = async (world: ApiWorld) => {
 /** An open alert, raised through the alert records on the world's Cosmos server (as the notifier raises them). */
 let alertSeq = 0;
 async function openAlert(world: ApiWorld, cleared = false): Promise<string> {
-  const records = new AlertRecords({ store: await CosmosAlertStore.create(world.cosmosClient(), world.database, { createIfMissing: true }) });
+  const records = new AlertRecords({
+    store: await CosmosAlertStore.create(world.cosmosClient(), world.database, { createIfMissing: true }),
+  });
   const cellId = `L1-C${String(500 + ++alertSeq).padStart(3, '0')}`;
-  const { alert } = await records.raise({ conditionKey: 'example', scopeKey: cellId, ruleId: 'example', cellId, lineId: 'L1', title: 'Example', severity: 'info', channels: [], atMs: Date.now() });
+  const { alert } = await records.raise({
+    conditionKey: 'example',
+    scopeKey: cellId,
+    ruleId: 'example',
+    cellId,
+    lineId: 'L1',
+    title: 'Example',
+    severity: 'info',
+    channels: [],
+    atMs: Date.now(),
+  });
   if (cleared) await records.clear(alert.id, Date.now(), 'example-setup', 'example: the condition cleared');
   return alert.id;
 }
@@ -130,10 +173,17 @@ export const routeExamples: Record<string, RouteExample> = {
     errors: { 404: { params: MISSING_MODEL } },
   },
   [routes.pdeModelsReplace.name]: {
-    ok: async (world) => ({ params: { modelId: await newModelId(world) }, body: { ...PLANT_EXAMPLE, description: 'replaced' } }),
+    ok: async (world) => ({
+      params: { modelId: await newModelId(world) },
+      body: { ...PLANT_EXAMPLE, description: 'replaced' },
+    }),
     errors: {
       404: { params: MISSING_MODEL, body: PLANT_EXAMPLE },
-      412: async (world) => ({ params: { modelId: await newModelId(world) }, body: PLANT_EXAMPLE, headers: { 'if-match': '"stale"' } }),
+      412: async (world) => ({
+        params: { modelId: await newModelId(world) },
+        body: PLANT_EXAMPLE,
+        headers: { 'if-match': '"stale"' },
+      }),
     },
   },
   [routes.pdeModelsDelete.name]: {
@@ -145,7 +195,9 @@ export const routeExamples: Record<string, RouteExample> = {
   },
   // 409 (two changes to one scope racing) cannot be staged through the API; the store's version check is tested in
   // shared/azure/cosmos-scada-stores.test.ts.
-  [routes.overridesRequest.name]: { ok: async () => ({ body: { scope: { kind: 'cell', cellId: freshCell() }, reason: 'anode change' } }) },
+  [routes.overridesRequest.name]: {
+    ok: async () => ({ body: { scope: { kind: 'cell', cellId: freshCell() }, reason: 'anode change' } }),
+  },
   [routes.overridesRelease.name]: {
     ok: async (world) => {
       const scope = { kind: 'cell', cellId: freshCell() };
@@ -156,14 +208,24 @@ export const routeExamples: Record<string, RouteExample> = {
   },
   [routes.overridesList.name]: { ok: { query: 'pageSize=10' } },
   [routes.setpointsCurrent.name]: { ok: async (world) => (await seedWorld(world), { params: { cellId: 'L1-C001' } }) },
-  [routes.setpointsHistory.name]: { ok: async (world) => (await seedWorld(world), { params: { cellId: 'L1-C001' }, query: 'pageSize=3' }) },
+  [routes.setpointsHistory.name]: {
+    ok: async (world) => (await seedWorld(world), { params: { cellId: 'L1-C001' }, query: 'pageSize=3' }),
+  },
   [routes.setpointCommand.name]: {
     ok: async (world) => ({ params: { commandId: (await seedWorld(world)).commandId } }),
     errors: { 404: { params: { commandId: `cmd-${'f'.repeat(32)}` } } },
   },
   [routes.lineKpis.name]: {
-    ok: async (world) => (await seedWorld(world), { params: { lineId: 'L1' }, query: 'from=2026-11-22&to=2026-11-23&grain=day' }),
-    errors: { 404: async (world) => (await seedWorld(world), { params: { lineId: 'L9' }, query: 'from=2026-11-22&to=2026-11-23' }) },
+    ok: async (world) => (
+      await seedWorld(world),
+      { params: { lineId: 'L1' }, query: 'from=2026-11-22&to=2026-11-23&grain=day' }
+    ),
+    errors: {
+      404: async (world) => (
+        await seedWorld(world),
+        { params: { lineId: 'L9' }, query: 'from=2026-11-22&to=2026-11-23' }
+      ),
+    },
   },
   [routes.alertRulesCreate.name]: {
     ok: async () => ({ body: { ruleId: `example-rule-new-${++ruleSeq}`, ...RULE_BODY } }),
@@ -178,7 +240,11 @@ export const routeExamples: Record<string, RouteExample> = {
     ok: async (world) => ({ params: { ruleId: await newRuleId(world) }, body: { ...RULE_BODY, raiseForS: 120 } }),
     errors: {
       404: { params: { ruleId: 'no-such-rule' }, body: RULE_BODY },
-      412: async (world) => ({ params: { ruleId: await newRuleId(world) }, body: RULE_BODY, headers: { 'if-match': '"stale"' } }),
+      412: async (world) => ({
+        params: { ruleId: await newRuleId(world) },
+        body: RULE_BODY,
+        headers: { 'if-match': '"stale"' },
+      }),
     },
   },
   [routes.alertRulesDelete.name]: {
@@ -214,7 +280,9 @@ export const routeExamples: Record<string, RouteExample> = {
     errors: {
       409: async (world) => {
         const lineId = freshLine();
-        await asManager(world, routes.optimizationsStart, { body: { lineId, mode: 'advisory', approvalTimeoutMinutes: 60 } });
+        await asManager(world, routes.optimizationsStart, {
+          body: { lineId, mode: 'advisory', approvalTimeoutMinutes: 60 },
+        });
         return { body: { lineId, mode: 'advisory' } };
       },
     },
@@ -224,10 +292,16 @@ export const routeExamples: Record<string, RouteExample> = {
     errors: { 404: { params: { runId: 'opt-L1-unknown' } } },
   },
   [routes.optimizationsApprove.name]: {
-    ok: async (world) => ({ params: { runId: await startedRun(world, true) }, body: { decision: 'reject', reason: 'example: keep the present set points' } }),
+    ok: async (world) => ({
+      params: { runId: await startedRun(world, true) },
+      body: { decision: 'reject', reason: 'example: keep the present set points' },
+    }),
     errors: {
       404: { params: { runId: 'opt-L1-unknown' }, body: { decision: 'approve', reason: 'no such run' } },
-      409: async (world) => ({ params: { runId: await startedRun(world) }, body: { decision: 'approve', reason: 'the run has ended' } }),
+      409: async (world) => ({
+        params: { runId: await startedRun(world) },
+        body: { decision: 'approve', reason: 'the run has ended' },
+      }),
     },
   },
   [routes.lineConstraintsGet.name]: { ok: { params: { lineId: 'L1' } } },
@@ -242,7 +316,10 @@ export const routeExamples: Record<string, RouteExample> = {
     },
   },
   [routes.telemetry.name]: {
-    ok: async (world) => (await seedWorld(world), { query: 'cellId=L1-C001&tag=cellVoltage&from=2026-11-22T10:00:00Z&to=2026-11-22T11:00:00Z' }),
+    ok: async (world) => (
+      await seedWorld(world),
+      { query: 'cellId=L1-C001&tag=cellVoltage&from=2026-11-22T10:00:00Z&to=2026-11-22T11:00:00Z' }
+    ),
   },
 };
 

@@ -38,10 +38,17 @@ describe('role matrix (walks the route table)', () => {
       for (const role of ALL_ROLES.filter((r) => !allowed.includes(r))) {
         const res = await world.call(route, handlerOf(route), requestFor(route, await world.token({ roles: [role] })));
         expect(res.status, `${route.name} as ${role}`).toBe(403);
-        expect(res.json).toMatchObject({ code: 'ERR-4033', message: expect.stringContaining(allowed.join(', ')), details: [{ field: 'token.roles' }] });
+        expect(res.json).toMatchObject({
+          code: 'ERR-4033',
+          message: expect.stringContaining(allowed.join(', ')),
+          details: [{ field: 'token.roles' }],
+        });
         checked++;
       }
-      for (const [what, token] of [['no role', await world.token({ roles: [] })], ['an unknown role', await forgeToken(world.issuer, { roles: ['Admin'] })]]) {
+      for (const [what, token] of [
+        ['no role', await world.token({ roles: [] })],
+        ['an unknown role', await forgeToken(world.issuer, { roles: ['Admin'] })],
+      ]) {
         const res = await world.call(route, handlerOf(route), requestFor(route, token));
         expect(res.status, `${route.name} with ${what}`).toBe(403);
         expect(res.json).toMatchObject({ code: 'ERR-4033' });
@@ -50,12 +57,17 @@ describe('role matrix (walks the route table)', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
-  it('serves every allowed role: the route\'s working example answers a documented 2xx for each', async () => {
+  it("serves every allowed role: the route's working example answers a documented 2xx for each", async () => {
     for (const route of protectedRoutes) {
       for (const role of route.access as readonly string[]) {
         const request = await resolveExample(world, exampleOf(route).ok);
-        const res = await world.call(route, handlerOf(route), { ...request, token: await world.token({ roles: [role as 'Engineer'] }) });
-        const documented = Object.keys(route.responses).map(Number).filter((s) => s < 300);
+        const res = await world.call(route, handlerOf(route), {
+          ...request,
+          token: await world.token({ roles: [role as 'Engineer'] }),
+        });
+        const documented = Object.keys(route.responses)
+          .map(Number)
+          .filter((s) => s < 300);
         expect(documented, `${route.name} as ${role}: ${res.status} ${res.text}`).toContain(res.status);
       }
     }
@@ -74,7 +86,10 @@ describe('authentication on every protected route', () => {
     const foreign = await world.token({ roles: ['Manager'], audience: 'api://other-app' });
     for (const route of protectedRoutes) {
       for (const token of [undefined, foreign]) {
-        const res = await world.call(route, handlerOf(route), { ...requestFor(route, token), headers: { 'x-correlation-id': 'trace-1' } });
+        const res = await world.call(route, handlerOf(route), {
+          ...requestFor(route, token),
+          headers: { 'x-correlation-id': 'trace-1' },
+        });
         expect(res.status, route.name).toBe(401);
         expect(res.json).toMatchObject({ code: 'ERR-4011' });
         expect(res.headers['www-authenticate']).toMatch(/^Bearer/);

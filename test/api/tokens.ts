@@ -6,8 +6,19 @@ import type { DevIssuer } from '../../local/dev-issuer/index.js';
 const nowS = () => Math.floor(Date.now() / 1000);
 
 /** A token with the dev issuer's key (or another) and any claims, for the cases the issuer's mint refuses to make. */
-export async function forgeToken(issuer: DevIssuer, claims: JWTPayload, opts: { key?: CryptoKey | Uint8Array; alg?: string; kid?: string } = {}): Promise<string> {
-  const base = { iss: issuer.issuer, aud: issuer.audience, sub: 'mallory', roles: ['Manager'], iat: nowS(), exp: nowS() + 600 };
+export async function forgeToken(
+  issuer: DevIssuer,
+  claims: JWTPayload,
+  opts: { key?: CryptoKey | Uint8Array; alg?: string; kid?: string } = {},
+): Promise<string> {
+  const base = {
+    iss: issuer.issuer,
+    aud: issuer.audience,
+    sub: 'mallory',
+    roles: ['Manager'],
+    iat: nowS(),
+    exp: nowS() + 600,
+  };
   return new SignJWT({ ...base, ...claims })
     .setProtectedHeader({ alg: opts.alg ?? 'RS256', kid: opts.kid ?? issuer.key.kid })
     .sign(opts.key ?? issuer.key.privateKey);
@@ -23,7 +34,15 @@ export async function hostileTokens(issuer: DevIssuer): Promise<Record<string, s
   const pem = await exportSPKI(createPublicKey({ key: issuer.key.publicJwk as never, format: 'jwk' }) as never);
   const unsigned = [
     base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' })),
-    base64url.encode(JSON.stringify({ iss: issuer.issuer, aud: issuer.audience, sub: 'mallory', roles: ['Manager'], exp: nowS() + 600 })),
+    base64url.encode(
+      JSON.stringify({
+        iss: issuer.issuer,
+        aud: issuer.audience,
+        sub: 'mallory',
+        roles: ['Manager'],
+        exp: nowS() + 600,
+      }),
+    ),
     '',
   ].join('.');
   return {
@@ -34,7 +53,15 @@ export async function hostileTokens(issuer: DevIssuer): Promise<Record<string, s
     'alg none': unsigned,
     'unknown key under the trusted kid': await forgeToken(issuer, {}, { key: strangerKey }),
     'unknown key under its own kid': await forgeToken(issuer, {}, { key: strangerKey, kid: 'attacker-key' }),
-    'HS256 with the public key (PEM) as secret': await forgeToken(issuer, {}, { alg: 'HS256', key: new TextEncoder().encode(pem) }),
-    'HS256 with the public key (JWK) as secret': await forgeToken(issuer, {}, { alg: 'HS256', key: new TextEncoder().encode(JSON.stringify(issuer.key.publicJwk)) }),
+    'HS256 with the public key (PEM) as secret': await forgeToken(
+      issuer,
+      {},
+      { alg: 'HS256', key: new TextEncoder().encode(pem) },
+    ),
+    'HS256 with the public key (JWK) as secret': await forgeToken(
+      issuer,
+      {},
+      { alg: 'HS256', key: new TextEncoder().encode(JSON.stringify(issuer.key.publicJwk)) },
+    ),
   };
 }

@@ -19,7 +19,9 @@ var hubs = [
 ]`,
       noFiles,
     );
-    expect(scope.value('hubs')).toEqual([{ name: 'telemetry', partitionCount: 8, consumerGroups: ['ingest', 'alerts'] }]);
+    expect(scope.value('hubs')).toEqual([
+      { name: 'telemetry', partitionCount: 8, consumerGroups: ['ingest', 'alerts'] },
+    ]);
   });
 
   it('keeps runtime values (module outputs, interpolation, calls, ternaries) opaque without losing the other keys', () => {
@@ -46,13 +48,17 @@ var settings = {
   });
 
   it('reads loadJsonContent files and member access into them', () => {
-    const scope = new BicepScope(`var m = loadJsonContent('gen/m.json')\nvar t = m.topic`, (p) => (p === 'gen/m.json' ? '{"topic":"plant-events"}' : undefined));
+    const scope = new BicepScope(`var m = loadJsonContent('gen/m.json')\nvar t = m.topic`, (p) =>
+      p === 'gen/m.json' ? '{"topic":"plant-events"}' : undefined,
+    );
     expect(scope.value('t')).toBe('plant-events');
   });
 
   it('lets .bicepparam assignments override defaults', () => {
     const overrides = bicepparamAssignments(`using '../main.bicep'\nparam hub = 'telemetry-prod'\n`);
-    expect(new BicepScope(`param hub string = 'telemetry'\nvar x = hub`, noFiles, overrides).value('x')).toBe('telemetry-prod');
+    expect(new BicepScope(`param hub string = 'telemetry'\nvar x = hub`, noFiles, overrides).value('x')).toBe(
+      'telemetry-prod',
+    );
   });
 
   it('leaves strings that look like comments alone', () => {

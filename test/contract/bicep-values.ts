@@ -9,7 +9,8 @@ export interface Opaque {
 }
 export type BicepValue = string | number | boolean | null | Opaque | BicepValue[] | { [key: string]: BicepValue };
 
-export const isOpaque = (v: unknown): v is Opaque => typeof v === 'object' && v !== null && !Array.isArray(v) && 'opaque' in v && Object.keys(v).length === 1;
+export const isOpaque = (v: unknown): v is Opaque =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && 'opaque' in v && Object.keys(v).length === 1;
 
 /** Reads a file next to the Bicep file by its relative path (for loadJsonContent); undefined when absent. */
 export type FileReader = (relativePath: string) => string | undefined;
@@ -78,7 +79,11 @@ export class BicepScope {
 
   /** Evaluates one expression in this file's scope. */
   evaluate(expr: string): BicepValue {
-    const parser = new ExpressionParser(expr, (name) => (this.#decls.params.has(name) || this.#decls.vars.has(name) ? this.value(name) : { opaque: name }), this.#readFile);
+    const parser = new ExpressionParser(
+      expr,
+      (name) => (this.#decls.params.has(name) || this.#decls.vars.has(name) ? this.value(name) : { opaque: name }),
+      this.#readFile,
+    );
     return parser.parseWhole();
   }
 }
@@ -189,7 +194,10 @@ class ExpressionParser {
       if (ch === '.' && /[A-Za-z_]/.test(this.src[this.#i + 1] ?? '')) {
         this.#i++;
         const prop = this.readIdentifier();
-        current = isOpaque(current) || typeof current !== 'object' || current === null || Array.isArray(current) ? { opaque: this.src.slice(start, this.#i) } : (current[prop] ?? { opaque: this.src.slice(start, this.#i) });
+        current =
+          isOpaque(current) || typeof current !== 'object' || current === null || Array.isArray(current)
+            ? { opaque: this.src.slice(start, this.#i) }
+            : (current[prop] ?? { opaque: this.src.slice(start, this.#i) });
       } else if (ch === '[' || ch === '(') {
         this.skipBalanced();
         current = { opaque: this.src.slice(start, this.#i) };

@@ -32,12 +32,21 @@ function edit(inputs: ContractInputs, file: string, from: string | RegExp, to: s
 const codes = (findings: Finding[]): string[] => findings.map((f) => `${f.code}:${f.subject}`);
 
 /** A trigger declaration of a probe function (unnamed, so the staging-slot check leaves it to its own cases). */
-function binding(options: ResolvedBinding['options'], kind = 'serviceBusTopic', settingRefs: string[] = []): ResolvedBinding {
+function binding(
+  options: ResolvedBinding['options'],
+  kind = 'serviceBusTopic',
+  settingRefs: string[] = [],
+): ResolvedBinding {
   return { role: 'trigger', kind, file: 'functions/probe.ts', options, settingRefs };
 }
 
 /** A registered function: `app.<kind>('<name>', …)`. */
-function registration(name: string, kind: string, options: ResolvedBinding['options'] = {}, settingRefs: string[] = []): ResolvedBinding {
+function registration(
+  name: string,
+  kind: string,
+  options: ResolvedBinding['options'] = {},
+  settingRefs: string[] = [],
+): ResolvedBinding {
   return { ...binding(options, kind, settingRefs), functionName: name };
 }
 
@@ -51,7 +60,8 @@ describe('config contract on this checkout', () => {
   });
 
   it("reads modules' own settings schemas too (SCADA, alerts, Confidential Ledger)", () => {
-    const bySchema = (name: string) => real.moduleSettings.filter((s) => s.schema.startsWith(`${name} `)).map((s) => s.name);
+    const bySchema = (name: string) =>
+      real.moduleSettings.filter((s) => s.schema.startsWith(`${name} `)).map((s) => s.name);
     expect(bySchema('ScadaSettings')).toEqual(Object.keys(ScadaSettings.shape));
     expect(bySchema('AlertSettings')).toEqual(Object.keys(AlertSettings.shape));
     expect(bySchema('ConfidentialLedgerSettings')).toEqual(Object.keys(ConfidentialLedgerSettings.shape));
@@ -63,7 +73,8 @@ describe('config contract on this checkout', () => {
   });
 
   it('finds the committed generated Bicep inputs identical to what the code generates', () => {
-    for (const [file, text] of Object.entries(generatedBicepInputs())) expect(real.bicepFiles[file], `bicep/${file}`).toBe(text);
+    for (const [file, text] of Object.entries(generatedBicepInputs()))
+      expect(real.bicepFiles[file], `bicep/${file}`).toBe(text);
   });
 });
 
@@ -71,13 +82,18 @@ describe('config contract reports each broken link', () => {
   it('a required setting (no default) that main.bicep does not set', () => {
     const inputs = copy();
     inputs.settings = settingsOf(Settings.extend({ MQTT_CA_BUNDLE: z.string().min(1) }));
-    expect(codes(checkConfigContract(inputs))).toEqual(['SETTING_NOT_SET:MQTT_CA_BUNDLE', 'LOCAL_SETTING_MISSING:MQTT_CA_BUNDLE']);
+    expect(codes(checkConfigContract(inputs))).toEqual([
+      'SETTING_NOT_SET:MQTT_CA_BUNDLE',
+      'LOCAL_SETTING_MISSING:MQTT_CA_BUNDLE',
+    ]);
   });
 
   it('accepts an identity-based form for a required connection setting', () => {
     const inputs = copy();
     inputs.settings = settingsOf(Settings.extend({ ServiceBusConnection: z.string().min(1) }));
-    inputs.localSettings = { Values: { ...(real.localSettings as { Values: object }).Values, ServiceBusConnection: 'devhost' } };
+    inputs.localSettings = {
+      Values: { ...(real.localSettings as { Values: object }).Values, ServiceBusConnection: 'devhost' },
+    };
     expect(checkConfigContract(inputs)).toEqual([]);
   });
 
@@ -95,29 +111,70 @@ describe('config contract reports each broken link', () => {
 
   it('an event hub a trigger reads that is not provisioned', () => {
     const inputs = copy();
-    inputs.bindings.push(binding({ connection: { value: 'EventHubConnection' }, eventHubName: { value: 'pot-pressure' } }, 'eventHub'));
+    inputs.bindings.push(
+      binding({ connection: { value: 'EventHubConnection' }, eventHubName: { value: 'pot-pressure' } }, 'eventHub'),
+    );
     expect(codes(checkConfigContract(inputs))).toEqual(['HUB_NOT_PROVISIONED:pot-pressure']);
   });
 
   it('a consumer group a trigger reads that is not provisioned', () => {
     const inputs = copy();
-    edit(inputs, 'main.bicep', 'consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup ]', 'consumerGroups: [ alertsConsumerGroup, readbackConsumerGroup ]');
+    edit(
+      inputs,
+      'main.bicep',
+      'consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup ]',
+      'consumerGroups: [ alertsConsumerGroup, readbackConsumerGroup ]',
+    );
     expect(codes(checkConfigContract(inputs))).toEqual(['CONSUMER_GROUP_NOT_PROVISIONED:telemetry/ingest']);
   });
 
   it('a topic or subscription a trigger names that is not provisioned', () => {
     const inputs = copy();
-    inputs.bindings.push(binding({ connection: { value: 'ServiceBusConnection' }, topicName: { value: 'plant-events' }, subscriptionName: { value: 'maintenance' } }));
-    inputs.bindings.push(binding({ connection: { value: 'ServiceBusConnection' }, topicName: { value: 'plant-alarms' }, subscriptionName: { value: 'scada' } }));
-    inputs.localSettings = { Values: { ...(real.localSettings as { Values: object }).Values, ServiceBusConnection: 'devhost' } };
-    expect(codes(checkConfigContract(inputs))).toEqual(['SUBSCRIPTION_NOT_PROVISIONED:maintenance', 'TOPIC_NOT_PROVISIONED:plant-alarms']);
+    inputs.bindings.push(
+      binding({
+        connection: { value: 'ServiceBusConnection' },
+        topicName: { value: 'plant-events' },
+        subscriptionName: { value: 'maintenance' },
+      }),
+    );
+    inputs.bindings.push(
+      binding({
+        connection: { value: 'ServiceBusConnection' },
+        topicName: { value: 'plant-alarms' },
+        subscriptionName: { value: 'scada' },
+      }),
+    );
+    inputs.localSettings = {
+      Values: { ...(real.localSettings as { Values: object }).Values, ServiceBusConnection: 'devhost' },
+    };
+    expect(codes(checkConfigContract(inputs))).toEqual([
+      'SUBSCRIPTION_NOT_PROVISIONED:maintenance',
+      'TOPIC_NOT_PROVISIONED:plant-alarms',
+    ]);
   });
 
   it('a topic name read through %SETTING% resolves against the value main.bicep sets', () => {
     const inputs = copy();
-    inputs.bindings.push(binding({ connection: { value: 'ServiceBusConnection' }, topicName: { value: '%PLANT_EVENTS_TOPIC%' }, subscriptionName: { value: 'ledger' } }));
-    edit(inputs, 'main.bicep', /^(\s*)TELEMETRY_HUB: telemetryHubName$/m, "$1TELEMETRY_HUB: telemetryHubName\n$1PLANT_EVENTS_TOPIC: 'plant-events'");
-    inputs.localSettings = { Values: { ...(real.localSettings as { Values: object }).Values, PLANT_EVENTS_TOPIC: 'plant-events', ServiceBusConnection: 'devhost' } };
+    inputs.bindings.push(
+      binding({
+        connection: { value: 'ServiceBusConnection' },
+        topicName: { value: '%PLANT_EVENTS_TOPIC%' },
+        subscriptionName: { value: 'ledger' },
+      }),
+    );
+    edit(
+      inputs,
+      'main.bicep',
+      /^(\s*)TELEMETRY_HUB: telemetryHubName$/m,
+      "$1TELEMETRY_HUB: telemetryHubName\n$1PLANT_EVENTS_TOPIC: 'plant-events'",
+    );
+    inputs.localSettings = {
+      Values: {
+        ...(real.localSettings as { Values: object }).Values,
+        PLANT_EVENTS_TOPIC: 'plant-events',
+        ServiceBusConnection: 'devhost',
+      },
+    };
     expect(checkConfigContract(inputs)).toEqual([]);
   });
 
@@ -131,9 +188,28 @@ describe('config contract reports each broken link', () => {
 
   it('a Cosmos container a binding names that Bicep does not provision', () => {
     const inputs = copy();
-    inputs.bindings.push(binding({ connection: { value: 'CosmosConnection' }, databaseName: { value: 'smelter' }, containerName: { value: 'leases' } }, 'cosmosDB'));
-    edit(inputs, 'main.bicep', /^(\s*)COSMOS_ENDPOINT: cosmos.outputs.endpoint$/m, '$1COSMOS_ENDPOINT: cosmos.outputs.endpoint\n$1CosmosConnection__accountEndpoint: cosmos.outputs.endpoint');
-    inputs.localSettings = { Values: { ...(real.localSettings as { Values: object }).Values, CosmosConnection: 'AccountEndpoint=http://127.0.0.1:8081/' } };
+    inputs.bindings.push(
+      binding(
+        {
+          connection: { value: 'CosmosConnection' },
+          databaseName: { value: 'smelter' },
+          containerName: { value: 'leases' },
+        },
+        'cosmosDB',
+      ),
+    );
+    edit(
+      inputs,
+      'main.bicep',
+      /^(\s*)COSMOS_ENDPOINT: cosmos.outputs.endpoint$/m,
+      '$1COSMOS_ENDPOINT: cosmos.outputs.endpoint\n$1CosmosConnection__accountEndpoint: cosmos.outputs.endpoint',
+    );
+    inputs.localSettings = {
+      Values: {
+        ...(real.localSettings as { Values: object }).Values,
+        CosmosConnection: 'AccountEndpoint=http://127.0.0.1:8081/',
+      },
+    };
     expect(codes(checkConfigContract(inputs))).toEqual(['COSMOS_CONTAINER_MISSING:leases']);
   });
 
@@ -147,7 +223,9 @@ describe('config contract reports each broken link', () => {
 
   it('a Service Bus filter in Bicep that differs from the code', () => {
     const inputs = copy();
-    const messaging = JSON.parse(inputs.bicepFiles[GENERATED_MESSAGING]!) as { subscriptions: { name: string; sqlFilter: string }[] };
+    const messaging = JSON.parse(inputs.bicepFiles[GENERATED_MESSAGING]!) as {
+      subscriptions: { name: string; sqlFilter: string }[];
+    };
     messaging.subscriptions[0]!.sqlFilter = "type IN ('smelter.setpoint.recommended')";
     inputs.bicepFiles[GENERATED_MESSAGING] = JSON.stringify(messaging);
     expect(codes(checkConfigContract(inputs))).toEqual(['SUBSCRIPTION_DIFFERS:scada.sqlFilter']);
@@ -161,11 +239,20 @@ describe('config contract reports each broken link', () => {
 
   it('filters written into main.bicep instead of loaded from the generated file', () => {
     const inputs = copy();
-    edit(inputs, 'main.bicep', "var messaging = loadJsonContent('shared-generated/messaging.json')", "var messaging = { topic: 'plant-events', subscriptions: [] }");
+    edit(
+      inputs,
+      'main.bicep',
+      "var messaging = loadJsonContent('shared-generated/messaging.json')",
+      "var messaging = { topic: 'plant-events', subscriptions: [] }",
+    );
     const found = codes(checkConfigContract(inputs));
     expect(found[0]).toBe('BICEP_CONTRACT_MISSING:messaging');
     // With no subscriptions provisioned, every Service Bus trigger's subscription is reported missing too.
-    expect(found.slice(1).every((c) => c.startsWith('TOPIC_NOT_PROVISIONED:') || c.startsWith('SUBSCRIPTION_NOT_PROVISIONED:'))).toBe(true);
+    expect(
+      found
+        .slice(1)
+        .every((c) => c.startsWith('TOPIC_NOT_PROVISIONED:') || c.startsWith('SUBSCRIPTION_NOT_PROVISIONED:')),
+    ).toBe(true);
   });
 
   it('a setting missing from local.settings.example.json', () => {
@@ -199,7 +286,12 @@ describe('config contract reports each broken link', () => {
 
   it('a setting main.bicep sets under a name the code does not read, naming the one it does', () => {
     const inputs = copy();
-    edit(inputs, 'main.bicep', 'CONFIDENTIAL_LEDGER_ENDPOINT: ledger.outputs.ledgerUri', 'LEDGER_ENDPOINT: ledger.outputs.ledgerUri');
+    edit(
+      inputs,
+      'main.bicep',
+      'CONFIDENTIAL_LEDGER_ENDPOINT: ledger.outputs.ledgerUri',
+      'LEDGER_ENDPOINT: ledger.outputs.ledgerUri',
+    );
     const findings = checkConfigContract(inputs);
     expect(codes(findings)).toEqual(['SETTING_NOT_SET:CONFIDENTIAL_LEDGER_ENDPOINT', 'SETTING_UNUSED:LEDGER_ENDPOINT']);
     expect(findings[1]!.message).toContain('the code reads CONFIDENTIAL_LEDGER_ENDPOINT');
@@ -207,7 +299,12 @@ describe('config contract reports each broken link', () => {
 
   it('accepts platform settings and identity-based connection options the code itself never reads', () => {
     const inputs = copy();
-    edit(inputs, 'main.bicep', /^(\s*)FUNCTIONS_EXTENSION_VERSION: '~4'$/m, "$1FUNCTIONS_EXTENSION_VERSION: '~4'\n$1WEBSITE_TIME_ZONE: 'UTC'\n$1EventHubConnection__consumerGroup: 'ingest'");
+    edit(
+      inputs,
+      'main.bicep',
+      /^(\s*)FUNCTIONS_EXTENSION_VERSION: '~4'$/m,
+      "$1FUNCTIONS_EXTENSION_VERSION: '~4'\n$1WEBSITE_TIME_ZONE: 'UTC'\n$1EventHubConnection__consumerGroup: 'ingest'",
+    );
     expect(checkConfigContract(inputs)).toEqual([]);
   });
 
@@ -227,12 +324,24 @@ describe('config contract reports each broken link', () => {
 
   it('a non-HTTP trigger left on in the staging slot; HTTP and durable registrations stay on', () => {
     const inputs = copy();
-    inputs.bindings.push(registration('potPressureWatch', 'eventHub', { connection: { value: 'EventHubConnection' }, eventHubName: { value: 'telemetry' } }));
+    inputs.bindings.push(
+      registration('potPressureWatch', 'eventHub', {
+        connection: { value: 'EventHubConnection' },
+        eventHubName: { value: 'telemetry' },
+      }),
+    );
     inputs.bindings.push({ ...registration('nightlyReport', 'generic'), file: 'functions/probe-generic.ts' });
     inputs.bindings.push({ ...binding({}, 'timer', ['CURATION_SCHEDULE']), file: 'functions/probe-generic.ts' });
-    inputs.bindings.push(registration('probeStatus', 'http'), registration('probeRun', 'orchestration'), registration('probeStep', 'activity'));
+    inputs.bindings.push(
+      registration('probeStatus', 'http'),
+      registration('probeRun', 'orchestration'),
+      registration('probeStep', 'activity'),
+    );
     const findings = checkConfigContract(inputs);
-    expect(codes(findings)).toEqual(['STAGING_TRIGGER_ENABLED:potPressureWatch', 'STAGING_TRIGGER_ENABLED:nightlyReport']);
+    expect(codes(findings)).toEqual([
+      'STAGING_TRIGGER_ENABLED:potPressureWatch',
+      'STAGING_TRIGGER_ENABLED:nightlyReport',
+    ]);
     expect(findings[1]!.message).toContain('on a timer trigger');
   });
 
@@ -240,7 +349,18 @@ describe('config contract reports each broken link', () => {
     const inputs = copy();
     inputs.bicepFiles['env/test.bicepparam'] += "\nparam stagingDisabledFunctions = [ 'telemetryIngest' ]\n";
     const findings = checkConfigContract(inputs);
-    expect(codes(findings).sort()).toEqual(['alertNotifier', 'alertSweep', 'goldCuration', 'ledgerWriter', 'optimizationSchedule', 'scadaDispatcher', 'setpointReadback', 'telemetryAlerts'].map((fn) => `STAGING_TRIGGER_ENABLED:${fn}`));
+    expect(codes(findings).sort()).toEqual(
+      [
+        'alertNotifier',
+        'alertSweep',
+        'goldCuration',
+        'ledgerWriter',
+        'optimizationSchedule',
+        'scadaDispatcher',
+        'setpointReadback',
+        'telemetryAlerts',
+      ].map((fn) => `STAGING_TRIGGER_ENABLED:${fn}`),
+    );
     expect(findings.every((f) => f.message.endsWith('(env/test.bicepparam)'))).toBe(true);
   });
 

@@ -47,7 +47,12 @@ export function bindingsInSource(source: string): BindingSource[] {
     const args = balancedUntilClose(text, argsStart);
     const role = owner === 'input' ? 'input' : owner === 'output' ? 'output' : 'trigger';
     const objectText = topLevelObject(args) ?? '';
-    const binding: BindingSource = { role, kind, options: optionsIn(objectText), settingRefs: settingRefsIn(objectText) };
+    const binding: BindingSource = {
+      role,
+      kind,
+      options: optionsIn(objectText),
+      settingRefs: settingRefsIn(objectText),
+    };
     if (owner.endsWith('app') || owner.endsWith('client')) {
       const name = /^\s*(['"`])([^'"`]+)\1/.exec(args)?.[2];
       if (name !== undefined) binding.functionName = name;
@@ -91,7 +96,8 @@ function optionsIn(objectText: string): Partial<Record<InfraOptionKey, OptionSou
   }
   // `{ connection }` shorthand names a variable that holds the value.
   for (const key of INFRA_OPTION_KEYS) {
-    if (options[key] === undefined && new RegExp(`(?:^|[,{\\s])${key}\\s*(?=[,}])`).test(top)) options[key] = { reference: key };
+    if (options[key] === undefined && new RegExp(`(?:^|[,{\\s])${key}\\s*(?=[,}])`).test(top))
+      options[key] = { reference: key };
   }
   return options;
 }

@@ -13,7 +13,9 @@ for (const [rel, text] of Object.entries(generatedBicepInputs())) {
   const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   if (current === text) continue;
   if (check) {
-    console.error(`ERR-GENERATED-STALE: bicep/${rel} differs from the code; run npx tsx test/contract/generate-bicep-inputs.ts`);
+    console.error(
+      `ERR-GENERATED-STALE: bicep/${rel} differs from the code; run npx tsx test/contract/generate-bicep-inputs.ts`,
+    );
     stale++;
   } else {
     mkdirSync(path.dirname(file), { recursive: true });

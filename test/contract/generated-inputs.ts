@@ -10,6 +10,9 @@ export function generatedBicepInputs(): Record<string, string> {
   const json = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
   return {
     [GENERATED_MESSAGING]: json(messagingInfrastructure()),
-    [GENERATED_CONTAINERS]: json({ lakeContainers: [...LAKE_CONTAINERS], cosmosContainers: COSMOS_CONTAINERS.map((c) => ({ name: c.name, partitionKey: c.partitionKey })) }),
+    [GENERATED_CONTAINERS]: json({
+      lakeContainers: [...LAKE_CONTAINERS],
+      cosmosContainers: COSMOS_CONTAINERS.map((c) => ({ name: c.name, partitionKey: c.partitionKey })),
+    }),
   };
 }

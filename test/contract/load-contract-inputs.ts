@@ -14,7 +14,9 @@ import { bindingsInSource, type OptionSource } from './function-bindings.js';
  * (from functions/**\/*.ts source; references to exported constants are resolved by importing their module).
  */
 export async function loadContractInputs(repoRoot: string): Promise<ContractInputs> {
-  const { Settings } = (await import(pathToFileURL(path.join(repoRoot, 'shared/config/settings.ts')).href)) as { Settings: z.ZodObject };
+  const { Settings } = (await import(pathToFileURL(path.join(repoRoot, 'shared/config/settings.ts')).href)) as {
+    Settings: z.ZodObject;
+  };
   return {
     settings: settingsOf(Settings),
     moduleSettings: await moduleSettings(repoRoot),
@@ -43,7 +45,9 @@ const MODULE_SCHEMA = /^export const (\w*Settings)\s*=\s*z\s*\.\s*(?:strictObjec
 export async function moduleSettings(repoRoot: string): Promise<ContractInputs['moduleSettings']> {
   const out: ContractInputs['moduleSettings'] = [];
   const dir = path.join(repoRoot, 'shared');
-  for (const [rel, source] of Object.entries(readTree(dir, /(?<!\.test)\.ts$/)).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [rel, source] of Object.entries(readTree(dir, /(?<!\.test)\.ts$/)).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     if (rel === 'config/settings.ts') continue;
     const names = [...source.matchAll(MODULE_SCHEMA)].map((m) => m[1]!);
     if (names.length === 0) continue;
@@ -74,7 +78,11 @@ async function functionBindings(repoRoot: string): Promise<ResolvedBinding[]> {
   return out;
 }
 
-async function resolveOption(opt: OptionSource, source: string, file: string): Promise<{ value: string } | { unresolved: string }> {
+async function resolveOption(
+  opt: OptionSource,
+  source: string,
+  file: string,
+): Promise<{ value: string } | { unresolved: string }> {
   if ('literal' in opt) return { value: opt.literal };
   const [head, ...chain] = opt.reference.split('.');
   const local = new RegExp(`\\bconst\\s+${head}\\s*(?::[^=]+)?=\\s*(['"\`])([^'"\`$]*)\\1`).exec(source);
@@ -84,7 +92,8 @@ async function resolveOption(opt: OptionSource, source: string, file: string): P
     const target = path.resolve(path.dirname(file), imported.from.replace(/\.js$/, '.ts'));
     if (existsSync(target)) {
       let value: unknown = ((await import(pathToFileURL(target).href)) as Record<string, unknown>)[imported.name];
-      for (const prop of chain) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[prop] : undefined;
+      for (const prop of chain)
+        value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[prop] : undefined;
       if (typeof value === 'string') return { value };
     }
   }

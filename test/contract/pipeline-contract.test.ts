@@ -41,14 +41,18 @@ describe('pipelines agree with the code and bicep/', () => {
   });
 
   it('deploys only environments that have a parameter file, in the order dev, test, prod', () => {
-    const deployed = [...pipeline.matchAll(/template: templates\/deploy-stage\.yml\n\s+parameters:\n\s+environmentName: (\w+)/g)].map((m) => m[1]!);
+    const deployed = [
+      ...pipeline.matchAll(/template: templates\/deploy-stage\.yml\n\s+parameters:\n\s+environmentName: (\w+)/g),
+    ].map((m) => m[1]!);
     expect(deployed).toEqual(['dev', 'test', 'prod']);
-    for (const env of deployed) expect(() => read(`bicep/env/${env}.bicepparam`), `bicep/env/${env}.bicepparam`).not.toThrow();
+    for (const env of deployed)
+      expect(() => read(`bicep/env/${env}.bicepparam`), `bicep/env/${env}.bicepparam`).not.toThrow();
   });
 
   it('holds the coverage bar vitest.config.ts holds locally', () => {
     const bar = Number(/coverageThreshold: '(\d+)'/.exec(pipeline)?.[1]);
-    const thresholds = config.test?.coverage && 'thresholds' in config.test.coverage ? config.test.coverage.thresholds : undefined;
+    const thresholds =
+      config.test?.coverage && 'thresholds' in config.test.coverage ? config.test.coverage.thresholds : undefined;
     expect(bar).toBeGreaterThanOrEqual(80);
     expect(thresholds).toMatchObject({ lines: bar, statements: bar });
   });

@@ -46,14 +46,26 @@ describe('telemetry ingest through the devhost', () => {
     const testStartMs = Date.now();
     const sink = memorySink();
     const potline = createPotline({ lines: 1, cellsPerLine: 12, seed: 7, startMs: START_MS });
-    const sim = runSimulator({ potline, sink, ratePerMin: 6000, durationS: 120, clock: virtualClock(START_MS), faults: { malformed_json: 0.01, duplicate: 0.01, spike: 0.005 } });
+    const sim = runSimulator({
+      potline,
+      sink,
+      ratePerMin: 6000,
+      durationS: 120,
+      clock: virtualClock(START_MS),
+      faults: { malformed_json: 0.01, duplicate: 0.01, spike: 0.005 },
+    });
     await sim.done;
     const labels = sim.labels.labels();
     const recorder = new RunRecorder();
     recorder.noteSent(sink.events);
     expect(sink.events.length).toBeGreaterThan(2000);
 
-    const env = { AzureWebJobsStorage: azurite.connectionString, LakeConnection: azurite.connectionString, COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key };
+    const env = {
+      AzureWebJobsStorage: azurite.connectionString,
+      LakeConnection: azurite.connectionString,
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: cosmos.key,
+    };
     const dataDir = path.join(tmp, 'devhost');
     const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(azurite.connectionString));
     const third = Math.floor(sink.events.length / 3);
@@ -61,7 +73,11 @@ describe('telemetry ingest through the devhost', () => {
     const first = await spawnDevhost(dataDir, env);
     devhosts.push(first);
     await sendToHub(first.url, 'telemetry', sink.events.slice(0, third));
-    await waitFor('the first silver files', async () => (await listAll(lake, 'silver', 'telemetry/')).length > 0, 60_000);
+    await waitFor(
+      'the first silver files',
+      async () => (await listAll(lake, 'silver', 'telemetry/')).length > 0,
+      60_000,
+    );
     await sendToHub(first.url, 'telemetry', sink.events.slice(third, 2 * third));
     await killHard(first.child);
 
@@ -72,7 +88,11 @@ describe('telemetry ingest through the devhost', () => {
     const score = await waitFor(
       'every valid point in silver or quarantine',
       async () => {
-        const { silver, quarantine } = await readRunFromLake(lake, { eventsFromMs: START_MS, enqueuedFromMs: testStartMs, untilMs: START_MS + 86_400_000 });
+        const { silver, quarantine } = await readRunFromLake(lake, {
+          eventsFromMs: START_MS,
+          enqueuedFromMs: testStartMs,
+          untilMs: START_MS + 86_400_000,
+        });
         const s = scoreCleansing(labels, silver, quarantine, recorder.sentKeys);
         return s.lost === 0 ? s : undefined;
       },
@@ -81,7 +101,14 @@ describe('telemetry ingest through the devhost', () => {
     expect(score.lost).toBe(0);
     expect(score.duplicatedInSilver).toBe(0);
     expect(score.validPointsSent).toBe(recorder.sentKeys.size);
-    for (const kind of ['duplicate', 'unknown_tag', 'malformed_or_truncated_body', 'wrong_unit', 'bad_quality', 'out_of_order'] as const) {
+    for (const kind of [
+      'duplicate',
+      'unknown_tag',
+      'malformed_or_truncated_body',
+      'wrong_unit',
+      'bad_quality',
+      'out_of_order',
+    ] as const) {
       expect(score.byKind[kind]?.injected, kind).toBeGreaterThan(0);
       expect(score.byKind[kind]?.missed, kind).toBe(0);
     }

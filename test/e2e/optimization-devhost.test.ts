@@ -43,11 +43,33 @@ beforeAll(async () => {
   [issuer, cosmosServer] = await Promise.all([startDevIssuer({ keyDir: path.join(tmp, 'keys') }), startCosmos()]);
   // Two 12-cell lines whose readings end now (the cell state ingestion would have written), and the same potline as
   // the PLC the dispatcher talks to. L1 is run over HTTP; the schedule runs L2.
-  potline = createPotline({ lines: 2, cellsPerLine: 12, seed: 5, startMs: Date.now() - 40_000, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
-  await seedPlantStores(new CosmosClient({ endpoint: cosmosServer.endpoint, key: cosmosServer.key, connectionPolicy: { enableEndpointDiscovery: false } }), DB, await cellStateDocs(potline));
+  potline = createPotline({
+    lines: 2,
+    cellsPerLine: 12,
+    seed: 5,
+    startMs: Date.now() - 40_000,
+    feederChokesPerCellDay: 0,
+    lineRampsPerDay: 0,
+  });
+  await seedPlantStores(
+    new CosmosClient({
+      endpoint: cosmosServer.endpoint,
+      key: cosmosServer.key,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    }),
+    DB,
+    await cellStateDocs(potline),
+  );
   // The schedule's monitor says an occurrence was missed while the host was down: it runs once at start-up.
   mkdirSync(path.join(tmp, 'data', 'timers'), { recursive: true });
-  writeFileSync(path.join(tmp, 'data', 'timers', 'optimizationSchedule.json'), JSON.stringify({ last: '2026-01-01T00:00:00.000Z', next: '2026-01-01T01:00:00.000Z', lastUpdated: '2026-01-01T00:00:00.000Z' }));
+  writeFileSync(
+    path.join(tmp, 'data', 'timers', 'optimizationSchedule.json'),
+    JSON.stringify({
+      last: '2026-01-01T00:00:00.000Z',
+      next: '2026-01-01T01:00:00.000Z',
+      lastUpdated: '2026-01-01T00:00:00.000Z',
+    }),
+  );
   host = await startDevhost({
     appEntry: 'test/e2e/fixtures/clock-reading-app.ts',
     appDir: repoRoot,
@@ -71,7 +93,8 @@ beforeAll(async () => {
     },
   });
   plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
-  for (const role of ['Operator', 'Engineer', 'Manager'] as const) tokens[role] = await issuer.mint({ roles: [role], sub: role.toLowerCase() });
+  for (const role of ['Operator', 'Engineer', 'Manager'] as const)
+    tokens[role] = await issuer.mint({ roles: [role], sub: role.toLowerCase() });
 }, 90_000);
 
 afterAll(async () => {
@@ -88,26 +111,49 @@ function appSettings(): Record<string, string> {
   return rest;
 }
 
-const cosmos = () => new CosmosClient({ endpoint: process.env.COSMOS_ENDPOINT!, key: process.env.COSMOS_KEY!, connectionPolicy: { enableEndpointDiscovery: false } });
+const cosmos = () =>
+  new CosmosClient({
+    endpoint: process.env.COSMOS_ENDPOINT!,
+    key: process.env.COSMOS_KEY!,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
 const url = (resource: string) => `${host.httpUrl}${v1Path(resource)}`;
 
-async function call(method: string, resource: string, role: keyof typeof tokens, body?: unknown, headers: Record<string, string> = {}) {
+async function call(
+  method: string,
+  resource: string,
+  role: keyof typeof tokens,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(url(resource), {
     method,
-    headers: { authorization: `Bearer ${tokens[role]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${tokens[role]}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
 }
 
-const step = async (runId: string) => ((await call('GET', `optimizations/${runId}`, 'Operator')).json.progress as { step?: string } | null)?.step;
-const historyOf = (instanceId: string) => new InstanceStore(path.join(tmp, 'data', 'durable', HUB)).loadAll().find((i) => i.instanceId === instanceId)!.history;
+const step = async (runId: string) =>
+  ((await call('GET', `optimizations/${runId}`, 'Operator')).json.progress as { step?: string } | null)?.step;
+const historyOf = (instanceId: string) =>
+  new InstanceStore(path.join(tmp, 'data', 'durable', HUB)).loadAll().find((i) => i.instanceId === instanceId)!.history;
 
 describe('optimisation runs through the devhost', () => {
   let runId: string;
 
   it('starts an advisory run over HTTP, waits for approval, applies it once approved and publishes one set of events', async () => {
-    const started = await call('POST', 'optimizations', 'Engineer', { lineId: 'L1', mode: 'advisory' }, { 'x-correlation-id': 'e2e-run-1' });
+    const started = await call(
+      'POST',
+      'optimizations',
+      'Engineer',
+      { lineId: 'L1', mode: 'advisory' },
+      { 'x-correlation-id': 'e2e-run-1' },
+    );
     expect(started.status).toBe(202);
     runId = started.json.runId as string;
     expect(runId).toMatch(/^opt-L1-/);
@@ -115,20 +161,40 @@ describe('optimisation runs through the devhost', () => {
 
     await waitFor('the run to wait for approval', async () => (await step(runId)) === 'awaiting-approval', 60_000);
     const waiting = await call('GET', `optimizations/${runId}`, 'Operator');
-    expect(waiting.json).toMatchObject({ runtimeStatus: 'Running', lineId: 'L1', mode: 'advisory', progress: { step: 'awaiting-approval', proposal: { cellsChanged: expect.any(Number) } } });
+    expect(waiting.json).toMatchObject({
+      runtimeStatus: 'Running',
+      lineId: 'L1',
+      mode: 'advisory',
+      progress: { step: 'awaiting-approval', proposal: { cellsChanged: expect.any(Number) } },
+    });
     expect((waiting.json.links as { rel: string }[]).map((l) => l.rel)).toContain('approval');
-    expect(publishedEvents(path.join(tmp, 'data')).filter((e) => e.type === PlantEventType.setpointRecommended)).toHaveLength(0);
+    expect(
+      publishedEvents(path.join(tmp, 'data')).filter((e) => e.type === PlantEventType.setpointRecommended),
+    ).toHaveLength(0);
 
-    const approved = await call('POST', `optimizations/${runId}/approval`, 'Engineer', { decision: 'approve', reason: 'steps are small and the line is steady' });
+    const approved = await call('POST', `optimizations/${runId}/approval`, 'Engineer', {
+      decision: 'approve',
+      reason: 'steps are small and the line is steady',
+    });
     expect(approved.status).toBe(202);
     expect(approved.json).toMatchObject({ decision: 'approve', decidedBy: 'engineer' });
 
-    const done = await waitFor('the run to complete', async () => {
-      const r = await call('GET', `optimizations/${runId}`, 'Operator');
-      return r.json.runtimeStatus === 'Completed' ? r.json : undefined;
-    }, 60_000);
+    const done = await waitFor(
+      'the run to complete',
+      async () => {
+        const r = await call('GET', `optimizations/${runId}`, 'Operator');
+        return r.json.runtimeStatus === 'Completed' ? r.json : undefined;
+      },
+      60_000,
+    );
     const result = done.result as Record<string, unknown>;
-    expect(result).toMatchObject({ runId, lineId: 'L1', status: 'completed', outcome: 'applied', approval: { decision: 'approve', decidedBy: 'engineer' } });
+    expect(result).toMatchObject({
+      runId,
+      lineId: 'L1',
+      status: 'completed',
+      outcome: 'applied',
+      approval: { decision: 'approve', decidedBy: 'engineer' },
+    });
     expect(result.cellsChanged).toBeGreaterThan(0);
     expect(result.objectiveKWhPerKg as number).toBeLessThan(result.baselineKWhPerKg as number);
 
@@ -139,7 +205,12 @@ describe('optimisation runs through the devhost', () => {
     expect(events.filter((e) => e.type === PlantEventType.optimizationApproved)).toHaveLength(1);
     const completed = events.filter((e) => e.type === PlantEventType.optimizationCompleted);
     expect(completed).toHaveLength(1);
-    expect(OptimizationRunEventData.parse(completed[0]!.data)).toMatchObject({ runId, status: 'completed', cellsChanged: result.cellsChanged, modelVersion: expect.any(String) });
+    expect(OptimizationRunEventData.parse(completed[0]!.data)).toMatchObject({
+      runId,
+      status: 'completed',
+      cellsChanged: result.cellsChanged,
+      modelVersion: expect.any(String),
+    });
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
 
     // The loop closes: the dispatcher sends every set point through the envelope and the simulated PLC applies it.
@@ -147,20 +218,41 @@ describe('optimisation runs through the devhost', () => {
     expect(plc.counters().refused).toBe(0);
 
     const stored = await (await CosmosRunStore.create(cosmos(), DB, { createIfMissing: true })).get(runId);
-    expect(stored).toMatchObject({ runId, outcome: 'applied', correlationId: 'e2e-run-1', recommendation: { container: 'gold', path: expect.stringContaining(`run=${runId}/recommendation.json`) } });
+    expect(stored).toMatchObject({
+      runId,
+      outcome: 'applied',
+      correlationId: 'e2e-run-1',
+      recommendation: { container: 'gold', path: expect.stringContaining(`run=${runId}/recommendation.json`) },
+    });
   });
 
   it('replays the recorded optimizationRun identically, and catches an orchestrator that reads the clock', async () => {
     await assertDeterministic(host.registry, 'optimizationRun', historyOf(runId));
 
-    const res = await fetch(`${host.httpUrl}/runtime/webhooks/durabletask/orchestrators/${SNAPSHOT_READING_CLOCK}/clock-1`, { method: 'POST', body: JSON.stringify({ lineId: 'L1' }) });
+    const res = await fetch(
+      `${host.httpUrl}/runtime/webhooks/durabletask/orchestrators/${SNAPSHOT_READING_CLOCK}/clock-1`,
+      { method: 'POST', body: JSON.stringify({ lineId: 'L1' }) },
+    );
     expect(res.status).toBe(202);
-    await waitFor('the clock-reading run to complete', async () => ((await (await fetch(`${host.httpUrl}/runtime/webhooks/durabletask/instances/clock-1`)).json()) as { runtimeStatus: string }).runtimeStatus === 'Completed');
-    await expect(assertDeterministic(host.registry, SNAPSHOT_READING_CLOCK, historyOf('clock-1'))).rejects.toThrow(/ERR-DEVHOST-DURABLE-NONDETERMINISTIC/);
+    await waitFor(
+      'the clock-reading run to complete',
+      async () =>
+        (
+          (await (await fetch(`${host.httpUrl}/runtime/webhooks/durabletask/instances/clock-1`)).json()) as {
+            runtimeStatus: string;
+          }
+        ).runtimeStatus === 'Completed',
+    );
+    await expect(assertDeterministic(host.registry, SNAPSHOT_READING_CLOCK, historyOf('clock-1'))).rejects.toThrow(
+      /ERR-DEVHOST-DURABLE-NONDETERMINISTIC/,
+    );
   });
 
   it('answers 409 to an approval of a run that is not waiting, and 403 naming body.mode to closed-loop from an Engineer', async () => {
-    const late = await call('POST', `optimizations/${runId}/approval`, 'Manager', { decision: 'reject', reason: 'too late' });
+    const late = await call('POST', `optimizations/${runId}/approval`, 'Manager', {
+      decision: 'reject',
+      reason: 'too late',
+    });
     expect(late.status).toBe(409);
     expect(late.json).toMatchObject({ code: 'ERR-4091', details: [{ field: 'path.runId' }] });
     const denied = await call('POST', 'optimizations', 'Engineer', { lineId: 'L1', mode: 'closed-loop' });
@@ -172,40 +264,73 @@ describe('optimisation runs through the devhost', () => {
   it('ends a run that cannot proceed Failed with its reason, records it and publishes smelter.optimization.failed', async () => {
     const started = await call('POST', 'optimizations', 'Engineer', { lineId: 'L9' });
     const id = started.json.runId as string;
-    const failed = await waitFor('the run to fail', async () => {
-      const r = await call('GET', `optimizations/${id}`, 'Operator');
-      return r.json.runtimeStatus === 'Failed' ? r.json : undefined;
-    }, 60_000);
+    const failed = await waitFor(
+      'the run to fail',
+      async () => {
+        const r = await call('GET', `optimizations/${id}`, 'Operator');
+        return r.json.runtimeStatus === 'Failed' ? r.json : undefined;
+      },
+      60_000,
+    );
     expect(failed.error).toMatch(/no cell of line L9 has telemetry/);
     expect(failed.progress).toMatchObject({ step: 'failed', reason: expect.stringContaining('L9') });
-    const event = publishedEvents(path.join(tmp, 'data')).find((e) => e.type === PlantEventType.optimizationFailed && e.subject === 'L9');
-    expect(OptimizationRunEventData.parse(event?.data)).toMatchObject({ runId: id, status: 'failed', outcome: 'failed', cellsChanged: 0, objectiveKWhPerKg: null });
-    expect(await (await CosmosRunStore.create(cosmos(), DB, { createIfMissing: true })).get(id)).toMatchObject({ status: 'failed' });
+    const event = publishedEvents(path.join(tmp, 'data')).find(
+      (e) => e.type === PlantEventType.optimizationFailed && e.subject === 'L9',
+    );
+    expect(OptimizationRunEventData.parse(event?.data)).toMatchObject({
+      runId: id,
+      status: 'failed',
+      outcome: 'failed',
+      cellsChanged: 0,
+      objectiveKWhPerKg: null,
+    });
+    expect(await (await CosmosRunStore.create(cosmos(), DB, { createIfMissing: true })).get(id)).toMatchObject({
+      status: 'failed',
+    });
   });
 
   it('keeps per-line constraints with ETags, and a closed-loop run by a Manager applies them without approval', async () => {
     const empty = await call('GET', 'lines/L1/constraints', 'Operator');
     expect(empty).toMatchObject({ status: 200, json: { lineId: 'L1', constraints: [], version: 0 } });
-    const body = { constraints: [{ scope: 'cell', cellId: 'L1-C003', variable: 'acdCm', freeze: true, reason: 'anode change due' }, { scope: 'line', variable: 'lineCurrentKA', freeze: true }] };
+    const body = {
+      constraints: [
+        { scope: 'cell', cellId: 'L1-C003', variable: 'acdCm', freeze: true, reason: 'anode change due' },
+        { scope: 'line', variable: 'lineCurrentKA', freeze: true },
+      ],
+    };
     const put = await call('PUT', 'lines/L1/constraints', 'Engineer', body);
     expect(put.status).toBe(200);
     const etag = put.headers.get('etag')!;
     expect((await call('PUT', 'lines/L1/constraints', 'Engineer', body, { 'if-match': '"stale"' })).status).toBe(412);
     expect((await call('PUT', 'lines/L1/constraints', 'Operator', body)).status).toBe(403);
-    expect((await call('PUT', 'lines/L1/constraints', 'Engineer', { constraints: [{ scope: 'cell', cellId: 'L2-C001', variable: 'acdCm', freeze: true }] })).json).toMatchObject({ code: 'ERR-4001', details: [{ field: 'body.constraints.0.cellId' }] });
+    expect(
+      (
+        await call('PUT', 'lines/L1/constraints', 'Engineer', {
+          constraints: [{ scope: 'cell', cellId: 'L2-C001', variable: 'acdCm', freeze: true }],
+        })
+      ).json,
+    ).toMatchObject({ code: 'ERR-4001', details: [{ field: 'body.constraints.0.cellId' }] });
     expect((await call('GET', 'lines/L1/constraints', 'Engineer')).headers.get('etag')).toBe(etag);
 
     const started = await call('POST', 'optimizations', 'Manager', { lineId: 'L1', mode: 'closed-loop' });
     expect(started.status).toBe(202);
     const id = started.json.runId as string;
-    const done = await waitFor('the closed-loop run to complete', async () => {
-      const r = await call('GET', `optimizations/${id}`, 'Operator');
-      return r.json.runtimeStatus === 'Completed' ? r.json : undefined;
-    }, 60_000);
+    const done = await waitFor(
+      'the closed-loop run to complete',
+      async () => {
+        const r = await call('GET', `optimizations/${id}`, 'Operator');
+        return r.json.runtimeStatus === 'Completed' ? r.json : undefined;
+      },
+      60_000,
+    );
     expect(done.result).toMatchObject({ mode: 'closed-loop', trigger: 'api', requestedBy: 'manager' });
     const events = publishedEvents(path.join(tmp, 'data'));
     expect(events.some((e) => e.type === PlantEventType.constraintsChanged)).toBe(true);
-    const mine = events.filter((e) => e.type === PlantEventType.setpointRecommended && (e.data as { recommendationId: string }).recommendationId.startsWith(`${id}/`));
+    const mine = events.filter(
+      (e) =>
+        e.type === PlantEventType.setpointRecommended &&
+        (e.data as { recommendationId: string }).recommendationId.startsWith(`${id}/`),
+    );
     // The frozen ACD of L1-C003 and the frozen line current are not moved.
     for (const e of mine) {
       const sp = (e.data as { setPoints: { equipmentId: string; setPoint: Record<string, number> }[] }).setPoints[0]!;
@@ -220,27 +345,53 @@ describe('the optimisation schedule in the devhost', () => {
   it('starts one run for the configured line from the past-due occurrence, named by its slot, which waits for approval', async () => {
     // The slot is named by the schedule's next occurrence: the coming 1 January.
     const runId = `opt-L2-before-${new Date().getUTCFullYear() + 1}0101T000000Z`;
-    await waitFor('the scheduled run to wait for approval', async () => (await step(runId)) === 'awaiting-approval', 60_000);
+    await waitFor(
+      'the scheduled run to wait for approval',
+      async () => (await step(runId)) === 'awaiting-approval',
+      60_000,
+    );
     const run = await call('GET', `optimizations/${runId}`, 'Operator');
     expect(run.json).toMatchObject({ lineId: 'L2', mode: 'advisory', trigger: 'schedule', requestedBy: 'schedule' });
-    const listed = (await (await fetch(`${host.httpUrl}/runtime/webhooks/durabletask/instances?instanceIdPrefix=opt-L2-`)).json()) as unknown[];
+    const listed = (await (
+      await fetch(`${host.httpUrl}/runtime/webhooks/durabletask/instances?instanceIdPrefix=opt-L2-`)
+    ).json()) as unknown[];
     expect(listed).toHaveLength(1);
   });
 });
 
 describe('PDE runs through the devhost', () => {
   it('runs a stored model, keeps the result in the lake and answers with its reference; replays identically', async () => {
-    const model = await call('POST', 'pde-models', 'Engineer', { modelName: 'FourierHeatModel', parameters: { thermalConductivity: 200, initialTemperature: 700, boundaryConditions: { topSurface: 750, bottomSurface: 690 } } });
+    const model = await call('POST', 'pde-models', 'Engineer', {
+      modelName: 'FourierHeatModel',
+      parameters: {
+        thermalConductivity: 200,
+        initialTemperature: 700,
+        boundaryConditions: { topSurface: 750, bottomSurface: 690 },
+      },
+    });
     expect(model.status).toBe(201);
     const modelId = model.json.modelId as string;
     const started = await call('POST', `pde-models/${modelId}/runs`, 'Engineer');
     expect(started.status).toBe(202);
     const runId = started.json.runId as string;
-    const done = await waitFor('the PDE run to complete', async () => {
-      const r = await call('GET', `pde-models/${modelId}/runs/${runId}`, 'Operator');
-      return r.json.runtimeStatus === 'Completed' ? r.json : undefined;
-    }, 60_000);
-    expect(done.result).toMatchObject({ ok: true, modelName: 'FourierHeatModel', result: { container: 'gold', path: expect.stringMatching(new RegExp(`^pde_runs/date=\\d{4}-\\d{2}-\\d{2}/model=${modelId}/${runId}\\.json$`)) } });
+    const done = await waitFor(
+      'the PDE run to complete',
+      async () => {
+        const r = await call('GET', `pde-models/${modelId}/runs/${runId}`, 'Operator');
+        return r.json.runtimeStatus === 'Completed' ? r.json : undefined;
+      },
+      60_000,
+    );
+    expect(done.result).toMatchObject({
+      ok: true,
+      modelName: 'FourierHeatModel',
+      result: {
+        container: 'gold',
+        path: expect.stringMatching(
+          new RegExp(`^pde_runs/date=\\d{4}-\\d{2}-\\d{2}/model=${modelId}/${runId}\\.json$`),
+        ),
+      },
+    });
     expect((done.result as { result: { bytes: number } }).result.bytes).toBeGreaterThan(1000);
     expect((await call('GET', `pde-models/pde-999/runs/${runId}`, 'Operator')).status).toBe(404);
     expect((await call('POST', 'pde-models/pde-999/runs', 'Engineer')).status).toBe(404);
@@ -248,13 +399,24 @@ describe('PDE runs through the devhost', () => {
   });
 
   it('ends a run of a configuration the physics engine refuses Failed, naming the field', async () => {
-    const model = await call('POST', 'pde-models', 'Engineer', { modelName: 'FourierHeatModel', parameters: { thermalConductivity: -5, initialTemperature: 700, boundaryConditions: { topSurface: 750, bottomSurface: 690 } } });
+    const model = await call('POST', 'pde-models', 'Engineer', {
+      modelName: 'FourierHeatModel',
+      parameters: {
+        thermalConductivity: -5,
+        initialTemperature: 700,
+        boundaryConditions: { topSurface: 750, bottomSurface: 690 },
+      },
+    });
     const modelId = model.json.modelId as string;
     const runId = (await call('POST', `pde-models/${modelId}/runs`, 'Manager')).json.runId as string;
-    const failed = await waitFor('the PDE run to fail', async () => {
-      const r = await call('GET', `pde-models/${modelId}/runs/${runId}`, 'Engineer');
-      return r.json.runtimeStatus === 'Failed' ? r.json : undefined;
-    }, 60_000);
+    const failed = await waitFor(
+      'the PDE run to fail',
+      async () => {
+        const r = await call('GET', `pde-models/${modelId}/runs/${runId}`, 'Engineer');
+        return r.json.runtimeStatus === 'Failed' ? r.json : undefined;
+      },
+      60_000,
+    );
     expect(failed.error).toMatch(/PHYS-CONFIG at parameters\.thermalConductivity/);
   });
 });

@@ -38,9 +38,25 @@ const devhosts: DevhostProcess[] = [];
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'optimization-restart-'));
-  [azurite, cosmos, broker, issuer] = await Promise.all([startAzurite(path.join(tmp, 'azurite')), startCosmos(), startMqttBroker(), startDevIssuer({ keyDir: path.join(tmp, 'keys') })]);
-  const potline = createPotline({ lines: 1, cellsPerLine: 12, seed: 9, startMs: Date.now() - 40_000, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
-  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+  [azurite, cosmos, broker, issuer] = await Promise.all([
+    startAzurite(path.join(tmp, 'azurite')),
+    startCosmos(),
+    startMqttBroker(),
+    startDevIssuer({ keyDir: path.join(tmp, 'keys') }),
+  ]);
+  const potline = createPotline({
+    lines: 1,
+    cellsPerLine: 12,
+    seed: 9,
+    startMs: Date.now() - 40_000,
+    feederChokesPerCellDay: 0,
+    lineRampsPerDay: 0,
+  });
+  const client = new CosmosClient({
+    endpoint: cosmos.endpoint,
+    key: cosmos.key,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
   await seedPlantStores(client, DB, await cellStateDocs(potline));
   plc = await startPlc({ brokerUrl: broker.url, potline });
   env = {
@@ -76,7 +92,10 @@ async function start(): Promise<DevhostProcess> {
 async function call(base: string, method: string, resource: string, body?: unknown) {
   const res = await fetch(`${base}${v1Path(resource)}`, {
     method,
-    headers: { authorization: `Bearer ${engineer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${engineer}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -88,7 +107,13 @@ describe('an optimisation run across a devhost crash', () => {
     const started = await call(first.url, 'POST', 'optimizations', { lineId: 'L1', mode: 'advisory' });
     expect(started.status).toBe(202);
     const runId = started.json.runId as string;
-    await waitFor('the run to wait for approval', async () => ((await call(first.url, 'GET', `optimizations/${runId}`)).json.progress as { step?: string } | null)?.step === 'awaiting-approval', 60_000);
+    await waitFor(
+      'the run to wait for approval',
+      async () =>
+        ((await call(first.url, 'GET', `optimizations/${runId}`)).json.progress as { step?: string } | null)?.step ===
+        'awaiting-approval',
+      60_000,
+    );
     await killHard(first.child);
 
     const second = await start();
@@ -96,37 +121,75 @@ describe('an optimisation run across a devhost crash', () => {
     expect(resumed.json).toMatchObject({ runtimeStatus: 'Running', progress: { step: 'awaiting-approval' } });
     // Freeze the lake, approve: the recording activity starts and hangs on its first lake call; kill the host then.
     azurite.pause();
-    expect((await call(second.url, 'POST', `optimizations/${runId}/approval`, { decision: 'approve', reason: 'approved after the host restart' })).status).toBe(202);
-    const instance = async (base: string) => (await (await fetch(`${base}/runtime/webhooks/durabletask/instances/${runId}?showHistory=true`)).json()) as { runtimeStatus: string; customStatus: { step?: string }; history: { EventType: string; Name?: string }[] };
+    expect(
+      (
+        await call(second.url, 'POST', `optimizations/${runId}/approval`, {
+          decision: 'approve',
+          reason: 'approved after the host restart',
+        })
+      ).status,
+    ).toBe(202);
+    const instance = async (base: string) =>
+      (await (await fetch(`${base}/runtime/webhooks/durabletask/instances/${runId}?showHistory=true`)).json()) as {
+        runtimeStatus: string;
+        customStatus: { step?: string };
+        history: { EventType: string; Name?: string }[];
+      };
     await waitFor('the recording activity to be in flight', async () => {
       const s = await instance(second.url);
-      return s.customStatus.step === 'recording' && s.history.some((e) => e.EventType === 'TaskScheduled' && e.Name === Activity.recordOptimizationRun);
+      return (
+        s.customStatus.step === 'recording' &&
+        s.history.some((e) => e.EventType === 'TaskScheduled' && e.Name === Activity.recordOptimizationRun)
+      );
     });
     await killHard(second.child);
     azurite.resume();
 
     const third = await start();
-    const done = await waitFor('the run to complete on the third host', async () => {
-      const r = await call(third.url, 'GET', `optimizations/${runId}`);
-      return r.json.runtimeStatus === 'Completed' ? (r.json.result as Record<string, unknown>) : undefined;
-    }, 60_000);
+    const done = await waitFor(
+      'the run to complete on the third host',
+      async () => {
+        const r = await call(third.url, 'GET', `optimizations/${runId}`);
+        return r.json.runtimeStatus === 'Completed' ? (r.json.result as Record<string, unknown>) : undefined;
+      },
+      60_000,
+    );
     expect(done).toMatchObject({ runId, outcome: 'applied', approval: { decidedBy: 'erin' } });
 
     const status = await instance(third.url);
     expect(status.history.filter((e) => e.EventType === 'ExecutionCompleted')).toHaveLength(1);
-    const scheduled = (name: string) => status.history.filter((e) => e.EventType === 'TaskScheduled' && e.Name === name).length;
-    for (const name of [Activity.loadLineSnapshot, Activity.optimizeSetPoints, Activity.checkSetPointEnvelope, Activity.recordOptimizationRun, Activity.publishOptimizationEvents]) expect(scheduled(name), name).toBe(1);
-    expect(status.history.filter((e) => e.EventType === 'TaskCompleted')).toHaveLength(status.history.filter((e) => e.EventType === 'TaskScheduled').length);
+    const scheduled = (name: string) =>
+      status.history.filter((e) => e.EventType === 'TaskScheduled' && e.Name === name).length;
+    for (const name of [
+      Activity.loadLineSnapshot,
+      Activity.optimizeSetPoints,
+      Activity.checkSetPointEnvelope,
+      Activity.recordOptimizationRun,
+      Activity.publishOptimizationEvents,
+    ])
+      expect(scheduled(name), name).toBe(1);
+    expect(status.history.filter((e) => e.EventType === 'TaskCompleted')).toHaveLength(
+      status.history.filter((e) => e.EventType === 'TaskScheduled').length,
+    );
 
     const events = publishedEvents(path.join(tmp, 'devhost'));
-    expect(events.filter((e) => e.type === PlantEventType.setpointRecommended)).toHaveLength(done.setPointEvents as number);
+    expect(events.filter((e) => e.type === PlantEventType.setpointRecommended)).toHaveLength(
+      done.setPointEvents as number,
+    );
     expect(events.filter((e) => e.type === PlantEventType.optimizationCompleted)).toHaveLength(1);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     await waitFor('the PLC to apply each set point', () => plc.counters().applied === done.setPointEvents, 60_000);
     expect(plc.counters()).toMatchObject({ received: done.setPointEvents, refused: 0 });
 
-    const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-    expect(await (await CosmosRunStore.create(client, DB, { createIfMissing: true })).get(runId)).toMatchObject({ runId, outcome: 'applied' });
+    const client = new CosmosClient({
+      endpoint: cosmos.endpoint,
+      key: cosmos.key,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    expect(await (await CosmosRunStore.create(client, DB, { createIfMissing: true })).get(runId)).toMatchObject({
+      runId,
+      outcome: 'applied',
+    });
     expect(third.output()).not.toMatch(/Unhandled|TypeError|ReferenceError/);
   }, 180_000);
 });

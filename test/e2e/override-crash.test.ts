@@ -29,14 +29,24 @@ afterAll(async () => {
 });
 
 async function overridesOn(server: CosmosHandle): Promise<CosmosOverrideStore> {
-  return CosmosOverrideStore.create(cosmosClient({ COSMOS_ENDPOINT: server.endpoint, COSMOS_KEY: server.key }), 'smelter', { createIfMissing: true });
+  return CosmosOverrideStore.create(
+    cosmosClient({ COSMOS_ENDPOINT: server.endpoint, COSMOS_KEY: server.key }),
+    'smelter',
+    { createIfMissing: true },
+  );
 }
 
 describe('a manual override across a crash of the local Cosmos server', () => {
   it('is still listed and still refuses set points after SIGKILL and restart', async () => {
     const first = await startCosmos({ dataDir });
     servers.push(first);
-    await requestManual({ overrides: await overridesOn(first), publisher: new RecordingEventPublisher(), audit: new MemoryAuditLog() }, { kind: 'cell', cellId: 'L1-C005' }, 'anode change', { subject: 'op-7', clientId: 'console', correlationId: 'r1' }, Date.now());
+    await requestManual(
+      { overrides: await overridesOn(first), publisher: new RecordingEventPublisher(), audit: new MemoryAuditLog() },
+      { kind: 'cell', cellId: 'L1-C005' },
+      'anode change',
+      { subject: 'op-7', clientId: 'console', correlationId: 'r1' },
+      Date.now(),
+    );
     await first.kill();
 
     const second = await startCosmos({ dataDir });
@@ -47,9 +57,22 @@ describe('a manual override across a crash of the local Cosmos server', () => {
 
     const nowMs = Date.now();
     const hotState = new MemoryHotStateStore();
-    hotState.docs.set('L1-C005', { id: 'L1-C005', cellId: 'L1-C005', lineId: 'L1', tags: { cellVoltage: { value: 4.4, unit: 'V', ts: nowMs, quality: 'good', flags: [] } }, updatedAtMs: nowMs });
+    hotState.docs.set('L1-C005', {
+      id: 'L1-C005',
+      cellId: 'L1-C005',
+      lineId: 'L1',
+      tags: { cellVoltage: { value: 4.4, unit: 'V', ts: nowMs, quality: 'good', flags: [] } },
+      updatedAtMs: nowMs,
+    });
     const readback = new MemoryReadbackStore();
-    await readback.saveLatest({ id: 'L1-C005', kind: 'readback', equipmentId: 'L1-C005', lineId: 'L1', fields: { acdCm: { value: 2.9, tsMs: nowMs } }, updatedAtMs: nowMs });
+    await readback.saveLatest({
+      id: 'L1-C005',
+      kind: 'readback',
+      equipmentId: 'L1-C005',
+      lineId: 'L1',
+      fields: { acdCm: { value: 2.9, tsMs: nowMs } },
+      updatedAtMs: nowMs,
+    });
     const gateway = new RecordingGateway();
     const dispatcher = new ScadaDispatcher({
       commands: new MemoryCommandRepository(),
@@ -63,7 +86,16 @@ describe('a manual override across a crash of the local Cosmos server', () => {
       clock: () => nowMs,
       sleep: async () => {},
     });
-    const report = await dispatcher.handle(setpointRecommendedEvent({ recommendationId: 'run-after-crash', lineId: 'L1', setPoints: [{ equipmentId: 'L1-C005', setPoint: { acdCm: 3.0 } }] }, { source: '/test' }));
+    const report = await dispatcher.handle(
+      setpointRecommendedEvent(
+        {
+          recommendationId: 'run-after-crash',
+          lineId: 'L1',
+          setPoints: [{ equipmentId: 'L1-C005', setPoint: { acdCm: 3.0 } }],
+        },
+        { source: '/test' },
+      ),
+    );
     expect(report).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'interlock-manual' }] }] });
     expect(gateway.sent).toHaveLength(0);
   });

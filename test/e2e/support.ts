@@ -8,7 +8,9 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 /** The checked-in example settings: what a fresh clone runs with. */
 export function exampleSettings(): Record<string, string> {
-  const file = JSON.parse(readFileSync(path.join(repoRoot, 'local.settings.example.json'), 'utf8')) as { Values: Record<string, string> };
+  const file = JSON.parse(readFileSync(path.join(repoRoot, 'local.settings.example.json'), 'utf8')) as {
+    Values: Record<string, string>;
+  };
   return file.Values;
 }
 
@@ -16,11 +18,20 @@ export type DevhostProcess = DevhostChild;
 
 /** Starts the real app in a devhost child process (as `npm start` would, minus the emulators it is given). */
 export function spawnDevhost(dataDir: string, env: Record<string, string>): Promise<DevhostProcess> {
-  return spawnDevhostChild({ cwd: repoRoot, app: 'functions/index.ts', dataDir, env: { ...process.env, ...exampleSettings(), ...env } });
+  return spawnDevhostChild({
+    cwd: repoRoot,
+    app: 'functions/index.ts',
+    dataDir,
+    env: { ...process.env, ...exampleSettings(), ...env },
+  });
 }
 
 /** Sends bodies to the devhost's local Event Hub over its producer endpoint. */
-export async function sendToHub(url: string, hub: string, events: readonly { body: string; partitionKey: string }[]): Promise<void> {
+export async function sendToHub(
+  url: string,
+  hub: string,
+  events: readonly { body: string; partitionKey: string }[],
+): Promise<void> {
   for (let i = 0; i < events.length; i += 500) {
     const res = await fetch(`${url}/_devhost/eventhubs/${hub}/messages`, {
       method: 'POST',
@@ -41,7 +52,10 @@ export function killHard(child: ChildProcess): Promise<void> {
 }
 
 /** Every message the local topic accepted (duplicates dropped by its detection are not there), as CloudEvents, in order. */
-export function publishedEvents(dataDir: string, topic = 'plant-events'): { id: string; type: string; subject: string; data: unknown }[] {
+export function publishedEvents(
+  dataDir: string,
+  topic = 'plant-events',
+): { id: string; type: string; subject: string; data: unknown }[] {
   const file = path.join(dataDir, 'servicebus', topic, 'journal.jsonl');
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
@@ -49,5 +63,13 @@ export function publishedEvents(dataDir: string, topic = 'plant-events'): { id: 
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as { o: string; b?: string })
     .filter((l) => l.o === 'm' && l.b)
-    .map((l) => JSON.parse(Buffer.from(l.b!, 'base64').toString('utf8')) as { id: string; type: string; subject: string; data: unknown });
+    .map(
+      (l) =>
+        JSON.parse(Buffer.from(l.b!, 'base64').toString('utf8')) as {
+          id: string;
+          type: string;
+          subject: string;
+          data: unknown;
+        },
+    );
 }

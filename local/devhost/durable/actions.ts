@@ -59,12 +59,19 @@ export function flattenActions(actions: unknown[][]): LeafAction[] {
   const out: LeafAction[] = [];
   const visit = (a: unknown): void => {
     const compound = a as { actionType?: number; compoundActions?: unknown[] };
-    if (compound && (compound.actionType === ActionType.WhenAll || compound.actionType === ActionType.WhenAny) && Array.isArray(compound.compoundActions)) {
+    if (
+      compound &&
+      (compound.actionType === ActionType.WhenAll || compound.actionType === ActionType.WhenAny) &&
+      Array.isArray(compound.compoundActions)
+    ) {
       compound.compoundActions.forEach(visit);
       return;
     }
     const parsed = LeafAction.safeParse(a);
-    if (!parsed.success) throw new Error(`ERR-DEVHOST-DURABLE-ACTION: the orchestrator returned an action the devhost cannot read: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new Error(
+        `ERR-DEVHOST-DURABLE-ACTION: the orchestrator returned an action the devhost cannot read: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+      );
     out.push(parsed.data);
   };
   for (const group of actions) group.forEach(visit);
@@ -87,7 +94,10 @@ export function actionSignature(a: LeafAction): string {
  * and continue-as-new; other values travel as they are).
  */
 export function actionInput(a: LeafAction): unknown {
-  const stringEncoded = a.actionType === ActionType.CallActivity || a.actionType === ActionType.CallActivityWithRetry || a.actionType === ActionType.ContinueAsNew;
+  const stringEncoded =
+    a.actionType === ActionType.CallActivity ||
+    a.actionType === ActionType.CallActivityWithRetry ||
+    a.actionType === ActionType.ContinueAsNew;
   if (stringEncoded && typeof a.input === 'string') {
     try {
       return JSON.parse(a.input) as unknown;

@@ -8,7 +8,11 @@ export const DURABLE_API_PREFIX = '/runtime/webhooks/durabletask/';
 /** Placeholder the client replaces with an instance id in management URLs (the extension uses the same). */
 const INSTANCE_ID_PLACEHOLDER = 'INSTANCEID';
 
-const errorJson = (code: string, message: string, field?: string) => ({ code, message, details: field ? [{ field, issue: message }] : [] });
+const errorJson = (code: string, message: string, field?: string) => ({
+  code,
+  message,
+  details: field ? [{ field, issue: message }] : [],
+});
 
 const Query = z.object({
   showHistory: z.enum(['true', 'false']).optional(),
@@ -70,21 +74,40 @@ export function durableApiRoute(engine: DurableEngine, taskHub: string, baseUrl:
       const parsedQuery = Query.safeParse(Object.fromEntries(url.searchParams.entries()));
       if (!parsedQuery.success) {
         const issue = parsedQuery.error.issues[0];
-        return { status: 400, json: errorJson('ERR-4001', `Invalid query ${issue?.path.join('.')}: ${issue?.message}`, String(issue?.path[0])) };
+        return {
+          status: 400,
+          json: errorJson(
+            'ERR-4001',
+            `Invalid query ${issue?.path.join('.')}: ${issue?.message}`,
+            String(issue?.path[0]),
+          ),
+        };
       }
       const q = parsedQuery.data;
-      const parts = subPath.split('/').filter((p) => p.length > 0).map(decodeURIComponent);
+      const parts = subPath
+        .split('/')
+        .filter((p) => p.length > 0)
+        .map(decodeURIComponent);
       try {
         return route(engine, taskHub, baseUrl(), method, parts, q, body);
       } catch (err) {
-        if (err instanceof DurableError) return { status: err.status, json: errorJson(err.code, err.message, err.field) };
+        if (err instanceof DurableError)
+          return { status: err.status, json: errorJson(err.code, err.message, err.field) };
         throw err;
       }
     },
   };
 }
 
-function route(engine: DurableEngine, taskHub: string, baseUrl: string, method: string, parts: string[], q: z.infer<typeof Query>, body: Buffer): Reply {
+function route(
+  engine: DurableEngine,
+  taskHub: string,
+  baseUrl: string,
+  method: string,
+  parts: string[],
+  q: z.infer<typeof Query>,
+  body: Buffer,
+): Reply {
   const [head, id, action, eventName] = parts;
   const qs = `taskHub=${encodeURIComponent(taskHub)}&connection=Storage`;
   const api = `${baseUrl}${DURABLE_API_PREFIX.slice(0, -1)}`;
@@ -95,7 +118,11 @@ function route(engine: DurableEngine, taskHub: string, baseUrl: string, method: 
     return { status: 202, json: payload, headers: { location: payload.statusQueryGetUri ?? '' } };
   }
   if (head !== 'instances') {
-    if (head === 'entities') return { status: 501, json: errorJson('ERR-5011', 'Durable entities are not served by the devhost yet (local/devhost/README.md).') };
+    if (head === 'entities')
+      return {
+        status: 501,
+        json: errorJson('ERR-5011', 'Durable entities are not served by the devhost yet (local/devhost/README.md).'),
+      };
     return { status: 404, json: errorJson('ERR-4042', `No Durable API endpoint ${method} ${parts.join('/')}`) };
   }
   const filter: InstanceFilter = {
@@ -108,26 +135,51 @@ function route(engine: DurableEngine, taskHub: string, baseUrl: string, method: 
     if (method === 'GET') return { status: 200, json: engine.list(filter) };
     if (method === 'DELETE') {
       const n = engine.purge(filter);
-      return n > 0 ? { status: 200, json: { instancesDeleted: n } } : { status: 404, json: errorJson('ERR-4042', 'No finished instance matches the filter.') };
+      return n > 0
+        ? { status: 200, json: { instancesDeleted: n } }
+        : { status: 404, json: errorJson('ERR-4042', 'No finished instance matches the filter.') };
     }
   } else if (!action) {
     if (method === 'GET') {
       const status = engine.status(id, { showHistory: q.showHistory === 'true', showInput: q.showInput !== 'false' });
       if (!status) return { status: 404, json: errorJson('ERR-4042', `No instance with id ${id}.`, 'instanceId') };
-      const code = status.runtimeStatus === 'Completed' ? 200 : status.runtimeStatus === 'Failed' || status.runtimeStatus === 'Terminated' ? 400 : 202;
-      return { status: code, json: status, headers: code === 202 ? { location: `${api}/instances/${encodeURIComponent(id)}?${qs}`, 'retry-after': '10' } : {} };
+      const code =
+        status.runtimeStatus === 'Completed'
+          ? 200
+          : status.runtimeStatus === 'Failed' || status.runtimeStatus === 'Terminated'
+            ? 400
+            : 202;
+      return {
+        status: code,
+        json: status,
+        headers:
+          code === 202 ? { location: `${api}/instances/${encodeURIComponent(id)}?${qs}`, 'retry-after': '10' } : {},
+      };
     }
     if (method === 'DELETE') {
       const n = engine.purge({ instanceId: id });
-      return n > 0 ? { status: 200, json: { instancesDeleted: n } } : { status: 404, json: errorJson('ERR-4042', `No finished instance with id ${id}.`, 'instanceId') };
+      return n > 0
+        ? { status: 200, json: { instancesDeleted: n } }
+        : { status: 404, json: errorJson('ERR-4042', `No finished instance with id ${id}.`, 'instanceId') };
     }
   } else if (method === 'POST' && (action === 'raiseEvent' || action === 'terminate')) {
-    const outcome = action === 'raiseEvent' ? engine.raiseEvent(id, eventName ?? '', parseBody(body)) : engine.terminate(id, q.reason ?? '');
-    if (outcome === 'notFound') return { status: 404, json: errorJson('ERR-4042', `No instance with id ${id}.`, 'instanceId') };
-    if (outcome === 'gone') return { status: 410, json: errorJson('ERR-4101', `Instance ${id} has already finished.`, 'instanceId') };
+    const outcome =
+      action === 'raiseEvent'
+        ? engine.raiseEvent(id, eventName ?? '', parseBody(body))
+        : engine.terminate(id, q.reason ?? '');
+    if (outcome === 'notFound')
+      return { status: 404, json: errorJson('ERR-4042', `No instance with id ${id}.`, 'instanceId') };
+    if (outcome === 'gone')
+      return { status: 410, json: errorJson('ERR-4101', `Instance ${id} has already finished.`, 'instanceId') };
     return { status: 202 };
   } else if (method === 'POST') {
-    return { status: 501, json: errorJson('ERR-5011', `The devhost does not support ${action} (only start, status, list, raiseEvent, terminate, purge).`) };
+    return {
+      status: 501,
+      json: errorJson(
+        'ERR-5011',
+        `The devhost does not support ${action} (only start, status, list, raiseEvent, terminate, purge).`,
+      ),
+    };
   }
   return { status: 405, json: errorJson('ERR-4051', `${method} is not allowed on ${parts.join('/')}`) };
 }
@@ -139,6 +191,11 @@ function parseBody(body: Buffer): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new DurableError('ERR-4001', 400, 'The request body must be JSON (the orchestration input or event data).', 'body');
+    throw new DurableError(
+      'ERR-4001',
+      400,
+      'The request body must be JSON (the orchestration input or event data).',
+      'body',
+    );
   }
 }

@@ -18,7 +18,15 @@ let dh: DevhostHandle;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'devhost-durable-'));
-  dh = await startDevhost({ appEntry: 'index.ts', appDir: path.join(here, '..', 'fixtures', 'durable-app'), dataDir: path.join(tmp, 'state'), httpPort: 0, logLevel: 'none', clock, settings: { SLOT_SCHEDULE: '0 0 7 * * *', EFFECT_DIR: path.join(tmp, 'effects') } });
+  dh = await startDevhost({
+    appEntry: 'index.ts',
+    appDir: path.join(here, '..', 'fixtures', 'durable-app'),
+    dataDir: path.join(tmp, 'state'),
+    httpPort: 0,
+    logLevel: 'none',
+    clock,
+    settings: { SLOT_SCHEDULE: '0 0 7 * * *', EFFECT_DIR: path.join(tmp, 'effects') },
+  });
 });
 
 afterAll(async () => {
@@ -34,8 +42,15 @@ interface Status {
   instanceId: string;
 }
 
-async function start(name: string, input?: unknown, id?: string): Promise<{ status: number; body: Record<string, string> }> {
-  const res = await fetch(`${dh.httpUrl}/api/orchestrators/${name}${id ? `/${id}` : ''}`, { method: 'POST', body: input === undefined ? '' : JSON.stringify(input) });
+async function start(
+  name: string,
+  input?: unknown,
+  id?: string,
+): Promise<{ status: number; body: Record<string, string> }> {
+  const res = await fetch(`${dh.httpUrl}/api/orchestrators/${name}${id ? `/${id}` : ''}`, {
+    method: 'POST',
+    body: input === undefined ? '' : JSON.stringify(input),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
@@ -60,7 +75,9 @@ async function finished(id: string, tickMs = 0): Promise<Status> {
 
 const store = () => new InstanceStore(path.join(tmp, 'state', 'durable', 'TestHubName'));
 const historyOf = (id: string) => {
-  const inst = store().loadAll().find((i) => i.instanceId === id);
+  const inst = store()
+    .loadAll()
+    .find((i) => i.instanceId === id);
   if (!inst) throw new Error(`no stored instance ${id}`);
   return inst.history;
 };
@@ -69,7 +86,9 @@ describe('durable orchestrations in the devhost', () => {
   it('runs an activity chain and answers createCheckStatusResponse URLs: 202 while running, 200 with the output when done', async () => {
     const { status: code, body } = await start('chain');
     expect(code).toBe(202);
-    expect(body.statusQueryGetUri).toMatch(new RegExp(`^${dh.httpUrl}/runtime/webhooks/durabletask/instances/${body.id}\\?`));
+    expect(body.statusQueryGetUri).toMatch(
+      new RegExp(`^${dh.httpUrl}/runtime/webhooks/durabletask/instances/${body.id}\\?`),
+    );
     const done = await finished(body.id ?? '');
     expect(done.output).toEqual(['Hello Tokyo', 'Hello Seattle', 'Hello London']);
     const res = await fetch(body.statusQueryGetUri ?? '');
@@ -104,7 +123,9 @@ describe('durable orchestrations in the devhost', () => {
     const { body } = await start('race');
     const id = body.id ?? '';
     await waitFor('race to wait', async () => (await status(id)).customStatus !== null);
-    expect((await client({ op: 'raise', instanceId: id, eventName: 'approval', data: { by: 'engineer' } })).status).toBe(200);
+    expect(
+      (await client({ op: 'raise', instanceId: id, eventName: 'approval', data: { by: 'engineer' } })).status,
+    ).toBe(200);
     expect((await finished(id)).output).toEqual({ approved: { by: 'engineer' } });
   });
 
@@ -135,10 +156,18 @@ describe('durable orchestrations in the devhost', () => {
   it('shows custom status through the client and raises events through the sendEventPostUri', async () => {
     const { body } = await start('gate');
     const id = body.id ?? '';
-    await waitFor('gate to wait', async () => ((await client({ op: 'status', instanceId: id })).json.customStatus as { step?: string } | undefined)?.step === 'waiting');
+    await waitFor(
+      'gate to wait',
+      async () =>
+        ((await client({ op: 'status', instanceId: id })).json.customStatus as { step?: string } | undefined)?.step ===
+        'waiting',
+    );
     const running = await fetch(body.statusQueryGetUri ?? '');
     expect(running.status).toBe(202);
-    const raise = await fetch((body.sendEventPostUri ?? '').replace('{eventName}', 'go'), { method: 'POST', body: JSON.stringify({ by: 'operator' }) });
+    const raise = await fetch((body.sendEventPostUri ?? '').replace('{eventName}', 'go'), {
+      method: 'POST',
+      body: JSON.stringify({ by: 'operator' }),
+    });
     expect(raise.status).toBe(202);
     const done = await finished(id);
     expect(done.output).toBe('released by operator');
@@ -171,13 +200,26 @@ describe('timer trigger with the durable client', () => {
   it('fires at 07:00 (NCRONTAB from %SLOT_SCHEDULE%) and starts one orchestration per slot', async () => {
     clock.set(Date.UTC(2030, 0, 2, 7, 0, 0));
     const id = 'slot-20300103T070000000Z'; // named after the next slot, as the fixture does
-    expect((await finished(await waitFor('slot instance', async () => ((await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask/instances/${id}`)).status === 404 ? undefined : id)))).output).toEqual(['Hello Tokyo', 'Hello Seattle', 'Hello London']);
+    expect(
+      (
+        await finished(
+          await waitFor('slot instance', async () =>
+            (await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask/instances/${id}`)).status === 404 ? undefined : id,
+          ),
+        )
+      ).output,
+    ).toEqual(['Hello Tokyo', 'Hello Seattle', 'Hello London']);
   });
 });
 
 describe('orchestrator determinism', () => {
   it('replays each fixture orchestrator from its recorded history to the same actions', async () => {
-    for (const [name, input] of [['chain', undefined], ['fanOut', 4], ['retrying', undefined], ['parent', undefined]] as const) {
+    for (const [name, input] of [
+      ['chain', undefined],
+      ['fanOut', 4],
+      ['retrying', undefined],
+      ['parent', undefined],
+    ] as const) {
       const { body } = await start(name, input);
       await finished(body.id ?? '', 1000);
       const history = historyOf(body.id ?? '');
@@ -191,7 +233,9 @@ describe('orchestrator determinism', () => {
     for (const name of ['readsClock', 'readsRandom']) {
       const { body } = await start(name);
       await finished(body.id ?? '');
-      await expect(assertDeterministic(dh.registry, name, historyOf(body.id ?? ''))).rejects.toThrow(/ERR-DEVHOST-DURABLE-NONDETERMINISTIC/);
+      await expect(assertDeterministic(dh.registry, name, historyOf(body.id ?? ''))).rejects.toThrow(
+        /ERR-DEVHOST-DURABLE-NONDETERMINISTIC/,
+      );
     }
   });
 });

@@ -5,14 +5,35 @@ import type { FunctionRegistry, RegisteredFunction } from '../registry.js';
 import { rpcJson, rpcString } from '../rpc-data.js';
 import type { RpcTypedData } from '../rpc-types.js';
 import type { Clock } from '../timer/clock.js';
-import { ActionType, actionInput, type RetryOptions, actionSignature, flattenActions, retryDelayMs, takesSequenceId } from './actions.js';
+import {
+  ActionType,
+  actionInput,
+  type RetryOptions,
+  actionSignature,
+  flattenActions,
+  retryDelayMs,
+  takesSequenceId,
+} from './actions.js';
 import { EventType, historyEvent, toJsonText, type HistoryEvent } from './history.js';
-import { initialSnapshot, InstanceStore, type ParentLink, type PendingTask, type RuntimeStatus, type Snapshot, type StoredInstance } from './instance-store.js';
+import {
+  initialSnapshot,
+  InstanceStore,
+  type ParentLink,
+  type PendingTask,
+  type RuntimeStatus,
+  type Snapshot,
+  type StoredInstance,
+} from './instance-store.js';
 import { callOrchestrator } from './orchestrator-call.js';
 
 /** A refused client operation: code, HTTP status the client API answers with, and the field at fault. */
 export class DurableError extends Error {
-  constructor(readonly code: string, readonly status: number, message: string, readonly field: string) {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
     this.name = 'DurableError';
   }
@@ -49,7 +70,14 @@ const isTerminal = (s: RuntimeStatus) => TERMINAL.has(s);
 /** Id of the task an event completes (TaskScheduledId / TimerId), or undefined for events that name no task. */
 function taskIdOf(e: HistoryEvent): number | undefined {
   if (e.EventType === EventType.TimerFired) return e.TimerId as number;
-  if ([EventType.TaskCompleted, EventType.TaskFailed, EventType.SubOrchestrationInstanceCompleted, EventType.SubOrchestrationInstanceFailed].includes(e.EventType as 5)) {
+  if (
+    [
+      EventType.TaskCompleted,
+      EventType.TaskFailed,
+      EventType.SubOrchestrationInstanceCompleted,
+      EventType.SubOrchestrationInstanceFailed,
+    ].includes(e.EventType as 5)
+  ) {
     return e.TaskScheduledId as number;
   }
   return undefined;
@@ -78,11 +106,15 @@ export class DurableEngine {
 
   /** Loads persisted instances and resumes every running one (re-runs pending activities, re-arms timers). */
   start(): void {
-    for (const stored of this.o.store.loadAll()) this.#instances.set(stored.instanceId, { ...stored, busy: false, timers: new Map() });
+    for (const stored of this.o.store.loadAll())
+      this.#instances.set(stored.instanceId, { ...stored, busy: false, timers: new Map() });
     for (const inst of this.#instances.values()) {
       if (isTerminal(inst.state.runtimeStatus)) continue;
       const queued = new Set(inst.inbox.map((m) => taskIdOf(m.event)).filter((id) => id !== undefined));
-      this.#startWork(inst, inst.state.pending.filter((p) => !queued.has(p.id)));
+      this.#startWork(
+        inst,
+        inst.state.pending.filter((p) => !queued.has(p.id)),
+      );
       this.#kick(inst);
     }
   }
@@ -98,13 +130,29 @@ export class DurableEngine {
   startNew(name: string, opts: { instanceId?: string; input?: unknown } = {}): string {
     const fn = this.o.registry.functions.get(name);
     if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') {
-      throw new DurableError('ERR-4002', 400, `The function '${name}' doesn't exist or is not an orchestrator function.`, 'functionName');
+      throw new DurableError(
+        'ERR-4002',
+        400,
+        `The function '${name}' doesn't exist or is not an orchestrator function.`,
+        'functionName',
+      );
     }
     const instanceId = opts.instanceId ?? randomUUID().replace(/-/g, '');
-    if (!/^[^/\\#?]{1,256}$/.test(instanceId)) throw new DurableError('ERR-4001', 400, `Instance id "${instanceId}" must be 1–256 characters without / \\ # ?.`, 'instanceId');
+    if (!/^[^/\\#?]{1,256}$/.test(instanceId))
+      throw new DurableError(
+        'ERR-4001',
+        400,
+        `Instance id "${instanceId}" must be 1–256 characters without / \\ # ?.`,
+        'instanceId',
+      );
     const existing = this.#instances.get(instanceId);
     if (existing && !isTerminal(existing.state.runtimeStatus)) {
-      throw new DurableError('ERR-4091', 409, `An instance with id ${instanceId} is already ${existing.state.runtimeStatus}; a duplicate start is refused.`, 'instanceId');
+      throw new DurableError(
+        'ERR-4091',
+        409,
+        `An instance with id ${instanceId} is already ${existing.state.runtimeStatus}; a duplicate start is refused.`,
+        'instanceId',
+      );
     }
     this.#create(instanceId, name, opts.input ?? null);
     return instanceId;
@@ -137,7 +185,11 @@ export class DurableEngine {
     const inst = this.#instances.get(instanceId);
     if (!inst) return 'notFound';
     if (isTerminal(inst.state.runtimeStatus)) return 'gone';
-    this.#enqueue(inst, historyEvent('EventRaised', this.o.clock.now(), { Name: eventName, Input: toJsonText(data) }), inst.execution);
+    this.#enqueue(
+      inst,
+      historyEvent('EventRaised', this.o.clock.now(), { Name: eventName, Input: toJsonText(data) }),
+      inst.execution,
+    );
     return 'accepted';
   }
 
@@ -146,7 +198,11 @@ export class DurableEngine {
     const inst = this.#instances.get(instanceId);
     if (!inst) return 'notFound';
     if (isTerminal(inst.state.runtimeStatus)) return 'gone';
-    this.#enqueue(inst, historyEvent('ExecutionTerminated', this.o.clock.now(), { Input: toJsonText(reason) }), inst.execution);
+    this.#enqueue(
+      inst,
+      historyEvent('ExecutionTerminated', this.o.clock.now(), { Input: toJsonText(reason) }),
+      inst.execution,
+    );
     return 'accepted';
   }
 
@@ -177,7 +233,11 @@ export class DurableEngine {
       createdTime: new Date(inst.createdMs).toISOString(),
       lastUpdatedTime: new Date(inst.state.lastUpdatedMs).toISOString(),
     };
-    if (opts.showHistory) view.history = inst.history.map((e) => ({ ...e, EventType: Object.entries(EventType).find(([, v]) => v === e.EventType)?.[0] ?? e.EventType }));
+    if (opts.showHistory)
+      view.history = inst.history.map((e) => ({
+        ...e,
+        EventType: Object.entries(EventType).find(([, v]) => v === e.EventType)?.[0] ?? e.EventType,
+      }));
     return view;
   }
 
@@ -186,7 +246,19 @@ export class DurableEngine {
     for (const cancel of old?.timers.values() ?? []) cancel();
     const createdMs = this.o.clock.now();
     this.o.store.create({ k: 'created', instanceId, name, input, createdMs, parent });
-    const inst: Instance = { instanceId, name, input, createdMs, parent, execution: 0, history: [], inbox: [], state: initialSnapshot(createdMs), busy: false, timers: new Map() };
+    const inst: Instance = {
+      instanceId,
+      name,
+      input,
+      createdMs,
+      parent,
+      execution: 0,
+      history: [],
+      inbox: [],
+      state: initialSnapshot(createdMs),
+      busy: false,
+      timers: new Map(),
+    };
     this.#instances.set(instanceId, inst);
     this.#kick(inst);
     return inst;
@@ -213,7 +285,8 @@ export class DurableEngine {
 
   #kick(inst: Instance): void {
     if (inst.busy || this.#stopped) return;
-    const needsTurn = () => !this.#stopped && !isTerminal(inst.state.runtimeStatus) && (inst.inbox.length > 0 || inst.history.length === 0);
+    const needsTurn = () =>
+      !this.#stopped && !isTerminal(inst.state.runtimeStatus) && (inst.inbox.length > 0 || inst.history.length === 0);
     if (!needsTurn()) return;
     inst.busy = true;
     void this.#track(
@@ -221,7 +294,12 @@ export class DurableEngine {
         try {
           while (needsTurn()) await this.#turn(inst);
         } catch (err) {
-          this.o.registry.log('error', 'system', `Durable instance ${inst.instanceId}: turn failed in the devhost: ${(err as Error).stack ?? String(err)}`, inst.name);
+          this.o.registry.log(
+            'error',
+            'system',
+            `Durable instance ${inst.instanceId}: turn failed in the devhost: ${(err as Error).stack ?? String(err)}`,
+            inst.name,
+          );
         } finally {
           inst.busy = false;
         }
@@ -238,7 +316,13 @@ export class DurableEngine {
     const solo = (e: HistoryEvent) => {
       if (e.EventType === EventType.ExecutionTerminated) return true;
       const p = inst.state.pending.find((x) => x.id === taskIdOf(e));
-      return !!p && ((p.kind !== 'timer' && !!p.retry && (e.EventType === EventType.TaskFailed || e.EventType === EventType.SubOrchestrationInstanceFailed)) || (p.kind === 'timer' && !!p.retryOf));
+      return (
+        !!p &&
+        ((p.kind !== 'timer' &&
+          !!p.retry &&
+          (e.EventType === EventType.TaskFailed || e.EventType === EventType.SubOrchestrationInstanceFailed)) ||
+          (p.kind === 'timer' && !!p.retryOf))
+      );
     };
     const out: HistoryEvent[] = [];
     for (const { event } of inst.inbox) {
@@ -267,7 +351,13 @@ export class DurableEngine {
 
     added.push(historyEvent('OrchestratorStarted', now));
     if (inst.history.length === 0) {
-      added.push(historyEvent('ExecutionStarted', now, { Name: inst.name, Input: toJsonText(inst.input), ParentInstance: inst.parent ? { OrchestrationInstance: { InstanceId: inst.parent.instanceId } } : null }));
+      added.push(
+        historyEvent('ExecutionStarted', now, {
+          Name: inst.name,
+          Input: toJsonText(inst.input),
+          ParentInstance: inst.parent ? { OrchestrationInstance: { InstanceId: inst.parent.instanceId } } : null,
+        }),
+      );
     }
     for (const e of batch) {
       added.push(e);
@@ -280,15 +370,31 @@ export class DurableEngine {
         // The library answers a failed attempt with a wait (RetryableTask): a timer with the next id.
         const timerId = st.nextId++;
         const fireAtMs = now + retryDelayMs(p.retry.options, p.retry.attempt);
-        added.push(historyEvent('TimerCreated', now, { FireAt: new Date(fireAtMs).toISOString(), RetryOf: p.id }, timerId));
-        const wait: PendingTask = { kind: 'timer', id: timerId, fireAtMs, retryOf: { kind: p.kind, name: p.name, input: p.input, retry: p.retry } };
+        added.push(
+          historyEvent('TimerCreated', now, { FireAt: new Date(fireAtMs).toISOString(), RetryOf: p.id }, timerId),
+        );
+        const wait: PendingTask = {
+          kind: 'timer',
+          id: timerId,
+          fireAtMs,
+          retryOf: { kind: p.kind, name: p.name, input: p.input, retry: p.retry },
+        };
         st.pending.push(wait);
         newWork.push(wait);
       } else if (p.kind === 'timer' && p.retryOf) {
         const attempt = p.retryOf.retry.attempt + 1;
         if (attempt <= p.retryOf.retry.options.maxNumberOfAttempts) {
           const taskId = st.nextId++;
-          const again = this.#schedule(inst, p.retryOf.kind, taskId, p.retryOf.name, p.retryOf.input, { options: p.retryOf.retry.options, attempt }, now, added);
+          const again = this.#schedule(
+            inst,
+            p.retryOf.kind,
+            taskId,
+            p.retryOf.name,
+            p.retryOf.input,
+            { options: p.retryOf.retry.options, attempt },
+            now,
+            added,
+          );
           const scheduled = added[added.length - 1];
           if (scheduled) scheduled.RetryOf = p.id; // marks attempts so replay checks compare only the orchestrator's own calls
           st.pending.push(again);
@@ -299,23 +405,60 @@ export class DurableEngine {
 
     const fn = this.o.registry.functions.get(inst.name);
     if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') {
-      this.#finish(inst, st, added, batch.length, 'Failed', `ERR-DEVHOST-DURABLE-NOFUNC: orchestrator function '${inst.name}' is not registered in this app.`);
+      this.#finish(
+        inst,
+        st,
+        added,
+        batch.length,
+        'Failed',
+        `ERR-DEVHOST-DURABLE-NOFUNC: orchestrator function '${inst.name}' is not registered in this app.`,
+      );
       return;
     }
     const history = [...inst.history.map((e) => ({ ...e, IsPlayed: true })), ...added];
-    const result = await callOrchestrator(this.o.registry, fn, { instanceId: inst.instanceId, input: inst.input, history, parentInstanceId: inst.parent?.instanceId });
-    this.o.events.emit('invocation', { functionName: fn.name, invocationId: result.invocationId, triggerType: fn.trigger.type, durationMs: result.durationMs, ok: result.ok, error: result.ok ? undefined : result.error, retryCount: 0 });
+    const result = await callOrchestrator(this.o.registry, fn, {
+      instanceId: inst.instanceId,
+      input: inst.input,
+      history,
+      parentInstanceId: inst.parent?.instanceId,
+    });
+    this.o.events.emit('invocation', {
+      functionName: fn.name,
+      invocationId: result.invocationId,
+      triggerType: fn.trigger.type,
+      durationMs: result.durationMs,
+      ok: result.ok,
+      error: result.ok ? undefined : result.error,
+      retryCount: 0,
+    });
     if (result.state) st.customStatus = result.state.customStatus ?? null;
     if (!result.ok) {
-      this.#finish(inst, st, added, batch.length, 'Failed', `Orchestrator function '${inst.name}' failed: ${result.error}`, result.stack);
+      this.#finish(
+        inst,
+        st,
+        added,
+        batch.length,
+        'Failed',
+        `Orchestrator function '${inst.name}' failed: ${result.error}`,
+        result.stack,
+      );
       return;
     }
 
     const actions = flattenActions(result.state.actions);
-    const mismatch = actions.slice(0, st.actionSigs.length).findIndex((a, i) => actionSignature(a) !== st.actionSigs[i]);
+    const mismatch = actions
+      .slice(0, st.actionSigs.length)
+      .findIndex((a, i) => actionSignature(a) !== st.actionSigs[i]);
     if (mismatch >= 0) {
       const detail = `replay returned ${actionSignature(actions[mismatch] as (typeof actions)[number])} at position ${mismatch} where the history holds ${st.actionSigs[mismatch]}`;
-      this.#finish(inst, st, added, batch.length, 'Failed', `ERR-DEVHOST-DURABLE-NONDETERMINISTIC: orchestrator '${inst.name}' is not deterministic: ${detail}.`);
+      this.#finish(
+        inst,
+        st,
+        added,
+        batch.length,
+        'Failed',
+        `ERR-DEVHOST-DURABLE-NONDETERMINISTIC: orchestrator '${inst.name}' is not deterministic: ${detail}.`,
+      );
       return;
     }
     let continueWith: { input: unknown } | undefined;
@@ -330,7 +473,17 @@ export class DurableEngine {
         case ActionType.CallSubOrchestratorWithRetry: {
           const kind = a.actionType <= ActionType.CallActivityWithRetry ? 'activity' : 'sub';
           const retry = a.retryOptions ? { options: a.retryOptions, attempt: 1 } : undefined;
-          const task = this.#schedule(inst, kind, id, a.functionName ?? '', actionInput(a) ?? null, retry, now, added, a.instanceId ?? undefined);
+          const task = this.#schedule(
+            inst,
+            kind,
+            id,
+            a.functionName ?? '',
+            actionInput(a) ?? null,
+            retry,
+            now,
+            added,
+            a.instanceId ?? undefined,
+          );
           st.pending.push(task);
           newWork.push(task);
           break;
@@ -355,7 +508,14 @@ export class DurableEngine {
       }
     }
     if (unsupported) {
-      this.#finish(inst, st, added, batch.length, 'Failed', `ERR-DEVHOST-DURABLE-UNSUPPORTED: the devhost does not run ${unsupported} actions (entities, callHttp); see local/devhost/README.md.`);
+      this.#finish(
+        inst,
+        st,
+        added,
+        batch.length,
+        'Failed',
+        `ERR-DEVHOST-DURABLE-UNSUPPORTED: the devhost does not run ${unsupported} actions (entities, callHttp); see local/devhost/README.md.`,
+      );
       return;
     }
     added.push(historyEvent('OrchestratorCompleted', now));
@@ -373,13 +533,30 @@ export class DurableEngine {
   }
 
   /** Records the scheduling event of an activity or sub-orchestration and returns the pending task for it. */
-  #schedule(inst: Instance, kind: 'activity' | 'sub', id: number, name: string, input: unknown, retry: { options: RetryOptions; attempt: number } | undefined, now: number, added: HistoryEvent[], childId?: string): PendingTask {
+  #schedule(
+    inst: Instance,
+    kind: 'activity' | 'sub',
+    id: number,
+    name: string,
+    input: unknown,
+    retry: { options: RetryOptions; attempt: number } | undefined,
+    now: number,
+    added: HistoryEvent[],
+    childId?: string,
+  ): PendingTask {
     if (kind === 'activity') {
       added.push(historyEvent('TaskScheduled', now, { Name: name, Input: toJsonText(input) }, id));
       return { kind, id, name, input, retry };
     }
     const child = childId ?? `${inst.instanceId}:${id}`;
-    added.push(historyEvent('SubOrchestrationInstanceCreated', now, { Name: name, InstanceId: child, Input: toJsonText(input) }, id));
+    added.push(
+      historyEvent(
+        'SubOrchestrationInstanceCreated',
+        now,
+        { Name: name, InstanceId: child, Input: toJsonText(input) },
+        id,
+      ),
+    );
     return { kind, id, name, childId: child, input, retry };
   }
 
@@ -391,11 +568,29 @@ export class DurableEngine {
   }
 
   /** Ends the execution (Completed, Failed or Terminated), persists it fsynced and tells a parent orchestration. */
-  #finish(inst: Instance, st: Snapshot, added: HistoryEvent[], consumed: number, status: 'Completed' | 'Failed' | 'Terminated', output: unknown, stack?: string, completedEventAdded = false): void {
+  #finish(
+    inst: Instance,
+    st: Snapshot,
+    added: HistoryEvent[],
+    consumed: number,
+    status: 'Completed' | 'Failed' | 'Terminated',
+    output: unknown,
+    stack?: string,
+    completedEventAdded = false,
+  ): void {
     const now = this.o.clock.now();
-    if (!completedEventAdded && added[added.length - 1]?.EventType !== EventType.ExecutionTerminated) added.push(historyEvent('OrchestratorCompleted', now));
+    if (!completedEventAdded && added[added.length - 1]?.EventType !== EventType.ExecutionTerminated)
+      added.push(historyEvent('OrchestratorCompleted', now));
     if (status !== 'Terminated') {
-      added.push(historyEvent('ExecutionCompleted', now, { OrchestrationStatus: status, Result: status === 'Completed' ? toJsonText(output) : String(output), ...(status === 'Failed' ? { FailureDetails: { ErrorType: 'Error', ErrorMessage: String(output), StackTrace: stack } } : {}) }));
+      added.push(
+        historyEvent('ExecutionCompleted', now, {
+          OrchestrationStatus: status,
+          Result: status === 'Completed' ? toJsonText(output) : String(output),
+          ...(status === 'Failed'
+            ? { FailureDetails: { ErrorType: 'Error', ErrorMessage: String(output), StackTrace: stack } }
+            : {}),
+        }),
+      );
     }
     st.runtimeStatus = status;
     st.output = output;
@@ -404,7 +599,13 @@ export class DurableEngine {
     this.#commit(inst, st, added, consumed, true);
     for (const cancel of inst.timers.values()) cancel();
     inst.timers.clear();
-    if (status === 'Failed') this.o.registry.log('error', 'system', `Orchestration ${inst.instanceId} (${inst.name}) failed: ${String(output)}`, inst.name);
+    if (status === 'Failed')
+      this.o.registry.log(
+        'error',
+        'system',
+        `Orchestration ${inst.instanceId} (${inst.name}) failed: ${String(output)}`,
+        inst.name,
+      );
     this.#notifyParent(inst);
   }
 
@@ -417,7 +618,9 @@ export class DurableEngine {
     inst.history = [];
     inst.state = { ...initialSnapshot(now), runtimeStatus: 'Running', customStatus: inst.state.customStatus };
     // Events that arrived for the old execution are kept for the new one (the extension's default in v2+).
-    inst.inbox = inst.inbox.filter((m) => taskIdOf(m.event) === undefined).map((m) => ({ ...m, execution: inst.execution }));
+    inst.inbox = inst.inbox
+      .filter((m) => taskIdOf(m.event) === undefined)
+      .map((m) => ({ ...m, execution: inst.execution }));
   }
 
   #notifyParent(child: Instance): void {
@@ -427,10 +630,26 @@ export class DurableEngine {
     const now = this.o.clock.now();
     const status = child.state.runtimeStatus;
     if (status === 'Completed') {
-      this.#enqueue(parent, historyEvent('SubOrchestrationInstanceCompleted', now, { TaskScheduledId: link.taskId, Result: toJsonText(child.state.output) }), link.execution);
+      this.#enqueue(
+        parent,
+        historyEvent('SubOrchestrationInstanceCompleted', now, {
+          TaskScheduledId: link.taskId,
+          Result: toJsonText(child.state.output),
+        }),
+        link.execution,
+      );
     } else if (status === 'Failed' || status === 'Terminated') {
       const message = `Sub-orchestration '${child.name}' (${child.instanceId}) ${status.toLowerCase()}: ${String(child.state.output)}`;
-      this.#enqueue(parent, historyEvent('SubOrchestrationInstanceFailed', now, { TaskScheduledId: link.taskId, Reason: message, Details: '', FailureDetails: { ErrorType: 'SubOrchestrationFailed', ErrorMessage: message } }), link.execution);
+      this.#enqueue(
+        parent,
+        historyEvent('SubOrchestrationInstanceFailed', now, {
+          TaskScheduledId: link.taskId,
+          Reason: message,
+          Details: '',
+          FailureDetails: { ErrorType: 'SubOrchestrationFailed', ErrorMessage: message },
+        }),
+        link.execution,
+      );
     }
   }
 
@@ -442,7 +661,14 @@ export class DurableEngine {
       else if (p.kind === 'timer') {
         const cancel = this.o.clock.setTimer(p.fireAtMs, () => {
           inst.timers.delete(p.id);
-          this.#enqueue(inst, historyEvent('TimerFired', this.o.clock.now(), { TimerId: p.id, FireAt: new Date(p.fireAtMs).toISOString() }), execution);
+          this.#enqueue(
+            inst,
+            historyEvent('TimerFired', this.o.clock.now(), {
+              TimerId: p.id,
+              FireAt: new Date(p.fireAtMs).toISOString(),
+            }),
+            execution,
+          );
         });
         inst.timers.set(p.id, cancel);
       } else this.#startChild(inst, p, execution);
@@ -457,9 +683,20 @@ export class DurableEngine {
     }
     const fn = this.o.registry.functions.get(p.name);
     const refuse = (why: string) =>
-      this.#enqueue(parent, historyEvent('SubOrchestrationInstanceFailed', this.o.clock.now(), { TaskScheduledId: p.id, Reason: why, Details: '', FailureDetails: { ErrorType: 'Error', ErrorMessage: why } }), execution);
-    if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') return refuse(`The function '${p.name}' doesn't exist or is not an orchestrator function.`);
-    if (existing && !isTerminal(existing.state.runtimeStatus)) return refuse(`An instance with id ${p.childId} is already ${existing.state.runtimeStatus}.`);
+      this.#enqueue(
+        parent,
+        historyEvent('SubOrchestrationInstanceFailed', this.o.clock.now(), {
+          TaskScheduledId: p.id,
+          Reason: why,
+          Details: '',
+          FailureDetails: { ErrorType: 'Error', ErrorMessage: why },
+        }),
+        execution,
+      );
+    if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger')
+      return refuse(`The function '${p.name}' doesn't exist or is not an orchestrator function.`);
+    if (existing && !isTerminal(existing.state.runtimeStatus))
+      return refuse(`An instance with id ${p.childId} is already ${existing.state.runtimeStatus}.`);
     this.#create(p.childId, p.name, p.input, { instanceId: parent.instanceId, taskId: p.id, execution });
   }
 
@@ -468,18 +705,57 @@ export class DurableEngine {
     const now = () => this.o.clock.now();
     if (!fn || fn.trigger.type.toLowerCase() !== 'activitytrigger') {
       const why = `The function '${p.name}' doesn't exist or is not an activity function.`;
-      this.#enqueue(inst, historyEvent('TaskFailed', now(), { TaskScheduledId: p.id, Reason: why, Details: '', FailureDetails: { ErrorType: 'Error', ErrorMessage: why } }), execution);
+      this.#enqueue(
+        inst,
+        historyEvent('TaskFailed', now(), {
+          TaskScheduledId: p.id,
+          Reason: why,
+          Details: '',
+          FailureDetails: { ErrorType: 'Error', ErrorMessage: why },
+        }),
+        execution,
+      );
       return;
     }
     const data: RpcTypedData = typeof p.input === 'string' ? rpcString(JSON.stringify(p.input)) : rpcJson(p.input);
     const outcome = await invoke(this.o.registry, fn, { inputData: [{ name: fn.trigger.name, data }] });
-    this.o.events.emit('invocation', { functionName: fn.name, invocationId: outcome.invocationId, triggerType: fn.trigger.type, durationMs: outcome.durationMs, ok: outcome.ok, error: outcome.ok ? undefined : outcome.error.message, retryCount: (p.retry?.attempt ?? 1) - 1 });
+    this.o.events.emit('invocation', {
+      functionName: fn.name,
+      invocationId: outcome.invocationId,
+      triggerType: fn.trigger.type,
+      durationMs: outcome.durationMs,
+      ok: outcome.ok,
+      error: outcome.ok ? undefined : outcome.error.message,
+      retryCount: (p.retry?.attempt ?? 1) - 1,
+    });
     if (outcome.ok) {
-      this.#enqueue(inst, historyEvent('TaskCompleted', now(), { TaskScheduledId: p.id, Result: toJsonText(outcome.outputs.get('$return')) }), execution);
+      this.#enqueue(
+        inst,
+        historyEvent('TaskCompleted', now(), {
+          TaskScheduledId: p.id,
+          Result: toJsonText(outcome.outputs.get('$return')),
+        }),
+        execution,
+      );
     } else {
       const err = outcome.error;
-      this.o.registry.log('warning', 'system', `Activity ${p.name} (task ${p.id} of ${inst.instanceId}) failed: ${err.message}`, p.name, outcome.invocationId);
-      this.#enqueue(inst, historyEvent('TaskFailed', now(), { TaskScheduledId: p.id, Reason: err.message, Details: err.stack ?? '', FailureDetails: { ErrorType: err.name, ErrorMessage: err.message, StackTrace: err.stack } }), execution);
+      this.o.registry.log(
+        'warning',
+        'system',
+        `Activity ${p.name} (task ${p.id} of ${inst.instanceId}) failed: ${err.message}`,
+        p.name,
+        outcome.invocationId,
+      );
+      this.#enqueue(
+        inst,
+        historyEvent('TaskFailed', now(), {
+          TaskScheduledId: p.id,
+          Reason: err.message,
+          Details: err.stack ?? '',
+          FailureDetails: { ErrorType: err.name, ErrorMessage: err.message, StackTrace: err.stack },
+        }),
+        execution,
+      );
     }
   }
 }

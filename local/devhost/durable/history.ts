@@ -37,8 +37,19 @@ export interface HistoryEvent {
 }
 
 /** Builds an event of `type` at `atMs`; `EventId` is -1 for events that do not schedule anything (DTFx convention). */
-export function historyEvent(type: EventTypeName, atMs: number, fields: Record<string, unknown> = {}, eventId = -1): HistoryEvent {
-  return { EventType: EventType[type], EventId: eventId, IsPlayed: false, Timestamp: new Date(atMs).toISOString(), ...fields };
+export function historyEvent(
+  type: EventTypeName,
+  atMs: number,
+  fields: Record<string, unknown> = {},
+  eventId = -1,
+): HistoryEvent {
+  return {
+    EventType: EventType[type],
+    EventId: eventId,
+    IsPlayed: false,
+    Timestamp: new Date(atMs).toISOString(),
+    ...fields,
+  };
 }
 
 /** The type's name for logs and the status API (`showHistory`). */

@@ -1,4 +1,14 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { HistoryEvent } from './history.js';
@@ -24,14 +34,29 @@ const RetryState = z.object({ options: RetryOptionsSchema, attempt: z.number().i
 
 /** Work the host owes the instance: an activity or sub-orchestration to finish, a timer to fire. */
 export const PendingTask = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('activity'), id: z.number().int(), name: z.string(), input: Json, retry: RetryState.optional() }),
-  z.object({ kind: z.literal('sub'), id: z.number().int(), name: z.string(), childId: z.string(), input: Json, retry: RetryState.optional() }),
+  z.object({
+    kind: z.literal('activity'),
+    id: z.number().int(),
+    name: z.string(),
+    input: Json,
+    retry: RetryState.optional(),
+  }),
+  z.object({
+    kind: z.literal('sub'),
+    id: z.number().int(),
+    name: z.string(),
+    childId: z.string(),
+    input: Json,
+    retry: RetryState.optional(),
+  }),
   z.object({
     kind: z.literal('timer'),
     id: z.number().int(),
     fireAtMs: z.number(),
     /** Set for the wait between retry attempts: what to schedule again when it fires. */
-    retryOf: z.object({ kind: z.enum(['activity', 'sub']), name: z.string(), input: Json, retry: RetryState }).optional(),
+    retryOf: z
+      .object({ kind: z.enum(['activity', 'sub']), name: z.string(), input: Json, retry: RetryState })
+      .optional(),
   }),
 ]);
 export type PendingTask = z.infer<typeof PendingTask>;
@@ -52,12 +77,29 @@ export type Snapshot = z.infer<typeof Snapshot>;
 const ParentLink = z.object({ instanceId: z.string(), taskId: z.number().int(), execution: z.number().int() });
 export type ParentLink = z.infer<typeof ParentLink>;
 
-const HistoryEventSchema = z.looseObject({ EventType: z.number().int(), EventId: z.number().int(), IsPlayed: z.boolean(), Timestamp: z.string() });
+const HistoryEventSchema = z.looseObject({
+  EventType: z.number().int(),
+  EventId: z.number().int(),
+  IsPlayed: z.boolean(),
+  Timestamp: z.string(),
+});
 
 const StoreRecord = z.discriminatedUnion('k', [
-  z.object({ k: z.literal('created'), instanceId: z.string(), name: z.string(), input: Json, createdMs: z.number(), parent: ParentLink.optional() }),
+  z.object({
+    k: z.literal('created'),
+    instanceId: z.string(),
+    name: z.string(),
+    input: Json,
+    createdMs: z.number(),
+    parent: ParentLink.optional(),
+  }),
   z.object({ k: z.literal('inbox'), event: HistoryEventSchema, execution: z.number().int() }),
-  z.object({ k: z.literal('turn'), consumed: z.number().int().min(0), events: z.array(HistoryEventSchema), state: Snapshot }),
+  z.object({
+    k: z.literal('turn'),
+    consumed: z.number().int().min(0),
+    events: z.array(HistoryEventSchema),
+    state: Snapshot,
+  }),
   z.object({ k: z.literal('continued'), input: Json, atMs: z.number() }),
 ]);
 export type StoreRecord = z.infer<typeof StoreRecord>;
@@ -79,7 +121,15 @@ export interface StoredInstance {
 
 /** The state of an instance that was created and has not run yet. */
 export function initialSnapshot(nowMs: number): Snapshot {
-  return { runtimeStatus: 'Pending', output: null, customStatus: null, lastUpdatedMs: nowMs, nextId: 0, actionSigs: [], pending: [] };
+  return {
+    runtimeStatus: 'Pending',
+    output: null,
+    customStatus: null,
+    lastUpdatedMs: nowMs,
+    nextId: 0,
+    actionSigs: [],
+    pending: [],
+  };
 }
 
 /** File-per-instance store under `root` (e.g. `<dataDir>/durable/<taskHub>`). */
@@ -132,7 +182,9 @@ export class InstanceStore {
   }
 
   #load(file: string): StoredInstance | undefined {
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0);
     let inst: StoredInstance | undefined;
     let inbox: { event: HistoryEvent; execution: number }[] = [];
     lines.forEach((line, i) => {
@@ -141,11 +193,24 @@ export class InstanceStore {
         parsed = StoreRecord.parse(JSON.parse(line));
       } catch (err) {
         if (i === lines.length - 1) return; // torn by a kill mid-write: the record was never acknowledged
-        throw new Error(`ERR-DEVHOST-DURABLE-STORE: ${file} line ${i + 1} is unreadable (${(err as Error).message}); delete the file to drop the instance.`, { cause: err });
+        throw new Error(
+          `ERR-DEVHOST-DURABLE-STORE: ${file} line ${i + 1} is unreadable (${(err as Error).message}); delete the file to drop the instance.`,
+          { cause: err },
+        );
       }
       if (parsed.k === 'created') {
         inbox = [];
-        inst = { instanceId: parsed.instanceId, name: parsed.name, input: parsed.input, createdMs: parsed.createdMs, parent: parsed.parent, execution: 0, history: [], inbox, state: initialSnapshot(parsed.createdMs) };
+        inst = {
+          instanceId: parsed.instanceId,
+          name: parsed.name,
+          input: parsed.input,
+          createdMs: parsed.createdMs,
+          parent: parsed.parent,
+          execution: 0,
+          history: [],
+          inbox,
+          state: initialSnapshot(parsed.createdMs),
+        };
         return;
       }
       if (!inst) return;

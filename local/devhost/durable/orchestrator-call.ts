@@ -44,13 +44,23 @@ export function orchestrationBindingInfo(call: OrchestratorCall): Record<string,
 }
 
 /** Runs an orchestrator function once over `call.history` through the normal invocation path; never throws. */
-export async function callOrchestrator(registry: FunctionRegistry, fn: RegisteredFunction, call: OrchestratorCall): Promise<OrchestratorResult> {
-  const outcome = await invoke(registry, fn, { inputData: [{ name: fn.trigger.name, data: rpcString(JSON.stringify(orchestrationBindingInfo(call))) }] });
+export async function callOrchestrator(
+  registry: FunctionRegistry,
+  fn: RegisteredFunction,
+  call: OrchestratorCall,
+): Promise<OrchestratorResult> {
+  const outcome = await invoke(registry, fn, {
+    inputData: [{ name: fn.trigger.name, data: rpcString(JSON.stringify(orchestrationBindingInfo(call))) }],
+  });
   const base = { durationMs: outcome.durationMs, invocationId: outcome.invocationId };
   if (outcome.ok) {
     const parsed = OrchestratorStateSchema.safeParse(outcome.outputs.get('$return'));
     if (parsed.success) return { ok: true, state: parsed.data, ...base };
-    return { ok: false, error: `ERR-DEVHOST-DURABLE-STATE: orchestrator ${fn.name} returned no OrchestratorState (${parsed.error.issues[0]?.message}); register it with df.app.orchestration`, ...base };
+    return {
+      ok: false,
+      error: `ERR-DEVHOST-DURABLE-STATE: orchestrator ${fn.name} returned no OrchestratorState (${parsed.error.issues[0]?.message}); register it with df.app.orchestration`,
+      ...base,
+    };
   }
   const message = outcome.error.message;
   const at = message.indexOf(OUT_OF_PROC_LABEL);

@@ -14,12 +14,27 @@ export interface ReplayResult {
  * Replays `history` (as recorded by the devhost: `DurableEngine.history(id)` or the status API with showHistory)
  * through the orchestrator registered as `name`, via the normal invocation path, and returns what it asked for.
  */
-export async function replayOrchestrator(registry: FunctionRegistry, name: string, history: HistoryEvent[], opts: { instanceId?: string; input?: unknown } = {}): Promise<ReplayResult> {
+export async function replayOrchestrator(
+  registry: FunctionRegistry,
+  name: string,
+  history: HistoryEvent[],
+  opts: { instanceId?: string; input?: unknown } = {},
+): Promise<ReplayResult> {
   const fn = registry.functions.get(name);
-  if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') throw new Error(`ERR-DEVHOST-DURABLE-NOFUNC: '${name}' is not a registered orchestrator.`);
+  if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger')
+    throw new Error(`ERR-DEVHOST-DURABLE-NOFUNC: '${name}' is not a registered orchestrator.`);
   const started = history.find((e) => e.EventType === EventType.ExecutionStarted);
-  const input = opts.input !== undefined ? opts.input : started && typeof started.Input === 'string' ? (JSON.parse(started.Input) as unknown) : undefined;
-  const result = await callOrchestrator(registry, fn, { instanceId: opts.instanceId ?? 'replay', input, history: history.map((e) => ({ ...e, IsPlayed: true })) });
+  const input =
+    opts.input !== undefined
+      ? opts.input
+      : started && typeof started.Input === 'string'
+        ? (JSON.parse(started.Input) as unknown)
+        : undefined;
+  const result = await callOrchestrator(registry, fn, {
+    instanceId: opts.instanceId ?? 'replay',
+    input,
+    history: history.map((e) => ({ ...e, IsPlayed: true })),
+  });
   return { result, actions: result.state ? flattenActions(result.state.actions) : [] };
 }
 
@@ -71,7 +86,11 @@ async function withPerturbedRuntime<T>(seed: number, fn: () => Promise<T>): Prom
  * holds (same kinds, targets, order), and two replays under different clocks and random sources must return
  * identical actions. Throws ERR-DEVHOST-DURABLE-NONDETERMINISTIC naming the first difference.
  */
-export async function assertDeterministic(registry: FunctionRegistry, name: string, history: HistoryEvent[]): Promise<void> {
+export async function assertDeterministic(
+  registry: FunctionRegistry,
+  name: string,
+  history: HistoryEvent[],
+): Promise<void> {
   const first = await withPerturbedRuntime(1, () => replayOrchestrator(registry, name, history));
   const second = await withPerturbedRuntime(2, () => replayOrchestrator(registry, name, history));
   const fail = (detail: string) => {
@@ -84,6 +103,10 @@ export async function assertDeterministic(registry: FunctionRegistry, name: stri
   });
   const a = JSON.stringify(first.actions);
   const b = JSON.stringify(second.actions);
-  if (a !== b) fail(`returns different actions under a different clock or random source (it reads Date, Math.random or does I/O):\n  ${a}\n  ${b}`);
-  if (JSON.stringify(first.result.state?.output) !== JSON.stringify(second.result.state?.output)) fail('returns a different output under a different clock or random source');
+  if (a !== b)
+    fail(
+      `returns different actions under a different clock or random source (it reads Date, Math.random or does I/O):\n  ${a}\n  ${b}`,
+    );
+  if (JSON.stringify(first.result.state?.output) !== JSON.stringify(second.result.state?.output))
+    fail('returns a different output under a different clock or random source');
 }

@@ -23,7 +23,12 @@ afterAll(async () => {
 
 /** Runs the devhost with the durable fixture app as a separate process; resolves with its URL once ready. */
 async function startChild(): Promise<{ child: ChildProcess; url: string }> {
-  const started = await spawnDevhostChild({ cwd: fixtureDir, app: 'index.ts', dataDir: path.join(tmp, 'state'), env: { ...process.env, EFFECT_DIR: path.join(tmp, 'effects'), SLOT_SCHEDULE: '0 0 0 1 1 *' } });
+  const started = await spawnDevhostChild({
+    cwd: fixtureDir,
+    app: 'index.ts',
+    dataDir: path.join(tmp, 'state'),
+    env: { ...process.env, EFFECT_DIR: path.join(tmp, 'effects'), SLOT_SCHEDULE: '0 0 0 1 1 *' },
+  });
   children.push(started.child);
   return started;
 }
@@ -40,7 +45,9 @@ it('resumes an orchestration after the devhost is killed mid-run and completes i
   writeFileSync(path.join(effects, 'release'), '');
   const second = await startChild();
   const done = await waitFor('run-42 to complete', async () => {
-    const s = (await (await fetch(`${second.url}/runtime/webhooks/durabletask/instances/run-42?showHistory=true`)).json()) as { runtimeStatus: string; output: unknown; history: { EventType: string }[] };
+    const s = (await (
+      await fetch(`${second.url}/runtime/webhooks/durabletask/instances/run-42?showHistory=true`)
+    ).json()) as { runtimeStatus: string; output: unknown; history: { EventType: string }[] };
     return s.runtimeStatus === 'Completed' ? s : undefined;
   });
   expect(done.output).toEqual(['run-42-s1', 'run-42-s2', 'run-42-s3']);
@@ -49,6 +56,10 @@ it('resumes an orchestration after the devhost is killed mid-run and completes i
   const attempts = readFileSync(path.join(effects, 'attempts.log'), 'utf8').trim().split('\n');
   expect(attempts.filter((a) => a === 'run-42-s1')).toHaveLength(1);
   expect(attempts.filter((a) => a === 'run-42-s3')).toHaveLength(1);
-  expect(readdirSync(effects).filter((f) => f.endsWith('.effect')).sort()).toEqual(['run-42-s1.effect', 'run-42-s2.effect', 'run-42-s3.effect']);
+  expect(
+    readdirSync(effects)
+      .filter((f) => f.endsWith('.effect'))
+      .sort(),
+  ).toEqual(['run-42-s1.effect', 'run-42-s2.effect', 'run-42-s3.effect']);
   await stopChild(second.child);
 });

@@ -29,13 +29,22 @@ class DurableSource implements TriggerSource {
 
   constructor(private readonly ctx: TriggerSourceContext) {
     const hub = ctx.env.DURABLE_TASK_HUB ?? DEFAULT_TASK_HUB;
-    this.engine = new DurableEngine({ registry: ctx.registry, events: ctx.events, clock: ctx.clock, store: new InstanceStore(path.join(ctx.dataDir, 'durable', hub)) });
+    this.engine = new DurableEngine({
+      registry: ctx.registry,
+      events: ctx.events,
+      clock: ctx.clock,
+      store: new InstanceStore(path.join(ctx.dataDir, 'durable', hub)),
+    });
     this.httpRoutes = [durableApiRoute(this.engine, hub, () => ctx.httpUrl())];
     const provide = () => rpcString(JSON.stringify(clientBindingData(ctx.httpUrl(), hub)));
     ctx.registry.inputProviders.set('durableclient', provide);
     ctx.registry.inputProviders.set('orchestrationclient', provide);
     for (const f of ctx.registry.byTriggerType('entityTrigger')) {
-      ctx.registry.log('warning', 'system', `Function ${f.name} (entityTrigger) is registered but the devhost does not run durable entities yet.`);
+      ctx.registry.log(
+        'warning',
+        'system',
+        `Function ${f.name} (entityTrigger) is registered but the devhost does not run durable entities yet.`,
+      );
     }
   }
 

@@ -24,19 +24,26 @@ export class BlobCheckpointStore {
   readonly #container: ContainerClient;
   #ready: Promise<unknown> | undefined;
 
-  constructor(connectionString: string, readonly namespace: string) {
+  constructor(
+    connectionString: string,
+    readonly namespace: string,
+  ) {
     this.#container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(CHECKPOINT_CONTAINER);
   }
 
   /** The last checkpoint of a partition, or undefined when none was written. */
   async get(hub: string, consumerGroup: string, partitionId: string): Promise<Checkpoint | undefined> {
     await this.#ensureContainer();
-    const blob = this.#container.getBlockBlobClient(checkpointBlobName(this.namespace, hub, consumerGroup, partitionId));
+    const blob = this.#container.getBlockBlobClient(
+      checkpointBlobName(this.namespace, hub, consumerGroup, partitionId),
+    );
     try {
       const props = await blob.getProperties();
       const parsed = CheckpointMetadata.safeParse(props.metadata ?? {});
       if (!parsed.success) {
-        throw new Error(`ERR-DEVHOST-CHECKPOINT: blob ${blob.name} has invalid metadata (${parsed.error.issues[0]?.path.join('.')}); delete it to restart the partition from the start.`);
+        throw new Error(
+          `ERR-DEVHOST-CHECKPOINT: blob ${blob.name} has invalid metadata (${parsed.error.issues[0]?.path.join('.')}); delete it to restart the partition from the start.`,
+        );
       }
       return { sequenceNumber: parsed.data.sequencenumber, offset: parsed.data.offset };
     } catch (err) {
@@ -48,8 +55,12 @@ export class BlobCheckpointStore {
   /** Records that every event up to and including `checkpoint.sequenceNumber` was processed. */
   async set(hub: string, consumerGroup: string, partitionId: string, checkpoint: Checkpoint): Promise<void> {
     await this.#ensureContainer();
-    const blob = this.#container.getBlockBlobClient(checkpointBlobName(this.namespace, hub, consumerGroup, partitionId));
-    await blob.upload('', 0, { metadata: { sequencenumber: String(checkpoint.sequenceNumber), offset: checkpoint.offset } });
+    const blob = this.#container.getBlockBlobClient(
+      checkpointBlobName(this.namespace, hub, consumerGroup, partitionId),
+    );
+    await blob.upload('', 0, {
+      metadata: { sequencenumber: String(checkpoint.sequenceNumber), offset: checkpoint.offset },
+    });
   }
 
   #ensureContainer(): Promise<unknown> {

@@ -48,7 +48,12 @@ export class PartitionConsumer {
     this.#cursor = checkpoint ? checkpoint.sequenceNumber + 1 : 0;
     hub.advance(this.partitionId, this.#consumerKey, this.#cursor);
     this.#loop = this.#run().catch((err: unknown) => {
-      this.registry.log('critical', 'system', `Event Hub consumer ${this.fn.name}/${hub.name}/${this.partitionId} stopped: ${(err as Error).stack ?? String(err)}`, this.fn.name);
+      this.registry.log(
+        'critical',
+        'system',
+        `Event Hub consumer ${this.fn.name}/${hub.name}/${this.partitionId} stopped: ${(err as Error).stack ?? String(err)}`,
+        this.fn.name,
+      );
     });
   }
 
@@ -96,7 +101,14 @@ export class PartitionConsumer {
       const outcome = await invoke(this.registry, this.fn, {
         inputData: [{ name: this.fn.trigger.name, data: eventBodies(batch, many, dataType) }],
         triggerMetadata: eventTriggerMetadata(batch, many, partition, this.fn.name),
-        retryContext: retry.strategy === 'none' ? undefined : { retryCount: retries, maxRetryCount: retry.maxRetryCount, exception: retries > 0 ? { message: lastError } : null },
+        retryContext:
+          retry.strategy === 'none'
+            ? undefined
+            : {
+                retryCount: retries,
+                maxRetryCount: retry.maxRetryCount,
+                exception: retries > 0 ? { message: lastError } : null,
+              },
       });
       const doneMs = Date.now();
       this.events.emit('invocation', {
@@ -113,7 +125,13 @@ export class PartitionConsumer {
       });
       if (outcome.ok) return true;
       lastError = outcome.error.message;
-      this.registry.log('error', 'system', `Function ${this.fn.name} failed on ${hub.name}/${this.partitionId} seq ${batch[0]!.sequenceNumber}-${batch[batch.length - 1]!.sequenceNumber} (attempt ${retries + 1}): ${outcome.error.stack ?? lastError}`, this.fn.name, outcome.invocationId);
+      this.registry.log(
+        'error',
+        'system',
+        `Function ${this.fn.name} failed on ${hub.name}/${this.partitionId} seq ${batch[0]!.sequenceNumber}-${batch[batch.length - 1]!.sequenceNumber} (attempt ${retries + 1}): ${outcome.error.stack ?? lastError}`,
+        this.fn.name,
+        outcome.invocationId,
+      );
       if (!mayRetry(retry, retries)) {
         this.events.emit('batchAbandoned', {
           functionName: this.fn.name,
@@ -124,7 +142,12 @@ export class PartitionConsumer {
           attempts: retries + 1,
           error: lastError,
         });
-        this.registry.log('error', 'system', `Function ${this.fn.name}: retries exhausted after ${retries + 1} attempt(s); checkpointing past ${hub.name}/${this.partitionId} seq ${batch[0]!.sequenceNumber}-${batch[batch.length - 1]!.sequenceNumber} as the Functions host does.`, this.fn.name);
+        this.registry.log(
+          'error',
+          'system',
+          `Function ${this.fn.name}: retries exhausted after ${retries + 1} attempt(s); checkpointing past ${hub.name}/${this.partitionId} seq ${batch[0]!.sequenceNumber}-${batch[batch.length - 1]!.sequenceNumber} as the Functions host does.`,
+          this.fn.name,
+        );
         return true;
       }
       if (this.#stop.signal.aborted) return false;
@@ -141,13 +164,28 @@ export class PartitionConsumer {
     if (!last) return;
     const { hub, consumerGroup } = this.binding;
     try {
-      await this.checkpoints.set(hub.name, consumerGroup, this.partitionId, { sequenceNumber: last.sequenceNumber, offset: last.offset });
+      await this.checkpoints.set(hub.name, consumerGroup, this.partitionId, {
+        sequenceNumber: last.sequenceNumber,
+        offset: last.offset,
+      });
     } catch (err) {
       // Storage hiccup: keep delivering; the next checkpoint covers these events (a crash meanwhile redelivers them).
-      this.registry.log('warning', 'system', `Checkpoint of ${hub.name}/${consumerGroup}/${this.partitionId} at ${last.sequenceNumber} failed: ${(err as Error).message}`, this.fn.name);
+      this.registry.log(
+        'warning',
+        'system',
+        `Checkpoint of ${hub.name}/${consumerGroup}/${this.partitionId} at ${last.sequenceNumber} failed: ${(err as Error).message}`,
+        this.fn.name,
+      );
       return;
     }
     this.#sinceCheckpoint = 0;
-    this.events.emit('checkpoint', { functionName: this.fn.name, hub: hub.name, consumerGroup, partitionId: this.partitionId, sequenceNumber: last.sequenceNumber, offset: last.offset });
+    this.events.emit('checkpoint', {
+      functionName: this.fn.name,
+      hub: hub.name,
+      consumerGroup,
+      partitionId: this.partitionId,
+      sequenceNumber: last.sequenceNumber,
+      offset: last.offset,
+    });
   }
 }

@@ -33,7 +33,10 @@ const HUB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/;
 
 export class HubError extends Error {
   readonly code = 'ERR-DEVHOST-HUB';
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`${field} ${detail}`);
     this.name = 'HubError';
   }
@@ -51,7 +54,12 @@ export class LocalEventHub {
   #roundRobin = 0;
   #enqueued = 0;
 
-  constructor(readonly name: string, readonly partitionCount: number, dir: string, private readonly events: DevhostEvents) {
+  constructor(
+    readonly name: string,
+    readonly partitionCount: number,
+    dir: string,
+    private readonly events: DevhostEvents,
+  ) {
     mkdirSync(dir, { recursive: true });
     this.partitions = Array.from({ length: partitionCount }, (_, i) => PartitionLog.open(path.join(dir, `${i}.log`)));
     this.#waiters = this.partitions.map(() => new Set());
@@ -72,7 +80,10 @@ export class LocalEventHub {
     }
     const byPartition = new Map<number, { index: number; event: EventToSend }[]>();
     parsed.data.forEach((event, index) => {
-      const p = event.partitionKey !== undefined ? partitionForKey(event.partitionKey, this.partitionCount) : this.#roundRobin++ % this.partitionCount;
+      const p =
+        event.partitionKey !== undefined
+          ? partitionForKey(event.partitionKey, this.partitionCount)
+          : this.#roundRobin++ % this.partitionCount;
       const list = byPartition.get(p) ?? [];
       list.push({ index, event });
       byPartition.set(p, list);
@@ -89,9 +100,16 @@ export class LocalEventHub {
         })),
         now,
       );
-      stored.forEach((s, i) => (receipts[list[i]!.index] = { partitionId: String(p), sequenceNumber: s.sequenceNumber }));
+      stored.forEach(
+        (s, i) => (receipts[list[i]!.index] = { partitionId: String(p), sequenceNumber: s.sequenceNumber }),
+      );
       this.#enqueued += stored.length;
-      this.events.emit('enqueued', { hub: this.name, partitionId: String(p), count: stored.length, lastSequenceNumber: stored[stored.length - 1]!.sequenceNumber });
+      this.events.emit('enqueued', {
+        hub: this.name,
+        partitionId: String(p),
+        count: stored.length,
+        lastSequenceNumber: stored[stored.length - 1]!.sequenceNumber,
+      });
       for (const wake of [...this.#waiters[p]!]) wake();
     }
     return receipts;
@@ -135,7 +153,10 @@ export class LocalEventHub {
       hub: this.name,
       partitionCount: this.partitionCount,
       enqueued: this.#enqueued,
-      perPartition: this.partitions.map((log, i) => ({ partitionId: String(i), lastSequenceNumber: log.nextSequenceNumber - 1 })),
+      perPartition: this.partitions.map((log, i) => ({
+        partitionId: String(i),
+        lastSequenceNumber: log.nextSequenceNumber - 1,
+      })),
     };
   }
 
@@ -145,7 +166,11 @@ export class LocalEventHub {
 
   #log(partitionId: string): PartitionLog {
     const log = this.partitions[Number(partitionId)];
-    if (!log || !/^\d+$/.test(partitionId)) throw new HubError('partitionId', `"${partitionId}" does not exist in hub ${this.name} (0…${this.partitionCount - 1})`);
+    if (!log || !/^\d+$/.test(partitionId))
+      throw new HubError(
+        'partitionId',
+        `"${partitionId}" does not exist in hub ${this.name} (0…${this.partitionCount - 1})`,
+      );
     return log;
   }
 }
@@ -157,11 +182,16 @@ export class LocalEventHub {
 export class LocalEventHubNamespace {
   readonly #hubs = new Map<string, LocalEventHub>();
 
-  constructor(readonly dir: string, readonly defaultPartitionCount: number, private readonly events: DevhostEvents) {}
+  constructor(
+    readonly dir: string,
+    readonly defaultPartitionCount: number,
+    private readonly events: DevhostEvents,
+  ) {}
 
   /** The hub named `name`, created if missing. Names are case-insensitive, as in Event Hubs. */
   hub(name: string): LocalEventHub {
-    if (!HUB_NAME.test(name)) throw new HubError('hub', `"${name}" is not a valid Event Hub name (letters, digits, . _ -)`);
+    if (!HUB_NAME.test(name))
+      throw new HubError('hub', `"${name}" is not a valid Event Hub name (letters, digits, . _ -)`);
     const key = name.toLowerCase();
     let hub = this.#hubs.get(key);
     if (!hub) {

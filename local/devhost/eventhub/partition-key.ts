@@ -22,7 +22,9 @@ function loadMapper(): KeyMapper {
   const file = path.join(path.dirname(entry), 'impl', 'partitionKeyToIdMapper.js');
   const mod = require(file) as { mapPartitionKeyToId?: unknown };
   if (typeof mod.mapPartitionKeyToId !== 'function') {
-    throw new Error(`ERR-DEVHOST-PARTITION-HASH: ${file} no longer exports mapPartitionKeyToId; @azure/event-hubs changed its layout.`);
+    throw new Error(
+      `ERR-DEVHOST-PARTITION-HASH: ${file} no longer exports mapPartitionKeyToId; @azure/event-hubs changed its layout.`,
+    );
   }
   return mod.mapPartitionKeyToId as KeyMapper;
 }

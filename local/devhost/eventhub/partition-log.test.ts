@@ -16,7 +16,10 @@ describe('PartitionLog', () => {
   it('numbers events from 0, uses byte positions as offsets and keeps them across reopen', () => {
     const file = tempFile();
     const log = PartitionLog.open(file);
-    const stored = log.append([{ body: Buffer.from('a') }, { body: Buffer.from([0, 255]), partitionKey: 'k', properties: { n: 1 } }], 1_000);
+    const stored = log.append(
+      [{ body: Buffer.from('a') }, { body: Buffer.from([0, 255]), partitionKey: 'k', properties: { n: 1 } }],
+      1_000,
+    );
     expect(stored.map((e) => e.sequenceNumber)).toEqual([0, 1]);
     expect(stored[0]?.offset).toBe('0');
     log.close();
@@ -25,7 +28,13 @@ describe('PartitionLog', () => {
     expect(reopened.nextSequenceNumber).toBe(2);
     const [a, b] = reopened.read(0, 10);
     expect(a?.body.toString()).toBe('a');
-    expect(b).toMatchObject({ sequenceNumber: 1, offset: stored[1]?.offset, partitionKey: 'k', properties: { n: 1 }, enqueuedTimeMs: 1_000 });
+    expect(b).toMatchObject({
+      sequenceNumber: 1,
+      offset: stored[1]?.offset,
+      partitionKey: 'k',
+      properties: { n: 1 },
+      enqueuedTimeMs: 1_000,
+    });
     expect([...(b?.body ?? [])]).toEqual([0, 255]);
     reopened.close();
   });
@@ -47,7 +56,10 @@ describe('PartitionLog', () => {
   it('reads released events back from disk', () => {
     const file = tempFile();
     const log = PartitionLog.open(file);
-    log.append(Array.from({ length: 60_010 }, (_, i) => ({ body: Buffer.from(String(i)) })), 1);
+    log.append(
+      Array.from({ length: 60_010 }, (_, i) => ({ body: Buffer.from(String(i)) })),
+      1,
+    );
     log.release(60_010);
     expect(log.read(3, 2).map((e) => e.body.toString())).toEqual(['3', '4']);
     expect(log.read(60_008, 5).map((e) => e.sequenceNumber)).toEqual([60_008, 60_009]);

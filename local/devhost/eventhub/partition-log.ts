@@ -31,7 +31,10 @@ const MEMORY_TAIL_EVENTS = 50_000;
 
 export class PartitionLogError extends Error {
   readonly code = 'ERR-DEVHOST-EVENTLOG';
-  constructor(readonly file: string, detail: string) {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
     super(`Event log ${file} ${detail}. Delete the file to start the partition empty (its events are lost).`);
     this.name = 'PartitionLogError';
   }
@@ -49,7 +52,10 @@ export class PartitionLog {
   #memory: StoredEvent[] = [];
   #memoryBase = 0;
 
-  private constructor(readonly file: string, fd: number) {
+  private constructor(
+    readonly file: string,
+    fd: number,
+  ) {
     this.#fd = fd;
   }
 
@@ -75,7 +81,14 @@ export class PartitionLog {
     for (const e of events) {
       const sequenceNumber = this.nextSequenceNumber + stored.length;
       const line = `${JSON.stringify({ s: sequenceNumber, t: enqueuedTimeMs, k: e.partitionKey, p: e.properties ?? {}, b: e.body.toString('base64') })}\n`;
-      stored.push({ sequenceNumber, offset: String(position), enqueuedTimeMs, partitionKey: e.partitionKey, properties: e.properties ?? {}, body: e.body });
+      stored.push({
+        sequenceNumber,
+        offset: String(position),
+        enqueuedTimeMs,
+        partitionKey: e.partitionKey,
+        properties: e.properties ?? {},
+        body: e.body,
+      });
       lines.push(line);
       position += Buffer.byteLength(line);
     }
@@ -97,7 +110,9 @@ export class PartitionLog {
     if (fromSequenceNumber >= this.#memoryBase) {
       return this.#memory.slice(fromSequenceNumber - this.#memoryBase, end - this.#memoryBase);
     }
-    return this.#readFromDisk(fromSequenceNumber, Math.min(end, this.#memoryBase)).concat(end > this.#memoryBase ? this.#memory.slice(0, end - this.#memoryBase) : []);
+    return this.#readFromDisk(fromSequenceNumber, Math.min(end, this.#memoryBase)).concat(
+      end > this.#memoryBase ? this.#memory.slice(0, end - this.#memoryBase) : [],
+    );
   }
 
   /** Lets the log drop from memory events before `sequenceNumber` (all consumers are past them); they stay on disk. */
@@ -122,7 +137,11 @@ export class PartitionLog {
       if (nl < 0) break;
       lineNo++;
       const e = this.#parseLine(content.subarray(start, nl), start, lineNo);
-      if (e.sequenceNumber !== this.nextSequenceNumber) throw new PartitionLogError(this.file, `line ${lineNo} has sequence number ${e.sequenceNumber}, expected ${this.nextSequenceNumber}`);
+      if (e.sequenceNumber !== this.nextSequenceNumber)
+        throw new PartitionLogError(
+          this.file,
+          `line ${lineNo} has sequence number ${e.sequenceNumber}, expected ${this.nextSequenceNumber}`,
+        );
       this.#memory.push(e);
       start = nl + 1;
       this.#positions.push(start);
@@ -139,9 +158,20 @@ export class PartitionLog {
       throw new PartitionLogError(this.file, `line ${lineNo} is not JSON`);
     }
     const parsed = LogLine.safeParse(json);
-    if (!parsed.success) throw new PartitionLogError(this.file, `line ${lineNo}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new PartitionLogError(
+        this.file,
+        `line ${lineNo}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+      );
     const l = parsed.data;
-    return { sequenceNumber: l.s, offset: String(position), enqueuedTimeMs: l.t, partitionKey: l.k, properties: l.p, body: Buffer.from(l.b, 'base64') };
+    return {
+      sequenceNumber: l.s,
+      offset: String(position),
+      enqueuedTimeMs: l.t,
+      partitionKey: l.k,
+      properties: l.p,
+      body: Buffer.from(l.b, 'base64'),
+    };
   }
 
   #readFromDisk(from: number, to: number): StoredEvent[] {

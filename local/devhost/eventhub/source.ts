@@ -45,15 +45,25 @@ class EventHubSource implements TriggerSource {
       const parsed = EventHubTriggerOptions.safeParse(fn.trigger.options);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new Error(`ERR-DEVHOST-EVENTHUB: function ${fn.name}: trigger option ${issue?.path.join('.')} ${issue?.message}`);
+        throw new Error(
+          `ERR-DEVHOST-EVENTHUB: function ${fn.name}: trigger option ${issue?.path.join('.')} ${issue?.message}`,
+        );
       }
       const o = parsed.data;
       const hubName = resolveSettingExpression(o.eventHubName, ctx.env, `function ${fn.name} eventHubName`);
-      const consumerGroup = resolveSettingExpression(o.consumerGroup ?? DEFAULT_CONSUMER_GROUP, ctx.env, `function ${fn.name} consumerGroup`);
+      const consumerGroup = resolveSettingExpression(
+        o.consumerGroup ?? DEFAULT_CONSUMER_GROUP,
+        ctx.env,
+        `function ${fn.name} consumerGroup`,
+      );
       const key = `${hubName}/${consumerGroup}`.toLowerCase();
       const other = seen.get(key);
       if (other) {
-        ctx.registry.log('warning', 'system', `Functions ${other} and ${fn.name} read hub ${hubName} with the same consumer group ${consumerGroup}; in Azure they would compete for partitions and share checkpoints. Give each its own consumer group.`);
+        ctx.registry.log(
+          'warning',
+          'system',
+          `Functions ${other} and ${fn.name} read hub ${hubName} with the same consumer group ${consumerGroup}; in Azure they would compete for partitions and share checkpoints. Give each its own consumer group.`,
+        );
       }
       seen.set(key, fn.name);
       const hub = options.namespace.hub(hubName);

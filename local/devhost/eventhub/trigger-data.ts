@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { rpcBytes, rpcCollectionBytes, rpcCollectionSint64, rpcCollectionString, rpcJson, rpcString } from '../rpc-data.js';
+import {
+  rpcBytes,
+  rpcCollectionBytes,
+  rpcCollectionSint64,
+  rpcCollectionString,
+  rpcJson,
+  rpcString,
+} from '../rpc-data.js';
 import type { RpcTypedData } from '../rpc-types.js';
 import type { StoredEvent } from './partition-log.js';
 
@@ -16,7 +23,10 @@ export interface PartitionContextInfo {
  */
 export function eventBodies(events: StoredEvent[], many: boolean, dataType: string | undefined): RpcTypedData {
   const binary = dataType?.toLowerCase() === 'binary';
-  if (many) return binary ? rpcCollectionBytes(events.map((e) => e.body)) : rpcCollectionString(events.map((e) => e.body.toString('utf8')));
+  if (many)
+    return binary
+      ? rpcCollectionBytes(events.map((e) => e.body))
+      : rpcCollectionString(events.map((e) => e.body.toString('utf8')));
   const only = events[0]!;
   return binary ? rpcBytes(only.body) : rpcString(only.body.toString('utf8'));
 }
@@ -42,7 +52,12 @@ function systemProperties(e: StoredEvent): Record<string, unknown> {
  * many the `…Array` forms, for one the single forms; plus `PartitionContext` and the host's `sys`. @azure/functions
  * camel-cases keys, so the function reads e.g. `context.triggerMetadata.sequenceNumberArray`.
  */
-export function eventTriggerMetadata(events: StoredEvent[], many: boolean, partition: PartitionContextInfo, functionName: string): Record<string, RpcTypedData> {
+export function eventTriggerMetadata(
+  events: StoredEvent[],
+  many: boolean,
+  partition: PartitionContextInfo,
+  functionName: string,
+): Record<string, RpcTypedData> {
   const common: Record<string, RpcTypedData> = {
     PartitionContext: rpcJson({
       PartitionId: partition.partitionId,

@@ -5,13 +5,26 @@ import { TopicError } from './local-topic.js';
 import type { LocalServiceBusNamespace } from './namespace.js';
 
 /** Body of a replay request: the message ids to replay, or every dead-lettered message. */
-export const ReplayRequest = z.union([z.object({ ids: z.array(z.string().min(1)).min(1) }), z.object({ all: z.literal(true) })]);
+export const ReplayRequest = z.union([
+  z.object({ ids: z.array(z.string().min(1)).min(1) }),
+  z.object({ all: z.literal(true) }),
+]);
 export type ReplayRequest = z.infer<typeof ReplayRequest>;
 
-const invalid = (field: string, issue: string) => ({ status: 400, json: { code: 'ERR-4001', message: `Invalid ${field}: ${issue}`, details: [{ field, issue }] } });
-const notFound = (field: string, issue: string) => ({ status: 404, json: { code: 'ERR-4042', message: `${field} ${issue}`, details: [{ field, issue }] } });
+const invalid = (field: string, issue: string) => ({
+  status: 400,
+  json: { code: 'ERR-4001', message: `Invalid ${field}: ${issue}`, details: [{ field, issue }] },
+});
+const notFound = (field: string, issue: string) => ({
+  status: 404,
+  json: { code: 'ERR-4042', message: `${field} ${issue}`, details: [{ field, issue }] },
+});
 
-function parseJson<T>(body: Buffer, schema: z.ZodType<T>, hint: string): { ok: true; value: T } | { ok: false; response: { status: number; json: unknown } } {
+function parseJson<T>(
+  body: Buffer,
+  schema: z.ZodType<T>,
+  hint: string,
+): { ok: true; value: T } | { ok: false; response: { status: number; json: unknown } } {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -21,7 +34,10 @@ function parseJson<T>(body: Buffer, schema: z.ZodType<T>, hint: string): { ok: t
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, response: invalid(['body', ...(issue?.path ?? []).map(String)].join('.'), issue?.message ?? 'is invalid') };
+    return {
+      ok: false,
+      response: invalid(['body', ...(issue?.path ?? []).map(String)].join('.'), issue?.message ?? 'is invalid'),
+    };
   }
   return { ok: true, value: parsed.data };
 }
@@ -31,7 +47,10 @@ async function guarded(work: () => { status: number; json: unknown }): Promise<{
   try {
     return work();
   } catch (err) {
-    if (err instanceof TopicError) return err.field === 'subscription' || err.field === 'id' ? notFound(err.field, err.message) : invalid(err.field, err.message);
+    if (err instanceof TopicError)
+      return err.field === 'subscription' || err.field === 'id'
+        ? notFound(err.field, err.message)
+        : invalid(err.field, err.message);
     throw err;
   }
 }
@@ -46,7 +65,11 @@ export function serviceBusAdminRoutes(namespace: LocalServiceBusNamespace): Admi
       method: 'POST',
       template: 'servicebus/topics/{topic}/messages',
       handle: async (params, body) => {
-        const parsed = parseJson(body, z.array(DevhostTopicMessage), 'an array of { body: string, messageId?, contentType?, subject?, correlationId?, applicationProperties? }');
+        const parsed = parseJson(
+          body,
+          z.array(DevhostTopicMessage),
+          'an array of { body: string, messageId?, contentType?, subject?, correlationId?, applicationProperties? }',
+        );
         if (!parsed.ok) return parsed.response;
         return guarded(() => {
           const receipts = namespace.send(params.topic ?? '', parsed.value);
@@ -57,12 +80,23 @@ export function serviceBusAdminRoutes(namespace: LocalServiceBusNamespace): Admi
     {
       method: 'GET',
       template: 'servicebus/topics/{topic}',
-      handle: async (params) => guarded(() => ({ status: 200, json: { topic: namespace.topic(params.topic ?? '').name, subscriptions: namespace.topic(params.topic ?? '').stats() } })),
+      handle: async (params) =>
+        guarded(() => ({
+          status: 200,
+          json: {
+            topic: namespace.topic(params.topic ?? '').name,
+            subscriptions: namespace.topic(params.topic ?? '').stats(),
+          },
+        })),
     },
     {
       method: 'GET',
       template: 'servicebus/topics/{topic}/subscriptions/{subscription}/deadletters',
-      handle: async (params) => guarded(() => ({ status: 200, json: { messages: namespace.topic(params.topic ?? '').deadLetters(params.subscription ?? '') } })),
+      handle: async (params) =>
+        guarded(() => ({
+          status: 200,
+          json: { messages: namespace.topic(params.topic ?? '').deadLetters(params.subscription ?? '') },
+        })),
     },
     {
       method: 'POST',
@@ -72,7 +106,9 @@ export function serviceBusAdminRoutes(namespace: LocalServiceBusNamespace): Admi
         if (!parsed.ok) return parsed.response;
         const request = parsed.value;
         return guarded(() => {
-          const replayed = namespace.topic(params.topic ?? '').replay(params.subscription ?? '', 'ids' in request ? request.ids : undefined);
+          const replayed = namespace
+            .topic(params.topic ?? '')
+            .replay(params.subscription ?? '', 'ids' in request ? request.ids : undefined);
           return { status: 200, json: { replayed } };
         });
       },

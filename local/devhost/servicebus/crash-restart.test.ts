@@ -31,7 +31,14 @@ afterAll(async () => {
 
 /** Runs the devhost with the bus fixture app as a separate process; resolves with its URL once it serves. */
 async function startChild(extraEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PLANT_TOPIC: PLANT_EVENTS_TOPIC, FIXTURE_OUT_TOPIC: 'fixture-out', [RECORD_DIR_SETTING]: records, [LOCK_DURATION_OVERRIDE_SETTING]: 'PT1S', ...extraEnv };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PLANT_TOPIC: PLANT_EVENTS_TOPIC,
+    FIXTURE_OUT_TOPIC: 'fixture-out',
+    [RECORD_DIR_SETTING]: records,
+    [LOCK_DURATION_OVERRIDE_SETTING]: 'PT1S',
+    ...extraEnv,
+  };
   delete env.ServiceBusConnection;
   const started = await spawnDevhostChild({ cwd: fixtureDir, app: 'index.ts', dataDir: path.join(tmp, 'state'), env });
   children.push(started.child);
@@ -40,14 +47,27 @@ async function startChild(extraEnv: Record<string, string>): Promise<{ child: Ch
 
 /** Sends one alerts-bound CloudEvent over the admin endpoint; resolves with its message id. */
 async function send(url: string, key: string, data: Record<string, unknown>): Promise<string> {
-  const m = toServiceBusMessage(cloudEvent(PlantEventType.anomalyDetected, 'L1-C001', data, { id: key, source: '/test/crash', time: '2024-05-01T00:00:00Z' }));
-  const res = await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}/messages`, { method: 'POST', body: JSON.stringify([{ ...m, body: JSON.stringify(m.body) }]) });
+  const m = toServiceBusMessage(
+    cloudEvent(PlantEventType.anomalyDetected, 'L1-C001', data, {
+      id: key,
+      source: '/test/crash',
+      time: '2024-05-01T00:00:00Z',
+    }),
+  );
+  const res = await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}/messages`, {
+    method: 'POST',
+    body: JSON.stringify([{ ...m, body: JSON.stringify(m.body) }]),
+  });
   expect(res.status).toBe(202);
   return m.messageId;
 }
 
 async function deadLetters(url: string): Promise<DeadLetteredMessage[]> {
-  return ((await (await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}/subscriptions/alerts/deadletters`)).json()) as { messages: DeadLetteredMessage[] }).messages;
+  return (
+    (await (
+      await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}/subscriptions/alerts/deadletters`)
+    ).json()) as { messages: DeadLetteredMessage[] }
+  ).messages;
 }
 
 const deliveriesOf = (id: string) => readBusDeliveries(records, 'alertsConsumer').filter((d) => d.messageId === id);
@@ -56,7 +76,9 @@ describe('devhost Service Bus crash and restart', () => {
   it('after SIGKILL, queued and locked messages are delivered again (the locked one with delivery count +1) and the dead-letter queue is intact', async () => {
     const first = await startChild({ BUS_FIXTURE_HANG: '1' });
     const poisoned = await send(first.url, 'crash-poison', { fail: 'always' });
-    await waitFor('the poisoned message dead-lettered', async () => (await deadLetters(first.url)).some((d) => d.messageId === poisoned));
+    await waitFor('the poisoned message dead-lettered', async () =>
+      (await deadLetters(first.url)).some((d) => d.messageId === poisoned),
+    );
     const parked = await send(first.url, 'crash-parked', { hang: true });
     const queued = await send(first.url, 'crash-queued', {});
     await waitFor('the parked delivery recorded', () => deliveriesOf(parked).length === 1);

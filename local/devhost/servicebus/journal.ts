@@ -36,7 +36,10 @@ export type JournalLine = z.infer<typeof JournalLine>;
 
 export class JournalError extends Error {
   readonly code = 'ERR-DEVHOST-SBJOURNAL';
-  constructor(readonly file: string, detail: string) {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
     super(`Service Bus journal ${file} ${detail}. Delete the file to start the topic empty (its messages are lost).`);
     this.name = 'JournalError';
   }
@@ -49,7 +52,10 @@ export class JournalError extends Error {
 export class Journal {
   #fd: number;
 
-  private constructor(readonly file: string, fd: number) {
+  private constructor(
+    readonly file: string,
+    fd: number,
+  ) {
     this.#fd = fd;
   }
 
@@ -68,7 +74,11 @@ export class Journal {
         throw new JournalError(file, `line ${i + 1} is not JSON`);
       }
       const parsed = JournalLine.safeParse(json);
-      if (!parsed.success) throw new JournalError(file, `line ${i + 1}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new JournalError(
+          file,
+          `line ${i + 1}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+        );
       return parsed.data;
     });
   }

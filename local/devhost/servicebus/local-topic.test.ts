@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cloudEvent, toServiceBusMessage } from '../../../shared/messaging/cloud-event.js';
-import { matchesSubscription, PLANT_EVENT_SUBSCRIPTIONS, PLANT_EVENTS_TOPIC, PlantEventType } from '../../../shared/messaging/subscriptions.js';
+import {
+  matchesSubscription,
+  PLANT_EVENT_SUBSCRIPTIONS,
+  PLANT_EVENTS_TOPIC,
+  PlantEventType,
+} from '../../../shared/messaging/subscriptions.js';
 import { DevhostEvents } from '../events.js';
 import { MAX_DELIVERY_REASON, TTL_EXPIRED_REASON } from './local-topic.js';
 import { LocalServiceBusNamespace } from './namespace.js';
@@ -16,7 +21,9 @@ const namespace = (env: NodeJS.ProcessEnv = {}) => {
   return ns;
 };
 const event = (type: string, key: string) => {
-  const m = toServiceBusMessage(cloudEvent(type, 'L1-C001', { key }, { id: key, source: '/test', time: '2024-05-01T00:00:00Z' }));
+  const m = toServiceBusMessage(
+    cloudEvent(type, 'L1-C001', { key }, { id: key, source: '/test', time: '2024-05-01T00:00:00Z' }),
+  );
   return { ...m, body: JSON.stringify(m.body) };
 };
 
@@ -33,7 +40,12 @@ describe('plant-events filters', () => {
   it('route each CloudEvent type to exactly the subscriptions the shared definition names', () => {
     const topic = namespace().topic(PLANT_EVENTS_TOPIC);
     expect(topic.subscriptionNames).toEqual(PLANT_EVENT_SUBSCRIPTIONS.map((s) => s.name));
-    const types = [...Object.values(PlantEventType), 'smelter.setpoint.anything-new', 'smelter.command.acknowledged', 'smelter.unknown.thing'];
+    const types = [
+      ...Object.values(PlantEventType),
+      'smelter.setpoint.anything-new',
+      'smelter.command.acknowledged',
+      'smelter.unknown.thing',
+    ];
     for (const type of types) {
       const [receipt] = topic.send([event(type, `k-${type}`)]);
       const expected = PLANT_EVENT_SUBSCRIPTIONS.filter((s) => matchesSubscription(s, type)).map((s) => s.name);
@@ -57,7 +69,11 @@ describe('peek-lock delivery', () => {
     }
     expect(topic.receive('alerts')).toBeUndefined();
     const [dead] = topic.deadLetters('alerts');
-    expect(dead).toMatchObject({ messageId: sent!.messageId, deliveryCount: max, deadLetterReason: MAX_DELIVERY_REASON });
+    expect(dead).toMatchObject({
+      messageId: sent!.messageId,
+      deliveryCount: max,
+      deadLetterReason: MAX_DELIVERY_REASON,
+    });
     expect(dead!.deadLetterErrorDescription).toContain(`boom ${max}`);
 
     expect(topic.replay('alerts')).toEqual([sent!.messageId]);
@@ -83,14 +99,22 @@ describe('peek-lock delivery', () => {
     const [stale] = topic.send([event(PlantEventType.setpointRecommended, 's-stale')]);
     nowMs += topic.subscription('scada').timeToLiveMs;
     expect(topic.receive('scada')).toBeUndefined();
-    expect(topic.deadLetters('scada')).toMatchObject([{ messageId: stale!.messageId, deadLetterReason: TTL_EXPIRED_REASON, deliveryCount: 0 }]);
+    expect(topic.deadLetters('scada')).toMatchObject([
+      { messageId: stale!.messageId, deadLetterReason: TTL_EXPIRED_REASON, deliveryCount: 0 },
+    ]);
     // The ledger keeps the same event for 14 days, so it is still delivered there.
     expect(topic.receive('ledger')?.message.messageId).toBe(stale!.messageId);
   });
 
   it('keeps a duplicate out only inside the window', () => {
     let nowMs = 0;
-    const ns = new LocalServiceBusNamespace({ dir, events: new DevhostEvents(), env: {}, now: () => nowMs, duplicateWindowMs: 1000 });
+    const ns = new LocalServiceBusNamespace({
+      dir,
+      events: new DevhostEvents(),
+      env: {},
+      now: () => nowMs,
+      duplicateWindowMs: 1000,
+    });
     open.push(ns);
     const topic = ns.topic(PLANT_EVENTS_TOPIC);
     const m = event(PlantEventType.modelChanged, 'm-1');
@@ -109,7 +133,8 @@ describe('persistence', () => {
     const [held] = topic.send([event(PlantEventType.setpointRecommended, 's-1')]);
     const [dead] = topic.send([event(PlantEventType.anomalyDetected, 'a-2')]);
     topic.receive('scada');
-    for (let i = 0; i < topic.subscription('alerts').maxDeliveryCount; i++) topic.abandon(topic.receive('alerts')!, 'always fails');
+    for (let i = 0; i < topic.subscription('alerts').maxDeliveryCount; i++)
+      topic.abandon(topic.receive('alerts')!, 'always fails');
     first.close();
     open = [];
 

@@ -85,7 +85,10 @@ export type Settlement = { outcome: 'completed' | 'abandoned' | 'deadLettered'; 
 
 export class TopicError extends Error {
   readonly code = 'ERR-DEVHOST-SERVICEBUS';
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`${field} ${detail}`);
     this.name = 'TopicError';
   }
@@ -141,7 +144,11 @@ export class LocalTopic {
   readonly #now: () => number;
   #nextSeq = 1;
 
-  constructor(readonly name: string, subscriptions: SubscriptionSettings[], private readonly options: TopicOptions) {
+  constructor(
+    readonly name: string,
+    subscriptions: SubscriptionSettings[],
+    private readonly options: TopicOptions,
+  ) {
     this.#now = options.now ?? Date.now;
     for (const s of subscriptions) this.#addSubscription(s);
     const file = path.join(options.dir, 'journal.jsonl');
@@ -196,7 +203,12 @@ export class LocalTopic {
         s.active.set(message.sequenceNumber, { deliveryCount: 0, availableAtMs: 0 });
         woken.add(s);
       }
-      return { messageId, sequenceNumber: message.sequenceNumber, duplicate: false, subscriptions: targets.map((s) => s.settings.name) };
+      return {
+        messageId,
+        sequenceNumber: message.sequenceNumber,
+        duplicate: false,
+        subscriptions: targets.map((s) => s.settings.name),
+      };
     });
     for (const s of woken) wakeAll(s);
     return receipts;
@@ -214,14 +226,27 @@ export class LocalTopic {
       const message = this.#messages.get(seq)!;
       const expiresAtMs = message.enqueuedTimeMs + s.settings.timeToLiveMs;
       if (expiresAtMs <= now) {
-        this.#deadLetter(s, seq, entry, TTL_EXPIRED_REASON, `The message expired and was dead lettered (time to live ${s.settings.timeToLiveMs} ms).`);
+        this.#deadLetter(
+          s,
+          seq,
+          entry,
+          TTL_EXPIRED_REASON,
+          `The message expired and was dead lettered (time to live ${s.settings.timeToLiveMs} ms).`,
+        );
         continue;
       }
       entry.deliveryCount += 1;
       entry.lockToken = randomUUID();
       entry.lockedUntilMs = now + s.settings.lockDurationMs;
       this.#journal.append({ o: 'l', s: s.settings.name, q: seq, c: entry.deliveryCount, u: entry.lockedUntilMs });
-      return { subscription: s.settings.name, message, deliveryCount: entry.deliveryCount, lockToken: entry.lockToken, lockedUntilMs: entry.lockedUntilMs, expiresAtMs };
+      return {
+        subscription: s.settings.name,
+        message,
+        deliveryCount: entry.deliveryCount,
+        lockToken: entry.lockToken,
+        lockedUntilMs: entry.lockedUntilMs,
+        expiresAtMs,
+      };
     }
     return undefined;
   }
@@ -267,7 +292,11 @@ export class LocalTopic {
     const { s, entry } = this.#locked(delivery);
     const seq = delivery.message.sequenceNumber;
     if (entry.deliveryCount >= s.settings.maxDeliveryCount) {
-      const description = `Message could not be consumed after ${entry.deliveryCount} delivery attempts. Last error: ${lastError}`.slice(0, 4096);
+      const description =
+        `Message could not be consumed after ${entry.deliveryCount} delivery attempts. Last error: ${lastError}`.slice(
+          0,
+          4096,
+        );
       this.#deadLetter(s, seq, entry, MAX_DELIVERY_REASON, description);
       return { outcome: 'deadLettered', reason: MAX_DELIVERY_REASON, description };
     }
@@ -308,7 +337,8 @@ export class LocalTopic {
   replay(subscription: string, messageIds?: readonly string[]): string[] {
     const s = this.#sub(subscription);
     const bySeq = [...s.dead.keys()].map((seq) => ({ seq, id: this.#messages.get(seq)!.messageId }));
-    const chosen = messageIds === undefined ? bySeq : messageIds.map((id) => bySeq.find((x) => x.id === id) ?? missing(id));
+    const chosen =
+      messageIds === undefined ? bySeq : messageIds.map((id) => bySeq.find((x) => x.id === id) ?? missing(id));
     for (const { seq } of chosen) {
       s.dead.delete(seq);
       s.active.set(seq, { deliveryCount: 0, availableAtMs: 0 });
@@ -343,14 +373,22 @@ export class LocalTopic {
 
   #sub(name: string): SubscriptionState {
     const s = this.#subs.get(name);
-    if (!s) throw new TopicError('subscription', `"${name}" does not exist on topic ${this.name} (subscriptions: ${this.subscriptionNames.join(', ') || 'none'})`);
+    if (!s)
+      throw new TopicError(
+        'subscription',
+        `"${name}" does not exist on topic ${this.name} (subscriptions: ${this.subscriptionNames.join(', ') || 'none'})`,
+      );
     return s;
   }
 
   #locked(delivery: Delivery): { s: SubscriptionState; entry: ActiveEntry } {
     const s = this.#sub(delivery.subscription);
     const entry = s.active.get(delivery.message.sequenceNumber);
-    if (!entry || entry.lockToken !== delivery.lockToken) throw new TopicError('lockToken', `of message ${delivery.message.messageId} is not held (the lock was lost or the message already settled)`);
+    if (!entry || entry.lockToken !== delivery.lockToken)
+      throw new TopicError(
+        'lockToken',
+        `of message ${delivery.message.messageId} is not held (the lock was lost or the message already settled)`,
+      );
     return { s, entry };
   }
 
@@ -443,14 +481,18 @@ export class LocalTopic {
     const heldIds = new Set([...this.#messages.values()].map((m) => m.messageId));
     for (const [id, t] of this.#history) if (!heldIds.has(id)) lines.push({ o: 'h', i: id, t });
     for (const m of this.#messages.values()) {
-      const subs = [...this.#subs.values()].filter((s) => s.active.has(m.sequenceNumber) || s.dead.has(m.sequenceNumber));
+      const subs = [...this.#subs.values()].filter(
+        (s) => s.active.has(m.sequenceNumber) || s.dead.has(m.sequenceNumber),
+      );
       lines.push({ ...messageLine(m), subs: subs.map((s) => s.settings.name) });
       for (const s of subs) {
         const a = s.active.get(m.sequenceNumber);
-        if (a && a.deliveryCount > 0) lines.push({ o: 'l', s: s.settings.name, q: m.sequenceNumber, c: a.deliveryCount, u: a.availableAtMs });
+        if (a && a.deliveryCount > 0)
+          lines.push({ o: 'l', s: s.settings.name, q: m.sequenceNumber, c: a.deliveryCount, u: a.availableAtMs });
         const d = s.dead.get(m.sequenceNumber);
         if (d) {
-          if (d.deliveryCount > 0) lines.push({ o: 'l', s: s.settings.name, q: m.sequenceNumber, c: d.deliveryCount, u: 0 });
+          if (d.deliveryCount > 0)
+            lines.push({ o: 'l', s: s.settings.name, q: m.sequenceNumber, c: d.deliveryCount, u: 0 });
           lines.push({ o: 'd', s: s.settings.name, q: m.sequenceNumber, r: d.reason, e: d.description, t: d.atMs });
         }
       }
@@ -460,7 +502,17 @@ export class LocalTopic {
 }
 
 function messageLine(m: TopicMessage): Omit<Extract<JournalLine, { o: 'm' }>, 'subs'> {
-  return { o: 'm', q: m.sequenceNumber, i: m.messageId, b: m.body.toString('base64'), ct: m.contentType, ci: m.correlationId, sj: m.subject, ap: m.applicationProperties, t: m.enqueuedTimeMs };
+  return {
+    o: 'm',
+    q: m.sequenceNumber,
+    i: m.messageId,
+    b: m.body.toString('base64'),
+    ct: m.contentType,
+    ci: m.correlationId,
+    sj: m.subject,
+    ap: m.applicationProperties,
+    t: m.enqueuedTimeMs,
+  };
 }
 
 function wakeAll(s: SubscriptionState): void {

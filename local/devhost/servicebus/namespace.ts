@@ -1,9 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { EVENT_TYPE_PROPERTY, matchesSubscription, PLANT_EVENT_SUBSCRIPTIONS, PLANT_EVENTS_TOPIC, sqlFilterOf } from '../../../shared/messaging/subscriptions.js';
+import {
+  EVENT_TYPE_PROPERTY,
+  matchesSubscription,
+  PLANT_EVENT_SUBSCRIPTIONS,
+  PLANT_EVENTS_TOPIC,
+  sqlFilterOf,
+} from '../../../shared/messaging/subscriptions.js';
 import type { DevhostEvents } from '../events.js';
 import { isoDurationMs } from './iso-duration.js';
-import { LocalTopic, TopicError, type MessageToSend, type SendReceipt, type SubscriptionSettings } from './local-topic.js';
+import {
+  LocalTopic,
+  TopicError,
+  type MessageToSend,
+  type SendReceipt,
+  type SubscriptionSettings,
+} from './local-topic.js';
 
 /** Service Bus defaults for an entity created without settings (learn.microsoft.com, "Service Bus quotas" / entity properties). */
 const DEFAULT_MAX_DELIVERY_COUNT = 10;
@@ -70,7 +82,8 @@ export class LocalServiceBusNamespace {
       topic.subscription(subscription);
       return topic;
     }
-    if (!SUBSCRIPTION_NAME.test(subscription)) throw new TopicError('subscription', `"${subscription}" is not a valid subscription name`);
+    if (!SUBSCRIPTION_NAME.test(subscription))
+      throw new TopicError('subscription', `"${subscription}" is not a valid subscription name`);
     topic.ensureSubscription({
       name: subscription,
       filterText: '1=1',
@@ -90,7 +103,12 @@ export class LocalServiceBusNamespace {
       this.options.events.emit('log', {
         level: 'warning',
         category: 'system',
-        message: `Message ${r.messageId} on topic ${topic.name} matched no subscription and was discarded, as Service Bus does (filters: ${topic.stats().map((s) => `${s.subscription}: ${s.filter}`).join('; ') || 'no subscriptions'}).`,
+        message: `Message ${r.messageId} on topic ${topic.name} matched no subscription and was discarded, as Service Bus does (filters: ${
+          topic
+            .stats()
+            .map((s) => `${s.subscription}: ${s.filter}`)
+            .join('; ') || 'no subscriptions'
+        }).`,
       });
     }
     return receipts;

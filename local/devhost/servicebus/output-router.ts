@@ -14,7 +14,11 @@ const APPLICATION_JSON = 'application/json';
 
 export class OutputBindingError extends Error {
   readonly code = 'ERR-DEVHOST-OUTPUT';
-  constructor(readonly functionName: string, readonly field: string, detail: string) {
+  constructor(
+    readonly functionName: string,
+    readonly field: string,
+    detail: string,
+  ) {
     super(`Function ${functionName}: output binding ${field} ${detail}.`);
     this.name = 'OutputBindingError';
   }
@@ -34,15 +38,21 @@ function outgoingItems(data: RpcTypedData): OutgoingItem[] {
   if (data.bytes) return [{ body: new Uint8Array(data.bytes) }];
   if (data.stream) return [{ body: new Uint8Array(data.stream) }];
   if (data.int !== undefined && data.int !== null) return [{ body: String(data.int), contentType: APPLICATION_JSON }];
-  if (data.double !== undefined && data.double !== null) return [{ body: String(data.double), contentType: APPLICATION_JSON }];
-  if (data.collectionString?.string) return data.collectionString.string.map((s) => ({ body: s, contentType: TEXT_PLAIN }));
+  if (data.double !== undefined && data.double !== null)
+    return [{ body: String(data.double), contentType: APPLICATION_JSON }];
+  if (data.collectionString?.string)
+    return data.collectionString.string.map((s) => ({ body: s, contentType: TEXT_PLAIN }));
   if (data.collectionBytes?.bytes) return data.collectionBytes.bytes.map((b) => ({ body: new Uint8Array(b) }));
   if (data.json !== undefined && data.json !== null) {
     const value = JSON.parse(data.json) as unknown;
     const values = Array.isArray(value) ? value : [value];
     return values
       .filter((v) => v !== null && v !== undefined)
-      .map((v) => (typeof v === 'string' ? { body: v, contentType: TEXT_PLAIN } : { body: JSON.stringify(v), contentType: APPLICATION_JSON }));
+      .map((v) =>
+        typeof v === 'string'
+          ? { body: v, contentType: TEXT_PLAIN }
+          : { body: JSON.stringify(v), contentType: APPLICATION_JSON },
+      );
   }
   return [];
 }
@@ -57,7 +67,11 @@ function outputValue(response: RpcInvocationResponse, bindingName: string): RpcT
  * Routes `serviceBus` output bindings (topicName) to the local topics and `eventHub` output bindings to the local hubs
  * after a successful invocation. A failed send fails the invocation, as a failed output flush does in Azure.
  */
-export function localOutputRouter(targets: { serviceBus: LocalServiceBusNamespace; eventHubs: LocalEventHubNamespace; env: NodeJS.ProcessEnv }): OutputRouter {
+export function localOutputRouter(targets: {
+  serviceBus: LocalServiceBusNamespace;
+  eventHubs: LocalEventHubNamespace;
+  env: NodeJS.ProcessEnv;
+}): OutputRouter {
   return (fn: RegisteredFunction, response: RpcInvocationResponse) => {
     for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
       if (binding.direction !== 'out') continue;
@@ -70,13 +84,21 @@ export function localOutputRouter(targets: { serviceBus: LocalServiceBusNamespac
       if (type === 'servicebus') {
         const topicName = binding.topicName;
         if (typeof topicName !== 'string' || topicName === '') {
-          throw new OutputBindingError(fn.name, `${name}.topicName`, 'is required: the devhost serves topics, not queues (queueName)');
+          throw new OutputBindingError(
+            fn.name,
+            `${name}.topicName`,
+            'is required: the devhost serves topics, not queues (queueName)',
+          );
         }
         const topic = resolveSettingExpression(topicName, targets.env, `function ${fn.name} output ${name}.topicName`);
-        targets.serviceBus.send(topic, items.map((i): MessageToSend => ({ body: i.body, contentType: i.contentType })));
+        targets.serviceBus.send(
+          topic,
+          items.map((i): MessageToSend => ({ body: i.body, contentType: i.contentType })),
+        );
       } else {
         const hubName = binding.eventHubName;
-        if (typeof hubName !== 'string' || hubName === '') throw new OutputBindingError(fn.name, `${name}.eventHubName`, 'is required');
+        if (typeof hubName !== 'string' || hubName === '')
+          throw new OutputBindingError(fn.name, `${name}.eventHubName`, 'is required');
         const hub = resolveSettingExpression(hubName, targets.env, `function ${fn.name} output ${name}.eventHubName`);
         targets.eventHubs.hub(hub).send(items.map((i): EventToSend => ({ body: i.body })));
       }

@@ -33,7 +33,12 @@ export class SubscriptionReceiver {
     for (let i = 0; i < this.binding.maxConcurrentCalls; i++) {
       this.#workers.push(
         this.#run().catch((err: unknown) => {
-          this.registry.log('critical', 'system', `Service Bus receiver ${this.fn.name} on ${this.#where()} stopped: ${(err as Error).stack ?? String(err)}`, this.fn.name);
+          this.registry.log(
+            'critical',
+            'system',
+            `Service Bus receiver ${this.fn.name} on ${this.#where()} stopped: ${(err as Error).stack ?? String(err)}`,
+            this.fn.name,
+          );
         }),
       );
     }
@@ -81,7 +86,13 @@ export class SubscriptionReceiver {
     } else {
       settlement = this.binding.topic.abandon(delivery, outcome.error.message);
       const level = settlement.outcome === 'deadLettered' ? 'error' : 'warning';
-      this.registry.log(level, 'system', `Function ${this.fn.name} failed on ${this.#where()} message ${delivery.message.messageId} (delivery ${delivery.deliveryCount}): ${outcome.error.message}; ${settlement.outcome === 'deadLettered' ? `dead-lettered (${settlement.reason})` : 'abandoned for redelivery'}.`, this.fn.name, outcome.invocationId);
+      this.registry.log(
+        level,
+        'system',
+        `Function ${this.fn.name} failed on ${this.#where()} message ${delivery.message.messageId} (delivery ${delivery.deliveryCount}): ${outcome.error.message}; ${settlement.outcome === 'deadLettered' ? `dead-lettered (${settlement.reason})` : 'abandoned for redelivery'}.`,
+        this.fn.name,
+        outcome.invocationId,
+      );
     }
     this.events.emit('messageSettled', {
       functionName: this.fn.name,

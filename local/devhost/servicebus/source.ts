@@ -16,7 +16,11 @@ const ServiceBusTriggerOptions = z.looseObject({
 
 export class ServiceBusTriggerError extends Error {
   readonly code = 'ERR-DEVHOST-SERVICEBUS';
-  constructor(readonly functionName: string, readonly field: string, detail: string) {
+  constructor(
+    readonly functionName: string,
+    readonly field: string,
+    detail: string,
+  ) {
     super(`Function ${functionName}: serviceBusTrigger ${field} ${detail}.`);
     this.name = 'ServiceBusTriggerError';
   }
@@ -44,7 +48,11 @@ class ServiceBusSource implements TriggerSource {
       }
       const o = parsed.data;
       const topicName = resolveSettingExpression(o.topicName, ctx.env, `function ${fn.name} topicName`);
-      const subscription = resolveSettingExpression(o.subscriptionName, ctx.env, `function ${fn.name} subscriptionName`);
+      const subscription = resolveSettingExpression(
+        o.subscriptionName,
+        ctx.env,
+        `function ${fn.name} subscriptionName`,
+      );
       let topic;
       try {
         topic = namespace.subscribe(topicName, subscription);
@@ -53,9 +61,26 @@ class ServiceBusSource implements TriggerSource {
       }
       const key = `${topic.name}/${subscription}`;
       const other = seen.get(key);
-      if (other) ctx.registry.log('warning', 'system', `Functions ${other} and ${fn.name} both read ${key}; they compete for its messages (each message goes to one of them), as in Azure.`);
+      if (other)
+        ctx.registry.log(
+          'warning',
+          'system',
+          `Functions ${other} and ${fn.name} both read ${key}; they compete for its messages (each message goes to one of them), as in Azure.`,
+        );
       seen.set(key, fn.name);
-      this.#receivers.push(new SubscriptionReceiver(fn, { topic, subscription, maxConcurrentCalls: ctx.hostConfig.serviceBus.maxConcurrentCalls, dataType: o.dataType }, ctx.registry, ctx.events));
+      this.#receivers.push(
+        new SubscriptionReceiver(
+          fn,
+          {
+            topic,
+            subscription,
+            maxConcurrentCalls: ctx.hostConfig.serviceBus.maxConcurrentCalls,
+            dataType: o.dataType,
+          },
+          ctx.registry,
+          ctx.events,
+        ),
+      );
     }
   }
 

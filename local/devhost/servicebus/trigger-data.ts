@@ -8,7 +8,9 @@ import type { Delivery } from './local-topic.js';
  * @azure/functions JSON-parses when it can (a CloudEvent arrives as an object, as in Azure).
  */
 export function messageBody(delivery: Delivery, dataType: string | undefined): RpcTypedData {
-  return dataType?.toLowerCase() === 'binary' ? rpcBytes(delivery.message.body) : rpcString(delivery.message.body.toString('utf8'));
+  return dataType?.toLowerCase() === 'binary'
+    ? rpcBytes(delivery.message.body)
+    : rpcString(delivery.message.body.toString('utf8'));
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -21,7 +23,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  */
 export function messageTriggerMetadata(delivery: Delivery, functionName: string): Record<string, RpcTypedData> {
   const m = delivery.message;
-  const optional = (name: string, value: string | undefined): Record<string, RpcTypedData> => (value !== undefined ? { [name]: rpcString(value) } : {});
+  const optional = (name: string, value: string | undefined): Record<string, RpcTypedData> =>
+    value !== undefined ? { [name]: rpcString(value) } : {};
   return {
     MessageId: rpcString(m.messageId),
     DeliveryCount: { int: delivery.deliveryCount },

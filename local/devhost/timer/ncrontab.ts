@@ -9,8 +9,14 @@
 
 export class ScheduleError extends Error {
   readonly code = 'ERR-DEVHOST-NCRONTAB';
-  constructor(readonly expression: string, readonly field: string, detail: string) {
-    super(`Invalid timer schedule "${expression}": ${field} ${detail}. Use six NCRONTAB fields "{second} {minute} {hour} {day} {month} {day-of-week}" (e.g. "0 */5 * * * *") or a TimeSpan "hh:mm:ss".`);
+  constructor(
+    readonly expression: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(
+      `Invalid timer schedule "${expression}": ${field} ${detail}. Use six NCRONTAB fields "{second} {minute} {hour} {day} {month} {day-of-week}" (e.g. "0 */5 * * * *") or a TimeSpan "hh:mm:ss".`,
+    );
     this.name = 'ScheduleError';
   }
 }
@@ -27,13 +33,27 @@ const FIELDS: FieldSpec[] = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
+  },
   { name: 'day-of-week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
 ];
 
 /** A parsed schedule: either allowed values per field or a fixed interval. */
 export type Schedule =
-  | { kind: 'cron'; expression: string; seconds: Set<number>; minutes: Set<number>; hours: Set<number>; days: Set<number>; months: Set<number>; daysOfWeek: Set<number> }
+  | {
+      kind: 'cron';
+      expression: string;
+      seconds: Set<number>;
+      minutes: Set<number>;
+      hours: Set<number>;
+      days: Set<number>;
+      months: Set<number>;
+      daysOfWeek: Set<number>;
+    }
   | { kind: 'interval'; expression: string; intervalMs: number };
 
 /** Parses an NCRONTAB (6 fields) or TimeSpan schedule; throws ScheduleError naming the bad field. */
@@ -47,9 +67,21 @@ export function parseSchedule(expression: string): Schedule {
     return { kind: 'interval', expression: text, intervalMs };
   }
   const parts = text.split(/\s+/);
-  if (parts.length !== 6) throw new ScheduleError(expression, 'expression', `has ${parts.length} fields; Azure Functions needs 6 (seconds first)`);
+  if (parts.length !== 6)
+    throw new ScheduleError(
+      expression,
+      'expression',
+      `has ${parts.length} fields; Azure Functions needs 6 (seconds first)`,
+    );
   const sets = parts.map((p, i) => parseField(expression, p, FIELDS[i] as FieldSpec));
-  const [seconds, minutes, hours, days, months, daysOfWeek] = sets as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  const [seconds, minutes, hours, days, months, daysOfWeek] = sets as [
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+  ];
   return { kind: 'cron', expression: text, seconds, minutes, hours, days, months, daysOfWeek };
 }
 
@@ -58,13 +90,15 @@ function parseField(expression: string, text: string, spec: FieldSpec): Set<numb
   const value = (v: string): number => {
     const byName = spec.names?.indexOf(v.toUpperCase()) ?? -1;
     const n = byName >= 0 ? spec.min + byName : /^\d+$/.test(v) ? Number(v) : Number.NaN;
-    if (!Number.isInteger(n) || n < spec.min || n > spec.max) throw new ScheduleError(expression, spec.name, `value "${v}" is outside ${spec.min}-${spec.max}`);
+    if (!Number.isInteger(n) || n < spec.min || n > spec.max)
+      throw new ScheduleError(expression, spec.name, `value "${v}" is outside ${spec.min}-${spec.max}`);
     return n;
   };
   for (const item of text.split(',')) {
     const [range = '', stepText] = item.split('/');
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new ScheduleError(expression, spec.name, `step "${stepText}" must be a positive integer`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new ScheduleError(expression, spec.name, `step "${stepText}" must be a positive integer`);
     let lo: number;
     let hi: number;
     if (range === '*') [lo, hi] = [spec.min, spec.max];

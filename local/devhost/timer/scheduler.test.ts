@@ -19,7 +19,12 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 it('fires on each occurrence with last/next schedule status and never past due', async () => {
   const clock = new ManualClock(T0);
   const fired: TimerInfo[] = [];
-  const s = new TimerScheduler({ schedule: parseSchedule('0 */5 * * * *'), clock, statusFile: path.join(dir, 'a.json'), fire: async (i) => void fired.push(i) });
+  const s = new TimerScheduler({
+    schedule: parseSchedule('0 */5 * * * *'),
+    clock,
+    statusFile: path.join(dir, 'a.json'),
+    fire: async (i) => void fired.push(i),
+  });
   await s.start();
   clock.set(Date.parse('2030-01-01T06:05:00Z'));
   await settle();
@@ -35,7 +40,12 @@ it('fires on each occurrence with last/next schedule status and never past due',
 it('runs once on startup when runOnStartup is set', async () => {
   const clock = new ManualClock(T0);
   const fired: TimerInfo[] = [];
-  const s = new TimerScheduler({ schedule: parseSchedule('0 0 * * * *'), clock, runOnStartup: true, fire: async (i) => void fired.push(i) });
+  const s = new TimerScheduler({
+    schedule: parseSchedule('0 0 * * * *'),
+    clock,
+    runOnStartup: true,
+    fire: async (i) => void fired.push(i),
+  });
   await s.start();
   await s.stop();
   expect(fired).toHaveLength(1);
@@ -44,10 +54,22 @@ it('runs once on startup when runOnStartup is set', async () => {
 
 it('runs a missed occurrence as past due after a restart (useMonitor), then keeps the schedule', async () => {
   const file = path.join(dir, 'b.json');
-  writeFileSync(file, JSON.stringify({ last: '2030-01-01T05:00:00.000Z', next: '2030-01-01T06:00:00.000Z', lastUpdated: '2030-01-01T05:00:00.000Z' }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      last: '2030-01-01T05:00:00.000Z',
+      next: '2030-01-01T06:00:00.000Z',
+      lastUpdated: '2030-01-01T05:00:00.000Z',
+    }),
+  );
   const clock = new ManualClock(T0);
   const fired: TimerInfo[] = [];
-  const s = new TimerScheduler({ schedule: parseSchedule('0 0 * * * *'), clock, statusFile: file, fire: async (i) => void fired.push(i) });
+  const s = new TimerScheduler({
+    schedule: parseSchedule('0 0 * * * *'),
+    clock,
+    statusFile: file,
+    fire: async (i) => void fired.push(i),
+  });
   await s.start();
   expect(fired.map((f) => f.IsPastDue)).toEqual([true]);
   clock.set(Date.parse('2030-01-01T07:00:00Z'));
@@ -60,7 +82,11 @@ it('runs a missed occurrence as past due after a restart (useMonitor), then keep
 it('does not fire after stop', async () => {
   const clock = new ManualClock(T0);
   let count = 0;
-  const s = new TimerScheduler({ schedule: parseSchedule('*/1 * * * * *'), clock, fire: async () => void (count += 1) });
+  const s = new TimerScheduler({
+    schedule: parseSchedule('*/1 * * * * *'),
+    clock,
+    fire: async () => void (count += 1),
+  });
   await s.start();
   await s.stop();
   clock.advanceBy(10_000);

@@ -64,9 +64,12 @@ export class TimerScheduler {
 
   #arm(atMs: number): void {
     if (this.#stopped) return;
-    if (this.#useMonitor) this.#writeStatus({ last: iso(this.#last ?? atMs), next: iso(atMs), lastUpdated: iso(this.o.clock.now()) });
+    if (this.#useMonitor)
+      this.#writeStatus({ last: iso(this.#last ?? atMs), next: iso(atMs), lastUpdated: iso(this.o.clock.now()) });
     this.#cancel = this.o.clock.setTimer(atMs, () => {
-      this.#running = this.#run(atMs, false).then(() => this.#arm(nextOccurrence(this.o.schedule, Math.max(atMs, this.o.clock.now()))));
+      this.#running = this.#run(atMs, false).then(() =>
+        this.#arm(nextOccurrence(this.o.schedule, Math.max(atMs, this.o.clock.now()))),
+      );
     });
   }
 
@@ -80,7 +83,8 @@ export class TimerScheduler {
     };
     await this.o.fire(info);
     this.#last = occurrenceMs;
-    if (this.#useMonitor) this.#writeStatus({ last: iso(occurrenceMs), next: iso(next), lastUpdated: iso(this.o.clock.now()) });
+    if (this.#useMonitor)
+      this.#writeStatus({ last: iso(occurrenceMs), next: iso(next), lastUpdated: iso(this.o.clock.now()) });
   }
 
   #readStatus(): MonitorStatus | undefined {

@@ -20,8 +20,13 @@ export function timerSourceFactory(): TriggerSourceFactory {
     create: (ctx, functions) => {
       const schedulers = functions.map((fn) => {
         const parsed = TimerTriggerOptions.safeParse(fn.trigger.options);
-        if (!parsed.success) throw new Error(`ERR-DEVHOST-TIMER: function ${fn.name}: trigger option ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
-        const schedule = parseSchedule(resolveSettingExpression(parsed.data.schedule, ctx.env, `function ${fn.name} schedule`));
+        if (!parsed.success)
+          throw new Error(
+            `ERR-DEVHOST-TIMER: function ${fn.name}: trigger option ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+          );
+        const schedule = parseSchedule(
+          resolveSettingExpression(parsed.data.schedule, ctx.env, `function ${fn.name} schedule`),
+        );
         return new TimerScheduler({
           schedule,
           clock: ctx.clock,
@@ -29,9 +34,26 @@ export function timerSourceFactory(): TriggerSourceFactory {
           useMonitor: parsed.data.useMonitor,
           statusFile: path.join(ctx.dataDir, 'timers', `${fn.name}.json`),
           fire: async (info) => {
-            const outcome = await invoke(ctx.registry, fn, { inputData: [{ name: fn.trigger.name, data: rpcJson(info) }] });
-            ctx.events.emit('invocation', { functionName: fn.name, invocationId: outcome.invocationId, triggerType: fn.trigger.type, durationMs: outcome.durationMs, ok: outcome.ok, error: outcome.ok ? undefined : outcome.error.message, retryCount: 0 });
-            if (!outcome.ok) ctx.registry.log('error', 'system', `Timer function ${fn.name} failed: ${outcome.error.stack ?? outcome.error.message}`, fn.name, outcome.invocationId);
+            const outcome = await invoke(ctx.registry, fn, {
+              inputData: [{ name: fn.trigger.name, data: rpcJson(info) }],
+            });
+            ctx.events.emit('invocation', {
+              functionName: fn.name,
+              invocationId: outcome.invocationId,
+              triggerType: fn.trigger.type,
+              durationMs: outcome.durationMs,
+              ok: outcome.ok,
+              error: outcome.ok ? undefined : outcome.error.message,
+              retryCount: 0,
+            });
+            if (!outcome.ok)
+              ctx.registry.log(
+                'error',
+                'system',
+                `Timer function ${fn.name} failed: ${outcome.error.stack ?? outcome.error.message}`,
+                fn.name,
+                outcome.invocationId,
+              );
           },
         });
       });
@@ -49,7 +71,12 @@ class TimerSource implements TriggerSource {
 
   async start(): Promise<void> {
     // Start-up runs (past due, runOnStartup) go in the background so the host is ready at once, as in Azure.
-    for (const s of this.schedulers) void s.start().catch((err: unknown) => this.ctx.registry.log('error', 'system', `Timer schedule failed to start: ${(err as Error).message}`));
+    for (const s of this.schedulers)
+      void s
+        .start()
+        .catch((err: unknown) =>
+          this.ctx.registry.log('error', 'system', `Timer schedule failed to start: ${(err as Error).message}`),
+        );
   }
 
   async stop(): Promise<void> {

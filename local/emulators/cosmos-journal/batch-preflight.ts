@@ -23,11 +23,16 @@ export function preflightBatch(request: CosmosRequest): { request: CosmosRequest
   const batchKey = Array.isArray(header) ? header[0] : header;
   const prepared: unknown[] = [];
   for (const [i, operation] of operations.entries()) {
-    if (typeof operation !== 'object' || operation === null) return refuse(`Operation ${i} of the batch is not an object.`);
+    if (typeof operation !== 'object' || operation === null)
+      return refuse(`Operation ${i} of the batch is not an object.`);
     const { operationType, partitionKey } = operation as { operationType?: unknown; partitionKey?: unknown };
-    if (!SERVED.has(String(operationType))) return refuse(`Operation type '${String(operationType)}' is not supported in Batch.`);
+    if (!SERVED.has(String(operationType)))
+      return refuse(`Operation type '${String(operationType)}' is not supported in Batch.`);
     const key = partitionKey ?? batchKey;
-    if (!isPartitionKeyHeader(key)) return refuse(`Operation ${i} of the batch has no partition key the server can read (send it in x-ms-documentdb-partitionkey).`);
+    if (!isPartitionKeyHeader(key))
+      return refuse(
+        `Operation ${i} of the batch has no partition key the server can read (send it in x-ms-documentdb-partitionkey).`,
+      );
     prepared.push({ ...operation, partitionKey: key });
   }
   return { request: { ...request, body: Buffer.from(JSON.stringify(prepared)) } };
@@ -45,5 +50,11 @@ function isPartitionKeyHeader(value: unknown): value is string {
 }
 
 function refuse(message: string): { refused: CosmosResponse } {
-  return { refused: { status: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'BadRequest', message }) } };
+  return {
+    refused: {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'BadRequest', message }),
+    },
+  };
 }

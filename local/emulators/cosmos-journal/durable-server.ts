@@ -8,7 +8,14 @@ import { encodeFrame } from './frames.js';
 import { invokeHandler, SerialQueue } from './in-process.js';
 import { JournalWriter } from './journal-writer.js';
 import { preflightBatch } from './batch-preflight.js';
-import { recordsFor, replayRequest, withoutSystemProperties, type CosmosRequest, type CosmosResponse, type StateRecord } from './records.js';
+import {
+  recordsFor,
+  replayRequest,
+  withoutSystemProperties,
+  type CosmosRequest,
+  type CosmosResponse,
+  type StateRecord,
+} from './records.js';
 import { journalFile, loadStore, removeCovered, writeSnapshot } from './store-files.js';
 import { lockStore, type StoreLock } from './store-lock.js';
 
@@ -54,18 +61,23 @@ async function serveStore(options: DurableServerOptions, lock: StoreLock): Promi
   const server: Server = createHttpServer();
   // The library builds its account object when the server starts listening; its request listener is its whole API.
   const handler = server.listeners('request')[0] as RequestListener | undefined;
-  if (!handler) throw new Error('@vercel/cosmosdb-server registered no request handler: the durable wrapper does not fit this version');
+  if (!handler)
+    throw new Error(
+      '@vercel/cosmosdb-server registered no request handler: the durable wrapper does not fit this version',
+    );
   server.removeAllListeners('request');
 
   let ready!: () => void;
   const whenReady = new Promise<void>((resolve) => (ready = resolve));
   const store = new DurableStore(handler, options);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    void whenReady.then(() => store.serve(req, res)).catch((err: unknown) => {
-      options.log(`request failed: ${(err as Error).message}`);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ code: 'InternalServerError', message: (err as Error).message }));
-    });
+    void whenReady
+      .then(() => store.serve(req, res))
+      .catch((err: unknown) => {
+        options.log(`request failed: ${(err as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 'InternalServerError', message: (err as Error).message }));
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -98,16 +110,21 @@ class DurableStore {
   #snapshotBytes = 0;
   #compacting: Promise<void> | undefined;
 
-  constructor(private readonly handler: RequestListener, private readonly options: DurableServerOptions) {}
+  constructor(
+    private readonly handler: RequestListener,
+    private readonly options: DurableServerOptions,
+  ) {}
 
   /** Loads the snapshot and journals, then starts a journal of a new generation. */
   async open(host: string): Promise<void> {
     this.#host = host;
     const loaded = await loadStore(this.options.dir, async (record) => {
       const response = await invokeHandler(this.handler, replayRequest(record, host));
-      if (response.status < 200 || response.status > 299) throw new Error(`the server answered ${response.status} ${response.body.slice(0, 200)}`);
+      if (response.status < 200 || response.status > 299)
+        throw new Error(`the server answered ${response.status} ${response.body.slice(0, 200)}`);
     });
-    for (const c of loaded.cut) this.options.log(`cut a torn tail of ${c.bytes} bytes (a write never acknowledged) from ${c.file}`);
+    for (const c of loaded.cut)
+      this.options.log(`cut a torn tail of ${c.bytes} bytes (a write never acknowledged) from ${c.file}`);
     this.#generation = loaded.nextGeneration;
     this.#journalBytes = loaded.journalBytes;
     this.#snapshotBytes = loaded.snapshotBytes;
@@ -117,7 +134,12 @@ class DurableStore {
   async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const request: CosmosRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
+    const request: CosmosRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+    };
     const { response, durable } = await this.#queue.run(() => this.#execute(request));
     await durable;
     res.statusCode = response.status;
@@ -156,7 +178,11 @@ class DurableStore {
   #compactIfDue(): void {
     if (this.#compacting || this.#journalBytes < Math.max(this.options.compactAtBytes, this.#snapshotBytes)) return;
     this.#compacting = this.#compact()
-      .catch((err: unknown) => this.options.log(`compaction failed (the journal keeps growing; retried at the next write): ${(err as Error).message}`))
+      .catch((err: unknown) =>
+        this.options.log(
+          `compaction failed (the journal keeps growing; retried at the next write): ${(err as Error).message}`,
+        ),
+      )
       .finally(() => (this.#compacting = undefined));
   }
 
@@ -170,15 +196,23 @@ class DurableStore {
       const next = this.#generation + 1;
       this.#generation = next;
       this.#journalBytes = 0;
-      return { records: captured, generation: next, previousDurable: this.#journal!.rotate(journalFile(this.options.dir, next)) };
+      return {
+        records: captured,
+        generation: next,
+        previousDurable: this.#journal!.rotate(journalFile(this.options.dir, next)),
+      };
     });
     this.#crashIf('compaction-rotated');
-    this.#snapshotBytes = await writeSnapshot(this.options.dir, generation, records, (stage) => this.#crashIf(`compaction-snapshot-${stage}`));
+    this.#snapshotBytes = await writeSnapshot(this.options.dir, generation, records, (stage) =>
+      this.#crashIf(`compaction-snapshot-${stage}`),
+    );
     this.#crashIf('compaction-snapshot-renamed');
     await previousDurable;
     await removeCovered(this.options.dir, generation);
     this.#crashIf('compaction-done');
-    this.options.log(`compacted the store into snapshot ${generation} (${records.length} records, ${this.#snapshotBytes} bytes)`);
+    this.options.log(
+      `compacted the store into snapshot ${generation} (${records.length} records, ${this.#snapshotBytes} bytes)`,
+    );
   }
 
   /** The whole store as records, read through the server's own API (databases, containers, functions, documents). */
@@ -203,9 +237,16 @@ class DurableStore {
 
   async #list(segments: string[], key: string): Promise<{ id: string | number; [k: string]: unknown }[]> {
     const url = `/${segments.map(encodeURIComponent).join('/')}`;
-    const response = await invokeHandler(this.handler, { method: 'GET', url, headers: { host: this.#host }, body: Buffer.alloc(0) });
+    const response = await invokeHandler(this.handler, {
+      method: 'GET',
+      url,
+      headers: { host: this.#host },
+      body: Buffer.alloc(0),
+    });
     if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status} while taking a snapshot`);
-    return z.object({ [key]: z.array(z.looseObject({ id: z.union([z.string(), z.number()]) })) }).parse(JSON.parse(response.body))[key]!;
+    return z
+      .object({ [key]: z.array(z.looseObject({ id: z.union([z.string(), z.number()]) })) })
+      .parse(JSON.parse(response.body))[key]!;
   }
 
   #crashIf(point: CrashPoint): void {

@@ -3,7 +3,9 @@ import { createRng } from '../../simulator/prng.js';
 import { DamagedFramesError, encodeFrame, scanFrames } from './frames.js';
 
 const rng = createRng(14);
-const payloads = Array.from({ length: 20 }, (_, i) => Buffer.from(JSON.stringify({ op: 'putDocument', id: `d${i}`, text: 'é'.repeat(rng.int(0, 300)) })));
+const payloads = Array.from({ length: 20 }, (_, i) =>
+  Buffer.from(JSON.stringify({ op: 'putDocument', id: `d${i}`, text: 'é'.repeat(rng.int(0, 300)) })),
+);
 const file = Buffer.concat(payloads.map(encodeFrame));
 const frameEnds = payloads.reduce<number[]>((ends, p) => [...ends, (ends.at(-1) ?? 0) + encodeFrame(p).length], []);
 
@@ -32,7 +34,10 @@ describe('journal framing', () => {
   it('treats a last record whose bytes changed as torn', () => {
     const damaged = Buffer.from(file);
     damaged[file.length - 3] = damaged[file.length - 3]! ^ 0x01;
-    expect(scanFrames(damaged)).toMatchObject({ validBytes: frameEnds.at(-2), tornBytes: file.length - frameEnds.at(-2)! });
+    expect(scanFrames(damaged)).toMatchObject({
+      validBytes: frameEnds.at(-2),
+      tornBytes: file.length - frameEnds.at(-2)!,
+    });
   });
 
   it('refuses damage before the last whole record instead of cutting what follows', () => {

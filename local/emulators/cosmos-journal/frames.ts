@@ -32,7 +32,10 @@ export interface ScannedFrames {
 
 /** Where a file is damaged before its last whole record, so cutting it would also drop records written after it. */
 export class DamagedFramesError extends Error {
-  constructor(readonly offset: number, readonly nextRecordOffset: number) {
+  constructor(
+    readonly offset: number,
+    readonly nextRecordOffset: number,
+  ) {
     super(`the record at byte ${offset} is damaged but a whole record follows at byte ${nextRecordOffset}`);
     this.name = 'DamagedFramesError';
   }

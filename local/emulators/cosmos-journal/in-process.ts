@@ -9,7 +9,11 @@ import type { CosmosRequest, CosmosResponse } from './records.js';
  */
 export function invokeHandler(handler: RequestListener, request: CosmosRequest): Promise<CosmosResponse> {
   return new Promise((resolve) => {
-    const req = Object.assign(new PassThrough(), { method: request.method, url: request.url, headers: request.headers });
+    const req = Object.assign(new PassThrough(), {
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+    });
     req.end(request.body);
     const headers: Record<string, string> = {};
     const res = {

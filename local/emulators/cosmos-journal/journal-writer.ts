@@ -28,7 +28,10 @@ export class JournalWriter {
   #failure: Error | undefined;
 
   /** `onFailure` learns of a write or sync that failed: from then on nothing appended can be made durable. */
-  constructor(file: string, private readonly onFailure: (err: Error) => void) {
+  constructor(
+    file: string,
+    private readonly onFailure: (err: Error) => void,
+  ) {
     this.#segment = { file };
   }
 

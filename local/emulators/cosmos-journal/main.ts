@@ -25,7 +25,13 @@ const Args = z.object({
 });
 
 const { values } = parseArgs({
-  options: { dir: { type: 'string' }, port: { type: 'string' }, 'compact-at-bytes': { type: 'string' }, 'crash-at': { type: 'string' }, 'with-parent': { type: 'boolean' } },
+  options: {
+    dir: { type: 'string' },
+    port: { type: 'string' },
+    'compact-at-bytes': { type: 'string' },
+    'crash-at': { type: 'string' },
+    'with-parent': { type: 'boolean' },
+  },
   strict: true,
 });
 const parsed = Args.safeParse(values);
@@ -49,7 +55,9 @@ try {
     log,
     onJournalFailure: (err) => {
       // The in-memory store is ahead of the disk: serving on would answer with changes a restart loses.
-      process.stderr.write(`ERR-COSMOS-JOURNAL-WRITE: ${err.message}. The server stopped; its acknowledged writes are on disk.\n`);
+      process.stderr.write(
+        `ERR-COSMOS-JOURNAL-WRITE: ${err.message}. The server stopped; its acknowledged writes are on disk.\n`,
+      );
       process.exit(1);
     },
   });
@@ -64,6 +72,8 @@ try {
   process.stdout.write(`listening ${server.port}\n`);
 } catch (err) {
   const code = (err as { code?: unknown }).code;
-  process.stderr.write(`${typeof code === 'string' && code.startsWith('ERR-') ? code : 'ERR-COSMOS-START'}: ${(err as Error).message}\n`);
+  process.stderr.write(
+    `${typeof code === 'string' && code.startsWith('ERR-') ? code : 'ERR-COSMOS-START'}: ${(err as Error).message}\n`,
+  );
   process.exit(1);
 }

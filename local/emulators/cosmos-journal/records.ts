@@ -33,7 +33,13 @@ export const JournalRecord = z.discriminatedUnion('op', [
   z.object({ op: z.literal('deleteContainer'), db: z.string(), coll: z.string() }),
   z.object({ op: z.literal('putDocument'), db: z.string(), coll: z.string(), doc: Resource }),
   /** `partitionKey` is the partition key header (or batch field) the delete was made with, exactly as sent. */
-  z.object({ op: z.literal('deleteDocument'), db: z.string(), coll: z.string(), id: z.string(), partitionKey: z.string() }),
+  z.object({
+    op: z.literal('deleteDocument'),
+    db: z.string(),
+    coll: z.string(),
+    id: z.string(),
+    partitionKey: z.string(),
+  }),
   z.object({ op: z.literal('putFunction'), db: z.string(), coll: z.string(), body: Resource }),
   z.object({ op: z.literal('deleteFunction'), db: z.string(), coll: z.string(), id: z.string() }),
   /** Last entry of every snapshot: a snapshot without it, or with another count, is damaged. */
@@ -57,7 +63,11 @@ type RequestKind = 'read' | 'create' | 'upsert' | 'batch' | 'replace' | 'patch' 
 export function requestKind(request: CosmosRequest): RequestKind {
   switch (request.method) {
     case 'POST':
-      if (isTrue(request.headers['x-ms-documentdb-isquery']) || request.headers['content-type'] === 'application/query+json') return 'read';
+      if (
+        isTrue(request.headers['x-ms-documentdb-isquery']) ||
+        request.headers['content-type'] === 'application/query+json'
+      )
+        return 'read';
       if (isTrue(request.headers['x-ms-documentdb-is-upsert'])) return 'upsert';
       if (isTrue(request.headers['x-ms-cosmos-is-batch-request'])) return 'batch';
       return 'create';
@@ -86,19 +96,36 @@ export function recordsFor(request: CosmosRequest, response: CosmosResponse): St
   if (s.length === 3 && kind === 'create') return [{ op: 'createContainer', db: db!, body: resource() }];
   if (s.length === 4 && kind === 'replace') return [{ op: 'replaceContainer', db: db!, coll: coll!, body: resource() }];
   if (s.length === 4 && kind === 'delete') return [{ op: 'deleteContainer', db: db!, coll: coll! }];
-  if (children === 'docs' && s.length === 5 && (kind === 'create' || kind === 'upsert')) return [{ op: 'putDocument', db: db!, coll: coll!, doc: resource() }];
+  if (children === 'docs' && s.length === 5 && (kind === 'create' || kind === 'upsert'))
+    return [{ op: 'putDocument', db: db!, coll: coll!, doc: resource() }];
   if (children === 'docs' && s.length === 5 && kind === 'batch') return batchRecords(request, response, db!, coll!);
-  if (children === 'docs' && s.length === 6 && (kind === 'replace' || kind === 'patch')) return [{ op: 'putDocument', db: db!, coll: coll!, doc: resource() }];
+  if (children === 'docs' && s.length === 6 && (kind === 'replace' || kind === 'patch'))
+    return [{ op: 'putDocument', db: db!, coll: coll!, doc: resource() }];
   if (children === 'docs' && s.length === 6 && kind === 'delete') {
-    return [{ op: 'deleteDocument', db: db!, coll: coll!, id: child!, partitionKey: header(request.headers['x-ms-documentdb-partitionkey']) ?? '' }];
+    return [
+      {
+        op: 'deleteDocument',
+        db: db!,
+        coll: coll!,
+        id: child!,
+        partitionKey: header(request.headers['x-ms-documentdb-partitionkey']) ?? '',
+      },
+    ];
   }
-  if (children === 'udfs' && s.length === 5 && (kind === 'create' || kind === 'upsert')) return [{ op: 'putFunction', db: db!, coll: coll!, body: resource() }];
-  if (children === 'udfs' && s.length === 6 && kind === 'replace') return [{ op: 'putFunction', db: db!, coll: coll!, body: resource() }];
-  if (children === 'udfs' && s.length === 6 && kind === 'delete') return [{ op: 'deleteFunction', db: db!, coll: coll!, id: child! }];
+  if (children === 'udfs' && s.length === 5 && (kind === 'create' || kind === 'upsert'))
+    return [{ op: 'putFunction', db: db!, coll: coll!, body: resource() }];
+  if (children === 'udfs' && s.length === 6 && kind === 'replace')
+    return [{ op: 'putFunction', db: db!, coll: coll!, body: resource() }];
+  if (children === 'udfs' && s.length === 6 && kind === 'delete')
+    return [{ op: 'deleteFunction', db: db!, coll: coll!, id: child! }];
   throw new UnjournalledWriteError(request);
 }
 
-const BatchOperation = z.looseObject({ operationType: z.string(), id: z.string().optional(), partitionKey: z.unknown().optional() });
+const BatchOperation = z.looseObject({
+  operationType: z.string(),
+  id: z.string().optional(),
+  partitionKey: z.unknown().optional(),
+});
 const BatchResult = z.looseObject({ statusCode: z.number(), resourceBody: z.unknown().optional() });
 
 /** A batch runs its operations one by one and answers each: every one that succeeded left its effect. */
@@ -111,7 +138,13 @@ function batchRecords(request: CosmosRequest, response: CosmosResponse, db: stri
     if (!operation || result.statusCode < 200 || result.statusCode > 299) return;
     if (operation.operationType === 'Read') return;
     if (operation.operationType === 'Delete') {
-      records.push({ op: 'deleteDocument', db, coll, id: operation.id ?? '', partitionKey: typeof operation.partitionKey === 'string' ? operation.partitionKey : '' });
+      records.push({
+        op: 'deleteDocument',
+        db,
+        coll,
+        id: operation.id ?? '',
+        partitionKey: typeof operation.partitionKey === 'string' ? operation.partitionKey : '',
+      });
     } else {
       records.push({ op: 'putDocument', db, coll, doc: withoutSystemProperties(Resource.parse(result.resourceBody)) });
     }
@@ -138,11 +171,28 @@ export function replayRequest(record: StateRecord, host: string): CosmosRequest 
     case 'deleteContainer':
       return { ...base, method: 'DELETE', url: at('dbs', record.db, 'colls', record.coll) };
     case 'putDocument':
-      return { ...base, headers: { ...base.headers, ...upsert }, method: 'POST', url: at('dbs', record.db, 'colls', record.coll, 'docs'), body: json(record.doc) };
+      return {
+        ...base,
+        headers: { ...base.headers, ...upsert },
+        method: 'POST',
+        url: at('dbs', record.db, 'colls', record.coll, 'docs'),
+        body: json(record.doc),
+      };
     case 'deleteDocument':
-      return { ...base, headers: { ...base.headers, 'x-ms-documentdb-partitionkey': record.partitionKey }, method: 'DELETE', url: at('dbs', record.db, 'colls', record.coll, 'docs', record.id) };
+      return {
+        ...base,
+        headers: { ...base.headers, 'x-ms-documentdb-partitionkey': record.partitionKey },
+        method: 'DELETE',
+        url: at('dbs', record.db, 'colls', record.coll, 'docs', record.id),
+      };
     case 'putFunction':
-      return { ...base, headers: { ...base.headers, ...upsert }, method: 'POST', url: at('dbs', record.db, 'colls', record.coll, 'udfs'), body: json(record.body) };
+      return {
+        ...base,
+        headers: { ...base.headers, ...upsert },
+        method: 'POST',
+        url: at('dbs', record.db, 'colls', record.coll, 'udfs'),
+        body: json(record.body),
+      };
     case 'deleteFunction':
       return { ...base, method: 'DELETE', url: at('dbs', record.db, 'colls', record.coll, 'udfs', record.id) };
   }

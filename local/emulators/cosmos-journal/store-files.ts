@@ -19,14 +19,21 @@ const pad = (generation: number) => String(generation).padStart(6, '0');
 
 /** A file the server cannot load; starting empty instead would silently lose what it holds. */
 export class CosmosStoreError extends Error {
-  constructor(readonly code: string, readonly file: string, detail: string, remedy: string) {
+  constructor(
+    readonly code: string,
+    readonly file: string,
+    detail: string,
+    remedy: string,
+  ) {
     super(`${file} ${detail}. ${remedy}`);
     this.name = 'CosmosStoreError';
   }
 }
 
-const REMEDY_JOURNAL = 'The server did not start so that nothing in it is lost: restore the file, or move it aside to start without the writes it holds (npm start -- --fresh starts the whole local runtime empty)';
-const REMEDY_SNAPSHOT = 'The server did not start so that nothing in it is lost: restore the file, or delete the cosmos directory to start the local Cosmos store empty';
+const REMEDY_JOURNAL =
+  'The server did not start so that nothing in it is lost: restore the file, or move it aside to start without the writes it holds (npm start -- --fresh starts the whole local runtime empty)';
+const REMEDY_SNAPSHOT =
+  'The server did not start so that nothing in it is lost: restore the file, or delete the cosmos directory to start the local Cosmos store empty';
 
 export interface LoadedStore {
   /** The generation the next journal gets: after every file found, so recovery never appends to a file it cut. */
@@ -45,24 +52,43 @@ export interface LoadedStore {
  */
 export async function loadStore(dir: string, apply: (record: StateRecord) => Promise<void>): Promise<LoadedStore> {
   const names = await readdir(dir);
-  const generations = (pattern: RegExp) => names.flatMap((n) => (pattern.exec(n) ? [Number(pattern.exec(n)![1])] : [])).sort((a, b) => a - b);
+  const generations = (pattern: RegExp) =>
+    names.flatMap((n) => (pattern.exec(n) ? [Number(pattern.exec(n)![1])] : [])).sort((a, b) => a - b);
   const snapshots = generations(SNAPSHOT);
   const journals = generations(JOURNAL);
   const base = snapshots.at(-1) ?? 0;
   const live = journals.filter((g) => g >= base);
-  const result: LoadedStore = { nextGeneration: Math.max(base, ...journals) + 1, journalBytes: 0, snapshotBytes: 0, cut: [] };
+  const result: LoadedStore = {
+    nextGeneration: Math.max(base, ...journals) + 1,
+    journalBytes: 0,
+    snapshotBytes: 0,
+    cut: [],
+  };
 
   if (base > 0) {
     const file = snapshotFile(dir, base);
     const data = await readStoreFile(file, 'ERR-COSMOS-SNAPSHOT-UNREADABLE', REMEDY_SNAPSHOT);
     result.snapshotBytes = data.length;
     const scanned = scan(file, data, 'ERR-COSMOS-SNAPSHOT-DAMAGED', REMEDY_SNAPSHOT);
-    if (scanned.tornBytes > 0) throw new CosmosStoreError('ERR-COSMOS-SNAPSHOT-DAMAGED', file, `ends in ${scanned.tornBytes} bytes that are not a whole record`, REMEDY_SNAPSHOT);
-    const records = scanned.payloads.map((p, i) => parseRecord(file, p, i, 'ERR-COSMOS-SNAPSHOT-DAMAGED', REMEDY_SNAPSHOT));
+    if (scanned.tornBytes > 0)
+      throw new CosmosStoreError(
+        'ERR-COSMOS-SNAPSHOT-DAMAGED',
+        file,
+        `ends in ${scanned.tornBytes} bytes that are not a whole record`,
+        REMEDY_SNAPSHOT,
+      );
+    const records = scanned.payloads.map((p, i) =>
+      parseRecord(file, p, i, 'ERR-COSMOS-SNAPSHOT-DAMAGED', REMEDY_SNAPSHOT),
+    );
     const end = records.pop();
     const body = records.filter((r): r is StateRecord => r.op !== 'snapshotEnd');
     if (end?.op !== 'snapshotEnd' || end.records !== records.length || body.length !== records.length) {
-      throw new CosmosStoreError('ERR-COSMOS-SNAPSHOT-DAMAGED', file, 'does not end with its closing record', REMEDY_SNAPSHOT);
+      throw new CosmosStoreError(
+        'ERR-COSMOS-SNAPSHOT-DAMAGED',
+        file,
+        'does not end with its closing record',
+        REMEDY_SNAPSHOT,
+      );
     }
     await applyAll(file, body, apply, REMEDY_SNAPSHOT);
   }
@@ -74,15 +100,23 @@ export async function loadStore(dir: string, apply: (record: StateRecord) => Pro
     if (scanned.tornBytes > 0) {
       // Batches are synced in order, so only the newest journal can end in a write that never completed.
       if (i !== live.length - 1) {
-        throw new CosmosStoreError('ERR-COSMOS-JOURNAL-DAMAGED', file, `ends in ${scanned.tornBytes} bytes that are not a whole record, but a later journal exists`, REMEDY_JOURNAL);
+        throw new CosmosStoreError(
+          'ERR-COSMOS-JOURNAL-DAMAGED',
+          file,
+          `ends in ${scanned.tornBytes} bytes that are not a whole record, but a later journal exists`,
+          REMEDY_JOURNAL,
+        );
       }
       await truncate(file, scanned.validBytes);
       await syncFile(file);
       result.cut.push({ file, bytes: scanned.tornBytes });
     }
-    const records = scanned.payloads.map((p, n) => parseRecord(file, p, n, 'ERR-COSMOS-JOURNAL-DAMAGED', REMEDY_JOURNAL));
+    const records = scanned.payloads.map((p, n) =>
+      parseRecord(file, p, n, 'ERR-COSMOS-JOURNAL-DAMAGED', REMEDY_JOURNAL),
+    );
     const body = records.filter((r): r is StateRecord => r.op !== 'snapshotEnd');
-    if (body.length !== records.length) throw new CosmosStoreError('ERR-COSMOS-JOURNAL-DAMAGED', file, 'holds a snapshot record', REMEDY_JOURNAL);
+    if (body.length !== records.length)
+      throw new CosmosStoreError('ERR-COSMOS-JOURNAL-DAMAGED', file, 'holds a snapshot record', REMEDY_JOURNAL);
     await applyAll(file, body, apply, REMEDY_JOURNAL);
     result.journalBytes += scanned.validBytes;
   }
@@ -97,10 +131,17 @@ export async function loadStore(dir: string, apply: (record: StateRecord) => Pro
  * Writes a snapshot so that it is either whole or absent: temporary file, fsync, rename, fsync of the directory.
  * `stage` is told when half the records are written and when the temporary file is synced (fault tests stop there).
  */
-export async function writeSnapshot(dir: string, generation: number, records: StateRecord[], stage?: (name: 'half-written' | 'written') => void): Promise<number> {
+export async function writeSnapshot(
+  dir: string,
+  generation: number,
+  records: StateRecord[],
+  stage?: (name: 'half-written' | 'written') => void,
+): Promise<number> {
   const file = snapshotFile(dir, generation);
   const tmp = `${file}.tmp`;
-  const frames = [...records, { op: 'snapshotEnd', records: records.length } satisfies JournalRecord].map((r) => encodeFrame(Buffer.from(JSON.stringify(r))));
+  const frames = [...records, { op: 'snapshotEnd', records: records.length } satisfies JournalRecord].map((r) =>
+    encodeFrame(Buffer.from(JSON.stringify(r))),
+  );
   const bytes = frames.reduce((n, f) => n + f.length, 0);
   const half = Math.ceil(frames.length / 2);
   const handle = await open(tmp, 'w');
@@ -128,7 +169,10 @@ export async function writeAll(handle: FileHandle, file: string, frames: Buffer[
 /** Deletes every snapshot and journal older than `generation` (the snapshot of `generation` covers them). */
 export async function removeCovered(dir: string, generation: number): Promise<void> {
   const names = await readdir(dir);
-  await removeFiles(dir, names.filter((n) => isBefore(n, SNAPSHOT, generation) || isBefore(n, JOURNAL, generation)));
+  await removeFiles(
+    dir,
+    names.filter((n) => isBefore(n, SNAPSHOT, generation) || isBefore(n, JOURNAL, generation)),
+  );
 }
 
 export async function fsyncDirectory(dir: string): Promise<void> {
@@ -187,17 +231,32 @@ function parseRecord(file: string, payload: Buffer, index: number, code: string,
   const parsed = JournalRecord.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CosmosStoreError(code, file, `record ${index + 1} is not a store record (${issue?.path.join('.') || 'record'}: ${issue?.message})`, remedy);
+    throw new CosmosStoreError(
+      code,
+      file,
+      `record ${index + 1} is not a store record (${issue?.path.join('.') || 'record'}: ${issue?.message})`,
+      remedy,
+    );
   }
   return parsed.data;
 }
 
-async function applyAll(file: string, records: StateRecord[], apply: (record: StateRecord) => Promise<void>, remedy: string): Promise<void> {
+async function applyAll(
+  file: string,
+  records: StateRecord[],
+  apply: (record: StateRecord) => Promise<void>,
+  remedy: string,
+): Promise<void> {
   for (const [i, record] of records.entries()) {
     try {
       await apply(record);
     } catch (err) {
-      throw new CosmosStoreError('ERR-COSMOS-REPLAY', file, `record ${i + 1} (${record.op}) could not be applied: ${(err as Error).message}`, remedy);
+      throw new CosmosStoreError(
+        'ERR-COSMOS-REPLAY',
+        file,
+        `record ${i + 1} (${record.op}) could not be applied: ${(err as Error).message}`,
+        remedy,
+      );
     }
   }
 }

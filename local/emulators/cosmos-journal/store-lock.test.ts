@@ -29,11 +29,19 @@ describe('the store lock', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cosmos-lock-'));
     dirs.push(dir);
     // Another process holds the lock and says when the waiting start has connected to it.
-    const holder = spawn(process.execPath, ['-e', `
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `
       const server = require('node:net').createServer(() => process.stdout.write('probed\\n'));
       server.listen(${JSON.stringify(lockAddress(dir))}, () => process.stdout.write('locked\\n'));
-    `], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const said = (word: string) => new Promise<void>((resolve) => holder.stdout.on('data', (c: Buffer) => c.toString().includes(word) && resolve()));
+    `,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const said = (word: string) =>
+      new Promise<void>((resolve) => holder.stdout.on('data', (c: Buffer) => c.toString().includes(word) && resolve()));
     await said('locked');
     const probed = said('probed');
     const waiting = lockStore(dir, 30_000);

@@ -44,7 +44,12 @@ export async function lockStore(dir: string, waitMs: number): Promise<StoreLock>
     // A socket file outlives its process (an abstract address does not): nobody listening means it is stale.
     if (holder === 'stale' && !address.startsWith('\0')) rmSync(address, { force: true });
     else if (holder === 'held') {
-      throw new CosmosStoreError('ERR-COSMOS-STORE-IN-USE', dir, 'is in use by another local Cosmos server process', 'Stop the other npm start or devhost that uses this data directory, or give this one another data directory');
+      throw new CosmosStoreError(
+        'ERR-COSMOS-STORE-IN-USE',
+        dir,
+        'is in use by another local Cosmos server process',
+        'Stop the other npm start or devhost that uses this data directory, or give this one another data directory',
+      );
     }
   }
 }
@@ -63,7 +68,9 @@ function probe(address: string, waitMs: number): Promise<'gone' | 'stale' | 'hel
       resolve(outcome);
     };
     const timer = setTimeout(() => done('held'), waitMs);
-    socket.once('error', (err: NodeJS.ErrnoException) => done(!connected && (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') ? 'stale' : 'gone'));
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      done(!connected && (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') ? 'stale' : 'gone'),
+    );
     socket.once('close', () => done('gone'));
   });
 }
@@ -71,6 +78,7 @@ function probe(address: string, waitMs: number): Promise<'gone' | 'stale' | 'hel
 /** The socket address that stands for the store in `dir`. */
 export function lockAddress(dir: string): string {
   const real = realpathSync(dir);
-  if (process.platform === 'linux') return `\0smelter-cosmos-${createHash('sha256').update(real).digest('hex').slice(0, 32)}`;
+  if (process.platform === 'linux')
+    return `\0smelter-cosmos-${createHash('sha256').update(real).digest('hex').slice(0, 32)}`;
   return path.join(real, '.lock.sock');
 }

@@ -7,7 +7,11 @@ describe('Event Hubs sink configuration', () => {
   });
 
   it('builds a producer from a connection string without connecting until the first send', async () => {
-    const sink = eventHubsSink({ connectionString: 'Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0', eventHubName: 'telemetry' });
+    const sink = eventHubsSink({
+      connectionString:
+        'Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0',
+      eventHubName: 'telemetry',
+    });
     await sink.send([]);
     await sink.close?.();
   });

@@ -53,7 +53,9 @@ export function producerSink(client: EventHubProducerClient): TelemetrySink {
       // A bounded number of partition keys in flight: enough to fill the link without a burst of 300 batches.
       const keys = [...byKey];
       for (let i = 0; i < keys.length; i += MAX_KEYS_IN_FLIGHT) {
-        await Promise.all(keys.slice(i, i + MAX_KEYS_IN_FLIGHT).map(([partitionKey, list]) => sendForKey(client, partitionKey, list)));
+        await Promise.all(
+          keys.slice(i, i + MAX_KEYS_IN_FLIGHT).map(([partitionKey, list]) => sendForKey(client, partitionKey, list)),
+        );
       }
     },
     close: () => client.close(),
@@ -66,12 +68,20 @@ async function sendForKey(client: EventHubProducerClient, partitionKey: string, 
     const data = { body: Buffer.from(e.body, 'utf8'), contentType: 'application/json' };
     if (batch.tryAdd(data)) continue;
     if (batch.count === 0) {
-      throw new SimulatorError('SIM-SINK', 'body', `A body of ${data.body.length} bytes for ${partitionKey} exceeds the Event Hub's maximum batch size ${batch.maxSizeInBytes}`);
+      throw new SimulatorError(
+        'SIM-SINK',
+        'body',
+        `A body of ${data.body.length} bytes for ${partitionKey} exceeds the Event Hub's maximum batch size ${batch.maxSizeInBytes}`,
+      );
     }
     await client.sendBatch(batch);
     batch = await client.createBatch({ partitionKey });
     if (!batch.tryAdd(data)) {
-      throw new SimulatorError('SIM-SINK', 'body', `A body of ${data.body.length} bytes for ${partitionKey} exceeds the Event Hub's maximum batch size ${batch.maxSizeInBytes}`);
+      throw new SimulatorError(
+        'SIM-SINK',
+        'body',
+        `A body of ${data.body.length} bytes for ${partitionKey} exceeds the Event Hub's maximum batch size ${batch.maxSizeInBytes}`,
+      );
     }
   }
   if (batch.count > 0) await client.sendBatch(batch);

@@ -46,7 +46,13 @@ describe('HTTP sink to the devhost hub', () => {
     received.length = 0;
     failNext = 2;
     const potline = createPotline({ lines: 1, cellsPerLine: 4, seed: 3 });
-    const run = runSimulator({ potline, sink: httpSink({ devhostUrl: baseUrl, hub: 'telemetry' }), ratePerMin: 2400, durationS: 10, clock: virtualClock(0) });
+    const run = runSimulator({
+      potline,
+      sink: httpSink({ devhostUrl: baseUrl, hub: 'telemetry' }),
+      ratePerMin: 2400,
+      durationS: 10,
+      clock: virtualClock(0),
+    });
     const counters = await run.done;
     expect(counters.sendRetries).toBe(2);
     expect(received.flatMap((r) => r.events).length).toBe(counters.bodiesSent);
@@ -54,6 +60,8 @@ describe('HTTP sink to the devhost hub', () => {
 
   it('names the hub when the devhost refuses for good', async () => {
     failNext = 1;
-    await expect(httpSink({ devhostUrl: baseUrl, hub: 'nope' }).send([{ body: '{}', partitionKey: 'L1-C001' }])).rejects.toMatchObject({ code: 'SIM-SINK', field: 'hub' });
+    await expect(
+      httpSink({ devhostUrl: baseUrl, hub: 'nope' }).send([{ body: '{}', partitionKey: 'L1-C001' }]),
+    ).rejects.toMatchObject({ code: 'SIM-SINK', field: 'hub' });
   });
 });

@@ -25,13 +25,25 @@ export function httpSink(input: HttpSinkOptions): TelemetrySink {
         const chunk = events.slice(i, i + maxEventsPerRequest);
         let response: Response;
         try {
-          response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(chunk) });
+          response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(chunk),
+          });
         } catch (error) {
-          throw new SimulatorError('SIM-SINK', 'devhostUrl', `Cannot reach the devhost at ${url}: ${(error as Error).message}. Is it running (npm start)?`);
+          throw new SimulatorError(
+            'SIM-SINK',
+            'devhostUrl',
+            `Cannot reach the devhost at ${url}: ${(error as Error).message}. Is it running (npm start)?`,
+          );
         }
         if (!response.ok) {
           const text = await response.text().catch(() => '');
-          throw new SimulatorError('SIM-SINK', 'hub', `The devhost refused ${chunk.length} events for hub "${hub}" (HTTP ${response.status}): ${text.slice(0, 300)}`);
+          throw new SimulatorError(
+            'SIM-SINK',
+            'hub',
+            `The devhost refused ${chunk.length} events for hub "${hub}" (HTTP ${response.status}): ${text.slice(0, 300)}`,
+          );
         }
         await response.arrayBuffer().catch(() => undefined);
       }

@@ -5,7 +5,14 @@
 import { z } from 'zod';
 import { Ewma, RobustWindow, TimeCusum } from './streaming-stats.js';
 
-export const ANOMALY_TYPES = ['anode_effect', 'anode_effect_precursor', 'voltage_noise', 'temperature_drift', 'metal_tap', 'beam_raise'] as const;
+export const ANOMALY_TYPES = [
+  'anode_effect',
+  'anode_effect_precursor',
+  'voltage_noise',
+  'temperature_drift',
+  'metal_tap',
+  'beam_raise',
+] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
 export interface Anomaly {

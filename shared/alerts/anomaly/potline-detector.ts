@@ -27,5 +27,10 @@ export class PotlineAnomalyDetector {
 
 /** The plant event announcing an anomaly (on the `alerts` subscription). */
 export function anomalyEvent(a: Anomaly, source = '/functions/anomalyDetection'): PlantEvent {
-  return cloudEvent(PlantEventType.anomalyDetected, a.cellId, { ...a, detectedAt: new Date(a.detectedAtMs).toISOString() }, { id: `${a.anomalyType}/${a.detectedAtMs}`, source, time: new Date(a.detectedAtMs) });
+  return cloudEvent(
+    PlantEventType.anomalyDetected,
+    a.cellId,
+    { ...a, detectedAt: new Date(a.detectedAtMs).toISOString() },
+    { id: `${a.anomalyType}/${a.detectedAtMs}`, source, time: new Date(a.detectedAtMs) },
+  );
 }

@@ -47,9 +47,16 @@ const endOf = (l: TruthLabel): number => {
 };
 
 /** Precision and recall per anomaly type; `labelsUntilMs` drops labels the stream could not yet show. */
-export function scoreAnomalies(detections: readonly Anomaly[], labels: readonly TruthLabel[], rules: Partial<Record<AnomalyType, MatchRule>> = DEFAULT_MATCH_RULES): Record<string, TypeScore> {
+export function scoreAnomalies(
+  detections: readonly Anomaly[],
+  labels: readonly TruthLabel[],
+  rules: Partial<Record<AnomalyType, MatchRule>> = DEFAULT_MATCH_RULES,
+): Record<string, TypeScore> {
   const out: Record<string, TypeScore> = {};
-  const types = new Set<AnomalyType>([...detections.map((d) => d.anomalyType), ...(Object.keys(rules) as AnomalyType[])]);
+  const types = new Set<AnomalyType>([
+    ...detections.map((d) => d.anomalyType),
+    ...(Object.keys(rules) as AnomalyType[]),
+  ]);
   for (const type of types) {
     const mine = detections.filter((d) => d.anomalyType === type).sort((a, b) => a.detectedAtMs - b.detectedAtMs);
     const rule = rules[type];
@@ -62,7 +69,13 @@ export function scoreAnomalies(detections: readonly Anomaly[], labels: readonly 
     const leads: number[] = [];
     let tp = 0;
     for (const d of mine) {
-      const i = truth.findIndex((l, k) => !matched.has(k) && l.cellId === d.cellId && d.detectedAtMs >= l.tsMs! - rule.beforeStartMs && d.detectedAtMs <= endOf(l) + rule.afterEndMs);
+      const i = truth.findIndex(
+        (l, k) =>
+          !matched.has(k) &&
+          l.cellId === d.cellId &&
+          d.detectedAtMs >= l.tsMs! - rule.beforeStartMs &&
+          d.detectedAtMs <= endOf(l) + rule.afterEndMs,
+      );
       if (i < 0) continue;
       matched.add(i);
       tp++;

@@ -1,4 +1,12 @@
-import { AlertListQuery, AlertPage, AlertPath, AlertRulePage, AlertRulePath, AlertRuleView, AlertView } from '../../alerts/api-schemas.js';
+import {
+  AlertListQuery,
+  AlertPage,
+  AlertPath,
+  AlertRulePage,
+  AlertRulePath,
+  AlertRuleView,
+  AlertView,
+} from '../../alerts/api-schemas.js';
 import { AlertRuleBody, AlertRuleCreateBody } from '../../alerts/rule.js';
 import { PageQuery } from '../paging.js';
 import { v1 } from '../paths.js';
@@ -11,9 +19,12 @@ const ACKNOWLEDGERS = ['Operator', 'Engineer', 'Manager'] as const;
 const ETAG = { ETag: 'Version of the rule; send it back as If-Match to replace or delete safely.' };
 const IF_MATCH: HeaderSpec = {
   name: 'If-Match',
-  description: 'ETag from a previous read: the write happens only if the rule is unchanged (412 ERR-4121 otherwise). Omit for last-writer-wins.',
+  description:
+    'ETag from a previous read: the write happens only if the rule is unchanged (412 ERR-4121 otherwise). Omit for last-writer-wins.',
 };
-const LEDGER_DOWN = { description: 'The change is stored and audited, but its ledger event could not be published (the message says which)' };
+const LEDGER_DOWN = {
+  description: 'The change is stored and audited, but its ledger event could not be published (the message says which)',
+};
 
 /** Alert rules (CRUD with If-Match) and alerts (list, acknowledge): shared/alerts. */
 export const alertRoutes = {
@@ -49,7 +60,10 @@ export const alertRoutes = {
     summary: 'Read one alert rule',
     tag: 'alert-rules',
     params: AlertRulePath,
-    responses: { 200: { description: 'The rule', schema: AlertRuleView, headers: ETAG }, 404: { description: 'No such rule' } },
+    responses: {
+      200: { description: 'The rule', schema: AlertRuleView, headers: ETAG },
+      404: { description: 'No such rule' },
+    },
   }),
   alertRulesReplace: defineRoute({
     name: 'alert-rules-replace',

@@ -13,6 +13,9 @@ export const cellRoutes = {
     summary: 'Latest good value of every tag of a cell, as cleansed by ingestion',
     tag: 'cells',
     params: CellPath,
-    responses: { 200: { description: 'The cell\'s latest values', schema: CellStateDoc }, 404: { description: 'No telemetry received for this cell yet' } },
+    responses: {
+      200: { description: "The cell's latest values", schema: CellStateDoc },
+      404: { description: 'No telemetry received for this cell yet' },
+    },
   }),
 } as const;

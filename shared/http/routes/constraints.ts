@@ -2,7 +2,9 @@ import { LineConstraintsBody, LineConstraintsView, LinePath } from '../../orches
 import { v1 } from '../paths.js';
 import { defineRoute, READERS } from '../route-spec.js';
 
-const ETAG = { ETag: 'Version of the constraints; send it back as If-Match to replace them safely (absent while none are stored).' };
+const ETAG = {
+  ETag: 'Version of the constraints; send it back as If-Match to replace them safely (absent while none are stored).',
+};
 
 /** The user constraints each line's optimisation runs read (shared/optimize UserConstraint). */
 export const constraintRoutes = {
@@ -11,7 +13,7 @@ export const constraintRoutes = {
     method: 'GET',
     path: v1('lines/{lineId}/constraints'),
     access: READERS,
-    summary: 'Read the user constraints the line\'s optimisation runs apply (an empty list when none are stored)',
+    summary: "Read the user constraints the line's optimisation runs apply (an empty list when none are stored)",
     tag: 'constraints',
     params: LinePath,
     responses: { 200: { description: 'The constraints', schema: LineConstraintsView, headers: ETAG } },
@@ -21,11 +23,17 @@ export const constraintRoutes = {
     method: 'PUT',
     path: v1('lines/{lineId}/constraints'),
     access: ['Engineer', 'Manager'],
-    summary: 'Replace the line\'s user constraints (bounds or freeze per cell variable, line-current bounds)',
+    summary: "Replace the line's user constraints (bounds or freeze per cell variable, line-current bounds)",
     tag: 'constraints',
     params: LinePath,
     body: LineConstraintsBody,
-    requestHeaders: [{ name: 'If-Match', description: 'ETag from a previous read: the write happens only if the constraints are unchanged (412 ERR-4121 otherwise). Omit for last-writer-wins.' }],
+    requestHeaders: [
+      {
+        name: 'If-Match',
+        description:
+          'ETag from a previous read: the write happens only if the constraints are unchanged (412 ERR-4121 otherwise). Omit for last-writer-wins.',
+      },
+    ],
     responses: {
       200: { description: 'The stored constraints', schema: LineConstraintsView, headers: ETAG },
       412: { description: 'If-Match does not match the current ETag' },

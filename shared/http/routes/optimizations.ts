@@ -1,4 +1,11 @@
-import { ApprovalAccepted, ApprovalBody, OptimizationRunAccepted, OptimizationRunPath, OptimizationRunView, StartOptimizationBody } from '../../orchestration/optimizations-api.js';
+import {
+  ApprovalAccepted,
+  ApprovalBody,
+  OptimizationRunAccepted,
+  OptimizationRunPath,
+  OptimizationRunView,
+  StartOptimizationBody,
+} from '../../orchestration/optimizations-api.js';
 import { v1 } from '../paths.js';
 import { defineRoute } from '../route-spec.js';
 

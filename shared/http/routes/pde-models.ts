@@ -7,7 +7,8 @@ const MODEL_WRITERS = ['Engineer', 'Manager'] as const;
 const ETAG = { ETag: 'Version of the model; send it back as If-Match to replace or delete safely.' };
 const IF_MATCH: HeaderSpec = {
   name: 'If-Match',
-  description: 'ETag from a previous read: the write happens only if the model is unchanged (412 ERR-4121 otherwise). Omit for last-writer-wins.',
+  description:
+    'ETag from a previous read: the write happens only if the model is unchanged (412 ERR-4121 otherwise). Omit for last-writer-wins.',
 };
 
 /** PDE model configurations (shared/models): create, list, read, replace with If-Match, delete. */
@@ -20,7 +21,9 @@ export const pdeModelRoutes = {
     summary: 'Create a PDE model; ids are allocated pde-001, pde-002, …',
     tag: 'pde-models',
     body: PdeModelBody,
-    responses: { 201: { description: 'Created', schema: PdeModelCreated, headers: { Location: 'URL of the new model', ...ETAG } } },
+    responses: {
+      201: { description: 'Created', schema: PdeModelCreated, headers: { Location: 'URL of the new model', ...ETAG } },
+    },
   }),
   pdeModelsList: defineRoute({
     name: 'pde-models-list',
@@ -40,14 +43,17 @@ export const pdeModelRoutes = {
     summary: 'Read one PDE model',
     tag: 'pde-models',
     params: PdeModelPath,
-    responses: { 200: { description: 'The model', schema: PdeModel, headers: ETAG }, 404: { description: 'No such model' } },
+    responses: {
+      200: { description: 'The model', schema: PdeModel, headers: ETAG },
+      404: { description: 'No such model' },
+    },
   }),
   pdeModelsReplace: defineRoute({
     name: 'pde-models-replace',
     method: 'PUT',
     path: v1('pde-models/{modelId}'),
     access: MODEL_WRITERS,
-    summary: 'Replace a PDE model\'s name, parameters and description',
+    summary: "Replace a PDE model's name, parameters and description",
     tag: 'pde-models',
     params: PdeModelPath,
     body: PdeModelBody,

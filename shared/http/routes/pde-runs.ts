@@ -14,7 +14,11 @@ export const pdeRunRoutes = {
     tag: 'pde-models',
     params: PdeModelPath,
     responses: {
-      202: { description: 'Started; poll the self link', schema: PdeRunAccepted, headers: { Location: 'URL of the run (poll it)', 'Retry-After': 'Seconds to wait before the first poll' } },
+      202: {
+        description: 'Started; poll the self link',
+        schema: PdeRunAccepted,
+        headers: { Location: 'URL of the run (poll it)', 'Retry-After': 'Seconds to wait before the first poll' },
+      },
       404: { description: 'No such model' },
     },
   }),
@@ -26,6 +30,9 @@ export const pdeRunRoutes = {
     summary: 'Read a PDE run: status, and where its result is with a summary once done',
     tag: 'pde-models',
     params: PdeRunPath,
-    responses: { 200: { description: 'The run', schema: PdeRunView }, 404: { description: 'No such run of this model' } },
+    responses: {
+      200: { description: 'The run', schema: PdeRunView },
+      404: { description: 'No such run of this model' },
+    },
   }),
 } as const;

@@ -1,4 +1,11 @@
-import { CellSetPoints, CommandPage, CommandPath, CommandView, SetpointCellPath, SetpointHistoryQuery } from '../../scada/setpoint-api.js';
+import {
+  CellSetPoints,
+  CommandPage,
+  CommandPath,
+  CommandView,
+  SetpointCellPath,
+  SetpointHistoryQuery,
+} from '../../scada/setpoint-api.js';
 import { v1 } from '../paths.js';
 import { defineRoute, READERS } from '../route-spec.js';
 
@@ -12,7 +19,12 @@ export const setpointRoutes = {
     summary: 'Current set points of a cell (last value its PLC acknowledged, per field) and its commands under way',
     tag: 'setpoints',
     params: SetpointCellPath,
-    responses: { 200: { description: 'Current set points; fields never commanded through the platform are absent', schema: CellSetPoints } },
+    responses: {
+      200: {
+        description: 'Current set points; fields never commanded through the platform are absent',
+        schema: CellSetPoints,
+      },
+    },
   }),
   setpointsHistory: defineRoute({
     name: 'setpoints-history',

@@ -9,9 +9,15 @@ export const telemetryRoutes = {
     method: 'GET',
     path: v1('telemetry'),
     access: READERS,
-    summary: 'Per-minute aggregates of one cell\'s tag over [from, to) (at most 24 h) from curated gold, a page at a time',
+    summary:
+      "Per-minute aggregates of one cell's tag over [from, to) (at most 24 h) from curated gold, a page at a time",
     tag: 'telemetry',
     query: TelemetryQuery,
-    responses: { 200: { description: 'A page of minutes in time order (minutes without kept readings are absent)', schema: TelemetryPage } },
+    responses: {
+      200: {
+        description: 'A page of minutes in time order (minutes without kept readings are absent)',
+        schema: TelemetryPage,
+      },
+    },
   }),
 } as const;

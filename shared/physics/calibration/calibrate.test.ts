@@ -39,16 +39,27 @@ describe('bounded Levenberg–Marquardt', () => {
 
 describe('cell calibration with a hold-out split', () => {
   it('recovers the heat-loss conductance and CE from noisy synthetic data; held-out predictions within ±5 %', () => {
-    const truth = { otherConductanceWPerK: DEFAULT_REDUCED_MODEL.otherConductanceWPerK * 1.15, currentEfficiency: 0.93 };
+    const truth = {
+      otherConductanceWPerK: DEFAULT_REDUCED_MODEL.otherConductanceWPerK * 1.15,
+      currentEfficiency: 0.93,
+    };
     const rand = seededRandom(2024);
     const data: CellObservation[] = [];
     for (let k = 0; k < 24; k++) {
       const ka = 120 + 12 * rand();
-      const setPoints = { ...BASE_SET_POINTS, lineCurrentKA: ka, acdCm: 2.7 + 0.4 * rand(), feedIntervalS: matchedFeedIntervalS(ka) };
+      const setPoints = {
+        ...BASE_SET_POINTS,
+        lineCurrentKA: ka,
+        acdCm: 2.7 + 0.4 * rand(),
+        feedIntervalS: matchedFeedIntervalS(ka),
+      };
       const p = predictWith(truth, { setPoints, measured: {} });
       data.push({
         setPoints,
-        measured: { bathTempC: p.bathTempC * (1 + 0.0005 * gaussian(rand)), cellVoltageV: p.cellVoltageV * (1 + 0.005 * gaussian(rand)) },
+        measured: {
+          bathTempC: p.bathTempC * (1 + 0.0005 * gaussian(rand)),
+          cellVoltageV: p.cellVoltageV * (1 + 0.005 * gaussian(rand)),
+        },
       });
     }
     const r = calibrateCell(data, ['otherConductanceWPerK', 'currentEfficiency'], { holdOutFraction: 0.25, seed: 7 });
@@ -61,6 +72,12 @@ describe('cell calibration with a hold-out split', () => {
   }, 60_000);
 
   it('too little data is a typed error', () => {
-    expect(() => calibrate({ parameters: [{ name: 'a', initial: 1, lower: 0, upper: 2 }], data: [{ input: 0, measured: { y: 1 } }], predict: (p) => ({ y: p.a! }) })).toThrow(PhysicsError);
+    expect(() =>
+      calibrate({
+        parameters: [{ name: 'a', initial: 1, lower: 0, upper: 2 }],
+        data: [{ input: 0, measured: { y: 1 } }],
+        predict: (p) => ({ y: p.a! }),
+      }),
+    ).toThrow(PhysicsError);
   });
 });

@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PhysicsError } from '../errors.js';
 import { BASE_DESIGN, BASE_SET_POINTS, BASE_STATE, type CellDesign, type CellState } from '../cell/design.js';
-import { DEFAULT_REDUCED_MODEL, predictSteadyState, type ReducedThermalModel, type SteadyPrediction } from '../cell/predictor.js';
+import {
+  DEFAULT_REDUCED_MODEL,
+  predictSteadyState,
+  type ReducedThermalModel,
+  type SteadyPrediction,
+} from '../cell/predictor.js';
 import { levenbergMarquardt } from './lm.js';
 
 export interface ParameterSpec {
@@ -29,7 +34,14 @@ export interface CalibrationResult {
   converged: boolean;
   iterations: number;
   training: { count: number; rmsRelative: number; maxRelative: number };
-  holdOut: { count: number; rmsRelative: number; maxRelative: number; withinTolerance: number; tolerance: number; predictions: { measured: Record<string, number>; predicted: Record<string, number> }[] };
+  holdOut: {
+    count: number;
+    rmsRelative: number;
+    maxRelative: number;
+    withinTolerance: number;
+    tolerance: number;
+    predictions: { measured: Record<string, number>; predicted: Record<string, number> }[];
+  };
 }
 
 /** Deterministic PRNG (mulberry32) for seeded splits and synthetic noise. */
@@ -59,17 +71,26 @@ export function calibrate<X>(args: {
   tolerance?: number;
 }): CalibrationResult {
   const { parameters, data, predict } = args;
-  if (parameters.length === 0) throw new PhysicsError('PHYS-DATA', 'parameters', 'choose at least one parameter to fit');
+  if (parameters.length === 0)
+    throw new PhysicsError('PHYS-DATA', 'parameters', 'choose at least one parameter to fit');
   const frac = args.holdOutFraction ?? 0.25;
   const tol = args.tolerance ?? 0.05;
   const rand = seededRandom(args.seed ?? 1);
-  const order = data.map((_, i) => ({ i, k: rand() })).sort((a, b) => a.k - b.k).map((o) => o.i);
+  const order = data
+    .map((_, i) => ({ i, k: rand() }))
+    .sort((a, b) => a.k - b.k)
+    .map((o) => o.i);
   const nHold = Math.round(data.length * frac);
   const holdIdx = new Set(order.slice(0, nHold));
   const train = data.filter((_, i) => !holdIdx.has(i));
   const hold = data.filter((_, i) => holdIdx.has(i));
   const nObs = train.reduce((s, o) => s + Object.keys(o.measured).length, 0);
-  if (nObs <= parameters.length) throw new PhysicsError('PHYS-DATA', 'data', `${nObs} training measurements cannot determine ${parameters.length} parameters`);
+  if (nObs <= parameters.length)
+    throw new PhysicsError(
+      'PHYS-DATA',
+      'data',
+      `${nObs} training measurements cannot determine ${parameters.length} parameters`,
+    );
   const named = (p: number[]) => Object.fromEntries(parameters.map((s, i) => [s.name, p[i]!]));
   const rel = (pred: number, meas: number) => (pred - meas) / Math.max(Math.abs(meas), 1e-12);
   const residuals = (p: number[]) => {
@@ -87,7 +108,11 @@ export function calibrate<X>(args: {
     { lower: parameters.map((s) => s.lower), upper: parameters.map((s) => s.upper) },
   );
   const params = named(fit.parameters);
-  const stats = (rs: number[]) => ({ count: rs.length, rmsRelative: Math.sqrt(rs.reduce((s, v) => s + v * v, 0) / Math.max(rs.length, 1)), maxRelative: rs.reduce((m, v) => Math.max(m, Math.abs(v)), 0) });
+  const stats = (rs: number[]) => ({
+    count: rs.length,
+    rmsRelative: Math.sqrt(rs.reduce((s, v) => s + v * v, 0) / Math.max(rs.length, 1)),
+    maxRelative: rs.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+  });
   const holdRes: number[] = [];
   const predictions = hold.map((o) => {
     const pr = predict(params, o.input);
@@ -105,15 +130,29 @@ export function calibrate<X>(args: {
     converged: fit.converged,
     iterations: fit.iterations,
     training: stats(fit.residuals),
-    holdOut: { ...hs, withinTolerance: holdRes.length ? holdRes.filter((v) => Math.abs(v) <= tol).length / holdRes.length : 1, tolerance: tol, predictions },
+    holdOut: {
+      ...hs,
+      withinTolerance: holdRes.length ? holdRes.filter((v) => Math.abs(v) <= tol).length / holdRes.length : 1,
+      tolerance: tol,
+      predictions,
+    },
   };
 }
 
 /** One measured steady operating point of a cell: set points and what was measured (any subset). */
 export const CellObservation = z.object({
-  setPoints: z.object({ lineCurrentKA: z.number(), acdCm: z.number(), feedIntervalS: z.number(), alf3AdditionKgPerDay: z.number() }).partial(),
+  setPoints: z
+    .object({
+      lineCurrentKA: z.number(),
+      acdCm: z.number(),
+      feedIntervalS: z.number(),
+      alf3AdditionKgPerDay: z.number(),
+    })
+    .partial(),
   durationH: z.number().nonnegative().optional(),
-  measured: z.object({ bathTempC: z.number(), cellVoltageV: z.number(), ledgeThicknessM: z.number(), superheatC: z.number() }).partial(),
+  measured: z
+    .object({ bathTempC: z.number(), cellVoltageV: z.number(), ledgeThicknessM: z.number(), superheatC: z.number() })
+    .partial(),
 });
 export const CellDataset = z.array(CellObservation).min(2);
 export type CellObservation = z.infer<typeof CellObservation>;
@@ -129,9 +168,17 @@ export function readCellDataset(file: string): CellObservation[] {
 }
 
 /** Parameters of the cell model a calibration may fit. */
-export type CellFitParameter = 'otherConductanceWPerK' | 'outerResistanceM2KPerW' | 'bathToLedgeWPerM2K' | 'currentEfficiency' | 'externalResistanceMicroOhm';
+export type CellFitParameter =
+  | 'otherConductanceWPerK'
+  | 'outerResistanceM2KPerW'
+  | 'bathToLedgeWPerM2K'
+  | 'currentEfficiency'
+  | 'externalResistanceMicroOhm';
 
-export const CELL_FIT_BOUNDS: Record<CellFitParameter, { lower: number; upper: number; initial: (d: CellDesign, m: ReducedThermalModel) => number }> = {
+export const CELL_FIT_BOUNDS: Record<
+  CellFitParameter,
+  { lower: number; upper: number; initial: (d: CellDesign, m: ReducedThermalModel) => number }
+> = {
   otherConductanceWPerK: { lower: 50, upper: 2000, initial: (_d, m) => m.otherConductanceWPerK },
   outerResistanceM2KPerW: { lower: 0.005, upper: 2, initial: (_d, m) => m.outerResistanceM2KPerW },
   bathToLedgeWPerM2K: { lower: 100, upper: 3000, initial: (_d, m) => m.bathToLedgeWPerM2K },
@@ -140,11 +187,20 @@ export const CELL_FIT_BOUNDS: Record<CellFitParameter, { lower: number; upper: n
 };
 
 /** Steady prediction of an observation under trial parameter values. */
-export function predictWith(params: Record<string, number>, obs: CellObservation, design: CellDesign = BASE_DESIGN, reduced: ReducedThermalModel = DEFAULT_REDUCED_MODEL, state: CellState = BASE_STATE): SteadyPrediction {
+export function predictWith(
+  params: Record<string, number>,
+  obs: CellObservation,
+  design: CellDesign = BASE_DESIGN,
+  reduced: ReducedThermalModel = DEFAULT_REDUCED_MODEL,
+  state: CellState = BASE_STATE,
+): SteadyPrediction {
   const d: CellDesign = {
     ...design,
     currentEfficiency: params.currentEfficiency ?? design.currentEfficiency,
-    resistancesMicroOhm: { ...design.resistancesMicroOhm, external: params.externalResistanceMicroOhm ?? design.resistancesMicroOhm.external },
+    resistancesMicroOhm: {
+      ...design.resistancesMicroOhm,
+      external: params.externalResistanceMicroOhm ?? design.resistancesMicroOhm.external,
+    },
   };
   const m: ReducedThermalModel = {
     ...reduced,
@@ -152,19 +208,39 @@ export function predictWith(params: Record<string, number>, obs: CellObservation
     outerResistanceM2KPerW: params.outerResistanceM2KPerW ?? reduced.outerResistanceM2KPerW,
     bathToLedgeWPerM2K: params.bathToLedgeWPerM2K ?? reduced.bathToLedgeWPerM2K,
   };
-  return predictSteadyState({ setPoints: { ...BASE_SET_POINTS, ...obs.setPoints }, durationH: obs.durationH ?? 0, design: d, reduced: m, state });
+  return predictSteadyState({
+    setPoints: { ...BASE_SET_POINTS, ...obs.setPoints },
+    durationH: obs.durationH ?? 0,
+    design: d,
+    reduced: m,
+    state,
+  });
 }
 
 /** Fits the chosen cell parameters to observations (relative residuals on every measured quantity). */
-export function calibrateCell(data: CellObservation[], fit: CellFitParameter[], opts: { holdOutFraction?: number; seed?: number; design?: CellDesign; reduced?: ReducedThermalModel } = {}): CalibrationResult {
+export function calibrateCell(
+  data: CellObservation[],
+  fit: CellFitParameter[],
+  opts: { holdOutFraction?: number; seed?: number; design?: CellDesign; reduced?: ReducedThermalModel } = {},
+): CalibrationResult {
   const design = opts.design ?? BASE_DESIGN;
   const reduced = opts.reduced ?? DEFAULT_REDUCED_MODEL;
   return calibrate({
-    parameters: fit.map((name) => ({ name, initial: CELL_FIT_BOUNDS[name].initial(design, reduced), lower: CELL_FIT_BOUNDS[name].lower, upper: CELL_FIT_BOUNDS[name].upper })),
+    parameters: fit.map((name) => ({
+      name,
+      initial: CELL_FIT_BOUNDS[name].initial(design, reduced),
+      lower: CELL_FIT_BOUNDS[name].lower,
+      upper: CELL_FIT_BOUNDS[name].upper,
+    })),
     data: data.map((o) => ({ input: o, measured: o.measured as Record<string, number> })),
     predict: (params, o) => {
       const p = predictWith(params, o, design, reduced);
-      return { bathTempC: p.bathTempC, cellVoltageV: p.cellVoltageV, ledgeThicknessM: p.ledgeThicknessM, superheatC: p.superheatC };
+      return {
+        bathTempC: p.bathTempC,
+        cellVoltageV: p.cellVoltageV,
+        ledgeThicknessM: p.ledgeThicknessM,
+        superheatC: p.superheatC,
+      };
     },
     ...(opts.holdOutFraction !== undefined ? { holdOutFraction: opts.holdOutFraction } : {}),
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),

@@ -68,7 +68,11 @@ function invertSpd(A: number[][]): number[][] | null {
   return inv; // symmetric, so columns = rows
 }
 
-export function levenbergMarquardt(residualFn: (p: number[]) => number[], p0: number[], opts: LmOptions = {}): LmResult {
+export function levenbergMarquardt(
+  residualFn: (p: number[]) => number[],
+  p0: number[],
+  opts: LmOptions = {},
+): LmResult {
   const n = p0.length;
   const lower = opts.lower ?? p0.map(() => -Infinity);
   const upper = opts.upper ?? p0.map(() => Infinity);
@@ -78,7 +82,8 @@ export function levenbergMarquardt(residualFn: (p: number[]) => number[], p0: nu
   const clamp = (p: number[]) => p.map((v, i) => Math.min(Math.max(v, lower[i]!), upper[i]!));
   const evalR = (p: number[]) => {
     const r = residualFn(p);
-    if (r.some((v) => !Number.isFinite(v))) throw new PhysicsError('PHYS-NONFINITE', 'residuals', 'a residual is not finite');
+    if (r.some((v) => !Number.isFinite(v)))
+      throw new PhysicsError('PHYS-NONFINITE', 'residuals', 'a residual is not finite');
     return r;
   };
   const costOf = (r: number[]) => 0.5 * r.reduce((s, v) => s + v * v, 0);
@@ -118,7 +123,10 @@ export function levenbergMarquardt(residualFn: (p: number[]) => number[], p0: nu
     let improved = false;
     for (let tries = 0; tries < 30; tries++) {
       const A = JtJ.map((row, a) => row.map((v, b) => (a === b ? v + lambda * Math.max(v, 1e-30) : v)));
-      const delta = choleskySolve(A, Jtr.map((v) => -v));
+      const delta = choleskySolve(
+        A,
+        Jtr.map((v) => -v),
+      );
       if (!delta) {
         lambda *= 10;
         continue;
@@ -147,7 +155,9 @@ export function levenbergMarquardt(residualFn: (p: number[]) => number[], p0: nu
     J = jacobian(p, r);
   }
   J = jacobian(p, r);
-  const JtJ: number[][] = Array.from({ length: n }, (_, a) => Array.from({ length: n }, (_, b) => J.reduce((s, row) => s + row[a]! * row[b]!, 0)));
+  const JtJ: number[][] = Array.from({ length: n }, (_, a) =>
+    Array.from({ length: n }, (_, b) => J.reduce((s, row) => s + row[a]! * row[b]!, 0)),
+  );
   const dof = m - n;
   const inv = dof > 0 ? invertSpd(JtJ) : null;
   const s2 = dof > 0 ? (2 * cost) / dof : NaN;

@@ -43,7 +43,14 @@ export const MIN_LIQUID_CRYOLITE_FRACTION = 0.2;
  */
 export function maxLedgeKg(inv: BathInventory): number {
   const additives = inv.alf3Kg + inv.aluminaKg + inv.caf2Kg + inv.mgf2Kg + inv.lifKg + inv.kfKg;
-  const minLiquid = Math.max(inv.alf3Kg / 0.249, inv.caf2Kg / 0.119, inv.mgf2Kg / 0.059, inv.lifKg / 0.059, inv.kfKg / 0.059, inv.aluminaKg / 0.149);
+  const minLiquid = Math.max(
+    inv.alf3Kg / 0.249,
+    inv.caf2Kg / 0.119,
+    inv.mgf2Kg / 0.059,
+    inv.lifKg / 0.059,
+    inv.kfKg / 0.059,
+    inv.aluminaKg / 0.149,
+  );
   const byComposition = inv.cryoliteKg + additives - minLiquid;
   return Math.max(Math.min(byComposition, (1 - MIN_LIQUID_CRYOLITE_FRACTION) * inv.cryoliteKg - 1), 0);
 }
@@ -55,7 +62,12 @@ export function liquidBathMassKg(inv: BathInventory): number {
 /** Liquid composition, wt %. Throws PHYS-RANGE on `ledgeKg` when the ledge has taken (almost) all the cryolite. */
 export function compositionOf(inv: BathInventory): BathComposition {
   if (inv.cryoliteKg - inv.ledgeKg < MIN_LIQUID_CRYOLITE_FRACTION * inv.cryoliteKg) {
-    throw new PhysicsError('PHYS-RANGE', 'ledgeKg', `the ledge (${inv.ledgeKg.toFixed(0)} kg) holds nearly all the cryolite (${inv.cryoliteKg.toFixed(0)} kg): the cell is freezing`, inv.ledgeKg);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'ledgeKg',
+      `the ledge (${inv.ledgeKg.toFixed(0)} kg) holds nearly all the cryolite (${inv.cryoliteKg.toFixed(0)} kg): the cell is freezing`,
+      inv.ledgeKg,
+    );
   }
   const s = 100 / liquidBathMassKg(inv);
   return {

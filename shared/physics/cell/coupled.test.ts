@@ -54,14 +54,20 @@ describe('coupled 2D cell model', () => {
     expect(r.anodeEffectRisk).toBeLessThanOrEqual(1);
     const ramp = whatIf({ setPoints: { ...BASE_SET_POINTS, lineCurrentKA: 110 }, state: r.finalState, durationH: 3 });
     expect(ramp.final.cellVoltageV).toBeLessThan(r.final.cellVoltageV);
-    for (const p of ramp.trajectory) for (const [k, v] of Object.entries(p)) if (typeof v === 'number') expect(Number.isFinite(v), k).toBe(true);
+    for (const p of ramp.trajectory)
+      for (const [k, v] of Object.entries(p)) if (typeof v === 'number') expect(Number.isFinite(v), k).toBe(true);
     const up = whatIf({ setPoints: { ...BASE_SET_POINTS, lineCurrentKA: 140 }, durationH: 3 });
     expect(up.final.cellVoltageV).toBeGreaterThan(r.final.cellVoltageV);
     expect(() => whatIf({ setPoints: BASE_SET_POINTS, durationH: 0 })).toThrow(PhysicsError);
   });
 
   it('long run converges towards the predictor steady values (ACD 2.8 cm, 96 h)', () => {
-    const r = whatIf({ setPoints: { ...BASE_SET_POINTS, acdCm: 2.8 }, durationH: 96, thermalStepS: 300, sampleEveryH: 24 });
+    const r = whatIf({
+      setPoints: { ...BASE_SET_POINTS, acdCm: 2.8 },
+      durationH: 96,
+      thermalStepS: 300,
+      sampleEveryH: 24,
+    });
     const f = r.final;
     const s = r.steady;
     expect(Math.abs(f.cellVoltageV - s.cellVoltageV)).toBeLessThan(0.05);

@@ -24,7 +24,14 @@ import { ConductionModel } from '../heat/conduction.js';
 import { AluminaModel } from '../mass/alumina.js';
 import { aluminaSaturationPct, BATH_RANGES, liquidusC, type BathComposition } from '../properties/bath.js';
 import { BATH_DENSITY_KG_M3 } from '../properties/density.js';
-import { compositionOf, evolveAlf3Kg, inventoryFrom, liquidBathMassKg, maxLedgeKg, type BathInventory } from './chemistry.js';
+import {
+  compositionOf,
+  evolveAlf3Kg,
+  inventoryFrom,
+  liquidBathMassKg,
+  maxLedgeKg,
+  type BathInventory,
+} from './chemistry.js';
 import { buildCrossSection, Mat, Region, type CrossSection } from './crossSection.js';
 import { BASE_DESIGN, type CellDesign, type CellState, type SetPoints } from './design.js';
 
@@ -71,7 +78,8 @@ export interface HeatSources {
 export function heatSourcesW(v: CellVoltageBreakdown, lineCurrentKA: number, design: CellDesign): HeatSources {
   const I = lineCurrentKA * 1000;
   const rx = aluminiumRateKgPerS(I, design.currentEfficiency) * design.reactionEnergyKWhPerKg * 3.6e6;
-  const electro = v.reversibleV + v.anodeSurfaceV + v.anodeConcentrationV + v.cathodeConcentrationV + v.bathOhmicV + v.bubbleOhmicV;
+  const electro =
+    v.reversibleV + v.anodeSurfaceV + v.anodeConcentrationV + v.cathodeConcentrationV + v.bathOhmicV + v.bubbleOhmicV;
   return { electrolyteW: I * electro - rx, anodeW: I * v.anodeOhmicV, cathodeW: I * v.cathodeOhmicV };
 }
 
@@ -118,20 +126,33 @@ export class CoupledCell {
       initialTemperatureC: tLiq + 4,
       boundaries: {
         west: { type: 'symmetry' },
-        east: { type: 'convective', hWPerM2K: this.design.thermal.shellToAirWPerM2K, ambientC: this.design.thermal.ambientC },
-        south: { type: 'convective', hWPerM2K: this.design.thermal.shellToAirWPerM2K, ambientC: this.design.thermal.ambientC },
+        east: {
+          type: 'convective',
+          hWPerM2K: this.design.thermal.shellToAirWPerM2K,
+          ambientC: this.design.thermal.ambientC,
+        },
+        south: {
+          type: 'convective',
+          hWPerM2K: this.design.thermal.shellToAirWPerM2K,
+          ambientC: this.design.thermal.ambientC,
+        },
         north: (_f, x) => ({
           type: 'convective',
-          hWPerM2K: x > s.xs.anodeInnerM && x < s.xs.anodeOuterM ? this.design.thermal.anodeTopWPerM2K : this.design.thermal.coverTopWPerM2K,
+          hWPerM2K:
+            x > s.xs.anodeInnerM && x < s.xs.anodeOuterM
+              ? this.design.thermal.anodeTopWPerM2K
+              : this.design.thermal.coverTopWPerM2K,
           ambientC: this.design.thermal.ambientC,
         }),
       },
     });
-    for (let k = 0; k < s.grid.size; k++) this.regionVolume[s.region[k]!] = this.regionVolume[s.region[k]!]! + this.heat.cellVolume(k);
+    for (let k = 0; k < s.grid.size; k++)
+      this.regionVolume[s.region[k]!] = this.regionVolume[s.region[k]!]! + this.heat.cellVolume(k);
     const bathMat = Mat.bath;
     const poolMat = Mat.pool;
     const bc: number[] = [];
-    for (let k = 0; k < s.grid.size; k++) if (s.materialIndex[k] === bathMat || s.materialIndex[k] === poolMat) bc.push(k);
+    for (let k = 0; k < s.grid.size; k++)
+      if (s.materialIndex[k] === bathMat || s.materialIndex[k] === poolMat) bc.push(k);
     this.bathCells = Int32Array.from(bc);
     this.bathVol = Float64Array.from(bc, (k) => this.heat.cellVolume(k));
     this.scale = 1 / (2 * this.design.cellLengthM);
@@ -162,7 +183,10 @@ export class CoupledCell {
         this.heat.liquidFraction.set(cached.f);
       } else {
         this.solveSteadyFixedLiquidus(state.setPoints, state.bath);
-        steadyFieldCache.set(this.cacheKey(state), { T: Float64Array.from(this.heat.T), f: Float64Array.from(this.heat.liquidFraction) });
+        steadyFieldCache.set(this.cacheKey(state), {
+          T: Float64Array.from(this.heat.T),
+          f: Float64Array.from(this.heat.liquidFraction),
+        });
         if (steadyFieldCache.size > 64) steadyFieldCache.delete(steadyFieldCache.keys().next().value!);
       }
     }
@@ -351,7 +375,12 @@ export class CoupledCell {
         this.nextShotS += this.setPoints.feedIntervalS;
       }
     }
-    this.inventory.alf3Kg = evolveAlf3Kg(this.inventory.alf3Kg, this.setPoints.alf3AdditionKgPerDay, this.design.alf3LossRatePerDay, dtS / 3600);
+    this.inventory.alf3Kg = evolveAlf3Kg(
+      this.inventory.alf3Kg,
+      this.setPoints.alf3AdditionKgPerDay,
+      this.design.alf3LossRatePerDay,
+      dtS / 3600,
+    );
     this.updateChemistry();
     const v = this.voltage();
     if (v.anodeEffect) {
@@ -415,7 +444,11 @@ export class CoupledCell {
    * voltage–temperature coupling (bath conductivity), each pass a steady conduction solve with the enthalpy ledge.
    * Returns the steady bath temperature.
    */
-  solveSteadyFixedLiquidus(setPoints: SetPoints, bath: BathComposition, opts: { toleranceK?: number; maxIterations?: number } = {}): number {
+  solveSteadyFixedLiquidus(
+    setPoints: SetPoints,
+    bath: BathComposition,
+    opts: { toleranceK?: number; maxIterations?: number } = {},
+  ): number {
     const tol = opts.toleranceK ?? 1e-3;
     const pcm = this.section.materials[Mat.bath]!.phaseChange!;
     pcm.meltingC = liquidusC(bath);
@@ -472,7 +505,13 @@ export function checkSetPoints(sp: SetPoints, prefix = 'setPoints'): void {
   const chk = (name: keyof SetPoints, min: number, max: number, unit: string) => {
     const v = sp[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-      throw new PhysicsError('PHYS-RANGE', `${prefix}.${name}`, `${prefix}.${name} = ${String(v)} ${unit} is outside [${min}, ${max}] ${unit}`, typeof v === 'number' ? v : undefined, [min, max]);
+      throw new PhysicsError(
+        'PHYS-RANGE',
+        `${prefix}.${name}`,
+        `${prefix}.${name} = ${String(v)} ${unit} is outside [${min}, ${max}] ${unit}`,
+        typeof v === 'number' ? v : undefined,
+        [min, max],
+      );
     }
   };
   chk('lineCurrentKA', 10, 600, 'kA');

@@ -38,7 +38,17 @@ export type RegionCode = (typeof Region)[keyof typeof Region];
 export const REGION_NAMES = Object.keys(Region) as (keyof typeof Region)[];
 
 /** bath: the side-channel bath that can freeze into the ledge; pool: the bulk liquid bath (ACD, centre channel). */
-export const Mat = { bath: 0, metal: 1, anode: 2, cover: 3, cathode: 4, refractory: 5, insulation: 6, steel: 7, pool: 8 } as const;
+export const Mat = {
+  bath: 0,
+  metal: 1,
+  anode: 2,
+  cover: 3,
+  cathode: 4,
+  refractory: 5,
+  insulation: 6,
+  steel: 7,
+  pool: 8,
+} as const;
 /** Lining materials follow: index 9 + j for side lining layer j. */
 export const LINING_MATERIAL_OFFSET = 9;
 
@@ -62,10 +72,19 @@ export function buildCrossSection(design: CellDesign, acdCm: number, liquidusC: 
   const th = design.thermal;
   const acdM = acdCm / 100;
   if (!(acdM > 0) || acdM >= cs.bathDepthM) {
-    throw new PhysicsError('PHYS-RANGE', 'acdCm', `ACD ${acdCm} cm must be > 0 and below the bath depth ${cs.bathDepthM * 100} cm`, acdCm);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'acdCm',
+      `ACD ${acdCm} cm must be > 0 and below the bath depth ${cs.bathDepthM * 100} cm`,
+      acdCm,
+    );
   }
   if (!Number.isInteger(cs.nx) || !Number.isInteger(cs.ny) || cs.nx < 20 || cs.ny < 15) {
-    throw new PhysicsError('PHYS-GRID', 'crossSection.nx', `the cell cross-section needs at least 20 × 15 cells, got ${cs.nx} × ${cs.ny}`);
+    throw new PhysicsError(
+      'PHYS-GRID',
+      'crossSection.nx',
+      `the cell cross-section needs at least 20 × 15 cells, got ${cs.nx} × ${cs.ny}`,
+    );
   }
   // distribute cells over the layers in proportion to a per-layer weight, at least one (two for thin key layers)
   const split = (total: number, weights: number[], mins: number[]): number[] => {
@@ -92,15 +111,37 @@ export function buildCrossSection(design: CellDesign, acdCm: number, liquidusC: 
   const xN = split(cs.nx, xW, [2, 4, 6, ...lining.map(() => 2)]);
   const immersedM = cs.bathDepthM - acdM;
   const aboveBathM = cs.anodeHeightM - immersedM;
-  if (!(aboveBathM > 0)) throw new PhysicsError('PHYS-RANGE', 'crossSection.anodeHeightM', 'anodes must reach above the bath');
-  const yThick = [cs.bottomShellM, cs.bottomInsulationM, cs.refractoryM, cs.cathodeBlockM, cs.metalPadM, acdM, immersedM, aboveBathM];
+  if (!(aboveBathM > 0))
+    throw new PhysicsError('PHYS-RANGE', 'crossSection.anodeHeightM', 'anodes must reach above the bath');
+  const yThick = [
+    cs.bottomShellM,
+    cs.bottomInsulationM,
+    cs.refractoryM,
+    cs.cathodeBlockM,
+    cs.metalPadM,
+    acdM,
+    immersedM,
+    aboveBathM,
+  ];
   const yW = [0.02, 0.1, 0.08, 0.2, 0.14, 0.07, 0.12, 0.2];
   const yN = split(cs.ny, yW, [1, 2, 2, 3, 3, 3, 3, 3]);
   if (xN.reduce((a, b) => a + b, 0) !== cs.nx || yN.reduce((a, b) => a + b, 0) !== cs.ny) {
-    throw new PhysicsError('PHYS-GRID', 'crossSection.nx', `cannot distribute ${cs.nx} × ${cs.ny} cells over the layers`);
+    throw new PhysicsError(
+      'PHYS-GRID',
+      'crossSection.nx',
+      `cannot distribute ${cs.nx} × ${cs.ny} cells over the layers`,
+    );
   }
-  const gx = layeredGrid(xThick.map((t, k) => ({ thicknessM: t, cells: xN[k]! })), 0, 'crossSection.x');
-  const gy = layeredGrid(yThick.map((t, k) => ({ thicknessM: t, cells: yN[k]! })), 0, 'crossSection.y');
+  const gx = layeredGrid(
+    xThick.map((t, k) => ({ thicknessM: t, cells: xN[k]! })),
+    0,
+    'crossSection.x',
+  );
+  const gy = layeredGrid(
+    yThick.map((t, k) => ({ thicknessM: t, cells: yN[k]! })),
+    0,
+    'crossSection.y',
+  );
   const grid = grid2D(gx, gy);
 
   const materials: Material[] = [
@@ -121,13 +162,30 @@ export function buildCrossSection(design: CellDesign, acdCm: number, liquidusC: 
       interfaceHeatTransferWPerM2K: th.bathToLedgeWPerM2K,
     },
     // liquid aluminium c_p ≈ 1180 J/(kg·K) (typical handbook value)
-    { name: 'metal', conductivityWPerMK: th.metalConductivityWPerMK, densityKgM3: METAL_DENSITY_KG_M3, specificHeatJPerKgK: 1180, alwaysFluid: true, interfaceHeatTransferWPerM2K: th.metalToLedgeWPerM2K },
+    {
+      name: 'metal',
+      conductivityWPerMK: th.metalConductivityWPerMK,
+      densityKgM3: METAL_DENSITY_KG_M3,
+      specificHeatJPerKgK: 1180,
+      alwaysFluid: true,
+      interfaceHeatTransferWPerM2K: th.metalToLedgeWPerM2K,
+    },
     // typical densities and heat capacities of carbon, crust and linings (engineering values)
     { name: 'anode', conductivityWPerMK: th.anodeConductivityWPerMK, densityKgM3: 1550, specificHeatJPerKgK: 1400 },
     { name: 'cover', conductivityWPerMK: th.coverConductivityWPerMK, densityKgM3: 1800, specificHeatJPerKgK: 1000 },
     { name: 'cathode', conductivityWPerMK: th.cathodeConductivityWPerMK, densityKgM3: 1600, specificHeatJPerKgK: 1500 },
-    { name: 'refractory', conductivityWPerMK: th.refractoryConductivityWPerMK, densityKgM3: 2000, specificHeatJPerKgK: 1000 },
-    { name: 'insulation', conductivityWPerMK: th.insulationConductivityWPerMK, densityKgM3: 500, specificHeatJPerKgK: 1000 },
+    {
+      name: 'refractory',
+      conductivityWPerMK: th.refractoryConductivityWPerMK,
+      densityKgM3: 2000,
+      specificHeatJPerKgK: 1000,
+    },
+    {
+      name: 'insulation',
+      conductivityWPerMK: th.insulationConductivityWPerMK,
+      densityKgM3: 500,
+      specificHeatJPerKgK: 1000,
+    },
     { name: 'steel', conductivityWPerMK: 45, densityKgM3: 7850, specificHeatJPerKgK: 500 },
     // the bulk bath stays liquid (a bath below its liquidus is a flagged state — negative superheat — and the
     // freezing it causes is taken by the side ledge, not by the bubble-stirred bulk)
@@ -139,7 +197,12 @@ export function buildCrossSection(design: CellDesign, acdCm: number, liquidusC: 
       alwaysFluid: true,
       interfaceHeatTransferWPerM2K: th.bathToLedgeWPerM2K,
     },
-    ...lining.map((l, j): Material => ({ name: l.name ?? `lining ${j}`, conductivityWPerMK: l.conductivityWPerMK, densityKgM3: 2000, specificHeatJPerKgK: 1000 })),
+    ...lining.map((l, j): Material => ({
+      name: l.name ?? `lining ${j}`,
+      conductivityWPerMK: l.conductivityWPerMK,
+      densityKgM3: 2000,
+      specificHeatJPerKgK: 1000,
+    })),
   ];
 
   const xFace = (layer: number) => xThick.slice(0, layer).reduce((a, b) => a + b, 0);

@@ -15,7 +15,11 @@
 import { aluminiumRateKgPerS, specificEnergyKWhPerKg } from '../constants.js';
 import { checkPositive, checkRange, PhysicsError } from '../errors.js';
 import { BASE_CELL, BASE_PROCESS } from '../electrochemistry/baseCell.js';
-import { cellVoltageBreakdown, type CellVoltageBreakdown, type CellVoltageInput } from '../electrochemistry/cellVoltage.js';
+import {
+  cellVoltageBreakdown,
+  type CellVoltageBreakdown,
+  type CellVoltageInput,
+} from '../electrochemistry/cellVoltage.js';
 import { liquidusC } from '../properties/bath.js';
 import { brentRoot } from '../solvers/scalar.js';
 import { DEFAULT_SIDEWALL, sidewallLedge, type SidewallLedgeResult, type WallLayer } from './sidewall.js';
@@ -85,7 +89,12 @@ function sideFlux(bathTempC: number, tLiq: number, hl: LumpedHeatLoss): Sidewall
 export const DEFAULT_LUMPED_HEAT_LOSS: LumpedHeatLoss = (() => {
   const partial = { ...DEFAULT_SIDEWALL, sideAreaM2: BASE_SIDE_AREA_M2, otherConductanceWPerK: 0 } as LumpedHeatLoss;
   const v = cellVoltageBreakdown(BASE_CELL);
-  const q = generatedW(v, BASE_CELL.lineCurrentKA * 1000, BASE_PROCESS.currentEfficiency, REACTION_ENERGY_KWH_PER_KG_AL);
+  const q = generatedW(
+    v,
+    BASE_CELL.lineCurrentKA * 1000,
+    BASE_PROCESS.currentEfficiency,
+    REACTION_ENERGY_KWH_PER_KG_AL,
+  );
   const side = sideFlux(BASE_CELL.bathTempC, liquidusC(BASE_CELL.bath), partial).heatFluxWPerM2 * partial.sideAreaM2;
   return Object.freeze({ ...partial, otherConductanceWPerK: (q - side) / (BASE_CELL.bathTempC - partial.ambientC) });
 })();
@@ -103,11 +112,22 @@ export function steadyEnergyBalance(input: SteadyEnergyBalanceInput): SteadyEner
   const balance = (t: number): { gen: number; side: number; other: number; wall: SidewallLedgeResult } => {
     const v = at(t);
     const wall = sideFlux(t, tLiq, hl);
-    return { gen: generatedW(v, currentA, ce, eRx), side: wall.heatFluxWPerM2 * hl.sideAreaM2, other: hl.otherConductanceWPerK * (t - hl.ambientC), wall };
+    return {
+      gen: generatedW(v, currentA, ce, eRx),
+      side: wall.heatFluxWPerM2 * hl.sideAreaM2,
+      other: hl.otherConductanceWPerK * (t - hl.ambientC),
+      wall,
+    };
   };
   const tMax = 1100;
   const tMin = Math.max(900, tLiq + 1e-3);
-  if (tMin >= tMax) throw new PhysicsError('PHYS-RANGE', 'liquidusC', `liquidus ${tLiq} °C leaves no bath-temperature window below 1100 °C`, tLiq);
+  if (tMin >= tMax)
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'liquidusC',
+      `liquidus ${tLiq} °C leaves no bath-temperature window below 1100 °C`,
+      tLiq,
+    );
   const f = (t: number) => {
     const b = balance(t);
     return b.gen - b.side - b.other;

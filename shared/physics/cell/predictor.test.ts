@@ -3,7 +3,12 @@ import { PhysicsError } from '../errors.js';
 import { liquidusC } from '../properties/bath.js';
 import { compositionOf, evolveAlf3Kg, inventoryFrom } from './chemistry.js';
 import { BASE_DESIGN, BASE_SET_POINTS, BASE_STATE, matchedFeedIntervalS } from './design.js';
-import { anodeEffectRiskFromMargin, DEFAULT_REDUCED_MODEL, predictSteadyState, undissolvedPoolKg } from './predictor.js';
+import {
+  anodeEffectRiskFromMargin,
+  DEFAULT_REDUCED_MODEL,
+  predictSteadyState,
+  undissolvedPoolKg,
+} from './predictor.js';
 
 describe('bath chemistry inventory', () => {
   it('freezing cryolite into the ledge concentrates AlF3 and lowers the liquidus', () => {
@@ -19,7 +24,7 @@ describe('bath chemistry inventory', () => {
     expect(evolveAlf3Kg(216, 50, 25 / 216, 24)).toBeCloseTo(432 - 216 * Math.exp(-25 / 216), 9);
   });
   it('nominal feed interval = shot / Faraday consumption ≈ 276.6 s at 126 kA', () => {
-    expect(matchedFeedIntervalS(126)).toBeCloseTo(5.8 / (((101.96 * 126000 * 0.945) / (6 * 96485.3329)) / 1000), 9);
+    expect(matchedFeedIntervalS(126)).toBeCloseTo(5.8 / ((101.96 * 126000 * 0.945) / (6 * 96485.3329) / 1000), 9);
     expect(matchedFeedIntervalS(126)).toBeCloseTo(276.57, 1);
     expect(undissolvedPoolKg(BASE_DESIGN, 276.57)).toBeCloseTo((0.4 * 5.8) / 276.57 / 0.002, 6);
   });
@@ -32,7 +37,7 @@ describe('predictSteadyState', () => {
     expect(r.bathTempC).toBeCloseTo(967.99, 0);
     expect(r.ledgeThicknessM).toBeCloseTo(0.139, 2);
     expect(r.superheatC).toBeGreaterThan(0);
-    expect(r.cellVoltageV).toBeCloseTo(4.50, 1);
+    expect(r.cellVoltageV).toBeCloseTo(4.5, 1);
     expect(r.secKWhPerKg).toBeCloseTo(r.cellVoltageV / (0.33557 * 0.945), 9);
     expect(r.productionKgPerDay).toBeCloseTo(0.33557 * 126 * 0.945 * 24, 6);
     expect(r.currentEfficiency).toBe(0.945);
@@ -58,7 +63,8 @@ describe('predictSteadyState', () => {
     predictSteadyState({ setPoints: BASE_SET_POINTS });
     const n = 300;
     const t0 = performance.now();
-    for (let k = 0; k < n; k++) predictSteadyState({ setPoints: { ...BASE_SET_POINTS, acdCm: 2.75 + (k % 10) * 0.03 } });
+    for (let k = 0; k < n; k++)
+      predictSteadyState({ setPoints: { ...BASE_SET_POINTS, acdCm: 2.75 + (k % 10) * 0.03 } });
     const per = (performance.now() - t0) / n;
     // generous bound for loaded CI machines; the bench reports the real figure
     expect(per).toBeLessThan(5);

@@ -21,7 +21,14 @@ import { AluminaModel } from '../mass/alumina.js';
 import { aluminaSaturationPct, liquidusC, liquidusUncheckedC, type BathComposition } from '../properties/bath.js';
 import { BATH_DENSITY_KG_M3 } from '../properties/density.js';
 import { brentRoot } from '../solvers/scalar.js';
-import { compositionOf, evolveAlf3Kg, inventoryFrom, liquidBathMassKg, maxLedgeKg, type BathInventory } from './chemistry.js';
+import {
+  compositionOf,
+  evolveAlf3Kg,
+  inventoryFrom,
+  liquidBathMassKg,
+  maxLedgeKg,
+  type BathInventory,
+} from './chemistry.js';
 import { checkSetPoints } from './coupled.js';
 import { BASE_DESIGN, BASE_STATE, type CellDesign, type CellState, type SetPoints } from './design.js';
 
@@ -98,10 +105,17 @@ export const DEFAULT_REDUCED_MODEL: ReducedThermalModel = Object.freeze({
 });
 
 /** Hook so that calibration can live next to the 2D model without an import cycle. */
-export type SteadyBaseProvider = (design: CellDesign, state: CellState) => { bathTempC: number; ledgeThicknessM: number; frozenMassKg: number; heatGeneratedW: number };
+export type SteadyBaseProvider = (
+  design: CellDesign,
+  state: CellState,
+) => { bathTempC: number; ledgeThicknessM: number; frozenMassKg: number; heatGeneratedW: number };
 
 /** Builds the reduced model from a 2D steady base state (fixed chemistry). */
-export function reducedModelFromBase(design: CellDesign, state: CellState, base: ReturnType<SteadyBaseProvider>): ReducedThermalModel {
+export function reducedModelFromBase(
+  design: CellDesign,
+  state: CellState,
+  base: ReturnType<SteadyBaseProvider>,
+): ReducedThermalModel {
   const sideAreaM2 = 2 * design.cellLengthM * (design.crossSection.metalPadM + design.crossSection.bathDepthM);
   const h = design.thermal.bathToLedgeWPerM2K;
   const kl = design.thermal.ledgeConductivityWPerMK;
@@ -127,7 +141,8 @@ export function reducedModelFromBase(design: CellDesign, state: CellState, base:
 function sideState(m: ReducedThermalModel, tb: number, tl: number): { q: number; delta: number } {
   const dMax = m.maxLedgeThicknessM ?? 0.35;
   const sh = tb - tl;
-  const qFull = (tb - m.ambientC) / (1 / m.bathToLedgeWPerM2K + dMax / m.ledgeConductivityWPerMK + m.outerResistanceM2KPerW);
+  const qFull =
+    (tb - m.ambientC) / (1 / m.bathToLedgeWPerM2K + dMax / m.ledgeConductivityWPerMK + m.outerResistanceM2KPerW);
   if (sh <= 0) return { q: qFull, delta: dMax };
   const q = m.bathToLedgeWPerM2K * sh;
   const delta = m.ledgeConductivityWPerMK * ((tl - m.ambientC) / q - m.outerResistanceM2KPerW);
@@ -144,7 +159,10 @@ export const STEADY_ALUMINA_FLOOR_MARGIN_PCT = 0.2;
 
 function voltageAt(design: CellDesign, sp: SetPoints, tb: number, bathIn: BathComposition): CellVoltageBreakdown {
   const t = Math.min(Math.max(tb, 900), 1100);
-  const bath = { ...bathIn, aluminaPct: Math.max(bathIn.aluminaPct, design.aluminaAtAnodeEffectPct + STEADY_ALUMINA_FLOOR_MARGIN_PCT) };
+  const bath = {
+    ...bathIn,
+    aluminaPct: Math.max(bathIn.aluminaPct, design.aluminaAtAnodeEffectPct + STEADY_ALUMINA_FLOOR_MARGIN_PCT),
+  };
   const cSat = aluminaSaturationPct(bath, t);
   return cellVoltageBreakdown({
     lineCurrentKA: sp.lineCurrentKA,
@@ -160,7 +178,10 @@ function voltageAt(design: CellDesign, sp: SetPoints, tb: number, bathIn: BathCo
 
 function generatedW(design: CellDesign, sp: SetPoints, v: CellVoltageBreakdown): number {
   const I = sp.lineCurrentKA * 1000;
-  return I * (v.cellVoltageV - v.externalOhmicV) - aluminiumRateKgPerS(I, design.currentEfficiency) * design.reactionEnergyKWhPerKg * 3.6e6;
+  return (
+    I * (v.cellVoltageV - v.externalOhmicV) -
+    aluminiumRateKgPerS(I, design.currentEfficiency) * design.reactionEnergyKWhPerKg * 3.6e6
+  );
 }
 
 /** Mean undissolved alumina a steady feeding cycle carries, kg: (1 − fast)·shot/τ / k. */
@@ -185,9 +206,19 @@ interface ThermalSolution {
  * Steady thermal state for an inventory whose ledge mass follows the ledge thickness (chemistry feedback on), or
  * with the liquidus held (feedback off, used to find the starting ledge).
  */
-function solveThermal(design: CellDesign, m: ReducedThermalModel, sp: SetPoints, inv: BathInventory, feedback: boolean, guessTb: number): ThermalSolution {
+function solveThermal(
+  design: CellDesign,
+  m: ReducedThermalModel,
+  sp: SetPoints,
+  inv: BathInventory,
+  feedback: boolean,
+  guessTb: number,
+): ThermalSolution {
   const ledgeCap = maxLedgeKg(inv);
-  const withLedge = (delta: number): BathInventory => ({ ...inv, ledgeKg: Math.min(BATH_DENSITY_KG_M3 * m.sideAreaM2 * delta + m.ledgeMassOffsetKg, ledgeCap) });
+  const withLedge = (delta: number): BathInventory => ({
+    ...inv,
+    ledgeKg: Math.min(BATH_DENSITY_KG_M3 * m.sideAreaM2 * delta + m.ledgeMassOffsetKg, ledgeCap),
+  });
   const fixedComp = feedback ? null : compositionOf(inv);
   const fixedTl = fixedComp ? liquidusC(fixedComp) : 0;
   // liquidus consistent with the ledge the side balance gives at bath temperature tb
@@ -218,7 +249,18 @@ function solveThermal(design: CellDesign, m: ReducedThermalModel, sp: SetPoints,
     const gen = generatedW(design, sp, v);
     const side = sideState(m, tb, l.tl).q * m.sideAreaM2;
     const other = m.otherConductanceWPerK * (tb - m.ambientC);
-    return { status: 'steady', tb, tl: l.tl, delta: Number.isFinite(l.delta) ? l.delta : 0, inv: l.inv, comp, v, gen, side, other };
+    return {
+      status: 'steady',
+      tb,
+      tl: l.tl,
+      delta: Number.isFinite(l.delta) ? l.delta : 0,
+      inv: l.inv,
+      comp,
+      v,
+      gen,
+      side,
+      other,
+    };
   };
   const f = (tb: number) => {
     try {
@@ -276,7 +318,12 @@ const deviationCache = new Map<string, { min: number; max: number; anodeMeanMin:
  * Spatial-and-cycle alumina range around the mean in a periodic feeding cycle, wt % (from the plan-view alumina model,
  * cached per design, feed interval and current, both rounded: 5 s and 2 kA).
  */
-export function aluminaCycleDeviation(design: CellDesign, feedIntervalS: number, lineCurrentKA: number, bathMassKg: number): { min: number; max: number; anodeMeanMin: number } {
+export function aluminaCycleDeviation(
+  design: CellDesign,
+  feedIntervalS: number,
+  lineCurrentKA: number,
+  bathMassKg: number,
+): { min: number; max: number; anodeMeanMin: number } {
   const tau = Math.max(10, Math.round(feedIntervalS / 5) * 5);
   const ka = Math.round(lineCurrentKA / 2) * 2;
   const key = `${JSON.stringify(design.alumina)}|${design.shotMassKg}|${tau}|${ka}|${Math.round(bathMassKg / 50)}`;
@@ -352,7 +399,11 @@ export function anodeEffectRiskFromMargin(marginPct: number): number {
 const startCache = new Map<string, { inv: BathInventory; tb: number }>();
 
 /** The starting inventory: the state's bath with the ledge of its steady state under state.setPoints. */
-function startInventory(design: CellDesign, m: ReducedThermalModel, state: CellState): { inv: BathInventory; tb: number } {
+function startInventory(
+  design: CellDesign,
+  m: ReducedThermalModel,
+  state: CellState,
+): { inv: BathInventory; tb: number } {
   const key = JSON.stringify([state, m, design.geometry, design.resistancesMicroOhm]);
   const hit = startCache.get(key);
   if (hit) return { inv: { ...hit.inv }, tb: hit.tb };
@@ -366,7 +417,13 @@ function startInventory(design: CellDesign, m: ReducedThermalModel, state: CellS
 }
 
 /** Chemistry after the horizon: AlF3 and the alumina balance (open-loop shots every τ from t = τ). */
-export function evolveInventory(design: CellDesign, state: CellState, sp: SetPoints, start: BathInventory, durationH: number): { inv: BathInventory; sludgeKg: number; feedBalanceKgPerDay: number } {
+export function evolveInventory(
+  design: CellDesign,
+  state: CellState,
+  sp: SetPoints,
+  start: BathInventory,
+  durationH: number,
+): { inv: BathInventory; sludgeKg: number; feedBalanceKgPerDay: number } {
   const inv = { ...start };
   inv.alf3Kg = evolveAlf3Kg(inv.alf3Kg, sp.alf3AdditionKgPerDay, design.alf3LossRatePerDay, durationH);
   const seconds = durationH * 3600;
@@ -380,7 +437,9 @@ export function evolveInventory(design: CellDesign, state: CellState, sp: SetPoi
   // saturation cap (at the liquid mass and a nominal 960 °C; the dissolved excess stays as sludge)
   const liquid = liquidBathMassKg({ ...inv, aluminaKg: 0 });
   const compNoAl = compositionOf({ ...inv, aluminaKg: 0 });
-  const cap = (aluminaSaturationPct({ ...compNoAl, aluminaPct: 0 }, 960) / 100) * liquid / (1 - aluminaSaturationPct({ ...compNoAl, aluminaPct: 0 }, 960) / 100);
+  const cap =
+    ((aluminaSaturationPct({ ...compNoAl, aluminaPct: 0 }, 960) / 100) * liquid) /
+    (1 - aluminaSaturationPct({ ...compNoAl, aluminaPct: 0 }, 960) / 100);
   let sludgeKg = 0;
   if (dissolved > cap) {
     sludgeKg = dissolved - cap;
@@ -397,12 +456,15 @@ export function evolveInventory(design: CellDesign, state: CellState, sp: SetPoi
 export function predictSteadyState(input: PredictInput): SteadyPrediction {
   const design = input.design ?? BASE_DESIGN;
   const state = input.state ?? BASE_STATE;
-  const m = input.reduced ?? (design === BASE_DESIGN ? DEFAULT_REDUCED_MODEL : reducedModelCache.get(design) ?? DEFAULT_REDUCED_MODEL);
+  const m =
+    input.reduced ??
+    (design === BASE_DESIGN ? DEFAULT_REDUCED_MODEL : (reducedModelCache.get(design) ?? DEFAULT_REDUCED_MODEL));
   const sp = input.setPoints;
   checkSetPoints(sp);
   checkSetPoints(state.setPoints, 'state.setPoints');
   const durationH = input.durationH ?? 24;
-  if (!(durationH >= 0) || !Number.isFinite(durationH)) throw new PhysicsError('PHYS-RANGE', 'durationH', `durationH must be ≥ 0, got ${durationH}`, durationH);
+  if (!(durationH >= 0) || !Number.isFinite(durationH))
+    throw new PhysicsError('PHYS-RANGE', 'durationH', `durationH must be ≥ 0, got ${durationH}`, durationH);
   const start = startInventory(design, m, state);
   const evo = evolveInventory(design, state, sp, start.inv, durationH);
   const sol = solveThermal(design, m, sp, evo.inv, true, start.tb);

@@ -4,7 +4,15 @@ import { DEFAULT_SIDEWALL, sidewallLedge } from './sidewall.js';
 
 describe('steady side-wall ledge balance', () => {
   it('single steel layer, hand computed: q = 600·10 = 6000 W/m², δ = 1.5·(940/6000 − 0.02/40 − 1/20) = 0.159 m', () => {
-    const r = sidewallLedge({ bathTempC: 970, liquidusC: 960, bathToLedgeWPerM2K: 600, ledgeConductivityWPerMK: 1.5, wallLayers: [{ thicknessM: 0.02, conductivityWPerMK: 40 }], shellToAirWPerM2K: 20, ambientC: 20 });
+    const r = sidewallLedge({
+      bathTempC: 970,
+      liquidusC: 960,
+      bathToLedgeWPerM2K: 600,
+      ledgeConductivityWPerMK: 1.5,
+      wallLayers: [{ thicknessM: 0.02, conductivityWPerMK: 40 }],
+      shellToAirWPerM2K: 20,
+      ambientC: 20,
+    });
     expect(r.heatFluxWPerM2).toBeCloseTo(6000, 9);
     expect(r.ledgeThicknessM).toBeCloseTo(1.5 * (940 / 6000 - 0.0005 - 0.05), 12);
     expect(r.ledgeThicknessM).toBeCloseTo(0.15925, 5);
@@ -15,8 +23,17 @@ describe('steady side-wall ledge balance', () => {
     expect(r.temperatureC[0]).toBe(960);
   });
   it('the ledge thins as superheat rises, and vanishes when the wall alone carries the flux', () => {
-    const p = { liquidusC: 960, bathToLedgeWPerM2K: 600, ledgeConductivityWPerMK: 1.5, wallLayers: [{ thicknessM: 0.02, conductivityWPerMK: 40 }], shellToAirWPerM2K: 20, ambientC: 20 };
-    expect(sidewallLedge({ ...p, bathTempC: 965 }).ledgeThicknessM).toBeGreaterThan(sidewallLedge({ ...p, bathTempC: 975 }).ledgeThicknessM);
+    const p = {
+      liquidusC: 960,
+      bathToLedgeWPerM2K: 600,
+      ledgeConductivityWPerMK: 1.5,
+      wallLayers: [{ thicknessM: 0.02, conductivityWPerMK: 40 }],
+      shellToAirWPerM2K: 20,
+      ambientC: 20,
+    };
+    expect(sidewallLedge({ ...p, bathTempC: 965 }).ledgeThicknessM).toBeGreaterThan(
+      sidewallLedge({ ...p, bathTempC: 975 }).ledgeThicknessM,
+    );
     // δ = 0 when 940/q = 0.0505 → q = 18614 W/m² → superheat 31.02 K; at 40 K no ledge
     const hot = sidewallLedge({ ...p, bathTempC: 1000 });
     expect(hot.ledgePresent).toBe(false);
@@ -32,7 +49,11 @@ describe('steady side-wall ledge balance', () => {
     expect(r.ledgeThicknessM).toBeLessThan(0.16);
   });
   it('liquidus from the bath chemistry', () => {
-    const r = sidewallLedge({ ...DEFAULT_SIDEWALL, bathTempC: 963, bath: { aluminaPct: 2.5, alf3Pct: 12, caf2Pct: 4.1, mgf2Pct: 0.25, lifPct: 0 } });
+    const r = sidewallLedge({
+      ...DEFAULT_SIDEWALL,
+      bathTempC: 963,
+      bath: { aluminaPct: 2.5, alf3Pct: 12, caf2Pct: 4.1, mgf2Pct: 0.25, lifPct: 0 },
+    });
     expect(r.liquidusC).toBeCloseTo(959.0898706, 6);
   });
   it('bath at or below liquidus, missing liquidus, bad layers: typed errors', () => {
@@ -47,6 +68,15 @@ describe('steady side-wall ledge balance', () => {
     };
     expect(codes(() => sidewallLedge({ ...DEFAULT_SIDEWALL, bathTempC: 950, liquidusC: 959 }))).toBe('superheatK');
     expect(codes(() => sidewallLedge({ ...DEFAULT_SIDEWALL, bathTempC: 963 }))).toBe('liquidusC');
-    expect(codes(() => sidewallLedge({ ...DEFAULT_SIDEWALL, bathTempC: 963, liquidusC: 959, wallLayers: [{ thicknessM: 0, conductivityWPerMK: 1 }] }))).toBe('wallLayers.0.thicknessM');
+    expect(
+      codes(() =>
+        sidewallLedge({
+          ...DEFAULT_SIDEWALL,
+          bathTempC: 963,
+          liquidusC: 959,
+          wallLayers: [{ thicknessM: 0, conductivityWPerMK: 1 }],
+        }),
+      ),
+    ).toBe('wallLayers.0.thicknessM');
   });
 });

@@ -68,7 +68,8 @@ export function sidewallLedge(input: SidewallLedgeInput): SidewallLedgeResult {
   const kLedge = checkPositive('ledgeConductivityWPerMK', input.ledgeConductivityWPerMK);
   const hShell = checkPositive('shellToAirWPerM2K', input.shellToAirWPerM2K);
   checkRange('ambientC', input.ambientC, { min: -60, max: 200, unit: '°C' });
-  if (!Array.isArray(input.wallLayers)) throw new PhysicsError('PHYS-RANGE', 'wallLayers', 'wallLayers must be an array');
+  if (!Array.isArray(input.wallLayers))
+    throw new PhysicsError('PHYS-RANGE', 'wallLayers', 'wallLayers must be an array');
   let rWall = 0;
   input.wallLayers.forEach((l, j) => {
     checkPositive(`wallLayers.${j}.thicknessM`, l.thicknessM);
@@ -76,9 +77,20 @@ export function sidewallLedge(input: SidewallLedgeInput): SidewallLedgeResult {
     rWall += l.thicknessM / l.conductivityWPerMK;
   });
   const superheat = input.bathTempC - tLiq;
-  if (!(tLiq > input.ambientC)) throw new PhysicsError('PHYS-RANGE', 'ambientC', `ambient ${input.ambientC} °C must be below the liquidus ${tLiq} °C`, input.ambientC);
+  if (!(tLiq > input.ambientC))
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'ambientC',
+      `ambient ${input.ambientC} °C must be below the liquidus ${tLiq} °C`,
+      input.ambientC,
+    );
   if (superheat <= 0) {
-    throw new PhysicsError('PHYS-RANGE', 'superheatK', `superheat ${superheat.toFixed(3)} K ≤ 0: the bath is at or below its liquidus and has no steady ledge (it freezes through)`, superheat);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'superheatK',
+      `superheat ${superheat.toFixed(3)} K ≤ 0: the bath is at or below its liquidus and has no steady ledge (it freezes through)`,
+      superheat,
+    );
   }
   const rOut = rWall + 1 / hShell;
   let q = h * superheat;

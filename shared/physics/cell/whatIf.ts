@@ -52,7 +52,13 @@ export function whatIf(input: WhatIfInput): WhatIfResult {
   checkSetPoints(input.setPoints);
   const durationH = input.durationH;
   if (typeof durationH !== 'number' || !(durationH > 0) || durationH > 720) {
-    throw new PhysicsError('PHYS-RANGE', 'durationH', `durationH must be in (0, 720] h, got ${String(durationH)}`, typeof durationH === 'number' ? durationH : undefined, [0, 720]);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'durationH',
+      `durationH must be in (0, 720] h, got ${String(durationH)}`,
+      typeof durationH === 'number' ? durationH : undefined,
+      [0, 720],
+    );
   }
   const sampleEveryH = input.sampleEveryH ?? 0.25;
   if (!(sampleEveryH > 0)) throw new PhysicsError('PHYS-RANGE', 'sampleEveryH', 'sampleEveryH must be > 0');
@@ -89,7 +95,11 @@ export function whatIf(input: WhatIfInput): WhatIfResult {
     trajectory,
     steady,
     final,
-    finalState: { setPoints: { ...input.setPoints }, bath: { ...comp, aluminaPct: Math.max(final.aluminaMeanPct, 0) }, bathMassKg: cell.liquidBathMassKg() },
+    finalState: {
+      setPoints: { ...input.setPoints },
+      bath: { ...comp, aluminaPct: Math.max(final.aluminaMeanPct, 0) },
+      bathMassKg: cell.liquidBathMassKg(),
+    },
     freezing: cell.freezing,
     anodeEffectMinutes: cell.anodeEffectS / 60,
     trajectoryAluminaMinPct: Math.max(minAl, 0),

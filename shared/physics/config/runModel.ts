@@ -14,11 +14,7 @@ import { sidewallLedge } from '../cell/sidewall.js';
 import { BASE_STATE } from '../cell/design.js';
 import { predictSteadyState } from '../cell/predictor.js';
 import { whatIf } from '../cell/whatIf.js';
-import {
-  ModelConfig,
-  type BoundaryConditionConfig,
-  type ModelConfigInput,
-} from './schemas.js';
+import { ModelConfig, type BoundaryConditionConfig, type ModelConfigInput } from './schemas.js';
 
 type Cfg<N extends ModelConfig['modelName']> = Extract<ModelConfig, { modelName: N }>;
 
@@ -74,7 +70,9 @@ function runFourier(c: Cfg<'FourierHeatModel'>): Record<string, unknown> {
   };
   const bc = p.boundaryConditions;
   const is1d = p.dimension === '1d';
-  const grid = is1d ? grid1DAs2D(uniformGrid(p.thicknessM, p.cells, 0, 'parameters.cells')) : grid2D(uniformGrid(p.widthM, p.nx, 0, 'parameters.nx'), uniformGrid(p.thicknessM, p.ny, 0, 'parameters.ny'));
+  const grid = is1d
+    ? grid1DAs2D(uniformGrid(p.thicknessM, p.cells, 0, 'parameters.cells'))
+    : grid2D(uniformGrid(p.widthM, p.nx, 0, 'parameters.nx'), uniformGrid(p.thicknessM, p.ny, 0, 'parameters.ny'));
   const sym: BoundaryCondition = { type: 'symmetry' };
   const m = new ConductionModel({
     grid,
@@ -84,11 +82,17 @@ function runFourier(c: Cfg<'FourierHeatModel'>): Record<string, unknown> {
     // 1D: x runs from the bottom surface (west) to the top surface (east)
     boundaries: is1d
       ? { west: toBc(bc.bottomSurface), east: toBc(bc.topSurface), south: sym, north: sym }
-      : { west: toBc(bc.leftSurface), east: toBc(bc.rightSurface), south: toBc(bc.bottomSurface), north: toBc(bc.topSurface) },
+      : {
+          west: toBc(bc.leftSurface),
+          east: toBc(bc.rightSurface),
+          south: toBc(bc.bottomSurface),
+          north: toBc(bc.topSurface),
+        },
     theta: p.scheme === 'crank-nicolson' ? 0.5 : 1,
   });
   m.source.fill(p.heatSourceWPerM3);
-  if (p.phaseChange) for (let k = 0; k < grid.size; k++) m.liquidFraction[k] = p.initialTemperature >= p.phaseChange.meltingC ? 1 : 0;
+  if (p.phaseChange)
+    for (let k = 0; k < grid.size; k++) m.liquidFraction[k] = p.initialTemperature >= p.phaseChange.meltingC ? 1 : 0;
   const e0 = m.energyJ();
   const snapshots: { timeS: number; temperatureC: number[] }[] = [];
   let steps = 0;
@@ -146,7 +150,12 @@ function runFourier(c: Cfg<'FourierHeatModel'>): Record<string, unknown> {
     yM: arr(grid.y.centers),
     temperatureC: rows,
     /** Heat leaving through each surface, W per metre of depth. */
-    heatLossWPerM: { bottomSurface: loss.south, topSurface: loss.north, leftSurface: loss.west, rightSurface: loss.east },
+    heatLossWPerM: {
+      bottomSurface: loss.south,
+      topSurface: loss.north,
+      leftSurface: loss.west,
+      rightSurface: loss.east,
+    },
   };
 }
 
@@ -169,7 +178,12 @@ function runFick(c: Cfg<'FickMassModel'>): Record<string, unknown> {
   });
   const I = p.lineCurrentKA * 1000;
   const initialKg = model.totalAluminaKg();
-  const series = { timeS: [0], meanPct: [model.stats().meanPct], minPct: [model.stats().minPct], maxPct: [model.stats().maxPct] };
+  const series = {
+    timeS: [0],
+    meanPct: [model.stats().meanPct],
+    minPct: [model.stats().minPct],
+    maxPct: [model.stats().maxPct],
+  };
   let t = 0;
   let nextShot = p.feedIntervalS > 0 ? p.feedIntervalS : Infinity;
   let nextSample = p.sampleEveryS;
@@ -194,7 +208,8 @@ function runFick(c: Cfg<'FickMassModel'>): Record<string, unknown> {
   }
   const g = model.grid;
   const rows: number[][] = [];
-  for (let j = 0; j < g.ny; j++) rows.push(arr(model.transport.c.subarray(j * g.nx, (j + 1) * g.nx)).map((v) => Math.max(v, 0)));
+  for (let j = 0; j < g.ny; j++)
+    rows.push(arr(model.transport.c.subarray(j * g.nx, (j + 1) * g.nx)).map((v) => Math.max(v, 0)));
   const finalKg = model.totalAluminaKg();
   return {
     dimension: p.dimension,
@@ -225,8 +240,16 @@ function runButlerVolmer(c: Cfg<'ButlerVolmerModel'>): Record<string, unknown> {
     ...(p.cathodicLimitAcm2 !== undefined ? { cathodicLimitAcm2: p.cathodicLimitAcm2 } : {}),
   };
   const out: Record<string, unknown> = {};
-  if (p.currentDensityAcm2 !== undefined) out.overpotential = { currentDensityAcm2: p.currentDensityAcm2, ...solveButlerVolmerOverpotential(params, p.currentDensityAcm2) };
-  if (p.overpotentialV !== undefined) out.currentDensity = { overpotentialV: p.overpotentialV, currentDensityAcm2: butlerVolmerCurrentDensityAcm2(params, p.overpotentialV) };
+  if (p.currentDensityAcm2 !== undefined)
+    out.overpotential = {
+      currentDensityAcm2: p.currentDensityAcm2,
+      ...solveButlerVolmerOverpotential(params, p.currentDensityAcm2),
+    };
+  if (p.overpotentialV !== undefined)
+    out.currentDensity = {
+      overpotentialV: p.overpotentialV,
+      currentDensityAcm2: butlerVolmerCurrentDensityAcm2(params, p.overpotentialV),
+    };
   if (p.curve) {
     const eta: number[] = [];
     const i: number[] = [];
@@ -242,9 +265,18 @@ function runButlerVolmer(c: Cfg<'ButlerVolmerModel'>): Record<string, unknown> {
 
 function runCell(c: Cfg<'CellModel'>): Record<string, unknown> {
   const p = c.parameters;
-  const state = p.state ? { setPoints: p.state.setPoints, bath: p.state.bath, bathMassKg: p.state.bathMassKg } : BASE_STATE;
-  if (p.mode === 'steady') return { mode: 'steady', steady: predictSteadyState({ setPoints: p.setPoints, state, durationH: p.durationH }) };
-  const r = whatIf({ setPoints: p.setPoints, state, durationH: p.durationH, sampleEveryH: p.sampleEveryH, thermalStepS: p.thermalStepS });
+  const state = p.state
+    ? { setPoints: p.state.setPoints, bath: p.state.bath, bathMassKg: p.state.bathMassKg }
+    : BASE_STATE;
+  if (p.mode === 'steady')
+    return { mode: 'steady', steady: predictSteadyState({ setPoints: p.setPoints, state, durationH: p.durationH }) };
+  const r = whatIf({
+    setPoints: p.setPoints,
+    state,
+    durationH: p.durationH,
+    sampleEveryH: p.sampleEveryH,
+    thermalStepS: p.thermalStepS,
+  });
   return { mode: 'whatIf', ...r };
 }
 
@@ -273,13 +305,19 @@ export function runModel(input: ModelConfigInput | unknown): ModelRunResult {
       result = runCell(cfg);
       break;
   }
-  return { modelName: cfg.modelName, ...(cfg.description !== undefined ? { description: cfg.description } : {}), result: jsonSafe(result) as Record<string, unknown>, wallTimeMs: performance.now() - t0 };
+  return {
+    modelName: cfg.modelName,
+    ...(cfg.description !== undefined ? { description: cfg.description } : {}),
+    result: jsonSafe(result) as Record<string, unknown>,
+    wallTimeMs: performance.now() - t0,
+  };
 }
 
 /** Deep copy with typed arrays as arrays and non-finite numbers as null (JSON has no NaN/∞). */
 export function jsonSafe(v: unknown): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+    return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
   if (Array.isArray(v)) return v.map(jsonSafe);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};

@@ -61,16 +61,26 @@ export const FickMassParameters = z.strictObject({
   widthM: positive().default(BASE_ALUMINA_LAYOUT.widthM).describe('bath width, m (default 3.5)'),
   nx: z.number().int().min(1).max(2000).default(47).describe('cells along (default 47)'),
   ny: z.number().int().min(1).max(2000).default(14).describe('cells across (default 14; 1 when dimension = 1d)'),
-  dispersionM2PerS: nonNegative().default(BASE_ALUMINA_LAYOUT.dispersionM2PerS).describe('effective dispersion, m²/s (default 5e-3; calibrate)'),
-  circulationMPerS: finite().default(0).describe('peak velocity of a single-loop circulation, m/s (default 0 = pure dispersion)'),
+  dispersionM2PerS: nonNegative()
+    .default(BASE_ALUMINA_LAYOUT.dispersionM2PerS)
+    .describe('effective dispersion, m²/s (default 5e-3; calibrate)'),
+  circulationMPerS: finite()
+    .default(0)
+    .describe('peak velocity of a single-loop circulation, m/s (default 0 = pure dispersion)'),
   initialAluminaPct: nonNegative().default(2.5).describe('wt % (default 2.5)'),
   bathMassKg: positive().default(1800).describe('kg (default 1800, PHYSICS.md)'),
   bathDensityKgM3: positive().default(2100).describe('kg/m³ (default 2100)'),
   lineCurrentKA: nonNegative().default(126).describe('kA (default 126)'),
   currentEfficiency: z.number().gt(0).max(1).default(0.945).describe('- (default 0.945)'),
-  feeders: z.array(z.strictObject({ xM: nonNegative(), yM: nonNegative() })).min(1).default(BASE_ALUMINA_LAYOUT.feeders.map((f) => ({ ...f }))).describe('feeder positions (default: four on the centre line)'),
+  feeders: z
+    .array(z.strictObject({ xM: nonNegative(), yM: nonNegative() }))
+    .min(1)
+    .default(BASE_ALUMINA_LAYOUT.feeders.map((f) => ({ ...f })))
+    .describe('feeder positions (default: four on the centre line)'),
   shotMassKg: positive().default(5.8).describe('kg per shot (default 5.8)'),
-  feedIntervalS: nonNegative().default(BASE_SET_POINTS.feedIntervalS).describe('s between shots, feeders in rotation (default ≈ 276.6, matched to consumption; 0 = feed stop)'),
+  feedIntervalS: nonNegative()
+    .default(BASE_SET_POINTS.feedIntervalS)
+    .describe('s between shots, feeders in rotation (default ≈ 276.6, matched to consumption; 0 = feed stop)'),
   fastFraction: z.number().min(0).max(1).default(0.6).describe('- (default 0.6)'),
   slowRatePerS: positive().default(0.002).describe('1/s (default 0.002)'),
   durationS: positive().default(3600).describe('s (default 3600)'),
@@ -86,7 +96,9 @@ export const ButlerVolmerParameters = z
     alphaCathodic: positive().default(0.5).describe('α_c (default 0.5)'),
     temperatureK: positive().default(1236.15).describe('K (default 1236.15 = 963 °C)'),
     anodicLimitAcm2: positive().optional().describe('anodic limiting current density, A/cm² (default none)'),
-    cathodicLimitAcm2: positive().optional().describe('cathodic limiting current density (magnitude), A/cm² (default none)'),
+    cathodicLimitAcm2: positive()
+      .optional()
+      .describe('cathodic limiting current density (magnitude), A/cm² (default none)'),
     currentDensityAcm2: finite().optional().describe('solve η for this i'),
     overpotentialV: finite().optional().describe('evaluate i at this η'),
     curve: z
@@ -112,7 +124,12 @@ export const CellVoltageParameters = z.strictObject({
     lifPct: nonNegative(),
     kfPct: nonNegative().optional(),
   }),
-  geometry: z.strictObject({ anodeAreaCm2: positive(), anodeCount: z.number().int().positive(), fanningFactor: positive(), cathodeAreaCm2: positive() }),
+  geometry: z.strictObject({
+    anodeAreaCm2: positive(),
+    anodeCount: z.number().int().positive(),
+    fanningFactor: positive(),
+    cathodeAreaCm2: positive(),
+  }),
   resistancesMicroOhm: z.strictObject({ anode: nonNegative(), cathode: nonNegative(), external: nonNegative() }),
   aluminaAtAnodeEffectPct: positive(),
   conductivityCorrelation: z.enum(['haupin', 'hives']).optional().describe("default 'haupin'"),
@@ -125,11 +142,16 @@ export const SidewallLedgeParameters = z
     bath: CellVoltageParameters.shape.bath.optional().describe('bath chemistry for the liquidus (Solheim)'),
     bathToLedgeWPerM2K: positive().default(600).describe('W/(m²·K) (default 600)'),
     ledgeConductivityWPerMK: positive().default(1.5).describe('W/(m·K) (default 1.5)'),
-    wallLayers: z.array(z.strictObject({ thicknessM: positive(), conductivityWPerMK: positive(), name: z.string().optional() })).describe('inside → out'),
+    wallLayers: z
+      .array(z.strictObject({ thicknessM: positive(), conductivityWPerMK: positive(), name: z.string().optional() }))
+      .describe('inside → out'),
     shellToAirWPerM2K: positive().default(22).describe('W/(m²·K) (default 22)'),
     ambientC: finite().default(35).describe('°C (default 35)'),
   })
-  .refine((p) => p.liquidusC !== undefined || p.bath !== undefined, { message: 'give liquidusC or bath', path: ['liquidusC'] });
+  .refine((p) => p.liquidusC !== undefined || p.bath !== undefined, {
+    message: 'give liquidusC or bath',
+    path: ['liquidusC'],
+  });
 
 const SetPointsConfig = z.strictObject({
   lineCurrentKA: positive().default(BASE_SET_POINTS.lineCurrentKA).describe('kA (default 126)'),
@@ -139,7 +161,10 @@ const SetPointsConfig = z.strictObject({
 });
 
 export const CellModelParameters = z.strictObject({
-  mode: z.enum(['whatIf', 'steady']).default('whatIf').describe("'whatIf' (2D trajectory + steady values, default) or 'steady' (predictor only)"),
+  mode: z
+    .enum(['whatIf', 'steady'])
+    .default('whatIf')
+    .describe("'whatIf' (2D trajectory + steady values, default) or 'steady' (predictor only)"),
   setPoints: SetPointsConfig.default(() => ({ ...BASE_SET_POINTS })),
   state: z
     .strictObject({
@@ -165,19 +190,34 @@ export const SidewallLedgeModel = model('SidewallLedgeModel', SidewallLedgeParam
 export const CellModel = model('CellModel', CellModelParameters);
 
 /** The union the API and orchestration layers validate against. */
-export const ModelConfig = z.discriminatedUnion('modelName', [FourierHeatModel, FickMassModel, ButlerVolmerModel, CellVoltageModel, SidewallLedgeModel, CellModel]);
+export const ModelConfig = z.discriminatedUnion('modelName', [
+  FourierHeatModel,
+  FickMassModel,
+  ButlerVolmerModel,
+  CellVoltageModel,
+  SidewallLedgeModel,
+  CellModel,
+]);
 export type ModelConfig = z.infer<typeof ModelConfig>;
 export type ModelConfigInput = z.input<typeof ModelConfig>;
 export type ModelName = ModelConfig['modelName'];
 
-export const MODEL_SCHEMAS = { FourierHeatModel, FickMassModel, ButlerVolmerModel, CellVoltageModel, SidewallLedgeModel, CellModel } as const;
+export const MODEL_SCHEMAS = {
+  FourierHeatModel,
+  FickMassModel,
+  ButlerVolmerModel,
+  CellVoltageModel,
+  SidewallLedgeModel,
+  CellModel,
+} as const;
 
 export const MODEL_SUMMARIES: Record<ModelName, string> = {
-  FourierHeatModel: 'Transient or steady finite-volume conduction (1D slab or 2D section), convective/fixed/flux boundaries, optional enthalpy phase change.',
-  FickMassModel: 'Alumina dispersion (+ circulation) in the bath with point feeders (fast + first-order dissolution) and Faraday consumption.',
+  FourierHeatModel:
+    'Transient or steady finite-volume conduction (1D slab or 2D section), convective/fixed/flux boundaries, optional enthalpy phase change.',
+  FickMassModel:
+    'Alumina dispersion (+ circulation) in the bath with point feeders (fast + first-order dissolution) and Faraday consumption.',
   ButlerVolmerModel: 'General Butler–Volmer kinetics with concentration limits: η for i, i for η, polarisation curve.',
   CellVoltageModel: 'Haupin cell-voltage breakdown (cellVoltageBreakdown), every term in volts, anode-effect flag.',
   SidewallLedgeModel: 'Steady 1D side-wall heat balance: ledge thickness, heat flux, temperature profile.',
   CellModel: 'Coupled cell (2D heat + alumina + voltage + bath chemistry): what-if trajectory and steady values.',
 };
-

@@ -27,7 +27,13 @@ export const BASE_PROCESS = Object.freeze({
 });
 
 /** A deep, mutable copy of BASE_CELL with optional overrides (nested objects merged one level). */
-export function baseCell(overrides: Partial<{ [K in keyof CellVoltageInput]: CellVoltageInput[K] extends object ? Partial<CellVoltageInput[K]> : CellVoltageInput[K] }> = {}): CellVoltageInput {
+export function baseCell(
+  overrides: Partial<{
+    [K in keyof CellVoltageInput]: CellVoltageInput[K] extends object
+      ? Partial<CellVoltageInput[K]>
+      : CellVoltageInput[K];
+  }> = {},
+): CellVoltageInput {
   return {
     ...BASE_CELL,
     ...(overrides as Partial<CellVoltageInput>),

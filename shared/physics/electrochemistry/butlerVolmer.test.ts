@@ -10,7 +10,12 @@ import {
   type ButlerVolmerParams,
 } from './butlerVolmer.js';
 
-const sym: ButlerVolmerParams = { exchangeCurrentDensityAcm2: 1e-3, alphaAnodic: 0.5, alphaCathodic: 0.5, temperatureK: 1236 };
+const sym: ButlerVolmerParams = {
+  exchangeCurrentDensityAcm2: 1e-3,
+  alphaAnodic: 0.5,
+  alphaCathodic: 0.5,
+  temperatureK: 1236,
+};
 
 describe('Butler–Volmer law', () => {
   it('symmetric law is 2·i₀·sinh(α·F·η/(R·T))', () => {
@@ -32,7 +37,14 @@ describe('Butler–Volmer law', () => {
     );
   });
   it('asymmetric law with concentration limits: round trip and bounded current', () => {
-    const p: ButlerVolmerParams = { exchangeCurrentDensityAcm2: 0.005, alphaAnodic: 1.08, alphaCathodic: 0.6, temperatureK: 1236, anodicLimitAcm2: 2, cathodicLimitAcm2: 0.5 };
+    const p: ButlerVolmerParams = {
+      exchangeCurrentDensityAcm2: 0.005,
+      alphaAnodic: 1.08,
+      alphaCathodic: 0.6,
+      temperatureK: 1236,
+      anodicLimitAcm2: 2,
+      cathodicLimitAcm2: 0.5,
+    };
     for (const i of [-0.49, -0.2, -1e-4, 1e-6, 0.3, 1.0, 1.9, 1.999]) {
       const s = solveButlerVolmerOverpotential(p, i);
       expect(butlerVolmerCurrentDensityAcm2(p, s.overpotentialV)).toBeCloseTo(i, 11);
@@ -53,7 +65,12 @@ describe('Butler–Volmer law', () => {
     expect(HAUPIN_ANODE_ALPHA).toBeCloseTo(1.08003, 4);
     const i0 = 0.004844449;
     const tK = 1236.15;
-    const p: ButlerVolmerParams = { exchangeCurrentDensityAcm2: i0, alphaAnodic: HAUPIN_ANODE_ALPHA, alphaCathodic: 1, temperatureK: tK };
+    const p: ButlerVolmerParams = {
+      exchangeCurrentDensityAcm2: i0,
+      alphaAnodic: HAUPIN_ANODE_ALPHA,
+      alphaCathodic: 1,
+      temperatureK: tK,
+    };
     const tafel = tafelOverpotentialV(1.0578, i0, HAUPIN_ANODE_ALPHA, tK);
     expect(tafel).toBeCloseTo((tK / 12533) * Math.log(1.0578 / i0), 12);
     expect(solveButlerVolmerOverpotential(p, 1.0578).overpotentialV).toBeCloseTo(tafel, 4);

@@ -49,8 +49,20 @@ function prepare(p: ButlerVolmerParams): Prepared {
   const tK = checkPositive('temperatureK', p.temperatureK);
   const iLa = p.anodicLimitAcm2 ?? Infinity;
   const iLc = p.cathodicLimitAcm2 ?? Infinity;
-  if (!(iLa > 0)) throw new PhysicsError('PHYS-RANGE', 'anodicLimitAcm2', `anodic limiting current density must be > 0, got ${iLa}`, iLa);
-  if (!(iLc > 0)) throw new PhysicsError('PHYS-RANGE', 'cathodicLimitAcm2', `cathodic limiting current density must be > 0, got ${iLc}`, iLc);
+  if (!(iLa > 0))
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'anodicLimitAcm2',
+      `anodic limiting current density must be > 0, got ${iLa}`,
+      iLa,
+    );
+  if (!(iLc > 0))
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'cathodicLimitAcm2',
+      `cathodic limiting current density must be > 0, got ${iLc}`,
+      iLc,
+    );
   return { i0, aa, ac, f: FARADAY_C_PER_MOL / (GAS_CONSTANT_J_PER_MOL_K * tK), ra: i0 / iLa, rc: i0 / iLc, iLa, iLc };
 }
 
@@ -79,11 +91,21 @@ function evaluate(q: Prepared, etaV: number): [number, number] {
 /** Current density i(η), A/cm², of the Butler–Volmer law with optional concentration limits. */
 export function butlerVolmerCurrentDensityAcm2(p: ButlerVolmerParams, overpotentialV: number): number {
   if (!Number.isFinite(overpotentialV)) {
-    throw new PhysicsError('PHYS-RANGE', 'overpotentialV', `overpotential must be finite, got ${String(overpotentialV)}`, overpotentialV);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'overpotentialV',
+      `overpotential must be finite, got ${String(overpotentialV)}`,
+      overpotentialV,
+    );
   }
   const [i] = evaluate(prepare(p), overpotentialV);
   if (!Number.isFinite(i)) {
-    throw new PhysicsError('PHYS-RANGE', 'overpotentialV', `overpotential ${overpotentialV} V overflows the unlimited Butler–Volmer law`, overpotentialV);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'overpotentialV',
+      `overpotential ${overpotentialV} V overflows the unlimited Butler–Volmer law`,
+      overpotentialV,
+    );
   }
   return i;
 }
@@ -100,15 +122,28 @@ export interface OverpotentialSolution {
  * Overpotential η, V, that drives current density i (A/cm², anodic > 0) through the Butler–Volmer law.
  * Throws PHYS-LIMIT when |i| is at or beyond the concentration limit of its branch.
  */
-export function solveButlerVolmerOverpotential(p: ButlerVolmerParams, currentDensityAcm2: number): OverpotentialSolution {
+export function solveButlerVolmerOverpotential(
+  p: ButlerVolmerParams,
+  currentDensityAcm2: number,
+): OverpotentialSolution {
   const q = prepare(p);
   const target = currentDensityAcm2;
   if (!Number.isFinite(target)) {
-    throw new PhysicsError('PHYS-RANGE', 'currentDensityAcm2', `current density must be finite, got ${String(target)}`, target);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'currentDensityAcm2',
+      `current density must be finite, got ${String(target)}`,
+      target,
+    );
   }
   if (target >= q.iLa || target <= -q.iLc) {
     const limit = target > 0 ? q.iLa : -q.iLc;
-    throw new PhysicsError('PHYS-LIMIT', 'currentDensityAcm2', `current density ${target} A/cm² is at or beyond the limiting current density ${limit} A/cm²`, target);
+    throw new PhysicsError(
+      'PHYS-LIMIT',
+      'currentDensityAcm2',
+      `current density ${target} A/cm² is at or beyond the limiting current density ${limit} A/cm²`,
+      target,
+    );
   }
   if (target === 0) return { overpotentialV: 0, iterations: 0, method: 'newton', residualAcm2: 0 };
 
@@ -130,13 +165,15 @@ export function solveButlerVolmerOverpotential(p: ButlerVolmerParams, currentDen
   while (g(lo) > 0) {
     lo -= step;
     step *= 2;
-    if (++guard > 200) throw new PhysicsError('PHYS-CONVERGENCE', 'overpotentialV', 'could not bracket the Butler–Volmer root');
+    if (++guard > 200)
+      throw new PhysicsError('PHYS-CONVERGENCE', 'overpotentialV', 'could not bracket the Butler–Volmer root');
   }
   step = Math.max(Math.abs(eta), 1 / q.f) * 0.5;
   while (g(hi) < 0) {
     hi += step;
     step *= 2;
-    if (++guard > 400) throw new PhysicsError('PHYS-CONVERGENCE', 'overpotentialV', 'could not bracket the Butler–Volmer root');
+    if (++guard > 400)
+      throw new PhysicsError('PHYS-CONVERGENCE', 'overpotentialV', 'could not bracket the Butler–Volmer root');
   }
 
   let method: OverpotentialSolution['method'] = 'newton';
@@ -158,7 +195,12 @@ export function solveButlerVolmerOverpotential(p: ButlerVolmerParams, currentDen
     }
     eta = next;
   }
-  throw new PhysicsError('PHYS-CONVERGENCE', 'overpotentialV', `Butler–Volmer inversion did not converge for i = ${target} A/cm²`, target);
+  throw new PhysicsError(
+    'PHYS-CONVERGENCE',
+    'overpotentialV',
+    `Butler–Volmer inversion did not converge for i = ${target} A/cm²`,
+    target,
+  );
 }
 
 /** Overpotential η, V, for current density i, A/cm² (see solveButlerVolmerOverpotential). */
@@ -170,12 +212,20 @@ export function butlerVolmerOverpotentialV(p: ButlerVolmerParams, currentDensity
  * Tafel (high-overpotential, anodic) limit: η = (R·T/(α_a·F))·ln(i/i₀), V. Haupin's anode surface overvoltage
  * η_sa = (T_K/12533)·ln(i/i₀) is this form with α_a = 12533·R/F ≈ 1.080.
  */
-export function tafelOverpotentialV(currentDensityAcm2: number, exchangeCurrentDensityAcm2: number, alphaAnodic: number, temperatureK: number): number {
+export function tafelOverpotentialV(
+  currentDensityAcm2: number,
+  exchangeCurrentDensityAcm2: number,
+  alphaAnodic: number,
+  temperatureK: number,
+): number {
   checkPositive('currentDensityAcm2', currentDensityAcm2);
   checkPositive('exchangeCurrentDensityAcm2', exchangeCurrentDensityAcm2);
   checkPositive('alphaAnodic', alphaAnodic);
   checkPositive('temperatureK', temperatureK);
-  return ((GAS_CONSTANT_J_PER_MOL_K * temperatureK) / (alphaAnodic * FARADAY_C_PER_MOL)) * Math.log(currentDensityAcm2 / exchangeCurrentDensityAcm2);
+  return (
+    ((GAS_CONSTANT_J_PER_MOL_K * temperatureK) / (alphaAnodic * FARADAY_C_PER_MOL)) *
+    Math.log(currentDensityAcm2 / exchangeCurrentDensityAcm2)
+  );
 }
 
 /** Haupin's anode transfer coefficient equivalent: α_a such that R·T/(α_a·F) = T/12533. */

@@ -39,12 +39,28 @@ describe('cellVoltageBreakdown (Haupin 1998)', () => {
     expect(r.externalOhmicV).toBeCloseTo(0.25326, 9);
     expect(r.cellVoltageV).toBeCloseTo(4.5084233, 6);
     expect(r.anodeEffect).toBe(false);
-    const sum = r.reversibleV + r.anodeSurfaceV + r.anodeConcentrationV + r.cathodeConcentrationV + r.bathOhmicV + r.bubbleOhmicV + r.anodeOhmicV + r.cathodeOhmicV + r.externalOhmicV;
+    const sum =
+      r.reversibleV +
+      r.anodeSurfaceV +
+      r.anodeConcentrationV +
+      r.cathodeConcentrationV +
+      r.bathOhmicV +
+      r.bubbleOhmicV +
+      r.anodeOhmicV +
+      r.cathodeOhmicV +
+      r.externalOhmicV;
     expect(r.cellVoltageV).toBeCloseTo(sum, 12);
   });
 
   it('140 kA, ACD 3.4 cm, 975 °C, Al2O3 3.5, AlF3 10, CaF2 5, MgF2 0.5, LiF 1 → 4.93707 V', () => {
-    const r = cellVoltageBreakdown(baseCell({ lineCurrentKA: 140, acdCm: 3.4, bathTempC: 975, bath: { aluminaPct: 3.5, alf3Pct: 10, caf2Pct: 5, mgf2Pct: 0.5, lifPct: 1 } }));
+    const r = cellVoltageBreakdown(
+      baseCell({
+        lineCurrentKA: 140,
+        acdCm: 3.4,
+        bathTempC: 975,
+        bath: { aluminaPct: 3.5, alf3Pct: 10, caf2Pct: 5, mgf2Pct: 0.5, lifPct: 1 },
+      }),
+    );
     expect(r.reversibleV).toBeCloseTo(1.2064216, 6);
     expect(r.anodeSurfaceV).toBeCloseTo(0.528126, 6);
     expect(r.anodeConcentrationV).toBeCloseTo(0.0324494, 6);
@@ -56,7 +72,14 @@ describe('cellVoltageBreakdown (Haupin 1998)', () => {
   });
 
   it('100 kA, ACD 2.5 cm, 950 °C, Al2O3 2.0, AlF3 13, CaF2 4 → 3.94717 V', () => {
-    const r = cellVoltageBreakdown(baseCell({ lineCurrentKA: 100, acdCm: 2.5, bathTempC: 950, bath: { aluminaPct: 2, alf3Pct: 13, caf2Pct: 4, mgf2Pct: 0, lifPct: 0 } }));
+    const r = cellVoltageBreakdown(
+      baseCell({
+        lineCurrentKA: 100,
+        acdCm: 2.5,
+        bathTempC: 950,
+        bath: { aluminaPct: 2, alf3Pct: 13, caf2Pct: 4, mgf2Pct: 0, lifPct: 0 },
+      }),
+    );
     expect(r.bubbleCoverage).toBeCloseTo(0.6713703, 6);
     expect(r.criticalCurrentDensityAcm2).toBeCloseTo(1.5950569, 6);
     expect(r.cellVoltageV).toBeCloseTo(3.9471664, 6);
@@ -90,7 +113,14 @@ describe('cellVoltageBreakdown (Haupin 1998)', () => {
   });
 
   it('a current density beyond the critical current density flags the anode effect', () => {
-    const r = cellVoltageBreakdown(baseCell({ lineCurrentKA: 120, bath: { aluminaPct: 2.0 }, aluminaAtAnodeEffectPct: 0.5, geometry: { anodeAreaCm2: 50000 } }));
+    const r = cellVoltageBreakdown(
+      baseCell({
+        lineCurrentKA: 120,
+        bath: { aluminaPct: 2.0 },
+        aluminaAtAnodeEffectPct: 0.5,
+        geometry: { anodeAreaCm2: 50000 },
+      }),
+    );
     expect(r.anodeCurrentDensityAcm2).toBeGreaterThan(r.criticalCurrentDensityAcm2);
     expect(r.anodeEffect).toBe(true);
     expect(Number.isFinite(r.cellVoltageV)).toBe(true);

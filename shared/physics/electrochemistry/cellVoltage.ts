@@ -120,13 +120,20 @@ export function criticalCurrentDensityAcm2(aluminaPct: number, bathTempK: number
   checkPositive('aluminaPct', aluminaPct, true);
   checkPositive('bathTempK', bathTempK);
   checkPositive('singleAnodeAreaCm2', singleAnodeAreaCm2);
-  return 0.0001 * (550000 + 1800 * (bathTempK - 1323)) * ((aluminaPct / 100) ** 0.5 - 0.04) * singleAnodeAreaCm2 ** -0.1;
+  return (
+    0.0001 * (550000 + 1800 * (bathTempK - 1323)) * ((aluminaPct / 100) ** 0.5 - 0.04) * singleAnodeAreaCm2 ** -0.1
+  );
 }
 
 /** Reversible potential E_rev = 1.896 − 0.000572·T_K + (R·T_K/12F)·ln(1/a²), V. */
 export function reversiblePotentialV(bathTempK: number, aluminaActivity: number): number {
   checkPositive('aluminaActivity', aluminaActivity);
-  return 1.896 - 0.000572 * bathTempK + ((GAS_CONSTANT_J_PER_MOL_K * bathTempK) / (12 * FARADAY_C_PER_MOL)) * Math.log(1 / (aluminaActivity * aluminaActivity));
+  return (
+    1.896 -
+    0.000572 * bathTempK +
+    ((GAS_CONSTANT_J_PER_MOL_K * bathTempK) / (12 * FARADAY_C_PER_MOL)) *
+      Math.log(1 / (aluminaActivity * aluminaActivity))
+  );
 }
 
 /** Bubble layer thickness d_b = (0.5517 + i)/(1 + 2.167·i), cm. */
@@ -140,17 +147,31 @@ export function bubbleThicknessCm(anodeCurrentDensityAcm2: number): number {
  * + (0.431 − 0.1437·Δ)/(1 + 7.353·Δ)], Δ = C − C_AE (wt %). Returned uncapped; Δ must be ≥ 0 (the correlation is
  * singular at Δ = −0.136).
  */
-export function bubbleCoverage(anodeCurrentDensityAcm2: number, bathRatioValue: number, aluminaAboveAnodeEffectPct: number): number {
+export function bubbleCoverage(
+  anodeCurrentDensityAcm2: number,
+  bathRatioValue: number,
+  aluminaAboveAnodeEffectPct: number,
+): number {
   const i = anodeCurrentDensityAcm2;
   const br = bathRatioValue;
   const d = aluminaAboveAnodeEffectPct;
-  if (!(d >= 0)) throw new PhysicsError('PHYS-RANGE', 'aluminaAboveAnodeEffectPct', `Δ = C − C_AE must be ≥ 0, got ${d}`, d);
-  return 0.9 * (0.509 + 0.1823 * i - 0.1723 * i * i + 0.05504 * i * i * i + (0.4322 - 0.3781 * br) / (1 + 1.637 * br) + (0.431 - 0.1437 * d) / (1 + 7.353 * d));
+  if (!(d >= 0))
+    throw new PhysicsError('PHYS-RANGE', 'aluminaAboveAnodeEffectPct', `Δ = C − C_AE must be ≥ 0, got ${d}`, d);
+  return (
+    0.9 *
+    (0.509 +
+      0.1823 * i -
+      0.1723 * i * i +
+      0.05504 * i * i * i +
+      (0.4322 - 0.3781 * br) / (1 + 1.637 * br) +
+      (0.431 - 0.1437 * d) / (1 + 7.353 * d))
+  );
 }
 
 /** Validates a CellVoltageInput; throws PhysicsError PHYS-RANGE naming the offending field. */
 export function checkCellVoltageInput(input: CellVoltageInput): void {
-  if (input === null || typeof input !== 'object') throw new PhysicsError('PHYS-RANGE', 'input', 'cellVoltageBreakdown needs an input object');
+  if (input === null || typeof input !== 'object')
+    throw new PhysicsError('PHYS-RANGE', 'input', 'cellVoltageBreakdown needs an input object');
   checkRange('lineCurrentKA', input.lineCurrentKA, CELL_VOLTAGE_RANGES.lineCurrentKA);
   checkRange('acdCm', input.acdCm, CELL_VOLTAGE_RANGES.acdCm);
   checkBathTempC(input.bathTempC);
@@ -162,7 +183,13 @@ export function checkCellVoltageInput(input: CellVoltageInput): void {
   checkPositive('geometry.cathodeAreaCm2', g.cathodeAreaCm2);
   checkRange('geometry.fanningFactor', g.fanningFactor, CELL_VOLTAGE_RANGES.fanningFactor);
   checkRange('geometry.anodeCount', g.anodeCount, CELL_VOLTAGE_RANGES.anodeCount);
-  if (!Number.isInteger(g.anodeCount)) throw new PhysicsError('PHYS-RANGE', 'geometry.anodeCount', `anodeCount must be an integer, got ${g.anodeCount}`, g.anodeCount);
+  if (!Number.isInteger(g.anodeCount))
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'geometry.anodeCount',
+      `anodeCount must be an integer, got ${g.anodeCount}`,
+      g.anodeCount,
+    );
   const r = input.resistancesMicroOhm;
   if (!r) throw new PhysicsError('PHYS-RANGE', 'resistancesMicroOhm', 'resistancesMicroOhm is required');
   checkRange('resistancesMicroOhm.anode', r.anode, CELL_VOLTAGE_RANGES.resistanceMicroOhm);
@@ -190,13 +217,24 @@ export function cellVoltageBreakdown(input: CellVoltageInput): CellVoltageBreakd
 
   const cSat = aluminaSaturationPct(bath, input.bathTempC);
   if (c > cSat) {
-    throw new PhysicsError('PHYS-RANGE', 'bath.aluminaPct', `alumina ${c} wt % exceeds saturation ${cSat.toFixed(3)} wt % at ${input.bathTempC} °C`, c, [0, cSat]);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'bath.aluminaPct',
+      `alumina ${c} wt % exceeds saturation ${cSat.toFixed(3)} wt % at ${input.bathTempC} °C`,
+      c,
+      [0, cSat],
+    );
   }
   // Concentration-dependent terms are evaluated no lower than the anode-effect concentration (see policy above).
   const cEff = Math.max(c, cAE);
   const bathEff: BathComposition = cEff === c ? bath : { ...bath, aluminaPct: cEff };
   if (cEff > cSat) {
-    throw new PhysicsError('PHYS-RANGE', 'aluminaAtAnodeEffectPct', `C_AE = ${cAE} wt % exceeds saturation ${cSat.toFixed(3)} wt %`, cAE);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'aluminaAtAnodeEffectPct',
+      `C_AE = ${cAE} wt % exceeds saturation ${cSat.toFixed(3)} wt %`,
+      cAE,
+    );
   }
   const br = bathRatio(bathEff);
   const kappa = bathConductivitySPerCm(bathEff, input.bathTempC, input.conductivityCorrelation ?? 'haupin');
@@ -228,7 +266,15 @@ export function cellVoltageBreakdown(input: CellVoltageInput): CellVoltageBreakd
   const cathodeOhmicV = currentA * r.cathode * 1e-6;
   const externalOhmicV = currentA * r.external * 1e-6;
   const cellVoltageV =
-    reversibleV + anodeConcentrationV + anodeSurfaceV + cathodeConcentrationV + anodeOhmicV + bathOhmicV + bubbleOhmicV + cathodeOhmicV + externalOhmicV;
+    reversibleV +
+    anodeConcentrationV +
+    anodeSurfaceV +
+    cathodeConcentrationV +
+    anodeOhmicV +
+    bathOhmicV +
+    bubbleOhmicV +
+    cathodeOhmicV +
+    externalOhmicV;
   if (!Number.isFinite(cellVoltageV)) {
     throw new PhysicsError('PHYS-NONFINITE', 'cellVoltageV', 'cell voltage evaluated to a non-finite value');
   }

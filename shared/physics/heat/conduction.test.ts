@@ -8,14 +8,35 @@ import { erf, solid } from './testUtil.js';
 
 const sym: BoundaryCondition = { type: 'symmetry' };
 
-function slab1D(n: number, length: number, mat: Material, west: BoundaryCondition, east: BoundaryCondition, init = 0, theta = 1) {
+function slab1D(
+  n: number,
+  length: number,
+  mat: Material,
+  west: BoundaryCondition,
+  east: BoundaryCondition,
+  init = 0,
+  theta = 1,
+) {
   const g = grid1DAs2D(uniformGrid(length, n));
-  return new ConductionModel({ grid: g, materials: [mat], materialIndex: new Uint8Array(n), initialTemperatureC: init, boundaries: { west, east, south: sym, north: sym }, theta });
+  return new ConductionModel({
+    grid: g,
+    materials: [mat],
+    materialIndex: new Uint8Array(n),
+    initialTemperatureC: init,
+    boundaries: { west, east, south: sym, north: sym },
+    theta,
+  });
 }
 
 describe('1D verification', () => {
   it('linear steady slab (Dirichlet–Dirichlet) is exact', () => {
-    const m = slab1D(20, 0.5, solid('s', 2, 1000, 1000), { type: 'dirichlet', temperatureC: 100 }, { type: 'dirichlet', temperatureC: 20 });
+    const m = slab1D(
+      20,
+      0.5,
+      solid('s', 2, 1000, 1000),
+      { type: 'dirichlet', temperatureC: 100 },
+      { type: 'dirichlet', temperatureC: 20 },
+    );
     m.solveSteady();
     const xs = m.grid.x.centers;
     for (let i = 0; i < 20; i++) expect(m.T[i]).toBeCloseTo(100 - (80 * xs[i]!) / 0.5, 10);
@@ -26,7 +47,13 @@ describe('1D verification', () => {
   });
 
   it('linear steady slab with a convective face: q = ΔT/(L/k + 1/h)', () => {
-    const m = slab1D(10, 0.2, solid('s', 1.5, 1000, 1000), { type: 'dirichlet', temperatureC: 960 }, { type: 'convective', hWPerM2K: 22, ambientC: 35 });
+    const m = slab1D(
+      10,
+      0.2,
+      solid('s', 1.5, 1000, 1000),
+      { type: 'dirichlet', temperatureC: 960 },
+      { type: 'convective', hWPerM2K: 22, ambientC: 35 },
+    );
     m.solveSteady();
     const q = (960 - 35) / (0.2 / 1.5 + 1 / 22);
     expect(m.boundaryHeatLossW().east).toBeCloseTo(q, 8);
@@ -36,7 +63,13 @@ describe('1D verification', () => {
 
   it('slab with uniform generation is parabolic, T = T_w + q·x·(L − x)/(2k), 2nd-order accurate', () => {
     const err = (n: number) => {
-      const m = slab1D(n, 1, solid('s', 2, 1000, 1000), { type: 'dirichlet', temperatureC: 50 }, { type: 'dirichlet', temperatureC: 50 });
+      const m = slab1D(
+        n,
+        1,
+        solid('s', 2, 1000, 1000),
+        { type: 'dirichlet', temperatureC: 50 },
+        { type: 'dirichlet', temperatureC: 50 },
+      );
       m.source.fill(1000);
       m.solveSteady();
       let e = 0;
@@ -49,7 +82,13 @@ describe('1D verification', () => {
     // peak 50 + 1000/16 = 112.5 °C; the cell-centred scheme is exact for the parabola in the interior
     expect(e1).toBeLessThan(1e-9 + 0.2);
     expect(e2).toBeLessThanOrEqual(e1 + 1e-12);
-    const m = slab1D(40, 1, solid('s', 2, 1000, 1000), { type: 'dirichlet', temperatureC: 50 }, { type: 'dirichlet', temperatureC: 50 });
+    const m = slab1D(
+      40,
+      1,
+      solid('s', 2, 1000, 1000),
+      { type: 'dirichlet', temperatureC: 50 },
+      { type: 'dirichlet', temperatureC: 50 },
+    );
     m.source.fill(1000);
     m.solveSteady();
     const loss = m.boundaryHeatLossW();
@@ -77,7 +116,15 @@ describe('1D verification', () => {
       conductivityWPerMK: 2,
       densityKgM3: 2100,
       specificHeatJPerKgK: 1403,
-      phaseChange: { meltingC: tm, mushyRangeK: 0, latentHeatJPerKg: 5.508e5, solidConductivityWPerMK: 2, liquidConductivityWPerMK: 2, solidSpecificHeatJPerKgK: 1403, liquidSpecificHeatJPerKgK: 1861 },
+      phaseChange: {
+        meltingC: tm,
+        mushyRangeK: 0,
+        latentHeatJPerKg: 5.508e5,
+        solidConductivityWPerMK: 2,
+        liquidConductivityWPerMK: 2,
+        solidSpecificHeatJPerKgK: 1403,
+        liquidSpecificHeatJPerKgK: 1861,
+      },
     };
     const n = 400;
     const m = slab1D(n, 0.5, bath, { type: 'dirichlet', temperatureC: t0 }, sym, tm);
@@ -108,7 +155,15 @@ describe('1D verification', () => {
       conductivityWPerMK: 1,
       densityKgM3: 2100,
       specificHeatJPerKgK: 1403,
-      phaseChange: { meltingC: 960, mushyRangeK: 2, latentHeatJPerKg: 5.508e5, solidConductivityWPerMK: 2, liquidConductivityWPerMK: 10, solidSpecificHeatJPerKgK: 1403, liquidSpecificHeatJPerKgK: 1861 },
+      phaseChange: {
+        meltingC: 960,
+        mushyRangeK: 2,
+        latentHeatJPerKg: 5.508e5,
+        solidConductivityWPerMK: 2,
+        liquidConductivityWPerMK: 10,
+        solidSpecificHeatJPerKgK: 1403,
+        liquidSpecificHeatJPerKgK: 1861,
+      },
     };
     const m = slab1D(50, 0.2, mat, sym, sym, 940);
     for (let i = 0; i < 10; i++) m.source[i] = 2e5;
@@ -158,7 +213,8 @@ describe('2D verification', () => {
       for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) m.source[j * n + i] = q(g.x.centers[i]!, g.y.centers[j]!);
       m.solveSteady();
       let e = 0;
-      for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) e += (m.T[j * n + i]! - Tex(g.x.centers[i]!, g.y.centers[j]!)) ** 2;
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++) e += (m.T[j * n + i]! - Tex(g.x.centers[i]!, g.y.centers[j]!)) ** 2;
       return Math.sqrt(e / (n * n));
     };
     const e4 = errorOn(4);
@@ -177,15 +233,35 @@ describe('2D verification', () => {
     const g = grid2D(uniformGrid(1, n), uniformGrid(1, n));
     const zero: BoundaryCondition = { type: 'dirichlet', temperatureC: 0 };
     const init = new Float64Array(g.size);
-    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) init[j * n + i] = Math.sin(Math.PI * g.x.centers[i]!) * Math.sin(Math.PI * g.y.centers[j]!);
-    const m = new ConductionModel({ grid: g, materials: [solid('s', 10, 1000, 1000)], materialIndex: new Uint8Array(g.size), initialTemperatureC: init, boundaries: { west: zero, east: zero, south: zero, north: zero }, theta: 0.5 });
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++)
+        init[j * n + i] = Math.sin(Math.PI * g.x.centers[i]!) * Math.sin(Math.PI * g.y.centers[j]!);
+    const m = new ConductionModel({
+      grid: g,
+      materials: [solid('s', 10, 1000, 1000)],
+      materialIndex: new Uint8Array(g.size),
+      initialTemperatureC: init,
+      boundaries: { west: zero, east: zero, south: zero, north: zero },
+      theta: 0.5,
+    });
     const t = 2000;
     m.run(t, 20);
     const decay = Math.exp(-2 * Math.PI * Math.PI * 1e-5 * t);
     const mid = (n / 2) * n + n / 2;
     expect(m.T[mid]! / init[mid]!).toBeCloseTo(decay, 2);
     // steady state is a fixed point of the ADI step
-    const s = new ConductionModel({ grid: g, materials: [solid('s', 10, 1000, 1000)], materialIndex: new Uint8Array(g.size), initialTemperatureC: 0, boundaries: { west: { type: 'dirichlet', temperatureC: 100 }, east: zero, south: { type: 'convective', hWPerM2K: 5, ambientC: 20 }, north: sym } });
+    const s = new ConductionModel({
+      grid: g,
+      materials: [solid('s', 10, 1000, 1000)],
+      materialIndex: new Uint8Array(g.size),
+      initialTemperatureC: 0,
+      boundaries: {
+        west: { type: 'dirichlet', temperatureC: 100 },
+        east: zero,
+        south: { type: 'convective', hWPerM2K: 5, ambientC: 20 },
+        north: sym,
+      },
+    });
     s.source.fill(500);
     s.solveSteady();
     const before = Float64Array.from(s.T);

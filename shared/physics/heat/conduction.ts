@@ -26,7 +26,8 @@ import * as materials from './materials.js';
 import type { Material } from './materials.js';
 
 // module-local bindings: hot loops call these per cell, and a local binding avoids re-resolving the module export
-const { checkMaterial, enthalpyToState, equilibriumEnthalpy, equilibriumLiquidFraction, volumetricEnthalpy } = materials;
+const { checkMaterial, enthalpyToState, equilibriumEnthalpy, equilibriumLiquidFraction, volumetricEnthalpy } =
+  materials;
 const solveTridiagonal = solveTridiagonalInPlace;
 
 /** Largest enthalpy defect re-injected per step, as kelvin of sensible heat. */
@@ -115,32 +116,48 @@ export class ConductionModel {
     const g = spec.grid;
     this.grid = g;
     const n = g.size;
-    if (!(g.nx >= 1 && g.ny >= 1)) throw new PhysicsError('PHYS-GRID', 'grid', 'grid needs at least one cell in each direction');
-    if (spec.materials.length === 0 || spec.materials.length > 255) throw new PhysicsError('PHYS-RANGE', 'materials', 'between 1 and 255 materials are required');
+    if (!(g.nx >= 1 && g.ny >= 1))
+      throw new PhysicsError('PHYS-GRID', 'grid', 'grid needs at least one cell in each direction');
+    if (spec.materials.length === 0 || spec.materials.length > 255)
+      throw new PhysicsError('PHYS-RANGE', 'materials', 'between 1 and 255 materials are required');
     spec.materials.forEach((m, i) => checkMaterial(m, `materials.${i}`));
     this.materials = spec.materials;
-    if (spec.materialIndex.length !== n) throw new PhysicsError('PHYS-GRID', 'materialIndex', `materialIndex has ${spec.materialIndex.length} entries for ${n} cells`);
+    if (spec.materialIndex.length !== n)
+      throw new PhysicsError(
+        'PHYS-GRID',
+        'materialIndex',
+        `materialIndex has ${spec.materialIndex.length} entries for ${n} cells`,
+      );
     this.materialIndex = new Uint8Array(n);
     for (let k = 0; k < n; k++) {
       const m = spec.materialIndex[k]!;
-      if (!(m >= 0 && m < spec.materials.length) || !Number.isInteger(m)) throw new PhysicsError('PHYS-RANGE', 'materialIndex', `cell ${k} has material ${m}`);
+      if (!(m >= 0 && m < spec.materials.length) || !Number.isInteger(m))
+        throw new PhysicsError('PHYS-RANGE', 'materialIndex', `cell ${k} has material ${m}`);
       this.materialIndex[k] = m;
     }
     this.hasPcm = spec.materials.some((m) => m.phaseChange);
     this.theta = spec.theta ?? 1;
     this.transientSolver = spec.transientSolver ?? 'adi';
-    if (!(this.theta >= 0.5 && this.theta <= 1)) throw new PhysicsError('PHYS-RANGE', 'theta', `θ must be in [0.5, 1], got ${this.theta}`, this.theta);
+    if (!(this.theta >= 0.5 && this.theta <= 1))
+      throw new PhysicsError('PHYS-RANGE', 'theta', `θ must be in [0.5, 1], got ${this.theta}`, this.theta);
     this.T = new Float64Array(n);
     if (typeof spec.initialTemperatureC === 'number') this.T.fill(spec.initialTemperatureC);
     else {
-      if (spec.initialTemperatureC.length !== n) throw new PhysicsError('PHYS-GRID', 'initialTemperatureC', 'initial temperature array has the wrong length');
+      if (spec.initialTemperatureC.length !== n)
+        throw new PhysicsError('PHYS-GRID', 'initialTemperatureC', 'initial temperature array has the wrong length');
       this.T.set(spec.initialTemperatureC);
     }
-    for (let k = 0; k < n; k++) if (!Number.isFinite(this.T[k]!)) throw new PhysicsError('PHYS-RANGE', 'initialTemperatureC', `cell ${k} initial temperature is not finite`);
+    for (let k = 0; k < n; k++)
+      if (!Number.isFinite(this.T[k]!))
+        throw new PhysicsError('PHYS-RANGE', 'initialTemperatureC', `cell ${k} initial temperature is not finite`);
     this.liquidFraction = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       const m = this.materials[this.materialIndex[k]!]!;
-      this.liquidFraction[k] = m.phaseChange ? equilibriumLiquidFraction(m.phaseChange, this.T[k]!) : m.alwaysFluid ? 1 : 0;
+      this.liquidFraction[k] = m.phaseChange
+        ? equilibriumLiquidFraction(m.phaseChange, this.T[k]!)
+        : m.alwaysFluid
+          ? 1
+          : 0;
     }
     this.source = new Float64Array(n);
     if (spec.source) this.source.set(spec.source);
@@ -149,7 +166,8 @@ export class ConductionModel {
     this.hInt = new Float64Array(n);
     this.cap = new Float64Array(n);
     this.vol = new Float64Array(n);
-    for (let j = 0; j < g.ny; j++) for (let i = 0; i < g.nx; i++) this.vol[j * g.nx + i] = g.x.widths[i]! * g.y.widths[j]!;
+    for (let j = 0; j < g.ny; j++)
+      for (let i = 0; i < g.nx; i++) this.vol[j * g.nx + i] = g.x.widths[i]! * g.y.widths[j]!;
     this.gx = new Float64Array(n);
     this.gy = new Float64Array(n);
     this.resid = new Float64Array(n);
@@ -162,34 +180,52 @@ export class ConductionModel {
     this.lc = new Float64Array(m);
     this.ld = new Float64Array(m);
     this.lcp = new Float64Array(m);
-    const mk = (len: number): SideArrays => ({ h: new Float64Array(len), t: new Float64Array(len), q: new Float64Array(len), g: new Float64Array(len) });
+    const mk = (len: number): SideArrays => ({
+      h: new Float64Array(len),
+      t: new Float64Array(len),
+      q: new Float64Array(len),
+      g: new Float64Array(len),
+    });
     this.sides = { west: mk(g.ny), east: mk(g.ny), south: mk(g.nx), north: mk(g.nx) };
     for (const s of SIDES) this.setBoundary(s, spec.boundaries[s]);
   }
 
   /** Sets (or changes) a side's boundary condition. */
   setBoundary(side: Side, cond: SideCondition): void {
-    if (cond === undefined) throw new PhysicsError('PHYS-CONFIG', `boundaries.${side}`, `missing boundary condition on the ${side} side`);
+    if (cond === undefined)
+      throw new PhysicsError('PHYS-CONFIG', `boundaries.${side}`, `missing boundary condition on the ${side} side`);
     const arr = this.sides[side];
     const along = side === 'west' || side === 'east' ? this.grid.y : this.grid.x;
     for (let f = 0; f < along.n; f++) {
       const bc = typeof cond === 'function' ? cond(f, along.centers[f]!) : cond;
       switch (bc.type) {
         case 'dirichlet':
-          if (!Number.isFinite(bc.temperatureC)) throw new PhysicsError('PHYS-RANGE', `boundaries.${side}.temperatureC`, 'boundary temperature must be finite');
+          if (!Number.isFinite(bc.temperatureC))
+            throw new PhysicsError(
+              'PHYS-RANGE',
+              `boundaries.${side}.temperatureC`,
+              'boundary temperature must be finite',
+            );
           arr.h[f] = Infinity;
           arr.t[f] = bc.temperatureC;
           arr.q[f] = 0;
           break;
         case 'convective':
-          if (!(bc.hWPerM2K >= 0) || !Number.isFinite(bc.hWPerM2K)) throw new PhysicsError('PHYS-RANGE', `boundaries.${side}.hWPerM2K`, 'heat-transfer coefficient must be finite and ≥ 0');
-          if (!Number.isFinite(bc.ambientC)) throw new PhysicsError('PHYS-RANGE', `boundaries.${side}.ambientC`, 'ambient temperature must be finite');
+          if (!(bc.hWPerM2K >= 0) || !Number.isFinite(bc.hWPerM2K))
+            throw new PhysicsError(
+              'PHYS-RANGE',
+              `boundaries.${side}.hWPerM2K`,
+              'heat-transfer coefficient must be finite and ≥ 0',
+            );
+          if (!Number.isFinite(bc.ambientC))
+            throw new PhysicsError('PHYS-RANGE', `boundaries.${side}.ambientC`, 'ambient temperature must be finite');
           arr.h[f] = bc.hWPerM2K;
           arr.t[f] = bc.ambientC;
           arr.q[f] = 0;
           break;
         case 'flux':
-          if (!Number.isFinite(bc.fluxWPerM2)) throw new PhysicsError('PHYS-RANGE', `boundaries.${side}.fluxWPerM2`, 'boundary flux must be finite');
+          if (!Number.isFinite(bc.fluxWPerM2))
+            throw new PhysicsError('PHYS-RANGE', `boundaries.${side}.fluxWPerM2`, 'boundary flux must be finite');
           arr.h[f] = 0;
           arr.t[f] = 0;
           arr.q[f] = bc.fluxWPerM2;
@@ -200,7 +236,11 @@ export class ConductionModel {
           arr.q[f] = 0;
           break;
         default:
-          throw new PhysicsError('PHYS-CONFIG', `boundaries.${side}.type`, `unknown boundary type ${(bc as { type: string }).type}`);
+          throw new PhysicsError(
+            'PHYS-CONFIG',
+            `boundaries.${side}.type`,
+            `unknown boundary type ${(bc as { type: string }).type}`,
+          );
       }
     }
   }
@@ -289,7 +329,9 @@ export class ConductionModel {
         if (d !== 0) {
           const m = this.materials[this.materialIndex[k]!]!;
           const p = m.phaseChange;
-          const cS = p ? m.densityKgM3 * Math.min(p.solidSpecificHeatJPerKgK, p.liquidSpecificHeatJPerKgK) : m.densityKgM3 * m.specificHeatJPerKgK;
+          const cS = p
+            ? m.densityKgM3 * Math.min(p.solidSpecificHeatJPerKgK, p.liquidSpecificHeatJPerKgK)
+            : m.densityKgM3 * m.specificHeatJPerKgK;
           const lim = cS * DEFECT_LIMIT_K;
           const take = d > lim ? lim : d < -lim ? -lim : d;
           out[k] = out[k]! + (take * this.vol[k]!) / dtForDefect;
@@ -368,7 +410,12 @@ export class ConductionModel {
         const p = j * nx + i;
         gx[p] = i < nx - 1 ? th * this.gx[p]! : 0;
         gy[p] = j < ny - 1 ? th * this.gy[p]! : 0;
-        diag[p] = diag[p]! + gx[p]! + gy[p]! + (i > 0 ? th * this.gx[p - 1]! : th * west.g[j]!) + (j > 0 ? th * this.gy[p - nx]! : th * south.g[i]!);
+        diag[p] =
+          diag[p]! +
+          gx[p]! +
+          gy[p]! +
+          (i > 0 ? th * this.gx[p - 1]! : th * west.g[j]!) +
+          (j > 0 ? th * this.gy[p - nx]! : th * south.g[i]!);
         if (i === nx - 1) diag[p] = diag[p]! + th * east.g[j]!;
         if (j === ny - 1) diag[p] = diag[p]! + th * north.g[i]!;
       }
@@ -425,7 +472,8 @@ export class ConductionModel {
 
   /** Advances one implicit step of Δt seconds. */
   step(dt: number): void {
-    if (!(dt > 0) || !Number.isFinite(dt)) throw new PhysicsError('PHYS-RANGE', 'timeStepS', `time step must be finite and > 0, got ${dt}`, dt);
+    if (!(dt > 0) || !Number.isFinite(dt))
+      throw new PhysicsError('PHYS-RANGE', 'timeStepS', `time step must be finite and > 0, got ${dt}`, dt);
     const n = this.grid.size;
     const T = this.T;
     const f = this.liquidFraction;
@@ -508,7 +556,9 @@ export class ConductionModel {
    * Solves the steady state A·T + b = 0 (Picard on the phase-dependent properties, under-relaxed liquid fraction),
    * starting from the current field. Throws PHYS-CONVERGENCE if it does not settle.
    */
-  solveSteady(opts: { toleranceK?: number; maxIterations?: number; relaxation?: number; linearTolerance?: number } = {}): { iterations: number; maxChangeK: number } {
+  solveSteady(
+    opts: { toleranceK?: number; maxIterations?: number; relaxation?: number; linearTolerance?: number } = {},
+  ): { iterations: number; maxChangeK: number } {
     const tol = opts.toleranceK ?? 1e-7;
     const maxIt = opts.maxIterations ?? 300;
     const omega = opts.relaxation ?? 1;
@@ -517,7 +567,12 @@ export class ConductionModel {
     const rhs = new Float64Array(n);
     const prev = new Float64Array(n);
     const hadBoundary = SIDES.some((s) => this.sides[s].h.some((h) => h > 0));
-    if (!hadBoundary) throw new PhysicsError('PHYS-CONFIG', 'boundaries', 'a steady problem needs at least one Dirichlet or convective boundary');
+    if (!hadBoundary)
+      throw new PhysicsError(
+        'PHYS-CONFIG',
+        'boundaries',
+        'a steady problem needs at least one Dirichlet or convective boundary',
+      );
     let change = Infinity;
     let lastF = 1;
     for (let it = 1; it <= maxIt; it++) {
@@ -564,7 +619,13 @@ export class ConductionModel {
       prev.set(this.T);
       // inexact Picard: solve loosely while the phase field is still moving, tightly at the end
       const linTol = opts.linearTolerance ?? 1e-12;
-      pcgSolve({ nx, ny, diag, gx: this.gx, gy: this.gy }, rhs, this.T, this.hasPcm && it > 1 && lastF > 1e-3 ? Math.max(linTol, 1e-6) : linTol, 20000);
+      pcgSolve(
+        { nx, ny, diag, gx: this.gx, gy: this.gy },
+        rhs,
+        this.T,
+        this.hasPcm && it > 1 && lastF > 1e-3 ? Math.max(linTol, 1e-6) : linTol,
+        20000,
+      );
       change = 0;
       for (let k = 0; k < n; k++) change = Math.max(change, Math.abs(this.T[k]! - prev[k]!));
       if (!this.hasPcm && it >= 1) return { iterations: it, maxChangeK: change };
@@ -580,7 +641,12 @@ export class ConductionModel {
       lastF = fChange;
       if (change < tol && fChange < 1e-9) return { iterations: it, maxChangeK: change };
     }
-    throw new PhysicsError('PHYS-CONVERGENCE', 'temperatureC', `steady solve did not settle in ${maxIt} Picard iterations (last change ${change} K)`, change);
+    throw new PhysicsError(
+      'PHYS-CONVERGENCE',
+      'temperatureC',
+      `steady solve did not settle in ${maxIt} Picard iterations (last change ${change} K)`,
+      change,
+    );
   }
 
   /** Heat flowing out through each side, W per metre of depth (positive = leaving the domain). */
@@ -626,7 +692,9 @@ export class ConductionModel {
     for (let k = 0; k < this.grid.size; k++) {
       const m = this.materials[this.materialIndex[k]!]!;
       const v = this.vol[k]!;
-      e += m.phaseChange ? v * (volumetricEnthalpy(m.densityKgM3, m.phaseChange, this.T[k]!, this.liquidFraction[k]!) + this.defect[k]!) : v * m.densityKgM3 * m.specificHeatJPerKgK * this.T[k]!;
+      e += m.phaseChange
+        ? v * (volumetricEnthalpy(m.densityKgM3, m.phaseChange, this.T[k]!, this.liquidFraction[k]!) + this.defect[k]!)
+        : v * m.densityKgM3 * m.specificHeatJPerKgK * this.T[k]!;
     }
     return e;
   }

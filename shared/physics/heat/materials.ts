@@ -44,7 +44,8 @@ export function checkMaterial(m: Material, quantity: string): void {
   checkPositive(`${quantity}.densityKgM3`, m.densityKgM3);
   if (m.phaseChange) {
     const p = m.phaseChange;
-    if (!Number.isFinite(p.meltingC)) throw new PhysicsError('PHYS-RANGE', `${quantity}.phaseChange.meltingC`, 'melting temperature must be finite');
+    if (!Number.isFinite(p.meltingC))
+      throw new PhysicsError('PHYS-RANGE', `${quantity}.phaseChange.meltingC`, 'melting temperature must be finite');
     checkPositive(`${quantity}.phaseChange.mushyRangeK`, p.mushyRangeK, true);
     checkPositive(`${quantity}.phaseChange.latentHeatJPerKg`, p.latentHeatJPerKg, true);
     checkPositive(`${quantity}.phaseChange.solidConductivityWPerMK`, p.solidConductivityWPerMK);
@@ -55,7 +56,8 @@ export function checkMaterial(m: Material, quantity: string): void {
     checkPositive(`${quantity}.conductivityWPerMK`, m.conductivityWPerMK);
     checkPositive(`${quantity}.specificHeatJPerKgK`, m.specificHeatJPerKgK);
   }
-  if (m.interfaceHeatTransferWPerM2K !== undefined) checkPositive(`${quantity}.interfaceHeatTransferWPerM2K`, m.interfaceHeatTransferWPerM2K);
+  if (m.interfaceHeatTransferWPerM2K !== undefined)
+    checkPositive(`${quantity}.interfaceHeatTransferWPerM2K`, m.interfaceHeatTransferWPerM2K);
 }
 
 /** Volumetric enthalpy H(T, f), J/m³, relative to the solidus. */

@@ -70,17 +70,20 @@ describe('Fick transport verification', () => {
       if (k < n * (n - 1)) t.gy[k] = D;
     }
     const s0 = 0.08;
-    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) t.c[j * n + i] = Math.exp(-((g.x.centers[i]! - 1) ** 2 + (g.y.centers[j]! - 1) ** 2) / (2 * s0 * s0));
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++)
+        t.c[j * n + i] = Math.exp(-((g.x.centers[i]! - 1) ** 2 + (g.y.centers[j]! - 1) ** 2) / (2 * s0 * s0));
     const T = 10;
     for (let s = 0; s < 100; s++) t.step(T / 100);
     let mx = 0;
     let my = 0;
     const tot = t.content();
-    for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) {
-      const w = h * h * t.c[j * n + i]!;
-      mx += w * (g.x.centers[i]! - 1) ** 2;
-      my += w * (g.y.centers[j]! - 1) ** 2;
-    }
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++) {
+        const w = h * h * t.c[j * n + i]!;
+        mx += w * (g.x.centers[i]! - 1) ** 2;
+        my += w * (g.y.centers[j]! - 1) ** 2;
+      }
     const expected = s0 * s0 + 2 * D * T;
     expect(mx / tot).toBeCloseTo(expected, 3);
     expect(my / tot).toBeCloseTo(expected, 3);
@@ -101,7 +104,7 @@ describe('alumina model', () => {
   });
 
   it('Faraday consumption: 126 kA at CE 0.945 consumes 75.5 kg/h of Al2O3', () => {
-    expect(aluminaConsumptionKgPerS(126000, 0.945) * 3600).toBeCloseTo(75.50, 1);
+    expect(aluminaConsumptionKgPerS(126000, 0.945) * 3600).toBeCloseTo(75.5, 1);
     const m = new AluminaModel({ ...base, initialAluminaPct: 8 });
     for (let s = 0; s < 360; s++) m.step(10, 126000, 0.945);
     expect(m.consumedKg).toBeCloseTo(aluminaConsumptionKgPerS(126000, 0.945) * 3600, 6);
@@ -127,7 +130,12 @@ describe('alumina model', () => {
 
   it('feed stop: time to anode effect ≈ lumped estimate (2.5 → 1.8 % of 1800 kg at 75.5 kg/h ≈ 600 s)', () => {
     const m = new AluminaModel(base);
-    const r = timeToAnodeEffect(m, { currentA: 126000, currentEfficiency: 0.945, aluminaAtAnodeEffectPct: 1.8, criterion: 'mean' });
+    const r = timeToAnodeEffect(m, {
+      currentA: 126000,
+      currentEfficiency: 0.945,
+      aluminaAtAnodeEffectPct: 1.8,
+      criterion: 'mean',
+    });
     expect(r.lumpedEstimateS).toBeCloseTo((0.007 * 1800) / aluminaConsumptionKgPerS(126000, 0.945), 6);
     expect(r.lumpedEstimateS).toBeCloseTo(600.8, 0);
     expect(r.timeToAnodeEffectS).not.toBeNull();

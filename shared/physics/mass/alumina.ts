@@ -91,9 +91,13 @@ export class AluminaModel {
     checkRange('fastFraction', spec.fastFraction, { min: 0, max: 1, unit: '-' });
     checkPositive('slowRatePerS', spec.slowRatePerS);
     const circ = spec.circulationMPerS ?? 0;
-    if (!Number.isFinite(circ)) throw new PhysicsError('PHYS-RANGE', 'circulationMPerS', 'circulation velocity must be finite');
+    if (!Number.isFinite(circ))
+      throw new PhysicsError('PHYS-RANGE', 'circulationMPerS', 'circulation velocity must be finite');
     this.spec = spec;
-    this.grid = grid2D(uniformGrid(spec.lengthM, spec.nx, 0, 'alumina.x'), uniformGrid(spec.widthM, spec.ny, 0, 'alumina.y'));
+    this.grid = grid2D(
+      uniformGrid(spec.lengthM, spec.nx, 0, 'alumina.x'),
+      uniformGrid(spec.widthM, spec.ny, 0, 'alumina.y'),
+    );
     const { nx, ny, size } = this.grid;
     const t = new ScalarTransport2D(this.grid);
     this.transport = t;
@@ -107,24 +111,29 @@ export class AluminaModel {
     // diffusive conductance ρ·D·(face area)/(distance)/100, kg/s per wt %
     const gX = (spec.bathDensityKgM3 * spec.dispersionM2PerS * depth * dy) / dx / 100;
     const gY = (spec.bathDensityKgM3 * spec.dispersionM2PerS * depth * dx) / dy / 100;
-    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
-      const k = j * nx + i;
-      if (i < nx - 1) t.gx[k] = gX;
-      if (j < ny - 1) t.gy[k] = gY;
-    }
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const k = j * nx + i;
+        if (i < nx - 1) t.gx[k] = gX;
+        if (j < ny - 1) t.gy[k] = gY;
+      }
     if (circ !== 0) {
       // stream function ψ(x, y) = U·(W/π)·sin(πx/L)·sin(πy/W) at cell corners; face flows = ρ·depth·Δψ/100,
       // exactly divergence-free on the grid and zero through the walls.
-      const psi = (x: number, y: number) => ((circ * spec.widthM) / Math.PI) * Math.sin((Math.PI * x) / spec.lengthM) * Math.sin((Math.PI * y) / spec.widthM);
+      const psi = (x: number, y: number) =>
+        ((circ * spec.widthM) / Math.PI) *
+        Math.sin((Math.PI * x) / spec.lengthM) *
+        Math.sin((Math.PI * y) / spec.widthM);
       const s = (spec.bathDensityKgM3 * depth) / 100;
-      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
-        const k = j * nx + i;
-        const xe = (i + 1) * dx;
-        const yn = (j + 1) * dy;
-        // u = ∂ψ/∂y, v = −∂ψ/∂x
-        if (i < nx - 1) t.fx[k] = s * (psi(xe, yn) - psi(xe, j * dy));
-        if (j < ny - 1) t.fy[k] = -s * (psi(xe, yn) - psi(i * dx, yn));
-      }
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          const k = j * nx + i;
+          const xe = (i + 1) * dx;
+          const yn = (j + 1) * dy;
+          // u = ∂ψ/∂y, v = −∂ψ/∂x
+          if (i < nx - 1) t.fx[k] = s * (psi(xe, yn) - psi(xe, j * dy));
+          if (j < ny - 1) t.fy[k] = -s * (psi(xe, yn) - psi(i * dx, yn));
+        }
     }
     if (spec.feeders.length === 0) throw new PhysicsError('PHYS-RANGE', 'feeders', 'at least one feeder is required');
     this.feederCell = new Int32Array(spec.feeders.length);
@@ -138,19 +147,22 @@ export class AluminaModel {
     const r = spec.shotFootprintRadiusM ?? 0;
     this.footprint = spec.feeders.map((f, n) => {
       const cells: number[] = [];
-      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
-        if (Math.hypot(this.grid.x.centers[i]! - f.xM, this.grid.y.centers[j]! - f.yM) <= r) cells.push(j * nx + i);
-      }
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          if (Math.hypot(this.grid.x.centers[i]! - f.xM, this.grid.y.centers[j]! - f.yM) <= r) cells.push(j * nx + i);
+        }
       if (!cells.includes(this.feederCell[n]!)) cells.push(this.feederCell[n]!);
       return { cells: Int32Array.from(cells), share: new Float64Array(cells.length).fill(1 / cells.length) };
     });
     this.weights = new Float64Array(size);
     if (spec.currentWeights) {
-      if (spec.currentWeights.length !== size) throw new PhysicsError('PHYS-GRID', 'currentWeights', `currentWeights needs ${size} entries`);
+      if (spec.currentWeights.length !== size)
+        throw new PhysicsError('PHYS-GRID', 'currentWeights', `currentWeights needs ${size} entries`);
       let sum = 0;
       for (let k = 0; k < size; k++) {
         const w = spec.currentWeights[k]!;
-        if (!(w >= 0) || !Number.isFinite(w)) throw new PhysicsError('PHYS-RANGE', 'currentWeights', `weight ${k} must be finite and ≥ 0`);
+        if (!(w >= 0) || !Number.isFinite(w))
+          throw new PhysicsError('PHYS-RANGE', 'currentWeights', `weight ${k} must be finite and ≥ 0`);
         sum += w;
       }
       if (!(sum > 0)) throw new PhysicsError('PHYS-RANGE', 'currentWeights', 'current weights sum to zero');
@@ -281,12 +293,23 @@ export interface FeedStopResult {
  * Runs the model with the feed stopped until the alumina reaches C_AE (in the leanest cell, or the mean), up to
  * `maxS` seconds. The model is advanced in place.
  */
-export function timeToAnodeEffect(model: AluminaModel, opts: { currentA: number; currentEfficiency: number; aluminaAtAnodeEffectPct: number; dtS?: number; maxS?: number; criterion?: 'min' | 'mean' }): FeedStopResult {
+export function timeToAnodeEffect(
+  model: AluminaModel,
+  opts: {
+    currentA: number;
+    currentEfficiency: number;
+    aluminaAtAnodeEffectPct: number;
+    dtS?: number;
+    maxS?: number;
+    criterion?: 'min' | 'mean';
+  },
+): FeedStopResult {
   const dt = opts.dtS ?? 5;
   const maxS = opts.maxS ?? 6 * 3600;
   const rate = aluminaConsumptionKgPerS(opts.currentA, opts.currentEfficiency);
   const s0 = model.stats();
-  const lumped = rate > 0 ? ((s0.meanPct - opts.aluminaAtAnodeEffectPct) / 100) * model.spec.bathMassKg / rate : Infinity;
+  const lumped =
+    rate > 0 ? (((s0.meanPct - opts.aluminaAtAnodeEffectPct) / 100) * model.spec.bathMassKg) / rate : Infinity;
   const level = () => (opts.criterion === 'mean' ? model.stats().meanPct : model.stats().minPct);
   if (level() <= opts.aluminaAtAnodeEffectPct) return { timeToAnodeEffectS: 0, lumpedEstimateS: Math.max(lumped, 0) };
   let t = 0;

@@ -88,7 +88,8 @@ export class ScalarTransport2D {
 
   /** One implicit step; the source is held constant over the step. */
   step(dt: number): void {
-    if (!(dt > 0) || !Number.isFinite(dt)) throw new PhysicsError('PHYS-RANGE', 'timeStepS', `time step must be finite and > 0, got ${dt}`, dt);
+    if (!(dt > 0) || !Number.isFinite(dt))
+      throw new PhysicsError('PHYS-RANGE', 'timeStepS', `time step must be finite and > 0, got ${dt}`, dt);
     const { nx, ny } = this.grid;
     const th = this.theta;
     const { la, lb, lc, ld, lcp, delta } = this;

@@ -29,16 +29,23 @@ export interface Grid2D {
 /** Builds a 1D grid from face coordinates (validated: ≥ 2 faces, finite, strictly increasing). */
 export function gridFromFaces(faces: ArrayLike<number>, quantity = 'grid'): Grid1D {
   const n = faces.length - 1;
-  if (!(n >= 1)) throw new PhysicsError('PHYS-GRID', quantity, `a grid needs at least one cell (two faces), got ${faces.length} faces`);
+  if (!(n >= 1))
+    throw new PhysicsError(
+      'PHYS-GRID',
+      quantity,
+      `a grid needs at least one cell (two faces), got ${faces.length} faces`,
+    );
   const f = Float64Array.from(faces);
   const centers = new Float64Array(n);
   const widths = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const a = f[i]!;
     const b = f[i + 1]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) throw new PhysicsError('PHYS-GRID', quantity, `face ${i} is not finite`);
+    if (!Number.isFinite(a) || !Number.isFinite(b))
+      throw new PhysicsError('PHYS-GRID', quantity, `face ${i} is not finite`);
     const w = b - a;
-    if (!(w > 0)) throw new PhysicsError('PHYS-GRID', quantity, `faces must be strictly increasing (cell ${i} has width ${w})`, w);
+    if (!(w > 0))
+      throw new PhysicsError('PHYS-GRID', quantity, `faces must be strictly increasing (cell ${i} has width ${w})`, w);
     widths[i] = w;
     centers[i] = 0.5 * (a + b);
   }
@@ -47,8 +54,10 @@ export function gridFromFaces(faces: ArrayLike<number>, quantity = 'grid'): Grid
 
 /** Uniform grid of n cells on [start, start + length]. */
 export function uniformGrid(length: number, n: number, start = 0, quantity = 'grid'): Grid1D {
-  if (!Number.isInteger(n) || n < 1) throw new PhysicsError('PHYS-GRID', `${quantity}.cells`, `cell count must be an integer ≥ 1, got ${n}`, n);
-  if (!Number.isFinite(length) || !(length > 0)) throw new PhysicsError('PHYS-GRID', `${quantity}.length`, `length must be finite and > 0, got ${length}`, length);
+  if (!Number.isInteger(n) || n < 1)
+    throw new PhysicsError('PHYS-GRID', `${quantity}.cells`, `cell count must be an integer ≥ 1, got ${n}`, n);
+  if (!Number.isFinite(length) || !(length > 0))
+    throw new PhysicsError('PHYS-GRID', `${quantity}.length`, `length must be finite and > 0, got ${length}`, length);
   const faces = new Float64Array(n + 1);
   for (let i = 0; i <= n; i++) faces[i] = start + (length * i) / n;
   return gridFromFaces(faces, quantity);
@@ -67,8 +76,20 @@ export function layeredGrid(layers: readonly LayerSpec[], start = 0, quantity = 
   const faces: number[] = [start];
   let x = start;
   layers.forEach((l, k) => {
-    if (!Number.isInteger(l.cells) || l.cells < 1) throw new PhysicsError('PHYS-GRID', `${quantity}.layers.${k}.cells`, `cells must be an integer ≥ 1, got ${l.cells}`, l.cells);
-    if (!Number.isFinite(l.thicknessM) || !(l.thicknessM > 0)) throw new PhysicsError('PHYS-GRID', `${quantity}.layers.${k}.thicknessM`, `thickness must be > 0, got ${l.thicknessM}`, l.thicknessM);
+    if (!Number.isInteger(l.cells) || l.cells < 1)
+      throw new PhysicsError(
+        'PHYS-GRID',
+        `${quantity}.layers.${k}.cells`,
+        `cells must be an integer ≥ 1, got ${l.cells}`,
+        l.cells,
+      );
+    if (!Number.isFinite(l.thicknessM) || !(l.thicknessM > 0))
+      throw new PhysicsError(
+        'PHYS-GRID',
+        `${quantity}.layers.${k}.thicknessM`,
+        `thickness must be > 0, got ${l.thicknessM}`,
+        l.thicknessM,
+      );
     for (let c = 1; c <= l.cells; c++) faces.push(x + (l.thicknessM * c) / l.cells);
     x += l.thicknessM;
   });

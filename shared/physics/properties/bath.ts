@@ -36,7 +36,12 @@ export const BATH_RANGES = {
   lifPct: { min: 0, max: 6, unit: 'wt %', source: 'LiF of the fitted data sets' },
   kfPct: { min: 0, max: 6, unit: 'wt %', source: 'KF of Hives et al. 1996' },
   /** Alumina relative saturation r = C/C_sat; the activity polynomial is positive only for r > 0.0161. */
-  aluminaRelativeSaturation: { min: 0.02, max: 1.0, unit: '-', source: 'Haupin activity polynomial (positive for r > 0.0161, fitted up to saturation)' },
+  aluminaRelativeSaturation: {
+    min: 0.02,
+    max: 1.0,
+    unit: '-',
+    source: 'Haupin activity polynomial (positive for r > 0.0161, fitted up to saturation)',
+  },
 } as const satisfies Record<string, ValidRange>;
 
 export function checkBathTempC(bathTempC: number, quantity = 'bathTempC'): number {
@@ -112,7 +117,12 @@ export function liquidusUncheckedC(bath: BathComposition): number {
   const { alf3Pct: a, caf2Pct: c, aluminaPct: al, mgf2Pct: m } = bath;
   const aluminaDen = 1 + 0.0936 * al - 0.0017 * al * al - 0.0023 * a * al;
   if (aluminaDen <= 0) {
-    throw new PhysicsError('PHYS-RANGE', 'bath.aluminaPct', `liquidus alumina term singular for Al2O3 = ${al} %, AlF3 = ${a} %`, al);
+    throw new PhysicsError(
+      'PHYS-RANGE',
+      'bath.aluminaPct',
+      `liquidus alumina term singular for Al2O3 = ${al} %, AlF3 = ${a} %`,
+      al,
+    );
   }
   return (
     1011 +
@@ -164,6 +174,12 @@ export function bathConductivityHivesSPerCm(bath: BathComposition, bathTempC: nu
 }
 
 /** Bath conductivity, S/cm, by the selected correlation (default Haupin's form, as in the voltage breakdown). */
-export function bathConductivitySPerCm(bath: BathComposition, bathTempC: number, correlation: ConductivityCorrelation = 'haupin'): number {
-  return correlation === 'hives' ? bathConductivityHivesSPerCm(bath, bathTempC) : bathConductivityHaupinSPerCm(bath, bathTempC);
+export function bathConductivitySPerCm(
+  bath: BathComposition,
+  bathTempC: number,
+  correlation: ConductivityCorrelation = 'haupin',
+): number {
+  return correlation === 'hives'
+    ? bathConductivityHivesSPerCm(bath, bathTempC)
+    : bathConductivityHaupinSPerCm(bath, bathTempC);
 }

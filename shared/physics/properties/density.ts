@@ -13,7 +13,12 @@ export const BATH_DENSITY_KG_M3 = 2100;
 /** Metal (liquid Al) density, kg/m³ (PHYSICS.md). */
 export const METAL_DENSITY_KG_M3 = 2300;
 
-export const METAL_TEMP_RANGE_C: ValidRange = { min: 660.32, max: 1026.85, unit: '°C', source: 'Assael et al. 2006: 933.47–1300 K' };
+export const METAL_TEMP_RANGE_C: ValidRange = {
+  min: 660.32,
+  max: 1026.85,
+  unit: '°C',
+  source: 'Assael et al. 2006: 933.47–1300 K',
+};
 
 /** Bath density, kg/m³, over the bath-correlation temperature window (PHYSICS.md constant). */
 export function bathDensityKgM3(bathTempC: number): number {

@@ -82,7 +82,13 @@ function applyIc(m: FivePointMatrix, d: Float64Array, r: Float64Array, z: Float6
 }
 
 /** Solves A x = b in place (x holds the initial guess). Throws PHYS-CONVERGENCE if the tolerance is not reached. */
-export function pcgSolve(m: FivePointMatrix, b: Float64Array, x: Float64Array, relTol = 1e-10, maxIter = 5000): PcgResult {
+export function pcgSolve(
+  m: FivePointMatrix,
+  b: Float64Array,
+  x: Float64Array,
+  relTol = 1e-10,
+  maxIter = 5000,
+): PcgResult {
   const n = m.nx * m.ny;
   const r = new Float64Array(n);
   const z = new Float64Array(n);
@@ -123,5 +129,10 @@ export function pcgSolve(m: FivePointMatrix, b: Float64Array, x: Float64Array, r
     rz = rzNew;
     for (let k = 0; k < n; k++) p[k] = z[k]! + beta * p[k]!;
   }
-  throw new PhysicsError('PHYS-CONVERGENCE', 'pcgResidual', `PCG did not reach ${relTol} in ${maxIter} iterations (relative residual ${rel})`, rel);
+  throw new PhysicsError(
+    'PHYS-CONVERGENCE',
+    'pcgResidual',
+    `PCG did not reach ${relTol} in ${maxIter} iterations (relative residual ${rel})`,
+    rel,
+  );
 }

@@ -10,7 +10,14 @@ export interface RootResult {
   iterations: number;
 }
 
-export function brentRoot(f: (x: number) => number, a: number, b: number, tolX = 1e-10, maxIter = 200, quantity = 'root'): RootResult {
+export function brentRoot(
+  f: (x: number) => number,
+  a: number,
+  b: number,
+  tolX = 1e-10,
+  maxIter = 200,
+  quantity = 'root',
+): RootResult {
   let fa = f(a);
   let fb = f(b);
   if (!Number.isFinite(fa) || !Number.isFinite(fb)) {

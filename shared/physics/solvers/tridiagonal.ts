@@ -3,7 +3,14 @@
  * (a_0 and c_{n−1} ignored). Works in caller-provided scratch (`cp`), allocation-free; the solution overwrites `d`.
  * Stable without pivoting for diagonally dominant systems, which every implicit FV operator here produces.
  */
-export function solveTridiagonalInPlace(a: Float64Array, b: Float64Array, c: Float64Array, d: Float64Array, n: number, cp: Float64Array): void {
+export function solveTridiagonalInPlace(
+  a: Float64Array,
+  b: Float64Array,
+  c: Float64Array,
+  d: Float64Array,
+  n: number,
+  cp: Float64Array,
+): void {
   let beta = b[0]!;
   d[0] = d[0]! / beta;
   for (let i = 1; i < n; i++) {
