@@ -16,9 +16,16 @@ import { startDevhost } from './devhost/devhost.js';
 import { writeEndpoints, ENDPOINTS_FILE } from './cli/local-lake.js';
 import { FaultRates } from './simulator/faults.js';
 import { createLabelRecorder } from './simulator/labels.js';
-import { createPotline, HMI_CHANGES_PER_LINE_HOUR } from './simulator/potline.js';
+import { createPotline, HMI_CHANGES_PER_LINE_HOUR, PANEL_MANUAL_PER_LINE_HOUR } from './simulator/potline.js';
 import { runSimulator } from './simulator/runner.js';
-import { startPlc } from './plc/plc.js';
+import { startPlantEdgeNodes } from './plc/plant-edge-nodes.js';
+import { plantSink } from './plc/plant-sink.js';
+import { startIngressBridge } from './bridge/ingress-bridge.js';
+import { auditEnvelope } from './score/envelope-audit.js';
+import { countExternalChanges } from './console/external-changes.js';
+import { scadaGatewayFromSettings } from '../shared/azure/scada-dependencies.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../shared/scada/envelope-limits.js';
+import type { SimulatorRun } from './simulator/runner.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
 import { LiveConsole } from './console/live-console.js';
 import { OptimizationWatch } from './console/optimization-watch.js';
@@ -128,10 +135,40 @@ const potline = createPotline({
   startMs: runStartMs,
   hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'],
 });
-// The simulator is also the plant's PLC: it takes the dispatcher's set-point commands from the broker, applies them
-// and acknowledges, so the next telemetry shows the effect.
-const plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
+// The plant's side of Sparkplug: each line's pot controller is an edge node on the secured embedded broker. It births
+// its cells, publishes their telemetry and read-back, applies the dispatcher's DCMDs as a PLC would, and its local
+// panels take cells to manual now and then (labelled panel_manual).
+const broker = devhost.mqtt!;
+console.log(
+  `Plant broker ${broker.url} (Sparkplug B, group ${broker.groupId}); credentials in ${path.relative(process.cwd(), broker.credentialsFile!)} — watch with the observer user, e.g. mosquitto_sub -h 127.0.0.1 -p ${broker.port} -u observer -P <password> -t 'spBv1.0/#'`,
+);
+// Ingress as a plant runs it: the bridge takes DDATA from the broker to the telemetry hub (partition key = cellId).
+const bridge = await startIngressBridge({
+  brokerUrl: broker.url,
+  username: broker.bridge().username,
+  password: broker.bridge().password,
+  hub: {
+    send: async (bodies) => {
+      hub.send(bodies);
+    },
+  },
+  stateDir: path.join(dataDir, 'bridge'),
+});
 const labels = createLabelRecorder({ file: path.join(runDir, 'labels.jsonl') });
+let simRun: SimulatorRun | undefined;
+const plc = await startPlantEdgeNodes({
+  broker,
+  potline,
+  options: {
+    panelManualPerLineHour: PANEL_MANUAL_PER_LINE_HOUR * flags['fault-scale'],
+    seed: flags.seed,
+    readbackNow: (equipmentId, fields, tsMs) => simRun?.readbackNow(equipmentId, fields, tsMs) ?? [],
+    onPointsSent: (points) => recorder.noteSent([{ body: JSON.stringify(points) }]),
+    onPanelManual: (cellId, fromMs, untilMs) =>
+      labels.record({ kind: 'panel_manual', cellId, tsMs: fromMs, detail: { untilMs } }),
+  },
+});
+const toPlant = plantSink(plc.byLine);
 const faults = flags['fault-scale'] === 1 ? undefined : scaledFaults(flags['fault-scale']);
 const sim = runSimulator({
   potline,
@@ -142,10 +179,11 @@ const sim = runSimulator({
   sink: {
     send: async (bodies) => {
       recorder.noteSent(bodies);
-      hub.send(bodies);
+      await toPlant.send(bodies);
     },
   },
 });
+simRun = sim;
 console.log(
   `Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
 );
@@ -189,9 +227,20 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
     live: live.snapshot(),
     scorecard,
     optimization: { tally: optimization.tally(), lastStatus: optimization.statusLine(), plc: plc.counters() },
+    plant: {
+      gateway: await scadaGatewayFromSettings()
+        .then((g) => g.stats())
+        .catch(() => undefined),
+      bridge: bridge.counters(),
+      broker: broker.counters(),
+      edge: plc.counters().nodes,
+      envelope: auditEnvelope(labels.labels(), DEFAULT_ENVELOPE_LIMITS),
+      externalChangesSeen: await countExternalChanges(runStartMs).catch(() => undefined),
+    },
   });
   console.log('Stopping the devhost and the emulators …');
   await plc.stop();
+  await bridge.stop();
   await devhost.stop();
   await webhooks?.close();
   rmSync(ENDPOINTS_FILE, { force: true });

@@ -90,6 +90,8 @@ export interface DevhostHandle {
   registry: FunctionRegistry;
   functions: RegisteredFunctionInfo[];
   hubStats(): HubStats[];
+  /** The embedded plant broker, when it was started (startMqtt). */
+  mqtt: MqttBrokerHandle | undefined;
   /** Stops accepting, finishes in-flight work, checkpoints, runs appTerminate hooks, stops the emulators it started. */
   stop(): Promise<void>;
 }
@@ -166,9 +168,11 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
 
     let mqtt: MqttBrokerHandle | undefined;
     if (options.startMqtt) {
-      mqtt = await startMqttBroker();
+      mqtt = await startMqttBroker({ dir: path.join(dataDir, 'mqtt') });
       cleanups.push(() => mqtt?.stop());
       env.SCADA_MQTT_URL = mqtt.url;
+      env.SCADA_MQTT_USERNAME = mqtt.host().username;
+      env.SCADA_MQTT_PASSWORD = mqtt.host().password;
     }
     let devIssuer: Awaited<ReturnType<typeof startDevIssuer>> | undefined;
     if (options.startDevIssuer) {
@@ -265,6 +269,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       events,
       functions,
       hubStats: () => namespace.list().map((h) => h.stats()),
+      mqtt,
       stop: () => {
         stopping ??= (async () => {
           // Stop taking work first (HTTP and sources in parallel), then let the app clean up, then the emulators.

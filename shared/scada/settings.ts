@@ -1,14 +1,25 @@
 import { z } from 'zod';
+import { DEFAULT_GROUP_ID, DEFAULT_HOST_ID } from '../sparkplug/topic.js';
 import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy } from './dispatch-policy.js';
 
 /** App settings of the SCADA side, parsed once; a bad one fails naming the setting. */
 export const ScadaSettings = z.object({
-  /** Plant broker: `mqtts://hivemq.plant.local:8883` in Azure (VNet integration); the devhost's embedded broker locally. */
+  /** Plant broker: the Event Grid namespace's MQTT endpoint in Azure (`mqtts://…:8883`); the embedded broker locally. */
   SCADA_MQTT_URL: z.string().regex(/^mqtts?:\/\/[^\s/]+/, 'must be mqtt://host:port or mqtts://host:port'),
   SCADA_MQTT_USERNAME: z.string().min(1).optional(),
   /** A Key Vault reference in Azure, never a literal in the repository. */
   SCADA_MQTT_PASSWORD: z.string().min(1).optional(),
   SCADA_MQTT_CLIENT_ID: z.string().min(1).max(64).optional(),
+  /** The Sparkplug group of the plant's edge nodes. */
+  SCADA_SPARKPLUG_GROUP_ID: z
+    .string()
+    .regex(/^[^/+#\s]+$/, 'must be a Sparkplug id: no /, +, # or spaces')
+    .default(DEFAULT_GROUP_ID),
+  /** The platform's Primary Host Application id: its STATE topic is `spBv1.0/STATE/<id>`. */
+  SCADA_SPARKPLUG_HOST_ID: z
+    .string()
+    .regex(/^[^/+#\s]+$/, 'must be a Sparkplug id: no /, +, # or spaces')
+    .default(DEFAULT_HOST_ID),
   SCADA_ACK_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(DEFAULT_DISPATCH_POLICY.ackTimeoutMs),
   SCADA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(DEFAULT_DISPATCH_POLICY.maxAttempts),
   SCADA_BACKOFF_MS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_DISPATCH_POLICY.backoffMs),

@@ -15,7 +15,7 @@ import { waitFor } from '../../local/devhost/testing.js';
 import { startAzurite, stopChild, type AzuriteHandle } from '../../local/emulators/azurite.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { startMqttBroker, type MqttBrokerHandle } from '../../local/emulators/mqtt.js';
-import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
+import { startPlantEdgeNodes, type PlantEdgeNodes } from '../../local/plc/plant-edge-nodes.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { createPotline } from '../../local/simulator/index.js';
@@ -31,7 +31,7 @@ let azurite: AzuriteHandle;
 let cosmos: CosmosHandle;
 let broker: MqttBrokerHandle;
 let issuer: DevIssuer;
-let plc: PlcHandle;
+let plc: PlantEdgeNodes;
 let env: Record<string, string>;
 let engineer: string;
 const devhosts: DevhostProcess[] = [];
@@ -58,7 +58,7 @@ beforeAll(async () => {
     connectionPolicy: { enableEndpointDiscovery: false },
   });
   await seedPlantStores(client, DB, await cellStateDocs(potline));
-  plc = await startPlc({ brokerUrl: broker.url, potline });
+  plc = await startPlantEdgeNodes({ broker: broker, potline, lineIds: ['L1'] });
   env = {
     ...issuer.settings,
     AzureWebJobsStorage: azurite.connectionString,
@@ -67,6 +67,8 @@ beforeAll(async () => {
     COSMOS_KEY: cosmos.key,
     COSMOS_DATABASE: DB,
     SCADA_MQTT_URL: broker.url,
+    SCADA_MQTT_USERNAME: broker.host().username,
+    SCADA_MQTT_PASSWORD: broker.host().password,
     DURABLE_TASK_HUB: 'RestartTest',
     OPTIMIZATION_SCHEDULE: '0 0 0 1 1 *',
     CURATION_SCHEDULE: '0 0 0 1 1 *',
