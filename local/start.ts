@@ -205,7 +205,10 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   console.log(`\n${reason}: stopping the simulator …`);
   const counters = await sim.stop().catch(() => sim.counters());
   if (score) {
-    console.log('Waiting for ingestion to catch up …');
+    console.log('Waiting for the bridge and ingestion to catch up …');
+    const published = () => plc.counters().nodes.reduce((n, c) => n + c.ddataPublished + c.corruptPublished, 0);
+    for (const until = Date.now() + 60_000; bridge.counters().ddataMessages < published() && Date.now() < until; )
+      await new Promise((r) => setTimeout(r, 100));
     await live.waitForCatchUp(120_000);
   }
   live.stop();

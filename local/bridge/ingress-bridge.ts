@@ -6,7 +6,7 @@
  * (at least once; ingest drops the duplicates by sensor and seq). A payload it cannot decode is forwarded as it came,
  * so ingest quarantines it with a reason instead of it vanishing here.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { z } from 'zod';
@@ -56,8 +56,8 @@ export interface IngressBridgeHandle {
   kill(): void;
 }
 
-const BirthStore = z.record(z.string(), z.object({ nbirth: z.string(), dbirths: z.record(z.string(), z.string()) }));
-type BirthStore = z.infer<typeof BirthStore>;
+/** One line of the births log: the newest NBIRTH or DBIRTH of a node or device, as it came. */
+const BirthLine = z.object({ topic: z.string(), payload: z.string() });
 
 const HUB_RETRY_MS = 200;
 
@@ -66,21 +66,39 @@ export async function startIngressBridge(o: IngressBridgeOptions): Promise<Ingre
   const clock = o.clock ?? Date.now;
   // The bridge reads everything an edge node sends; it is no safety check, so floods are the host's to refuse.
   const session = new SparkplugHostSession({ floodMessagesPerS: 1e9, floodBurst: 1e9, ...o.session });
-  const birthsFile = o.stateDir ? path.join(o.stateDir, 'births.json') : undefined;
-  const births: BirthStore =
-    birthsFile && existsSync(birthsFile) ? BirthStore.parse(JSON.parse(readFileSync(birthsFile, 'utf8'))) : {};
-  for (const [edgeNodeId, b] of Object.entries(births)) {
+  // Births go to an append-only log (one line each, newest wins), so keeping them costs one small write, not a
+  // rewrite of every device's birth per DBIRTH; it is compacted at start.
+  const birthsFile = o.stateDir ? path.join(o.stateDir, 'births.jsonl') : undefined;
+  const latestBirths = new Map<string, string>();
+  if (birthsFile && existsSync(birthsFile)) {
+    for (const line of readFileSync(birthsFile, 'utf8').split('\n')) {
+      const parsed = line ? BirthLine.safeParse(JSON.parse(line)) : undefined;
+      if (!parsed?.success) continue;
+      const t = parseTopic(parsed.data.topic);
+      // A node's birth starts its devices over: what was born before it no longer holds.
+      if (t?.kind === 'node')
+        for (const topic of latestBirths.keys())
+          if (parseTopic(topic)?.kind === 'device' && topic.includes(`/${t.edgeNodeId}/`)) latestBirths.delete(topic);
+      latestBirths.set(parsed.data.topic, parsed.data.payload);
+    }
+    const nodes = new Set<string>();
     const nowMs = clock();
-    session.handle(`${NAMESPACE}/${groupId}/NBIRTH/${edgeNodeId}`, Buffer.from(b.nbirth, 'base64'), nowMs);
-    for (const [deviceId, d] of Object.entries(b.dbirths))
-      session.handle(`${NAMESPACE}/${groupId}/DBIRTH/${edgeNodeId}/${deviceId}`, Buffer.from(d, 'base64'), nowMs);
-    session.resumeAfterReplay(edgeNodeId);
-  }
-  const saveBirths = () => {
-    if (!birthsFile) return;
-    mkdirSync(path.dirname(birthsFile), { recursive: true });
-    writeFileSync(`${birthsFile}.tmp`, JSON.stringify(births));
+    for (const [topic, payload] of latestBirths) {
+      const t = parseTopic(topic);
+      if (t?.kind === 'device') session.resumeAfterReplay(t.edgeNodeId);
+      session.handle(topic, Buffer.from(payload, 'base64'), nowMs);
+      if (t && t.kind !== 'state') nodes.add(t.edgeNodeId);
+    }
+    for (const n of nodes) session.resumeAfterReplay(n);
+    writeFileSync(
+      `${birthsFile}.tmp`,
+      [...latestBirths].map(([topic, payload]) => `${JSON.stringify({ topic, payload })}\n`).join(''),
+    );
     renameSync(`${birthsFile}.tmp`, birthsFile);
+  }
+  if (birthsFile) mkdirSync(path.dirname(birthsFile), { recursive: true });
+  const keepBirth = (topic: string, payload: Buffer) => {
+    if (birthsFile) appendFileSync(birthsFile, `${JSON.stringify({ topic, payload: payload.toString('base64') })}\n`);
   };
   const counters = {
     messages: 0,
@@ -112,13 +130,8 @@ export async function startIngressBridge(o: IngressBridgeOptions): Promise<Ingre
     counters.messages++;
     const t = parseTopic(topic);
     const result = session.handle(topic, payload, receivedMs);
-    if (t?.kind === 'node' && t.verb === 'NBIRTH' && result.refusals.length === 0) {
-      births[t.edgeNodeId] = { nbirth: payload.toString('base64'), dbirths: {} };
-      saveBirths();
-    } else if (t?.kind === 'device' && t.verb === 'DBIRTH' && result.events.length > 0 && births[t.edgeNodeId]) {
-      births[t.edgeNodeId]!.dbirths[t.deviceId] = payload.toString('base64');
-      saveBirths();
-    }
+    if ((t?.kind === 'node' && t.verb === 'NBIRTH') || (t?.kind === 'device' && t.verb === 'DBIRTH'))
+      if (result.refusals.length === 0) keepBirth(topic, payload);
     if (t?.kind !== 'device' || t.verb !== 'DDATA') return;
     counters.ddataMessages++;
     const bodies: EventBody[] = [];
@@ -175,9 +188,12 @@ export async function startIngressBridge(o: IngressBridgeOptions): Promise<Ingre
     // The broker kept the subscription; its SUBACK would queue behind the redelivered messages, so it is not awaited.
     client.subscribe(filter, { qos: 1 });
   } else {
-    const granted = await client.subscribeAsync(filter, { qos: 1 });
-    if (granted.some((g) => g.qos === 128))
-      throw new Error(`the broker refused the bridge's subscription to ${filter}: check its credentials`);
+    await client.subscribeAsync(filter, { qos: 1 }).catch((e: unknown) => {
+      client.end(true);
+      throw new Error(
+        `the broker refused the bridge's subscription to ${filter} (${e instanceof Error ? e.message : String(e)}): check its credentials`,
+      );
+    });
   }
 
   return {

@@ -466,7 +466,6 @@ export async function startEdgeNode(o: EdgeNodeOptions): Promise<EdgeNodeHandle>
       lastStepMs = nowMs;
       for (const [deviceId, points] of byDevice) publishDeviceData(deviceId, points);
       for (const deviceId of corrupt) {
-        if (!born) continue;
         // A payload no protobuf reader accepts (an unknown field with wire type 7), published without taking a seq.
         publish(deviceTopic(groupId, 'DDATA', edgeNodeId, deviceId), new Uint8Array([0x7f, 0x01]));
         counters.corruptPublished++;

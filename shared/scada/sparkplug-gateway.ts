@@ -129,15 +129,15 @@ export class SparkplugScadaGateway implements ScadaGateway {
   }
 
   private async announce(): Promise<void> {
-    const granted = await this.client.subscribeAsync([stateTopic(this.o.hostId), `${NAMESPACE}/${this.o.groupId}/#`], {
-      qos: 1,
-    });
-    const refused = granted.filter((g) => g.qos === 128);
-    if (refused.length > 0)
+    const filters = [stateTopic(this.o.hostId), `${NAMESPACE}/${this.o.groupId}/#`];
+    try {
+      await this.client.subscribeAsync(filters, { qos: 1 });
+    } catch (e) {
       throw new GatewayUnavailableError(
         'SCADA_MQTT_USERNAME',
-        `the broker refused the host's subscription to ${refused.map((g) => g.topic).join(', ')}`,
+        `the broker refused the host's subscription to ${filters.join(', ')} (${e instanceof Error ? e.message : String(e)}); check the host's credentials and permissions`,
       );
+    }
     await this.publishState(true);
   }
 
