@@ -207,7 +207,7 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   if (score) {
     console.log('Waiting for the bridge and ingestion to catch up …');
     const published = () => plc.counters().nodes.reduce((n, c) => n + c.ddataPublished + c.corruptPublished, 0);
-    for (const until = Date.now() + 60_000; bridge.counters().ddataMessages < published() && Date.now() < until; )
+    for (const until = Date.now() + 60_000; bridge.counters().ddataMessages < published() && Date.now() < until;)
       await new Promise((r) => setTimeout(r, 100));
     await live.waitForCatchUp(120_000);
   }

@@ -64,6 +64,9 @@ export const scadaGatewayFromSettings = once<SparkplugScadaGateway>(async () => 
     ...(scada.SCADA_MQTT_USERNAME ? { username: scada.SCADA_MQTT_USERNAME } : {}),
     ...(scada.SCADA_MQTT_PASSWORD ? { password: scada.SCADA_MQTT_PASSWORD } : {}),
     ...(scada.SCADA_MQTT_CLIENT_ID ? { clientId: scada.SCADA_MQTT_CLIENT_ID } : {}),
+    ...(scada.SCADA_MQTT_CLIENT_CERT && scada.SCADA_MQTT_CLIENT_KEY
+      ? { cert: scada.SCADA_MQTT_CLIENT_CERT, key: scada.SCADA_MQTT_CLIENT_KEY }
+      : {}),
   });
 });
 

@@ -2,13 +2,20 @@ import { z } from 'zod';
 import { DEFAULT_GROUP_ID, DEFAULT_HOST_ID } from '../sparkplug/topic.js';
 import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy } from './dispatch-policy.js';
 
+/** A setting that may be present but empty (Bicep sets it only for one kind of broker): empty reads as absent. */
+const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
+
 /** App settings of the SCADA side, parsed once; a bad one fails naming the setting. */
 export const ScadaSettings = z.object({
   /** Plant broker: the Event Grid namespace's MQTT endpoint in Azure (`mqtts://…:8883`); the embedded broker locally. */
   SCADA_MQTT_URL: z.string().regex(/^mqtts?:\/\/[^\s/]+/, 'must be mqtt://host:port or mqtts://host:port'),
-  SCADA_MQTT_USERNAME: z.string().min(1).optional(),
-  /** A Key Vault reference in Azure, never a literal in the repository. */
-  SCADA_MQTT_PASSWORD: z.string().min(1).optional(),
+  /** The client's authentication name on Event Grid (`platform-host`), or a plant broker's username. */
+  SCADA_MQTT_USERNAME: optionalText,
+  /** A Key Vault reference in Azure, never a literal in the repository; empty against Event Grid (certificates). */
+  SCADA_MQTT_PASSWORD: optionalText,
+  /** PEM client certificate and key the host presents (Event Grid authenticates by certificate); Key Vault references. */
+  SCADA_MQTT_CLIENT_CERT: optionalText,
+  SCADA_MQTT_CLIENT_KEY: optionalText,
   SCADA_MQTT_CLIENT_ID: z.string().min(1).max(64).optional(),
   /** The Sparkplug group of the plant's edge nodes. */
   SCADA_SPARKPLUG_GROUP_ID: z

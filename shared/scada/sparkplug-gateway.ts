@@ -34,6 +34,9 @@ export interface SparkplugGatewayOptions {
   url: string;
   username?: string;
   password?: string;
+  /** PEM client certificate and key (Event Grid's MQTT broker authenticates clients by certificate). */
+  cert?: string;
+  key?: string;
   clientId?: string;
   groupId?: string;
   hostId?: string;
@@ -105,6 +108,7 @@ export class SparkplugScadaGateway implements ScadaGateway {
         ...(o.clientId ? { clientId: o.clientId } : {}),
         ...(o.username ? { username: o.username } : {}),
         ...(o.password ? { password: o.password } : {}),
+        ...(o.cert && o.key ? { cert: o.cert, key: o.key } : {}),
         will: {
           topic: stateTopic(hostId),
           payload: Buffer.from(JSON.stringify({ online: false, timestamp: stateTimestamp })),
