@@ -22,7 +22,7 @@ import { startPlantEdgeNodes } from './plc/plant-edge-nodes.js';
 import { plantSink } from './plc/plant-sink.js';
 import { startIngressBridge } from './bridge/ingress-bridge.js';
 import { auditEnvelope } from './score/envelope-audit.js';
-import { countExternalChanges } from './console/external-changes.js';
+import { commandOutcomes, countExternalChanges } from './console/external-changes.js';
 import { scadaGatewayFromSettings } from '../shared/azure/scada-dependencies.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../shared/scada/envelope-limits.js';
 import type { SimulatorRun } from './simulator/runner.js';
@@ -155,14 +155,15 @@ const bridge = await startIngressBridge({
   stateDir: path.join(dataDir, 'bridge'),
 });
 const labels = createLabelRecorder({ file: path.join(runDir, 'labels.jsonl') });
-let simRun: SimulatorRun | undefined;
+// The edge nodes start before the simulator run they report for: its read-back is reached through this.
+const simRef: { run?: SimulatorRun } = {};
 const plc = await startPlantEdgeNodes({
   broker,
   potline,
   options: {
     panelManualPerLineHour: PANEL_MANUAL_PER_LINE_HOUR * flags['fault-scale'],
     seed: flags.seed,
-    readbackNow: (equipmentId, fields, tsMs) => simRun?.readbackNow(equipmentId, fields, tsMs) ?? [],
+    readbackNow: (equipmentId, fields, tsMs) => simRef.run?.readbackNow(equipmentId, fields, tsMs) ?? [],
     onPointsSent: (points) => recorder.noteSent([{ body: JSON.stringify(points) }]),
     onPanelManual: (cellId, fromMs, untilMs) =>
       labels.record({ kind: 'panel_manual', cellId, tsMs: fromMs, detail: { untilMs } }),
@@ -183,7 +184,7 @@ const sim = runSimulator({
     },
   },
 });
-simRun = sim;
+simRef.run = sim;
 console.log(
   `Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
 );
@@ -205,6 +206,9 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   console.log(`\n${reason}: stopping the simulator …`);
   const counters = await sim.stop().catch(() => sim.counters());
   if (score) {
+    // The pot controllers stop with the simulator (NDEATH): a command applied after this would report read-back
+    // that no longer reaches the lake before the scoring.
+    await plc.stop();
     console.log('Waiting for the bridge and ingestion to catch up …');
     const published = () => plc.counters().nodes.reduce((n, c) => n + c.ddataPublished + c.corruptPublished, 0);
     for (const until = Date.now() + 60_000; bridge.counters().ddataMessages < published() && Date.now() < until;)
@@ -239,10 +243,11 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
       edge: plc.counters().nodes,
       envelope: auditEnvelope(labels.labels(), DEFAULT_ENVELOPE_LIMITS),
       externalChangesSeen: await countExternalChanges(runStartMs).catch(() => undefined),
+      commands: await commandOutcomes(runStartMs).catch(() => undefined),
     },
   });
   console.log('Stopping the devhost and the emulators …');
-  await plc.stop();
+  if (!score) await plc.stop();
   await bridge.stop();
   await devhost.stop();
   await webhooks?.close();

@@ -15,6 +15,8 @@ export interface PlantSummary {
   edge: EdgeNodeCounters[];
   envelope: EnvelopeAudit;
   externalChangesSeen: number | undefined;
+  /** The dispatcher's commands by how they ended (local/console/external-changes.ts). */
+  commands: Record<string, number> | undefined;
 }
 
 const nonZero = (r: Record<string, number>) =>
@@ -97,6 +99,19 @@ function printPlant(p: PlantSummary): void {
     for (const [code, n] of Object.entries(e.commandsRefused)) edgeRefused[code] = (edgeRefused[code] ?? 0) + n;
   const sum = (f: (e: EdgeNodeCounters) => number) => p.edge.reduce((s, e) => s + f(e), 0);
   console.log('\nPlant (Sparkplug B):');
+  if (p.commands) {
+    const c = p.commands;
+    const total = Object.values(c).reduce((a, b) => a + b, 0);
+    const of = (prefix: string) =>
+      Object.entries(c)
+        .filter(([k]) => k.startsWith(prefix))
+        .reduce((a, [, n]) => a + n, 0);
+    console.log(
+      `  Commands: ${total} set-point commands from the recommendations — applied (confirmed by read-back) ${of('acknowledged')}, ` +
+        `refused by the envelope ${of('rejected')}, failed ${of('failed')}, not final ${total - of('acknowledged') - of('rejected') - of('failed')}; ` +
+        `${nonZero(Object.fromEntries(Object.entries(c).filter(([k]) => k.includes(':'))))}.`,
+    );
+  }
   if (g)
     console.log(
       `  Set points applied (confirmed by the PLC's read-back) ${g.confirmed}, refused by the PLC ${g.refusedByPlant} (${nonZero(edgeRefused)}), ` +

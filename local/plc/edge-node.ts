@@ -147,7 +147,9 @@ export async function startEdgeNode(o: EdgeNodeOptions): Promise<EdgeNodeHandle>
   const manualUntil = new Map<string, number>();
   const lastApplied = new Map<string, { version: number; commandId: string }>();
   const lastCommand = new Map<string, { id: string; result: string; message: string }>();
-  let bdSeq = 0;
+  // One birth/death sequence number per process: mqtt.js registers the same will on every reconnect, so the births
+  // carry it too; a restarted controller takes another, so the will of its previous life reads as stale.
+  const bdSeq = Math.floor(Date.now() / 1000) % 256;
   let seq = 0;
   let born = false;
   let hostOnlineAt = -1;
