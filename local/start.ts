@@ -88,6 +88,9 @@ const flags = parseFlags();
 process.env.OPTIMIZATION_SCHEDULE = flags['opt-schedule'];
 process.env.OPTIMIZATION_MODE = flags['opt-mode'];
 applyLocalSettingsDefaults();
+// One process hosts the plant's controllers and the platform here: a long synchronous step (an optimiser solve, a big
+// ingest batch) stalls both, so the host waits longer for read-back than it would across a network.
+process.env.SCADA_ACK_TIMEOUT_MS ||= '8000';
 // A devhost topic address from the settings names a fixed port; the devhost sets its own once it listens (--port 0).
 if (process.env.ServiceBusConnection?.startsWith('UseDevhost=true')) delete process.env.ServiceBusConnection;
 const dataDir = path.resolve('.local');

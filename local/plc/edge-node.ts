@@ -56,7 +56,10 @@ export interface EdgeNodeOptions {
   primaryHostId?: string;
   /** The PLC's clock, epoch ms, for DCMD ages and birth timestamps (default: the wall clock, NTP-synchronised). */
   clock?: () => number;
-  /** A DCMD whose timestamp is older than this is refused, ms. */
+  /**
+   * A DCMD whose timestamp is older than this is refused, ms (default 10 s: the host's whole window for one command,
+   * three attempts of 3 s; anything older is a command queued somewhere while its sender gave up on it).
+   */
   maxCommandAgeMs?: number;
   /**
    * Times per line-hour the potroom takes a cell to manual at its local panel, for 2–10 minutes of plant time;
@@ -120,7 +123,7 @@ export async function startEdgeNode(o: EdgeNodeOptions): Promise<EdgeNodeHandle>
   const groupId = o.groupId ?? DEFAULT_GROUP_ID;
   const edgeNodeId = edgeNodeOfLine(o.lineId);
   const clock = o.clock ?? Date.now;
-  const maxCommandAgeMs = o.maxCommandAgeMs ?? 5000;
+  const maxCommandAgeMs = o.maxCommandAgeMs ?? 10_000;
   const rng: Rng = createRng(o.seed ?? o.potline.seed).fork(`panel-${o.lineId}`);
   const devices = devicesOfLine(o.potline, o.lineId);
   const aliases = new Map<string, number>();
