@@ -15,21 +15,17 @@ import { z } from 'zod';
 import { startDevhost } from './devhost/devhost.js';
 import { writeEndpoints, ENDPOINTS_FILE } from './cli/local-lake.js';
 import { FaultRates } from './simulator/faults.js';
-import { createLabelRecorder } from './simulator/labels.js';
-import { createPotline, HMI_CHANGES_PER_LINE_HOUR, PANEL_MANUAL_PER_LINE_HOUR } from './simulator/potline.js';
-import { runSimulator } from './simulator/runner.js';
-import { startPlantEdgeNodes } from './plc/plant-edge-nodes.js';
-import { plantSink } from './plc/plant-sink.js';
+import { HMI_CHANGES_PER_LINE_HOUR, PANEL_MANUAL_PER_LINE_HOUR } from './simulator/potline.js';
+import { startPlantThread } from './plant/plant-thread.js';
+import { DEFAULT_HOST_ID, edgeNodeOfLine } from '../shared/sparkplug/topic.js';
 import { startIngressBridge } from './bridge/ingress-bridge.js';
 import { auditEnvelope } from './score/envelope-audit.js';
 import { commandOutcomes, countExternalChanges } from './console/external-changes.js';
 import { scadaGatewayFromSettings } from '../shared/azure/scada-dependencies.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../shared/scada/envelope-limits.js';
-import type { SimulatorRun } from './simulator/runner.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
 import { LiveConsole } from './console/live-console.js';
 import { OptimizationWatch } from './console/optimization-watch.js';
-import { RunRecorder } from './console/run-recorder.js';
 import { scoreRun } from './console/score-run.js';
 import { printSummary } from './console/summary.js';
 
@@ -128,19 +124,11 @@ console.log(
 
 const hubName = process.env.TELEMETRY_HUB ?? 'telemetry';
 const hub = devhost.hub(hubName);
-const recorder = new RunRecorder();
 const runStartMs = Date.now();
-// Operators at the HMI change set points of their own (labelled hmi_change), so the out-of-band path runs every time.
-const potline = createPotline({
-  lines: flags.lines,
-  cellsPerLine: flags.cells,
-  seed: flags.seed,
-  startMs: runStartMs,
-  hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'],
-});
 // The plant's side of Sparkplug: each line's pot controller is an edge node on the secured embedded broker. It births
-// its cells, publishes their telemetry and read-back, applies the dispatcher's DCMDs as a PLC would, and its local
-// panels take cells to manual now and then (labelled panel_manual).
+// its cells, publishes their telemetry and read-back, applies the dispatcher's DCMDs as a PLC would, and its
+// operators change set points at the HMI (labelled hmi_change) and hold cells in manual at the local panel
+// (panel_manual). It runs in its own thread, as a plant is its own system.
 const broker = devhost.mqtt!;
 console.log(
   `Plant broker ${broker.url} (Sparkplug B, group ${broker.groupId}); credentials in ${path.relative(process.cwd(), broker.credentialsFile!)} — watch with the observer user, e.g. mosquitto_sub -h 127.0.0.1 -p ${broker.port} -u observer -P <password> -t 'spBv1.0/#'`,
@@ -157,37 +145,28 @@ const bridge = await startIngressBridge({
   },
   stateDir: path.join(dataDir, 'bridge'),
 });
-const labels = createLabelRecorder({ file: path.join(runDir, 'labels.jsonl') });
-// The edge nodes start before the simulator run they report for: its read-back is reached through this.
-const simRef: { run?: SimulatorRun } = {};
-const plc = await startPlantEdgeNodes({
-  broker,
-  potline,
-  options: {
-    panelManualPerLineHour: PANEL_MANUAL_PER_LINE_HOUR * flags['fault-scale'],
-    seed: flags.seed,
-    readbackNow: (equipmentId, fields, tsMs) => simRef.run?.readbackNow(equipmentId, fields, tsMs) ?? [],
-    onPointsSent: (points) => recorder.noteSent([{ body: JSON.stringify(points) }]),
-    onPanelManual: (cellId, fromMs, untilMs) =>
-      labels.record({ kind: 'panel_manual', cellId, tsMs: fromMs, detail: { untilMs } }),
-  },
-});
-const toPlant = plantSink(plc.byLine);
 const faults = flags['fault-scale'] === 1 ? undefined : scaledFaults(flags['fault-scale']);
-const sim = runSimulator({
-  potline,
-  labels,
+const edgeCredentials: Record<string, { username: string; password: string }> = {};
+for (let l = 1; l <= flags.lines; l++) {
+  const { username, password } = broker.edge(edgeNodeOfLine(`L${l}`));
+  edgeCredentials[edgeNodeOfLine(`L${l}`)] = { username, password };
+}
+const plant = await startPlantThread({
+  lines: flags.lines,
+  cellsPerLine: flags.cells,
+  seed: flags.seed,
+  startMs: runStartMs,
+  hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'],
+  panelManualPerLineHour: PANEL_MANUAL_PER_LINE_HOUR * flags['fault-scale'],
   ratePerMin: flags.rate,
   ...(flags.duration ? { durationS: flags.duration } : {}),
   ...(faults ? { faults } : {}),
-  sink: {
-    send: async (bodies) => {
-      recorder.noteSent(bodies);
-      await toPlant.send(bodies);
-    },
-  },
+  labelsFile: path.join(runDir, 'labels.jsonl'),
+  brokerUrl: broker.url,
+  edgeCredentials,
+  primaryHostId: DEFAULT_HOST_ID,
 });
-simRef.run = sim;
+const simCounters = () => plant.counters()?.sim ?? { pointsSent: 0, bodiesSent: 0, lagMs: 0 };
 console.log(
   `Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
 );
@@ -196,7 +175,7 @@ console.log(
   `Optimisation: ${flags['opt-mode']} runs of every line on "${flags['opt-schedule']}" (NCRONTAB, UTC); set points go through the SCADA dispatcher to the simulator's PLC.`,
 );
 
-const live = new LiveConsole(devhost, hubName, () => sim.counters(), flags.quiet);
+const live = new LiveConsole(devhost, hubName, simCounters, flags.quiet);
 const optimization = new OptimizationWatch(devhost.httpUrl, runStartMs);
 optimization.start();
 live.addStatus(() => optimization.statusLine());
@@ -207,14 +186,13 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\n${reason}: stopping the simulator …`);
-  const counters = await sim.stop().catch(() => sim.counters());
+  // The pot controllers stop with the simulator (NDEATH): a command applied after this would report read-back that
+  // no longer reaches the lake before the scoring.
+  const final = await plant.stop();
   if (score) {
-    // The pot controllers stop with the simulator (NDEATH): a command applied after this would report read-back
-    // that no longer reaches the lake before the scoring.
-    await plc.stop();
     console.log('Waiting for the bridge and ingestion to catch up …');
-    const published = () => plc.counters().nodes.reduce((n, c) => n + c.ddataPublished + c.corruptPublished, 0);
-    for (const until = Date.now() + 60_000; bridge.counters().ddataMessages < published() && Date.now() < until;)
+    const published = final.plc.nodes.reduce((n, c) => n + c.ddataPublished + c.corruptPublished, 0);
+    for (const until = Date.now() + 60_000; bridge.counters().ddataMessages < published && Date.now() < until;)
       await new Promise((r) => setTimeout(r, 100));
     await live.waitForCatchUp(120_000);
   }
@@ -223,8 +201,8 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   optimization.stop();
   const scorecard = score
     ? await scoreRun({
-        labels: labels.labels(),
-        sentKeys: recorder.sentKeys,
+        labels: final.labels,
+        sentKeys: new Set(final.sentKeys),
         sinceMs: runStartMs,
         lakeConnection: process.env.LakeConnection!,
       })
@@ -233,24 +211,23 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
     runId,
     runDir,
     wallS: (Date.now() - runStartMs) / 1000,
-    counters,
+    counters: final.sim,
     live: live.snapshot(),
     scorecard,
-    optimization: { tally: optimization.tally(), lastStatus: optimization.statusLine(), plc: plc.counters() },
+    optimization: { tally: optimization.tally(), lastStatus: optimization.statusLine(), plc: final.plc },
     plant: {
       gateway: await scadaGatewayFromSettings()
         .then((g) => g.stats())
         .catch(() => undefined),
       bridge: bridge.counters(),
       broker: broker.counters(),
-      edge: plc.counters().nodes,
-      envelope: auditEnvelope(labels.labels(), DEFAULT_ENVELOPE_LIMITS),
+      edge: final.plc.nodes,
+      envelope: auditEnvelope(final.labels, DEFAULT_ENVELOPE_LIMITS),
       externalChangesSeen: await countExternalChanges(runStartMs).catch(() => undefined),
       commands: await commandOutcomes(runStartMs).catch(() => undefined),
     },
   });
   console.log('Stopping the devhost and the emulators …');
-  if (!score) await plc.stop();
   await bridge.stop();
   await devhost.stop();
   await webhooks?.close();
@@ -262,7 +239,7 @@ process.once('SIGTERM', () => void shutdown('SIGTERM', false).then(() => process
 
 if (flags.duration) {
   try {
-    await sim.done;
+    await plant.done;
   } catch (err) {
     console.error('The simulator stopped: ', err);
   }

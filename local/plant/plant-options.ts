@@ -1,0 +1,38 @@
+/** What the plant thread is started with: the potline, the simulator run and its pot controllers' broker access. */
+import type { FaultRatesInput } from '../simulator/index.js';
+
+export interface PlantThreadOptions {
+  lines: number;
+  cellsPerLine: number;
+  seed: number;
+  /** Simulated time of the first state, ms epoch. */
+  startMs: number;
+  hmiChangesPerLineHour: number;
+  panelManualPerLineHour: number;
+  ratePerMin: number;
+  durationS?: number;
+  faults?: FaultRatesInput;
+  /** Where the ground-truth labels go (JSON Lines). */
+  labelsFile: string;
+  brokerUrl: string;
+  /** Each line's pot controller credentials, by edge node id (`L1-POTCTL`). */
+  edgeCredentials: Record<string, { username: string; password: string }>;
+  primaryHostId: string;
+}
+
+export type PlantMessage =
+  | { kind: 'ready' }
+  | { kind: 'counters'; counters: PlantCounters }
+  | { kind: 'done' }
+  | { kind: 'final'; final: PlantFinal }
+  | { kind: 'error'; message: string };
+
+export interface PlantCounters {
+  sim: import('../simulator/index.js').SimulatorCounters;
+  plc: ReturnType<import('../plc/plant-edge-nodes.js').PlantEdgeNodes['counters']>;
+}
+
+export interface PlantFinal extends PlantCounters {
+  labels: import('../simulator/index.js').Label[];
+  sentKeys: string[];
+}
