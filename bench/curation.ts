@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { MemoryLakeStore } from '../shared/lake/lake-store.js';
 import { goldMinutePath } from '../shared/lake/paths.js';
-import { encodeMinuteAggregates } from '../shared/lake/telemetry-tables.js';
+import { encodeMinuteAggregates } from '../shared/telemetry/telemetry-tables.js';
 import { aggregateMinutes } from '../shared/telemetry/aggregates.js';
 import { mulberry32 } from '../shared/telemetry/test-support.js';
 import type { SilverRow } from '../shared/telemetry/records.js';

@@ -3,7 +3,7 @@ import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
 import { decodeJsonl } from '../../shared/lake/jsonl.js';
 import { listAll, type LakeStore } from '../../shared/lake/lake-store.js';
 import { utcDate } from '../../shared/lake/paths.js';
-import { decodeSilver } from '../../shared/lake/telemetry-tables.js';
+import { decodeSilver } from '../../shared/telemetry/telemetry-tables.js';
 import type { QuarantineRecord, SilverRow } from '../../shared/telemetry/records.js';
 import { scoreCleansing, type CleansingScore, type ScoreLabel } from '../score/cleansing-score.js';
 

@@ -3,7 +3,7 @@
  * alert and rule stores, the audit container, the plant-events publisher, the channels and the event policies.
  */
 import { AlertRecords } from '../alerts/alert-records.js';
-import type { AlertRuleWriteDeps } from '../alerts/rule-api.js';
+import type { AlertRuleWriteDeps } from '../api/alert-rules.js';
 import { ChannelNotifier } from '../alerts/notifier.js';
 import { defaultEventPolicies, type EventAlertPolicy } from '../alerts/plant-events.js';
 import { parseAlertSettings, type AlertSettings } from '../alerts/settings.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Container, CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { isLoopback, settings } from '../config/settings.js';
-import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
+import type { AuditEntry, AuditLog } from '../kernel/audit-log.js';
 import { cosmosClient } from './clients.js';
 import { openContainer, statusOf } from './open-container.js';
 

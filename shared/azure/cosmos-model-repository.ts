@@ -5,13 +5,9 @@ import type { EventPublisher } from '../messaging/event-publisher.js';
 import { cosmosClient } from './clients.js';
 import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
 import { eventPublisherFromSettings, localCosmos } from './from-settings.js';
-import {
-  modelIdOf,
-  type Actor,
-  type ModelRepository,
-  type StoredPdeModel,
-  type WriteOutcome,
-} from '../models/repository.js';
+import { modelIdOf, type ModelRepository, type StoredPdeModel } from '../models/repository.js';
+import { type Actor } from '../kernel/audit-log.js';
+import { type WriteOutcome } from '../kernel/write-outcome.js';
 import { writeIfUnchanged } from './conditional-write.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
 import { httpEtag, openContainer, statusOf } from './open-container.js';

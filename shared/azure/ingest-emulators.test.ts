@@ -6,7 +6,7 @@ import { startAzurite, type AzuriteHandle } from '../../local/emulators/azurite.
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { decodeJsonlGz } from '../lake/jsonl.js';
 import { listAll } from '../lake/lake-store.js';
-import { decodeSilver } from '../lake/telemetry-tables.js';
+import { decodeSilver } from '../telemetry/telemetry-tables.js';
 import { newSensorStateStore } from '../telemetry/cleanse.js';
 import { ingestBatch, type IngestDeps, type IngestEvent } from '../telemetry/ingest.js';
 import { BlobLakeStore } from './blob-lake-store.js';

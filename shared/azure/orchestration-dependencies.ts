@@ -4,6 +4,7 @@
  * per process; a failed start is retried on the next call.
  */
 import { isLoopback, settings } from '../config/settings.js';
+import { anodeEffectHistory } from '../gold/anode-effect-history.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import type { EnvelopeCheckDeps } from '../orchestration/envelope-check.js';
 import type { SnapshotDeps } from '../orchestration/line-snapshot.js';
@@ -68,7 +69,13 @@ export async function snapshotDeps(): Promise<SnapshotDeps> {
     constraintStoreFromSettings(),
     lakeFromSettings(),
   ]);
-  return { lineState, overrides, constraints, lake };
+  return {
+    lineState,
+    overrides,
+    constraints,
+    lake,
+    anodeEffectHistory: (lineId, atMs) => anodeEffectHistory(lake, lineId, atMs),
+  };
 }
 
 /** What `predictCells` needs: the lake and the plant constants from the settings. */

@@ -6,7 +6,7 @@
  * so running twice leaves every file as it was.
  */
 import { listAll, type LakeEntry, type LakeStore } from '../lake/lake-store.js';
-import { decodeMinuteAggregates } from '../lake/telemetry-tables.js';
+import { decodeMinuteAggregates } from '../telemetry/telemetry-tables.js';
 import { utcDate, utcHour } from '../lake/paths.js';
 import type { MinuteAggregate } from '../telemetry/aggregates.js';
 import { compactDataQuality } from './data-quality.js';

@@ -1,6 +1,6 @@
 import type { PlantEvent } from '../messaging/cloud-event.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../http/errors.js';
 
 /**
  * Publishes the plant event of a change the API has already stored (and recorded in the audit log), so the ledger

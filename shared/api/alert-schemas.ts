@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { PageQuery } from '../http/paging.js';
-import { Link } from '../models/schemas.js';
-import { AlertHistoryItem, AlertState } from './alert.js';
-import { Condition, Escalation, RuleId, RuleScope, Severity } from './rule.js';
+import { Link } from '../http/paging.js';
+import { AlertHistoryItem, AlertState } from '../alerts/alert.js';
+import { Condition, Escalation, RuleId, RuleScope, Severity } from '../alerts/rule.js';
 
 export const AlertRulePath = z.strictObject({ ruleId: RuleId });
 

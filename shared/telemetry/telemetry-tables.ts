@@ -1,9 +1,9 @@
-import type { MinuteAggregate } from '../telemetry/aggregates.js';
-import type { BatchQuality } from '../telemetry/data-quality.js';
-import { FLAG_NAMES, flagNames, flagMask, type FlagName } from '../telemetry/flags.js';
-import type { Quality } from '../telemetry/quality.js';
-import { QUARANTINE_REASONS, type SilverRow } from '../telemetry/records.js';
-import { decodeParquet, encodeParquet, type LakeColumn } from './parquet.js';
+import type { MinuteAggregate } from './aggregates.js';
+import type { BatchQuality } from './data-quality.js';
+import { FLAG_NAMES, flagNames, flagMask, type FlagName } from './flags.js';
+import type { Quality } from './quality.js';
+import { QUARANTINE_REASONS, type SilverRow } from './records.js';
+import { decodeParquet, encodeParquet, type LakeColumn } from '../lake/parquet.js';
 
 /**
  * Silver `telemetry` as Parquet: one row per point; flags as a comma-joined string ('' for none). Statistics are

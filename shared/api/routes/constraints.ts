@@ -1,6 +1,6 @@
-import { LineConstraintsBody, LineConstraintsView, LinePath } from '../../orchestration/constraints-api.js';
-import { v1 } from '../paths.js';
-import { defineRoute, READERS } from '../route-spec.js';
+import { LineConstraintsBody, LineConstraintsView, LinePath } from '../line-constraints.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute, READERS } from '../../http/route-spec.js';
 
 const ETAG = {
   ETag: 'Version of the constraints; send it back as If-Match to replace them safely (absent while none are stored).',

@@ -9,7 +9,7 @@ import { pdeModelRoutes } from './routes/pde-models.js';
 import { pdeRunRoutes } from './routes/pde-runs.js';
 import { setpointRoutes } from './routes/setpoints.js';
 import { telemetryRoutes } from './routes/telemetry.js';
-import type { RouteSpec } from './route-spec.js';
+import type { RouteSpec } from '../http/route-spec.js';
 
 export {
   defineRoute,
@@ -18,7 +18,7 @@ export {
   type HttpMethod,
   type ResponseSpec,
   type RouteSpec,
-} from './route-spec.js';
+} from '../http/route-spec.js';
 
 /**
  * Every API route, assembled from one module per resource under ./routes/. Add a resource's routes in its own module

@@ -5,9 +5,9 @@ import {
   OptimizationRunPath,
   OptimizationRunView,
   StartOptimizationBody,
-} from '../../orchestration/optimizations-api.js';
-import { v1 } from '../paths.js';
-import { defineRoute } from '../route-spec.js';
+} from '../optimizations.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute } from '../../http/route-spec.js';
 
 const RUN_STARTERS = ['Engineer', 'Manager'] as const;
 const ACCEPTED = { Location: 'URL of the run (poll it)', 'Retry-After': 'Seconds to wait before the first poll' };

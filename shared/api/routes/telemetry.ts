@@ -1,6 +1,6 @@
-import { TelemetryPage, TelemetryQuery } from '../../gold/cell-telemetry.js';
-import { v1 } from '../paths.js';
-import { defineRoute, READERS } from '../route-spec.js';
+import { TelemetryPage, TelemetryQuery } from '../telemetry.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute, READERS } from '../../http/route-spec.js';
 
 /** A sensor's history: per-minute aggregates from the curated gold layer over a bounded range. */
 export const telemetryRoutes = {

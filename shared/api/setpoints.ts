@@ -7,8 +7,8 @@ import { ApiError } from '../http/errors.js';
 import { isoOf, InstantParam } from '../http/instant.js';
 import { decodeCursor, encodeCursor, Link, PageQuery, pageLinks } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
-import { CommandFailure, CommandState, CommandViolation, isFinal, type CommandDoc } from './command.js';
-import type { CommandHistoryQuery, CommandQueries, CommandRepository } from './command-repository.js';
+import { CommandFailure, CommandState, CommandViolation, isFinal, type CommandDoc } from '../scada/command.js';
+import type { CommandHistoryQuery, CommandQueries, CommandRepository } from '../scada/command-repository.js';
 import {
   CommandAction,
   EquipmentId,
@@ -16,7 +16,7 @@ import {
   PresentValues,
   SET_POINT_FIELDS,
   SetPointField,
-} from './set-point.js';
+} from '../scada/set-point.js';
 
 /** A command id as the dispatcher makes them (commandIdFor): `cmd-` and 32 hex digits. */
 export const CommandId = z

@@ -1,7 +1,8 @@
-import { PdeModel, PdeModelBody, PdeModelCreated, PdeModelPage, PdeModelPath } from '../../models/schemas.js';
-import { PageQuery } from '../paging.js';
-import { v1 } from '../paths.js';
-import { defineRoute, READERS, type HeaderSpec } from '../route-spec.js';
+import { PdeModelBody } from '../../models/schemas.js';
+import { PdeModel, PdeModelCreated, PdeModelPage, PdeModelPath } from '../pde-model-schemas.js';
+import { PageQuery } from '../../http/paging.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute, READERS, type HeaderSpec } from '../../http/route-spec.js';
 
 const MODEL_WRITERS = ['Engineer', 'Manager'] as const;
 const ETAG = { ETag: 'Version of the model; send it back as If-Match to replace or delete safely.' };

@@ -7,14 +7,14 @@ import { z } from 'zod';
 import { ApiError } from '../http/errors.js';
 import { decodeCursor, encodeCursor, type PageQuery } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
-import { publishStoredChange } from '../http/publish-change.js';
+import { publishStoredChange } from './publish-change.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
-import type { Actor, AuditLog } from '../models/repository.js';
-import type { AlertRecords } from './alert-records.js';
-import type { AlertRulePage, AlertRuleView } from './api-schemas.js';
-import { AlertRule, type AlertRuleBody, type AlertRuleCreateBody } from './rule.js';
-import { ruleChangedEvent, type AlertRuleChange } from './rule-events.js';
-import type { AlertRuleStore, StoredAlertRule } from './store.js';
+import type { Actor, AuditLog } from '../kernel/audit-log.js';
+import type { AlertRecords } from '../alerts/alert-records.js';
+import type { AlertRulePage, AlertRuleView } from './alert-schemas.js';
+import { AlertRule, type AlertRuleBody, type AlertRuleCreateBody } from '../alerts/rule.js';
+import { ruleChangedEvent, type AlertRuleChange } from '../alerts/rule-events.js';
+import type { AlertRuleStore, StoredAlertRule } from '../alerts/store.js';
 
 export interface AlertRuleReadDeps {
   rules: AlertRuleStore;

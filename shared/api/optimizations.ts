@@ -8,22 +8,22 @@ import { ApiError } from '../http/errors.js';
 import { v1Path } from '../http/paths.js';
 import type { Role } from '../http/roles.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
-import type { Actor, AuditLog } from '../models/repository.js';
-import { Link } from '../models/schemas.js';
+import type { Actor, AuditLog } from '../kernel/audit-log.js';
+import { Link } from '../http/paging.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
 import { lineOfEquipment } from '../scada/set-point.js';
-import { APPROVAL_EVENT, Orchestration } from './names.js';
-import { approvalEvent } from './run-events.js';
-import { optimizationRunPrefix, requestedOptimizationRunId } from './run-ids.js';
-import type { InstanceView, RunClient } from './run-client.js';
+import { APPROVAL_EVENT, Orchestration } from '../orchestration/names.js';
+import { approvalEvent } from '../orchestration/run-events.js';
+import { optimizationRunPrefix, requestedOptimizationRunId } from '../orchestration/run-ids.js';
+import type { InstanceView, RunClient } from '../orchestration/run-client.js';
 import {
   ApprovalDecision,
   OptimizationMode,
   OptimizationRunInput,
   OptimizationRunResult,
   RUN_STEPS,
-} from './schemas.js';
+} from '../orchestration/schemas.js';
 
 const RESOURCE = 'optimizations';
 const selfHref = (runId: string) => v1Path(`${RESOURCE}/${runId}`);

@@ -1,7 +1,7 @@
 import { CellStateDoc } from '../../telemetry/hot-state.js';
 import { CellPath } from '../../telemetry/ids.js';
-import { v1 } from '../paths.js';
-import { defineRoute } from '../route-spec.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute } from '../../http/route-spec.js';
 
 /** Per-cell reads of what ingestion keeps hot. */
 export const cellRoutes = {

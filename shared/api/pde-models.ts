@@ -1,12 +1,14 @@
 import { ApiError } from '../http/errors.js';
 import { decodeCursor, encodeCursor, type PageQuery } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
-import { publishStoredChange } from '../http/publish-change.js';
+import { publishStoredChange } from './publish-change.js';
 import { z } from 'zod';
 import type { EventPublisher } from '../messaging/event-publisher.js';
-import { modelChangedEvent, type PdeModelChange } from './events.js';
-import type { Actor, AuditLog, ModelRepository, StoredPdeModel } from './repository.js';
-import type { PdeModel, PdeModelBody, PdeModelCreated, PdeModelId, PdeModelPage } from './schemas.js';
+import { modelChangedEvent, type PdeModelChange } from '../models/events.js';
+import type { ModelRepository, StoredPdeModel } from '../models/repository.js';
+import type { Actor, AuditLog } from '../kernel/audit-log.js';
+import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
+import type { PdeModel, PdeModelCreated, PdeModelPage } from './pde-model-schemas.js';
 
 export interface ModelDeps {
   models: ModelRepository;

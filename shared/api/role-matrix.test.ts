@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roleMatrixMarkdown } from './role-matrix.js';
+import { roleMatrixMarkdown } from '../http/role-matrix.js';
 import { routes, routeTable } from './routes.js';
 
 describe('role matrix for the README', () => {

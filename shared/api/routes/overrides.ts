@@ -1,7 +1,7 @@
 import { OverrideDoc } from '../../scada/override.js';
-import { OverrideListQuery, OverridePage, OverrideReleaseBody, OverrideRequestBody } from '../../scada/override-api.js';
-import { v1 } from '../paths.js';
-import { defineRoute, READERS } from '../route-spec.js';
+import { OverrideListQuery, OverridePage, OverrideReleaseBody, OverrideRequestBody } from '../overrides.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute, READERS } from '../../http/route-spec.js';
 
 /** Manual override of a cell or line (US-5.2): anyone on shift may stop dispatching; only a Manager resumes it. */
 export const overrideRoutes = {

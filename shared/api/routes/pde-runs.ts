@@ -1,7 +1,7 @@
-import { PdeModelPath } from '../../models/schemas.js';
-import { PdeRunAccepted, PdeRunPath, PdeRunView } from '../../orchestration/pde-runs-api.js';
-import { v1 } from '../paths.js';
-import { defineRoute, READERS } from '../route-spec.js';
+import { PdeModelPath } from '../pde-model-schemas.js';
+import { PdeRunAccepted, PdeRunPath, PdeRunView } from '../pde-runs.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute, READERS } from '../../http/route-spec.js';
 
 /** Runs of a stored PDE model (Durable orchestration `pdeRun`; the result goes to the lake). */
 export const pdeRunRoutes = {

@@ -1,6 +1,6 @@
-import { LineKpiPath, LineKpiQuery, LineKpis } from '../../gold/line-kpis.js';
-import { v1 } from '../paths.js';
-import { defineRoute } from '../route-spec.js';
+import { LineKpiPath, LineKpiQuery, LineKpis } from '../line-kpis.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute } from '../../http/route-spec.js';
 
 /** Per-line figures from the curated gold layer: what the ERP books (Integration may read them). */
 export const lineRoutes = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HealthReport } from '../../health/health.js';
-import { v1 } from '../paths.js';
-import { defineRoute } from '../route-spec.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute } from '../../http/route-spec.js';
 
 /** Routes anyone may call: liveness of the app and its dependencies, and the API's own description. */
 export const metaRoutes = {

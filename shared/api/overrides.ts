@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiError } from '../http/errors.js';
 import { decodeCursor, encodeCursor, Link, PageQuery, pageLinks } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
-import { LineId, OverrideDoc, OverrideScope, type OverrideLister } from './override.js';
+import { LineId, OverrideDoc, OverrideScope, type OverrideLister } from '../scada/override.js';
 
 /** Body of `POST v1/overrides`: which cell or line goes to manual, and why (kept in the record and the ledger). */
 export const OverrideRequestBody = z

@@ -12,12 +12,12 @@ import { v1Path } from '../http/paths.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import { utcDate } from '../lake/paths.js';
 import { LineId } from '../scada/override.js';
-import { buildLineDayFact, type CellHourKpiInput } from './day-facts.js';
-import { GOLD_READ_CONCURRENCY, mapLimited, readGoldRows, type GoldRowCache } from './gold-reader.js';
-import { readManifest } from './gold-writer.js';
-import type { KpiParameters } from './kpi.js';
-import { goldDataPath, goldLineagePath } from './paths.js';
-import { DIM_LINE, FACT_CELL_HOUR, FACT_LINE_DAY } from './schema.js';
+import { buildLineDayFact, type CellHourKpiInput } from '../gold/day-facts.js';
+import { GOLD_READ_CONCURRENCY, mapLimited, readGoldRows, type GoldRowCache } from '../gold/gold-reader.js';
+import { readManifest } from '../gold/gold-writer.js';
+import type { KpiParameters } from '../gold/kpi.js';
+import { goldDataPath, goldLineagePath } from '../gold/paths.js';
+import { DIM_LINE, FACT_CELL_HOUR, FACT_LINE_DAY } from '../gold/schema.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;

@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { ApiError } from '../http/errors.js';
 import { decodeCursor, encodeCursor } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
-import type { Actor, AuditLog } from '../models/repository.js';
-import type { AlertRecords } from './alert-records.js';
-import type { Alert } from './alert.js';
-import type { AlertListQuery, AlertPage, AlertView } from './api-schemas.js';
-import { AlertError } from './errors.js';
-import { alertSortKey, type AlertStore } from './store.js';
+import type { Actor, AuditLog } from '../kernel/audit-log.js';
+import type { AlertRecords } from '../alerts/alert-records.js';
+import type { Alert } from '../alerts/alert.js';
+import type { AlertListQuery, AlertPage, AlertView } from './alert-schemas.js';
+import { AlertError } from '../alerts/errors.js';
+import { alertSortKey, type AlertStore } from '../alerts/store.js';
 
 const RESOURCE = 'alerts';
 const Cursor = z.object({ after: z.string().min(1) });

@@ -5,9 +5,9 @@ import {
   CommandView,
   SetpointCellPath,
   SetpointHistoryQuery,
-} from '../../scada/setpoint-api.js';
-import { v1 } from '../paths.js';
-import { defineRoute, READERS } from '../route-spec.js';
+} from '../setpoints.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute, READERS } from '../../http/route-spec.js';
 
 /** Set points as the plant's PLCs acknowledged them, and the commands that carried them (SCADA command store). */
 export const setpointRoutes = {

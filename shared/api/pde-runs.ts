@@ -2,13 +2,15 @@
 import { z } from 'zod';
 import { ApiError } from '../http/errors.js';
 import { v1Path } from '../http/paths.js';
-import type { Actor, AuditLog, ModelRepository } from '../models/repository.js';
-import { Link, PdeModelId } from '../models/schemas.js';
-import { Orchestration } from './names.js';
-import { PdeRunResult } from './pde-run.js';
-import { pdeRunId } from './run-ids.js';
-import type { RunClient } from './run-client.js';
-import { PdeRunInput } from './schemas.js';
+import type { ModelRepository } from '../models/repository.js';
+import type { Actor, AuditLog } from '../kernel/audit-log.js';
+import { PdeModelId } from '../models/schemas.js';
+import { Link } from '../http/paging.js';
+import { Orchestration } from '../orchestration/names.js';
+import { PdeRunResult } from '../orchestration/pde-run.js';
+import { pdeRunId } from '../orchestration/run-ids.js';
+import type { RunClient } from '../orchestration/run-client.js';
+import { PdeRunInput } from '../orchestration/schemas.js';
 
 const runHref = (modelId: string, runId: string) => v1Path(`pde-models/${modelId}/runs/${runId}`);
 

@@ -14,9 +14,9 @@ import { utcDate } from '../lake/paths.js';
 import { lineOfEquipment } from '../scada/set-point.js';
 import { CellId } from '../telemetry/ids.js';
 import { TAGS, tagSpec } from '../telemetry/tag-catalogue.js';
-import { GOLD_READ_CONCURRENCY, mapLimited, readGoldRows, type GoldRowCache } from './gold-reader.js';
-import { goldDataPath } from './paths.js';
-import { FACT_CELL_MINUTE } from './schema.js';
+import { GOLD_READ_CONCURRENCY, mapLimited, readGoldRows, type GoldRowCache } from '../gold/gold-reader.js';
+import { goldDataPath } from '../gold/paths.js';
+import { FACT_CELL_MINUTE } from '../gold/schema.js';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;

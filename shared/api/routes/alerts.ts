@@ -6,11 +6,11 @@ import {
   AlertRulePath,
   AlertRuleView,
   AlertView,
-} from '../../alerts/api-schemas.js';
+} from '../alert-schemas.js';
 import { AlertRuleBody, AlertRuleCreateBody } from '../../alerts/rule.js';
-import { PageQuery } from '../paging.js';
-import { v1 } from '../paths.js';
-import { defineRoute, READERS, type HeaderSpec } from '../route-spec.js';
+import { PageQuery } from '../../http/paging.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute, READERS, type HeaderSpec } from '../../http/route-spec.js';
 
 /** Engineers own the rules (US-4.2); Managers may do everything. */
 const RULE_WRITERS = ['Engineer', 'Manager'] as const;

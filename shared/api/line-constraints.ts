@@ -8,12 +8,12 @@ import { v1Path } from '../http/paths.js';
 import { cloudEvent, type PlantEvent } from '../messaging/cloud-event.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
-import type { Actor, AuditLog } from '../models/repository.js';
-import { Link } from '../models/schemas.js';
+import type { Actor, AuditLog } from '../kernel/audit-log.js';
+import { Link } from '../http/paging.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
 import { lineOfEquipment } from '../scada/set-point.js';
-import type { LineConstraints, LineConstraintStore } from './line-constraints.js';
+import type { LineConstraints, LineConstraintStore } from '../orchestration/line-constraints.js';
 
 /** CloudEvents `source` of constraint changes made through the API. */
 export const LINE_CONSTRAINTS_SOURCE = '/functions/line-constraints';
