@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
 import { deleteRule } from '../../shared/api/alert-rules.js';
-import { alertRuleWriteDeps } from '../../shared/azure/alert-dependencies.js';
+import { alertRuleWriteDeps } from './alert-rule-deps.js';
 import { routes } from '../../shared/api/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 

@@ -3,7 +3,6 @@
  * alert and rule stores, the audit container, the plant-events publisher, the channels and the event policies.
  */
 import { AlertRecords } from '../alerts/alert-records.js';
-import type { AlertRuleWriteDeps } from '../api/alert-rules.js';
 import { ChannelNotifier } from '../alerts/notifier.js';
 import { defaultEventPolicies, type EventAlertPolicy } from '../alerts/plant-events.js';
 import { parseAlertSettings, type AlertSettings } from '../alerts/settings.js';
@@ -59,17 +58,3 @@ export const alertDependencies = once<AlertDependencies>(async () => {
       new AlertRecords({ store: alerts, publisher, ...(onPublishError ? { onPublishError } : {}) }),
   };
 });
-
-/** What the rule write routes need: store, audit log, publisher, the configured channel ids, and the life-cycle (to clear alerts of a deleted rule). */
-export async function alertRuleWriteDeps(log: { warn(message: string): void }): Promise<AlertRuleWriteDeps> {
-  const d = await alertDependencies();
-  return {
-    rules: d.rules,
-    audit: d.audit,
-    publisher: d.publisher,
-    channelIds: d.settings.ALERT_CHANNELS.map((c) => c.id),
-    records: d.records((alertId, e) =>
-      log.warn(`alert ${alertId}: change left for the sweep to publish (${String(e)})`),
-    ),
-  };
-}
