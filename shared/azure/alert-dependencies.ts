@@ -9,11 +9,10 @@ import { parseAlertSettings, type AlertSettings } from '../alerts/settings.js';
 import { settings } from '../config/settings.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { RestAcsSender } from './acs-sender.js';
-import { azureCredential, cosmosClient } from './clients.js';
+import { azureCredential } from './clients.js';
 import { CosmosAlertRuleStore, CosmosAlertStore } from './cosmos-alert-stores.js';
-import { openContainer } from './open-container.js';
-import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-model-repository.js';
-import { eventPublisherFromSettings, localCosmos, once } from './from-settings.js';
+import { auditLogFromSettings, type CosmosAuditLog } from './cosmos-audit-log.js';
+import { appCosmosClient, eventPublisherFromSettings, localCosmos, once } from './composition-root.js';
 
 export interface AlertDependencies {
   settings: AlertSettings;
@@ -31,19 +30,19 @@ export interface AlertDependencies {
 export const alertDependencies = once<AlertDependencies>(async () => {
   const s = settings();
   const alertSettings = parseAlertSettings(process.env);
-  const client = cosmosClient(s);
+  const client = appCosmosClient();
   const createIfMissing = localCosmos();
-  const [alerts, rules, auditContainer, publisher] = await Promise.all([
+  const [alerts, rules, audit, publisher] = await Promise.all([
     CosmosAlertStore.create(client, s.COSMOS_DATABASE, { createIfMissing }),
     CosmosAlertRuleStore.create(client, s.COSMOS_DATABASE, { createIfMissing }),
-    openContainer(client, s.COSMOS_DATABASE, AUDIT_CONTAINER, '/day', createIfMissing),
+    auditLogFromSettings(),
     eventPublisherFromSettings(),
   ]);
   return {
     settings: alertSettings,
     alerts,
     rules,
-    audit: new CosmosAuditLog(auditContainer),
+    audit,
     publisher,
     notifier: new ChannelNotifier(
       alertSettings.ALERT_CHANNELS,

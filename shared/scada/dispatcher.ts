@@ -76,6 +76,11 @@ export class DispatchInputError extends Error {
 export class ScadaDispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
+  /** Closes the gateway (its broker connection). */
+  async close(): Promise<void> {
+    await this.deps.gateway.close();
+  }
+
   /** Handles one event from the `scada` subscription; resolves once every command in it is final. */
   async handle(event: PlantEvent): Promise<DispatchReport> {
     if (event.type === PlantEventType.setpointRecommended) return this.handleRecommendation(event);
