@@ -104,6 +104,7 @@ const devhost = await startDevhost({
   startDevIssuer: true,
   startMqtt: true,
   logLevel: 'warning',
+  exitOnUncaughtException: true,
 });
 writeEndpoints({
   lakeConnection: process.env.LakeConnection!,
