@@ -24,7 +24,7 @@ import {
 import { DevhostHttpServer, type AdminRoute } from './http-server.js';
 import { loadHostKeys, type HostKeys } from './keys.js';
 import { FunctionRegistry } from './registry.js';
-import { refuseUnservedBindings } from './support-check.js';
+import { refuseUnservedBindings, refuseUnservedCapabilities } from './support-check.js';
 import { applySettings, DevhostConfigError, loadHostConfig, loadLocalSettings } from './settings.js';
 import { systemClock, type Clock } from './timer/clock.js';
 import { timerSourceFactory } from './timer/source.js';
@@ -209,11 +209,11 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     }
     installCoreModule(registry.coreApi());
     await import(pathToFileURL(path.resolve(appDir, options.appEntry)).href);
-    refuseUnservedBindings(registry);
+    refuseUnservedBindings(registry, env);
     for (const { path: setting, reason } of hostConfig.acceptedWithoutEffect)
       registry.log('information', 'system', `host.json ${setting} is accepted without a local effect: ${reason}.`);
     const model = registry.getProgrammingModel();
-    if (model.getCapabilities) await model.getCapabilities({});
+    if (model.getCapabilities) refuseUnservedCapabilities(await model.getCapabilities({}));
     for (const hook of registry.hooks.appStart)
       await hook({ hookData: {}, appHookData: registry.appHookData, functionAppDirectory: appDir });
 

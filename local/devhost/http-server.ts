@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { DevhostEvents } from './events.js';
+import { setCookieValue, type RpcCookie } from './http-cookies.js';
 import { keyAllows, requestKey, type HostKeys } from './keys.js';
 import { invoke } from './invoke.js';
 import type { FunctionRegistry, RegisteredFunction } from './registry.js';
@@ -248,7 +249,12 @@ export class DevhostHttpServer {
     }
     const status = Number(out.statusCode ?? 200) || 200;
     const bytes = rpcBodyBytes(out.body);
-    res.writeHead(status, { ...(out.headers ?? {}), 'content-length': String(bytes.length) });
+    const cookies = (out.cookies ?? []).map((c) => setCookieValue(c as RpcCookie));
+    res.writeHead(status, {
+      ...(out.headers ?? {}),
+      ...(cookies.length > 0 ? { 'set-cookie': cookies } : {}),
+      'content-length': String(bytes.length),
+    });
     res.end(bytes);
   }
 }

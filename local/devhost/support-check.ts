@@ -39,10 +39,37 @@ const ADVICE: Record<string, string> = {
  * Checks every registration against what the devhost serves and throws one UnservedError listing everything it
  * would otherwise run unlike Azure (an output silently dropped, an input never filled, a trigger never fired).
  */
-export function refuseUnservedBindings(registry: FunctionRegistry): void {
+export function refuseUnservedBindings(registry: FunctionRegistry, env: NodeJS.ProcessEnv): void {
   const items: UnservedItem[] = [];
   for (const fn of registry.functions.values()) items.push(...unservedIn(fn));
+  if (registry.hooks.log.length > 0)
+    items.push({
+      where: 'app hook "log"',
+      why: 'log hooks are never called by the devhost',
+      todo: 'Remove the hook, or call it from the devhost registry log first.',
+    });
+  const timers = registry.byTriggerType('timerTrigger');
+  if (timers.length > 0 && env.WEBSITE_TIME_ZONE) {
+    items.push({
+      where: `app setting WEBSITE_TIME_ZONE (${env.WEBSITE_TIME_ZONE})`,
+      why: `timer schedules (${timers.map((f) => f.name).join(', ')}) are evaluated in UTC by the devhost, in that zone by Azure`,
+      todo: 'Remove the setting locally and write the schedules in UTC.',
+    });
+  }
   refuseUnserved(items);
+}
+
+/** Refuses what the programming model asked for at start-up (app.setup capabilities) that the devhost does not give. */
+export function refuseUnservedCapabilities(capabilities: Record<string, unknown>): void {
+  if (capabilities.HttpUri) {
+    refuseUnserved([
+      {
+        where: 'app.setup({ enableHttpStream: true })',
+        why: 'HTTP streaming needs the host to proxy requests to the worker, which the devhost does not do (every HTTP invocation would wait forever)',
+        todo: 'Remove enableHttpStream, or serve streaming in local/devhost/http-server.ts first.',
+      },
+    ]);
+  }
 }
 
 function unservedIn(fn: RegisteredFunction): UnservedItem[] {

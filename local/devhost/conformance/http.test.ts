@@ -77,6 +77,16 @@ describe('HTTP trigger', () => {
     expect((await get('items/7')).status).toBe(200);
   });
 
+  // learn.microsoft.com/azure/azure-functions/functions-reference-node (HttpResponseInit cookies): the host writes
+  // each cookie as a Set-Cookie header.
+  it('sends response cookies as Set-Cookie headers', async () => {
+    const res = await get('cookie');
+    expect(res.status).toBe(204);
+    expect(res.headers.getSetCookie()).toEqual([
+      'session=abc; path=/conf; max-age=60; secure; samesite=strict; httponly',
+    ]);
+  });
+
   // learn.microsoft.com/azure/azure-functions/functions-host-json#functiontimeout: an invocation that runs longer
   // fails with a timeout; the caller gets a 500.
   it('fails an invocation that outlives host.json functionTimeout', async () => {

@@ -42,9 +42,10 @@ describe('start-up refusals', () => {
         expect.stringMatching(/^function fromQueue, binding "\w+" \(serviceBusTrigger in\)$/),
         'function withRetry, retry',
         expect.stringMatching(/^function counter, binding "\w+" \(entityTrigger in\)$/),
+        'app hook "log"',
       ]),
     );
-    expect(items).toHaveLength(6);
+    expect(items).toHaveLength(7);
     const message = (err as Error).message;
     expect(message).not.toMatch(/function fine/);
     expect(message).toMatch(/Service Bus queues are not served/);
