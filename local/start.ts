@@ -192,8 +192,9 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
     optimization: { tally: optimization.tally(), lastStatus: optimization.statusLine(), plc: plc.counters() },
   });
   console.log('Stopping the devhost and the emulators …');
-  await plc.stop();
+  // The devhost first: set points still being dispatched get their acknowledgements from the simulated PLC.
   await devhost.stop();
+  await plc.stop();
   await webhooks?.close();
   rmSync(ENDPOINTS_FILE, { force: true });
 }

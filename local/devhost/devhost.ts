@@ -299,9 +299,11 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       hubStats: () => namespace.list().map((h) => h.stats()),
       stop: () => {
         stopping ??= (async () => {
-          // Stop taking work first (HTTP and sources in parallel), then let the app clean up, then the emulators.
-          const httpClose = server.close();
-          await Promise.all([httpClose, ...sources.map((s) => s.stop())]);
+          // Stop the triggers and let the invocations in flight finish, then close HTTP: they may still publish to
+          // the local topic or call the Durable API through this server, as in Azure the namespace stays reachable
+          // while a host drains. Then the app cleans up, then the emulators stop.
+          await Promise.all(sources.map((s) => s.stop()));
+          await server.close();
           for (const hook of registry.hooks.appTerminate)
             await hook({ hookData: {}, appHookData: registry.appHookData });
           namespace.close();

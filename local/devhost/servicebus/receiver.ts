@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { DevhostEvents, MessageSettledEvent } from '../events.js';
 import { invoke } from '../invoke.js';
 import type { FunctionRegistry, RegisteredFunction } from '../registry.js';
@@ -42,6 +43,8 @@ export class SubscriptionReceiver {
 
   /** Starts the receive loops. */
   start(): void {
+    // Every idle loop waits on the same stop signal: as many listeners as maxConcurrentCalls, by design.
+    setMaxListeners(this.binding.maxConcurrentCalls + 10, this.#stop.signal);
     for (let i = 0; i < this.binding.maxConcurrentCalls; i++) {
       this.#workers.push(
         this.#run().catch((err: unknown) => {
