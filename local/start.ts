@@ -172,7 +172,11 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
     await live.waitForCatchUp(120_000);
   }
   live.stop();
-  await optimization.refresh();
+  // A slot can fall at the very end of the run: let its closed-loop runs finish and their set points reach the PLC.
+  await optimization.settle(60_000);
+  const recommended = optimization.tally().setPointEvents;
+  for (const deadline = Date.now() + 20_000; plc.counters().received < recommended && Date.now() < deadline;)
+    await new Promise((resolve) => setTimeout(resolve, 250));
   optimization.stop();
   const scorecard = score
     ? await scoreRun({
