@@ -78,6 +78,15 @@ describe('ingest against Azurite and the Cosmos-compatible server', () => {
     expect(await lake.get('gold', 'x/a.bin')).toBeUndefined();
   });
 
+  it('the lake store writes create-only: of writers racing for one path exactly one succeeds, and the blob is theirs', async () => {
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => lake.putIfAbsent('gold', 'claims/entry-1.json', new Uint8Array([n]))),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await lake.get('gold', 'claims/entry-1.json')).toEqual(new Uint8Array([results.indexOf(true) + 1]));
+    expect(await lake.putIfAbsent('gold', 'claims/entry-1.json', new Uint8Array([9]))).toBe(false);
+  });
+
   it('silver holds every point exactly once when a batch is redelivered with more events appended', async () => {
     const deps: IngestDeps = { lake, hotState, sensors: newSensorStateStore(31), settings, log: quiet };
     const events = Array.from({ length: 30 }, (_, i) => event('5', 1000 + i, 3));
