@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PhysicsError } from '../physics/index.js';
+import { PhysicsError } from '../physics/errors.js';
 import { checkProposal, type UncheckedProposal } from './check.js';
-import { buildLineModel, constraintValues, evaluateLine, VARS_PER_CELL } from './lineModel.js';
-import { optimizeLine } from './optimizeLine.js';
+import { buildLineModel, constraintValues, evaluateLine, VARS_PER_CELL } from './line-model.js';
+import { optimizeLine } from './optimize-line.js';
 import type { CheckedSetPoints, Recommendation } from './recommendation.js';
 import { LineProblem, type LineProblemInput } from './schema.js';
 
@@ -167,7 +167,7 @@ describe('optimizeLine', () => {
           cellVoltageMaxV: fc.double({ min: 4.3, max: 5, noNaN: true }),
         }),
         async (cells, limits) => {
-          const { liquidusC } = await import('../physics/index.js');
+          const { liquidusC } = await import('../physics/properties/bath.js');
           const input: LineProblemInput = {
             lineId: 'P',
             lineCurrentKA: 126,

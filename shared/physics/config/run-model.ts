@@ -3,8 +3,8 @@
  * `{ modelName, description?, result }`. Invalid configurations throw PhysicsError('PHYS-CONFIG', <dotted field>).
  */
 import { z } from 'zod';
-import { cellVoltageBreakdown } from '../electrochemistry/cellVoltage.js';
-import { butlerVolmerCurrentDensityAcm2, solveButlerVolmerOverpotential } from '../electrochemistry/butlerVolmer.js';
+import { cellVoltageBreakdown } from '../electrochemistry/cell-voltage.js';
+import { butlerVolmerCurrentDensityAcm2, solveButlerVolmerOverpotential } from '../electrochemistry/butler-volmer.js';
 import { PhysicsError } from '../errors.js';
 import { ConductionModel, type BoundaryCondition } from '../heat/conduction.js';
 import type { Material } from '../heat/materials.js';
@@ -13,7 +13,7 @@ import { grid1DAs2D, grid2D, uniformGrid } from '../mesh/grid.js';
 import { sidewallLedge } from '../cell/sidewall.js';
 import { BASE_STATE } from '../cell/design.js';
 import { predictSteadyState } from '../cell/predictor.js';
-import { whatIf } from '../cell/whatIf.js';
+import { whatIf } from '../cell/what-if.js';
 import { ModelConfig, type BoundaryConditionConfig, type ModelConfigInput } from './schemas.js';
 
 type Cfg<N extends ModelConfig['modelName']> = Extract<ModelConfig, { modelName: N }>;

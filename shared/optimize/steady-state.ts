@@ -2,7 +2,7 @@
  * Steady-state prediction of one cell at given set points, composed from the physics building blocks:
  * cellVoltageBreakdown (Haupin), liquidusC (Solheim), the side-wall ledge balance (sidewallLedge) and the lumped
  * heat-loss form of shared/physics' steadyEnergyBalance, with the current-efficiency and anode-effect models of
- * processModels.ts. It differs from steadyEnergyBalance in two ways the optimiser needs:
+ * process-models.ts. It differs from steadyEnergyBalance in two ways the optimiser needs:
  *  - CE depends on bath temperature, so the heat balance is solved with CE(T) inside it (the reaction heat moves
  *    with CE);
  *  - the "other losses" conductance is calibrated per cell so that the cell's measured state is its own steady
@@ -12,27 +12,27 @@
  *
  * Heat balance: I·(V(T) − V_ext) − ṁ_Al(CE(T))·E_rx = A_side·q_side(T) + G_other·(T − t_amb).
  */
+import { aluminiumRateKgPerS, aluminaConsumptionKgPerS } from '../physics/constants.js';
 import {
-  aluminiumRateKgPerS,
-  aluminaConsumptionKgPerS,
   cellVoltageBreakdown,
-  DEFAULT_LUMPED_HEAT_LOSS,
-  liquidusC,
-  PhysicsError,
-  REACTION_ENERGY_KWH_PER_KG_AL,
-  sidewallLedge,
-  type BathComposition,
   type CellVoltageBreakdown,
   type CellVoltageInput,
+} from '../physics/electrochemistry/cell-voltage.js';
+import {
+  DEFAULT_LUMPED_HEAT_LOSS,
+  REACTION_ENERGY_KWH_PER_KG_AL,
   type LumpedHeatLoss,
-} from '../physics/index.js';
+} from '../physics/cell/energy-balance.js';
+import { liquidusC, type BathComposition } from '../physics/properties/bath.js';
+import { PhysicsError } from '../physics/errors.js';
+import { sidewallLedge } from '../physics/cell/sidewall.js';
 import {
   ANODE_CO2_T_PER_T_AL,
   anodeEffectsPerCellDay,
   currentEfficiency,
   pfcCO2eKgPerTonneAl,
   type CeReference,
-} from './processModels.js';
+} from './process-models.js';
 import type { CellInput } from './schema.js';
 
 /** The set points the optimiser moves for one cell. */

@@ -4,8 +4,8 @@
  * constraints on predicted quantities, and the objective. Evaluation here is the full non-linear model; the
  * trust-region loop and the final check both use it.
  */
-import { PhysicsError } from '../physics/index.js';
-import { calibrateCell, predictCell, type CellModel, type CellPrediction, type CellSetPoints } from './steadyState.js';
+import { PhysicsError } from '../physics/errors.js';
+import { calibrateCell, predictCell, type CellModel, type CellPrediction, type CellSetPoints } from './steady-state.js';
 import type { LineProblem } from './schema.js';
 
 export const VARS_PER_CELL = 3;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PhysicsError } from '../errors.js';
-import { BASE_CELL, baseCell } from './baseCell.js';
+import { BASE_CELL, baseCell } from './base-cell.js';
 import {
   bubbleCoverage,
   bubbleThicknessCm,
@@ -8,7 +8,7 @@ import {
   criticalCurrentDensityAcm2,
   reversiblePotentialV,
   type CellVoltageInput,
-} from './cellVoltage.js';
+} from './cell-voltage.js';
 
 /*
  * Base cell by hand (PHYSICS.md base, alumina 2.5 %, T = 1236.15 K):

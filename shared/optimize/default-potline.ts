@@ -4,7 +4,8 @@
  * resistances around the base). Bath temperature and AlF3 are drawn together so every cell starts 2.5–4.5 K above
  * its liquidus with a standing ledge (a cell drawn colder than its liquidus would not be a running cell).
  */
-import { BASE_CELL, BASE_PROCESS, liquidusC } from '../physics/index.js';
+import { BASE_CELL, BASE_PROCESS } from '../physics/electrochemistry/base-cell.js';
+import { liquidusC } from '../physics/properties/bath.js';
 import type { LineProblemInput, PotlineProblem } from './schema.js';
 
 /** mulberry32 (Tommy Ettinger, public domain): a small seeded generator, so a seed reproduces the potline. */

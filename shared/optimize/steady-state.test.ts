@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BASE_CELL,
-  BASE_PROCESS,
-  DEFAULT_LUMPED_HEAT_LOSS,
-  PhysicsError,
-  steadyEnergyBalance,
-} from '../physics/index.js';
+import { BASE_CELL, BASE_PROCESS } from '../physics/electrochemistry/base-cell.js';
+import { DEFAULT_LUMPED_HEAT_LOSS, steadyEnergyBalance } from '../physics/cell/energy-balance.js';
+import { PhysicsError } from '../physics/errors.js';
 import { linearizeCell, OUTPUT_KEYS, INPUT_KEYS } from './linearize.js';
 import { CellInput } from './schema.js';
-import { calibrateCell, predictCell } from './steadyState.js';
+import { calibrateCell, predictCell } from './steady-state.js';
 
 const base = CellInput.parse({
   cellId: 'B',

@@ -3,7 +3,7 @@
  * trust-region SLP, rounds the answer to set-point resolution, and returns only what passes the full-model check —
  * or the present set points with status `infeasible` and the violations named.
  */
-import { PhysicsError } from '../physics/index.js';
+import { PhysicsError } from '../physics/errors.js';
 import {
   checkProposal,
   proposalFromVector,
@@ -22,7 +22,7 @@ import {
   VARS_PER_CELL,
   type LineEvaluation,
   type LineModel,
-} from './lineModel.js';
+} from './line-model.js';
 import {
   kpi,
   type BindingConstraint,

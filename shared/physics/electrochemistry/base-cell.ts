@@ -4,7 +4,7 @@
  * bath 963 °C, AlF3 12, CaF2 4.1, MgF2 0.25, LiF 0 wt %, ACD 2.9 cm; alumina 2.5 wt % (a typical operating value)
  * and C_AE 1.8 wt % (PHYSICS.md). The process constants that are not voltage-breakdown inputs are in BASE_PROCESS.
  */
-import type { CellVoltageInput } from './cellVoltage.js';
+import type { CellVoltageInput } from './cell-voltage.js';
 
 export const BASE_CELL: Readonly<CellVoltageInput> = Object.freeze({
   lineCurrentKA: 126,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { baseCell, BASE_CELL } from '../electrochemistry/baseCell.js';
-import { DEFAULT_LUMPED_HEAT_LOSS, steadyEnergyBalance } from './energyBalance.js';
+import { baseCell, BASE_CELL } from '../electrochemistry/base-cell.js';
+import { DEFAULT_LUMPED_HEAT_LOSS, steadyEnergyBalance } from './energy-balance.js';
 
 describe('lumped steady energy balance', () => {
   it('base cell is steady at its documented 963 °C', () => {

@@ -8,7 +8,7 @@ import {
   solveButlerVolmerOverpotential,
   tafelOverpotentialV,
   type ButlerVolmerParams,
-} from './butlerVolmer.js';
+} from './butler-volmer.js';
 
 const sym: ButlerVolmerParams = {
   exchangeCurrentDensityAcm2: 1e-3,

@@ -14,12 +14,12 @@
  */
 import { aluminiumRateKgPerS, specificEnergyKWhPerKg } from '../constants.js';
 import { checkPositive, checkRange, PhysicsError } from '../errors.js';
-import { BASE_CELL, BASE_PROCESS } from '../electrochemistry/baseCell.js';
+import { BASE_CELL, BASE_PROCESS } from '../electrochemistry/base-cell.js';
 import {
   cellVoltageBreakdown,
   type CellVoltageBreakdown,
   type CellVoltageInput,
-} from '../electrochemistry/cellVoltage.js';
+} from '../electrochemistry/cell-voltage.js';
 import { liquidusC } from '../properties/bath.js';
 import { brentRoot } from '../solvers/scalar.js';
 import { DEFAULT_SIDEWALL, sidewallLedge, type SidewallLedgeResult, type WallLayer } from './sidewall.js';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { defaultPotline } from './defaultPotline.js';
-import { optimizeLine } from './optimizeLine.js';
+import { defaultPotline } from './default-potline.js';
+import { optimizeLine } from './optimize-line.js';
 
 describe('default potline', () => {
   it('lowers the predicted SEC of a 100-cell line with production within ±2 % of baseline', async () => {
