@@ -1,18 +1,17 @@
 import { decodeParquet, encodeParquet, type LakeColumn } from '../lake/parquet.js';
 import type { GoldTable } from './schema.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** A gold row: column name → value (numbers for INT64 and TIMESTAMP as epoch ms). */
 export type GoldRow = Record<string, string | number | null>;
 
-export class GoldSchemaError extends Error {
-  readonly code = 'GOLD-SCHEMA';
+export class GoldSchemaError extends DomainError {
   constructor(
     readonly table: string,
-    readonly field: string,
+    override readonly field: string,
     detail: string,
   ) {
-    super(`gold table ${table}, column ${field}: ${detail}`);
-    this.name = 'GoldSchemaError';
+    super('internal', 'ERR-GOLD-SCHEMA', `gold table ${table}, column ${field}: ${detail}`, field);
   }
 }
 
