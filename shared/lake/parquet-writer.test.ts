@@ -116,7 +116,7 @@ describe('Parquet writer', () => {
          from '${file}'`,
       )
     ).getRowObjects();
-    const data = (name: string) => cols.find((c) => c.name === name)!.data;
+    const data = (name: string) => Array.from(cols.find((c) => c.name === name)!.data);
     expect(r!.n).toBe(5000);
     expect(r!.notes).toBe(data('note').filter((v) => v !== null).length);
     expect(Number(r!.s)).toBe((data('count') as (number | null)[]).reduce<number>((a, v) => a + (v ?? 0), 0));
