@@ -2,6 +2,9 @@ import { RestError, type BlobServiceClient } from '@azure/storage-blob';
 import type { LakeEntry, LakeStore, PutOptions, VersionedBlob } from '../lake/lake-store.js';
 import { CONTAINERS } from '../lake/paths.js';
 
+/** An ETag without its quotes: downloads quote it, listings do not, and versions must compare equal. */
+const unquoted = (etag: string) => etag.replace(/^"(.*)"$/, '$1');
+
 /** The lake on Azure Blob Storage / ADLS Gen2 (Azurite locally). */
 export class BlobLakeStore implements LakeStore {
   private constructor(private readonly service: BlobServiceClient) {}
@@ -36,7 +39,7 @@ export class BlobLakeStore implements LakeStore {
       const chunks: Buffer[] = [];
       for await (const chunk of res.readableStreamBody!) chunks.push(chunk as Buffer);
       const buf = Buffer.concat(chunks);
-      return { body: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), version: res.etag! };
+      return { body: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), version: unquoted(res.etag!) };
     } catch (e) {
       if (e instanceof RestError && e.statusCode === 404) return undefined;
       throw e;
@@ -55,7 +58,7 @@ export class BlobLakeStore implements LakeStore {
       await blob.uploadData(body, {
         blobHTTPHeaders: opts?.contentType ? { blobContentType: opts.contentType } : undefined,
         metadata: opts?.metadata,
-        conditions: version === undefined ? { ifNoneMatch: '*' } : { ifMatch: version },
+        conditions: version === undefined ? { ifNoneMatch: '*' } : { ifMatch: `"${version}"` },
       });
       return true;
     } catch (e) {
@@ -71,7 +74,7 @@ export class BlobLakeStore implements LakeStore {
         path: b.name,
         size: b.properties.contentLength ?? 0,
         lastModified: b.properties.lastModified,
-        ...(b.properties.etag ? { version: b.properties.etag } : {}),
+        ...(b.properties.etag ? { version: unquoted(b.properties.etag) } : {}),
       };
     }
   }
