@@ -21,7 +21,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { startDevIssuer } from '../local/dev-issuer/index.js';
 import { startDevhost } from '../local/devhost/devhost.js';
 import { applyLocalSettingsDefaults } from '../local/settings-defaults.js';
-import { MemoryAuditLog } from '../shared/audit/audit-log.js';
+import { MemoryAuditLog } from '../shared/kernel/audit-log.js';
 import { BlobLakeStore } from '../shared/azure/blob-lake-store.js';
 import { cosmosClient } from '../shared/azure/clients.js';
 import { CosmosOverrideStore } from '../shared/azure/cosmos-scada-stores.js';

@@ -9,8 +9,8 @@
 import { parseArgs } from 'node:util';
 import { MemoryLakeStore } from '../shared/lake/lake-store.js';
 import { goldMinutePath, silverPath } from '../shared/lake/paths.js';
-import { compactSilverHour } from '../shared/lake/silver-hours.js';
-import { encodeMinuteAggregates, encodeSilver } from '../shared/lake/telemetry-tables.js';
+import { compactSilverHour } from '../shared/telemetry/silver-hours.js';
+import { encodeMinuteAggregates, encodeSilver } from '../shared/telemetry/telemetry-tables.js';
 import { aggregateMinutes } from '../shared/telemetry/aggregates.js';
 import { mulberry32 } from '../shared/telemetry/test-support.js';
 import type { SilverRow } from '../shared/telemetry/records.js';

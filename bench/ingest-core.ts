@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import { encodeJsonlGz } from '../shared/lake/jsonl.js';
-import { encodeMinuteAggregates, encodeSilver } from '../shared/lake/telemetry-tables.js';
+import { encodeMinuteAggregates, encodeSilver } from '../shared/telemetry/telemetry-tables.js';
 import { aggregateMinutes } from '../shared/telemetry/aggregates.js';
 import { newSensorStateStore } from '../shared/telemetry/cleanse.js';
 import { MemoryLakeStore } from '../shared/lake/lake-store.js';

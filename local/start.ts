@@ -104,6 +104,7 @@ const devhost = await startDevhost({
   startDevIssuer: true,
   startMqtt: true,
   logLevel: 'warning',
+  exitOnUncaughtException: true,
 });
 writeEndpoints({
   lakeConnection: process.env.LakeConnection!,
@@ -171,7 +172,11 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
     await live.waitForCatchUp(120_000);
   }
   live.stop();
-  await optimization.refresh();
+  // A slot can fall at the very end of the run: let its closed-loop runs finish and their set points reach the PLC.
+  await optimization.settle(60_000);
+  const recommended = optimization.tally().setPointEvents;
+  for (const deadline = Date.now() + 20_000; plc.counters().received < recommended && Date.now() < deadline;)
+    await new Promise((resolve) => setTimeout(resolve, 250));
   optimization.stop();
   const scorecard = score
     ? await scoreRun({
@@ -191,8 +196,9 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
     optimization: { tally: optimization.tally(), lastStatus: optimization.statusLine(), plc: plc.counters() },
   });
   console.log('Stopping the devhost and the emulators …');
-  await plc.stop();
+  // The devhost first: set points still being dispatched get their acknowledgements from the simulated PLC.
   await devhost.stop();
+  await plc.stop();
   await webhooks?.close();
   rmSync(ENDPOINTS_FILE, { force: true });
 }

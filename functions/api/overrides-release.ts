@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { overrideDepsFromSettings } from '../../shared/azure/scada-dependencies.js';
 import { ApiError } from '../../shared/http/errors.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import { OverrideConflictError } from '../../shared/scada/override.js';
 import { OverridePublishError, releaseManual } from '../../shared/scada/override-service.js';
 import { apiHandler, httpTrigger } from './respond.js';

@@ -7,7 +7,7 @@ import { correlationId } from '../../shared/http/correlation.js';
 import { errorBody } from '../../shared/http/errors.js';
 import { parsePathParams, parseQuery } from '../../shared/http/query.js';
 import { rateLimiterFor } from '../../shared/http/rate-limit.js';
-import type { RouteSpec } from '../../shared/http/routes.js';
+import type { RouteSpec } from '../../shared/api/routes.js';
 
 type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: infer S extends z.ZodType }
   ? z.output<S>

@@ -14,7 +14,7 @@ import { decodeJsonl, decodeJsonlGz } from '../../shared/lake/jsonl.js';
 import { listAll, type LakeEntry, type LakeStore } from '../../shared/lake/lake-store.js';
 import { decodeParquet, parquetRowCount } from '../../shared/lake/parquet.js';
 import { CONTAINERS, SILVER_COMPACTED_FILE } from '../../shared/lake/paths.js';
-import { migrateLegacySilver, silverHourFiles, silverHoursOf } from '../../shared/lake/silver-hours.js';
+import { migrateLegacySilver, silverHourFiles, silverHoursOf } from '../../shared/telemetry/silver-hours.js';
 import { lakeViews, openLakeDuckDb, queryRows } from '../report/lake-mirror.js';
 import { localLakeConnection } from './local-lake.js';
 

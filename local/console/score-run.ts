@@ -3,7 +3,7 @@ import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
 import { decodeJsonl } from '../../shared/lake/jsonl.js';
 import { listAll, type LakeStore } from '../../shared/lake/lake-store.js';
 import { utcDate } from '../../shared/lake/paths.js';
-import { readSilverDate } from '../../shared/lake/silver-hours.js';
+import { readSilverDate } from '../../shared/telemetry/silver-hours.js';
 import type { QuarantineRecord, SilverRow } from '../../shared/telemetry/records.js';
 import { scoreCleansing, type CleansingScore, type ScoreLabel } from '../score/cleansing-score.js';
 

@@ -6,7 +6,7 @@ import { setpointRecommendedEvent } from '../../shared/scada/events.js';
 import { MqttScadaGateway } from '../../shared/scada/mqtt-gateway.js';
 import { MemoryCommandRepository } from '../../shared/scada/command-repository.js';
 import { MemoryOverrideStore } from '../../shared/scada/override.js';
-import { MemoryAuditLog } from '../../shared/audit/audit-log.js';
+import { MemoryAuditLog } from '../../shared/kernel/audit-log.js';
 import { MemoryReadbackStore } from '../../shared/scada/readback.js';
 import { observeReadback, readbackReportsOf } from '../../shared/scada/readback-observer.js';
 import { MemoryHotStateStore } from '../../shared/telemetry/hot-state.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { LakeEntry, LakeStore } from '../../shared/lake/lake-store.js';
 import { listAll } from '../../shared/lake/lake-store.js';
 import { parseSilverBatchName, SILVER_COMPACTED_FILE } from '../../shared/lake/paths.js';
-import { heldBatches } from '../../shared/lake/silver-hours.js';
+import { heldBatches } from '../../shared/telemetry/silver-hours.js';
 
 export const MIRROR_DIR = path.resolve('.local/lake-mirror');
 

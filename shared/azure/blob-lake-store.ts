@@ -23,6 +23,22 @@ export class BlobLakeStore implements LakeStore {
     });
   }
 
+  async putIfAbsent(container: string, path: string, body: Uint8Array, opts?: PutOptions): Promise<boolean> {
+    const blob = this.service.getContainerClient(container).getBlockBlobClient(path);
+    try {
+      await blob.uploadData(body, {
+        blobHTTPHeaders: opts?.contentType ? { blobContentType: opts.contentType } : undefined,
+        metadata: opts?.metadata,
+        conditions: { ifNoneMatch: '*' },
+      });
+      return true;
+    } catch (e) {
+      // 409 BlobAlreadyExists (412 from some emulators): another writer got there first.
+      if (e instanceof RestError && (e.statusCode === 409 || e.statusCode === 412)) return false;
+      throw e;
+    }
+  }
+
   async get(container: string, path: string): Promise<Uint8Array | undefined> {
     try {
       const buf = await this.service.getContainerClient(container).getBlobClient(path).downloadToBuffer();

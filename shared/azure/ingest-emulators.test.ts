@@ -6,7 +6,7 @@ import { startAzurite, type AzuriteHandle } from '../../local/emulators/azurite.
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { decodeJsonlGz } from '../lake/jsonl.js';
 import { listAll } from '../lake/lake-store.js';
-import { decodeSilver } from '../lake/telemetry-tables.js';
+import { decodeSilver } from '../telemetry/telemetry-tables.js';
 import { newSensorStateStore } from '../telemetry/cleanse.js';
 import { ingestBatch, type IngestDeps, type IngestEvent } from '../telemetry/ingest.js';
 import { BlobLakeStore } from './blob-lake-store.js';
@@ -76,6 +76,15 @@ describe('ingest against Azurite and the Cosmos-compatible server', () => {
     expect((await listAll(lake, 'gold', 'x/')).map((e) => [e.path, e.size])).toEqual([['x/a.bin', 3]]);
     await lake.delete('gold', 'x/a.bin');
     expect(await lake.get('gold', 'x/a.bin')).toBeUndefined();
+  });
+
+  it('the lake store writes create-only: of writers racing for one path exactly one succeeds, and the blob is theirs', async () => {
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => lake.putIfAbsent('gold', 'claims/entry-1.json', new Uint8Array([n]))),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await lake.get('gold', 'claims/entry-1.json')).toEqual(new Uint8Array([results.indexOf(true) + 1]));
+    expect(await lake.putIfAbsent('gold', 'claims/entry-1.json', new Uint8Array([9]))).toBe(false);
   });
 
   it('silver holds every point exactly once when a batch is redelivered with more events appended', async () => {

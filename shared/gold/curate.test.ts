@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listAll, MemoryLakeStore, type LakeStore } from '../lake/lake-store.js';
-import { heldBatches } from '../lake/silver-hours.js';
+import { heldBatches } from '../telemetry/silver-hours.js';
 import { mulberry32 } from '../telemetry/test-support.js';
 import type { SilverRow } from '../telemetry/records.js';
 import { curateRange } from './curate.js';

@@ -7,9 +7,9 @@
  * so running twice leaves every file as it was.
  */
 import { listAll, type LakeEntry, type LakeStore } from '../lake/lake-store.js';
-import { decodeMinuteAggregates } from '../lake/telemetry-tables.js';
+import { decodeMinuteAggregates } from '../telemetry/telemetry-tables.js';
 import { utcDate, utcHour } from '../lake/paths.js';
-import { compactSilverHour, silverHourFiles, silverHoursOf, type SilverCompaction } from '../lake/silver-hours.js';
+import { compactSilverHour, silverHourFiles, silverHoursOf, type SilverCompaction } from '../telemetry/silver-hours.js';
 import type { MinuteAggregate } from '../telemetry/aggregates.js';
 import { compactDataQuality } from './data-quality.js';
 import { cellRows, dateRows, lineRows, tagRows, timeRows } from './dimensions.js';

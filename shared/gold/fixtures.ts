@@ -1,7 +1,7 @@
 /** Builders for curation tests and the benchmark: silver rows and batches written as the ingest path writes them. */
 import type { LakeStore } from '../lake/lake-store.js';
 import { goldMinutePath, silverPath, utcDate, utcHour } from '../lake/paths.js';
-import { encodeMinuteAggregates, encodeSilver } from '../lake/telemetry-tables.js';
+import { encodeMinuteAggregates, encodeSilver } from '../telemetry/telemetry-tables.js';
 import { aggregateMinutes } from '../telemetry/aggregates.js';
 import type { FlagName } from '../telemetry/flags.js';
 import type { SilverRow } from '../telemetry/records.js';

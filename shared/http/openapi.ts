@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorCodes } from './errors.js';
 import { ROUTE_PREFIX } from './paths.js';
-import { pathParamNames, type RouteSpec } from './routes.js';
+import { pathParamNames, type RouteSpec } from './route-spec.js';
 
 /** The error body every route answers with on failure (DESIGN §4). */
 export const ErrorBodySchema = z.object({

@@ -20,6 +20,11 @@ export interface LakeEntry {
 export interface LakeStore {
   /** Writes (or overwrites) a blob. */
   put(container: string, path: string, body: Uint8Array, opts?: PutOptions): Promise<void>;
+  /**
+   * Writes a blob only if none exists at `path` (a create-only write, If-None-Match: *); false when one does. Of two
+   * writers racing for the same path exactly one gets true: what claims are made of.
+   */
+  putIfAbsent(container: string, path: string, body: Uint8Array, opts?: PutOptions): Promise<boolean>;
   /** Reads a blob; undefined when it does not exist. */
   get(container: string, path: string): Promise<Uint8Array | undefined>;
   /** Lists blobs whose path starts with `prefix`. */
@@ -77,6 +82,12 @@ export class MemoryLakeStore implements LakeStore {
     opts?: PutOptions,
   ): Promise<boolean> {
     if (this.blobs.get(`${container}/${path}`)?.version !== version) return false;
+    await this.put(container, path, body, opts);
+    return true;
+  }
+
+  async putIfAbsent(container: string, path: string, body: Uint8Array, opts?: PutOptions): Promise<boolean> {
+    if (this.blobs.has(`${container}/${path}`)) return false;
     await this.put(container, path, body, opts);
     return true;
   }

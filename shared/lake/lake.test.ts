@@ -21,7 +21,7 @@ import {
   encodeBatchQuality,
   encodeMinuteAggregates,
   encodeSilver,
-} from './telemetry-tables.js';
+} from '../telemetry/telemetry-tables.js';
 
 const T0 = Date.UTC(2024, 5, 1, 23, 59, 30);
 const range = { partition: '3', firstSeq: 100, lastSeq: 199 };

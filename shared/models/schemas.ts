@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { Link } from '../http/paging.js';
 
 /** A PDE model id as the API exposes it: `pde-` and a zero-padded sequence number (pde-001, pde-002, …, pde-1000). */
 export const PdeModelId = z.string().regex(/^pde-\d{3,9}$/, 'expected a model id like pde-001');
@@ -24,41 +23,3 @@ export type PdeModelBody = z.infer<typeof PdeModelBody>;
 
 /** Lifecycle of a stored model; runs and calibration add states as they arrive. */
 export const PdeModelStatus = z.enum(['created']);
-
-export { Link };
-
-/** 201 answer to create: what the plant's ERP integration expects. */
-export const PdeModelCreated = z.object({
-  modelId: PdeModelId,
-  modelName: z.string(),
-  status: PdeModelStatus,
-  creationTimestamp: z.iso.datetime(),
-  links: z.array(Link),
-});
-export type PdeModelCreated = z.infer<typeof PdeModelCreated>;
-
-/** A stored model as read back. */
-export const PdeModel = z.object({
-  modelId: PdeModelId,
-  modelName: z.string(),
-  description: z.string().optional(),
-  parameters: z.record(z.string(), z.unknown()),
-  status: PdeModelStatus,
-  creationTimestamp: z.iso.datetime(),
-  lastModifiedTimestamp: z.iso.datetime(),
-  /** Token subject of the creator and of the last writer. */
-  createdBy: z.string(),
-  lastModifiedBy: z.string(),
-  links: z.array(Link),
-});
-export type PdeModel = z.infer<typeof PdeModel>;
-
-export const PdeModelPage = z.object({
-  items: z.array(PdeModel),
-  /** Pass back as `continuationToken` for the next page; absent on the last page. */
-  continuationToken: z.string().optional(),
-  links: z.array(Link),
-});
-export type PdeModelPage = z.infer<typeof PdeModelPage>;
-
-export const PdeModelPath = z.strictObject({ modelId: PdeModelId });

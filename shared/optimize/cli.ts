@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { OptimizeError } from './errors.js';
-import { defaultPotline } from './defaultPotline.js';
+import { defaultPotline } from './default-potline.js';
 import { explainRecommendation } from './explain.js';
 import { optimizePotline, parseUserConstraints } from './potline.js';
 

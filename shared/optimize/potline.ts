@@ -3,7 +3,7 @@
  * optimised on its own and the potline totals are summed.
  */
 import { inputError } from './errors.js';
-import { optimizeLine, type OptimizeOptions } from './optimizeLine.js';
+import { optimizeLine, type OptimizeOptions } from './optimize-line.js';
 import { kpi, type Kpi, type Recommendation } from './recommendation.js';
 import { PotlineProblem, UserConstraintsFile, type UserConstraint } from './schema.js';
 

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PhysicsError } from './errors.js';
-import { MODEL_SCHEMAS, MODEL_SUMMARIES, runModel, summarize } from './config/index.js';
+import { MODEL_SCHEMAS, MODEL_SUMMARIES } from './config/schemas.js';
+import { runModel, summarize } from './config/run-model.js';
 
 function usage(): never {
   console.error('usage: pde run <model.json> [--full]\n       pde list [--json]');

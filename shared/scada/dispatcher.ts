@@ -11,6 +11,7 @@ import type { HotStateStore } from '../telemetry/hot-state.js';
 import { commandIdFor, isFinal, proposedCommand, transition, type CommandDoc, type CommandFailure } from './command.js';
 import type { CommandRepository } from './command-repository.js';
 import { backoffBeforeMs, type DispatchPolicy } from './dispatch-policy.js';
+import { afterAttemptInFlight } from './in-flight-attempt.js';
 import {
   checkEnvelope,
   type CommandProposal,
@@ -76,6 +77,11 @@ export class DispatchInputError extends Error {
 export class ScadaDispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
+  /** Closes the gateway (its broker connection). */
+  async close(): Promise<void> {
+    await this.deps.gateway.close();
+  }
+
   /** Handles one event from the `scada` subscription; resolves once every command in it is final. */
   async handle(event: PlantEvent): Promise<DispatchReport> {
     if (event.type === PlantEventType.setpointRecommended) return this.handleRecommendation(event);
@@ -121,6 +127,7 @@ export class ScadaDispatcher {
         doc = (await commands.get(c.commandId))!;
       }
     }
+    doc = await afterAttemptInFlight(doc, this.deps);
     if (isFinal(doc.state)) {
       // Re-publish the final state: if the earlier delivery stored it but died before publishing, this completes it.
       await this.publish(doc);
@@ -143,9 +150,14 @@ export class ScadaDispatcher {
         );
       return this.save(transition(doc, 'rejected', this.deps.clock(), { violations: decision.violations }));
     }
-    if (doc.state === 'proposed')
-      doc = await this.save(transition(doc, 'approved', this.deps.clock(), { deltas: { ...decision.command.deltas } }));
-    return this.send(doc, decision.command);
+    if (doc.state !== 'proposed') return this.send(doc, decision.command);
+    doc = await this.save(transition(doc, 'approved', this.deps.clock(), { deltas: { ...decision.command.deltas } }));
+    // Deliveries run concurrently: another command to this equipment may have been approved since the check. Check
+    // again with every approval stored so far counted; of two that pass together but not jointly, one sees the other.
+    const recheck = checkEnvelope(proposalOf(doc), await this.context(doc), this.deps.limits);
+    if (!recheck.ok)
+      return this.save(transition(doc, 'rejected', this.deps.clock(), { violations: recheck.violations }));
+    return this.send(doc, recheck.command);
   }
 
   private async send(start: CommandDoc, command: EnvelopeCheckedCommand): Promise<CommandDoc> {

@@ -2,7 +2,7 @@
  * Putting a cell or line in manual and releasing it. The store is written first (that is what the dispatcher reads
  * before every send, so enforcement starts when the write returns), then `smelter.override.changed` is published.
  */
-import type { Actor, AuditLog } from '../audit/audit-log.js';
+import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import type { PlantEvent } from '../messaging/cloud-event.js';
 import { overrideChangedEvent, type OverrideChangedData } from './events.js';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeJsonl } from '../lake/jsonl.js';
 import { listAll, MemoryLakeStore } from '../lake/lake-store.js';
-import { decodeSilver } from '../lake/telemetry-tables.js';
+import { decodeSilver } from './telemetry-tables.js';
 import { newSensorStateStore } from './cleanse.js';
 import { MemoryHotStateStore } from './hot-state.js';
 import { ingestBatch, type IngestDeps, type IngestEvent } from './ingest.js';

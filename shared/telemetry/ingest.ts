@@ -12,7 +12,7 @@ import {
   utcHour,
   type BatchRange,
 } from '../lake/paths.js';
-import { encodeBatchQuality, encodeMinuteAggregates, encodeSilver } from '../lake/telemetry-tables.js';
+import { encodeBatchQuality, encodeMinuteAggregates, encodeSilver } from './telemetry-tables.js';
 import { aggregateMinutes, type MinuteAggregate } from './aggregates.js';
 import { Cleanser, DEFAULT_LATE_THRESHOLD_MS, DEFAULT_SPIKE_SIGMAS, type CleansingRejection } from './cleanse.js';
 import { countFlags, emptyFlagCounts, emptyReasonCounts, type BatchQuality } from './data-quality.js';

@@ -10,7 +10,7 @@ import { settings } from '../../shared/config/settings.js';
 import { ErrorCodes } from '../../shared/http/errors.js';
 import { buildOpenApiDocument } from '../../shared/http/openapi.js';
 import type { Role } from '../../shared/http/roles.js';
-import { pathParamNames, routeTable, type RouteSpec } from '../../shared/http/routes.js';
+import { pathParamNames, routeTable, type RouteSpec } from '../../shared/api/routes.js';
 import { handlersByRoute } from './handlers.js';
 import { startApiWorld, type ApiWorld, type CallOptions, type Reply } from './harness.js';
 import { exampleOf, resolveExample, routeExamples, type ExampleRequest } from './route-examples.js';

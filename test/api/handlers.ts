@@ -28,7 +28,7 @@ import { getSetpointCommand } from '../../functions/api/setpoint-command.js';
 import { getCurrentSetpoints } from '../../functions/api/setpoints-current.js';
 import { getSetpointHistory } from '../../functions/api/setpoints-history.js';
 import { getTelemetry } from '../../functions/api/telemetry.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import type { Handler } from './harness.js';
 
 /** The handler of every route in the table, by function name; the security suite fails when a route is missing here. */

@@ -5,10 +5,10 @@ import { deletePdeModel } from '../../functions/api/pde-models-delete.js';
 import { getPdeModel } from '../../functions/api/pde-models-get.js';
 import { listPdeModels } from '../../functions/api/pde-models-list.js';
 import { replacePdeModel } from '../../functions/api/pde-models-replace.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import { deterministicEventId } from '../../shared/messaging/cloud-event.js';
 import { MODEL_EVENT_SOURCE, PdeModelChangedData } from '../../shared/models/events.js';
-import { PdeModel, PdeModelCreated, PdeModelPage } from '../../shared/models/schemas.js';
+import { PdeModel, PdeModelCreated, PdeModelPage } from '../../shared/api/pde-model-schemas.js';
 import { PLANT_EXAMPLE, startApiWorld, type ApiWorld } from './harness.js';
 
 let world: ApiWorld;

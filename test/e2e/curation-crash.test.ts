@@ -16,7 +16,7 @@ import { curateRange } from '../../shared/gold/curate.js';
 import { silverRow, testCurationConfig, writeBatch } from '../../shared/gold/fixtures.js';
 import { goldDataPath } from '../../shared/gold/paths.js';
 import { listAll } from '../../shared/lake/lake-store.js';
-import { readSilverHour } from '../../shared/lake/silver-hours.js';
+import { readSilverHour } from '../../shared/telemetry/silver-hours.js';
 import type { SilverRow } from '../../shared/telemetry/records.js';
 import { repoRoot } from './support.js';
 

@@ -21,7 +21,7 @@ import { recordPlantEvent } from '../../shared/ledger/ledger-writer.js';
 import { LocalAuditLedger } from '../../shared/ledger/local-ledger.js';
 import { runEvents } from '../../shared/orchestration/run-events.js';
 import { parquetRowCount } from '../../shared/lake/parquet.js';
-import { readSilverDate } from '../../shared/lake/silver-hours.js';
+import { readSilverDate } from '../../shared/telemetry/silver-hours.js';
 import { newSensorStateStore } from '../../shared/telemetry/cleanse.js';
 import { MemoryHotStateStore } from '../../shared/telemetry/hot-state.js';
 import { ingestBatch, type IngestEvent } from '../../shared/telemetry/ingest.js';

@@ -19,7 +19,7 @@
  */
 import { aluminiumRateKgPerS, specificEnergyKWhPerKg } from '../constants.js';
 import { PhysicsError } from '../errors.js';
-import { cellVoltageBreakdown, type CellVoltageBreakdown } from '../electrochemistry/cellVoltage.js';
+import { cellVoltageBreakdown, type CellVoltageBreakdown } from '../electrochemistry/cell-voltage.js';
 import { ConductionModel } from '../heat/conduction.js';
 import { AluminaModel } from '../mass/alumina.js';
 import { aluminaSaturationPct, BATH_RANGES, liquidusC, type BathComposition } from '../properties/bath.js';
@@ -32,7 +32,7 @@ import {
   maxLedgeKg,
   type BathInventory,
 } from './chemistry.js';
-import { buildCrossSection, Mat, Region, type CrossSection } from './crossSection.js';
+import { buildCrossSection, Mat, Region, type CrossSection } from './cross-section.js';
 import { BASE_DESIGN, type CellDesign, type CellState, type SetPoints } from './design.js';
 
 export interface CellSnapshot {

@@ -16,7 +16,7 @@
  */
 import { aluminaConsumptionKgPerS, aluminiumRateKgPerS, specificEnergyKWhPerKg } from '../constants.js';
 import { PhysicsError } from '../errors.js';
-import { cellVoltageBreakdown, type CellVoltageBreakdown } from '../electrochemistry/cellVoltage.js';
+import { cellVoltageBreakdown, type CellVoltageBreakdown } from '../electrochemistry/cell-voltage.js';
 import { AluminaModel } from '../mass/alumina.js';
 import { aluminaSaturationPct, liquidusC, liquidusUncheckedC, type BathComposition } from '../properties/bath.js';
 import { BATH_DENSITY_KG_M3 } from '../properties/density.js';
@@ -503,5 +503,5 @@ export function predictSteadyState(input: PredictInput): SteadyPrediction {
   };
 }
 
-/** Reduced models of non-default designs, registered by calibrateReducedModel (cell/calibrateReduced.ts). */
+/** Reduced models of non-default designs, registered by calibrateReducedModel (cell/calibrate-reduced.ts). */
 export const reducedModelCache = new WeakMap<CellDesign, ReducedThermalModel>();

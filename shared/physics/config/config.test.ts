@@ -5,8 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PhysicsError } from '../errors.js';
-import { BASE_CELL } from '../electrochemistry/baseCell.js';
-import { ModelConfig, parseModelConfig, runModel, summarize } from './index.js';
+import { BASE_CELL } from '../electrochemistry/base-cell.js';
+import { ModelConfig } from './schemas.js';
+import { parseModelConfig, runModel, summarize } from './run-model.js';
 
 const plantExample = {
   modelName: 'FourierHeatModel',

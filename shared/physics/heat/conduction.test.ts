@@ -4,7 +4,7 @@ import { grid1DAs2D, grid2D, uniformGrid } from '../mesh/grid.js';
 import { brentRoot } from '../solvers/scalar.js';
 import { ConductionModel, type BoundaryCondition } from './conduction.js';
 import type { Material } from './materials.js';
-import { erf, solid } from './testUtil.js';
+import { erf, solid } from './test-util.js';
 
 const sym: BoundaryCondition = { type: 'symmetry' };
 
