@@ -1,5 +1,5 @@
 /**
- * Hourly gold curation: per date × line × hour, compact silver into one file (shared/lake/silver-hours.ts), merge the
+ * Hourly gold curation: per date × line × hour, compact silver into one file (shared/telemetry/silver-hours.ts), merge the
  * per-batch minute partials into final minute facts, derive cell-hour and line-day facts, compact the day's
  * data-quality batches, and refresh the dimensions. Each hour's
  * lineage manifest lists the partials it read; an hour is curated again only when that set changed (late data, a
