@@ -4,30 +4,30 @@
  * Tests (*.test.ts) are integration code and exempt; functions/ sits above every layer.
  */
 export const SHARED_LAYERS = {
-  // Settings, and the kernel every domain may use (actor, audit port, write outcomes, domain error base).
-  config: 0,
+  // The kernel every part may use (actor, audit port, write outcomes, the domain error base), then the settings.
   kernel: 0,
+  config: 1,
   // Libraries with no domain knowledge: PDE solvers, the lake's paths and codecs, CloudEvents and the topic, metrics,
   // health, and the HTTP kit (auth, bodies, paging, error mapping, OpenAPI builder).
-  physics: 1,
-  lake: 1,
-  messaging: 1,
-  observability: 1,
-  health: 1,
-  http: 1,
+  physics: 2,
+  lake: 2,
+  messaging: 2,
+  observability: 2,
+  health: 2,
+  http: 2,
   // Domains, lower first: a domain may use the ones ranked below it.
-  telemetry: 2,
-  optimize: 2,
-  ledger: 2,
-  models: 2,
-  scada: 3,
-  alerts: 3,
-  orchestration: 4,
-  gold: 5,
+  telemetry: 3,
+  optimize: 3,
+  ledger: 3,
+  models: 3,
+  scada: 4,
+  alerts: 4,
+  orchestration: 5,
+  gold: 6,
   // The API (route table and HTTP use cases) and the Azure adapters with the composition root: both above every domain,
   // neither importing the other (functions/ joins them).
-  api: 6,
-  azure: 6,
+  api: 7,
+  azure: 7,
 };
 
 /** Packages that talk to Azure: only shared/azure, local/ (the embedded runtime) and tools may import them. */

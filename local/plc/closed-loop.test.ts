@@ -173,7 +173,7 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
       { source: '/orchestrations/optimize' },
     );
     const report = await dispatcher.handle(event);
-    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'SCADA-PLC-REFUSED' } }] });
+    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'ERR-SCADA-PLC-REFUSED' } }] });
     expect(publisher.published.at(-1)).toMatchObject({
       type: 'smelter.command.failed',
       data: { failure: { message: expect.stringContaining('SIM-UNKNOWN-CELL') } },
@@ -204,7 +204,7 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
       { source: '/orchestrations/optimize' },
     );
     const report = await silent.handle(event);
-    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'SCADA-ACK-TIMEOUT' } }] });
+    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'ERR-SCADA-ACK-TIMEOUT' } }] });
     expect(
       publisher.published.filter(
         (e) =>

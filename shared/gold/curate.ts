@@ -24,6 +24,7 @@ import { mergeMinutePartials, type CellMinuteFact } from './minute-facts.js';
 import { goldDataPath, goldLineagePath, goldPartitionDir, minutePartialsPrefix } from './paths.js';
 import * as S from './schema.js';
 import { decodeGoldTable, type GoldRow } from './table-io.js';
+import { DomainError } from '../kernel/errors.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -60,14 +61,12 @@ export interface CurationSummary {
   elapsedMs: number;
 }
 
-export class CurationError extends Error {
-  readonly code = 'GOLD-CURATION';
+export class CurationError extends DomainError {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     detail: string,
   ) {
-    super(detail);
-    this.name = 'CurationError';
+    super('invalid-input', 'ERR-GOLD-CURATION', detail, field);
   }
 }
 

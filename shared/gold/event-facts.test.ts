@@ -63,7 +63,7 @@ function commandLife(
       p,
       a,
       d,
-      transition(d, 'failed', startMs + 3 * MIN, { failure: { code: 'SCADA-ACK-TIMEOUT', message: 'no ack' } }),
+      transition(d, 'failed', startMs + 3 * MIN, { failure: { code: 'ERR-SCADA-ACK-TIMEOUT', message: 'no ack' } }),
     ];
   const ack = {
     appliedAtMs: startMs + 5 * MIN,

@@ -1,21 +1,20 @@
 import { parquetMetadata } from 'hyparquet';
 import { decodeParquet, encodeParquet, type LakeColumn, type LakeColumnType } from '../lake/parquet.js';
 import { GOLD_TABLES, type GoldTable } from './schema.js';
+import { DomainError } from '../kernel/errors.js';
 
 /**
  * A gold row: field → value (numbers for INT64, epoch ms for TIMESTAMP, 'YYYY-MM-DD' for DATE, booleans for BOOLEAN).
  */
 export type GoldRow = Record<string, string | number | boolean | null>;
 
-export class GoldSchemaError extends Error {
-  readonly code = 'GOLD-SCHEMA';
+export class GoldSchemaError extends DomainError {
   constructor(
     readonly table: string,
-    readonly field: string,
+    override readonly field: string,
     detail: string,
   ) {
-    super(`gold table ${table}, column ${field}: ${detail}`);
-    this.name = 'GoldSchemaError';
+    super('internal', 'ERR-GOLD-SCHEMA', `gold table ${table}, column ${field}: ${detail}`, field);
   }
 }
 

@@ -7,7 +7,7 @@ import { pathParamNames, type RouteSpec } from './route-spec.js';
 export const ErrorBodySchema = z.object({
   code: z.string().regex(/^ERR-\d{4}$/),
   message: z.string(),
-  details: z.array(z.object({ field: z.string().optional(), issue: z.string() })),
+  details: z.array(z.object({ field: z.string().optional(), issue: z.string(), reason: z.string().optional() })),
 });
 
 type Json = Record<string, unknown>;

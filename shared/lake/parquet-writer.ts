@@ -14,6 +14,7 @@ import { ByteWriter } from './byte-writer.js';
 import { bitWidthFor, writeRleHybrid } from './rle-hybrid.js';
 import { snappyCompressInto, snappyMaxLength } from './snappy.js';
 import { binary, bool, i32, i64, list, str, struct, writeStruct, type ThriftValue } from './thrift-compact.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** Column types the lake uses. */
 export type LakeColumnType = 'STRING' | 'DOUBLE' | 'INT32' | 'INT64' | 'TIMESTAMP' | 'BOOLEAN' | 'DATE';
@@ -40,14 +41,9 @@ export interface ParquetWriteOptions {
   metadata?: Readonly<Record<string, string>>;
 }
 
-export class ParquetWriteError extends Error {
-  readonly code = 'LAKE-PARQUET-WRITE';
-  constructor(
-    readonly field: string,
-    detail: string,
-  ) {
-    super(`Parquet column ${field}: ${detail}`);
-    this.name = 'ParquetWriteError';
+export class ParquetWriteError extends DomainError {
+  constructor(field: string, detail: string) {
+    super('internal', 'ERR-LAKE-PARQUET-WRITE', `Parquet column ${field}: ${detail}`, field);
   }
 }
 

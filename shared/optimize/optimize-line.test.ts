@@ -129,7 +129,7 @@ describe('optimizeLine', () => {
 
   it('rejects an invalid problem naming the field', async () => {
     await expect(optimizeLine({ ...oneCellProblem(), lineCurrentKA: -5 } as LineProblemInput)).rejects.toMatchObject({
-      code: 'OPT-INPUT',
+      code: 'ERR-OPT-INPUT',
       field: 'problem.lineCurrentKA',
     });
   });

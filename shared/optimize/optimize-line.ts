@@ -47,7 +47,7 @@ const METHOD = 'SLP, box trust region, elastic ℓ1 merit; LP subproblems by HiG
 
 /**
  * Recommends set points for one line. Never throws for a physically impossible or over-constrained problem: it
- * answers `infeasible` with the present set points. Throws OptimizeError OPT-INPUT for a malformed problem.
+ * answers `infeasible` with the present set points. Throws OptimizeError ERR-OPT-INPUT for a malformed problem.
  */
 export async function optimizeLine(
   input: LineProblemInput | LineProblem,

@@ -36,7 +36,7 @@ export async function optimizePotline(input: unknown, options: OptimizeOptions =
   };
 }
 
-/** Parses a user-constraints file (see UserConstraint in schema.ts); throws OPT-INPUT naming the field. */
+/** Parses a user-constraints file (see UserConstraint in schema.ts); throws ERR-OPT-INPUT naming the field. */
 export function parseUserConstraints(input: unknown): UserConstraint[] {
   const parsed = UserConstraintsFile.safeParse(input);
   if (!parsed.success) throw inputError('userConstraints', parsed.error);

@@ -136,7 +136,7 @@ export function calibrateCell(cell: CellInput, lineCurrentKA: number): CellModel
   const otherConductanceWPerK = (gen - side) / (s.bathTempC - base.ambientC);
   if (!(otherConductanceWPerK > 0)) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'bathTempC',
       `cell ${cell.cellId}: the side wall alone loses more heat (${side.toFixed(0)} W) than the cell generates (${gen.toFixed(0)} W); its state cannot be steady`,
     );
@@ -185,7 +185,7 @@ export function predictCell(model: CellModel, sp: CellSetPoints, lineCurrentKA: 
   const lo = Math.max(T_MIN_C, tLiq + 1e-6);
   if (!(lo < T_MAX_C))
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'liquidusC',
       `cell ${model.cellId}: liquidus ${tLiq.toFixed(1)} °C leaves no bath window`,
       tLiq,
@@ -265,18 +265,22 @@ function solveSteadyTemp(
   const root =
     Math.abs(t1 - t0) < T_TOL_K ? (t1 >= a && t1 <= b ? t1 : t0) : b - a < T_TOL_K ? 0.5 * (a + b) : Number.NaN;
   if (Number.isNaN(root))
-    throw new PhysicsError('PHYS-CONVERGENCE', 'bathTempC', `cell ${cellId}: steady bath temperature did not converge`);
+    throw new PhysicsError(
+      'ERR-PHYS-CONVERGENCE',
+      'bathTempC',
+      `cell ${cellId}: steady bath temperature did not converge`,
+    );
   // A "root" pinned at a bracket end is no steady state: the cell freezes (f < 0 down to the liquidus) or overheats.
   if (root - lo < 1e-6)
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'superheatK',
       `cell ${cellId}: no steady state above the liquidus (the cell freezes)`,
       0,
     );
   if (hi - root < 1e-6)
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'bathTempC',
       `cell ${cellId}: no steady state below ${hi} °C (the cell overheats)`,
       hi,

@@ -88,7 +88,7 @@ function run(file: string, full: boolean): void {
     console.log(JSON.stringify(full ? out : summarize(out), null, 2));
   } catch (e) {
     if (e instanceof PhysicsError) {
-      if (e.code === 'PHYS-CONFIG') {
+      if (e.code === 'ERR-PHYS-CONFIG') {
         console.error(`Invalid configuration in ${file}: field "${e.quantity}": ${e.message}`);
         process.exit(2);
       }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy } from './dispatch-policy.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** App settings of the SCADA side, parsed once; a bad one fails naming the setting. */
 export const ScadaSettings = z.object({
@@ -15,16 +16,17 @@ export const ScadaSettings = z.object({
 });
 export type ScadaSettings = z.infer<typeof ScadaSettings>;
 
-export class ScadaSettingsError extends Error {
-  readonly code = 'ERR-CONFIG';
+export class ScadaSettingsError extends DomainError {
   constructor(
     readonly setting: string,
     detail: string,
   ) {
     super(
+      'internal',
+      'ERR-CONFIG',
       `App setting ${setting} is invalid: ${detail}. Fix it in local.settings.json (locally) or the Function App's configuration (Azure).`,
+      setting,
     );
-    this.name = 'ScadaSettingsError';
   }
 }
 

@@ -32,6 +32,7 @@ import {
 } from '../lake/paths.js';
 import { decodeSilver, encodeSilver, SILVER_COLUMNS } from './telemetry-tables.js';
 import type { SilverRow } from './records.js';
+import { DomainError } from '../kernel/errors.js';
 
 export const SILVER = 'silver';
 /** Footer key of the compacted file: the batch ranges it holds, as a JSON array of `<partition>:<first>-<last>`. */
@@ -57,14 +58,9 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return out;
 }
 
-export class SilverReadError extends Error {
-  readonly code = 'LAKE-SILVER-READ';
-  constructor(
-    readonly field: string,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'SilverReadError';
+export class SilverReadError extends DomainError {
+  constructor(field: string, detail: string) {
+    super('unavailable', 'ERR-LAKE-SILVER-READ', detail, field);
   }
 }
 

@@ -28,6 +28,39 @@ function sharedFiles(): { file: string; folder: string; imports: string[] }[] {
   return out;
 }
 
+/** Every TypeScript file the project owns, relative to the root. */
+function ownFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) out.push(path.relative(root, p));
+    }
+  };
+  for (const top of ['functions', 'shared', 'local', 'bench', 'test']) walk(path.join(root, top));
+  return out;
+}
+
+describe('one file-naming rule and one error base', () => {
+  it('names every TypeScript file in kebab-case', () => {
+    expect(ownFiles().filter((f) => !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+)*\.ts$/.test(path.basename(f)))).toEqual([]);
+  });
+
+  it('derives every error class of shared/ from the domain error base (the HTTP kit’s ApiError aside)', () => {
+    const plain = sharedFiles()
+      .map((f) => f.file)
+      .flatMap((file) =>
+        [...readFileSync(path.join(root, file), 'utf8').matchAll(/class (\w+) extends Error\b/g)].map(
+          (m) => `${file}: ${m[1]}`,
+        ),
+      )
+      .filter((c) => !c.endsWith(': ApiError') && !c.endsWith(': DomainError') && !c.includes('KeysUnavailable'));
+    expect(plain).toEqual([]);
+  });
+});
+
 describe('the layers of shared/ (layers.config.js)', () => {
   const files = sharedFiles();
   const edges = new Map<string, Set<string>>();
@@ -56,13 +89,13 @@ describe('the layers of shared/ (layers.config.js)', () => {
       (await eslint.lintText(code, { filePath: path.join(root, file) }))[0]!.messages.map((m) => m.message);
     expect(
       await lint('shared/gold/probe.ts', "import { routes } from '../api/routes.js';\nexport const r = routes;\n"),
-    ).toEqual([expect.stringContaining('shared/gold (layer 5) may not import shared/api (layer 6)')]);
+    ).toEqual([expect.stringContaining('shared/gold (layer 6) may not import shared/api (layer 7)')]);
     expect(
       await lint(
         'shared/scada/probe.ts',
         "import { raiseRequestFromEvent } from '../alerts/plant-events.js';\nexport const r = raiseRequestFromEvent;\n",
       ),
-    ).toEqual([expect.stringContaining('shared/scada (layer 3) may not import shared/alerts (layer 3)')]);
+    ).toEqual([expect.stringContaining('shared/scada (layer 4) may not import shared/alerts (layer 4)')]);
     expect(
       await lint(
         'shared/api/routes/probe.ts',

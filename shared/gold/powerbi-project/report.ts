@@ -6,6 +6,7 @@
 import { GOLD_TABLES } from '../schema.js';
 import { MEASURES, TARGET_TABLE } from './semantic-model.js';
 import { stableGuid } from './tmdl.js';
+import { DomainError } from '../../kernel/errors.js';
 
 export const SCHEMAS = {
   report: 'https://developer.microsoft.com/json-schemas/fabric/item/report/definition/report/3.0.0/schema.json',
@@ -28,14 +29,14 @@ const mea = (name: string): Field => {
   return { measure: [x.table, x.name] };
 };
 
-export class ReportFieldError extends Error {
-  readonly code = 'GOLD-POWERBI-FIELD';
-  constructor(
-    readonly field: string,
-    detail: string,
-  ) {
-    super(`report field ${field}: ${detail}; regenerate after changing shared/gold/schema.ts or the measures`);
-    this.name = 'ReportFieldError';
+export class ReportFieldError extends DomainError {
+  constructor(field: string, detail: string) {
+    super(
+      'internal',
+      'ERR-GOLD-POWERBI-FIELD',
+      `report field ${field}: ${detail}; regenerate after changing shared/gold/schema.ts or the measures`,
+      field,
+    );
   }
 }
 

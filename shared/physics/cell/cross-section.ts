@@ -73,7 +73,7 @@ export function buildCrossSection(design: CellDesign, acdCm: number, liquidusC: 
   const acdM = acdCm / 100;
   if (!(acdM > 0) || acdM >= cs.bathDepthM) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'acdCm',
       `ACD ${acdCm} cm must be > 0 and below the bath depth ${cs.bathDepthM * 100} cm`,
       acdCm,
@@ -81,7 +81,7 @@ export function buildCrossSection(design: CellDesign, acdCm: number, liquidusC: 
   }
   if (!Number.isInteger(cs.nx) || !Number.isInteger(cs.ny) || cs.nx < 20 || cs.ny < 15) {
     throw new PhysicsError(
-      'PHYS-GRID',
+      'ERR-PHYS-GRID',
       'crossSection.nx',
       `the cell cross-section needs at least 20 × 15 cells, got ${cs.nx} × ${cs.ny}`,
     );
@@ -112,7 +112,7 @@ export function buildCrossSection(design: CellDesign, acdCm: number, liquidusC: 
   const immersedM = cs.bathDepthM - acdM;
   const aboveBathM = cs.anodeHeightM - immersedM;
   if (!(aboveBathM > 0))
-    throw new PhysicsError('PHYS-RANGE', 'crossSection.anodeHeightM', 'anodes must reach above the bath');
+    throw new PhysicsError('ERR-PHYS-RANGE', 'crossSection.anodeHeightM', 'anodes must reach above the bath');
   const yThick = [
     cs.bottomShellM,
     cs.bottomInsulationM,
@@ -127,7 +127,7 @@ export function buildCrossSection(design: CellDesign, acdCm: number, liquidusC: 
   const yN = split(cs.ny, yW, [1, 2, 2, 3, 3, 3, 3, 3]);
   if (xN.reduce((a, b) => a + b, 0) !== cs.nx || yN.reduce((a, b) => a + b, 0) !== cs.ny) {
     throw new PhysicsError(
-      'PHYS-GRID',
+      'ERR-PHYS-GRID',
       'crossSection.nx',
       `cannot distribute ${cs.nx} × ${cs.ny} cells over the layers`,
     );

@@ -123,7 +123,7 @@ export function steadyEnergyBalance(input: SteadyEnergyBalanceInput): SteadyEner
   const tMin = Math.max(900, tLiq + 1e-3);
   if (tMin >= tMax)
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'liquidusC',
       `liquidus ${tLiq} °C leaves no bath-temperature window below 1100 °C`,
       tLiq,

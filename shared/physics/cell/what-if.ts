@@ -53,7 +53,7 @@ export function whatIf(input: WhatIfInput): WhatIfResult {
   const durationH = input.durationH;
   if (typeof durationH !== 'number' || !(durationH > 0) || durationH > 720) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'durationH',
       `durationH must be in (0, 720] h, got ${String(durationH)}`,
       typeof durationH === 'number' ? durationH : undefined,
@@ -61,7 +61,7 @@ export function whatIf(input: WhatIfInput): WhatIfResult {
     );
   }
   const sampleEveryH = input.sampleEveryH ?? 0.25;
-  if (!(sampleEveryH > 0)) throw new PhysicsError('PHYS-RANGE', 'sampleEveryH', 'sampleEveryH must be > 0');
+  if (!(sampleEveryH > 0)) throw new PhysicsError('ERR-PHYS-RANGE', 'sampleEveryH', 'sampleEveryH must be > 0');
   const dt = input.thermalStepS ?? 300;
   const cell = new CoupledCell(state, input.setPoints, { design, thermalStepS: dt });
   const trajectory: CellSnapshot[] = [cell.snapshot()];

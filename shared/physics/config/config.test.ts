@@ -110,14 +110,14 @@ describe('model configurations', () => {
     expect((cell.result.steady as { cellVoltageV: number }).cellVoltageV).toBeGreaterThan(4);
   });
 
-  it('invalid configurations: PHYS-CONFIG naming the field', () => {
+  it('invalid configurations: ERR-PHYS-CONFIG naming the field', () => {
     const bad = (cfg: unknown, field: string) => {
       try {
         parseModelConfig(cfg);
         throw new Error('accepted');
       } catch (e) {
         expect(e).toBeInstanceOf(PhysicsError);
-        expect((e as PhysicsError).code).toBe('PHYS-CONFIG');
+        expect((e as PhysicsError).code).toBe('ERR-PHYS-CONFIG');
         expect((e as PhysicsError).quantity).toBe(field);
       }
     };

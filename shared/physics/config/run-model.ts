@@ -1,6 +1,6 @@
 /**
  * runModel(config): validates a model configuration (ModelConfig) and runs it, returning a JSON-serialisable result
- * `{ modelName, description?, result }`. Invalid configurations throw PhysicsError('PHYS-CONFIG', <dotted field>).
+ * `{ modelName, description?, result }`. Invalid configurations throw PhysicsError('ERR-PHYS-CONFIG', <dotted field>).
  */
 import { z } from 'zod';
 import { cellVoltageBreakdown } from '../electrochemistry/cell-voltage.js';
@@ -25,13 +25,13 @@ export interface ModelRunResult {
   wallTimeMs: number;
 }
 
-/** Parses a configuration; throws PhysicsError PHYS-CONFIG naming the first offending field. */
+/** Parses a configuration; throws PhysicsError ERR-PHYS-CONFIG naming the first offending field. */
 export function parseModelConfig(input: unknown): ModelConfig {
   const r = ModelConfig.safeParse(input);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
   const path = issue.path.map(String).join('.') || 'modelName';
-  throw new PhysicsError('PHYS-CONFIG', path, `invalid model configuration at ${path}: ${issue.message}`);
+  throw new PhysicsError('ERR-PHYS-CONFIG', path, `invalid model configuration at ${path}: ${issue.message}`);
 }
 
 /** All issues of an invalid configuration (field → message), for API error details. */

@@ -52,13 +52,13 @@ describe('Butler–Volmer law', () => {
     expect(butlerVolmerCurrentDensityAcm2(p, 50)).toBeCloseTo(2, 12);
     expect(butlerVolmerCurrentDensityAcm2(p, -50)).toBeCloseTo(-0.5, 12);
   });
-  it('limit: i at or beyond the limiting current is PHYS-LIMIT', () => {
+  it('limit: i at or beyond the limiting current is ERR-PHYS-LIMIT', () => {
     const p: ButlerVolmerParams = { ...sym, anodicLimitAcm2: 1 };
     expect(() => solveButlerVolmerOverpotential(p, 1)).toThrow(PhysicsError);
     try {
       solveButlerVolmerOverpotential(p, 1.5);
     } catch (e) {
-      expect((e as PhysicsError).code).toBe('PHYS-LIMIT');
+      expect((e as PhysicsError).code).toBe('ERR-PHYS-LIMIT');
     }
   });
   it('Tafel form is the high-overpotential limit; Haupin’s T/12533 corresponds to α_a ≈ 1.080', () => {

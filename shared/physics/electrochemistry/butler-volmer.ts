@@ -51,14 +51,14 @@ function prepare(p: ButlerVolmerParams): Prepared {
   const iLc = p.cathodicLimitAcm2 ?? Infinity;
   if (!(iLa > 0))
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'anodicLimitAcm2',
       `anodic limiting current density must be > 0, got ${iLa}`,
       iLa,
     );
   if (!(iLc > 0))
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'cathodicLimitAcm2',
       `cathodic limiting current density must be > 0, got ${iLc}`,
       iLc,
@@ -92,7 +92,7 @@ function evaluate(q: Prepared, etaV: number): [number, number] {
 export function butlerVolmerCurrentDensityAcm2(p: ButlerVolmerParams, overpotentialV: number): number {
   if (!Number.isFinite(overpotentialV)) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'overpotentialV',
       `overpotential must be finite, got ${String(overpotentialV)}`,
       overpotentialV,
@@ -101,7 +101,7 @@ export function butlerVolmerCurrentDensityAcm2(p: ButlerVolmerParams, overpotent
   const [i] = evaluate(prepare(p), overpotentialV);
   if (!Number.isFinite(i)) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'overpotentialV',
       `overpotential ${overpotentialV} V overflows the unlimited Butler–Volmer law`,
       overpotentialV,
@@ -120,7 +120,7 @@ export interface OverpotentialSolution {
 
 /**
  * Overpotential η, V, that drives current density i (A/cm², anodic > 0) through the Butler–Volmer law.
- * Throws PHYS-LIMIT when |i| is at or beyond the concentration limit of its branch.
+ * Throws ERR-PHYS-LIMIT when |i| is at or beyond the concentration limit of its branch.
  */
 export function solveButlerVolmerOverpotential(
   p: ButlerVolmerParams,
@@ -130,7 +130,7 @@ export function solveButlerVolmerOverpotential(
   const target = currentDensityAcm2;
   if (!Number.isFinite(target)) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'currentDensityAcm2',
       `current density must be finite, got ${String(target)}`,
       target,
@@ -139,7 +139,7 @@ export function solveButlerVolmerOverpotential(
   if (target >= q.iLa || target <= -q.iLc) {
     const limit = target > 0 ? q.iLa : -q.iLc;
     throw new PhysicsError(
-      'PHYS-LIMIT',
+      'ERR-PHYS-LIMIT',
       'currentDensityAcm2',
       `current density ${target} A/cm² is at or beyond the limiting current density ${limit} A/cm²`,
       target,
@@ -166,14 +166,14 @@ export function solveButlerVolmerOverpotential(
     lo -= step;
     step *= 2;
     if (++guard > 200)
-      throw new PhysicsError('PHYS-CONVERGENCE', 'overpotentialV', 'could not bracket the Butler–Volmer root');
+      throw new PhysicsError('ERR-PHYS-CONVERGENCE', 'overpotentialV', 'could not bracket the Butler–Volmer root');
   }
   step = Math.max(Math.abs(eta), 1 / q.f) * 0.5;
   while (g(hi) < 0) {
     hi += step;
     step *= 2;
     if (++guard > 400)
-      throw new PhysicsError('PHYS-CONVERGENCE', 'overpotentialV', 'could not bracket the Butler–Volmer root');
+      throw new PhysicsError('ERR-PHYS-CONVERGENCE', 'overpotentialV', 'could not bracket the Butler–Volmer root');
   }
 
   let method: OverpotentialSolution['method'] = 'newton';
@@ -196,7 +196,7 @@ export function solveButlerVolmerOverpotential(
     eta = next;
   }
   throw new PhysicsError(
-    'PHYS-CONVERGENCE',
+    'ERR-PHYS-CONVERGENCE',
     'overpotentialV',
     `Butler–Volmer inversion did not converge for i = ${target} A/cm²`,
     target,

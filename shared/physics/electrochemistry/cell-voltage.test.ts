@@ -145,7 +145,7 @@ describe('cellVoltageBreakdown (Haupin 1998)', () => {
       } catch (e) {
         expect(e, field).toBeInstanceOf(PhysicsError);
         expect((e as PhysicsError).quantity).toBe(field);
-        expect((e as PhysicsError).code).toBe('PHYS-RANGE');
+        expect((e as PhysicsError).code).toBe('ERR-PHYS-RANGE');
       }
     }
   });

@@ -156,7 +156,7 @@ export function bubbleCoverage(
   const br = bathRatioValue;
   const d = aluminaAboveAnodeEffectPct;
   if (!(d >= 0))
-    throw new PhysicsError('PHYS-RANGE', 'aluminaAboveAnodeEffectPct', `Δ = C − C_AE must be ≥ 0, got ${d}`, d);
+    throw new PhysicsError('ERR-PHYS-RANGE', 'aluminaAboveAnodeEffectPct', `Δ = C − C_AE must be ≥ 0, got ${d}`, d);
   return (
     0.9 *
     (0.509 +
@@ -168,30 +168,30 @@ export function bubbleCoverage(
   );
 }
 
-/** Validates a CellVoltageInput; throws PhysicsError PHYS-RANGE naming the offending field. */
+/** Validates a CellVoltageInput; throws PhysicsError ERR-PHYS-RANGE naming the offending field. */
 export function checkCellVoltageInput(input: CellVoltageInput): void {
   if (input === null || typeof input !== 'object')
-    throw new PhysicsError('PHYS-RANGE', 'input', 'cellVoltageBreakdown needs an input object');
+    throw new PhysicsError('ERR-PHYS-RANGE', 'input', 'cellVoltageBreakdown needs an input object');
   checkRange('lineCurrentKA', input.lineCurrentKA, CELL_VOLTAGE_RANGES.lineCurrentKA);
   checkRange('acdCm', input.acdCm, CELL_VOLTAGE_RANGES.acdCm);
   checkBathTempC(input.bathTempC);
-  if (!input.bath) throw new PhysicsError('PHYS-RANGE', 'bath', 'bath composition is required');
+  if (!input.bath) throw new PhysicsError('ERR-PHYS-RANGE', 'bath', 'bath composition is required');
   checkComposition(input.bath);
   const g = input.geometry;
-  if (!g) throw new PhysicsError('PHYS-RANGE', 'geometry', 'geometry is required');
+  if (!g) throw new PhysicsError('ERR-PHYS-RANGE', 'geometry', 'geometry is required');
   checkPositive('geometry.anodeAreaCm2', g.anodeAreaCm2);
   checkPositive('geometry.cathodeAreaCm2', g.cathodeAreaCm2);
   checkRange('geometry.fanningFactor', g.fanningFactor, CELL_VOLTAGE_RANGES.fanningFactor);
   checkRange('geometry.anodeCount', g.anodeCount, CELL_VOLTAGE_RANGES.anodeCount);
   if (!Number.isInteger(g.anodeCount))
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'geometry.anodeCount',
       `anodeCount must be an integer, got ${g.anodeCount}`,
       g.anodeCount,
     );
   const r = input.resistancesMicroOhm;
-  if (!r) throw new PhysicsError('PHYS-RANGE', 'resistancesMicroOhm', 'resistancesMicroOhm is required');
+  if (!r) throw new PhysicsError('ERR-PHYS-RANGE', 'resistancesMicroOhm', 'resistancesMicroOhm is required');
   checkRange('resistancesMicroOhm.anode', r.anode, CELL_VOLTAGE_RANGES.resistanceMicroOhm);
   checkRange('resistancesMicroOhm.cathode', r.cathode, CELL_VOLTAGE_RANGES.resistanceMicroOhm);
   checkRange('resistancesMicroOhm.external', r.external, CELL_VOLTAGE_RANGES.resistanceMicroOhm);
@@ -199,7 +199,7 @@ export function checkCellVoltageInput(input: CellVoltageInput): void {
 }
 
 /**
- * The full cell-voltage breakdown. Throws PhysicsError (PHYS-RANGE, naming the field) for inputs outside the valid
+ * The full cell-voltage breakdown. Throws PhysicsError (ERR-PHYS-RANGE, naming the field) for inputs outside the valid
  * ranges; an anode effect is a flagged state, not an error. Never returns NaN.
  */
 export function cellVoltageBreakdown(input: CellVoltageInput): CellVoltageBreakdown {
@@ -218,7 +218,7 @@ export function cellVoltageBreakdown(input: CellVoltageInput): CellVoltageBreakd
   const cSat = aluminaSaturationPct(bath, input.bathTempC);
   if (c > cSat) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'bath.aluminaPct',
       `alumina ${c} wt % exceeds saturation ${cSat.toFixed(3)} wt % at ${input.bathTempC} °C`,
       c,
@@ -230,7 +230,7 @@ export function cellVoltageBreakdown(input: CellVoltageInput): CellVoltageBreakd
   const bathEff: BathComposition = cEff === c ? bath : { ...bath, aluminaPct: cEff };
   if (cEff > cSat) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'aluminaAtAnodeEffectPct',
       `C_AE = ${cAE} wt % exceeds saturation ${cSat.toFixed(3)} wt %`,
       cAE,
@@ -276,7 +276,7 @@ export function cellVoltageBreakdown(input: CellVoltageInput): CellVoltageBreakd
     cathodeOhmicV +
     externalOhmicV;
   if (!Number.isFinite(cellVoltageV)) {
-    throw new PhysicsError('PHYS-NONFINITE', 'cellVoltageV', 'cell voltage evaluated to a non-finite value');
+    throw new PhysicsError('ERR-PHYS-NONFINITE', 'cellVoltageV', 'cell voltage evaluated to a non-finite value');
   }
   const tLiq = liquidusC(bath);
   return {

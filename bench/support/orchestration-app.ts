@@ -4,13 +4,13 @@
  */
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import '../functions/orchestration/optimization-run.js';
-import '../functions/orchestration/load-line-snapshot.js';
-import '../functions/orchestration/predict-cells.js';
-import '../functions/orchestration/optimize-set-points.js';
-import '../functions/orchestration/check-set-point-envelope.js';
-import '../functions/orchestration/record-optimization-run.js';
-import '../functions/orchestration/publish-optimization-events.js';
+import '../../functions/orchestration/optimization-run.js';
+import '../../functions/orchestration/load-line-snapshot.js';
+import '../../functions/orchestration/predict-cells.js';
+import '../../functions/orchestration/optimize-set-points.js';
+import '../../functions/orchestration/check-set-point-envelope.js';
+import '../../functions/orchestration/record-optimization-run.js';
+import '../../functions/orchestration/publish-optimization-events.js';
 
 const NOOP = 'benchNoop';
 df.app.activity(NOOP, { handler: (n: number) => n });

@@ -1,6 +1,6 @@
 /**
  * Load generator for bench/api.ts, run as its own process so the load does not share the app's event loop:
- * `node --import tsx bench/_api-load.ts '<json spec>'` drives one route at a fixed request rate with autocannon and
+ * `node --import tsx bench/support/api-load.ts '<json spec>'` drives one route at a fixed request rate with autocannon and
  * prints JSON (latency p50/p95/p99 from every response's time, achieved requests/s, status counts).
  */
 import { createRequire } from 'node:module';
