@@ -94,14 +94,14 @@ describe('ingest against Azurite and the Cosmos-compatible server', () => {
     // The host crashed before checkpointing: the same batch comes again, longer.
     const again = await ingestBatch(events.slice(0, 20), deps);
     expect(again.files.filter((f) => f.startsWith('silver/'))).toEqual([
-      'silver/telemetry/date=2024-06-01/line=L2/p=5/1000-1011.parquet',
-      'silver/telemetry/date=2024-06-01/line=L2/p=5/1012-1019.parquet',
+      'silver/telemetry/date=2024-06-01/line=L2/hour=12/batch-5-1000-1011.parquet',
+      'silver/telemetry/date=2024-06-01/line=L2/hour=12/batch-5-1012-1019.parquet',
     ]);
     // A fresh process (empty sensor state) gets the tail redelivered too.
     await ingestBatch(events.slice(12), { ...deps, sensors: newSensorStateStore(31) });
 
     const rows = [];
-    for (const e of await listAll(lake, 'silver', 'telemetry/date=2024-06-01/line=L2/p=5/'))
+    for (const e of await listAll(lake, 'silver', 'telemetry/date=2024-06-01/line=L2/hour=12/batch-5-'))
       rows.push(...(await decodeSilver((await lake.get('silver', e.path))!)));
     expect(rows).toHaveLength(90);
     expect(new Set(rows.map((r) => `${r.cellId}|${r.tsMs}`)).size).toBe(90);

@@ -6,39 +6,53 @@ import { QUARANTINE_REASONS, type SilverRow } from './records.js';
 import { decodeParquet, encodeParquet, type LakeColumn } from '../lake/parquet.js';
 
 /**
- * Silver `telemetry` as Parquet: one row per point; flags as a comma-joined string ('' for none). Statistics are
- * kept on the columns queries filter by (line, cell, tag, time); measured doubles skip the dictionary trial.
+ * Silver `telemetry` columns: Parquet name, the SilverRow field, type. Time columns are UTC instants named for what
+ * they are (the point's event time, the Event Hubs enqueued time); files written before that carried the field names.
  */
-export function encodeSilver(rows: readonly SilverRow[]): Uint8Array {
-  const col = <K extends keyof SilverRow>(
-    name: K,
-    type: LakeColumn['type'],
-    opts: Partial<LakeColumn> = {},
-  ): LakeColumn => ({
-    name,
-    type,
-    statistics: false,
-    data: rows.map((r) => r[name] as string | number | null),
-    ...opts,
-  });
-  const stats = { statistics: true };
-  const measured = { encoding: 'PLAIN' as const };
-  return encodeParquet([
-    col('lineId', 'STRING', stats),
-    col('cellId', 'STRING', stats),
-    col('tag', 'STRING', stats),
-    col('tsMs', 'TIMESTAMP', stats),
-    col('value', 'DOUBLE', measured),
-    col('unit', 'STRING'),
-    col('rawValue', 'DOUBLE', measured),
-    col('rawUnit', 'STRING'),
-    col('quality', 'STRING'),
-    { name: 'flags', type: 'STRING', statistics: false, data: rows.map((r) => joinedFlags(r.flags)) },
-    col('seq', 'INT64', { nullable: true }),
-    col('partition', 'STRING'),
-    col('sequenceNumber', 'INT64'),
-    col('enqueuedMs', 'TIMESTAMP'),
-  ]);
+export const SILVER_COLUMNS = [
+  { name: 'lineId', field: 'lineId', type: 'STRING', statistics: true },
+  { name: 'cellId', field: 'cellId', type: 'STRING', statistics: true },
+  { name: 'tag', field: 'tag', type: 'STRING', statistics: true },
+  { name: 'eventTimeUtc', field: 'tsMs', type: 'TIMESTAMP', statistics: true },
+  { name: 'value', field: 'value', type: 'DOUBLE' },
+  { name: 'unit', field: 'unit', type: 'STRING' },
+  { name: 'rawValue', field: 'rawValue', type: 'DOUBLE' },
+  { name: 'rawUnit', field: 'rawUnit', type: 'STRING' },
+  { name: 'quality', field: 'quality', type: 'STRING' },
+  { name: 'flags', field: 'flags', type: 'STRING' },
+  { name: 'seq', field: 'seq', type: 'INT64', nullable: true },
+  { name: 'partition', field: 'partition', type: 'STRING' },
+  { name: 'sequenceNumber', field: 'sequenceNumber', type: 'INT64' },
+  { name: 'enqueuedTimeUtc', field: 'enqueuedMs', type: 'TIMESTAMP' },
+] as const satisfies readonly {
+  name: string;
+  field: keyof SilverRow;
+  type: LakeColumn['type'];
+  nullable?: boolean;
+  statistics?: boolean;
+}[];
+
+/**
+ * Silver `telemetry` as Parquet: one row per point; flags as a comma-joined string ('' for none). Statistics are
+ * kept on the columns queries filter by (line, cell, tag, time). `metadata` goes into the footer.
+ */
+export function encodeSilver(
+  rows: readonly SilverRow[],
+  opts: { metadata?: Record<string, string>; rowGroupSize?: number } = {},
+): Uint8Array {
+  return encodeParquet(
+    SILVER_COLUMNS.map((c) => ({
+      name: c.name,
+      type: c.type,
+      nullable: 'nullable' in c,
+      statistics: 'statistics' in c,
+      data:
+        c.field === 'flags'
+          ? rows.map((r) => joinedFlags(r.flags))
+          : rows.map((r) => r[c.field] as string | number | null),
+    })),
+    opts,
+  );
 }
 
 const joined = new WeakMap<readonly string[], string>();
@@ -52,13 +66,13 @@ function joinedFlags(flags: readonly string[]): string {
   return s;
 }
 
-/** Reads a silver Parquet file back into rows. */
+/** Reads a silver Parquet file back into rows (files of either column naming). */
 export async function decodeSilver(bytes: Uint8Array): Promise<SilverRow[]> {
   return (await decodeParquet(bytes)).map((r) => ({
     lineId: r.lineId as string,
     cellId: r.cellId as string,
     tag: r.tag as string,
-    tsMs: r.tsMs as number,
+    tsMs: (r.eventTimeUtc ?? r.tsMs) as number,
     value: r.value as number,
     unit: r.unit as string,
     rawValue: r.rawValue as number,
@@ -68,49 +82,51 @@ export async function decodeSilver(bytes: Uint8Array): Promise<SilverRow[]> {
     seq: (r.seq as number | null | undefined) ?? null,
     partition: r.partition as string,
     sequenceNumber: r.sequenceNumber as number,
-    enqueuedMs: r.enqueuedMs as number,
+    enqueuedMs: (r.enqueuedTimeUtc ?? r.enqueuedMs) as number,
   }));
 }
 
-/** Columns of gold `telemetry_minute`: name, type, nullable; statistics on the first five (the filter keys). */
-const MINUTE_COLUMNS: [keyof MinuteAggregate, LakeColumn['type'], boolean][] = [
-  ['lineId', 'STRING', false],
-  ['cellId', 'STRING', false],
-  ['tag', 'STRING', false],
-  ['unit', 'STRING', false],
-  ['minuteStartMs', 'TIMESTAMP', false],
-  ['count', 'INT32', false],
-  ['sum', 'DOUBLE', false],
-  ['sumSq', 'DOUBLE', false],
-  ['min', 'DOUBLE', true],
-  ['max', 'DOUBLE', true],
-  ['firstTsMs', 'TIMESTAMP', true],
-  ['firstValue', 'DOUBLE', true],
-  ['lastTsMs', 'TIMESTAMP', true],
-  ['lastValue', 'DOUBLE', true],
-  ['goodCount', 'INT32', false],
-  ['flaggedCount', 'INT32', false],
+/**
+ * Columns of gold `telemetry_minute`: Parquet name, MinuteAggregate field, type, nullable; statistics on the first
+ * five (the filter keys). Time columns are UTC instants named as in fact_cell_minute.
+ */
+const MINUTE_COLUMNS: [string, keyof MinuteAggregate, LakeColumn['type'], boolean][] = [
+  ['lineId', 'lineId', 'STRING', false],
+  ['cellId', 'cellId', 'STRING', false],
+  ['tag', 'tag', 'STRING', false],
+  ['unit', 'unit', 'STRING', false],
+  ['minuteStartUtc', 'minuteStartMs', 'TIMESTAMP', false],
+  ['count', 'count', 'INT32', false],
+  ['sum', 'sum', 'DOUBLE', false],
+  ['sumSq', 'sumSq', 'DOUBLE', false],
+  ['min', 'min', 'DOUBLE', true],
+  ['max', 'max', 'DOUBLE', true],
+  ['firstReadingUtc', 'firstTsMs', 'TIMESTAMP', true],
+  ['firstValue', 'firstValue', 'DOUBLE', true],
+  ['lastReadingUtc', 'lastTsMs', 'TIMESTAMP', true],
+  ['lastValue', 'lastValue', 'DOUBLE', true],
+  ['goodCount', 'goodCount', 'INT32', false],
+  ['flaggedCount', 'flaggedCount', 'INT32', false],
 ];
 
 /** Gold `telemetry_minute` as Parquet (mergeable partial aggregates). */
 export function encodeMinuteAggregates(aggs: readonly MinuteAggregate[]): Uint8Array {
   return encodeParquet(
-    MINUTE_COLUMNS.map(([name, type, nullable], i) => ({
+    MINUTE_COLUMNS.map(([name, field, type, nullable], i) => ({
       name,
       type,
       nullable,
       statistics: i < 5,
-      ...(type === 'DOUBLE' ? { encoding: 'PLAIN' as const } : {}),
-      data: aggs.map((a) => a[name]),
+      data: aggs.map((a) => a[field]),
     })),
   );
 }
 
-/** Reads gold `telemetry_minute` rows back. */
+/** Reads gold `telemetry_minute` rows back (files of either column naming: the field names were used before). */
 export async function decodeMinuteAggregates(bytes: Uint8Array): Promise<MinuteAggregate[]> {
   return (await decodeParquet(bytes)).map((r) => {
     const a = {} as Record<string, unknown>;
-    for (const [name] of MINUTE_COLUMNS) a[name] = r[name] ?? null;
+    for (const [name, field] of MINUTE_COLUMNS) a[field] = r[name] ?? r[field] ?? null;
     return a as unknown as MinuteAggregate;
   });
 }
@@ -122,7 +138,7 @@ export function encodeBatchQuality(q: BatchQuality): Uint8Array {
     one('partition', 'STRING', q.partition),
     one('firstSeq', 'INT64', q.firstSeq),
     one('lastSeq', 'INT64', q.lastSeq),
-    one('firstEnqueuedMs', 'TIMESTAMP', q.firstEnqueuedMs),
+    one('firstEnqueuedTimeUtc', 'TIMESTAMP', q.firstEnqueuedMs),
     one('pointsIn', 'INT32', q.pointsIn),
     one('silverRows', 'INT32', q.silverRows),
     one('interpolatedRows', 'INT32', q.interpolatedRows),
