@@ -21,7 +21,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { startDevIssuer } from '../local/dev-issuer/index.js';
 import { startDevhost } from '../local/devhost/devhost.js';
 import { applyLocalSettingsDefaults } from '../local/settings-defaults.js';
-import { MemoryAuditLog } from '../shared/audit/audit-log.js';
+import { MemoryAuditLog } from '../shared/kernel/audit-log.js';
 import { BlobLakeStore } from '../shared/azure/blob-lake-store.js';
 import { cosmosClient } from '../shared/azure/clients.js';
 import { CosmosOverrideStore } from '../shared/azure/cosmos-scada-stores.js';
@@ -32,7 +32,7 @@ import { v1Path } from '../shared/http/paths.js';
 import { RecordingEventPublisher } from '../shared/messaging/event-publisher.js';
 import { requestManual } from '../shared/scada/override-service.js';
 import type { SilverRow } from '../shared/telemetry/records.js';
-import type { LoadSpec } from './_api-load.js';
+import type { LoadSpec } from './support/api-load.js';
 
 const RATE_PER_S = 200;
 const DEFAULT_CONNECTIONS = 10;
@@ -55,10 +55,14 @@ const MODEL = {
 
 function load(spec: LoadSpec): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '_api-load.ts'), JSON.stringify(spec)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'support', 'api-load.ts'), JSON.stringify(spec)],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.once('error', reject);

@@ -12,7 +12,7 @@ import { startCosmos } from '../local/emulators/cosmos.js';
 import { startMqttBroker } from '../local/emulators/mqtt.js';
 import { startPlantEdgeNodes } from '../local/plc/plant-edge-nodes.js';
 import { createPotline } from '../local/simulator/index.js';
-import { MemoryAuditLog } from '../shared/audit/audit-log.js';
+import { MemoryAuditLog } from '../shared/kernel/audit-log.js';
 import { cosmosClient } from '../shared/azure/clients.js';
 import { CosmosCommandRepository, CosmosOverrideStore } from '../shared/azure/cosmos-scada-stores.js';
 import { CosmosReadbackStore } from '../shared/azure/cosmos-readback-store.js';

@@ -4,8 +4,8 @@
  * line states (seeded default-potline lines). Args: --runs N (default 100), --cells N per random line (default 24),
  * --repeats N for the timed lines (default 3).
  */
-import { defaultLine } from '../shared/optimize/defaultPotline.js';
-import { optimizeLine } from '../shared/optimize/optimizeLine.js';
+import { defaultLine } from '../shared/optimize/default-potline.js';
+import { optimizeLine } from '../shared/optimize/optimize-line.js';
 import type { Recommendation } from '../shared/optimize/recommendation.js';
 
 function arg(args: string[], name: string, fallback: number): number {

@@ -25,7 +25,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const repeat = at >= 0 ? Math.max(1, Number(args[at + 1]) || 1) : 3;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-orchestration-'));
   const host = await startDevhost({
-    appEntry: 'bench/_orchestration-app.ts',
+    appEntry: 'bench/support/orchestration-app.ts',
     appDir: repoRoot,
     dataDir: path.join(tmp, 'data'),
     httpPort: 0,

@@ -12,16 +12,16 @@ import {
   BASE_DESIGN,
   BASE_SET_POINTS,
   BASE_STATE,
-  baseCell,
-  cellVoltageBreakdown,
-  CoupledCell,
   matchedFeedIntervalS,
-  predictSteadyState,
-  seededRandom,
-  whatIf,
   type CellDesign,
   type SetPoints,
-} from '../shared/physics/index.js';
+} from '../shared/physics/cell/design.js';
+import { baseCell } from '../shared/physics/electrochemistry/base-cell.js';
+import { cellVoltageBreakdown } from '../shared/physics/electrochemistry/cell-voltage.js';
+import { CoupledCell } from '../shared/physics/cell/coupled.js';
+import { predictSteadyState } from '../shared/physics/cell/predictor.js';
+import { seededRandom } from '../shared/physics/calibration/calibrate.js';
+import { whatIf } from '../shared/physics/cell/what-if.js';
 
 interface PotlineJob {
   kind: 'physics-potline';

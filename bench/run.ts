@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- <suite> [...]` runs benchmark suites and prints one JSON document per suite.
- * Each suite is a module bench/<suite>.ts exporting `run(args: string[]): Promise<Record<string, unknown>>`.
+ * Each suite is a module bench/<suite>.ts (helpers live in bench/support/) exporting `run(args: string[]): Promise<Record<string, unknown>>`.
  */
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const available = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'run.ts' && !f.startsWith('_'))
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'run.ts')
   .map((f) => f.replace(/\.ts$/, ''));
 
 const [suiteArg, ...rest] = process.argv.slice(2);

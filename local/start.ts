@@ -110,6 +110,7 @@ const devhost = await startDevhost({
   startDevIssuer: true,
   startMqtt: true,
   logLevel: 'warning',
+  exitOnUncaughtException: true,
 });
 writeEndpoints({
   lakeConnection: process.env.LakeConnection!,
@@ -186,8 +187,16 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\n${reason}: stopping the simulator …`);
-  // The pot controllers stop with the simulator (NDEATH): a command applied after this would report read-back that
-  // no longer reaches the lake before the scoring.
+  await plant.stopSimulator();
+  // A slot can fall at the very end of the run: let its closed-loop runs finish and their set points reach the PLC.
+  await optimization.settle(60_000);
+  const recommended = optimization.tally().setPointEvents;
+  for (
+    const deadline = Date.now() + 20_000;
+    (plant.counters()?.plc.received ?? 0) < recommended && Date.now() < deadline;
+  )
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  // Then the pot controllers stop (NDEATH), so every read-back they report is in the hub before the scoring.
   const final = await plant.stop();
   if (score) {
     console.log('Waiting for the bridge and ingestion to catch up …');
@@ -197,7 +206,6 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
     await live.waitForCatchUp(120_000);
   }
   live.stop();
-  await optimization.refresh();
   optimization.stop();
   const scorecard = score
     ? await scoreRun({

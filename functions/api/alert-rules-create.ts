@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
-import { createRule } from '../../shared/alerts/rule-api.js';
-import { alertRuleWriteDeps } from '../../shared/azure/alert-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
+import { createRule } from '../../shared/api/alert-rules.js';
+import { alertRuleWriteDeps } from './alert-rule-deps.js';
+import { routes } from '../../shared/api/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** POST v1/alert-rules: stores a new rule under the id in the body and answers 201 with its link and ETag. */

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
-import { deleteRule } from '../../shared/alerts/rule-api.js';
-import { alertRuleWriteDeps } from '../../shared/azure/alert-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
+import { deleteRule } from '../../shared/api/alert-rules.js';
+import { alertRuleWriteDeps } from './alert-rule-deps.js';
+import { routes } from '../../shared/api/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** DELETE v1/alert-rules/{ruleId}: removes the rule when If-Match (if sent) matches, and clears its open alerts. */

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
-import { getRule } from '../../shared/alerts/rule-api.js';
+import { getRule } from '../../shared/api/alert-rules.js';
 import { alertDependencies } from '../../shared/azure/alert-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** GET v1/alert-rules/{ruleId}: the rule and its ETag. */

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
-import { replaceRule } from '../../shared/alerts/rule-api.js';
-import { alertRuleWriteDeps } from '../../shared/azure/alert-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
+import { replaceRule } from '../../shared/api/alert-rules.js';
+import { alertRuleWriteDeps } from './alert-rule-deps.js';
+import { routes } from '../../shared/api/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** PUT v1/alert-rules/{ruleId}: replaces the rule when If-Match (if sent) matches; 412 ERR-4121 otherwise. */

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
-import { acknowledgeAlert } from '../../shared/alerts/alert-api.js';
+import { acknowledgeAlert } from '../../shared/api/alerts.js';
 import { alertDependencies } from '../../shared/azure/alert-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** POST v1/alerts/{alertId}/acknowledge: the alert stops escalating; 409 ERR-4091 when it is already cleared. */

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
-import { listAlerts } from '../../shared/alerts/alert-api.js';
+import { listAlerts } from '../../shared/api/alerts.js';
 import { alertDependencies } from '../../shared/azure/alert-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** GET v1/alerts: a page of alerts, newest first, filtered by state, line and cell. */

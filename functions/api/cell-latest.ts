@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { hotStateStore } from '../../shared/azure/hot-state-reader.js';
 import { ApiError } from '../../shared/http/errors.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** The latest good value of each tag of a cell, as ingestion last wrote it. */

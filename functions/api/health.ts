@@ -2,7 +2,7 @@ import { app } from '@azure/functions';
 import { dependencyProbes } from '../../shared/azure/health-probes.js';
 import { settings } from '../../shared/config/settings.js';
 import { checkHealth } from '../../shared/health/health.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import { appVersion } from '../../shared/observability/version.js';
 import { apiHandler, httpTrigger } from './respond.js';
 

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { constraintStoreFromSettings } from '../../shared/azure/orchestration-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
-import { getLineConstraints } from '../../shared/orchestration/constraints-api.js';
+import { routes } from '../../shared/api/routes.js';
+import { getLineConstraints } from '../../shared/api/line-constraints.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** GET v1/lines/{lineId}/constraints: the user constraints the line's runs apply, and their ETag. */

@@ -2,8 +2,8 @@ import { app } from '@azure/functions';
 import { modelStoreFromSettings } from '../../shared/azure/cosmos-model-repository.js';
 import { constraintStoreFromSettings } from '../../shared/azure/orchestration-dependencies.js';
 import { eventPublisherFromSettings } from '../../shared/azure/scada-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
-import { replaceLineConstraints } from '../../shared/orchestration/constraints-api.js';
+import { routes } from '../../shared/api/routes.js';
+import { replaceLineConstraints } from '../../shared/api/line-constraints.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** PUT v1/lines/{lineId}/constraints: replaces the line's user constraints (If-Match honoured) and publishes the change. */

@@ -3,8 +3,8 @@ import { lakeReaderFromSettings } from '../../shared/azure/lake-reader.js';
 import { settings } from '../../shared/config/settings.js';
 import { kpiParametersFrom } from '../../shared/gold/config.js';
 import { apiGoldCache } from '../../shared/gold/gold-reader.js';
-import { lineKpis } from '../../shared/gold/line-kpis.js';
-import { routes } from '../../shared/http/routes.js';
+import { lineKpis } from '../../shared/api/line-kpis.js';
+import { routes } from '../../shared/api/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** GET v1/lines/{lineId}/kpis: what the ERP books per day or hour, from curated gold. */

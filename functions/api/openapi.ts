@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
 import { buildOpenApiDocument } from '../../shared/http/openapi.js';
-import { routes, routeTable } from '../../shared/http/routes.js';
+import { routes, routeTable } from '../../shared/api/routes.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 let document: Record<string, unknown> | undefined;

@@ -1,8 +1,8 @@
 import { app } from '@azure/functions';
 import { modelStoreFromSettings } from '../../shared/azure/cosmos-model-repository.js';
 import { eventPublisherFromSettings } from '../../shared/azure/scada-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
-import { decideOptimization } from '../../shared/orchestration/optimizations-api.js';
+import { routes } from '../../shared/api/routes.js';
+import { decideOptimization } from '../../shared/api/optimizations.js';
 import { durableClientInput, runClientOf } from '../orchestration/run-client.js';
 import { apiHandler, httpTrigger } from './respond.js';
 

@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
-import { routes } from '../../shared/http/routes.js';
-import { getOptimization } from '../../shared/orchestration/optimizations-api.js';
+import { routes } from '../../shared/api/routes.js';
+import { getOptimization } from '../../shared/api/optimizations.js';
 import { durableClientInput, runClientOf } from '../orchestration/run-client.js';
 import { apiHandler, httpTrigger } from './respond.js';
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { app } from '@azure/functions';
 import { modelStoreFromSettings } from '../../shared/azure/cosmos-model-repository.js';
 import { settings } from '../../shared/config/settings.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import { appVersion } from '../../shared/observability/version.js';
-import { startOptimization } from '../../shared/orchestration/optimizations-api.js';
+import { startOptimization } from '../../shared/api/optimizations.js';
 import { durableClientInput, runClientOf } from '../orchestration/run-client.js';
 import { apiHandler, httpTrigger } from './respond.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLogFromSettings } from '../../shared/azure/cosmos-audit-log.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import { startApiWorld, type ApiWorld } from '../../test/api/harness.js';
 import { releaseOverride } from './overrides-release.js';
 import { requestOverride } from './overrides-request.js';

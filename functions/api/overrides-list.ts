@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { overrideStoreFromSettings } from '../../shared/azure/scada-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
-import { listActiveOverrides } from '../../shared/scada/override-api.js';
+import { routes } from '../../shared/api/routes.js';
+import { listActiveOverrides } from '../../shared/api/overrides.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** GET v1/overrides: the cells and lines in manual now, a page at a time. */

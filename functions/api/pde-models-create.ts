@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { modelWriteDepsFromSettings } from '../../shared/azure/cosmos-model-repository.js';
-import { routes } from '../../shared/http/routes.js';
-import { createModel } from '../../shared/models/service.js';
+import { routes } from '../../shared/api/routes.js';
+import { createModel } from '../../shared/api/pde-models.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** POST v1/pde-models: stores a new model under the next id and answers 201 with its link and ETag. */

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { modelWriteDepsFromSettings } from '../../shared/azure/cosmos-model-repository.js';
-import { routes } from '../../shared/http/routes.js';
-import { deleteModel } from '../../shared/models/service.js';
+import { routes } from '../../shared/api/routes.js';
+import { deleteModel } from '../../shared/api/pde-models.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** DELETE v1/pde-models/{modelId}: removes the model when If-Match (if sent) matches; the id is never reused. */

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { modelStoreFromSettings } from '../../shared/azure/cosmos-model-repository.js';
-import { routes } from '../../shared/http/routes.js';
-import { getModel } from '../../shared/models/service.js';
+import { routes } from '../../shared/api/routes.js';
+import { getModel } from '../../shared/api/pde-models.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** GET v1/pde-models/{modelId}: the model and its ETag. */

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { modelStoreFromSettings } from '../../shared/azure/cosmos-model-repository.js';
-import { routes } from '../../shared/http/routes.js';
-import { listModels } from '../../shared/models/service.js';
+import { routes } from '../../shared/api/routes.js';
+import { listModels } from '../../shared/api/pde-models.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** GET v1/pde-models: a page of models in id order with a continuation token for the next. */

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { modelWriteDepsFromSettings } from '../../shared/azure/cosmos-model-repository.js';
-import { routes } from '../../shared/http/routes.js';
-import { replaceModel } from '../../shared/models/service.js';
+import { routes } from '../../shared/api/routes.js';
+import { replaceModel } from '../../shared/api/pde-models.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** PUT v1/pde-models/{modelId}: replaces the model when If-Match (if sent) matches; 412 ERR-4121 otherwise. */

@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
-import { routes } from '../../shared/http/routes.js';
-import { getPdeRun } from '../../shared/orchestration/pde-runs-api.js';
+import { routes } from '../../shared/api/routes.js';
+import { getPdeRun } from '../../shared/api/pde-runs.js';
 import { durableClientInput, runClientOf } from '../orchestration/run-client.js';
 import { apiHandler, httpTrigger } from './respond.js';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { app } from '@azure/functions';
 import { modelStoreFromSettings } from '../../shared/azure/cosmos-model-repository.js';
-import { routes } from '../../shared/http/routes.js';
-import { startPdeRun } from '../../shared/orchestration/pde-runs-api.js';
+import { routes } from '../../shared/api/routes.js';
+import { startPdeRun } from '../../shared/api/pde-runs.js';
 import { durableClientInput, runClientOf } from '../orchestration/run-client.js';
 import { apiHandler, httpTrigger } from './respond.js';
 

@@ -7,7 +7,7 @@ import { correlationId } from '../../shared/http/correlation.js';
 import { errorBody } from '../../shared/http/errors.js';
 import { parsePathParams, parseQuery } from '../../shared/http/query.js';
 import { rateLimiterFor } from '../../shared/http/rate-limit.js';
-import type { RouteSpec } from '../../shared/http/routes.js';
+import type { RouteSpec } from '../../shared/api/routes.js';
 
 type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: infer S extends z.ZodType }
   ? z.output<S>
@@ -40,8 +40,11 @@ const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff' };
  * parsed with the route's schemas (400/413/415). Every error becomes `{ code, message, details }`; unexpected ones
  * are logged with the request id and answered 500 without internals.
  */
-export function apiHandler<const R extends RouteSpec>(route: R, handle: (r: ApiRequest<R>) => Promise<ApiResult>) {
-  return async (req: HttpRequest, ctx: InvocationContext): Promise<HttpResponseInit> => {
+export function apiHandler<const R extends RouteSpec>(
+  route: R,
+  handle: (r: ApiRequest<R>) => Promise<ApiResult>,
+): RouteHandler<R> {
+  const handler = async (req: HttpRequest, ctx: InvocationContext): Promise<HttpResponseInit> => {
     const requestId = correlationId(req.headers.get('x-correlation-id'));
     const baseHeaders: Record<string, string> = { ...SECURITY_HEADERS, 'x-request-id': requestId };
     if (route.access !== 'public') baseHeaders['cache-control'] = 'no-store';
@@ -71,6 +74,23 @@ export function apiHandler<const R extends RouteSpec>(route: R, handle: (r: ApiR
       return { status, jsonBody: body, headers: { ...headers, ...baseHeaders } };
     }
   };
+  // The route travels with the handler, so tests and tools find every route's handler without a list of their own.
+  return Object.assign(handler, { route });
+}
+
+/** A route's HTTP handler, carrying its route. */
+export type RouteHandler<R extends RouteSpec = RouteSpec> = ((
+  req: HttpRequest,
+  ctx: InvocationContext,
+) => Promise<HttpResponseInit>) & { readonly route: R };
+
+/** True for a value apiHandler made (what a function module exports for its route). */
+export function isRouteHandler(value: unknown): value is RouteHandler {
+  return (
+    typeof value === 'function' &&
+    'route' in value &&
+    typeof (value as { route?: { name?: unknown } }).route?.name === 'string'
+  );
 }
 
 /** The app.http options for a route: its method and path from the table; auth is ours, so the host's key is off. */

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { commandStoreFromSettings } from '../../shared/azure/scada-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
-import { commandStatus } from '../../shared/scada/setpoint-api.js';
+import { routes } from '../../shared/api/routes.js';
+import { commandStatus } from '../../shared/api/setpoints.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** GET v1/setpoint-commands/{commandId}: one command's state, verdict, attempts and acknowledgement. */

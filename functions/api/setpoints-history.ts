@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { commandStoreFromSettings } from '../../shared/azure/scada-dependencies.js';
-import { routes } from '../../shared/http/routes.js';
-import { setpointHistory } from '../../shared/scada/setpoint-api.js';
+import { routes } from '../../shared/api/routes.js';
+import { setpointHistory } from '../../shared/api/setpoints.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** GET v1/cells/{cellId}/setpoints/history: the cell's commands, newest first, a page at a time. */

@@ -38,7 +38,10 @@ export function runClientOf(context: InvocationContext): RunClient {
         await client.startNew(name, { instanceId, input });
         return 'started';
       } catch (err) {
-        // Two starters raced for the id: the extension refuses the second (409) and the first one's instance is there.
+        // Two starters raced for the id. host.json sets overridableExistingInstanceStates to NonRunningStates, so the
+        // extension refuses a start over a Pending or Running instance (an HTTP 500 carrying its
+        // InvalidOperationException, not a 409); the other starter's instance is there. Under Azure's AnyState the
+        // second start would have replaced the first one's running instance instead.
         if (await status(instanceId)) return 'exists';
         throw err;
       }

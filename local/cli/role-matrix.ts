@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { roleMatrixMarkdown } from '../../shared/http/role-matrix.js';
 import { readmeRoleMatrix, withRoleMatrix } from '../../shared/http/readme-role-matrix.js';
-import { routeTable } from '../../shared/http/routes.js';
+import { routeTable } from '../../shared/api/routes.js';
 
 const readmePath = fileURLToPath(new URL('../../README.md', import.meta.url));
 const readme = readFileSync(readmePath, 'utf8');

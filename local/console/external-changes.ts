@@ -40,7 +40,7 @@ export async function commandOutcomes(sinceMs: number): Promise<Record<string, n
       c.state === 'rejected'
         ? `:${c.violations?.[0]?.rule ?? '?'}`
         : c.state === 'failed'
-          ? `:${c.failure?.code === 'SCADA-PLC-REFUSED' ? c.failure.message.split(':')[0] : (c.failure?.code ?? '?')}`
+          ? `:${c.failure?.code === 'ERR-SCADA-PLC-REFUSED' ? c.failure.message.split(':')[0] : (c.failure?.code ?? '?')}`
           : '';
     out[`${c.state}${why}`] = (out[`${c.state}${why}`] ?? 0) + 1;
   }

@@ -78,6 +78,24 @@ export class OptimizationWatch {
     }
   }
 
+  /**
+   * Waits up to `timeoutMs` for the runs in progress to end (a run waiting for an approval is not waited for), so a
+   * summary taken right after a slot counts what its runs recommended. Resolves early when none is going.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.refresh();
+      const going = this.instances.some(
+        (i) =>
+          (i.runtimeStatus === 'Pending' || i.runtimeStatus === 'Running') &&
+          (i.customStatus as Partial<RunProgress> | null)?.step !== 'awaiting-approval',
+      );
+      if (!going || Date.now() > deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
   /** Per line, the newest run in a few words, lines in order; empty before the first run. */
   statusLine(): string {
     const newest = new Map<string, Instance>();

@@ -3,7 +3,7 @@ import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
 import { decodeJsonl } from '../../shared/lake/jsonl.js';
 import { listAll, type LakeStore } from '../../shared/lake/lake-store.js';
 import { utcDate } from '../../shared/lake/paths.js';
-import { decodeSilver } from '../../shared/lake/telemetry-tables.js';
+import { readSilverDate } from '../../shared/telemetry/silver-hours.js';
 import type { QuarantineRecord, SilverRow } from '../../shared/telemetry/records.js';
 import { scoreCleansing, type CleansingScore, type ScoreLabel } from '../score/cleansing-score.js';
 
@@ -40,12 +40,9 @@ export async function readRunFromLake(
 ): Promise<{ silver: SilverRow[]; quarantine: QuarantineRecord[] }> {
   const silver: SilverRow[] = [];
   const quarantine: QuarantineRecord[] = [];
-  for (const date of datesBetween(w.eventsFromMs, w.untilMs)) {
-    await forEachLimited(await listAll(lake, 'silver', `telemetry/date=${date}/`), 16, async (entry) => {
-      const bytes = await lake.get('silver', entry.path);
-      if (bytes) for (const row of await decodeSilver(bytes)) if (row.tsMs >= w.eventsFromMs) silver.push(row);
-    });
-  }
+  // Through the compaction protocol: a line-hour's compacted file plus the batch files it does not hold yet.
+  for (const date of datesBetween(w.eventsFromMs, w.untilMs))
+    for (const row of await readSilverDate(lake, date)) if (row.tsMs >= w.eventsFromMs) silver.push(row);
   for (const date of datesBetween(w.enqueuedFromMs, Math.max(w.untilMs, Date.now()))) {
     await forEachLimited(await listAll(lake, 'quarantine', `telemetry/date=${date}/`), 16, async (entry) => {
       const bytes = await lake.get('quarantine', entry.path);

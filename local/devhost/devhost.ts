@@ -22,7 +22,9 @@ import {
   type LocalEventHub,
 } from './eventhub/local-hub.js';
 import { DevhostHttpServer, type AdminRoute } from './http-server.js';
+import { loadHostKeys, type HostKeys } from './keys.js';
 import { FunctionRegistry } from './registry.js';
+import { refuseUnservedBindings, refuseUnservedCapabilities } from './support-check.js';
 import { applySettings, DevhostConfigError, loadHostConfig, loadLocalSettings } from './settings.js';
 import { systemClock, type Clock } from './timer/clock.js';
 import { timerSourceFactory } from './timer/source.js';
@@ -58,6 +60,12 @@ export const DevhostOptions = z.object({
   startMqtt: z.boolean().default(false),
   /** Print logs to the console at or above this level ('none' prints nothing; subscribe to `events` instead). */
   logLevel: z.enum(['trace', 'debug', 'information', 'warning', 'error', 'none']).default('information'),
+  /**
+   * End the process on an uncaught exception or unhandled rejection from the app, as Azure's Node.js worker does
+   * (the host then starts a new worker; invocations in flight fail and their triggers deliver again), after stopping
+   * the emulators this devhost started. The CLIs (main.ts, npm start) turn it on; tests leave it to the test runner.
+   */
+  exitOnUncaughtException: z.boolean().default(false),
   /** Time for timer triggers, durable timers and retries; tests pass a ManualClock (timer/clock.ts). */
   clock: z
     .custom<Clock>(
@@ -74,7 +82,7 @@ export type DevhostOptionsInput = z.input<typeof DevhostOptions>;
 export interface RegisteredFunctionInfo {
   name: string;
   triggerType: string;
-  /** False for trigger types the devhost does not serve yet (they are registered but never invoked). */
+  /** Whether the devhost runs this trigger type; always true once started (an unserved one stops the start). */
   served: boolean;
 }
 
@@ -89,6 +97,8 @@ export interface DevhostHandle {
   /** The app's registrations (replay helpers such as durable/replay.ts invoke functions through it). */
   registry: FunctionRegistry;
   functions: RegisteredFunctionInfo[];
+  /** The host's access keys (master, host, per function) for function- and admin-level HTTP functions. */
+  keys: HostKeys;
   hubStats(): HubStats[];
   /** The embedded plant broker, when it was started (startMqtt). */
   mqtt: MqttBrokerHandle | undefined;
@@ -180,18 +190,41 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       cleanups.push(() => devIssuer?.stop());
       Object.assign(env, devIssuer.settings);
     }
+    /** Stops the emulators without waiting for work in flight (what is left of a crashed worker). */
+    const stopEmulators = async () => {
+      await Promise.allSettled([devIssuer?.stop(), mqtt?.stop(), cosmos?.stop(), azurite?.stop()]);
+    };
 
     const registry = new FunctionRegistry(events);
+    registry.functionTimeoutMs = hostConfig.functionTimeoutMs;
+    if (options.exitOnUncaughtException) {
+      const onCrash = (err: unknown) => {
+        const text = `Uncaught exception from the app: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}. Azure's Node.js worker exits on it and the host starts a new worker (invocations in flight fail and are delivered again); the devhost stops its emulators and exits.`;
+        console.error(text);
+        registry.log('critical', 'system', text);
+        void stopEmulators().finally(() => process.exit(1));
+      };
+      process.on('uncaughtException', onCrash);
+      process.on('unhandledRejection', onCrash);
+      cleanups.push(() => {
+        process.off('uncaughtException', onCrash);
+        process.off('unhandledRejection', onCrash);
+      });
+    }
     installCoreModule(registry.coreApi());
     await import(pathToFileURL(path.resolve(appDir, options.appEntry)).href);
+    refuseUnservedBindings(registry, env);
+    for (const { path: setting, reason } of hostConfig.acceptedWithoutEffect)
+      registry.log('information', 'system', `host.json ${setting} is accepted without a local effect: ${reason}.`);
     const model = registry.getProgrammingModel();
-    if (model.getCapabilities) await model.getCapabilities({});
+    if (model.getCapabilities) refuseUnservedCapabilities(await model.getCapabilities({}));
     for (const hook of registry.hooks.appStart)
       await hook({ hookData: {}, appHookData: registry.appHookData, functionAppDirectory: appDir });
 
     const namespace = new LocalEventHubNamespace(path.join(dataDir, 'eventhubs'), options.partitions, events);
     cleanups.push(() => namespace.close());
-    const serviceBus = new LocalServiceBusNamespace({ dir: path.join(dataDir, 'servicebus'), events, env });
+    const clock = options.clock ?? systemClock;
+    const serviceBus = new LocalServiceBusNamespace({ dir: path.join(dataDir, 'servicebus'), events, env, clock });
     cleanups.push(() => serviceBus.close());
     registry.outputRouters.push(localOutputRouter({ serviceBus, eventHubs: namespace, env }));
     const listening: { url?: string } = {};
@@ -201,7 +234,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       env,
       hostConfig,
       dataDir,
-      clock: options.clock ?? systemClock,
+      clock,
       httpUrl: () => {
         if (!listening.url)
           throw new Error(
@@ -224,13 +257,10 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       triggerType: f.trigger.type,
       served: served.has(f.trigger.type.toLowerCase()),
     }));
-    for (const f of functions.filter((x) => !x.served)) {
-      registry.log(
-        'warning',
-        'system',
-        `Function ${f.name} (${f.triggerType}) is registered but the devhost does not serve ${f.triggerType} yet; it will not run locally.`,
-      );
-    }
+    const keys = loadHostKeys(
+      dataDir,
+      registry.byTriggerType('httpTrigger').map((f) => f.name),
+    );
 
     const server = new DevhostHttpServer({
       registry,
@@ -240,6 +270,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       port: options.httpPort,
       adminRoutes: [...adminRoutes(namespace), ...serviceBusAdminRoutes(serviceBus)],
       hostRoutes: sources.flatMap((s) => s.httpRoutes ?? []),
+      keys,
     });
     const httpUrl = await server.listen();
     listening.url = httpUrl;
@@ -263,6 +294,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     let stopping: Promise<void> | undefined;
     return {
       httpUrl,
+      keys,
       registry,
       hub: (name) => namespace.hub(name),
       serviceBus,
@@ -272,9 +304,11 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       mqtt,
       stop: () => {
         stopping ??= (async () => {
-          // Stop taking work first (HTTP and sources in parallel), then let the app clean up, then the emulators.
-          const httpClose = server.close();
-          await Promise.all([httpClose, ...sources.map((s) => s.stop())]);
+          // Stop the triggers and let the invocations in flight finish, then close HTTP: they may still publish to
+          // the local topic or call the Durable API through this server, as in Azure the namespace stays reachable
+          // while a host drains. Then the app cleans up, then the emulators stop.
+          await Promise.all(sources.map((s) => s.stop()));
+          await server.close();
           for (const hook of registry.hooks.appTerminate)
             await hook({ hookData: {}, appHookData: registry.appHookData });
           namespace.close();

@@ -45,7 +45,10 @@ export interface BatchAbandonedEvent {
   error: string;
 }
 
-/** A Service Bus message a function received was completed, abandoned for redelivery, or dead-lettered. */
+/**
+ * A Service Bus message a function received was completed, abandoned for redelivery, or dead-lettered; or its lock
+ * ran out before the function finished (lockLost: nothing was settled and Service Bus delivers it again).
+ */
 export interface MessageSettledEvent {
   functionName: string;
   topic: string;
@@ -53,7 +56,7 @@ export interface MessageSettledEvent {
   messageId: string;
   sequenceNumber: number;
   deliveryCount: number;
-  outcome: 'completed' | 'abandoned' | 'deadLettered';
+  outcome: 'completed' | 'abandoned' | 'deadLettered' | 'lockLost';
   reason?: string;
   description?: string;
 }

@@ -2,6 +2,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { DevhostEvents } from './events.js';
+import { setCookieValue, type RpcCookie } from './http-cookies.js';
+import { keyAllows, requestKey, type HostKeys } from './keys.js';
 import { invoke } from './invoke.js';
 import type { FunctionRegistry, RegisteredFunction } from './registry.js';
 import { bySpecificity, compileRoute, type CompiledRoute } from './route-template.js';
@@ -14,12 +16,15 @@ const MAX_REQUEST_BODY_BYTES = 100 * 1024 * 1024;
 const HttpTriggerOptions = z.looseObject({
   route: z.string().optional(),
   methods: z.array(z.string()).optional(),
+  authLevel: z.string().optional(),
 });
 
 interface HttpRoute {
   fn: RegisteredFunction;
   route: CompiledRoute;
   methods: Set<string>;
+  /** anonymous, function or admin (support-check.ts refuses anything else at start-up). */
+  authLevel: string;
 }
 
 /** A devhost endpoint outside the app's routePrefix (e.g. the Event Hub producer endpoint). */
@@ -51,6 +56,8 @@ export interface HttpServerOptions {
   port: number;
   adminRoutes: AdminRoute[];
   hostRoutes?: HostRoute[];
+  /** The host's access keys, checked for function- and admin-level functions. */
+  keys: HostKeys;
 }
 
 /** The platform's error body (DESIGN §4), also used for the host's own 404/413/500. */
@@ -70,6 +77,7 @@ export class DevhostHttpServer {
         fn,
         route: compileRoute(parsed.route ?? fn.name),
         methods: new Set((parsed.methods ?? ['GET', 'POST']).map((m) => m.toUpperCase())),
+        authLevel: parsed.authLevel ?? 'anonymous',
       };
     });
     this.#routes.sort((a, b) => bySpecificity(a.route, b.route));
@@ -106,7 +114,10 @@ export class DevhostHttpServer {
   /** Route templates served, as `METHOD /path` strings (for the start-up banner). */
   describeRoutes(): string[] {
     const prefix = this.options.routePrefix ? `/${this.options.routePrefix}` : '';
-    return this.#routes.map((r) => `${[...r.methods].join(',')} ${prefix}/${r.route.template} -> ${r.fn.name}`);
+    return this.#routes.map(
+      (r) =>
+        `${[...r.methods].join(',')} ${prefix}/${r.route.template} -> ${r.fn.name}${r.authLevel === 'anonymous' ? '' : ` (authLevel ${r.authLevel}: ?code=<key> or x-functions-key)`}`,
+    );
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -159,6 +170,11 @@ export class DevhostHttpServer {
       for (const r of this.#routes) {
         const params = r.route.match(rest);
         if (params && r.methods.has(method)) {
+          // Azure answers a missing or wrong key with an empty 401 before the function runs.
+          if (!keyAllows(this.options.keys, r.authLevel, r.fn.name, requestKey(url, req.headers))) {
+            res.writeHead(401, { 'content-length': '0' }).end();
+            return;
+          }
           await this.#invoke(r.fn, req, res, url, method, params, body);
           return;
         }
@@ -233,7 +249,12 @@ export class DevhostHttpServer {
     }
     const status = Number(out.statusCode ?? 200) || 200;
     const bytes = rpcBodyBytes(out.body);
-    res.writeHead(status, { ...(out.headers ?? {}), 'content-length': String(bytes.length) });
+    const cookies = (out.cookies ?? []).map((c) => setCookieValue(c as RpcCookie));
+    res.writeHead(status, {
+      ...(out.headers ?? {}),
+      ...(cookies.length > 0 ? { 'set-cookie': cookies } : {}),
+      'content-length': String(bytes.length),
+    });
     res.end(bytes);
   }
 }

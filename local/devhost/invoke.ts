@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FunctionRegistry, RegisteredFunction } from './registry.js';
 import { fromRpcOutput } from './rpc-data.js';
+import { formatTimeSpan } from './timespan.js';
 import type {
   CoreInvocationContext,
   FunctionCallback,
@@ -49,7 +50,12 @@ export async function invoke(
     log: (level, category, message) => registry.log(level, category, message, fn.name, invocationId),
   };
   try {
-    const response = await runInvocation(registry, fn, coreCtx);
+    const response = await withFunctionTimeout(
+      runInvocation(registry, fn, coreCtx),
+      registry.functionTimeoutMs,
+      fn.name,
+      invocationId,
+    );
     for (const route of registry.outputRouters) await route(fn, response);
     return {
       ok: true,
@@ -65,6 +71,39 @@ export async function invoke(
       durationMs: performance.now() - started,
       error: err instanceof Error ? err : new Error(String(err)),
     };
+  }
+}
+
+/**
+ * The host's functionTimeout: past it the invocation fails with Azure's FunctionTimeoutException text. The handler's
+ * code cannot be stopped in this process (Azure recycles the worker); its late result is ignored.
+ */
+export class FunctionTimeoutError extends Error {
+  readonly code = 'ERR-DEVHOST-FUNCTION-TIMEOUT';
+  constructor(functionName: string, invocationId: string, timeoutMs: number) {
+    super(
+      `Timeout value of ${formatTimeSpan(timeoutMs)} exceeded by function 'Functions.${functionName}' (Id: '${invocationId}'). Initiating cancellation.`,
+    );
+    this.name = 'FunctionTimeoutException';
+  }
+}
+
+async function withFunctionTimeout<T>(
+  work: Promise<T>,
+  timeoutMs: number | undefined,
+  functionName: string,
+  invocationId: string,
+): Promise<T> {
+  if (timeoutMs === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new FunctionTimeoutError(functionName, invocationId, timeoutMs)), timeoutMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

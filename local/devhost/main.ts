@@ -51,6 +51,7 @@ const devhost = await startDevhost({
   startDevIssuer: args['dev-issuer'],
   startMqtt: args.mqtt,
   logLevel: args['log-level'],
+  exitOnUncaughtException: true,
 });
 // A line other processes (tests, scripts) wait for before they send work.
 console.log(`DEVHOST_READY ${devhost.httpUrl}`);

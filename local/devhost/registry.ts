@@ -82,6 +82,8 @@ export class FunctionRegistry {
   readonly outputRouters: OutputRouter[] = [];
   /** Host-resolved input bindings by binding type (lower case); every invocation path fills them in `invoke`. */
   readonly inputProviders = new Map<string, InputBindingProvider>();
+  /** host.json functionTimeout, ms (undefined: unbounded); `invoke` fails an invocation that runs longer. */
+  functionTimeoutMs: number | undefined;
   #programmingModel: ProgrammingModel | undefined;
 
   constructor(readonly events: DevhostEvents) {}

@@ -24,6 +24,7 @@ export type PlantMessage =
   | { kind: 'ready' }
   | { kind: 'counters'; counters: PlantCounters }
   | { kind: 'done' }
+  | { kind: 'simulator-stopped' }
   | { kind: 'final'; final: PlantFinal }
   | { kind: 'error'; message: string };
 

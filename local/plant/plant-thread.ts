@@ -7,7 +7,9 @@ export interface PlantThread {
   counters(): PlantCounters | undefined;
   /** Resolves when the simulator reached its duration. */
   readonly done: Promise<void>;
-  /** Stops the simulator and the pot controllers; resolves with what the scoring needs. */
+  /** Stops the simulator's telemetry; the pot controllers still take commands. */
+  stopSimulator(): Promise<void>;
+  /** Stops the simulator and the pot controllers (NDEATH); resolves with what the scoring needs. */
   stop(): Promise<PlantFinal>;
 }
 
@@ -28,12 +30,14 @@ export async function startPlantThread(options: PlantThreadOptions): Promise<Pla
     rejectDone = reject;
   });
   let resolveFinal: ((f: PlantFinal) => void) | undefined;
+  let resolveSimulatorStopped: (() => void) | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     worker.on('message', (m: PlantMessage) => {
       if (m.kind === 'ready') resolve();
       else if (m.kind === 'counters') latest = m.counters;
       else if (m.kind === 'done') resolveDone();
       else if (m.kind === 'final') resolveFinal?.(m.final);
+      else if (m.kind === 'simulator-stopped') resolveSimulatorStopped?.();
       else if (m.kind === 'error') {
         const e = new Error(`the plant thread failed: ${m.message}`);
         reject(e);
@@ -47,9 +51,15 @@ export async function startPlantThread(options: PlantThreadOptions): Promise<Pla
   });
   await ready;
   let stopping: Promise<PlantFinal> | undefined;
+  let stoppingSimulator: Promise<void> | undefined;
   return {
     counters: () => latest,
     done,
+    stopSimulator: () =>
+      (stoppingSimulator ??= new Promise<void>((resolve) => {
+        resolveSimulatorStopped = resolve;
+        worker.postMessage({ kind: 'stop-simulator' });
+      })),
     stop: () =>
       (stopping ??= new Promise<PlantFinal>((resolve) => {
         resolveFinal = (f) => {

@@ -61,12 +61,14 @@ try {
     () => post({ kind: 'done' }),
     (e: unknown) => post({ kind: 'error', message: e instanceof Error ? e.message : String(e) }),
   );
-  parentPort!.on('message', (m: { kind: 'stop' }) => {
-    if (m.kind !== 'stop') return;
+  parentPort!.on('message', (m: { kind: 'stop-simulator' | 'stop' }) => {
     void (async () => {
       await sim.stop().catch(() => undefined);
-      // The pot controllers stop with the simulator (NDEATH): a command applied after this would report read-back
-      // that no longer reaches the lake before the scoring.
+      if (m.kind === 'stop-simulator') {
+        post({ kind: 'counters', counters: counters() });
+        post({ kind: 'simulator-stopped' });
+        return;
+      }
       await plc.stop();
       clearInterval(ticker);
       post({

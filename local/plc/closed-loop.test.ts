@@ -1,6 +1,6 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../../shared/audit/audit-log.js';
+import { MemoryAuditLog } from '../../shared/kernel/audit-log.js';
 import { RecordingEventPublisher } from '../../shared/messaging/event-publisher.js';
 import { MemoryCommandRepository } from '../../shared/scada/command-repository.js';
 import { ScadaDispatcher } from '../../shared/scada/dispatcher.js';
@@ -220,7 +220,7 @@ describe('closed loop on Sparkplug B: recommendation → dispatcher → DCMD →
           { source: '/orchestrations/optimize' },
         ),
       );
-      expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'SCADA-PLC-REFUSED' } }] });
+      expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'ERR-SCADA-PLC-REFUSED' } }] });
       expect(publisher.published.at(-1)).toMatchObject({
         type: 'smelter.command.failed',
         data: { failure: { message: expect.stringContaining('PLC-LOCAL-MANUAL') } },
@@ -347,7 +347,7 @@ describe('closed loop on Sparkplug B: recommendation → dispatcher → DCMD →
         { source: '/orchestrations/optimize' },
       ),
     );
-    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'SCADA-ACK-TIMEOUT' } }] });
+    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'ERR-SCADA-ACK-TIMEOUT' } }] });
     expect(
       publisher.published.filter(
         (e) =>

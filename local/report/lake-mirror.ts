@@ -4,10 +4,12 @@
  * columns. Mirroring keeps DuckDB offline (its Azure extension would be a download) and makes re-queries instant.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LakeStore } from '../../shared/lake/lake-store.js';
+import type { LakeEntry, LakeStore } from '../../shared/lake/lake-store.js';
 import { listAll } from '../../shared/lake/lake-store.js';
+import { parseSilverBatchName, SILVER_COMPACTED_FILE } from '../../shared/lake/paths.js';
+import { heldBatches } from '../../shared/telemetry/silver-hours.js';
 
 export const MIRROR_DIR = path.resolve('.local/lake-mirror');
 
@@ -38,22 +40,43 @@ function localFiles(dir: string): string[] {
     .filter((f) => f.endsWith('.parquet'));
 }
 
-/** Brings a view's Parquet files into the mirror; returns how many were downloaded. */
+/** Downloads an entry unless the mirror has it at the same size; true when it downloaded. */
+async function mirrorFile(lake: LakeStore, container: string, e: LakeEntry): Promise<boolean> {
+  const file = path.join(MIRROR_DIR, container, e.path);
+  if (existsSync(file) && statSync(file).size === e.size) return false;
+  const bytes = await lake.get(container, e.path);
+  if (!bytes) return false;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+  return true;
+}
+
+/**
+ * Brings a view's Parquet files into the mirror; returns how many were downloaded. For silver, a line-hour's batch
+ * files that its compacted file already holds are left out (shared/lake/silver-hours.ts), so no row is read twice.
+ */
 export async function mirrorView(lake: LakeStore, v: LakeView): Promise<number> {
   const root = path.join(MIRROR_DIR, v.container);
-  const entries = (await listAll(lake, v.container, v.prefix)).filter((e) => e.path.endsWith('.parquet'));
+  let entries = (await listAll(lake, v.container, v.prefix)).filter((e) => e.path.endsWith('.parquet'));
+  let downloaded = 0;
+  if (v.container === 'silver') {
+    const held = new Set<string>();
+    for (const e of entries.filter((x) => x.path.endsWith(`/${SILVER_COMPACTED_FILE}`))) {
+      if (await mirrorFile(lake, v.container, e)) downloaded++;
+      const dir = e.path.slice(0, e.path.lastIndexOf('/') + 1);
+      for (const b of heldBatches(readFileSync(path.join(root, e.path)))) held.add(dir + b);
+    }
+    entries = entries.filter((e) => {
+      const name = e.path.slice(e.path.lastIndexOf('/') + 1);
+      const r = parseSilverBatchName(name);
+      return (
+        !r || !held.has(`${e.path.slice(0, e.path.length - name.length)}${r.partition}:${r.firstSeq}-${r.lastSeq}`)
+      );
+    });
+  }
   const wanted = new Set(entries.map((e) => path.join(root, e.path)));
   for (const f of localFiles(path.join(root, v.prefix))) if (!wanted.has(f)) rmSync(f);
-  let downloaded = 0;
-  for (const e of entries) {
-    const file = path.join(root, e.path);
-    if (existsSync(file) && statSync(file).size === e.size) continue;
-    const bytes = await lake.get(v.container, e.path);
-    if (!bytes) continue;
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, bytes);
-    downloaded++;
-  }
+  for (const e of entries) if (await mirrorFile(lake, v.container, e)) downloaded++;
   return downloaded;
 }
 

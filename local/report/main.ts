@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       );
     const hoursRaw = await queryRows(
       connection,
-      `select epoch_ms(hourStartMs) as hourStartMs, sum(energyKWh) as energyKWh, sum(productionEstKg) as productionKg,
+      `select epoch_ms(hourStartUtc) as hourStartMs, sum(energyKWh) as energyKWh, sum(productionEstKg) as productionKg,
               sum(minutesWithVoltage) as cellMinutes, sum(anodeEffectCount) as aeCount, sum(anodeEffectMinutes) as aeMinutes
          from fact_cell_hour where ${where} group by 1 order by 1`,
     );

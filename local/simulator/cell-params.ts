@@ -2,7 +2,8 @@
  * Per-cell design and operating parameters: the documented base cell of PHYSICS.md, varied cell by cell from
  * the seed (no two real cells share resistances, bath chemistry, heat loss or age).
  */
-import { BASE_CELL, BASE_PROCESS, type CellVoltageInput } from '../../shared/physics/index.js';
+import { BASE_CELL, BASE_PROCESS } from '../../shared/physics/electrochemistry/base-cell.js';
+import { type CellVoltageInput } from '../../shared/physics/electrochemistry/cell-voltage.js';
 import {
   ALUMINA_PER_AL_KG_PER_KG,
   CAVITY_AREA_M2,

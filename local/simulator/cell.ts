@@ -8,7 +8,7 @@
  * melts back), which is what pins a real cell a few kelvin above its liquidus. Q_fixed (conduction through
  * ledge, lining and top crust) is calibrated per cell so the cell starts in balance at its target temperature.
  */
-import { aluminaSaturationPct } from '../../shared/physics/index.js';
+import { aluminaSaturationPct } from '../../shared/physics/properties/bath.js';
 import {
   ALUMINA_AT_ANODE_EFFECT_PCT,
   ALUMINA_PER_AL_KG_PER_KG,

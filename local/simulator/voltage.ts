@@ -2,7 +2,11 @@
  * The simulator's bridge to the shared cell model: builds the cellVoltageBreakdown input from a cell's state,
  * keeping every field inside the model's valid ranges (a simulated excursion must not stop the plant).
  */
-import { cellVoltageBreakdown, type CellVoltageBreakdown, type CellVoltageInput } from '../../shared/physics/index.js';
+import {
+  cellVoltageBreakdown,
+  type CellVoltageBreakdown,
+  type CellVoltageInput,
+} from '../../shared/physics/electrochemistry/cell-voltage.js';
 
 export type { CellVoltageInput };
 

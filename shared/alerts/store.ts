@@ -7,8 +7,9 @@
  * instances changing the same alert or rule never lose each other's change. The life-cycle rules on top of the
  * alert port live once, in alert-records.ts.
  */
-import type { Actor, WriteOutcome } from '../models/repository.js';
-import { ifMatchAdmits } from '../models/repository.js';
+import type { Actor } from '../kernel/audit-log.js';
+import type { WriteOutcome } from '../kernel/write-outcome.js';
+import { ifMatchAdmits } from '../kernel/write-outcome.js';
 import type { AlertChangedData } from './alert-events.js';
 import type { Alert, AlertState } from './alert.js';
 import type { AlertRule } from './rule.js';

@@ -3,18 +3,16 @@
  * alert and rule stores, the audit container, the plant-events publisher, the channels and the event policies.
  */
 import { AlertRecords } from '../alerts/alert-records.js';
-import type { AlertRuleWriteDeps } from '../alerts/rule-api.js';
 import { ChannelNotifier } from '../alerts/notifier.js';
 import { defaultEventPolicies, type EventAlertPolicy } from '../alerts/plant-events.js';
 import { parseAlertSettings, type AlertSettings } from '../alerts/settings.js';
 import { settings } from '../config/settings.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { RestAcsSender } from './acs-sender.js';
-import { azureCredential, cosmosClient } from './clients.js';
+import { azureCredential } from './clients.js';
 import { CosmosAlertRuleStore, CosmosAlertStore } from './cosmos-alert-stores.js';
-import { openContainer } from './open-container.js';
-import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-model-repository.js';
-import { eventPublisherFromSettings, localCosmos, once } from './from-settings.js';
+import { auditLogFromSettings, type CosmosAuditLog } from './cosmos-audit-log.js';
+import { appCosmosClient, eventPublisherFromSettings, localCosmos, once } from './composition-root.js';
 
 export interface AlertDependencies {
   settings: AlertSettings;
@@ -32,19 +30,19 @@ export interface AlertDependencies {
 export const alertDependencies = once<AlertDependencies>(async () => {
   const s = settings();
   const alertSettings = parseAlertSettings(process.env);
-  const client = cosmosClient(s);
+  const client = appCosmosClient();
   const createIfMissing = localCosmos();
-  const [alerts, rules, auditContainer, publisher] = await Promise.all([
+  const [alerts, rules, audit, publisher] = await Promise.all([
     CosmosAlertStore.create(client, s.COSMOS_DATABASE, { createIfMissing }),
     CosmosAlertRuleStore.create(client, s.COSMOS_DATABASE, { createIfMissing }),
-    openContainer(client, s.COSMOS_DATABASE, AUDIT_CONTAINER, '/day', createIfMissing),
+    auditLogFromSettings(),
     eventPublisherFromSettings(),
   ]);
   return {
     settings: alertSettings,
     alerts,
     rules,
-    audit: new CosmosAuditLog(auditContainer),
+    audit,
     publisher,
     notifier: new ChannelNotifier(
       alertSettings.ALERT_CHANNELS,
@@ -59,17 +57,3 @@ export const alertDependencies = once<AlertDependencies>(async () => {
       new AlertRecords({ store: alerts, publisher, ...(onPublishError ? { onPublishError } : {}) }),
   };
 });
-
-/** What the rule write routes need: store, audit log, publisher, the configured channel ids, and the life-cycle (to clear alerts of a deleted rule). */
-export async function alertRuleWriteDeps(log: { warn(message: string): void }): Promise<AlertRuleWriteDeps> {
-  const d = await alertDependencies();
-  return {
-    rules: d.rules,
-    audit: d.audit,
-    publisher: d.publisher,
-    channelIds: d.settings.ALERT_CHANNELS.map((c) => c.id),
-    records: d.records((alertId, e) =>
-      log.warn(`alert ${alertId}: change left for the sweep to publish (${String(e)})`),
-    ),
-  };
-}

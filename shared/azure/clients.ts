@@ -4,6 +4,12 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { isLoopback, SettingsError, type Settings } from '../config/settings.js';
 
 let credential: DefaultAzureCredential | undefined;
+let cosmosClientsBuilt = 0;
+
+/** How many CosmosClients this process has built (the composition root builds one; test/architecture counts). */
+export function cosmosClientsBuiltSoFar(): number {
+  return cosmosClientsBuilt;
+}
 /** One DefaultAzureCredential per process (it caches tokens). */
 export function azureCredential(): DefaultAzureCredential {
   credential ??= new DefaultAzureCredential();
@@ -28,6 +34,7 @@ export function lakeServiceClient(
  * discovery is off), Entra ID (`aadCredentials`) everywhere else.
  */
 export function cosmosClient(s: Pick<Settings, 'COSMOS_ENDPOINT' | 'COSMOS_KEY'>): CosmosClient {
+  cosmosClientsBuilt++;
   if (!s.COSMOS_ENDPOINT)
     throw new SettingsError(
       'COSMOS_ENDPOINT',

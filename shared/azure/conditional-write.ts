@@ -1,4 +1,4 @@
-import { ifMatchAdmits, type WriteOutcome } from '../models/repository.js';
+import { ifMatchAdmits, type WriteOutcome } from '../kernel/write-outcome.js';
 import { httpEtag, statusOf } from './open-container.js';
 
 /** Attempts of a last-writer-wins write that keeps losing the race to other writers before it gives up (412). */

@@ -6,7 +6,7 @@ import { entryForEvent } from '../ledger/ledger-writer.js';
 import { LEDGER_CONTAINER } from '../ledger/paths.js';
 import { confidentialLedgerReceipt, otherServiceCertPem, serviceCertPem } from '../ledger/test-support.js';
 import { cloudEvent } from '../messaging/cloud-event.js';
-import { ConfidentialLedgerAudit } from './confidential-ledger.js';
+import { APPEND_CLAIM_MS, ConfidentialLedgerAudit } from './confidential-ledger.js';
 
 const PLANT = 'plant-01';
 
@@ -150,6 +150,43 @@ describe('Confidential Ledger adapter', () => {
     });
     expect(await patient.append(entry(2))).toMatchObject({ duplicate: true, transactionId: '2.10' });
     expect(svc.posts()).toBe(1);
+  });
+
+  // Service Bus delivers a message again when its lock runs out, even while the first delivery still runs, and
+  // another host may take it: two deliveries of one event append at the same time.
+  it('appends once when two deliveries of the same event append at the same time on two hosts', async () => {
+    const lake = new MemoryLakeStore();
+    const svc = fakeService({ commitAfterPolls: 2 });
+    const options = { collectionId: PLANT, lake, sleep: () => new Promise<void>((resolve) => setImmediate(resolve)) };
+    const [a, b] = await Promise.all([
+      new ConfidentialLedgerAudit(svc.client, serviceCertPem, options).append(entry(4)),
+      new ConfidentialLedgerAudit(svc.client, serviceCertPem, options).append(entry(4)),
+    ]);
+    expect(svc.posts()).toBe(1);
+    expect(a.transactionId).toBe(b.transactionId);
+    expect([a.duplicate, b.duplicate].sort()).toEqual([false, true]);
+  });
+
+  it('takes over an append claimed by a delivery that died before posting, once the claim has run out', async () => {
+    const lake = new MemoryLakeStore();
+    const svc = fakeService();
+    let nowMs = Date.UTC(2025, 2, 1, 12);
+    // What a host killed between claiming the entry and posting it leaves behind.
+    await lake.put(
+      LEDGER_CONTAINER,
+      confidentialLedgerPaths.index(PLANT, entry(5).entryId),
+      Buffer.from(JSON.stringify({ entryId: entry(5).entryId, state: 'appending', claimedAtMs: nowMs })),
+    );
+    const sleeps: number[] = [];
+    const ledger = new ConfidentialLedgerAudit(svc.client, serviceCertPem, {
+      collectionId: PLANT,
+      lake,
+      now: () => nowMs,
+      sleep: async (ms) => void (sleeps.push(ms), (nowMs += ms)),
+    });
+    expect(await ledger.append(entry(5))).toMatchObject({ duplicate: false, transactionId: '2.10' });
+    expect(svc.posts()).toBe(1);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(APPEND_CLAIM_MS);
   });
 
   it('refuses a receipt from a node the service identity did not endorse', async () => {

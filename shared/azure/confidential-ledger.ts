@@ -54,7 +54,17 @@ export interface ConfidentialLedgerOptions {
   pollIntervalMs?: number;
   /** Injectable wait, so the polling logic runs under a test clock. */
   sleep?: (ms: number) => Promise<void>;
+  /** Epoch ms now (claims are timed by it); injectable with `sleep`. */
+  now?: () => number;
 }
+
+/**
+ * How long a delivery's claim on an entry keeps others from posting it, ms. Two deliveries of one event can run at
+ * once (Service Bus delivers a message again when its lock runs out, maybe on another host); the first to claim the
+ * entry posts it and the other waits for its transaction id. A claim older than this belongs to a delivery that died
+ * before it posted (a post takes well under a second): the next delivery takes it over.
+ */
+export const APPEND_CLAIM_MS = 60_000;
 
 /** Commit wait before giving up, ms: well inside the ledger subscription's one-minute lock (shared/messaging). */
 const DEFAULT_COMMIT_TIMEOUT_MS = 30_000;
@@ -91,6 +101,7 @@ export async function connectConfidentialLedger(
 export class ConfidentialLedgerAudit implements AuditLedger {
   private readonly container: string;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
 
   constructor(
     private readonly client: ConfidentialLedgerClient,
@@ -99,28 +110,61 @@ export class ConfidentialLedgerAudit implements AuditLedger {
   ) {
     this.container = options.container ?? LEDGER_CONTAINER;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = options.now ?? Date.now;
   }
 
   async append(input: LedgerEntry): Promise<AppendResult> {
     const entry = parseLedgerEntry(input);
     const c = this.options.collectionId;
     const indexPath = confidentialLedgerPaths.index(c, entry.entryId);
-    const known = await this.readIndex(indexPath);
-    if (known?.state === 'committed' && known.transactionId)
-      return { entryId: entry.entryId, transactionId: known.transactionId, duplicate: true };
-    // A previous delivery wrote (or may have written) the entry but did not finish: find it instead of writing again.
-    const transactionId =
-      known?.transactionId ?? (known ? await this.findWritten(entry.entryId, known.fromTransactionId) : undefined);
-    if (transactionId) {
-      await this.settle(entry, transactionId, indexPath);
-      return { entryId: entry.entryId, transactionId, duplicate: true };
+    for (;;) {
+      const known = await this.readIndex(indexPath);
+      if (known?.state === 'committed' && known.transactionId)
+        return { entryId: entry.entryId, transactionId: known.transactionId, duplicate: true };
+      // A previous delivery wrote (or may have written) the entry but did not finish: find it instead of writing again.
+      const transactionId =
+        known?.transactionId ?? (known ? await this.findWritten(entry.entryId, known.fromTransactionId) : undefined);
+      if (transactionId) {
+        await this.settle(entry, transactionId, indexPath);
+        return { entryId: entry.entryId, transactionId, duplicate: true };
+      }
+      // Another delivery claimed the entry and may be posting it right now: wait for its transaction id.
+      if (known && known.claimedAtMs !== undefined && this.now() < known.claimedAtMs + APPEND_CLAIM_MS) {
+        await this.sleep(
+          Math.min(
+            this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+            known.claimedAtMs + APPEND_CLAIM_MS - this.now(),
+          ),
+        );
+        continue;
+      }
+      const fromTransactionId = await this.currentTransactionId();
+      const claim: ConfidentialIndexRecord = {
+        entryId: entry.entryId,
+        state: 'appending',
+        claimedAtMs: this.now(),
+        ...(fromTransactionId ? { fromTransactionId } : {}),
+      };
+      // Nobody has the entry: claim it create-only, so of two deliveries only one posts. A claim that ran out (its
+      // delivery died before posting) is taken over by overwriting it.
+      if (known) await this.writeIndex(indexPath, claim);
+      else if (
+        !(await this.options.lake.putIfAbsent(this.container, indexPath, json(claim), {
+          contentType: 'application/json',
+        }))
+      )
+        continue;
+      return this.post(entry, indexPath, fromTransactionId);
     }
-    const fromTransactionId = await this.currentTransactionId();
-    await this.writeIndex(indexPath, {
-      entryId: entry.entryId,
-      state: 'appending',
-      ...(fromTransactionId ? { fromTransactionId } : {}),
-    });
+  }
+
+  /** Posts the entry this delivery claimed, records its transaction id, waits for commit and keeps the receipt. */
+  private async post(
+    entry: LedgerEntry,
+    indexPath: string,
+    fromTransactionId: string | undefined,
+  ): Promise<AppendResult> {
+    const c = this.options.collectionId;
     const posted = await this.client.path('/app/transactions').post({
       contentType: 'application/json',
       body: { contents: canonicalJson(entry) },

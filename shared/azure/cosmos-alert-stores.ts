@@ -11,7 +11,8 @@ import {
   type StoredAlert,
   type StoredAlertRule,
 } from '../alerts/store.js';
-import type { Actor, WriteOutcome } from '../models/repository.js';
+import type { Actor } from '../kernel/audit-log.js';
+import type { WriteOutcome } from '../kernel/write-outcome.js';
 import { writeIfUnchanged } from './conditional-write.js';
 import { httpEtag, openContainer, statusOf } from './open-container.js';
 

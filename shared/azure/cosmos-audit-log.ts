@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Container, CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
-import { isLoopback, settings } from '../config/settings.js';
-import type { AuditEntry, AuditLog } from '../audit/audit-log.js';
-import { cosmosClient } from './clients.js';
+import { settings } from '../config/settings.js';
+import type { AuditEntry, AuditLog } from '../kernel/audit-log.js';
+import { appCosmosClient, localCosmos, once } from './composition-root.js';
 import { openContainer, statusOf } from './open-container.js';
 
 /** Container and partition key (as declared in shared/azure/containers.ts). */
@@ -72,19 +72,7 @@ export class CosmosAuditLog implements AuditLog {
   }
 }
 
-let current: { key: string; log: Promise<CosmosAuditLog> } | undefined;
-/** The process's audit log for the current settings, opened once and shared by every request. */
-export function auditLogFromSettings(): Promise<CosmosAuditLog> {
-  const s = settings();
-  const key = `${s.COSMOS_ENDPOINT}|${s.COSMOS_DATABASE}`;
-  if (current?.key !== key) {
-    const local = Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT));
-    const log = CosmosAuditLog.open(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: local });
-    // A failed open is not cached, so the next request tries again.
-    log.catch(() => {
-      if (current?.log === log) current = undefined;
-    });
-    current = { key, log };
-  }
-  return current.log;
-}
+/** The process's audit log, opened once and shared by every request. */
+export const auditLogFromSettings = once<CosmosAuditLog>(async () =>
+  CosmosAuditLog.open(appCosmosClient(), settings().COSMOS_DATABASE, { createIfMissing: localCosmos() }),
+);

@@ -1,22 +1,14 @@
-import type { Container, CosmosClient } from '@azure/cosmos';
+import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
-import { settings } from '../config/settings.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
-import { cosmosClient } from './clients.js';
-import { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
-import { eventPublisherFromSettings, localCosmos } from './from-settings.js';
-import {
-  modelIdOf,
-  type Actor,
-  type ModelRepository,
-  type StoredPdeModel,
-  type WriteOutcome,
-} from '../models/repository.js';
+import { auditLogFromSettings, type CosmosAuditLog } from './cosmos-audit-log.js';
+import { appContainer, eventPublisherFromSettings, once } from './composition-root.js';
+import { modelIdOf, type ModelRepository, type StoredPdeModel } from '../models/repository.js';
+import { type Actor } from '../kernel/audit-log.js';
+import { type WriteOutcome } from '../kernel/write-outcome.js';
 import { writeIfUnchanged } from './conditional-write.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
-import { httpEtag, openContainer, statusOf } from './open-container.js';
-
-export { AUDIT_CONTAINER, CosmosAuditLog } from './cosmos-audit-log.js';
+import { httpEtag, statusOf } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const PDE_MODELS_CONTAINER = 'pde-models';
@@ -195,37 +187,14 @@ export interface ModelStore {
   audit: CosmosAuditLog;
 }
 
-/** Opens the model and audit containers; `createIfMissing` only for the local server, which starts empty. */
-export async function openModelStore(
-  client: CosmosClient,
-  databaseId: string,
-  createIfMissing: boolean,
-): Promise<ModelStore> {
-  const [models, audit] = await Promise.all([
-    openContainer(client, databaseId, PDE_MODELS_CONTAINER, '/modelId', createIfMissing),
-    openContainer(client, databaseId, AUDIT_CONTAINER, '/day', createIfMissing),
-  ]);
-  return { models: new CosmosModelRepository(models), audit: new CosmosAuditLog(audit) };
-}
-
 /** The store and the plant-events publisher: what create, replace and delete need (they publish smelter.model.changed). */
 export async function modelWriteDepsFromSettings(): Promise<ModelStore & { publisher: EventPublisher }> {
   const [store, publisher] = await Promise.all([modelStoreFromSettings(), eventPublisherFromSettings()]);
   return { ...store, publisher };
 }
 
-let current: { key: string; store: Promise<ModelStore> } | undefined;
-/** The process's model store for the current settings, opened once and shared by every request. */
-export function modelStoreFromSettings(): Promise<ModelStore> {
-  const s = settings();
-  const key = `${s.COSMOS_ENDPOINT}|${s.COSMOS_DATABASE}`;
-  if (current?.key !== key) {
-    const store = openModelStore(cosmosClient(s), s.COSMOS_DATABASE, localCosmos());
-    // A failed open is not cached, so the next request tries again.
-    store.catch(() => {
-      if (current?.store === store) current = undefined;
-    });
-    current = { key, store };
-  }
-  return current.store;
-}
+/** The process's model store (with the app's audit log), opened once and shared by every request. */
+export const modelStoreFromSettings = once<ModelStore>(async () => {
+  const [models, audit] = await Promise.all([appContainer(PDE_MODELS_CONTAINER, '/modelId'), auditLogFromSettings()]);
+  return { models: new CosmosModelRepository(models), audit };
+});

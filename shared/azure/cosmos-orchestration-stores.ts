@@ -1,7 +1,7 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { UserConstraint } from '../optimize/schema.js';
-import type { WriteOutcome } from '../models/repository.js';
+import type { WriteOutcome } from '../kernel/write-outcome.js';
 import {
   admits,
   type ConstraintsWrite,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
-import { MemoryAuditLog } from '../audit/audit-log.js';
+import { MemoryAuditLog } from '../kernel/audit-log.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { commandIdFor, proposedCommand, transition } from '../scada/command.js';
 import { CommandConflictError } from '../scada/command-repository.js';

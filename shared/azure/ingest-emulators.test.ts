@@ -6,7 +6,7 @@ import { startAzurite, type AzuriteHandle } from '../../local/emulators/azurite.
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { decodeJsonlGz } from '../lake/jsonl.js';
 import { listAll } from '../lake/lake-store.js';
-import { decodeSilver } from '../lake/telemetry-tables.js';
+import { decodeSilver } from '../telemetry/telemetry-tables.js';
 import { newSensorStateStore } from '../telemetry/cleanse.js';
 import { ingestBatch, type IngestDeps, type IngestEvent } from '../telemetry/ingest.js';
 import { BlobLakeStore } from './blob-lake-store.js';
@@ -78,6 +78,15 @@ describe('ingest against Azurite and the Cosmos-compatible server', () => {
     expect(await lake.get('gold', 'x/a.bin')).toBeUndefined();
   });
 
+  it('the lake store writes create-only: of writers racing for one path exactly one succeeds, and the blob is theirs', async () => {
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => lake.putIfAbsent('gold', 'claims/entry-1.json', new Uint8Array([n]))),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await lake.get('gold', 'claims/entry-1.json')).toEqual(new Uint8Array([results.indexOf(true) + 1]));
+    expect(await lake.putIfAbsent('gold', 'claims/entry-1.json', new Uint8Array([9]))).toBe(false);
+  });
+
   it('silver holds every point exactly once when a batch is redelivered with more events appended', async () => {
     const deps: IngestDeps = { lake, hotState, sensors: newSensorStateStore(31), settings, log: quiet };
     const events = Array.from({ length: 30 }, (_, i) => event('5', 1000 + i, 3));
@@ -85,14 +94,14 @@ describe('ingest against Azurite and the Cosmos-compatible server', () => {
     // The host crashed before checkpointing: the same batch comes again, longer.
     const again = await ingestBatch(events.slice(0, 20), deps);
     expect(again.files.filter((f) => f.startsWith('silver/'))).toEqual([
-      'silver/telemetry/date=2024-06-01/line=L2/p=5/1000-1011.parquet',
-      'silver/telemetry/date=2024-06-01/line=L2/p=5/1012-1019.parquet',
+      'silver/telemetry/date=2024-06-01/line=L2/hour=12/batch-5-1000-1011.parquet',
+      'silver/telemetry/date=2024-06-01/line=L2/hour=12/batch-5-1012-1019.parquet',
     ]);
     // A fresh process (empty sensor state) gets the tail redelivered too.
     await ingestBatch(events.slice(12), { ...deps, sensors: newSensorStateStore(31) });
 
     const rows = [];
-    for (const e of await listAll(lake, 'silver', 'telemetry/date=2024-06-01/line=L2/p=5/'))
+    for (const e of await listAll(lake, 'silver', 'telemetry/date=2024-06-01/line=L2/hour=12/batch-5-'))
       rows.push(...(await decodeSilver((await lake.get('silver', e.path))!)));
     expect(rows).toHaveLength(90);
     expect(new Set(rows.map((r) => `${r.cellId}|${r.tsMs}`)).size).toBe(90);

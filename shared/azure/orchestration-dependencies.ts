@@ -3,7 +3,8 @@
  * cell state, overrides, commands, constraints and runs; the lake; the plant-events publisher. Each is built once
  * per process; a failed start is retried on the next call.
  */
-import { isLoopback, settings } from '../config/settings.js';
+import { settings } from '../config/settings.js';
+import { anodeEffectHistory } from '../gold/anode-effect-history.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import type { EnvelopeCheckDeps } from '../orchestration/envelope-check.js';
 import type { SnapshotDeps } from '../orchestration/line-snapshot.js';
@@ -13,47 +14,33 @@ import type { RunStore } from '../orchestration/run-store.js';
 import type { LineConstraintStore } from '../orchestration/line-constraints.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
 import { BlobLakeStore } from './blob-lake-store.js';
-import { cosmosClient, lakeServiceClient } from './clients.js';
+import { appCosmosClient, appLakeServiceClient, localCosmos, once } from './composition-root.js';
 import { CosmosHotStateStore } from './cosmos-hot-state.js';
 import { CosmosLineConstraintStore, CosmosRunStore } from './cosmos-orchestration-stores.js';
 import { CosmosCommandRepository } from './cosmos-scada-stores.js';
 import { overrideStoreFromSettings, readbackStoreFromSettings } from './scada-dependencies.js';
 
-function once<T>(build: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= build().catch((e: unknown) => {
-      value = undefined;
-      throw e;
-    });
-    return value;
-  };
-}
-
-const createIfMissing = () => {
-  const s = settings();
-  return Boolean(s.COSMOS_KEY && s.COSMOS_ENDPOINT && isLoopback(s.COSMOS_ENDPOINT));
-};
+const createIfMissing = localCosmos;
 
 /** The lake (containers created if missing, as Azurite starts empty). */
-export const lakeFromSettings = once<LakeStore>(async () => BlobLakeStore.create(lakeServiceClient(settings())));
+export const lakeFromSettings = once<LakeStore>(async () => BlobLakeStore.create(appLakeServiceClient()));
 const hotState = once(async () =>
-  CosmosHotStateStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, {
+  CosmosHotStateStore.create(appCosmosClient(), settings().COSMOS_DATABASE, {
     createIfMissing: createIfMissing(),
   }),
 );
 const commands = once(async () =>
-  CosmosCommandRepository.create(cosmosClient(settings()), settings().COSMOS_DATABASE, {
+  CosmosCommandRepository.create(appCosmosClient(), settings().COSMOS_DATABASE, {
     createIfMissing: createIfMissing(),
   }),
 );
 /** Optimisation runs (Cosmos `optimization-runs`). */
 export const runStoreFromSettings = once<RunStore>(async () =>
-  CosmosRunStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }),
+  CosmosRunStore.create(appCosmosClient(), settings().COSMOS_DATABASE, { createIfMissing: createIfMissing() }),
 );
 /** Per-line user constraints (Cosmos `line-constraints`). */
 export const constraintStoreFromSettings = once<LineConstraintStore>(async () =>
-  CosmosLineConstraintStore.create(cosmosClient(settings()), settings().COSMOS_DATABASE, {
+  CosmosLineConstraintStore.create(appCosmosClient(), settings().COSMOS_DATABASE, {
     createIfMissing: createIfMissing(),
   }),
 );
@@ -68,7 +55,13 @@ export async function snapshotDeps(): Promise<SnapshotDeps> {
     constraintStoreFromSettings(),
     lakeFromSettings(),
   ]);
-  return { lineState, overrides, constraints, lake };
+  return {
+    lineState,
+    overrides,
+    constraints,
+    lake,
+    anodeEffectHistory: (lineId, atMs) => anodeEffectHistory(lake, lineId, atMs),
+  };
 }
 
 /** What `predictCells` needs: the lake and the plant constants from the settings. */

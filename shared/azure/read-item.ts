@@ -1,17 +1,17 @@
 import type { Container } from '@azure/cosmos';
+import { DomainError } from '../kernel/errors.js';
 import { statusOf } from './open-container.js';
 
 /** Cosmos DB sub-status of a 404 whose container (or database) does not exist: "owner resource does not exist". */
 const OWNER_RESOURCE_NOT_FOUND = 1003;
 
 /** An item could not be read: the container is missing or unreachable. */
-export class ItemUnreadableError extends Error {
+export class ItemUnreadableError extends DomainError {
   constructor(
     readonly container: string,
     detail: string,
   ) {
-    super(`${container}: ${detail}`);
-    this.name = 'ItemUnreadableError';
+    super('unavailable', 'ERR-COSMOS-UNREADABLE', `${container}: ${detail}`, container);
   }
 }
 

@@ -5,32 +5,31 @@ import { SparkplugScadaGateway } from '../scada/sparkplug-gateway.js';
 import type { OverrideLister, OverrideStore } from '../scada/override.js';
 import type { OverrideDeps } from '../scada/override-service.js';
 import { dispatchPolicyOf, parseScadaSettings } from '../scada/settings.js';
-import { cosmosClient } from './clients.js';
 import { auditLogFromSettings } from './cosmos-audit-log.js';
 import { CosmosCommandRepository, CosmosOverrideStore } from './cosmos-scada-stores.js';
 import { CosmosReadbackStore } from './cosmos-readback-store.js';
 import type { ReadbackObserverDeps } from '../scada/readback-observer.js';
 import { hotStateStore } from './hot-state-reader.js';
-import { eventPublisherFromSettings, localCosmos, once } from './from-settings.js';
+import { appCosmosClient, eventPublisherFromSettings, localCosmos, once } from './composition-root.js';
 
 /** The override store (Cosmos `scada-overrides`). */
 export const overrideStoreFromSettings = once<OverrideStore & OverrideLister>(async () => {
   const s = settings();
-  return CosmosOverrideStore.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
+  return CosmosOverrideStore.create(appCosmosClient(), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
 });
 
-export { eventPublisherFromSettings } from './from-settings.js';
+export { eventPublisherFromSettings } from './composition-root.js';
 
 /** The command store (Cosmos `scada-commands`) for the API's reads: current set points, history, status. */
 export const commandStoreFromSettings = once<CosmosCommandRepository>(async () => {
   const s = settings();
-  return CosmosCommandRepository.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
+  return CosmosCommandRepository.create(appCosmosClient(), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
 });
 
 /** The plant's set-point read-back (Cosmos `scada-readback`). */
 export const readbackStoreFromSettings = once<CosmosReadbackStore>(async () => {
   const s = settings();
-  return CosmosReadbackStore.create(cosmosClient(s), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
+  return CosmosReadbackStore.create(appCosmosClient(), s.COSMOS_DATABASE, { createIfMissing: localCosmos() });
 });
 
 /** What the read-back observer reads and writes: read-back, the command store, the audit trail and the topic. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError } from '../kernel/errors.js';
 
 /**
  * Every app setting the code reads, parsed once. Names are the app-setting names used in Azure and in
@@ -96,16 +97,17 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-export class SettingsError extends Error {
-  readonly code = 'ERR-CONFIG';
+export class SettingsError extends DomainError {
   constructor(
     readonly setting: string,
     detail: string,
   ) {
     super(
+      'internal',
+      'ERR-CONFIG',
       `App setting ${setting} is invalid: ${detail}. Fix it in local.settings.json (locally) or the Function App's configuration (Azure).`,
+      setting,
     );
-    this.name = 'SettingsError';
   }
 }
 

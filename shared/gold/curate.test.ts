@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listAll, MemoryLakeStore, type LakeStore } from '../lake/lake-store.js';
+import { heldBatches } from '../telemetry/silver-hours.js';
 import { mulberry32 } from '../telemetry/test-support.js';
 import type { SilverRow } from '../telemetry/records.js';
 import { curateRange } from './curate.js';
@@ -145,9 +146,10 @@ describe('gold curation', () => {
     );
     expect(lateInput?.hours).toEqual([10]);
     expect(lateInput?.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(manifest.inputs.some((i) => i.role === 'silver' && i.path.endsWith('/p=2/900000-900000.parquet'))).toBe(
-      true,
-    );
+    // Silver of the hour is one compacted file again, and it holds the late batch.
+    const silverInputs = manifest.inputs.filter((i) => i.role === 'silver').map((i) => i.path);
+    expect(silverInputs).toEqual(['telemetry/date=2026-11-22/line=L1/hour=10/compacted.parquet']);
+    expect(heldBatches((await lake.get('silver', silverInputs[0]!))!).has('2:900000-900000')).toBe(true);
     expect(manifest.codeVersion).toBe('0.1.0');
     // The cell-hour and line-day facts follow the late point.
     const hour10 = (await goldRows(lake, 'fact_cell_hour', { date: '2026-11-22', lineId: 'L1' })).filter(

@@ -1,13 +1,15 @@
 /**
- * Hourly gold curation: per date × line × hour, merge the per-batch minute partials into final minute facts, derive
- * cell-hour and line-day facts, compact the day's data-quality batches, and refresh the dimensions. Each hour's
+ * Hourly gold curation: per date × line × hour, compact silver into one file (shared/telemetry/silver-hours.ts), merge the
+ * per-batch minute partials into final minute facts, derive cell-hour and line-day facts, compact the day's
+ * data-quality batches, and refresh the dimensions. Each hour's
  * lineage manifest lists the partials it read; an hour is curated again only when that set changed (late data, a
  * redelivered batch), the previous hour changed, or the code version did. Writes are skipped when bytes are equal,
  * so running twice leaves every file as it was.
  */
 import { listAll, type LakeEntry, type LakeStore } from '../lake/lake-store.js';
-import { decodeMinuteAggregates } from '../lake/telemetry-tables.js';
+import { decodeMinuteAggregates } from '../telemetry/telemetry-tables.js';
 import { utcDate, utcHour } from '../lake/paths.js';
+import { compactSilverHour, silverHourFiles, silverHoursOf, type SilverCompaction } from '../telemetry/silver-hours.js';
 import type { MinuteAggregate } from '../telemetry/aggregates.js';
 import { compactDataQuality } from './data-quality.js';
 import { cellRows, dateRows, lineRows, tagRows, timeRows } from './dimensions.js';
@@ -19,9 +21,10 @@ import { compactPlantEvents } from './plant-events.js';
 import type { KpiParameters } from './kpi.js';
 import { entryFingerprint, sha256, type LineageInput, type LineageManifest } from './lineage.js';
 import { mergeMinutePartials, type CellMinuteFact } from './minute-facts.js';
-import { goldDataPath, goldLineagePath, goldPartitionDir, minutePartialsPrefix, silverPrefix } from './paths.js';
+import { goldDataPath, goldLineagePath, goldPartitionDir, minutePartialsPrefix } from './paths.js';
 import * as S from './schema.js';
 import { decodeGoldTable, type GoldRow } from './table-io.js';
+import { DomainError } from '../kernel/errors.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -45,6 +48,8 @@ export interface CurationRequest {
 
 export interface CurationSummary {
   curated: { date: string; lineId: string; hour: number; partials: number; minuteRows: number; cellHourRows: number }[];
+  /** Silver line-hours compacted in the range (those whose files changed). */
+  silver: SilverCompaction[];
   skippedHours: number;
   lineDays: number;
   qualityDates: number;
@@ -56,14 +61,12 @@ export interface CurationSummary {
   elapsedMs: number;
 }
 
-export class CurationError extends Error {
-  readonly code = 'GOLD-CURATION';
+export class CurationError extends DomainError {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     detail: string,
   ) {
-    super(detail);
-    this.name = 'CurationError';
+    super('invalid-input', 'ERR-GOLD-CURATION', detail, field);
   }
 }
 
@@ -95,6 +98,7 @@ export async function curateRange(
   };
   const summary: CurationSummary = {
     curated: [],
+    silver: [],
     skippedHours: 0,
     lineDays: 0,
     qualityDates: 0,
@@ -109,6 +113,12 @@ export async function curateRange(
   };
 
   for (const [date, hours] of hoursByDate) {
+    const wanted = new Set(hours);
+    for (const h of await silverHoursOf(lake, date)) {
+      if (!wanted.has(h.hour) || (req.lines && !req.lines.includes(h.lineId))) continue;
+      const c = await compactSilverHour(lake, h);
+      if (c.filesBefore !== c.filesAfter || c.batchesFolded || c.conflict) summary.silver.push(c);
+    }
     const lines = req.lines ?? (await discoverLines(lake, date));
     for (const lineId of lines) {
       await curateLineDate(lake, date, lineId, hours, cfg, stamp, summary, cellsSeen, count);
@@ -162,8 +172,6 @@ async function curateLineDate(
   const partials = (await listAll(lake, GOLD, minutePartialsPrefix(date, lineId)))
     .filter((e) => e.path.endsWith('.parquet'))
     .sort(byPath);
-  const silver = await listAll(lake, 'silver', silverPrefix(date, lineId));
-  const silverByBatch = new Map(silver.map((e) => [e.path.slice(e.path.indexOf('/p=') + 1), e]));
 
   // What earlier runs learnt: each hour's manifest lists its partials with the hours they touch.
   const manifests = new Map<number, LineageManifest>();
@@ -221,16 +229,16 @@ async function curateLineDate(
         role: 'minute_partial',
         hours: d.hours,
       });
-      const s = silverByBatch.get(e.path.slice(e.path.indexOf('/p=') + 1));
-      if (s)
-        lineage.push({
-          container: 'silver',
-          path: s.path,
-          size: s.size,
-          lastModifiedMs: s.lastModified.getTime(),
-          role: 'silver',
-        });
     }
+    // The hour's silver as readers see it now (after its compaction: one file).
+    for (const s of await silverHourFiles(lake, { date, lineId, hour }))
+      lineage.push({
+        container: 'silver',
+        path: s.path,
+        size: s.size,
+        lastModifiedMs: s.lastModified.getTime(),
+        role: 'silver',
+      });
     const minuteFacts = mergeMinutePartials(rows);
     const endState = anodeEffectAtMinute(minuteFacts, hourStartMs + HOUR_MS - 60_000, cfg.params.anodeEffectThresholdV);
     aeAtEnd.set(hour, endState);
@@ -284,7 +292,7 @@ async function readPartial(lake: LakeStore, path: string): Promise<DecodedPartia
   if (!bytes)
     throw new CurationError('path', `partial gold/${path} disappeared while curating; run the curation again`);
   const rows = await decodeMinuteAggregates(bytes);
-  const hours = [...new Set(rows.map((r) => Number(utcHour(r.minuteStartMs))))].sort((a, b) => a - b);
+  const hours = [...new Set(rows.map((r) => Math.floor(r.minuteStartMs / HOUR_MS) % 24))].sort((a, b) => a - b);
   return { rows, sha256: sha256(bytes), hours };
 }
 

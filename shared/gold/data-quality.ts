@@ -20,7 +20,8 @@ export function qualityRow(r: Record<string, unknown>, sourcePath: string): Gold
     if (k.startsWith('flag_')) flags[k.slice(5)] = Number(v);
     if (k.startsWith('quarantine_')) reasons[k.slice(11)] = Number(v);
   }
-  const enq = Number(r.firstEnqueuedMs);
+  // `firstEnqueuedMs` is the column's name in files written before the time columns said they were UTC instants.
+  const enq = Number(r.firstEnqueuedTimeUtc ?? r.firstEnqueuedMs);
   return {
     dateKey: dateKeyOf(enq),
     hour: new Date(enq).getUTCHours(),

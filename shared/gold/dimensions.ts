@@ -28,7 +28,7 @@ export function cellRows(cellIds: Iterable<string>, lineOf: (cellId: string) => 
       cellId,
       lineId: lineOf(cellId),
       cellNo: lineSensor || !no ? null : Number(no[1]),
-      isLineSensor: lineSensor ? 1 : 0,
+      isLineSensor: lineSensor,
     };
   });
 }
@@ -52,7 +52,7 @@ export function tagRows(): GoldRow[] {
       minValue: s.minValue,
       maxValue: s.maxValue,
       expectedIntervalMs: s.expectedIntervalMs,
-      interpolated: s.interpolate ? 1 : 0,
+      interpolated: s.interpolate,
     };
   });
 }

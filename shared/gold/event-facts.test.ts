@@ -63,7 +63,7 @@ function commandLife(
       p,
       a,
       d,
-      transition(d, 'failed', startMs + 3 * MIN, { failure: { code: 'SCADA-ACK-TIMEOUT', message: 'no ack' } }),
+      transition(d, 'failed', startMs + 3 * MIN, { failure: { code: 'ERR-SCADA-ACK-TIMEOUT', message: 'no ack' } }),
     ];
   const ack = {
     appliedAtMs: startMs + 5 * MIN,
@@ -307,5 +307,45 @@ describe('optimisation runs in gold, from the archived run events', () => {
     });
     expect(facts[2]).toMatchObject({ objectiveKWhPerKg: null, reason: 'no cell state for line L1' });
     expect(await rows(lake, 'fact_optimization_run', '2026-11-23')).toEqual([]);
+  });
+
+  it('names who started and who approved a run, and set-point changes carry the approver of their run', async () => {
+    const lake = new MemoryLakeStore();
+    const approved: OptimizationRunEventData = {
+      runId: 'opt-L1-run-7',
+      lineId: 'L1',
+      startedMs: T - 5 * MIN,
+      completedMs: T + 10 * MIN,
+      status: 'completed',
+      objectiveKWhPerKg: 13.8,
+      baselineKWhPerKg: 14.1,
+      cellsChanged: 1,
+      modelVersion: '0.1.0',
+      mode: 'advisory',
+      trigger: 'api',
+      requestedBy: 'bob',
+      outcome: 'applied',
+      setPointEvents: 1,
+      heldEquipment: 0,
+      approval: { decision: 'approve', reason: 'small steps', decidedBy: 'alice', decidedAtMs: T - MIN },
+    };
+    await archiveEvents(lake, [
+      ...runEvents(approved, [], { correlationId: 'corr', time: new Date(T + 10 * MIN).toISOString() }),
+      ...commandLife('L1-C001', T, 'acknowledged').map((d) => commandStateEvent(d)),
+    ]);
+    await curateRange(lake, { fromMs: T, toMs: T + 3_600_000 }, testCurationConfig('2026-11-22T12:00:00Z'));
+    expect((await rows(lake, 'fact_optimization_run', '2026-11-22'))[0]).toMatchObject({
+      runId: 'opt-L1-run-7',
+      requestedBy: 'bob',
+      approvalDecision: 'approve',
+      approvedBy: 'alice',
+      approvalDecidedMs: T - MIN,
+      approvalReason: 'small steps',
+    });
+    const changes = await rows(lake, 'fact_setpoint_change', '2026-11-22');
+    expect(changes.map((r) => [r.runId, r.setpoint, r.approvedBy])).toEqual([
+      ['opt-L1-run-7', 'acdCm', 'alice'],
+      ['opt-L1-run-7', 'feedIntervalS', 'alice'],
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 /** Builders for curation tests and the benchmark: silver rows and batches written as the ingest path writes them. */
 import type { LakeStore } from '../lake/lake-store.js';
-import { goldMinutePath, silverPath, utcDate } from '../lake/paths.js';
-import { encodeMinuteAggregates, encodeSilver } from '../lake/telemetry-tables.js';
+import { goldMinutePath, silverPath, utcDate, utcHour } from '../lake/paths.js';
+import { encodeMinuteAggregates, encodeSilver } from '../telemetry/telemetry-tables.js';
 import { aggregateMinutes } from '../telemetry/aggregates.js';
 import type { FlagName } from '../telemetry/flags.js';
 import type { SilverRow } from '../telemetry/records.js';
@@ -79,15 +79,15 @@ export async function writeBatch(
   lastSeq: number,
   rows: readonly SilverRow[],
 ): Promise<void> {
-  const groups = new Map<string, SilverRow[]>();
-  for (const r of rows) {
-    const k = `${utcDate(r.tsMs)}\u0000${r.lineId}`;
-    groups.set(k, [...(groups.get(k) ?? []), r]);
-  }
   const range = { partition, firstSeq, lastSeq };
-  for (const [k, group] of groups) {
-    const [date, lineId] = k.split('\u0000') as [string, string];
-    await lake.put('silver', silverPath(range, date, lineId), encodeSilver(group));
-    await lake.put('gold', goldMinutePath(range, date, lineId), encodeMinuteAggregates(aggregateMinutes(group)));
+  const silver = new Map<string, SilverRow[]>();
+  const gold = new Map<string, SilverRow[]>();
+  for (const r of rows) {
+    const s = silverPath(range, utcDate(r.tsMs), r.lineId, utcHour(r.tsMs));
+    silver.set(s, [...(silver.get(s) ?? []), r]);
+    const g = goldMinutePath(range, utcDate(r.tsMs), r.lineId);
+    gold.set(g, [...(gold.get(g) ?? []), r]);
   }
+  for (const [path, group] of silver) await lake.put('silver', path, encodeSilver(group));
+  for (const [path, group] of gold) await lake.put('gold', path, encodeMinuteAggregates(aggregateMinutes(group)));
 }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { LakeEntry } from '../lake/lake-store.js';
+import { DomainError } from '../kernel/errors.js';
 
 export const LineageInput = z.object({
   container: z.string(),
@@ -43,14 +44,17 @@ export const LineageManifest = z.object({
 });
 export type LineageManifest = z.infer<typeof LineageManifest>;
 
-export class LineageError extends Error {
-  readonly code = 'GOLD-LINEAGE';
+export class LineageError extends DomainError {
   constructor(
     readonly path: string,
     detail: string,
   ) {
-    super(`lineage manifest ${path} is unreadable: ${detail}; delete it to have the partition curated again`);
-    this.name = 'LineageError';
+    super(
+      'internal',
+      'ERR-GOLD-LINEAGE',
+      `lineage manifest ${path} is unreadable: ${detail}; delete it to have the partition curated again`,
+      path,
+    );
   }
 }
 

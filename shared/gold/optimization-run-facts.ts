@@ -13,6 +13,18 @@ const RUN_END_TYPES: ReadonlySet<string> = new Set([
   PlantEventType.optimizationFailed,
 ]);
 
+/** The approver of each run that ended within the events given (advisory runs that were approved). */
+export function runApprovers(events: readonly ArchivedEvent[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of events) {
+    if (!RUN_END_TYPES.has(e.type)) continue;
+    const parsed = OptimizationRunEventData.safeParse(e.data);
+    if (parsed.success && parsed.data.approval?.decision === 'approve')
+      out.set(parsed.data.runId, parsed.data.approval.decidedBy);
+  }
+  return out;
+}
+
 /** Rows for the runs started on `date` (UTC) that ended within the events given. */
 export function optimizationRunRows(events: readonly ArchivedEvent[], date: string): GoldRow[] {
   const rows = new Map<string, GoldRow>();
@@ -38,6 +50,11 @@ export function optimizationRunRows(events: readonly ArchivedEvent[], date: stri
       outcome: d.outcome,
       setPointEvents: d.setPointEvents,
       reason: d.reason ?? null,
+      requestedBy: d.requestedBy,
+      approvalDecision: d.approval?.decision ?? null,
+      approvedBy: d.approval?.decision === 'approve' ? d.approval.decidedBy : null,
+      approvalDecidedMs: d.approval?.decidedAtMs ?? null,
+      approvalReason: d.approval?.reason ?? null,
     });
   }
   return [...rows.values()];

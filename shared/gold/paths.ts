@@ -35,8 +35,3 @@ export function goldLineagePath(table: string, key: PartitionKey): string {
 export function minutePartialsPrefix(date: string, lineId: string): string {
   return `telemetry_minute/date=${date}/line=${encodeURIComponent(lineId)}/`;
 }
-
-/** silver/telemetry/date=D/line=L/: the silver files the partials were computed from (same batch file names). */
-export function silverPrefix(date: string, lineId: string): string {
-  return `telemetry/date=${date}/line=${encodeURIComponent(lineId)}/`;
-}

@@ -1,98 +1,17 @@
 /**
- * Power BI assets and the data dictionary, generated from the gold schema (schema.ts) so they cannot drift:
- * Power Query (M) per table over ADLS Gen2, a mermaid relationship diagram, DAX measures and a .pbids file.
- * `npx tsx shared/gold/generate-powerbi.ts` writes them into powerbi/; a test fails when the committed files differ.
+ * Power BI assets and the data dictionary, generated from the gold schema (schema.ts) so they cannot drift: the Power
+ * BI project (powerbi-project/: TMDL semantic model and PBIR report), the relationship diagram and the dictionary.
+ * `npx tsx shared/gold/generate-powerbi.ts` writes them into powerbi/ (and removes what it no longer writes); a test
+ * fails when the committed files differ.
  */
-import { GOLD_TABLES, type GoldTable } from './schema.js';
+import { projectFiles } from './powerbi-project/project.js';
+import { MEASURES, RELATIONSHIPS } from './powerbi-project/semantic-model.js';
+import { GOLD_TABLES } from './schema.js';
 
-const M_TYPES: Record<string, string> = {
-  STRING: 'type text',
-  DOUBLE: 'type number',
-  INT32: 'Int64.Type',
-  INT64: 'Int64.Type',
-  TIMESTAMP: 'type datetime',
-};
-
-/** Power Query (M) for one table: every Parquet file under gold/<table>/ on the account named by the LakeUrl parameter. */
-export function powerQueryM(t: GoldTable): string {
-  const types = t.columns.map((c) => `{"${c.name}", ${M_TYPES[c.type]}}`).join(', ');
-  return `// ${t.name}: ${t.grain}
-// LakeUrl is a Power BI parameter, e.g. https://<account>.dfs.core.windows.net/gold
-let
-    Source = AzureStorage.DataLake(LakeUrl & "/${t.name}", [HierarchicalNavigation = false]),
-    ParquetFiles = Table.SelectRows(Source, each [Extension] = ".parquet" and not Text.StartsWith([Name], "_")),
-    Tables = Table.AddColumn(ParquetFiles, "Data", each Parquet.Document([Content])),
-    Combined = Table.Combine(Tables[Data]),
-    Typed = Table.TransformColumnTypes(Combined, {${types}})
-in
-    Typed
-`;
-}
-
-/** Relationships of the star schema as a mermaid ER diagram. */
+/** Relationships of the semantic model as a mermaid ER diagram (dimension ||--o{ fact). */
 export function relationshipsMermaid(): string {
-  return `erDiagram
-    dim_line ||--o{ dim_cell : "lineId"
-    dim_cell ||--o{ fact_cell_minute : "cellId"
-    dim_cell ||--o{ fact_cell_hour : "cellId"
-    dim_line ||--o{ fact_line_day : "lineId"
-    dim_line ||--o{ fact_optimization_run : "lineId"
-    dim_cell ||--o{ fact_setpoint_change : "cellId"
-    dim_line ||--o{ fact_alert : "lineId"
-    dim_line ||--o{ fact_plant_event : "lineId"
-    dim_tag ||--o{ fact_cell_minute : "tag"
-    dim_date ||--o{ fact_cell_minute : "dateKey"
-    dim_date ||--o{ fact_cell_hour : "dateKey"
-    dim_date ||--o{ fact_line_day : "dateKey"
-    dim_date ||--o{ fact_data_quality : "dateKey"
-    dim_date ||--o{ fact_optimization_run : "dateKey"
-    dim_date ||--o{ fact_setpoint_change : "dateKey"
-    dim_date ||--o{ fact_alert : "dateKey"
-    dim_date ||--o{ fact_plant_event : "dateKey"
-    dim_time ||--o{ fact_cell_minute : "timeKey"
-    dim_time ||--o{ fact_cell_hour : "timeKey"
-`;
-}
-
-/** DAX for the headline measures (ratios of sums, so they aggregate correctly over any slice). */
-export function daxMeasures(): string {
-  return `// Headline measures over fact_line_day (and fact_cell_hour for hourly or per-cell slices).
-Production t = SUM ( fact_line_day[productionT] )
-Energy MWh = SUM ( fact_line_day[energyMWh] )
-kWh per t = DIVIDE ( 1000 * [Energy MWh], [Production t] )
-CO2e t = SUM ( fact_line_day[co2eTotalT] )
-CO2e per t = DIVIDE ( [CO2e t], [Production t] )
-CO2e electricity per t = DIVIDE ( SUM ( fact_line_day[co2eElectricityT] ), [Production t] )
-CO2e anode per t = DIVIDE ( SUM ( fact_line_day[co2eAnodeT] ), [Production t] )
-CO2e PFC per t = DIVIDE ( SUM ( fact_line_day[co2ePfcT] ), [Production t] )
-Cell days = SUM ( fact_line_day[cellDays] )
-AE per pot-day = DIVIDE ( SUM ( fact_line_day[anodeEffectCount] ), [Cell days] )
-AE minutes per cell-day = DIVIDE ( SUM ( fact_line_day[anodeEffectMinutes] ), [Cell days] )
-Baseline production t = SUM ( fact_line_day[baselineProductionT] )
-Production vs baseline % = DIVIDE ( [Production t], [Baseline production t] ) * 100
-Cell kWh per t = DIVIDE ( SUM ( fact_cell_hour[energyKWh] ), SUM ( fact_cell_hour[productionEstKg] ) / 1000 )
-`;
-}
-
-/** A .pbids connection file for the gold container (Power BI Desktop opens it with the ADLS Gen2 connector). */
-export function pbids(): string {
   return (
-    JSON.stringify(
-      {
-        version: '0.1',
-        connections: [
-          {
-            details: {
-              protocol: 'azure-data-lake-storage',
-              address: { url: 'https://<account>.dfs.core.windows.net/gold' },
-            },
-            mode: 'Import',
-          },
-        ],
-      },
-      null,
-      2,
-    ) + '\n'
+    'erDiagram\n' + RELATIONSHIPS.map((r) => `    ${r.to[0]} ||--o{ ${r.from[0]} : "${r.from[1]}"`).join('\n') + '\n'
   );
 }
 
@@ -101,7 +20,7 @@ export function dataDictionary(): string {
   const out = [
     '# Gold data dictionary',
     '',
-    'Generated from shared/gold/schema.ts. Files: `gold/<table>/<partitions>/part-0.parquet`, each with a lineage manifest `_lineage.json` beside it.',
+    'Generated from shared/gold/schema.ts. Files: `gold/<table>/<partitions>/part-0.parquet`, each with a lineage manifest `_lineage.json` beside it. TIMESTAMP columns are UTC instants (Parquet TIMESTAMP, isAdjustedToUTC); DATE is a calendar date; BOOLEAN true/false.',
     '',
   ];
   for (const t of GOLD_TABLES) {
@@ -117,6 +36,12 @@ export function dataDictionary(): string {
       out.push(
         `| ${c.name} | ${c.type} | ${c.unit ?? ''} | ${c.nullable ? 'yes' : 'no'} | ${c.description.replaceAll('|', '\\|')} |`,
       );
+    const measures = MEASURES.filter((m) => m.table === t.name);
+    if (measures.length) {
+      out.push('', 'Measures (semantic model):', '', '| measure | DAX | meaning |', '|---|---|---|');
+      for (const m of measures)
+        out.push(`| ${m.name} | \`${m.dax.replaceAll('|', '\\|')}\` | ${m.description.replaceAll('|', '\\|')} |`);
+    }
     out.push('');
   }
   return out.join('\n');
@@ -125,13 +50,13 @@ export function dataDictionary(): string {
 /** Every generated file, path relative to the repository root → content. */
 export function powerBiFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  files.set('powerbi/gold.pbids', pbids());
+  for (const [path, content] of projectFiles()) files.set(`powerbi/${path}`, content);
   files.set(
     'powerbi/relationships.md',
-    '# Gold star schema relationships\n\n```mermaid\n' + relationshipsMermaid() + '```\n',
+    "# Gold star schema relationships\n\nThe semantic model's relationships (many-to-one, filtering from the dimension).\n\n```mermaid\n" +
+      relationshipsMermaid() +
+      '```\n',
   );
-  files.set('powerbi/measures.dax', daxMeasures());
   files.set('powerbi/data-dictionary.md', dataDictionary());
-  for (const t of GOLD_TABLES) files.set(`powerbi/queries/${t.name}.pq`, powerQueryM(t));
   return files;
 }

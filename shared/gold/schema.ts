@@ -1,12 +1,18 @@
 /**
  * The gold star schema: every table's columns with their Parquet type, unit and meaning. This one definition feeds
- * the Parquet writer, the data dictionary, the Power Query scripts and the report, so names and types cannot drift.
- * Column names are stable: add columns at the end; never rename or retype one (Power BI models bind to them).
+ * the Parquet writer, the data dictionary, the Power BI project (semantic model and report), so names and types
+ * cannot drift. Column names are stable: add columns at the end; renaming or retyping one breaks every Power BI model
+ * bound to it (docs/gold.md keeps the migration notes of the one rename so far).
+ * Time columns are UTC instants (Parquet TIMESTAMP, isAdjustedToUTC) named `…Utc`; code holds them as epoch ms in the
+ * field named by `field` (the rows curation builds), and the gold reader maps the names back.
  */
 import type { LakeColumnType } from '../lake/parquet.js';
 
 export interface GoldColumn {
+  /** The column's name in Parquet and in Power BI. */
   name: string;
+  /** The row property holding the value in code, when it differs from `name` (epoch-ms fields of time columns). */
+  field?: string;
   type: LakeColumnType;
   nullable?: boolean;
   unit?: string;
@@ -19,7 +25,7 @@ export interface GoldTable {
   grain: string;
   /** Hive partition folders under gold/<name>/ (empty: one file for the table). */
   partitions: readonly ('date' | 'line' | 'hour')[];
-  /** Columns that identify a row (sort order of the file, too). */
+  /** Row fields that identify a row (sort order of the file, too). */
   key: readonly string[];
   columns: readonly GoldColumn[];
 }
@@ -33,6 +39,14 @@ const c = (name: string, type: LakeColumnType, description: string, unit?: strin
 });
 const n = (name: string, type: LakeColumnType, description: string, unit?: string): GoldColumn =>
   c(name, type, description, unit, true);
+/** A UTC instant: Parquet TIMESTAMP named `name`, held in code as epoch ms in `field`. */
+const utc = (name: string, field: string, description: string, nullable = false): GoldColumn => ({
+  name,
+  field,
+  type: 'TIMESTAMP',
+  description,
+  ...(nullable ? { nullable } : {}),
+});
 
 const lineKey = c('lineId', 'STRING', 'Potline id (dim_line.lineId)');
 const cellKey = c('cellId', 'STRING', 'Cell (pot) id (dim_cell.cellId); `<line>-LINE` is the line-level sensor');
@@ -51,7 +65,7 @@ export const FACT_CELL_MINUTE: GoldTable = {
     c('unit', 'STRING', 'Canonical unit of the tag'),
     dateKey,
     c('timeKey', 'INT32', 'UTC minute of the day 0–1439 (dim_time.timeKey)'),
-    c('minuteStartMs', 'TIMESTAMP', 'Start of the UTC minute'),
+    utc('minuteStartUtc', 'minuteStartMs', 'Start of the UTC minute'),
     c('count', 'INT32', 'Readings kept for gold (not excluded by a cleansing flag)'),
     c('sum', 'DOUBLE', 'Sum of kept readings', 'tag unit'),
     c('sumSq', 'DOUBLE', 'Sum of squares of kept readings', 'tag unit²'),
@@ -59,9 +73,9 @@ export const FACT_CELL_MINUTE: GoldTable = {
     n('variance', 'DOUBLE', 'Population variance of kept readings (sumSq/count − mean²); null when none', 'tag unit²'),
     n('min', 'DOUBLE', 'Smallest kept reading', 'tag unit'),
     n('max', 'DOUBLE', 'Largest kept reading', 'tag unit'),
-    n('firstTsMs', 'TIMESTAMP', 'Time of the first kept reading'),
+    utc('firstReadingUtc', 'firstTsMs', 'Time of the first kept reading', true),
     n('firstValue', 'DOUBLE', 'First kept reading', 'tag unit'),
-    n('lastTsMs', 'TIMESTAMP', 'Time of the last kept reading'),
+    utc('lastReadingUtc', 'lastTsMs', 'Time of the last kept reading', true),
     n('lastValue', 'DOUBLE', 'Last kept reading', 'tag unit'),
     c('goodCount', 'INT32', 'Kept readings of good quality with no flag beyond the neutral ones'),
     c('flaggedCount', 'INT32', 'Readings left out of gold by a cleansing flag'),
@@ -81,7 +95,7 @@ export const FACT_CELL_HOUR: GoldTable = {
     dateKey,
     c('timeKey', 'INT32', 'UTC minute of the day of the hour start (dim_time.timeKey)'),
     c('hour', 'INT32', 'UTC hour 0–23'),
-    c('hourStartMs', 'TIMESTAMP', 'Start of the UTC hour'),
+    utc('hourStartUtc', 'hourStartMs', 'Start of the UTC hour'),
     c('minutesWithVoltage', 'INT32', 'Minutes with at least one kept cell-voltage reading', 'min'),
     n('cellVoltageMeanV', 'DOUBLE', 'Mean cell voltage', 'V'),
     n('cellVoltageMinV', 'DOUBLE', 'Lowest cell voltage', 'V'),
@@ -158,7 +172,7 @@ export const FACT_DATA_QUALITY: GoldTable = {
     c('partition', 'STRING', 'Event Hub partition'),
     c('firstSeq', 'INT64', 'First sequence number of the batch'),
     c('lastSeq', 'INT64', 'Last sequence number of the batch'),
-    c('firstEnqueuedMs', 'TIMESTAMP', "Enqueued time of the batch's first event"),
+    utc('firstEnqueuedTimeUtc', 'firstEnqueuedMs', "Enqueued time of the batch's first event"),
     c('pointsIn', 'INT32', 'Candidate points received'),
     c('silverRows', 'INT32', 'Rows written to silver (incl. interpolated)'),
     c('interpolatedRows', 'INT32', 'Gap fills by linear interpolation'),
@@ -182,8 +196,8 @@ export const FACT_OPTIMIZATION_RUN: GoldTable = {
     c('runId', 'STRING', 'Orchestration instance id'),
     lineKey,
     dateKey,
-    c('startedMs', 'TIMESTAMP', 'Run start'),
-    n('completedMs', 'TIMESTAMP', 'Run end'),
+    utc('startedUtc', 'startedMs', 'Run start'),
+    utc('completedUtc', 'completedMs', 'Run end', true),
     c('status', 'STRING', 'completed | failed | fallback'),
     n('objectiveKWhPerKg', 'DOUBLE', 'Predicted line SEC at the optimum', 'kWh/kg Al'),
     n('baselineKWhPerKg', 'DOUBLE', 'Predicted line SEC at the current set points', 'kWh/kg Al'),
@@ -194,6 +208,15 @@ export const FACT_OPTIMIZATION_RUN: GoldTable = {
     c('outcome', 'STRING', 'applied | unchanged | infeasible | held-by-envelope | rejected | expired | failed'),
     c('setPointEvents', 'INT32', 'Set-point recommendations published (one per moved cell, plus the rectifier)'),
     n('reason', 'STRING', 'Why the run kept the present set points or failed'),
+    c('requestedBy', 'STRING', 'Token subject of who started the run, or `schedule`'),
+    n(
+      'approvalDecision',
+      'STRING',
+      "approve | reject: the decision on an advisory run's proposal; null when none was made",
+    ),
+    n('approvedBy', 'STRING', 'Token subject of who approved the proposal; null unless an advisory run was approved'),
+    utc('approvalDecidedUtc', 'approvalDecidedMs', 'When the proposal was approved or rejected', true),
+    n('approvalReason', 'STRING', 'The reason given with the approval or rejection'),
   ],
 };
 
@@ -210,7 +233,7 @@ export const FACT_SETPOINT_CHANGE: GoldTable = {
     lineKey,
     cellKey,
     dateKey,
-    c('issuedMs', 'TIMESTAMP', 'When the command was proposed to the dispatcher'),
+    utc('issuedUtc', 'issuedMs', 'When the command was proposed to the dispatcher'),
     c('setpoint', 'STRING', 'Set point name (acdCm, lineCurrentKA, feedIntervalS, alf3AdditionKgPerDay)'),
     n(
       'previousValue',
@@ -219,8 +242,13 @@ export const FACT_SETPOINT_CHANGE: GoldTable = {
     ),
     c('newValue', 'DOUBLE', 'Value sent (or that would have been sent)'),
     c('outcome', 'STRING', 'applied | refused_envelope | refused_manual | failed | pending (not final when curated)'),
-    n('decidedMs', 'TIMESTAMP', 'When the outcome was reached (acknowledgement, refusal or failure)'),
+    utc('decidedUtc', 'decidedMs', 'When the outcome was reached (acknowledgement, refusal or failure)', true),
     n('rules', 'STRING', 'Safety-envelope rules a refused command broke, comma-separated'),
+    n(
+      'approvedBy',
+      'STRING',
+      'Who approved the run that proposed the change (its approvedBy); null for closed-loop runs, which need no approval',
+    ),
   ],
 };
 
@@ -236,7 +264,7 @@ export const FACT_PLANT_EVENT: GoldTable = {
     c('source', 'STRING', 'Producer of the event'),
     c('subject', 'STRING', 'What the event is about: a command, cell, line, run or alert id'),
     dateKey,
-    c('timeMs', 'TIMESTAMP', 'Event time'),
+    utc('eventTimeUtc', 'timeMs', 'Event time'),
     n('lineId', 'STRING', 'Potline, when the event data names one'),
     n('correlationId', 'STRING', 'Ties the events of one run or request together'),
     c('dataJson', 'STRING', "The event's data, JSON"),
@@ -255,13 +283,13 @@ export const FACT_ALERT: GoldTable = {
     n('lineId', 'STRING', 'Potline id (dim_line.lineId); null for alerts about no line'),
     n('cellId', 'STRING', 'Cell, when the alert is about one'),
     dateKey,
-    c('raisedMs', 'TIMESTAMP', 'When the alert was raised'),
+    utc('raisedUtc', 'raisedMs', 'When the alert was raised'),
     c('rule', 'STRING', 'Rule id, or the plant-event condition (event type, and anomaly type for anomalies)'),
     c('severity', 'STRING', 'info | warning | critical'),
-    n('acknowledgedMs', 'TIMESTAMP', 'When it was acknowledged'),
+    utc('acknowledgedUtc', 'acknowledgedMs', 'When it was acknowledged', true),
     n('escalationLevel', 'INT32', 'Escalation steps taken'),
     c('state', 'STRING', 'active | acknowledged | cleared, as of the newest event curated'),
-    n('clearedMs', 'TIMESTAMP', 'When the condition cleared'),
+    utc('clearedUtc', 'clearedMs', 'When the condition cleared', true),
     c('occurrences', 'INT32', 'Times the condition was seen while the alert was open'),
   ],
 };
@@ -276,7 +304,7 @@ export const DIM_CELL: GoldTable = {
     cellKey,
     lineKey,
     n('cellNo', 'INT32', 'Position of the cell in its line (from the id), null for the line sensor'),
-    c('isLineSensor', 'INT32', '1 for the `<line>-LINE` pseudo-cell'),
+    c('isLineSensor', 'BOOLEAN', 'True for the `<line>-LINE` pseudo-cell'),
   ],
 };
 
@@ -301,7 +329,7 @@ export const DIM_TAG: GoldTable = {
     c('minValue', 'DOUBLE', 'Physical plausibility minimum', 'canonical unit'),
     c('maxValue', 'DOUBLE', 'Physical plausibility maximum', 'canonical unit'),
     c('expectedIntervalMs', 'INT32', 'Expected sampling interval', 'ms'),
-    c('interpolated', 'INT32', '1 when gaps are filled by interpolation'),
+    c('interpolated', 'BOOLEAN', 'True when gaps are filled by interpolation'),
   ],
 };
 
@@ -313,8 +341,8 @@ export const DIM_DATE: GoldTable = {
   key: ['dateKey'],
   columns: [
     dateKey,
-    c('date', 'STRING', 'ISO date YYYY-MM-DD'),
-    c('dateStartMs', 'TIMESTAMP', 'Midnight UTC'),
+    c('date', 'DATE', 'Calendar date (UTC); the date table is marked on this column'),
+    utc('dateStartUtc', 'dateStartMs', 'Midnight UTC'),
     c('year', 'INT32', 'Year'),
     c('quarter', 'INT32', 'Quarter 1–4'),
     c('month', 'INT32', 'Month 1–12'),

@@ -6,6 +6,7 @@ import { CommandEventData } from '../scada/events.js';
 import { SET_POINT_FIELDS } from '../scada/set-point.js';
 import { dateKeyOf } from './minute-facts.js';
 import type { ArchivedEvent } from './plant-events.js';
+import { runApprovers } from './optimization-run-facts.js';
 import type { GoldRow } from './table-io.js';
 
 const COMMAND_EVENT_PREFIX = 'smelter.command.';
@@ -49,6 +50,7 @@ export function setpointChangeRows(events: readonly ArchivedEvent[], date: strin
     const seen = newest.get(d.commandId);
     if (!seen || d.revision > seen.data.revision) newest.set(d.commandId, { data: d, timeMs: e.timeMs });
   }
+  const approvers = runApprovers(events);
   const rows: GoldRow[] = [];
   for (const [commandId, proposedMs] of proposedOn) {
     const { data: d, timeMs } = newest.get(commandId)!;
@@ -70,6 +72,7 @@ export function setpointChangeRows(events: readonly ArchivedEvent[], date: strin
         outcome,
         decidedMs: outcome === 'pending' ? null : timeMs,
         rules: d.violations.length ? [...new Set(d.violations.map((v) => v.rule))].join(',') : null,
+        approvedBy: approvers.get(runIdOf(d.recommendationId)) ?? null,
       });
     }
   }

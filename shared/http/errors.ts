@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { DomainError, type FailureKind } from '../kernel/errors.js';
 
 /** The platform's API error codes (DESIGN §4): ERR-<http status><sequence>. */
 export const ErrorCodes = {
@@ -20,7 +21,19 @@ export interface ErrorDetail {
   /** Dotted path of the offending field, e.g. `query.from` or `body.parameters.thermalConductivity`. */
   field?: string;
   issue: string;
+  /** The domain's own code when a domain rule refused the request (ERR-ALERT-STATE, ERR-SCADA-OVERRIDE-CONFLICT …). */
+  reason?: string;
 }
+
+/** The one mapping from what went wrong in a domain to how the API answers it. */
+const KIND_TO_API: Record<FailureKind, ErrorKind> = {
+  'invalid-input': 'invalidInput',
+  'not-found': 'notFound',
+  conflict: 'conflict',
+  'precondition-failed': 'preconditionFailed',
+  unavailable: 'dependencyUnavailable',
+  internal: 'internal',
+};
 
 /** An error an API caller can act on: a code, a message, the fields at fault. */
 export class ApiError extends Error {
@@ -63,6 +76,12 @@ export function errorBody(
       body: { code: err.code, message: err.message, details: err.details },
       headers: err.headers,
     };
+  }
+  if (err instanceof DomainError && err.kind !== 'internal') {
+    // A domain refusal the caller can act on: its message and field, under the API's code for that kind.
+    const api = ErrorCodes[KIND_TO_API[err.kind]];
+    const detail: ErrorDetail = { issue: err.message, reason: err.code, ...(err.field ? { field: err.field } : {}) };
+    return { status: api.status, body: { code: api.code, message: err.message, details: [detail] }, headers: {} };
   }
   return {
     status: 500,

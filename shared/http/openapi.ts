@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ErrorCodes } from './errors.js';
 import { ROUTE_PREFIX } from './paths.js';
-import { pathParamNames, type RouteSpec } from './routes.js';
+import { pathParamNames, type RouteSpec } from './route-spec.js';
 
 /** The error body every route answers with on failure (DESIGN §4). */
 export const ErrorBodySchema = z.object({
   code: z.string().regex(/^ERR-\d{4}$/),
   message: z.string(),
-  details: z.array(z.object({ field: z.string().optional(), issue: z.string() })),
+  details: z.array(z.object({ field: z.string().optional(), issue: z.string(), reason: z.string().optional() })),
 });
 
 type Json = Record<string, unknown>;

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { PageQuery } from './paging.js';
 import { parsePathParams, parseQuery } from './query.js';
-import { PdeModelPath } from '../models/schemas.js';
 
 const url = (q: string) => `http://127.0.0.1/x?${q}`;
+
+/** A path schema like the API's model routes declare. */
+const PdeModelPath = z.strictObject({ modelId: z.string().regex(/^pde-\d{3,9}$/, 'expected a model id like pde-001') });
 
 describe('query and path parsing', () => {
   it('applies page defaults and bounds', () => {

@@ -1,6 +1,6 @@
 import { ROUTE_PREFIX } from './paths.js';
 import { ALL_ROLES } from './roles.js';
-import type { RouteSpec } from './routes.js';
+import type { RouteSpec } from './route-spec.js';
 
 /** The role matrix as a Markdown table (one row per route, ✓ where a role may call it), for the README. */
 export function roleMatrixMarkdown(table: readonly RouteSpec[]): string {

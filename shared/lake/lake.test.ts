@@ -6,14 +6,22 @@ import type { SilverRow } from '../telemetry/records.js';
 import { decodeJsonl, decodeJsonlGz, encodeJsonl, encodeJsonlGz } from './jsonl.js';
 import { listAll, MemoryLakeStore } from './lake-store.js';
 import { decodeParquet } from './parquet.js';
-import { bronzePath, goldMinutePath, ingestIntentPath, quarantinePath, silverPath } from './paths.js';
+import {
+  bronzePath,
+  goldMinutePath,
+  ingestIntentPath,
+  parseSilverBatchName,
+  quarantinePath,
+  SILVER_COMPACTED_FILE,
+  silverPath,
+} from './paths.js';
 import {
   decodeMinuteAggregates,
   decodeSilver,
   encodeBatchQuality,
   encodeMinuteAggregates,
   encodeSilver,
-} from './telemetry-tables.js';
+} from '../telemetry/telemetry-tables.js';
 
 const T0 = Date.UTC(2024, 5, 1, 23, 59, 30);
 const range = { partition: '3', firstSeq: 100, lastSeq: 199 };
@@ -55,7 +63,12 @@ const rows: SilverRow[] = [
 describe('lake paths', () => {
   it('follow DESIGN §4', () => {
     expect(bronzePath(range, T0)).toBe('telemetry/ingest_date=2024-06-01/hour=23/p=3/100-199.jsonl.gz');
-    expect(silverPath(range, '2024-06-01', 'L1')).toBe('telemetry/date=2024-06-01/line=L1/p=3/100-199.parquet');
+    expect(silverPath(range, '2024-06-01', 'L1', 23)).toBe(
+      'telemetry/date=2024-06-01/line=L1/hour=23/batch-3-100-199.parquet',
+    );
+    expect(parseSilverBatchName('batch-3-100-199.parquet')).toEqual(range);
+    expect(parseSilverBatchName('batch-a-b-7-8.parquet')).toEqual({ partition: 'a-b', firstSeq: 7, lastSeq: 8 });
+    expect(parseSilverBatchName(SILVER_COMPACTED_FILE)).toBeUndefined();
     expect(quarantinePath(range, '2024-06-01')).toBe('telemetry/date=2024-06-01/p=3/100-199.jsonl');
     expect(goldMinutePath(range, '2024-06-01', 'L2')).toBe(
       'telemetry_minute/date=2024-06-01/line=L2/p=3/100-199.parquet',

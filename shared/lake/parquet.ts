@@ -1,55 +1,62 @@
-import { parquetMetadata, parquetReadObjects } from 'hyparquet';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { parquetMetadata, parquetRead, parquetReadObjects } from 'hyparquet';
 
-/** Column types the lake uses. Timestamps are INT64 TIMESTAMP_MILLIS (UTC); INT64 holds sequence numbers. */
-export type LakeColumnType = 'STRING' | 'DOUBLE' | 'INT32' | 'INT64' | 'TIMESTAMP';
+export { encodeParquet, ParquetWriteError } from './parquet-writer.js';
+export type { LakeColumn, LakeColumnType, ParquetWriteOptions } from './parquet-writer.js';
 
-export interface LakeColumn {
-  name: string;
-  type: LakeColumnType;
-  /** Values in JS form: numbers for INT64 and TIMESTAMP (epoch ms), null where nullable. */
-  data: readonly (string | number | null)[];
-  nullable?: boolean;
-  /** Min/max statistics for readers' predicate pushdown (default true); off where no query filters on the column. */
-  statistics?: boolean;
-  /** 'PLAIN' skips the dictionary trial, for columns whose values rarely repeat (measured doubles). */
-  encoding?: 'PLAIN';
-}
+const arrayBufferOf = (bytes: Uint8Array): ArrayBuffer =>
+  bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 
-/** Encodes columns to a Parquet file (snappy, one row group per 100,000 rows, statistics on). */
-export function encodeParquet(columns: readonly LakeColumn[]): Uint8Array {
-  const columnData = columns.map((c) => ({
-    name: c.name,
-    type: c.type,
-    nullable: c.nullable ?? false,
-    statistics: c.statistics ?? true,
-    ...(c.encoding ? { encoding: c.encoding } : {}),
-    data:
-      c.type === 'INT64'
-        ? c.data.map((v) => (v === null ? null : BigInt(v as number)))
-        : (c.data as (string | number | null)[]),
-  }));
-  const buf = parquetWriteBuffer({ columnData, codec: 'SNAPPY', rowGroupSize: 100_000 });
-  return new Uint8Array(buf);
-}
-
-/** Decodes a Parquet file to row objects (only `columns` when given): INT64 and timestamps become numbers (epoch ms). */
+/**
+ * Decodes a Parquet file to row objects (only `columns` when given): INT64 become numbers, timestamps epoch ms,
+ * dates days since 1970-01-01, booleans booleans.
+ */
 export async function decodeParquet(
   bytes: Uint8Array,
   columns?: readonly string[],
 ): Promise<Record<string, unknown>[]> {
-  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const rows = await parquetReadObjects({
-    file,
+    file: arrayBufferOf(bytes),
     ...(columns ? { columns: [...columns] } : {}),
-    parsers: { timestampFromMilliseconds: (ms: bigint) => Number(ms) },
+    parsers: { timestampFromMilliseconds: (ms: bigint) => Number(ms), dateFromDays: (days: number) => days },
   });
   for (const r of rows) for (const k in r) if (typeof r[k] === 'bigint') r[k] = Number(r[k]);
   return rows;
 }
 
+/**
+ * Decodes a Parquet file column by column (no row objects: the fast path for rewriting files): column name → values
+ * in row order, converted as decodeParquet converts them.
+ */
+export async function decodeParquetColumns(
+  bytes: Uint8Array,
+): Promise<{ rows: number; columns: Map<string, unknown[]> }> {
+  const file = arrayBufferOf(bytes);
+  const metadata = parquetMetadata(file);
+  const rows = Number(metadata.num_rows);
+  const columns = new Map<string, unknown[]>();
+  await parquetRead({
+    file,
+    metadata,
+    parsers: { timestampFromMilliseconds: (ms: bigint) => Number(ms), dateFromDays: (days: number) => days },
+    onChunk: ({ columnName, columnData, rowStart }) => {
+      let out = columns.get(columnName);
+      if (!out) columns.set(columnName, (out = new Array<unknown>(rows)));
+      for (let i = 0; i < columnData.length; i++) {
+        const v = columnData[i];
+        out[rowStart + i] = typeof v === 'bigint' ? Number(v) : v;
+      }
+    },
+  });
+  return { rows, columns };
+}
+
 /** Row count from the footer, without decoding data. */
 export function parquetRowCount(bytes: Uint8Array): number {
-  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  return Number(parquetMetadata(file).num_rows);
+  return Number(parquetMetadata(arrayBufferOf(bytes)).num_rows);
+}
+
+/** The footer's key-value metadata. */
+export function parquetKeyValues(bytes: Uint8Array): Record<string, string> {
+  const kv = parquetMetadata(arrayBufferOf(bytes)).key_value_metadata ?? [];
+  return Object.fromEntries(kv.map((e) => [e.key, e.value ?? '']));
 }

@@ -30,10 +30,28 @@ const file = (r: BatchRange, ext: string) => `p=${part(r.partition)}/${r.firstSe
 export function bronzePath(r: BatchRange, enqueuedMs: number): string {
   return `telemetry/ingest_date=${utcDate(enqueuedMs)}/hour=${utcHour(enqueuedMs)}/${file(r, 'jsonl.gz')}`;
 }
-/** silver/telemetry/date=YYYY-MM-DD/line=<lineId>/p=<partition>/<firstSeq>-<lastSeq>.parquet (by event date). */
-export function silverPath(r: BatchRange, eventDate: string, lineId: string): string {
-  return `telemetry/date=${eventDate}/line=${encodeURIComponent(lineId)}/${file(r, 'parquet')}`;
+/** silver/telemetry/date=YYYY-MM-DD/line=<lineId>/hour=HH/: one line's silver of one UTC hour (by event time). */
+export function silverHourPrefix(eventDate: string, lineId: string, hour: number | string): string {
+  return `telemetry/date=${eventDate}/line=${encodeURIComponent(lineId)}/hour=${String(hour).padStart(2, '0')}/`;
 }
+/**
+ * silver/telemetry/date=…/line=…/hour=HH/batch-<partition>-<firstSeq>-<lastSeq>.parquet: the rows of one batch in
+ * one line and hour, as ingestion writes them; the hourly compaction folds them into SILVER_COMPACTED_FILE.
+ */
+export function silverPath(r: BatchRange, eventDate: string, lineId: string, hour: number | string): string {
+  return `${silverHourPrefix(eventDate, lineId, hour)}${silverBatchName(r)}`;
+}
+/** The file name of a batch's silver rows within an hour folder. */
+export function silverBatchName(r: BatchRange): string {
+  return `batch-${part(r.partition)}-${r.firstSeq}-${r.lastSeq}.parquet`;
+}
+/** The batch range a silver batch file name carries, or undefined for any other file. */
+export function parseSilverBatchName(name: string): BatchRange | undefined {
+  const m = /^batch-(.+)-(\d+)-(\d+)\.parquet$/.exec(name);
+  return m ? { partition: decodeURIComponent(m[1]!), firstSeq: Number(m[2]), lastSeq: Number(m[3]) } : undefined;
+}
+/** The one file an hour's silver is compacted into (rewritten in place: a single blob write switches readers). */
+export const SILVER_COMPACTED_FILE = 'compacted.parquet';
 /** quarantine/telemetry/date=YYYY-MM-DD/p=<partition>/<firstSeq>-<lastSeq>.jsonl (by enqueued date). */
 export function quarantinePath(r: BatchRange, enqueuedDate: string): string {
   return `telemetry/date=${enqueuedDate}/${file(r, 'jsonl')}`;

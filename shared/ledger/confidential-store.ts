@@ -23,6 +23,8 @@ export const ConfidentialIndexRecord = z.object({
   transactionId: z.string().optional(),
   /** The collection's current transaction before the first attempt: where to search after a lost response. */
   fromTransactionId: z.string().optional(),
+  /** When the delivery that writes the entry claimed it (state appending), epoch ms: others wait for it meanwhile. */
+  claimedAtMs: z.number().optional(),
 });
 export type ConfidentialIndexRecord = z.infer<typeof ConfidentialIndexRecord>;
 

@@ -1,3 +1,4 @@
+import { DomainError, type FailureKind } from '../kernel/errors.js';
 /** Codes of ledger failures: each names what went wrong so an operator can act on it. */
 export type LedgerErrorCode =
   | 'ERR-LEDGER-ENTRY-TOO-LARGE'
@@ -9,13 +10,22 @@ export type LedgerErrorCode =
   | 'ERR-LEDGER-SERVICE';
 
 /** A ledger failure with a code, an actionable message and the offending field. */
-export class LedgerError extends Error {
+const KIND: Record<LedgerErrorCode, FailureKind> = {
+  'ERR-LEDGER-ENTRY-TOO-LARGE': 'invalid-input',
+  'ERR-LEDGER-ENTRY-INVALID': 'invalid-input',
+  'ERR-LEDGER-RECEIPT-INVALID': 'internal',
+  'ERR-LEDGER-SIGNATURE': 'internal',
+  'ERR-LEDGER-STORAGE': 'unavailable',
+  'ERR-LEDGER-COMMIT-TIMEOUT': 'unavailable',
+  'ERR-LEDGER-SERVICE': 'unavailable',
+};
+
+export class LedgerError extends DomainError {
   constructor(
-    readonly code: LedgerErrorCode,
+    override readonly code: LedgerErrorCode,
     message: string,
-    readonly field?: string,
+    field?: string,
   ) {
-    super(`${code}: ${message}${field ? ` (field: ${field})` : ''}`);
-    this.name = 'LedgerError';
+    super(KIND[code], code, `${code}: ${message}${field ? ` (field: ${field})` : ''}`, field);
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { EVENT_TYPE_PROPERTY } from './subscriptions.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** CloudEvents spec version this contract speaks (cloudevents.io, CloudEvents 1.0). */
 export const CLOUDEVENTS_SPEC_VERSION = '1.0';
@@ -47,14 +48,12 @@ export interface CloudEventOptions {
   time?: Date | string;
 }
 
-export class CloudEventError extends Error {
-  readonly code = 'ERR-CLOUDEVENT';
+export class CloudEventError extends DomainError {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     detail: string,
   ) {
-    super(`CloudEvent ${field} ${detail}`);
-    this.name = 'CloudEventError';
+    super('invalid-input', 'ERR-CLOUDEVENT', `CloudEvent ${field} ${detail}`, field);
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError } from '../kernel/errors.js';
 
 /** App setting the bindings and publishers name for Service Bus (`connection: 'ServiceBusConnection'`). */
 export const SERVICE_BUS_CONNECTION_SETTING = 'ServiceBusConnection';
@@ -12,14 +13,12 @@ export type ServiceBusTarget =
   /** The devhost's local topic: `UseDevhost=true;Endpoint=http://127.0.0.1:7071/_devhost/servicebus` (the devhost sets it). */
   | { kind: 'devhost'; endpoint: string };
 
-export class ServiceBusConnectionError extends Error {
-  readonly code = 'ERR-SERVICEBUS-CONNECTION';
+export class ServiceBusConnectionError extends DomainError {
   constructor(
     readonly setting: string,
     detail: string,
   ) {
-    super(`${setting} ${detail}`);
-    this.name = 'ServiceBusConnectionError';
+    super('internal', 'ERR-SERVICEBUS-CONNECTION', `${setting} ${detail}`, setting);
   }
 }
 

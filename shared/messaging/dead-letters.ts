@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError } from '../kernel/errors.js';
 
 /** A dead-lettered message as `npm run bus -- dlq ls` shows it, whichever broker holds it. */
 export const DeadLetterView = z.object({
@@ -31,14 +32,12 @@ export interface DeadLetterAdmin {
 /** Application property a replayed message carries in Azure: the message id it was dead-lettered under. */
 export const REPLAY_OF_PROPERTY = 'replayOfMessageId';
 
-export class DeadLetterAdminError extends Error {
-  readonly code = 'ERR-DLQ';
+export class DeadLetterAdminError extends DomainError {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     detail: string,
   ) {
-    super(`${field} ${detail}`);
-    this.name = 'DeadLetterAdminError';
+    super('invalid-input', 'ERR-DLQ', `${field} ${detail}`, field);
   }
 }
 

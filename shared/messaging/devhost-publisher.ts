@@ -3,6 +3,7 @@ import type { PlantEvent } from './cloud-event.js';
 import { toServiceBusMessage } from './cloud-event.js';
 import type { EventPublisher } from './event-publisher.js';
 import { PLANT_EVENTS_TOPIC } from './subscriptions.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** A message as `POST /_devhost/servicebus/topics/{topic}/messages` takes it (body as text, like an AMQP data section). */
 export const DevhostTopicMessage = z.object({
@@ -15,16 +16,16 @@ export const DevhostTopicMessage = z.object({
 });
 export type DevhostTopicMessage = z.infer<typeof DevhostTopicMessage>;
 
-export class DevhostPublishError extends Error {
-  readonly code = 'ERR-DEVHOST-PUBLISH';
+export class DevhostPublishError extends DomainError {
   constructor(
     readonly status: number,
     detail: string,
   ) {
     super(
+      'unavailable',
+      'ERR-DEVHOST-PUBLISH',
       `The devhost refused the events (HTTP ${status}): ${detail}. Is the devhost running at the ServiceBusConnection endpoint?`,
     );
-    this.name = 'DevhostPublishError';
   }
 }
 

@@ -7,6 +7,13 @@ import { z } from 'zod';
  */
 export const PLANT_EVENTS_TOPIC = 'plant-events';
 
+/**
+ * The topic is created with duplicate detection over this window (bicep/modules/servicebus.bicep, checked by
+ * test/contract/duplicate-detection.test.ts): a publisher's retry of the same CloudEvent id inside it is dropped.
+ * Service Bus has it off unless a topic is created with it.
+ */
+export const PLANT_EVENTS_DUPLICATE_DETECTION_WINDOW = 'PT10M';
+
 /** The application property that carries the CloudEvents `type` on every message (filters read it). */
 export const EVENT_TYPE_PROPERTY = 'type';
 

@@ -1,8 +1,7 @@
 import type { z } from 'zod';
-import type { Actor } from '../audit/audit-log.js';
+import type { Actor } from '../kernel/audit-log.js';
+import type { WriteOutcome } from '../kernel/write-outcome.js';
 import type { PdeModelBody, PdeModelId, PdeModelStatus } from './schemas.js';
-
-export type { Actor, AuditEntry, AuditLog } from '../audit/audit-log.js';
 
 /** A PDE model as stored, with the bookkeeping the API reports. `etag` is an HTTP strong ETag (quoted). */
 export interface StoredPdeModel {
@@ -19,8 +18,6 @@ export interface StoredPdeModel {
   updatedBy: string;
   etag: string;
 }
-
-export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'not-found' | 'version-mismatch' };
 
 /** Storage port for PDE models. Implementations: Cosmos DB (shared/azure/cosmos-model-repository.ts). */
 export interface ModelRepository {
@@ -39,13 +36,6 @@ export interface ModelRepository {
   ): Promise<WriteOutcome<StoredPdeModel>>;
   /** Deletes a model when `ifMatch` admits it; answers the version deleted. */
   remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>>;
-}
-
-/** True when an If-Match header value admits the given current ETag (RFC 9110 §13.1.1: strong comparison). */
-export function ifMatchAdmits(ifMatch: string | undefined, currentEtag: string): boolean {
-  if (ifMatch === undefined) return true;
-  const tags = ifMatch.split(',').map((t) => t.trim());
-  return tags.includes('*') || tags.includes(currentEtag);
 }
 
 /** Formats a model id from its sequence number: at least three digits. */

@@ -3,7 +3,7 @@
  * model against every bound (windows, step limits, equipment ratings, user constraints, manual cells) and every
  * constraint. Only this module can make a CheckedProposal, so a value of that type has passed the gate.
  */
-import { PhysicsError } from '../physics/index.js';
+import { PhysicsError } from '../physics/errors.js';
 import {
   CELL_VARIABLES,
   constraintValues,
@@ -12,8 +12,8 @@ import {
   VARS_PER_CELL,
   type LineEvaluation,
   type LineModel,
-} from './lineModel.js';
-import type { CellSetPoints } from './steadyState.js';
+} from './line-model.js';
+import type { CellSetPoints } from './steady-state.js';
 
 /** Set points for a whole line, from any source, not yet checked. */
 export interface UncheckedProposal {

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { OptimizeError } from './errors.js';
-import { defaultPotline } from './defaultPotline.js';
+import { defaultPotline } from './default-potline.js';
 import { explainRecommendation } from './explain.js';
 import { optimizePotline, parseUserConstraints } from './potline.js';
 
@@ -16,12 +16,12 @@ function readJson(path: string, field: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new OptimizeError('OPT-INPUT', field, `cannot read ${path}: ${(err as Error).message}`);
+    throw new OptimizeError('ERR-OPT-INPUT', field, `cannot read ${path}: ${(err as Error).message}`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new OptimizeError('OPT-INPUT', field, `${path} is not valid JSON: ${(err as Error).message}`);
+    throw new OptimizeError('ERR-OPT-INPUT', field, `${path} is not valid JSON: ${(err as Error).message}`);
   }
 }
 
@@ -30,7 +30,7 @@ function option(args: string[], name: string): string | undefined {
   if (i < 0) return undefined;
   const value = args[i + 1];
   if (value === undefined || value.startsWith('--'))
-    throw new OptimizeError('OPT-INPUT', name, `${name} needs a value`);
+    throw new OptimizeError('ERR-OPT-INPUT', name, `${name} needs a value`);
   return value;
 }
 
@@ -39,7 +39,7 @@ function intOption(args: string[], name: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const v = Number(raw);
   if (!Number.isInteger(v) || v < 1)
-    throw new OptimizeError('OPT-INPUT', name, `${name} must be a positive integer, got ${raw}`);
+    throw new OptimizeError('ERR-OPT-INPUT', name, `${name} must be a positive integer, got ${raw}`);
   return v;
 }
 
@@ -57,12 +57,12 @@ async function main(args: string[]): Promise<void> {
   }
   if (command !== 'run')
     throw new OptimizeError(
-      'OPT-INPUT',
+      'ERR-OPT-INPUT',
       'command',
       'usage: optimize run <problem.json> [--constraints <file.json>] [--explain] | optimize example [--lines N] [--cells N] [--seed N]',
     );
   const file = rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--constraints');
-  if (!file) throw new OptimizeError('OPT-INPUT', 'problem', 'give the problem file: optimize run <problem.json>');
+  if (!file) throw new OptimizeError('ERR-OPT-INPUT', 'problem', 'give the problem file: optimize run <problem.json>');
   const raw = readJson(file, 'problem');
   const constraintsFile = option(rest, '--constraints');
   const extra = constraintsFile ? parseUserConstraints(readJson(constraintsFile, 'userConstraints')) : [];
@@ -96,7 +96,7 @@ async function main(args: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof OptimizeError) {
     console.error(`${err.code} ${err.field}: ${err.message}`);
-    process.exit(err.code === 'OPT-INPUT' ? 2 : 1);
+    process.exit(err.code === 'ERR-OPT-INPUT' ? 2 : 1);
   }
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);

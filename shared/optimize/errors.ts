@@ -3,23 +3,23 @@
  * path) and a message a process engineer can act on.
  *
  * Codes:
- * - OPT-INPUT   the problem or user-constraint file does not match its schema (field = dotted path)
- * - OPT-MODEL   the steady-state prediction failed for a cell (physics out of its valid range)
- * - OPT-SOLVER  the LP solver failed in a way the trust-region loop could not absorb
+ * - ERR-OPT-INPUT   the problem or user-constraint file does not match its schema (field = dotted path)
+ * - ERR-OPT-MODEL   the steady-state prediction failed for a cell (physics out of its valid range)
+ * - ERR-OPT-SOLVER  the LP solver failed in a way the trust-region loop could not absorb
  */
 import type { z } from 'zod';
+import { DomainError } from '../kernel/errors.js';
 
-export type OptimizeErrorCode = 'OPT-INPUT' | 'OPT-MODEL' | 'OPT-SOLVER';
+export type OptimizeErrorCode = 'ERR-OPT-INPUT' | 'ERR-OPT-MODEL' | 'ERR-OPT-SOLVER';
 
-export class OptimizeError extends Error {
+export class OptimizeError extends DomainError {
   constructor(
-    readonly code: OptimizeErrorCode,
+    override readonly code: OptimizeErrorCode,
     /** Dotted path of the field at fault, e.g. `cells.3.state.acdCm`. */
-    readonly field: string,
+    override readonly field: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'OptimizeError';
+    super(code === 'ERR-OPT-SOLVER' ? 'internal' : 'invalid-input', code, message, field);
   }
 
   toJSON(): Record<string, unknown> {
@@ -27,10 +27,10 @@ export class OptimizeError extends Error {
   }
 }
 
-/** Turns a zod failure into OPT-INPUT naming the first offending field (all issues are listed in the message). */
+/** Turns a zod failure into ERR-OPT-INPUT naming the first offending field (all issues are listed in the message). */
 export function inputError(where: string, error: z.ZodError): OptimizeError {
   const issues = error.issues.map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`);
   const first = error.issues[0];
   const field = first ? [where, ...first.path.map(String)].join('.') : where;
-  return new OptimizeError('OPT-INPUT', field, `Invalid ${field}: ${issues.join('; ')}`);
+  return new OptimizeError('ERR-OPT-INPUT', field, `Invalid ${field}: ${issues.join('; ')}`);
 }

@@ -3,8 +3,8 @@
  * and the line current, by forward differences of the full steady model. Pure, so the orchestration can fan it
  * out cell by cell.
  */
-import { PhysicsError } from '../physics/index.js';
-import { predictCell, type CellModel, type CellPrediction, type CellSetPoints } from './steadyState.js';
+import { PhysicsError } from '../physics/errors.js';
+import { predictCell, type CellModel, type CellPrediction, type CellSetPoints } from './steady-state.js';
 
 /** Outputs the optimiser constrains or sums, in Jacobian row order. */
 export const OUTPUT_KEYS = [

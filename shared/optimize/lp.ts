@@ -45,7 +45,7 @@ export function loadHighs(): Promise<Highs> {
 
 /** Formats a coefficient so the LP reader gets full precision and no locale or exotic notation. */
 function num(v: number): string {
-  if (!Number.isFinite(v)) throw new OptimizeError('OPT-SOLVER', 'lp', `non-finite LP coefficient ${v}`);
+  if (!Number.isFinite(v)) throw new OptimizeError('ERR-OPT-SOLVER', 'lp', `non-finite LP coefficient ${v}`);
   return Math.abs(v) < 1e-300 ? '0' : v.toPrecision(15).replace(/\.?0+(e|$)/, '$1');
 }
 

@@ -3,7 +3,7 @@
  * optimised on its own and the potline totals are summed.
  */
 import { inputError } from './errors.js';
-import { optimizeLine, type OptimizeOptions } from './optimizeLine.js';
+import { optimizeLine, type OptimizeOptions } from './optimize-line.js';
 import { kpi, type Kpi, type Recommendation } from './recommendation.js';
 import { PotlineProblem, UserConstraintsFile, type UserConstraint } from './schema.js';
 
@@ -36,7 +36,7 @@ export async function optimizePotline(input: unknown, options: OptimizeOptions =
   };
 }
 
-/** Parses a user-constraints file (see UserConstraint in schema.ts); throws OPT-INPUT naming the field. */
+/** Parses a user-constraints file (see UserConstraint in schema.ts); throws ERR-OPT-INPUT naming the field. */
 export function parseUserConstraints(input: unknown): UserConstraint[] {
   const parsed = UserConstraintsFile.safeParse(input);
   if (!parsed.success) throw inputError('userConstraints', parsed.error);

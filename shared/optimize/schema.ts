@@ -4,7 +4,7 @@
  * the plant's standing limits so a problem file only states what differs.
  */
 import { z } from 'zod';
-import { BASE_CELL, BASE_PROCESS } from '../physics/index.js';
+import { BASE_CELL, BASE_PROCESS } from '../physics/electrochemistry/base-cell.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const range = (min: number, max: number) => finite.min(min).max(max);

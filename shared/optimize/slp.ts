@@ -5,7 +5,7 @@
  * HiGHS inside a box trust region, and the step is accepted by the ratio of actual to predicted reduction of the
  * exact penalty merit  φ(x) = 100·f(x)/f(x₀) + μ·Σ violation/scale.
  */
-import { PhysicsError } from '../physics/index.js';
+import { PhysicsError } from '../physics/errors.js';
 import { INPUT_KEYS, linearizeCell, OUTPUT_KEYS, type CellLinearization, type OutputKey } from './linearize.js';
 import {
   constraintValues,
@@ -16,7 +16,7 @@ import {
   type ConstraintSpec,
   type LineEvaluation,
   type LineModel,
-} from './lineModel.js';
+} from './line-model.js';
 import { solveLp, type Lp, type LpRow } from './lp.js';
 
 export interface SlpOptions {

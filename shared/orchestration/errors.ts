@@ -1,12 +1,12 @@
+import { DomainError } from '../kernel/errors.js';
 /** A run step that cannot go on: a code, a message a person can act on, and the field or input at fault. */
-export class RunError extends Error {
+export class RunError extends DomainError {
   constructor(
-    readonly code: RunErrorCode,
-    readonly field: string,
+    override readonly code: RunErrorCode,
+    override readonly field: string,
     message: string,
   ) {
-    super(`${code}: ${message}`);
-    this.name = 'RunError';
+    super('internal', code, `${code}: ${message}`, field);
   }
 }
 

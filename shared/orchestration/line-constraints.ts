@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { UserConstraint } from '../optimize/schema.js';
-import type { WriteOutcome } from '../models/repository.js';
+import type { WriteOutcome } from '../kernel/write-outcome.js';
 
 /** The stored constraints of a line; `etag` is an HTTP strong ETag (quoted). */
 export const LineConstraints = z.object({

@@ -4,10 +4,6 @@
  * holding (read-back) and its anode-effect history from gold, plus the line current and the line's stored constraints.
  */
 import { z } from 'zod';
-import { FACT_CELL_HOUR } from '../gold/schema.js';
-import { goldDataPath } from '../gold/paths.js';
-import { decodeGoldTable } from '../gold/table-io.js';
-import { utcDate } from '../lake/paths.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { READBACK_TAG } from '../scada/readback.js';
@@ -20,8 +16,13 @@ import type { CellSnapshot } from './measured-state.js';
 import { runPaths } from './run-paths.js';
 import { LakeRef } from './schemas.js';
 
-/** Gold anode-effect history used, ms (one day). */
-const GOLD_WINDOW_MS = 86_400_000;
+/** A cell's anode effects over the last day as gold counts them (hours with voltage readings only). */
+export const AnodeEffectHistory = z.object({
+  coveredDays: z.number(),
+  anodeEffects: z.number(),
+  anodeEffectMinutes: z.number(),
+});
+export type AnodeEffectHistory = z.infer<typeof AnodeEffectHistory>;
 
 export const CellSnapshotSchema = z.object({
   cellId: z.string(),
@@ -29,7 +30,7 @@ export const CellSnapshotSchema = z.object({
   manual: z.array(z.object({ scopeKey: z.string(), reason: z.string(), requestedBy: z.string() })),
   /** Set points the cell's PLC reports holding (read-back), where the report is fresh. */
   reported: PresentValues,
-  gold: z.object({ coveredDays: z.number(), anodeEffects: z.number(), anodeEffectMinutes: z.number() }).optional(),
+  gold: AnodeEffectHistory.optional(),
 });
 
 /** One snapshot chunk as written to the lake. */
@@ -71,6 +72,8 @@ export interface SnapshotDeps {
   overrides: OverrideStore;
   constraints: Pick<LineConstraintStore, 'get'>;
   lake: LakeStore;
+  /** Per cell of the line, its anode effects over the day before `atMs` (gold; cells without history absent). */
+  anodeEffectHistory(lineId: string, atMs: number): Promise<ReadonlyMap<string, AnodeEffectHistory>>;
 }
 
 /** Reads the line and writes its snapshot chunks; `ok: false` (not retried) when the line cannot be optimised at all. */
@@ -102,7 +105,7 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
     deps.overrides.get(scopeKeyOf({ kind: 'line', lineId: req.lineId })),
     Promise.all(cellDocs.map((d) => deps.overrides.get(scopeKeyOf({ kind: 'cell', cellId: d.cellId })))),
     deps.constraints.get(req.lineId),
-    goldHistory(deps.lake, req.lineId, req.snapshotAtMs),
+    deps.anodeEffectHistory(req.lineId, req.snapshotAtMs),
   ]);
   const cells: CellSnapshot[] = cellDocs.map((doc, i) => ({
     cellId: doc.cellId,
@@ -136,35 +139,6 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
 }
 
 /** Anode effects per cell over the last day of `fact_cell_hour` and the cell-days that observed them. */
-async function goldHistory(
-  lake: LakeStore,
-  lineId: string,
-  nowMs: number,
-): Promise<Map<string, NonNullable<CellSnapshot['gold']>>> {
-  const out = new Map<string, NonNullable<CellSnapshot['gold']>>();
-  const dates = [...new Set([utcDate(nowMs - GOLD_WINDOW_MS), utcDate(nowMs)])];
-  const rows = [];
-  for (const date of dates) {
-    const bytes = await lake.get('gold', goldDataPath(FACT_CELL_HOUR.name, { date, lineId }));
-    if (bytes) rows.push(...(await decodeGoldTable(bytes)));
-  }
-  const perCell = new Map<string, { minutes: number; count: number; aeMinutes: number }>();
-  for (const r of rows) {
-    const start = Number(r.hourStartMs);
-    if (!(start >= nowMs - GOLD_WINDOW_MS && start < nowMs)) continue;
-    const cellId = String(r.cellId);
-    const acc = perCell.get(cellId) ?? { minutes: 0, count: 0, aeMinutes: 0 };
-    acc.minutes += Number(r.minutesWithVoltage ?? 0);
-    acc.count += Number(r.anodeEffectCount ?? 0);
-    acc.aeMinutes += Number(r.anodeEffectMinutes ?? 0);
-    perCell.set(cellId, acc);
-  }
-  for (const [cellId, a] of perCell)
-    if (a.minutes > 0)
-      out.set(cellId, { coveredDays: a.minutes / 1440, anodeEffects: a.count, anodeEffectMinutes: a.aeMinutes });
-  return out;
-}
-
 /** The set points a cell's PLC reports holding, from its hot-state read-back tags no older than `sinceMs`. */
 function reportedSetPoints(doc: CellStateDoc, sinceMs: number): PresentValues {
   const out: { -readonly [K in keyof PresentValues]: PresentValues[K] } = {};

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { createPotline } from '../../local/simulator/index.js';
-import { BASE_CELL, cellVoltageBreakdown } from '../physics/index.js';
+import { BASE_CELL } from '../physics/electrochemistry/base-cell.js';
+import { cellVoltageBreakdown } from '../physics/electrochemistry/cell-voltage.js';
 import type { TagLatest } from '../telemetry/hot-state.js';
 import {
   acdFromVoltage,

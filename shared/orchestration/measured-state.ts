@@ -21,7 +21,9 @@
  * A cell is left out of the optimisation (held) when it cannot be described: no fresh cell-voltage or bath
  * temperature reading, a voltage above the anode-effect threshold, or a voltage no ACD in 1–8 cm explains.
  */
-import { BASE_CELL, cellVoltageBreakdown, PhysicsError, type CellVoltageInput } from '../physics/index.js';
+import { BASE_CELL } from '../physics/electrochemistry/base-cell.js';
+import { cellVoltageBreakdown, type CellVoltageInput } from '../physics/electrochemistry/cell-voltage.js';
+import { PhysicsError } from '../physics/errors.js';
 import { CellDesign, CellInput, type CellState } from '../optimize/schema.js';
 import type { PresentValues } from '../scada/set-point.js';
 import type { TagLatest } from '../telemetry/hot-state.js';

@@ -5,13 +5,9 @@
  */
 import { z } from 'zod';
 import type { LakeStore } from '../lake/lake-store.js';
-import {
-  optimizeLine,
-  UserConstraint,
-  type CellInput,
-  type LineProblemInput,
-  type Recommendation,
-} from '../optimize/index.js';
+import { optimizeLine } from '../optimize/optimize-line.js';
+import { UserConstraint, type CellInput, type LineProblemInput } from '../optimize/schema.js';
+import { type Recommendation } from '../optimize/recommendation.js';
 import { getJson, putJson } from './lake-json.js';
 import { PredictionsChunk } from './predict-cells.js';
 import { HeldEquipment, LakeRef } from './schemas.js';

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import type { LakeStore } from '../lake/lake-store.js';
 import type { ModelRepository } from '../models/repository.js';
-import { PhysicsError, runModel, summarize } from '../physics/index.js';
+import { PhysicsError } from '../physics/errors.js';
+import { runModel, summarize } from '../physics/config/run-model.js';
 import { putJson } from './lake-json.js';
 import { LakeRef } from './schemas.js';
 

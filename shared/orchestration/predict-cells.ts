@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import type { LakeStore } from '../lake/lake-store.js';
-import { calibrateCell, CellInput, predictCell } from '../optimize/index.js';
-import { PhysicsError } from '../physics/index.js';
+import { calibrateCell, predictCell } from '../optimize/steady-state.js';
+import { CellInput } from '../optimize/schema.js';
+import { PhysicsError } from '../physics/errors.js';
 import { getJson, putJson } from './lake-json.js';
 import { SnapshotChunk } from './line-snapshot.js';
 import { measuredCellInput, type MeasurementContext } from './measured-state.js';

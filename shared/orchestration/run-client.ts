@@ -23,7 +23,9 @@ export interface InstanceView {
 export interface RunClient {
   /**
    * Starts `name` as `instanceId` unless an instance with that id exists in any state: a duplicate start (the same
-   * schedule slot twice, a retried request) is refused, not doubled.
+   * schedule slot twice, a retried request) is refused, not doubled. Relies on host.json
+   * overridableExistingInstanceStates NonRunningStates for two starters racing: the loser's start fails instead of
+   * replacing the winner's running instance, and it reports 'exists'. A finished instance is never started again.
    */
   startOnce(name: string, instanceId: string, input: unknown): Promise<'started' | 'exists'>;
   /** The instance, or undefined when the id is unknown. */

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cellStateDocs, readbackDocsOf } from '../../local/simulator/cell-state.js';
 import { createPotline, type Potline } from '../../local/simulator/index.js';
+import { anodeEffectHistory } from '../gold/anode-effect-history.js';
 import { goldDataPath } from '../gold/paths.js';
 import { FACT_CELL_HOUR } from '../gold/schema.js';
 import { encodeGoldTable, type GoldRow } from '../gold/table-io.js';
@@ -128,7 +129,13 @@ describe('the steps of an optimisation run', () => {
   it('snapshots the line in even chunks with overrides, gold history and the stored constraints', async () => {
     book = run();
     const snap = await loadLineSnapshot(
-      { lineState: hot, overrides, constraints, lake },
+      {
+        lineState: hot,
+        overrides,
+        constraints,
+        lake,
+        anodeEffectHistory: (lineId, atMs) => anodeEffectHistory(lake, lineId, atMs),
+      },
       { runId: RUN_ID, lineId: 'L1', snapshotAtMs: nowMs, runDir: book.dir, chunkCells: 10, maxReadingAgeMs: 60_000 },
     );
     if (!snap.ok) throw new Error(snap.reason);
@@ -167,7 +174,13 @@ describe('the steps of an optimisation run', () => {
   it('says no run is possible for a line without telemetry, or without a fresh line current', async () => {
     const snap = (lineId: string, at = nowMs) =>
       loadLineSnapshot(
-        { lineState: hot, overrides, constraints, lake },
+        {
+          lineState: hot,
+          overrides,
+          constraints,
+          lake,
+          anodeEffectHistory: (lineId, atMs) => anodeEffectHistory(lake, lineId, atMs),
+        },
         { runId: 'x', lineId, snapshotAtMs: at, runDir: 'x/', chunkCells: 10, maxReadingAgeMs: 60_000 },
       );
     expect(await snap('L7')).toMatchObject({ ok: false, reason: expect.stringContaining('no cell of line L7') });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLine, optimizeLine, type FeasibleRecommendation } from '../optimize/index.js';
+import { defaultLine } from '../optimize/default-potline.js';
+import { optimizeLine } from '../optimize/optimize-line.js';
+import { type FeasibleRecommendation } from '../optimize/recommendation.js';
 import { SetPointValues } from '../scada/set-point.js';
 import { cellsIn, plantSetPointsOf } from './set-points.js';
 

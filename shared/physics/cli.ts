@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { PhysicsError } from './errors.js';
-import { MODEL_SCHEMAS, MODEL_SUMMARIES, runModel, summarize } from './config/index.js';
+import { MODEL_SCHEMAS, MODEL_SUMMARIES } from './config/schemas.js';
+import { runModel, summarize } from './config/run-model.js';
 
 function usage(): never {
   console.error('usage: pde run <model.json> [--full]\n       pde list [--json]');
@@ -87,7 +88,7 @@ function run(file: string, full: boolean): void {
     console.log(JSON.stringify(full ? out : summarize(out), null, 2));
   } catch (e) {
     if (e instanceof PhysicsError) {
-      if (e.code === 'PHYS-CONFIG') {
+      if (e.code === 'ERR-PHYS-CONFIG') {
         console.error(`Invalid configuration in ${file}: field "${e.quantity}": ${e.message}`);
         process.exit(2);
       }

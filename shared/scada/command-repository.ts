@@ -1,14 +1,15 @@
 import { CommandDoc, isFinal } from './command.js';
 import type { SetPointField } from './set-point.js';
+import { DomainError } from '../kernel/errors.js';
 
-export class CommandConflictError extends Error {
-  readonly code = 'ERR-SCADA-COMMAND-CONFLICT';
-  readonly field = 'revision';
+export class CommandConflictError extends DomainError {
   constructor(commandId: string, expected: number, found: number | undefined) {
     super(
+      'conflict',
+      'ERR-SCADA-COMMAND-CONFLICT',
       `Command ${commandId} was changed by another delivery (expected revision ${expected}, found ${found ?? 'none'}); the message will be retried and resume from the stored state`,
+      'revision',
     );
-    this.name = 'CommandConflictError';
   }
 }
 

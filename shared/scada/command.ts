@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ENVELOPE_RULES } from './envelope.js';
 import { CommandAction, PresentValues, SetPointField } from './set-point.js';
+import { DomainError } from '../kernel/errors.js';
 
 export const COMMAND_STATES = ['proposed', 'approved', 'rejected', 'dispatched', 'acknowledged', 'failed'] as const;
 export const CommandState = z.enum(COMMAND_STATES);
@@ -34,7 +35,7 @@ export const CommandViolation = z.object({
 });
 
 export const CommandFailure = z.object({
-  /** SCADA-ACK-TIMEOUT, SCADA-PLC-REJECTED, SCADA-GATEWAY-DOWN, or an envelope rule found on a resumed command. */
+  /** ERR-SCADA-ACK-TIMEOUT, ERR-SCADA-PLC-REFUSED, ERR-SCADA-GATEWAY-DOWN, or ERR-SCADA-ENVELOPE-<rule> found on a resumed command. */
   code: z.string(),
   message: z.string(),
 });
@@ -89,14 +90,14 @@ export const CommandDoc = z.object({
 });
 export type CommandDoc = z.infer<typeof CommandDoc>;
 
-export class CommandStateError extends Error {
-  readonly code = 'ERR-SCADA-COMMAND-STATE';
-  readonly field = 'state';
+export class CommandStateError extends DomainError {
   constructor(commandId: string, from: CommandState, to: CommandState) {
     super(
+      'conflict',
+      'ERR-SCADA-COMMAND-STATE',
       `Command ${commandId} cannot go from ${from} to ${to}; legal next states: ${TRANSITIONS[from].join(', ') || 'none (final)'}`,
+      'state',
     );
-    this.name = 'CommandStateError';
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../audit/audit-log.js';
+import { MemoryAuditLog } from '../kernel/audit-log.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { MemoryHotStateStore, type CellStateDoc } from '../telemetry/hot-state.js';
 import { commandIdFor, proposedCommand, transition } from './command.js';
@@ -157,10 +157,10 @@ describe('SCADA dispatcher', () => {
     );
     expect(h.gateway.sent.map((s) => s.attempt)).toEqual([1, 2, 3]);
     expect(h.sleeps).toEqual([10, 20]);
-    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'SCADA-ACK-TIMEOUT' } }] });
+    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'ERR-SCADA-ACK-TIMEOUT' } }] });
     expect(h.publisher.published.at(-1)).toMatchObject({
       type: 'smelter.command.failed',
-      data: { failure: { code: 'SCADA-ACK-TIMEOUT' } },
+      data: { failure: { code: 'ERR-SCADA-ACK-TIMEOUT' } },
     });
   });
 
@@ -176,7 +176,7 @@ describe('SCADA dispatcher', () => {
       recommendation('run-5', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }]),
     );
     expect(h.gateway.sent).toHaveLength(1);
-    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'SCADA-PLC-REFUSED' } }] });
+    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'ERR-SCADA-PLC-REFUSED' } }] });
   });
 
   it('stops retrying when the cell goes to manual between attempts', async () => {

@@ -7,10 +7,12 @@
 import type { PlantEvent } from '../messaging/cloud-event.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
+import { errorCode } from '../kernel/errors.js';
 import type { HotStateStore } from '../telemetry/hot-state.js';
 import { commandIdFor, isFinal, proposedCommand, transition, type CommandDoc, type CommandFailure } from './command.js';
 import type { CommandRepository } from './command-repository.js';
 import { backoffBeforeMs, type DispatchPolicy } from './dispatch-policy.js';
+import { afterAttemptInFlight } from './in-flight-attempt.js';
 import {
   checkEnvelope,
   type CommandProposal,
@@ -30,6 +32,7 @@ import type { ScadaGateway } from './gateway.js';
 import { manualOverridesFor, type OverrideDoc, type OverrideStore } from './override.js';
 import { applyOverrideEvent } from './override-service.js';
 import type { ReadbackStore } from './readback.js';
+import { DomainError } from '../kernel/errors.js';
 
 export interface DispatcherDeps {
   commands: CommandRepository;
@@ -62,19 +65,22 @@ export type DispatchReport =
   | { kind: 'override'; scopeKey: string; mode: string; stored: boolean }
   | { kind: 'ignored'; type: string };
 
-export class DispatchInputError extends Error {
-  readonly code = 'ERR-SCADA-INPUT';
+export class DispatchInputError extends DomainError {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     detail: string,
   ) {
-    super(`Event rejected by the SCADA dispatcher: ${field} ${detail}`);
-    this.name = 'DispatchInputError';
+    super('invalid-input', 'ERR-SCADA-INPUT', `Event rejected by the SCADA dispatcher: ${field} ${detail}`, field);
   }
 }
 
 export class ScadaDispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Closes the gateway (its broker connection). */
+  async close(): Promise<void> {
+    await this.deps.gateway.close();
+  }
 
   /** Handles one event from the `scada` subscription; resolves once every command in it is final. */
   async handle(event: PlantEvent): Promise<DispatchReport> {
@@ -121,6 +127,7 @@ export class ScadaDispatcher {
         doc = (await commands.get(c.commandId))!;
       }
     }
+    doc = await afterAttemptInFlight(doc, this.deps);
     if (isFinal(doc.state)) {
       // Re-publish the final state: if the earlier delivery stored it but died before publishing, this completes it.
       await this.publish(doc);
@@ -143,15 +150,20 @@ export class ScadaDispatcher {
         );
       return this.save(transition(doc, 'rejected', this.deps.clock(), { violations: decision.violations }));
     }
-    if (doc.state === 'proposed')
-      doc = await this.save(transition(doc, 'approved', this.deps.clock(), { deltas: { ...decision.command.deltas } }));
-    return this.send(doc, decision.command);
+    if (doc.state !== 'proposed') return this.send(doc, decision.command);
+    doc = await this.save(transition(doc, 'approved', this.deps.clock(), { deltas: { ...decision.command.deltas } }));
+    // Deliveries run concurrently: another command to this equipment may have been approved since the check. Check
+    // again with every approval stored so far counted; of two that pass together but not jointly, one sees the other.
+    const recheck = checkEnvelope(proposalOf(doc), await this.context(doc), this.deps.limits);
+    if (!recheck.ok)
+      return this.save(transition(doc, 'rejected', this.deps.clock(), { violations: recheck.violations }));
+    return this.send(doc, recheck.command);
   }
 
   private async send(start: CommandDoc, command: EnvelopeCheckedCommand): Promise<CommandDoc> {
     const { gateway, policy, clock } = this.deps;
     let doc = start;
-    let lastFailure: CommandFailure = { code: 'SCADA-ACK-TIMEOUT', message: 'no acknowledgement' };
+    let lastFailure: CommandFailure = { code: 'ERR-SCADA-ACK-TIMEOUT', message: 'no acknowledgement' };
     for (let attempt = doc.attempts + 1; attempt <= policy.maxAttempts; attempt++) {
       const pauseMs = backoffBeforeMs(policy, attempt);
       if (pauseMs > 0) await this.deps.sleep(pauseMs);
@@ -166,7 +178,7 @@ export class ScadaDispatcher {
       try {
         result = await gateway.send(command, attempt, policy.ackTimeoutMs);
       } catch (e) {
-        lastFailure = { code: 'SCADA-GATEWAY-DOWN', message: e instanceof Error ? e.message : String(e) };
+        lastFailure = { code: 'ERR-SCADA-GATEWAY-DOWN', message: e instanceof Error ? e.message : String(e) };
         continue;
       }
       if (result.kind === 'acknowledged') {
@@ -177,12 +189,12 @@ export class ScadaDispatcher {
         // The PLC read and refused it: sending it again would be refused again.
         return this.save(
           transition(doc, 'failed', clock(), {
-            failure: { code: 'SCADA-PLC-REFUSED', message: `${result.code}: ${result.message}` },
+            failure: { code: 'ERR-SCADA-PLC-REFUSED', message: `${result.code}: ${result.message}` },
           }),
         );
       }
       lastFailure = {
-        code: 'SCADA-ACK-TIMEOUT',
+        code: 'ERR-SCADA-ACK-TIMEOUT',
         message: `no acknowledgement within ${policy.ackTimeoutMs} ms (correlation ${result.correlationId})`,
       };
     }
@@ -248,7 +260,7 @@ function proposalOf(doc: CommandDoc): CommandProposal {
 
 function envelopeFailure(violations: readonly Violation[]): CommandFailure {
   return {
-    code: `SCADA-ENVELOPE-${violations[0]?.rule ?? 'unknown'}`,
+    code: errorCode('SCADA', 'ENVELOPE', violations[0]?.rule ?? 'unknown'),
     message: `${violations.map((v) => v.message).join('; ')}; the earlier attempt is not known to be applied`,
   };
 }

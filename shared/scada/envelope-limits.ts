@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SET_POINT_FIELDS, type SetPointField } from './set-point.js';
+import { DomainError } from '../kernel/errors.js';
 
 const nonNegative = z.number().finite().nonnegative();
 
@@ -62,14 +63,17 @@ export const DEFAULT_ENVELOPE_LIMITS: EnvelopeLimits = EnvelopeLimits.parse({
   clockSkewToleranceMs: 5_000,
 });
 
-export class EnvelopeLimitsError extends Error {
-  readonly code = 'ERR-SCADA-LIMITS';
+export class EnvelopeLimitsError extends DomainError {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     detail: string,
   ) {
-    super(`Safety envelope limits: ${field} ${detail}. Fix the plant's envelope configuration.`);
-    this.name = 'EnvelopeLimitsError';
+    super(
+      'invalid-input',
+      'ERR-SCADA-LIMITS',
+      `Safety envelope limits: ${field} ${detail}. Fix the plant's envelope configuration.`,
+      field,
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../audit/audit-log.js';
+import { MemoryAuditLog } from '../kernel/audit-log.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { MemoryHotStateStore } from '../telemetry/hot-state.js';
 import { MemoryCommandRepository } from './command-repository.js';

@@ -1,5 +1,6 @@
 import type { EnvelopeCheckedCommand } from './envelope.js';
 import type { PresentValues } from './set-point.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** The PLC's acknowledgement of one command: what it applied and what it replaced. */
 export interface GatewayAck {
@@ -28,14 +29,17 @@ export interface ScadaGateway {
   close(): Promise<void>;
 }
 
-export class GatewayUnavailableError extends Error {
-  readonly code = 'ERR-SCADA-GATEWAY-DOWN';
+export class GatewayUnavailableError extends DomainError {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     detail: string,
   ) {
-    super(`SCADA gateway could not send: ${detail}. Check the broker (${field}) is reachable.`);
-    this.name = 'GatewayUnavailableError';
+    super(
+      'unavailable',
+      'ERR-SCADA-GATEWAY-DOWN',
+      `SCADA gateway could not send: ${detail}. Check the broker (${field}) is reachable.`,
+      field,
+    );
   }
 }
 

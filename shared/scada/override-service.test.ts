@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../audit/audit-log.js';
+import { MemoryAuditLog } from '../kernel/audit-log.js';
 import { RecordingEventPublisher, type EventPublisher } from '../messaging/event-publisher.js';
 import { parsePlantEvent } from '../messaging/cloud-event.js';
 import { OverrideChangedData } from './events.js';

@@ -2,7 +2,7 @@
  * Putting a cell or line in manual and releasing it. The store is written first (that is what the dispatcher reads
  * before every send, so enforcement starts when the write returns), then `smelter.override.changed` is published.
  */
-import type { Actor, AuditLog } from '../audit/audit-log.js';
+import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import type { PlantEvent } from '../messaging/cloud-event.js';
 import { overrideChangedEvent, type OverrideChangedData } from './events.js';
@@ -13,6 +13,7 @@ import {
   type OverrideScope,
   type OverrideStore,
 } from './override.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** Who changes an override: the token subject, the calling application and the request's correlation id. */
 export type OverrideActor = Actor;
@@ -32,17 +33,17 @@ export interface OverrideChange {
 }
 
 /** The override is stored and enforced, but its event did not reach the topic; repeating the request publishes it. */
-export class OverridePublishError extends Error {
-  readonly code = 'ERR-SCADA-OVERRIDE-UNPUBLISHED';
-  readonly field = 'smelter.override.changed';
+export class OverridePublishError extends DomainError {
   constructor(
     readonly override: OverrideDoc,
     cause: unknown,
   ) {
     super(
+      'unavailable',
+      'ERR-SCADA-OVERRIDE-UNPUBLISHED',
       `${override.scopeKey} is ${override.mode} (version ${override.version}) and enforced, but its event could not be published (${cause instanceof Error ? cause.message : String(cause)}); repeat the same request to publish it`,
+      'smelter.override.changed',
     );
-    this.name = 'OverridePublishError';
   }
 }
 

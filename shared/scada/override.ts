@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CellId } from '../telemetry/ids.js';
 import { isLineEquipment, lineOfEquipment } from './set-point.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** A line id as the plant names it (`L1`). */
 export const LineId = z
@@ -46,24 +47,24 @@ export function scopeKeysCovering(equipmentId: string): string[] {
   return isLineEquipment(equipmentId) ? [line] : [`cell:${equipmentId}`, line];
 }
 
-export class OverrideConflictError extends Error {
-  readonly code = 'ERR-SCADA-OVERRIDE-CONFLICT';
+export class OverrideConflictError extends DomainError {
   constructor(
-    readonly field: string,
+    override readonly field: string,
     detail: string,
   ) {
-    super(detail);
-    this.name = 'OverrideConflictError';
+    super('conflict', 'ERR-SCADA-OVERRIDE-CONFLICT', detail, field);
   }
 }
 
 /** An override could not be read: nothing may be dispatched to what it covers until it can (fail closed). */
-export class OverrideStoreUnavailableError extends Error {
-  readonly code = 'ERR-SCADA-OVERRIDES-UNAVAILABLE';
-  readonly field = 'overrides';
+export class OverrideStoreUnavailableError extends DomainError {
   constructor(scopeKey: string, detail: string) {
-    super(`the manual overrides cannot be read (${scopeKey}: ${detail})`);
-    this.name = 'OverrideStoreUnavailableError';
+    super(
+      'unavailable',
+      'ERR-SCADA-OVERRIDES-UNAVAILABLE',
+      `the manual overrides cannot be read (${scopeKey}: ${detail})`,
+      'overrides',
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryAuditLog } from '../audit/audit-log.js';
+import { MemoryAuditLog } from '../kernel/audit-log.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { commandIdFor, proposedCommand, transition } from './command.js';
 import { MemoryCommandRepository } from './command-repository.js';

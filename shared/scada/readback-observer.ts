@@ -5,7 +5,7 @@
  * `smelter.setpoint.changed-externally` (the ledger keeps it), and counts against the hourly movement limit like any
  * other real movement.
  */
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog } from '../kernel/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { parseBody } from '../telemetry/parse-body.js';
 import type { CommandDoc } from './command.js';

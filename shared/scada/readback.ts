@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Tag } from '../telemetry/tag-catalogue.js';
 import { SET_POINT_FIELDS, SetPointField } from './set-point.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** The telemetry tag that carries the plant's read-back of each set-point field. */
 export const READBACK_TAG: Readonly<Record<SetPointField, Tag>> = {
@@ -82,12 +83,14 @@ export function changeIdOf(equipmentId: string, field: SetPointField, atMs: numb
   return `chg:${equipmentId}:${field}:${atMs}:${to}`;
 }
 
-export class ReadbackUnavailableError extends Error {
-  readonly code = 'ERR-SCADA-READBACK-UNAVAILABLE';
-  readonly field = 'readback';
+export class ReadbackUnavailableError extends DomainError {
   constructor(detail: string) {
-    super(`set-point read-back store unavailable: ${detail}`);
-    this.name = 'ReadbackUnavailableError';
+    super(
+      'unavailable',
+      'ERR-SCADA-READBACK-UNAVAILABLE',
+      `set-point read-back store unavailable: ${detail}`,
+      'readback',
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_GROUP_ID, DEFAULT_HOST_ID } from '../sparkplug/topic.js';
 import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy } from './dispatch-policy.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** A setting that may be present but empty (Bicep sets it only for one kind of broker): empty reads as absent. */
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
@@ -33,16 +34,17 @@ export const ScadaSettings = z.object({
 });
 export type ScadaSettings = z.infer<typeof ScadaSettings>;
 
-export class ScadaSettingsError extends Error {
-  readonly code = 'ERR-CONFIG';
+export class ScadaSettingsError extends DomainError {
   constructor(
     readonly setting: string,
     detail: string,
   ) {
     super(
+      'internal',
+      'ERR-CONFIG',
       `App setting ${setting} is invalid: ${detail}. Fix it in local.settings.json (locally) or the Function App's configuration (Azure).`,
+      setting,
     );
-    this.name = 'ScadaSettingsError';
   }
 }
 

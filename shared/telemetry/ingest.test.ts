@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeJsonl } from '../lake/jsonl.js';
 import { listAll, MemoryLakeStore } from '../lake/lake-store.js';
-import { decodeSilver } from '../lake/telemetry-tables.js';
+import { decodeSilver } from './telemetry-tables.js';
 import { newSensorStateStore } from './cleanse.js';
 import { MemoryHotStateStore } from './hot-state.js';
 import { ingestBatch, type IngestDeps, type IngestEvent } from './ingest.js';
@@ -76,7 +76,7 @@ describe('ingestBatch', () => {
       'gold/data_quality_batch/date=2024-06-01/p=0/10-12.parquet',
       'gold/telemetry_minute/date=2024-06-01/line=L1/p=0/10-12.parquet',
       'quarantine/telemetry/date=2024-06-01/p=0/10-12.jsonl',
-      'silver/telemetry/date=2024-06-01/line=L1/p=0/10-12.parquet',
+      'silver/telemetry/date=2024-06-01/line=L1/hour=12/batch-0-10-12.parquet',
     ]);
     expect((await quarantined(d.lake)).map((q) => [q.reason, q.sequenceNumber, q.pointIndex])).toEqual([
       ['UNKNOWN_TAG', 11, 1],
@@ -87,14 +87,14 @@ describe('ingestBatch', () => {
     expect(s.enqueueToWrittenMs).toHaveLength(3);
   });
 
-  it('places rows by event time: sorted within a file, partitioned by event date', async () => {
+  it('places rows by event time: sorted within a file, partitioned by event date and hour', async () => {
     const d = deps();
     const late = { ...point(1, 0), ts: T0 - 13 * 3_600_000 };
     await ingestBatch([event(1, [point(1, 5), point(1, 3), late])], d);
     const files = (await listAll(d.lake, 'silver', '')).map((e) => e.path);
     expect(files).toEqual([
-      'telemetry/date=2024-05-31/line=L1/p=0/1-1.parquet',
-      'telemetry/date=2024-06-01/line=L1/p=0/1-1.parquet',
+      'telemetry/date=2024-05-31/line=L1/hour=23/batch-0-1-1.parquet',
+      'telemetry/date=2024-06-01/line=L1/hour=12/batch-0-1-1.parquet',
     ]);
     const rows = await decodeSilver((await d.lake.get('silver', files[1]!))!);
     expect(rows.map((r) => r.tsMs)).toEqual([T0 + 3000, T0 + 5000]);
@@ -112,9 +112,9 @@ describe('ingestBatch', () => {
     expect(new Set(rows.map((r) => `${r.cellId}|${r.tsMs}`)).size).toBe(40);
     expect(await quarantined(d.lake)).toEqual([]);
     expect((await listAll(d.lake, 'silver', '')).map((e) => e.path.split('/').pop())).toEqual([
-      '100-109.parquet',
-      '110-114.parquet',
-      '115-119.parquet',
+      'batch-0-100-109.parquet',
+      'batch-0-110-114.parquet',
+      'batch-0-115-119.parquet',
     ]);
   });
 

@@ -9,9 +9,10 @@ import {
   quarantinePath,
   silverPath,
   utcDate,
+  utcHour,
   type BatchRange,
 } from '../lake/paths.js';
-import { encodeBatchQuality, encodeMinuteAggregates, encodeSilver } from '../lake/telemetry-tables.js';
+import { encodeBatchQuality, encodeMinuteAggregates, encodeSilver } from './telemetry-tables.js';
 import { aggregateMinutes, type MinuteAggregate } from './aggregates.js';
 import { Cleanser, DEFAULT_LATE_THRESHOLD_MS, DEFAULT_SPIKE_SIGMAS, type CleansingRejection } from './cleanse.js';
 import { countFlags, emptyFlagCounts, emptyReasonCounts, type BatchQuality } from './data-quality.js';
@@ -147,9 +148,10 @@ async function ingestSplit(
     encodeJsonlGz(split.events.map(bronzeRecord)),
     'application/x-ndjson',
   ]);
-  for (const [date, lineId, group] of byDateAndLine(rows, (r) => r.tsMs)) {
+  for (const [hourMs, lineId, group] of byHourAndLine(rows)) {
     group.sort((a, b) => a.tsMs - b.tsMs);
-    writes.push(['silver', silverPath(range, date, lineId), encodeSilver(group), 'application/vnd.apache.parquet']);
+    const path = silverPath(range, utcDate(hourMs), lineId, utcHour(hourMs));
+    writes.push(['silver', path, encodeSilver(group), 'application/vnd.apache.parquet']);
   }
   if (quarantine.length)
     writes.push([
@@ -311,8 +313,25 @@ function toEpochMs(t: string | Date, now: (() => number) | undefined): number {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /** Groups by UTC event date and line, without formatting a date per item. */
+/** Silver rows by UTC hour (its start, epoch ms) and line: the folders of silver. */
+function byHourAndLine(rows: readonly SilverRow[]): [hourMs: number, lineId: string, rows: SilverRow[]][] {
+  const byHour = new Map<number, Map<string, SilverRow[]>>();
+  for (const r of rows) {
+    const hour = Math.floor(r.tsMs / HOUR_MS) * HOUR_MS;
+    let lines = byHour.get(hour);
+    if (!lines) byHour.set(hour, (lines = new Map()));
+    const list = lines.get(r.lineId);
+    if (list) list.push(r);
+    else lines.set(r.lineId, [r]);
+  }
+  const out: [number, string, SilverRow[]][] = [];
+  for (const [hour, lines] of byHour) for (const [lineId, list] of lines) out.push([hour, lineId, list]);
+  return out;
+}
+
 function byDateAndLine<T extends { lineId: string }>(
   items: readonly T[],
   tsMs: (t: T) => number,

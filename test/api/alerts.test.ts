@@ -9,12 +9,12 @@ import { acknowledgeAlertById } from '../../functions/api/alerts-acknowledge.js'
 import { listAlertsPage } from '../../functions/api/alerts-list.js';
 import { AlertChangedData } from '../../shared/alerts/alert-events.js';
 import { AlertRecords } from '../../shared/alerts/alert-records.js';
-import { AlertPage, AlertRulePage, AlertRuleView, AlertView } from '../../shared/alerts/api-schemas.js';
+import { AlertPage, AlertRulePage, AlertRuleView, AlertView } from '../../shared/api/alert-schemas.js';
 import { AlertRuleChangedData } from '../../shared/alerts/rule-events.js';
 import { cosmosClient } from '../../shared/azure/clients.js';
 import { CosmosAlertStore } from '../../shared/azure/cosmos-alert-stores.js';
 import { ALL_ROLES } from '../../shared/http/roles.js';
-import { routes, type RouteSpec } from '../../shared/http/routes.js';
+import { routes, type RouteSpec } from '../../shared/api/routes.js';
 import { startApiWorld, type ApiWorld, type CallOptions, type Handler } from './harness.js';
 
 const DB = 'alerts-api-test';

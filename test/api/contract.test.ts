@@ -10,7 +10,7 @@ import { settings } from '../../shared/config/settings.js';
 import { ErrorCodes } from '../../shared/http/errors.js';
 import { buildOpenApiDocument } from '../../shared/http/openapi.js';
 import type { Role } from '../../shared/http/roles.js';
-import { pathParamNames, routeTable, type RouteSpec } from '../../shared/http/routes.js';
+import { pathParamNames, routeTable, type RouteSpec } from '../../shared/api/routes.js';
 import { handlersByRoute } from './handlers.js';
 import { startApiWorld, type ApiWorld, type CallOptions, type Reply } from './harness.js';
 import { exampleOf, resolveExample, routeExamples, type ExampleRequest } from './route-examples.js';
@@ -70,10 +70,14 @@ function expectError(res: Reply, status: number, field?: RegExp): void {
 describe('every route has what the suites need', () => {
   it('a handler and an example for each route in the table, and nothing for routes that are gone', () => {
     for (const route of routeTable) {
-      expect(handlersByRoute[route.name], `${route.name}: add its handler to test/api/handlers.ts`).toBeDefined();
+      expect(
+        handlersByRoute[route.name],
+        `${route.name}: no module in functions/api exports an apiHandler for it`,
+      ).toBeDefined();
       expect(routeExamples[route.name], `${route.name}: add an example to test/api/route-examples.ts`).toBeDefined();
     }
     expect(Object.keys(routeExamples).sort()).toEqual(routeTable.map((r) => r.name).sort());
+    expect(Object.keys(handlersByRoute).sort()).toEqual(routeTable.map((r) => r.name).sort());
   });
 });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIssuer, type DevIssuer } from '../../local/dev-issuer/index.js';
 import { startDevhost, type DevhostHandle } from '../../local/devhost/devhost.js';
 import { ROUTE_PREFIX, v1Path } from '../../shared/http/paths.js';
-import { routeTable } from '../../shared/http/routes.js';
+import { routeTable } from '../../shared/api/routes.js';
 // Not from handlers.ts: importing the functions here would load @azure/functions before the devhost installs its host.
 import { exampleParams } from './example-params.js';
 import { PLANT_EXAMPLE } from './harness.js';

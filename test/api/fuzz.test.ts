@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pathParamNames, routeTable, type RouteSpec } from '../../shared/http/routes.js';
+import { pathParamNames, routeTable, type RouteSpec } from '../../shared/api/routes.js';
 import { handlersByRoute } from './handlers.js';
 import { startApiWorld, type ApiWorld, type Reply } from './harness.js';
 import { exampleOf, resolveExample, type ExampleRequest } from './route-examples.js';

@@ -20,7 +20,7 @@ import { resetSettingsCache } from '../../shared/config/settings.js';
 import type { LakeStore } from '../../shared/lake/lake-store.js';
 import { ROUTE_PREFIX } from '../../shared/http/paths.js';
 import { parsePlantEvent, type PlantEvent } from '../../shared/messaging/cloud-event.js';
-import type { RouteSpec } from '../../shared/http/routes.js';
+import type { RouteSpec } from '../../shared/api/routes.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getLineKpis } from '../../functions/api/line-kpis.js';
 import { getTelemetry } from '../../functions/api/telemetry.js';
-import { LineKpis } from '../../shared/gold/line-kpis.js';
-import { TelemetryPage } from '../../shared/gold/cell-telemetry.js';
+import { LineKpis } from '../../shared/api/line-kpis.js';
+import { TelemetryPage } from '../../shared/api/telemetry.js';
 import { goldDataPath } from '../../shared/gold/paths.js';
 import { decodeGoldTable } from '../../shared/gold/table-io.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import type { SilverRow } from '../../shared/telemetry/records.js';
 import { GOLD_DATE, GOLD_FROM, seedGold } from './fixtures/gold.js';
 import { startApiWorld, type ApiWorld } from './harness.js';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getOpenApi } from '../../functions/api/openapi.js';
 import { resetSettingsCache } from '../../shared/config/settings.js';
 import { v1Path } from '../../shared/http/paths.js';
-import { routeTable } from '../../shared/http/routes.js';
+import { routeTable } from '../../shared/api/routes.js';
 import { openApiProblems } from './openapi-structure.js';
 
 let doc: Record<string, unknown>;

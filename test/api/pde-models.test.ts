@@ -5,10 +5,10 @@ import { deletePdeModel } from '../../functions/api/pde-models-delete.js';
 import { getPdeModel } from '../../functions/api/pde-models-get.js';
 import { listPdeModels } from '../../functions/api/pde-models-list.js';
 import { replacePdeModel } from '../../functions/api/pde-models-replace.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import { deterministicEventId } from '../../shared/messaging/cloud-event.js';
 import { MODEL_EVENT_SOURCE, PdeModelChangedData } from '../../shared/models/events.js';
-import { PdeModel, PdeModelCreated, PdeModelPage } from '../../shared/models/schemas.js';
+import { PdeModel, PdeModelCreated, PdeModelPage } from '../../shared/api/pde-model-schemas.js';
 import { PLANT_EXAMPLE, startApiWorld, type ApiWorld } from './harness.js';
 
 let world: ApiWorld;
@@ -111,7 +111,10 @@ describe('pde-models', () => {
       params: { modelId: 'pde-002' },
     });
     const etag = read.headers.etag!;
-    const next = { modelName: 'FourierHeatModel', parameters: { thermalConductivity: 180 } };
+    const next = {
+      modelName: 'FourierHeatModel',
+      parameters: { ...PLANT_EXAMPLE.parameters, thermalConductivity: 180 },
+    };
     const ok = await world.call(routes.pdeModelsReplace, replacePdeModel, {
       token: engineer,
       params: { modelId: 'pde-002' },
@@ -120,7 +123,7 @@ describe('pde-models', () => {
     });
     expect(ok.status).toBe(200);
     const model = PdeModel.parse(ok.json);
-    expect(model.parameters).toEqual({ thermalConductivity: 180 });
+    expect(model.parameters).toEqual(next.parameters);
     expect(model.description).toBeUndefined();
     expect(ok.headers.etag).not.toBe(etag);
     const stale = await world.call(routes.pdeModelsReplace, replacePdeModel, {
@@ -136,7 +139,7 @@ describe('pde-models', () => {
   it('replaces without If-Match as last writer wins, even with concurrent writers (never a 412 the caller did not ask for)', async () => {
     const bodies = Array.from({ length: 8 }, (_, i) => ({
       modelName: 'FourierHeatModel',
-      parameters: { thermalConductivity: 100 + i },
+      parameters: { ...PLANT_EXAMPLE.parameters, thermalConductivity: 100 + i },
     }));
     const replies = await Promise.all(
       bodies.map((body) =>
@@ -198,7 +201,7 @@ describe('pde-models', () => {
     expect(replaced).toMatchObject({
       subject: 'pde-002',
       source: MODEL_EVENT_SOURCE,
-      data: { changedBy: 'alice', parameters: { thermalConductivity: 180 } },
+      data: { changedBy: 'alice', parameters: { ...PLANT_EXAMPLE.parameters, thermalConductivity: 180 } },
     });
     expect(replaced.id).toBe(
       deterministicEventId(
@@ -273,6 +276,27 @@ describe('pde-models body bounds', () => {
       code: 'ERR-4001',
       details: [{ field: 'body', issue: expect.stringContaining('descripton') }],
     });
+  });
+
+  it('parses parameters against the physics model they name: the partial PUT body is refused naming the missing field', async () => {
+    // Accepted, audited and put on the ledger before, it failed only when run.
+    const partial = await create({ modelName: 'FourierHeatModel', parameters: { thermalConductivity: 180 } });
+    expect(partial.status).toBe(400);
+    expect(partial.json).toMatchObject({ code: 'ERR-4001' });
+    const fields = (partial.json as { details: { field: string }[] }).details.map((d) => d.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['body.parameters.initialTemperature', 'body.parameters.boundaryConditions']),
+    );
+    const negative = await create({
+      ...PLANT_EXAMPLE,
+      parameters: { ...PLANT_EXAMPLE.parameters, thermalConductivity: -1 },
+    });
+    expect(negative.json).toMatchObject({
+      code: 'ERR-4001',
+      details: [{ field: 'body.parameters.thermalConductivity' }],
+    });
+    const unknown = await create({ ...PLANT_EXAMPLE, modelName: 'NavierStokesModel' });
+    expect(unknown.json).toMatchObject({ code: 'ERR-4001', details: [{ field: 'body.modelName' }] });
   });
 
   it('names the offending field of an invalid body', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { roleMatrixMarkdown } from '../../shared/http/role-matrix.js';
 import { readmeRoleMatrix, withRoleMatrix } from '../../shared/http/readme-role-matrix.js';
-import { routeTable } from '../../shared/http/routes.js';
+import { routeTable } from '../../shared/api/routes.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

@@ -10,7 +10,7 @@ import { createPotline } from '../../local/simulator/index.js';
 import { AlertRecords } from '../../shared/alerts/alert-records.js';
 import { CosmosAlertStore } from '../../shared/azure/cosmos-alert-stores.js';
 import { CosmosHotStateStore } from '../../shared/azure/cosmos-hot-state.js';
-import { routes, type RouteSpec } from '../../shared/http/routes.js';
+import { routes, type RouteSpec } from '../../shared/api/routes.js';
 import { seedCommands } from './fixtures/commands.js';
 import { seedGold } from './fixtures/gold.js';
 import { handlersByRoute } from './handlers.js';

@@ -5,10 +5,10 @@ import { requestOverride } from '../../functions/api/overrides-request.js';
 import { getSetpointCommand } from '../../functions/api/setpoint-command.js';
 import { getCurrentSetpoints } from '../../functions/api/setpoints-current.js';
 import { getSetpointHistory } from '../../functions/api/setpoints-history.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import type { CommandDoc } from '../../shared/scada/command.js';
-import { OverridePage } from '../../shared/scada/override-api.js';
-import { CellSetPoints, CommandPage, CommandView } from '../../shared/scada/setpoint-api.js';
+import { OverridePage } from '../../shared/api/overrides.js';
+import { CellSetPoints, CommandPage, CommandView } from '../../shared/api/setpoints.js';
 import { seedCommands, T0 } from './fixtures/commands.js';
 import { startApiWorld, type ApiWorld } from './harness.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_ROLES } from '../../shared/http/roles.js';
-import { routes, routeTable, type RouteSpec } from '../../shared/http/routes.js';
+import { routes, routeTable, type RouteSpec } from '../../shared/api/routes.js';
 import { exampleParams, handlersByRoute } from './handlers.js';
 import { PLANT_EXAMPLE, startApiWorld, type ApiWorld, type CallOptions } from './harness.js';
 import { exampleOf, resolveExample } from './route-examples.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/api/routes.js';
 import config from '../../vitest.config.js';
 
 /**

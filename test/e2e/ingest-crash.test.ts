@@ -20,6 +20,8 @@ import { createPotline } from '../../local/simulator/potline.js';
 import { runSimulator } from '../../local/simulator/runner.js';
 import { memorySink } from '../../local/simulator/sinks/memory-sink.js';
 import { scoreCleansing } from '../../local/score/cleansing-score.js';
+import { curateRange } from '../../shared/gold/curate.js';
+import { testCurationConfig } from '../../shared/gold/fixtures.js';
 import { killHard, sendToHub, spawnDevhost, type DevhostProcess } from './support.js';
 
 const START_MS = Date.UTC(2026, 10, 22, 6, 0, 0);
@@ -113,5 +115,20 @@ describe('telemetry ingest through the devhost', () => {
       expect(score.byKind[kind]?.missed, kind).toBe(0);
     }
     expect(second.output()).not.toMatch(/Unhandled|TypeError|ReferenceError/);
+
+    // The hourly curation compacts what the crash left: one silver file per line and hour, the same score.
+    const window = { eventsFromMs: START_MS, enqueuedFromMs: testStartMs, untilMs: START_MS + 86_400_000 };
+    const before = await readRunFromLake(lake, window);
+    const curation = await curateRange(
+      lake,
+      { fromMs: START_MS, toMs: START_MS + 2 * 3_600_000 },
+      testCurationConfig(),
+    );
+    expect(curation.silver.length).toBeGreaterThan(0);
+    for (const c of curation.silver) expect(c.filesAfter, `${c.lineId} hour ${c.hour}`).toBe(1);
+    const compacted = await readRunFromLake(lake, window);
+    const after = scoreCleansing(labels, compacted.silver, compacted.quarantine, recorder.sentKeys);
+    expect([after.lost, after.duplicatedInSilver]).toEqual([0, 0]);
+    expect(compacted.silver.length).toBe(before.silver.length);
   }, 240_000);
 });

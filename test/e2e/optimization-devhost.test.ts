@@ -417,6 +417,6 @@ describe('PDE runs through the devhost', () => {
       },
       60_000,
     );
-    expect(failed.error).toMatch(/PHYS-CONFIG at parameters\.thermalConductivity/);
+    expect(failed.error).toMatch(/ERR-PHYS-CONFIG at parameters\.thermalConductivity/);
   });
 });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
-import { MemoryAuditLog } from '../../shared/audit/audit-log.js';
+import { MemoryAuditLog } from '../../shared/kernel/audit-log.js';
 import { cosmosClient } from '../../shared/azure/clients.js';
 import { CosmosOverrideStore } from '../../shared/azure/cosmos-scada-stores.js';
 import { RecordingEventPublisher } from '../../shared/messaging/event-publisher.js';

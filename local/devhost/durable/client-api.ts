@@ -92,7 +92,7 @@ export function durableApiRoute(engine: DurableEngine, taskHub: string, baseUrl:
         return route(engine, taskHub, baseUrl(), method, parts, q, body);
       } catch (err) {
         if (err instanceof DurableError)
-          return { status: err.status, json: errorJson(err.code, err.message, err.field) };
+          return { status: err.status, json: err.extensionBody ?? errorJson(err.code, err.message, err.field) };
         throw err;
       }
     },

@@ -174,6 +174,8 @@ describe('durable orchestrations in the devhost', () => {
     expect(done.customStatus).toEqual({ step: 'done', done: 1, total: 1 });
   });
 
+  // The fixture's host.json sets overridableExistingInstanceStates NonRunningStates: the client's startNew fails and
+  // the starter answers 409 (conformance/durable*.test.ts check the extension's own answers under both settings).
   it('refuses a duplicate start of a running instance id instead of doubling it', async () => {
     expect((await start('gate', undefined, 'line-1-slot-0600')).status).toBe(202);
     const again = await start('gate', undefined, 'line-1-slot-0600');

@@ -4,6 +4,7 @@ import { invoke } from '../invoke.js';
 import type { FunctionRegistry, RegisteredFunction } from '../registry.js';
 import { rpcJson, rpcString } from '../rpc-data.js';
 import type { RpcTypedData } from '../rpc-types.js';
+import type { OverridableStates } from '../settings.js';
 import type { Clock } from '../timer/clock.js';
 import {
   ActionType,
@@ -26,18 +27,28 @@ import {
 } from './instance-store.js';
 import { callOrchestrator } from './orchestrator-call.js';
 
-/** A refused client operation: code, HTTP status the client API answers with, and the field at fault. */
+/**
+ * A refused client operation: code, HTTP status the client API answers with, the field at fault, and — where the
+ * extension answers with a body of its own — that body.
+ */
 export class DurableError extends Error {
   constructor(
     readonly code: string,
     readonly status: number,
     message: string,
     readonly field: string,
+    readonly extensionBody?: unknown,
   ) {
     super(message);
     this.name = 'DurableError';
   }
 }
+
+/**
+ * Largest custom status the extension stores: 16 KB of UTF-16 JSON text (learn.microsoft.com, "Custom orchestration
+ * status in Durable Functions": it must fit an Azure Table Storage column).
+ */
+const MAX_CUSTOM_STATUS_UTF16_BYTES = 16 * 1024;
 
 /** What the status API shows (DurableOrchestrationStatus fields; absent values are null, as the library requires). */
 export interface InstanceStatus {
@@ -88,6 +99,11 @@ export interface DurableEngineOptions {
   events: DevhostEvents;
   clock: Clock;
   store: InstanceStore;
+  /**
+   * host.json overridableExistingInstanceStates: whether a start with the id of a Pending or Running instance
+   * replaces it (AnyState) or fails (NonRunningStates); a finished instance is replaced either way.
+   */
+  overridableStates: OverridableStates;
 }
 
 /**
@@ -126,7 +142,11 @@ export class DurableEngine {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
-  /** Starts an orchestration; refuses (409) an id whose instance is pending or running, like Azure's default. */
+  /**
+   * Starts an orchestration. An id whose instance is Pending or Running is replaced with AnyState, or refused with
+   * NonRunningStates the way the extension's HTTP API refuses it (500, InvalidOperationException); a finished
+   * instance is replaced either way.
+   */
   startNew(name: string, opts: { instanceId?: string; input?: unknown } = {}): string {
     const fn = this.o.registry.functions.get(name);
     if (!fn || fn.trigger.type.toLowerCase() !== 'orchestrationtrigger') {
@@ -147,11 +167,21 @@ export class DurableEngine {
       );
     const existing = this.#instances.get(instanceId);
     if (existing && !isTerminal(existing.state.runtimeStatus)) {
-      throw new DurableError(
-        'ERR-4091',
-        409,
-        `An instance with id ${instanceId} is already ${existing.state.runtimeStatus}; a duplicate start is refused.`,
-        'instanceId',
+      const status = existing.state.runtimeStatus;
+      if (this.o.overridableStates === 'NonRunningStates') {
+        const exceptionMessage = `An Orchestration instance with the status ${status} already exists.`;
+        throw new DurableError('ERR-DEVHOST-DURABLE-EXISTS', 500, exceptionMessage, 'instanceId', {
+          Message: 'Something went wrong while processing your request',
+          ExceptionMessage: exceptionMessage,
+          ExceptionType: 'System.InvalidOperationException',
+          StackTrace: null,
+        });
+      }
+      this.o.registry.log(
+        'warning',
+        'system',
+        `Orchestration ${instanceId} (${existing.name}, ${status}) is replaced by a new start of ${name}, as host.json overridableExistingInstanceStates AnyState does: its pending work is abandoned and its late results are dropped.`,
+        name,
       );
     }
     this.#create(instanceId, name, opts.input ?? null);
@@ -244,13 +274,16 @@ export class DurableEngine {
   #create(instanceId: string, name: string, input: unknown, parent?: ParentLink): Instance {
     const old = this.#instances.get(instanceId);
     for (const cancel of old?.timers.values() ?? []) cancel();
+    old?.timers.clear();
     const createdMs = this.o.clock.now();
-    this.o.store.create({ k: 'created', instanceId, name, input, createdMs, parent });
+    const generation = randomUUID();
+    this.o.store.create({ k: 'created', instanceId, name, input, createdMs, parent, generation });
     const inst: Instance = {
       instanceId,
       name,
       input,
       createdMs,
+      generation,
       parent,
       execution: 0,
       history: [],
@@ -264,9 +297,18 @@ export class DurableEngine {
     return inst;
   }
 
+  /**
+   * Whether `inst` is still the instance of its id: a start with AnyState replaces it by a new object, and what the
+   * old execution still does (activities finishing, timers firing, a turn in progress) must not reach the new one.
+   */
+  #current(inst: Instance): boolean {
+    return this.#instances.get(inst.instanceId) === inst;
+  }
+
   /** Queues an event for the instance's next turn (persisted first); stale or duplicate task results are dropped. */
   #enqueue(inst: Instance, event: HistoryEvent, execution: number): void {
-    if (this.#stopped || execution !== inst.execution || isTerminal(inst.state.runtimeStatus)) return;
+    if (this.#stopped || !this.#current(inst) || execution !== inst.execution || isTerminal(inst.state.runtimeStatus))
+      return;
     const id = taskIdOf(event);
     if (id !== undefined) {
       if (!inst.state.pending.some((p) => p.id === id)) return;
@@ -286,7 +328,10 @@ export class DurableEngine {
   #kick(inst: Instance): void {
     if (inst.busy || this.#stopped) return;
     const needsTurn = () =>
-      !this.#stopped && !isTerminal(inst.state.runtimeStatus) && (inst.inbox.length > 0 || inst.history.length === 0);
+      !this.#stopped &&
+      this.#current(inst) &&
+      !isTerminal(inst.state.runtimeStatus) &&
+      (inst.inbox.length > 0 || inst.history.length === 0);
     if (!needsTurn()) return;
     inst.busy = true;
     void this.#track(
@@ -431,6 +476,20 @@ export class DurableEngine {
       error: result.ok ? undefined : result.error,
       retryCount: 0,
     });
+    // Replaced by a new start while the orchestrator ran (AnyState): this turn belongs to an abandoned execution.
+    if (!this.#current(inst)) return;
+    const oversized = result.state ? customStatusOverLimit(result.state.customStatus) : undefined;
+    if (oversized) {
+      this.#finish(
+        inst,
+        st,
+        added,
+        batch.length,
+        'Failed',
+        `Orchestrator function '${inst.name}' failed: ${oversized}`,
+      );
+      return;
+    }
     if (result.state) st.customStatus = result.state.customStatus ?? null;
     if (!result.ok) {
       this.#finish(
@@ -461,11 +520,23 @@ export class DurableEngine {
       );
       return;
     }
+    // A timer the orchestrator cancelled since it was scheduled no longer holds the instance open.
+    // Snapshots written before task ids were kept: the known positions get none (-1).
+    const ids = (st.actionIds ??= st.actionSigs.map(() => -1));
+    actions.slice(0, ids.length).forEach((a, i) => {
+      if (a.actionType !== ActionType.CreateTimer || !a.isCanceled) return;
+      const timerId = ids[i];
+      if (!st.pending.some((p) => p.kind === 'timer' && p.id === timerId)) return;
+      st.pending = st.pending.filter((p) => !(p.kind === 'timer' && p.id === timerId));
+      inst.timers.get(timerId!)?.();
+      inst.timers.delete(timerId!);
+    });
     let continueWith: { input: unknown } | undefined;
     let unsupported: string | undefined;
     for (const a of actions.slice(st.actionSigs.length)) {
       st.actionSigs.push(actionSignature(a));
       const id = takesSequenceId(a) ? st.nextId++ : -1;
+      ids.push(id);
       switch (a.actionType) {
         case ActionType.CallActivity:
         case ActionType.CallActivityWithRetry:
@@ -524,7 +595,10 @@ export class DurableEngine {
       this.#continueAsNew(inst, continueWith.input, now);
       return;
     }
-    if (result.state.isDone) {
+    // The Durable Task Framework completes an orchestration only when every timer it created fired or was cancelled
+    // (learn.microsoft.com, "Timers in Durable Functions"): until then it stays Running, and the next turn decides.
+    const openTimers = st.pending.filter((p) => p.kind === 'timer' && !p.retryOf);
+    if (result.state.isDone && openTimers.length === 0) {
       this.#finish(inst, st, added, batch.length, 'Completed', result.state.output ?? null, undefined, true);
       return;
     }
@@ -626,7 +700,8 @@ export class DurableEngine {
   #notifyParent(child: Instance): void {
     const link = child.parent;
     const parent = link ? this.#instances.get(link.instanceId) : undefined;
-    if (!link || !parent) return;
+    // A parent replaced by a new start (AnyState) is another instance: its old children report to nobody.
+    if (!link || !parent || (link.generation !== undefined && link.generation !== parent.generation)) return;
     const now = this.o.clock.now();
     const status = child.state.runtimeStatus;
     if (status === 'Completed') {
@@ -697,7 +772,12 @@ export class DurableEngine {
       return refuse(`The function '${p.name}' doesn't exist or is not an orchestrator function.`);
     if (existing && !isTerminal(existing.state.runtimeStatus))
       return refuse(`An instance with id ${p.childId} is already ${existing.state.runtimeStatus}.`);
-    this.#create(p.childId, p.name, p.input, { instanceId: parent.instanceId, taskId: p.id, execution });
+    this.#create(p.childId, p.name, p.input, {
+      instanceId: parent.instanceId,
+      taskId: p.id,
+      execution,
+      generation: parent.generation,
+    });
   }
 
   async #runActivity(inst: Instance, p: PendingTask & { kind: 'activity' }, execution: number): Promise<void> {
@@ -758,4 +838,11 @@ export class DurableEngine {
       );
     }
   }
+}
+
+/** Why a custom status is refused (over 16 KB of UTF-16 JSON, as the extension measures it), or undefined when it fits. */
+function customStatusOverLimit(customStatus: unknown): string | undefined {
+  const bytes = JSON.stringify(customStatus ?? null).length * 2;
+  if (bytes <= MAX_CUSTOM_STATUS_UTF16_BYTES) return undefined;
+  return `The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. The current payload size is ${(bytes / 1024).toFixed(2)} KB (custom status).`;
 }

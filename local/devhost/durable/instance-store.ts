@@ -70,11 +70,19 @@ export const Snapshot = z.object({
   nextId: z.number().int(),
   /** Signature of every leaf action seen so far, by position: replay must return the same ones. */
   actionSigs: z.array(z.string()),
+  /** Task id of every leaf action seen so far, by position (-1 for none): a timer cancelled later is found by it. */
+  actionIds: z.array(z.number().int()).optional(),
   pending: z.array(PendingTask),
 });
 export type Snapshot = z.infer<typeof Snapshot>;
 
-const ParentLink = z.object({ instanceId: z.string(), taskId: z.number().int(), execution: z.number().int() });
+/** The parent a sub-orchestration reports to: its id, the task waiting, the execution and the start (generation) of the parent. */
+const ParentLink = z.object({
+  instanceId: z.string(),
+  taskId: z.number().int(),
+  execution: z.number().int(),
+  generation: z.string().optional(),
+});
 export type ParentLink = z.infer<typeof ParentLink>;
 
 const HistoryEventSchema = z.looseObject({
@@ -85,6 +93,7 @@ const HistoryEventSchema = z.looseObject({
 });
 
 const StoreRecord = z.discriminatedUnion('k', [
+  // `generation` tells a start from a later start of the same id (absent in files written before it existed).
   z.object({
     k: z.literal('created'),
     instanceId: z.string(),
@@ -92,6 +101,7 @@ const StoreRecord = z.discriminatedUnion('k', [
     input: Json,
     createdMs: z.number(),
     parent: ParentLink.optional(),
+    generation: z.string().optional(),
   }),
   z.object({ k: z.literal('inbox'), event: HistoryEventSchema, execution: z.number().int() }),
   z.object({
@@ -110,6 +120,8 @@ export interface StoredInstance {
   name: string;
   input: unknown;
   createdMs: number;
+  /** Identifies this start of the id: a replacing start (AnyState) gets another. */
+  generation: string;
   parent?: ParentLink;
   /** Continue-as-new count: 0 for the first execution. */
   execution: number;
@@ -205,6 +217,7 @@ export class InstanceStore {
           name: parsed.name,
           input: parsed.input,
           createdMs: parsed.createdMs,
+          generation: parsed.generation ?? `created-${parsed.createdMs}`,
           parent: parsed.parent,
           execution: 0,
           history: [],

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { rpcString } from '../rpc-data.js';
+import { resolveSettingExpression } from '../settings.js';
 import type { TriggerSource, TriggerSourceContext, TriggerSourceFactory } from '../trigger-source.js';
 import { clientBindingData, durableApiRoute } from './client-api.js';
 import { DurableEngine } from './engine.js';
 import { InstanceStore } from './instance-store.js';
 
-/** Task hub name when the app sets none: the one `func start` uses locally. */
+/** Task hub name when host.json sets none: the one `func start` uses locally. */
 export const DEFAULT_TASK_HUB = 'TestHubName';
 
 /** Trigger types of durable-functions registrations (lib/src/trigger.js) and its client input binding type. */
@@ -28,24 +29,21 @@ class DurableSource implements TriggerSource {
   readonly engine: DurableEngine;
 
   constructor(private readonly ctx: TriggerSourceContext) {
-    const hub = ctx.env.DURABLE_TASK_HUB ?? DEFAULT_TASK_HUB;
+    const { hubName, overridableExistingInstanceStates } = ctx.hostConfig.durableTask;
+    const hub = hubName
+      ? resolveSettingExpression(hubName, ctx.env, 'host.json extensions.durableTask.hubName')
+      : DEFAULT_TASK_HUB;
     this.engine = new DurableEngine({
       registry: ctx.registry,
       events: ctx.events,
       clock: ctx.clock,
       store: new InstanceStore(path.join(ctx.dataDir, 'durable', hub)),
+      overridableStates: overridableExistingInstanceStates,
     });
     this.httpRoutes = [durableApiRoute(this.engine, hub, () => ctx.httpUrl())];
     const provide = () => rpcString(JSON.stringify(clientBindingData(ctx.httpUrl(), hub)));
     ctx.registry.inputProviders.set('durableclient', provide);
     ctx.registry.inputProviders.set('orchestrationclient', provide);
-    for (const f of ctx.registry.byTriggerType('entityTrigger')) {
-      ctx.registry.log(
-        'warning',
-        'system',
-        `Function ${f.name} (entityTrigger) is registered but the devhost does not run durable entities yet.`,
-      );
-    }
   }
 
   async start(): Promise<void> {

@@ -1,8 +1,9 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { DevhostEvents } from '../events.js';
 import { invoke } from '../invoke.js';
 import type { FunctionRegistry, RegisteredFunction } from '../registry.js';
 import { mayRetry, retryDelayMs, type RetryPolicy } from '../retry-policy.js';
+import type { InitialOffset } from '../settings.js';
+import { sleepOn, type Clock } from '../timer/clock.js';
 import type { BlobCheckpointStore } from './checkpoints.js';
 import type { LocalEventHub } from './local-hub.js';
 import type { StoredEvent } from './partition-log.js';
@@ -15,15 +16,24 @@ export interface EventHubBinding {
   many: boolean;
   dataType: string | undefined;
   maxBatchSize: number;
+  /** host.json minEventBatchSize: with cardinality many, a smaller batch waits up to `maxWaitTimeMs` for more. */
+  minBatchSize: number;
+  maxWaitTimeMs: number;
   batchCheckpointFrequency: number;
+  /** Where to start when the partition has no checkpoint yet (host.json initialOffsetOptions). */
+  initialOffset: InitialOffset;
   retry: RetryPolicy;
+  /** Time for retry waits and maxWaitTime (tests pass a ManualClock). */
+  clock: Clock;
 }
 
 /**
- * Delivers one partition of a hub to one function: one batch in flight at a time (so order within the partition
- * holds), starting after the last checkpoint. A batch is checkpointed only after the function succeeded, or —
- * as the Functions host does — after the retry policy is exhausted (the failure is logged and reported, and the
- * batch is skipped rather than blocking the partition forever).
+ * Delivers one partition of a hub to one function, starting after the last checkpoint (or at initialOffsetOptions
+ * without one), one received batch at a time: with cardinality many as one invocation; with cardinality one as one
+ * invocation per event, all of them at once (Azure's EventHubListener drains the whole batch concurrently before
+ * taking more), so order within the partition holds only between batches. A batch is checkpointed after every
+ * invocation of it succeeded or — as the Functions host does — exhausted its retry policy (the failure is logged and
+ * reported, and the events are skipped rather than blocking the partition forever).
  */
 export class PartitionConsumer {
   readonly #stop = new AbortController();
@@ -45,7 +55,7 @@ export class PartitionConsumer {
   async start(): Promise<void> {
     const { hub, consumerGroup } = this.binding;
     const checkpoint = await this.checkpoints.get(hub.name, consumerGroup, this.partitionId);
-    this.#cursor = checkpoint ? checkpoint.sequenceNumber + 1 : 0;
+    this.#cursor = checkpoint ? checkpoint.sequenceNumber + 1 : this.#initialPosition();
     hub.advance(this.partitionId, this.#consumerKey, this.#cursor);
     this.#loop = this.#run().catch((err: unknown) => {
       this.registry.log(
@@ -74,16 +84,36 @@ export class PartitionConsumer {
     return this.#cursor;
   }
 
+  #initialPosition(): number {
+    const { hub, initialOffset } = this.binding;
+    if (initialOffset.type === 'fromEnd') return hub.endOf(this.partitionId);
+    if (initialOffset.type === 'fromEnqueuedTime')
+      return hub.firstEnqueuedAtOrAfter(this.partitionId, initialOffset.enqueuedTimeMs);
+    return 0;
+  }
+
   async #run(): Promise<void> {
-    const { hub } = this.binding;
+    const { hub, many, minBatchSize, maxWaitTimeMs, clock } = this.binding;
     const signal = this.#stop.signal;
+    let waitingSinceMs: number | undefined;
     while (!signal.aborted) {
-      const batch = hub.read(this.partitionId, this.#cursor, this.binding.many ? this.binding.maxBatchSize : 1);
+      const batch = hub.read(this.partitionId, this.#cursor, this.binding.maxBatchSize);
       if (batch.length === 0) {
         await hub.waitForEvents(this.partitionId, this.#cursor, signal);
         continue;
       }
-      const delivered = await this.#deliver(batch);
+      // A batch below minEventBatchSize waits for more events until maxWaitTime has passed, then goes as it is.
+      if (many && batch.length < minBatchSize) {
+        waitingSinceMs ??= clock.now();
+        if (clock.now() < waitingSinceMs + maxWaitTimeMs) {
+          await this.#waitForMore(this.#cursor + batch.length, waitingSinceMs + maxWaitTimeMs, signal);
+          continue;
+        }
+      }
+      waitingSinceMs = undefined;
+      const delivered = many
+        ? await this.#deliver(batch)
+        : (await Promise.all(batch.map((e) => this.#deliver([e])))).every(Boolean);
       if (!delivered) return;
       this.#cursor = batch[batch.length - 1]!.sequenceNumber + 1;
       this.#lastProcessed = batch[batch.length - 1];
@@ -92,7 +122,22 @@ export class PartitionConsumer {
     }
   }
 
-  /** Runs the batch with retries; false when stopping interrupted the retries (the batch is not checkpointed). */
+  /** Resolves when the partition holds an event at `fromSequenceNumber`, at `deadlineMs`, or when stopping. */
+  async #waitForMore(fromSequenceNumber: number, deadlineMs: number, stop: AbortSignal): Promise<void> {
+    const wake = new AbortController();
+    const onStop = () => wake.abort();
+    stop.addEventListener('abort', onStop, { once: true });
+    const cancel = this.binding.clock.setTimer(deadlineMs, () => wake.abort());
+    try {
+      await this.binding.hub.waitForEvents(this.partitionId, fromSequenceNumber, wake.signal);
+    } finally {
+      cancel();
+      stop.removeEventListener('abort', onStop);
+      wake.abort();
+    }
+  }
+
+  /** Runs the events (one invocation) with retries; false when stopping interrupted the retries (they are not checkpointed). */
   async #deliver(batch: StoredEvent[]): Promise<boolean> {
     const { hub, consumerGroup, namespace, many, dataType, retry } = this.binding;
     const partition = { namespace, hub: hub.name, consumerGroup, partitionId: this.partitionId };
@@ -151,11 +196,7 @@ export class PartitionConsumer {
         return true;
       }
       if (this.#stop.signal.aborted) return false;
-      try {
-        await delay(retryDelayMs(retry, retries), undefined, { signal: this.#stop.signal });
-      } catch {
-        return false;
-      }
+      if (!(await sleepOn(this.binding.clock, retryDelayMs(retry, retries), this.#stop.signal))) return false;
     }
   }
 

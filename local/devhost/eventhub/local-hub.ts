@@ -120,6 +120,22 @@ export class LocalEventHub {
     return this.#log(partitionId).read(fromSequenceNumber, max);
   }
 
+  /** The sequence number the next event of the partition will get: where a consumer starting `fromEnd` begins. */
+  endOf(partitionId: string): number {
+    return this.#log(partitionId).nextSequenceNumber;
+  }
+
+  /** The first sequence number of the partition enqueued at or after `enqueuedTimeMs` (the end when there is none). */
+  firstEnqueuedAtOrAfter(partitionId: string, enqueuedTimeMs: number): number {
+    const log = this.#log(partitionId);
+    const page = 1000;
+    for (let from = 0; from < log.nextSequenceNumber; from += page) {
+      const hit = log.read(from, page).find((e) => e.enqueuedTimeMs >= enqueuedTimeMs);
+      if (hit) return hit.sequenceNumber;
+    }
+    return log.nextSequenceNumber;
+  }
+
   /**
    * Records that `consumer` (one function on one consumer group) will next read `sequenceNumber` of a partition. The
    * log keeps in memory what the slowest consumer still needs, so a second consumer group on the hub (alerting beside

@@ -74,8 +74,12 @@ class EventHubSource implements TriggerSource {
         many: o.cardinality === 'many',
         dataType: o.dataType,
         maxBatchSize: ctx.hostConfig.eventHubs.maxEventBatchSize,
+        minBatchSize: ctx.hostConfig.eventHubs.minEventBatchSize,
+        maxWaitTimeMs: ctx.hostConfig.eventHubs.maxWaitTimeMs,
         batchCheckpointFrequency: ctx.hostConfig.eventHubs.batchCheckpointFrequency,
+        initialOffset: ctx.hostConfig.eventHubs.initialOffset,
         retry: parseRetryPolicy(fn.name, fn.metadata.retryOptions),
+        clock: ctx.clock,
       };
       for (const partitionId of hub.partitionIds) {
         this.#consumers.push(new PartitionConsumer(fn, binding, partitionId, ctx.registry, ctx.events, checkpoints));

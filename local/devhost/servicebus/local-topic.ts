@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Clock } from '../timer/clock.js';
 import { Journal, PropertyValue, type JournalLine } from './journal.js';
 
 /** What a producer sends: the shape of `topic.send` and of `POST /_devhost/servicebus/topics/{topic}/messages`. */
@@ -94,6 +95,23 @@ export class TopicError extends Error {
   }
 }
 
+/**
+ * Service Bus's MessageLockLostException: a settlement or renewal after the lock ran out (or after another consumer
+ * took the message). The message stays on the subscription and is delivered again.
+ */
+export class LockLostError extends TopicError {
+  constructor(
+    readonly messageId: string,
+    readonly deliveryCount: number,
+  ) {
+    super(
+      'lockToken',
+      `of message ${messageId} (delivery ${deliveryCount}) is no longer held: the lock expired or the message was settled (MessageLockLostException)`,
+    );
+    this.name = 'LockLostError';
+  }
+}
+
 /** Reason Service Bus gives a message dead-lettered for too many deliveries (learn.microsoft.com, "Service Bus dead-letter queues"). */
 export const MAX_DELIVERY_REASON = 'MaxDeliveryCountExceeded';
 /** Reason Service Bus gives an expired message when dead-lettering on expiration is on (same page). */
@@ -124,9 +142,13 @@ interface SubscriptionState {
 
 export interface TopicOptions {
   dir: string;
-  /** Window in which a second message with the same id is dropped (Service Bus duplicate detection). */
-  duplicateWindowMs: number;
-  now?: () => number;
+  /**
+   * Window in which a second message with the same id is dropped (Service Bus duplicate detection); undefined for a
+   * topic created without it, Service Bus's default (learn.microsoft.com, "Duplicate detection").
+   */
+  duplicateWindowMs?: number;
+  /** Time of enqueues, locks and expiry, and the timers that wake receivers when a lock runs out. */
+  clock: Clock;
 }
 
 /**
@@ -149,7 +171,7 @@ export class LocalTopic {
     subscriptions: SubscriptionSettings[],
     private readonly options: TopicOptions,
   ) {
-    this.#now = options.now ?? Date.now;
+    this.#now = () => options.clock.now();
     for (const s of subscriptions) this.#addSubscription(s);
     const file = path.join(options.dir, 'journal.jsonl');
     this.#load(Journal.read(file));
@@ -184,7 +206,8 @@ export class LocalTopic {
     const receipts = parsed.data.map((m): SendReceipt => {
       // The SDKs give a message without an id a random one (32 hex digits, like .NET's Guid "N" format).
       const messageId = m.messageId ?? randomUUID().replaceAll('-', '');
-      if (this.#history.has(messageId)) return { messageId, duplicate: true, subscriptions: [] };
+      if (this.options.duplicateWindowMs !== undefined && this.#history.has(messageId))
+        return { messageId, duplicate: true, subscriptions: [] };
       const message: TopicMessage = {
         sequenceNumber: this.#nextSeq++,
         messageId,
@@ -197,7 +220,11 @@ export class LocalTopic {
       };
       const targets = [...this.#subs.values()].filter((s) => s.settings.matches(message.applicationProperties));
       this.#journal.append({ ...messageLine(message), subs: targets.map((s) => s.settings.name) });
-      this.#history.set(messageId, now);
+      if (this.options.duplicateWindowMs !== undefined) {
+        // Most recent last, so #forgetHistory can stop at the first id still inside the window.
+        this.#history.delete(messageId);
+        this.#history.set(messageId, now);
+      }
       if (targets.length > 0) this.#messages.set(message.sequenceNumber, message);
       for (const s of targets) {
         s.active.set(message.sequenceNumber, { deliveryCount: 0, availableAtMs: 0 });
@@ -215,14 +242,16 @@ export class LocalTopic {
   }
 
   /**
-   * Locks the first available message of the subscription for a consumer (delivery count +1), or undefined.
-   * An expired message met on the way is dead-lettered, not delivered.
+   * Locks the first available message of the subscription for a consumer (delivery count +1), or undefined. A
+   * message whose lock ran out is available again, as in Service Bus, even if its first consumer still works on it.
+   * An expired message met on the way is dead-lettered, not delivered; so is one whose lock ran out on its last
+   * allowed delivery.
    */
   receive(subscription: string): Delivery | undefined {
     const s = this.#sub(subscription);
     const now = this.#now();
     for (const [seq, entry] of s.active) {
-      if (entry.lockToken !== undefined || entry.availableAtMs > now) continue;
+      if (entry.lockToken !== undefined ? !lockExpired(entry, now) : entry.availableAtMs > now) continue;
       const message = this.#messages.get(seq)!;
       const expiresAtMs = message.enqueuedTimeMs + s.settings.timeToLiveMs;
       if (expiresAtMs <= now) {
@@ -232,6 +261,16 @@ export class LocalTopic {
           entry,
           TTL_EXPIRED_REASON,
           `The message expired and was dead lettered (time to live ${s.settings.timeToLiveMs} ms).`,
+        );
+        continue;
+      }
+      if (entry.lockToken !== undefined && entry.deliveryCount >= s.settings.maxDeliveryCount) {
+        this.#deadLetter(
+          s,
+          seq,
+          entry,
+          MAX_DELIVERY_REASON,
+          `Message could not be consumed after ${entry.deliveryCount} delivery attempts (the lock of the last one expired).`,
         );
         continue;
       }
@@ -251,21 +290,21 @@ export class LocalTopic {
     return undefined;
   }
 
-  /** Resolves when a message may be available to `receive` (sent, abandoned, replayed or unlocked), or when `signal` aborts. */
+  /** Resolves when a message may be available to `receive` (sent, abandoned, replayed, unlocked or its lock ran out), or when `signal` aborts. */
   waitForMessage(subscription: string, signal: AbortSignal): Promise<void> {
     const s = this.#sub(subscription);
     const now = this.#now();
     let nextAt = Infinity;
     for (const e of s.active.values()) {
-      if (e.lockToken !== undefined) continue;
-      if (e.availableAtMs <= now) return Promise.resolve();
-      nextAt = Math.min(nextAt, e.availableAtMs);
+      const availableAt = e.lockToken !== undefined ? e.lockedUntilMs! + 1 : e.availableAtMs;
+      if (availableAt <= now) return Promise.resolve();
+      nextAt = Math.min(nextAt, availableAt);
     }
     if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = Number.isFinite(nextAt) ? setTimeout(() => wake(), nextAt - now) : undefined;
+      const cancel = Number.isFinite(nextAt) ? this.options.clock.setTimer(nextAt, () => wake()) : undefined;
       const wake = () => {
-        clearTimeout(timer);
+        cancel?.();
         s.waiters.delete(wake);
         signal.removeEventListener('abort', wake);
         resolve();
@@ -273,6 +312,23 @@ export class LocalTopic {
       s.waiters.add(wake);
       signal.addEventListener('abort', wake, { once: true });
     });
+  }
+
+  /**
+   * Extends the lock of a delivery by the subscription's lock duration from now (what the SDK's auto lock renewal
+   * asks for) and returns the new end; throws TopicError when the lock is already lost.
+   */
+  renewLock(delivery: Delivery): number {
+    const { s, entry } = this.#locked(delivery);
+    entry.lockedUntilMs = this.#now() + s.settings.lockDurationMs;
+    this.#journal.append({
+      o: 'l',
+      s: s.settings.name,
+      q: delivery.message.sequenceNumber,
+      c: entry.deliveryCount,
+      u: entry.lockedUntilMs,
+    });
+    return entry.lockedUntilMs;
   }
 
   /** Settles a delivery as processed: the message leaves the subscription. */
@@ -357,7 +413,7 @@ export class LocalTopic {
       subscription: s.settings.name,
       filter: s.settings.filterText,
       active: s.active.size,
-      locked: [...s.active.values()].filter((e) => e.lockToken !== undefined).length,
+      locked: [...s.active.values()].filter((e) => e.lockToken !== undefined && !lockExpired(e, this.#now())).length,
       deadLettered: s.dead.size,
     }));
   }
@@ -384,11 +440,9 @@ export class LocalTopic {
   #locked(delivery: Delivery): { s: SubscriptionState; entry: ActiveEntry } {
     const s = this.#sub(delivery.subscription);
     const entry = s.active.get(delivery.message.sequenceNumber);
-    if (!entry || entry.lockToken !== delivery.lockToken)
-      throw new TopicError(
-        'lockToken',
-        `of message ${delivery.message.messageId} is not held (the lock was lost or the message already settled)`,
-      );
+    if (!entry || entry.lockToken !== delivery.lockToken || lockExpired(entry, this.#now())) {
+      throw new LockLostError(delivery.message.messageId, delivery.deliveryCount);
+    }
     return { s, entry };
   }
 
@@ -406,8 +460,13 @@ export class LocalTopic {
   }
 
   #forgetHistory(now: number): void {
+    const window = this.options.duplicateWindowMs;
+    if (window === undefined) {
+      this.#history.clear();
+      return;
+    }
     for (const [id, t] of this.#history) {
-      if (now - t < this.options.duplicateWindowMs) break;
+      if (now - t < window) break;
       this.#history.delete(id);
     }
   }
@@ -513,6 +572,11 @@ function messageLine(m: TopicMessage): Omit<Extract<JournalLine, { o: 'm' }>, 's
     ap: m.applicationProperties,
     t: m.enqueuedTimeMs,
   };
+}
+
+/** A lock is held through its last millisecond and lost after it. */
+function lockExpired(entry: ActiveEntry, now: number): boolean {
+  return entry.lockedUntilMs !== undefined && entry.lockedUntilMs < now;
 }
 
 function wakeAll(s: SubscriptionState): void {

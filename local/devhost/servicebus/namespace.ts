@@ -4,10 +4,12 @@ import {
   EVENT_TYPE_PROPERTY,
   matchesSubscription,
   PLANT_EVENT_SUBSCRIPTIONS,
+  PLANT_EVENTS_DUPLICATE_DETECTION_WINDOW,
   PLANT_EVENTS_TOPIC,
   sqlFilterOf,
 } from '../../../shared/messaging/subscriptions.js';
 import type { DevhostEvents } from '../events.js';
+import { systemClock, type Clock } from '../timer/clock.js';
 import { isoDurationMs } from './iso-duration.js';
 import {
   LocalTopic,
@@ -21,8 +23,6 @@ import {
 const DEFAULT_MAX_DELIVERY_COUNT = 10;
 /** Default subscription lock duration: 1 minute. */
 const DEFAULT_LOCK_DURATION_MS = 60_000;
-/** Default duplicate-detection history window: 10 minutes (Service Bus "Duplicate detection"). */
-export const DEFAULT_DUPLICATE_WINDOW_MS = 10 * 60_000;
 
 /**
  * App setting that shortens every subscription's lock duration locally (ISO 8601, e.g. PT2S), so a message locked by
@@ -38,8 +38,11 @@ export interface ServiceBusNamespaceOptions {
   dir: string;
   events: DevhostEvents;
   env: NodeJS.ProcessEnv;
+  /** Duplicate-detection window of `plant-events` (default: the one Bicep provisions); other topics have none. */
   duplicateWindowMs?: number;
-  /** Clock for enqueue times, locks and expiry (tests pass their own); default the wall clock. */
+  /** Clock for enqueue times, locks, lock expiry and time to live (the devhost's; tests pass a ManualClock). */
+  clock?: Clock;
+  /** A bare time source instead of a clock (timers then run on the wall clock). */
   now?: () => number;
 }
 
@@ -51,10 +54,15 @@ export interface ServiceBusNamespaceOptions {
 export class LocalServiceBusNamespace {
   readonly #topics = new Map<string, LocalTopic>();
   readonly #lockOverrideMs: number | undefined;
+  readonly #clock: Clock;
 
   constructor(private readonly options: ServiceBusNamespaceOptions) {
     const override = options.env[LOCK_DURATION_OVERRIDE_SETTING];
     this.#lockOverrideMs = override ? isoDurationMs(override, LOCK_DURATION_OVERRIDE_SETTING) : undefined;
+    const now = options.now;
+    this.#clock =
+      options.clock ??
+      (now ? { now, setTimer: (atMs, fn) => systemClock.setTimer(Date.now() + atMs - now(), fn) } : systemClock);
   }
 
   /** The topic of that name (case-insensitive), opened from its journal or created. */
@@ -65,10 +73,16 @@ export class LocalServiceBusNamespace {
     if (!topic) {
       const dir = path.join(this.options.dir, encodeURIComponent(key));
       mkdirSync(dir, { recursive: true });
-      topic = new LocalTopic(key, key === PLANT_EVENTS_TOPIC ? this.#plantEventSubscriptions() : [], {
+      // Only plant-events is created with duplicate detection (bicep/modules/servicebus.bicep); in Service Bus it is
+      // off unless a topic is created with it, so the devhost's other topics deliver a repeated message id again.
+      const plantEvents = key === PLANT_EVENTS_TOPIC;
+      topic = new LocalTopic(key, plantEvents ? this.#plantEventSubscriptions() : [], {
         dir,
-        duplicateWindowMs: this.options.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS,
-        now: this.options.now,
+        duplicateWindowMs: plantEvents
+          ? (this.options.duplicateWindowMs ??
+            isoDurationMs(PLANT_EVENTS_DUPLICATE_DETECTION_WINDOW, 'PLANT_EVENTS_DUPLICATE_DETECTION_WINDOW'))
+          : undefined,
+        clock: this.#clock,
       });
       this.#topics.set(key, topic);
     }

@@ -68,14 +68,17 @@ class ServiceBusSource implements TriggerSource {
           `Functions ${other} and ${fn.name} both read ${key}; they compete for its messages (each message goes to one of them), as in Azure.`,
         );
       seen.set(key, fn.name);
+      const { maxConcurrentCalls, maxAutoLockRenewalDurationMs } = ctx.hostConfig.serviceBus;
       this.#receivers.push(
         new SubscriptionReceiver(
           fn,
           {
             topic,
             subscription,
-            maxConcurrentCalls: ctx.hostConfig.serviceBus.maxConcurrentCalls,
+            maxConcurrentCalls,
+            maxAutoLockRenewalDurationMs,
             dataType: o.dataType,
+            clock: ctx.clock,
           },
           ctx.registry,
           ctx.events,

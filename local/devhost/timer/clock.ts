@@ -80,3 +80,19 @@ export class ManualClock implements Clock {
     this.#nowMs = Math.max(this.#nowMs, atMs);
   }
 }
+
+/** Waits `ms` on `clock`; resolves true when the time has passed, false when `signal` aborted first. */
+export function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      cancel();
+      resolve(false);
+    };
+    const cancel = clock.setTimer(clock.now() + ms, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -18,8 +18,8 @@ type MonitorStatus = z.infer<typeof MonitorStatus>;
 export interface TimerSchedulerOptions {
   schedule: Schedule;
   clock: Clock;
-  /** Runs the function once; the scheduler waits for it, so occurrences never overlap (the host's singleton lock). */
-  fire(info: TimerInfo): Promise<void>;
+  /** Runs the function once (with its retries); the scheduler waits for it, so occurrences never overlap (the host's singleton lock). `stop` aborts when the scheduler stops. */
+  fire(info: TimerInfo, stop: AbortSignal): Promise<void>;
   runOnStartup?: boolean;
   /** Persist last/next occurrence so a missed occurrence runs on the next start with IsPastDue (default true, as Azure). */
   useMonitor?: boolean;
@@ -37,6 +37,7 @@ export class TimerScheduler {
   #cancel: (() => void) | undefined;
   #running: Promise<void> = Promise.resolve();
   #stopped = false;
+  readonly #stop = new AbortController();
   #last: number | undefined;
 
   constructor(private readonly o: TimerSchedulerOptions) {}
@@ -54,6 +55,7 @@ export class TimerScheduler {
   /** Cancels the next occurrence and waits for a run in progress. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stop.abort();
     this.#cancel?.();
     await this.#running;
   }
@@ -81,7 +83,7 @@ export class TimerScheduler {
       ScheduleStatus: { Last: iso(this.#last ?? occurrenceMs), Next: iso(next), LastUpdated: iso(this.o.clock.now()) },
       IsPastDue: isPastDue,
     };
-    await this.o.fire(info);
+    await this.o.fire(info, this.#stop.signal);
     this.#last = occurrenceMs;
     if (this.#useMonitor)
       this.#writeStatus({ last: iso(occurrenceMs), next: iso(next), lastUpdated: iso(this.o.clock.now()) });

@@ -72,7 +72,7 @@ export function calibrate<X>(args: {
 }): CalibrationResult {
   const { parameters, data, predict } = args;
   if (parameters.length === 0)
-    throw new PhysicsError('PHYS-DATA', 'parameters', 'choose at least one parameter to fit');
+    throw new PhysicsError('ERR-PHYS-DATA', 'parameters', 'choose at least one parameter to fit');
   const frac = args.holdOutFraction ?? 0.25;
   const tol = args.tolerance ?? 0.05;
   const rand = seededRandom(args.seed ?? 1);
@@ -87,7 +87,7 @@ export function calibrate<X>(args: {
   const nObs = train.reduce((s, o) => s + Object.keys(o.measured).length, 0);
   if (nObs <= parameters.length)
     throw new PhysicsError(
-      'PHYS-DATA',
+      'ERR-PHYS-DATA',
       'data',
       `${nObs} training measurements cannot determine ${parameters.length} parameters`,
     );
@@ -162,7 +162,7 @@ export function readCellDataset(file: string): CellObservation[] {
   const parsed = CellDataset.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new PhysicsError('PHYS-DATA', i.path.map(String).join('.') || 'dataset', `invalid dataset: ${i.message}`);
+    throw new PhysicsError('ERR-PHYS-DATA', i.path.map(String).join('.') || 'dataset', `invalid dataset: ${i.message}`);
   }
   return parsed.data;
 }

@@ -83,14 +83,14 @@ export function levenbergMarquardt(
   const evalR = (p: number[]) => {
     const r = residualFn(p);
     if (r.some((v) => !Number.isFinite(v)))
-      throw new PhysicsError('PHYS-NONFINITE', 'residuals', 'a residual is not finite');
+      throw new PhysicsError('ERR-PHYS-NONFINITE', 'residuals', 'a residual is not finite');
     return r;
   };
   const costOf = (r: number[]) => 0.5 * r.reduce((s, v) => s + v * v, 0);
   let p = clamp(p0.slice());
   let r = evalR(p);
   const m = r.length;
-  if (m === 0) throw new PhysicsError('PHYS-DATA', 'residuals', 'no data to fit');
+  if (m === 0) throw new PhysicsError('ERR-PHYS-DATA', 'residuals', 'no data to fit');
   let cost = costOf(r);
   let lambda = 1e-3;
   let converged = false;

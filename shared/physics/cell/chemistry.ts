@@ -59,11 +59,11 @@ export function liquidBathMassKg(inv: BathInventory): number {
   return inv.cryoliteKg - inv.ledgeKg + inv.alf3Kg + inv.aluminaKg + inv.caf2Kg + inv.mgf2Kg + inv.lifKg + inv.kfKg;
 }
 
-/** Liquid composition, wt %. Throws PHYS-RANGE on `ledgeKg` when the ledge has taken (almost) all the cryolite. */
+/** Liquid composition, wt %. Throws ERR-PHYS-RANGE on `ledgeKg` when the ledge has taken (almost) all the cryolite. */
 export function compositionOf(inv: BathInventory): BathComposition {
   if (inv.cryoliteKg - inv.ledgeKg < MIN_LIQUID_CRYOLITE_FRACTION * inv.cryoliteKg) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'ledgeKg',
       `the ledge (${inv.ledgeKg.toFixed(0)} kg) holds nearly all the cryolite (${inv.cryoliteKg.toFixed(0)} kg): the cell is freezing`,
       inv.ledgeKg,

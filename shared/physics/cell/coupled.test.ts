@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PhysicsError } from '../errors.js';
-import { calibrateReducedModel } from './calibrateReduced.js';
+import { calibrateReducedModel } from './calibrate-reduced.js';
 import { CoupledCell } from './coupled.js';
 import { BASE_DESIGN, BASE_SET_POINTS, BASE_STATE } from './design.js';
 import { DEFAULT_REDUCED_MODEL } from './predictor.js';
-import { whatIf } from './whatIf.js';
+import { whatIf } from './what-if.js';
 
 describe('coupled 2D cell model', () => {
   it('base state: steady, energy balanced, superheat and ledge sensible; the reduced model is its calibration', () => {

@@ -19,7 +19,7 @@
  */
 import { aluminiumRateKgPerS, specificEnergyKWhPerKg } from '../constants.js';
 import { PhysicsError } from '../errors.js';
-import { cellVoltageBreakdown, type CellVoltageBreakdown } from '../electrochemistry/cellVoltage.js';
+import { cellVoltageBreakdown, type CellVoltageBreakdown } from '../electrochemistry/cell-voltage.js';
 import { ConductionModel } from '../heat/conduction.js';
 import { AluminaModel } from '../mass/alumina.js';
 import { aluminaSaturationPct, BATH_RANGES, liquidusC, type BathComposition } from '../properties/bath.js';
@@ -32,7 +32,7 @@ import {
   maxLedgeKg,
   type BathInventory,
 } from './chemistry.js';
-import { buildCrossSection, Mat, Region, type CrossSection } from './crossSection.js';
+import { buildCrossSection, Mat, Region, type CrossSection } from './cross-section.js';
 import { BASE_DESIGN, type CellDesign, type CellState, type SetPoints } from './design.js';
 
 export interface CellSnapshot {
@@ -115,7 +115,7 @@ export class CoupledCell {
     checkSetPoints(state.setPoints, 'state.setPoints');
     this.thermalStepS = opts.thermalStepS ?? 120;
     this.aluminaStepS = Math.min(opts.aluminaStepS ?? 30, this.thermalStepS);
-    if (!(this.thermalStepS > 0)) throw new PhysicsError('PHYS-RANGE', 'thermalStepS', 'thermal step must be > 0');
+    if (!(this.thermalStepS > 0)) throw new PhysicsError('ERR-PHYS-RANGE', 'thermalStepS', 'thermal step must be > 0');
     const tLiq = liquidusC(state.bath);
     this.section = buildCrossSection(this.design, state.setPoints.acdCm, tLiq);
     const s = this.section;
@@ -489,7 +489,7 @@ export class CoupledCell {
     } finally {
       this.setPoints = saved;
     }
-    throw new PhysicsError('PHYS-CONVERGENCE', 'bathTempC', 'steady voltage–temperature iteration did not settle');
+    throw new PhysicsError('ERR-PHYS-CONVERGENCE', 'bathTempC', 'steady voltage–temperature iteration did not settle');
   }
 }
 
@@ -501,12 +501,12 @@ export function clampBathTemp(t: number): number {
 }
 
 export function checkSetPoints(sp: SetPoints, prefix = 'setPoints'): void {
-  if (!sp || typeof sp !== 'object') throw new PhysicsError('PHYS-CONFIG', prefix, 'set points are required');
+  if (!sp || typeof sp !== 'object') throw new PhysicsError('ERR-PHYS-CONFIG', prefix, 'set points are required');
   const chk = (name: keyof SetPoints, min: number, max: number, unit: string) => {
     const v = sp[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
       throw new PhysicsError(
-        'PHYS-RANGE',
+        'ERR-PHYS-RANGE',
         `${prefix}.${name}`,
         `${prefix}.${name} = ${String(v)} ${unit} is outside [${min}, ${max}] ${unit}`,
         typeof v === 'number' ? v : undefined,

@@ -4,8 +4,8 @@
  * values, marked as such, to be calibrated (see calibration/).
  */
 import { aluminaConsumptionKgPerS } from '../constants.js';
-import { BASE_CELL, BASE_PROCESS } from '../electrochemistry/baseCell.js';
-import type { CellGeometry, CellResistancesMicroOhm } from '../electrochemistry/cellVoltage.js';
+import { BASE_CELL, BASE_PROCESS } from '../electrochemistry/base-cell.js';
+import type { CellGeometry, CellResistancesMicroOhm } from '../electrochemistry/cell-voltage.js';
 import type { BathComposition, ConductivityCorrelation } from '../properties/bath.js';
 import { BASE_ALUMINA_LAYOUT, type FeederSpec } from '../mass/alumina.js';
 import type { WallLayer } from './sidewall.js';

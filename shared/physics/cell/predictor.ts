@@ -16,7 +16,7 @@
  */
 import { aluminaConsumptionKgPerS, aluminiumRateKgPerS, specificEnergyKWhPerKg } from '../constants.js';
 import { PhysicsError } from '../errors.js';
-import { cellVoltageBreakdown, type CellVoltageBreakdown } from '../electrochemistry/cellVoltage.js';
+import { cellVoltageBreakdown, type CellVoltageBreakdown } from '../electrochemistry/cell-voltage.js';
 import { AluminaModel } from '../mass/alumina.js';
 import { aluminaSaturationPct, liquidusC, liquidusUncheckedC, type BathComposition } from '../properties/bath.js';
 import { BATH_DENSITY_KG_M3 } from '../properties/density.js';
@@ -122,7 +122,7 @@ export function reducedModelFromBase(
   const tAmb = design.thermal.ambientC;
   const tLiq = liquidusC(state.bath);
   const sh = base.bathTempC - tLiq;
-  if (!(sh > 0)) throw new PhysicsError('PHYS-RANGE', 'superheatK', `2D base state has no superheat (${sh} K)`, sh);
+  if (!(sh > 0)) throw new PhysicsError('ERR-PHYS-RANGE', 'superheatK', `2D base state has no superheat (${sh} K)`, sh);
   const q = h * sh;
   const rOut = (tLiq - tAmb) / q - base.ledgeThicknessM / kl;
   const qSide = q * sideAreaM2;
@@ -269,7 +269,7 @@ function solveThermal(
     } catch (err) {
       // a probe whose chemistry leaves the correlations' window (e.g. a bath frozen almost through at 900 °C):
       // far from the solution; report the side of the balance it lies on
-      if (err instanceof PhysicsError && err.code === 'PHYS-RANGE') return tb < 1000 ? -1e12 : 1e12;
+      if (err instanceof PhysicsError && err.code === 'ERR-PHYS-RANGE') return tb < 1000 ? -1e12 : 1e12;
       throw err;
     }
   };
@@ -464,7 +464,7 @@ export function predictSteadyState(input: PredictInput): SteadyPrediction {
   checkSetPoints(state.setPoints, 'state.setPoints');
   const durationH = input.durationH ?? 24;
   if (!(durationH >= 0) || !Number.isFinite(durationH))
-    throw new PhysicsError('PHYS-RANGE', 'durationH', `durationH must be ≥ 0, got ${durationH}`, durationH);
+    throw new PhysicsError('ERR-PHYS-RANGE', 'durationH', `durationH must be ≥ 0, got ${durationH}`, durationH);
   const start = startInventory(design, m, state);
   const evo = evolveInventory(design, state, sp, start.inv, durationH);
   const sol = solveThermal(design, m, sp, evo.inv, true, start.tb);
@@ -503,5 +503,5 @@ export function predictSteadyState(input: PredictInput): SteadyPrediction {
   };
 }
 
-/** Reduced models of non-default designs, registered by calibrateReducedModel (cell/calibrateReduced.ts). */
+/** Reduced models of non-default designs, registered by calibrateReducedModel (cell/calibrate-reduced.ts). */
 export const reducedModelCache = new WeakMap<CellDesign, ReducedThermalModel>();

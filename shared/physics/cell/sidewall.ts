@@ -5,7 +5,7 @@
  * outer shell surface. When the wall alone is too resistive for the flux the superheat drives (δ would be < 0), there
  * is no ledge: the flux follows from the series resistance and the inner face sits above the liquidus
  * (`ledgePresent: false`, a condition the plant must avoid). A bath at or below its liquidus has no steady ledge
- * (it would freeze through): PHYS-RANGE on `superheatK`.
+ * (it would freeze through): ERR-PHYS-RANGE on `superheatK`.
  */
 import { checkPositive, checkRange, PhysicsError } from '../errors.js';
 import { liquidusC as liquidusOf, type BathComposition } from '../properties/bath.js';
@@ -62,14 +62,14 @@ export function sidewallLedge(input: SidewallLedgeInput): SidewallLedgeResult {
   checkRange('bathTempC', input.bathTempC, { min: 600, max: 1300, unit: '°C' });
   const tLiq = input.liquidusC ?? (input.bath ? liquidusOf(input.bath) : Number.NaN);
   if (!Number.isFinite(tLiq)) {
-    throw new PhysicsError('PHYS-RANGE', 'liquidusC', 'give liquidusC or the bath chemistry (bath) to compute it');
+    throw new PhysicsError('ERR-PHYS-RANGE', 'liquidusC', 'give liquidusC or the bath chemistry (bath) to compute it');
   }
   const h = checkPositive('bathToLedgeWPerM2K', input.bathToLedgeWPerM2K);
   const kLedge = checkPositive('ledgeConductivityWPerMK', input.ledgeConductivityWPerMK);
   const hShell = checkPositive('shellToAirWPerM2K', input.shellToAirWPerM2K);
   checkRange('ambientC', input.ambientC, { min: -60, max: 200, unit: '°C' });
   if (!Array.isArray(input.wallLayers))
-    throw new PhysicsError('PHYS-RANGE', 'wallLayers', 'wallLayers must be an array');
+    throw new PhysicsError('ERR-PHYS-RANGE', 'wallLayers', 'wallLayers must be an array');
   let rWall = 0;
   input.wallLayers.forEach((l, j) => {
     checkPositive(`wallLayers.${j}.thicknessM`, l.thicknessM);
@@ -79,14 +79,14 @@ export function sidewallLedge(input: SidewallLedgeInput): SidewallLedgeResult {
   const superheat = input.bathTempC - tLiq;
   if (!(tLiq > input.ambientC))
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'ambientC',
       `ambient ${input.ambientC} °C must be below the liquidus ${tLiq} °C`,
       input.ambientC,
     );
   if (superheat <= 0) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'superheatK',
       `superheat ${superheat.toFixed(3)} K ≤ 0: the bath is at or below its liquidus and has no steady ledge (it freezes through)`,
       superheat,

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PhysicsError } from '../errors.js';
-import { BASE_CELL } from '../electrochemistry/baseCell.js';
-import { ModelConfig, parseModelConfig, runModel, summarize } from './index.js';
+import { BASE_CELL } from '../electrochemistry/base-cell.js';
+import { ModelConfig } from './schemas.js';
+import { parseModelConfig, runModel, summarize } from './run-model.js';
 
 const plantExample = {
   modelName: 'FourierHeatModel',
@@ -109,14 +110,14 @@ describe('model configurations', () => {
     expect((cell.result.steady as { cellVoltageV: number }).cellVoltageV).toBeGreaterThan(4);
   });
 
-  it('invalid configurations: PHYS-CONFIG naming the field', () => {
+  it('invalid configurations: ERR-PHYS-CONFIG naming the field', () => {
     const bad = (cfg: unknown, field: string) => {
       try {
         parseModelConfig(cfg);
         throw new Error('accepted');
       } catch (e) {
         expect(e).toBeInstanceOf(PhysicsError);
-        expect((e as PhysicsError).code).toBe('PHYS-CONFIG');
+        expect((e as PhysicsError).code).toBe('ERR-PHYS-CONFIG');
         expect((e as PhysicsError).quantity).toBe(field);
       }
     };

@@ -4,7 +4,7 @@ import { grid1DAs2D, grid2D, uniformGrid } from '../mesh/grid.js';
 import { brentRoot } from '../solvers/scalar.js';
 import { ConductionModel, type BoundaryCondition } from './conduction.js';
 import type { Material } from './materials.js';
-import { erf, solid } from './testUtil.js';
+import { erf, solid } from './test-util.js';
 
 const sym: BoundaryCondition = { type: 'symmetry' };
 
@@ -279,12 +279,12 @@ describe('2D verification', () => {
     try {
       m.step(0);
     } catch (e) {
-      expect((e as PhysicsError).code).toBe('PHYS-RANGE');
+      expect((e as PhysicsError).code).toBe('ERR-PHYS-RANGE');
     }
     try {
       m.solveSteady();
     } catch (e) {
-      expect((e as PhysicsError).code).toBe('PHYS-CONFIG');
+      expect((e as PhysicsError).code).toBe('ERR-PHYS-CONFIG');
     }
     expect(() => slab1D(5, 1, solid('s', -1, 1, 1), sym, sym)).toThrow(PhysicsError);
   });

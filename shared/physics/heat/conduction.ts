@@ -117,14 +117,14 @@ export class ConductionModel {
     this.grid = g;
     const n = g.size;
     if (!(g.nx >= 1 && g.ny >= 1))
-      throw new PhysicsError('PHYS-GRID', 'grid', 'grid needs at least one cell in each direction');
+      throw new PhysicsError('ERR-PHYS-GRID', 'grid', 'grid needs at least one cell in each direction');
     if (spec.materials.length === 0 || spec.materials.length > 255)
-      throw new PhysicsError('PHYS-RANGE', 'materials', 'between 1 and 255 materials are required');
+      throw new PhysicsError('ERR-PHYS-RANGE', 'materials', 'between 1 and 255 materials are required');
     spec.materials.forEach((m, i) => checkMaterial(m, `materials.${i}`));
     this.materials = spec.materials;
     if (spec.materialIndex.length !== n)
       throw new PhysicsError(
-        'PHYS-GRID',
+        'ERR-PHYS-GRID',
         'materialIndex',
         `materialIndex has ${spec.materialIndex.length} entries for ${n} cells`,
       );
@@ -132,24 +132,28 @@ export class ConductionModel {
     for (let k = 0; k < n; k++) {
       const m = spec.materialIndex[k]!;
       if (!(m >= 0 && m < spec.materials.length) || !Number.isInteger(m))
-        throw new PhysicsError('PHYS-RANGE', 'materialIndex', `cell ${k} has material ${m}`);
+        throw new PhysicsError('ERR-PHYS-RANGE', 'materialIndex', `cell ${k} has material ${m}`);
       this.materialIndex[k] = m;
     }
     this.hasPcm = spec.materials.some((m) => m.phaseChange);
     this.theta = spec.theta ?? 1;
     this.transientSolver = spec.transientSolver ?? 'adi';
     if (!(this.theta >= 0.5 && this.theta <= 1))
-      throw new PhysicsError('PHYS-RANGE', 'theta', `θ must be in [0.5, 1], got ${this.theta}`, this.theta);
+      throw new PhysicsError('ERR-PHYS-RANGE', 'theta', `θ must be in [0.5, 1], got ${this.theta}`, this.theta);
     this.T = new Float64Array(n);
     if (typeof spec.initialTemperatureC === 'number') this.T.fill(spec.initialTemperatureC);
     else {
       if (spec.initialTemperatureC.length !== n)
-        throw new PhysicsError('PHYS-GRID', 'initialTemperatureC', 'initial temperature array has the wrong length');
+        throw new PhysicsError(
+          'ERR-PHYS-GRID',
+          'initialTemperatureC',
+          'initial temperature array has the wrong length',
+        );
       this.T.set(spec.initialTemperatureC);
     }
     for (let k = 0; k < n; k++)
       if (!Number.isFinite(this.T[k]!))
-        throw new PhysicsError('PHYS-RANGE', 'initialTemperatureC', `cell ${k} initial temperature is not finite`);
+        throw new PhysicsError('ERR-PHYS-RANGE', 'initialTemperatureC', `cell ${k} initial temperature is not finite`);
     this.liquidFraction = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       const m = this.materials[this.materialIndex[k]!]!;
@@ -193,7 +197,7 @@ export class ConductionModel {
   /** Sets (or changes) a side's boundary condition. */
   setBoundary(side: Side, cond: SideCondition): void {
     if (cond === undefined)
-      throw new PhysicsError('PHYS-CONFIG', `boundaries.${side}`, `missing boundary condition on the ${side} side`);
+      throw new PhysicsError('ERR-PHYS-CONFIG', `boundaries.${side}`, `missing boundary condition on the ${side} side`);
     const arr = this.sides[side];
     const along = side === 'west' || side === 'east' ? this.grid.y : this.grid.x;
     for (let f = 0; f < along.n; f++) {
@@ -202,7 +206,7 @@ export class ConductionModel {
         case 'dirichlet':
           if (!Number.isFinite(bc.temperatureC))
             throw new PhysicsError(
-              'PHYS-RANGE',
+              'ERR-PHYS-RANGE',
               `boundaries.${side}.temperatureC`,
               'boundary temperature must be finite',
             );
@@ -213,19 +217,23 @@ export class ConductionModel {
         case 'convective':
           if (!(bc.hWPerM2K >= 0) || !Number.isFinite(bc.hWPerM2K))
             throw new PhysicsError(
-              'PHYS-RANGE',
+              'ERR-PHYS-RANGE',
               `boundaries.${side}.hWPerM2K`,
               'heat-transfer coefficient must be finite and ≥ 0',
             );
           if (!Number.isFinite(bc.ambientC))
-            throw new PhysicsError('PHYS-RANGE', `boundaries.${side}.ambientC`, 'ambient temperature must be finite');
+            throw new PhysicsError(
+              'ERR-PHYS-RANGE',
+              `boundaries.${side}.ambientC`,
+              'ambient temperature must be finite',
+            );
           arr.h[f] = bc.hWPerM2K;
           arr.t[f] = bc.ambientC;
           arr.q[f] = 0;
           break;
         case 'flux':
           if (!Number.isFinite(bc.fluxWPerM2))
-            throw new PhysicsError('PHYS-RANGE', `boundaries.${side}.fluxWPerM2`, 'boundary flux must be finite');
+            throw new PhysicsError('ERR-PHYS-RANGE', `boundaries.${side}.fluxWPerM2`, 'boundary flux must be finite');
           arr.h[f] = 0;
           arr.t[f] = 0;
           arr.q[f] = bc.fluxWPerM2;
@@ -237,7 +245,7 @@ export class ConductionModel {
           break;
         default:
           throw new PhysicsError(
-            'PHYS-CONFIG',
+            'ERR-PHYS-CONFIG',
             `boundaries.${side}.type`,
             `unknown boundary type ${(bc as { type: string }).type}`,
           );
@@ -473,7 +481,7 @@ export class ConductionModel {
   /** Advances one implicit step of Δt seconds. */
   step(dt: number): void {
     if (!(dt > 0) || !Number.isFinite(dt))
-      throw new PhysicsError('PHYS-RANGE', 'timeStepS', `time step must be finite and > 0, got ${dt}`, dt);
+      throw new PhysicsError('ERR-PHYS-RANGE', 'timeStepS', `time step must be finite and > 0, got ${dt}`, dt);
     const n = this.grid.size;
     const T = this.T;
     const f = this.liquidFraction;
@@ -532,7 +540,7 @@ export class ConductionModel {
     this.timeS += dt;
     // cheap NaN guard on one probe per step and a full check every 64 steps
     if (!Number.isFinite(T[0]!) || ((Math.round(this.timeS / dt) & 63) === 0 && !this.allFinite())) {
-      throw new PhysicsError('PHYS-NONFINITE', 'temperatureC', 'temperature field became non-finite');
+      throw new PhysicsError('ERR-PHYS-NONFINITE', 'temperatureC', 'temperature field became non-finite');
     }
   }
 
@@ -543,7 +551,8 @@ export class ConductionModel {
 
   /** Advances `durationS` in steps of at most `dtS`, calling `onStep` after each step. */
   run(durationS: number, dtS: number, onStep?: (model: ConductionModel) => void): void {
-    if (!(durationS >= 0)) throw new PhysicsError('PHYS-RANGE', 'durationS', `duration must be ≥ 0, got ${durationS}`);
+    if (!(durationS >= 0))
+      throw new PhysicsError('ERR-PHYS-RANGE', 'durationS', `duration must be ≥ 0, got ${durationS}`);
     const steps = Math.ceil(durationS / dtS - 1e-9);
     const dt = steps > 0 ? durationS / steps : 0;
     for (let s = 0; s < steps; s++) {
@@ -554,7 +563,7 @@ export class ConductionModel {
 
   /**
    * Solves the steady state A·T + b = 0 (Picard on the phase-dependent properties, under-relaxed liquid fraction),
-   * starting from the current field. Throws PHYS-CONVERGENCE if it does not settle.
+   * starting from the current field. Throws ERR-PHYS-CONVERGENCE if it does not settle.
    */
   solveSteady(
     opts: { toleranceK?: number; maxIterations?: number; relaxation?: number; linearTolerance?: number } = {},
@@ -569,7 +578,7 @@ export class ConductionModel {
     const hadBoundary = SIDES.some((s) => this.sides[s].h.some((h) => h > 0));
     if (!hadBoundary)
       throw new PhysicsError(
-        'PHYS-CONFIG',
+        'ERR-PHYS-CONFIG',
         'boundaries',
         'a steady problem needs at least one Dirichlet or convective boundary',
       );
@@ -642,7 +651,7 @@ export class ConductionModel {
       if (change < tol && fChange < 1e-9) return { iterations: it, maxChangeK: change };
     }
     throw new PhysicsError(
-      'PHYS-CONVERGENCE',
+      'ERR-PHYS-CONVERGENCE',
       'temperatureC',
       `steady solve did not settle in ${maxIt} Picard iterations (last change ${change} K)`,
       change,

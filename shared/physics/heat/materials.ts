@@ -45,7 +45,11 @@ export function checkMaterial(m: Material, quantity: string): void {
   if (m.phaseChange) {
     const p = m.phaseChange;
     if (!Number.isFinite(p.meltingC))
-      throw new PhysicsError('PHYS-RANGE', `${quantity}.phaseChange.meltingC`, 'melting temperature must be finite');
+      throw new PhysicsError(
+        'ERR-PHYS-RANGE',
+        `${quantity}.phaseChange.meltingC`,
+        'melting temperature must be finite',
+      );
     checkPositive(`${quantity}.phaseChange.mushyRangeK`, p.mushyRangeK, true);
     checkPositive(`${quantity}.phaseChange.latentHeatJPerKg`, p.latentHeatJPerKg, true);
     checkPositive(`${quantity}.phaseChange.solidConductivityWPerMK`, p.solidConductivityWPerMK);

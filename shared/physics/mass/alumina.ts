@@ -92,7 +92,7 @@ export class AluminaModel {
     checkPositive('slowRatePerS', spec.slowRatePerS);
     const circ = spec.circulationMPerS ?? 0;
     if (!Number.isFinite(circ))
-      throw new PhysicsError('PHYS-RANGE', 'circulationMPerS', 'circulation velocity must be finite');
+      throw new PhysicsError('ERR-PHYS-RANGE', 'circulationMPerS', 'circulation velocity must be finite');
     this.spec = spec;
     this.grid = grid2D(
       uniformGrid(spec.lengthM, spec.nx, 0, 'alumina.x'),
@@ -135,7 +135,8 @@ export class AluminaModel {
           if (j < ny - 1) t.fy[k] = -s * (psi(xe, yn) - psi(i * dx, yn));
         }
     }
-    if (spec.feeders.length === 0) throw new PhysicsError('PHYS-RANGE', 'feeders', 'at least one feeder is required');
+    if (spec.feeders.length === 0)
+      throw new PhysicsError('ERR-PHYS-RANGE', 'feeders', 'at least one feeder is required');
     this.feederCell = new Int32Array(spec.feeders.length);
     spec.feeders.forEach((f, n) => {
       checkRange(`feeders.${n}.xM`, f.xM, { min: 0, max: spec.lengthM, unit: 'm' });
@@ -157,15 +158,15 @@ export class AluminaModel {
     this.weights = new Float64Array(size);
     if (spec.currentWeights) {
       if (spec.currentWeights.length !== size)
-        throw new PhysicsError('PHYS-GRID', 'currentWeights', `currentWeights needs ${size} entries`);
+        throw new PhysicsError('ERR-PHYS-GRID', 'currentWeights', `currentWeights needs ${size} entries`);
       let sum = 0;
       for (let k = 0; k < size; k++) {
         const w = spec.currentWeights[k]!;
         if (!(w >= 0) || !Number.isFinite(w))
-          throw new PhysicsError('PHYS-RANGE', 'currentWeights', `weight ${k} must be finite and ≥ 0`);
+          throw new PhysicsError('ERR-PHYS-RANGE', 'currentWeights', `weight ${k} must be finite and ≥ 0`);
         sum += w;
       }
-      if (!(sum > 0)) throw new PhysicsError('PHYS-RANGE', 'currentWeights', 'current weights sum to zero');
+      if (!(sum > 0)) throw new PhysicsError('ERR-PHYS-RANGE', 'currentWeights', 'current weights sum to zero');
       for (let k = 0; k < size; k++) this.weights[k] = spec.currentWeights[k]! / sum;
     } else this.weights.fill(1 / size);
   }
@@ -174,7 +175,7 @@ export class AluminaModel {
   feed(massKg: number, feeder?: number): void {
     checkPositive('shotMassKg', massKg, true);
     const n = feeder ?? this.nextFeeder;
-    if (!(n >= 0 && n < this.feederCell.length)) throw new PhysicsError('PHYS-RANGE', 'feeder', `no feeder ${n}`);
+    if (!(n >= 0 && n < this.feederCell.length)) throw new PhysicsError('ERR-PHYS-RANGE', 'feeder', `no feeder ${n}`);
     this.nextFeeder = (n + 1) % this.feederCell.length;
     const fast = this.dissolveInto(n, massKg * this.spec.fastFraction);
     this.undissolvedKg[n] = this.undissolvedKg[n]! + (massKg - fast);

@@ -38,7 +38,7 @@ export class ScalarTransport2D {
 
   constructor(grid: Grid2D) {
     const n = grid.size;
-    if (!(n >= 1)) throw new PhysicsError('PHYS-GRID', 'grid', 'transport grid has no cells');
+    if (!(n >= 1)) throw new PhysicsError('ERR-PHYS-GRID', 'grid', 'transport grid has no cells');
     this.grid = grid;
     this.c = new Float64Array(n);
     this.cap = new Float64Array(n);
@@ -89,7 +89,7 @@ export class ScalarTransport2D {
   /** One implicit step; the source is held constant over the step. */
   step(dt: number): void {
     if (!(dt > 0) || !Number.isFinite(dt))
-      throw new PhysicsError('PHYS-RANGE', 'timeStepS', `time step must be finite and > 0, got ${dt}`, dt);
+      throw new PhysicsError('ERR-PHYS-RANGE', 'timeStepS', `time step must be finite and > 0, got ${dt}`, dt);
     const { nx, ny } = this.grid;
     const th = this.theta;
     const { la, lb, lc, ld, lcp, delta } = this;

@@ -1,7 +1,7 @@
 /**
  * Structured finite-volume meshes. A Grid1D is a list of cell faces x₀ < x₁ < … < x_n (cell i spans
  * [x_i, x_{i+1}]); a Grid2D is the tensor product of two Grid1D (cell (i, j) has linear index j·nx + i, i along x).
- * 2D problems are per unit depth (1 m) unless the caller scales them. Degenerate meshes throw PHYS-GRID.
+ * 2D problems are per unit depth (1 m) unless the caller scales them. Degenerate meshes throw ERR-PHYS-GRID.
  */
 import { PhysicsError } from '../errors.js';
 
@@ -31,7 +31,7 @@ export function gridFromFaces(faces: ArrayLike<number>, quantity = 'grid'): Grid
   const n = faces.length - 1;
   if (!(n >= 1))
     throw new PhysicsError(
-      'PHYS-GRID',
+      'ERR-PHYS-GRID',
       quantity,
       `a grid needs at least one cell (two faces), got ${faces.length} faces`,
     );
@@ -42,10 +42,15 @@ export function gridFromFaces(faces: ArrayLike<number>, quantity = 'grid'): Grid
     const a = f[i]!;
     const b = f[i + 1]!;
     if (!Number.isFinite(a) || !Number.isFinite(b))
-      throw new PhysicsError('PHYS-GRID', quantity, `face ${i} is not finite`);
+      throw new PhysicsError('ERR-PHYS-GRID', quantity, `face ${i} is not finite`);
     const w = b - a;
     if (!(w > 0))
-      throw new PhysicsError('PHYS-GRID', quantity, `faces must be strictly increasing (cell ${i} has width ${w})`, w);
+      throw new PhysicsError(
+        'ERR-PHYS-GRID',
+        quantity,
+        `faces must be strictly increasing (cell ${i} has width ${w})`,
+        w,
+      );
     widths[i] = w;
     centers[i] = 0.5 * (a + b);
   }
@@ -55,9 +60,14 @@ export function gridFromFaces(faces: ArrayLike<number>, quantity = 'grid'): Grid
 /** Uniform grid of n cells on [start, start + length]. */
 export function uniformGrid(length: number, n: number, start = 0, quantity = 'grid'): Grid1D {
   if (!Number.isInteger(n) || n < 1)
-    throw new PhysicsError('PHYS-GRID', `${quantity}.cells`, `cell count must be an integer ≥ 1, got ${n}`, n);
+    throw new PhysicsError('ERR-PHYS-GRID', `${quantity}.cells`, `cell count must be an integer ≥ 1, got ${n}`, n);
   if (!Number.isFinite(length) || !(length > 0))
-    throw new PhysicsError('PHYS-GRID', `${quantity}.length`, `length must be finite and > 0, got ${length}`, length);
+    throw new PhysicsError(
+      'ERR-PHYS-GRID',
+      `${quantity}.length`,
+      `length must be finite and > 0, got ${length}`,
+      length,
+    );
   const faces = new Float64Array(n + 1);
   for (let i = 0; i <= n; i++) faces[i] = start + (length * i) / n;
   return gridFromFaces(faces, quantity);
@@ -72,20 +82,20 @@ export interface LayerSpec {
 
 /** Grid whose cell faces fall on layer interfaces; uniform spacing inside each layer. */
 export function layeredGrid(layers: readonly LayerSpec[], start = 0, quantity = 'grid'): Grid1D {
-  if (layers.length === 0) throw new PhysicsError('PHYS-GRID', quantity, 'at least one layer is required');
+  if (layers.length === 0) throw new PhysicsError('ERR-PHYS-GRID', quantity, 'at least one layer is required');
   const faces: number[] = [start];
   let x = start;
   layers.forEach((l, k) => {
     if (!Number.isInteger(l.cells) || l.cells < 1)
       throw new PhysicsError(
-        'PHYS-GRID',
+        'ERR-PHYS-GRID',
         `${quantity}.layers.${k}.cells`,
         `cells must be an integer ≥ 1, got ${l.cells}`,
         l.cells,
       );
     if (!Number.isFinite(l.thicknessM) || !(l.thicknessM > 0))
       throw new PhysicsError(
-        'PHYS-GRID',
+        'ERR-PHYS-GRID',
         `${quantity}.layers.${k}.thicknessM`,
         `thickness must be > 0, got ${l.thicknessM}`,
         l.thicknessM,

@@ -47,7 +47,7 @@ describe('alumina saturation (Skybakmoen 1997)', () => {
   it('base bath at 1050 °C → 12.0608', () => expect(aluminaSaturationPct(base, 1050)).toBeCloseTo(12.060802, 5));
   it('with LiF at 980 °C → 8.5017', () => expect(aluminaSaturationPct(lithium, 980)).toBeCloseTo(8.501726, 5));
   it('rejects an extreme temperature with a typed error', () =>
-    expectPhysicsError(() => aluminaSaturationPct(base, 1500), 'PHYS-RANGE', 'bathTempC'));
+    expectPhysicsError(() => aluminaSaturationPct(base, 1500), 'ERR-PHYS-RANGE', 'bathTempC'));
 });
 
 describe('alumina activity (Haupin)', () => {
@@ -57,17 +57,17 @@ describe('alumina activity (Haupin)', () => {
   it('r = 0.3 → 0.14918466', () => expect(aluminaActivityFromRatio(0.3)).toBeCloseTo(0.14918466, 10));
   it('base bath (r = 0.29870) → 0.148036', () => expect(aluminaActivity(base, 963)).toBeCloseTo(0.1480364, 6));
   it('rejects r below the positive branch and above saturation', () => {
-    expectPhysicsError(() => aluminaActivityFromRatio(0.01), 'PHYS-RANGE', 'aluminaRelativeSaturation');
+    expectPhysicsError(() => aluminaActivityFromRatio(0.01), 'ERR-PHYS-RANGE', 'aluminaRelativeSaturation');
     expectPhysicsError(
       () => aluminaActivity({ ...base, aluminaPct: 9 }, 963),
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'aluminaRelativeSaturation',
     );
   });
   it('rejects alumina near zero (activity would be ≤ 0) rather than returning NaN', () =>
     expectPhysicsError(
       () => aluminaActivity({ ...base, aluminaPct: 0.01 }, 963),
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'aluminaRelativeSaturation',
     ));
 });
@@ -83,7 +83,7 @@ describe('liquidus (Solheim 1996) and superheat', () => {
     expect(superheatK(base, 950)).toBeLessThan(0);
   });
   it('names the component that is out of range', () =>
-    expectPhysicsError(() => liquidusC({ ...base, caf2Pct: 40 }), 'PHYS-RANGE', 'bath.caf2Pct'));
+    expectPhysicsError(() => liquidusC({ ...base, caf2Pct: 40 }), 'ERR-PHYS-RANGE', 'bath.caf2Pct'));
 });
 
 describe('bath conductivity', () => {
@@ -104,8 +104,8 @@ describe('bath conductivity', () => {
     expect(bathConductivitySPerCm(base, 963, 'hives')).toBe(bathConductivityHivesSPerCm(base, 963));
   });
   it('rejects NaN and extreme temperatures', () => {
-    expectPhysicsError(() => bathConductivitySPerCm(base, Number.NaN), 'PHYS-RANGE', 'bathTempC');
-    expectPhysicsError(() => bathConductivitySPerCm(base, 200), 'PHYS-RANGE', 'bathTempC');
+    expectPhysicsError(() => bathConductivitySPerCm(base, Number.NaN), 'ERR-PHYS-RANGE', 'bathTempC');
+    expectPhysicsError(() => bathConductivitySPerCm(base, 200), 'ERR-PHYS-RANGE', 'bathTempC');
   });
 });
 
@@ -120,7 +120,7 @@ describe('densities', () => {
     expect(metalDensityKgM3(1000, 'assael2006')).toBeCloseTo(2271.58952, 4);
   });
   it('range errors', () => {
-    expectPhysicsError(() => bathDensityKgM3(2000), 'PHYS-RANGE', 'bathTempC');
-    expectPhysicsError(() => metalDensityKgM3(400), 'PHYS-RANGE', 'metalTempC');
+    expectPhysicsError(() => bathDensityKgM3(2000), 'ERR-PHYS-RANGE', 'bathTempC');
+    expectPhysicsError(() => metalDensityKgM3(400), 'ERR-PHYS-RANGE', 'metalTempC');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Bath (cryolite electrolyte) properties of PHYSICS.md §Bath chemistry. Every function checks its inputs against
- * the valid range of its correlation and throws PhysicsError('PHYS-RANGE', quantity) outside it — never NaN.
+ * the valid range of its correlation and throws PhysicsError('ERR-PHYS-RANGE', quantity) outside it — never NaN.
  *
  * Compositions are wt % of the bath. `alf3Pct` is the *excess* AlF3 (beyond cryolite), as in all the correlations.
  */
@@ -85,7 +85,7 @@ export function aluminaSaturationPct(bath: BathComposition, bathTempC: number): 
 
 /**
  * Alumina activity relative to saturation (Haupin): r = C/C_sat; a = −0.03791 r + 2.364 r² − 2.194 r³ + 0.8686 r⁴.
- * Valid for 0.02 ≤ r ≤ 1 (the polynomial is ≤ 0 below r ≈ 0.0161); outside → PHYS-RANGE on `aluminaRelativeSaturation`.
+ * Valid for 0.02 ≤ r ≤ 1 (the polynomial is ≤ 0 below r ≈ 0.0161); outside → ERR-PHYS-RANGE on `aluminaRelativeSaturation`.
  */
 export function aluminaActivity(bath: BathComposition, bathTempC: number): number {
   const r = bath.aluminaPct / aluminaSaturationPct(bath, bathTempC);
@@ -111,14 +111,14 @@ export function liquidusC(bath: BathComposition): number {
 
 /**
  * The liquidus formula without the range checks, for root finders that may probe beyond the validity window on
- * their way to an in-range solution (the caller checks the final composition). Singular alumina terms → PHYS-RANGE.
+ * their way to an in-range solution (the caller checks the final composition). Singular alumina terms → ERR-PHYS-RANGE.
  */
 export function liquidusUncheckedC(bath: BathComposition): number {
   const { alf3Pct: a, caf2Pct: c, aluminaPct: al, mgf2Pct: m } = bath;
   const aluminaDen = 1 + 0.0936 * al - 0.0017 * al * al - 0.0023 * a * al;
   if (aluminaDen <= 0) {
     throw new PhysicsError(
-      'PHYS-RANGE',
+      'ERR-PHYS-RANGE',
       'bath.aluminaPct',
       `liquidus alumina term singular for Al2O3 = ${al} %, AlF3 = ${a} %`,
       al,

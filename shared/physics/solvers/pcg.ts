@@ -81,7 +81,7 @@ function applyIc(m: FivePointMatrix, d: Float64Array, r: Float64Array, z: Float6
   }
 }
 
-/** Solves A x = b in place (x holds the initial guess). Throws PHYS-CONVERGENCE if the tolerance is not reached. */
+/** Solves A x = b in place (x holds the initial guess). Throws ERR-PHYS-CONVERGENCE if the tolerance is not reached. */
 export function pcgSolve(
   m: FivePointMatrix,
   b: Float64Array,
@@ -112,7 +112,8 @@ export function pcgSolve(
     let rr = 0;
     for (let k = 0; k < n; k++) rr += r[k]! * r[k]!;
     rel = Math.sqrt(rr) / bnorm;
-    if (!Number.isFinite(rel)) throw new PhysicsError('PHYS-NONFINITE', 'pcgResidual', 'PCG residual is not finite');
+    if (!Number.isFinite(rel))
+      throw new PhysicsError('ERR-PHYS-NONFINITE', 'pcgResidual', 'PCG residual is not finite');
     if (rel <= relTol) return { iterations: it, relativeResidual: rel };
     multiplyFivePoint(m, p, q);
     let pq = 0;
@@ -130,7 +131,7 @@ export function pcgSolve(
     for (let k = 0; k < n; k++) p[k] = z[k]! + beta * p[k]!;
   }
   throw new PhysicsError(
-    'PHYS-CONVERGENCE',
+    'ERR-PHYS-CONVERGENCE',
     'pcgResidual',
     `PCG did not reach ${relTol} in ${maxIter} iterations (relative residual ${rel})`,
     rel,

@@ -1,6 +1,6 @@
 /**
  * Scalar root finding: Brent's method (Brent 1973, "Algorithms for Minimization without Derivatives", ch. 4) on a
- * sign-changing bracket. Throws PhysicsError PHYS-CONVERGENCE when the bracket does not change sign.
+ * sign-changing bracket. Throws PhysicsError ERR-PHYS-CONVERGENCE when the bracket does not change sign.
  */
 import { PhysicsError } from '../errors.js';
 
@@ -21,12 +21,12 @@ export function brentRoot(
   let fa = f(a);
   let fb = f(b);
   if (!Number.isFinite(fa) || !Number.isFinite(fb)) {
-    throw new PhysicsError('PHYS-NONFINITE', quantity, `function not finite at the bracket [${a}, ${b}]`);
+    throw new PhysicsError('ERR-PHYS-NONFINITE', quantity, `function not finite at the bracket [${a}, ${b}]`);
   }
   if (fa === 0) return { x: a, fx: 0, iterations: 0 };
   if (fb === 0) return { x: b, fx: 0, iterations: 0 };
   if (fa * fb > 0) {
-    throw new PhysicsError('PHYS-CONVERGENCE', quantity, `no sign change on [${a}, ${b}] (f = ${fa}, ${fb})`);
+    throw new PhysicsError('ERR-PHYS-CONVERGENCE', quantity, `no sign change on [${a}, ${b}] (f = ${fa}, ${fb})`);
   }
   let c = a;
   let fc = fa;
@@ -80,7 +80,7 @@ export function brentRoot(
     fa = fb;
     b += Math.abs(d) > tol ? d : m > 0 ? tol : -tol;
     fb = f(b);
-    if (!Number.isFinite(fb)) throw new PhysicsError('PHYS-NONFINITE', quantity, `function not finite at ${b}`);
+    if (!Number.isFinite(fb)) throw new PhysicsError('ERR-PHYS-NONFINITE', quantity, `function not finite at ${b}`);
   }
-  throw new PhysicsError('PHYS-CONVERGENCE', quantity, `Brent did not converge in ${maxIter} iterations`);
+  throw new PhysicsError('ERR-PHYS-CONVERGENCE', quantity, `Brent did not converge in ${maxIter} iterations`);
 }

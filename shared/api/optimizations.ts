@@ -1,0 +1,293 @@
+/**
+ * The optimisation runs as an API resource: start one (202 with its links), read it (status, progress, result),
+ * approve or reject an advisory run that waits. Every write is recorded in the audit log; a decision is also
+ * published as a plant event the ledger audits.
+ */
+import { z } from 'zod';
+import { ApiError } from '../http/errors.js';
+import { v1Path } from '../http/paths.js';
+import type { Role } from '../http/roles.js';
+import type { EventPublisher } from '../messaging/event-publisher.js';
+import type { Actor, AuditLog } from '../kernel/audit-log.js';
+import { Link } from '../http/paging.js';
+import { UserConstraint } from '../optimize/schema.js';
+import { LineId } from '../scada/override.js';
+import { lineOfEquipment } from '../scada/set-point.js';
+import { APPROVAL_EVENT, Orchestration } from '../orchestration/names.js';
+import { approvalEvent } from '../orchestration/run-events.js';
+import { optimizationRunPrefix, requestedOptimizationRunId } from '../orchestration/run-ids.js';
+import type { InstanceView, RunClient } from '../orchestration/run-client.js';
+import {
+  ApprovalDecision,
+  OptimizationMode,
+  OptimizationRunInput,
+  OptimizationRunResult,
+  RUN_STEPS,
+} from '../orchestration/schemas.js';
+
+const RESOURCE = 'optimizations';
+const selfHref = (runId: string) => v1Path(`${RESOURCE}/${runId}`);
+
+/** Constraints in a request must name cells of the request's line. */
+function cellsOnLine(
+  lineId: string,
+  constraints: readonly UserConstraint[] | undefined,
+  ctx: z.RefinementCtx,
+  path: string,
+): void {
+  constraints?.forEach((c, i) => {
+    if (c.scope === 'cell' && lineOfEquipment(c.cellId) !== lineId)
+      ctx.addIssue({
+        code: 'custom',
+        path: [path, i, 'cellId'],
+        message: `${c.cellId} is not a cell of line ${lineId}`,
+      });
+  });
+}
+
+/** Body of `POST v1/optimizations`. */
+export const StartOptimizationBody = z
+  .strictObject({
+    lineId: LineId,
+    /** `closed-loop` (recommend at once, no approval) needs the Manager role. */
+    mode: OptimizationMode.default('advisory'),
+    /** Extra user constraints for this run, on top of the line's stored ones (`v1/lines/{lineId}/constraints`). */
+    constraints: z.array(UserConstraint).max(500).optional(),
+    /** How long an advisory run waits for approval, min (default OPTIMIZATION_APPROVAL_TIMEOUT_MIN). */
+    approvalTimeoutMinutes: z.number().int().min(1).max(10_080).optional(),
+  })
+  .superRefine((b, ctx) => cellsOnLine(b.lineId, b.constraints, ctx, 'constraints'));
+export type StartOptimizationBody = z.infer<typeof StartOptimizationBody>;
+
+export const OptimizationRunPath = z.strictObject({
+  runId: z.string().regex(/^opt-[A-Za-z0-9_-]{1,120}$/, 'expected a run id like opt-L1-…'),
+});
+
+/** Body of `POST v1/optimizations/{runId}/approval`. */
+export const ApprovalBody = z.strictObject({
+  decision: z.enum(['approve', 'reject']),
+  /** Why: kept in the run, the audit log and the ledger. */
+  reason: z.string().trim().min(3).max(500),
+});
+export type ApprovalBody = z.infer<typeof ApprovalBody>;
+
+/** 202 answer to a start. */
+export const OptimizationRunAccepted = z.object({
+  runId: z.string(),
+  lineId: z.string(),
+  mode: OptimizationMode,
+  runtimeStatus: z.string(),
+  links: z.array(Link),
+});
+export type OptimizationRunAccepted = z.infer<typeof OptimizationRunAccepted>;
+
+/** A run as read back. */
+export const OptimizationRunView = z.object({
+  runId: z.string(),
+  lineId: z.string(),
+  mode: OptimizationMode,
+  trigger: z.string(),
+  requestedBy: z.string(),
+  /** Pending, Running, Completed, Failed or Terminated (Durable Functions runtime status). */
+  runtimeStatus: z.string(),
+  createdTime: z.string(),
+  lastUpdatedTime: z.string(),
+  /** The run's custom status: `{ step, done, total }`, the proposal while it waits for approval, the reason when it ends. */
+  progress: z
+    .object({ step: z.enum(RUN_STEPS), done: z.number(), total: z.number() })
+    .catchall(z.unknown())
+    .nullable(),
+  /** The run as recorded, once it completed. */
+  result: OptimizationRunResult.optional(),
+  /** Why it failed, once it failed. */
+  error: z.string().optional(),
+  links: z.array(Link),
+});
+export type OptimizationRunView = z.infer<typeof OptimizationRunView>;
+
+/** 202 answer to a decision. */
+export const ApprovalAccepted = z.object({
+  runId: z.string(),
+  decision: z.enum(['approve', 'reject']),
+  reason: z.string(),
+  decidedBy: z.string(),
+  decidedAt: z.iso.datetime(),
+  links: z.array(Link),
+});
+export type ApprovalAccepted = z.infer<typeof ApprovalAccepted>;
+
+export interface OptimizationsDeps {
+  client: RunClient;
+  audit: AuditLog;
+  nowMs?: () => number;
+}
+
+const notFound = (runId: string) =>
+  new ApiError(
+    'notFound',
+    `Optimisation run ${runId} does not exist (or its history was purged); the ledger keeps the events of every run.`,
+    [{ field: 'path.runId', issue: 'not found' }],
+  );
+
+function runLinks(runId: string, waiting: boolean): Link[] {
+  const links = [{ rel: 'self', href: selfHref(runId) }];
+  if (waiting) links.push({ rel: 'approval', href: `${selfHref(runId)}/approval` });
+  return links;
+}
+
+/**
+ * Starts a run of the line: closed-loop only for a Manager (403 naming `body.mode`), one run per line at a time
+ * (409 naming the run still going). Answers 202 with the run's links; the caller polls `self`.
+ */
+export async function startOptimization(
+  deps: OptimizationsDeps & { uuid: () => string; modelVersion: string; defaultApprovalTimeoutMinutes: number },
+  body: StartOptimizationBody,
+  caller: Actor & { roles: readonly Role[] },
+): Promise<{ accepted: OptimizationRunAccepted; location: string }> {
+  if (body.mode === 'closed-loop' && !caller.roles.includes('Manager')) {
+    throw new ApiError(
+      'forbidden',
+      'closed-loop mode recommends set points without an approval and needs the Manager role; start it as advisory, or ask a Manager.',
+      [{ field: 'body.mode', issue: 'closed-loop needs the Manager role' }],
+    );
+  }
+  const going = (await deps.client.active()).find(
+    (a) => a.name === Orchestration.optimizationRun && a.instanceId.startsWith(optimizationRunPrefix(body.lineId)),
+  );
+  if (going) {
+    throw new ApiError(
+      'conflict',
+      `Line ${body.lineId} already has run ${going.instanceId} going; wait for it, or approve or reject it (${selfHref(going.instanceId)}).`,
+      [{ field: 'body.lineId', issue: `run ${going.instanceId} is still going` }],
+    );
+  }
+  const runId = requestedOptimizationRunId(body.lineId, deps.uuid());
+  const input: OptimizationRunInput = {
+    lineId: body.lineId,
+    mode: body.mode,
+    userConstraints: body.constraints ?? [],
+    approvalTimeoutMinutes: body.approvalTimeoutMinutes ?? deps.defaultApprovalTimeoutMinutes,
+    requestedBy: caller.subject,
+    trigger: 'api',
+    correlationId: caller.correlationId,
+    modelVersion: deps.modelVersion,
+  };
+  if ((await deps.client.startOnce(Orchestration.optimizationRun, runId, input)) === 'exists') {
+    throw new ApiError('conflict', `Run ${runId} exists already; send the request again for a new run.`, [
+      { field: 'body.lineId', issue: 'run id taken' },
+    ]);
+  }
+  const atMs = (deps.nowMs ?? Date.now)();
+  await deps.audit.record({
+    action: 'optimization.started',
+    resource: `${RESOURCE}/${runId}`,
+    actor: caller,
+    atMs,
+    detail: { lineId: body.lineId, mode: body.mode, constraints: input.userConstraints.length },
+  });
+  return {
+    accepted: { runId, lineId: body.lineId, mode: body.mode, runtimeStatus: 'Pending', links: runLinks(runId, false) },
+    location: selfHref(runId),
+  };
+}
+
+/** The run: status, progress, and its result once it completed (or its error once it failed); 404 when unknown. */
+export async function getOptimization(
+  deps: Pick<OptimizationsDeps, 'client'>,
+  runId: string,
+): Promise<OptimizationRunView> {
+  const s = await deps.client.status(runId);
+  if (!s || s.name !== Orchestration.optimizationRun) throw notFound(runId);
+  return viewOf(s);
+}
+
+function viewOf(s: InstanceView): OptimizationRunView {
+  const input = OptimizationRunInput.safeParse(s.input);
+  const progress = OptimizationRunView.shape.progress.safeParse(s.customStatus);
+  const result = s.runtimeStatus === 'Completed' ? OptimizationRunResult.safeParse(s.output) : undefined;
+  const waiting = isAwaitingApproval(s);
+  return {
+    runId: s.instanceId,
+    lineId: input.success ? input.data.lineId : '',
+    mode: input.success ? input.data.mode : 'advisory',
+    trigger: input.success ? input.data.trigger : 'unknown',
+    requestedBy: input.success ? input.data.requestedBy : 'unknown',
+    runtimeStatus: s.runtimeStatus,
+    createdTime: s.createdTime,
+    lastUpdatedTime: s.lastUpdatedTime,
+    progress: progress.success ? progress.data : null,
+    ...(result?.success ? { result: result.data } : {}),
+    ...(s.runtimeStatus === 'Failed' || s.runtimeStatus === 'Terminated'
+      ? { error: typeof s.output === 'string' ? s.output : JSON.stringify(s.output) }
+      : {}),
+    links: runLinks(s.instanceId, waiting),
+  };
+}
+
+function isAwaitingApproval(s: InstanceView): boolean {
+  const step = (s.customStatus as { step?: unknown } | null)?.step;
+  return s.runtimeStatus === 'Running' && step === 'awaiting-approval';
+}
+
+/**
+ * Approves or rejects an advisory run that waits for it (409 otherwise, naming its state): raises the `approval`
+ * event, records the decision in the audit log and publishes it for the ledger. When publishing fails the decision
+ * has still reached the run (its completion event records it too); the answer is 503 so the caller knows the
+ * approval event itself is missing from the ledger.
+ */
+export async function decideOptimization(
+  deps: OptimizationsDeps & { publisher: EventPublisher },
+  runId: string,
+  body: ApprovalBody,
+  caller: Actor,
+): Promise<ApprovalAccepted> {
+  const s = await deps.client.status(runId);
+  if (!s || s.name !== Orchestration.optimizationRun) throw notFound(runId);
+  const lineId = OptimizationRunInput.safeParse(s.input).data?.lineId ?? '';
+  if (!isAwaitingApproval(s)) {
+    const step = (s.customStatus as { step?: unknown } | null)?.step;
+    throw new ApiError(
+      'conflict',
+      `Run ${runId} is not waiting for approval (it is ${s.runtimeStatus}${typeof step === 'string' ? `, step ${step}` : ''}); only an advisory run with a proposal waits.`,
+      [{ field: 'path.runId', issue: `not awaiting approval (${s.runtimeStatus})` }],
+    );
+  }
+  const decidedAtMs = (deps.nowMs ?? Date.now)();
+  const decision: ApprovalDecision = {
+    decision: body.decision,
+    reason: body.reason,
+    decidedBy: caller.subject,
+    decidedAtMs,
+    correlationId: caller.correlationId,
+  };
+  await deps.client.raiseEvent(runId, APPROVAL_EVENT, decision);
+  await deps.audit.record({
+    action: `optimization.${body.decision === 'approve' ? 'approved' : 'rejected'}`,
+    resource: `${RESOURCE}/${runId}`,
+    actor: caller,
+    atMs: decidedAtMs,
+    detail: { lineId, reason: body.reason },
+  });
+  try {
+    await deps.publisher.publish([
+      approvalEvent(
+        { runId, lineId, decision: body.decision, reason: body.reason, actor: caller.subject, decidedAtMs },
+        caller.correlationId,
+      ),
+    ]);
+  } catch (e) {
+    throw new ApiError(
+      'dependencyUnavailable',
+      `The decision reached run ${runId}, but its ledger event could not be published (${e instanceof Error ? e.message : String(e)}); the run's own completion event records the decision too.`,
+      [{ field: 'smelter.optimization.approved', issue: 'not published' }],
+    );
+  }
+  return {
+    runId,
+    decision: body.decision,
+    reason: body.reason,
+    decidedBy: caller.subject,
+    decidedAt: new Date(decidedAtMs).toISOString(),
+    links: [{ rel: 'run', href: selfHref(runId) }],
+  };
+}

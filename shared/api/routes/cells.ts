@@ -1,0 +1,21 @@
+import { CellStateDoc } from '../../telemetry/hot-state.js';
+import { CellPath } from '../../telemetry/ids.js';
+import { v1 } from '../../http/paths.js';
+import { defineRoute } from '../../http/route-spec.js';
+
+/** Per-cell reads of what ingestion keeps hot. */
+export const cellRoutes = {
+  cellLatest: defineRoute({
+    name: 'cell-latest',
+    method: 'GET',
+    path: v1('cells/{cellId}/latest'),
+    access: ['Operator', 'Engineer', 'Manager', 'Integration'],
+    summary: 'Latest good value of every tag of a cell, as cleansed by ingestion',
+    tag: 'cells',
+    params: CellPath,
+    responses: {
+      200: { description: "The cell's latest values", schema: CellStateDoc },
+      404: { description: 'No telemetry received for this cell yet' },
+    },
+  }),
+} as const;

@@ -1,2 +1,0 @@
-export * from './lm.js';
-export * from './calibrate.js';

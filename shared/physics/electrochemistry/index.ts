@@ -1,3 +1,0 @@
-export * from './butlerVolmer.js';
-export * from './cellVoltage.js';
-export * from './baseCell.js';

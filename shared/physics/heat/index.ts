@@ -1,2 +1,0 @@
-export * from './materials.js';
-export * from './conduction.js';

@@ -1,2 +1,0 @@
-export * from './bath.js';
-export * from './density.js';
