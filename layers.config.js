@@ -23,6 +23,8 @@ export const SHARED_LAYERS = {
   scada: 4,
   alerts: 4,
   orchestration: 5,
+  // The plant's protocol (Sparkplug B): the SCADA gateway over it and what the ingress decodes.
+  sparkplug: 5,
   gold: 6,
   // The API (route table and HTTP use cases) and the Azure adapters with the composition root: both above every domain,
   // neither importing the other (functions/ joins them).

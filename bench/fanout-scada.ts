@@ -22,7 +22,7 @@ import { MemoryCommandRepository, type CommandRepository } from '../shared/scada
 import { ScadaDispatcher } from '../shared/scada/dispatcher.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../shared/scada/envelope-limits.js';
 import { setpointRecommendedEvent } from '../shared/scada/events.js';
-import { SparkplugScadaGateway } from '../shared/scada/sparkplug-gateway.js';
+import { SparkplugScadaGateway } from '../shared/sparkplug/scada-gateway.js';
 import { MemoryOverrideStore, type OverrideStore } from '../shared/scada/override.js';
 import { releaseManual, requestManual } from '../shared/scada/override-service.js';
 import { MemoryHotStateStore } from '../shared/telemetry/hot-state.js';

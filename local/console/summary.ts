@@ -5,7 +5,7 @@ import type { BridgeCounters } from '../bridge/ingress-bridge.js';
 import type { MqttBrokerCounters } from '../emulators/mqtt.js';
 import type { EdgeNodeCounters } from '../plc/edge-node.js';
 import type { EnvelopeAudit } from '../score/envelope-audit.js';
-import type { SparkplugGatewayStats } from '../../shared/scada/sparkplug-gateway.js';
+import type { SparkplugGatewayStats } from '../../shared/sparkplug/scada-gateway.js';
 
 /** The plant side of a run: Sparkplug host, ingress bridge, broker, edge nodes and the envelope audit. */
 export interface PlantSummary {

@@ -9,7 +9,7 @@ import { setpointRecommendedEvent } from '../../shared/scada/events.js';
 import { MemoryOverrideStore } from '../../shared/scada/override.js';
 import { MemoryReadbackStore } from '../../shared/scada/readback.js';
 import { observeReadback, readbackReportsOf } from '../../shared/scada/readback-observer.js';
-import { SparkplugScadaGateway } from '../../shared/scada/sparkplug-gateway.js';
+import { SparkplugScadaGateway } from '../../shared/sparkplug/scada-gateway.js';
 import { decodePayload } from '../../shared/sparkplug/codec.js';
 import { setpointWrite } from '../../shared/sparkplug/commands.js';
 import { LAST_COMMAND_RESULT_METRIC } from '../../shared/sparkplug/metrics.js';

@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_GROUP_ID, DEFAULT_HOST_ID } from '../sparkplug/topic.js';
 import { DEFAULT_DISPATCH_POLICY, type DispatchPolicy } from './dispatch-policy.js';
 import { DomainError } from '../kernel/errors.js';
+
+/** The Sparkplug group of the smelter's potlines (one per site; a setting where there are several). */
+export const DEFAULT_SPARKPLUG_GROUP_ID = 'smelter';
+/** The platform's Sparkplug Primary Host Application id. */
+export const DEFAULT_SPARKPLUG_HOST_ID = 'smelter-platform';
 
 /** A setting that may be present but empty (Bicep sets it only for one kind of broker): empty reads as absent. */
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
@@ -22,12 +26,12 @@ export const ScadaSettings = z.object({
   SCADA_SPARKPLUG_GROUP_ID: z
     .string()
     .regex(/^[^/+#\s]+$/, 'must be a Sparkplug id: no /, +, # or spaces')
-    .default(DEFAULT_GROUP_ID),
+    .default(DEFAULT_SPARKPLUG_GROUP_ID),
   /** The platform's Primary Host Application id: its STATE topic is `spBv1.0/STATE/<id>`. */
   SCADA_SPARKPLUG_HOST_ID: z
     .string()
     .regex(/^[^/+#\s]+$/, 'must be a Sparkplug id: no /, +, # or spaces')
-    .default(DEFAULT_HOST_ID),
+    .default(DEFAULT_SPARKPLUG_HOST_ID),
   SCADA_ACK_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(DEFAULT_DISPATCH_POLICY.ackTimeoutMs),
   SCADA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(DEFAULT_DISPATCH_POLICY.maxAttempts),
   SCADA_BACKOFF_MS: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_DISPATCH_POLICY.backoffMs),

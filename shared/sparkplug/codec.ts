@@ -5,6 +5,7 @@
  */
 import spPayload from 'sparkplug-payload';
 import { z } from 'zod';
+import { DomainError } from '../kernel/errors.js';
 
 const sparkplug = spPayload.get('spBv1.0')!;
 
@@ -38,14 +39,12 @@ export type Payload = z.infer<typeof Payload>;
 export type PayloadInput = z.input<typeof Payload>;
 
 /** A payload that is not a Sparkplug B payload we can read: `reason` says why, for the counters and quarantine. */
-export class SparkplugPayloadError extends Error {
-  readonly code = 'ERR-SPARKPLUG-PAYLOAD';
+export class SparkplugPayloadError extends DomainError {
   constructor(
     readonly reason: 'malformed-protobuf' | 'unsupported-datatype' | 'invalid-value',
     detail: string,
   ) {
-    super(`Sparkplug payload refused (${reason}): ${detail}`);
-    this.name = 'SparkplugPayloadError';
+    super('invalid-input', 'ERR-SPARKPLUG-PAYLOAD', `Sparkplug payload refused (${reason}): ${detail}`, 'payload');
   }
 }
 

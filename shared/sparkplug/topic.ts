@@ -4,6 +4,7 @@
  * and each cell, and the line's rectifier (`<line>-LINE`), is one of its devices.
  */
 import { z } from 'zod';
+import { DEFAULT_SPARKPLUG_GROUP_ID, DEFAULT_SPARKPLUG_HOST_ID } from '../scada/settings.js';
 
 export const NAMESPACE = 'spBv1.0';
 
@@ -59,10 +60,9 @@ export function stateTopic(hostId: string): string {
   return `${NAMESPACE}/STATE/${hostId}`;
 }
 
-/** The Sparkplug group of the smelter's potlines (one per site; a setting where there are several). */
-export const DEFAULT_GROUP_ID = 'smelter';
-/** The platform's Primary Host Application id. */
-export const DEFAULT_HOST_ID = 'smelter-platform';
+/** The Sparkplug group and Primary Host id unless the settings say otherwise (SCADA_SPARKPLUG_*). */
+export const DEFAULT_GROUP_ID = DEFAULT_SPARKPLUG_GROUP_ID;
+export const DEFAULT_HOST_ID = DEFAULT_SPARKPLUG_HOST_ID;
 
 /** The edge node (pot controller) that serves a line's cells and rectifier. */
 export function edgeNodeOfLine(lineId: string): string {

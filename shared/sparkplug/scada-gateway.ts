@@ -6,16 +6,16 @@
  * DDATA — shows the new values. No read-back within the timeout is a timeout: not known to be applied.
  */
 import { connectAsync, type MqttClient } from 'mqtt';
-import { rebirthRequest, setpointWrite } from '../sparkplug/commands.js';
+import { rebirthRequest, setpointWrite } from './commands.js';
 import {
   APPLIED,
   fieldOfSetpointMetric,
   LAST_COMMAND_ID_METRIC,
   LAST_COMMAND_MESSAGE_METRIC,
   LAST_COMMAND_RESULT_METRIC,
-} from '../sparkplug/metrics.js';
-import { sendSmallPacketsAtOnce } from '../sparkplug/mqtt-socket.js';
-import { SparkplugHostSession, type DeviceReport, type HostSessionOptions } from '../sparkplug/host-session.js';
+} from './metrics.js';
+import { sendSmallPacketsAtOnce } from './mqtt-socket.js';
+import { SparkplugHostSession, type DeviceReport, type HostSessionOptions } from './host-session.js';
 import {
   DEFAULT_GROUP_ID,
   DEFAULT_HOST_ID,
@@ -24,10 +24,10 @@ import {
   parseTopic,
   StatePayload,
   stateTopic,
-} from '../sparkplug/topic.js';
-import type { EnvelopeCheckedCommand } from './envelope.js';
-import { GatewayUnavailableError, type GatewayOutcome, type ScadaGateway } from './gateway.js';
-import { fieldsOf, type PresentValues, type SetPointField } from './set-point.js';
+} from './topic.js';
+import type { EnvelopeCheckedCommand } from '../scada/envelope.js';
+import { GatewayUnavailableError, type GatewayOutcome, type ScadaGateway } from '../scada/gateway.js';
+import { fieldsOf, type PresentValues, type SetPointField } from '../scada/set-point.js';
 
 export interface SparkplugGatewayOptions {
   /** Broker URL, e.g. `mqtts://<namespace>.<region>-1.ts.eventgrid.azure.net:8883` or the embedded broker. */
