@@ -375,9 +375,9 @@ export async function startEdgeNode(o: EdgeNodeOptions): Promise<EdgeNodeHandle>
     }
     // Report by exception: the read-back of what it now holds, at once (a repeat of an applied command is told again).
     lastCommand.set(deviceId, { id: commandId, result: APPLIED, message: '' });
-    // Stamped with the plant's time, as every other report of the same tag is (a later stamp would make the next
-    // periodic report read as out of order); the read-back observer allows for the skew against the command's.
-    const points = o.readbackNow?.(deviceId, fields, o.potline.nowMs()) ?? [];
+    // Stamped by the PLC's clock when it applied the change, never earlier than the command that caused it (the
+    // simulated plant time advances in whole steps and may trail); the refresh resumes after this report.
+    const points = o.readbackNow?.(deviceId, fields, Math.max(o.potline.nowMs(), nowMs)) ?? [];
     const extra = statusUpdate(deviceId, nowMs);
     if (points.length === 0)
       for (const f of fields)

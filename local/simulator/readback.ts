@@ -31,8 +31,10 @@ interface Reporter {
   nextDueMs: number;
   /** Sequence number per field (per tag), as every sensor of the contract counts its own points. */
   seq: Partial<Record<SetPointField, number>>;
-  /** Plant time of the last report of each field made at once (reportNow), so the step does not repeat it. */
+  /** Plant time of the change last reported at once (reportNow), so the change's own event does not repeat it. */
   reportedNowAtMs: Partial<Record<SetPointField, number>>;
+  /** Time stamped on that report: the refresh resumes after it, never with an older report of the field. */
+  reportedNowTsMs: Partial<Record<SetPointField, number>>;
 }
 
 export interface ReadbackReporters {
@@ -63,6 +65,7 @@ export function createReadbackReporters(potline: Potline, rng: Rng): ReadbackRep
       nextDueMs: startMs + rng.uniform(0, READBACK_INTERVAL_MS),
       seq: {},
       reportedNowAtMs: {},
+      reportedNowTsMs: {},
     });
   for (const line of potline.lines)
     add(line.lineId, lineSensorCellId(line.lineId), ['lineCurrentKA'], () => lineSetPoint(line));
@@ -94,7 +97,10 @@ export function createReadbackReporters(potline: Potline, rng: Rng): ReadbackRep
       const r = reporters.get(equipmentId);
       if (!r) return;
       const own = fields.filter((f) => r.fields.includes(f));
-      for (const f of own) r.reportedNowAtMs[f] = tsMs;
+      for (const f of own) {
+        r.reportedNowAtMs[f] = potline.nowMs();
+        r.reportedNowTsMs[f] = tsMs;
+      }
       report(r, own, tsMs, emit);
     },
     collect(events, stepEndMs, emit) {
@@ -111,7 +117,13 @@ export function createReadbackReporters(potline: Potline, rng: Rng): ReadbackRep
       }
       for (const r of reporters.values()) {
         while (r.nextDueMs <= stepEndMs) {
-          report(r, r.fields, Math.round(r.nextDueMs), emit);
+          const dueMs = Math.round(r.nextDueMs);
+          report(
+            r,
+            r.fields.filter((f) => (r.reportedNowTsMs[f] ?? -Infinity) < dueMs),
+            dueMs,
+            emit,
+          );
           r.nextDueMs += READBACK_INTERVAL_MS;
         }
       }
