@@ -8,13 +8,12 @@ export const SHARED_LAYERS = {
   kernel: 0,
   config: 1,
   // Libraries with no domain knowledge: PDE solvers, the lake's paths and codecs, CloudEvents and the topic, metrics,
-  // health, and the HTTP kit (auth, bodies, paging, error mapping, OpenAPI builder).
+  // health.
   physics: 2,
   lake: 2,
   messaging: 2,
   observability: 2,
   health: 2,
-  http: 2,
   // Domains, lower first: a domain may use the ones ranked below it.
   telemetry: 3,
   optimize: 3,
@@ -26,10 +25,13 @@ export const SHARED_LAYERS = {
   // The plant's protocol (Sparkplug B): the SCADA gateway over it and what the ingress decodes.
   sparkplug: 5,
   gold: 6,
-  // The API (route table and HTTP use cases) and the Azure adapters with the composition root: both above every domain,
+  // The HTTP kit (auth, bodies, paging, the error mapping, the OpenAPI builder): above the domains, so no domain
+  // speaks HTTP.
+  http: 7,
+  // The API (route table and HTTP use cases) and the Azure adapters with the composition root: above everything,
   // neither importing the other (functions/ joins them).
-  api: 7,
-  azure: 7,
+  api: 8,
+  azure: 8,
 };
 
 /** Packages that talk to Azure: only shared/azure, local/ (the embedded runtime) and tools may import them. */

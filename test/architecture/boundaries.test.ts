@@ -89,7 +89,7 @@ describe('the layers of shared/ (layers.config.js)', () => {
       (await eslint.lintText(code, { filePath: path.join(root, file) }))[0]!.messages.map((m) => m.message);
     expect(
       await lint('shared/gold/probe.ts', "import { routes } from '../api/routes.js';\nexport const r = routes;\n"),
-    ).toEqual([expect.stringContaining('shared/gold (layer 6) may not import shared/api (layer 7)')]);
+    ).toEqual([expect.stringContaining('shared/gold (layer 6) may not import shared/api (layer 8)')]);
     expect(
       await lint(
         'shared/scada/probe.ts',

@@ -20,7 +20,9 @@ import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { createPotline, type Potline } from '../../local/simulator/index.js';
+import { CosmosModelRepository, PDE_MODELS_CONTAINER } from '../../shared/azure/cosmos-model-repository.js';
 import { CosmosRunStore } from '../../shared/azure/cosmos-orchestration-stores.js';
+import { openContainer } from '../../shared/azure/open-container.js';
 import { v1Path } from '../../shared/http/paths.js';
 import { PlantEventType } from '../../shared/messaging/subscriptions.js';
 import { OptimizationRunEventData } from '../../shared/orchestration/schemas.js';
@@ -398,16 +400,34 @@ describe('PDE runs through the devhost', () => {
     await assertDeterministic(host.registry, 'pdeRun', historyOf(runId));
   });
 
-  it('ends a run of a configuration the physics engine refuses Failed, naming the field', async () => {
-    const model = await call('POST', 'pde-models', 'Engineer', {
+  it('refuses a configuration the physics engine would refuse when it is written, and fails a run of one stored earlier, naming the field', async () => {
+    const bad = {
       modelName: 'FourierHeatModel',
       parameters: {
         thermalConductivity: -5,
         initialTemperature: 700,
         boundaryConditions: { topSurface: 750, bottomSurface: 690 },
       },
+    };
+    const refused = await call('POST', 'pde-models', 'Engineer', bad);
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({
+      code: 'ERR-4001',
+      details: [{ field: 'body.parameters.thermalConductivity' }],
     });
-    const modelId = model.json.modelId as string;
+    // A model an earlier release stored without that check: its run still fails cleanly, naming the field.
+    const client = new CosmosClient({
+      endpoint: cosmosServer.endpoint,
+      key: cosmosServer.key,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    const models = new CosmosModelRepository(await openContainer(client, DB, PDE_MODELS_CONTAINER, '/modelId', true));
+    const stored = await models.create(
+      bad as never,
+      { subject: 'earlier-release', clientId: 'test', correlationId: 'seed' },
+      Date.now(),
+    );
+    const modelId = stored.modelId;
     const runId = (await call('POST', `pde-models/${modelId}/runs`, 'Manager')).json.runId as string;
     const failed = await waitFor(
       'the PDE run to fail',
