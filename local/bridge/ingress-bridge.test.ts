@@ -42,21 +42,39 @@ describe('ingress bridge: MQTT → hub, at least once', () => {
   let potline: Potline;
   let dir: string;
   const bridges: IngressBridgeHandle[] = [];
-  /** What the hub accepted; it answers slowly, so messages are in flight when the bridge dies. */
+  /** What the hub accepted; it answers slowly, so messages are in flight when a bridge dies. */
   const hubBodies: EventBody[] = [];
   let hubDown = false;
-  const hub = {
-    send: async (bodies: EventBody[]) => {
-      await new Promise((r) => setTimeout(r, 1));
-      if (hubDown) throw new Error('hub unavailable');
-      hubBodies.push(...bodies);
-    },
+  /**
+   * A bridge's own connection to the hub: once its process is "killed" nothing it still had in hand reaches the hub,
+   * as when the process dies (here the killed bridge's promises would otherwise finish in this test's process).
+   */
+  const hubFor = (dieAtSend = Infinity, onDie: () => void = () => {}, answerMs = 1) => {
+    const conn = { dead: false, sends: 0 };
+    return {
+      conn,
+      sink: {
+        send: async (bodies: EventBody[]) => {
+          // The process dies in the middle of a send (its acknowledgements so far have left): this one and every one
+          // still in hand never reach the hub.
+          if (++conn.sends === dieAtSend)
+            setTimeout(() => {
+              conn.dead = true;
+              onDie();
+            }, answerMs / 2);
+          await new Promise((r) => setTimeout(r, answerMs));
+          if (conn.dead) throw new Error('the bridge process is gone');
+          if (hubDown) throw new Error('hub unavailable');
+          hubBodies.push(...bodies);
+        },
+      },
+    };
   };
-  const bridge = () =>
+  const bridge = (hub: ReturnType<typeof hubFor>) =>
     startIngressBridge({
       brokerUrl: broker.url,
       ...broker.bridge(),
-      hub,
+      hub: hub.sink,
       stateDir: dir,
     }).then((b) => (bridges.push(b), b));
 
@@ -74,7 +92,10 @@ describe('ingress bridge: MQTT → hub, at least once', () => {
   });
 
   it('loses nothing when the bridge is killed mid-stream and restarted, nor while the hub refuses', async () => {
-    const first = await bridge();
+    let first: IngressBridgeHandle | undefined;
+    // A slow hub: a bridge that acknowledged before the hub answered would have many messages in hand when it dies.
+    const firstHub = hubFor(25, () => first!.kill(), 20);
+    first = await bridge(firstHub);
     const creds = broker.edge('L1-POTCTL');
     edge = await startEdgeNode({ brokerUrl: broker.url, ...creds, potline, lineId: 'L1' });
     const sent: EventBody[] = [];
@@ -89,11 +110,10 @@ describe('ingress bridge: MQTT → hub, at least once', () => {
       runSimulator({ potline, sink, durationS: seconds, clock: virtualClock(potline.nowMs()), ratePerMin: 6000 }).done;
 
     await run(60);
-    await until(() => first.counters().ddataMessages > 20, 'the first messages through the bridge');
-    first.kill();
+    await until(() => firstHub.conn.dead, 'the first bridge dying mid-send');
     await run(60);
     hubDown = true;
-    const second = await bridge();
+    const second = await bridge(hubFor());
     await until(() => second.counters().hubRetries > 0, 'the bridge retrying the hub');
     hubDown = false;
     const sentKeys = new Set(pointsIn(sent).map(keyOf));
