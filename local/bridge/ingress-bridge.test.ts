@@ -92,10 +92,10 @@ describe('ingress bridge: MQTT → hub, at least once', () => {
   });
 
   it('loses nothing when the bridge is killed mid-stream and restarted, nor while the hub refuses', async () => {
-    let first: IngressBridgeHandle | undefined;
+    const firstRef: { bridge?: IngressBridgeHandle } = {};
     // A slow hub: a bridge that acknowledged before the hub answered would have many messages in hand when it dies.
-    const firstHub = hubFor(25, () => first!.kill(), 20);
-    first = await bridge(firstHub);
+    const firstHub = hubFor(25, () => firstRef.bridge!.kill(), 20);
+    firstRef.bridge = await bridge(firstHub);
     const creds = broker.edge('L1-POTCTL');
     edge = await startEdgeNode({ brokerUrl: broker.url, ...creds, potline, lineId: 'L1' });
     const sent: EventBody[] = [];
