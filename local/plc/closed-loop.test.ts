@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingEventPublisher } from '../../shared/messaging/event-publisher.js';
 import { ScadaDispatcher } from '../../shared/scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../../shared/scada/envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../../shared/plant/envelope-limits.js';
 import { setpointRecommendedEvent } from '../../shared/scada/events.js';
 import { MqttScadaGateway } from '../../shared/scada/mqtt-gateway.js';
 import { MemoryCommandRepository } from '../../shared/scada/command-repository.js';
