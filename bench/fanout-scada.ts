@@ -20,7 +20,7 @@ import { MemoryReadbackStore, type ReadbackStore } from '../shared/scada/readbac
 import { RecordingEventPublisher } from '../shared/messaging/event-publisher.js';
 import { MemoryCommandRepository, type CommandRepository } from '../shared/scada/command-repository.js';
 import { ScadaDispatcher } from '../shared/scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../shared/scada/envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../shared/plant/envelope-limits.js';
 import { setpointRecommendedEvent } from '../shared/scada/events.js';
 import { SparkplugScadaGateway } from '../shared/sparkplug/scada-gateway.js';
 import { MemoryOverrideStore, type OverrideStore } from '../shared/scada/override.js';

@@ -22,7 +22,7 @@ import { startIngressBridge } from './bridge/ingress-bridge.js';
 import { auditEnvelope } from './score/envelope-audit.js';
 import { commandOutcomes, countExternalChanges } from './console/external-changes.js';
 import { scadaGatewayFromSettings } from '../shared/azure/scada-dependencies.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../shared/scada/envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../shared/plant/envelope-limits.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
 import { LiveConsole } from './console/live-console.js';
 import { OptimizationWatch } from './console/optimization-watch.js';

@@ -4,7 +4,7 @@ import { MemoryAuditLog } from '../../shared/kernel/audit-log.js';
 import { RecordingEventPublisher } from '../../shared/messaging/event-publisher.js';
 import { MemoryCommandRepository } from '../../shared/scada/command-repository.js';
 import { ScadaDispatcher } from '../../shared/scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../../shared/scada/envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../../shared/plant/envelope-limits.js';
 import { setpointRecommendedEvent } from '../../shared/scada/events.js';
 import { MemoryOverrideStore } from '../../shared/scada/override.js';
 import { MemoryReadbackStore } from '../../shared/scada/readback.js';

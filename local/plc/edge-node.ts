@@ -38,7 +38,7 @@ import {
   stateTopic,
 } from '../../shared/sparkplug/topic.js';
 import { fieldOfReadbackTag } from '../../shared/scada/readback.js';
-import { SET_POINT_FIELDS, type SetPointField } from '../../shared/scada/set-point.js';
+import { SET_POINT_FIELDS, type SetPointField } from '../../shared/plant/set-point.js';
 import { SetPoint, SimulatorError, type EmittedPoint, type Potline } from '../simulator/index.js';
 import { pointTsMs } from '../simulator/point.js';
 import { createRng, type Rng } from '../simulator/prng.js';

@@ -4,7 +4,7 @@
  * becomes a DDATA payload no protobuf reader accepts, so the ingress path meets its Sparkplug equivalent.
  */
 import type { EventBody, EmittedPoint, TelemetrySink } from '../simulator/index.js';
-import { lineOfEquipment } from '../../shared/scada/set-point.js';
+import { lineOfEquipment } from '../../shared/plant/set-point.js';
 import type { EdgeNodeHandle } from './edge-node.js';
 
 export function plantSink(nodesByLine: ReadonlyMap<string, EdgeNodeHandle>): TelemetrySink {

@@ -4,8 +4,8 @@
  * the value the PLC held, and no command brought a field's real movement in the rolling hour before it — the
  * operators' HMI changes included — beyond `maxMovePerHour`.
  */
-import type { EnvelopeLimits } from '../../shared/scada/envelope-limits.js';
-import { SET_POINT_FIELDS, type SetPointField } from '../../shared/scada/set-point.js';
+import type { EnvelopeLimits } from '../../shared/plant/envelope-limits.js';
+import { SET_POINT_FIELDS, type SetPointField } from '../../shared/plant/set-point.js';
 import type { Label } from '../simulator/index.js';
 
 export interface EnvelopeAudit {

@@ -16,7 +16,7 @@ import { BAD_QUALITIES, GOOD_QUALITIES, type EmittedPoint } from './point.js';
 import type { Potline, PotlineEvent } from './potline.js';
 import type { Rng } from './prng.js';
 import { createReadbackReporters } from './readback.js';
-import type { SetPointField } from '../../shared/scada/set-point.js';
+import type { SetPointField } from '../../shared/plant/set-point.js';
 import { readTag } from './readings.js';
 import { planSampling, type SamplingPlan } from './sampling.js';
 import {

@@ -13,7 +13,7 @@ import { createProcessLabeller } from './process-labels.js';
 import { createRng } from './prng.js';
 import type { SamplingPlan } from './sampling.js';
 import type { TelemetrySink } from './sinks/sink.js';
-import type { SetPointField } from '../../shared/scada/set-point.js';
+import type { SetPointField } from '../../shared/plant/set-point.js';
 import type { EmittedPoint } from './point.js';
 
 export interface RunSimulatorOptions {

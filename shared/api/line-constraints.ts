@@ -12,7 +12,7 @@ import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import { Link } from '../http/paging.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
-import { lineOfEquipment } from '../scada/set-point.js';
+import { lineOfEquipment } from '../plant/set-point.js';
 import type { LineConstraints, LineConstraintStore } from '../orchestration/line-constraints.js';
 
 /** CloudEvents `source` of constraint changes made through the API. */

@@ -12,7 +12,7 @@ import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import { Link } from '../http/paging.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
-import { lineOfEquipment } from '../scada/set-point.js';
+import { lineOfEquipment } from '../plant/set-point.js';
 import { APPROVAL_EVENT, Orchestration } from '../orchestration/names.js';
 import { approvalEvent } from '../orchestration/run-events.js';
 import { optimizationRunPrefix, requestedOptimizationRunId } from '../orchestration/run-ids.js';

@@ -12,7 +12,7 @@ import type { RectifierRating } from '../orchestration/optimize-set-points.js';
 import type { PredictCellsConfig } from '../orchestration/predict-cells.js';
 import type { RunStore } from '../orchestration/run-store.js';
 import type { LineConstraintStore } from '../orchestration/line-constraints.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../plant/envelope-limits.js';
 import { BlobLakeStore } from './blob-lake-store.js';
 import { appCosmosClient, appLakeServiceClient, localCosmos, once } from './composition-root.js';
 import { CosmosHotStateStore } from './cosmos-hot-state.js';

@@ -1,6 +1,6 @@
 import { settings } from '../config/settings.js';
 import { ScadaDispatcher } from '../scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../plant/envelope-limits.js';
 import { SparkplugScadaGateway } from '../sparkplug/scada-gateway.js';
 import type { OverrideLister, OverrideStore } from '../scada/override.js';
 import type { OverrideDeps } from '../scada/override-service.js';

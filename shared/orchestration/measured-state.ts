@@ -25,7 +25,7 @@ import { BASE_CELL } from '../physics/electrochemistry/base-cell.js';
 import { cellVoltageBreakdown, type CellVoltageInput } from '../physics/electrochemistry/cell-voltage.js';
 import { PhysicsError } from '../physics/errors.js';
 import { CellDesign, CellInput, type CellState } from '../optimize/schema.js';
-import type { PresentValues } from '../scada/set-point.js';
+import type { PresentValues } from '../plant/set-point.js';
 import type { TagLatest } from '../telemetry/hot-state.js';
 
 /** Alumina concentration assumed when none is measured, wt %: point feeders hold 2–4 wt %, most plants aim near 3 (Kvande, JOM 2014). */

@@ -16,7 +16,7 @@ import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
 import { proposedCommand, transition } from '../scada/command.js';
 import { MemoryCommandRepository } from '../scada/command-repository.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../plant/envelope-limits.js';
 import { MemoryOverrideStore } from '../scada/override.js';
 import { MemoryReadbackStore } from '../scada/readback.js';
 import { MemoryHotStateStore } from '../telemetry/hot-state.js';

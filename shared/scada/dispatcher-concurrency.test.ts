@@ -12,13 +12,13 @@ import { commandIdFor, proposedCommand, transition } from './command.js';
 import { MemoryCommandRepository } from './command-repository.js';
 import type { DispatchPolicy } from './dispatch-policy.js';
 import { ScadaDispatcher } from './dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../plant/envelope-limits.js';
 import type { EnvelopeCheckedCommand } from './envelope.js';
 import { setpointRecommendedEvent } from './events.js';
 import type { GatewayOutcome, ScadaGateway } from './gateway.js';
 import { MemoryOverrideStore } from './override.js';
 import { MemoryReadbackStore } from './readback.js';
-import type { PresentValues } from './set-point.js';
+import type { PresentValues } from '../plant/set-point.js';
 
 const T0 = Date.UTC(2025, 0, 1, 8);
 const policy: DispatchPolicy = { maxAttempts: 3, ackTimeoutMs: 3000, backoffMs: 500 };

@@ -6,13 +6,13 @@ import { commandIdFor, proposedCommand, transition } from './command.js';
 import { MemoryCommandRepository } from './command-repository.js';
 import type { DispatchPolicy } from './dispatch-policy.js';
 import { ScadaDispatcher } from './dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../plant/envelope-limits.js';
 import { overrideChangedEvent, setpointRecommendedEvent } from './events.js';
 import { RecordingGateway, type GatewayOutcome } from './gateway.js';
 import { MemoryOverrideStore } from './override.js';
 import { releaseManual, requestManual } from './override-service.js';
 import { MemoryReadbackStore } from './readback.js';
-import type { PresentValues } from './set-point.js';
+import type { PresentValues } from '../plant/set-point.js';
 
 const T0 = Date.UTC(2025, 0, 1, 8);
 /** What the simulated PLCs hold until told otherwise. */

@@ -21,7 +21,7 @@ import {
   type Violation,
 } from './envelope.js';
 import { envelopeContextOf, readEquipmentFacts } from './envelope-context.js';
-import type { EnvelopeLimits } from './envelope-limits.js';
+import type { EnvelopeLimits } from '../plant/envelope-limits.js';
 import {
   commandStateEvent,
   interlockUnverifiableEvent,

@@ -6,13 +6,13 @@ import { MemoryHotStateStore } from '../telemetry/hot-state.js';
 import { MemoryCommandRepository } from './command-repository.js';
 import { ScadaDispatcher } from './dispatcher.js';
 import { RATE_WINDOW_MS } from './envelope.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../plant/envelope-limits.js';
 import { setpointRecommendedEvent } from './events.js';
 import type { GatewayOutcome, ScadaGateway } from './gateway.js';
 import { MemoryOverrideStore } from './override.js';
 import { MemoryReadbackStore } from './readback.js';
 import { observeReadback } from './readback-observer.js';
-import type { SetPointField } from './set-point.js';
+import type { SetPointField } from '../plant/set-point.js';
 
 /**
  * The safety property of issue "plant protocol", over arbitrary interleavings of out-of-band changes (an operator at

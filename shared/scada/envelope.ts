@@ -3,7 +3,7 @@
  * else) can only ever receive a command that passed every rule below at the moment it was checked.
  */
 import type { CellStateDoc } from '../telemetry/hot-state.js';
-import type { EnvelopeLimits } from './envelope-limits.js';
+import type { EnvelopeLimits } from '../plant/envelope-limits.js';
 import type { OverrideDoc } from './override.js';
 import type { ReportedSetPoint } from './readback.js';
 import {
@@ -13,7 +13,7 @@ import {
   type CommandAction,
   type SetPointField,
   type SetPointValues,
-} from './set-point.js';
+} from '../plant/set-point.js';
 
 /** The rules a command can fail; a rejection names every one it broke. */
 export const ENVELOPE_RULES = [

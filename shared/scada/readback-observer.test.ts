@@ -3,7 +3,7 @@ import { MemoryAuditLog } from '../kernel/audit-log.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { commandIdFor, proposedCommand, transition } from './command.js';
 import { MemoryCommandRepository } from './command-repository.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../plant/envelope-limits.js';
 import { MemoryReadbackStore } from './readback.js';
 import { observeReadback, readbackReportsOf, type ReadbackReport } from './readback-observer.js';
 

@@ -11,7 +11,7 @@ import { parseBody } from '../telemetry/parse-body.js';
 import type { CommandDoc } from './command.js';
 import type { CommandRepository } from './command-repository.js';
 import { COMMAND_LOOKBACK_MS } from './envelope-context.js';
-import type { EnvelopeLimits } from './envelope-limits.js';
+import type { EnvelopeLimits } from '../plant/envelope-limits.js';
 import { setpointChangedExternallyEvent } from './events.js';
 import {
   changeIdOf,
@@ -20,7 +20,7 @@ import {
   type ReadbackStore,
   type SetpointChangeDoc,
 } from './readback.js';
-import type { SetPointField } from './set-point.js';
+import type { SetPointField } from '../plant/set-point.js';
 
 /** One report of one field's active set point, as the plant sent it. */
 export interface ReadbackReport {

@@ -4,12 +4,12 @@ import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { MemoryHotStateStore } from '../telemetry/hot-state.js';
 import { MemoryCommandRepository } from './command-repository.js';
 import { ScadaDispatcher } from './dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../plant/envelope-limits.js';
 import { setpointRecommendedEvent } from './events.js';
 import { RecordingGateway } from './gateway.js';
 import { MemoryOverrideStore, OverrideStoreUnavailableError } from './override.js';
 import { MemoryReadbackStore } from './readback.js';
-import type { PresentValues, SetPointField } from './set-point.js';
+import type { PresentValues, SetPointField } from '../plant/set-point.js';
 
 const T0 = Date.UTC(2025, 0, 1, 8);
 const limits = DEFAULT_ENVELOPE_LIMITS;

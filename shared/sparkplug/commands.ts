@@ -2,7 +2,7 @@
 import { encodePayload, type MetricInput } from './codec.js';
 import { COMMAND_ID_METRIC, COMMAND_VERSION_METRIC, REBIRTH_METRIC, setpointMetric } from './metrics.js';
 import { deviceTopic, nodeTopic } from './topic.js';
-import { SET_POINT_FIELDS, type SetPointValues } from '../scada/set-point.js';
+import { SET_POINT_FIELDS, type SetPointValues } from '../plant/set-point.js';
 
 export interface OutgoingMessage {
   topic: string;

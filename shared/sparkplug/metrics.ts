@@ -3,7 +3,7 @@
  * read-back), the command metrics of a DCMD, the command status an edge node reports, and the node controls. Telemetry
  * metrics are `Telemetry/<tag>`; an edge node declares whichever it has.
  */
-import { SET_POINT_FIELDS, SetPointField, isLineEquipment } from '../scada/set-point.js';
+import { SET_POINT_FIELDS, SetPointField, isLineEquipment } from '../plant/set-point.js';
 import type { DataType } from './codec.js';
 
 export const BDSEQ_METRIC = 'bdSeq';

@@ -27,7 +27,7 @@ import {
 } from './topic.js';
 import type { EnvelopeCheckedCommand } from '../scada/envelope.js';
 import { GatewayUnavailableError, type GatewayOutcome, type ScadaGateway } from '../scada/gateway.js';
-import { fieldsOf, type PresentValues, type SetPointField } from '../scada/set-point.js';
+import { fieldsOf, type PresentValues, type SetPointField } from '../plant/set-point.js';
 
 export interface SparkplugGatewayOptions {
   /** Broker URL, e.g. `mqtts://<namespace>.<region>-1.ts.eventgrid.azure.net:8883` or the embedded broker. */

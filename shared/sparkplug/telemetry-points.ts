@@ -4,7 +4,7 @@
  * declared (or the data restated), the quality code as a word, and the source's sample counter (`seq` property).
  */
 import { READBACK_TAG } from '../scada/readback.js';
-import { lineOfEquipment } from '../scada/set-point.js';
+import { lineOfEquipment } from '../plant/set-point.js';
 import type { DeviceReport } from './host-session.js';
 import { fieldOfSetpointMetric, qualityWord, tagOfTelemetryMetric } from './metrics.js';
 

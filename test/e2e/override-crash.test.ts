@@ -9,7 +9,7 @@ import { CosmosOverrideStore } from '../../shared/azure/cosmos-scada-stores.js';
 import { RecordingEventPublisher } from '../../shared/messaging/event-publisher.js';
 import { MemoryCommandRepository } from '../../shared/scada/command-repository.js';
 import { ScadaDispatcher } from '../../shared/scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../../shared/scada/envelope-limits.js';
+import { DEFAULT_ENVELOPE_LIMITS } from '../../shared/plant/envelope-limits.js';
 import { setpointRecommendedEvent } from '../../shared/scada/events.js';
 import { RecordingGateway } from '../../shared/scada/gateway.js';
 import { manualOverridesFor } from '../../shared/scada/override.js';
