@@ -230,7 +230,11 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
       bridge: bridge.counters(),
       broker: broker.counters(),
       edge: final.plc.nodes,
-      envelope: auditEnvelope(final.labels, DEFAULT_ENVELOPE_LIMITS),
+      // The operators' changes from the labels; every commanded move from the controllers themselves.
+      envelope: auditEnvelope(
+        [...final.labels.filter((l) => l.kind !== 'setpoint_applied'), ...final.commandedMoves],
+        DEFAULT_ENVELOPE_LIMITS,
+      ),
       externalChangesSeen: await countExternalChanges(runStartMs).catch(() => undefined),
       commands: await commandOutcomes(runStartMs).catch(() => undefined),
     },

@@ -35,5 +35,10 @@ export interface PlantCounters {
 
 export interface PlantFinal extends PlantCounters {
   labels: import('../simulator/index.js').Label[];
+  /**
+   * Every set point the pot controllers applied on a command, as `setpoint_applied` records: the labels have only
+   * those applied while the simulator stepped, not those of the last commands after it stopped.
+   */
+  commandedMoves: import('../simulator/index.js').Label[];
   sentKeys: string[];
 }

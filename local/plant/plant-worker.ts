@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RunRecorder } from '../console/run-recorder.js';
 import { startPlantEdgeNodes } from '../plc/plant-edge-nodes.js';
 import { plantSink } from '../plc/plant-sink.js';
-import { createLabelRecorder, createPotline, runSimulator, type SimulatorRun } from '../simulator/index.js';
+import { createLabelRecorder, createPotline, runSimulator, type Label, type SimulatorRun } from '../simulator/index.js';
 import type { PlantMessage, PlantThreadOptions } from './plant-options.js';
 
 const o = workerData as PlantThreadOptions;
@@ -24,6 +24,7 @@ try {
   const labels = createLabelRecorder({ file: o.labelsFile });
   const recorder = new RunRecorder();
   const ref: { run?: SimulatorRun } = {};
+  const commandedMoves: Label[] = [];
   const plc = await startPlantEdgeNodes({
     broker: {
       url: o.brokerUrl,
@@ -36,6 +37,13 @@ try {
       seed: o.seed,
       readbackNow: (equipmentId, fields, tsMs) => ref.run?.readbackNow(equipmentId, fields, tsMs) ?? [],
       onPointsSent: (points) => recorder.noteSent([{ body: JSON.stringify(points) }]),
+      onApplied: (a) =>
+        commandedMoves.push({
+          kind: 'setpoint_applied',
+          cellId: a.cellId,
+          tsMs: a.appliedAtMs,
+          detail: { applied: a.applied, previous: a.previous },
+        }),
       onPanelManual: (cellId, fromMs, untilMs) =>
         labels.record({ kind: 'panel_manual', cellId, tsMs: fromMs, detail: { untilMs } }),
     },
@@ -73,7 +81,7 @@ try {
       clearInterval(ticker);
       post({
         kind: 'final',
-        final: { ...counters(), labels: [...labels.labels()], sentKeys: [...recorder.sentKeys] },
+        final: { ...counters(), labels: [...labels.labels()], commandedMoves, sentKeys: [...recorder.sentKeys] },
       });
       parentPort!.close();
     })();

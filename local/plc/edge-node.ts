@@ -39,7 +39,7 @@ import {
 } from '../../shared/sparkplug/topic.js';
 import { fieldOfReadbackTag } from '../../shared/scada/readback.js';
 import { SET_POINT_FIELDS, type SetPointField } from '../../shared/plant/set-point.js';
-import { SetPoint, SimulatorError, type EmittedPoint, type Potline } from '../simulator/index.js';
+import { SetPoint, SimulatorError, type AppliedSetPoint, type EmittedPoint, type Potline } from '../simulator/index.js';
 import { pointTsMs } from '../simulator/point.js';
 import { createRng, type Rng } from '../simulator/prng.js';
 import { CELL_READBACK_FIELDS } from '../simulator/readback.js';
@@ -71,6 +71,8 @@ export interface EdgeNodeOptions {
   readbackNow?: (equipmentId: string, fields: readonly SetPointField[], tsMs: number) => EmittedPoint[];
   /** Told when the potroom takes a cell to manual at its panel (for the run's ground-truth labels). */
   onPanelManual?: (cellId: string, fromMs: number, untilMs: number) => void;
+  /** Told of every set point it applied on a command, with the values it replaced (for the envelope audit). */
+  onApplied?: (applied: AppliedSetPoint) => void;
   /** Told of every point published, for the run's record of what was sent. */
   onPointsSent?: (points: readonly EmittedPoint[]) => void;
 }
@@ -365,7 +367,8 @@ export async function startEdgeNode(o: EdgeNodeOptions): Promise<EdgeNodeHandle>
     const repeat = prior.every((p) => p?.commandId === commandId);
     if (!repeat) {
       try {
-        o.potline.applySetPoint(deviceId, setPoint);
+        const applied = o.potline.applySetPoint(deviceId, setPoint);
+        o.onApplied?.(applied);
       } catch (e) {
         if (e instanceof SimulatorError) return refuse(deviceId, commandId, e.code, `${e.field}: ${e.message}`);
         throw e;
