@@ -22,7 +22,7 @@ import { startIngressBridge } from './bridge/ingress-bridge.js';
 import { auditEnvelope } from './score/envelope-audit.js';
 import { commandOutcomes, countExternalChanges } from './console/external-changes.js';
 import { scadaGatewayFromSettings } from '../shared/azure/scada-dependencies.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../shared/plant/envelope-limits.js';
+import { currentPlantFromSettings } from '../shared/azure/plant-dependencies.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
 import { LiveConsole } from './console/live-console.js';
 import { OptimizationWatch } from './console/optimization-watch.js';
@@ -207,6 +207,8 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   }
   live.stop();
   optimization.stop();
+  // The limits the dispatcher judged by: the plant model in force (unreadable → every commanded move is counted).
+  const plantInForce = await currentPlantFromSettings.current().catch(() => undefined);
   const scorecard = score
     ? await scoreRun({
         labels: final.labels,
@@ -233,7 +235,7 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
       // The operators' changes from the labels; every commanded move from the controllers themselves.
       envelope: auditEnvelope(
         [...final.labels.filter((l) => l.kind !== 'setpoint_applied'), ...final.commandedMoves],
-        DEFAULT_ENVELOPE_LIMITS,
+        (id) => plantInForce?.envelopeLimitsFor(id),
       ),
       externalChangesSeen: await countExternalChanges(runStartMs).catch(() => undefined),
       commands: await commandOutcomes(runStartMs).catch(() => undefined),

@@ -123,7 +123,7 @@ function printPlant(p: PlantSummary): void {
   );
   console.log(
     `  Envelope against the plant's own values: ${p.envelope.commandMovesChecked} commanded moves checked, ` +
-      `${p.envelope.maxStepViolations + p.envelope.maxMovePerHourViolations} violations (max-step ${p.envelope.maxStepViolations}, max-move-per-hour ${p.envelope.maxMovePerHourViolations}).`,
+      `${p.envelope.maxStepViolations + p.envelope.maxMovePerHourViolations + p.envelope.unknownEquipmentMoves} violations (max-step ${p.envelope.maxStepViolations}, max-move-per-hour ${p.envelope.maxMovePerHourViolations}, equipment not in the plant model ${p.envelope.unknownEquipmentMoves}).`,
   );
   for (const x of p.envelope.examples) console.log(`    ${x}`);
   console.log(

@@ -4,7 +4,8 @@ import { MemoryAuditLog } from '../../shared/kernel/audit-log.js';
 import { RecordingEventPublisher } from '../../shared/messaging/event-publisher.js';
 import { MemoryCommandRepository } from '../../shared/scada/command-repository.js';
 import { ScadaDispatcher } from '../../shared/scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../../shared/plant/envelope-limits.js';
+import { TEST_PLANT } from '../../shared/plant/test-plant.js';
+import { limitsFromPlant } from '../../shared/scada/equipment-limits.js';
 import { setpointRecommendedEvent } from '../../shared/scada/events.js';
 import { MemoryOverrideStore } from '../../shared/scada/override.js';
 import { MemoryReadbackStore } from '../../shared/scada/readback.js';
@@ -91,7 +92,7 @@ describe('closed loop on Sparkplug B: recommendation → dispatcher → DCMD →
       commands,
       publisher,
       audit: new MemoryAuditLog(),
-      limits: DEFAULT_ENVELOPE_LIMITS,
+      limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
       clock: () => potline.nowMs(),
     });
   const freshVoltage = (cellId: string) =>
@@ -132,7 +133,7 @@ describe('closed loop on Sparkplug B: recommendation → dispatcher → DCMD →
       readback,
       gateway,
       publisher,
-      limits: DEFAULT_ENVELOPE_LIMITS,
+      limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
       policy: { maxAttempts: 2, ackTimeoutMs: 2000, backoffMs: 0 },
       clock: () => potline.nowMs(),
       sleep: async () => {},
@@ -330,7 +331,7 @@ describe('closed loop on Sparkplug B: recommendation → dispatcher → DCMD →
       readback,
       gateway,
       publisher,
-      limits: DEFAULT_ENVELOPE_LIMITS,
+      limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
       policy: { maxAttempts: 2, ackTimeoutMs: 150, backoffMs: 0 },
       clock: () => potline.nowMs(),
       sleep: async () => {},

@@ -2,7 +2,8 @@
  * An audit of every set point the plant applied on a command, against the plant's own values (the simulator's ground
  * truth, not anything the platform recorded): no command moved a field by more than the envelope's `maxStep` from
  * the value the PLC held, and no command brought a field's real movement in the rolling hour before it — the
- * operators' HMI changes included — beyond `maxMovePerHour`.
+ * operators' HMI changes included — beyond `maxMovePerHour`. Each cell is judged by its own line's limits (a 400 kA
+ * line's rectifier is not held to a 126 kA line's rating); a move on equipment the plant model lacks is counted.
  */
 import type { EnvelopeLimits } from '../../shared/plant/envelope-limits.js';
 import { SET_POINT_FIELDS, type SetPointField } from '../../shared/plant/set-point.js';
@@ -15,6 +16,8 @@ export interface EnvelopeAudit {
   hmiMoves: number;
   maxStepViolations: number;
   maxMovePerHourViolations: number;
+  /** Commanded moves on equipment the plant model does not know (no limits to judge them by: never sent). */
+  unknownEquipmentMoves: number;
   /** The first few violations, described. */
   examples: string[];
 }
@@ -23,13 +26,17 @@ const HOUR_MS = 3_600_000;
 /** Rounding the plant reports with, far below any limit. */
 const EPSILON = 1e-9;
 
-export function auditEnvelope(labels: readonly Label[], limits: EnvelopeLimits): EnvelopeAudit {
+/** The envelope limits of a cell, or undefined when the plant model does not have it (PlantIndex.envelopeLimitsFor). */
+export type LimitsOfEquipment = (equipmentId: string) => EnvelopeLimits | undefined;
+
+export function auditEnvelope(labels: readonly Label[], limitsOf: LimitsOfEquipment): EnvelopeAudit {
   const moves = new Map<string, { atMs: number; abs: number }[]>();
   const audit: EnvelopeAudit = {
     commandMovesChecked: 0,
     hmiMoves: 0,
     maxStepViolations: 0,
     maxMovePerHourViolations: 0,
+    unknownEquipmentMoves: 0,
     examples: [],
   };
   const sorted = labels
@@ -53,6 +60,13 @@ export function auditEnvelope(labels: readonly Label[], limits: EnvelopeLimits):
         continue;
       }
       audit.commandMovesChecked++;
+      const limits = l.cellId === undefined ? undefined : limitsOf(l.cellId);
+      if (!limits) {
+        audit.unknownEquipmentMoves++;
+        if (audit.examples.length < 5)
+          audit.examples.push(`${l.cellId} ${field} ${from} → ${to}: not in the plant model`);
+        continue;
+      }
       const f = limits.fields[field];
       if (abs > f.maxStep + EPSILON) {
         audit.maxStepViolations++;
