@@ -78,11 +78,18 @@ function parseFlags() {
   return parsed.data;
 }
 
+/** The plant model of the simulated potline. */
+const SIMULATED_PLANT_FILE = 'plants/test-plant.json';
+
 const flags = parseFlags();
 // Settings: local.settings.json if present, else the example; the environment wins; the emulators replace connections.
 // The scheduled optimisation of the simulated potline follows the flags (lines: those sending telemetry).
 process.env.OPTIMIZATION_SCHEDULE = flags['opt-schedule'];
 process.env.OPTIMIZATION_MODE = flags['opt-mode'];
+// The plant model in force must be the plant the simulator simulates — 126 kA base cells, lines L1–L3 of 100 cells
+// (plants/test-plant.json) — or the envelope judges its cells by another technology's ratings and refuses them. The
+// environment still wins, for a plant model of the same cells.
+process.env.PLANT_MODEL_FILE ??= SIMULATED_PLANT_FILE;
 applyLocalSettingsDefaults();
 // One process hosts the plant's controllers and the platform here: a long synchronous step (an optimiser solve, a big
 // ingest batch) stalls both, so the host waits longer for read-back than it would across a network.
@@ -168,6 +175,9 @@ const plant = await startPlantThread({
   primaryHostId: DEFAULT_HOST_ID,
 });
 const simCounters = () => plant.counters()?.sim ?? { pointsSent: 0, bodiesSent: 0, lagMs: 0 };
+console.log(
+  `Plant model in force: ${process.env.PLANT_MODEL_FILE} (until one is PUT to v1/plant); lines the simulator runs beyond it are refused as unknown equipment.`,
+);
 console.log(
   `Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
 );
