@@ -24,6 +24,7 @@ param zoneRedundant bool = false
 @description('Functions whose triggers stay off in the staging slot, so staging (a release under test, or the previous release after a swap) never takes production events, timers or set points. Every non-HTTP trigger belongs here (checked by test/contract).')
 param stagingDisabledFunctions array = [
   'telemetryIngest'
+  'plantMqttIngress'
   'telemetryAlerts'
   'setpointReadback'
   'goldCuration'
@@ -127,6 +128,7 @@ var storageContract = loadJsonContent('shared-generated/containers.json')
 var ingestConsumerGroup = 'ingest'
 var alertsConsumerGroup = 'alerts'
 var readbackConsumerGroup = 'readback'
+var plantIngressConsumerGroup = 'ingress'
 var eventHubs = [
   {
     name: telemetryHubName
@@ -136,10 +138,11 @@ var eventHubs = [
     consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup ]
   }
   {
-    // The plant broker's routed messages, raw Sparkplug B (README "The plant edge": decoding into telemetry points).
+    // The plant broker's routed messages, raw Sparkplug B: the plantMqttIngress function decodes them into telemetry
+    // points on the telemetry hub (README "Which hub carries what").
     name: plantMqttHubName
     partitionCount: telemetryPartitions
-    consumerGroups: []
+    consumerGroups: [ plantIngressConsumerGroup ]
   }
 ]
 
@@ -182,7 +185,8 @@ module telemetry 'modules/eventhubs.bicep' = {
     maximumThroughputUnits: eventHubsMaxThroughputUnits
     hubs: eventHubs
     receivers: dataPrincipals
-    senders: developers
+    // The app sends too: the plant-MQTT ingress puts decoded points on the telemetry hub.
+    senders: dataPrincipals
   }
 }
 
@@ -343,6 +347,8 @@ var appSettings = {
   // Alerting (shared/alerts/settings.ts): webhook URLs hold secrets, so the channel list lives in Key Vault
   TELEMETRY_ALERTS_CONSUMER_GROUP: alertsConsumerGroup
   TELEMETRY_READBACK_CONSUMER_GROUP: readbackConsumerGroup
+  PLANT_MQTT_HUB: plantMqttHubName
+  PLANT_MQTT_CONSUMER_GROUP: plantIngressConsumerGroup
   ALERT_CHANNELS: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=alert-channels)'
   ALERT_OPERATIONS_CHANNELS: join(alertOperationsChannels, ',')
   ALERT_ENGINEERING_CHANNELS: join(alertEngineeringChannels, ',')

@@ -280,6 +280,13 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       !env.ServiceBusConnection || /(?:^|;)\s*UseDevhost\s*=\s*true\s*(?:;|$)/i.test(env.ServiceBusConnection);
     if (devhostTopic && !env.ServiceBusConnection__fullyQualifiedNamespace)
       env.ServiceBusConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/servicebus`;
+    // Producers inside the app (shared/azure/telemetry-hub-sender.ts) reach the local hubs the same way, unless the
+    // setting names a real namespace.
+    if (
+      !env.EventHubConnection__fullyQualifiedNamespace &&
+      !/(?:^|;)\s*Endpoint\s*=\s*sb:\/\//i.test(env.EventHubConnection ?? '')
+    )
+      env.EventHubConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/eventhubs`;
     cleanups.push(() => server.close());
     for (const source of sources) {
       await source.start();
