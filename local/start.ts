@@ -167,7 +167,6 @@ const plant = await startPlantThread({
   hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'],
   panelManualPerLineHour: PANEL_MANUAL_PER_LINE_HOUR * flags['fault-scale'],
   ratePerMin: flags.rate,
-  ...(flags.duration ? { durationS: flags.duration } : {}),
   ...(faults ? { faults } : {}),
   labelsFile: path.join(runDir, 'labels.jsonl'),
   brokerUrl: broker.url,
@@ -196,10 +195,12 @@ let stopping = false;
 async function shutdown(reason: string, score: boolean): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${reason}: stopping the simulator …`);
-  await plant.stopSimulator();
-  // A slot can fall at the very end of the run: let its closed-loop runs finish and their set points reach the PLC.
+  // A slot can fall at the very end of the run: its closed-loop runs finish while the plant still runs, as a real one
+  // would — a plant that fell silent would make every cell's data stale and the envelope hold them all.
+  console.log(`\n${reason}: letting the optimisation runs in progress finish …`);
   await optimization.settle(60_000);
+  console.log('Stopping the simulator …');
+  await plant.stopSimulator();
   const recommended = optimization.tally().setPointEvents;
   for (
     const deadline = Date.now() + 20_000;
@@ -263,7 +264,7 @@ process.once('SIGTERM', () => void shutdown('SIGTERM', false).then(() => process
 
 if (flags.duration) {
   try {
-    await plant.done;
+    await Promise.race([plant.done, new Promise((resolve) => setTimeout(resolve, flags.duration! * 1000))]);
   } catch (err) {
     console.error('The simulator stopped: ', err);
   }
