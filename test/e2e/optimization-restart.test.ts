@@ -18,7 +18,7 @@ import { startMqttBroker, type MqttBrokerHandle } from '../../local/emulators/mq
 import { startPlantEdgeNodes, type PlantEdgeNodes } from '../../local/plc/plant-edge-nodes.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
-import { createPotline } from '../../local/simulator/index.js';
+import { createPotline, type Potline } from '../../local/simulator/index.js';
 import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { CosmosRunStore } from '../../shared/azure/cosmos-orchestration-stores.js';
 import { v1Path } from '../../shared/http/paths.js';
@@ -33,6 +33,8 @@ let cosmos: CosmosHandle;
 let broker: MqttBrokerHandle;
 let issuer: DevIssuer;
 let plc: PlantEdgeNodes;
+let potline: Potline;
+let cosmosClient: CosmosClient;
 let env: Record<string, string>;
 let engineer: string;
 const devhosts: DevhostProcess[] = [];
@@ -45,7 +47,7 @@ beforeAll(async () => {
     startMqttBroker(),
     startDevIssuer({ keyDir: path.join(tmp, 'keys') }),
   ]);
-  const potline = createPotline({
+  potline = createPotline({
     lines: 1,
     cellsPerLine: 12,
     seed: 9,
@@ -53,12 +55,12 @@ beforeAll(async () => {
     feederChokesPerCellDay: 0,
     lineRampsPerDay: 0,
   });
-  const client = new CosmosClient({
+  cosmosClient = new CosmosClient({
     endpoint: cosmos.endpoint,
     key: cosmos.key,
     connectionPolicy: { enableEndpointDiscovery: false },
   });
-  await seedPlantStores(client, DB, await cellStateDocs(potline));
+  await seedPlantStores(cosmosClient, DB, await cellStateDocs(potline));
   plc = await startPlantEdgeNodes({ broker: broker, potline, lineIds: ['L1'] });
   // The plant model of the simulated line: 12 cells of the base cell.
   const plantFile = path.join(tmp, 'plant.json');
@@ -151,6 +153,13 @@ describe('an optimisation run across a devhost crash', () => {
     });
     await killHard(second.child);
     azurite.resume();
+    // The plant kept running while the hosts died: its newest reports are of now, as a live plant's would be (without
+    // them the dispatcher rightly refuses every command as stale once the test has taken over a minute).
+    await seedPlantStores(
+      cosmosClient,
+      DB,
+      await cellStateDocs(potline, Math.max(1, (Date.now() - potline.nowMs()) / 1000)),
+    );
 
     const third = await start();
     const done = await waitFor(
