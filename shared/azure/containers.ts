@@ -36,3 +36,15 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   // The user constraints of each line, one document per line replaced whole under If-Match.
   { name: 'line-constraints', partitionKey: '/lineId' },
 ];
+
+/**
+ * The containers that hold queued plant events next to the changes they report (shared/azure/cosmos-outbox.ts): the
+ * outbox sweep reads every one of them, and a store that queues events in a container missing here refuses to start.
+ */
+export const OUTBOX_CONTAINERS: readonly CosmosContainerDefinition[] = [
+  'pde-models',
+  'alert-rules',
+  'alerts',
+  'line-constraints',
+  'scada-overrides',
+].map((name) => COSMOS_CONTAINERS.find((c) => c.name === name)!);

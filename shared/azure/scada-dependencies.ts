@@ -1,4 +1,5 @@
 import { settings } from '../config/settings.js';
+import type { QueuedWarning } from '../messaging/outbox.js';
 import { ScadaDispatcher } from '../scada/dispatcher.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
 import { MqttScadaGateway } from '../scada/mqtt-gateway.js';
@@ -43,14 +44,17 @@ export const readbackObserverDepsFromSettings = once<ReadbackObserverDeps>(async
   return { readback, commands, publisher, audit, limits: DEFAULT_ENVELOPE_LIMITS, clock: Date.now };
 });
 
-/** What the override routes write to: the override store, the plant-events topic and the audit trail. */
-export async function overrideDepsFromSettings(): Promise<OverrideDeps> {
+/**
+ * What the override routes write to: the override store, the plant-events topic and the audit trail; `warn` hears of
+ * an event the topic refused (queued for the outbox sweep).
+ */
+export async function overrideDepsFromSettings(warn?: QueuedWarning): Promise<OverrideDeps> {
   const [overrides, publisher, audit] = await Promise.all([
     overrideStoreFromSettings(),
     eventPublisherFromSettings(),
     auditLogFromSettings(),
   ]);
-  return { overrides, publisher, audit };
+  return { overrides, publisher, audit, ...(warn ? { warn } : {}) };
 }
 
 /** The SCADA dispatcher wired to Cosmos, the hot state, the plant broker and the plant-events topic. */
