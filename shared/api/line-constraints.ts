@@ -13,7 +13,8 @@ import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import { Link } from '../http/paging.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
-import { lineOfEquipment } from '../scada/set-point.js';
+import { lineOfEquipment } from '../plant/set-point.js';
+import { cellIdsOf, requireCellsOfLine, type CurrentPlant } from './plant-ids.js';
 import type { LineConstraints, LineConstraintStore } from '../orchestration/line-constraints.js';
 
 /** CloudEvents `source` of constraint changes made through the API. */
@@ -64,6 +65,8 @@ export interface ConstraintsDeps {
   publisher: EventPublisher;
   /** Hears when the topic refused the change's event (it stays queued for the outbox sweep). */
   warn?: QueuedWarning;
+  /** The plant model in force: every cell a constraint names must be a cell of the line in it. */
+  plant: CurrentPlant;
   nowMs?: () => number;
 }
 
@@ -126,6 +129,7 @@ export async function replaceLineConstraints(
   );
   if (details.length > 0)
     throw new ApiError('invalidInput', `Invalid ${details[0]!.field}: ${details[0]!.issue}`, details);
+  requireCellsOfLine(await deps.plant.current(), lineId, cellIdsOf(body.constraints, 'body.constraints'));
   const nowMs = (deps.nowMs ?? Date.now)();
   const r = await deps.store.replace(
     lineId,

@@ -25,6 +25,9 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   // The plant's read-back of its active set points and the changes it reported, one partition per equipment: the
   // envelope reads the equipment's newest reports (one document) and its last hour of changes in one partition.
   { name: 'scada-readback', partitionKey: '/equipmentId' },
+  // The plant model: one immutable document per version (id = its content version), the `current` pointer and the
+  // events queued with it, all in one logical partition so a replace is one transactional batch (the outbox).
+  { name: 'plant-models', partitionKey: '/partition' },
   // Alert rules (US-4.2): few documents, read whole by the evaluator, edited one at a time through the API under
   // If-Match; keyed by rule id so read, replace and delete are point operations (a rule's tag may change).
   { name: 'alert-rules', partitionKey: '/ruleId' },
@@ -47,4 +50,5 @@ export const OUTBOX_CONTAINERS: readonly CosmosContainerDefinition[] = [
   'alerts',
   'line-constraints',
   'scada-overrides',
+  'plant-models',
 ].map((name) => COSMOS_CONTAINERS.find((c) => c.name === name)!);

@@ -9,7 +9,7 @@ import {
 } from '../scada/command-repository.js';
 import type { PlantEvent } from '../messaging/cloud-event.js';
 import type { QueuedEvent } from '../messaging/outbox.js';
-import { SetPointField } from '../scada/set-point.js';
+import { SetPointField } from '../plant/set-point.js';
 import {
   OverrideConflictError,
   OverrideDoc,

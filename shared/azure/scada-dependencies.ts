@@ -1,7 +1,7 @@
 import { settings } from '../config/settings.js';
 import type { QueuedWarning } from '../messaging/outbox.js';
 import { ScadaDispatcher } from '../scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
+import { limitsFromPlant } from '../scada/equipment-limits.js';
 import { MqttScadaGateway } from '../scada/mqtt-gateway.js';
 import type { OverrideLister, OverrideStore } from '../scada/override.js';
 import type { OverrideDeps } from '../scada/override-service.js';
@@ -11,6 +11,7 @@ import { CosmosCommandRepository, CosmosOverrideStore } from './cosmos-scada-sto
 import { CosmosReadbackStore } from './cosmos-readback-store.js';
 import type { ReadbackObserverDeps } from '../scada/readback-observer.js';
 import { hotStateStore } from './hot-state-reader.js';
+import { currentPlantFromSettings } from './plant-dependencies.js';
 import { appCosmosClient, eventPublisherFromSettings, localCosmos, once } from './composition-root.js';
 
 /** The override store (Cosmos `scada-overrides`). */
@@ -41,7 +42,14 @@ export const readbackObserverDepsFromSettings = once<ReadbackObserverDeps>(async
     eventPublisherFromSettings(),
     auditLogFromSettings(),
   ]);
-  return { readback, commands, publisher, audit, limits: DEFAULT_ENVELOPE_LIMITS, clock: Date.now };
+  return {
+    readback,
+    commands,
+    publisher,
+    audit,
+    limitsFor: limitsFromPlant(currentPlantFromSettings),
+    clock: Date.now,
+  };
 });
 
 /**
@@ -80,7 +88,7 @@ export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {
     readback,
     gateway,
     publisher,
-    limits: DEFAULT_ENVELOPE_LIMITS,
+    limitsFor: limitsFromPlant(currentPlantFromSettings),
     policy: dispatchPolicyOf(scada),
     clock: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

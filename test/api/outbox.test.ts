@@ -1,6 +1,6 @@
 /**
- * The outbox through the API, against the local Cosmos server: every write that publishes a plant event (models,
- * alert rules, line constraints, overrides, alert state) answers success while the topic is down, its event waits in
+ * The outbox through the API, against the local Cosmos server: every write that publishes a plant event (the plant
+ * model, PDE models, alert rules, line constraints, overrides, alert state) answers success while the topic is down, its event waits in
  * the outbox with the change, reads and lists never show it, and the outbox sweep publishes each event exactly once
  * when the topic is back; a publish that fails once (the process died between the write and the publish) loses
  * nothing either.
@@ -13,6 +13,8 @@ import { listAlertRules } from '../../functions/api/alert-rules-list.js';
 import { replaceAlertRule } from '../../functions/api/alert-rules-replace.js';
 import { acknowledgeAlertById } from '../../functions/api/alerts-acknowledge.js';
 import { listAlertsPage } from '../../functions/api/alerts-list.js';
+import { getPlantModel } from '../../functions/api/plant-get.js';
+import { replacePlantModel } from '../../functions/api/plant-replace.js';
 import { getLineConstraintsHandler } from '../../functions/api/line-constraints-get.js';
 import { replaceLineConstraintsHandler } from '../../functions/api/line-constraints-replace.js';
 import { listOverrides } from '../../functions/api/overrides-list.js';
@@ -82,18 +84,37 @@ async function outboxDocs(): Promise<{ container: string; event: PlantEvent }[]>
   return found.flat();
 }
 
-/** "type subject" of the events the topic took, in order, for the given subjects. */
-const publishedFor = (...subjects: string[]) =>
-  world.topic.published.filter((e) => subjects.includes(e.subject)).map((e) => `${e.type} ${e.subject}`);
+/** "type subject" of the events the topic took from the `from`th on, in order, for the given subjects. */
+const publishedFor = (from: number, ...subjects: string[]) =>
+  world.topic.published
+    .slice(from)
+    .filter((e) => subjects.includes(e.subject))
+    .map((e) => `${e.type} ${e.subject}`);
 
 const ok = (r: Reply, status: number) => {
   expect(r.status, r.text).toBe(status);
   return r;
 };
 
-/** Every write of every resource that publishes an event; `tag` keeps the ids of two runs apart. */
+/**
+ * Every write of every resource that publishes an event; `tag` (the number of a line of the test plant) keeps the ids
+ * of two runs apart. `etags` maps each model id, and `plant`, to the ETag the API answered for its last version.
+ */
 async function writeEverything(tag: string): Promise<{ modelIds: string[]; etags: Record<string, string> }> {
   const etags: Record<string, string> = {};
+  const plant = ok(await world.call(routes.plantGet, getPlantModel, { token: manager }), 200);
+  const edited = structuredClone((plant.json as { model: { areas: { lines: { name: string }[] }[] } }).model);
+  edited.areas[0]!.lines[0]!.name = `Line one (${tag})`;
+  etags.previousPlant = plant.headers.etag!;
+  etags.plant = ok(
+    await world.call(routes.plantReplace, replacePlantModel, {
+      token: manager,
+      body: edited,
+      headers: { 'if-match': plant.headers.etag! },
+    }),
+    200,
+  ).headers.etag!;
+
   const m1 = ok(
     await world.call(routes.pdeModelsCreate, createPdeModel, { token: engineer, body: PLANT_EXAMPLE }),
     201,
@@ -200,6 +221,7 @@ async function writeEverything(tag: string): Promise<{ modelIds: string[]; etags
 
 /** What `writeEverything` publishes, per resource in the order the writes happened. */
 const expectedFor = (tag: string, [id1, id2]: string[]) => ({
+  'test-site': ['smelter.plant-model.changed'],
   [id1!]: ['smelter.model.changed', 'smelter.model.changed'],
   [id2!]: ['smelter.model.changed', 'smelter.model.changed'],
   [`kept-${tag}`]: ['smelter.alert-rule.changed', 'smelter.alert-rule.changed'],
@@ -222,14 +244,15 @@ function changesBySubject(subjects: string[]): Record<string, string[]> {
 describe('the outbox through the API', () => {
   it('answers every write with success while the topic is down; the sweep then publishes each event once, in order', async () => {
     const sentBefore = world.topic.sent.length;
+    const publishedBefore = world.topic.published.length;
     world.topic.down = true;
     let written;
     try {
-      written = await writeEverything('7');
+      written = await writeEverything('2');
     } finally {
       world.topic.down = false;
     }
-    const expected = expectedFor('7', written.modelIds);
+    const expected = expectedFor('2', written.modelIds);
     const subjects = Object.keys(expected);
     expect(world.topic.sent.length).toBe(sentBefore);
     const queued = await outboxDocs();
@@ -250,12 +273,12 @@ describe('the outbox through the API', () => {
       404,
     );
     const rules = ok(await world.call(routes.alertRulesList, listAlertRules, { token: engineer }), 200);
-    expect((rules.json as { items: { ruleId: string }[] }).items.map((r) => r.ruleId)).toEqual(['kept-7']);
-    ok(await world.call(routes.alertRulesGet, getAlertRule, { token: engineer, params: { ruleId: 'gone-7' } }), 404);
+    expect((rules.json as { items: { ruleId: string }[] }).items.map((r) => r.ruleId)).toEqual(['kept-2']);
+    ok(await world.call(routes.alertRulesGet, getAlertRule, { token: engineer, params: { ruleId: 'gone-2' } }), 404);
     const constraints = ok(
       await world.call(routes.lineConstraintsGet, getLineConstraintsHandler, {
         token: engineer,
-        params: { lineId: 'L7' },
+        params: { lineId: 'L2' },
       }),
       200,
     );
@@ -263,7 +286,7 @@ describe('the outbox through the API', () => {
     const overrides = ok(await world.call(routes.overridesList, listOverrides, { token: operator }), 200);
     expect(overrides.json).toMatchObject({ items: [] });
     const alerts = ok(await world.call(routes.alertsList, listAlertsPage, { token: operator }), 200);
-    expect((alerts.json as { items: { scopeKey: string }[] }).items.map((a) => a.scopeKey)).toEqual(['L7-C002']);
+    expect((alerts.json as { items: { scopeKey: string }[] }).items.map((a) => a.scopeKey)).toEqual(['L2-C002']);
 
     // The topic is back: one sweep publishes everything, the next finds nothing.
     expect(await sweepOnce()).toMatchObject({ published: queued.length, notRemoved: 0, unreadable: [] });
@@ -274,25 +297,34 @@ describe('the outbox through the API', () => {
     expect(new Set(sent).size).toBe(sent.length);
     for (const s of subjects)
       expect(
-        publishedFor(s).map((x) => x.split(' ')[0]),
+        publishedFor(publishedBefore, s).map((x) => x.split(' ')[0]),
         s,
       ).toEqual(expected[s]);
-    expect(changesBySubject(subjects)).toEqual({
+    expect(changesBySubject(subjects.filter((s) => s !== 'test-site'))).toEqual({
       [written.modelIds[0]!]: ['created', 'replaced'],
       [written.modelIds[1]!]: ['created', 'deleted'],
-      'kept-7': ['created', 'replaced'],
-      'gone-7': ['created', 'deleted'],
-      L7: ['v1'],
-      'cell:L7-C001': ['manual v1', 'released v2'],
-      'L7-C002': ['raised', 'acknowledged'],
+      'kept-2': ['created', 'replaced'],
+      'gone-2': ['created', 'deleted'],
+      L2: ['v1'],
+      'cell:L2-C001': ['manual v1', 'released v2'],
+      'L2-C002': ['raised', 'acknowledged'],
     });
     // The events name the versions the API answered.
     const [, replacedEvent] = world.topic.published.filter((e) => e.subject === written.modelIds[0]);
     expect(replacedEvent!.data).toMatchObject({ change: 'replaced', etag: written.etags[written.modelIds[0]!] });
+    const plantEvents = world.topic.published.slice(publishedBefore).filter((e) => e.subject === 'test-site');
+    expect(plantEvents.map((e) => e.data)).toMatchObject([
+      {
+        version: written.etags.plant!.slice(1, -1),
+        previousVersion: written.etags.previousPlant!.slice(1, -1),
+        changedBy: 'mia',
+      },
+    ]);
   });
 
   it('loses nothing when a publish fails right after its write (the process died in between): the sweep sends it once', async () => {
     const sentBefore = world.topic.sent.length;
+    const publishedBefore = world.topic.published.length;
     // Each write's own publish is its first request to the topic: refuse exactly that one, every time.
     const realCall = world.call;
     const call: typeof world.call = async (route, handler, o) => {
@@ -306,22 +338,22 @@ describe('the outbox through the API', () => {
     world.call = call;
     let written;
     try {
-      written = await writeEverything('8');
+      written = await writeEverything('3');
     } finally {
       world.call = realCall;
     }
-    const expected = expectedFor('8', written.modelIds);
+    const expected = expectedFor('3', written.modelIds);
     const subjects = Object.keys(expected);
     // Every write's own publish was refused: nothing reached the topic.
     expect(world.topic.sent.length).toBe(sentBefore);
-    expect(await sweepOnce()).toMatchObject({ published: 13, notRemoved: 0 });
+    expect(await sweepOnce()).toMatchObject({ published: 14, notRemoved: 0 });
     expect(await sweepOnce()).toMatchObject({ published: 0 });
     const sent = world.topic.sent.slice(sentBefore);
-    expect(sent).toHaveLength(13);
-    expect(new Set(sent).size).toBe(13);
+    expect(sent).toHaveLength(14);
+    expect(new Set(sent).size).toBe(14);
     for (const s of subjects)
       expect(
-        publishedFor(s).map((x) => x.split(' ')[0]),
+        publishedFor(publishedBefore, s).map((x) => x.split(' ')[0]),
         s,
       ).toEqual(expected[s]);
   });
@@ -338,7 +370,7 @@ describe('the outbox through the API', () => {
       world.topic.down = false;
     }
     const modelId = (created.json as { modelId: string }).modelId;
-    expect(publishedFor(modelId)).toEqual([]);
+    expect(publishedFor(0, modelId)).toEqual([]);
     ok(
       await world.call(routes.pdeModelsReplace, replacePdeModel, {
         token: engineer,

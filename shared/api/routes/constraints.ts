@@ -17,6 +17,7 @@ export const constraintRoutes = {
     summary: "Read the user constraints the line's optimisation runs apply (an empty list when none are stored)",
     tag: 'constraints',
     params: LinePath,
+    plantIds: { lineId: 'line' },
     responses: { 200: { description: 'The constraints', schema: LineConstraintsView, headers: ETAG } },
   }),
   lineConstraintsReplace: defineRoute({
@@ -28,6 +29,7 @@ export const constraintRoutes = {
     description: queuesLedgerEvent('smelter.constraints.changed'),
     tag: 'constraints',
     params: LinePath,
+    plantIds: { lineId: 'line' },
     body: LineConstraintsBody,
     requestHeaders: [
       {
