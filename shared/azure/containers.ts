@@ -51,4 +51,5 @@ export const OUTBOX_CONTAINERS: readonly CosmosContainerDefinition[] = [
   'line-constraints',
   'scada-overrides',
   'plant-models',
+  'optimization-runs',
 ].map((name) => COSMOS_CONTAINERS.find((c) => c.name === name)!);

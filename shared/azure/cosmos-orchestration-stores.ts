@@ -2,7 +2,8 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { UserConstraint } from '../optimize/schema.js';
 import type { WriteOutcome } from '../kernel/write-outcome.js';
-import type { EventsFor, Written } from '../messaging/outbox.js';
+import type { PlantEvent } from '../messaging/cloud-event.js';
+import type { EventsFor, QueuedEvent, Written } from '../messaging/outbox.js';
 import {
   admits,
   type ConstraintsWrite,
@@ -10,16 +11,23 @@ import {
   type LineConstraintStore,
 } from '../orchestration/line-constraints.js';
 import { OptimizationRunDoc, type RunStore } from '../orchestration/run-store.js';
-import { CosmosOutbox } from './cosmos-outbox.js';
+import { CosmosOutbox, OutboxWriteError } from './cosmos-outbox.js';
 import { httpEtag, openContainer, statusOf } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const OPTIMIZATION_RUNS_CONTAINER = 'optimization-runs';
 export const LINE_CONSTRAINTS_CONTAINER = 'line-constraints';
 
-/** Finished optimisation runs in Cosmos container `optimization-runs` (partition key /runId, id = runId). */
+/**
+ * Finished optimisation runs in Cosmos container `optimization-runs` (partition key /runId, id = runId), and the
+ * outbox of events about a run that are not written with its document (approval decisions).
+ */
 export class CosmosRunStore implements RunStore {
-  private constructor(private readonly container: Container) {}
+  private readonly outbox: CosmosOutbox;
+
+  private constructor(private readonly container: Container) {
+    this.outbox = new CosmosOutbox(container, '/runId');
+  }
 
   static async create(
     client: CosmosClient,
@@ -43,6 +51,13 @@ export class CosmosRunStore implements RunStore {
       if (statusOf(e) === 404) return undefined;
       throw e;
     }
+  }
+
+  async queueEvents(runId: string, events: readonly PlantEvent[]): Promise<readonly QueuedEvent[]> {
+    const r = await this.outbox.write(runId, [], events);
+    // Only new outbox documents are written, under fresh ids: no stale version or taken id can refuse them.
+    if (!r.ok) throw new OutboxWriteError(OPTIMIZATION_RUNS_CONTAINER, r.status, 'the events were refused');
+    return r.pending;
   }
 }
 

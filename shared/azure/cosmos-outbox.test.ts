@@ -6,10 +6,15 @@ import { AlertRecords } from '../alerts/alert-records.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { sweepOutbox } from '../messaging/outbox.js';
 import { modelChangedEvent } from '../models/events.js';
+import { plantModelChangedEvent } from '../plant/events.js';
+import { testPlantWith } from '../plant/test-plant.js';
+import { approvalEvent } from '../orchestration/run-events.js';
 import { cosmosClient } from './clients.js';
 import { CosmosAlertStore } from './cosmos-alert-stores.js';
 import { CosmosModelRepository } from './cosmos-model-repository.js';
 import { CosmosOutbox, OUTBOX_KIND } from './cosmos-outbox.js';
+import { CosmosRunStore } from './cosmos-orchestration-stores.js';
+import { CosmosPlantModelStore, PLANT_MODELS_CONTAINER, PLANT_MODELS_PARTITION_KEY } from './cosmos-plant-store.js';
 import { openContainer } from './open-container.js';
 
 let cosmos: CosmosHandle;
@@ -168,5 +173,92 @@ describe('the outbox on the local Cosmos server', () => {
     const { resource: after } = await container.item(alert.id, alert.scopeKey).read<Record<string, unknown>>();
     expect(after!.unpublished).toBeUndefined();
     expect((await store.get(alert.id))!.alert).toEqual(alert);
+  });
+
+  it('moves the plant model in force, stores its version and queues its event in one write; a stale one writes nothing', async () => {
+    const container = await openContainer(
+      client,
+      'outbox-plant',
+      PLANT_MODELS_CONTAINER,
+      PLANT_MODELS_PARTITION_KEY,
+      true,
+    );
+    const store = new CosmosPlantModelStore(container);
+    const events = (previous: string | undefined) => (v: Parameters<typeof plantModelChangedEvent>[0]) => [
+      plantModelChangedEvent(v, previous, actor.correlationId),
+    ];
+    const one = testPlantWith({ L1: 4 });
+    const two = testPlantWith({ L1: 4, L2: 4 });
+    const first = await store.replace(one, undefined, actor, 1000, events(undefined));
+    if (!first.ok) throw new Error('first replace refused');
+    const v1 = first.value.stored.version;
+    const second = await store.replace(two, v1, { ...actor, subject: 'mona' }, 2000, events(v1));
+    if (!second.ok) throw new Error('second replace refused');
+    const v2 = second.value.stored.version;
+    // A replace over a version no longer in force: refused, and neither pointer nor event written.
+    expect(await store.replace(one, v1, actor, 3000, events(v1))).toEqual({ ok: false, reason: 'version-mismatch' });
+    expect((await store.current())?.version).toBe(v2);
+
+    // Back to the first version: its document exists already, only the pointer moves (with its event).
+    const back = await store.replace(one, v2, { ...actor, subject: 'mona' }, 4000, events(v2));
+    if (!back.ok) throw new Error('revert refused');
+    expect(back.value.stored).toMatchObject({ version: v1, updatedBy: 'erin', updatedAtMs: 1000 });
+    expect((await store.current())?.version).toBe(v1);
+
+    const topic = new RecordingEventPublisher();
+    const source = new CosmosOutbox(container, PLANT_MODELS_PARTITION_KEY);
+    expect(await sweepOutbox(topic, [source])).toMatchObject({ published: 3, notRemoved: 0 });
+    expect(await sweepOutbox(topic, [source])).toMatchObject({ published: 0 });
+    expect(topic.published.map((e) => e.data)).toMatchObject([
+      { version: v1, changedBy: 'erin' },
+      { version: v2, previousVersion: v1, changedBy: 'mona' },
+      { version: v1, previousVersion: v2, changedBy: 'mona', changedAtMs: 4000 },
+    ]);
+    expect((await documents(container)).filter((d) => d.kind === OUTBOX_KIND)).toEqual([]);
+  });
+
+  it('lets one of several concurrent plant replaces over the same version win, with exactly one event', async () => {
+    const container = await openContainer(
+      client,
+      'outbox-plant-race',
+      PLANT_MODELS_CONTAINER,
+      PLANT_MODELS_PARTITION_KEY,
+      true,
+    );
+    const store = new CosmosPlantModelStore(container);
+    const candidates = [2, 3, 4, 5].map((n) => testPlantWith({ L1: n }));
+    const outcomes = await Promise.all(
+      candidates.map((m, i) =>
+        store.replace(m, undefined, { ...actor, subject: `m${i}` }, 1000, (v) => [
+          plantModelChangedEvent(v, undefined, actor.correlationId),
+        ]),
+      ),
+    );
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    const topic = new RecordingEventPublisher();
+    await sweepOutbox(topic, [new CosmosOutbox(container, PLANT_MODELS_PARTITION_KEY)]);
+    expect(topic.published.map((e) => (e.data as { version: string }).version)).toEqual([
+      (await store.current())!.version,
+    ]);
+  });
+
+  it('queues an approval in its run’s partition without touching the run, and the sweep publishes it once', async () => {
+    const runs = await CosmosRunStore.create(client, 'outbox-runs', { createIfMissing: true });
+    const runId = 'opt-L1-20250101T0600-advisory';
+    const event = approvalEvent(
+      { runId, lineId: 'L1', decision: 'reject', reason: 'keep', actor: 'erin', decidedAtMs: 1000 },
+      'corr-1',
+    );
+    const pending = await runs.queueEvents(runId, [event]);
+    expect(pending.map((q) => q.event)).toEqual([event]);
+    expect(await runs.get(runId)).toBeUndefined();
+    const topic = new RecordingEventPublisher();
+    const source = new CosmosOutbox(
+      await openContainer(client, 'outbox-runs', 'optimization-runs', '/runId', true),
+      '/runId',
+    );
+    expect(await sweepOutbox(topic, [source])).toMatchObject({ published: 1 });
+    expect(await sweepOutbox(topic, [source])).toMatchObject({ published: 0 });
+    expect(topic.published).toEqual([event]);
   });
 });

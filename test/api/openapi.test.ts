@@ -81,6 +81,8 @@ describe('OpenAPI document', () => {
       ['/v1/lines/{lineId}/constraints', 'put', 'smelter.constraints.changed'],
       ['/v1/overrides', 'post', 'smelter.override.changed'],
       ['/v1/overrides/release', 'post', 'smelter.override.changed'],
+      ['/v1/plant', 'put', 'smelter.plant-model.changed'],
+      ['/v1/optimizations/{runId}/approval', 'post', 'smelter.optimization.approved (or .rejected)'],
     ] as const;
     for (const [path, method, type] of writes) {
       const op = paths[path]?.[method];
