@@ -3,8 +3,9 @@ import { outboxSweepDepsFromSettings } from '../../shared/azure/outbox-dependenc
 import { sweepOutbox } from '../../shared/messaging/outbox.js';
 
 /**
- * Every minute (OUTBOX_SWEEP_SCHEDULE): publishes the plant events a failed publish left in the outbox (models, alert
- * rules, line constraints, overrides, alert state), oldest first, under their own ids, and takes them out. A topic
+ * Every minute (OUTBOX_SWEEP_SCHEDULE): publishes the plant events a failed publish left in the outbox (plant model,
+ * PDE models, alert rules, line constraints, overrides, alert state, approvals), oldest first, under their own ids,
+ * and takes them out. A topic
  * still down stops the sweep at the first refused event; the next sweep starts there again.
  */
 export async function outboxSweep(timer: Timer, context: InvocationContext): Promise<void> {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { AlertChangedData, alertChangeOf } from '../alerts/alert-events.js';
 import { AlertRecords } from '../alerts/alert-records.js';
+import { cloudEvent } from '../messaging/cloud-event.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { sweepOutbox } from '../messaging/outbox.js';
 import { modelChangedEvent } from '../models/events.js';
@@ -12,7 +13,7 @@ import { approvalEvent } from '../orchestration/run-events.js';
 import { cosmosClient } from './clients.js';
 import { CosmosAlertStore } from './cosmos-alert-stores.js';
 import { CosmosModelRepository } from './cosmos-model-repository.js';
-import { CosmosOutbox, OUTBOX_KIND } from './cosmos-outbox.js';
+import { CosmosOutbox, OUTBOX_KIND, OutboxWriteError } from './cosmos-outbox.js';
 import { CosmosRunStore } from './cosmos-orchestration-stores.js';
 import { CosmosPlantModelStore, PLANT_MODELS_CONTAINER, PLANT_MODELS_PARTITION_KEY } from './cosmos-plant-store.js';
 import { openContainer } from './open-container.js';
@@ -260,5 +261,22 @@ describe('the outbox on the local Cosmos server', () => {
     expect(await sweepOutbox(topic, [source])).toMatchObject({ published: 1 });
     expect(await sweepOutbox(topic, [source])).toMatchObject({ published: 0 });
     expect(topic.published).toEqual([event]);
+  });
+
+  it('reports a store it cannot reach as unavailable (503), having written nothing', async () => {
+    const down = await startCosmos();
+    const container = await openContainer(
+      cosmosClient({ COSMOS_ENDPOINT: down.endpoint, COSMOS_KEY: down.key }),
+      'outbox-down',
+      'pde-models',
+      '/modelId',
+      true,
+    );
+    const outbox = new CosmosOutbox(container, '/modelId');
+    await down.stop();
+    const event = cloudEvent('smelter.model.changed', 'pde-001', { change: 'created' }, { id: 'k', source: '/test' });
+    const err = await outbox.write('pde-001', [], [event]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutboxWriteError);
+    expect(err).toMatchObject({ kind: 'unavailable', code: 'ERR-COSMOS-BATCH' });
   });
 });

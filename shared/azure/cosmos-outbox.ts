@@ -51,11 +51,14 @@ export type BatchOutcome =
   | { ok: true; results: OperationResponse[]; pending: QueuedEvent[] }
   | { ok: false; status: number; failedIndex: number };
 
-/** A batch failed for a reason its caller does not handle (not a stale version, a taken id or a missing item). */
+/**
+ * A batch failed for a reason its caller does not handle (not a stale version, a taken id or a missing item). No
+ * status (the service unreachable), 408, 429 or 5xx is the store being unavailable; any other status is a fault here.
+ */
 export class OutboxWriteError extends DomainError {
   constructor(container: string, status: number, detail: string) {
     super(
-      status === 429 || status >= 500 ? 'unavailable' : 'internal',
+      !(status > 0) || status === 408 || status === 429 || status >= 500 ? 'unavailable' : 'internal',
       'ERR-COSMOS-BATCH',
       `${container}: the change and its event could not be written (${status}: ${detail}); nothing was stored`,
       container,

@@ -1,10 +1,11 @@
 /**
- * The outbox: how every write that must publish a plant event does it (model, alert rule, line constraints, override,
- * alert state). The event is written in the same atomic store operation as the change it reports, so the two exist
- * together or not at all; it is published right after the write and then removed. What a failed publish leaves
- * behind (the topic down, the process killed between the write and the publish) stays queued, and the outbox sweep
- * publishes it later, oldest first, under the same event id, which consumers use to drop a second copy. A write
- * therefore never fails because the topic does, and a stored change never goes without its event.
+ * The outbox: how every write that must publish a plant event does it (plant model, PDE model, alert rule, line
+ * constraints, override, alert state, approval). The event is written in the same atomic store operation as the
+ * change it reports, so the two exist together or not at all (an approval, whose change lives in its Durable run, is
+ * queued as soon as the run has it); it is published right after the write and then removed. What a failed publish
+ * leaves behind (the topic down, the process killed between the write and the publish) stays queued, and the outbox
+ * sweep publishes it later, oldest first, under the same event id, which consumers use to drop a second copy. A
+ * write therefore never fails because the topic does, and a stored change never goes without its event.
  *
  * Events wait per partition (the resource they are about). A write answers its partition's pending events, oldest
  * first, its own last, and publishes them together: a change never reaches the topic before an older change of the

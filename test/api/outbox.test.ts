@@ -1,9 +1,9 @@
 /**
  * The outbox through the API, against the local Cosmos server: every write that publishes a plant event (the plant
- * model, PDE models, alert rules, line constraints, overrides, alert state) answers success while the topic is down, its event waits in
- * the outbox with the change, reads and lists never show it, and the outbox sweep publishes each event exactly once
- * when the topic is back; a publish that fails once (the process died between the write and the publish) loses
- * nothing either.
+ * model, PDE models, alert rules, line constraints, overrides, alert state) answers success while the topic is down,
+ * its event waits in the outbox with the change, reads and lists never show it, and the outbox sweep publishes each
+ * event exactly once when the topic is back; a publish that fails once (the process died between the write and the
+ * publish) loses nothing either. Approvals need a Durable run: shared/api/optimizations-approval.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlertRule } from '../../functions/api/alert-rules-create.js';
