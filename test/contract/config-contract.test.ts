@@ -357,6 +357,7 @@ describe('config contract reports each broken link', () => {
         'ledgerWriter',
         'optimizationSchedule',
         'outboxSweep',
+        'plantMqttIngress',
         'scadaDispatcher',
         'setpointReadback',
         'telemetryAlerts',
