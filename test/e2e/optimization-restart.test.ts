@@ -18,7 +18,7 @@ import { startMqttBroker, type MqttBrokerHandle } from '../../local/emulators/mq
 import { startPlantEdgeNodes, type PlantEdgeNodes } from '../../local/plc/plant-edge-nodes.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
-import { createPotline, type Potline } from '../../local/simulator/index.js';
+import { createPotline } from '../../local/simulator/index.js';
 import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { CosmosRunStore } from '../../shared/azure/cosmos-orchestration-stores.js';
 import { v1Path } from '../../shared/http/paths.js';
@@ -33,8 +33,6 @@ let cosmos: CosmosHandle;
 let broker: MqttBrokerHandle;
 let issuer: DevIssuer;
 let plc: PlantEdgeNodes;
-let potline: Potline;
-let cosmosClient: CosmosClient;
 let env: Record<string, string>;
 let engineer: string;
 const devhosts: DevhostProcess[] = [];
@@ -47,7 +45,7 @@ beforeAll(async () => {
     startMqttBroker(),
     startDevIssuer({ keyDir: path.join(tmp, 'keys') }),
   ]);
-  potline = createPotline({
+  const potline = createPotline({
     lines: 1,
     cellsPerLine: 12,
     seed: 9,
@@ -55,12 +53,12 @@ beforeAll(async () => {
     feederChokesPerCellDay: 0,
     lineRampsPerDay: 0,
   });
-  cosmosClient = new CosmosClient({
+  const client = new CosmosClient({
     endpoint: cosmos.endpoint,
     key: cosmos.key,
     connectionPolicy: { enableEndpointDiscovery: false },
   });
-  await seedPlantStores(cosmosClient, DB, await cellStateDocs(potline));
+  await seedPlantStores(client, DB, await cellStateDocs(potline));
   plc = await startPlantEdgeNodes({ broker: broker, potline, lineIds: ['L1'] });
   // The plant model of the simulated line: 12 cells of the base cell. The seeded readings stand still while the run
   // crosses two crashes (minutes on a busy machine), so this plant lets the envelope take them as fresh for 10 minutes.
@@ -156,13 +154,6 @@ describe('an optimisation run across a devhost crash', () => {
     });
     await killHard(second.child);
     azurite.resume();
-    // The plant kept running while the hosts died: its newest reports are of now, as a live plant's would be (without
-    // them the dispatcher rightly refuses every command as stale once the test has taken over a minute).
-    await seedPlantStores(
-      cosmosClient,
-      DB,
-      await cellStateDocs(potline, Math.max(1, (Date.now() - potline.nowMs()) / 1000)),
-    );
 
     const third = await start();
     const done = await waitFor(
