@@ -7,6 +7,7 @@ import { newSensorStateStore } from './cleanse.js';
 import { MemoryHotStateStore } from './hot-state.js';
 import { ingestBatch, type IngestDeps, type IngestEvent } from './ingest.js';
 import type { QuarantineRecord } from './records.js';
+import { plantTagResolver, readTestPlant } from '../../local/simulator/plant-file.js';
 
 const T0 = Date.UTC(2024, 5, 1, 12, 0, 0);
 const settings = {
@@ -24,6 +25,7 @@ function deps(): IngestDeps & { lake: MemoryLakeStore; hotState: MemoryHotStateS
     hotState: new MemoryHotStateStore(),
     sensors: newSensorStateStore(31),
     settings,
+    tags: plantTagResolver(readTestPlant()),
     log: quiet,
     now: () => T0 + 5_000,
   };

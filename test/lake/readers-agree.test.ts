@@ -6,6 +6,7 @@
  *   counts as written;
  * - arrow-rs (parquet-wasm) reads every Parquet file, zero-row ones included, with the footer's row count.
  */
+import { plantTagResolver, readTestPlant } from '../../local/simulator/plant-file.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,6 +83,7 @@ describe('Parquet readers agree on the lake', () => {
         CLEANSING_WINDOW: 31,
         INTERPOLATE_MAX_GAP_INTERVALS: 5,
       },
+      tags: plantTagResolver(readTestPlant()),
       log: { info: () => {}, warn: () => {}, error: () => {} },
     };
     const all = events();
