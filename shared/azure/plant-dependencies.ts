@@ -23,3 +23,9 @@ export const plantSourceFromSettings = once(async () => {
     clock: Date.now,
   });
 });
+
+/**
+ * The plant model in force, for readers that must fail closed: a source that cannot be built (Cosmos unreachable at
+ * start-up) fails each read instead of the function's start.
+ */
+export const currentPlantFromSettings = { current: async () => (await plantSourceFromSettings()).current() };

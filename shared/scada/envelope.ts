@@ -29,6 +29,8 @@ export const ENVELOPE_RULES = [
   'interlock-anode-effect',
   'interlock-stale-data',
   'interlock-unverifiable',
+  /** The equipment is not in the plant model in force: it has no limits to be judged by. */
+  'unknown-equipment',
 ] as const;
 export type EnvelopeRule = (typeof ENVELOPE_RULES)[number];
 
