@@ -1,8 +1,9 @@
 /**
- * `npm start [-- --duration 60 --rate 50000 --lines 3 --cells 100 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop]`
+ * `npm start [-- --plant plants/two-technologies.json --duration 60 --rate 50000 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop]`
  *
  * Runs the whole product on this machine: the devhost (the Functions app with its HTTP and Event Hub triggers),
- * Azurite, the Cosmos-compatible server and the plant simulator sending telemetry, with the scheduled set-point
+ * Azurite, the Cosmos-compatible server and the plant simulator (simulating the plant model in force: the --plant
+ * file, or PLANT_MODEL_FILE of the local settings) sending telemetry, with the scheduled set-point
  * optimisation of every line closing the loop through the SCADA dispatcher to the simulator's PLC. Prints live progress; with
  * --duration it stops by itself, waits for ingestion to catch up and scores the cleansing against the simulator's
  * ground truth. Ctrl-C stops everything cleanly.
@@ -17,6 +18,12 @@ import { writeEndpoints, ENDPOINTS_FILE } from './cli/local-lake.js';
 import { FaultRates } from './simulator/faults.js';
 import { createLabelRecorder } from './simulator/labels.js';
 import { createPotline, HMI_CHANGES_PER_LINE_HOUR } from './simulator/potline.js';
+import { DEFAULT_PLANT_FILE, readPlantFile } from './simulator/plant-file.js';
+import { SimulatorError } from './simulator/errors.js';
+import { plantSourceFromSettings } from '../shared/azure/plant-dependencies.js';
+import { PlantIndex } from '../shared/plant/plant-index.js';
+import { tagResolverOf } from '../shared/plant/tag-resolver.js';
+import type { PlantModel } from '../shared/plant/schema.js';
 import { runSimulator } from './simulator/runner.js';
 import { startPlc } from './plc/plc.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
@@ -29,8 +36,8 @@ import { printSummary } from './console/summary.js';
 const Flags = z.object({
   duration: z.coerce.number().positive().max(86_400).optional(),
   rate: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
-  lines: z.coerce.number().int().min(1).max(20).default(3),
-  cells: z.coerce.number().int().min(1).max(999).default(100),
+  /** The plant model file to run (the app's PLANT_MODEL_FILE); default: the local settings' (two technologies). */
+  plant: z.string().min(1).optional(),
   seed: z.coerce.number().int().default(1),
   port: z.coerce.number().int().min(0).max(65_535).default(7071),
   partitions: z.coerce.number().int().min(1).max(32).default(4),
@@ -51,8 +58,7 @@ function parseFlags() {
     options: {
       duration: { type: 'string' },
       rate: { type: 'string' },
-      lines: { type: 'string' },
-      cells: { type: 'string' },
+      plant: { type: 'string' },
       seed: { type: 'string' },
       port: { type: 'string' },
       partitions: { type: 'string' },
@@ -77,10 +83,17 @@ function parseFlags() {
 
 const flags = parseFlags();
 // Settings: local.settings.json if present, else the example; the environment wins; the emulators replace connections.
-// The scheduled optimisation of the simulated potline follows the flags (lines: those sending telemetry).
+// The scheduled optimisation of the simulated potline follows the flags.
 process.env.OPTIMIZATION_SCHEDULE = flags['opt-schedule'];
 process.env.OPTIMIZATION_MODE = flags['opt-mode'];
+// The app reads the plant from PLANT_MODEL_FILE while none is stored (PUT v1/plant); --plant names it.
+if (flags.plant) process.env.PLANT_MODEL_FILE = path.resolve(flags.plant);
 applyLocalSettingsDefaults();
+const plantFile = path.resolve(process.env.PLANT_MODEL_FILE || DEFAULT_PLANT_FILE);
+process.env.PLANT_MODEL_FILE = plantFile;
+const filePlant = readPlantFileOrExit(plantFile);
+// Every line of the plant is optimised on the schedule, from its first slot (not only once it has sent telemetry).
+process.env.OPTIMIZATION_LINES = filePlant.areas.flatMap((a) => a.lines.map((l) => l.lineId)).join(',');
 // A devhost topic address from the settings names a fixed port; the devhost sets its own once it listens (--port 0).
 if (process.env.ServiceBusConnection?.startsWith('UseDevhost=true')) delete process.env.ServiceBusConnection;
 const dataDir = path.resolve('.local');
@@ -119,12 +132,15 @@ console.log(
 
 const hubName = process.env.TELEMETRY_HUB ?? 'telemetry';
 const hub = devhost.hub(hubName);
-const recorder = new RunRecorder();
 const runStartMs = Date.now();
+// The simulator simulates the plant the app has in force: the file, unless a model was stored with PUT v1/plant in an
+// earlier run (`--fresh` forgets it).
+const plant = await plantInForce(filePlant, plantFile);
+const plantTags = tagResolverOf(plant);
+const recorder = new RunRecorder(plantTags);
 // Operators at the HMI change set points of their own (labelled hmi_change), so the out-of-band path runs every time.
 const potline = createPotline({
-  lines: flags.lines,
-  cellsPerLine: flags.cells,
+  plant: plant.model,
   seed: flags.seed,
   startMs: runStartMs,
   hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'],
@@ -148,7 +164,12 @@ const sim = runSimulator({
   },
 });
 console.log(
-  `Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
+  `Simulator: ${plant.model.site.name} (plant model ${plant.version}): ${plant
+    .lines()
+    .map((l) => `${l.line.lineId} ${l.line.cells.length} × ${l.technology.name}`)
+    .join(
+      ', ',
+    )}; ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
 );
 
 console.log(
@@ -184,6 +205,7 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
         sentKeys: recorder.sentKeys,
         sinceMs: runStartMs,
         lakeConnection: process.env.LakeConnection!,
+        tags: plantTags,
       })
     : undefined;
   printSummary({
@@ -214,6 +236,31 @@ if (flags.duration) {
   }
   await shutdown(`Duration of ${flags.duration} s reached`, true);
   process.exit(0);
+}
+
+/** The plant model of the file, or exit naming the file and every problem with its path. */
+function readPlantFileOrExit(file: string): PlantModel {
+  try {
+    return readPlantFile(file);
+  } catch (error) {
+    if (!(error instanceof SimulatorError)) throw error;
+    console.error(`npm start: ${error.message}`);
+    process.exit(2);
+  }
+}
+
+/**
+ * The plant model the app has in force: a model stored with PUT v1/plant wins over the file (as in Azure); said
+ * aloud when it differs, so nobody wonders why the simulated plant is not the file's.
+ */
+async function plantInForce(model: PlantModel, file: string): Promise<PlantIndex> {
+  const fromFile = new PlantIndex(model);
+  const inForce = await (await plantSourceFromSettings()).current();
+  if (inForce.version !== fromFile.version)
+    console.log(
+      `Plant: the model stored with PUT v1/plant (version ${inForce.version}) is in force, not ${path.relative(process.cwd(), file)}; simulating it (--fresh starts from the file).`,
+    );
+  return inForce;
 }
 
 /** The simulator's default fault rates times `scale` (each capped at the schema's 10 %). */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { buildTagResolver } from '../../shared/telemetry/tag-resolution.js';
+import { RunRecorder } from '../console/run-recorder.js';
 import { pointKey, scoreCleansing, type ScoreSilverRow } from './cleansing-score.js';
 
 const row = (seq: number, flags: string[] = [], value = 4.2, tag = 'cellVoltage'): ScoreSilverRow => ({
@@ -48,6 +50,21 @@ describe('scoreCleansing', () => {
       new Set([pointKey('L1-C001', 'cellVoltage', 9)]),
     );
     expect(score.byKind.duplicate).toEqual({ injected: 1, detected: 1, missed: 0, undetectable: 0 });
+  });
+
+  it("matches points sent under a line's own tag names with their labels' canonical tags", () => {
+    const tags = buildTagResolver('v1', [
+      { lineId: 'L1', cellIds: ['L1-C001'], tagMap: [{ plantTag: 'Pot/Voltage', tag: 'cellVoltage', unit: 'mV' }] },
+    ]);
+    const sent = { lineId: 'L1', cellId: 'L1-C001', tag: 'Pot/Voltage', seq: 9, value: 4200, unit: 'mV' };
+    const recorder = new RunRecorder(tags);
+    recorder.noteSent([{ body: JSON.stringify([sent, { ...sent, tag: 'mystery', seq: 10 }]) }]);
+    expect([...recorder.sentKeys]).toEqual([pointKey('L1-C001', 'cellVoltage', 9)]);
+    const dup = { reason: 'DUPLICATE', rawEncoding: 'json', raw: JSON.stringify(sent) };
+    const labels = [{ kind: 'duplicate', cellId: 'L1-C001', tag: 'cellVoltage', seq: 9 }];
+    expect(scoreCleansing(labels, [row(9)], [dup], recorder.sentKeys, tags).byKind.duplicate!.detected).toBe(1);
+    // Without the plant's tag map the plant tag names nothing the labels know.
+    expect(scoreCleansing(labels, [row(9)], [dup], recorder.sentKeys).byKind.duplicate!.missed).toBe(1);
   });
 
   it('counts a stuck run as detected when any of its samples carries the stuck flag', () => {

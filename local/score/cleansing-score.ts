@@ -6,6 +6,7 @@
  * silver exactly once or quarantined.
  */
 import { tagSpec } from '../../shared/telemetry/tag-catalogue.js';
+import { CATALOGUE_TAGS, type TagResolver } from '../../shared/telemetry/tag-resolution.js';
 
 export interface ScoreLabel {
   kind: string;
@@ -71,22 +72,28 @@ const DETECTING_REASONS: Record<string, string> = {
 /** Relative tolerance for a unit-converted value to count as recovered (rounding of the wrong-unit reading). */
 const CONVERSION_TOLERANCE = 0.01;
 
-function quarantinedPointKey(r: ScoreQuarantineRecord): string | undefined {
+/** The key of a quarantined point, its tag resolved as ingestion resolves it (a plant tag is its canonical tag). */
+function quarantinedPointKey(r: ScoreQuarantineRecord, tags: TagResolver): string | undefined {
   if (r.rawEncoding !== 'json') return undefined;
   try {
-    const p = JSON.parse(r.raw) as { cellId?: string; tag?: string; seq?: number };
-    return key(p.cellId, p.tag, p.seq);
+    const p = JSON.parse(r.raw) as { lineId?: string; cellId?: string; tag?: string; seq?: number };
+    const canonical = p.lineId !== undefined && p.tag !== undefined ? tags.spec(p.lineId, p.tag)?.tag : undefined;
+    return key(p.cellId, canonical ?? p.tag, p.seq);
   } catch {
     return undefined;
   }
 }
 
-/** Scores one run. `sentKeys` are the (cell, tag, seq) keys of every point sent with a known tag. */
+/**
+ * Scores one run. `sentKeys` are the (cell, canonical tag, seq) keys of every point sent with a known tag; `tags` is
+ * the plant's resolver, so a quarantined point sent under a plant tag is matched with its label's canonical tag.
+ */
 export function scoreCleansing(
   labels: readonly ScoreLabel[],
   silver: readonly ScoreSilverRow[],
   quarantine: readonly ScoreQuarantineRecord[],
   sentKeys: ReadonlySet<string>,
+  tags: TagResolver = CATALOGUE_TAGS,
 ): CleansingScore {
   const silverByKey = new Map<string, ScoreSilverRow[]>();
   for (const row of silver) {
@@ -100,7 +107,7 @@ export function scoreCleansing(
   const quarantineCounts = new Map<string, number>();
   for (const r of quarantine) {
     quarantineCounts.set(r.reason, (quarantineCounts.get(r.reason) ?? 0) + 1);
-    const k = quarantinedPointKey(r);
+    const k = quarantinedPointKey(r, tags);
     if (!k) continue;
     let set = quarantinedByReason.get(r.reason);
     if (!set) quarantinedByReason.set(r.reason, (set = new Set()));

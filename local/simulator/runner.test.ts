@@ -8,6 +8,8 @@ import { createPotline, type PotlineOptions } from './potline.js';
 import { runSimulator } from './runner.js';
 import { memorySink } from './sinks/memory-sink.js';
 import { TAG_SPECS, type SimTag } from './tags.js';
+import { parseBody } from '../../shared/telemetry/parse-body.js';
+import { DEFAULT_PLANT_FILE, plantTagResolver, readPlantFile } from './plant-file.js';
 
 async function simulate(
   potlineOptions: PotlineOptions,
@@ -83,6 +85,30 @@ describe('telemetry emission', () => {
       sink.events.map((e) => (e.body.startsWith('[') ? 'array' : e.body.startsWith('{"points"') ? 'object' : 'single')),
     );
     expect(shapes).toEqual(new Set(['array', 'object', 'single']));
+  });
+
+  it("sends each line's points under the plant's own tag names and units where its tag map names them", async () => {
+    const plant = readPlantFile(DEFAULT_PLANT_FILE);
+    for (const line of plant.areas.flatMap((a) => a.lines)) line.cells = line.cells.slice(0, 4);
+    const { sink, run } = await simulate({ plant, seed: 4 }, 60, 6000, { ...NO_FAULTS, spike: 0.01 });
+    const all = points(sink.events);
+    const tagsOf = (lineId: string) => new Set(all.filter((p) => p.lineId === lineId).map((p) => p.tag));
+    // L1 has no tag map: canonical names. L2 names its voltage, current and beam in its historian's terms and units.
+    expect(tagsOf('L1')).toContain('cellVoltage');
+    expect(tagsOf('L2')).not.toContain('cellVoltage');
+    const spiked = new Set(run.labels.labels().map((l) => `${l.cellId}|${l.seq}`));
+    const clean = (tag: string) => all.filter((p) => p.tag === tag && !spiked.has(`${p.cellId}|${p.seq}`));
+    expect(clean('Pot/Voltage').length).toBeGreaterThan(10);
+    expect(clean('Pot/Voltage').every((p) => p.unit === 'mV' && p.value > 3500 && p.value < 5500)).toBe(true);
+    expect(clean('Line/Current').every((p) => p.unit === 'A' && p.value > 390_000)).toBe(true);
+    // Ingestion, given the same plant, reads every point as a canonical tag; the labels name canonical tags.
+    const tags = plantTagResolver(plant);
+    const parsed = sink.events.map((e) => parseBody(new TextEncoder().encode(e.body), tags));
+    expect(parsed.flatMap((p) => p.rejections)).toEqual([]);
+    expect(parsed.flatMap((p) => p.points).length).toBe(all.length);
+    const labelTags = new Set(run.labels.labels().flatMap((l) => (l.tag ? [l.tag] : [])));
+    expect([...labelTags].every((t) => t in TAG_SPECS)).toBe(true);
+    expect(labelTags.size).toBeGreaterThan(0);
   });
 
   it('injects each fault kind at roughly its configured rate and labels every one', async () => {

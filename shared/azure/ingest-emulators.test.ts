@@ -12,7 +12,8 @@ import { ingestBatch, type IngestDeps, type IngestEvent } from '../telemetry/ing
 import { BlobLakeStore } from './blob-lake-store.js';
 import { cosmosClient, lakeServiceClient } from './clients.js';
 import { CosmosHotStateStore } from './cosmos-hot-state.js';
-import { plantTagResolver, readTestPlant } from '../../local/simulator/plant-file.js';
+import { tagResolverOf } from '../plant/tag-resolver.js';
+import { TEST_PLANT } from '../plant/test-plant.js';
 
 const T0 = Date.UTC(2024, 5, 1, 12, 0, 0);
 const enc = new TextEncoder();
@@ -94,7 +95,7 @@ describe('ingest against Azurite and the Cosmos-compatible server', () => {
       hotState,
       sensors: newSensorStateStore(31),
       settings,
-      tags: plantTagResolver(readTestPlant()),
+      tags: tagResolverOf(TEST_PLANT),
       log: quiet,
     };
     const events = Array.from({ length: 30 }, (_, i) => event('5', 1000 + i, 3));

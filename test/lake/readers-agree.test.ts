@@ -6,7 +6,8 @@
  *   counts as written;
  * - arrow-rs (parquet-wasm) reads every Parquet file, zero-row ones included, with the footer's row count.
  */
-import { plantTagResolver, readTestPlant } from '../../local/simulator/plant-file.js';
+import { tagResolverOf } from '../../shared/plant/tag-resolver.js';
+import { TEST_PLANT } from '../../shared/plant/test-plant.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,7 +84,7 @@ describe('Parquet readers agree on the lake', () => {
         CLEANSING_WINDOW: 31,
         INTERPOLATE_MAX_GAP_INTERVALS: 5,
       },
-      tags: plantTagResolver(readTestPlant()),
+      tags: tagResolverOf(TEST_PLANT),
       log: { info: () => {}, warn: () => {}, error: () => {} },
     };
     const all = events();
