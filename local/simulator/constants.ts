@@ -6,8 +6,8 @@
 
 /** Faraday yield (kg Al per kA·h) and alumina per kg Al: the physics engine's constants (PHYSICS.md §Constants). */
 export { ALUMINA_PER_AL_KG_PER_KG, FARADAY_YIELD_KG_PER_KAH } from '../../shared/physics/constants.js';
-/** Alumina concentration at which the cell-voltage model's bubble term treats the anode as in effect, wt % (PHYSICS.md C_AE). */
-export const ALUMINA_AT_ANODE_EFFECT_PCT = 1.8;
+/** Alumina concentration at which the cell-voltage model's bubble term treats the anode as in effect (PHYSICS.md C_AE). */
+export { ALUMINA_AT_ANODE_EFFECT_PCT } from '../../shared/physics/constants.js';
 /** Fraction of a feeder shot that dissolves at once; the rest dissolves first-order (PHYSICS.md §Mass). */
 export const SHOT_FAST_DISSOLVED_FRACTION = 0.6;
 /** First-order dissolution rate of the slow fraction of a shot, 1/s (PHYSICS.md §Mass). */
