@@ -195,6 +195,10 @@ export function createEmitter(options: EmitterOptions): Emitter {
         lastTsMsBeforeGap: sensor.gapBeforeNext.lastTsMs,
       });
       sensor.gapBeforeNext = undefined;
+      // The sensor is back: its first sample goes out as it is, in order, so the gap ends where the label says (held
+      // back out of order or faulted, the gap would show on a later point and the label would point at the wrong one).
+      emit(sensor, point, out);
+      return;
     }
     if (sensor.stuck) {
       point.value = sensor.stuck.value;

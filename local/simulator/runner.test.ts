@@ -111,6 +111,35 @@ describe('telemetry emission', () => {
     expect(labelTags.size).toBeGreaterThan(0);
   });
 
+  it('sends the first sample after a dropout in order and unfaulted, so the gap is where its label says', async () => {
+    const { run, sink } = await simulate({ lines: 1, cellsPerLine: 10, seed: 6 }, 120, 30_000, {
+      ...NO_FAULTS,
+      dropout: 0.03,
+      out_of_order: 0.1,
+      spike: 0.1,
+    });
+    const dropouts = run.labels.labels().filter((l) => l.kind === 'dropout');
+    expect(dropouts.length).toBeGreaterThan(20);
+    const order = new Map<string, number[]>();
+    for (const p of points(sink.events)) {
+      const k = `${p.cellId}|${p.tag}`;
+      (order.get(k) ?? order.set(k, []).get(k)!).push(p.seq!);
+    }
+    const faulted = new Set(
+      run.labels
+        .labels()
+        .filter((l) => l.kind !== 'dropout')
+        .map((l) => `${l.cellId}|${l.tag}|${l.seq}`),
+    );
+    for (const d of dropouts) {
+      const seqs = order.get(`${d.cellId}|${d.tag}`)!;
+      const i = seqs.indexOf(d.seq!);
+      // Every point before it in the stream has a lower seq: it arrives right after the gap.
+      expect(Math.max(-1, ...seqs.slice(0, i)), `${d.cellId} ${d.tag} ${d.seq}`).toBeLessThan(d.seq!);
+      expect(faulted.has(`${d.cellId}|${d.tag}|${d.seq}`), `${d.cellId} ${d.tag} ${d.seq}`).toBe(false);
+    }
+  });
+
   it('injects each fault kind at roughly its configured rate and labels every one', async () => {
     const rates = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0.004])) as FaultRatesInput;
     const { counters, sink } = await simulate({ lines: 3, cellsPerLine: 30, seed: 7 }, 120, 60_000, rates);
@@ -196,9 +225,12 @@ describe('telemetry emission', () => {
       const series = bySensor.get(`${label.cellId}/${label.tag}`)!;
       const after = series.find((p) => p.seq === label.seq)!;
       const before = series.find((p) => p.seq === label.seq! - 1)!;
-      expect(pointTsMs(after) - pointTsMs(before)).toBeGreaterThan(
-        3 * 0.9 * (pointTsMs(series[1]!) - pointTsMs(series[0]!)),
-      );
+      // The sensor's interval: the median step between consecutive samples (robust to its gaps and delayed points).
+      const bySeq = [...series].sort((a, b) => a.seq! - b.seq!);
+      const steps = bySeq
+        .flatMap((p, i) => (i > 0 && p.seq === bySeq[i - 1]!.seq! + 1 ? [pointTsMs(p) - pointTsMs(bySeq[i - 1]!)] : []))
+        .sort((a, b) => a - b);
+      expect(pointTsMs(after) - pointTsMs(before)).toBeGreaterThan(3 * 0.9 * steps[steps.length >> 1]!);
     }
     const ooo = labels.filter((l) => l.kind === 'out_of_order');
     expect(ooo.length).toBeGreaterThan(0);
