@@ -77,18 +77,42 @@ describe('scoreCleansing', () => {
     expect(score.byKind.stuck!.detected).toBe(1);
   });
 
-  it("counts a spike on a sensor's first sample as undetectable, not missed, unless it was flagged anyway", () => {
+  it("counts a spike before the sensor's window can judge (its first two samples) as undetectable, unless it was flagged anyway", () => {
     const labels = [
       { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 3 },
+      { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 4 },
+      { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 5 },
       { kind: 'spike', cellId: 'L1-C001', tag: 'bathTemp', seq: 7 },
     ];
-    const silver = [row(3), row(4), row(7, ['out_of_range'], 2000, 'bathTemp')];
+    const silver = [row(3), row(4), row(5), row(7, ['out_of_range'], 2000, 'bathTemp')];
     expect(scoreCleansing(labels, silver, [], new Set()).byKind.spike).toEqual({
-      injected: 2,
+      injected: 4,
       detected: 1,
-      missed: 0,
-      undetectable: 1,
+      missed: 1,
+      undetectable: 2,
     });
+  });
+
+  it("counts a dropout as undetectable only before the sensor's rhythm is learned and within the assumed interval", () => {
+    // shellTemp: the check assumes 30 s until it has learned the sensor's own interval, and flags gaps over 1.5 × that.
+    const t0 = Date.UTC(2026, 0, 1);
+    const series = Array.from({ length: 12 }, (_, i) => ({ ...row(i, [], 340, 'shellTemp'), tsMs: t0 + i * 11_000 }));
+    const dropout = (seq: number, gapS: number) => ({
+      kind: 'dropout',
+      cellId: 'L1-C001',
+      tag: 'shellTemp',
+      seq,
+      tsMs: t0 + seq * 11_000,
+      detail: { lastTsMsBeforeGap: t0 + seq * 11_000 - gapS * 1000 },
+    });
+    const score = scoreCleansing(
+      // Early and short: unseeable. Early but longer than 45 s: missed. After five steps: missed.
+      [dropout(2, 44), dropout(3, 50), dropout(9, 44)],
+      series,
+      [],
+      new Set(),
+    );
+    expect(score.byKind.dropout).toEqual({ injected: 3, detected: 0, missed: 2, undetectable: 1 });
   });
 
   it("counts a stuck run shorter than the detector's run length as undetectable and a long unflagged one as missed", () => {
