@@ -37,7 +37,7 @@ const DRIFT_TIME_S = 60;
 
 /**
  * Power modulation: most ramps shed 1.5–6.5 % of the load, a few push 0.8–2.5 % above base (fractions of the base
- * current; a 126 kA line sheds 2–8 kA). The rectifier's rating bounds every ramp.
+ * current). The rectifier's rating bounds every ramp.
  */
 const RAMP_DOWN = [0.015, 0.065] as const;
 const RAMP_UP = [0.008, 0.025] as const;

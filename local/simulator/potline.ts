@@ -136,10 +136,7 @@ const PLC_ACCEPTS = {
   alf3AdditionKgPerDay: { min: 0, max: 500 },
 } as const;
 
-/**
- * Rectifier calibration: a line regulates a little off its technology's nominal current, within ±0.8 % (±1 kA on a
- * 126 kA line).
- */
+/** Rectifier calibration: a line regulates a little off its technology's nominal current, within ±0.8 %. */
 const CALIBRATION_SPREAD = 0.008;
 
 /** Builds the potline from options (validated); the same options always give the same plant. */

@@ -21,7 +21,7 @@ export const DEFAULT_EMISSION_FACTORS: EmissionFactors = {
   gwpC2f6: 11100,
 };
 
-/** The KPI parameters of a line of the test plant (the documented base cell: CE 0.945, 126 kA, AE above 8 V). */
+/** The KPI parameters of a line of the test plant (its technology and envelope, plants/test-plant.json). */
 export const TEST_LINE_KPI_PARAMETERS: KpiParameters = lineKpiParameters(DEFAULT_EMISSION_FACTORS, TEST_PLANT, 'L1')!;
 
 /** A curation config with a fixed clock, on the test plant (lines L1–L3 of 100 base cells) unless told otherwise. */

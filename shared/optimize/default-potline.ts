@@ -106,7 +106,7 @@ export function defaultLine({
   return {
     lineId,
     lineCurrentKA,
-    // Rectifier group of a 126 kA line: +8 kA current headroom; voltage for 100 cells at ≤ 5 V plus busbars.
+    // Rectifier group of the base cell's line: +8 kA current headroom; voltage for 100 cells at ≤ 5 V plus busbars.
     rectifier: {
       minCurrentKA: lineCurrentKA - 20,
       maxCurrentKA: lineCurrentKA + 8,

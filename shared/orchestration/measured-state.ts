@@ -8,7 +8,7 @@
  * - `estimated`: ACD without a reported target is found by inverting the cell-voltage breakdown (Haupin,
  *   shared/physics) at the measured voltage, line current and bath temperature with the assumed chemistry below.
  *   The design resistances are the line's technology's (plant model), so a cell whose resistances differ carries that
- *   error into its ACD (≈ 0.1 cm per 0.2 µΩ on a 126 kA cell).
+ *   error into its ACD (≈ 0.1 cm per 0.2 µΩ on the test plant's base cell).
  * - `gold`: anode-effect frequency and mean duration from the last day of `fact_cell_hour` when curated. Anode
  *   effects are rare (≈ 0.1 per cell-day), so one day says little on its own: the rate is the gamma–Poisson
  *   posterior mean with the assumed rate as prior worth 7 cell-days, (n + 0.1·7)/(days + 7); the duration likewise
