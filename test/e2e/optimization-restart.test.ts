@@ -5,7 +5,7 @@
  * persisted history, takes the approval raised on the second host, re-runs the interrupted activity on the third
  * (at-least-once) and completes once: one run document, one set of events, each set point applied once by the PLC.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
@@ -19,6 +19,7 @@ import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { createPotline } from '../../local/simulator/index.js';
+import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { CosmosRunStore } from '../../shared/azure/cosmos-orchestration-stores.js';
 import { v1Path } from '../../shared/http/paths.js';
 import { PlantEventType } from '../../shared/messaging/subscriptions.js';
@@ -59,8 +60,12 @@ beforeAll(async () => {
   });
   await seedPlantStores(client, DB, await cellStateDocs(potline));
   plc = await startPlc({ brokerUrl: broker.url, potline });
+  // The plant model of the simulated line: 12 cells of the base cell.
+  const plantFile = path.join(tmp, 'plant.json');
+  writeFileSync(plantFile, JSON.stringify(testPlantWith({ L1: 12 })));
   env = {
     ...issuer.settings,
+    PLANT_MODEL_FILE: plantFile,
     AzureWebJobsStorage: azurite.connectionString,
     LakeConnection: azurite.connectionString,
     COSMOS_ENDPOINT: cosmos.endpoint,
