@@ -92,8 +92,9 @@ applyLocalSettingsDefaults();
 const plantFile = path.resolve(process.env.PLANT_MODEL_FILE || DEFAULT_PLANT_FILE);
 process.env.PLANT_MODEL_FILE = plantFile;
 const filePlant = readPlantFileOrExit(plantFile);
-// Every line of the plant is optimised on the schedule, from its first slot (not only once it has sent telemetry).
-process.env.OPTIMIZATION_LINES = filePlant.areas.flatMap((a) => a.lines.map((l) => l.lineId)).join(',');
+// Every line of the plant is optimised on the schedule, from its first slot (not only once it has sent telemetry),
+// unless the environment or local.settings.json names the lines.
+process.env.OPTIMIZATION_LINES ||= filePlant.areas.flatMap((a) => a.lines.map((l) => l.lineId)).join(',');
 // A devhost topic address from the settings names a fixed port; the devhost sets its own once it listens (--port 0).
 if (process.env.ServiceBusConnection?.startsWith('UseDevhost=true')) delete process.env.ServiceBusConnection;
 const dataDir = path.resolve('.local');
