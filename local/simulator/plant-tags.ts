@@ -2,9 +2,11 @@
  * The plant's own tag names: where a line's tag map names a canonical tag, the simulated sources of that line send
  * the plant tag in the mapping's unit, as a historian or a Sparkplug edge node of that plant would. The simulator
  * works in canonical tags and units throughout (its labels name canonical tags, as silver does); points are
- * translated on their way out.
+ * translated on their way out. The set-point read-back is not renamed: a plant reports it as its Sparkplug set-point
+ * metrics (`Setpoints/<field>`), whose names the platform's edge contract fixes.
  */
 import type { PlantModel } from '../../shared/plant/schema.js';
+import { fieldOfReadbackTag } from '../../shared/scada/readback.js';
 import { tagSpec } from '../../shared/telemetry/tag-catalogue.js';
 import { resolveUnit } from '../../shared/telemetry/units.js';
 import { SimulatorError } from './errors.js';
@@ -34,6 +36,7 @@ export function plantTagTranslations(plant: PlantModel): PlantTagTranslations {
     if (line.tagMap.length === 0) continue;
     const byTag = new Map<string, TagTranslation>();
     for (const m of line.tagMap) {
+      if (fieldOfReadbackTag(m.tag)) continue;
       const spec = tagSpec(m.tag)!;
       const unit = resolveUnit(spec, m.unit);
       if (!unit)
