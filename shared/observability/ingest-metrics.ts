@@ -1,3 +1,4 @@
+import { count, observe } from './instruments.js';
 import { Counter, LatencyWindow } from './metrics.js';
 
 /** What one ingested batch reports (a structural subset of the ingest summary). */
@@ -7,6 +8,7 @@ export interface IngestFigures {
   interpolated: number;
   quarantinedByReason: Partial<Record<string, number>>;
   flaggedByFlag: Partial<Record<string, number>>;
+  silverPointsByLine: Readonly<Record<string, number>>;
   files: readonly string[];
   enqueueToWrittenMs: readonly number[];
 }
@@ -24,8 +26,11 @@ export const ingestMetrics = {
   latencyMs: new LatencyWindow(50_000),
 };
 
-/** Adds one batch's figures to the running totals. */
+/** Adds one batch's figures to the running totals and to the OpenTelemetry instruments (METRICS.ingest*). */
 export function recordIngest(f: IngestFigures): void {
+  for (const [line, n] of Object.entries(f.silverPointsByLine)) count('ingestPoints', n, { line });
+  for (const [reason, n] of Object.entries(f.quarantinedByReason)) count('ingestQuarantined', n ?? 0, { reason });
+  for (const ms of f.enqueueToWrittenMs) observe('ingestLag', ms);
   ingestMetrics.batches++;
   ingestMetrics.pointsIn += f.pointsIn;
   ingestMetrics.silverRows += f.silverRows;

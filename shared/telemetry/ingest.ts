@@ -66,6 +66,8 @@ export interface IngestSummary {
   interpolated: number;
   quarantinedByReason: Partial<Record<QuarantineReason, number>>;
   flaggedByFlag: Partial<Record<FlagName, number>>;
+  /** Points that reached silver (interpolated fills not counted), by line: what says a line is still sending. */
+  silverPointsByLine: Record<string, number>;
   /** Lake files written, as `<container>/<path>`. */
   files: string[];
   /** Per event: silver written time minus enqueued time (ms). */
@@ -87,6 +89,7 @@ export async function ingestBatch(events: readonly IngestEvent[], deps: IngestDe
     interpolated: 0,
     quarantinedByReason: {},
     flaggedByFlag: {},
+    silverPointsByLine: {},
     files: [],
     enqueueToWrittenMs: [],
   };
@@ -190,6 +193,9 @@ async function ingestSplit(
         (summary.quarantinedByReason[r as QuarantineReason] ?? 0) + n;
   for (const [f, n] of Object.entries(quality.flaggedByFlag))
     if (n) summary.flaggedByFlag[f as FlagName] = (summary.flaggedByFlag[f as FlagName] ?? 0) + n;
+  for (const r of rows)
+    if (!r.flags.includes('interpolated'))
+      summary.silverPointsByLine[r.lineId] = (summary.silverPointsByLine[r.lineId] ?? 0) + 1;
   for (const [c, p] of writes) summary.files.push(`${c}/${p}`);
   for (const e of cleansed.enqueuedMs) summary.enqueueToWrittenMs.push(writtenMs - e);
 }
