@@ -19,17 +19,19 @@ export const SHARED_LAYERS = {
   optimize: 3,
   ledger: 3,
   models: 3,
-  scada: 4,
-  alerts: 4,
-  orchestration: 5,
-  gold: 6,
+  // The plant model (ISA-95 hierarchy, cell technologies, limits, tag maps) every part reads.
+  plant: 4,
+  scada: 5,
+  alerts: 5,
+  orchestration: 6,
+  gold: 7,
   // The HTTP kit (auth, bodies, paging, the error mapping, the OpenAPI builder): above the domains, so no domain
   // speaks HTTP.
-  http: 7,
+  http: 8,
   // The API (route table and HTTP use cases) and the Azure adapters with the composition root: above everything,
   // neither importing the other (functions/ joins them).
-  api: 8,
-  azure: 8,
+  api: 9,
+  azure: 9,
 };
 
 /** Packages that talk to Azure: only shared/azure, local/ (the embedded runtime) and tools may import them. */

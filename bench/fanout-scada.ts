@@ -19,7 +19,8 @@ import { MemoryReadbackStore, type ReadbackStore } from '../shared/scada/readbac
 import { RecordingEventPublisher } from '../shared/messaging/event-publisher.js';
 import { MemoryCommandRepository, type CommandRepository } from '../shared/scada/command-repository.js';
 import { ScadaDispatcher } from '../shared/scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../shared/scada/envelope-limits.js';
+import { TEST_PLANT } from '../shared/plant/test-plant.js';
+import { limitsFromPlant } from '../shared/scada/equipment-limits.js';
 import { setpointRecommendedEvent } from '../shared/scada/events.js';
 import { MqttScadaGateway } from '../shared/scada/mqtt-gateway.js';
 import { MemoryOverrideStore, type OverrideStore } from '../shared/scada/override.js';
@@ -73,7 +74,7 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
     readback,
     gateway,
     publisher,
-    limits: DEFAULT_ENVELOPE_LIMITS,
+    limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
     policy: { maxAttempts: 3, ackTimeoutMs: 2000, backoffMs: 100 },
     clock: () => plantMs,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -4,7 +4,7 @@
  * server, and the devhost's overhead per activity call (no-op activities fanned out in one Task.all and chained).
  * Target: ≤ 10 s for 300 cells (the plant needs set points within 30 s).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,8 @@ import { cellStateDocs } from '../local/simulator/cell-state.js';
 import { createPotline } from '../local/simulator/index.js';
 import { cosmosClient } from '../shared/azure/clients.js';
 import { CosmosHotStateStore } from '../shared/azure/cosmos-hot-state.js';
+import { contentVersion } from '../shared/plant/plant-index.js';
+import { testPlantWith } from '../shared/plant/test-plant.js';
 import type { OptimizationRunInput, OptimizationRunResult } from '../shared/orchestration/schemas.js';
 import type { CellStateDoc } from '../shared/telemetry/hot-state.js';
 
@@ -24,6 +26,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const at = args.indexOf('--repeat');
   const repeat = at >= 0 ? Math.max(1, Number(args[at + 1]) || 1) : 3;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-orchestration-'));
+  // The plant the runs describe: the test plant's base cell on a 24-cell and a 300-cell line.
+  const plant = testPlantWith({ L24: 24, L300: 300 });
+  const plantFile = path.join(tmp, 'plant.json');
+  writeFileSync(plantFile, JSON.stringify(plant));
   const host = await startDevhost({
     appEntry: 'bench/support/orchestration-app.ts',
     appDir: repoRoot,
@@ -32,7 +38,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     startAzurite: true,
     startCosmos: true,
     logLevel: 'error',
-    settings: { COSMOS_DATABASE: 'bench', DURABLE_TASK_HUB: 'Bench' },
+    settings: { COSMOS_DATABASE: 'bench', DURABLE_TASK_HUB: 'Bench', PLANT_MODEL_FILE: plantFile },
   });
   const activityMs = new Map<string, number[]>();
   host.events.on('invocation', (e) => {
@@ -93,6 +99,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
           trigger: 'api',
           correlationId: `bench-${lineId}-${i}`,
           modelVersion: 'bench',
+          plantVersion: contentVersion(plant),
         };
         const r = await runToEnd('optimizationRun', `opt-${lineId}-bench${i}`, input);
         walls.push(Math.round(r.wallMs));

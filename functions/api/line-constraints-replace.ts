@@ -4,6 +4,7 @@ import { constraintStoreFromSettings } from '../../shared/azure/orchestration-de
 import { eventPublisherFromSettings } from '../../shared/azure/scada-dependencies.js';
 import { routes } from '../../shared/api/routes.js';
 import { replaceLineConstraints } from '../../shared/api/line-constraints.js';
+import { currentPlantFromSettings } from '../../shared/azure/plant-dependencies.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** PUT v1/lines/{lineId}/constraints: replaces the line's user constraints (If-Match honoured) and publishes the change. */
@@ -17,7 +18,7 @@ export const replaceLineConstraintsHandler = apiHandler(
     ]);
     const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
     const { view, etag } = await replaceLineConstraints(
-      { store, audit, publisher },
+      { store, audit, publisher, plant: currentPlantFromSettings },
       params.lineId,
       body,
       actor,

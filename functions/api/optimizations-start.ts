@@ -6,6 +6,7 @@ import { routes } from '../../shared/api/routes.js';
 import { appVersion } from '../../shared/observability/version.js';
 import { startOptimization } from '../../shared/api/optimizations.js';
 import { durableClientInput, runClientOf } from '../orchestration/run-client.js';
+import { currentPlantFromSettings } from '../../shared/azure/plant-dependencies.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** POST v1/optimizations: starts `optimizationRun` for the line and answers 202 with the run's links. */
@@ -20,6 +21,7 @@ export const startOptimizationRun = apiHandler(
         uuid: randomUUID,
         modelVersion: appVersion(),
         defaultApprovalTimeoutMinutes: settings().OPTIMIZATION_APPROVAL_TIMEOUT_MIN,
+        plant: currentPlantFromSettings,
       },
       body,
       { subject: principal.subject, clientId: principal.clientId, correlationId: requestId, roles: principal.roles },

@@ -8,6 +8,8 @@ import { errorBody } from '../../shared/http/errors.js';
 import { parsePathParams, parseQuery } from '../../shared/http/query.js';
 import { rateLimiterFor } from '../../shared/http/rate-limit.js';
 import type { RouteSpec } from '../../shared/api/routes.js';
+import { checkPlantIdsInPath } from '../../shared/api/plant-ids.js';
+import { currentPlantFromSettings } from '../../shared/azure/plant-dependencies.js';
 
 type Parsed<R, K extends 'params' | 'query' | 'body'> = R extends { [P in K]: infer S extends z.ZodType }
   ? z.output<S>
@@ -37,7 +39,7 @@ const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff' };
 /**
  * Wraps a route handler with the platform's request pipeline, in this order: correlation id; for protected routes
  * bearer token (401), rate limit per client id (429) and role (403) from the route table; path, query and body
- * parsed with the route's schemas (400/413/415). Every error becomes `{ code, message, details }`; unexpected ones
+ * parsed with the route's schemas (400/413/415); path ids of plant equipment checked against the plant model (404). Every error becomes `{ code, message, details }`; unexpected ones
  * are logged with the request id and answered 500 without internals.
  */
 export function apiHandler<const R extends RouteSpec>(
@@ -57,6 +59,7 @@ export function apiHandler<const R extends RouteSpec>(
         requireAccess(route.access, principal);
       }
       const params = route.params ? parsePathParams(req.params, route.params) : undefined;
+      if (route.plantIds) await checkPlantIdsInPath(route, params, currentPlantFromSettings);
       const query = route.query ? parseQuery(req.url, route.query) : undefined;
       const body = route.body ? await parseJsonBody(req, route.body, s.MAX_BODY_BYTES) : undefined;
       const res = await handle({ req, ctx, requestId, principal, params, query, body } as ApiRequest<R>);

@@ -58,6 +58,7 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
         context.df.callActivityWithRetry(Activity.predictCells, ioRetry, {
           runId,
           lineId: input.lineId,
+          plantVersion: input.plantVersion,
           lineCurrentKA: snapshot.lineCurrentKA,
           snapshotAtMs: run.startedMs,
           maxReadingAgeMs: MAX_READING_AGE_MS,
@@ -82,6 +83,7 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
       const opt = (yield context.df.callActivityWithRetry(Activity.optimizeSetPoints, computeRetry, {
         runId,
         lineId: input.lineId,
+        plantVersion: input.plantVersion,
         round: run.round,
         lineCurrentKA: snapshot.lineCurrentKA,
         predictions: predictions.map((p) => p.ref),

@@ -1,5 +1,6 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { lineStateFromSettings } from '../../shared/azure/orchestration-dependencies.js';
+import { plantSourceFromSettings } from '../../shared/azure/plant-dependencies.js';
 import { settings } from '../../shared/config/settings.js';
 import { appVersion } from '../../shared/observability/version.js';
 import { ACTIVE_LINE_WINDOW_MS, startScheduledRuns } from '../../shared/orchestration/schedule.js';
@@ -11,6 +12,7 @@ import { durableClientInput, runClientOf } from './run-client.js';
  */
 export async function optimizationSchedule(timer: Timer, context: InvocationContext): Promise<void> {
   const s = settings();
+  const plant = await (await plantSourceFromSettings()).current();
   const lines =
     s.OPTIMIZATION_LINES.length > 0
       ? s.OPTIMIZATION_LINES
@@ -23,12 +25,19 @@ export async function optimizationSchedule(timer: Timer, context: InvocationCont
     mode: s.OPTIMIZATION_MODE,
     approvalTimeoutMinutes: s.OPTIMIZATION_APPROVAL_TIMEOUT_MIN,
     modelVersion: appVersion(),
+    plant,
   });
   if (starts.length === 0)
     context.warn(
       'optimization-schedule: no line to optimise (none configured in OPTIMIZATION_LINES and none sent telemetry in the last hour)',
     );
   for (const st of starts) {
+    if (st.outcome === 'not-in-plant') {
+      context.warn(
+        `optimization-schedule: ${st.lineId} is not in plant model ${plant.version}; not run. Add it to the plant model (v1/plant) or remove it from OPTIMIZATION_LINES.`,
+      );
+      continue;
+    }
     const note = st.outcome === 'busy' ? ` (run ${st.activeRunId} is still going)` : '';
     context.info(`optimization-schedule: ${st.lineId} ${st.outcome} ${st.runId}${note}`, { pastDue: timer.isPastDue });
   }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingEventPublisher } from '../../shared/messaging/event-publisher.js';
 import { ScadaDispatcher } from '../../shared/scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../../shared/scada/envelope-limits.js';
+import { TEST_PLANT } from '../../shared/plant/test-plant.js';
+import { limitsFromPlant } from '../../shared/scada/equipment-limits.js';
 import { setpointRecommendedEvent } from '../../shared/scada/events.js';
 import { MqttScadaGateway } from '../../shared/scada/mqtt-gateway.js';
 import { MemoryCommandRepository } from '../../shared/scada/command-repository.js';
@@ -68,7 +69,7 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
       commands,
       publisher,
       audit: new MemoryAuditLog(),
-      limits: DEFAULT_ENVELOPE_LIMITS,
+      limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
       clock: () => potline.nowMs(),
     });
 
@@ -84,7 +85,7 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
       readback,
       gateway,
       publisher,
-      limits: DEFAULT_ENVELOPE_LIMITS,
+      limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
       policy: { maxAttempts: 2, ackTimeoutMs: 2000, backoffMs: 0 },
       // Plant time: the envelope's staleness check compares telemetry time with the plant's clock.
       clock: () => potline.nowMs(),
@@ -188,7 +189,7 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
       readback,
       gateway,
       publisher,
-      limits: DEFAULT_ENVELOPE_LIMITS,
+      limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
       policy: { maxAttempts: 2, ackTimeoutMs: 150, backoffMs: 0 },
       clock: () => potline.nowMs(),
       sleep: async () => {},

@@ -4,7 +4,7 @@
  * state without running the ingest path.
  */
 import { READBACK_TAG, type ReadbackDoc, type ReadbackDocInput } from '../../shared/scada/readback.js';
-import { SET_POINT_FIELDS } from '../../shared/scada/set-point.js';
+import { SET_POINT_FIELDS } from '../../shared/plant/set-point.js';
 import type { CellStateDoc } from '../../shared/telemetry/hot-state.js';
 import { virtualClock } from './clock.js';
 import { NO_FAULTS } from './faults.js';

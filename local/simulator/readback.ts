@@ -5,7 +5,7 @@
  * of the sensor rate (`ratePerMin` plans the sensors alone), as a separate stream would.
  */
 import { READBACK_TAG } from '../../shared/scada/readback.js';
-import type { SetPointField } from '../../shared/scada/set-point.js';
+import type { SetPointField } from '../../shared/plant/set-point.js';
 import { tagSpec } from '../../shared/telemetry/tag-catalogue.js';
 import type { CellState } from './cell.js';
 import type { LineState } from './line.js';

@@ -12,7 +12,8 @@ import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import { Link } from '../http/paging.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
-import { lineOfEquipment } from '../scada/set-point.js';
+import { lineOfEquipment } from '../plant/set-point.js';
+import { cellIdsOf, requireCellsOfLine, type CurrentPlant } from './plant-ids.js';
 import type { LineConstraints, LineConstraintStore } from '../orchestration/line-constraints.js';
 
 /** CloudEvents `source` of constraint changes made through the API. */
@@ -61,6 +62,8 @@ export interface ConstraintsDeps {
   store: LineConstraintStore;
   audit: AuditLog;
   publisher: EventPublisher;
+  /** The plant model in force: every cell a constraint names must be a cell of the line in it. */
+  plant: CurrentPlant;
   nowMs?: () => number;
 }
 
@@ -121,6 +124,7 @@ export async function replaceLineConstraints(
   );
   if (details.length > 0)
     throw new ApiError('invalidInput', `Invalid ${details[0]!.field}: ${details[0]!.issue}`, details);
+  requireCellsOfLine(await deps.plant.current(), lineId, cellIdsOf(body.constraints, 'body.constraints'));
   const nowMs = (deps.nowMs ?? Date.now)();
   const r = await deps.store.replace(
     lineId,

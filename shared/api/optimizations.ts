@@ -12,7 +12,8 @@ import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import { Link } from '../http/paging.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
-import { lineOfEquipment } from '../scada/set-point.js';
+import { cellIdsOf, requireCellsOfLine, requireLineInBody, type CurrentPlant } from './plant-ids.js';
+import { lineOfEquipment } from '../plant/set-point.js';
 import { APPROVAL_EVENT, Orchestration } from '../orchestration/names.js';
 import { approvalEvent } from '../orchestration/run-events.js';
 import { optimizationRunPrefix, requestedOptimizationRunId } from '../orchestration/run-ids.js';
@@ -28,23 +29,6 @@ import {
 const RESOURCE = 'optimizations';
 const selfHref = (runId: string) => v1Path(`${RESOURCE}/${runId}`);
 
-/** Constraints in a request must name cells of the request's line. */
-function cellsOnLine(
-  lineId: string,
-  constraints: readonly UserConstraint[] | undefined,
-  ctx: z.RefinementCtx,
-  path: string,
-): void {
-  constraints?.forEach((c, i) => {
-    if (c.scope === 'cell' && lineOfEquipment(c.cellId) !== lineId)
-      ctx.addIssue({
-        code: 'custom',
-        path: [path, i, 'cellId'],
-        message: `${c.cellId} is not a cell of line ${lineId}`,
-      });
-  });
-}
-
 /** Body of `POST v1/optimizations`. */
 export const StartOptimizationBody = z
   .strictObject({
@@ -56,7 +40,16 @@ export const StartOptimizationBody = z
     /** How long an advisory run waits for approval, min (default OPTIMIZATION_APPROVAL_TIMEOUT_MIN). */
     approvalTimeoutMinutes: z.number().int().min(1).max(10_080).optional(),
   })
-  .superRefine((b, ctx) => cellsOnLine(b.lineId, b.constraints, ctx, 'constraints'));
+  .superRefine((b, ctx) => {
+    b.constraints?.forEach((c, i) => {
+      if (c.scope === 'cell' && lineOfEquipment(c.cellId) !== b.lineId)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['constraints', i, 'cellId'],
+          message: `${c.cellId} is not a cell of line ${b.lineId}`,
+        });
+    });
+  });
 export type StartOptimizationBody = z.infer<typeof StartOptimizationBody>;
 
 export const OptimizationRunPath = z.strictObject({
@@ -140,7 +133,12 @@ function runLinks(runId: string, waiting: boolean): Link[] {
  * (409 naming the run still going). Answers 202 with the run's links; the caller polls `self`.
  */
 export async function startOptimization(
-  deps: OptimizationsDeps & { uuid: () => string; modelVersion: string; defaultApprovalTimeoutMinutes: number },
+  deps: OptimizationsDeps & {
+    uuid: () => string;
+    modelVersion: string;
+    defaultApprovalTimeoutMinutes: number;
+    plant: CurrentPlant;
+  },
   body: StartOptimizationBody,
   caller: Actor & { roles: readonly Role[] },
 ): Promise<{ accepted: OptimizationRunAccepted; location: string }> {
@@ -151,6 +149,10 @@ export async function startOptimization(
       [{ field: 'body.mode', issue: 'closed-loop needs the Manager role' }],
     );
   }
+  // The run describes its line with the plant model in force now, and finishes on that version whatever changes.
+  const plant = await deps.plant.current();
+  requireLineInBody(plant, body.lineId, 'body.lineId');
+  requireCellsOfLine(plant, body.lineId, cellIdsOf(body.constraints ?? [], 'body.constraints'));
   const going = (await deps.client.active()).find(
     (a) => a.name === Orchestration.optimizationRun && a.instanceId.startsWith(optimizationRunPrefix(body.lineId)),
   );
@@ -171,6 +173,7 @@ export async function startOptimization(
     trigger: 'api',
     correlationId: caller.correlationId,
     modelVersion: deps.modelVersion,
+    plantVersion: plant.version,
   };
   if ((await deps.client.startOnce(Orchestration.optimizationRun, runId, input)) === 'exists') {
     throw new ApiError('conflict', `Run ${runId} exists already; send the request again for a new run.`, [
@@ -183,7 +186,12 @@ export async function startOptimization(
     resource: `${RESOURCE}/${runId}`,
     actor: caller,
     atMs,
-    detail: { lineId: body.lineId, mode: body.mode, constraints: input.userConstraints.length },
+    detail: {
+      lineId: body.lineId,
+      mode: body.mode,
+      constraints: input.userConstraints.length,
+      plantVersion: plant.version,
+    },
   });
   return {
     accepted: { runId, lineId: body.lineId, mode: body.mode, runtimeStatus: 'Pending', links: runLinks(runId, false) },

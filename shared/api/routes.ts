@@ -7,6 +7,7 @@ import { optimizationRoutes } from './routes/optimizations.js';
 import { overrideRoutes } from './routes/overrides.js';
 import { pdeModelRoutes } from './routes/pde-models.js';
 import { pdeRunRoutes } from './routes/pde-runs.js';
+import { plantRoutes } from './routes/plant.js';
 import { setpointRoutes } from './routes/setpoints.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import type { RouteSpec } from '../http/route-spec.js';
@@ -36,6 +37,7 @@ export const routes = {
   ...setpointRoutes,
   ...lineRoutes,
   ...telemetryRoutes,
+  ...plantRoutes,
 } as const;
 
 /** The route table as a list, in declaration order. */

@@ -16,7 +16,7 @@ import {
   PresentValues,
   SET_POINT_FIELDS,
   SetPointField,
-} from '../scada/set-point.js';
+} from '../plant/set-point.js';
 
 /** A command id as the dispatcher makes them (commandIdFor): `cmd-` and 32 hex digits. */
 export const CommandId = z

@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor, Link, pageLinks } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import { utcDate } from '../lake/paths.js';
-import { lineOfEquipment } from '../scada/set-point.js';
+import { lineOfEquipment } from '../plant/set-point.js';
 import { CellId } from '../telemetry/ids.js';
 import { TAGS, tagSpec } from '../telemetry/tag-catalogue.js';
 import { GOLD_READ_CONCURRENCY, mapLimited, readGoldRows, type GoldRowCache } from '../gold/gold-reader.js';

@@ -25,6 +25,8 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   // The plant's read-back of its active set points and the changes it reported, one partition per equipment: the
   // envelope reads the equipment's newest reports (one document) and its last hour of changes in one partition.
   { name: 'scada-readback', partitionKey: '/equipmentId' },
+  // The plant model: one immutable document per version (id = its content version) and the `current` pointer.
+  { name: 'plant-models', partitionKey: '/id' },
   // Alert rules (US-4.2): few documents, read whole by the evaluator, edited one at a time through the API under
   // If-Match; keyed by rule id so read, replace and delete are point operations (a rule's tag may change).
   { name: 'alert-rules', partitionKey: '/ruleId' },

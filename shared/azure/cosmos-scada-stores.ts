@@ -7,7 +7,7 @@ import {
   type CommandQueries,
   type CommandRepository,
 } from '../scada/command-repository.js';
-import { SetPointField } from '../scada/set-point.js';
+import { SetPointField } from '../plant/set-point.js';
 import {
   OverrideConflictError,
   OverrideDoc,

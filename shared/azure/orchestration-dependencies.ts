@@ -8,16 +8,17 @@ import { anodeEffectHistory } from '../gold/anode-effect-history.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import type { EnvelopeCheckDeps } from '../orchestration/envelope-check.js';
 import type { SnapshotDeps } from '../orchestration/line-snapshot.js';
-import type { RectifierRating } from '../orchestration/optimize-set-points.js';
-import type { PredictCellsConfig } from '../orchestration/predict-cells.js';
+import type { OptimizeDeps } from '../orchestration/optimize-set-points.js';
+import type { PredictCellsDeps } from '../orchestration/predict-cells.js';
 import type { RunStore } from '../orchestration/run-store.js';
 import type { LineConstraintStore } from '../orchestration/line-constraints.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
+import { limitsFromPlant } from '../scada/equipment-limits.js';
 import { BlobLakeStore } from './blob-lake-store.js';
 import { appCosmosClient, appLakeServiceClient, localCosmos, once } from './composition-root.js';
 import { CosmosHotStateStore } from './cosmos-hot-state.js';
 import { CosmosLineConstraintStore, CosmosRunStore } from './cosmos-orchestration-stores.js';
 import { CosmosCommandRepository } from './cosmos-scada-stores.js';
+import { currentPlantFromSettings, plantSourceFromSettings } from './plant-dependencies.js';
 import { overrideStoreFromSettings, readbackStoreFromSettings } from './scada-dependencies.js';
 
 const createIfMissing = localCosmos;
@@ -64,29 +65,17 @@ export async function snapshotDeps(): Promise<SnapshotDeps> {
   };
 }
 
-/** What `predictCells` needs: the lake and the plant constants from the settings. */
-export async function predictDeps(): Promise<{ lake: LakeStore; config: PredictCellsConfig }> {
-  const s = settings();
-  return {
-    lake: await lakeFromSettings(),
-    config: { anodeEffectThresholdV: s.ANODE_EFFECT_THRESHOLD_V, currentEfficiency: s.CURRENT_EFFICIENCY },
-  };
+/** The plant model at the version a run started on. */
+const plantAt = async (version: string) => (await plantSourceFromSettings()).at(version);
+
+/** What `predictCells` needs: the lake and the plant model the run started on. */
+export async function predictDeps(): Promise<PredictCellsDeps> {
+  return { lake: await lakeFromSettings(), plantAt };
 }
 
-/**
- * The rectifier as the optimiser sees it: the line-current rating of the safety envelope (the same equipment limits
- * the dispatcher enforces) and 5.2 V per cell in series (a 126 kA line at ≤ 5 V per cell plus busbars; shared/optimize
- * defaultLine).
- */
-export const RECTIFIER: RectifierRating = {
-  minCurrentKA: DEFAULT_ENVELOPE_LIMITS.fields.lineCurrentKA.min,
-  maxCurrentKA: DEFAULT_ENVELOPE_LIMITS.fields.lineCurrentKA.max,
-  maxVoltsPerCell: 5.2,
-};
-
-/** What `optimizeSetPoints` needs. */
-export async function optimizeDeps(): Promise<{ lake: LakeStore; rectifier: RectifierRating }> {
-  return { lake: await lakeFromSettings(), rectifier: RECTIFIER };
+/** What `optimizeSetPoints` needs: the lake and the plant model the run started on (rectifier, windows). */
+export async function optimizeDeps(): Promise<OptimizeDeps> {
+  return { lake: await lakeFromSettings(), plantAt };
 }
 
 /** What `checkSetPointEnvelope` reads: what the dispatcher reads, with the same limits. */
@@ -98,5 +87,13 @@ export async function envelopeDeps(): Promise<EnvelopeCheckDeps> {
     commands(),
     lakeFromSettings(),
   ]);
-  return { hotState: hs, overrides, readback, commands: cmd, lake, limits: DEFAULT_ENVELOPE_LIMITS, clock: Date.now };
+  return {
+    hotState: hs,
+    overrides,
+    readback,
+    commands: cmd,
+    lake,
+    limitsFor: limitsFromPlant(currentPlantFromSettings),
+    clock: Date.now,
+  };
 }

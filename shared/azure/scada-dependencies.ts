@@ -1,6 +1,6 @@
 import { settings } from '../config/settings.js';
 import { ScadaDispatcher } from '../scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
+import { limitsFromPlant } from '../scada/equipment-limits.js';
 import { MqttScadaGateway } from '../scada/mqtt-gateway.js';
 import type { OverrideLister, OverrideStore } from '../scada/override.js';
 import type { OverrideDeps } from '../scada/override-service.js';
@@ -10,6 +10,7 @@ import { CosmosCommandRepository, CosmosOverrideStore } from './cosmos-scada-sto
 import { CosmosReadbackStore } from './cosmos-readback-store.js';
 import type { ReadbackObserverDeps } from '../scada/readback-observer.js';
 import { hotStateStore } from './hot-state-reader.js';
+import { currentPlantFromSettings } from './plant-dependencies.js';
 import { appCosmosClient, eventPublisherFromSettings, localCosmos, once } from './composition-root.js';
 
 /** The override store (Cosmos `scada-overrides`). */
@@ -40,7 +41,14 @@ export const readbackObserverDepsFromSettings = once<ReadbackObserverDeps>(async
     eventPublisherFromSettings(),
     auditLogFromSettings(),
   ]);
-  return { readback, commands, publisher, audit, limits: DEFAULT_ENVELOPE_LIMITS, clock: Date.now };
+  return {
+    readback,
+    commands,
+    publisher,
+    audit,
+    limitsFor: limitsFromPlant(currentPlantFromSettings),
+    clock: Date.now,
+  };
 });
 
 /** What the override routes write to: the override store, the plant-events topic and the audit trail. */
@@ -76,7 +84,7 @@ export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {
     readback,
     gateway,
     publisher,
-    limits: DEFAULT_ENVELOPE_LIMITS,
+    limitsFor: limitsFromPlant(currentPlantFromSettings),
     policy: dispatchPolicyOf(scada),
     clock: Date.now,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -39,6 +39,13 @@ export const Settings = z.object({
   /** At most one write of a cell's latest values per this many ms (bounds Cosmos RU use); 0 writes every batch. */
   HOT_STATE_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   PLANT_ID: z.string().min(1).default('plant-01'),
+  /**
+   * The plant model used while none is stored (a JSON file, plants/*.json): locally `npm start -- --plant` sets it.
+   * Unset in Azure, where the model is PUT to v1/plant; without either, nothing that needs the plant acts.
+   */
+  PLANT_MODEL_FILE: optionalText,
+  /** How often a function checks for a new plant-model version, s. */
+  PLANT_MODEL_REFRESH_S: z.coerce.number().int().min(1).max(3600).default(30),
   /** Expected `iss` of API bearer tokens; Entra ID: https://login.microsoftonline.com/<tenant>/v2.0. Default: the local dev issuer. */
   AUTH_ISSUER: z.string().min(1).default('https://dev-issuer.smelter.local'),
   /** Expected `aud` of API bearer tokens (the API's app id URI or client id). */

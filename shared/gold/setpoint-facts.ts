@@ -3,7 +3,7 @@
  * the outcome of its newest state. Rows sit in the partition of the date the command was proposed.
  */
 import { CommandEventData } from '../scada/events.js';
-import { SET_POINT_FIELDS } from '../scada/set-point.js';
+import { SET_POINT_FIELDS } from '../plant/set-point.js';
 import { dateKeyOf } from './minute-facts.js';
 import type { ArchivedEvent } from './plant-events.js';
 import { runApprovers } from './optimization-run-facts.js';

@@ -30,6 +30,11 @@ const PIPELINE_ERRORS: { status: number; description: string; applies: (r: Route
     applies: (r) => r.access !== 'public',
   },
   {
+    status: 404,
+    description: `${ErrorCodes.notFound.code}: a path id names no cell or line of the plant model in force; details name it`,
+    applies: (r) => Boolean(r.plantIds),
+  },
+  {
     status: 413,
     description: `${ErrorCodes.payloadTooLarge.code}: body larger than MAX_BODY_BYTES`,
     applies: (r) => Boolean(r.body),

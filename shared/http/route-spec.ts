@@ -33,6 +33,11 @@ export interface RouteSpec {
   query?: z.ZodType;
   body?: z.ZodType;
   requestHeaders?: readonly HeaderSpec[];
+  /**
+   * Path parameters that name plant equipment: each must be a cell (or line) of the plant model in force, or the
+   * route answers 404 naming the parameter before its handler runs.
+   */
+  plantIds?: Readonly<Record<string, 'cell' | 'line'>>;
   responses: Readonly<Record<number, ResponseSpec>>;
 }
 

@@ -40,6 +40,8 @@ export const PlantEventType = {
   alertEscalated: 'smelter.alert.escalated',
   alertCleared: 'smelter.alert.cleared',
   alertRuleChanged: 'smelter.alert-rule.changed',
+  /** A new version of the plant model is in force (PUT v1/plant). */
+  plantModelChanged: 'smelter.plant-model.changed',
 } as const;
 
 const EventType = z.string().regex(/^smelter\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, 'must read smelter.<noun>.<verb>');
@@ -85,7 +87,7 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
     types: [],
     // Every set-point, command, override, model and constraint change, every optimisation event (outcomes, approvals,
     // rejections, failures), alert state changes and rule changes are audited, including verbs added later (alert
-    // history feeds gold fact_alert; who changed a threshold is on record).
+    // history feeds gold fact_alert; who changed a threshold is on record), and every plant-model version.
     typePrefixes: [
       'smelter.setpoint.',
       'smelter.command.',
@@ -95,6 +97,7 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
       'smelter.constraints.',
       'smelter.alert.',
       'smelter.alert-rule.',
+      'smelter.plant-model.',
     ],
     maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
     // Appending waits for the ledger commit (seconds); a minute leaves room for retries inside the handler.

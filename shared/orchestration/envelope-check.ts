@@ -11,8 +11,8 @@ import type { FeasibleRecommendation } from '../optimize/recommendation.js';
 import { commandIdFor } from '../scada/command.js';
 import { envelopeViolations, type Violation } from '../scada/envelope.js';
 import { envelopeContextOf, readLineFacts, type LineEnvelopeReads } from '../scada/envelope-context.js';
-import type { EnvelopeLimits } from '../scada/envelope-limits.js';
-import { PresentValues, SetPointValues } from '../scada/set-point.js';
+import type { EquipmentLimits } from '../scada/equipment-limits.js';
+import { PresentValues, SetPointValues } from '../plant/set-point.js';
 import { getJson, putJson } from './lake-json.js';
 import { RoundRecommendation } from './optimize-set-points.js';
 import { recommendationIdFor } from './run-ids.js';
@@ -52,7 +52,8 @@ export type EnvelopeCheckResult = z.infer<typeof EnvelopeCheckResult>;
 
 export interface EnvelopeCheckDeps extends LineEnvelopeReads {
   lake: LakeStore;
-  limits: EnvelopeLimits;
+  /** The limits the dispatcher will judge each piece of equipment by (the plant model in force). */
+  limitsFor: EquipmentLimits;
   clock: () => number;
 }
 
@@ -75,17 +76,15 @@ export async function checkSetPointEnvelope(
           nowMs,
         )
       : new Map();
-  const checked = proposals.map((sp) => {
-    const proposal = proposalOf(req, sp);
-    return {
-      sp,
-      violations: envelopeViolations(
-        proposal,
-        envelopeContextOf(facts.get(sp.equipmentId)!, proposal.commandId, nowMs, deps.limits),
-        deps.limits,
-      ),
-    };
-  });
+  const checked = await Promise.all(
+    proposals.map(async (sp) => {
+      const found = await deps.limitsFor(sp.equipmentId);
+      if ('violations' in found) return { sp, violations: found.violations };
+      const proposal = proposalOf(req, sp);
+      const ctx = envelopeContextOf(facts.get(sp.equipmentId)!, proposal.commandId, nowMs, found.limits);
+      return { sp, violations: envelopeViolations(proposal, ctx, found.limits) };
+    }),
+  );
   const passed = checked.filter((c) => c.violations.length === 0).map((c) => c.sp);
   const refused = checked.filter((c) => c.violations.length > 0).map((c) => refusal(c.sp.equipmentId, c.violations));
   const written: RoundSetPoints = {

@@ -12,4 +12,6 @@ export class RunError extends DomainError {
 
 export type RunErrorCode =
   /** A blob a step expects from an earlier step is not in the lake. */
-  'ERR-RUN-LAKE-MISSING';
+  | 'ERR-RUN-LAKE-MISSING'
+  /** The run's line is not in the plant model version it started on. */
+  | 'ERR-RUN-PLANT-LINE';

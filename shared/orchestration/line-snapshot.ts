@@ -8,7 +8,7 @@ import type { LakeStore } from '../lake/lake-store.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { READBACK_TAG } from '../scada/readback.js';
 import { scopeKeyOf, type OverrideDoc, type OverrideStore } from '../scada/override.js';
-import { LINE_EQUIPMENT_SUFFIX, PresentValues, SET_POINT_FIELDS } from '../scada/set-point.js';
+import { LINE_EQUIPMENT_SUFFIX, PresentValues, SET_POINT_FIELDS } from '../plant/set-point.js';
 import { TagLatest, type CellStateDoc, type LineStateReader } from '../telemetry/hot-state.js';
 import { putJson } from './lake-json.js';
 import type { LineConstraintStore } from './line-constraints.js';

@@ -3,6 +3,8 @@ import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { createPotline } from '../../local/simulator/index.js';
 import { BASE_CELL } from '../physics/electrochemistry/base-cell.js';
 import { cellVoltageBreakdown } from '../physics/electrochemistry/cell-voltage.js';
+import { TEST_PLANT } from '../plant/test-plant.js';
+import { assumedOperationOf } from '../plant/technology-design.js';
 import type { TagLatest } from '../telemetry/hot-state.js';
 import {
   acdFromVoltage,
@@ -18,7 +20,7 @@ const ctx: MeasurementContext = {
   nowMs: NOW,
   maxReadingAgeMs: 60_000,
   anodeEffectThresholdV: 8,
-  currentEfficiency: 0.945,
+  technology: assumedOperationOf(TEST_PLANT.line('L1')!.technology),
 };
 const reading = (value: number, ageMs = 1000): TagLatest => ({
   value,
@@ -45,8 +47,9 @@ const voltageAt = (acdCm: number, bathTempC: number) =>
 
 describe('the optimiser input from measurements', () => {
   it('recovers the ACD that produced a voltage under the assumed chemistry (the inversion is exact for the base cell)', () => {
-    for (const acd of [2.2, 2.9, 3.6, 4.5]) expect(acdFromVoltage(voltageAt(acd, 963), 963, 126)).toBeCloseTo(acd, 6);
-    expect(acdFromVoltage(3.0, 963, 126)).toMatch(/outside what ACD 1–8 cm gives/);
+    for (const acd of [2.2, 2.9, 3.6, 4.5])
+      expect(acdFromVoltage(voltageAt(acd, 963), 963, 126, ctx.technology)).toBeCloseTo(acd, 6);
+    expect(acdFromVoltage(3.0, 963, 126, ctx.technology)).toMatch(/outside what ACD 1–8 cm gives/);
   });
 
   it('estimates the ACD of simulated cells within 0.25 cm of their true target, from their cell-state documents', async () => {

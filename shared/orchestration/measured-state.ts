@@ -21,11 +21,11 @@
  * A cell is left out of the optimisation (held) when it cannot be described: no fresh cell-voltage or bath
  * temperature reading, a voltage above the anode-effect threshold, or a voltage no ACD in 1–8 cm explains.
  */
-import { BASE_CELL } from '../physics/electrochemistry/base-cell.js';
 import { cellVoltageBreakdown, type CellVoltageInput } from '../physics/electrochemistry/cell-voltage.js';
 import { PhysicsError } from '../physics/errors.js';
-import { CellDesign, CellInput, type CellState } from '../optimize/schema.js';
-import type { PresentValues } from '../scada/set-point.js';
+import { CellInput, type CellDesign, type CellState } from '../optimize/schema.js';
+import type { AssumedCellOperation } from '../plant/technology-design.js';
+import type { PresentValues } from '../plant/set-point.js';
 import type { TagLatest } from '../telemetry/hot-state.js';
 
 /** Alumina concentration assumed when none is measured, wt %: point feeders hold 2–4 wt %, most plants aim near 3 (Kvande, JOM 2014). */
@@ -34,8 +34,6 @@ export const ASSUMED_ALUMINA_PCT = 3.0;
 export const ASSUMED_ANODE_EFFECTS_PER_CELL_DAY = 0.1;
 /** Mean anode-effect duration assumed without gold history, min (point-fed prebake ≈ 0.5–2 min). */
 export const ASSUMED_ANODE_EFFECT_DURATION_MIN = 1;
-/** AlF3 addition assumed without a reported set point, kg/day (typical 20–40 kg/day for a 126 kA cell). */
-export const ASSUMED_ALF3_ADDITION_KG_PER_DAY = 25;
 /** Weight of the assumed anode-effect rate against gold's count, cell-days (module comment). */
 const ANODE_EFFECT_PRIOR_DAYS = 7;
 /** ACD search interval of the voltage inversion, cm (CellState's accepted range). */
@@ -65,8 +63,8 @@ export interface MeasurementContext {
   maxReadingAgeMs: number;
   /** Cell voltage above which the cell is in anode effect, V. */
   anodeEffectThresholdV: number;
-  /** Current efficiency assumed for every cell, -. */
-  currentEfficiency: number;
+  /** The line's technology: design, chemistry, current efficiency and AlF3 addition assumed where nothing measures them. */
+  technology: AssumedCellOperation;
 }
 
 export type MeasuredCell =
@@ -95,12 +93,12 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
   let acdCm = cell.reported.acdCm;
   if (acdCm !== undefined) sources.acdCm = 'reported';
   else {
-    const estimate = acdFromVoltage(voltage.value, bath.value, ctx.lineCurrentKA);
+    const estimate = acdFromVoltage(voltage.value, bath.value, ctx.lineCurrentKA, ctx.technology);
     if (typeof estimate === 'string') return held(estimate);
     acdCm = estimate;
     sources.acdCm = 'estimated';
   }
-  const alf3AdditionKgPerDay = cell.reported.alf3AdditionKgPerDay ?? ASSUMED_ALF3_ADDITION_KG_PER_DAY;
+  const alf3AdditionKgPerDay = cell.reported.alf3AdditionKgPerDay ?? ctx.technology.alf3AdditionKgPerDay;
   sources.alf3AdditionKgPerDay = cell.reported.alf3AdditionKgPerDay === undefined ? 'assumed' : 'reported';
   const gold = cell.gold && cell.gold.coveredDays > 0 ? cell.gold : undefined;
   sources.anodeEffectsPerCellDay = gold ? 'gold' : 'assumed';
@@ -121,16 +119,16 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
       acdCm: round(acdCm, 3),
       bathTempC: round(bath.value, 2),
       aluminaPct: ASSUMED_ALUMINA_PCT,
-      alf3Pct: BASE_CELL.bath.alf3Pct,
-      caf2Pct: BASE_CELL.bath.caf2Pct,
-      mgf2Pct: BASE_CELL.bath.mgf2Pct,
-      lifPct: BASE_CELL.bath.lifPct,
-      currentEfficiency: ctx.currentEfficiency,
+      alf3Pct: ctx.technology.bath.alf3Pct,
+      caf2Pct: ctx.technology.bath.caf2Pct,
+      mgf2Pct: ctx.technology.bath.mgf2Pct,
+      lifPct: ctx.technology.bath.lifPct,
+      currentEfficiency: ctx.technology.currentEfficiency,
       anodeEffectsPerCellDay: round(anodeEffectsPerCellDay, 4),
       anodeEffectDurationMin: round(anodeEffectDurationMin, 3),
       alf3AdditionKgPerDay,
     },
-    design: {},
+    design: ctx.technology.design,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -150,16 +148,21 @@ function fresh(reading: TagLatest | undefined, ctx: MeasurementContext): TagLate
 
 /**
  * The ACD at which the cell-voltage breakdown gives `voltageV` (bisection: the bath's ohmic drop grows with ACD, so
- * the voltage is monotonic in it), with the base cell's design and the assumed chemistry; or why there is none.
+ * the voltage is monotonic in it), with the technology's design and assumed chemistry; or why there is none.
  */
-export function acdFromVoltage(voltageV: number, bathTempC: number, lineCurrentKA: number): number | string {
-  const design = CellDesign.parse({});
+export function acdFromVoltage(
+  voltageV: number,
+  bathTempC: number,
+  lineCurrentKA: number,
+  technology: AssumedCellOperation,
+): number | string {
+  const design: CellDesign = technology.design;
   const at = (acdCm: number): number => {
     const input: CellVoltageInput = {
       lineCurrentKA,
       acdCm,
       bathTempC,
-      bath: { ...BASE_CELL.bath, aluminaPct: ASSUMED_ALUMINA_PCT },
+      bath: { ...technology.bath, aluminaPct: ASSUMED_ALUMINA_PCT },
       geometry: {
         anodeAreaCm2: design.anodeAreaCm2,
         anodeCount: design.anodeCount,

@@ -6,7 +6,10 @@
 import { z } from 'zod';
 import type { LakeStore } from '../lake/lake-store.js';
 import { optimizeLine } from '../optimize/optimize-line.js';
-import { UserConstraint, type CellInput, type LineProblemInput } from '../optimize/schema.js';
+import { UserConstraint, type CellInput, type LineProblemInput, type Rectifier } from '../optimize/schema.js';
+import type { PlantIndex } from '../plant/plant-index.js';
+import type { PlantLine } from '../plant/schema.js';
+import { RunError } from './errors.js';
 import { type Recommendation } from '../optimize/recommendation.js';
 import { getJson, putJson } from './lake-json.js';
 import { PredictionsChunk } from './predict-cells.js';
@@ -15,6 +18,8 @@ import { HeldEquipment, LakeRef } from './schemas.js';
 export const OptimizeRequest = z.object({
   runId: z.string(),
   lineId: z.string(),
+  /** The plant-model version the run started on: the line's rectifier, optimiser windows and cell count. */
+  plantVersion: z.string().min(1),
   round: z.number().int().min(1),
   lineCurrentKA: z.number().positive(),
   predictions: z.array(LakeRef).min(1),
@@ -59,19 +64,18 @@ export const RoundRecommendation = z.object({
 });
 export type RoundRecommendation = z.infer<typeof RoundRecommendation>;
 
-/** The rectifier of a line as the optimiser needs it. */
-export interface RectifierRating {
-  minCurrentKA: number;
-  maxCurrentKA: number;
-  /** DC voltage rating per cell in series (the rectifier's rating is this × cells), V. */
-  maxVoltsPerCell: number;
+export interface OptimizeDeps {
+  lake: LakeStore;
+  /** The plant model at a version (PlantModelSource.at). */
+  plantAt(version: string): Promise<PlantIndex>;
 }
 
 /** Builds and solves the line problem; idempotent (the optimiser is deterministic and the blob name is fixed). */
-export async function optimizeSetPoints(
-  deps: { lake: LakeStore; rectifier: RectifierRating },
-  req: OptimizeRequest,
-): Promise<OptimizeResult> {
+export async function optimizeSetPoints(deps: OptimizeDeps, req: OptimizeRequest): Promise<OptimizeResult> {
+  const plant = await deps.plantAt(req.plantVersion);
+  const plantLine = plant.line(req.lineId)?.line;
+  if (!plantLine)
+    throw new RunError('ERR-RUN-PLANT-LINE', 'lineId', `line ${req.lineId} is not in plant model ${plant.version}`);
   const chunks = await Promise.all(req.predictions.map((ref) => getJson(deps.lake, ref, PredictionsChunk)));
   const holdIds = new Set(req.hold.map((h) => h.equipmentId));
   const cells: CellInput[] = chunks
@@ -94,11 +98,8 @@ export async function optimizeSetPoints(
   const problem: LineProblemInput = {
     lineId: req.lineId,
     lineCurrentKA: req.lineCurrentKA,
-    rectifier: {
-      minCurrentKA: Math.min(deps.rectifier.minCurrentKA, req.lineCurrentKA),
-      maxCurrentKA: Math.max(deps.rectifier.maxCurrentKA, req.lineCurrentKA),
-      maxVoltageV: deps.rectifier.maxVoltsPerCell * cells.length,
-    },
+    rectifier: rectifierFor(plantLine, cells.length, req.lineCurrentKA),
+    constraints: plantLine.optimiser,
     cells,
     userConstraints,
   };
@@ -128,6 +129,21 @@ export async function optimizeSetPoints(
     ...(line ? { lineCurrentChange: { fromKA: line.from, toKA: line.to } } : {}),
     droppedConstraints,
     violations: rec.status === 'infeasible' ? rec.violatedConstraints.slice(0, 5).map((v) => v.message) : [],
+  };
+}
+
+/**
+ * The rectifier as the optimiser sees it: the rating narrowed to the safety envelope's line-current limits (a run
+ * never proposes what the dispatcher would refuse), widened to the present current (a line running outside is not
+ * infeasible by definition), and the DC voltage rating shared by the modelled cells (the cells left out keep their
+ * share; with any left out the line current is frozen anyway).
+ */
+export function rectifierFor(line: PlantLine, modelledCells: number, presentKA: number): Rectifier {
+  const envelope = line.envelope.fields.lineCurrentKA;
+  return {
+    minCurrentKA: Math.min(Math.max(line.rectifier.minCurrentKA, envelope.min), presentKA),
+    maxCurrentKA: Math.max(Math.min(line.rectifier.maxCurrentKA, envelope.max), presentKA),
+    maxVoltageV: (line.rectifier.maxVoltageV * modelledCells) / line.cells.length,
   };
 }
 

@@ -8,6 +8,9 @@ import type { LakeStore } from '../lake/lake-store.js';
 import { calibrateCell, predictCell } from '../optimize/steady-state.js';
 import { CellInput } from '../optimize/schema.js';
 import { PhysicsError } from '../physics/errors.js';
+import type { PlantIndex } from '../plant/plant-index.js';
+import { assumedOperationOf } from '../plant/technology-design.js';
+import { RunError } from './errors.js';
 import { getJson, putJson } from './lake-json.js';
 import { SnapshotChunk } from './line-snapshot.js';
 import { measuredCellInput, type MeasurementContext } from './measured-state.js';
@@ -16,6 +19,8 @@ import { HeldEquipment, LakeRef } from './schemas.js';
 export const PredictCellsRequest = z.object({
   runId: z.string(),
   lineId: z.string(),
+  /** The plant-model version the run started on (its cells are modelled with that version's technology). */
+  plantVersion: z.string().min(1),
   lineCurrentKA: z.number().positive(),
   snapshotAtMs: z.number(),
   maxReadingAgeMs: z.number().int().positive(),
@@ -59,23 +64,27 @@ export const PredictCellsResult = z.object({
 });
 export type PredictCellsResult = z.infer<typeof PredictCellsResult>;
 
-export interface PredictCellsConfig {
-  anodeEffectThresholdV: number;
-  currentEfficiency: number;
+export interface PredictCellsDeps {
+  lake: LakeStore;
+  /** The plant model at a version (PlantModelSource.at). */
+  plantAt(version: string): Promise<PlantIndex>;
 }
 
 /** Describes and predicts one chunk of cells; idempotent (the same chunk always gives the same blob). */
-export async function predictCells(
-  deps: { lake: LakeStore; config: PredictCellsConfig },
-  req: PredictCellsRequest,
-): Promise<PredictCellsResult> {
-  const chunk = await getJson(deps.lake, req.chunk, SnapshotChunk);
+export async function predictCells(deps: PredictCellsDeps, req: PredictCellsRequest): Promise<PredictCellsResult> {
+  const [chunk, plant] = await Promise.all([
+    getJson(deps.lake, req.chunk, SnapshotChunk),
+    deps.plantAt(req.plantVersion),
+  ]);
+  const line = plant.line(req.lineId);
+  if (!line)
+    throw new RunError('ERR-RUN-PLANT-LINE', 'lineId', `line ${req.lineId} is not in plant model ${plant.version}`);
   const ctx: MeasurementContext = {
     lineCurrentKA: req.lineCurrentKA,
     nowMs: req.snapshotAtMs,
     maxReadingAgeMs: req.maxReadingAgeMs,
-    anodeEffectThresholdV: deps.config.anodeEffectThresholdV,
-    currentEfficiency: deps.config.currentEfficiency,
+    anodeEffectThresholdV: line.line.envelope.anodeEffectThresholdV,
+    technology: assumedOperationOf(line.technology),
   };
   const cells: PredictedCell[] = [];
   const excluded: HeldEquipment[] = [];

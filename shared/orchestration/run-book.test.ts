@@ -18,6 +18,7 @@ const input: OptimizationRunInput = {
   trigger: 'api',
   correlationId: 'c-1',
   modelVersion: '0.1.0',
+  plantVersion: 'sha256:0123456789abcdef',
 };
 const ref = { container: 'gold', path: 'x.json' };
 const opt = (status: OptimizeResult['optimizerStatus'] = 'optimal'): OptimizeResult => ({

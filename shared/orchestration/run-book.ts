@@ -169,6 +169,7 @@ export class RunBook {
       baselineKWhPerKg: this.proposal?.baselineKWhPerKg ?? null,
       cellsChanged: applied ? (this.envelope?.cells ?? 0) : 0,
       modelVersion: this.input.modelVersion,
+      plantVersion: this.input.plantVersion,
       mode: this.input.mode,
       trigger: this.input.trigger,
       requestedBy: this.input.requestedBy,

@@ -16,7 +16,8 @@ import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
 import { proposedCommand, transition } from '../scada/command.js';
 import { MemoryCommandRepository } from '../scada/command-repository.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../scada/envelope-limits.js';
+import { TEST_PLANT } from '../plant/test-plant.js';
+import { limitsFromPlant } from '../scada/equipment-limits.js';
 import { MemoryOverrideStore } from '../scada/override.js';
 import { MemoryReadbackStore } from '../scada/readback.js';
 import { MemoryHotStateStore } from '../telemetry/hot-state.js';
@@ -32,7 +33,10 @@ import { runPaths } from './run-paths.js';
 import { MemoryRunStore } from './run-store.js';
 import { OptimizationRunEventData, type OptimizationRunInput } from './schemas.js';
 
-const RECTIFIER = { minCurrentKA: 110, maxCurrentKA: 135, maxVoltsPerCell: 5.2 };
+const plantAt = async (version: string) => {
+  if (version !== TEST_PLANT.version) throw new Error(`no plant version ${version}`);
+  return TEST_PLANT;
+};
 const RUN_ID = 'opt-L1-steps';
 let potline: Potline;
 let nowMs: number;
@@ -51,6 +55,7 @@ const input: OptimizationRunInput = {
   trigger: 'schedule',
   correlationId: RUN_ID,
   modelVersion: 'test',
+  plantVersion: TEST_PLANT.version,
 };
 
 /** A fact_cell_hour file for the line with one anode effect per cell in the last day (coverage 20 h). */
@@ -152,10 +157,11 @@ describe('the steps of an optimisation run', () => {
     predictions = await Promise.all(
       snap.chunks.map((c, i) =>
         predictCells(
-          { lake, config: { anodeEffectThresholdV: 8, currentEfficiency: 0.945 } },
+          { lake, plantAt },
           {
             runId: RUN_ID,
             lineId: 'L1',
+            plantVersion: TEST_PLANT.version,
             lineCurrentKA: snap.lineCurrentKA,
             snapshotAtMs: nowMs,
             maxReadingAgeMs: 60_000,
@@ -241,10 +247,11 @@ describe('the steps of an optimisation run', () => {
       book.round++;
       const refs = book.roundRefs();
       const opt = await optimizeSetPoints(
-        { lake, rectifier: RECTIFIER },
+        { lake, plantAt },
         {
           runId: RUN_ID,
           lineId: 'L1',
+          plantVersion: TEST_PLANT.version,
           round: book.round,
           lineCurrentKA: 126,
           predictions: predictions.map((p) => p.ref),
@@ -255,7 +262,15 @@ describe('the steps of an optimisation run', () => {
         },
       );
       const env = await checkSetPointEnvelope(
-        { hotState: hot, overrides, readback, commands, lake, limits: DEFAULT_ENVELOPE_LIMITS, clock: () => nowMs },
+        {
+          hotState: hot,
+          overrides,
+          readback,
+          commands,
+          lake,
+          limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
+          clock: () => nowMs,
+        },
         { runId: RUN_ID, lineId: 'L1', recommendation: opt.ref, out: refs.setPoints },
       );
       return { opt, verdict: book.afterEnvelope(opt, env) };

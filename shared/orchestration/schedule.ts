@@ -5,6 +5,7 @@
  */
 import { Orchestration } from './names.js';
 import { optimizationRunPrefix, scheduledOptimizationRunId } from './run-ids.js';
+import type { PlantIndex } from '../plant/plant-index.js';
 import type { RunClient } from './run-client.js';
 import type { OptimizationMode, OptimizationRunInput } from './schemas.js';
 
@@ -14,7 +15,8 @@ export const ACTIVE_LINE_WINDOW_MS = 3_600_000;
 export interface ScheduledStart {
   lineId: string;
   runId: string;
-  outcome: 'started' | 'already-started' | 'busy';
+  /** `not-in-plant`: the line is configured or sends telemetry, but the plant model in force does not have it. */
+  outcome: 'started' | 'already-started' | 'busy' | 'not-in-plant';
   /** For `busy`: the run still going. */
   activeRunId?: string;
 }
@@ -26,6 +28,8 @@ export interface ScheduleRequest {
   mode: OptimizationMode;
   approvalTimeoutMinutes: number;
   modelVersion: string;
+  /** The plant model in force: its version is fixed in each run, and only its lines are run. */
+  plant: Pick<PlantIndex, 'version' | 'line'>;
 }
 
 /** Starts one run per line for the slot, in line order. */
@@ -34,6 +38,10 @@ export async function startScheduledRuns(client: RunClient, req: ScheduleRequest
   const out: ScheduledStart[] = [];
   for (const lineId of [...req.lines].sort()) {
     const runId = scheduledOptimizationRunId(lineId, req.nextOccurrence);
+    if (!req.plant.line(lineId)) {
+      out.push({ lineId, runId, outcome: 'not-in-plant' });
+      continue;
+    }
     const running = active.find(
       (a) => a.name === Orchestration.optimizationRun && a.instanceId.startsWith(optimizationRunPrefix(lineId)),
     );
@@ -50,6 +58,7 @@ export async function startScheduledRuns(client: RunClient, req: ScheduleRequest
       trigger: 'schedule',
       correlationId: runId,
       modelVersion: req.modelVersion,
+      plantVersion: req.plant.version,
     };
     const started = await client.startOnce(Orchestration.optimizationRun, runId, input);
     out.push({ lineId, runId, outcome: started === 'started' ? 'started' : 'already-started' });

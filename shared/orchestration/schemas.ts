@@ -37,6 +37,8 @@ export const OptimizationRunInput = z.object({
   correlationId: z.string().min(1),
   /** Version of the model and optimiser code that runs it (the app version), fixed at start. */
   modelVersion: z.string().min(1),
+  /** Version of the plant model the run describes its line with (technology, rectifier, windows), fixed at start. */
+  plantVersion: z.string().min(1),
 });
 export type OptimizationRunInput = z.infer<typeof OptimizationRunInput>;
 
@@ -147,6 +149,8 @@ export const OptimizationRunEventData = z.object({
   baselineKWhPerKg: z.number().nullable(),
   cellsChanged: z.number().int().min(0),
   modelVersion: z.string().min(1),
+  /** The plant-model version the run described its line with (absent in runs recorded before plant models). */
+  plantVersion: z.string().min(1).optional(),
   mode: OptimizationMode,
   trigger: RunTrigger,
   requestedBy: z.string(),

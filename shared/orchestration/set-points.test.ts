@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultLine } from '../optimize/default-potline.js';
 import { optimizeLine } from '../optimize/optimize-line.js';
 import { type FeasibleRecommendation } from '../optimize/recommendation.js';
-import { SetPointValues } from '../scada/set-point.js';
+import { SetPointValues } from '../plant/set-point.js';
 import { cellsIn, plantSetPointsOf } from './set-points.js';
 
 describe('the optimiser answer in the PLC protocol', () => {

@@ -10,7 +10,7 @@
  * a cell the run holds (manual, or refused by the envelope) gets nothing, even when the line current moves.
  */
 import type { FeasibleRecommendation } from '../optimize/recommendation.js';
-import { LINE_EQUIPMENT_SUFFIX, type PresentValues, type SetPointValues } from '../scada/set-point.js';
+import { LINE_EQUIPMENT_SUFFIX, type PresentValues, type SetPointValues } from '../plant/set-point.js';
 
 /** Resolution of the derived set points: feeder timers work in whole seconds; AlF3 dosing in 0.1 kg/day. */
 const FEED_INTERVAL_STEP_S = 1;

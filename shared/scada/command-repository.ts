@@ -1,5 +1,5 @@
 import { CommandDoc, isFinal } from './command.js';
-import type { SetPointField } from './set-point.js';
+import type { SetPointField } from '../plant/set-point.js';
 import { DomainError } from '../kernel/errors.js';
 
 export class CommandConflictError extends DomainError {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ENVELOPE_RULES } from './envelope.js';
-import { CommandAction, PresentValues, SetPointField } from './set-point.js';
+import { CommandAction, PresentValues, SetPointField } from '../plant/set-point.js';
 import { DomainError } from '../kernel/errors.js';
 
 export const COMMAND_STATES = ['proposed', 'approved', 'rejected', 'dispatched', 'acknowledged', 'failed'] as const;

@@ -12,13 +12,14 @@ import { commandIdFor, proposedCommand, transition } from './command.js';
 import { MemoryCommandRepository } from './command-repository.js';
 import type { DispatchPolicy } from './dispatch-policy.js';
 import { ScadaDispatcher } from './dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { TEST_ENVELOPE_LIMITS, TEST_PLANT } from '../plant/test-plant.js';
+import { limitsFromPlant } from './equipment-limits.js';
 import type { EnvelopeCheckedCommand } from './envelope.js';
 import { setpointRecommendedEvent } from './events.js';
 import type { GatewayOutcome, ScadaGateway } from './gateway.js';
 import { MemoryOverrideStore } from './override.js';
 import { MemoryReadbackStore } from './readback.js';
-import type { PresentValues } from './set-point.js';
+import type { PresentValues } from '../plant/set-point.js';
 
 const T0 = Date.UTC(2025, 0, 1, 8);
 const policy: DispatchPolicy = { maxAttempts: 3, ackTimeoutMs: 3000, backoffMs: 500 };
@@ -81,7 +82,7 @@ function harness(latencyMs: (attempt: number) => number) {
     readback,
     gateway: plc,
     publisher: new RecordingEventPublisher(),
-    limits: DEFAULT_ENVELOPE_LIMITS,
+    limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
     policy,
     clock: () => nowMs,
     sleep: (ms) => advance(ms),
@@ -199,7 +200,7 @@ describe('SCADA dispatcher with concurrent and repeated deliveries', () => {
       (sum, s) => sum + Math.abs(h.commands.docs.get(s.commandId)!.deltas.acdCm ?? 0),
       0,
     );
-    expect(sentMove).toBeLessThanOrEqual(DEFAULT_ENVELOPE_LIMITS.fields.acdCm.maxMovePerHour + 1e-9);
+    expect(sentMove).toBeLessThanOrEqual(TEST_ENVELOPE_LIMITS.fields.acdCm.maxMovePerHour + 1e-9);
     expect(new Set(h.plc.sent.map((s) => s.commandId)).size).toBe(h.plc.sent.length);
   });
 });

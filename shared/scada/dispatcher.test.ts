@@ -6,18 +6,18 @@ import { commandIdFor, proposedCommand, transition } from './command.js';
 import { MemoryCommandRepository } from './command-repository.js';
 import type { DispatchPolicy } from './dispatch-policy.js';
 import { ScadaDispatcher } from './dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { TEST_PLANT } from '../plant/test-plant.js';
+import { limitsFromPlant } from './equipment-limits.js';
 import { overrideChangedEvent, setpointRecommendedEvent } from './events.js';
 import { RecordingGateway, type GatewayOutcome } from './gateway.js';
 import { MemoryOverrideStore } from './override.js';
 import { releaseManual, requestManual } from './override-service.js';
 import { MemoryReadbackStore } from './readback.js';
-import type { PresentValues } from './set-point.js';
+import type { PresentValues } from '../plant/set-point.js';
 
 const T0 = Date.UTC(2025, 0, 1, 8);
 /** What the simulated PLCs hold until told otherwise. */
 const PLANT_DEFAULTS: PresentValues = { acdCm: 2.9, feedIntervalS: 120, alf3AdditionKgPerDay: 25, lineCurrentKA: 126 };
-const limits = DEFAULT_ENVELOPE_LIMITS;
 const policy: DispatchPolicy = { maxAttempts: 3, ackTimeoutMs: 50, backoffMs: 10 };
 const actor = { subject: 'op-7', clientId: 'console', correlationId: 'req-1' };
 
@@ -38,7 +38,7 @@ function harness(answer?: ConstructorParameters<typeof RecordingGateway>[0]) {
     readback,
     gateway,
     publisher,
-    limits,
+    limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
     policy,
     clock: () => nowMs,
     sleep: async (ms) => {

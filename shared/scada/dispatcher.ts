@@ -21,7 +21,8 @@ import {
   type Violation,
 } from './envelope.js';
 import { envelopeContextOf, readEquipmentFacts } from './envelope-context.js';
-import type { EnvelopeLimits } from './envelope-limits.js';
+import type { EnvelopeLimits } from '../plant/envelope-limits.js';
+import type { EquipmentLimits } from './equipment-limits.js';
 import {
   commandStateEvent,
   interlockUnverifiableEvent,
@@ -42,7 +43,8 @@ export interface DispatcherDeps {
   readback: Pick<ReadbackStore, 'latest' | 'changesSince'>;
   gateway: ScadaGateway;
   publisher: EventPublisher;
-  limits: EnvelopeLimits;
+  /** The envelope limits of each piece of equipment, from the plant model in force (or why there are none). */
+  limitsFor: EquipmentLimits;
   policy: DispatchPolicy;
   /** Epoch ms now. */
   clock: () => number;
@@ -138,26 +140,30 @@ export class ScadaDispatcher {
 
   private async drive(start: CommandDoc): Promise<CommandDoc> {
     let doc = start;
-    // Resumed or new, the command is checked now: interlocks are facts of this moment, not of the first delivery.
-    const decision = checkEnvelope(proposalOf(doc), await this.context(doc), this.deps.limits);
-    if (!decision.ok) {
-      if (doc.state === 'dispatched')
-        return this.save(
-          transition(doc, 'failed', this.deps.clock(), {
-            failure: envelopeFailure(decision.violations),
-            violations: decision.violations,
-          }),
-        );
-      return this.save(transition(doc, 'rejected', this.deps.clock(), { violations: decision.violations }));
-    }
+    // Resumed or new, the command is checked now: interlocks are facts of this moment, not of the first delivery,
+    // and the limits are those of the plant model in force now.
+    const found = await this.deps.limitsFor(doc.equipmentId);
+    if ('violations' in found) return this.refuse(doc, found.violations);
+    const { limits } = found;
+    const decision = checkEnvelope(proposalOf(doc), await this.context(doc, limits), limits);
+    if (!decision.ok) return this.refuse(doc, decision.violations);
     if (doc.state !== 'proposed') return this.send(doc, decision.command);
     doc = await this.save(transition(doc, 'approved', this.deps.clock(), { deltas: { ...decision.command.deltas } }));
     // Deliveries run concurrently: another command to this equipment may have been approved since the check. Check
     // again with every approval stored so far counted; of two that pass together but not jointly, one sees the other.
-    const recheck = checkEnvelope(proposalOf(doc), await this.context(doc), this.deps.limits);
+    const recheck = checkEnvelope(proposalOf(doc), await this.context(doc, limits), limits);
     if (!recheck.ok)
       return this.save(transition(doc, 'rejected', this.deps.clock(), { violations: recheck.violations }));
     return this.send(doc, recheck.command);
+  }
+
+  /** Ends a command the envelope refuses: rejected before it was sent, failed if an earlier attempt may have been. */
+  private refuse(doc: CommandDoc, violations: Violation[]): Promise<CommandDoc> {
+    if (doc.state === 'dispatched')
+      return this.save(
+        transition(doc, 'failed', this.deps.clock(), { failure: envelopeFailure(violations), violations }),
+      );
+    return this.save(transition(doc, 'rejected', this.deps.clock(), { violations }));
   }
 
   private async send(start: CommandDoc, command: EnvelopeCheckedCommand): Promise<CommandDoc> {
@@ -206,14 +212,9 @@ export class ScadaDispatcher {
   }
 
   /** What the envelope needs to know about the command's equipment, read now. */
-  private async context(doc: CommandDoc): Promise<EnvelopeContext> {
+  private async context(doc: CommandDoc, limits: EnvelopeLimits): Promise<EnvelopeContext> {
     const nowMs = this.deps.clock();
-    return envelopeContextOf(
-      await readEquipmentFacts(this.deps, doc.equipmentId, nowMs),
-      doc.commandId,
-      nowMs,
-      this.deps.limits,
-    );
+    return envelopeContextOf(await readEquipmentFacts(this.deps, doc.equipmentId, nowMs), doc.commandId, nowMs, limits);
   }
 
   /** Why the equipment may not be sent to now that it is in manual, or that its overrides cannot be read (fail closed). */

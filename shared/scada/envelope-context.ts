@@ -8,10 +8,10 @@ import type { CellStateDoc, HotStateStore } from '../telemetry/hot-state.js';
 import { enteredAtMs, type CommandDoc } from './command.js';
 import type { CommandRepository } from './command-repository.js';
 import { RATE_WINDOW_MS, type EnvelopeContext, type RecentMove } from './envelope.js';
-import type { EnvelopeLimits } from './envelope-limits.js';
+import type { EnvelopeLimits } from '../plant/envelope-limits.js';
 import { manualOverridesFor, type OverrideDoc, type OverrideStore } from './override.js';
 import type { ReadbackDoc, ReadbackStore } from './readback.js';
-import { fieldsOf, type SetPointField } from './set-point.js';
+import { fieldsOf, type SetPointField } from '../plant/set-point.js';
 
 /** How far back our own commands are read: an hour of moves plus the longest a command stays open, ms. */
 export const COMMAND_LOOKBACK_MS = 2 * RATE_WINDOW_MS;

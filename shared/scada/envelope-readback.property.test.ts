@@ -6,13 +6,14 @@ import { MemoryHotStateStore } from '../telemetry/hot-state.js';
 import { MemoryCommandRepository } from './command-repository.js';
 import { ScadaDispatcher } from './dispatcher.js';
 import { RATE_WINDOW_MS } from './envelope.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { TEST_ENVELOPE_LIMITS, TEST_PLANT } from '../plant/test-plant.js';
+import { limitsFromPlant } from './equipment-limits.js';
 import { setpointRecommendedEvent } from './events.js';
 import type { GatewayOutcome, ScadaGateway } from './gateway.js';
 import { MemoryOverrideStore } from './override.js';
 import { MemoryReadbackStore } from './readback.js';
 import { observeReadback } from './readback-observer.js';
-import type { SetPointField } from './set-point.js';
+import type { SetPointField } from '../plant/set-point.js';
 
 /**
  * The safety property of issue "plant protocol", over arbitrary interleavings of out-of-band changes (an operator at
@@ -23,7 +24,7 @@ import type { SetPointField } from './set-point.js';
  *   show (measured the least it could have been).
  * The oracle below is the test's own bookkeeping of the plant; it never reads the dispatcher's stores.
  */
-const limits = DEFAULT_ENVELOPE_LIMITS;
+const limits = TEST_ENVELOPE_LIMITS;
 const T0 = Date.UTC(2025, 0, 1, 8);
 const CELLS = ['L1-C001', 'L1-C002'] as const;
 /** One cell takes most of the traffic, so commands, reports and HMI changes interleave on it. */
@@ -134,7 +135,7 @@ describe('the envelope judged against the plant’s read-back', () => {
             readback,
             gateway,
             publisher,
-            limits,
+            limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
             policy: { maxAttempts: 2, ackTimeoutMs: 50, backoffMs: 500 },
             clock: () => nowMs,
             sleep: async (ms) => void (nowMs += ms),
@@ -186,7 +187,7 @@ describe('the envelope judged against the plant’s read-back', () => {
               commands,
               publisher,
               audit: new MemoryAuditLog(),
-              limits,
+              limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
               clock: () => nowMs,
             });
           }

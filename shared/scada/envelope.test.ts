@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CellStateDoc } from '../telemetry/hot-state.js';
-import { DEFAULT_ENVELOPE_LIMITS, parseEnvelopeLimits } from './envelope-limits.js';
+import { parseEnvelopeLimits } from '../plant/envelope-limits.js';
+import { TEST_ENVELOPE_LIMITS } from '../plant/test-plant.js';
 import { checkEnvelope, EnvelopeCheckedCommand, type CommandProposal, type EnvelopeContext } from './envelope.js';
 import type { OverrideDoc } from './override.js';
-import type { SetPointField } from './set-point.js';
+import type { SetPointField } from '../plant/set-point.js';
 
 const NOW = Date.UTC(2025, 0, 1, 12);
-const limits = DEFAULT_ENVELOPE_LIMITS;
+const limits = TEST_ENVELOPE_LIMITS;
 
 function cellState(cellId: string, voltageV: number, ageMs = 1000): CellStateDoc {
   const tag = cellId.endsWith('-LINE') ? 'lineCurrent' : 'cellVoltage';

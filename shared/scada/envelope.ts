@@ -3,7 +3,7 @@
  * else) can only ever receive a command that passed every rule below at the moment it was checked.
  */
 import type { CellStateDoc } from '../telemetry/hot-state.js';
-import type { EnvelopeLimits } from './envelope-limits.js';
+import type { EnvelopeLimits } from '../plant/envelope-limits.js';
 import type { OverrideDoc } from './override.js';
 import type { ReportedSetPoint } from './readback.js';
 import {
@@ -13,7 +13,7 @@ import {
   type CommandAction,
   type SetPointField,
   type SetPointValues,
-} from './set-point.js';
+} from '../plant/set-point.js';
 
 /** The rules a command can fail; a rejection names every one it broke. */
 export const ENVELOPE_RULES = [
@@ -29,6 +29,8 @@ export const ENVELOPE_RULES = [
   'interlock-anode-effect',
   'interlock-stale-data',
   'interlock-unverifiable',
+  /** The equipment is not in the plant model in force: it has no limits to be judged by. */
+  'unknown-equipment',
 ] as const;
 export type EnvelopeRule = (typeof ENVELOPE_RULES)[number];
 

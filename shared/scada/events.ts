@@ -8,7 +8,7 @@ import { PlantEventType } from '../messaging/subscriptions.js';
 import type { CommandDoc } from './command.js';
 import type { SetpointChangeDoc } from './readback.js';
 import { LineId, OverrideDoc, OverrideMode, OverrideScope } from './override.js';
-import { EquipmentId, PresentValues, SetPointField, SetPointValues } from './set-point.js';
+import { EquipmentId, PresentValues, SetPointField, SetPointValues } from '../plant/set-point.js';
 
 /** CloudEvents `source` of what the dispatcher publishes. */
 export const SCADA_DISPATCHER_SOURCE = '/functions/scada-dispatcher';

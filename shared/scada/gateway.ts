@@ -1,5 +1,5 @@
 import type { EnvelopeCheckedCommand } from './envelope.js';
-import type { PresentValues } from './set-point.js';
+import type { PresentValues } from '../plant/set-point.js';
 import { DomainError } from '../kernel/errors.js';
 
 /** The PLC's acknowledgement of one command: what it applied and what it replaced. */

@@ -4,7 +4,7 @@
  * tied by the correlation id. Shared by the gateway and the simulator-PLC, so the two cannot drift.
  */
 import { z } from 'zod';
-import { CommandAction, EquipmentId, PresentValues, SetPointValues } from './set-point.js';
+import { CommandAction, EquipmentId, PresentValues, SetPointValues } from '../plant/set-point.js';
 
 /** MQTT QoS for commands and acks: at least once (MQTT 3.1.1 §4.3.2); the PLC applies absolute values, so a repeat is harmless. */
 export const COMMAND_QOS = 1;

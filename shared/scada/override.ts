@@ -1,12 +1,9 @@
 import { z } from 'zod';
-import { CellId } from '../telemetry/ids.js';
-import { isLineEquipment, lineOfEquipment } from './set-point.js';
-import { DomainError } from '../kernel/errors.js';
+import { CellId, LineId } from '../telemetry/ids.js';
 
-/** A line id as the plant names it (`L1`). */
-export const LineId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_]{0,31}$/, 'must be 1–32 letters, digits or "_", e.g. L1');
+export { LineId };
+import { isLineEquipment, lineOfEquipment } from '../plant/set-point.js';
+import { DomainError } from '../kernel/errors.js';
 
 /** What an override covers: one cell, or a whole line (every cell and its rectifier). */
 export const OverrideScope = z.discriminatedUnion('kind', [

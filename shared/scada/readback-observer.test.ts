@@ -3,7 +3,8 @@ import { MemoryAuditLog } from '../kernel/audit-log.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { commandIdFor, proposedCommand, transition } from './command.js';
 import { MemoryCommandRepository } from './command-repository.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { TEST_ENVELOPE_LIMITS, TEST_PLANT } from '../plant/test-plant.js';
+import { limitsFromPlant } from './equipment-limits.js';
 import { MemoryReadbackStore } from './readback.js';
 import { observeReadback, readbackReportsOf, type ReadbackReport } from './readback-observer.js';
 
@@ -21,7 +22,7 @@ function observer() {
       commands,
       publisher,
       audit,
-      limits: DEFAULT_ENVELOPE_LIMITS,
+      limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
       clock: () => nowMs,
     });
   return { readback, commands, publisher, audit, observe, at: (ms: number) => (nowMs = ms) };
@@ -131,7 +132,7 @@ describe('set-point read-back observer', () => {
 
   it('refuses reports dated further in the future than the clock-skew allowance: they would never go stale', async () => {
     const o = observer();
-    const s = await o.observe([acd(2.9, T0 + DEFAULT_ENVELOPE_LIMITS.clockSkewToleranceMs + 1)]);
+    const s = await o.observe([acd(2.9, T0 + TEST_ENVELOPE_LIMITS.clockSkewToleranceMs + 1)]);
     expect(s).toMatchObject({ future: 1 });
     expect((await o.readback.latest('L1-C001'))?.fields.acdCm).toBeUndefined();
   });

@@ -11,7 +11,8 @@ import { parseBody } from '../telemetry/parse-body.js';
 import { enteredAtMs, type CommandDoc } from './command.js';
 import type { CommandRepository } from './command-repository.js';
 import { COMMAND_LOOKBACK_MS } from './envelope-context.js';
-import type { EnvelopeLimits } from './envelope-limits.js';
+import { DEFAULT_CLOCK_SKEW_TOLERANCE_MS } from '../plant/envelope-limits.js';
+import type { EquipmentLimits } from './equipment-limits.js';
 import { setpointChangedExternallyEvent } from './events.js';
 import {
   changeIdOf,
@@ -20,7 +21,7 @@ import {
   type ReadbackStore,
   type SetpointChangeDoc,
 } from './readback.js';
-import type { SetPointField } from './set-point.js';
+import type { SetPointField } from '../plant/set-point.js';
 
 /** One report of one field's active set point, as the plant sent it. */
 export interface ReadbackReport {
@@ -59,7 +60,11 @@ export interface ReadbackObserverDeps {
   commands: Pick<CommandRepository, 'recentForEquipment'>;
   publisher: EventPublisher;
   audit: AuditLog;
-  limits: Pick<EnvelopeLimits, 'clockSkewToleranceMs'>;
+  /**
+   * The envelope limits of each piece of equipment: their clock-skew allowance dates reports (for equipment the plant
+   * model does not have, or while it cannot be read, the standing allowance; the envelope refuses such equipment).
+   */
+  limitsFor: EquipmentLimits;
   /** Epoch ms now. */
   clock: () => number;
 }
@@ -107,7 +112,11 @@ async function observeEquipment(
   summary: ObserveSummary,
 ): Promise<void> {
   const first = reports[0]!;
-  const stored = await deps.readback.latest(first.equipmentId);
+  const [stored, found] = await Promise.all([
+    deps.readback.latest(first.equipmentId),
+    deps.limitsFor(first.equipmentId),
+  ]);
+  const skewMs = 'limits' in found ? found.limits.clockSkewToleranceMs : DEFAULT_CLOCK_SKEW_TOLERANCE_MS;
   const latest: ReadbackDoc = stored
     ? structuredClone(stored)
     : {
@@ -121,7 +130,7 @@ async function observeEquipment(
       };
   const changes: { change: Omit<SetpointChangeDoc, 'origin' | 'commandId' | 'moveAbs'>; previousTsMs: number }[] = [];
   for (const r of [...reports].sort((a, b) => a.tsMs - b.tsMs)) {
-    if (r.tsMs - nowMs > deps.limits.clockSkewToleranceMs) {
+    if (r.tsMs - nowMs > skewMs) {
       summary.future++;
       continue;
     }
@@ -160,7 +169,7 @@ async function observeEquipment(
     );
     // In report order: a later change must not be recorded before an earlier one (the envelope sums them).
     for (const { change, previousTsMs } of changes) {
-      const between = sentBetween(commands, change.field, previousTsMs, change.atMs, deps.limits.clockSkewToleranceMs);
+      const between = sentBetween(commands, change.field, previousTsMs, change.atMs, skewMs);
       const ours = explainingCommand(between, change.field, change.to);
       const moveAbs = Math.max(
         ...[change.from, ...between.map((b) => b.doc.setPoint[change.field]!)].map((v) => Math.abs(change.to - v)),

@@ -4,15 +4,16 @@ import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { MemoryHotStateStore } from '../telemetry/hot-state.js';
 import { MemoryCommandRepository } from './command-repository.js';
 import { ScadaDispatcher } from './dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from './envelope-limits.js';
+import { TEST_ENVELOPE_LIMITS, TEST_PLANT } from '../plant/test-plant.js';
+import { limitsFromPlant } from './equipment-limits.js';
 import { setpointRecommendedEvent } from './events.js';
 import { RecordingGateway } from './gateway.js';
 import { MemoryOverrideStore, OverrideStoreUnavailableError } from './override.js';
 import { MemoryReadbackStore } from './readback.js';
-import type { PresentValues, SetPointField } from './set-point.js';
+import type { PresentValues, SetPointField } from '../plant/set-point.js';
 
 const T0 = Date.UTC(2025, 0, 1, 8);
-const limits = DEFAULT_ENVELOPE_LIMITS;
+const limits = TEST_ENVELOPE_LIMITS;
 
 /** A dispatcher whose plant side is a test-owned read-back store: what the plant reports, not what we sent. */
 function plant() {
@@ -30,7 +31,7 @@ function plant() {
     readback,
     gateway,
     publisher,
-    limits,
+    limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
     policy: { maxAttempts: 1, ackTimeoutMs: 50, backoffMs: 0 },
     clock: () => nowMs,
     sleep: async (ms) => void (nowMs += ms),

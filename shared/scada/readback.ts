@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Tag } from '../telemetry/tag-catalogue.js';
-import { SET_POINT_FIELDS, SetPointField } from './set-point.js';
+import { SET_POINT_FIELDS, SetPointField } from '../plant/set-point.js';
 import { DomainError } from '../kernel/errors.js';
 
 /** The telemetry tag that carries the plant's read-back of each set-point field. */

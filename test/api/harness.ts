@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -140,6 +141,7 @@ export async function startApiWorld(database: string, opts: ApiWorldOptions = {}
     COSMOS_ENDPOINT: cosmos.endpoint,
     COSMOS_KEY: cosmos.key,
     COSMOS_DATABASE: database,
+    PLANT_MODEL_FILE: TEST_PLANT_FILE,
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_BURST: '100000',
     // A channel alert rules may name (a file that uses its own sets ALERT_CHANNELS before its first request).
@@ -256,6 +258,10 @@ function lowerKeys(h: HttpResponseInit['headers']): Record<string, string> {
   for (const [k, v] of entries) out[k.toLowerCase()] = String(v);
   return out;
 }
+
+/** The tests' plant model (three lines of the documented base cell), in force while none is stored. */
+export const TEST_PLANT_FILE = path.join(repoRoot, 'plants/test-plant.json');
+export const TEST_PLANT = JSON.parse(readFileSync(TEST_PLANT_FILE, 'utf8')) as Record<string, unknown>;
 
 /** The plant's example create body (issue 7). */
 export const PLANT_EXAMPLE = {

@@ -14,7 +14,7 @@ import { routes, type RouteSpec } from '../../shared/api/routes.js';
 import { seedCommands } from './fixtures/commands.js';
 import { seedGold } from './fixtures/gold.js';
 import { handlersByRoute } from './handlers.js';
-import { PLANT_EXAMPLE, type ApiWorld, type CallOptions } from './harness.js';
+import { PLANT_EXAMPLE, TEST_PLANT, type ApiWorld, type CallOptions } from './harness.js';
 
 /** A request without the token (the suites pick the caller). */
 export type ExampleRequest = Omit<CallOptions, 'token'>;
@@ -314,6 +314,17 @@ export const routeExamples: Record<string, RouteExample> = {
         return { params: { lineId }, body: { constraints: [] }, headers: { 'if-match': '"stale"' } };
       },
     },
+  },
+  [routes.plantGet.name]: { ok: {} },
+  [routes.plantReplace.name]: {
+    // The model in force written again over its own version: a valid replace that changes nothing.
+    ok: async (world) => {
+      const current = await world.call(routes.plantGet, handlersByRoute[routes.plantGet.name]!, {
+        token: await world.token({ roles: ['Manager'], sub: 'example-setup' }),
+      });
+      return { body: TEST_PLANT, headers: { 'if-match': current.headers.etag! } };
+    },
+    errors: { 412: { body: TEST_PLANT } },
   },
   [routes.telemetry.name]: {
     ok: async (world) => (

@@ -89,13 +89,13 @@ describe('the layers of shared/ (layers.config.js)', () => {
       (await eslint.lintText(code, { filePath: path.join(root, file) }))[0]!.messages.map((m) => m.message);
     expect(
       await lint('shared/gold/probe.ts', "import { routes } from '../api/routes.js';\nexport const r = routes;\n"),
-    ).toEqual([expect.stringContaining('shared/gold (layer 6) may not import shared/api (layer 8)')]);
+    ).toEqual([expect.stringContaining('shared/gold (layer 7) may not import shared/api (layer 9)')]);
     expect(
       await lint(
         'shared/scada/probe.ts',
         "import { raiseRequestFromEvent } from '../alerts/plant-events.js';\nexport const r = raiseRequestFromEvent;\n",
       ),
-    ).toEqual([expect.stringContaining('shared/scada (layer 4) may not import shared/alerts (layer 4)')]);
+    ).toEqual([expect.stringContaining('shared/scada (layer 5) may not import shared/alerts (layer 5)')]);
     expect(
       await lint(
         'shared/api/routes/probe.ts',

@@ -9,7 +9,8 @@ import { CosmosOverrideStore } from '../../shared/azure/cosmos-scada-stores.js';
 import { RecordingEventPublisher } from '../../shared/messaging/event-publisher.js';
 import { MemoryCommandRepository } from '../../shared/scada/command-repository.js';
 import { ScadaDispatcher } from '../../shared/scada/dispatcher.js';
-import { DEFAULT_ENVELOPE_LIMITS } from '../../shared/scada/envelope-limits.js';
+import { TEST_PLANT } from '../../shared/plant/test-plant.js';
+import { limitsFromPlant } from '../../shared/scada/equipment-limits.js';
 import { setpointRecommendedEvent } from '../../shared/scada/events.js';
 import { RecordingGateway } from '../../shared/scada/gateway.js';
 import { manualOverridesFor } from '../../shared/scada/override.js';
@@ -81,7 +82,7 @@ describe('a manual override across a crash of the local Cosmos server', () => {
       readback,
       gateway,
       publisher: new RecordingEventPublisher(),
-      limits: DEFAULT_ENVELOPE_LIMITS,
+      limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
       policy: { maxAttempts: 1, ackTimeoutMs: 50, backoffMs: 0 },
       clock: () => nowMs,
       sleep: async () => {},

@@ -13,6 +13,7 @@ export const cellRoutes = {
     summary: 'Latest good value of every tag of a cell, as cleansed by ingestion',
     tag: 'cells',
     params: CellPath,
+    plantIds: { cellId: 'cell' },
     responses: {
       200: { description: "The cell's latest values", schema: CellStateDoc },
       404: { description: 'No telemetry received for this cell yet' },

@@ -16,6 +16,7 @@ export const constraintRoutes = {
     summary: "Read the user constraints the line's optimisation runs apply (an empty list when none are stored)",
     tag: 'constraints',
     params: LinePath,
+    plantIds: { lineId: 'line' },
     responses: { 200: { description: 'The constraints', schema: LineConstraintsView, headers: ETAG } },
   }),
   lineConstraintsReplace: defineRoute({
@@ -26,6 +27,7 @@ export const constraintRoutes = {
     summary: "Replace the line's user constraints (bounds or freeze per cell variable, line-current bounds)",
     tag: 'constraints',
     params: LinePath,
+    plantIds: { lineId: 'line' },
     body: LineConstraintsBody,
     requestHeaders: [
       {

@@ -12,6 +12,7 @@ export const lineRoutes = {
     summary: 'Production t, energy kWh, kWh/t, CO2e and anode effects of a line per UTC day or hour, from curated gold',
     tag: 'lines',
     params: LineKpiPath,
+    plantIds: { lineId: 'line' },
     query: LineKpiQuery,
     responses: {
       200: { description: 'The periods with curated data in [from, to) and their totals', schema: LineKpis },

@@ -19,6 +19,7 @@ export const setpointRoutes = {
     summary: 'Current set points of a cell (last value its PLC acknowledged, per field) and its commands under way',
     tag: 'setpoints',
     params: SetpointCellPath,
+    plantIds: { cellId: 'cell' },
     responses: {
       200: {
         description: 'Current set points; fields never commanded through the platform are absent',
@@ -34,6 +35,7 @@ export const setpointRoutes = {
     summary: 'Set-point commands to a cell, newest first, optionally within [from, to), a page at a time',
     tag: 'setpoints',
     params: SetpointCellPath,
+    plantIds: { cellId: 'cell' },
     query: SetpointHistoryQuery,
     responses: { 200: { description: 'A page of commands', schema: CommandPage } },
   }),

@@ -1,0 +1,102 @@
+/**
+ * The plant model as an API resource: read by every role (the ERP integration included), replaced whole by a
+ * Manager under If-Match. A new version is validated before anything of it is applied (ERR-4001 naming the path),
+ * recorded in the audit log and published as `smelter.plant-model.changed` for the ledger; functions pick it up
+ * within PLANT_MODEL_REFRESH_S without a restart, and runs already going finish on the version they started with.
+ */
+import { z } from 'zod';
+import { ApiError } from '../http/errors.js';
+import { Link } from '../http/paging.js';
+import { v1Path } from '../http/paths.js';
+import type { Actor, AuditLog } from '../kernel/audit-log.js';
+import type { EventPublisher } from '../messaging/event-publisher.js';
+import { plantModelChangedEvent } from '../plant/events.js';
+import { PlantModel } from '../plant/schema.js';
+import type { PlantModelSource } from '../plant/source.js';
+import type { PlantModelStore } from '../plant/store.js';
+import { publishStoredChange } from './publish-change.js';
+
+const href = v1Path('plant');
+const etagOf = (version: string) => `"${version}"`;
+
+export const PlantView = z.object({
+  /** The version in force (the SHA-256 of its content); send it back quoted as If-Match to replace it. */
+  version: z.string(),
+  /** True when the model comes from the configured file because none is stored yet. */
+  fromFile: z.boolean(),
+  model: PlantModel,
+  links: z.array(Link),
+});
+export type PlantView = z.infer<typeof PlantView>;
+
+export interface PlantReadDeps {
+  source: PlantModelSource;
+  store: PlantModelStore;
+}
+
+export interface PlantWriteDeps extends PlantReadDeps {
+  audit: AuditLog;
+  publisher: EventPublisher;
+  nowMs?: () => number;
+}
+
+/** The model in force and its ETag. */
+export async function getPlant(deps: PlantReadDeps): Promise<{ view: PlantView; etag: string }> {
+  const [index, stored] = await Promise.all([deps.source.current(), deps.store.current()]);
+  return {
+    view: { version: index.version, fromFile: !stored, model: index.model, links: [{ rel: 'self', href }] },
+    etag: etagOf(index.version),
+  };
+}
+
+/** Replaces the model in force when If-Match names it; 412 ERR-4121 otherwise (If-Match is required: this is safety data). */
+export async function replacePlant(
+  deps: PlantWriteDeps,
+  model: PlantModel,
+  ifMatch: string | undefined,
+  actor: Actor,
+): Promise<{ view: PlantView; etag: string }> {
+  const [index, stored] = await Promise.all([deps.source.current(), deps.store.current()]);
+  const current = etagOf(index.version);
+  if (
+    ifMatch === undefined ||
+    !ifMatch
+      .split(',')
+      .map((t) => t.trim())
+      .includes(current)
+  ) {
+    throw new ApiError(
+      'preconditionFailed',
+      ifMatch === undefined
+        ? `Send If-Match with the ETag of the plant model you edited (GET ${href}): a plant model is replaced only over the version it was read from.`
+        : `The plant model in force is ${current}, not the one you edited; read it again and re-apply your change.`,
+      [{ field: 'header.if-match', issue: ifMatch === undefined ? 'required' : 'does not match the current ETag' }],
+    );
+  }
+  const nowMs = deps.nowMs?.() ?? Date.now();
+  const r = await deps.store.replace(model, stored?.version, actor, nowMs);
+  if (!r.ok) {
+    throw new ApiError(
+      'preconditionFailed',
+      'The plant model changed while yours was being stored; read it again and re-apply your change.',
+      [{ field: 'header.if-match', issue: 'changed meanwhile' }],
+    );
+  }
+  deps.source.invalidate();
+  await deps.audit.record({
+    action: 'plant-model.replaced',
+    resource: 'plant',
+    actor,
+    atMs: nowMs,
+    detail: { version: r.value.version, previousVersion: index.version },
+  });
+  await publishStoredChange(
+    deps.publisher,
+    plantModelChangedEvent(r.value, index.version, actor.correlationId),
+    `Plant model version ${r.value.version} is stored and in force`,
+  );
+  return {
+    view: { version: r.value.version, fromFile: false, model: r.value.model, links: [{ rel: 'self', href }] },
+    etag: etagOf(r.value.version),
+  };
+}
