@@ -1,13 +1,17 @@
 /**
  * Telemetry for the worker process, imported first by functions/index.ts so it is up before any function runs:
- * OpenTelemetry set-up (shared/azure/telemetry-setup.ts) and, per invocation, the host's trace context as the parent
- * of every span the function makes (the Functions host's OpenTelemetry mode starts the trace; the worker continues it).
+ * OpenTelemetry set-up (shared/azure/telemetry-setup.ts), the gauges read from storage, and, per invocation, the
+ * host's trace context as the parent of every span the function makes (the Functions host's OpenTelemetry mode
+ * starts the trace; the worker continues it).
  */
 import { app } from '@azure/functions';
 import { context as otelContext, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { parkedWaitingFromSettings } from '../shared/azure/parked-store.js';
 import { startTelemetry } from '../shared/azure/telemetry-setup.js';
+import { setGaugeSource } from '../shared/observability/instruments.js';
 
 startTelemetry();
+setGaugeSource('parkedWaiting', async () => [{ value: await parkedWaitingFromSettings() }]);
 
 app.hook.preInvocation((hook) => {
   const trace = hook.invocationContext.traceContext;

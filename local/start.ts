@@ -108,6 +108,7 @@ const devhost = await startDevhost({
 });
 writeEndpoints({
   lakeConnection: process.env.LakeConnection!,
+  hostStorageConnection: process.env.AzureWebJobsStorage,
   cosmosEndpoint: process.env.COSMOS_ENDPOINT,
   cosmosKey: process.env.COSMOS_KEY,
   httpUrl: devhost.httpUrl,

@@ -20,6 +20,9 @@ export const ingestMetrics = {
   silverRows: 0,
   interpolated: 0,
   filesWritten: 0,
+  /** Batches parked after their retries, and batches that could not even be parked. */
+  parked: 0,
+  parkFailures: 0,
   quarantined: new Counter(),
   flagged: new Counter(),
   /** Enqueue → silver written, per event, in ms. */
@@ -41,6 +44,18 @@ export function recordIngest(f: IngestFigures): void {
   for (const ms of f.enqueueToWrittenMs) ingestMetrics.latencyMs.record(ms);
 }
 
+/** Counts a batch parked after its retries (METRICS.ingestParked), for the alert and the local summary. */
+export function recordParked(partition: string): void {
+  count('ingestParked', 1, { partition });
+  ingestMetrics.parked++;
+}
+
+/** Counts a batch that could be neither ingested nor parked (METRICS.ingestParkFailures). */
+export function recordParkFailure(partition: string): void {
+  count('ingestParkFailures', 1, { partition });
+  ingestMetrics.parkFailures++;
+}
+
 /** Clears the running totals (a benchmark measures each phase on its own). */
 export function resetIngestMetrics(): void {
   ingestMetrics.batches = 0;
@@ -48,6 +63,8 @@ export function resetIngestMetrics(): void {
   ingestMetrics.silverRows = 0;
   ingestMetrics.interpolated = 0;
   ingestMetrics.filesWritten = 0;
+  ingestMetrics.parked = 0;
+  ingestMetrics.parkFailures = 0;
   ingestMetrics.quarantined = new Counter();
   ingestMetrics.flagged = new Counter();
   ingestMetrics.latencyMs = new LatencyWindow(50_000);

@@ -27,6 +27,15 @@ const gaugeCallbacks: Partial<Record<GaugeKey, () => number>> = {
   memoryRss: () => process.memoryUsage.rss(),
   memoryHeapUsed: () => process.memoryUsage().heapUsed,
 };
+/** Gauges read from elsewhere (a storage listing) at collection time, each at most once per `minIntervalMs`. */
+const gaugeSources = new Map<
+  GaugeKey,
+  {
+    read: () => Promise<readonly { value: number; attributes?: Attributes }[]>;
+    minIntervalMs: number;
+    last?: { atMs: number; values: readonly { value: number; attributes?: Attributes }[] };
+  }
+>();
 
 /**
  * The app's meter on the global MeterProvider. OpenTelemetry's metrics API has no proxy provider: an instrument
@@ -44,10 +53,11 @@ function current(): Bound {
       const gaugeKey = key as GaugeKey;
       meter
         .createObservableGauge(m.name, { unit: m.unit, description: m.description })
-        .addCallback((result: ObservableResult) => {
+        .addCallback(async (result: ObservableResult) => {
           const fn = gaugeCallbacks[gaugeKey];
           if (fn) result.observe(fn());
           for (const v of gaugeValues.get(gaugeKey)?.values() ?? []) result.observe(v.value, v.attributes);
+          for (const v of await readSource(gaugeKey)) result.observe(v.value, v.attributes);
         });
     }
   }
@@ -91,4 +101,31 @@ export function setGauge(key: GaugeKey, value: number, attributes: Attributes = 
   let values = gaugeValues.get(key);
   if (!values) gaugeValues.set(key, (values = new Map()));
   values.set(JSON.stringify(Object.entries(attributes).sort()), { attributes, value });
+}
+
+/**
+ * Makes a gauge report what `read` returns when a reader collects, reading at most once per `minIntervalMs` (the
+ * last values are reported in between). A read that fails reports nothing for that collection: a gap in the chart,
+ * not a made-up zero.
+ */
+export function setGaugeSource(
+  key: GaugeKey,
+  read: () => Promise<readonly { value: number; attributes?: Attributes }[]>,
+  minIntervalMs = 60_000,
+): void {
+  gaugeSources.set(key, { read, minIntervalMs });
+}
+
+async function readSource(key: GaugeKey): Promise<readonly { value: number; attributes?: Attributes }[]> {
+  const source = gaugeSources.get(key);
+  if (!source) return [];
+  const now = Date.now();
+  if (source.last && now - source.last.atMs < source.minIntervalMs) return source.last.values;
+  try {
+    const values = await source.read();
+    source.last = { atMs: now, values };
+    return values;
+  } catch {
+    return [];
+  }
 }

@@ -1,6 +1,7 @@
 import type { Settings } from '../config/settings.js';
 import { splitAgainstIntent, readIngestIntent, writeIngestIntent, type BatchSplit } from '../lake/ingest-intent.js';
 import { encodeJsonl, encodeJsonlGz } from '../lake/jsonl.js';
+import { inSpan, SPAN_ATTRIBUTES } from '../observability/tracing.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import {
   bronzePath,
@@ -57,6 +58,8 @@ export interface IngestDeps {
   log: IngestLog;
   /** Clock (epoch ms); tests may fix it. */
   now?: () => number;
+  /** Points silver already holds from other batches (a parked batch's replay); see CleansingConfig. */
+  inSilverAlready?: ReadonlySet<string>;
 }
 
 export interface IngestSummary {
@@ -180,9 +183,24 @@ async function ingestSplit(
   ]);
 
   const metadata = { partition, firstSeq: String(range.firstSeq), lastSeq: String(range.lastSeq) };
-  await Promise.all(writes.map(([c, p, body, contentType]) => deps.lake.put(c, p, body, { contentType, metadata })));
+  const silverFiles = writes.filter(([c]) => c === 'silver').length;
+  await inSpan(
+    'ingest write lake',
+    {
+      attributes: {
+        [SPAN_ATTRIBUTES.partition]: partition,
+        [SPAN_ATTRIBUTES.firstSeq]: range.firstSeq,
+        [SPAN_ATTRIBUTES.lastSeq]: range.lastSeq,
+        'smelter.lake.files': writes.length,
+        'smelter.lake.silver_files': silverFiles,
+        'smelter.ingest.silver_rows': rows.length,
+        'smelter.ingest.quarantined': quarantine.length,
+      },
+    },
+    () => Promise.all(writes.map(([c, p, body, contentType]) => deps.lake.put(c, p, body, { contentType, metadata }))),
+  );
   const writtenMs = now();
-  await hot.applyBatch(rows, writtenMs);
+  await inSpan('ingest hot state', {}, () => hot.applyBatch(rows, writtenMs));
 
   summary.pointsIn += pointsIn;
   summary.silverRows += rows.length;
@@ -211,7 +229,7 @@ interface Cleansed {
 /** Parses and cleanses a batch's events (pure CPU; the state changes are recorded for a possible rollback). */
 export function cleanseEvents(
   events: readonly IngestEvent[],
-  deps: Pick<IngestDeps, 'sensors' | 'settings' | 'now'>,
+  deps: Pick<IngestDeps, 'sensors' | 'settings' | 'now' | 'inSilverAlready'>,
 ): Cleansed {
   const { sensors, settings } = deps;
   const cleanser = new Cleanser(sensors, {
@@ -219,6 +237,7 @@ export function cleanseEvents(
     interpolateMaxGapIntervals: settings.INTERPOLATE_MAX_GAP_INTERVALS,
     lateThresholdMs: settings.lateThresholdMs ?? DEFAULT_LATE_THRESHOLD_MS,
     spikeSigmas: DEFAULT_SPIKE_SIGMAS,
+    ...(deps.inSilverAlready ? { inSilverAlready: deps.inSilverAlready } : {}),
   });
   const rows: SilverRow[] = [];
   const quarantine: QuarantineRecord[] = [];

@@ -10,7 +10,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { DomainError } from '../kernel/errors.js';
 import { listAll, type LakeStore } from '../lake/lake-store.js';
+import { utcDate } from '../lake/paths.js';
+import { silverPointKey } from './cleanse.js';
 import type { IngestEvent, IngestLog, IngestSummary } from './ingest.js';
+import { parseBody } from './parse-body.js';
+import { readSilverHour, type SilverHour } from './silver-hours.js';
 
 /** The container of parked batches in the host's storage account (Bicep creates it; locally it is made on first use). */
 export const PARKED_CONTAINER = 'ingest-parked';
@@ -109,7 +113,7 @@ export async function ingestOrPark(
     return { kind: 'ingested', summary: await deps.ingest() };
   } catch (err) {
     if (!isLastAttempt(deps.retry) || events.length === 0) throw err;
-    const error = err instanceof Error ? err.message : String(err);
+    const error = describeError(err);
     const sorted = [...events].sort((a, b) => a.sequenceNumber - b.sequenceNumber);
     const partition = sorted[0]!.partition;
     const firstSeq = sorted[0]!.sequenceNumber;
@@ -141,11 +145,25 @@ export async function ingestOrPark(
         );
         return { kind: 'parked', path, error };
       } catch (e) {
-        parkError = e instanceof Error ? e.message : String(e);
+        parkError = describeError(e);
       }
     }
     throw new ParkFailedError(partition, firstSeq, lastSeq, `ingest: ${error}; park: ${parkError}`);
   }
+}
+
+/**
+ * An error in words an operator can act on, whatever threw it: storage SDK errors often carry an empty message and
+ * put what matters in their code and HTTP status.
+ */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const e = err as Error & { code?: unknown; statusCode?: unknown; details?: { errorCode?: unknown } };
+  const codeOf = typeof e.code === 'string' && e.code ? e.code : e.details?.errorCode;
+  const code = typeof codeOf === 'string' && codeOf ? ` ${codeOf}` : '';
+  const status = typeof e.statusCode === 'number' ? ` (HTTP ${e.statusCode})` : '';
+  const message = e.message.split('\n')[0]!.trim();
+  return `${e.name}${code}${status}${message ? `: ${message}` : ''}`;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -260,13 +278,40 @@ export interface ReplayResult {
 }
 
 /**
+ * The points of `events` that silver already holds (keys from silverPointKey): copies that later batches brought
+ * while these events were parked, which the replay must not write a second time. Interpolated fills are not points
+ * anyone sent, so they never count.
+ */
+export async function pointsAlreadyInSilver(lake: LakeStore, events: readonly IngestEvent[]): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const hours = new Map<string, SilverHour>();
+  for (const e of events)
+    for (const p of parseBody(e.body).points) {
+      keys.add(silverPointKey(p.cellId, p.spec.tag, p.tsMs));
+      const hourMs = p.tsMs - (p.tsMs % 3_600_000);
+      const h = { date: utcDate(hourMs), lineId: p.lineId, hour: new Date(hourMs).getUTCHours() };
+      hours.set(`${h.date}/${h.lineId}/${h.hour}`, h);
+    }
+  const found = new Set<string>();
+  for (const h of hours.values())
+    for (const r of await readSilverHour(lake, h)) {
+      if (r.flags.includes('interpolated')) continue;
+      const key = silverPointKey(r.cellId, r.tag, r.tsMs);
+      if (keys.has(key)) found.add(key);
+    }
+  return found;
+}
+
+/**
  * Ingests every waiting parked batch (or the one at `only`) and marks each replayed. `ingest` is ingestion with the
- * app's dependencies; a batch is marked only after it was ingested, so a replay cut short is simply run again
- * (the same files are rewritten). Replayed batches are skipped.
+ * app's dependencies, told which of the batch's points silver already holds (`lake` is read for them); a batch is
+ * marked only after it was ingested, so a replay cut short is simply run again (the same files are rewritten).
+ * Replayed batches are skipped.
  */
 export async function replayParked(
   store: LakeStore,
-  ingest: (events: IngestEvent[]) => Promise<IngestSummary>,
+  lake: LakeStore,
+  ingest: (events: IngestEvent[], inSilverAlready: ReadonlySet<string>) => Promise<IngestSummary>,
   opts: { only?: string; now?: () => number } = {},
 ): Promise<ReplayResult[]> {
   const waiting = (await listParked(store)).filter((e) => !e.replayedAt && (!opts.only || e.path === opts.only));
@@ -277,8 +322,8 @@ export async function replayParked(
   }
   const out: ReplayResult[] = [];
   for (const entry of waiting) {
-    const batch = await readParked(store, entry.path);
-    const summary = await ingest(eventsOfParked(batch));
+    const events = eventsOfParked(await readParked(store, entry.path));
+    const summary = await ingest(events, await pointsAlreadyInSilver(lake, events));
     const quarantined = Object.values(summary.quarantinedByReason).reduce<number>((a, n) => a + (n ?? 0), 0);
     const marker = {
       replayedAt: new Date((opts.now ?? Date.now)()).toISOString(),
