@@ -6,12 +6,11 @@
  */
 import { app } from '@azure/functions';
 import { context as otelContext, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
-import { parkedWaitingFromSettings } from '../shared/azure/parked-store.js';
+import { registerStorageGauges } from '../shared/azure/telemetry-gauges.js';
 import { startTelemetry } from '../shared/azure/telemetry-setup.js';
-import { setGaugeSource } from '../shared/observability/instruments.js';
 
 startTelemetry();
-setGaugeSource('parkedWaiting', async () => [{ value: await parkedWaitingFromSettings() }]);
+registerStorageGauges();
 
 app.hook.preInvocation((hook) => {
   const trace = hook.invocationContext.traceContext;

@@ -5,9 +5,9 @@
  * local run's summary, the tests). The instruments (shared/observability) only speak the OpenTelemetry API.
  */
 import { useAzureMonitor, shutdownAzureMonitor } from '@azure/monitor-opentelemetry';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { metrics } from '@opentelemetry/api';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import {
   MeterProvider,
   MetricReader,
@@ -30,18 +30,21 @@ class OnDemandReader extends MetricReader {
 interface Started {
   mode: TelemetryMode;
   reader: OnDemandReader;
+  /** Sends what the exporters hold now (OTLP mode; Azure Monitor's exporter sends on its own schedule). */
+  flush: () => Promise<void>;
   shutdown: () => Promise<void>;
 }
 let started: Started | undefined;
 
-/** How often metrics are exported to an OTLP endpoint, ms (Azure Monitor's exporter keeps its own 60 s). */
+/** How often metrics are exported to an OTLP endpoint by default, ms (Azure Monitor's exporter keeps its own 60 s). */
 const OTLP_EXPORT_INTERVAL_MS = 10_000;
 
 /**
  * Starts the process's telemetry once (later calls return the mode chosen first):
  * - APPLICATIONINSIGHTS_CONNECTION_STRING set (Azure): Azure Monitor, with Entra ID ingestion when
  *   APPLICATIONINSIGHTS_AUTHENTICATION_STRING says `Authorization=AAD` (Bicep turns local auth off);
- * - OTEL_EXPORTER_OTLP_ENDPOINT set: OTLP over HTTP (metrics every 10 s, spans in batches);
+ * - OTEL_EXPORTER_OTLP_ENDPOINT set: OTLP/HTTP protobuf to `<endpoint>/v1/traces` and `/v1/metrics` (metrics every
+ *   OTEL_METRIC_EXPORT_INTERVAL ms, default 10 s; spans in batches);
  * - neither: metrics are kept for the process to read, spans are not recorded.
  * `extraSpanProcessors` lets a test see the spans.
  */
@@ -62,29 +65,37 @@ export function startTelemetry(
       spanProcessors: extraSpanProcessors,
       instrumentationOptions: { azureSdk: { enabled: true }, http: { enabled: true } },
     });
-    started = { mode: 'azure-monitor', reader, shutdown: () => shutdownAzureMonitor() };
+    started = { mode: 'azure-monitor', reader, flush: async () => {}, shutdown: () => shutdownAzureMonitor() };
   } else {
-    const otlp = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT);
-    const meterProvider = new MeterProvider({
-      readers: otlp
-        ? [
-            reader,
-            new PeriodicExportingMetricReader({
-              exporter: new OTLPMetricExporter(),
-              exportIntervalMillis: OTLP_EXPORT_INTERVAL_MS,
-            }),
-          ]
-        : [reader],
-    });
+    const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+    const intervalMs = Number(env.OTEL_METRIC_EXPORT_INTERVAL) || OTLP_EXPORT_INTERVAL_MS;
+    const exporting = endpoint
+      ? new PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter({ url: `${endpoint}/v1/metrics` }),
+          exportIntervalMillis: intervalMs,
+          exportTimeoutMillis: Math.min(intervalMs, 30_000),
+        })
+      : undefined;
+    const meterProvider = new MeterProvider({ readers: exporting ? [reader, exporting] : [reader] });
     metrics.setGlobalMeterProvider(meterProvider);
-    const spanProcessors = [...(otlp ? [new BatchSpanProcessor(new OTLPTraceExporter())] : []), ...extraSpanProcessors];
+    const spanProcessors = [
+      ...(endpoint ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))] : []),
+      ...extraSpanProcessors,
+    ];
     const tracerProvider = spanProcessors.length ? new NodeTracerProvider({ spanProcessors }) : undefined;
     tracerProvider?.register();
     started = {
-      mode: otlp ? 'otlp' : 'in-process',
+      mode: endpoint ? 'otlp' : 'in-process',
       reader,
+      flush: async () => {
+        await Promise.all([exporting?.forceFlush(), tracerProvider?.forceFlush()]);
+      },
       shutdown: async () => {
         await Promise.all([meterProvider.shutdown(), tracerProvider?.shutdown()]);
+        metrics.disable();
+        trace.disable();
+        propagation.disable();
+        context.disable();
       },
     };
   }
@@ -97,6 +108,11 @@ export async function collectMetrics(): Promise<ResourceMetrics | undefined> {
   if (!started) return undefined;
   const { resourceMetrics } = await started.reader.collect();
   return resourceMetrics;
+}
+
+/** Exports the spans and metrics held so far (a test waits for them; a CLI before it exits). */
+export async function flushTelemetry(): Promise<void> {
+  await started?.flush();
 }
 
 /** Flushes and stops the exporters (a clean stop sends the last minute of metrics). */

@@ -65,7 +65,8 @@ export const METRICS = {
     name: 'smelter.bus.dead_letters',
     kind: 'gauge',
     unit: '{message}',
-    description: 'Messages in the dead-letter queue of each plant-events subscription',
+    description:
+      'Messages in the dead-letter queue of each plant-events subscription (under the devhost; in Azure, Service Bus reports DeadletteredMessages itself)',
     attributes: ['subscription'],
   }),
   runs: metric({

@@ -14,6 +14,7 @@ import {
   type Link,
   type Span,
 } from '@opentelemetry/api';
+import { z } from 'zod';
 import { METER_NAME } from './instruments.js';
 
 export { SpanKind };
@@ -87,4 +88,47 @@ export function contextFromTraceParent(traceparent: string | undefined, tracesta
 export function linkToActive(): Link[] {
   const span = trace.getSpan(context.active());
   return span ? [{ context: span.spanContext() }] : [];
+}
+
+/**
+ * A trace context carried inside data that outlives a call (an orchestration's input and its activities' inputs):
+ * W3C `traceparent` / `tracestate`, and the correlation id every span of the work carries.
+ */
+export const TraceCarrier = z.object({
+  traceparent: z.string().regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'must be a W3C traceparent'),
+  tracestate: z.string().optional(),
+  correlationId: z.string().optional(),
+});
+export type TraceCarrier = z.infer<typeof TraceCarrier>;
+
+/** The active span as a carrier (undefined when nothing is traced). */
+export function currentTraceCarrier(correlationId?: string): TraceCarrier | undefined {
+  const t = currentTraceParent();
+  return t ? { ...t, ...(correlationId ? { correlationId } : {}) } : undefined;
+}
+
+/**
+ * Runs `fn` in a span whose parent is the carrier's (or the active context without one), linked to the active span
+ * when the parent came from the carrier, with the carrier's correlation id as an attribute.
+ */
+export function inCarriedSpan<T>(
+  name: string,
+  carrier: TraceCarrier | undefined,
+  opts: Omit<SpanOptions, 'parent'>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  return inSpan(
+    name,
+    {
+      ...opts,
+      attributes: {
+        ...(carrier?.correlationId ? { [SPAN_ATTRIBUTES.correlationId]: carrier.correlationId } : {}),
+        ...opts.attributes,
+      },
+      ...(carrier
+        ? { parent: contextFromTraceParent(carrier.traceparent, carrier.tracestate), links: linkToActive() }
+        : {}),
+    },
+    fn,
+  );
 }
