@@ -5,6 +5,7 @@
  */
 import './telemetry.js';
 import './ingest/telemetry-ingest.js';
+import './ingest/plant-mqtt-ingress.js';
 import './api/health.js';
 import './api/openapi.js';
 import './api/cell-latest.js';

@@ -13,13 +13,15 @@ export function tracedActivity<O>(
   return (input, context) => {
     const fields = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
     const carried = TraceCarrier.safeParse(fields.trace);
+    const run = typeof fields.run === 'object' && fields.run !== null ? (fields.run as Record<string, unknown>) : {};
+    const runId = fields.runId ?? run.runId;
     return inCarriedSpan(
       `activity ${name}`,
       carried.success ? carried.data : undefined,
       {
         attributes: {
           'faas.name': name,
-          ...(typeof fields.runId === 'string' ? { [SPAN_ATTRIBUTES.runId]: fields.runId } : {}),
+          ...(typeof runId === 'string' ? { [SPAN_ATTRIBUTES.runId]: runId } : {}),
           ...(typeof fields.lineId === 'string' ? { [SPAN_ATTRIBUTES.lineId]: fields.lineId } : {}),
         },
       },

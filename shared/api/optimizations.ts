@@ -81,6 +81,8 @@ export const OptimizationRunView = z.object({
   mode: OptimizationMode,
   trigger: z.string(),
   requestedBy: z.string(),
+  /** The plant-model version the run describes its line with (GET v1/plant's ETag when it started); absent on runs older than the plant model. */
+  plantVersion: z.string().optional(),
   /** Pending, Running, Completed, Failed or Terminated (Durable Functions runtime status). */
   runtimeStatus: z.string(),
   createdTime: z.string(),
@@ -220,6 +222,7 @@ function viewOf(s: InstanceView): OptimizationRunView {
     mode: input.success ? input.data.mode : 'advisory',
     trigger: input.success ? input.data.trigger : 'unknown',
     requestedBy: input.success ? input.data.requestedBy : 'unknown',
+    ...(input.success ? { plantVersion: input.data.plantVersion } : {}),
     runtimeStatus: s.runtimeStatus,
     createdTime: s.createdTime,
     lastUpdatedTime: s.lastUpdatedTime,

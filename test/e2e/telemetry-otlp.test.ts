@@ -5,7 +5,7 @@
  * and one from an optimisation run's start through its activities, the Service Bus message and the SCADA dispatch to
  * the PLC, with the correlation id on every span; the metrics must arrive under the catalogue's names and units.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
@@ -15,7 +15,7 @@ import { startDevhost, type DevhostHandle } from '../../local/devhost/devhost.js
 import type { CheckpointEvent } from '../../local/devhost/events.js';
 import { waitFor } from '../../local/devhost/testing.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
-import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
+import { startPlantEdgeNodes, type PlantEdgeNodes } from '../../local/plc/plant-edge-nodes.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { virtualClock } from '../../local/simulator/clock.js';
 import { createPotline } from '../../local/simulator/index.js';
@@ -26,6 +26,7 @@ import { flushTelemetry } from '../../shared/azure/telemetry-setup.js';
 import { v1Path } from '../../shared/http/paths.js';
 import { METRICS, type MetricDefinition } from '../../shared/observability/metric-catalogue.js';
 import { SPAN_ATTRIBUTES } from '../../shared/observability/tracing.js';
+import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 import { exampleSettings, repoRoot } from './support.js';
 
@@ -36,7 +37,7 @@ let receiver: OtlpReceiver;
 let issuer: DevIssuer;
 let cosmos: CosmosHandle;
 let host: DevhostHandle;
-let plc: PlcHandle;
+let plc: PlantEdgeNodes;
 const checkpoints: CheckpointEvent[] = [];
 
 beforeAll(async () => {
@@ -64,6 +65,9 @@ beforeAll(async () => {
     await cellStateDocs(potline),
   );
   const { ServiceBusConnection: _devhostSetsIt, ...settings } = exampleSettings();
+  // The plant model of the simulated potline: two 12-cell lines of the base cell.
+  const plantFile = path.join(tmp, 'plant.json');
+  writeFileSync(plantFile, JSON.stringify(testPlantWith({ L1: 12, L2: 12 })));
   host = await startDevhost({
     appEntry: 'functions/index.ts',
     appDir: repoRoot,
@@ -79,6 +83,7 @@ beforeAll(async () => {
       COSMOS_KEY: cosmos.key,
       COSMOS_DATABASE: DB,
       DURABLE_TASK_HUB: 'TelemetryOtlp',
+      PLANT_MODEL_FILE: plantFile,
       OPTIMIZATION_SCHEDULE: '0 0 0 1 1 *',
       CURATION_SCHEDULE: '0 0 0 1 1 *',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
@@ -86,7 +91,7 @@ beforeAll(async () => {
     },
   });
   host.events.on('checkpoint', (e) => checkpoints.push(e));
-  plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
+  plc = await startPlantEdgeNodes({ broker: host.mqtt!, potline, lineIds: ['L1', 'L2'] });
 }, 90_000);
 
 afterAll(async () => {
