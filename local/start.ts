@@ -1,5 +1,5 @@
 /**
- * `npm start [-- --duration 60 --rate 50000 --lines 3 --cells 100 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop]`
+ * `npm start [-- --duration 60 --rate 50000 --lines 3 --cells 100 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop --otlp http://127.0.0.1:4318]`
  *
  * Runs the whole product on this machine: the devhost (the Functions app with its HTTP and Event Hub triggers),
  * Azurite, the Cosmos-compatible server and the plant simulator sending telemetry, with the scheduled set-point
@@ -28,6 +28,8 @@ import { LiveConsole } from './console/live-console.js';
 import { OptimizationWatch } from './console/optimization-watch.js';
 import { scoreRun } from './console/score-run.js';
 import { printSummary } from './console/summary.js';
+import { metricsSummaryLines } from './console/metrics-summary.js';
+import { stopTelemetry } from '../shared/azure/telemetry-setup.js';
 
 const Flags = z.object({
   duration: z.coerce.number().positive().max(86_400).optional(),
@@ -47,6 +49,8 @@ const Flags = z.object({
     .default('30 * * * * *'),
   /** closed-loop locally, so the loop closes without an approval: recommendation → dispatcher → MQTT → the simulator's PLC. */
   'opt-mode': z.enum(['closed-loop', 'advisory']).default('closed-loop'),
+  /** An OTLP/HTTP endpoint (a collector, Jaeger, Aspire dashboard…) for the app's traces and metrics. */
+  otlp: z.url().optional(),
 });
 
 function parseFlags() {
@@ -64,6 +68,7 @@ function parseFlags() {
       quiet: { type: 'boolean' },
       'opt-schedule': { type: 'string' },
       'opt-mode': { type: 'string' },
+      otlp: { type: 'string' },
     },
     strict: true,
   });
@@ -86,6 +91,8 @@ const flags = parseFlags();
 // The scheduled optimisation of the simulated potline follows the flags (lines: those sending telemetry).
 process.env.OPTIMIZATION_SCHEDULE = flags['opt-schedule'];
 process.env.OPTIMIZATION_MODE = flags['opt-mode'];
+// Traces and metrics go where OTEL_EXPORTER_OTLP_ENDPOINT points (shared/azure/telemetry-setup.ts); the flag sets it.
+if (flags.otlp) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = flags.otlp;
 // The plant model in force must be the plant the simulator simulates — 126 kA base cells, lines L1–L3 of 100 cells
 // (plants/test-plant.json) — or the envelope judges its cells by another technology's ratings and refuses them. The
 // environment still wins, for a plant model of the same cells.
@@ -253,9 +260,12 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
       commands: await commandOutcomes(runStartMs).catch(() => undefined),
     },
   });
+  for (const line of await metricsSummaryLines().catch(() => [])) console.log(line);
   console.log('Stopping the devhost and the emulators …');
   await bridge.stop();
   await devhost.stop();
+  // The last metrics and spans reach the collector before the process ends.
+  await stopTelemetry().catch(() => undefined);
   await webhooks?.close();
   rmSync(ENDPOINTS_FILE, { force: true });
 }

@@ -13,6 +13,8 @@ export interface MetricDefinition {
   description: string;
   /** Attribute keys a data point may carry (low cardinality only: no cell ids, no run ids). */
   attributes: readonly string[];
+  /** True when only the local runtime emits it (Azure has a platform metric for the same thing). */
+  localOnly?: boolean;
 }
 
 const metric = <const M extends MetricDefinition>(m: M): M => m;
@@ -68,6 +70,7 @@ export const METRICS = {
     description:
       'Messages in the dead-letter queue of each plant-events subscription (under the devhost; in Azure, Service Bus reports DeadletteredMessages itself)',
     attributes: ['subscription'],
+    localOnly: true,
   }),
   runs: metric({
     name: 'smelter.runs',
