@@ -15,6 +15,13 @@ export const Settings = z.object({
   LakeConnection: optionalText,
   /** ... or, in Azure, the account's blob endpoint for managed identity. */
   LakeConnection__blobServiceUri: z.url().optional(),
+  /**
+   * The host's storage account (Event Hubs checkpoints, Durable state), where ingestion also parks the batches it
+   * could not process: a connection string locally, `__accountName` or `__blobServiceUri` with managed identity in Azure.
+   */
+  AzureWebJobsStorage: optionalText,
+  AzureWebJobsStorage__accountName: optionalText,
+  AzureWebJobsStorage__blobServiceUri: z.url().optional(),
   COSMOS_ENDPOINT: z.url().optional(),
   /** Only for the local Cosmos-compatible server; Azure uses managed identity. */
   COSMOS_KEY: optionalText,
