@@ -82,7 +82,7 @@ export function printSummary(r: {
       );
     if (rows.some(([, k]) => k.undetectable > 0)) {
       console.log(
-        "  (unseeable: a spike on a sensor's first sample, with no baseline yet, or a stuck run cut short by the end of the run)",
+        "  (unseeable: a spike among a sensor's first samples, with no baseline yet; a short dropout before the sensor's rhythm is learned; a stuck run cut short by the end of the run)",
       );
     }
     console.log(
