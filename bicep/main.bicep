@@ -29,6 +29,7 @@ param stagingDisabledFunctions array = [
   'setpointReadback'
   'goldCuration'
   'alertSweep'
+  'outboxSweep'
   'scadaDispatcher'
   'ledgerWriter'
   'alertNotifier'
@@ -78,6 +79,27 @@ param alertEngineeringChannels array = []
 param alertEscalationChannels array = []
 @description('Seconds the telemetry alert consumer keeps rules before reading them again (how long a threshold change takes).')
 param alertRulesRefreshSeconds int = 30
+
+// ---- Operations: who is paged (modules/alerts.bicep, README "Operations: what pages whom") ----
+@description('E-mail addresses of the operations team (control room), paged for ingestion, parked batches, dead letters and envelope refusal spikes.')
+param operationsAlertEmails array = []
+@description('Teams channel of the operations team: its incoming-webhook or Workflows URL.')
+@secure()
+param operationsTeamsWebhookUrl string = ''
+@description('E-mail addresses of the engineering team, paged for failed runs and function failure rates.')
+param engineeringAlertEmails array = []
+@description('Resource id of the engineering Logic App (the channel the alert notifier posts to); empty: e-mail only.')
+param engineeringLogicAppId string = ''
+@secure()
+param engineeringLogicAppCallbackUrl string = ''
+@description('Ingest lag (enqueue → silver, mean over 5 min) that pages, seconds.')
+param ingestLagAlertSeconds int = 60
+@description('Minutes a line may send no telemetry before it pages.')
+param lineSilentAlertMinutes int = 5
+@description('Function failure rate over 15 min that pages, percent.')
+param functionFailureAlertPercent int = 5
+@description('Envelope refusals within 15 min that count as a spike.')
+param envelopeRefusalSpikeAlert int = 20
 
 // ---- Application ----
 param plantId string = 'plant-01'
@@ -227,6 +249,7 @@ module hostStorage 'modules/storage-host.bicep' = {
     tags: tags
     workspaceId: monitoring.outputs.workspaceId
     principals: appPrincipal
+    containers: storageContract.hostContainers
     packageWriterPrincipalIds: empty(deploymentPrincipalId) ? [] : [ deploymentPrincipalId ]
   }
 }
@@ -299,6 +322,27 @@ module communication 'modules/communication.bicep' = {
   }
 }
 
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    workspaceId: monitoring.outputs.workspaceId
+    serviceBusNamespaceId: serviceBus.outputs.id
+    operationsEmails: operationsAlertEmails
+    operationsTeamsWebhookUrl: operationsTeamsWebhookUrl
+    engineeringEmails: engineeringAlertEmails
+    engineeringLogicAppId: engineeringLogicAppId
+    engineeringLogicAppCallbackUrl: engineeringLogicAppCallbackUrl
+    ingestLagSeconds: ingestLagAlertSeconds
+    lineSilentMinutes: lineSilentAlertMinutes
+    functionFailurePercent: functionFailureAlertPercent
+    envelopeRefusalSpike: envelopeRefusalSpikeAlert
+  }
+}
+
 var clientId = identity.outputs.clientId
 
 // Every setting the app reads in Azure, one per line (add yours in its group). Connections are identity-based:
@@ -356,6 +400,8 @@ var appSettings = {
   ALERT_RULES_REFRESH_S: string(alertRulesRefreshSeconds)
   ACS_ENDPOINT: communication.outputs.endpoint
   ALERT_SWEEP_SCHEDULE: '0 * * * * *'
+  // Plant events a topic outage left queued with their changes (the outbox), published every minute
+  OUTBOX_SWEEP_SCHEDULE: '0 * * * * *'
   // API
   PLANT_ID: plantId
   AUTH_ISSUER: authIssuer
@@ -423,5 +469,6 @@ output ledgerEndpoint string = ledger.outputs.ledgerUri
 output ledgerName string = ledger.outputs.name
 output ledgerIdentityServiceUri string = ledger.outputs.identityServiceUri
 output keyVaultName string = keyVault.outputs.name
+output operationsWorkbookId string = alerts.outputs.workbookId
 output communicationEndpoint string = communication.outputs.endpoint
 output emailSenderAddress string = communication.outputs.emailSender

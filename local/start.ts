@@ -1,5 +1,5 @@
 /**
- * `npm start [-- --plant plants/two-technologies.json --duration 60 --rate 50000 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop]`
+ * `npm start [-- --plant plants/two-technologies.json --duration 60 --rate 50000 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop --otlp http://127.0.0.1:4318]`
  *
  * Runs the whole product on this machine: the devhost (the Functions app with its HTTP and Event Hub triggers),
  * Azurite, the Cosmos-compatible server and the plant simulator (simulating the plant model in force: the --plant
@@ -34,6 +34,8 @@ import { LiveConsole } from './console/live-console.js';
 import { OptimizationWatch } from './console/optimization-watch.js';
 import { scoreRun } from './console/score-run.js';
 import { printSummary } from './console/summary.js';
+import { metricsSummaryLines } from './console/metrics-summary.js';
+import { stopTelemetry } from '../shared/azure/telemetry-setup.js';
 
 const Flags = z.object({
   duration: z.coerce.number().positive().max(86_400).optional(),
@@ -53,6 +55,8 @@ const Flags = z.object({
     .default('30 * * * * *'),
   /** closed-loop locally, so the loop closes without an approval: recommendation → dispatcher → MQTT → the simulator's PLC. */
   'opt-mode': z.enum(['closed-loop', 'advisory']).default('closed-loop'),
+  /** An OTLP/HTTP endpoint (a collector, Jaeger, Aspire dashboard…) for the app's traces and metrics. */
+  otlp: z.url().optional(),
 });
 
 function parseFlags() {
@@ -69,6 +73,7 @@ function parseFlags() {
       quiet: { type: 'boolean' },
       'opt-schedule': { type: 'string' },
       'opt-mode': { type: 'string' },
+      otlp: { type: 'string' },
     },
     strict: true,
   });
@@ -91,6 +96,8 @@ process.env.OPTIMIZATION_MODE = flags['opt-mode'];
 // The app reads the plant from PLANT_MODEL_FILE while none is stored (PUT v1/plant); --plant names it. The simulator
 // simulates the model in force, so the plant the app knows and the plant that sends telemetry are one.
 if (flags.plant) process.env.PLANT_MODEL_FILE = path.resolve(flags.plant);
+// Traces and metrics go where OTEL_EXPORTER_OTLP_ENDPOINT points (shared/azure/telemetry-setup.ts); the flag sets it.
+if (flags.otlp) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = flags.otlp;
 applyLocalSettingsDefaults();
 const plantFile = path.resolve(process.env.PLANT_MODEL_FILE || DEFAULT_PLANT_FILE);
 process.env.PLANT_MODEL_FILE = plantFile;
@@ -128,6 +135,7 @@ const devhost = await startDevhost({
 });
 writeEndpoints({
   lakeConnection: process.env.LakeConnection!,
+  hostStorageConnection: process.env.AzureWebJobsStorage,
   cosmosEndpoint: process.env.COSMOS_ENDPOINT,
   cosmosKey: process.env.COSMOS_KEY,
   httpUrl: devhost.httpUrl,
@@ -265,9 +273,12 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
       commands: await commandOutcomes(runStartMs).catch(() => undefined),
     },
   });
+  for (const line of await metricsSummaryLines().catch(() => [])) console.log(line);
   console.log('Stopping the devhost and the emulators …');
   await bridge.stop();
   await devhost.stop();
+  // The last metrics and spans reach the collector before the process ends.
+  await stopTelemetry().catch(() => undefined);
   await webhooks?.close();
   rmSync(ENDPOINTS_FILE, { force: true });
 }

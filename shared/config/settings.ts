@@ -15,6 +15,13 @@ export const Settings = z.object({
   LakeConnection: optionalText,
   /** ... or, in Azure, the account's blob endpoint for managed identity. */
   LakeConnection__blobServiceUri: z.url().optional(),
+  /**
+   * The host's storage account (Event Hubs checkpoints, Durable state), where ingestion also parks the batches it
+   * could not process: a connection string locally, `__accountName` or `__blobServiceUri` with managed identity in Azure.
+   */
+  AzureWebJobsStorage: optionalText,
+  AzureWebJobsStorage__accountName: optionalText,
+  AzureWebJobsStorage__blobServiceUri: z.url().optional(),
   COSMOS_ENDPOINT: z.url().optional(),
   /** Only for the local Cosmos-compatible server; Azure uses managed identity. */
   COSMOS_KEY: optionalText,
@@ -56,8 +63,10 @@ export const Settings = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(4_194_304).default(65_536),
   /** Gold curation timer (NCRONTAB, six fields): default 10 minutes past every hour, after the hour's late batches. */
   CURATION_SCHEDULE: z.string().min(1).default('0 10 * * * *'),
-  /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged and publishes alert changes left unpublished; every minute. */
+  /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged; every minute. */
   ALERT_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
+  /** Outbox sweep timer (NCRONTAB): publishes plant events a topic outage left queued with their changes; every minute. */
+  OUTBOX_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
   /** Hours before the current one the timer re-checks for late data (re-curated only when their inputs changed). */
   CURATION_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(72).default(6),
   /** Grid electricity emission factor, kg CO2e/kWh (IEA world average 2022 ≈ 0.46; set the plant's supplier factor). */

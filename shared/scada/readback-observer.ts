@@ -7,6 +7,7 @@
  */
 import type { AuditLog } from '../kernel/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
+import { count } from '../observability/instruments.js';
 import { parseBody } from '../telemetry/parse-body.js';
 import { CATALOGUE_TAGS, type TagResolver } from '../telemetry/tag-resolution.js';
 import type { CommandDoc } from './command.js';
@@ -194,6 +195,7 @@ async function observeEquipment(
           detail: { field: doc.field, from: doc.from, to: doc.to, observedAtMs: doc.observedAtMs },
         });
         await deps.publisher.publish([setpointChangedExternallyEvent(doc)]);
+        count('outOfBandChanges', 1, { field: doc.field });
         summary.external.push(doc);
       }
       if (await deps.readback.recordChange(doc)) summary.changes++;
