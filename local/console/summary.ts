@@ -86,7 +86,7 @@ export function printSummary(r: {
       );
     }
     console.log(
-      `  valid points sent ${fmt(s.validPointsSent)} · lost ${s.lost} · in silver twice ${s.duplicatedInSilver} · silver rows read back ${fmt(s.silverRows)} · quarantine records ${fmt(s.quarantineRecords)}`,
+      `  valid points sent ${fmt(s.validPointsSent)} · lost ${s.lost}${s.lost > 0 ? ` (e.g. ${s.lostExamples.join(', ')})` : ''} · in silver twice ${s.duplicatedInSilver} · silver rows read back ${fmt(s.silverRows)} · quarantine records ${fmt(s.quarantineRecords)}`,
     );
   }
   console.log(`Ground-truth labels: ${r.runDir}/labels.jsonl · browse the lake with: npm run lake -- ls`);

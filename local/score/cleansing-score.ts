@@ -47,6 +47,8 @@ export interface CleansingScore {
   byKind: Record<string, KindScore>;
   /** Valid points sent that are neither in silver nor quarantined. */
   lost: number;
+  /** The first few lost points' keys (cell|tag|seq), to look for. */
+  lostExamples: string[];
   /** Points that appear in silver more than once (interpolated fills aside). */
   duplicatedInSilver: number;
   /** Points sent with a known tag, counted once per (cell, tag, seq). */
@@ -72,6 +74,8 @@ const DETECTING_REASONS: Record<string, string> = {
   malformed_json: 'MALFORMED_JSON',
   truncated_batch: 'MALFORMED_JSON',
 };
+/** How many lost points the score names. */
+const LOST_EXAMPLES = 5;
 /** Relative tolerance for a unit-converted value to count as recovered (rounding of the wrong-unit reading). */
 const CONVERSION_TOLERANCE = 0.01;
 
@@ -196,12 +200,14 @@ export function scoreCleansing(
   }
 
   let lost = 0;
+  const lostExamples: string[] = [];
   const everQuarantined = new Set<string>();
   for (const set of quarantinedByReason.values()) for (const k of set) everQuarantined.add(k);
-  for (const k of sentKeys) if (!silverByKey.has(k) && !everQuarantined.has(k)) lost++;
+  for (const k of sentKeys)
+    if (!silverByKey.has(k) && !everQuarantined.has(k) && ++lost <= LOST_EXAMPLES) lostExamples.push(k);
   let duplicatedInSilver = 0;
   for (const rows of silverByKey.values()) if (rows.length > 1) duplicatedInSilver += rows.length - 1;
-  return { byKind, lost, duplicatedInSilver, validPointsSent: sentKeys.size };
+  return { byKind, lost, lostExamples, duplicatedInSilver, validPointsSent: sentKeys.size };
 }
 
 /** The key scoreCleansing uses for a sent point. */
