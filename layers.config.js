@@ -23,6 +23,8 @@ export const SHARED_LAYERS = {
   plant: 4,
   scada: 5,
   alerts: 5,
+  // Lab analyses (bath and metal samples) of the plant's cells.
+  lab: 5,
   orchestration: 6,
   gold: 7,
   // The HTTP kit (auth, bodies, paging, the error mapping, the OpenAPI builder): above the domains, so no domain

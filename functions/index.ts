@@ -45,6 +45,8 @@ import './api/line-kpis.js';
 import './api/telemetry.js';
 import './api/plant-get.js';
 import './api/plant-replace.js';
+import './api/lab-samples-upload.js';
+import './api/cell-lab-samples.js';
 import './curation/gold-curation.js';
 import './fanout/scada-dispatcher.js';
 import './fanout/ledger-writer.js';
