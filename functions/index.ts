@@ -48,6 +48,7 @@ import './api/plant-replace.js';
 import './api/lab-samples-upload.js';
 import './api/cell-lab-samples.js';
 import './curation/gold-curation.js';
+import './curation/model-accuracy.js';
 import './fanout/scada-dispatcher.js';
 import './fanout/ledger-writer.js';
 import './fanout/alert-notifier.js';
