@@ -26,6 +26,8 @@ export const SHARED_LAYERS = {
   // Lab analyses (bath and metal samples) of the plant's cells.
   lab: 5,
   orchestration: 6,
+  // The plant's protocol (Sparkplug B): the SCADA gateway over it and what the ingress decodes.
+  sparkplug: 6,
   gold: 7,
   // The HTTP kit (auth, bodies, paging, the error mapping, the OpenAPI builder): above the domains, so no domain
   // speaks HTTP.

@@ -27,6 +27,9 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   { name: 'scada-readback', partitionKey: '/equipmentId' },
   // The plant model: one immutable document per version (id = its content version) and the `current` pointer.
   { name: 'plant-models', partitionKey: '/id' },
+  // The Sparkplug births the plant-MQTT ingress has seen, one document per topic (the newest birth), partitioned by
+  // edge node: an instance that starts reads a node's births in one partition before decoding its data.
+  { name: 'sparkplug-births', partitionKey: '/edgeNodeId' },
   // Alert rules (US-4.2): few documents, read whole by the evaluator, edited one at a time through the API under
   // If-Match; keyed by rule id so read, replace and delete are point operations (a rule's tag may change).
   { name: 'alert-rules', partitionKey: '/ruleId' },

@@ -1,7 +1,7 @@
 import { settings } from '../config/settings.js';
 import { ScadaDispatcher } from '../scada/dispatcher.js';
 import { limitsFromPlant } from '../scada/equipment-limits.js';
-import { MqttScadaGateway } from '../scada/mqtt-gateway.js';
+import { SparkplugScadaGateway } from '../sparkplug/scada-gateway.js';
 import type { OverrideLister, OverrideStore } from '../scada/override.js';
 import type { OverrideDeps } from '../scada/override-service.js';
 import { dispatchPolicyOf, parseScadaSettings } from '../scada/settings.js';
@@ -61,6 +61,22 @@ export async function overrideDepsFromSettings(): Promise<OverrideDeps> {
   return { overrides, publisher, audit };
 }
 
+/** The plant connection: the platform as Sparkplug Primary Host on the plant broker (one per process). */
+export const scadaGatewayFromSettings = once<SparkplugScadaGateway>(async () => {
+  const scada = parseScadaSettings(process.env);
+  return SparkplugScadaGateway.connect({
+    url: scada.SCADA_MQTT_URL,
+    groupId: scada.SCADA_SPARKPLUG_GROUP_ID,
+    hostId: scada.SCADA_SPARKPLUG_HOST_ID,
+    ...(scada.SCADA_MQTT_USERNAME ? { username: scada.SCADA_MQTT_USERNAME } : {}),
+    ...(scada.SCADA_MQTT_PASSWORD ? { password: scada.SCADA_MQTT_PASSWORD } : {}),
+    ...(scada.SCADA_MQTT_CLIENT_ID ? { clientId: scada.SCADA_MQTT_CLIENT_ID } : {}),
+    ...(scada.SCADA_MQTT_CLIENT_CERT && scada.SCADA_MQTT_CLIENT_KEY
+      ? { cert: scada.SCADA_MQTT_CLIENT_CERT, key: scada.SCADA_MQTT_CLIENT_KEY }
+      : {}),
+  });
+});
+
 /** The SCADA dispatcher wired to Cosmos, the hot state, the plant broker and the plant-events topic. */
 export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {
   const scada = parseScadaSettings(process.env);
@@ -70,12 +86,7 @@ export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {
     hotStateStore(),
     readbackStoreFromSettings(),
     eventPublisherFromSettings(),
-    MqttScadaGateway.connect({
-      url: scada.SCADA_MQTT_URL,
-      ...(scada.SCADA_MQTT_USERNAME ? { username: scada.SCADA_MQTT_USERNAME } : {}),
-      ...(scada.SCADA_MQTT_PASSWORD ? { password: scada.SCADA_MQTT_PASSWORD } : {}),
-      ...(scada.SCADA_MQTT_CLIENT_ID ? { clientId: scada.SCADA_MQTT_CLIENT_ID } : {}),
-    }),
+    scadaGatewayFromSettings(),
   ]);
   return new ScadaDispatcher({
     commands,

@@ -25,6 +25,9 @@ export const Settings = z.object({
   TELEMETRY_ALERTS_CONSUMER_GROUP: z.string().min(1).default('alerts'),
   /** Consumer group the set-point read-back observer reads through (its own checkpoints; never slows ingestion). */
   TELEMETRY_READBACK_CONSUMER_GROUP: z.string().min(1).default('readback'),
+  /** The hub the plant broker routes its raw Sparkplug messages to (Event Grid namespace MQTT) and the ingress's group. */
+  PLANT_MQTT_HUB: z.string().min(1).default('plant-mqtt'),
+  PLANT_MQTT_CONSUMER_GROUP: z.string().min(1).default('ingress'),
   /** Points of a sensor kept in memory for spike, stuck and duplicate checks. */
   CLEANSING_WINDOW: z.coerce.number().int().min(5).max(1000).default(31),
   /** Gaps up to this many expected intervals are filled by linear interpolation (flagged). */

@@ -15,7 +15,7 @@ import { startDevhost, type DevhostHandle } from '../../local/devhost/devhost.js
 import { InstanceStore } from '../../local/devhost/durable/instance-store.js';
 import { assertDeterministic } from '../../local/devhost/durable/replay.js';
 import { waitFor } from '../../local/devhost/testing.js';
-import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
+import { startPlantEdgeNodes, type PlantEdgeNodes } from '../../local/plc/plant-edge-nodes.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
@@ -36,7 +36,7 @@ const HUB = 'OrchestrationE2E';
 let tmp: string;
 let host: DevhostHandle;
 let issuer: DevIssuer;
-let plc: PlcHandle;
+let plc: PlantEdgeNodes;
 let potline: Potline;
 let cosmosServer: CosmosHandle;
 const tokens: Record<string, string> = {};
@@ -99,7 +99,7 @@ beforeAll(async () => {
       CURATION_SCHEDULE: '0 0 0 1 1 *',
     },
   });
-  plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
+  plc = await startPlantEdgeNodes({ broker: host.mqtt!, potline, lineIds: ['L1', 'L2'] });
   for (const role of ['Operator', 'Engineer', 'Manager'] as const)
     tokens[role] = await issuer.mint({ roles: [role], sub: role.toLowerCase() });
 }, 90_000);

@@ -15,7 +15,7 @@ import { waitFor } from '../../local/devhost/testing.js';
 import { startAzurite, stopChild, type AzuriteHandle } from '../../local/emulators/azurite.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { startMqttBroker, type MqttBrokerHandle } from '../../local/emulators/mqtt.js';
-import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
+import { startPlantEdgeNodes, type PlantEdgeNodes } from '../../local/plc/plant-edge-nodes.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { createPotline } from '../../local/simulator/index.js';
@@ -32,7 +32,7 @@ let azurite: AzuriteHandle;
 let cosmos: CosmosHandle;
 let broker: MqttBrokerHandle;
 let issuer: DevIssuer;
-let plc: PlcHandle;
+let plc: PlantEdgeNodes;
 let env: Record<string, string>;
 let engineer: string;
 const devhosts: DevhostProcess[] = [];
@@ -59,7 +59,7 @@ beforeAll(async () => {
     connectionPolicy: { enableEndpointDiscovery: false },
   });
   await seedPlantStores(client, DB, await cellStateDocs(potline));
-  plc = await startPlc({ brokerUrl: broker.url, potline });
+  plc = await startPlantEdgeNodes({ broker: broker, potline, lineIds: ['L1'] });
   // The plant model of the simulated line: 12 cells of the base cell.
   const plantFile = path.join(tmp, 'plant.json');
   writeFileSync(plantFile, JSON.stringify(testPlantWith({ L1: 12 })));
@@ -72,6 +72,8 @@ beforeAll(async () => {
     COSMOS_KEY: cosmos.key,
     COSMOS_DATABASE: DB,
     SCADA_MQTT_URL: broker.url,
+    SCADA_MQTT_USERNAME: broker.host().username,
+    SCADA_MQTT_PASSWORD: broker.host().password,
     DURABLE_TASK_HUB: 'RestartTest',
     OPTIMIZATION_SCHEDULE: '0 0 0 1 1 *',
     CURATION_SCHEDULE: '0 0 0 1 1 *',
