@@ -61,8 +61,10 @@ export const Settings = z.object({
    * 5 % MAPE; 20 minutes past every hour, after curation has written the hour's minutes.
    */
   MODEL_ACCURACY_SCHEDULE: z.string().min(1).default('0 20 * * * *'),
-  /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged and publishes alert changes left unpublished; every minute. */
+  /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged; every minute. */
   ALERT_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
+  /** Outbox sweep timer (NCRONTAB): publishes plant events a topic outage left queued with their changes; every minute. */
+  OUTBOX_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
   /** Hours before the current one the timer re-checks for late data (re-curated only when their inputs changed). */
   CURATION_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(72).default(6),
   /** Grid electricity emission factor, kg CO2e/kWh (IEA world average 2022 ≈ 0.46; set the plant's supplier factor). */

@@ -357,6 +357,7 @@ describe('config contract reports each broken link', () => {
         'ledgerWriter',
         'modelAccuracy',
         'optimizationSchedule',
+        'outboxSweep',
         'plantMqttIngress',
         'scadaDispatcher',
         'setpointReadback',
