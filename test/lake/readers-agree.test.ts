@@ -6,6 +6,9 @@
  *   counts as written;
  * - arrow-rs (parquet-wasm) reads every Parquet file, zero-row ones included, with the footer's row count.
  */
+import { tagResolverOf } from '../../shared/plant/tag-resolver.js';
+import { PlantIndex } from '../../shared/plant/plant-index.js';
+import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +27,6 @@ import { optimizationRunDir } from '../../shared/orchestration/run-paths.js';
 import { accuracyRows, lineAccuracy } from '../../shared/gold/model-accuracy.js';
 import { checkLabBatch } from '../../shared/lab/batch-upload.js';
 import { writeLabBatch } from '../../shared/lab/lab-store.js';
-import { TEST_PLANT } from '../../shared/plant/test-plant.js';
 import { parquetRowCount } from '../../shared/lake/parquet.js';
 import { readSilverDate } from '../../shared/telemetry/silver-hours.js';
 import { newSensorStateStore } from '../../shared/telemetry/cleanse.js';
@@ -33,6 +35,8 @@ import { ingestBatch, type IngestEvent } from '../../shared/telemetry/ingest.js'
 
 const T0 = Date.parse('2026-11-22T10:58:00Z'); // the stream crosses 11:00, so silver has two hours per line
 const dir = mkdtempSync(path.join(os.tmpdir(), 'readers-agree-'));
+/** The plant the stream comes from: two lines of four cells. */
+const plant = new PlantIndex(testPlantWith({ L1: 4, L2: 4 }));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Four minutes of two lines × four cells, one body per second and partition, a few bad points among them. */
@@ -87,6 +91,7 @@ describe('Parquet readers agree on the lake', () => {
         CLEANSING_WINDOW: 31,
         INTERPOLATE_MAX_GAP_INTERVALS: 5,
       },
+      tags: tagResolverOf(plant),
       log: { info: () => {}, warn: () => {}, error: () => {} },
     };
     const all = events();
@@ -117,7 +122,7 @@ describe('Parquet readers agree on the lake', () => {
       { kind: 'bath', sampleId: 'B-1', cellId: 'L1-C001', sampledAt: '2026-11-22T08:00:00Z', alf3Pct: 11, caf2Pct: 5 },
       { kind: 'metal', sampleId: 'M-1', cellId: 'L1-C001', sampledAt: '2026-11-22T08:00:00Z', fePct: 0.1, siPct: 0.05 },
     ];
-    await writeLabBatch(lake, samples, checkLabBatch(samples, TEST_PLANT, T0), T0);
+    await writeLabBatch(lake, samples, checkLabBatch(samples, plant, T0), T0);
     const prediction = {
       cellId: 'L1-C001',
       cellVoltageV: 4.2,
@@ -140,7 +145,11 @@ describe('Parquet readers agree on the lake', () => {
         }),
       ),
     );
-    const curation = await curateRange(lake, { fromMs: T0, toMs: T0 + 2 * 3_600_000 }, testCurationConfig());
+    const curation = await curateRange(
+      lake,
+      { fromMs: T0, toMs: T0 + 2 * 3_600_000 },
+      testCurationConfig(undefined, false, plant),
+    );
     expect(curation.silver.map((s) => [s.lineId, s.hour, s.filesAfter])).toEqual([
       ['L1', 10, 1],
       ['L1', 11, 1],
