@@ -23,6 +23,8 @@ export const SHARED_LAYERS = {
   plant: 4,
   scada: 5,
   alerts: 5,
+  // Lab analyses (bath and metal samples) of the plant's cells.
+  lab: 5,
   orchestration: 6,
   // The plant's protocol (Sparkplug B): the SCADA gateway over it and what the ingress decodes.
   sparkplug: 6,

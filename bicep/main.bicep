@@ -28,6 +28,7 @@ param stagingDisabledFunctions array = [
   'telemetryAlerts'
   'setpointReadback'
   'goldCuration'
+  'modelAccuracy'
   'alertSweep'
   'outboxSweep'
   'scadaDispatcher'
@@ -376,6 +377,7 @@ var appSettings = {
   TELEMETRY_HUB: telemetryHubName
   TELEMETRY_CONSUMER_GROUP: ingestConsumerGroup
   CURATION_SCHEDULE: '0 10 * * * *'
+  MODEL_ACCURACY_SCHEDULE: '0 20 * * * *'
   DURABLE_TASK_HUB: taskHubName
   // Audit ledger (shared/azure/confidential-ledger.ts)
   CONFIDENTIAL_LEDGER_ENDPOINT: ledger.outputs.ledgerUri

@@ -10,7 +10,7 @@ import { mintToken } from './mint.js';
  * Use it as: curl -H "Authorization: Bearer $(npm run -s token -- --role Engineer)" ...
  */
 const Args = z.object({
-  role: z.array(Role).min(1, 'give at least one --role (Operator, Engineer, Manager, Integration)'),
+  role: z.array(Role).min(1, 'give at least one --role (Operator, Engineer, Manager, Integration, Lab)'),
   sub: z.string().min(1).optional(),
   ttl: z.coerce.number().int().min(1).max(86_400).optional(),
   azp: z.string().min(1).optional(),

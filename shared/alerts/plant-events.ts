@@ -41,6 +41,11 @@ export function defaultEventPolicies(channels: {
       channels: channels.engineering,
       title: (e) => `Optimisation failed for ${e.subject}: ${field(e, 'reason') ?? 'see run'}`,
     },
+    [PlantEventType.modelAccuracyDegraded]: {
+      severity: 'warning',
+      channels: channels.engineering,
+      title: (e) => `Model accuracy below ±5 % on line ${e.subject}: ${field(e, 'reason') ?? 'see the run'}`,
+    },
     [PlantEventType.overrideChanged]: {
       severity: 'info',
       channels: channels.engineering,
@@ -79,6 +84,8 @@ export function raiseRequestFromEvent(
   if (!policy) return undefined;
   const cellId = /^L\d{1,3}-(C\d{3,4}|LINE)$/.test(event.subject) ? event.subject : undefined;
   const anomalyType = event.type === PlantEventType.anomalyDetected ? field(event, 'anomalyType') : undefined;
+  // A line-wide event (a run, the model's accuracy) names its line in its data: the alert is filed under that line.
+  const lineId = cellId ? cellId.split('-')[0]! : field(event, 'lineId');
   return {
     conditionKey: anomalyType ? `${event.type}/${anomalyType}` : event.type,
     scopeKey: event.subject,
@@ -87,7 +94,8 @@ export function raiseRequestFromEvent(
     severity: policy.severity,
     channels: policy.channels,
     atMs: Date.parse(event.time),
-    ...(cellId ? { cellId, lineId: cellId.split('-')[0]! } : {}),
+    ...(cellId ? { cellId } : {}),
+    ...(lineId ? { lineId } : {}),
     detail: `event ${event.id}`,
     sourceId: event.id,
   };

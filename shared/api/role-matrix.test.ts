@@ -6,7 +6,7 @@ describe('role matrix for the README', () => {
   it('has one row per route and marks exactly the allowed roles', () => {
     const lines = roleMatrixMarkdown(routeTable).split('\n');
     expect(lines).toHaveLength(routeTable.length + 2);
-    expect(lines[0]).toBe('| Method | Path | Operator | Engineer | Manager | Integration | Summary |');
+    expect(lines[0]).toBe('| Method | Path | Operator | Engineer | Manager | Integration | Lab | Summary |');
     const create = lines.find((l) => l.startsWith('| POST | `/industrial-automation/smelting-ops/v1/pde-models`'));
     expect(
       create

@@ -1,6 +1,7 @@
 import { alertRoutes } from './routes/alerts.js';
 import { cellRoutes } from './routes/cells.js';
 import { constraintRoutes } from './routes/constraints.js';
+import { labSampleRoutes } from './routes/lab-samples.js';
 import { lineRoutes } from './routes/lines.js';
 import { metaRoutes } from './routes/meta.js';
 import { optimizationRoutes } from './routes/optimizations.js';
@@ -38,6 +39,7 @@ export const routes = {
   ...lineRoutes,
   ...telemetryRoutes,
   ...plantRoutes,
+  ...labSampleRoutes,
 } as const;
 
 /** The route table as a list, in declaration order. */

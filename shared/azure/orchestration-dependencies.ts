@@ -5,6 +5,7 @@
  */
 import { settings } from '../config/settings.js';
 import { anodeEffectHistory } from '../gold/anode-effect-history.js';
+import { bathSamplesFromLake } from '../orchestration/lab-chemistry.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import type { EnvelopeCheckDeps } from '../orchestration/envelope-check.js';
 import type { SnapshotDeps } from '../orchestration/line-snapshot.js';
@@ -62,6 +63,7 @@ export async function snapshotDeps(): Promise<SnapshotDeps> {
     constraints,
     lake,
     anodeEffectHistory: (lineId, atMs) => anodeEffectHistory(lake, lineId, atMs),
+    bathSamples: (lineId, atMs) => bathSamplesFromLake(lake, lineId, atMs),
   };
 }
 

@@ -63,6 +63,11 @@ export const Settings = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(4_194_304).default(65_536),
   /** Gold curation timer (NCRONTAB, six fields): default 10 minutes past every hour, after the hour's late batches. */
   CURATION_SCHEDULE: z.string().min(1).default('0 10 * * * *'),
+  /**
+   * Model-accuracy sweep timer (NCRONTAB): compares settled runs' predictions with the plant and alerts a line beyond
+   * 5 % MAPE; 20 minutes past every hour, after curation has written the hour's minutes.
+   */
+  MODEL_ACCURACY_SCHEDULE: z.string().min(1).default('0 20 * * * *'),
   /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged; every minute. */
   ALERT_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
   /** Outbox sweep timer (NCRONTAB): publishes plant events a topic outage left queued with their changes; every minute. */

@@ -18,6 +18,9 @@ import { buildCellHourFacts, inAnodeEffect, type CellHourFact } from './hour-fac
 import { buildLineDayFact } from './day-facts.js';
 import { curateEntityFacts, entityDatesFor } from './event-facts.js';
 import { compactPlantEvents } from './plant-events.js';
+import { compactJsonFacts } from './json-facts.js';
+import { LAB_SAMPLE_FACTS } from './lab-sample-facts.js';
+import { MODEL_ACCURACY_FACTS } from './model-accuracy-facts.js';
 import type { EmissionFactors, KpiParameters } from './kpi.js';
 import { lineKpiParameters, siteEmissionFactors } from './line-kpi-parameters.js';
 import type { PlantIndex } from '../plant/plant-index.js';
@@ -157,6 +160,13 @@ export async function curateRange(
   }
   for (const w of await curateEntityFacts(lake, entityDatesFor(hoursByDate.keys()), cfg.force ?? false, stamp))
     count(w);
+  // Lab samples arrive hours after they are taken and accuracy is assessed hours after a run: their dates lag the
+  // curated hours the way entity facts do, so the same look-back covers them.
+  for (const date of entityDatesFor(hoursByDate.keys()))
+    for (const source of [LAB_SAMPLE_FACTS, MODEL_ACCURACY_FACTS]) {
+      const w = await compactJsonFacts(lake, source, date, cfg.force ?? false, stamp);
+      if (w) count(w);
+    }
   await writeDimensions(lake, cellsSeen, [...hoursByDate.keys()], cfg.plant, cfg.plantId, stamp, count);
   summary.elapsedMs = performance.now() - started;
   return summary;

@@ -24,6 +24,8 @@ export const LineageInput = z.object({
     'quality_batch',
     'event_payload',
     'plant_event',
+    'lab_sample',
+    'model_accuracy',
   ]),
   /** UTC hours (0–23) of the input's rows, for per-batch partials: which hours a late file touches. */
   hours: z.array(z.number().int().min(0).max(23)).optional(),

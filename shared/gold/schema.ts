@@ -294,6 +294,69 @@ export const FACT_ALERT: GoldTable = {
   ],
 };
 
+export const FACT_LAB_SAMPLE: GoldTable = {
+  name: 'fact_lab_sample',
+  kind: 'fact',
+  grain:
+    'one row per lab sample (bath or metal) of a cell, in the partition of the UTC date it was taken; a sample re-sent under the same id shows its newest report',
+  partitions: ['date'],
+  key: ['cellId', 'sampledMs', 'sampleId'],
+  columns: [
+    c('sampleId', 'STRING', "The laboratory's sample id"),
+    lineKey,
+    cellKey,
+    dateKey,
+    utc('sampledUtc', 'sampledMs', 'When the sample was taken from the cell'),
+    utc('receivedUtc', 'receivedMs', 'When the upload carrying its newest report arrived'),
+    c('kind', 'STRING', 'bath | metal'),
+    n('lab', 'STRING', 'The laboratory or analyser that reported it'),
+    n('alf3Pct', 'DOUBLE', 'Excess AlF3 of the bath (bath samples)', 'wt %'),
+    n('caf2Pct', 'DOUBLE', 'CaF2 of the bath (bath samples)', 'wt %'),
+    n('aluminaPct', 'DOUBLE', 'Alumina of the bath when sampled (bath samples)', 'wt %'),
+    n('mgf2Pct', 'DOUBLE', 'MgF2 of the bath, when reported', 'wt %'),
+    n('lifPct', 'DOUBLE', 'LiF of the bath, when reported', 'wt %'),
+    n('bathTempC', 'DOUBLE', 'Bath temperature measured with the sample', '°C'),
+    n('liquidusC', 'DOUBLE', 'Liquidus temperature measured with the sample', '°C'),
+    n('superheatK', 'DOUBLE', 'Superheat: as reported, else bath temperature − liquidus', 'K'),
+    n('fePct', 'DOUBLE', 'Iron in the metal (metal samples)', 'wt %'),
+    n('siPct', 'DOUBLE', 'Silicon in the metal (metal samples)', 'wt %'),
+    c('uploadId', 'STRING', 'The upload that carried its newest report (silver lab_samples file name)'),
+  ],
+};
+
+export const FACT_MODEL_ACCURACY: GoldTable = {
+  name: 'fact_model_accuracy',
+  kind: 'fact',
+  grain:
+    "one row per cell of a completed optimisation run: what the run predicted for the cell at its recommended set points against what the plant measured once settled, in the partition of the run's start date",
+  partitions: ['date'],
+  key: ['runId', 'cellId'],
+  columns: [
+    c('runId', 'STRING', 'Optimisation run (dim of fact_optimization_run.runId)'),
+    lineKey,
+    cellKey,
+    dateKey,
+    utc('runCompletedUtc', 'runCompletedMs', 'When the run completed (its set points were recommended)'),
+    utc('measuredFromUtc', 'measuredFromMs', 'Start of the settled window the measurements are averaged over'),
+    utc('measuredToUtc', 'measuredToMs', 'End of the settled window'),
+    c('predictedCellVoltageV', 'DOUBLE', 'Cell voltage the run predicted at its recommended set points', 'V'),
+    n('measuredCellVoltageV', 'DOUBLE', 'Mean measured cell voltage over the settled window', 'V'),
+    n('cellVoltageApePct', 'DOUBLE', 'Absolute percentage error of the voltage prediction', '%'),
+    c('predictedBathTempC', 'DOUBLE', 'Bath temperature the run predicted', '°C'),
+    n('measuredBathTempC', 'DOUBLE', 'Mean measured bath temperature over the settled window', '°C'),
+    n('bathTempApePct', 'DOUBLE', 'Absolute percentage error of the bath-temperature prediction', '%'),
+    c('predictedSecKWhPerKg', 'DOUBLE', 'Specific energy the run predicted', 'kWh/kg Al'),
+    n(
+      'measuredSecKWhPerKg',
+      'DOUBLE',
+      "Specific energy from the measured voltage at the run's predicted current efficiency (2.980·V/CE: no per-cell metal weighing, so its error is the voltage's)",
+      'kWh/kg Al',
+    ),
+    n('secApePct', 'DOUBLE', 'Absolute percentage error of the SEC prediction', '%'),
+    c('settleMinutes', 'INT32', 'Minutes after the run the window starts (the plant was left to settle)', 'min'),
+  ],
+};
+
 /** The ISA-95 path column: the node's ids from the enterprise down, joined by "/". */
 const isa95 = (what: string, nullable = false) =>
   c(
@@ -436,6 +499,8 @@ export const GOLD_TABLES: readonly GoldTable[] = [
   FACT_SETPOINT_CHANGE,
   FACT_ALERT,
   FACT_PLANT_EVENT,
+  FACT_LAB_SAMPLE,
+  FACT_MODEL_ACCURACY,
   DIM_CELL,
   DIM_LINE,
   DIM_AREA,

@@ -4,9 +4,10 @@ import { z } from 'zod';
  * The platform's app roles (Entra ID app roles, carried in the token's `roles` claim).
  * Operator: read, acknowledge alerts, request override. Engineer: models, runs, constraints, rules, approve.
  * Manager: everything, including releasing overrides and closed-loop mode. Integration: the ERP (KPIs, production,
- * read-only runs).
+ * read-only runs, lab results when the LIMS reaches us through it). Lab: the plant laboratory (uploads bath and metal
+ * analyses, reads them back).
  */
-export const Role = z.enum(['Operator', 'Engineer', 'Manager', 'Integration']);
+export const Role = z.enum(['Operator', 'Engineer', 'Manager', 'Integration', 'Lab']);
 export type Role = z.infer<typeof Role>;
 export const ALL_ROLES: readonly Role[] = Role.options;
 

@@ -35,6 +35,8 @@ export const PlantEventType = {
   /** A command was refused because a read the safety envelope depends on could not be answered (fail closed). */
   interlockUnverifiable: 'smelter.interlock.unverifiable',
   modelChanged: 'smelter.model.changed',
+  /** A line's model predicted the plant worse than the seeds' ±5 % after a run (shared/gold/model-accuracy.ts). */
+  modelAccuracyDegraded: 'smelter.model.accuracy-degraded',
   alertRaised: 'smelter.alert.raised',
   alertAcknowledged: 'smelter.alert.acknowledged',
   alertEscalated: 'smelter.alert.escalated',
@@ -113,6 +115,7 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
       PlantEventType.overrideChanged,
       PlantEventType.commandFailed,
       PlantEventType.interlockUnverifiable,
+      PlantEventType.modelAccuracyDegraded,
     ],
     typePrefixes: [],
     maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,

@@ -12,7 +12,7 @@ import { LINE_EQUIPMENT_SUFFIX, PresentValues, SET_POINT_FIELDS } from '../plant
 import { TagLatest, type CellStateDoc, type LineStateReader } from '../telemetry/hot-state.js';
 import { putJson } from './lake-json.js';
 import type { LineConstraintStore } from './line-constraints.js';
-import type { CellSnapshot } from './measured-state.js';
+import type { BathSample, CellSnapshot } from './measured-state.js';
 import { runPaths } from './run-paths.js';
 import { LakeRef } from './schemas.js';
 
@@ -31,6 +31,17 @@ export const CellSnapshotSchema = z.object({
   /** Set points the cell's PLC reports holding (read-back), where the report is fresh. */
   reported: PresentValues,
   gold: AnodeEffectHistory.optional(),
+  /** The newest bath sample in the look-back (predict-cells decides whether it is fresh enough to use). */
+  lab: z
+    .object({
+      sampleId: z.string(),
+      sampledAtMs: z.number(),
+      alf3Pct: z.number(),
+      caf2Pct: z.number(),
+      mgf2Pct: z.number().optional(),
+      lifPct: z.number().optional(),
+    })
+    .optional(),
 });
 
 /** One snapshot chunk as written to the lake. */
@@ -62,6 +73,8 @@ export const LineSnapshot = z.discriminatedUnion('ok', [
     /** The constraints document's version, for the record (absent when the line has none). */
     constraintsVersion: z.number().int().optional(),
     cellsWithGold: z.number().int(),
+    /** Cells with a bath sample in the look-back (fresh or not). */
+    cellsWithLab: z.number().int().optional(),
   }),
   z.object({ ok: z.literal(false), reason: z.string() }),
 ]);
@@ -74,7 +87,18 @@ export interface SnapshotDeps {
   lake: LakeStore;
   /** Per cell of the line, its anode effects over the day before `atMs` (gold; cells without history absent). */
   anodeEffectHistory(lineId: string, atMs: number): Promise<ReadonlyMap<string, AnodeEffectHistory>>;
+  /**
+   * Per cell of the line, its newest bath sample taken in the LAB_LOOKBACK_MS before `atMs` (cells without one absent);
+   * lab-chemistry.ts reads them from the lab store.
+   */
+  bathSamples(lineId: string, atMs: number): Promise<ReadonlyMap<string, BathSample>>;
 }
+
+/**
+ * How far back the snapshot looks for a bath sample, ms: longer than any sensible age limit, so a cell whose newest
+ * sample is too old is told so (with its age) rather than reported as never sampled.
+ */
+export const LAB_LOOKBACK_MS = 7 * 86_400_000;
 
 /** Reads the line and writes its snapshot chunks; `ok: false` (not retried) when the line cannot be optimised at all. */
 export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequest): Promise<LineSnapshot> {
@@ -101,11 +125,12 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
   if (!(current.value > 0))
     return { ok: false, reason: `line ${req.lineId} reads ${current.value} kA: the line is off` };
 
-  const [lineOverride, cellOverrides, stored, gold] = await Promise.all([
+  const [lineOverride, cellOverrides, stored, gold, lab] = await Promise.all([
     deps.overrides.get(scopeKeyOf({ kind: 'line', lineId: req.lineId })),
     Promise.all(cellDocs.map((d) => deps.overrides.get(scopeKeyOf({ kind: 'cell', cellId: d.cellId })))),
     deps.constraints.get(req.lineId),
     deps.anodeEffectHistory(req.lineId, req.snapshotAtMs),
+    deps.bathSamples(req.lineId, req.snapshotAtMs),
   ]);
   const cells: CellSnapshot[] = cellDocs.map((doc, i) => ({
     cellId: doc.cellId,
@@ -115,6 +140,7 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
       .map((o) => ({ scopeKey: o.scopeKey, reason: o.reason, requestedBy: o.requestedBy })),
     reported: reportedSetPoints(doc, req.snapshotAtMs - req.maxReadingAgeMs),
     ...(gold.has(doc.cellId) ? { gold: gold.get(doc.cellId)! } : {}),
+    ...(lab.has(doc.cellId) ? { lab: lab.get(doc.cellId)! } : {}),
   }));
 
   // Cells spread evenly over the fewest chunks of at most chunkCells, so the activities finish together.
@@ -135,6 +161,7 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
     storedConstraints: stored?.constraints ?? [],
     ...(stored ? { constraintsVersion: stored.version } : {}),
     cellsWithGold: gold.size,
+    cellsWithLab: cells.filter((c) => c.lab).length,
   };
 }
 

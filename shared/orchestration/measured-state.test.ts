@@ -21,6 +21,7 @@ const ctx: MeasurementContext = {
   maxReadingAgeMs: 60_000,
   anodeEffectThresholdV: 8,
   technology: assumedOperationOf(TEST_PLANT.line('L1')!.technology),
+  bathSampleMaxAgeMs: 36 * 3_600_000,
 };
 const reading = (value: number, ageMs = 1000): TagLatest => ({
   value,

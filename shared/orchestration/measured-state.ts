@@ -13,10 +13,13 @@
  *   effects are rare (≈ 0.1 per cell-day), so one day says little on its own: the rate is the gamma–Poisson
  *   posterior mean with the assumed rate as prior worth 7 cell-days, (n + 0.1·7)/(days + 7); the duration likewise
  *   blends in one assumed 1-min effect.
+ * - `lab`: bath excess AlF3 and CaF2 (and MgF2, LiF when the lab reports them) from the cell's newest bath sample
+ *   while it is fresh (the line's `lab.bathSampleMaxAgeH` in the plant model). Alumina is not taken from the sample:
+ *   it swings by about a wt % within the feed cycle, so a sample hours old says nothing of it now.
  * - `assumed`: what no sensor gives — alumina concentration (the feed controller's usual target, 3.0 wt %), bath
- *   excess AlF3, CaF2, MgF2, LiF and current efficiency (the design of the line's technology in the plant model; bath
- *   samples are lab analyses, not telemetry), anode effects when gold has none (0.1 /cell-day, 1 min) and the AlF3
- *   addition without a reported value (the technology's typical addition).
+ *   excess AlF3, CaF2, MgF2, LiF when no fresh bath sample exists (the design of the line's technology in the plant
+ *   model; the run says so per cell, in `chemistry`), current efficiency (the technology's), anode effects when gold
+ *   has none (0.1 /cell-day, 1 min) and the AlF3 addition without a reported value (the technology's typical addition).
  *
  * A cell is left out of the optimisation (held) when it cannot be described: no fresh cell-voltage or bath
  * temperature reading, a voltage above the anode-effect threshold, or a voltage no ACD in 1–8 cm explains.
@@ -50,10 +53,28 @@ export interface CellSnapshot {
   reported: PresentValues;
   /** Anode effects in the last day of curated gold (`fact_cell_hour`), when there is any. */
   gold?: { coveredDays: number; anodeEffects: number; anodeEffectMinutes: number };
+  /** The cell's newest bath sample of the snapshot's look-back, when there is one (fresh or not). */
+  lab?: BathSample;
+}
+
+/** What the optimiser takes from a bath sample, wt % (MgF2 and LiF only when the lab reports them). */
+export interface BathSample {
+  sampleId: string;
+  sampledAtMs: number;
+  alf3Pct: number;
+  caf2Pct: number;
+  mgf2Pct?: number;
+  lifPct?: number;
+}
+
+/** Where the cell's bath chemistry came from, and in words why (a fallback names its reason). */
+export interface ChemistrySource {
+  source: 'lab' | 'assumed';
+  note: string;
 }
 
 /** Where each CellState value came from (module comment). */
-export type ValueSource = 'reported' | 'measured' | 'estimated' | 'gold' | 'assumed';
+export type ValueSource = 'reported' | 'measured' | 'estimated' | 'gold' | 'lab' | 'assumed';
 
 export interface MeasurementContext {
   lineCurrentKA: number;
@@ -65,11 +86,52 @@ export interface MeasurementContext {
   anodeEffectThresholdV: number;
   /** The line's technology: design, chemistry, current efficiency and AlF3 addition assumed where nothing measures them. */
   technology: AssumedCellOperation;
+  /** A bath sample older than this no longer stands for the cell's chemistry, ms (plant model `lab.bathSampleMaxAgeH`). */
+  bathSampleMaxAgeMs: number;
 }
 
 export type MeasuredCell =
-  | { ok: true; input: CellInput; sources: Partial<Record<keyof CellState, ValueSource>>; measuredVoltageV: number }
+  | {
+      ok: true;
+      input: CellInput;
+      sources: Partial<Record<keyof CellState, ValueSource>>;
+      measuredVoltageV: number;
+      chemistry: ChemistrySource;
+    }
   | { ok: false; cellId: string; reason: string };
+
+/** The bath chemistry to describe the cell with: its fresh bath sample's, else the technology's, and why. */
+export function bathChemistry(
+  cell: CellSnapshot,
+  ctx: MeasurementContext,
+): { bath: AssumedCellOperation['bath']; chemistry: ChemistrySource } {
+  const assumed = ctx.technology.bath;
+  const limitH = round(ctx.bathSampleMaxAgeMs / 3_600_000, 1);
+  const sample = cell.lab;
+  if (!sample)
+    return {
+      bath: assumed,
+      chemistry: { source: 'assumed', note: 'no bath sample on record: technology chemistry assumed' },
+    };
+  const ageH = round((ctx.nowMs - sample.sampledAtMs) / 3_600_000, 1);
+  if (ctx.nowMs - sample.sampledAtMs > ctx.bathSampleMaxAgeMs)
+    return {
+      bath: assumed,
+      chemistry: {
+        source: 'assumed',
+        note: `bath sample ${sample.sampleId} is ${ageH} h old (limit ${limitH} h): technology chemistry assumed`,
+      },
+    };
+  return {
+    bath: {
+      alf3Pct: sample.alf3Pct,
+      caf2Pct: sample.caf2Pct,
+      mgf2Pct: sample.mgf2Pct ?? assumed.mgf2Pct,
+      lifPct: sample.lifPct ?? assumed.lifPct,
+    },
+    chemistry: { source: 'lab', note: `bath sample ${sample.sampleId}, ${ageH} h old (limit ${limitH} h)` },
+  };
+}
 
 /** The cell as an optimiser input, or why it cannot be described from what is measured. */
 export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): MeasuredCell {
@@ -81,19 +143,24 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
   if (voltage.value > ctx.anodeEffectThresholdV)
     return held(`in anode effect (${voltage.value} V > ${ctx.anodeEffectThresholdV} V)`);
 
+  const { bath: chemistry, chemistry: chemistrySource } = bathChemistry(cell, ctx);
+  const fromLab = chemistrySource.source === 'lab';
   const sources: Partial<Record<keyof CellState, ValueSource>> = {
     bathTempC: 'measured',
     aluminaPct: 'assumed',
-    alf3Pct: 'assumed',
-    caf2Pct: 'assumed',
-    mgf2Pct: 'assumed',
-    lifPct: 'assumed',
+    alf3Pct: fromLab ? 'lab' : 'assumed',
+    caf2Pct: fromLab ? 'lab' : 'assumed',
+    mgf2Pct: fromLab && cell.lab?.mgf2Pct !== undefined ? 'lab' : 'assumed',
+    lifPct: fromLab && cell.lab?.lifPct !== undefined ? 'lab' : 'assumed',
     currentEfficiency: 'assumed',
   };
   let acdCm = cell.reported.acdCm;
   if (acdCm !== undefined) sources.acdCm = 'reported';
   else {
-    const estimate = acdFromVoltage(voltage.value, bath.value, ctx.lineCurrentKA, ctx.technology);
+    const estimate = acdFromVoltage(voltage.value, bath.value, ctx.lineCurrentKA, {
+      ...ctx.technology,
+      bath: chemistry,
+    });
     if (typeof estimate === 'string') return held(estimate);
     acdCm = estimate;
     sources.acdCm = 'estimated';
@@ -119,10 +186,10 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
       acdCm: round(acdCm, 3),
       bathTempC: round(bath.value, 2),
       aluminaPct: ASSUMED_ALUMINA_PCT,
-      alf3Pct: ctx.technology.bath.alf3Pct,
-      caf2Pct: ctx.technology.bath.caf2Pct,
-      mgf2Pct: ctx.technology.bath.mgf2Pct,
-      lifPct: ctx.technology.bath.lifPct,
+      alf3Pct: chemistry.alf3Pct,
+      caf2Pct: chemistry.caf2Pct,
+      mgf2Pct: chemistry.mgf2Pct,
+      lifPct: chemistry.lifPct,
       currentEfficiency: ctx.technology.currentEfficiency,
       anodeEffectsPerCellDay: round(anodeEffectsPerCellDay, 4),
       anodeEffectDurationMin: round(anodeEffectDurationMin, 3),
@@ -134,7 +201,7 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
     const issue = parsed.error.issues[0];
     return held(`state out of the optimiser's range at ${issue?.path.join('.')}: ${issue?.message}`);
   }
-  return { ok: true, input: parsed.data, sources, measuredVoltageV: voltage.value };
+  return { ok: true, input: parsed.data, sources, measuredVoltageV: voltage.value, chemistry: chemistrySource };
 }
 
 /** The newest reading when it is recent enough, else why not (as text). */

@@ -34,6 +34,8 @@ export const PredictedCell = z.object({
   input: CellInput,
   sources: z.record(z.string(), z.string()),
   measuredVoltageV: z.number(),
+  /** Where the bath chemistry came from: a fresh lab sample, or the technology's with the reason it fell back. */
+  chemistry: z.object({ source: z.enum(['lab', 'assumed']), note: z.string() }).optional(),
   present: z.object({
     cellVoltageV: z.number(),
     bathTempC: z.number(),
@@ -61,6 +63,8 @@ export const PredictCellsResult = z.object({
   manual: z.array(HeldEquipment),
   /** Cells left out of the optimisation. */
   excluded: z.array(HeldEquipment),
+  /** Modelled cells described with a fresh bath sample's chemistry, and with the technology's (no fresh sample). */
+  chemistry: z.object({ fromLab: z.number().int(), assumed: z.number().int() }).optional(),
 });
 export type PredictCellsResult = z.infer<typeof PredictCellsResult>;
 
@@ -85,6 +89,7 @@ export async function predictCells(deps: PredictCellsDeps, req: PredictCellsRequ
     maxReadingAgeMs: req.maxReadingAgeMs,
     anodeEffectThresholdV: line.line.envelope.anodeEffectThresholdV,
     technology: assumedOperationOf(line.technology),
+    bathSampleMaxAgeMs: line.line.lab.bathSampleMaxAgeH * 3_600_000,
   };
   const cells: PredictedCell[] = [];
   const excluded: HeldEquipment[] = [];
@@ -102,6 +107,7 @@ export async function predictCells(deps: PredictCellsDeps, req: PredictCellsRequ
         input: measured.input,
         sources: measured.sources,
         measuredVoltageV: measured.measuredVoltageV,
+        chemistry: measured.chemistry,
         present: {
           cellVoltageV: p.cellVoltageV,
           bathTempC: p.bathTempC,
@@ -125,5 +131,6 @@ export async function predictCells(deps: PredictCellsDeps, req: PredictCellsRequ
     }
   }
   const ref = await putJson(deps.lake, req.out, { lineId: req.lineId, cells, excluded } satisfies PredictionsChunk);
-  return { ref, cells: cells.length, manual, excluded };
+  const fromLab = cells.filter((c) => c.chemistry?.source === 'lab').length;
+  return { ref, cells: cells.length, manual, excluded, chemistry: { fromLab, assumed: cells.length - fromLab } };
 }

@@ -42,6 +42,8 @@ export class RunBook {
   hold: HeldEquipment[] = [];
   freezeLineCurrent: string | undefined;
   usableCells = 0;
+  /** Modelled cells whose bath chemistry came from a fresh lab sample, and those that fell back to the technology's. */
+  readonly chemistry = { fromLab: 0, assumed: 0 };
   round = 0;
   proposal: ProposalSummary | undefined;
   envelope: EnvelopeCheckResult | undefined;
@@ -73,6 +75,8 @@ export class RunBook {
   notePredictions(results: readonly PredictCellsResult[]): void {
     for (const r of results) {
       this.usableCells += r.cells;
+      this.chemistry.fromLab += r.chemistry?.fromLab ?? 0;
+      this.chemistry.assumed += r.chemistry?.assumed ?? 0;
       this.excluded.push(...r.excluded);
       this.hold.push(...r.manual);
     }
@@ -190,6 +194,7 @@ export class RunBook {
         : {}),
       ...(recommendation ? { recommendation } : {}),
       held: [...this.excluded, ...this.hold],
+      chemistry: { ...this.chemistry },
     };
   }
 }

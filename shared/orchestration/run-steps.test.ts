@@ -26,7 +26,10 @@ import { getJson } from './lake-json.js';
 import { MemoryLineConstraintStore } from './line-constraints.js';
 import { loadLineSnapshot } from './line-snapshot.js';
 import { optimizeSetPoints, type OptimizeResult } from './optimize-set-points.js';
-import { predictCells, type PredictCellsResult } from './predict-cells.js';
+import { predictCells, PredictionsChunk, type PredictCellsResult } from './predict-cells.js';
+import { bathSamplesFromLake } from './lab-chemistry.js';
+import { checkLabBatch } from '../lab/batch-upload.js';
+import { writeLabBatch } from '../lab/lab-store.js';
 import { publishOptimizationEvents, recordOptimizationRun } from './record-run.js';
 import { RunBook } from './run-book.js';
 import { runPaths } from './run-paths.js';
@@ -137,6 +140,19 @@ describe('the steps of an optimisation run', () => {
 
   it('snapshots the line in even chunks with overrides, gold history and the stored constraints', async () => {
     book = run();
+    // The lab's bath samples: L1-C002 sampled 5 h ago (fresh), L1-C003 50 h ago (beyond the 36 h limit).
+    const rows = [
+      { id: 'B-2', cellId: 'L1-C002', ageH: 5, alf3Pct: 12.4 },
+      { id: 'B-3', cellId: 'L1-C003', ageH: 50, alf3Pct: 9.1 },
+    ].map((r) => ({
+      kind: 'bath',
+      sampleId: r.id,
+      cellId: r.cellId,
+      sampledAt: new Date(nowMs - r.ageH * 3_600_000).toISOString(),
+      alf3Pct: r.alf3Pct,
+      caf2Pct: 4.6,
+    }));
+    await writeLabBatch(lake, rows, checkLabBatch(rows, TEST_PLANT, nowMs), nowMs);
     const snap = await loadLineSnapshot(
       {
         lineState: hot,
@@ -144,6 +160,7 @@ describe('the steps of an optimisation run', () => {
         constraints,
         lake,
         anodeEffectHistory: (lineId, atMs) => anodeEffectHistory(lake, lineId, atMs),
+        bathSamples: (lineId, atMs) => bathSamplesFromLake(lake, lineId, atMs),
       },
       { runId: RUN_ID, lineId: 'L1', snapshotAtMs: nowMs, runDir: book.dir, chunkCells: 10, maxReadingAgeMs: 60_000 },
     );
@@ -176,6 +193,20 @@ describe('the steps of an optimisation run', () => {
       ),
     );
     book.notePredictions(predictions);
+    expect(snap.cellsWithLab).toBe(2);
+    expect(book.chemistry).toEqual({ fromLab: 1, assumed: 23 });
+    const predicted = (await getJson(lake, predictions[0]!.ref, PredictionsChunk)).cells;
+    const cell = (id: string) => predicted.find((c) => c.input.cellId === id)!;
+    expect(cell('L1-C002').input.state).toMatchObject({ alf3Pct: 12.4, caf2Pct: 4.6 });
+    expect(cell('L1-C002').sources).toMatchObject({ alf3Pct: 'lab', caf2Pct: 'lab', aluminaPct: 'assumed' });
+    expect(cell('L1-C002').chemistry).toEqual({ source: 'lab', note: 'bath sample B-2, 5 h old (limit 36 h)' });
+    const technology = TEST_PLANT.line('L1')!.technology.bath;
+    expect(cell('L1-C003').input.state).toMatchObject({ alf3Pct: technology.alf3Pct, caf2Pct: technology.caf2Pct });
+    expect(cell('L1-C003').chemistry).toEqual({
+      source: 'assumed',
+      note: 'bath sample B-3 is 50 h old (limit 36 h): technology chemistry assumed',
+    });
+    expect(cell('L1-C004').chemistry?.note).toBe('no bath sample on record: technology chemistry assumed');
     expect(book.usableCells).toBe(24);
     expect(book.hold.map((h) => h.equipmentId)).toEqual(['L1-C005']);
     expect(book.freezeLineCurrent).toBeUndefined();
@@ -190,6 +221,7 @@ describe('the steps of an optimisation run', () => {
           constraints,
           lake,
           anodeEffectHistory: (lineId, atMs) => anodeEffectHistory(lake, lineId, atMs),
+          bathSamples: (lineId, atMs) => bathSamplesFromLake(lake, lineId, atMs),
         },
         { runId: 'x', lineId, snapshotAtMs: at, runDir: 'x/', chunkCells: 10, maxReadingAgeMs: 60_000 },
       );

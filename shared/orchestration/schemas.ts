@@ -174,5 +174,10 @@ export type OptimizationRunEventData = z.infer<typeof OptimizationRunEventData>;
 export const OptimizationRunResult = OptimizationRunEventData.extend({
   proposal: ProposalSummary.optional(),
   held: z.array(HeldEquipment),
+  /**
+   * Modelled cells described with a fresh lab bath sample, and those that fell back to the technology's chemistry
+   * (each cell's reason is in its predictions; absent in runs recorded before lab data).
+   */
+  chemistry: z.object({ fromLab: z.number().int(), assumed: z.number().int() }).optional(),
 });
 export type OptimizationRunResult = z.infer<typeof OptimizationRunResult>;

@@ -104,6 +104,22 @@ export const PlantCell = z.strictObject({
 });
 export type PlantCell = z.infer<typeof PlantCell>;
 
+/**
+ * How a line uses its lab's analyses. A bath sample describes the cell's chemistry only while the bath has not
+ * drifted: excess AlF3 moves by tenths of a wt % a day through additions, evaporation and sodium uptake, so plants
+ * sample daily and a sample older than about a day and a half no longer stands for the present.
+ */
+export const LabPolicy = z.strictObject({
+  /** Oldest bath sample the optimiser takes as the cell's present chemistry, h (older: the technology's is assumed). */
+  bathSampleMaxAgeH: z.number().min(1).max(720).default(36),
+  /**
+   * Metal-quality limits of the line's product grade, wt % (P1020 allows Fe ≤ 0.20, Si ≤ 0.10); absent when the line
+   * sells no graded metal.
+   */
+  metalLimits: z.strictObject({ maxFePct: z.number().min(0).max(5), maxSiPct: z.number().min(0).max(5) }).optional(),
+});
+export type LabPolicy = z.infer<typeof LabPolicy>;
+
 export const PlantLine = z.strictObject({
   lineId: LineId,
   name: z.string().min(1).max(100),
@@ -115,6 +131,8 @@ export const PlantLine = z.strictObject({
   /** The optimiser's windows and steps for this line; what is left out takes the optimiser's standing defaults. */
   optimiser: Constraints.default(() => Constraints.parse({})),
   tagMap: z.array(TagMapping).max(1000).default([]),
+  /** Lab analyses: how long a bath sample stands for the cell, and the metal grade's limits. */
+  lab: LabPolicy.prefault({}),
   cells: z.array(PlantCell).min(1).max(2000),
 });
 export type PlantLine = z.infer<typeof PlantLine>;

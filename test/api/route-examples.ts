@@ -158,6 +158,48 @@ async function openAlert(world: ApiWorld, cleared = false): Promise<string> {
   return alert.id;
 }
 
+/** A lab batch: a bath and a metal sample of L1-C001 (stored) and a row naming a cell the plant lacks (refused). */
+const LAB_BATCH = {
+  samples: [
+    {
+      kind: 'bath',
+      sampleId: 'LIMS-2026-11-22-0001',
+      cellId: 'L1-C001',
+      sampledAt: '2026-11-22T08:00:00Z',
+      alf3Pct: 11.2,
+      caf2Pct: 5.1,
+      aluminaPct: 2.8,
+      bathTempC: 962,
+      liquidusC: 953,
+    },
+    {
+      kind: 'metal',
+      sampleId: 'LIMS-2026-11-22-0002',
+      cellId: 'L1-C001',
+      sampledAt: '2026-11-22T08:05:00Z',
+      fePct: 0.12,
+      siPct: 0.05,
+    },
+    {
+      kind: 'metal',
+      sampleId: 'LIMS-2026-11-22-0003',
+      cellId: 'L9-C999',
+      sampledAt: '2026-11-22T08:05:00Z',
+      fePct: 0.1,
+      siPct: 0.04,
+    },
+  ],
+};
+
+/** Uploads LAB_BATCH as the laboratory, so the read example has samples to list. */
+async function seedLabSamples(world: ApiWorld): Promise<void> {
+  const res = await world.call(routes.labSamplesUpload, handlersByRoute[routes.labSamplesUpload.name]!, {
+    body: LAB_BATCH,
+    token: await world.token({ roles: ['Lab'], sub: 'example-lab' }),
+  });
+  if (res.status !== 200) throw new Error(`lab upload answered ${res.status}: ${res.text}`);
+}
+
 export const routeExamples: Record<string, RouteExample> = {
   // Health is 200 only once the dependencies answer: the lake's silver container and the Cosmos database (seeding creates it).
   [routes.health.name]: { ok: async (world) => (await seedWorld(world), {}) },
@@ -330,6 +372,13 @@ export const routeExamples: Record<string, RouteExample> = {
     ok: async (world) => (
       await seedWorld(world),
       { query: 'cellId=L1-C001&tag=cellVoltage&from=2026-11-22T10:00:00Z&to=2026-11-22T11:00:00Z' }
+    ),
+  },
+  [routes.labSamplesUpload.name]: { ok: { body: LAB_BATCH } },
+  [routes.cellLabSamples.name]: {
+    ok: async (world) => (
+      await seedLabSamples(world),
+      { params: { cellId: 'L1-C001' }, query: 'from=2026-11-20T00:00:00Z&to=2026-11-23T00:00:00Z' }
     ),
   },
 };

@@ -355,6 +355,7 @@ describe('config contract reports each broken link', () => {
         'alertSweep',
         'goldCuration',
         'ledgerWriter',
+        'modelAccuracy',
         'optimizationSchedule',
         'outboxSweep',
         'plantMqttIngress',

@@ -23,6 +23,10 @@ import { listAll, MemoryLakeStore } from '../../shared/lake/lake-store.js';
 import { recordPlantEvent } from '../../shared/ledger/ledger-writer.js';
 import { LocalAuditLedger } from '../../shared/ledger/local-ledger.js';
 import { runEvents } from '../../shared/orchestration/run-events.js';
+import { optimizationRunDir } from '../../shared/orchestration/run-paths.js';
+import { accuracyRows, lineAccuracy } from '../../shared/gold/model-accuracy.js';
+import { checkLabBatch } from '../../shared/lab/batch-upload.js';
+import { writeLabBatch } from '../../shared/lab/lab-store.js';
 import { parquetRowCount } from '../../shared/lake/parquet.js';
 import { readSilverDate } from '../../shared/telemetry/silver-hours.js';
 import { newSensorStateStore } from '../../shared/telemetry/cleanse.js';
@@ -113,6 +117,34 @@ describe('Parquet readers agree on the lake', () => {
     };
     for (const e of runEvents(run, [], { correlationId: 'c', time: new Date(T0 + 60_000).toISOString() }))
       await recordPlantEvent(e, { ledger, lake, collectionId: 'plant-01' });
+    // A lab batch (a bath and a metal sample) and the run's accuracy assessment, so the lab and accuracy facts have rows.
+    const samples = [
+      { kind: 'bath', sampleId: 'B-1', cellId: 'L1-C001', sampledAt: '2026-11-22T08:00:00Z', alf3Pct: 11, caf2Pct: 5 },
+      { kind: 'metal', sampleId: 'M-1', cellId: 'L1-C001', sampledAt: '2026-11-22T08:00:00Z', fePct: 0.1, siPct: 0.05 },
+    ];
+    await writeLabBatch(lake, samples, checkLabBatch(samples, plant, T0), T0);
+    const prediction = {
+      cellId: 'L1-C001',
+      cellVoltageV: 4.2,
+      bathTempC: 960,
+      secKWhPerKg: 13.3,
+      currentEfficiency: 0.94,
+    };
+    const window = { fromMs: T0 + 3 * 3_600_000, toMs: T0 + 4 * 3_600_000, settleMinutes: 120 };
+    const accuracy = accuracyRows(run, T0, [prediction], new Map([['L1-C001', { cellVoltageV: 4.25 }]]), window);
+    await lake.put(
+      'gold',
+      `${optimizationRunDir('L1', run.runId, T0)}accuracy.json`,
+      new TextEncoder().encode(
+        JSON.stringify({
+          runId: run.runId,
+          lineId: 'L1',
+          assessedAtMs: T0,
+          line: lineAccuracy('L1', accuracy),
+          rows: accuracy,
+        }),
+      ),
+    );
     const curation = await curateRange(
       lake,
       { fromMs: T0, toMs: T0 + 2 * 3_600_000 },

@@ -274,6 +274,10 @@ export const RELATIONSHIPS: readonly Relationship[] = [
   r('fact_alert.dateKey', 'dim_date.dateKey'),
   r('fact_plant_event.lineId', 'dim_line.lineId'),
   r('fact_plant_event.dateKey', 'dim_date.dateKey'),
+  r('fact_lab_sample.cellId', 'dim_cell.cellId'),
+  r('fact_lab_sample.dateKey', 'dim_date.dateKey'),
+  r('fact_model_accuracy.cellId', 'dim_cell.cellId'),
+  r('fact_model_accuracy.dateKey', 'dim_date.dateKey'),
 ];
 
 /**
