@@ -152,9 +152,7 @@ export class CosmosCommandRepository implements CommandRepository, CommandQuerie
 
 function unavailable(e: unknown): CommandStoreUnavailableError {
   if (e instanceof CommandStoreUnavailableError) return e;
-  return new CommandStoreUnavailableError(
-    `${SCADA_COMMANDS_CONTAINER}: ${e instanceof Error ? e.message : String(e)}`,
-  );
+  return new CommandStoreUnavailableError(`${SCADA_COMMANDS_CONTAINER}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 function parseCommand(raw: unknown): CommandDoc {
@@ -165,7 +163,6 @@ function parseCommand(raw: unknown): CommandDoc {
     `the stored command ${typeof id === 'string' ? id : '(without an id)'} is unreadable: ${parsed.error.message}`,
   );
 }
-
 
 /** Manual overrides in Cosmos container `scada-overrides` (partition key /scopeKey, id = scope key). */
 export class CosmosOverrideStore implements OverrideStore, OverrideLister {
