@@ -2,6 +2,8 @@ import { app, type InvocationContext } from '@azure/functions';
 import { scadaDispatcherFromSettings } from '../../shared/azure/scada-dependencies.js';
 import { parsePlantEvent } from '../../shared/messaging/cloud-event.js';
 import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
+import { MESSAGE_RIDE_OUT } from '../../shared/kernel/ride-out.js';
+import { withDependencies } from '../ride-out-dependencies.js';
 
 /**
  * Dispatches set-point recommendations to the plant through the safety envelope, and keeps overrides current.
@@ -11,7 +13,9 @@ import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
  */
 export async function scadaDispatcher(message: unknown, context: InvocationContext): Promise<void> {
   const event = parsePlantEvent(typeof message === 'string' ? JSON.parse(message) : message);
-  const report = await (await scadaDispatcherFromSettings()).handle(event);
+  const report = await withDependencies(context, MESSAGE_RIDE_OUT, async () =>
+    (await scadaDispatcherFromSettings()).handle(event),
+  );
   if (report.kind === 'recommendation') {
     for (const c of report.commands) {
       const why = c.violations[0]

@@ -3,6 +3,8 @@ import { ingestDependencies } from '../../shared/azure/ingest-dependencies.js';
 import { recordIngest } from '../../shared/observability/ingest-metrics.js';
 import { eventsFromTrigger } from '../../shared/telemetry/trigger-events.js';
 import { ingestBatch } from '../../shared/telemetry/ingest.js';
+import { BATCH_RIDE_OUT } from '../../shared/kernel/ride-out.js';
+import { withDependencies } from '../ride-out-dependencies.js';
 
 /**
  * Cleanses a batch of pot-line telemetry into bronze, silver, quarantine and gold, and updates each cell's latest
@@ -11,7 +13,10 @@ import { ingestBatch } from '../../shared/telemetry/ingest.js';
  */
 export async function telemetryIngest(bodies: unknown[], context: InvocationContext): Promise<void> {
   const events = eventsFromTrigger(bodies, context.triggerMetadata ?? {});
-  const summary = await ingestBatch(events, await ingestDependencies(context));
+  // While the lake or Cosmos DB is down the batch waits (its partition behind it) instead of being retried past.
+  const summary = await withDependencies(context, BATCH_RIDE_OUT, async () =>
+    ingestBatch(events, await ingestDependencies(context)),
+  );
   recordIngest(summary);
   context.info('telemetry batch ingested', {
     partition: events[0]?.partition,
