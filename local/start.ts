@@ -25,6 +25,7 @@ import { OptimizationWatch } from './console/optimization-watch.js';
 import { RunRecorder } from './console/run-recorder.js';
 import { scoreRun } from './console/score-run.js';
 import { printSummary } from './console/summary.js';
+import { pauseOnDiskFull } from './console/pause-on-disk-full.js';
 
 const Flags = z.object({
   duration: z.coerce.number().positive().max(86_400).optional(),
@@ -141,10 +142,14 @@ const sim = runSimulator({
   ...(flags.duration ? { durationS: flags.duration } : {}),
   ...(faults ? { faults } : {}),
   sink: {
-    send: async (bodies) => {
-      recorder.noteSent(bodies);
-      hub.send(bodies);
-    },
+    // A full disk pauses intake (the devhost refuses, naming the file) until space returns; nothing is dropped.
+    send: pauseOnDiskFull(
+      (bodies) => {
+        hub.send(bodies);
+        recorder.noteSent(bodies);
+      },
+      { log: (line) => console.error(`\n${line}`) },
+    ),
   },
 });
 console.log(

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { startAzurite, type AzuriteHandle } from '../emulators/azurite.js';
 import { startCosmos, type CosmosHandle } from '../emulators/cosmos.js';
 import { supervise, type Supervised } from '../emulators/supervisor.js';
+import { DiskFullError } from './disk-full.js';
 import { startDevIssuer } from '../dev-issuer/server.js';
 import { startMqttBroker, type MqttBrokerHandle } from '../emulators/mqtt.js';
 import { installCoreModule } from './core-module.js';
@@ -367,6 +368,9 @@ function adminRoutes(namespace: LocalEventHubNamespace): AdminRoute[] {
           return { status: 202, json: { count: receipts.length, receipts } };
         } catch (err) {
           if (err instanceof HubError) return invalid(err.field, err.message);
+          // 507 Insufficient Storage: the producer keeps its events and sends them again once space is freed.
+          if (err instanceof DiskFullError)
+            return { status: 507, json: { code: err.code, message: err.message, details: [{ field: err.file }] } };
           throw err;
         }
       },

@@ -23,7 +23,7 @@ import type { CellStateDoc } from '../../shared/telemetry/hot-state.js';
 import { v1Path } from '../../shared/http/paths.js';
 import { PlantEventType } from '../../shared/messaging/subscriptions.js';
 import { Activity } from '../../shared/orchestration/names.js';
-import { killHard, publishedEvents, repoRoot, spawnDevhost, type DevhostProcess } from './support.js';
+import { killHard, publishedEvents, repoRoot, spawnDevhost, type DevhostProcess } from '../e2e/support.js';
 
 let tmp: string;
 let broker: MqttBrokerHandle;
