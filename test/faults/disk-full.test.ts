@@ -24,6 +24,7 @@ beforeAll(() => {
   } catch (err) {
     throw new Error(
       `The disk-full fault test mounts a 2 MiB tmpfs at ${disk} and could not (${(err as Error).message.trim()}); run the fault suite as root.`,
+      { cause: err },
     );
   }
 });
