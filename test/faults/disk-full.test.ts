@@ -14,6 +14,8 @@ import { pauseOnDiskFull } from '../../local/console/pause-on-disk-full.js';
 import { DiskFullError } from '../../local/devhost/disk-full.js';
 import { LocalEventHubNamespace } from '../../local/devhost/eventhub/local-hub.js';
 import { DevhostEvents } from '../../local/devhost/events.js';
+import { historyEvent } from '../../local/devhost/durable/history.js';
+import { InstanceStore } from '../../local/devhost/durable/instance-store.js';
 
 let disk: string;
 
@@ -100,5 +102,33 @@ describe('a full disk under the local Event Hub', () => {
     const read = hub.read('0', 0, 100_000).map((e) => (JSON.parse(e.body.toString()) as { i: number }).i);
     expect(read).toEqual(Array.from({ length: i }, (_, n) => n));
     namespace.close();
+  });
+
+  it("keeps the Durable store's instance files whole: a record the disk had no room for is refused naming the file", () => {
+    rmSync(path.join(disk, 'eventhubs-paused'), { recursive: true, force: true });
+    const filler = path.join(disk, 'filler-3');
+    writeFileSync(filler, Buffer.alloc(256 * 1024));
+    const store = new InstanceStore(path.join(disk, 'durable'));
+    store.create({ k: 'created', instanceId: 'opt-L1-x', name: 'optimizationRun', input: {}, createdMs: 1 });
+    let written = 0;
+    let refusal: unknown;
+    for (let i = 0; i < 100_000 && !refusal; i++) {
+      try {
+        const event = historyEvent('EventRaised', i, { Name: 'approval', Input: 'x'.repeat(2000) });
+        store.append('opt-L1-x', { k: 'inbox', event, execution: 0 });
+        written++;
+      } catch (err) {
+        refusal = err;
+      }
+    }
+    expect(refusal).toBeInstanceOf(DiskFullError);
+    expect((refusal as DiskFullError).message).toMatch(/no space left to write .*durable.*opt-L1-x\.jsonl/);
+    expect(store.loadAll()[0]!.inbox).toHaveLength(written);
+
+    rmSync(filler);
+    store.append('opt-L1-x', { k: 'inbox', event: historyEvent('EventRaised', 0, { Name: 'late' }), execution: 0 });
+    const [loaded] = store.loadAll();
+    expect(loaded!.inbox).toHaveLength(written + 1);
+    expect(loaded!.inbox.at(-1)!.event).toMatchObject({ Name: 'late' });
   });
 });
