@@ -8,8 +8,10 @@ import { withDependencies } from '../ride-out-dependencies.js';
 
 /**
  * Cleanses a batch of pot-line telemetry into bronze, silver, quarantine and gold, and updates each cell's latest
- * values. Nothing is dropped: bad input lands in quarantine with a reason. A thrown error (storage unreachable) makes
- * the host retry the batch by the policy below; files are named from the sequence range, so a retry rewrites them.
+ * values. Nothing is dropped: bad input lands in quarantine with a reason. While storage or Cosmos DB is unreachable
+ * the batch is kept and tried again (up to ten minutes, the partition waiting behind it); a failure past that, or one
+ * a retry cannot fix, makes the host retry by the policy below. Files are named from the sequence range, so a retry
+ * rewrites them.
  */
 export async function telemetryIngest(bodies: unknown[], context: InvocationContext): Promise<void> {
   const events = eventsFromTrigger(bodies, context.triggerMetadata ?? {});
