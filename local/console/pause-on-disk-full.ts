@@ -1,8 +1,8 @@
 /**
- * In `npm start` the simulator is the plant. When the devhost refuses intake because its disk is full, the plant
- * holds its bodies, as a plant's edge gateway buffers while its uplink is refused, and offers them again every
- * `retryMs` until they are taken: intake stops with one message naming the full disk and resumes by itself, and no
- * point is lost. Other failures are the caller's, as before.
+ * In `npm start` the ingress bridge forwards the plant's telemetry to the local hub. When the devhost refuses intake
+ * because its disk is full, the bridge holds the bodies (and so does the plant behind it: the bridge acknowledges a
+ * message only once it is in the hub), offering them again every `retryMs` until they are taken: intake stops with
+ * one message naming the full disk and resumes by itself, and no point is lost. Other failures are the caller's.
  */
 import { DiskFullError } from '../devhost/disk-full.js';
 

@@ -8,6 +8,8 @@ import type { PlantEvent } from '../messaging/cloud-event.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
 import { errorCode } from '../kernel/errors.js';
+import { count, observe } from '../observability/instruments.js';
+import { inSpan, SPAN_ATTRIBUTES, SpanKind } from '../observability/tracing.js';
 import type { HotStateStore } from '../telemetry/hot-state.js';
 import { commandIdFor, isFinal, proposedCommand, transition, type CommandDoc, type CommandFailure } from './command.js';
 import { CommandStoreUnavailableError, type CommandRepository } from './command-repository.js';
@@ -114,7 +116,34 @@ export class ScadaDispatcher {
         }),
       ),
     );
+    recordDispatch(event, commands, this.deps.clock());
     return { kind: 'recommendation', recommendationId: data.recommendationId, commands };
+  }
+
+  /** Creates the command (or finds it) and drives it to a final state, in a span of the event's trace. */
+  private runCommand(c: Parameters<typeof proposedCommand>[0]): Promise<CommandOutcome> {
+    return inSpan(
+      'scada command',
+      {
+        attributes: {
+          [SPAN_ATTRIBUTES.correlationId]: c.correlationId,
+          'smelter.scada.command_id': c.commandId,
+          'smelter.scada.equipment_id': c.equipmentId,
+          [SPAN_ATTRIBUTES.lineId]: c.lineId,
+        },
+      },
+      async (span) => {
+        const out = await this.runCommandFailingClosed(c);
+        span.setAttribute('smelter.scada.state', out.state);
+        span.setAttribute('smelter.scada.acted_on', out.actedOn);
+        if (out.violations.length)
+          span.setAttribute(
+            'smelter.scada.violations',
+            out.violations.map((v) => v.rule),
+          );
+        return out;
+      },
+    );
   }
 
   /**
@@ -122,7 +151,7 @@ export class ScadaDispatcher {
    * keeps it from being sent twice): the interlock alert is raised and the error goes back to the message, which is
    * delivered again once the store may be back.
    */
-  private async runCommand(c: Parameters<typeof proposedCommand>[0]): Promise<CommandOutcome> {
+  private async runCommandFailingClosed(c: Parameters<typeof proposedCommand>[0]): Promise<CommandOutcome> {
     try {
       return await this.runStoredCommand(c);
     } catch (e) {
@@ -198,7 +227,11 @@ export class ScadaDispatcher {
       doc = await this.save(transition(doc, 'dispatched', clock(), { attempts: attempt }));
       let result;
       try {
-        result = await gateway.send(command, attempt, policy.ackTimeoutMs);
+        result = await inSpan(
+          'scada gateway send',
+          { kind: SpanKind.CLIENT, attributes: { 'smelter.scada.attempt': attempt } },
+          () => gateway.send(command, attempt, policy.ackTimeoutMs),
+        );
       } catch (e) {
         lastFailure = { code: 'ERR-SCADA-GATEWAY-DOWN', message: e instanceof Error ? e.message : String(e) };
         continue;
@@ -273,6 +306,25 @@ function proposalOf(doc: CommandDoc): CommandProposal {
     action: doc.action,
     setPoint: doc.setPoint,
   };
+}
+
+/** Rules that say the plant's data about the cell was too old to judge by (`smelter.scada.stale_cells`). */
+const STALE_RULES: ReadonlySet<string> = new Set(['interlock-stale-data', 'readback-stale', 'readback-missing']);
+
+/**
+ * The recommendation's figures for ops: time from publication to each command's final state, envelope refusals by
+ * rule, and cells refused for stale data. A redelivered event whose commands were already final adds nothing.
+ */
+function recordDispatch(event: PlantEvent, commands: readonly CommandOutcome[], nowMs: number): void {
+  const publishedMs = Date.parse(event.time);
+  for (const c of commands) {
+    if (!c.actedOn) continue;
+    if (Number.isFinite(publishedMs)) observe('dispatchLatency', nowMs - publishedMs, { state: c.state });
+    if (c.state !== 'rejected' && c.state !== 'failed') continue;
+    const rules = new Set(c.violations.map((v) => v.rule));
+    for (const rule of rules) count('envelopeRefusals', 1, { rule });
+    for (const rule of rules) if (STALE_RULES.has(rule)) count('staleCells', 1, { rule });
+  }
 }
 
 function envelopeFailure(violations: readonly Violation[]): CommandFailure {

@@ -15,7 +15,7 @@ import { waitFor } from '../../local/devhost/testing.js';
 import { startAzurite, type AzuriteHandle } from '../../local/emulators/azurite.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { startMqttBroker, type MqttBrokerHandle } from '../../local/emulators/mqtt.js';
-import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
+import { startPlantEdgeNodes, type PlantEdgeNodes } from '../../local/plc/plant-edge-nodes.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { createPotline } from '../../local/simulator/index.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
@@ -28,7 +28,7 @@ import { killHard, publishedEvents, repoRoot, spawnDevhost, type DevhostProcess 
 let tmp: string;
 let broker: MqttBrokerHandle;
 let issuer: DevIssuer;
-let plc: PlcHandle;
+let plc: PlantEdgeNodes;
 let manager: string;
 let plantDocs: CellStateDoc[];
 let plantDocsAtMs: number;
@@ -46,7 +46,7 @@ beforeAll(async () => {
     feederChokesPerCellDay: 0,
     lineRampsPerDay: 0,
   });
-  plc = await startPlc({ brokerUrl: broker.url, potline });
+  plc = await startPlantEdgeNodes({ broker, potline, lineIds: ['L1'] });
   manager = await issuer.mint({ roles: ['Manager'], sub: 'mona' });
   // The simulated cells are the 126 kA base cell of the test plant. No telemetry streams here, so the plant's reports
   // are as old as the test's last seeding: its copy of the plant accepts reports up to ten minutes old.
@@ -96,6 +96,8 @@ const settings = (azurite: AzuriteHandle, cosmos: CosmosHandle, database: string
   COSMOS_KEY: cosmos.key,
   COSMOS_DATABASE: database,
   SCADA_MQTT_URL: broker.url,
+  SCADA_MQTT_USERNAME: broker.host().username,
+  SCADA_MQTT_PASSWORD: broker.host().password,
   DURABLE_TASK_HUB: 'GroupCrash',
   PLANT_MODEL_FILE: plantFile,
   OPTIMIZATION_SCHEDULE: '0 0 0 1 1 *',
