@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['{functions,shared,local,bench,test}/**/*.test.ts'],
+    // The fault suite stops emulators for a minute at a time: `npm run test:faults` (vitest.faults.config.ts).
+    exclude: ['**/node_modules/**', 'test/faults/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -35,6 +35,7 @@ import { OptimizationWatch } from './console/optimization-watch.js';
 import { scoreRun } from './console/score-run.js';
 import { printSummary } from './console/summary.js';
 import { metricsSummaryLines } from './console/metrics-summary.js';
+import { pauseOnDiskFull } from './console/pause-on-disk-full.js';
 import { stopTelemetry } from '../shared/azure/telemetry-setup.js';
 
 const Flags = z.object({
@@ -162,9 +163,13 @@ const bridge = await startIngressBridge({
   username: broker.bridge().username,
   password: broker.bridge().password,
   hub: {
-    send: async (bodies) => {
-      hub.send(bodies);
-    },
+    // A full disk pauses intake (the devhost refuses, naming the file) until space returns; nothing is dropped.
+    send: pauseOnDiskFull(
+      async (bodies) => {
+        hub.send(bodies);
+      },
+      { log: (line) => console.error(`\n${line}`) },
+    ),
   },
   stateDir: path.join(dataDir, 'bridge'),
 });

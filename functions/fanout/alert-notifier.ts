@@ -3,6 +3,8 @@ import { handleAlertEvent } from '../../shared/alerts/alert-notifier.js';
 import { alertDependencies } from '../../shared/azure/alert-dependencies.js';
 import { parsePlantEvent } from '../../shared/messaging/cloud-event.js';
 import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
+import { MESSAGE_RIDE_OUT } from '../../shared/kernel/ride-out.js';
+import { withDependencies } from '../ride-out-dependencies.js';
 
 /**
  * Turns anomalies, failed optimisations, overrides and failed commands into alerts (Cosmos `alerts`) and tells their
@@ -11,11 +13,13 @@ import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
  */
 export async function alertNotifier(message: unknown, context: InvocationContext): Promise<void> {
   const event = parsePlantEvent(message);
-  const deps = await alertDependencies();
-  const records = deps.records((alertId, e) =>
-    context.warn('alert change not published yet; the sweep will retry', { alertId, error: String(e) }),
-  );
-  const outcome = await handleAlertEvent(event, { records, notifier: deps.notifier, policies: deps.policies });
+  const outcome = await withDependencies(context, MESSAGE_RIDE_OUT, async () => {
+    const deps = await alertDependencies();
+    const records = deps.records((alertId, e) =>
+      context.warn('alert change not published yet; the sweep will retry', { alertId, error: String(e) }),
+    );
+    return handleAlertEvent(event, { records, notifier: deps.notifier, policies: deps.policies });
+  });
   context.info('plant event alerted', {
     eventId: event.id,
     type: event.type,

@@ -7,6 +7,8 @@ import { recordPlantEvent, type LedgerWriterDeps } from '../../shared/ledger/led
 import { LEDGER_CONTAINER } from '../../shared/ledger/paths.js';
 import { parsePlantEvent } from '../../shared/messaging/cloud-event.js';
 import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
+import { MESSAGE_RIDE_OUT } from '../../shared/kernel/ride-out.js';
+import { withDependencies } from '../ride-out-dependencies.js';
 
 let deps: Promise<LedgerWriterDeps> | undefined;
 
@@ -30,7 +32,10 @@ function ledgerWriterDeps(): Promise<LedgerWriterDeps> {
  */
 export async function ledgerWriter(message: unknown, context: InvocationContext): Promise<void> {
   const event = parsePlantEvent(message);
-  const result = await recordPlantEvent(event, await ledgerWriterDeps());
+  // Completed only after the append is durable: a failure leaves the message, kept while storage comes back.
+  const result = await withDependencies(context, MESSAGE_RIDE_OUT, async () =>
+    recordPlantEvent(event, await ledgerWriterDeps()),
+  );
   context.info('plant event audited', {
     eventId: event.id,
     type: event.type,

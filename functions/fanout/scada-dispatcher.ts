@@ -3,12 +3,15 @@ import { scadaDispatcherFromSettings, scadaGatewayFromSettings } from '../../sha
 import { parsePlantEvent } from '../../shared/messaging/cloud-event.js';
 import { inCarriedSpan, SPAN_ATTRIBUTES, SpanKind } from '../../shared/observability/tracing.js';
 import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
+import { MESSAGE_RIDE_OUT } from '../../shared/kernel/ride-out.js';
+import { withDependencies } from '../ride-out-dependencies.js';
 
 /**
  * Dispatches set-point recommendations to the plant through the safety envelope, and keeps overrides current.
- * Resolves once every command of the event is final (acknowledged, rejected or failed); a throw leaves the message
- * to Service Bus, which redelivers it (the stored command resumes, nothing is sent twice) and dead-letters it after
- * the subscription's maxDeliveryCount.
+ * Resolves once every command of the event is final (acknowledged, rejected or failed). While a store is unreachable
+ * the message is kept and tried again (up to four minutes, inside the lock renewal); after that, or for a failure a
+ * retry cannot fix, a throw leaves it to Service Bus, which redelivers it (the stored command resumes, nothing is sent
+ * twice) and dead-letters it after the subscription's maxDeliveryCount.
  */
 export async function scadaDispatcher(message: unknown, context: InvocationContext): Promise<void> {
   const event = parsePlantEvent(typeof message === 'string' ? JSON.parse(message) : message);
@@ -33,7 +36,7 @@ export async function scadaDispatcher(message: unknown, context: InvocationConte
         ...(event.correlationid ? { [SPAN_ATTRIBUTES.correlationId]: event.correlationid } : {}),
       },
     },
-    async () => (await scadaDispatcherFromSettings()).handle(event),
+    () => withDependencies(context, MESSAGE_RIDE_OUT, async () => (await scadaDispatcherFromSettings()).handle(event)),
   );
   if (report.kind === 'recommendation') {
     for (const c of report.commands) {

@@ -3,6 +3,8 @@ import { readbackObserverDepsFromSettings } from '../../shared/azure/scada-depen
 import { currentJudgingTagResolver } from '../../shared/azure/tag-resolver-dependencies.js';
 import { observeReadback, readbackReportsOf } from '../../shared/scada/readback-observer.js';
 import { bodyBytes } from '../../shared/telemetry/trigger-events.js';
+import { BATCH_RIDE_OUT } from '../../shared/kernel/ride-out.js';
+import { withDependencies } from '../ride-out-dependencies.js';
 
 /**
  * Follows the plant's read-back of its active set points on its own consumer group: keeps each cell's newest reports
@@ -13,7 +15,9 @@ export async function setpointReadback(bodies: unknown[], context: InvocationCon
   // Through the plant's tag maps: a plant reports its set points under its own tag names too.
   const reports = readbackReportsOf(bodies.map(bodyBytes), await currentJudgingTagResolver());
   if (reports.length === 0) return;
-  const summary = await observeReadback(reports, await readbackObserverDepsFromSettings());
+  const summary = await withDependencies(context, BATCH_RIDE_OUT, async () =>
+    observeReadback(reports, await readbackObserverDepsFromSettings()),
+  );
   for (const c of summary.external) {
     context.warn(
       `set point changed outside the platform: ${c.equipmentId} ${c.field} ${c.from} → ${c.to} at ${new Date(c.atMs).toISOString()} (change ${c.id})`,

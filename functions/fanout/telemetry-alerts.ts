@@ -2,6 +2,8 @@ import { app, trigger, type InvocationContext } from '@azure/functions';
 import { TelemetryAlertConsumer } from '../../shared/alerts/telemetry-consumer.js';
 import { alertDependencies } from '../../shared/azure/alert-dependencies.js';
 import { currentJudgingTagResolver } from '../../shared/azure/tag-resolver-dependencies.js';
+import { BATCH_RIDE_OUT } from '../../shared/kernel/ride-out.js';
+import { withDependencies } from '../ride-out-dependencies.js';
 
 let consumer: Promise<TelemetryAlertConsumer> | undefined;
 
@@ -31,8 +33,10 @@ function telemetryAlertConsumer(): Promise<TelemetryAlertConsumer> {
  * (ingestion quarantines them); a store or topic failure throws, so the host retries the batch by the policy below.
  */
 export async function telemetryAlerts(bodies: unknown[], context: InvocationContext): Promise<void> {
-  const [alertConsumer, tags] = await Promise.all([telemetryAlertConsumer(), currentJudgingTagResolver()]);
-  const report = await alertConsumer.handle(bodies, tags);
+  const report = await withDependencies(context, BATCH_RIDE_OUT, async () => {
+    const [alertConsumer, tags] = await Promise.all([telemetryAlertConsumer(), currentJudgingTagResolver()]);
+    return alertConsumer.handle(bodies, tags);
+  });
   context.info('telemetry batch judged for alerts', {
     points: report.points,
     rules: report.rules,

@@ -7,10 +7,13 @@ import { inSpan, SPAN_ATTRIBUTES, SpanKind } from '../../shared/observability/tr
 import { ingestBatch } from '../../shared/telemetry/ingest.js';
 import { ingestOrPark, ParkFailedError } from '../../shared/telemetry/parked-batches.js';
 import { eventsFromTrigger } from '../../shared/telemetry/trigger-events.js';
+import { BATCH_RIDE_OUT } from '../../shared/kernel/ride-out.js';
+import { withDependencies } from '../ride-out-dependencies.js';
 
 /**
  * Cleanses a batch of pot-line telemetry into bronze, silver, quarantine and gold, and updates each cell's latest
- * values. Nothing is dropped: bad input lands in quarantine with a reason. A thrown error (storage unreachable) makes
+ * values. Nothing is dropped: bad input lands in quarantine with a reason. While the lake or Cosmos DB is unreachable
+ * the batch is kept and tried again (up to ten minutes, the partition waiting behind it); a failure past that makes
  * the host retry the batch by the policy below; files are named from the sequence range, so a retry rewrites them.
  * On the last attempt a batch that still fails is parked (raw events, range, last error) before the function
  * returns, so the checkpoint the host then writes never passes a batch that is not safe somewhere.
@@ -33,7 +36,8 @@ export async function telemetryIngest(bodies: unknown[], context: InvocationCont
     let outcome;
     try {
       outcome = await ingestOrPark(events, {
-        ingest: async () => ingestBatch(events, await ingestDependencies(context)),
+        ingest: () =>
+          withDependencies(context, BATCH_RIDE_OUT, async () => ingestBatch(events, await ingestDependencies(context))),
         parked: parkedStoreFromSettings,
         hub: s.TELEMETRY_HUB,
         consumerGroup: s.TELEMETRY_CONSUMER_GROUP,

@@ -63,4 +63,42 @@ describe('npm run ledger -- verify', () => {
     expect(verifyCli('--from', '4').code).toBe(0);
     expect(verifyCli('--from', 'x').code).toBe(2);
   });
+
+  it('reports a gap, not "intact", when an archived plant event destined for the ledger has no entry', async () => {
+    const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(azurite.connectionString), [
+      LEDGER_CONTAINER,
+    ]);
+    const collectionId = 'plant-gap';
+    const ledger = await LocalAuditLedger.open(lake, { collectionId });
+    const event = (i: number) =>
+      cloudEvent(
+        'smelter.command.acknowledged',
+        `L2-C00${i}`,
+        { commandId: `c${i}`, state: 'acknowledged' },
+        {
+          id: `cmd-${i}#3`,
+          source: '/scada/dispatcher',
+          time: `2025-03-02T10:0${i}:00Z`,
+        },
+      );
+    await recordPlantEvent(event(1), { ledger, lake, collectionId });
+    // A writer that archived the payload and died before the append (its message was completed all the same).
+    const lost = event(2);
+    const payloadPath = ledgerPaths.payload(collectionId, '2025-03-02', entryIdFor(lost.id));
+    await lake.put(LEDGER_CONTAINER, payloadPath, Buffer.from(JSON.stringify(lost)));
+    await recordPlantEvent(event(3), { ledger, lake, collectionId });
+
+    const result = verifyCli('--collection', collectionId);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).local).toMatchObject({ ok: true, checkedEntries: 2 });
+    expect(JSON.parse(result.stdout).archived).toEqual({
+      checkedPayloads: 3,
+      gaps: [{ entryId: entryIdFor(lost.id), payloadPath }],
+    });
+    expect(result.stderr).toContain(`1 archived plant event(s) have no ledger entry, first ${entryIdFor(lost.id)}`);
+
+    // The redelivered message appends it: the ledger is whole again.
+    await recordPlantEvent(lost, { ledger, lake, collectionId });
+    expect(verifyCli('--collection', collectionId).code).toBe(0);
+  });
 });

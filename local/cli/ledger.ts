@@ -1,7 +1,7 @@
 /**
  * `npm run ledger -- verify [--from N] [--collection PLANT] [--no-payloads]`: proves the local audit ledger (hash
  * chain, payload digests, receipts) and any stored Confidential Ledger receipts intact. Exits 1 and names the first
- * broken entry when something was changed. Uses LakeConnection when set, else the running devhost's Azurite, else
+ * broken entry when something was changed, or names an archived plant event the ledger does not hold (a gap). Uses LakeConnection when set, else the running devhost's Azurite, else
  * the local data in .local/azurite.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
 import { LEDGER_CONTAINER } from '../../shared/ledger/paths.js';
 import { verifyConfidentialReceipts } from '../../shared/ledger/verify-confidential.js';
+import { findLedgerGaps } from '../../shared/ledger/verify-gaps.js';
 import { verifyLocalLedger } from '../../shared/ledger/verify-ledger.js';
 import { localLakeConnection } from './local-lake.js';
 
@@ -31,7 +32,8 @@ async function main(): Promise<number> {
     const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(connection), [LEDGER_CONTAINER]);
     const local = await verifyLocalLedger(lake, { collectionId, fromSeqNo, checkPayloads: !values['no-payloads'] });
     const confidential = await verifyConfidentialReceipts(lake, { collectionId });
-    console.log(JSON.stringify({ local, confidential }, null, 2));
+    const archived = await findLedgerGaps(lake, { collectionId });
+    console.log(JSON.stringify({ local, confidential, archived }, null, 2));
     if (local.firstBroken) {
       const b = local.firstBroken;
       console.error(
@@ -44,11 +46,17 @@ async function main(): Promise<number> {
         `ledger: Confidential Ledger receipt of ${b.entryId}${b.transactionId ? ` (transaction ${b.transactionId})` : ''} is broken: ${b.field} — ${b.reason}`,
       );
     }
-    if (local.ok && confidential.ok)
+    const gap = archived.gaps[0];
+    if (gap)
       console.error(
-        `ledger: ${collectionId} intact — ${local.checkedEntries} entries, ${local.checkedReceipts} local receipts, ${confidential.checkedReceipts} Confidential Ledger receipts`,
+        `ledger: ${archived.gaps.length} archived plant event(s) have no ledger entry, first ${gap.entryId} [${gap.payloadPath}] — an append under way (run verify again) or an event the ledger lost`,
       );
-    return local.ok && confidential.ok ? 0 : 1;
+    const ok = local.ok && confidential.ok && !gap;
+    if (ok)
+      console.error(
+        `ledger: ${collectionId} intact — ${local.checkedEntries} entries, ${local.checkedReceipts} local receipts, ${confidential.checkedReceipts} Confidential Ledger receipts, every one of ${archived.checkedPayloads} archived plant events in the ledger`,
+      );
+    return ok ? 0 : 1;
   } finally {
     await stop();
   }

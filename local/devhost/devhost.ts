@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { startAzurite, type AzuriteHandle } from '../emulators/azurite.js';
 import { startCosmos, type CosmosHandle } from '../emulators/cosmos.js';
+import { supervise, type Supervised } from '../emulators/supervisor.js';
+import { DiskFullError } from './disk-full.js';
 import { startDevIssuer } from '../dev-issuer/server.js';
 import { startMqttBroker, type MqttBrokerHandle } from '../emulators/mqtt.js';
 import { installCoreModule } from './core-module.js';
@@ -100,6 +102,8 @@ export interface DevhostHandle {
   /** The host's access keys (master, host, per function) for function- and admin-level HTTP functions. */
   keys: HostKeys;
   hubStats(): HubStats[];
+  /** The emulators this devhost started and keeps running (a killed one is restarted on its ports). */
+  emulators: { azurite?: Supervised<AzuriteHandle>; cosmos?: Supervised<CosmosHandle> };
   /** The embedded plant broker, when it was started (startMqtt). */
   mqtt: MqttBrokerHandle | undefined;
   /** Stops accepting, finishes in-flight work, checkpoints, runs appTerminate hooks, stops the emulators it started. */
@@ -161,19 +165,32 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     for (const c of cleanups.splice(0).reverse()) await c();
   };
   try {
-    let azurite: AzuriteHandle | undefined;
-    let cosmos: CosmosHandle | undefined;
+    let azurite: Supervised<AzuriteHandle> | undefined;
+    let cosmos: Supervised<CosmosHandle> | undefined;
+    // Supervised: a killed emulator comes back on the same ports and data, and the app's clients carry on.
+    const emulatorLog = (level: 'warning' | 'error' | 'information', message: string) =>
+      events.emit('log', { level, category: 'system', message });
     if (options.startAzurite) {
-      azurite = await startAzurite(path.join(dataDir, 'azurite'));
+      azurite = await supervise({
+        name: 'Azurite',
+        start: (previous) => startAzurite(path.join(dataDir, 'azurite'), previous ? { ports: previous.ports } : {}),
+        describe: (a) => `ports ${a.ports.blob} (blob), ${a.ports.queue} (queue), ${a.ports.table} (table)`,
+        log: emulatorLog,
+      });
       cleanups.push(() => azurite?.stop());
-      env.AzureWebJobsStorage = azurite.connectionString;
-      env.LakeConnection = azurite.connectionString;
+      env.AzureWebJobsStorage = azurite.current().connectionString;
+      env.LakeConnection = azurite.current().connectionString;
     }
     if (options.startCosmos) {
-      cosmos = await startCosmos({ dataDir });
+      cosmos = await supervise({
+        name: 'The Cosmos DB server',
+        start: (previous) => startCosmos({ dataDir, ...(previous ? { port: previous.port } : {}) }),
+        describe: (c) => `port ${c.port}`,
+        log: emulatorLog,
+      });
       cleanups.push(() => cosmos?.stop());
-      env.COSMOS_ENDPOINT = cosmos.endpoint;
-      env.COSMOS_KEY = cosmos.key;
+      env.COSMOS_ENDPOINT = cosmos.current().endpoint;
+      env.COSMOS_KEY = cosmos.current().key;
     }
 
     let mqtt: MqttBrokerHandle | undefined;
@@ -308,6 +325,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       events,
       functions,
       hubStats: () => namespace.list().map((h) => h.stats()),
+      emulators: { ...(azurite ? { azurite } : {}), ...(cosmos ? { cosmos } : {}) },
       mqtt,
       stop: () => {
         stopping ??= (async () => {
@@ -362,6 +380,9 @@ function adminRoutes(namespace: LocalEventHubNamespace): AdminRoute[] {
           return { status: 202, json: { count: receipts.length, receipts } };
         } catch (err) {
           if (err instanceof HubError) return invalid(err.field, err.message);
+          // 507 Insufficient Storage: the producer keeps its events and sends them again once space is freed.
+          if (err instanceof DiskFullError)
+            return { status: 507, json: { code: err.code, message: err.message, details: [{ field: err.file }] } };
           throw err;
         }
       },

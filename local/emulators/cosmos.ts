@@ -21,6 +21,10 @@ export interface CosmosHandle {
   stop(): Promise<void>;
   /** Kills the server as a crash would (SIGKILL); resolves once it has exited. */
   kill(): Promise<void>;
+  /** The port it listens on (a restart on the same one keeps every client's endpoint valid). */
+  port: number;
+  /** Resolves when the process ends, however it ends (a supervisor watches it). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export const CosmosOptions = z.object({
@@ -29,6 +33,8 @@ export const CosmosOptions = z.object({
    * it acknowledged survives a kill; without one it keeps everything in memory and a restart starts empty.
    */
   dataDir: z.string().min(1).optional(),
+  /** Port of the durable server (0 or absent: any free port). */
+  port: z.number().int().min(0).max(65_535).optional(),
   /** Journal bytes past which the durable server compacts its store into a snapshot (default 16 MiB). */
   compactAtBytes: z.number().int().positive().optional(),
   /** Fault tests only: the durable server kills itself (SIGKILL) at this point of its next compaction. */
@@ -48,9 +54,14 @@ export async function startCosmos(options: CosmosOptions = {}): Promise<CosmosHa
   const o = CosmosOptions.parse(options);
   const storeDir = o.dataDir ? path.join(path.resolve(o.dataDir), 'cosmos') : undefined;
   const child = storeDir ? spawnDurable(storeDir, o) : spawnInMemory();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const port = await waitForPort(child);
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    port,
+    exited,
     key: LOCAL_COSMOS_KEY,
     pid: child.pid!,
     storeDir,
@@ -78,6 +89,7 @@ function spawnDurable(storeDir: string, o: z.infer<typeof CosmosOptions>): Child
     storeDir,
     '--with-parent',
   ];
+  if (o.port) args.push('--port', String(o.port));
   if (o.compactAtBytes) args.push('--compact-at-bytes', String(o.compactAtBytes));
   if (o.crashAt) args.push('--crash-at', o.crashAt);
   // stdin stays an open pipe: the server stops when it closes, so it never outlives this process holding the store.

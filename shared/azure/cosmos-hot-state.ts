@@ -1,6 +1,7 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 import { CellStateDoc, type HotStateStore, type LineStateReader } from '../telemetry/hot-state.js';
 import { openContainer } from './open-container.js';
+import { readItem } from './read-item.js';
 
 /** Container of the per-cell latest values (DESIGN §4), partition key /cellId. */
 export const CELL_STATE_CONTAINER = 'cell-state';
@@ -23,16 +24,16 @@ export class CosmosHotStateStore implements HotStateStore, LineStateReader {
     );
   }
 
+  /**
+   * The cell's latest values; undefined only when the container answers that it holds none. A missing container or
+   * an unreachable server throws (read-item.ts): the safety envelope reads this, and "cannot tell" must not read as
+   * "no telemetry" any more than as "all is well".
+   */
   async getCell(cellId: string): Promise<CellStateDoc | undefined> {
-    try {
-      const { resource } = await this.container.item(cellId, cellId).read<CellStateDoc>();
-      if (!resource) return undefined;
-      const { id, cellId: c, lineId, tags, updatedAtMs } = resource;
-      return CellStateDoc.parse({ id, cellId: c, lineId, tags, updatedAtMs });
-    } catch (e) {
-      if ((e as { code?: number }).code === 404) return undefined;
-      throw e;
-    }
+    const resource = await readItem<CellStateDoc>(this.container, cellId, cellId);
+    if (!resource) return undefined;
+    const { id, cellId: c, lineId, tags, updatedAtMs } = resource;
+    return CellStateDoc.parse({ id, cellId: c, lineId, tags, updatedAtMs });
   }
 
   async upsertCell(doc: CellStateDoc): Promise<void> {

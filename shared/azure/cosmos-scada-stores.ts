@@ -2,6 +2,7 @@ import type { Container, CosmosClient, SqlParameter } from '@azure/cosmos';
 import { COMMAND_STATES, CommandDoc, isFinal } from '../scada/command.js';
 import {
   CommandConflictError,
+  CommandStoreUnavailableError,
   inHistoryPage,
   type CommandHistoryQuery,
   type CommandQueries,
@@ -26,7 +27,11 @@ import { readItem } from './read-item.js';
 export const SCADA_COMMANDS_CONTAINER = 'scada-commands';
 export const SCADA_OVERRIDES_CONTAINER = 'scada-overrides';
 
-/** SCADA commands in Cosmos container `scada-commands` (partition key /commandId, id = commandId). */
+/**
+ * SCADA commands in Cosmos container `scada-commands` (partition key /commandId, id = commandId). Reads fail closed:
+ * a missing container, an unreachable server or a document that does not parse is CommandStoreUnavailableError, never
+ * "no such command" (read-item.ts), so a dispatcher whose store lost its state cannot take a command for new.
+ */
 export class CosmosCommandRepository implements CommandRepository, CommandQueries {
   constructor(private readonly container: Container) {}
 
@@ -50,7 +55,7 @@ export class CosmosCommandRepository implements CommandRepository, CommandQuerie
       return true;
     } catch (e) {
       if (statusOf(e) === 409) return false;
-      throw e;
+      throw unavailable(e);
     }
   }
 
@@ -64,34 +69,22 @@ export class CosmosCommandRepository implements CommandRepository, CommandQuerie
         .replace(CommandDoc.parse(doc), { accessCondition: { type: 'IfMatch', condition: current.etag } });
     } catch (e) {
       if (statusOf(e) === 412) throw new CommandConflictError(doc.commandId, doc.revision - 1, undefined);
-      throw e;
+      throw unavailable(e);
     }
   }
 
   async recentForEquipment(equipmentId: string, sinceMs: number): Promise<CommandDoc[]> {
-    const { resources } = await this.container.items
-      .query<unknown>({
-        query: 'SELECT * FROM c WHERE c.equipmentId = @e AND c.updatedAtMs >= @since',
-        parameters: [
-          { name: '@e', value: equipmentId },
-          { name: '@since', value: sinceMs },
-        ],
-      })
-      .fetchAll();
-    return resources.map((r) => CommandDoc.parse(r));
+    return this.query('SELECT * FROM c WHERE c.equipmentId = @e AND c.updatedAtMs >= @since', [
+      { name: '@e', value: equipmentId },
+      { name: '@since', value: sinceMs },
+    ]);
   }
 
   async recentForLine(lineId: string, sinceMs: number): Promise<CommandDoc[]> {
-    const { resources } = await this.container.items
-      .query<unknown>({
-        query: 'SELECT * FROM c WHERE c.lineId = @l AND c.updatedAtMs >= @since',
-        parameters: [
-          { name: '@l', value: lineId },
-          { name: '@since', value: sinceMs },
-        ],
-      })
-      .fetchAll();
-    return resources.map((r) => CommandDoc.parse(r));
+    return this.query('SELECT * FROM c WHERE c.lineId = @l AND c.updatedAtMs >= @since', [
+      { name: '@l', value: lineId },
+      { name: '@since', value: sinceMs },
+    ]);
   }
 
   async lastAcknowledged(equipmentId: string, field: SetPointField): Promise<CommandDoc | undefined> {
@@ -137,20 +130,41 @@ export class CosmosCommandRepository implements CommandRepository, CommandQuerie
     return { items: page.slice(0, q.limit), more: page.length > q.limit };
   }
 
+  /** Runs a query; a failure, or a document that does not parse, is "the store cannot answer". */
   private async query(text: string, parameters: SqlParameter[]): Promise<CommandDoc[]> {
-    const { resources } = await this.container.items.query<unknown>({ query: text, parameters }).fetchAll();
-    return resources.map((r) => CommandDoc.parse(r));
+    let resources: unknown[];
+    try {
+      ({ resources } = await this.container.items.query<unknown>({ query: text, parameters }).fetchAll());
+    } catch (e) {
+      throw unavailable(e);
+    }
+    return resources.map((r) => parseCommand(r));
   }
 
+  /** The command's document; undefined only when the container answers that it does not hold it (read-item.ts). */
   private async read(commandId: string): Promise<{ doc: CommandDoc; etag: string } | undefined> {
+    let resource: (CommandDoc & { _etag: string }) | undefined;
     try {
-      const { resource } = await this.container.item(commandId, commandId).read<CommandDoc & { _etag: string }>();
-      return resource ? { doc: CommandDoc.parse(resource), etag: resource._etag } : undefined;
+      resource = await readItem<CommandDoc>(this.container, commandId, commandId);
     } catch (e) {
-      if (statusOf(e) === 404) return undefined;
-      throw e;
+      throw unavailable(e);
     }
+    return resource ? { doc: parseCommand(resource), etag: resource._etag } : undefined;
   }
+}
+
+function unavailable(e: unknown): CommandStoreUnavailableError {
+  if (e instanceof CommandStoreUnavailableError) return e;
+  return new CommandStoreUnavailableError(`${SCADA_COMMANDS_CONTAINER}: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function parseCommand(raw: unknown): CommandDoc {
+  const parsed = CommandDoc.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const id = (raw as { commandId?: unknown } | null)?.commandId;
+  throw new CommandStoreUnavailableError(
+    `the stored command ${typeof id === 'string' ? id : '(without an id)'} is unreadable: ${parsed.error.message}`,
+  );
 }
 
 /**

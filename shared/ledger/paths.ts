@@ -18,6 +18,8 @@ export const ledgerPaths = {
   nodePrivateKey: (c: string) => `${root(c)}/node/private-key.pem`,
   /** Full payloads by day of the event, named by entry id so a redelivery rewrites the same blob. */
   payload: (c: string, day: string, entryId: string) => `${ledgerPaths.payloadsOfDay(c, day)}${entryId}.json`,
+  /** Every day's payloads of the collection: each one is an event the writer took for the ledger. */
+  payloadsPrefix: (c: string) => `audit/payloads/${encodeURIComponent(c)}/`,
   /** The folder of one day's payloads (what gold curation compacts into fact_plant_event). */
   payloadsOfDay: (c: string, day: string) => `audit/payloads/${encodeURIComponent(c)}/date=${day}/`,
   /** Confidential Ledger bookkeeping: entry id → transaction id (the service has no lookup by our id). */

@@ -13,6 +13,21 @@ export class CommandConflictError extends DomainError {
   }
 }
 
+/**
+ * The command store could not answer (unreachable, container missing, document unreadable). The dispatcher never
+ * takes that as "no command yet": it sends nothing, raises the interlock alert, and the message is delivered again.
+ */
+export class CommandStoreUnavailableError extends DomainError {
+  constructor(detail: string) {
+    super(
+      'unavailable',
+      'ERR-SCADA-COMMANDS-UNAVAILABLE',
+      `The set-point command store cannot be read (${detail}); nothing is sent until it can. Check Cosmos DB and its scada-commands container.`,
+      'scada-commands',
+    );
+  }
+}
+
 /** Storage port for commands, by command id. Implementations: memory (below), Cosmos (shared/azure/cosmos-scada-stores.ts). */
 export interface CommandRepository {
   get(commandId: string): Promise<CommandDoc | undefined>;
@@ -68,19 +83,24 @@ export function inHistoryPage(d: CommandDoc, q: CommandHistoryQuery): boolean {
 /** Commands in memory, for tests, benchmarks and one-process tools. */
 export class MemoryCommandRepository implements CommandRepository, CommandQueries {
   readonly docs = new Map<string, CommandDoc>();
+  /** Tests set it: every call then fails as a store that cannot be reached does. */
+  unavailable = false;
 
   async get(commandId: string): Promise<CommandDoc | undefined> {
+    this.check();
     const d = this.docs.get(commandId);
     return d && structuredClone(d);
   }
 
   async create(doc: CommandDoc): Promise<boolean> {
+    this.check();
     if (this.docs.has(doc.commandId)) return false;
     this.docs.set(doc.commandId, structuredClone(CommandDoc.parse(doc)));
     return true;
   }
 
   async update(doc: CommandDoc): Promise<void> {
+    this.check();
     const current = this.docs.get(doc.commandId);
     if (current?.revision !== doc.revision - 1)
       throw new CommandConflictError(doc.commandId, doc.revision - 1, current?.revision);
@@ -88,12 +108,14 @@ export class MemoryCommandRepository implements CommandRepository, CommandQuerie
   }
 
   async recentForEquipment(equipmentId: string, sinceMs: number): Promise<CommandDoc[]> {
+    this.check();
     return [...this.docs.values()]
       .filter((d) => d.equipmentId === equipmentId && d.updatedAtMs >= sinceMs)
       .map((d) => structuredClone(d));
   }
 
   async recentForLine(lineId: string, sinceMs: number): Promise<CommandDoc[]> {
+    this.check();
     return [...this.docs.values()]
       .filter((d) => d.lineId === lineId && d.updatedAtMs >= sinceMs)
       .map((d) => structuredClone(d));
@@ -119,5 +141,9 @@ export class MemoryCommandRepository implements CommandRepository, CommandQuerie
       .filter((d) => inHistoryPage(d, q))
       .sort((a, b) => b.createdAtMs - a.createdAtMs || (a.commandId < b.commandId ? -1 : 1));
     return { items: found.slice(0, q.limit).map((d) => structuredClone(d)), more: found.length > q.limit };
+  }
+
+  private check(): void {
+    if (this.unavailable) throw new CommandStoreUnavailableError('the store is unavailable');
   }
 }

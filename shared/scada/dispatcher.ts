@@ -12,7 +12,7 @@ import { count, observe } from '../observability/instruments.js';
 import { inSpan, SPAN_ATTRIBUTES, SpanKind } from '../observability/tracing.js';
 import type { HotStateStore } from '../telemetry/hot-state.js';
 import { commandIdFor, isFinal, proposedCommand, transition, type CommandDoc, type CommandFailure } from './command.js';
-import type { CommandRepository } from './command-repository.js';
+import { CommandStoreUnavailableError, type CommandRepository } from './command-repository.js';
 import { backoffBeforeMs, type DispatchPolicy } from './dispatch-policy.js';
 import { afterAttemptInFlight } from './in-flight-attempt.js';
 import {
@@ -27,6 +27,7 @@ import type { EnvelopeLimits } from '../plant/envelope-limits.js';
 import type { EquipmentLimits } from './equipment-limits.js';
 import {
   commandStateEvent,
+  commandStoreUnverifiableEvent,
   interlockUnverifiableEvent,
   OverrideChangedData,
   SetpointRecommendedData,
@@ -132,7 +133,7 @@ export class ScadaDispatcher {
         },
       },
       async (span) => {
-        const out = await this.runCommandUntraced(c);
+        const out = await this.runCommandFailingClosed(c);
         span.setAttribute('smelter.scada.state', out.state);
         span.setAttribute('smelter.scada.acted_on', out.actedOn);
         if (out.violations.length)
@@ -145,7 +146,23 @@ export class ScadaDispatcher {
     );
   }
 
-  private async runCommandUntraced(c: Parameters<typeof proposedCommand>[0]): Promise<CommandOutcome> {
+  /**
+   * Runs one command. When the command store itself cannot answer, nothing is sent (the command's own record is what
+   * keeps it from being sent twice): the interlock alert is raised and the error goes back to the message, which is
+   * delivered again once the store may be back.
+   */
+  private async runCommandFailingClosed(c: Parameters<typeof proposedCommand>[0]): Promise<CommandOutcome> {
+    try {
+      return await this.runStoredCommand(c);
+    } catch (e) {
+      if (e instanceof CommandStoreUnavailableError)
+        await this.deps.publisher.publish([commandStoreUnverifiableEvent(c, e.message, this.deps.clock())]);
+      throw e;
+    }
+  }
+
+  /** Creates the command (or finds it) and drives it to a final state. */
+  private async runStoredCommand(c: Parameters<typeof proposedCommand>[0]): Promise<CommandOutcome> {
     const { commands } = this.deps;
     let doc = await commands.get(c.commandId);
     if (!doc) {

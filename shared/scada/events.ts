@@ -190,6 +190,30 @@ export const InterlockUnverifiableData = z.object({
 });
 export type InterlockUnverifiableData = z.infer<typeof InterlockUnverifiableData>;
 
+/**
+ * The alerting event of a command that could not even be looked up: the command store itself did not answer, so
+ * nothing was stored or sent and the message will be delivered again. Same id as a stored refusal of that command
+ * for an unanswerable read, so the alert is raised once however often the delivery is repeated.
+ */
+export function commandStoreUnverifiableEvent(
+  command: { commandId: string; equipmentId: string; lineId: string; correlationId: string },
+  reason: string,
+  atMs: number,
+): PlantEvent {
+  const data: InterlockUnverifiableData = {
+    commandId: command.commandId,
+    equipmentId: command.equipmentId,
+    lineId: command.lineId,
+    reason: `the command history could not be read (${reason}); nothing is sent`,
+  };
+  return cloudEvent(PlantEventType.interlockUnverifiable, command.equipmentId, data, {
+    id: `${command.commandId}#unverifiable`,
+    source: SCADA_DISPATCHER_SOURCE,
+    correlationId: command.correlationId,
+    time: new Date(atMs),
+  });
+}
+
 /** The alerting event of a command refused for an unanswerable safety read, or undefined when it was not. */
 export function interlockUnverifiableEvent(doc: CommandDoc): PlantEvent | undefined {
   const unverifiable = doc.violations.filter((v) => v.rule === 'interlock-unverifiable');

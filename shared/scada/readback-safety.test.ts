@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultEventPolicies, raiseRequestFromEvent } from '../alerts/plant-events.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import { MemoryHotStateStore } from '../telemetry/hot-state.js';
-import { MemoryCommandRepository } from './command-repository.js';
+import { CommandStoreUnavailableError, MemoryCommandRepository } from './command-repository.js';
 import { ScadaDispatcher } from './dispatcher.js';
 import { TEST_ENVELOPE_LIMITS, TEST_PLANT } from '../plant/test-plant.js';
 import { limitsFromPlant } from './equipment-limits.js';
@@ -195,5 +195,43 @@ describe('SCADA dispatcher judges every command against what the plant reports',
       channels: ['ops', 'eng'],
       title: expect.stringContaining('cannot be verified on L1-C001'),
     });
+  });
+
+  it('refuses and alerts when our own command history cannot be queried, never counting it as "no moves"', async () => {
+    const p = plant();
+    p.watch('L1-C001');
+    await p.report('L1-C001', 'acdCm', 2.9);
+    p.commands.recentForEquipment = async () => {
+      throw new CommandStoreUnavailableError('scada-commands: the container does not exist');
+    };
+    const out = await p.recommend('run-10', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 });
+    expect(out).toMatchObject({
+      commands: [
+        {
+          state: 'rejected',
+          violations: [{ rule: 'interlock-unverifiable', message: expect.stringContaining('command history') }],
+        },
+      ],
+    });
+    expect(p.gateway.sent).toHaveLength(0);
+    expect(p.publisher.published.filter((e) => e.type === 'smelter.interlock.unverifiable')).toHaveLength(1);
+  });
+
+  it('sends nothing, alerts and leaves the message to be delivered again while the command store is down', async () => {
+    const p = plant();
+    p.watch('L1-C001');
+    await p.report('L1-C001', 'acdCm', 2.9);
+    p.commands.unavailable = true;
+    await expect(p.recommend('run-11', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 })).rejects.toBeInstanceOf(
+      CommandStoreUnavailableError,
+    );
+    expect(p.gateway.sent).toHaveLength(0);
+    expect(p.publisher.published.map((e) => e.type)).toEqual(['smelter.interlock.unverifiable']);
+    // Back again: the redelivered message is dispatched as if it came for the first time.
+    p.commands.unavailable = false;
+    expect(await p.recommend('run-11', 'L1-C001', { acdCm: 3.0 }, { acdCm: 2.9 })).toMatchObject({
+      commands: [{ state: 'acknowledged' }],
+    });
+    expect(p.gateway.sent).toHaveLength(1);
   });
 });

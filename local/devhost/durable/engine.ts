@@ -26,6 +26,10 @@ import {
   type StoredInstance,
 } from './instance-store.js';
 import { callOrchestrator } from './orchestrator-call.js';
+import { DiskFullError } from '../disk-full.js';
+
+/** How long a record the disk had no room for waits before it is written again, ms. */
+const DISK_FULL_RETRY_MS = 2_000;
 
 /**
  * A refused client operation: code, HTTP status the client API answers with, the field at fault, and — where the
@@ -116,6 +120,8 @@ export interface DurableEngineOptions {
 export class DurableEngine {
   readonly #instances = new Map<string, Instance>();
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Instances with a record held back by a full disk (told once while they wait). */
+  readonly #waitingForDisk = new Set<string>();
   #stopped = false;
 
   constructor(private readonly o: DurableEngineOptions) {}
@@ -314,9 +320,33 @@ export class DurableEngine {
       if (!inst.state.pending.some((p) => p.id === id)) return;
       if (inst.inbox.some((m) => taskIdOf(m.event) === id)) return;
     }
-    this.o.store.append(inst.instanceId, { k: 'inbox', event, execution });
+    try {
+      this.o.store.append(inst.instanceId, { k: 'inbox', event, execution });
+    } catch (err) {
+      if (!(err instanceof DiskFullError)) throw err;
+      // Held in memory until the disk has room: a kill meanwhile only repeats the work that produced the event.
+      this.#waitForDisk(inst, err, () => this.#enqueue(inst, event, execution));
+      return;
+    }
     inst.inbox.push({ event, execution });
     this.#kick(inst);
+  }
+
+  /** Runs `retry` once the disk may have room again, saying what waits (once per instance while it waits). */
+  #waitForDisk(inst: Instance, err: DiskFullError, retry: () => void): void {
+    if (!this.#waitingForDisk.has(inst.instanceId))
+      this.o.registry.log(
+        'error',
+        'system',
+        `Durable instance ${inst.instanceId} waits for disk space: ${err.message}`,
+        inst.name,
+      );
+    this.#waitingForDisk.add(inst.instanceId);
+    const timer = setTimeout(() => {
+      this.#waitingForDisk.delete(inst.instanceId);
+      if (!this.#stopped) retry();
+    }, DISK_FULL_RETRY_MS);
+    timer.unref();
   }
 
   #track<T>(p: Promise<T>): Promise<T> {
@@ -339,12 +369,15 @@ export class DurableEngine {
         try {
           while (needsTurn()) await this.#turn(inst);
         } catch (err) {
-          this.o.registry.log(
-            'error',
-            'system',
-            `Durable instance ${inst.instanceId}: turn failed in the devhost: ${(err as Error).stack ?? String(err)}`,
-            inst.name,
-          );
+          // A turn whose record could not be written changed nothing: it runs again once the disk has room.
+          if (err instanceof DiskFullError) this.#waitForDisk(inst, err, () => this.#kick(inst));
+          else
+            this.o.registry.log(
+              'error',
+              'system',
+              `Durable instance ${inst.instanceId}: turn failed in the devhost: ${(err as Error).stack ?? String(err)}`,
+              inst.name,
+            );
         } finally {
           inst.busy = false;
         }

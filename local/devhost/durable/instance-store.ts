@@ -1,7 +1,9 @@
 import {
   closeSync,
   existsSync,
+  fstatSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -13,6 +15,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { HistoryEvent } from './history.js';
 import { RetryOptionsSchema } from './actions.js';
+import { DiskFullError, isDiskFull } from '../disk-full.js';
 
 /**
  * Each orchestration instance is one append-only JSON-lines file `<root>/<encoded id>.jsonl`:
@@ -183,11 +186,26 @@ export class InstanceStore {
     return out;
   }
 
+  /**
+   * Writes one record whole, or not at all: on a failure (a full disk) the file is cut back to where it ended, so
+   * a later record never follows half of one, and a full disk is reported as DiskFullError naming the file.
+   */
   #write(instanceId: string, record: StoreRecord, opts: { truncate: boolean; sync: boolean }): void {
-    const fd = openSync(this.#file(instanceId), opts.truncate ? 'w' : 'a');
+    const file = this.#file(instanceId);
+    const fd = openSync(file, opts.truncate ? 'w' : 'a');
+    const end = fstatSync(fd).size;
     try {
-      writeSync(fd, `${JSON.stringify(record)}\n`);
+      const bytes = Buffer.from(`${JSON.stringify(record)}\n`);
+      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
       if (opts.sync) fsyncSync(fd);
+    } catch (err) {
+      try {
+        ftruncateSync(fd, end);
+      } catch {
+        // Cutting back needs no space; if it fails all the same, the torn line is the last and is ignored on load.
+      }
+      if (isDiskFull(err)) throw new DiskFullError(file, err);
+      throw err;
     } finally {
       closeSync(fd);
     }

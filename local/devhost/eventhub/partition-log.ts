@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { z } from 'zod';
+import { DiskFullError, isDiskFull } from '../disk-full.js';
 
 /** An event as the hub stores and delivers it. `offset` is the byte position of the event in the partition log. */
 export interface StoredEvent {
@@ -93,14 +94,34 @@ export class PartitionLog {
       position += Buffer.byteLength(line);
     }
     const bytes = Buffer.from(lines.join(''));
-    writeSync(this.#fd, bytes, 0, bytes.length, this.#positions[this.#positions.length - 1] ?? 0);
-    let p = this.#positions[this.#positions.length - 1] ?? 0;
+    const end = this.#positions[this.#positions.length - 1] ?? 0;
+    this.#writeAt(bytes, end);
+    let p = end;
     for (const line of lines) {
       p += Buffer.byteLength(line);
       this.#positions.push(p);
     }
     this.#memory.push(...stored);
     return stored;
+  }
+
+  /**
+   * Writes `bytes` at `end` whole, or not at all: after a short write or a failure (a full disk) the file is cut back
+   * to `end`, so no part of an event that was refused is ever read back, and the next append starts clean there.
+   */
+  #writeAt(bytes: Buffer, end: number): void {
+    try {
+      for (let done = 0; done < bytes.length;)
+        done += writeSync(this.#fd, bytes, done, bytes.length - done, end + done);
+    } catch (err) {
+      try {
+        ftruncateSync(this.#fd, end);
+      } catch {
+        // Cutting back needs no space; if even that fails the torn tail is cut when the log is next opened.
+      }
+      if (isDiskFull(err)) throw new DiskFullError(this.file, err);
+      throw err;
+    }
   }
 
   /** Up to `max` events starting at `fromSequenceNumber` (fewer, or none, at the end of the log). */

@@ -28,7 +28,8 @@ export const JournalLine = z.discriminatedUnion('o', [
   z.object({ o: z.literal('a'), s: z.string(), q: z.number().int() }),
   z.object({ o: z.literal('c'), s: z.string(), q: z.number().int() }),
   z.object({ o: z.literal('d'), s: z.string(), q: z.number().int(), r: z.string(), e: z.string(), t: z.number() }),
-  z.object({ o: z.literal('r'), s: z.string(), q: z.number().int() }),
+  /** `t`: when the replay gave the message a fresh time to live (absent in journals written before it did). */
+  z.object({ o: z.literal('r'), s: z.string(), q: z.number().int(), t: z.number().optional() }),
   z.object({ o: z.literal('h'), i: z.string(), t: z.number() }),
   z.object({ o: z.literal('s'), q: z.number().int().min(1) }),
 ]);

@@ -107,6 +107,33 @@ describe('peek-lock delivery', () => {
     expect(topic.receive('ledger')?.message.messageId).toBe(stale!.messageId);
   });
 
+  it('gives a replayed dead letter a fresh time to live, kept across a reopen, so an expired message can be replayed', () => {
+    let nowMs = Date.parse('2024-05-01T00:00:00Z');
+    const open1 = new LocalServiceBusNamespace({ dir, events: new DevhostEvents(), env: {}, now: () => nowMs });
+    open.push(open1);
+    const topic = open1.topic(PLANT_EVENTS_TOPIC);
+    const ttl = topic.subscription('scada').timeToLiveMs;
+    const [sent] = topic.send([event(PlantEventType.setpointRecommended, 's-replayed')]);
+    nowMs += ttl + 60_000;
+    expect(topic.receive('scada')).toBeUndefined();
+    expect(topic.deadLetters('scada')).toMatchObject([{ deadLetterReason: TTL_EXPIRED_REASON }]);
+    const replayedAt = nowMs;
+    expect(topic.replay('scada')).toEqual([sent!.messageId]);
+    open1.close();
+    open = [];
+
+    nowMs += ttl - 1000;
+    // Opened twice: the first open compacts the journal, the second reads the compacted form.
+    new LocalServiceBusNamespace({ dir, events: new DevhostEvents(), env: {}, now: () => nowMs })
+      .topic(PLANT_EVENTS_TOPIC)
+      .close();
+    const reopened = new LocalServiceBusNamespace({ dir, events: new DevhostEvents(), env: {}, now: () => nowMs });
+    open.push(reopened);
+    const delivered = reopened.topic(PLANT_EVENTS_TOPIC).receive('scada');
+    expect(delivered).toMatchObject({ deliveryCount: 1, expiresAtMs: replayedAt + ttl });
+    expect(delivered!.message.messageId).toBe(sent!.messageId);
+  });
+
   it('keeps a duplicate out only inside the window', () => {
     let nowMs = 0;
     const ns = new LocalServiceBusNamespace({

@@ -124,6 +124,11 @@ interface ActiveEntry {
   /** Set while a consumer of this process holds the lock. */
   lockToken?: string;
   lockedUntilMs?: number;
+  /**
+   * When its time to live started, if not at enqueue: replayed from the dead-letter queue, a message lives its full
+   * time to live again (in Azure a replay is a new message), or a replayed expired message would expire at once.
+   */
+  ttlFromMs?: number;
 }
 
 interface DeadEntry {
@@ -253,7 +258,7 @@ export class LocalTopic {
     for (const [seq, entry] of s.active) {
       if (entry.lockToken !== undefined ? !lockExpired(entry, now) : entry.availableAtMs > now) continue;
       const message = this.#messages.get(seq)!;
-      const expiresAtMs = message.enqueuedTimeMs + s.settings.timeToLiveMs;
+      const expiresAtMs = (entry.ttlFromMs ?? message.enqueuedTimeMs) + s.settings.timeToLiveMs;
       if (expiresAtMs <= now) {
         this.#deadLetter(
           s,
@@ -387,18 +392,19 @@ export class LocalTopic {
   }
 
   /**
-   * Moves dead-lettered messages back into their subscription with a fresh delivery count (`messageIds` undefined:
-   * all). Only that subscription gets them again. Returns the message ids replayed; throws naming an id not in the DLQ.
+   * Moves dead-lettered messages back into their subscription with a fresh delivery count and a fresh time to live
+   * from now (`messageIds` undefined: all). Only that subscription gets them again. Returns the message ids replayed; throws naming an id not in the DLQ.
    */
   replay(subscription: string, messageIds?: readonly string[]): string[] {
     const s = this.#sub(subscription);
     const bySeq = [...s.dead.keys()].map((seq) => ({ seq, id: this.#messages.get(seq)!.messageId }));
     const chosen =
       messageIds === undefined ? bySeq : messageIds.map((id) => bySeq.find((x) => x.id === id) ?? missing(id));
+    const now = this.#now();
     for (const { seq } of chosen) {
       s.dead.delete(seq);
-      s.active.set(seq, { deliveryCount: 0, availableAtMs: 0 });
-      this.#journal.append({ o: 'r', s: s.settings.name, q: seq });
+      s.active.set(seq, { deliveryCount: 0, availableAtMs: 0, ttlFromMs: now });
+      this.#journal.append({ o: 'r', s: s.settings.name, q: seq, t: now });
     }
     if (chosen.length > 0) wakeAll(s);
     return chosen.map((c) => c.id);
@@ -517,8 +523,14 @@ export class LocalTopic {
           break;
         }
         case 'r': {
+          // Replayed (from the dead-letter queue, or in a compacted journal an active entry's replay time).
           const s = this.#subs.get(l.s);
-          if (s?.dead.delete(l.q)) s.active.set(l.q, { deliveryCount: 0, availableAtMs: 0 });
+          const ttlFrom = l.t === undefined ? {} : { ttlFromMs: l.t };
+          if (s?.dead.delete(l.q)) s.active.set(l.q, { deliveryCount: 0, availableAtMs: 0, ...ttlFrom });
+          else {
+            const e = s?.active.get(l.q);
+            if (e) Object.assign(e, ttlFrom);
+          }
           break;
         }
         case 'h':
@@ -548,6 +560,7 @@ export class LocalTopic {
         const a = s.active.get(m.sequenceNumber);
         if (a && a.deliveryCount > 0)
           lines.push({ o: 'l', s: s.settings.name, q: m.sequenceNumber, c: a.deliveryCount, u: a.availableAtMs });
+        if (a?.ttlFromMs !== undefined) lines.push({ o: 'r', s: s.settings.name, q: m.sequenceNumber, t: a.ttlFromMs });
         const d = s.dead.get(m.sequenceNumber);
         if (d) {
           if (d.deliveryCount > 0)
