@@ -29,6 +29,19 @@ export const Settings = z.object({
   CLEANSING_WINDOW: z.coerce.number().int().min(5).max(1000).default(31),
   /** Gaps up to this many expected intervals are filled by linear interpolation (flagged). */
   INTERPOLATE_MAX_GAP_INTERVALS: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * How far a point's event time may run ahead of its enqueued time, s; a later point is quarantined
+   * FUTURE_TIMESTAMP (it would never go stale as a latest value). Default 5 minutes.
+   */
+  TELEMETRY_MAX_FUTURE_SKEW_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * Earliest event time accepted from the plant (ISO 8601 with a zone, e.g. its commissioning); an earlier point is
+   * quarantined TIMESTAMP_OUT_OF_RANGE (a clock that lost its setting). Read as epoch ms.
+   */
+  PLANT_EPOCH: z.iso
+    .datetime({ offset: true })
+    .default('2000-01-01T00:00:00Z')
+    .transform((v) => Date.parse(v)),
   /** At most one write of a cell's latest values per this many ms (bounds Cosmos RU use); 0 writes every batch. */
   HOT_STATE_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   PLANT_ID: z.string().min(1).default('plant-01'),

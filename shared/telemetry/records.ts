@@ -11,6 +11,11 @@ export const QUARANTINE_REASONS = [
   'UNKNOWN_UNIT',
   'DUPLICATE',
   'TOO_MANY_POINTS',
+  'TOO_LARGE',
+  'TOO_DEEP',
+  'FUTURE_TIMESTAMP',
+  'TIMESTAMP_OUT_OF_RANGE',
+  'CLEANSING_FAILED',
 ] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 
