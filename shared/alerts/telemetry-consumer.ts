@@ -12,6 +12,7 @@ import type { Notifier } from './notifier.js';
 import type { AlertRuleStore, AlertStore } from './store.js';
 import { evaluateTelemetryBatch, type TelemetryAlertSummary } from './telemetry-alerts.js';
 import { alertPointsOf, type SkipReason } from './telemetry-points.js';
+import { eventTimeWindow } from '../telemetry/event-time-window.js';
 
 export interface TelemetryAlertConsumerOptions {
   rules: AlertRuleStore;
@@ -50,7 +51,7 @@ export class TelemetryAlertConsumer {
 
   /** Judges one batch of hub bodies (bytes, text or parsed JSON). */
   async handle(bodies: readonly unknown[]): Promise<TelemetryAlertReport> {
-    const { points, skipped } = alertPointsOf(bodies);
+    const { points, skipped } = alertPointsOf(bodies, eventTimeWindow(this.options.clock.nowMs()));
     await this.refreshIfStale();
     this.unpublished = [];
     const summary = await evaluateTelemetryBatch(points, {

@@ -4,6 +4,7 @@
  * tag catalogue, unit normalisation, quality) and keeps only good readings inside the sensor's physical range.
  * Malformed input never throws here: ingestion quarantines it; this consumer skips it and counts why.
  */
+import { CREDIBLE_EVENT_TIMES, type EventTimeWindow } from '../telemetry/event-time-window.js';
 import { parseBody } from '../telemetry/parse-body.js';
 import type { QuarantineReason } from '../telemetry/records.js';
 import { bodyBytes } from '../telemetry/trigger-events.js';
@@ -17,14 +18,18 @@ export interface AlertPoints {
   skipped: Partial<Record<SkipReason, number>>;
 }
 
-/** The judgeable points of a batch of hub bodies (bytes, text or parsed JSON), in order, and what was skipped. */
-export function alertPointsOf(bodies: readonly unknown[]): AlertPoints {
+/**
+ * The judgeable points of a batch of hub bodies (bytes, text or parsed JSON), in order, and what was skipped. A point
+ * dated outside `window` (FUTURE_TIMESTAMP: after the consumer's clock plus the skew allowed) is not judged: it would
+ * move a rule's "newest point" past every real one after it and blind the rule for its cell.
+ */
+export function alertPointsOf(bodies: readonly unknown[], window: EventTimeWindow = CREDIBLE_EVENT_TIMES): AlertPoints {
   const out: AlertPoints = { points: [], skipped: {} };
   const skip = (reason: SkipReason) => (out.skipped[reason] = (out.skipped[reason] ?? 0) + 1);
   for (const body of bodies) {
     let parsed;
     try {
-      parsed = parseBody(bodyBytes(body));
+      parsed = parseBody(bodyBytes(body), window);
     } catch {
       // parseBody promises not to throw; a body it still chokes on is skipped like any malformed one.
       skip('UNREADABLE');
