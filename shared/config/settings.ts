@@ -58,6 +58,11 @@ export const Settings = z.object({
   AUTH_AUDIENCE: z.string().min(1).default('api://smelter-platform'),
   /** JWKS URL of the issuer; unset means every protected route answers 500 (fails closed). The devhost sets it. */
   AUTH_JWKS_URI: z.url().optional(),
+  /**
+   * Longest a bearer token may still be valid for, s: a token whose `exp` lies further ahead (or is not a finite
+   * number) is refused. Default a day, the longest lifetime Entra ID can be configured to issue.
+   */
+  AUTH_MAX_TOKEN_LIFETIME_S: z.coerce.number().int().min(300).max(604_800).default(86_400),
   /** Sustained API requests per client id per minute (token bucket refill). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Requests a client may send in a burst above the sustained rate (token bucket capacity). */
