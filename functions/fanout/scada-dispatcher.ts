@@ -10,7 +10,7 @@ import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
  * the subscription's maxDeliveryCount.
  */
 export async function scadaDispatcher(message: unknown, context: InvocationContext): Promise<void> {
-  const event = parsePlantEvent(typeof message === 'string' ? JSON.parse(message) : message);
+  const event = parsePlantEvent(message);
   const report = await (await scadaDispatcherFromSettings()).handle(event);
   if (report.kind === 'recommendation') {
     for (const c of report.commands) {

@@ -9,6 +9,7 @@ import {
   COMMAND_QOS,
   COMMAND_TOPIC_FILTER,
   CommandMessage,
+  payloadJson,
   parseCommandTopic,
 } from '../../shared/scada/mqtt-protocol.js';
 import { sendSmallPacketsAtOnce } from '../../shared/scada/mqtt-gateway.js';
@@ -63,13 +64,7 @@ export function handleCommand(
   counters: PlcCounters,
 ): AckMessage | undefined {
   const where = parseCommandTopic(topic);
-  let body: unknown;
-  try {
-    body = JSON.parse(payload.toString('utf8'));
-  } catch {
-    body = undefined;
-  }
-  const parsed = CommandMessage.safeParse(body);
+  const parsed = CommandMessage.safeParse(payloadJson(payload));
   if (!where || where.ack || !parsed.success) {
     counters.unreadable++;
     return undefined;

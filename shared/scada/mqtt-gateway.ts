@@ -9,6 +9,7 @@ import { GatewayUnavailableError, type GatewayOutcome, type ScadaGateway } from 
 import {
   ACK_TOPIC_FILTER,
   AckMessage,
+  payloadJson,
   COMMAND_QOS,
   commandTopic,
   correlationIdOf,
@@ -121,12 +122,7 @@ export class MqttScadaGateway implements ScadaGateway {
   }
 
   private onAck(payload: Buffer): void {
-    let parsed;
-    try {
-      parsed = AckMessage.safeParse(JSON.parse(payload.toString('utf8')));
-    } catch {
-      parsed = undefined;
-    }
+    const parsed = AckMessage.safeParse(payloadJson(payload));
     const waiter = parsed?.success ? this.#waiters.get(parsed.data.commandId) : undefined;
     if (!parsed?.success || !waiter) {
       this.unmatchedAcks++;

@@ -4,7 +4,21 @@
  * tied by the correlation id. Shared by the gateway and the simulator-PLC, so the two cannot drift.
  */
 import { z } from 'zod';
+import { parseJsonWithin, type JsonLimits } from '../kernel/json-limits.js';
 import { CommandAction, EquipmentId, PresentValues, SetPointValues } from '../plant/set-point.js';
+
+/**
+ * Limits of a command or ack payload, checked before it is parsed: both are a few hundred bytes and 3 levels deep,
+ * and anyone allowed on the broker could otherwise send the one that exhausts its reader.
+ */
+export const PAYLOAD_LIMITS: JsonLimits = { maxBytes: 65_536, maxDepth: 8, maxEntries: 1000 };
+
+/** A command or ack payload as JSON, or undefined when it is not JSON or breaks PAYLOAD_LIMITS (never throws). */
+export function payloadJson(payload: Uint8Array): unknown {
+  if (payload.byteLength > PAYLOAD_LIMITS.maxBytes) return undefined;
+  const read = parseJsonWithin(Buffer.from(payload).toString('utf8'), PAYLOAD_LIMITS);
+  return read.ok ? read.value : undefined;
+}
 
 /** MQTT QoS for commands and acks: at least once (MQTT 3.1.1 §4.3.2); the PLC applies absolute values, so a repeat is harmless. */
 export const COMMAND_QOS = 1;
