@@ -156,7 +156,11 @@ console.log(
 );
 
 const live = new LiveConsole(devhost, hubName, () => sim.counters(), flags.quiet);
-const optimization = new OptimizationWatch(devhost.httpUrl, runStartMs);
+const optimization = new OptimizationWatch(
+  devhost.httpUrl,
+  devhost.keys.systemKey('durabletask_extension'),
+  runStartMs,
+);
 optimization.start();
 live.addStatus(() => optimization.statusLine());
 live.start();
