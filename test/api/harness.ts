@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import type { LakeStore } from '../../shared/lake/lake-store.js';
 import { ROUTE_PREFIX } from '../../shared/http/paths.js';
 import { parsePlantEvent, type PlantEvent } from '../../shared/messaging/cloud-event.js';
 import type { RouteSpec } from '../../shared/api/routes.js';
+import { testPlantWith } from '../../shared/plant/test-plant.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -126,6 +127,8 @@ export interface ApiWorldOptions {
  */
 export async function startApiWorld(database: string, opts: ApiWorldOptions = {}): Promise<ApiWorld> {
   const keyDir = await mkdtemp(path.join(tmpdir(), 'api-world-'));
+  const plantFile = path.join(keyDir, 'world-plant.json');
+  writeFileSync(plantFile, JSON.stringify(TEST_PLANT));
   const [cosmos, issuer, topicEndpoint, azurite] = await Promise.all([
     startCosmos(),
     startDevIssuer({ keyDir: path.join(keyDir, 'keys') }),
@@ -141,7 +144,7 @@ export async function startApiWorld(database: string, opts: ApiWorldOptions = {}
     COSMOS_ENDPOINT: cosmos.endpoint,
     COSMOS_KEY: cosmos.key,
     COSMOS_DATABASE: database,
-    PLANT_MODEL_FILE: TEST_PLANT_FILE,
+    PLANT_MODEL_FILE: plantFile,
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_BURST: '100000',
     // A channel alert rules may name (a file that uses its own sets ALERT_CHANNELS before its first request).
@@ -261,9 +264,23 @@ function lowerKeys(h: HttpResponseInit['headers']): Record<string, string> {
   return out;
 }
 
-/** The tests' plant model (three lines of the documented base cell), in force while none is stored. */
-export const TEST_PLANT_FILE = path.join(repoRoot, 'plants/test-plant.json');
-export const TEST_PLANT = JSON.parse(readFileSync(TEST_PLANT_FILE, 'utf8')) as Record<string, unknown>;
+/**
+ * The API tests' plant model, in force while none is stored: the test plant's three lines (L1–L3 × 100 cells of the
+ * documented base cell), line L7 whose cells the override examples take one by one, and lines LX1–LX30 of four cells
+ * for the examples that need a line no run has used yet (a second run on a line is 409 while the first goes). Small
+ * enough to PUT back under MAX_BODY_BYTES (the plant-replace example does).
+ */
+export const TEST_PLANT = JSON.parse(
+  JSON.stringify(
+    testPlantWith({
+      L1: 100,
+      L2: 100,
+      L3: 100,
+      L7: 60,
+      ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`LX${i + 1}`, 4])),
+    }),
+  ),
+) as Record<string, unknown>;
 
 /** The plant's example create body (issue 7). */
 export const PLANT_EXAMPLE = {
