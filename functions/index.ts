@@ -3,6 +3,7 @@
  * One import per function file, grouped by role as in DESIGN §2.
  */
 import './ingest/telemetry-ingest.js';
+import './ingest/plant-mqtt-ingress.js';
 import './api/health.js';
 import './api/openapi.js';
 import './api/cell-latest.js';
@@ -52,3 +53,4 @@ import './fanout/alert-notifier.js';
 import './fanout/telemetry-alerts.js';
 import './fanout/setpoint-readback.js';
 import './fanout/alert-sweep.js';
+import './fanout/outbox-sweep.js';

@@ -15,14 +15,17 @@ import { z } from 'zod';
 import { startDevhost } from './devhost/devhost.js';
 import { writeEndpoints, ENDPOINTS_FILE } from './cli/local-lake.js';
 import { FaultRates } from './simulator/faults.js';
-import { createLabelRecorder } from './simulator/labels.js';
-import { createPotline, HMI_CHANGES_PER_LINE_HOUR } from './simulator/potline.js';
-import { runSimulator } from './simulator/runner.js';
-import { startPlc } from './plc/plc.js';
+import { HMI_CHANGES_PER_LINE_HOUR, PANEL_MANUAL_PER_LINE_HOUR } from './simulator/potline.js';
+import { startPlantThread } from './plant/plant-thread.js';
+import { DEFAULT_HOST_ID, edgeNodeOfLine } from '../shared/sparkplug/topic.js';
+import { startIngressBridge } from './bridge/ingress-bridge.js';
+import { auditEnvelope } from './score/envelope-audit.js';
+import { commandOutcomes, countExternalChanges } from './console/external-changes.js';
+import { scadaGatewayFromSettings } from '../shared/azure/scada-dependencies.js';
+import { currentPlantFromSettings } from '../shared/azure/plant-dependencies.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
 import { LiveConsole } from './console/live-console.js';
 import { OptimizationWatch } from './console/optimization-watch.js';
-import { RunRecorder } from './console/run-recorder.js';
 import { scoreRun } from './console/score-run.js';
 import { printSummary } from './console/summary.js';
 
@@ -75,12 +78,22 @@ function parseFlags() {
   return parsed.data;
 }
 
+/** The plant model of the simulated potline. */
+const SIMULATED_PLANT_FILE = 'plants/test-plant.json';
+
 const flags = parseFlags();
 // Settings: local.settings.json if present, else the example; the environment wins; the emulators replace connections.
 // The scheduled optimisation of the simulated potline follows the flags (lines: those sending telemetry).
 process.env.OPTIMIZATION_SCHEDULE = flags['opt-schedule'];
 process.env.OPTIMIZATION_MODE = flags['opt-mode'];
+// The plant model in force must be the plant the simulator simulates — 126 kA base cells, lines L1–L3 of 100 cells
+// (plants/test-plant.json) — or the envelope judges its cells by another technology's ratings and refuses them. The
+// environment still wins, for a plant model of the same cells.
+process.env.PLANT_MODEL_FILE ??= SIMULATED_PLANT_FILE;
 applyLocalSettingsDefaults();
+// One process hosts the plant's controllers and the platform here: a long synchronous step (an optimiser solve, a big
+// ingest batch) stalls both, so the host waits longer for read-back than it would across a network.
+process.env.SCADA_ACK_TIMEOUT_MS ||= '8000';
 // A devhost topic address from the settings names a fixed port; the devhost sets its own once it listens (--port 0).
 if (process.env.ServiceBusConnection?.startsWith('UseDevhost=true')) delete process.env.ServiceBusConnection;
 const dataDir = path.resolve('.local');
@@ -119,34 +132,51 @@ console.log(
 
 const hubName = process.env.TELEMETRY_HUB ?? 'telemetry';
 const hub = devhost.hub(hubName);
-const recorder = new RunRecorder();
 const runStartMs = Date.now();
-// Operators at the HMI change set points of their own (labelled hmi_change), so the out-of-band path runs every time.
-const potline = createPotline({
+// The plant's side of Sparkplug: each line's pot controller is an edge node on the secured embedded broker. It births
+// its cells, publishes their telemetry and read-back, applies the dispatcher's DCMDs as a PLC would, and its
+// operators change set points at the HMI (labelled hmi_change) and hold cells in manual at the local panel
+// (panel_manual). It runs in its own thread, as a plant is its own system.
+const broker = devhost.mqtt!;
+console.log(
+  `Plant broker ${broker.url} (Sparkplug B, group ${broker.groupId}); credentials in ${path.relative(process.cwd(), broker.credentialsFile!)} — watch with the observer user, e.g. mosquitto_sub -h 127.0.0.1 -p ${broker.port} -u observer -P <password> -t 'spBv1.0/#'`,
+);
+// Ingress as a plant runs it: the bridge takes DDATA from the broker to the telemetry hub (partition key = cellId).
+const bridge = await startIngressBridge({
+  brokerUrl: broker.url,
+  username: broker.bridge().username,
+  password: broker.bridge().password,
+  hub: {
+    send: async (bodies) => {
+      hub.send(bodies);
+    },
+  },
+  stateDir: path.join(dataDir, 'bridge'),
+});
+const faults = flags['fault-scale'] === 1 ? undefined : scaledFaults(flags['fault-scale']);
+const edgeCredentials: Record<string, { username: string; password: string }> = {};
+for (let l = 1; l <= flags.lines; l++) {
+  const { username, password } = broker.edge(edgeNodeOfLine(`L${l}`));
+  edgeCredentials[edgeNodeOfLine(`L${l}`)] = { username, password };
+}
+const plant = await startPlantThread({
   lines: flags.lines,
   cellsPerLine: flags.cells,
   seed: flags.seed,
   startMs: runStartMs,
   hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'],
-});
-// The simulator is also the plant's PLC: it takes the dispatcher's set-point commands from the broker, applies them
-// and acknowledges, so the next telemetry shows the effect.
-const plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
-const labels = createLabelRecorder({ file: path.join(runDir, 'labels.jsonl') });
-const faults = flags['fault-scale'] === 1 ? undefined : scaledFaults(flags['fault-scale']);
-const sim = runSimulator({
-  potline,
-  labels,
+  panelManualPerLineHour: PANEL_MANUAL_PER_LINE_HOUR * flags['fault-scale'],
   ratePerMin: flags.rate,
-  ...(flags.duration ? { durationS: flags.duration } : {}),
   ...(faults ? { faults } : {}),
-  sink: {
-    send: async (bodies) => {
-      recorder.noteSent(bodies);
-      hub.send(bodies);
-    },
-  },
+  labelsFile: path.join(runDir, 'labels.jsonl'),
+  brokerUrl: broker.url,
+  edgeCredentials,
+  primaryHostId: DEFAULT_HOST_ID,
 });
+const simCounters = () => plant.counters()?.sim ?? { pointsSent: 0, bodiesSent: 0, lagMs: 0 };
+console.log(
+  `Plant model in force: ${process.env.PLANT_MODEL_FILE} (until one is PUT to v1/plant); lines the simulator runs beyond it are refused as unknown equipment.`,
+);
 console.log(
   `Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
 );
@@ -155,7 +185,7 @@ console.log(
   `Optimisation: ${flags['opt-mode']} runs of every line on "${flags['opt-schedule']}" (NCRONTAB, UTC); set points go through the SCADA dispatcher to the simulator's PLC.`,
 );
 
-const live = new LiveConsole(devhost, hubName, () => sim.counters(), flags.quiet);
+const live = new LiveConsole(devhost, hubName, simCounters, flags.quiet);
 const optimization = new OptimizationWatch(
   devhost.httpUrl,
   devhost.keys.systemKey('durabletask_extension'),
@@ -169,23 +199,35 @@ let stopping = false;
 async function shutdown(reason: string, score: boolean): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${reason}: stopping the simulator …`);
-  const counters = await sim.stop().catch(() => sim.counters());
+  // A slot can fall at the very end of the run: its closed-loop runs finish while the plant still runs, as a real one
+  // would — a plant that fell silent would make every cell's data stale and the envelope hold them all.
+  console.log(`\n${reason}: letting the optimisation runs in progress finish …`);
+  await optimization.settle(60_000);
+  console.log('Stopping the simulator …');
+  await plant.stopSimulator();
+  const recommended = optimization.tally().setPointEvents;
+  for (
+    const deadline = Date.now() + 20_000;
+    (plant.counters()?.plc.received ?? 0) < recommended && Date.now() < deadline;
+  )
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  // Then the pot controllers stop (NDEATH), so every read-back they report is in the hub before the scoring.
+  const final = await plant.stop();
   if (score) {
-    console.log('Waiting for ingestion to catch up …');
+    console.log('Waiting for the bridge and ingestion to catch up …');
+    const published = final.plc.nodes.reduce((n, c) => n + c.ddataPublished + c.corruptPublished, 0);
+    for (const until = Date.now() + 60_000; bridge.counters().ddataMessages < published && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 100));
     await live.waitForCatchUp(120_000);
   }
   live.stop();
-  // A slot can fall at the very end of the run: let its closed-loop runs finish and their set points reach the PLC.
-  await optimization.settle(60_000);
-  const recommended = optimization.tally().setPointEvents;
-  for (const deadline = Date.now() + 20_000; plc.counters().received < recommended && Date.now() < deadline;)
-    await new Promise((resolve) => setTimeout(resolve, 250));
   optimization.stop();
+  // The limits the dispatcher judged by: the plant model in force (unreadable → every commanded move is counted).
+  const plantInForce = await currentPlantFromSettings.current().catch(() => undefined);
   const scorecard = score
     ? await scoreRun({
-        labels: labels.labels(),
-        sentKeys: recorder.sentKeys,
+        labels: final.labels,
+        sentKeys: new Set(final.sentKeys),
         sinceMs: runStartMs,
         lakeConnection: process.env.LakeConnection!,
       })
@@ -194,15 +236,29 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
     runId,
     runDir,
     wallS: (Date.now() - runStartMs) / 1000,
-    counters,
+    counters: final.sim,
     live: live.snapshot(),
     scorecard,
-    optimization: { tally: optimization.tally(), lastStatus: optimization.statusLine(), plc: plc.counters() },
+    optimization: { tally: optimization.tally(), lastStatus: optimization.statusLine(), plc: final.plc },
+    plant: {
+      gateway: await scadaGatewayFromSettings()
+        .then((g) => g.stats())
+        .catch(() => undefined),
+      bridge: bridge.counters(),
+      broker: broker.counters(),
+      edge: final.plc.nodes,
+      // The operators' changes from the labels; every commanded move from the controllers themselves.
+      envelope: auditEnvelope(
+        [...final.labels.filter((l) => l.kind !== 'setpoint_applied'), ...final.commandedMoves],
+        (id) => plantInForce?.envelopeLimitsFor(id),
+      ),
+      externalChangesSeen: await countExternalChanges(runStartMs).catch(() => undefined),
+      commands: await commandOutcomes(runStartMs).catch(() => undefined),
+    },
   });
   console.log('Stopping the devhost and the emulators …');
-  // The devhost first: set points still being dispatched get their acknowledgements from the simulated PLC.
+  await bridge.stop();
   await devhost.stop();
-  await plc.stop();
   await webhooks?.close();
   rmSync(ENDPOINTS_FILE, { force: true });
 }
@@ -212,7 +268,7 @@ process.once('SIGTERM', () => void shutdown('SIGTERM', false).then(() => process
 
 if (flags.duration) {
   try {
-    await sim.done;
+    await Promise.race([plant.done, new Promise((resolve) => setTimeout(resolve, flags.duration! * 1000))]);
   } catch (err) {
     console.error('The simulator stopped: ', err);
   }

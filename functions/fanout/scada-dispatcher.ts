@@ -1,5 +1,5 @@
 import { app, type InvocationContext } from '@azure/functions';
-import { scadaDispatcherFromSettings } from '../../shared/azure/scada-dependencies.js';
+import { scadaDispatcherFromSettings, scadaGatewayFromSettings } from '../../shared/azure/scada-dependencies.js';
 import { parsePlantEvent } from '../../shared/messaging/cloud-event.js';
 import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
 
@@ -35,4 +35,19 @@ app.serviceBusTopic('scadaDispatcher', {
   topicName: PLANT_EVENTS_TOPIC,
   subscriptionName: 'scada',
   handler: scadaDispatcher,
+});
+
+// The platform is the plant's Sparkplug Primary Host: online (STATE birth) while the app runs, so edge nodes that wait
+// for it birth and publish; offline (STATE death) when it stops.
+app.hook.appStart(() => {
+  if (!process.env.SCADA_MQTT_URL) return;
+  void scadaGatewayFromSettings().catch((e: unknown) =>
+    console.warn(
+      `scada-dispatcher: not yet connected to the plant broker: ${e instanceof Error ? e.message : String(e)}`,
+    ),
+  );
+});
+app.hook.appTerminate(async () => {
+  if (!process.env.SCADA_MQTT_URL) return;
+  await (await scadaGatewayFromSettings().catch(() => undefined))?.close();
 });

@@ -16,6 +16,7 @@ import { BAD_QUALITIES, GOOD_QUALITIES, type EmittedPoint } from './point.js';
 import type { Potline, PotlineEvent } from './potline.js';
 import type { Rng } from './prng.js';
 import { createReadbackReporters } from './readback.js';
+import type { SetPointField } from '../../shared/plant/set-point.js';
 import { readTag } from './readings.js';
 import { planSampling, type SamplingPlan } from './sampling.js';
 import {
@@ -56,6 +57,8 @@ export interface Emitter {
   flush(): PointsByKey;
   /** Points emitted so far, per tag (fault-free and faulty alike). */
   pointsByTag(): Readonly<Record<string, number>>;
+  /** The read-back of fields of one equipment at `tsMs`, reported now (the PLC's report of a change it applied). */
+  readbackNow(equipmentId: string, fields: readonly SetPointField[], tsMs: number): EmittedPoint[];
 }
 
 export interface EmitterOptions {
@@ -328,5 +331,13 @@ export function createEmitter(options: EmitterOptions): Emitter {
       return out;
     },
     pointsByTag: () => ({ ...perTag }),
+    readbackNow(equipmentId, fields, tsMs) {
+      const out: EmittedPoint[] = [];
+      readback.reportNow(equipmentId, fields, tsMs, (p) => {
+        perTag[p.tag] = (perTag[p.tag] ?? 0) + 1;
+        out.push(p);
+      });
+      return out;
+    },
   };
 }

@@ -89,6 +89,12 @@ export interface Potline {
 export const HMI_CHANGES_PER_LINE_HOUR = 20;
 
 /**
+ * The potroom takes a cell to manual at its local panel now and then (anode change, tapping, a crust problem): 20 per
+ * line-hour, for 2–10 minutes each, makes most short local runs meet a command the PLC refuses for it.
+ */
+export const PANEL_MANUAL_PER_LINE_HOUR = 20;
+
+/**
  * Moves one of a cell's set points as an operator at the HMI would: a typical retune, kept inside what the
  * simulated PLC itself accepts (SetPoint).
  */

@@ -25,6 +25,9 @@ export const Settings = z.object({
   TELEMETRY_ALERTS_CONSUMER_GROUP: z.string().min(1).default('alerts'),
   /** Consumer group the set-point read-back observer reads through (its own checkpoints; never slows ingestion). */
   TELEMETRY_READBACK_CONSUMER_GROUP: z.string().min(1).default('readback'),
+  /** The hub the plant broker routes its raw Sparkplug messages to (Event Grid namespace MQTT) and the ingress's group. */
+  PLANT_MQTT_HUB: z.string().min(1).default('plant-mqtt'),
+  PLANT_MQTT_CONSUMER_GROUP: z.string().min(1).default('ingress'),
   /** Points of a sensor kept in memory for spike, stuck and duplicate checks. */
   CLEANSING_WINDOW: z.coerce.number().int().min(5).max(1000).default(31),
   /** Gaps up to this many expected intervals are filled by linear interpolation (flagged). */
@@ -71,8 +74,10 @@ export const Settings = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(4_194_304).default(65_536),
   /** Gold curation timer (NCRONTAB, six fields): default 10 minutes past every hour, after the hour's late batches. */
   CURATION_SCHEDULE: z.string().min(1).default('0 10 * * * *'),
-  /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged and publishes alert changes left unpublished; every minute. */
+  /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged; every minute. */
   ALERT_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
+  /** Outbox sweep timer (NCRONTAB): publishes plant events a topic outage left queued with their changes; every minute. */
+  OUTBOX_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
   /** Hours before the current one the timer re-checks for late data (re-curated only when their inputs changed). */
   CURATION_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(72).default(6),
   /** Grid electricity emission factor, kg CO2e/kWh (IEA world average 2022 ≈ 0.46; set the plant's supplier factor). */

@@ -8,7 +8,7 @@
 import type { AuditLog } from '../kernel/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { parseBody } from '../telemetry/parse-body.js';
-import { enteredAtMs, type CommandDoc } from './command.js';
+import type { CommandDoc } from './command.js';
 import type { CommandRepository } from './command-repository.js';
 import { COMMAND_LOOKBACK_MS } from './envelope-context.js';
 import { DEFAULT_CLOCK_SKEW_TOLERANCE_MS } from '../plant/envelope-limits.js';
@@ -217,9 +217,12 @@ function sentBetween(
   const out: { doc: CommandDoc; sentAtMs: number }[] = [];
   for (const d of commands) {
     if (d.setPoint[field] === undefined || d.attempts === 0) continue;
-    const sentAtMs = enteredAtMs(d, 'dispatched');
-    if (sentAtMs !== undefined && sentAtMs >= previousTsMs - skewMs && sentAtMs <= atMs + skewMs)
-      out.push({ doc: d, sentAtMs });
+    // Every attempt counts: the first may be the one the plant applied while the read-back came too late for it and
+    // the command was sent again (or failed) afterwards. The latest attempt inside the window orders it.
+    const inWindow = d.history
+      .filter((h) => h.state === 'dispatched' && h.atMs >= previousTsMs - skewMs && h.atMs <= atMs + skewMs)
+      .map((h) => h.atMs);
+    if (inWindow.length > 0) out.push({ doc: d, sentAtMs: Math.max(...inWindow) });
   }
   return out.sort((a, b) => a.sentAtMs - b.sentAtMs);
 }

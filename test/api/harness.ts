@@ -1,5 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,6 @@ import type { LakeStore } from '../../shared/lake/lake-store.js';
 import { ROUTE_PREFIX } from '../../shared/http/paths.js';
 import { parsePlantEvent, type PlantEvent } from '../../shared/messaging/cloud-event.js';
 import type { RouteSpec } from '../../shared/api/routes.js';
-import { testPlantWith } from '../../shared/plant/test-plant.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -49,21 +48,37 @@ export interface Reply {
 
 /**
  * Where the API publishes plant events in these tests: an HTTP endpoint speaking the devhost topic's protocol
- * (`POST …/topics/{topic}/messages` → 202), keeping every event it accepted; `down` makes it answer 503.
+ * (`POST …/topics/{topic}/messages` → 202). Like `plant-events` in Azure and in the devhost it detects duplicates:
+ * `published` keeps each message id once, `sent` every event id that reached it, repeats included. `down` makes it
+ * answer 503; `refuseNext` answers 503 to that many more requests.
  */
 export interface TopicEndpoint {
   readonly published: PlantEvent[];
+  readonly sent: string[];
   down: boolean;
+  refuseNext: number;
 }
 
 async function startTopicEndpoint(): Promise<{ topic: TopicEndpoint; connection: string; close(): Promise<void> }> {
-  const topic: TopicEndpoint = { published: [], down: false };
+  const topic: TopicEndpoint = { published: [], sent: [], down: false, refuseNext: 0 };
+  const seen = new Set<string>();
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
       if (topic.down) return void res.writeHead(503).end('topic unavailable');
-      for (const m of JSON.parse(text) as { body: string }[]) topic.published.push(parsePlantEvent(JSON.parse(m.body)));
+      if (topic.refuseNext > 0) {
+        topic.refuseNext--;
+        return void res.writeHead(503).end('topic unavailable');
+      }
+      for (const m of JSON.parse(text) as { body: string; messageId?: string }[]) {
+        const event = parsePlantEvent(JSON.parse(m.body));
+        topic.sent.push(event.id);
+        const id = m.messageId ?? event.id;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        topic.published.push(event);
+      }
       res.writeHead(202).end();
     });
   });
@@ -127,14 +142,14 @@ export interface ApiWorldOptions {
  */
 export async function startApiWorld(database: string, opts: ApiWorldOptions = {}): Promise<ApiWorld> {
   const keyDir = await mkdtemp(path.join(tmpdir(), 'api-world-'));
-  const plantFile = path.join(keyDir, 'world-plant.json');
-  writeFileSync(plantFile, JSON.stringify(TEST_PLANT));
   const [cosmos, issuer, topicEndpoint, azurite] = await Promise.all([
     startCosmos(),
     startDevIssuer({ keyDir: path.join(keyDir, 'keys') }),
     startTopicEndpoint(),
     opts.lake ? startAzurite(path.join(keyDir, 'azurite')) : Promise.resolve(undefined as AzuriteHandle | undefined),
   ]);
+  const plantFile = path.join(keyDir, 'plant.json');
+  await writeFile(plantFile, JSON.stringify(TEST_PLANT));
   const lake = azurite
     ? await BlobLakeStore.create(BlobServiceClient.fromConnectionString(azurite.connectionString))
     : undefined;
@@ -265,10 +280,9 @@ function lowerKeys(h: HttpResponseInit['headers']): Record<string, string> {
 }
 
 /**
- * The API tests' plant model, in force while none is stored: the test plant's three lines (L1–L3 × 100 cells of the
- * documented base cell), line L7 whose cells the override examples take one by one, and lines LX1–LX30 of four cells
- * for the examples that need a line no run has used yet (a second run on a line is 409 while the first goes). Small
- * enough to PUT back under MAX_BODY_BYTES (the plant-replace example does).
+ * The API world's plant model, in force while none is stored: the test plant's lines L1–L3, line L7 (the cells
+ * override examples put in manual, one fresh cell each) and lines LX1…LX46 of 4 cells (an area holds at most 50 lines) (a fresh line per started run, since a
+ * second run on a line would be 409). All of the documented base cell.
  */
 export const TEST_PLANT = JSON.parse(
   JSON.stringify(
@@ -276,8 +290,8 @@ export const TEST_PLANT = JSON.parse(
       L1: 100,
       L2: 100,
       L3: 100,
-      L7: 60,
-      ...Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`LX${i + 1}`, 4])),
+      L7: 999,
+      ...Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`LX${i + 1}`, 4])),
     }),
   ),
 ) as Record<string, unknown>;

@@ -141,6 +141,7 @@ describe('a point dated 2099', () => {
       }),
       actor,
       T0,
+      () => [],
     );
     await rules.create(
       parseAlertRule({
@@ -153,6 +154,7 @@ describe('a point dated 2099', () => {
       }),
       actor,
       T0,
+      () => [],
     );
     const notifier = new RecordingNotifier();
     const consumer = new TelemetryAlertConsumer({
