@@ -80,6 +80,27 @@ param alertEscalationChannels array = []
 @description('Seconds the telemetry alert consumer keeps rules before reading them again (how long a threshold change takes).')
 param alertRulesRefreshSeconds int = 30
 
+// ---- Operations: who is paged (modules/alerts.bicep, README "Operations: what pages whom") ----
+@description('E-mail addresses of the operations team (control room), paged for ingestion, parked batches, dead letters and envelope refusal spikes.')
+param operationsAlertEmails array = []
+@description('Teams channel of the operations team: its incoming-webhook or Workflows URL.')
+@secure()
+param operationsTeamsWebhookUrl string = ''
+@description('E-mail addresses of the engineering team, paged for failed runs and function failure rates.')
+param engineeringAlertEmails array = []
+@description('Resource id of the engineering Logic App (the channel the alert notifier posts to); empty: e-mail only.')
+param engineeringLogicAppId string = ''
+@secure()
+param engineeringLogicAppCallbackUrl string = ''
+@description('Ingest lag (enqueue → silver, mean over 5 min) that pages, seconds.')
+param ingestLagAlertSeconds int = 60
+@description('Minutes a line may send no telemetry before it pages.')
+param lineSilentAlertMinutes int = 5
+@description('Function failure rate over 15 min that pages, percent.')
+param functionFailureAlertPercent int = 5
+@description('Envelope refusals within 15 min that count as a spike.')
+param envelopeRefusalSpikeAlert int = 20
+
 // ---- Application ----
 param plantId string = 'plant-01'
 @description('URL of a plant MQTT broker the host reaches directly (over the VNet); empty: the Event Grid namespace below.')
@@ -228,6 +249,7 @@ module hostStorage 'modules/storage-host.bicep' = {
     tags: tags
     workspaceId: monitoring.outputs.workspaceId
     principals: appPrincipal
+    containers: storageContract.hostContainers
     packageWriterPrincipalIds: empty(deploymentPrincipalId) ? [] : [ deploymentPrincipalId ]
   }
 }
@@ -297,6 +319,27 @@ module communication 'modules/communication.bicep' = {
     workspaceId: monitoring.outputs.workspaceId
     dataLocation: communicationDataLocation
     senderPrincipalId: identity.outputs.principalId
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    workspaceId: monitoring.outputs.workspaceId
+    serviceBusNamespaceId: serviceBus.outputs.id
+    operationsEmails: operationsAlertEmails
+    operationsTeamsWebhookUrl: operationsTeamsWebhookUrl
+    engineeringEmails: engineeringAlertEmails
+    engineeringLogicAppId: engineeringLogicAppId
+    engineeringLogicAppCallbackUrl: engineeringLogicAppCallbackUrl
+    ingestLagSeconds: ingestLagAlertSeconds
+    lineSilentMinutes: lineSilentAlertMinutes
+    functionFailurePercent: functionFailureAlertPercent
+    envelopeRefusalSpike: envelopeRefusalSpikeAlert
   }
 }
 
@@ -426,5 +469,6 @@ output ledgerEndpoint string = ledger.outputs.ledgerUri
 output ledgerName string = ledger.outputs.name
 output ledgerIdentityServiceUri string = ledger.outputs.identityServiceUri
 output keyVaultName string = keyVault.outputs.name
+output operationsWorkbookId string = alerts.outputs.workbookId
 output communicationEndpoint string = communication.outputs.endpoint
 output emailSenderAddress string = communication.outputs.emailSender

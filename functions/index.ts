@@ -1,7 +1,9 @@
 /**
  * The app's entry module: importing it registers every function (package.json "main" points at its compiled form).
- * One import per function file, grouped by role as in DESIGN §2.
+ * Telemetry first (it must be up before any function runs), then one import per function file, grouped by role as
+ * in DESIGN §2.
  */
+import './telemetry.js';
 import './ingest/telemetry-ingest.js';
 import './ingest/plant-mqtt-ingress.js';
 import './api/health.js';

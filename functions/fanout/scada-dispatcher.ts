@@ -1,6 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { scadaDispatcherFromSettings, scadaGatewayFromSettings } from '../../shared/azure/scada-dependencies.js';
 import { parsePlantEvent } from '../../shared/messaging/cloud-event.js';
+import { inCarriedSpan, SPAN_ATTRIBUTES, SpanKind } from '../../shared/observability/tracing.js';
 import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
 
 /**
@@ -11,7 +12,29 @@ import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
  */
 export async function scadaDispatcher(message: unknown, context: InvocationContext): Promise<void> {
   const event = parsePlantEvent(message);
-  const report = await (await scadaDispatcherFromSettings()).handle(event);
+  // The span continues the publisher's trace (the event's traceparent): one trace from the run to the plant.
+  const report = await inCarriedSpan(
+    'scada dispatch',
+    event.traceparent
+      ? {
+          traceparent: event.traceparent,
+          ...(event.tracestate ? { tracestate: event.tracestate } : {}),
+          ...(event.correlationid ? { correlationId: event.correlationid } : {}),
+        }
+      : undefined,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'servicebus',
+        'messaging.destination.name': `${PLANT_EVENTS_TOPIC}/scada`,
+        'messaging.message.id': event.id,
+        'cloudevents.event_type': event.type,
+        'cloudevents.event_subject': event.subject,
+        ...(event.correlationid ? { [SPAN_ATTRIBUTES.correlationId]: event.correlationid } : {}),
+      },
+    },
+    async () => (await scadaDispatcherFromSettings()).handle(event),
+  );
   if (report.kind === 'recommendation') {
     for (const c of report.commands) {
       const why = c.violations[0]

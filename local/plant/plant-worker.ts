@@ -7,7 +7,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RunRecorder } from '../console/run-recorder.js';
 import { startPlantEdgeNodes } from '../plc/plant-edge-nodes.js';
 import { plantSink } from '../plc/plant-sink.js';
-import { createLabelRecorder, createPotline, runSimulator, type Label, type SimulatorRun } from '../simulator/index.js';
+import {
+  createLabelRecorder,
+  createPotline,
+  plantTagResolver,
+  runSimulator,
+  type Label,
+  type SimulatorRun,
+} from '../simulator/index.js';
 import type { PlantMessage, PlantThreadOptions } from './plant-options.js';
 
 const o = workerData as PlantThreadOptions;
@@ -15,14 +22,14 @@ const post = (m: PlantMessage) => parentPort!.postMessage(m);
 
 try {
   const potline = createPotline({
-    lines: o.lines,
-    cellsPerLine: o.cellsPerLine,
+    plant: o.plant,
     seed: o.seed,
     startMs: o.startMs,
     hmiChangesPerLineHour: o.hmiChangesPerLineHour,
   });
   const labels = createLabelRecorder({ file: o.labelsFile });
-  const recorder = new RunRecorder();
+  // Points sent under a line's own tag names count as their canonical tags, as ingestion reads them.
+  const recorder = new RunRecorder(plantTagResolver(potline.plant));
   const ref: { run?: SimulatorRun } = {};
   const commandedMoves: Label[] = [];
   const plc = await startPlantEdgeNodes({

@@ -3,7 +3,11 @@
  * partition keys. Bicep provisions from the JSON generated out of this file (bicep/shared-generated/containers.json);
  * the config contract test (test/contract) fails when the two differ. Add a container here, then regenerate.
  */
+import { PARKED_CONTAINER } from '../telemetry/parked-batches.js';
 export const LAKE_CONTAINERS = ['bronze', 'silver', 'gold', 'quarantine'] as const;
+
+/** Containers the app keeps in the host's storage account (AzureWebJobsStorage): parked telemetry batches. */
+export const HOST_STORAGE_CONTAINERS: readonly string[] = [PARKED_CONTAINER];
 export type LakeContainer = (typeof LAKE_CONTAINERS)[number];
 
 export interface CosmosContainerDefinition {

@@ -15,6 +15,13 @@ export const Settings = z.object({
   LakeConnection: optionalText,
   /** ... or, in Azure, the account's blob endpoint for managed identity. */
   LakeConnection__blobServiceUri: z.url().optional(),
+  /**
+   * The host's storage account (Event Hubs checkpoints, Durable state), where ingestion also parks the batches it
+   * could not process: a connection string locally, `__accountName` or `__blobServiceUri` with managed identity in Azure.
+   */
+  AzureWebJobsStorage: optionalText,
+  AzureWebJobsStorage__accountName: optionalText,
+  AzureWebJobsStorage__blobServiceUri: z.url().optional(),
   COSMOS_ENDPOINT: z.url().optional(),
   /** Only for the local Cosmos-compatible server; Azure uses managed identity. */
   COSMOS_KEY: optionalText,
@@ -92,10 +99,6 @@ export const Settings = z.object({
   GWP_CF4: z.coerce.number().min(0).default(6630),
   /** GWP100 of C2F6 (IPCC AR5: 11100). */
   GWP_C2F6: z.coerce.number().min(0).default(11100),
-  /** Current efficiency used for production estimates, 0..1 (PHYSICS.md base cell 0.945). */
-  CURRENT_EFFICIENCY: z.coerce.number().gt(0).max(1).default(0.945),
-  /** Cell voltage above which a cell is in anode effect, V (IAI/US EPA PFC protocol: 8 V). */
-  ANODE_EFFECT_THRESHOLD_V: z.coerce.number().min(5).max(30).default(8),
   /** When scheduled optimisation runs start (NCRONTAB, six fields, UTC): default five past every hour. */
   OPTIMIZATION_SCHEDULE: z.string().min(1).default('0 5 * * * *'),
   /**
@@ -122,8 +125,6 @@ export const Settings = z.object({
   OPTIMIZATION_MODE: z.enum(['advisory', 'closed-loop']).default('advisory'),
   /** How long an advisory run waits for approval before it ends with no change, min. */
   OPTIMIZATION_APPROVAL_TIMEOUT_MIN: z.coerce.number().int().min(1).max(10_080).default(30),
-  /** Production baseline, t Al per cell-day (126 kA · 24 h · 0.33557 kg/kAh · 0.945 ≈ 0.959, the PHYSICS.md base cell). */
-  BASELINE_T_AL_PER_CELL_DAY: z.coerce.number().gt(0).max(20).default(0.959),
 });
 export type Settings = z.infer<typeof Settings>;
 

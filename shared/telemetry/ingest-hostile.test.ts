@@ -12,6 +12,8 @@ import { MemoryHotStateStore } from './hot-state.js';
 import { ingestBatch, type IngestDeps, type IngestEvent } from './ingest.js';
 import { QUARANTINE_REASONS, type QuarantineRecord } from './records.js';
 import { decodeSilver } from './telemetry-tables.js';
+import { tagResolverOf } from '../plant/tag-resolver.js';
+import { TEST_PLANT } from '../plant/test-plant.js';
 
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
 /** Every event of these batches is enqueued a minute after T0. */
@@ -34,6 +36,7 @@ function deps(): IngestDeps & { lake: MemoryLakeStore; hotState: MemoryHotStateS
       TELEMETRY_MAX_FUTURE_SKEW_S: SKEW_S,
       PLANT_EPOCH: EPOCH,
     },
+    tags: tagResolverOf(TEST_PLANT),
     log: quiet,
     now: () => ENQUEUED + 2_000,
   };

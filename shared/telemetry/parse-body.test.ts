@@ -112,6 +112,7 @@ describe('parseBody', () => {
           at('2026-02-30T00:00:00Z'),
         ]),
       ),
+      undefined,
       window,
     );
     expect(r.points.map((p) => p.pointIndex)).toEqual([0, 1]);

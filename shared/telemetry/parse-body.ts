@@ -3,7 +3,8 @@ import { CREDIBLE_EVENT_TIMES, eventTimeRejection, type EventTimeWindow } from '
 import { eventTsMs, isWellFormedPoint, RawPoint } from './point-schema.js';
 import { normaliseQuality, type Quality } from './quality.js';
 import type { QuarantineReason } from './records.js';
-import { tagSpec, type TagSpec } from './tag-catalogue.js';
+import type { TagSpec } from './tag-catalogue.js';
+import { CATALOGUE_TAGS, type TagResolver } from './tag-resolution.js';
 import { convert, resolveUnit } from './units.js';
 
 /**
@@ -19,7 +20,7 @@ export const MAX_POINTS_PER_BODY = 10_000;
  */
 export const BODY_LIMITS: JsonLimits = { maxBytes: 1_048_576, maxDepth: 16, maxEntries: MAX_POINTS_PER_BODY };
 
-/** A point that passed the schema, the catalogue and unit normalisation; value is canonical. */
+/** A point that passed the schema, the plant's equipment and tags, and unit normalisation; value is canonical. */
 export interface ParsedPoint {
   lineId: string;
   cellId: string;
@@ -54,11 +55,17 @@ export interface BodyParse {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Turns an Event Hub body into points and rejections. Never throws: every candidate point ends in exactly one of the
- * two lists, and a body with no candidate (empty, not JSON, wrong shape, over a limit) is one rejection. A point dated
- * outside `window` is refused (FUTURE_TIMESTAMP, TIMESTAMP_OUT_OF_RANGE).
+/**
+ * Turns an Event Hub body into points and rejections, resolving equipment and tags through `tags` (the plant's
+ * resolver; the bare catalogue by default). Never throws: every candidate point ends in exactly one of the two lists,
+ * and a body with no candidate (empty, not JSON, wrong shape, over a limit) is one rejection. A point dated outside
+ * `window` is refused (FUTURE_TIMESTAMP, TIMESTAMP_OUT_OF_RANGE).
  */
-export function parseBody(body: Uint8Array, window: EventTimeWindow = CREDIBLE_EVENT_TIMES): BodyParse {
+export function parseBody(
+  body: Uint8Array,
+  tags: TagResolver = CATALOGUE_TAGS,
+  window: EventTimeWindow = CREDIBLE_EVENT_TIMES,
+): BodyParse {
   if (body.byteLength > BODY_LIMITS.maxBytes)
     return bodyRejection(
       'TOO_LARGE',
@@ -117,7 +124,7 @@ export function parseBody(body: Uint8Array, window: EventTimeWindow = CREDIBLE_E
   const out: BodyParse = { points: [], rejections: [] };
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i];
-    const result = parsePoint(candidate, i, window);
+    const result = parsePoint(candidate, i, tags, window);
     if ('reason' in result) out.rejections.push(result);
     else out.points.push(result);
   }
@@ -128,6 +135,7 @@ export function parseBody(body: Uint8Array, window: EventTimeWindow = CREDIBLE_E
 export function parsePoint(
   candidate: unknown,
   pointIndex: number,
+  tags: TagResolver = CATALOGUE_TAGS,
   window: EventTimeWindow = CREDIBLE_EVENT_TIMES,
 ): ParsedPoint | Rejection {
   let p: RawPoint;
@@ -144,9 +152,17 @@ export function parsePoint(
   const tsMs = eventTsMs(p);
   const late = eventTimeRejection(tsMs, window);
   if (late) return pointRejection(late.reason, late.detail, candidate, pointIndex, 'ts');
-  const spec = tagSpec(p.tag);
+  const unknown = tags.unknownEquipment(p.lineId, p.cellId);
+  if (unknown) return pointRejection('UNKNOWN_EQUIPMENT', unknown.detail, candidate, pointIndex, unknown.field);
+  const spec = tags.spec(p.lineId, p.tag);
   if (!spec)
-    return pointRejection('UNKNOWN_TAG', `tag "${p.tag}" is not in the tag catalogue`, candidate, pointIndex, 'tag');
+    return pointRejection(
+      'UNKNOWN_TAG',
+      `tag "${p.tag}" is neither in the tag catalogue nor in line ${p.lineId}'s tag map`,
+      candidate,
+      pointIndex,
+      'tag',
+    );
   const unit = resolveUnit(spec, p.unit);
   if (!unit) {
     const accepted = [spec.canonicalUnit, ...Object.keys(spec.conversions)].join(', ');

@@ -3,6 +3,7 @@ import {
   createLabelRecorder,
   createPotline,
   memorySink,
+  plantTagResolver,
   runSimulator,
   virtualClock,
   type Label,
@@ -71,7 +72,7 @@ async function simulateAndCleanse() {
       // Enqueued after the run: every point is then in the past of its event, as a replay of the day would be.
       enqueuedTimeUtc: new Date(START_MS + DURATION_S * 1000),
     }));
-    const c = cleanseEvents(batch, { sensors, settings });
+    const c = cleanseEvents(batch, { sensors, settings, tags: plantTagResolver(potline.plant) });
     rows.push(...c.rows);
     quarantine.push(...c.quarantine);
     pointsIn += c.pointsIn;

@@ -1,4 +1,4 @@
-import { COSMOS_CONTAINERS, LAKE_CONTAINERS } from '../../shared/azure/containers.js';
+import { COSMOS_CONTAINERS, HOST_STORAGE_CONTAINERS, LAKE_CONTAINERS } from '../../shared/azure/containers.js';
 import { messagingInfrastructure } from '../../shared/messaging/subscriptions.js';
 import { brokerPermissions } from '../../shared/sparkplug/broker-permissions.js';
 import { DEFAULT_GROUP_ID, DEFAULT_HOST_ID } from '../../shared/sparkplug/topic.js';
@@ -16,6 +16,7 @@ export function generatedBicepInputs(): Record<string, string> {
     [GENERATED_CONTAINERS]: json({
       lakeContainers: [...LAKE_CONTAINERS],
       cosmosContainers: COSMOS_CONTAINERS.map((c) => ({ name: c.name, partitionKey: c.partitionKey })),
+      hostContainers: [...HOST_STORAGE_CONTAINERS],
     }),
     [GENERATED_PLANT_MQTT]: json(brokerPermissions(DEFAULT_GROUP_ID, DEFAULT_HOST_ID)),
   };

@@ -12,7 +12,8 @@ import type { Notification, Notifier } from '../../shared/alerts/notifier.js';
 import { decodeJsonl } from '../../shared/lake/jsonl.js';
 import { listAll, MemoryLakeStore } from '../../shared/lake/lake-store.js';
 import { RecordingEventPublisher } from '../../shared/messaging/event-publisher.js';
-import { TEST_ENVELOPE_LIMITS } from '../../shared/plant/test-plant.js';
+import { tagResolverOf } from '../../shared/plant/tag-resolver.js';
+import { TEST_ENVELOPE_LIMITS, TEST_PLANT } from '../../shared/plant/test-plant.js';
 import { envelopeViolations, type EnvelopeContext } from '../../shared/scada/envelope.js';
 import { newSensorStateStore } from '../../shared/telemetry/cleanse.js';
 import { MemoryHotStateStore } from '../../shared/telemetry/hot-state.js';
@@ -77,6 +78,7 @@ describe('a point dated 2099', () => {
         CLEANSING_WINDOW: 31,
         INTERPOLATE_MAX_GAP_INTERVALS: 5,
       },
+      tags: tagResolverOf(TEST_PLANT),
       log: { info: () => {}, warn: () => {}, error: () => {} },
       now: () => T0 + 30_000,
     };
@@ -119,6 +121,7 @@ describe('a point dated 2099', () => {
         CLEANSING_WINDOW: 31,
         INTERPOLATE_MAX_GAP_INTERVALS: 5,
       },
+      tags: tagResolverOf(TEST_PLANT),
       log: { info: () => {}, warn: () => {}, error: () => {} },
       now: () => T0 + 2000,
     });
