@@ -46,14 +46,22 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       activityMs.set(e.functionName, [...(activityMs.get(e.functionName) ?? []), e.durationMs]);
   });
   const api = `${host.httpUrl}/runtime/webhooks/durabletask`;
+  const headers = { 'x-functions-key': host.keys.systemKey('durabletask_extension') };
   const runToEnd = async (name: string, id: string, input: unknown): Promise<{ wallMs: number; output: unknown }> => {
     const t0 = performance.now();
-    const res = await fetch(`${api}/orchestrators/${name}/${id}`, { method: 'POST', body: JSON.stringify(input) });
+    const res = await fetch(`${api}/orchestrators/${name}/${id}`, {
+      method: 'POST',
+      body: JSON.stringify(input),
+      headers,
+    });
     if (res.status !== 202) throw new Error(`start of ${name} refused: ${res.status} ${await res.text()}`);
     const status = await waitFor(
       `${id} to finish`,
       async () => {
-        const s = (await (await fetch(`${api}/instances/${id}`)).json()) as { runtimeStatus: string; output: unknown };
+        const s = (await (await fetch(`${api}/instances/${id}`, { headers })).json()) as {
+          runtimeStatus: string;
+          output: unknown;
+        };
         return s.runtimeStatus === 'Completed' || s.runtimeStatus === 'Failed' ? s : undefined;
       },
       120_000,

@@ -211,7 +211,11 @@ console.log(
 );
 
 const live = new LiveConsole(devhost, hubName, simCounters, flags.quiet);
-const optimization = new OptimizationWatch(devhost.httpUrl, runStartMs);
+const optimization = new OptimizationWatch(
+  devhost.httpUrl,
+  devhost.keys.systemKey('durabletask_extension'),
+  runStartMs,
+);
 optimization.start();
 live.addStatus(() => optimization.statusLine());
 live.start();

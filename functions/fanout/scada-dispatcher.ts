@@ -14,7 +14,7 @@ import { withDependencies } from '../ride-out-dependencies.js';
  * twice) and dead-letters it after the subscription's maxDeliveryCount.
  */
 export async function scadaDispatcher(message: unknown, context: InvocationContext): Promise<void> {
-  const event = parsePlantEvent(typeof message === 'string' ? JSON.parse(message) : message);
+  const event = parsePlantEvent(message);
   // The span continues the publisher's trace (the event's traceparent): one trace from the run to the plant.
   const report = await inCarriedSpan(
     'scada dispatch',

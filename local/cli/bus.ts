@@ -2,7 +2,8 @@
  * `npm run bus -- <command>`: look at and replay dead-lettered plant events.
  *   dlq ls [subscription]                          dead-lettered messages of one subscription, or a count per subscription
  *   dlq replay <subscription> (--id <id>... | --all)  deliver them again (fresh delivery count) and take them off the DLQ
- * Options: --topic (default plant-events), --url (a running devhost, default http://127.0.0.1:7071), --json.
+ * Options: --topic (default plant-events), --url (a running devhost, default http://127.0.0.1:7071), --json,
+ * --key (the devhost's `servicebus` key; default: the one `npm start` keeps in .local/keys.json).
  * Target: Azure Service Bus when ServiceBusConnection__fullyQualifiedNamespace (managed identity / az login) or a
  * ServiceBusConnection connection string is set and --url is not given; otherwise the running devhost.
  */
@@ -17,9 +18,12 @@ import {
   type DeadLetterView,
 } from '../../shared/messaging/dead-letters.js';
 import { PLANT_EVENT_SUBSCRIPTIONS, PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
+import { readHostKeys } from '../devhost/keys.js';
 
 const USAGE =
-  'usage: npm run bus -- dlq ls [subscription] | dlq replay <subscription> (--id <messageId>... | --all)  [--topic plant-events] [--url http://127.0.0.1:7071] [--json]';
+  'usage: npm run bus -- dlq ls [subscription] | dlq replay <subscription> (--id <messageId>... | --all)  [--topic plant-events] [--url http://127.0.0.1:7071] [--key <servicebus key>] [--json]';
+/** Where `npm start` keeps its state, the devhost's keys included. */
+const LOCAL_DATA_DIR = '.local';
 /** Where `npm start` serves the devhost (DEFAULT_HTTP_PORT in local/devhost/devhost.ts). */
 const DEFAULT_DEVHOST_URL = 'http://127.0.0.1:7071';
 
@@ -32,10 +36,13 @@ export function deadLetterAdminFor(
   topic: string,
   url: string | undefined,
   env: Record<string, string | undefined>,
+  key?: string,
 ): { admin: DeadLetterAdmin; where: string } {
+  // The devhost's Service Bus endpoints take its `servicebus` key: given, or the one of the local `npm start`.
+  const devhostKey = () => key ?? readHostKeys(LOCAL_DATA_DIR)?.systemKey('servicebus');
   if (url)
     return {
-      admin: new DevhostDeadLetterAdmin(`${url.replace(/\/+$/, '')}/_devhost/servicebus`, topic),
+      admin: new DevhostDeadLetterAdmin(`${url.replace(/\/+$/, '')}/_devhost/servicebus`, topic, devhostKey()),
       where: `devhost ${url}`,
     };
   let target;
@@ -44,12 +51,15 @@ export function deadLetterAdminFor(
   } catch (err) {
     if (!(err instanceof ServiceBusConnectionError) || env.ServiceBusConnection) throw err;
     return {
-      admin: new DevhostDeadLetterAdmin(`${DEFAULT_DEVHOST_URL}/_devhost/servicebus`, topic),
+      admin: new DevhostDeadLetterAdmin(`${DEFAULT_DEVHOST_URL}/_devhost/servicebus`, topic, devhostKey()),
       where: `devhost ${DEFAULT_DEVHOST_URL}`,
     };
   }
   if (target.kind === 'devhost')
-    return { admin: new DevhostDeadLetterAdmin(target.endpoint, topic), where: `devhost ${target.endpoint}` };
+    return {
+      admin: new DevhostDeadLetterAdmin(target.endpoint, topic, target.key ?? devhostKey()),
+      where: `devhost ${target.endpoint}`,
+    };
   return {
     admin: new ServiceBusDeadLetterAdmin(serviceBusClient(target), topic),
     where: target.kind === 'azure-identity' ? `Azure ${target.fullyQualifiedNamespace}` : 'Azure (connection string)',
@@ -77,6 +87,7 @@ export async function runBus(
     options: {
       topic: { type: 'string' },
       url: { type: 'string' },
+      key: { type: 'string' },
       id: { type: 'string', multiple: true },
       all: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -87,7 +98,7 @@ export async function runBus(
   const [group, command, subscription] = positionals;
   if (group !== 'dlq' || (command !== 'ls' && command !== 'replay')) throw new BusCliError(USAGE);
   const topic = values.topic ?? PLANT_EVENTS_TOPIC;
-  const { admin, where } = deadLetterAdminFor(topic, values.url, env);
+  const { admin, where } = deadLetterAdminFor(topic, values.url, env, values.key);
   try {
     if (command === 'ls') {
       const subs = subscription

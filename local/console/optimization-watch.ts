@@ -52,6 +52,8 @@ export class OptimizationWatch {
 
   constructor(
     private readonly httpUrl: string,
+    /** The devhost's `durabletask_extension` key (or its master key): the Durable webhook takes it. */
+    private readonly durableKey: string,
     private readonly sinceMs: number,
     private readonly intervalMs = 2000,
   ) {}
@@ -71,6 +73,7 @@ export class OptimizationWatch {
       const from = new Date(this.sinceMs).toISOString();
       const res = await fetch(
         `${this.httpUrl}/runtime/webhooks/durabletask/instances?instanceIdPrefix=opt-&createdTimeFrom=${encodeURIComponent(from)}`,
+        { headers: { 'x-functions-key': this.durableKey } },
       );
       if (res.ok) this.instances = ((await res.json()) as Instance[]).filter((i) => i.name === 'optimizationRun');
     } catch {

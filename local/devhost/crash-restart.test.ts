@@ -9,6 +9,7 @@ import { startAzurite, stopChild, type AzuriteHandle } from '../emulators/azurit
 import { CHECKPOINT_CONTAINER, checkpointBlobName } from './eventhub/checkpoints.js';
 import { partitionForKey } from './eventhub/partition-key.js';
 import { readDeliveries, spawnDevhostChild, waitFor } from './testing.js';
+import { readHostKeys } from './keys.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtureDir = path.join(here, 'fixtures', 'app');
@@ -45,6 +46,8 @@ async function startChild(extraEnv: Record<string, string>): Promise<{ child: Ch
 async function post(url: string, bodies: string[]): Promise<void> {
   const res = await fetch(`${url}/_devhost/eventhubs/telemetry/messages`, {
     method: 'POST',
+    // The devhost's eventhubs key, kept with its state (the same across restarts).
+    headers: { 'x-functions-key': readHostKeys(path.join(tmp, 'state'))!.systemKey('eventhubs') },
     body: JSON.stringify(bodies.map((body) => ({ body, partitionKey: KEY }))),
   });
   expect(res.status).toBe(202);

@@ -185,9 +185,26 @@ describe('devhost local Event Hub', () => {
     }
   });
 
-  it('accepts events from other processes on POST /_devhost/eventhubs/{hub}/messages and rejects bad bodies', async () => {
+  it('accepts events from other processes on POST /_devhost/eventhubs/{hub}/messages with its key, and rejects bad bodies', async () => {
+    const key = { 'x-functions-key': devhost.keys.systemKey('eventhubs') };
+    const events = JSON.stringify([{ body: '{"cellId":"L3-C009"}', partitionKey: 'L3-C009' }]);
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'x-functions-key': 'guessed' },
+      { 'x-functions-key': devhost.keys.host },
+    ];
+    for (const headers of attempts) {
+      const refused = await fetch(`${devhost.httpUrl}/_devhost/eventhubs/telemetry/messages`, {
+        method: 'POST',
+        headers,
+        body: events,
+      });
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ code: 'ERR-4011' });
+    }
     const ok = await fetch(`${devhost.httpUrl}/_devhost/eventhubs/telemetry/messages`, {
       method: 'POST',
+      headers: key,
       body: JSON.stringify([{ body: '{"cellId":"L3-C009"}', partitionKey: 'L3-C009', properties: { source: 'test' } }]),
     });
     expect(ok.status).toBe(202);
@@ -205,6 +222,7 @@ describe('devhost local Event Hub', () => {
 
     const bad = await fetch(`${devhost.httpUrl}/_devhost/eventhubs/telemetry/messages`, {
       method: 'POST',
+      headers: key,
       body: JSON.stringify([{ partitionKey: 'x' }]),
     });
     expect(bad.status).toBe(400);

@@ -23,6 +23,8 @@ import {
   type HubStats,
   type LocalEventHub,
 } from './eventhub/local-hub.js';
+import { parseJsonWithin } from '../../shared/kernel/json-limits.js';
+import { ADMIN_BODY_LIMITS } from './admin-body-limits.js';
 import { DevhostHttpServer, type AdminRoute } from './http-server.js';
 import { loadHostKeys, type HostKeys } from './keys.js';
 import { FunctionRegistry } from './registry.js';
@@ -245,7 +247,12 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     cleanups.push(() => serviceBus.close());
     registry.outputRouters.push(localOutputRouter({ serviceBus, eventHubs: namespace, env }));
     const listening: { url?: string } = {};
+    const keys = loadHostKeys(
+      dataDir,
+      registry.byTriggerType('httpTrigger').map((f) => f.name),
+    );
     const ctx: TriggerSourceContext = {
+      keys,
       registry,
       events,
       env,
@@ -274,10 +281,6 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       triggerType: f.trigger.type,
       served: served.has(f.trigger.type.toLowerCase()),
     }));
-    const keys = loadHostKeys(
-      dataDir,
-      registry.byTriggerType('httpTrigger').map((f) => f.name),
-    );
 
     const server = new DevhostHttpServer({
       registry,
@@ -288,6 +291,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       adminRoutes: [...adminRoutes(namespace), ...serviceBusAdminRoutes(serviceBus)],
       hostRoutes: sources.flatMap((s) => s.httpRoutes ?? []),
       keys,
+      keysFile: path.join(dataDir, 'keys.json'),
     });
     const httpUrl = await server.listen();
     listening.url = httpUrl;
@@ -296,14 +300,14 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     const devhostTopic =
       !env.ServiceBusConnection || /(?:^|;)\s*UseDevhost\s*=\s*true\s*(?:;|$)/i.test(env.ServiceBusConnection);
     if (devhostTopic && !env.ServiceBusConnection__fullyQualifiedNamespace)
-      env.ServiceBusConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/servicebus`;
+      env.ServiceBusConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/servicebus;SharedAccessKey=${keys.systemKey('servicebus')}`;
     // Producers inside the app (shared/azure/telemetry-hub-sender.ts) reach the local hubs the same way, unless the
     // setting names a real namespace.
     if (
       !env.EventHubConnection__fullyQualifiedNamespace &&
       !/(?:^|;)\s*Endpoint\s*=\s*sb:\/\//i.test(env.EventHubConnection ?? '')
     )
-      env.EventHubConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/eventhubs`;
+      env.EventHubConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/eventhubs;SharedAccessKey=${keys.systemKey('eventhubs')}`;
     cleanups.push(() => server.close());
     for (const source of sources) {
       await source.start();
@@ -363,14 +367,14 @@ function adminRoutes(namespace: LocalEventHubNamespace): AdminRoute[] {
     {
       method: 'POST',
       template: 'eventhubs/{hub}/messages',
+      systemKey: 'eventhubs',
       handle: async (params, body) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(body.toString('utf8'));
-        } catch {
-          return invalid('body', 'is not JSON; send an array of { body: string, partitionKey?, properties? }');
-        }
-        const parsed = z.array(EventToSend.extend({ body: z.string() })).safeParse(json);
+        const read = parseJsonWithin(body.toString('utf8'), ADMIN_BODY_LIMITS);
+        if (!read.ok)
+          return 'syntax' in read
+            ? invalid('body', 'is not JSON; send an array of { body: string, partitionKey?, properties? }')
+            : invalid('body', `${read.breach.message} (limit ${read.breach.limit})`);
+        const parsed = z.array(EventToSend.extend({ body: z.string() })).safeParse(read.value);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
           return invalid(['body', ...(issue?.path ?? []).map(String)].join('.'), issue?.message ?? 'is invalid');
@@ -390,6 +394,7 @@ function adminRoutes(namespace: LocalEventHubNamespace): AdminRoute[] {
     {
       method: 'GET',
       template: 'eventhubs/{hub}',
+      systemKey: 'eventhubs',
       handle: async (params) => ({ status: 200, json: namespace.hub(params.hub ?? '').stats() }),
     },
   ];

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { DevhostEvents } from './events.js';
 import { setCookieValue, type RpcCookie } from './http-cookies.js';
-import { keyAllows, requestKey, type HostKeys } from './keys.js';
+import { keyAllows, requestKey, systemKeyAllows, type HostKeys, type SystemKeyName } from './keys.js';
+import { decodePath } from './path-decoding.js';
 import { invoke } from './invoke.js';
 import type { FunctionRegistry, RegisteredFunction } from './registry.js';
 import { bySpecificity, compileRoute, type CompiledRoute } from './route-template.js';
@@ -32,6 +33,8 @@ export interface AdminRoute {
   method: string;
   /** Template relative to `/_devhost/`. */
   template: string;
+  /** The system key that opens it (the master key opens every one). */
+  systemKey: SystemKeyName;
   handle(params: Record<string, string>, body: Buffer): Promise<{ status: number; json: unknown }>;
 }
 
@@ -39,6 +42,11 @@ export interface AdminRoute {
 export interface HostRoute {
   /** Path prefix with leading and trailing slash; the handler sees the rest of the path. */
   prefix: string;
+  /**
+   * What opens it: a system key (or the master key) sent as `x-functions-key` or `?code=`, or `secret-prefix` for a
+   * route whose prefix itself holds a key (the Durable client's RPC base URL, which the client cannot add a key to).
+   */
+  access: SystemKeyName | 'secret-prefix';
   handle(req: {
     method: string;
     url: URL;
@@ -56,8 +64,10 @@ export interface HttpServerOptions {
   port: number;
   adminRoutes: AdminRoute[];
   hostRoutes?: HostRoute[];
-  /** The host's access keys, checked for function- and admin-level functions. */
+  /** The host's access keys, checked for function- and admin-level functions and the host's own endpoints. */
   keys: HostKeys;
+  /** Where the keys are kept, named in a 401 so the caller knows where to find them. */
+  keysFile?: string;
 }
 
 /** The platform's error body (DESIGN §4), also used for the host's own 404/413/500. */
@@ -132,10 +142,15 @@ export class DevhostHttpServer {
       );
       return;
     }
-    const path = decodeURI(url.pathname);
+    const path = decodePath(url.pathname);
+    const key = requestKey(url, req.headers);
 
     for (const hostRoute of this.options.hostRoutes ?? []) {
       if (path.startsWith(hostRoute.prefix) || path === hostRoute.prefix.slice(0, -1)) {
+        if (hostRoute.access !== 'secret-prefix' && !systemKeyAllows(this.options.keys, hostRoute.access, key)) {
+          this.#refuse(res, hostRoute.access);
+          return;
+        }
         const out = await hostRoute.handle({ method, url, subPath: path.slice(hostRoute.prefix.length), body });
         const bytes = out.json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(out.json));
         res.writeHead(out.status, {
@@ -153,6 +168,10 @@ export class DevhostHttpServer {
       for (const { route, admin } of this.#admin) {
         const params = route.match(sub);
         if (params && admin.method === method) {
+          if (!systemKeyAllows(this.options.keys, admin.systemKey, key)) {
+            this.#refuse(res, admin.systemKey);
+            return;
+          }
           const out = await admin.handle(params, body);
           send(res, out.status, out.json);
           return;
@@ -171,7 +190,7 @@ export class DevhostHttpServer {
         const params = r.route.match(rest);
         if (params && r.methods.has(method)) {
           // Azure answers a missing or wrong key with an empty 401 before the function runs.
-          if (!keyAllows(this.options.keys, r.authLevel, r.fn.name, requestKey(url, req.headers))) {
+          if (!keyAllows(this.options.keys, r.authLevel, r.fn.name, key)) {
             res.writeHead(401, { 'content-length': '0' }).end();
             return;
           }
@@ -185,6 +204,16 @@ export class DevhostHttpServer {
       404,
       errorJson('ERR-4042', `No function serves ${method} ${path}. Routes live under /${this.options.routePrefix}.`),
     );
+  }
+
+  /** 401 for a host endpoint called without its key, saying which key and where it is kept. */
+  #refuse(res: ServerResponse, name: SystemKeyName): void {
+    const where = this.options.keysFile ? ` in ${this.options.keysFile}` : '';
+    send(res, 401, {
+      code: 'ERR-4011',
+      message: `This endpoint of the local host needs its key: send the "${name}" system key${where} (or the master key) as x-functions-key or ?code=.`,
+      details: [{ field: 'header.x-functions-key', issue: `missing or wrong ${name} key` }],
+    });
   }
 
   async #invoke(

@@ -5,14 +5,24 @@ import { z } from 'zod';
 
 /**
  * The access keys of the local host, as Azure keeps them per app (learn.microsoft.com/azure/azure-functions/
- * function-keys-how-to): a master key, a host key and one key per function. Kept in `<dataDir>/keys.json` so they
- * stay the same across restarts; `--fresh` (deleting .local/) makes new ones.
+ * function-keys-how-to): a master key, a host key, one key per function, and system keys for the host's own
+ * endpoints. Kept in `<dataDir>/keys.json` (`.local/keys.json` under `npm start`) so they stay the same across
+ * restarts; `--fresh` (deleting .local/) makes new ones.
  */
 const KeysFile = z.object({
   masterKey: z.string().min(16),
   hostKey: z.string().min(16),
   functionKeys: z.record(z.string(), z.string().min(16)),
+  systemKeys: z.record(z.string(), z.string().min(16)).default({}),
 });
+
+/**
+ * The system keys of the host's own endpoints. In Azure the Durable webhook takes the `durabletask_extension` system
+ * key, and Service Bus and Event Hubs take their namespaces' access keys; the devhost's stand-ins take these. The
+ * master key opens every one of them, as in Azure.
+ */
+export const SYSTEM_KEY_NAMES = ['durabletask_extension', 'servicebus', 'eventhubs'] as const;
+export type SystemKeyName = (typeof SYSTEM_KEY_NAMES)[number];
 type KeysFile = z.infer<typeof KeysFile>;
 
 export interface HostKeys {
@@ -22,6 +32,8 @@ export interface HostKeys {
   host: string;
   /** The `default` key of one function. */
   functionKey(functionName: string): string;
+  /** The key of one of the host's own endpoints (SYSTEM_KEY_NAMES). */
+  systemKey(name: SystemKeyName): string;
 }
 
 /** The key a request carries: the `code` query parameter or the `x-functions-key` header, as Azure reads it. */
@@ -37,6 +49,11 @@ export function keyAllows(keys: HostKeys, authLevel: string, functionName: strin
   if (!key) return false;
   if (level === 'admin') return same(key, keys.master);
   return same(key, keys.master) || same(key, keys.host) || same(key, keys.functionKey(functionName));
+}
+
+/** Whether `key` opens one of the host's own endpoints: its system key, or the master key. */
+export function systemKeyAllows(keys: HostKeys, name: SystemKeyName, key: string | undefined): boolean {
+  return key !== undefined && (same(key, keys.master) || same(key, keys.systemKey(name)));
 }
 
 function same(a: string, b: string): boolean {
@@ -55,8 +72,14 @@ export function loadHostKeys(dataDir: string, functionNames: readonly string[]):
     const parsed = KeysFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (parsed.success) stored = parsed.data;
   }
-  const keys: KeysFile = stored ?? { masterKey: newKey(), hostKey: newKey(), functionKeys: {} };
+  const keys: KeysFile = stored ?? { masterKey: newKey(), hostKey: newKey(), functionKeys: {}, systemKeys: {} };
   let changed = !stored;
+  for (const name of SYSTEM_KEY_NAMES) {
+    if (!keys.systemKeys[name]) {
+      keys.systemKeys[name] = newKey();
+      changed = true;
+    }
+  }
   for (const name of functionNames) {
     if (!keys.functionKeys[name]) {
       keys.functionKeys[name] = newKey();
@@ -79,5 +102,24 @@ export function loadHostKeys(dataDir: string, functionNames: readonly string[]):
         );
       return key;
     },
+    systemKey: (name) => keys.systemKeys[name]!,
+  };
+}
+
+/**
+ * The keys of a devhost that is running or has run over `dataDir` (`.local` under `npm start`), for the tools that
+ * call its endpoints from another process; undefined when it has never started there. Never creates keys.
+ */
+export function readHostKeys(dataDir: string): HostKeys | undefined {
+  const file = path.join(dataDir, 'keys.json');
+  if (!existsSync(file)) return undefined;
+  const parsed = KeysFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) return undefined;
+  const k = parsed.data;
+  return {
+    master: k.masterKey,
+    host: k.hostKey,
+    functionKey: (name) => k.functionKeys[name] ?? '',
+    systemKey: (name) => k.systemKeys[name] ?? k.masterKey,
   };
 }

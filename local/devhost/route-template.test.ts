@@ -20,8 +20,9 @@ describe('route templates', () => {
     expect(compileRoute('files/{*path}').match('files/a/b.txt')).toEqual({ path: 'a/b.txt' });
   });
 
-  it('decodes percent-encoded values', () => {
-    expect(compileRoute('tags/{tag}').match('tags/bath%20temp')).toEqual({ tag: 'bath temp' });
+  it('takes values from the decoded path as they are (decoding happens once, before routing)', () => {
+    expect(compileRoute('tags/{tag}').match('tags/bath temp')).toEqual({ tag: 'bath temp' });
+    expect(compileRoute('tags/{tag}').match('tags/%25')).toEqual({ tag: '%25' });
   });
 
   it('orders a literal route before a parameter route at the same position', () => {

@@ -109,7 +109,8 @@ export function compileRoute(template: string): CompiledRoute {
       const params: Record<string, string> = {};
       names.forEach((name, i) => {
         const v = m[i + 1];
-        if (v !== undefined) params[name] = decodeURIComponent(v);
+        // The path was decoded once already (path-decoding.ts), as Azure's host does: no second decoding.
+        if (v !== undefined) params[name] = v;
       });
       return params;
     },

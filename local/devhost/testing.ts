@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { DELIVERY_CONTAINER, type DeliveryRecord } from './fixtures/deliveries.js';
+import { readHostKeys, type HostKeys } from './keys.js';
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs` naming `what`. */
 export async function waitFor<T>(
@@ -35,6 +36,8 @@ export async function readDeliveries(connectionString: string, functionName: str
 export interface DevhostChild {
   child: ChildProcess;
   url: string;
+  /** Its keys (from `<dataDir>/keys.json`): the system keys its own endpoints take. */
+  keys: HostKeys;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
 }
@@ -85,5 +88,7 @@ export async function spawnDevhostChild(opts: {
       reject(new Error(`devhost exited (${code}) before it was ready:\n${out.slice(-2000)}`)),
     );
   });
-  return { child, url, output: () => out };
+  const keys = readHostKeys(opts.dataDir);
+  if (!keys) throw new Error(`devhost at ${url} is ready but wrote no keys to ${opts.dataDir}/keys.json`);
+  return { child, url, keys, output: () => out };
 }

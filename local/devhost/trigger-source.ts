@@ -1,5 +1,6 @@
 import type { DevhostEvents } from './events.js';
 import type { HostRoute } from './http-server.js';
+import type { HostKeys } from './keys.js';
 import type { FunctionRegistry, RegisteredFunction } from './registry.js';
 import type { HostConfig } from './settings.js';
 import type { Clock } from './timer/clock.js';
@@ -16,6 +17,8 @@ export interface TriggerSourceContext {
   clock: Clock;
   /** The devhost's own base URL, e.g. `http://127.0.0.1:7071`; known from `start()` on (throws before). */
   httpUrl(): string;
+  /** The host's keys (`<dataDir>/keys.json`): the system keys of the endpoints a source serves. */
+  keys: HostKeys;
 }
 
 /**

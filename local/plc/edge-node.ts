@@ -34,7 +34,7 @@ import {
   edgeNodeOfLine,
   nodeTopic,
   parseTopic,
-  StatePayload,
+  statePayloadOf,
   stateTopic,
 } from '../../shared/sparkplug/topic.js';
 import { fieldOfReadbackTag } from '../../shared/scada/readback.js';
@@ -400,16 +400,10 @@ export async function startEdgeNode(o: EdgeNodeOptions): Promise<EdgeNodeHandle>
     if (!t) return;
     if (t.kind === 'state') {
       if (t.hostId !== o.primaryHostId) return;
-      const state = (() => {
-        try {
-          return StatePayload.safeParse(JSON.parse(payload.toString('utf8')));
-        } catch {
-          return undefined;
-        }
-      })();
-      if (!state?.success || state.data.timestamp < hostOnlineAt) return;
-      if (state.data.online) {
-        hostOnlineAt = state.data.timestamp;
+      const state = statePayloadOf(payload);
+      if (!state || state.timestamp < hostOnlineAt) return;
+      if (state.online) {
+        hostOnlineAt = state.timestamp;
         if (!born) birth();
       } else if (born) {
         // The Primary Host went offline: say so with our death and wait for it to come back (§5.7).

@@ -2,14 +2,15 @@
  * CLI: runs the plant simulator against an already-running devhost or a real Event Hub.
  *
  *   npx tsx local/simulator/main.ts [--plant plants/two-technologies.json] [--rate 50000] [--duration 60] [--seed 1]
- *        [--hub-url http://127.0.0.1:7071] [--hub telemetry] [--labels labels.jsonl]
+ *        [--hub-url http://127.0.0.1:7071] [--hub-key <key>] [--hub telemetry] [--labels labels.jsonl]
  *        [--fault spike=0.005 ...] [--no-faults] [--chokes-per-cell-day 0.1] [--as-fast-as-possible]
  *
  * The plant simulated is the plant model file (--plant, else PLANT_MODEL_FILE, else the shipped two-technology plant):
  * give it the model the app has in force, or ingestion quarantines what it does not know (UNKNOWN_EQUIPMENT).
  *
  * Real Event Hub: set EventHubConnection (connection string) or EventHubConnection__fullyQualifiedNamespace
- * (DefaultAzureCredential), and TELEMETRY_HUB for the hub name; --hub-url then is not needed.
+ * (DefaultAzureCredential), and TELEMETRY_HUB for the hub name; --hub-url then is not needed. A devhost takes its
+ * `eventhubs` key: --hub-key, or by default the one `npm start` keeps in .local/keys.json.
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -23,6 +24,7 @@ import { runSimulator, type SimulatorCounters } from './runner.js';
 import { eventHubsSink } from './sinks/event-hubs-sink.js';
 import { httpSink } from './sinks/http-sink.js';
 import type { TelemetrySink } from './sinks/sink.js';
+import { readHostKeys } from '../devhost/keys.js';
 
 const CliArgs = z.object({
   plant: z.string().min(1).optional(),
@@ -30,6 +32,7 @@ const CliArgs = z.object({
   duration: z.coerce.number().positive().optional(),
   seed: z.coerce.number().int().default(1),
   'hub-url': z.url().optional(),
+  'hub-key': z.string().min(1).optional(),
   hub: z.string().min(1).optional(),
   labels: z.string().min(1).optional(),
   fault: z.array(z.string().regex(/^[a-z_]+=[0-9.eE+-]+$/, 'expected kind=rate, e.g. spike=0.005')).default([]),
@@ -55,6 +58,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
       duration: { type: 'string' },
       seed: { type: 'string' },
       'hub-url': { type: 'string' },
+      'hub-key': { type: 'string' },
       hub: { type: 'string' },
       labels: { type: 'string' },
       fault: { type: 'string', multiple: true },
@@ -91,8 +95,12 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
 
 function chooseSink(args: z.infer<typeof CliArgs>, env: z.infer<typeof Env>): { sink: TelemetrySink; target: string } {
   const hub = args.hub ?? env.TELEMETRY_HUB;
-  if (args['hub-url'])
-    return { sink: httpSink({ devhostUrl: args['hub-url'], hub }), target: `${args['hub-url']} (hub ${hub})` };
+  const key = () => args['hub-key'] ?? readHostKeys('.local')?.systemKey('eventhubs');
+  const devhostSink = (devhostUrl: string) => {
+    const k = key();
+    return httpSink({ devhostUrl, hub, ...(k ? { key: k } : {}) });
+  };
+  if (args['hub-url']) return { sink: devhostSink(args['hub-url']), target: `${args['hub-url']} (hub ${hub})` };
   if (env.EventHubConnection)
     return {
       sink: eventHubsSink({ connectionString: env.EventHubConnection, eventHubName: hub }),
@@ -106,7 +114,7 @@ function chooseSink(args: z.infer<typeof CliArgs>, env: z.infer<typeof Env>): { 
     };
   }
   const url = 'http://127.0.0.1:7071';
-  return { sink: httpSink({ devhostUrl: url, hub }), target: `${url} (hub ${hub}, the devhost default)` };
+  return { sink: devhostSink(url), target: `${url} (hub ${hub}, the devhost default)` };
 }
 
 function progressLine(c: SimulatorCounters): string {

@@ -22,14 +22,17 @@ export function escalationPlanFor(
   return alert.eventType !== undefined ? policies[alert.eventType]?.escalation : undefined;
 }
 
-/** True when the alert is active, not yet escalated, and has waited its plan's delay at `nowMs`. */
+/** How far ahead of the clock an alert's raise time may be (plant clocks), ms; further ahead it is no wait at all. */
+const RAISED_AHEAD_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * True when the alert is active, not yet escalated, and has waited its plan's delay at `nowMs`. An alert raised
+ * "in the future" (a negative age beyond the tolerance) escalates at once: its wait would otherwise never end.
+ */
 export function escalationDue(alert: Alert, plan: EscalationPlan | undefined, nowMs: number): plan is EscalationPlan {
-  return (
-    plan !== undefined &&
-    alert.state === 'active' &&
-    !alert.escalatedAt &&
-    nowMs - Date.parse(alert.raisedAt) >= plan.afterMin * 60_000
-  );
+  if (plan === undefined || alert.state !== 'active' || alert.escalatedAt) return false;
+  const waitedMs = nowMs - Date.parse(alert.raisedAt);
+  return waitedMs >= plan.afterMin * 60_000 || waitedMs < -RAISED_AHEAD_TOLERANCE_MS || Number.isNaN(waitedMs);
 }
 
 /** The open alerts due for escalation at `nowMs`, with their plans. */

@@ -4,6 +4,7 @@
  * one judged for its rule and cell is skipped. Missing data and escalation are judged on `tick()` against the clock,
  * because they are about time passing without points.
  */
+import { DEFAULT_MAX_FUTURE_SKEW_MS } from '../telemetry/event-time-window.js';
 import { AlertBook, type AlertTransition } from './alert.js';
 import { escalationDue } from './escalation.js';
 import { ruleMatches, type AlertRule, type Condition, type EvaluablePoint } from './rule.js';
@@ -76,9 +77,12 @@ export class AlertEvaluator {
     const out: AlertTransition[] = [];
     for (const rule of this.rules) {
       if (!ruleMatches(rule, p)) continue;
+      // A point dated ahead of the clock proves nothing about now and would make every real point after it "late".
+      if (p.tsMs > this.clock.nowMs() + DEFAULT_MAX_FUTURE_SKEW_MS) continue;
       const st = this.state(rule, p.cellId, p.lineId);
       // A late point (or one of a redelivered batch) is not judged: its moment has passed, and durations run forward.
-      if (st.lastTsMs !== undefined && p.tsMs < st.lastTsMs) continue;
+      // (A newest point dated ahead of the clock is no reference: the point is judged.)
+      if (st.lastTsMs !== undefined && p.tsMs < st.lastTsMs && !this.isAhead(st.lastTsMs)) continue;
       const ratePerMin =
         st.lastTsMs !== undefined && st.lastValue !== undefined && p.tsMs > st.lastTsMs
           ? (Math.abs(p.value - st.lastValue) * 60_000) / (p.tsMs - st.lastTsMs)
@@ -102,7 +106,8 @@ export class AlertEvaluator {
       for (const [k, st] of this.scopes) {
         if (!k.startsWith(`${rule.id}\n`)) continue;
         const silentMs = now - (st.lastTsMs ?? this.startedMs);
-        const breach = silentMs > rule.condition.afterS * 1000;
+        // A newest point dated ahead of the clock (a negative age) is no evidence of data now: silent as well.
+        const breach = silentMs > rule.condition.afterS * 1000 || this.isAhead(st.lastTsMs ?? this.startedMs);
         out.push(...this.step(rule, st, breach, !breach, now, silentMs / 1000));
       }
     }
@@ -123,6 +128,11 @@ export class AlertEvaluator {
   /** Clears an alert by hand. */
   clear(alertId: string, by: string): AlertTransition {
     return this.book.clear(alertId, this.clock.nowMs(), by, 'cleared by hand');
+  }
+
+  /** True for a time further ahead of the clock than the skew allowed: not a moment that has happened. */
+  private isAhead(tsMs: number): boolean {
+    return tsMs > this.clock.nowMs() + DEFAULT_MAX_FUTURE_SKEW_MS;
   }
 
   private state(rule: AlertRule, cellId: string, lineId: string): ScopeState {

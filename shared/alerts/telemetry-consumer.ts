@@ -13,6 +13,7 @@ import type { Notifier } from './notifier.js';
 import type { AlertRuleStore, AlertStore } from './store.js';
 import { evaluateTelemetryBatch, type TelemetryAlertSummary } from './telemetry-alerts.js';
 import { alertPointsOf, type SkipReason } from './telemetry-points.js';
+import { eventTimeWindow } from '../telemetry/event-time-window.js';
 
 export interface TelemetryAlertConsumerOptions {
   rules: AlertRuleStore;
@@ -51,7 +52,7 @@ export class TelemetryAlertConsumer {
 
   /** Judges one batch of hub bodies (bytes, text or parsed JSON), reading tags and equipment through `tags`. */
   async handle(bodies: readonly unknown[], tags?: TagResolver): Promise<TelemetryAlertReport> {
-    const { points, skipped } = alertPointsOf(bodies, tags);
+    const { points, skipped } = alertPointsOf(bodies, tags, eventTimeWindow(this.options.clock.nowMs()));
     await this.refreshIfStale();
     this.unpublished = [];
     const summary = await evaluateTelemetryBatch(points, {

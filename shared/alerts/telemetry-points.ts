@@ -4,6 +4,7 @@
  * tag catalogue, unit normalisation, quality) and keeps only good readings inside the sensor's physical range.
  * Malformed input never throws here: ingestion quarantines it; this consumer skips it and counts why.
  */
+import { CREDIBLE_EVENT_TIMES, type EventTimeWindow } from '../telemetry/event-time-window.js';
 import { parseBody } from '../telemetry/parse-body.js';
 import type { QuarantineReason } from '../telemetry/records.js';
 import { CATALOGUE_TAGS, type TagResolver } from '../telemetry/tag-resolution.js';
@@ -19,17 +20,24 @@ export interface AlertPoints {
 }
 
 /**
+/**
  * The judgeable points of a batch of hub bodies (bytes, text or parsed JSON), in order, and what was skipped; plant
  * tags resolve to their canonical tags and equipment the plant does not have is skipped, as ingestion does, through
- * `tags` (the plant model's resolver).
+ * `tags` (the plant model's resolver). A point dated outside `window` (FUTURE_TIMESTAMP: after the consumer's clock
+ * plus the skew allowed) is not judged: it would move a rule's "newest point" past every real one after it and blind
+ * the rule for its cell.
  */
-export function alertPointsOf(bodies: readonly unknown[], tags: TagResolver = CATALOGUE_TAGS): AlertPoints {
+export function alertPointsOf(
+  bodies: readonly unknown[],
+  tags: TagResolver = CATALOGUE_TAGS,
+  window: EventTimeWindow = CREDIBLE_EVENT_TIMES,
+): AlertPoints {
   const out: AlertPoints = { points: [], skipped: {} };
   const skip = (reason: SkipReason) => (out.skipped[reason] = (out.skipped[reason] ?? 0) + 1);
   for (const body of bodies) {
     let parsed;
     try {
-      parsed = parseBody(bodyBytes(body), tags);
+      parsed = parseBody(bodyBytes(body), tags, window);
     } catch {
       // parseBody promises not to throw; a body it still chokes on is skipped like any malformed one.
       skip('UNREADABLE');

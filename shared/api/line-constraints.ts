@@ -15,6 +15,7 @@ import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
 import { lineOfEquipment } from '../plant/set-point.js';
 import { cellIdsOf, requireCellsOfLine, type CurrentPlant } from './plant-ids.js';
+import { constraintRangeIssues } from '../orchestration/constraint-ranges.js';
 import type { LineConstraints, LineConstraintStore } from '../orchestration/line-constraints.js';
 
 /** CloudEvents `source` of constraint changes made through the API. */
@@ -112,8 +113,9 @@ export function constraintsChangedEvent(c: LineConstraints): PlantEvent {
 /**
  * Replaces the line's constraints when If-Match admits the stored ETag (412 ERR-4121 otherwise; without If-Match
  * last writer wins), records who did it and publishes the change. The event is queued with the change in the store
- * (the outbox): a topic outage delays it to the outbox sweep and never fails the request. Every cell must be on the
- * line (400).
+ * (the outbox): a topic outage delays it to the outbox sweep and never fails the request. Every cell must be a cell of
+ * the line in the plant model, and every bound one the line can meet (min ≤ max, within the variable's range on the
+ * line): 400 naming each field that is not.
  */
 export async function replaceLineConstraints(
   deps: ConstraintsDeps,
@@ -129,7 +131,21 @@ export async function replaceLineConstraints(
   );
   if (details.length > 0)
     throw new ApiError('invalidInput', `Invalid ${details[0]!.field}: ${details[0]!.issue}`, details);
-  requireCellsOfLine(await deps.plant.current(), lineId, cellIdsOf(body.constraints, 'body.constraints'));
+  const plant = await deps.plant.current();
+  requireCellsOfLine(plant, lineId, cellIdsOf(body.constraints, 'body.constraints'));
+  const line = plant.line(lineId);
+  const unmeetable = line
+    ? constraintRangeIssues(body.constraints, line.line).map((x) => ({
+        field: `body.constraints.${x.path}`,
+        issue: x.issue,
+      }))
+    : [];
+  if (unmeetable.length > 0)
+    throw new ApiError(
+      'invalidInput',
+      `Invalid ${unmeetable[0]!.field}: ${unmeetable[0]!.issue}${unmeetable.length > 1 ? ` (and ${unmeetable.length - 1} more in details)` : ''}.`,
+      unmeetable,
+    );
   const nowMs = (deps.nowMs ?? Date.now)();
   const r = await deps.store.replace(
     lineId,

@@ -72,6 +72,6 @@ export function createEventPublisher(
   connection = SERVICE_BUS_CONNECTION_SETTING,
 ): EventPublisher {
   const target = serviceBusTarget(env, connection);
-  if (target.kind === 'devhost') return new DevhostEventPublisher(target.endpoint);
+  if (target.kind === 'devhost') return new DevhostEventPublisher(target.endpoint, undefined, target.key);
   return new ServiceBusEventPublisher(serviceBusClient(target));
 }

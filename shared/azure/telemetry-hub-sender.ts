@@ -4,7 +4,8 @@
  * Node.js Event Hub output binding cannot set a partition key per event, hence the SDK.
  *
  * Where it goes is read from the `EventHubConnection` settings the triggers use: `__fullyQualifiedNamespace`
- * (managed identity), a SAS connection string, or `UseDevhost=true;Endpoint=…/_devhost/eventhubs` (the devhost sets it).
+ * (managed identity), a SAS connection string, or `UseDevhost=true;Endpoint=…/_devhost/eventhubs;SharedAccessKey=…`
+ * (the devhost sets it, with its `eventhubs` key).
  */
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { z } from 'zod';
@@ -17,7 +18,7 @@ export const EVENT_HUB_CONNECTION_SETTING = 'EventHubConnection';
 export type EventHubTarget =
   | { kind: 'azure-identity'; fullyQualifiedNamespace: string }
   | { kind: 'azure-connection-string'; connectionString: string }
-  | { kind: 'devhost'; endpoint: string };
+  | { kind: 'devhost'; endpoint: string; key?: string };
 
 export class EventHubConnectionError extends DomainError {
   constructor(
@@ -52,8 +53,10 @@ export function eventHubTarget(
       .map((p) => [p.slice(0, p.indexOf('=')).trim().toLowerCase(), p.slice(p.indexOf('=') + 1).trim()] as const),
   );
   const endpoint = parts.get('endpoint');
-  if (parts.get('usedevhost') === 'true' && endpoint && /^https?:\/\//.test(endpoint))
-    return { kind: 'devhost', endpoint: endpoint.replace(/\/+$/, '') };
+  if (parts.get('usedevhost') === 'true' && endpoint && /^https?:\/\//.test(endpoint)) {
+    const key = parts.get('sharedaccesskey');
+    return { kind: 'devhost', endpoint: endpoint.replace(/\/+$/, ''), ...(key ? { key } : {}) };
+  }
   if (endpoint?.startsWith('sb://')) return { kind: 'azure-connection-string', connectionString: value };
   throw new EventHubConnectionError(
     name,
@@ -67,7 +70,8 @@ export function createTelemetryHubSender(
   env: Record<string, string | undefined> = process.env,
 ): TelemetryHubSender & { close(): Promise<void> } {
   const target = eventHubTarget(env);
-  if (target.kind === 'devhost') return new DevhostHubSender(`${target.endpoint}/${encodeURIComponent(hubName)}`);
+  if (target.kind === 'devhost')
+    return new DevhostHubSender(`${target.endpoint}/${encodeURIComponent(hubName)}`, target.key);
   const client =
     target.kind === 'azure-identity'
       ? new EventHubProducerClient(target.fullyQualifiedNamespace, hubName, azureCredential())
@@ -116,14 +120,18 @@ class ProducerHubSender implements TelemetryHubSender {
 const DEVHOST_EVENTS_PER_REQUEST = 2000;
 
 class DevhostHubSender implements TelemetryHubSender {
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    /** The devhost's `eventhubs` key (SharedAccessKey of the connection string). */
+    private readonly key?: string,
+  ) {}
 
   async send(events: readonly HubEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += DEVHOST_EVENTS_PER_REQUEST) {
       const chunk = events.slice(i, i + DEVHOST_EVENTS_PER_REQUEST);
       const response = await fetch(`${this.url}/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(this.key ? { 'x-functions-key': this.key } : {}) },
         body: JSON.stringify(chunk),
       });
       if (!response.ok)

@@ -39,6 +39,19 @@ export const Settings = z.object({
   CLEANSING_WINDOW: z.coerce.number().int().min(5).max(1000).default(31),
   /** Gaps up to this many expected intervals are filled by linear interpolation (flagged). */
   INTERPOLATE_MAX_GAP_INTERVALS: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * How far a point's event time may run ahead of its enqueued time, s; a later point is quarantined
+   * FUTURE_TIMESTAMP (it would never go stale as a latest value). Default 5 minutes.
+   */
+  TELEMETRY_MAX_FUTURE_SKEW_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  /**
+   * Earliest event time accepted from the plant (ISO 8601 with a zone, e.g. its commissioning); an earlier point is
+   * quarantined TIMESTAMP_OUT_OF_RANGE (a clock that lost its setting). Read as epoch ms.
+   */
+  PLANT_EPOCH: z.iso
+    .datetime({ offset: true })
+    .default('2000-01-01T00:00:00Z')
+    .transform((v) => Date.parse(v)),
   /** At most one write of a cell's latest values per this many ms (bounds Cosmos RU use); 0 writes every batch. */
   HOT_STATE_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   PLANT_ID: z.string().min(1).default('plant-01'),
@@ -55,6 +68,11 @@ export const Settings = z.object({
   AUTH_AUDIENCE: z.string().min(1).default('api://smelter-platform'),
   /** JWKS URL of the issuer; unset means every protected route answers 500 (fails closed). The devhost sets it. */
   AUTH_JWKS_URI: z.url().optional(),
+  /**
+   * Longest a bearer token may still be valid for, s: a token whose `exp` lies further ahead (or is not a finite
+   * number) is refused. Default a day, the longest lifetime Entra ID can be configured to issue.
+   */
+  AUTH_MAX_TOKEN_LIFETIME_S: z.coerce.number().int().min(300).max(604_800).default(86_400),
   /** Sustained API requests per client id per minute (token bucket refill). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Requests a client may send in a burst above the sustained rate (token bucket capacity). */

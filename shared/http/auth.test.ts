@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createPublicKey } from 'node:crypto';
-import { base64url, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { base64url, CompactSign, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevIssuer, type DevIssuer } from '../../local/dev-issuer/index.js';
 import { createTokenVerifier, requireAccess, type VerifyToken } from './auth.js';
@@ -55,7 +55,35 @@ async function expectUnauthorized(authorization: string | undefined): Promise<Ap
   return apiErr;
 }
 
+/** A token over claims written as JSON text, for values JSON.stringify cannot write (1e309 parses to Infinity). */
+async function forgeText(claimsJson: string): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(claimsJson))
+    .setProtectedHeader({ alg: 'RS256', kid: issuer.key.kid, typ: 'JWT' })
+    .sign(issuer.key.privateKey);
+}
+
 describe('bearer token verification', () => {
+  it('refuses validity times a sound issuer never writes: exp infinite or beyond the lifetime, iat or nbf in the future', async () => {
+    const claims = (times: string) =>
+      `{"iss":"${issuer.issuer}","aud":"${issuer.audience}","sub":"mallory","roles":["Manager"],${times}}`;
+    await expectUnauthorized(`Bearer ${await forgeText(claims(`"iat":${nowS()},"exp":1e309`))}`);
+    await expectUnauthorized(`Bearer ${await forge({ exp: nowS() + 10 * 365 * 86_400 })}`);
+    await expectUnauthorized(`Bearer ${await forge({ exp: nowS() + 86_400 + 3600 })}`);
+    await expectUnauthorized(`Bearer ${await forge({ iat: nowS() + 3600 })}`);
+    await expectUnauthorized(`Bearer ${await forge({ nbf: nowS() + 3600 })}`);
+    // Within the skew and the lifetime: accepted.
+    await expect(verify(`Bearer ${await forge({ iat: nowS() + 30, exp: nowS() + 86_000 })}`)).resolves.toMatchObject({
+      subject: 'mallory',
+    });
+    const short = createTokenVerifier({
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      jwksUri: issuer.jwksUri,
+      maxLifetimeS: 900,
+    });
+    await expect(short(`Bearer ${await forge({ exp: nowS() + 3600 })}`)).rejects.toMatchObject({ code: 'ERR-4011' });
+  });
+
   it('accepts a token from the trusted issuer and reads subject, client id and known roles', async () => {
     const token = await issuer.mint({ roles: ['Engineer'], sub: 'alice', azp: 'erp-client' });
     const p = await verify(`Bearer ${token}`);

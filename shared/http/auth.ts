@@ -29,7 +29,15 @@ export interface TokenVerifierOptions {
   issuer: string;
   audience: string;
   jwksUri: string;
+  /** Longest a token may still be valid for, s (`exp` at most this far ahead); default DEFAULT_MAX_TOKEN_LIFETIME_S. */
+  maxLifetimeS?: number;
 }
+
+/**
+ * Default of AUTH_MAX_TOKEN_LIFETIME_S: a day, the longest lifetime Entra ID lets a tenant configure for a token
+ * (its access tokens default to 60–90 minutes), and the longest the development issuer mints.
+ */
+export const DEFAULT_MAX_TOKEN_LIFETIME_S = 86_400;
 
 export type VerifyToken = (authorization: string | null | undefined) => Promise<Principal>;
 
@@ -42,7 +50,8 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 
 /**
  * Builds a verifier for `Authorization: Bearer <JWT>`: signature against the issuer's JWKS (cached, refetched on an
- * unknown key id), issuer, audience, exp/nbf with CLOCK_SKEW_S, asymmetric algorithms only. Every token failure is a
+ * unknown key id), issuer, audience, exp/nbf with CLOCK_SKEW_S, asymmetric algorithms only; `exp` finite and at most
+ * the configured lifetime ahead, `iat` and `nbf` not in the future beyond the skew. Every token failure is a
  * 401 ERR-4011 whose message tells the caller what to do and never the verifier's internals; an unreachable JWKS is
  * a 503 ERR-5031 so clients retry instead of discarding good tokens.
  */
@@ -91,11 +100,29 @@ export function createTokenVerifier(opts: TokenVerifierOptions): VerifyToken {
     } catch (err) {
       throw tokenFailure(err);
     }
+    checkTimes(payload, opts.maxLifetimeS ?? DEFAULT_MAX_TOKEN_LIFETIME_S);
     return principalOf(payload);
   };
 }
 
 class KeysUnavailable extends Error {}
+
+/**
+ * What jose leaves open: an `exp` of 1e309 parses to Infinity (a number, so "valid"; it never expires), an `exp` years
+ * ahead outlives every key rotation, and an `iat` in the future is checked only with maxTokenAge. A signed token with
+ * any of them was minted by a broken or compromised issuer: refused like any other bad token.
+ */
+function checkTimes(payload: JWTPayload, maxLifetimeS: number): void {
+  const nowS = Date.now() / 1000;
+  const refuse = () =>
+    unauthorized(
+      "The bearer token's validity times are not credible (expiry too far ahead, or issued in the future): request a new token from the platform's identity provider.",
+    );
+  const { exp, iat, nbf } = payload;
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp > nowS + maxLifetimeS + CLOCK_SKEW_S) throw refuse();
+  for (const t of [iat, nbf])
+    if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t > nowS + CLOCK_SKEW_S)) throw refuse();
+}
 
 function tokenFailure(err: unknown): ApiError {
   if (err instanceof errors.JWTExpired)
@@ -143,11 +170,16 @@ export function verifyTokenFromSettings(): VerifyToken {
   const s = settings();
   if (!s.AUTH_JWKS_URI)
     throw new Error('App setting AUTH_JWKS_URI is not set: protected API routes cannot verify tokens.');
-  const key = `${s.AUTH_ISSUER}|${s.AUTH_AUDIENCE}|${s.AUTH_JWKS_URI}`;
+  const key = `${s.AUTH_ISSUER}|${s.AUTH_AUDIENCE}|${s.AUTH_JWKS_URI}|${s.AUTH_MAX_TOKEN_LIFETIME_S}`;
   if (current?.key !== key) {
     current = {
       key,
-      verify: createTokenVerifier({ issuer: s.AUTH_ISSUER, audience: s.AUTH_AUDIENCE, jwksUri: s.AUTH_JWKS_URI }),
+      verify: createTokenVerifier({
+        issuer: s.AUTH_ISSUER,
+        audience: s.AUTH_AUDIENCE,
+        jwksUri: s.AUTH_JWKS_URI,
+        maxLifetimeS: s.AUTH_MAX_TOKEN_LIFETIME_S,
+      }),
     };
   }
   return current.verify;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { parseJsonBody, type BodySource } from './body.js';
+import { MAX_BODY_DEPTH, parseJsonBody, type BodySource } from './body.js';
 
 const Schema = z.strictObject({ name: z.string(), size: z.number().int().optional() });
 
@@ -22,6 +22,22 @@ async function failure(src: BodySource, max = 1024) {
 }
 
 describe('JSON body parsing', () => {
+  it('answers 400 ERR-4001 naming the limit for a body nested deeper than MAX_BODY_DEPTH, before anything walks it', async () => {
+    const deep = `{"name":"a","extra":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const e = await failure(request(deep), 1_000_000);
+    expect(e).toMatchObject({ code: 'ERR-4001', status: 400, details: [{ field: 'body' }] });
+    expect((e as Error).message).toContain(`more than ${MAX_BODY_DEPTH} levels deep (limit maxDepth)`);
+  });
+
+  it('answers 400 ERR-4001 naming a __proto__ key, which an object copy would silently drop', async () => {
+    const e = await failure(request('{"name":"a","__proto__":{"size":1}}'));
+    expect(e).toMatchObject({ code: 'ERR-4001', details: [{ field: 'body.__proto__' }] });
+    const loose = z.object({ parameters: z.record(z.string(), z.unknown()) });
+    await expect(
+      parseJsonBody(request('{"parameters":{"a":{"__proto__":1}}}'), loose, 1024).catch((x: unknown) => x),
+    ).resolves.toMatchObject({ code: 'ERR-4001', details: [{ field: 'body.parameters.a.__proto__' }] });
+  });
+
   it('parses a valid body, with or without a UTF-8 charset and for +json types', async () => {
     await expect(parseJsonBody(request('{"name":"a"}'), Schema, 1024)).resolves.toEqual({ name: 'a' });
     await expect(

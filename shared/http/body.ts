@@ -1,5 +1,15 @@
 import type { z } from 'zod';
+import { parseJsonWithin } from '../kernel/json-limits.js';
 import { ApiError, invalidInput } from './errors.js';
+
+/**
+ * Deepest nesting of arrays and objects a request body may have. The deepest body a route takes (a PDE model's
+ * parameters, an alert rule's condition) is under 8 levels; a deeper one only exhausts whatever walks it next
+ * (the schema, the Cosmos SDK's serialiser).
+ */
+export const MAX_BODY_DEPTH = 32;
+/** Most entries one array or object of a body may hold (no route takes more than 2,000 of anything). */
+export const MAX_BODY_ENTRIES = 10_000;
 
 /** The parts of an HTTP request body parsing needs; @azure/functions' HttpRequest satisfies it. */
 export interface BodySource {
@@ -12,7 +22,8 @@ const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]*\+)?json$/;
 /**
  * Reads a JSON body of at most `maxBytes` and parses it with `schema`. Answers 415 ERR-4151 for a non-JSON content
  * type, 413 ERR-4131 above the limit (checked on Content-Length and again while reading, so a lying header cannot
- * get past it), 400 ERR-4001 for an empty or malformed body and for every field the schema rejects.
+ * get past it), 400 ERR-4001 for an empty or malformed body, one nested deeper than MAX_BODY_DEPTH or holding a
+ * `__proto__` key (checked on the text before anything walks it), and for every field the schema rejects.
  */
 export async function parseJsonBody<S extends z.ZodType>(
   src: BodySource,
@@ -27,16 +38,20 @@ export async function parseJsonBody<S extends z.ZodType>(
     throw new ApiError('invalidInput', 'Request body is empty: send a JSON object.', [
       { field: 'body', issue: 'required' },
     ]);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    const where = err instanceof SyntaxError ? err.message.replace(/\s+/g, ' ').slice(0, 200) : 'not JSON';
+  const read = parseJsonWithin(text, { maxBytes, maxDepth: MAX_BODY_DEPTH, maxEntries: MAX_BODY_ENTRIES });
+  if (!read.ok && 'syntax' in read) {
+    const where = read.syntax.replace(/\s+/g, ' ').slice(0, 200);
     throw new ApiError('invalidInput', `Request body is not valid JSON (${where}).`, [
       { field: 'body', issue: 'malformed JSON' },
     ]);
   }
-  const parsed = schema.safeParse(json);
+  if (!read.ok) {
+    const field = read.breach.path ? `body.${read.breach.path}` : 'body';
+    throw new ApiError('invalidInput', `Request body ${read.breach.message} (limit ${read.breach.limit}).`, [
+      { field, issue: `over the limit ${read.breach.limit}` },
+    ]);
+  }
+  const parsed = schema.safeParse(read.value);
   if (!parsed.success) throw invalidInput('body', parsed.error);
   return parsed.data;
 }

@@ -25,6 +25,16 @@ describe('query and path parsing', () => {
     );
   });
 
+  it('names a __proto__ parameter as unknown instead of letting it set the prototype and slip past', () => {
+    expect(() => parseQuery(url('__proto__=x'), PageQuery)).toThrow(
+      expect.objectContaining({ code: 'ERR-4001', details: [expect.objectContaining({ field: 'query' })] }),
+    );
+    expect(() => parseQuery(url('pageSize=10&__proto__[pageSize]=1'), PageQuery)).toThrow(
+      expect.objectContaining({ code: 'ERR-4001' }),
+    );
+    expect(() => parseQuery(url('constructor=x'), PageQuery)).toThrow(expect.objectContaining({ code: 'ERR-4001' }));
+  });
+
   it('validates ids in the path as 400, not 404', () => {
     expect(parsePathParams({ modelId: 'pde-001' }, PdeModelPath)).toEqual({ modelId: 'pde-001' });
     expect(() => parsePathParams({ modelId: '../etc' }, PdeModelPath)).toThrow(

@@ -22,7 +22,9 @@ export function parseQuery<S extends z.ZodType>(url: string, schema: S): z.outpu
         { field: `query.${name}`, issue: 'repeated' },
       ]);
     }
-    values[name] = value;
+    // Defined, not assigned: `values.__proto__ = x` would set the prototype, and the parameter would slip past the
+    // strict schema's unknown-parameter rule.
+    Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
   }
   const parsed = schema.safeParse(values);
   if (!parsed.success) throw invalidInput('query', parsed.error);
@@ -31,7 +33,10 @@ export function parseQuery<S extends z.ZodType>(url: string, schema: S): z.outpu
 
 /** Parses route parameters (already split out by the host) with `schema`; a malformed id is 400, not 404. */
 export function parsePathParams<S extends z.ZodType>(params: Record<string, string>, schema: S): z.output<S> {
-  const parsed = schema.safeParse({ ...params });
+  const copy: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params))
+    Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
+  const parsed = schema.safeParse(copy);
   if (!parsed.success) throw invalidInput('path', parsed.error);
   return parsed.data;
 }

@@ -77,6 +77,32 @@ describe('cloudEvent', () => {
   });
 });
 
+describe('a plant event from a message', () => {
+  const event = cloudEvent(PlantEventType.overrideChanged, 'L1-C001', { mode: 'manual' }, { source: SOURCE, time: T0 });
+
+  it('reads the body as the host hands it over: decoded, as JSON text, or as bytes', () => {
+    expect(parsePlantEvent(JSON.stringify(event))).toEqual(event);
+    expect(parsePlantEvent(new TextEncoder().encode(JSON.stringify(event)))).toEqual(event);
+    expect(parsePlantEvent(structuredClone(event))).toEqual(event);
+  });
+
+  it('refuses a body over a limit naming it, before anything walks it (no stack overflow in the consumer)', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = { a: deep };
+    expect(() => parsePlantEvent({ ...event, data: deep })).toThrow(
+      expect.objectContaining({ code: 'ERR-CLOUDEVENT', message: expect.stringContaining('(limit maxDepth)') }),
+    );
+    const text = `${JSON.stringify({ ...event, data: null }).slice(0, -1)},"x":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    expect(() => parsePlantEvent(text)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('maxDepth') }),
+    );
+    expect(() => parsePlantEvent(JSON.parse(`{"data":{"__proto__":{"mode":"auto"}}}`))).toThrow(
+      expect.objectContaining({ field: 'data.__proto__' }),
+    );
+    expect(() => parsePlantEvent('{"specversion":')).toThrow(CloudEventError);
+  });
+});
+
 describe('toServiceBusMessage', () => {
   it('carries the event id as message id and its type as the application property the subscription filters read', () => {
     const e = cloudEvent(

@@ -3,6 +3,7 @@ import { context, propagation } from '@opentelemetry/api';
 import { z } from 'zod';
 import { EVENT_TYPE_PROPERTY } from './subscriptions.js';
 import { DomainError } from '../kernel/errors.js';
+import { jsonValueBreach, parseJsonWithin, type JsonLimits } from '../kernel/json-limits.js';
 
 /** CloudEvents spec version this contract speaks (cloudevents.io, CloudEvents 1.0). */
 export const CLOUDEVENTS_SPEC_VERSION = '1.0';
@@ -97,9 +98,33 @@ export function cloudEvent(type: string, subject: string, data: unknown, options
   return parsePlantEvent(candidate);
 }
 
-/** Parses a value (a message body) into a PlantEvent; throws CloudEventError naming the first bad field. */
+/**
+ * Limits of a plant event as a message, checked before anything walks it (the schema, the ledger's serialiser):
+ * 1 MiB (the Service Bus Premium default message size; Standard stops at 256 KB), 32 levels, 10,000 entries per
+ * array or object (a line's recommendation names at most 2,000 cells), and no `__proto__` key.
+ */
+export const PLANT_EVENT_LIMITS: JsonLimits = { maxBytes: 1_048_576, maxDepth: 32, maxEntries: 10_000 };
+
+/**
+ * Parses a message body — the JSON text or bytes, or the value the host already decoded — into a PlantEvent within
+ * PLANT_EVENT_LIMITS; throws CloudEventError naming the limit or the first bad field (the message is then retried
+ * and dead-lettered with that reason, as every refused message is).
+ */
 export function parsePlantEvent(value: unknown): PlantEvent {
-  const parsed = PlantEvent.safeParse(value);
+  let candidate = value;
+  if (typeof value === 'string' || value instanceof Uint8Array) {
+    const text = typeof value === 'string' ? value : Buffer.from(value).toString('utf8');
+    const read = parseJsonWithin(text, PLANT_EVENT_LIMITS);
+    if (!read.ok)
+      throw 'syntax' in read
+        ? new CloudEventError('(body)', `is not JSON: ${read.syntax.slice(0, 200)}`)
+        : new CloudEventError(read.breach.path || '(body)', `${read.breach.message} (limit ${read.breach.limit})`);
+    candidate = read.value;
+  } else {
+    const breach = jsonValueBreach(value, PLANT_EVENT_LIMITS);
+    if (breach) throw new CloudEventError(breach.path || '(root)', `${breach.message} (limit ${breach.limit})`);
+  }
+  const parsed = PlantEvent.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CloudEventError(issue?.path.join('.') || '(root)', issue?.message ?? 'is invalid');

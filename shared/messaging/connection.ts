@@ -10,8 +10,11 @@ export type ServiceBusTarget =
   | { kind: 'azure-identity'; fullyQualifiedNamespace: string }
   /** Azure (or any AMQP broker) with a SAS connection string: `Endpoint=sb://…;SharedAccessKeyName=…`. */
   | { kind: 'azure-connection-string'; connectionString: string }
-  /** The devhost's local topic: `UseDevhost=true;Endpoint=http://127.0.0.1:7071/_devhost/servicebus` (the devhost sets it). */
-  | { kind: 'devhost'; endpoint: string };
+  /**
+   * The devhost's local topic: `UseDevhost=true;Endpoint=http://127.0.0.1:7071/_devhost/servicebus;SharedAccessKey=…`
+   * (the devhost sets it; the key is its `servicebus` system key from `.local/keys.json`).
+   */
+  | { kind: 'devhost'; endpoint: string; key?: string };
 
 export class ServiceBusConnectionError extends DomainError {
   constructor(
@@ -55,7 +58,8 @@ export function serviceBusTarget(
   if (parts.get('usedevhost') === 'true') {
     if (!endpoint || !/^https?:\/\//.test(endpoint))
       throw new ServiceBusConnectionError(name, 'has UseDevhost=true but no Endpoint=http://…/_devhost/servicebus');
-    return { kind: 'devhost', endpoint: endpoint.replace(/\/+$/, '') };
+    const key = parts.get('sharedaccesskey');
+    return { kind: 'devhost', endpoint: endpoint.replace(/\/+$/, ''), ...(key ? { key } : {}) };
   }
   if (endpoint?.startsWith('sb://')) return { kind: 'azure-connection-string', connectionString: value };
   throw new ServiceBusConnectionError(

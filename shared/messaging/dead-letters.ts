@@ -46,6 +46,8 @@ export class DevhostDeadLetterAdmin implements DeadLetterAdmin {
   constructor(
     private readonly endpoint: string,
     private readonly topic: string,
+    /** The devhost's `servicebus` key (or its master key), from `.local/keys.json`. */
+    private readonly key?: string,
   ) {}
 
   async list(subscription: string): Promise<DeadLetterView[]> {
@@ -71,7 +73,11 @@ export class DevhostDeadLetterAdmin implements DeadLetterAdmin {
     try {
       res = await fetch(url, {
         method,
-        ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(this.key ? { 'x-functions-key': this.key } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (err) {
       throw new DeadLetterAdminError(

@@ -34,6 +34,8 @@ export class DevhostEventPublisher implements EventPublisher {
   constructor(
     private readonly endpoint: string,
     private readonly topic = PLANT_EVENTS_TOPIC,
+    /** The devhost's `servicebus` key (SharedAccessKey of the connection string). */
+    private readonly key?: string,
   ) {}
 
   async publish(events: readonly PlantEvent[]): Promise<void> {
@@ -44,7 +46,7 @@ export class DevhostEventPublisher implements EventPublisher {
     });
     const res = await fetch(`${this.endpoint}/topics/${encodeURIComponent(this.topic)}/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(this.key ? { 'x-functions-key': this.key } : {}) },
       body: JSON.stringify(messages),
     });
     if (res.status !== 202) throw new DevhostPublishError(res.status, (await res.text()).slice(0, 500));

@@ -8,6 +8,7 @@ import type { LakeStore } from '../lake/lake-store.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { READBACK_TAG } from '../scada/readback.js';
 import { scopeKeyOf, type OverrideDoc, type OverrideStore } from '../scada/override.js';
+import { DEFAULT_CLOCK_SKEW_TOLERANCE_MS } from '../plant/envelope-limits.js';
 import { LINE_EQUIPMENT_SUFFIX, PresentValues, SET_POINT_FIELDS } from '../plant/set-point.js';
 import { TagLatest, type CellStateDoc, type LineStateReader } from '../telemetry/hot-state.js';
 import { putJson } from './lake-json.js';
@@ -122,6 +123,12 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
       ok: false,
       reason: `the newest lineCurrent of ${req.lineId} is ${Math.round(currentAgeMs / 1000)} s old (limit ${Math.round(req.maxReadingAgeMs / 1000)} s)`,
     };
+  // A reading dated ahead of the clock (a negative age) says nothing about now: stale as well.
+  if (-currentAgeMs > DEFAULT_CLOCK_SKEW_TOLERANCE_MS)
+    return {
+      ok: false,
+      reason: `the newest lineCurrent of ${req.lineId} is dated ${Math.round(-currentAgeMs / 1000)} s in the future; check the source's clock`,
+    };
   if (!(current.value > 0))
     return { ok: false, reason: `line ${req.lineId} reads ${current.value} kA: the line is off` };
 
@@ -138,7 +145,11 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
     manual: [lineOverride, cellOverrides[i]]
       .filter((o): o is OverrideDoc => o?.mode === 'manual')
       .map((o) => ({ scopeKey: o.scopeKey, reason: o.reason, requestedBy: o.requestedBy })),
-    reported: reportedSetPoints(doc, req.snapshotAtMs - req.maxReadingAgeMs),
+    reported: reportedSetPoints(
+      doc,
+      req.snapshotAtMs - req.maxReadingAgeMs,
+      req.snapshotAtMs + DEFAULT_CLOCK_SKEW_TOLERANCE_MS,
+    ),
     ...(gold.has(doc.cellId) ? { gold: gold.get(doc.cellId)! } : {}),
     ...(lab.has(doc.cellId) ? { lab: lab.get(doc.cellId)! } : {}),
   }));
@@ -167,11 +178,11 @@ export async function loadLineSnapshot(deps: SnapshotDeps, req: LineSnapshotRequ
 
 /** Anode effects per cell over the last day of `fact_cell_hour` and the cell-days that observed them. */
 /** The set points a cell's PLC reports holding, from its hot-state read-back tags no older than `sinceMs`. */
-function reportedSetPoints(doc: CellStateDoc, sinceMs: number): PresentValues {
+function reportedSetPoints(doc: CellStateDoc, sinceMs: number, untilMs: number): PresentValues {
   const out: { -readonly [K in keyof PresentValues]: PresentValues[K] } = {};
   for (const field of SET_POINT_FIELDS) {
     const r = doc.tags[READBACK_TAG[field]];
-    if (r && r.ts >= sinceMs) out[field] = r.value;
+    if (r && r.ts >= sinceMs && r.ts <= untilMs) out[field] = r.value;
   }
   return out;
 }

@@ -138,6 +138,10 @@ describe('the optimiser input from measurements', () => {
     expect(held(cell({ cellVoltage: reading(4.4, 120_000), bathTemp: reading(962) }))).toBe(
       'cellVoltage reading is 120 s old (limit 60 s)',
     );
+    // A reading dated ahead of the clock (a negative age) describes no present state either.
+    expect(held(cell({ cellVoltage: reading(4.4, -3_600_000), bathTemp: reading(962) }))).toBe(
+      "cellVoltage reading is dated 3600 s in the future (check the source's clock)",
+    );
     expect(held(cell({ cellVoltage: reading(4.4) }))).toBe('bathTemp has no reading');
     expect(held(cell({ cellVoltage: reading(38), bathTemp: reading(962) }))).toBe('in anode effect (38 V > 8 V)');
     expect(held(cell({ cellVoltage: reading(3.2), bathTemp: reading(962) }))).toMatch(

@@ -27,6 +27,7 @@
 import { cellVoltageBreakdown, type CellVoltageInput } from '../physics/electrochemistry/cell-voltage.js';
 import { PhysicsError } from '../physics/errors.js';
 import { CellInput, type CellDesign, type CellState } from '../optimize/schema.js';
+import { DEFAULT_CLOCK_SKEW_TOLERANCE_MS } from '../plant/envelope-limits.js';
 import type { AssumedCellOperation } from '../plant/technology-design.js';
 import type { PresentValues } from '../plant/set-point.js';
 import type { TagLatest } from '../telemetry/hot-state.js';
@@ -204,12 +205,14 @@ export function measuredCellInput(cell: CellSnapshot, ctx: MeasurementContext): 
   return { ok: true, input: parsed.data, sources, measuredVoltageV: voltage.value, chemistry: chemistrySource };
 }
 
-/** The newest reading when it is recent enough, else why not (as text). */
+/** The newest reading when it is recent enough, else why not (as text); one dated ahead of the clock is stale. */
 function fresh(reading: TagLatest | undefined, ctx: MeasurementContext): TagLatest | string {
   if (!reading) return 'has no reading';
   const ageMs = ctx.nowMs - reading.ts;
   if (ageMs > ctx.maxReadingAgeMs)
     return `reading is ${Math.round(ageMs / 1000)} s old (limit ${Math.round(ctx.maxReadingAgeMs / 1000)} s)`;
+  if (-ageMs > DEFAULT_CLOCK_SKEW_TOLERANCE_MS)
+    return `reading is dated ${Math.round(-ageMs / 1000)} s in the future (check the source's clock)`;
   return reading;
 }
 

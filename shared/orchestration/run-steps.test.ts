@@ -230,6 +230,11 @@ describe('the steps of an optimisation run', () => {
       ok: false,
       reason: expect.stringMatching(/newest lineCurrent of L1 is \d+ s old/),
     });
+    // A snapshot taken an hour before the newest reading (the reading runs ahead of the clock) has no present either.
+    expect(await snap('L1', nowMs - 3_600_000)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/newest lineCurrent of L1 is dated \d+ s in the future/),
+    });
   });
 
   it('re-optimises holding what the envelope refuses, and then proposes only what it accepts', async () => {

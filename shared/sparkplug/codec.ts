@@ -87,8 +87,19 @@ export function encodePayload(input: PayloadInput): Uint8Array {
   });
 }
 
+/**
+ * Largest payload decoded, bytes: the Event Grid MQTT broker's message limit (512 KiB). The protobuf decoder recurses
+ * into nested templates and property sets, so what is larger is refused before it is decoded.
+ */
+export const MAX_PAYLOAD_BYTES = 524_288;
+
 /** Decodes a payload; throws SparkplugPayloadError naming why it cannot be read. */
 export function decodePayload(bytes: Uint8Array): Payload {
+  if (bytes.byteLength > MAX_PAYLOAD_BYTES)
+    throw new SparkplugPayloadError(
+      'malformed-protobuf',
+      `payload is ${bytes.byteLength} bytes; at most ${MAX_PAYLOAD_BYTES} are decoded (limit MAX_PAYLOAD_BYTES)`,
+    );
   let raw: ReturnType<typeof sparkplug.decodePayload>;
   try {
     raw = sparkplug.decodePayload(bytes);

@@ -5,6 +5,13 @@
  * routing enrichment `edgenode` (the publishing client's edge node id, bicep/modules/plant-mqtt-routing.bicep).
  */
 import { z } from 'zod';
+import { parseJsonWithin, type JsonLimits } from '../kernel/json-limits.js';
+
+/**
+ * A routed message is a flat CloudEvent of at most an Event Hubs event (1 MiB): measured before it is parsed, so a
+ * body built to exhaust its reader is refused like any body that is not a routed message.
+ */
+const ROUTED_LIMITS: JsonLimits = { maxBytes: 1_048_576, maxDepth: 4, maxEntries: 64 };
 
 export const ROUTED_MQTT_EVENT_TYPE = 'MQTT.EventPublished';
 
@@ -30,13 +37,16 @@ export type RoutedMessage =
 /** Reads one Event Hub body of the routed hub (bytes or text of the CloudEvent JSON); never throws. */
 export function routedMessageOf(body: Uint8Array | string): RoutedMessage {
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'the event body is not JSON: not a CloudEvent routed by the plant broker' };
-  }
-  const parsed = RoutedMqttEvent.safeParse(json);
+  const read = parseJsonWithin(text, ROUTED_LIMITS);
+  if (!read.ok)
+    return {
+      ok: false,
+      reason:
+        'syntax' in read
+          ? 'the event body is not JSON: not a CloudEvent routed by the plant broker'
+          : `the event body ${read.breach.message} (limit ${read.breach.limit}): not a CloudEvent routed by the plant broker`,
+    };
+  const parsed = RoutedMqttEvent.safeParse(read.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {

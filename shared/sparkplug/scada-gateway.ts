@@ -22,7 +22,7 @@ import {
   edgeNodeOfLine,
   NAMESPACE,
   parseTopic,
-  StatePayload,
+  statePayloadOf,
   stateTopic,
 } from './topic.js';
 import type { EnvelopeCheckedCommand } from '../scada/envelope.js';
@@ -228,13 +228,8 @@ export class SparkplugScadaGateway implements ScadaGateway {
   /** Our own STATE said offline (a will of an earlier session, delivered late): say online again (§5.9). */
   private onState(hostId: string, payload: Buffer): void {
     if (hostId !== this.o.hostId || this.#closing) return;
-    let state;
-    try {
-      state = StatePayload.safeParse(JSON.parse(payload.toString('utf8')));
-    } catch {
-      return;
-    }
-    if (state.success && !state.data.online) void this.publishState(true).catch(() => undefined);
+    const state = statePayloadOf(payload);
+    if (state && !state.online) void this.publishState(true).catch(() => undefined);
   }
 
   private onDeviceReport(report: DeviceReport): void {

@@ -4,6 +4,7 @@
  * and each cell, and the line's rectifier (`<line>-LINE`), is one of its devices.
  */
 import { z } from 'zod';
+import { parseJsonWithin, type JsonLimits } from '../kernel/json-limits.js';
 import { DEFAULT_SPARKPLUG_GROUP_ID, DEFAULT_SPARKPLUG_HOST_ID } from '../scada/settings.js';
 
 export const NAMESPACE = 'spBv1.0';
@@ -77,3 +78,14 @@ export function lineOfEdgeNode(edgeNodeId: string): string | undefined {
 /** The STATE payload (§4: JSON, not protobuf, so it works across payload types). */
 export const StatePayload = z.object({ online: z.boolean(), timestamp: z.number().int().nonnegative() });
 export type StatePayload = z.infer<typeof StatePayload>;
+
+/** A STATE payload is two fields: anything larger or deeper is refused before it is parsed. */
+const STATE_LIMITS: JsonLimits = { maxBytes: 4096, maxDepth: 2, maxEntries: 16 };
+
+/** A STATE payload read within STATE_LIMITS, or undefined when it is not one (never throws). */
+export function statePayloadOf(payload: Uint8Array): StatePayload | undefined {
+  if (payload.byteLength > STATE_LIMITS.maxBytes) return undefined;
+  const read = parseJsonWithin(Buffer.from(payload).toString('utf8'), STATE_LIMITS);
+  const state = read.ok ? StatePayload.safeParse(read.value) : undefined;
+  return state?.success ? state.data : undefined;
+}

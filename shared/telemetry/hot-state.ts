@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_FUTURE_SKEW_MS } from './event-time-window.js';
 import { Flag, isExcludedFromGold, maskOf } from './flags.js';
 import type { SilverRow } from './records.js';
 
@@ -105,7 +106,9 @@ export class HotStateCache {
         let changed = !doc;
         for (const [tag, r] of tags) {
           const cur = next.tags[tag];
-          if (cur && cur.ts >= r.tsMs) continue;
+          // A stored value dated ahead of now (written before ingest refused future points) proves nothing about the
+          // present and would hide every real reading after it: a real reading replaces it.
+          if (cur && cur.ts >= r.tsMs && cur.ts <= nowMs + DEFAULT_MAX_FUTURE_SKEW_MS) continue;
           next.tags[tag] = { value: r.value, unit: r.unit, ts: r.tsMs, quality: r.quality, flags: [...r.flags] };
           changed = true;
         }

@@ -19,6 +19,7 @@ import { Cleanser, DEFAULT_LATE_THRESHOLD_MS, DEFAULT_SPIKE_SIGMAS, type Cleansi
 import { countFlags, emptyFlagCounts, emptyReasonCounts, type BatchQuality } from './data-quality.js';
 import { isExcludedFromGold, maskOf, NEUTRAL_MASK, type FlagName } from './flags.js';
 import { HotStateCache, type HotStateStore } from './hot-state.js';
+import { eventTimeWindow } from './event-time-window.js';
 import { parseBody } from './parse-body.js';
 import type { EventOrigin, QuarantineReason, QuarantineRecord, SilverRow } from './records.js';
 import type { SensorStateStore, SensorUndo } from './sensor-state.js';
@@ -43,12 +44,13 @@ export interface IngestLog {
 export type IngestSettings = Pick<
   Settings,
   'TELEMETRY_HUB' | 'TELEMETRY_CONSUMER_GROUP' | 'CLEANSING_WINDOW' | 'INTERPOLATE_MAX_GAP_INTERVALS'
-> & {
-  /** Minimum time between two writes of one cell's latest values (ms); 0 or absent writes every batch. */
-  HOT_STATE_WRITE_INTERVAL_MS?: number;
-  /** Event time older than this at enqueue flags `late` (ms); default DEFAULT_LATE_THRESHOLD_MS. */
-  lateThresholdMs?: number;
-};
+> &
+  Partial<Pick<Settings, 'TELEMETRY_MAX_FUTURE_SKEW_S' | 'PLANT_EPOCH'>> & {
+    /** Minimum time between two writes of one cell's latest values (ms); 0 or absent writes every batch. */
+    HOT_STATE_WRITE_INTERVAL_MS?: number;
+    /** Event time older than this at enqueue flags `late` (ms); default DEFAULT_LATE_THRESHOLD_MS. */
+    lateThresholdMs?: number;
+  };
 
 export interface IngestDeps {
   lake: LakeStore;
@@ -253,6 +255,11 @@ export function cleanseEvents(
   let undo: SensorUndo;
   sensors.beginBatch();
   try {
+    const timeLimits = {
+      epochMs: settings.PLANT_EPOCH,
+      maxFutureSkewMs:
+        settings.TELEMETRY_MAX_FUTURE_SKEW_S === undefined ? undefined : settings.TELEMETRY_MAX_FUTURE_SKEW_S * 1000,
+    };
     for (const e of events) {
       const origin: EventOrigin = {
         partition: e.partition,
@@ -260,10 +267,22 @@ export function cleanseEvents(
         enqueuedMs: toEpochMs(e.enqueuedTimeUtc, deps.now),
       };
       enqueuedMs.push(origin.enqueuedMs);
-      const parsed = parseBody(e.body, deps.tags);
-      pointsIn += parsed.points.length + parsed.rejections.length;
-      for (const r of parsed.rejections) quarantine.push({ ...r, ...origin });
-      for (const p of parsed.points) cleanser.cleanse(p, origin, rows, dupes);
+      // One body's failure is that body's alone: its rows are taken back and it is quarantined whole, so the rest of
+      // the batch is written and nothing makes the host retry (a retry would fail the same way and hold up the partition).
+      const rowsBefore = rows.length;
+      const dupesBefore = dupes.length;
+      try {
+        // The window is the event's enqueued time (not the clock), so a redelivery judges every point as before.
+        const parsed = parseBody(e.body, deps.tags, eventTimeWindow(origin.enqueuedMs, timeLimits));
+        for (const p of parsed.points) cleanser.cleanse(p, origin, rows, dupes);
+        pointsIn += parsed.points.length + parsed.rejections.length;
+        for (const r of parsed.rejections) quarantine.push({ ...r, ...origin });
+      } catch (err) {
+        rows.length = rowsBefore;
+        dupes.length = dupesBefore;
+        pointsIn += 1;
+        quarantine.push({ ...failedBody(e.body, err), ...origin });
+      }
     }
     if (cleanser.withdrawn.size > 0) {
       const kept = rows.filter((r) => !cleanser.withdrawn.has(r));
@@ -315,6 +334,26 @@ function batchQuality(
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The quarantine record of a body cleansing failed on: the body as it came, and why. */
+function failedBody(body: Uint8Array, err: unknown): Omit<QuarantineRecord, keyof EventOrigin> {
+  const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  let raw: string;
+  let rawEncoding: 'utf8' | 'base64';
+  try {
+    raw = utf8.decode(body);
+    rawEncoding = 'utf8';
+  } catch {
+    raw = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64');
+    rawEncoding = 'base64';
+  }
+  return {
+    reason: 'CLEANSING_FAILED',
+    detail: `cleansing failed on this body (${why.slice(0, 500)}); the rest of the batch was kept. Report it with the body.`,
+    raw,
+    rawEncoding,
+  };
+}
 
 /** Bronze keeps each raw body with its Event Hub coordinates: UTF-8 text when it is text, base64 otherwise. */
 function bronzeRecord(e: IngestEvent) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_POINTS_PER_BODY, parseBody } from './parse-body.js';
+import { eventTimeWindow } from './event-time-window.js';
+import { BODY_LIMITS, MAX_POINTS_PER_BODY, parseBody } from './parse-body.js';
 import { isWellFormedPoint, RawPoint } from './point-schema.js';
 
 const enc = new TextEncoder();
@@ -25,10 +26,18 @@ function candidateCount(body: Uint8Array): number {
       : typeof json === 'object' && json !== null && 'points' in json
         ? (json as { points: unknown }).points
         : [json];
-    return Array.isArray(list) && list.length > 0 && list.length <= MAX_POINTS_PER_BODY ? list.length : 1;
+    return Array.isArray(list) && list.length > 0 && list.length <= MAX_POINTS_PER_BODY && depthOf(json) <= 16
+      ? list.length
+      : 1;
   } catch {
     return 1;
   }
+}
+
+/** Nesting depth of a parsed value (the generators here stay shallow, so recursion is fine). */
+function depthOf(v: unknown): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  return 1 + Math.max(0, ...Object.values(v).map(depthOf));
 }
 
 describe('parseBody', () => {
@@ -63,9 +72,58 @@ describe('parseBody', () => {
       ['SCHEMA_INVALID', 'value', 3],
     ]);
     expect(JSON.parse(r.rejections[0]!.raw)).toMatchObject({ tag: 'potRoomHumidity' });
-    expect(parseBody(bytes(JSON.stringify(new Array(MAX_POINTS_PER_BODY + 1).fill(good)))).rejections[0]!.reason).toBe(
+    expect(parseBody(bytes(JSON.stringify(new Array(MAX_POINTS_PER_BODY + 1).fill(0)))).rejections[0]!.reason).toBe(
       'TOO_MANY_POINTS',
     );
+    // 10,001 real points are over the 1 MiB an Event Hubs event may carry before they are too many.
+    expect(parseBody(bytes(JSON.stringify(new Array(MAX_POINTS_PER_BODY + 1).fill(good)))).rejections[0]!.reason).toBe(
+      'TOO_LARGE',
+    );
+  });
+
+  it('refuses a body over a limit before parsing or walking it, naming the limit, and keeps its raw bytes', () => {
+    const deep = `[${JSON.stringify(good)},${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}]`;
+    const r = parseBody(bytes(deep));
+    expect(r.points).toEqual([]);
+    expect(r.rejections).toHaveLength(1);
+    expect(r.rejections[0]).toMatchObject({ reason: 'TOO_DEEP', raw: deep, rawEncoding: 'utf8' });
+    expect(r.rejections[0]!.detail).toContain(`more than ${BODY_LIMITS.maxDepth} levels`);
+    const arrays = parseBody(bytes(`${'['.repeat(100_000)}${']'.repeat(100_000)}`));
+    expect(arrays.rejections.map((x) => x.reason)).toEqual(['TOO_DEEP']);
+    const huge = new Uint8Array(BODY_LIMITS.maxBytes + 1).fill(0x20);
+    expect(parseBody(huge).rejections[0]).toMatchObject({ reason: 'TOO_LARGE', rawEncoding: 'base64' });
+    // Brackets inside strings are text, not nesting.
+    expect(parseBody(bytes(JSON.stringify({ ...good, note: '['.repeat(100) }))).points).toHaveLength(1);
+  });
+
+  it('refuses points dated outside the event-time window, each with its reason and the field ts', () => {
+    const enqueued = Date.UTC(2026, 10, 22, 12);
+    const window = eventTimeWindow(enqueued, { epochMs: Date.UTC(2020, 0, 1), maxFutureSkewMs: 300_000 });
+    const at = (ts: unknown) => ({ ...good, ts });
+    const r = parseBody(
+      bytes(
+        JSON.stringify([
+          at(enqueued),
+          at(enqueued + 299_000),
+          at('2099-01-01T00:00:00Z'),
+          at(enqueued + 301_000),
+          at(0),
+          at('2019-12-31T23:59:59.999Z'),
+          at('2026-02-30T00:00:00Z'),
+        ]),
+      ),
+      undefined,
+      window,
+    );
+    expect(r.points.map((p) => p.pointIndex)).toEqual([0, 1]);
+    expect(r.rejections.map((x) => [x.reason, x.field, x.pointIndex])).toEqual([
+      ['FUTURE_TIMESTAMP', 'ts', 2],
+      ['FUTURE_TIMESTAMP', 'ts', 3],
+      ['TIMESTAMP_OUT_OF_RANGE', 'ts', 4],
+      ['TIMESTAMP_OUT_OF_RANGE', 'ts', 5],
+      ['SCHEMA_INVALID', 'ts', 6],
+    ]);
+    expect(r.rejections[0]!.detail).toContain('clock runs ahead');
   });
 
   it('never throws on arbitrary bytes and accounts for every candidate', () => {

@@ -1,3 +1,5 @@
+import { jsonTextBreach, type JsonLimits } from '../kernel/json-limits.js';
+import { CREDIBLE_EVENT_TIMES, eventTimeRejection, type EventTimeWindow } from './event-time-window.js';
 import { eventTsMs, isWellFormedPoint, RawPoint } from './point-schema.js';
 import { normaliseQuality, type Quality } from './quality.js';
 import type { QuarantineReason } from './records.js';
@@ -10,6 +12,13 @@ import { convert, resolveUnit } from './units.js';
  * point is ~150 bytes, so 10,000 is above any honest body and bounds the work a hostile one can cause.
  */
 export const MAX_POINTS_PER_BODY = 10_000;
+
+/**
+ * Limits checked on a body's text before it is parsed or walked: 1 MiB (the largest Event Hubs event), 16 levels of
+ * nesting (a body is at most 3 deep: `{ points: [ { … } ] }`; a deeper one only exhausts whatever walks it next) and
+ * MAX_POINTS_PER_BODY entries per array or object.
+ */
+export const BODY_LIMITS: JsonLimits = { maxBytes: 1_048_576, maxDepth: 16, maxEntries: MAX_POINTS_PER_BODY };
 
 /** A point that passed the schema, the plant's equipment and tags, and unit normalisation; value is canonical. */
 export interface ParsedPoint {
@@ -46,11 +55,24 @@ export interface BodyParse {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
+/**
  * Turns an Event Hub body into points and rejections, resolving equipment and tags through `tags` (the plant's
  * resolver; the bare catalogue by default). Never throws: every candidate point ends in exactly one of the two lists,
- * and a body with no candidate (empty, not JSON, wrong shape, too many points) is one rejection.
+ * and a body with no candidate (empty, not JSON, wrong shape, over a limit) is one rejection. A point dated outside
+ * `window` is refused (FUTURE_TIMESTAMP, TIMESTAMP_OUT_OF_RANGE).
  */
-export function parseBody(body: Uint8Array, tags: TagResolver = CATALOGUE_TAGS): BodyParse {
+export function parseBody(
+  body: Uint8Array,
+  tags: TagResolver = CATALOGUE_TAGS,
+  window: EventTimeWindow = CREDIBLE_EVENT_TIMES,
+): BodyParse {
+  if (body.byteLength > BODY_LIMITS.maxBytes)
+    return bodyRejection(
+      'TOO_LARGE',
+      `body is ${body.byteLength} bytes; at most ${BODY_LIMITS.maxBytes} are accepted per event (the Event Hubs limit)`,
+      Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'),
+      'base64',
+    );
   let text: string;
   try {
     text = utf8.decode(body);
@@ -63,6 +85,12 @@ export function parseBody(body: Uint8Array, tags: TagResolver = CATALOGUE_TAGS):
     );
   }
   if (isBlank(text)) return bodyRejection('EMPTY_BODY', 'body is empty', text, 'utf8');
+  const breach = jsonTextBreach(text, BODY_LIMITS);
+  if (breach) {
+    const reason =
+      breach.limit === 'maxDepth' ? 'TOO_DEEP' : breach.limit === 'maxEntries' ? 'TOO_MANY_POINTS' : 'TOO_LARGE';
+    return bodyRejection(reason, `body ${breach.message} (limit ${breach.limit} of a telemetry body)`, text, 'utf8');
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -96,7 +124,7 @@ export function parseBody(body: Uint8Array, tags: TagResolver = CATALOGUE_TAGS):
   const out: BodyParse = { points: [], rejections: [] };
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i];
-    const result = parsePoint(candidate, i, tags);
+    const result = parsePoint(candidate, i, tags, window);
     if ('reason' in result) out.rejections.push(result);
     else out.points.push(result);
   }
@@ -108,6 +136,7 @@ export function parsePoint(
   candidate: unknown,
   pointIndex: number,
   tags: TagResolver = CATALOGUE_TAGS,
+  window: EventTimeWindow = CREDIBLE_EVENT_TIMES,
 ): ParsedPoint | Rejection {
   let p: RawPoint;
   if (isWellFormedPoint(candidate)) p = candidate;
@@ -120,6 +149,9 @@ export function parsePoint(
     }
     p = result.data;
   }
+  const tsMs = eventTsMs(p);
+  const late = eventTimeRejection(tsMs, window);
+  if (late) return pointRejection(late.reason, late.detail, candidate, pointIndex, 'ts');
   const unknown = tags.unknownEquipment(p.lineId, p.cellId);
   if (unknown) return pointRejection('UNKNOWN_EQUIPMENT', unknown.detail, candidate, pointIndex, unknown.field);
   const spec = tags.spec(p.lineId, p.tag);
@@ -146,7 +178,7 @@ export function parsePoint(
     lineId: p.lineId,
     cellId: p.cellId,
     spec,
-    tsMs: eventTsMs(p),
+    tsMs,
     value: unit.converted ? convert(p.value, unit.conversion) : p.value,
     rawValue: p.value,
     rawUnit: p.unit,
@@ -179,7 +211,7 @@ function bodyRejection(
   return { points: [], rejections: [r] };
 }
 
-/** A rejection of one point; `raw` is the point itself as JSON. */
+/** A rejection of one point; `raw` is the point itself as JSON (never throws, whatever the point holds). */
 export function pointRejection(
   reason: QuarantineReason,
   detail: string,
@@ -187,7 +219,14 @@ export function pointRejection(
   pointIndex: number,
   field?: string,
 ): Rejection {
-  const r: Rejection = { reason, detail, raw: JSON.stringify(candidate) ?? 'null', rawEncoding: 'json', pointIndex };
+  let raw: string;
+  try {
+    raw = JSON.stringify(candidate) ?? 'null';
+  } catch (e) {
+    // Unreachable for parsed JSON within BODY_LIMITS; kept so a refusal can never become a failed batch.
+    raw = JSON.stringify(`unserialisable point: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const r: Rejection = { reason, detail, raw, rawEncoding: 'json', pointIndex };
   if (field !== undefined) r.field = field;
   return r;
 }

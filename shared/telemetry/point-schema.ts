@@ -1,8 +1,13 @@
 import { z } from 'zod';
 
-/** Earliest and latest credible event times (epoch ms): 2000-01-01 and 2100-01-01 UTC; anything else is a bad clock. */
+/**
+ * Default bounds of credible event times (epoch ms): 2000-01-01 and 2100-01-01 UTC. The schema accepts any real
+ * date; which times are believed is decided by the event-time window (event-time-window.ts) with its own reasons.
+ */
 export const MIN_EVENT_TS_MS = 946_684_800_000;
 export const MAX_EVENT_TS_MS = 4_102_444_800_000;
+/** The range of a JavaScript Date (ECMA-262 §21.4.1.22): ±100,000,000 days from 1970. */
+const MAX_DATE_MS = 8.64e15;
 
 /**
  * Ids as the plant model allows them (shared/telemetry/ids.ts): a line `L1`, `P2A`; a cell `<lineId>-<cell>` or the
@@ -13,16 +18,31 @@ const LINE_ID = /^[A-Za-z0-9][A-Za-z0-9_]{0,31}$/;
 const CELL_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** Longest tag name: a plant's own tag or Sparkplug metric name (the plant model's TagMapping.plantTag). */
 const MAX_TAG_LENGTH = 128;
-/** ISO 8601 date-time with a zone (Z or ±hh:mm), as OPC bridges and the simulator write it. */
-const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+/** ISO 8601 date-time with a zone (Z or ±hh:mm), as OPC bridges and the simulator write it; groups for the calendar check. */
+const ISO_TS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
 
-/** Parses an ISO 8601 timestamp to epoch ms; NaN when it is not one or is out of the credible range. */
+/**
+ * Parses an ISO 8601 timestamp to epoch ms; NaN when it is not one or names a moment no calendar has (Feb 30,
+ * Apr 31, 24:00, a zone offset of 25 h): Date.parse would move those forward silently.
+ */
 export function isoToEpochMs(ts: string): number {
   const fast = canonicalIsoToEpochMs(ts);
   if (fast === fast) return fast; // not NaN
-  if (!ISO_TS.test(ts)) return Number.NaN;
+  const m = ISO_TS.exec(ts);
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h, mi, s, oh, om] = m;
+  const month = Number(mo);
+  if (month < 1 || month > 12 || Number(d) < 1 || Number(d) > daysInMonth(Number(y), month)) return Number.NaN;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return Number.NaN;
+  if (oh !== undefined && (Number(oh) > 23 || Number(om) > 59)) return Number.NaN;
   const ms = Date.parse(ts);
-  return ms >= MIN_EVENT_TS_MS && ms <= MAX_EVENT_TS_MS ? ms : Number.NaN;
+  return Number.isFinite(ms) ? ms : Number.NaN;
+}
+
+/** Days in a month of the proleptic Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
@@ -60,7 +80,6 @@ function canonicalIsoToEpochMs(s: string): number {
   const ms = digit(s, 20) * 100 + two(s, 21);
   if (month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
   const t = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
-  if (t < MIN_EVENT_TS_MS || t > MAX_EVENT_TS_MS) return Number.NaN;
   lastIso = s;
   lastIsoMs = t;
   return t;
@@ -83,9 +102,9 @@ const IsoTimestamp = z
   .string()
   .max(40)
   .refine((s) => !Number.isNaN(isoToEpochMs(s)), {
-    message: 'expected an ISO 8601 date-time with a zone between 2000 and 2100',
+    message: 'expected an ISO 8601 date-time with a zone, on a real calendar day (e.g. 2026-02-28T12:00:00Z)',
   });
-const EpochMs = z.number().int().min(MIN_EVENT_TS_MS).max(MAX_EVENT_TS_MS);
+const EpochMs = z.number().int().min(-MAX_DATE_MS).max(MAX_DATE_MS);
 const OpcCode = z.number().int().min(0).max(0xffffffff);
 
 /** A telemetry point as it arrives on the Event Hub (DESIGN §4). The authority on what is well-formed. */

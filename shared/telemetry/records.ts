@@ -13,6 +13,11 @@ export const QUARANTINE_REASONS = [
   'TOO_MANY_POINTS',
   /** A line or cell the plant model does not have: kept out of silver, gold and the hot state. */
   'UNKNOWN_EQUIPMENT',
+  'TOO_LARGE',
+  'TOO_DEEP',
+  'FUTURE_TIMESTAMP',
+  'TIMESTAMP_OUT_OF_RANGE',
+  'CLEANSING_FAILED',
 ] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 

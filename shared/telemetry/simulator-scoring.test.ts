@@ -69,7 +69,8 @@ async function simulateAndCleanse() {
       body: enc.encode(e.body),
       partition: '0',
       sequenceNumber: seq++,
-      enqueuedTimeUtc: new Date(START_MS),
+      // Enqueued after the run: every point is then in the past of its event, as a replay of the day would be.
+      enqueuedTimeUtc: new Date(START_MS + DURATION_S * 1000),
     }));
     const c = cleanseEvents(batch, { sensors, settings, tags: plantTagResolver(potline.plant) });
     rows.push(...c.rows);

@@ -84,7 +84,11 @@ function queries(route: RouteSpec, example: ExampleRequest): fc.Arbitrary<string
   };
   const names = Object.keys(schema.properties ?? {});
   const given = [...new URLSearchParams(example.query ?? '')];
-  const pairs = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...names), fc.string()), paramText), { maxLength: 6 });
+  // Names that are object keys in JavaScript as well: one assigned instead of defined slipped past the strict schema.
+  const protoNames = fc.constantFrom('__proto__', 'constructor', 'toString', '__proto__[pageSize]', 'hasOwnProperty');
+  const pairs = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...names), protoNames, fc.string()), paramText), {
+    maxLength: 6,
+  });
   const mutated = fc
     .tuple(fc.nat(), paramText)
     .map(([i, v]) => given.map(([k, x], j) => [k, j === i % Math.max(1, given.length) ? v : x] as [string, string]));
@@ -103,6 +107,48 @@ describe('fuzz: never a 500, never a stack trace', () => {
           expectWellFormed(route, await call(route, { ...example, body }));
         }),
         FC,
+      );
+    }
+  });
+
+  it('over bodies nested past the depth limit, very wide bodies and __proto__ keys, on every route that takes a body', async () => {
+    // Deep values where the example has a value (a PDE model's parameters once overflowed the Cosmos SDK: 500).
+    const deepText = fc
+      .tuple(fc.integer({ min: 33, max: 5000 }), fc.constantFrom('[', '{"a":'))
+      .map(([depth, open]) => `${open.repeat(depth)}1${(open === '[' ? ']' : '}').repeat(depth)}`);
+    const hostile = (example: Record<string, unknown>) => {
+      const keys = Object.keys(example);
+      const at = fc.constantFrom(...(keys.length > 0 ? keys : ['x']));
+      return fc.oneof(
+        fc
+          .tuple(at, deepText)
+          .map(([k, deep]) => `${JSON.stringify({ ...example, [k]: null }).slice(0, -1)},"${k}":${deep}}`),
+        deepText,
+        fc.tuple(at, fc.jsonValue()).map(([k, v]) => {
+          const inner = JSON.stringify({ ...((example[k] ?? {}) as object) }).slice(1, -1);
+          return JSON.stringify({ ...example, [k]: null }).replace(
+            `"${k}":null`,
+            `"${k}":{${inner}${inner ? ',' : ''}"__proto__":${JSON.stringify(v) ?? 'null'}}`,
+          );
+        }),
+        fc.constant(`${JSON.stringify(example).slice(0, -1)},"__proto__":{"admin":true}}`),
+        fc.integer({ min: 10_001, max: 12_000 }).map((n) => `[${'0,'.repeat(n - 1)}0]`),
+      );
+    };
+    for (const route of routeTable.filter((r) => r.body)) {
+      const example = examples.get(route.name)!;
+      await fc.assert(
+        fc.asyncProperty(hostile((example.body ?? {}) as Record<string, unknown>), async (rawBody) => {
+          const res = await call(route, {
+            params: example.params ?? {},
+            rawBody,
+            headers: { ...example.headers, 'content-type': 'application/json' },
+          });
+          expectWellFormed(route, res);
+          // Never accepted: each breaks a limit or the route's schema.
+          expect(res.status, `${route.name}: ${rawBody.slice(0, 120)}`).toBeGreaterThanOrEqual(400);
+        }),
+        { ...FC, numRuns: 8 },
       );
     }
   });

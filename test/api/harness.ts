@@ -181,7 +181,9 @@ export async function startApiWorld(database: string, opts: ApiWorldOptions = {}
     // The client keeps its URLs only when WEBSITE_HOSTNAME names the host (otherwise it rewrites them to :7071).
     process.env.WEBSITE_HOSTNAME = new URL(durableHost.url).host;
   }
-  const durableBinding = durableHost && clientBindingData(durableHost.url, WORLD_TASK_HUB);
+  const durableBinding =
+    durableHost &&
+    clientBindingData(durableHost.url, WORLD_TASK_HUB, durableHost.keys.systemKey('durabletask_extension'));
 
   const withSettings = (values: Record<string, string | undefined>) => {
     const before = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));

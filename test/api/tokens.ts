@@ -1,6 +1,6 @@
 /** Bearer tokens an attacker or a misconfigured client might send, each of which the API must refuse with 401. */
 import { createPublicKey } from 'node:crypto';
-import { base64url, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { base64url, CompactSign, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import type { DevIssuer } from '../../local/dev-issuer/index.js';
 
 const nowS = () => Math.floor(Date.now() / 1000);
@@ -24,9 +24,16 @@ export async function forgeToken(
     .sign(opts.key ?? issuer.key.privateKey);
 }
 
+/** A token over claims written as JSON text (1e309, which JSON.stringify cannot write, parses to Infinity). */
+async function forgeClaimsText(issuer: DevIssuer, claimsJson: string): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(claimsJson))
+    .setProtectedHeader({ alg: 'RS256', kid: issuer.key.kid, typ: 'JWT' })
+    .sign(issuer.key.privateKey);
+}
+
 /**
  * Every token the acceptance criteria name, all carrying the Manager role (so only the token's defect can refuse
- * them): expired beyond the 60 s skew, not yet valid, wrong audience, wrong issuer, unsigned (`alg: none`), signed
+ * them): expired beyond the 60 s skew, not yet valid, never expiring or valid for years, issued in the future, wrong audience, wrong issuer, unsigned (`alg: none`), signed
  * with an unknown key (under the trusted kid and under its own), HS256 with the public key as the HMAC secret.
  */
 export async function hostileTokens(issuer: DevIssuer): Promise<Record<string, string>> {
@@ -48,6 +55,12 @@ export async function hostileTokens(issuer: DevIssuer): Promise<Record<string, s
   return {
     expired: await forgeToken(issuer, { exp: nowS() - 120 }),
     'not yet valid': await forgeToken(issuer, { nbf: nowS() + 300 }),
+    'never expires (exp 1e309)': await forgeClaimsText(
+      issuer,
+      `{"iss":"${issuer.issuer}","aud":"${issuer.audience}","sub":"mallory","roles":["Manager"],"iat":${nowS()},"exp":1e309}`,
+    ),
+    'expires in ten years': await forgeToken(issuer, { exp: nowS() + 10 * 365 * 86_400 }),
+    'issued in the future': await forgeToken(issuer, { iat: nowS() + 3600 }),
     'wrong audience': await issuer.mint({ roles: ['Manager'], audience: 'api://someone-else' }),
     'wrong issuer': await issuer.mint({ roles: ['Manager'], issuer: 'https://evil.example' }),
     'alg none': unsigned,

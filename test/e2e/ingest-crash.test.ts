@@ -74,18 +74,18 @@ describe('telemetry ingest through the devhost', () => {
 
     const first = await spawnDevhost(dataDir, env);
     devhosts.push(first);
-    await sendToHub(first.url, 'telemetry', sink.events.slice(0, third));
+    await sendToHub(first, 'telemetry', sink.events.slice(0, third));
     await waitFor(
       'the first silver files',
       async () => (await listAll(lake, 'silver', 'telemetry/')).length > 0,
       60_000,
     );
-    await sendToHub(first.url, 'telemetry', sink.events.slice(third, 2 * third));
+    await sendToHub(first, 'telemetry', sink.events.slice(third, 2 * third));
     await killHard(first.child);
 
     const second = await spawnDevhost(dataDir, env);
     devhosts.push(second);
-    await sendToHub(second.url, 'telemetry', sink.events.slice(2 * third));
+    await sendToHub(second, 'telemetry', sink.events.slice(2 * third));
 
     const score = await waitFor(
       'every valid point in silver or quarantine',

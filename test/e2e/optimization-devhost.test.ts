@@ -150,6 +150,9 @@ const step = async (runId: string) =>
 const historyOf = (instanceId: string) =>
   new InstanceStore(path.join(tmp, 'data', 'durable', HUB)).loadAll().find((i) => i.instanceId === instanceId)!.history;
 
+/** The Durable webhook's key header (the devhost's durabletask_extension system key). */
+const durableKey = () => ({ 'x-functions-key': host.keys.systemKey('durabletask_extension') });
+
 describe('optimisation runs through the devhost', () => {
   let runId: string;
 
@@ -238,14 +241,16 @@ describe('optimisation runs through the devhost', () => {
 
     const res = await fetch(
       `${host.httpUrl}/runtime/webhooks/durabletask/orchestrators/${SNAPSHOT_READING_CLOCK}/clock-1`,
-      { method: 'POST', body: JSON.stringify({ lineId: 'L1' }) },
+      { method: 'POST', body: JSON.stringify({ lineId: 'L1' }), headers: durableKey() },
     );
     expect(res.status).toBe(202);
     await waitFor(
       'the clock-reading run to complete',
       async () =>
         (
-          (await (await fetch(`${host.httpUrl}/runtime/webhooks/durabletask/instances/clock-1`)).json()) as {
+          (await (
+            await fetch(`${host.httpUrl}/runtime/webhooks/durabletask/instances/clock-1`, { headers: durableKey() })
+          ).json()) as {
             runtimeStatus: string;
           }
         ).runtimeStatus === 'Completed',
@@ -359,10 +364,33 @@ describe('the optimisation schedule in the devhost', () => {
       async () => (await step(runId)) === 'awaiting-approval',
       60_000,
     );
+    // The host's own endpoints take its keys: a forged approval (no token, any decidedBy) through the Durable
+    // webhook, a run listing, a forged override event on the local Service Bus: all 401, and the run still waits.
+    const forged = { decision: 'approve', reason: 'forged', decidedBy: 'manager' };
+    const webhook = `${host.httpUrl}/runtime/webhooks/durabletask/instances`;
+    for (const [url, init] of [
+      [`${webhook}/${runId}/raiseEvent/approval`, { method: 'POST', body: JSON.stringify(forged) }],
+      [
+        `${webhook}/${runId}/raiseEvent/approval?code=${host.keys.host}`,
+        { method: 'POST', body: JSON.stringify(forged) },
+      ],
+      [`${webhook}?instanceIdPrefix=opt-`, {}],
+      [
+        `${host.httpUrl}/_devhost/servicebus/topics/plant-events/messages`,
+        {
+          method: 'POST',
+          body: JSON.stringify([{ body: '{}', applicationProperties: { type: PlantEventType.overrideChanged } }]),
+        },
+      ],
+    ] as [string, RequestInit][])
+      expect((await fetch(url, init)).status, url).toBe(401);
+    expect(await step(runId)).toBe('awaiting-approval');
     const run = await call('GET', `optimizations/${runId}`, 'Operator');
     expect(run.json).toMatchObject({ lineId: 'L2', mode: 'advisory', trigger: 'schedule', requestedBy: 'schedule' });
     const listed = (await (
-      await fetch(`${host.httpUrl}/runtime/webhooks/durabletask/instances?instanceIdPrefix=opt-L2-`)
+      await fetch(`${host.httpUrl}/runtime/webhooks/durabletask/instances?instanceIdPrefix=opt-L2-`, {
+        headers: durableKey(),
+      })
     ).json()) as unknown[];
     expect(listed).toHaveLength(1);
   });

@@ -139,14 +139,19 @@ describe('an optimisation run across a devhost crash', () => {
         })
       ).status,
     ).toBe(202);
-    const instance = async (base: string) =>
-      (await (await fetch(`${base}/runtime/webhooks/durabletask/instances/${runId}?showHistory=true`)).json()) as {
+    // The Durable webhook takes the host's durabletask_extension key (the same one across restarts: .local/keys.json).
+    const instance = async (host: DevhostProcess) =>
+      (await (
+        await fetch(`${host.url}/runtime/webhooks/durabletask/instances/${runId}?showHistory=true`, {
+          headers: { 'x-functions-key': host.keys.systemKey('durabletask_extension') },
+        })
+      ).json()) as {
         runtimeStatus: string;
         customStatus: { step?: string };
         history: { EventType: string; Name?: string }[];
       };
     await waitFor('the recording activity to be in flight', async () => {
-      const s = await instance(second.url);
+      const s = await instance(second);
       return (
         s.customStatus.step === 'recording' &&
         s.history.some((e) => e.EventType === 'TaskScheduled' && e.Name === Activity.recordOptimizationRun)
@@ -166,7 +171,7 @@ describe('an optimisation run across a devhost crash', () => {
     );
     expect(done).toMatchObject({ runId, outcome: 'applied', approval: { decidedBy: 'erin' } });
 
-    const status = await instance(third.url);
+    const status = await instance(third);
     expect(status.history.filter((e) => e.EventType === 'ExecutionCompleted')).toHaveLength(1);
     const scheduled = (name: string) =>
       status.history.filter((e) => e.EventType === 'TaskScheduled' && e.Name === name).length;

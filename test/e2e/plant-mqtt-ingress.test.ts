@@ -94,7 +94,7 @@ describe('plant MQTT ingress through the devhost (Event Grid routing → plant-m
 
     const first = await spawnDevhost(dataDir, env);
     devhosts.push(first);
-    await sendToHub(first.url, 'plant-mqtt', [
+    await sendToHub(first, 'plant-mqtt', [
       routed(
         nodeTopic('smelter', 'NBIRTH', NODE),
         encodePayload({ timestamp: t0, seq: 0, metrics: [{ name: 'bdSeq', datatype: 'Int64', value: 0 }] }),
@@ -113,7 +113,7 @@ describe('plant MQTT ingress through the devhost (Event Grid routing → plant-m
     // A new host knows nothing of the births but what the ingress kept in Cosmos.
     const second = await spawnDevhost(dataDir, env);
     devhosts.push(second);
-    await sendToHub(second.url, 'plant-mqtt', voltages(22, t0 + 21_000, 20, 4.4));
+    await sendToHub(second, 'plant-mqtt', voltages(22, t0 + 21_000, 20, 4.4));
     const rows = await waitFor(
       'the 20 voltages sent after the restart in silver',
       async () => {

@@ -47,6 +47,7 @@ async function startSlot(lines: string[]): Promise<ScheduledStart[]> {
 async function instance(id: string): Promise<{ runtimeStatus: string; history: { EventType: string }[] }> {
   const res = await fetch(
     `${dh.httpUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}?showHistory=true`,
+    { headers: { 'x-functions-key': dh.keys.systemKey('durabletask_extension') } },
   );
   return (await res.json()) as { runtimeStatus: string; history: { EventType: string }[] };
 }
@@ -74,7 +75,7 @@ describe('scheduled optimisation starts under the app host.json', () => {
     for (const id of runIds) {
       const res = await fetch(
         `${dh.httpUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}/raiseEvent/release`,
-        { method: 'POST', body: '{}' },
+        { method: 'POST', body: '{}', headers: { 'x-functions-key': dh.keys.systemKey('durabletask_extension') } },
       );
       expect(res.status).toBe(202);
       await waitFor(`run ${id} completed`, async () => (await instance(id)).runtimeStatus === 'Completed');

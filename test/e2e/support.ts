@@ -26,16 +26,16 @@ export function spawnDevhost(dataDir: string, env: Record<string, string>): Prom
   });
 }
 
-/** Sends bodies to the devhost's local Event Hub over its producer endpoint. */
+/** Sends bodies to the devhost's local Event Hub over its producer endpoint (with its `eventhubs` key). */
 export async function sendToHub(
-  url: string,
+  devhost: Pick<DevhostProcess, 'url' | 'keys'>,
   hub: string,
   events: readonly { body: string; partitionKey: string }[],
 ): Promise<void> {
   for (let i = 0; i < events.length; i += 500) {
-    const res = await fetch(`${url}/_devhost/eventhubs/${hub}/messages`, {
+    const res = await fetch(`${devhost.url}/_devhost/eventhubs/${hub}/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-functions-key': devhost.keys.systemKey('eventhubs') },
       body: JSON.stringify(events.slice(i, i + 500)),
     });
     if (res.status !== 202) throw new Error(`hub refused the events: ${res.status} ${await res.text()}`);

@@ -1,9 +1,14 @@
 import { waitFor } from '../testing.js';
 import type { ManualClock } from '../timer/clock.js';
 
-/** The Durable Functions HTTP API of a devhost (learn.microsoft.com/azure/azure-functions/durable/durable-functions-http-api). */
-export function durableApi(httpUrl: () => string, clock: ManualClock) {
+/**
+ * The Durable Functions HTTP API of a devhost (learn.microsoft.com/azure/azure-functions/durable/durable-functions-http-api),
+ * called with its `durabletask_extension` system key as Azure's webhook takes it.
+ */
+export function durableApi(httpUrl: () => string, clock: ManualClock, key: () => string) {
   const api = () => `${httpUrl()}/runtime/webhooks/durabletask`;
+  const fetch = (url: string, init: RequestInit = {}) =>
+    globalThis.fetch(url, { ...init, headers: { ...(init.headers as object), 'x-functions-key': key() } });
   const api2 = {
     /** POST orchestrators/{name}[/{id}] as the client's startNew sends it. */
     async start(

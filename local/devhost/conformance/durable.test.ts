@@ -21,7 +21,11 @@ const appDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures
 const clock = new ManualClock(Date.UTC(2030, 0, 1, 6, 0, 0));
 let tmp: string;
 let dh: DevhostHandle;
-const df = durableApi(() => dh.httpUrl, clock);
+const df = durableApi(
+  () => dh.httpUrl,
+  clock,
+  () => dh.keys.systemKey('durabletask_extension'),
+);
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'devhost-conf-durable-'));

@@ -5,6 +5,14 @@ import { RuntimeStatus } from './instance-store.js';
 
 /** Path of the Durable Functions HTTP API on the host (learn.microsoft.com, "HTTP API reference - Durable Functions"). */
 export const DURABLE_API_PREFIX = '/runtime/webhooks/durabletask/';
+/**
+ * Path of the RPC endpoint the client library calls (`rpcBaseUrl`). In Azure it is a loopback-only listener of the
+ * extension; here it shares the devhost's port, so its base URL carries the system key as a path segment (the
+ * library resolves every call against that base and cannot add a key of its own).
+ */
+const RPC_PREFIX = '/runtime/webhooks/durabletask-rpc/';
+/** The RPC prefix for a system key. */
+export const durableRpcPrefix = (systemKey: string) => `${RPC_PREFIX}${encodeURIComponent(systemKey)}/`;
 /** Placeholder the client replaces with an instance id in management URLs (the extension uses the same). */
 const INSTANCE_ID_PLACEHOLDER = 'INSTANCEID';
 
@@ -15,6 +23,10 @@ const errorJson = (code: string, message: string, field?: string) => ({
 });
 
 const Query = z.object({
+  /** The key of the request (checked by the HTTP server before the route runs). */
+  code: z.string().optional(),
+  taskHub: z.string().optional(),
+  connection: z.string().optional(),
   showHistory: z.enum(['true', 'false']).optional(),
   showInput: z.enum(['true', 'false']).optional(),
   runtimeStatus: z.string().optional(),
@@ -24,10 +36,13 @@ const Query = z.object({
   reason: z.string().optional(),
 });
 
-/** Connection data of the `durableClient` input binding (OrchestrationClientInputData), pointing at this host. */
-export function clientBindingData(baseUrl: string, taskHub: string): Record<string, unknown> {
+/**
+ * Connection data of the `durableClient` input binding (OrchestrationClientInputData), pointing at this host. As in
+ * Azure, the management URLs carry the `durabletask_extension` system key (`code=`), and the RPC base URL its own.
+ */
+export function clientBindingData(baseUrl: string, taskHub: string, systemKey: string): Record<string, unknown> {
   const api = `${baseUrl}${DURABLE_API_PREFIX.slice(0, -1)}`;
-  const qs = `taskHub=${encodeURIComponent(taskHub)}&connection=Storage`;
+  const qs = `taskHub=${encodeURIComponent(taskHub)}&connection=Storage&code=${encodeURIComponent(systemKey)}`;
   const inst = `${api}/instances/${INSTANCE_ID_PLACEHOLDER}`;
   return {
     taskHubName: taskHub,
@@ -38,7 +53,7 @@ export function clientBindingData(baseUrl: string, taskHub: string): Record<stri
     managementUrls: managementUrls(api, INSTANCE_ID_PLACEHOLDER, qs),
     baseUrl: api,
     requiredQueryStringParameters: qs,
-    rpcBaseUrl: `${api}/`,
+    rpcBaseUrl: `${baseUrl}${durableRpcPrefix(systemKey)}`,
     httpBaseUrl: api,
     maxGrpcMessageSizeInBytes: 0,
     grpcHttpClientTimeout: '00:01:40',
@@ -65,37 +80,51 @@ type Reply = { status: number; json?: unknown; headers?: Record<string, string> 
 
 /**
  * Serves the Durable HTTP API the client library calls through `rpcBaseUrl` and the management URLs that
- * `createCheckStatusResponse` hands out: start, status, list, raise event, terminate, purge.
+ * `createCheckStatusResponse` hands out: start, status, list, raise event, terminate, purge. Two routes: the webhook,
+ * opened by the `durabletask_extension` system key (or the master key) as in Azure, and the RPC path holding the key.
  */
-export function durableApiRoute(engine: DurableEngine, taskHub: string, baseUrl: () => string): HostRoute {
-  return {
-    prefix: DURABLE_API_PREFIX,
-    handle: async ({ method, url, subPath, body }) => {
-      const parsedQuery = Query.safeParse(Object.fromEntries(url.searchParams.entries()));
-      if (!parsedQuery.success) {
-        const issue = parsedQuery.error.issues[0];
-        return {
-          status: 400,
-          json: errorJson(
-            'ERR-4001',
-            `Invalid query ${issue?.path.join('.')}: ${issue?.message}`,
-            String(issue?.path[0]),
-          ),
-        };
-      }
-      const q = parsedQuery.data;
-      const parts = subPath
-        .split('/')
-        .filter((p) => p.length > 0)
-        .map(decodeURIComponent);
-      try {
-        return route(engine, taskHub, baseUrl(), method, parts, q, body);
-      } catch (err) {
-        if (err instanceof DurableError)
-          return { status: err.status, json: err.extensionBody ?? errorJson(err.code, err.message, err.field) };
-        throw err;
-      }
-    },
+export function durableApiRoutes(
+  engine: DurableEngine,
+  taskHub: string,
+  baseUrl: () => string,
+  systemKey: string,
+): HostRoute[] {
+  const handle = durableApiHandler(engine, taskHub, baseUrl, systemKey);
+  return [
+    { prefix: DURABLE_API_PREFIX, access: 'durabletask_extension', handle },
+    { prefix: durableRpcPrefix(systemKey), access: 'secret-prefix', handle },
+  ];
+}
+
+function durableApiHandler(
+  engine: DurableEngine,
+  taskHub: string,
+  baseUrl: () => string,
+  systemKey: string,
+): HostRoute['handle'] {
+  return async ({ method, url, subPath, body }) => {
+    const parsedQuery = Query.safeParse(Object.fromEntries(url.searchParams.entries()));
+    if (!parsedQuery.success) {
+      const issue = parsedQuery.error.issues[0];
+      return {
+        status: 400,
+        json: errorJson(
+          'ERR-4001',
+          `Invalid query ${issue?.path.join('.')}: ${issue?.message}`,
+          String(issue?.path[0]),
+        ),
+      };
+    }
+    const q = parsedQuery.data;
+    // The server decoded the path once already (path-decoding.ts).
+    const parts = subPath.split('/').filter((p) => p.length > 0);
+    try {
+      return route(engine, taskHub, baseUrl(), systemKey, method, parts, q, body);
+    } catch (err) {
+      if (err instanceof DurableError)
+        return { status: err.status, json: err.extensionBody ?? errorJson(err.code, err.message, err.field) };
+      throw err;
+    }
   };
 }
 
@@ -103,13 +132,14 @@ function route(
   engine: DurableEngine,
   taskHub: string,
   baseUrl: string,
+  systemKey: string,
   method: string,
   parts: string[],
   q: z.infer<typeof Query>,
   body: Buffer,
 ): Reply {
   const [head, id, action, eventName] = parts;
-  const qs = `taskHub=${encodeURIComponent(taskHub)}&connection=Storage`;
+  const qs = `taskHub=${encodeURIComponent(taskHub)}&connection=Storage&code=${encodeURIComponent(systemKey)}`;
   const api = `${baseUrl}${DURABLE_API_PREFIX.slice(0, -1)}`;
   if (head === 'orchestrators' && method === 'POST' && id) {
     const input = parseBody(body);

@@ -59,8 +59,13 @@ async function client(body: Record<string, unknown>): Promise<{ status: number; 
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
+/** The Durable webhook's key header (the devhost's durabletask_extension system key). */
+const durableKey = () => ({ 'x-functions-key': dh.keys.systemKey('durabletask_extension') });
+
 async function status(id: string): Promise<Status> {
-  const res = await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}`);
+  const res = await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}`, {
+    headers: durableKey(),
+  });
   return (await res.json()) as Status;
 }
 
@@ -81,6 +86,34 @@ const historyOf = (id: string) => {
   if (!inst) throw new Error(`no stored instance ${id}`);
   return inst.history;
 };
+
+describe('the Durable webhook of the devhost', () => {
+  it('answers 401 without the durabletask_extension key (or the master key): no start, status, list or event', async () => {
+    const { body } = await start('gate');
+    const id = body.id ?? '';
+    const api = `${dh.httpUrl}/runtime/webhooks/durabletask`;
+    const calls: [string, RequestInit][] = [
+      [`${api}/instances/${id}`, {}],
+      [`${api}/instances`, {}],
+      [`${api}/instances/${id}/raiseEvent/go`, { method: 'POST', body: '{"by":"forged"}' }],
+      [`${api}/orchestrators/chain`, { method: 'POST' }],
+      [`${api}/instances/${id}?code=${dh.keys.host}`, {}],
+      [`${api}/instances/${id}?code=${dh.keys.functionKey('clientOps')}`, {}],
+    ];
+    for (const [url, init] of calls) {
+      const res = await fetch(url, init);
+      expect(res.status, url).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'ERR-4011' });
+    }
+    // The RPC path the durable client is given holds the key; any other key there is not a route at all.
+    expect((await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask-rpc/guessed/instances/${id}`)).status).toBe(404);
+    expect((await fetch(`${api}/instances/${id}?code=${dh.keys.master}`)).status).toBe(202);
+    expect(await client({ op: 'raise', instanceId: id, eventName: 'go', data: { by: 'test' } })).toMatchObject({
+      status: 200,
+    });
+    expect((await finished(id)).runtimeStatus).toBe('Completed');
+  });
+});
 
 describe('durable orchestrations in the devhost', () => {
   it('runs an activity chain and answers createCheckStatusResponse URLs: 202 while running, 200 with the output when done', async () => {
@@ -194,7 +227,9 @@ describe('durable orchestrations in the devhost', () => {
     expect(done.runtimeStatus).toBe('Terminated');
     expect(done.output).toBe('operator cancelled');
     expect((await client({ op: 'purge', instanceId: id })).json).toEqual({ instancesDeleted: 1 });
-    expect((await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask/instances/${id}`)).status).toBe(404);
+    expect(
+      (await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask/instances/${id}`, { headers: durableKey() })).status,
+    ).toBe(404);
   });
 });
 
@@ -206,7 +241,10 @@ describe('timer trigger with the durable client', () => {
       (
         await finished(
           await waitFor('slot instance', async () =>
-            (await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask/instances/${id}`)).status === 404 ? undefined : id,
+            (await fetch(`${dh.httpUrl}/runtime/webhooks/durabletask/instances/${id}`, { headers: durableKey() }))
+              .status === 404
+              ? undefined
+              : id,
           ),
         )
       ).output,

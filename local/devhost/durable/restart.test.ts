@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stopChild } from '../../emulators/azurite.js';
 import { spawnDevhostChild, waitFor } from '../testing.js';
+import { readHostKeys } from '../keys.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtureDir = path.join(here, '..', 'fixtures', 'durable-app');
@@ -46,7 +47,9 @@ it('resumes an orchestration after the devhost is killed mid-run and completes i
   const second = await startChild();
   const done = await waitFor('run-42 to complete', async () => {
     const s = (await (
-      await fetch(`${second.url}/runtime/webhooks/durabletask/instances/run-42?showHistory=true`)
+      await fetch(`${second.url}/runtime/webhooks/durabletask/instances/run-42?showHistory=true`, {
+        headers: { 'x-functions-key': readHostKeys(path.join(tmp, 'state'))!.systemKey('durabletask_extension') },
+      })
     ).json()) as { runtimeStatus: string; output: unknown; history: { EventType: string }[] };
     return s.runtimeStatus === 'Completed' ? s : undefined;
   });

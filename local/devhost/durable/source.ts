@@ -2,7 +2,7 @@ import path from 'node:path';
 import { rpcString } from '../rpc-data.js';
 import { resolveSettingExpression } from '../settings.js';
 import type { TriggerSource, TriggerSourceContext, TriggerSourceFactory } from '../trigger-source.js';
-import { clientBindingData, durableApiRoute } from './client-api.js';
+import { clientBindingData, durableApiRoutes } from './client-api.js';
 import { DurableEngine } from './engine.js';
 import { InstanceStore } from './instance-store.js';
 
@@ -40,8 +40,9 @@ class DurableSource implements TriggerSource {
       store: new InstanceStore(path.join(ctx.dataDir, 'durable', hub)),
       overridableStates: overridableExistingInstanceStates,
     });
-    this.httpRoutes = [durableApiRoute(this.engine, hub, () => ctx.httpUrl())];
-    const provide = () => rpcString(JSON.stringify(clientBindingData(ctx.httpUrl(), hub)));
+    const key = ctx.keys.systemKey('durabletask_extension');
+    this.httpRoutes = durableApiRoutes(this.engine, hub, () => ctx.httpUrl(), key);
+    const provide = () => rpcString(JSON.stringify(clientBindingData(ctx.httpUrl(), hub, key)));
     ctx.registry.inputProviders.set('durableclient', provide);
     ctx.registry.inputProviders.set('orchestrationclient', provide);
   }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DevhostTopicMessage } from '../../../shared/messaging/devhost-publisher.js';
+import { parseJsonWithin } from '../../../shared/kernel/json-limits.js';
+import { ADMIN_BODY_LIMITS } from '../admin-body-limits.js';
 import type { AdminRoute } from '../http-server.js';
 import { TopicError } from './local-topic.js';
 import type { LocalServiceBusNamespace } from './namespace.js';
@@ -25,13 +27,16 @@ function parseJson<T>(
   schema: z.ZodType<T>,
   hint: string,
 ): { ok: true; value: T } | { ok: false; response: { status: number; json: unknown } } {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    return { ok: false, response: invalid('body', `is not JSON; send ${hint}`) };
-  }
-  const parsed = schema.safeParse(json);
+  const read = parseJsonWithin(body.toString('utf8'), ADMIN_BODY_LIMITS);
+  if (!read.ok)
+    return {
+      ok: false,
+      response:
+        'syntax' in read
+          ? invalid('body', `is not JSON; send ${hint}`)
+          : invalid('body', `${read.breach.message} (limit ${read.breach.limit})`),
+    };
+  const parsed = schema.safeParse(read.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return {
@@ -64,6 +69,7 @@ export function serviceBusAdminRoutes(namespace: LocalServiceBusNamespace): Admi
     {
       method: 'POST',
       template: 'servicebus/topics/{topic}/messages',
+      systemKey: 'servicebus',
       handle: async (params, body) => {
         const parsed = parseJson(
           body,
@@ -80,6 +86,7 @@ export function serviceBusAdminRoutes(namespace: LocalServiceBusNamespace): Admi
     {
       method: 'GET',
       template: 'servicebus/topics/{topic}',
+      systemKey: 'servicebus',
       handle: async (params) =>
         guarded(() => ({
           status: 200,
@@ -92,6 +99,7 @@ export function serviceBusAdminRoutes(namespace: LocalServiceBusNamespace): Admi
     {
       method: 'GET',
       template: 'servicebus/topics/{topic}/subscriptions/{subscription}/deadletters',
+      systemKey: 'servicebus',
       handle: async (params) =>
         guarded(() => ({
           status: 200,
@@ -101,6 +109,7 @@ export function serviceBusAdminRoutes(namespace: LocalServiceBusNamespace): Admi
     {
       method: 'POST',
       template: 'servicebus/topics/{topic}/subscriptions/{subscription}/deadletters/replay',
+      systemKey: 'servicebus',
       handle: async (params, body) => {
         const parsed = parseJson(body, ReplayRequest, '{ "ids": [...] } or { "all": true }');
         if (!parsed.ok) return parsed.response;

@@ -9,6 +9,7 @@ import { PLANT_EVENTS_TOPIC, PlantEventType } from '../../../shared/messaging/su
 import { stopChild } from '../../emulators/azurite.js';
 import { readBusDeliveries, RECORD_DIR_SETTING } from '../fixtures/bus-app/records.js';
 import { spawnDevhostChild, waitFor } from '../testing.js';
+import { readHostKeys } from '../keys.js';
 import { MAX_DELIVERY_REASON, type DeadLetteredMessage } from './local-topic.js';
 import { LOCK_DURATION_OVERRIDE_SETTING } from './namespace.js';
 
@@ -45,6 +46,9 @@ async function startChild(extraEnv: Record<string, string>): Promise<{ child: Ch
   return started;
 }
 
+/** The devhost's servicebus key, kept with its state (the same across restarts). */
+const busKey = () => ({ 'x-functions-key': readHostKeys(path.join(tmp, 'state'))!.systemKey('servicebus') });
+
 /** Sends one alerts-bound CloudEvent over the admin endpoint; resolves with its message id. */
 async function send(url: string, key: string, data: Record<string, unknown>): Promise<string> {
   const m = toServiceBusMessage(
@@ -56,6 +60,7 @@ async function send(url: string, key: string, data: Record<string, unknown>): Pr
   );
   const res = await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}/messages`, {
     method: 'POST',
+    headers: busKey(),
     body: JSON.stringify([{ ...m, body: JSON.stringify(m.body) }]),
   });
   expect(res.status).toBe(202);
@@ -65,7 +70,9 @@ async function send(url: string, key: string, data: Record<string, unknown>): Pr
 async function deadLetters(url: string): Promise<DeadLetteredMessage[]> {
   return (
     (await (
-      await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}/subscriptions/alerts/deadletters`)
+      await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}/subscriptions/alerts/deadletters`, {
+        headers: busKey(),
+      })
     ).json()) as { messages: DeadLetteredMessage[] }
   ).messages;
 }

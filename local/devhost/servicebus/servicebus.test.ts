@@ -60,6 +60,9 @@ async function publish(type: string, key: string, data: Record<string, unknown> 
 }
 
 const admin = (p: string) => `${devhost.httpUrl}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}${p}`;
+/** Calls an admin endpoint with the devhost's servicebus key (without it: 401). */
+const adminFetch = (p: string, init: RequestInit = {}) =>
+  fetch(admin(p), { ...init, headers: { 'x-functions-key': devhost.keys.systemKey('servicebus') } });
 
 describe('devhost Service Bus: plant-events routing', () => {
   it('delivers each CloudEvent type to exactly the consumers of the subscriptions the definition names, with the trigger metadata of the host', async () => {
@@ -146,7 +149,7 @@ describe('devhost Service Bus: peek-lock, dead-letter and replay', () => {
         .map((d) => d.deliveryCount),
     ).toEqual(Array.from({ length: max }, (_, i) => i + 1));
 
-    const listed = (await (await fetch(admin('/subscriptions/alerts/deadletters'))).json()) as {
+    const listed = (await (await adminFetch('/subscriptions/alerts/deadletters')).json()) as {
       messages: DeadLetteredMessage[];
     };
     const entry = listed.messages.find((m) => m.messageId === id)!;
@@ -160,7 +163,7 @@ describe('devhost Service Bus: peek-lock, dead-letter and replay', () => {
     await waitFor('the ledger copy dead-lettered too', () =>
       settled.some((s) => s.messageId === id && s.outcome === 'deadLettered' && s.subscription === 'ledger'),
     );
-    const replay = await fetch(admin('/subscriptions/alerts/deadletters/replay'), {
+    const replay = await adminFetch('/subscriptions/alerts/deadletters/replay', {
       method: 'POST',
       body: JSON.stringify({ ids: [id] }),
     });
@@ -178,8 +181,11 @@ describe('devhost Service Bus: peek-lock, dead-letter and replay', () => {
   it('lists and replays dead letters with `npm run bus -- dlq`, against --url or the ServiceBusConnection the devhost sets', async () => {
     const id = await publish(PlantEventType.commandFailed, 'cli-1', { fail: 'always' });
     await waitFor('dead-lettered', () => settled.some((s) => s.messageId === id && s.outcome === 'deadLettered'));
+    const key = ['--key', devhost.keys.systemKey('servicebus')];
     const out: string[] = [];
-    expect(await runBus(['dlq', 'ls', 'alerts', '--url', devhost.httpUrl, '--json'], {}, (t) => out.push(t))).toBe(0);
+    expect(
+      await runBus(['dlq', 'ls', 'alerts', '--url', devhost.httpUrl, ...key, '--json'], {}, (t) => out.push(t)),
+    ).toBe(0);
     expect((JSON.parse(out.join('')) as DeadLetteredMessage[]).map((m) => m.messageId)).toContain(id);
 
     const summary: string[] = [];
@@ -192,7 +198,9 @@ describe('devhost Service Bus: peek-lock, dead-letter and replay', () => {
 
     const replayed: string[] = [];
     expect(
-      await runBus(['dlq', 'replay', 'alerts', '--id', id, '--url', devhost.httpUrl], {}, (t) => replayed.push(t)),
+      await runBus(['dlq', 'replay', 'alerts', '--id', id, '--url', devhost.httpUrl, ...key], {}, (t) =>
+        replayed.push(t),
+      ),
     ).toBe(0);
     expect(replayed.join('')).toContain(`replayed 1 message(s) on plant-events/alerts`);
     await waitFor(
@@ -206,14 +214,38 @@ describe('devhost Service Bus: peek-lock, dead-letter and replay', () => {
     );
   });
 
+  it('answers 401 without the servicebus key (or the master key): no message is sent, listed or replayed', async () => {
+    const send = (headers: Record<string, string>) =>
+      fetch(admin('/messages'), {
+        method: 'POST',
+        headers,
+        body: JSON.stringify([{ body: '{}', messageId: 'forged-1', applicationProperties: { type: 'x' } }]),
+      });
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'x-functions-key': 'guessed' },
+      { 'x-functions-key': devhost.keys.host },
+    ];
+    for (const headers of attempts) {
+      const res = await send(headers);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'ERR-4011', details: [{ field: 'header.x-functions-key' }] });
+    }
+    expect((await fetch(admin('/subscriptions/alerts/deadletters'))).status).toBe(401);
+    expect((await fetch(`${admin('/subscriptions/alerts/deadletters')}?code=${devhost.keys.master}`)).status).toBe(200);
+    await expect(
+      runBus(['dlq', 'ls', 'alerts', '--url', devhost.httpUrl, '--key', 'guessed'], {}, () => undefined),
+    ).rejects.toThrow(/401/);
+  });
+
   it('answers an unknown subscription or id with 404 and a bad replay body with 400', async () => {
-    expect((await fetch(admin('/subscriptions/nope/deadletters'))).status).toBe(404);
-    const unknownId = await fetch(admin('/subscriptions/alerts/deadletters/replay'), {
+    expect((await adminFetch('/subscriptions/nope/deadletters')).status).toBe(404);
+    const unknownId = await adminFetch('/subscriptions/alerts/deadletters/replay', {
       method: 'POST',
       body: JSON.stringify({ ids: ['missing'] }),
     });
     expect(unknownId.status).toBe(404);
-    const bad = await fetch(admin('/subscriptions/alerts/deadletters/replay'), { method: 'POST', body: '{}' });
+    const bad = await adminFetch('/subscriptions/alerts/deadletters/replay', { method: 'POST', body: '{}' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'ERR-4001' });
   });

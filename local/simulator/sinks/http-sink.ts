@@ -1,6 +1,7 @@
 /**
  * Sends bodies to the devhost's local Event Hub: `POST {devhostUrl}/_devhost/eventhubs/{hub}/messages` with a
- * JSON array of `{ body, partitionKey }`. Large sends are split into requests of a bounded size.
+ * JSON array of `{ body, partitionKey }` and the devhost's `eventhubs` key (x-functions-key). Large sends are split
+ * into requests of a bounded size.
  */
 import { z } from 'zod';
 import { fromZodIssues, SimulatorError } from '../errors.js';
@@ -8,6 +9,8 @@ import type { TelemetrySink } from './sink.js';
 
 export const HttpSinkOptions = z.object({
   devhostUrl: z.url(),
+  /** The devhost's `eventhubs` key (or its master key), from its `keys.json` (`.local/keys.json` under npm start). */
+  key: z.string().min(1).optional(),
   hub: z.string().min(1).default('telemetry'),
   /** Bodies per request, at most (keeps each POST well under the devhost's body limit). */
   maxEventsPerRequest: z.number().int().min(1).max(100_000).default(2000),
@@ -17,7 +20,7 @@ export type HttpSinkOptions = z.input<typeof HttpSinkOptions>;
 export function httpSink(input: HttpSinkOptions): TelemetrySink {
   const parsed = HttpSinkOptions.safeParse(input);
   if (!parsed.success) throw fromZodIssues('SIM-CONFIG', 'Invalid HTTP sink options', parsed.error.issues);
-  const { devhostUrl, hub, maxEventsPerRequest } = parsed.data;
+  const { devhostUrl, hub, maxEventsPerRequest, key } = parsed.data;
   const url = `${devhostUrl.replace(/\/+$/, '')}/_devhost/eventhubs/${encodeURIComponent(hub)}/messages`;
   return {
     async send(events) {
@@ -27,7 +30,7 @@ export function httpSink(input: HttpSinkOptions): TelemetrySink {
         try {
           response = await fetch(url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...(key ? { 'x-functions-key': key } : {}) },
             body: JSON.stringify(chunk),
           });
         } catch (error) {

@@ -54,6 +54,8 @@ const NOISE_SAMPLES = 60;
 const NOISE_HISTORY = 60;
 /** Quiet period after an episode before the same kind can fire again, ms. */
 const REFRACTORY_MS = 15 * 60_000;
+/** How far out of order points may arrive and still be one episode, ms (the telemetry's clock-skew allowance). */
+const REORDER_TOLERANCE_MS = 5 * 60_000;
 /** Metal-height peak window, ms. */
 const TAP_PEAK_WINDOW_MS = 10 * 60_000;
 
@@ -100,8 +102,10 @@ export class CellAnomalyDetector {
 
   private fire(type: AnomalyType, tag: string, tsMs: number, score: number, detector: Anomaly['detector']): Anomaly[] {
     const last = this.lastFired.get(type);
-    // An anode effect is an episode of its own (entered and left by the threshold): no refractory period.
-    if (type !== 'anode_effect' && last !== undefined && tsMs - last < REFRACTORY_MS) return [];
+    // An anode effect is an episode of its own (entered and left by the threshold): no refractory period. A last
+    // firing dated well after this point (a negative age) cannot have started a quiet period: it does not hold.
+    const sinceMs = last === undefined ? Infinity : tsMs - last;
+    if (type !== 'anode_effect' && sinceMs < REFRACTORY_MS && sinceMs >= -REORDER_TOLERANCE_MS) return [];
     this.lastFired.set(type, tsMs);
     return [{ anomalyType: type, cellId: this.cellId, lineId: this.lineId, tag, detectedAtMs: tsMs, score, detector }];
   }
@@ -152,7 +156,9 @@ export class CellAnomalyDetector {
   }
 
   private metal(tsMs: number, cm: number): Anomaly[] {
-    this.metalPeaks = this.metalPeaks.filter((p) => tsMs - p.tsMs <= TAP_PEAK_WINDOW_MS);
+    this.metalPeaks = this.metalPeaks.filter(
+      (p) => tsMs - p.tsMs <= TAP_PEAK_WINDOW_MS && tsMs - p.tsMs >= -REORDER_TOLERANCE_MS,
+    );
     const peak = this.metalPeaks.reduce((m, p) => Math.max(m, p.cm), -Infinity);
     this.metalPeaks.push({ tsMs, cm });
     if (peak - cm < this.tuning.tapDropCm) return [];
