@@ -29,7 +29,7 @@ import { LEDGER_CONTAINER, ledgerPaths } from '../../shared/ledger/paths.js';
 import { toServiceBusMessage } from '../../shared/messaging/cloud-event.js';
 import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
 import { overrideChangedEvent } from '../../shared/scada/events.js';
-import { sendToHub, spawnDevhost, type DevhostProcess } from '../e2e/support.js';
+import { repoRoot, sendToHub, spawnDevhost, type DevhostProcess } from '../e2e/support.js';
 
 const OUTAGE_MS = Number(process.env.OUTAGE_S ?? 60) * 1000;
 const START_MS = Date.UTC(2026, 10, 23, 6, 0, 0);
@@ -69,6 +69,10 @@ async function startStack(name: string): Promise<Stack> {
     COSMOS_ENDPOINT: cosmos.endpoint,
     COSMOS_KEY: cosmos.key,
     SCADA_MQTT_URL: broker.url,
+    SCADA_MQTT_USERNAME: broker.host().username,
+    SCADA_MQTT_PASSWORD: broker.host().password,
+    // The simulated line is the 126 kA base cell of the test plant.
+    PLANT_MODEL_FILE: path.join(repoRoot, 'plants', 'test-plant.json'),
     OPTIMIZATION_SCHEDULE: '0 0 0 1 1 *',
     CURATION_SCHEDULE: '0 0 0 1 1 *',
     ALERT_SWEEP_SCHEDULE: '0 0 0 1 1 *',
@@ -79,7 +83,7 @@ async function startStack(name: string): Promise<Stack> {
 }
 
 /** Plant events every consumer takes: overrides go to the SCADA dispatcher, the ledger and the alert notifier. */
-async function publishOverrides(url: string, line: string, n: number): Promise<string[]> {
+async function publishOverrides(devhost: DevhostProcess, line: string, n: number): Promise<string[]> {
   const events = Array.from({ length: n }, (_, i) => {
     const cellId = `${line}-C${String(i + 1).padStart(3, '0')}`;
     const nowMs = Date.now();
@@ -100,21 +104,27 @@ async function publishOverrides(url: string, line: string, n: number): Promise<s
     const m = toServiceBusMessage(e);
     return { ...m, body: JSON.stringify(m.body) };
   });
-  const res = await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}/messages`, {
+  const res = await fetch(`${devhost.url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}/messages`, {
     method: 'POST',
+    headers: busKey(devhost),
     body: JSON.stringify(messages),
   });
   expect(res.status).toBe(202);
   return events.map((e) => e.id);
 }
 
+/** The devhost's own key for its Service Bus endpoints. */
+const busKey = (devhost: DevhostProcess) => ({ 'x-functions-key': devhost.keys.systemKey('servicebus') });
+
 interface SubscriptionStats {
   subscription: string;
   active: number;
   deadLettered: number;
 }
-async function topicStats(url: string): Promise<SubscriptionStats[]> {
-  const res = await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}`);
+async function topicStats(devhost: DevhostProcess): Promise<SubscriptionStats[]> {
+  const res = await fetch(`${devhost.url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}`, {
+    headers: busKey(devhost),
+  });
   return ((await res.json()) as { subscriptions: SubscriptionStats[] }).subscriptions;
 }
 
@@ -148,26 +158,26 @@ describe(`a ${OUTAGE_MS / 1000}-second dependency outage, with no restart of the
       const stack = await startStack(which);
       const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(stack.azurite.connectionString));
       const third = Math.floor(events.length / 3);
-      const url = stack.devhost.url;
+      const devhost = stack.devhost;
 
-      await sendToHub(url, 'telemetry', events.slice(0, third));
-      const before = await publishOverrides(url, 'L1', 4);
+      await sendToHub(devhost, 'telemetry', events.slice(0, third));
+      const before = await publishOverrides(devhost, 'L1', 4);
       await waitFor(
         'the events before the outage handled',
-        async () => (await topicStats(url)).every((s) => s.active === 0),
+        async () => (await topicStats(devhost)).every((s) => s.active === 0),
         120_000,
       );
 
       // The outage: the emulator is killed, telemetry and plant events keep coming, then it is back on its port.
       if (which === 'cosmos') await stack.cosmos.kill();
       else await stack.azurite.kill();
-      await sendToHub(url, 'telemetry', events.slice(third, 2 * third));
-      const during = await publishOverrides(url, 'L2', 4);
+      await sendToHub(devhost, 'telemetry', events.slice(third, 2 * third));
+      const during = await publishOverrides(devhost, 'L2', 4);
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
       if (which === 'cosmos') stack.cosmos = await startCosmos({ dataDir: stack.dataDir, port: stack.cosmos.port });
       else stack.azurite = await startAzurite(path.join(stack.dataDir, 'azurite'), { ports: stack.azurite.ports });
       const backMs = Date.now();
-      await sendToHub(url, 'telemetry', events.slice(2 * third));
+      await sendToHub(devhost, 'telemetry', events.slice(2 * third));
 
       const window = { eventsFromMs: START_MS, enqueuedFromMs: testStartMs, untilMs: START_MS + 86_400_000 };
       const score = await waitFor(
@@ -186,10 +196,10 @@ describe(`a ${OUTAGE_MS / 1000}-second dependency outage, with no restart of the
 
       await waitFor(
         'every subscription drained',
-        async () => (await topicStats(url)).every((s) => s.active === 0),
+        async () => (await topicStats(devhost)).every((s) => s.active === 0),
         5 * 60_000,
       );
-      expect((await topicStats(url)).map((s) => [s.subscription, s.deadLettered])).toEqual([
+      expect((await topicStats(devhost)).map((s) => [s.subscription, s.deadLettered])).toEqual([
         ['scada', 0],
         ['ledger', 0],
         ['alerts', 0],
