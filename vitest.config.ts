@@ -5,8 +5,10 @@ export default defineConfig({
     include: ['{functions,shared,local,bench,test}/**/*.test.ts'],
     // The fault suite stops emulators for a minute at a time: `npm run test:faults` (vitest.faults.config.ts).
     exclude: ['**/node_modules/**', 'test/faults/**'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Many tests start processes (emulators, a devhost under tsx) on two cores; the limits are guards against a hang,
+    // wide enough that a machine busy with other work does not fail a test that is only slow.
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     // `npm run test:coverage` (and the pipeline) turn this on; the plant's maintainability bar is 80 % of lines.
     coverage: {
