@@ -133,7 +133,7 @@ describe('Azurite with its metadata journalled', () => {
       await expectSurvived(containerOf(second), w);
       await second.stop();
     },
-    60_000,
+    180_000,
   );
 
   it.each(SnapshotCrashPoint.options)(
@@ -153,7 +153,7 @@ describe('Azurite with its metadata journalled', () => {
       await second.stop();
       expect(readdirSync(location).filter((n) => n.includes('.journal-') || n.endsWith('.tmp'))).toEqual([]);
     },
-    60_000,
+    180_000,
   );
 
   it('refuses to start, naming the file, when a journal is damaged before its last record', async () => {
