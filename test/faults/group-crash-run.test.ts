@@ -146,9 +146,12 @@ interface InstanceStatus {
   history: { EventType: string; Name?: string; TaskScheduledId?: number; EventId?: number }[];
 }
 
-const instance = async (base: string, runId: string) =>
+/** The run's Durable status with its history, read with the devhost's own key for the webhook. */
+const instance = async (devhost: DevhostProcess, runId: string) =>
   (await (
-    await fetch(`${base}/runtime/webhooks/durabletask/instances/${runId}?showHistory=true`)
+    await fetch(`${devhost.url}/runtime/webhooks/durabletask/instances/${runId}?showHistory=true`, {
+      headers: { 'x-functions-key': devhost.keys.systemKey('durabletask_extension') },
+    })
   ).json()) as InstanceStatus;
 
 /** True once the history records `activity` as completed (its result stored, the history fsynced). */
@@ -173,7 +176,7 @@ describe('an optimisation run across a crash of the whole local runtime', () => 
       // (its next lake call hangs) until the kill; unfrozen, the blobs acknowledged just before were lost.
       await waitFor(
         `${activity} to complete`,
-        async () => completed(await instance(first.devhost.url, runId), activity),
+        async () => completed(await instance(first.devhost, runId), activity),
         60_000,
       );
       first.azurite.pause();
@@ -190,7 +193,7 @@ describe('an optimisation run across a crash of the whole local runtime', () => 
         90_000,
       );
       expect(done, JSON.stringify(done)).toMatchObject({ runId, outcome: 'applied' });
-      const status = await instance(second.devhost.url, runId);
+      const status = await instance(second.devhost, runId);
       expect(status.history.filter((e) => e.EventType === 'ExecutionCompleted')).toHaveLength(1);
       expect(status.history.filter((e) => e.EventType === 'TaskFailed')).toEqual([]);
 
