@@ -18,14 +18,14 @@ import { mulberry32 } from '../shared/telemetry/test-support.js';
 import { baseCellPlant, plantTagResolver } from '../local/simulator/plant-file.js';
 
 const T0 = Date.UTC(2024, 5, 1, 0, 0, 0);
-const settings = {
+export const settings = {
   TELEMETRY_HUB: 'telemetry',
   TELEMETRY_CONSUMER_GROUP: 'ingest',
   CLEANSING_WINDOW: 31,
   INTERPOLATE_MAX_GAP_INTERVALS: 5,
 };
 /** The plant the stream comes from (three lines of 300 cells: every cell the stream names is one of it). */
-const tags = plantTagResolver(baseCellPlant(3, 300));
+export const tags = plantTagResolver(baseCellPlant(3, 300));
 /** Sampling intervals (ms) and nominal values of the simulated plant: voltage/current 1 s, bath/beam 5 s, heights/shell 30 s. */
 const SIGNALS: [tag: string, unit: string, intervalMs: number, nominal: number, noise: number][] = [
   ['cellVoltage', 'V', 1000, 4.3, 0.02],
@@ -37,7 +37,7 @@ const SIGNALS: [tag: string, unit: string, intervalMs: number, nominal: number, 
 ];
 
 /** Event bodies for `cells` cells over time, ~50 points per body, with ~3 % faults of every kind. */
-function makeEvents(targetPoints: number, cells = 300): { events: IngestEvent[]; points: number } {
+export function makeEvents(targetPoints: number, cells = 300): { events: IngestEvent[]; points: number } {
   const rnd = mulberry32(2024);
   const enc = new TextEncoder();
   const events: IngestEvent[] = [];
