@@ -19,7 +19,7 @@ import { Cleanser, DEFAULT_LATE_THRESHOLD_MS, DEFAULT_SPIKE_SIGMAS, type Cleansi
 import { countFlags, emptyFlagCounts, emptyReasonCounts, type BatchQuality } from './data-quality.js';
 import { isExcludedFromGold, maskOf, NEUTRAL_MASK, type FlagName } from './flags.js';
 import { HotStateCache, type HotStateStore } from './hot-state.js';
-import { parseBody } from './parse-body.js';
+import { bodyText, parseBody, parseBodyText } from './parse-body.js';
 import type { EventOrigin, QuarantineReason, QuarantineRecord, SilverRow } from './records.js';
 import type { SensorStateStore, SensorUndo } from './sensor-state.js';
 import type { TagResolver } from './tag-resolution.js';
@@ -157,7 +157,7 @@ async function ingestSplit(
   writes.push([
     'bronze',
     bronzePath(range, firstEnqueuedMs),
-    encodeJsonlGz(split.events.map(bronzeRecord)),
+    encodeJsonlGz(split.events.map((e, i) => bronzeRecord(e, cleansed.texts[i]))),
     'application/x-ndjson',
   ]);
   for (const [hourMs, lineId, group] of byHourAndLine(rows)) {
@@ -229,6 +229,8 @@ interface Cleansed {
   quarantine: QuarantineRecord[];
   pointsIn: number;
   enqueuedMs: number[];
+  /** Each event's body as text (undefined when not UTF-8), decoded once for cleansing and bronze. */
+  texts: (string | undefined)[];
   undo: SensorUndo;
 }
 
@@ -249,6 +251,7 @@ export function cleanseEvents(
   const quarantine: QuarantineRecord[] = [];
   const dupes: CleansingRejection[] = [];
   const enqueuedMs: number[] = [];
+  const texts: (string | undefined)[] = [];
   let pointsIn = 0;
   let undo: SensorUndo;
   sensors.beginBatch();
@@ -260,7 +263,9 @@ export function cleanseEvents(
         enqueuedMs: toEpochMs(e.enqueuedTimeUtc, deps.now),
       };
       enqueuedMs.push(origin.enqueuedMs);
-      const parsed = parseBody(e.body, deps.tags);
+      const text = bodyText(e.body);
+      texts.push(text);
+      const parsed = text === undefined ? parseBody(e.body, deps.tags) : parseBodyText(text, deps.tags);
       pointsIn += parsed.points.length + parsed.rejections.length;
       for (const r of parsed.rejections) quarantine.push({ ...r, ...origin });
       for (const p of parsed.points) cleanser.cleanse(p, origin, rows, dupes);
@@ -278,7 +283,7 @@ export function cleanseEvents(
     const { origin, ...r } = d;
     quarantine.push({ ...r, ...origin });
   }
-  return { rows, quarantine, pointsIn, enqueuedMs, undo };
+  return { rows, quarantine, pointsIn, enqueuedMs, texts, undo };
 }
 
 function batchQuality(
@@ -314,16 +319,17 @@ function batchQuality(
   };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Bronze keeps each raw body with its Event Hub coordinates: UTF-8 text when it is text, base64 otherwise. */
-function bronzeRecord(e: IngestEvent) {
+/**
+ * Bronze keeps each raw body with its Event Hub coordinates: UTF-8 text when it is text (`text`, as cleansing decoded
+ * it), base64 otherwise.
+ */
+function bronzeRecord(e: IngestEvent, text: string | undefined) {
   let body: string;
   let bodyEncoding: 'utf8' | 'base64';
-  try {
-    body = utf8.decode(e.body);
+  if (text !== undefined) {
+    body = text;
     bodyEncoding = 'utf8';
-  } catch {
+  } else {
     body = Buffer.from(e.body.buffer, e.body.byteOffset, e.body.byteLength).toString('base64');
     bodyEncoding = 'base64';
   }

@@ -51,17 +51,28 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * and a body with no candidate (empty, not JSON, wrong shape, too many points) is one rejection.
  */
 export function parseBody(body: Uint8Array, tags: TagResolver = CATALOGUE_TAGS): BodyParse {
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
+  const text = bodyText(body);
+  if (text === undefined)
     return bodyRejection(
       'MALFORMED_JSON',
       'body is not valid UTF-8',
       Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'),
       'base64',
     );
+  return parseBodyText(text, tags);
+}
+
+/** The body as text, or undefined when it is not valid UTF-8 (parseBody then refuses it). */
+export function bodyText(body: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return undefined;
   }
+}
+
+/** parseBody of a body already decoded (bodyText): for a caller that keeps the text too, so it is decoded once. */
+export function parseBodyText(text: string, tags: TagResolver = CATALOGUE_TAGS): BodyParse {
   if (isBlank(text)) return bodyRejection('EMPTY_BODY', 'body is empty', text, 'utf8');
   let json: unknown;
   try {
