@@ -128,7 +128,8 @@ export function isWellFormedPoint(o: unknown): o is RawPoint {
       !cellId.startsWith(lineId)
     )
       return false;
-    // A cell's signals arrive together: the next point usually names the same ids, which then need no regex.
+    // A body from the Sparkplug ingress carries one device's metrics: the next point usually names the same ids,
+    // which then need no regex.
     lastLineId = lineId;
     lastCellId = cellId;
   }

@@ -116,7 +116,7 @@ export function buildTagResolver(version: string, lines: readonly PlantLineTags[
     specsByLine.set(line.lineId, specs);
   }
   const lineIds = new Set(lines.map((l) => l.lineId));
-  // A cell's signals arrive together: the last known equipment answers most lookups without hashing.
+  // A body from the Sparkplug ingress carries one device's metrics: the last known equipment answers most lookups.
   let knownLineId = '';
   let knownCellId = '';
   return Object.freeze({
