@@ -18,14 +18,14 @@ import { mulberry32 } from '../shared/telemetry/test-support.js';
 import { baseCellPlant, plantTagResolver } from '../local/simulator/plant-file.js';
 
 const T0 = Date.UTC(2024, 5, 1, 0, 0, 0);
-const settings = {
+export const settings = {
   TELEMETRY_HUB: 'telemetry',
   TELEMETRY_CONSUMER_GROUP: 'ingest',
   CLEANSING_WINDOW: 31,
   INTERPOLATE_MAX_GAP_INTERVALS: 5,
 };
 /** The plant the stream comes from (three lines of 300 cells: every cell the stream names is one of it). */
-const tags = plantTagResolver(baseCellPlant(3, 300));
+export const tags = plantTagResolver(baseCellPlant(3, 300));
 /** Sampling intervals (ms) and nominal values of the simulated plant: voltage/current 1 s, bath/beam 5 s, heights/shell 30 s. */
 const SIGNALS: [tag: string, unit: string, intervalMs: number, nominal: number, noise: number][] = [
   ['cellVoltage', 'V', 1000, 4.3, 0.02],
@@ -37,7 +37,7 @@ const SIGNALS: [tag: string, unit: string, intervalMs: number, nominal: number, 
 ];
 
 /** Event bodies for `cells` cells over time, ~50 points per body, with ~3 % faults of every kind. */
-function makeEvents(targetPoints: number, cells = 300): { events: IngestEvent[]; points: number } {
+export function makeEvents(targetPoints: number, cells = 300): { events: IngestEvent[]; points: number } {
   const rnd = mulberry32(2024);
   const enc = new TextEncoder();
   const events: IngestEvent[] = [];
@@ -118,10 +118,72 @@ function timeIt<T>(fn: () => T): [T, number, number] {
   return [r, Number(process.hrtime.bigint() - t) / 1e6, (cpu.user + cpu.system) / 1000];
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/**
+ * The whole ingestBatch (cleansing, Parquet, gzip, intent, hot-state merge) against in-memory stores: the CPU one
+ * batch costs before any network I/O. Like the parse-only rate and the core passes, it is measured warm: a first
+ * pass (reported apart, as `…ColdPointsPerCpuS`) compiles the code, then three passes with fresh stores and sensor
+ * state, the median reported. Parse only: decode and JSON.parse of the same bodies, three passes, the median.
+ */
+async function measureWholeBatch(events: readonly IngestEvent[], batchSize: number) {
+  const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+  const fullEvents = events.slice(0, 50 * batchSize);
+  let fullPoints = 0;
+  const batchMs: number[] = [];
+  const fullCpuPasses: number[] = [];
+  for (let pass = 0; pass < 4; pass++) {
+    const deps = {
+      lake: new MemoryLakeStore(),
+      hotState: new MemoryHotStateStore(),
+      sensors: newSensorStateStore(31),
+      settings,
+      tags,
+      log: quiet,
+    };
+    fullPoints = 0;
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < fullEvents.length; i += batchSize) {
+      const t = performance.now();
+      fullPoints += (await ingestBatch(fullEvents.slice(i, i + batchSize), deps)).pointsIn;
+      if (pass > 0) batchMs.push(performance.now() - t);
+    }
+    const c = process.cpuUsage(c0);
+    fullCpuPasses.push((c.user + c.system) / 1000);
+  }
+  const fullColdCpuMs = fullCpuPasses[0]!;
+  const fullCpuMs = median(fullCpuPasses.slice(1));
+  const decoder = new TextDecoder();
+  const parseCpu: number[] = [];
+  for (let pass = 0; pass < 3; pass++) {
+    const [, , cpuMs] = timeIt(() => {
+      let n = 0;
+      for (const e of fullEvents) {
+        try {
+          const v = JSON.parse(decoder.decode(e.body)) as unknown;
+          n += Array.isArray(v) ? v.length : 1;
+        } catch {
+          n++;
+        }
+      }
+      return n;
+    });
+    parseCpu.push(cpuMs);
+  }
+  const parseOnlyCpuMs = median(parseCpu);
+  return { fullPoints, fullCpuMs, fullColdCpuMs, fullCpuPasses, batchMs, parseOnlyCpuMs };
+}
+
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const target = Number(args[0] ?? 600_000);
   const { events, points } = makeEvents(target);
   const batchSize = 1000; // host.json maxEventBatchSize
+  // First, while the heap holds only the events: later sections keep every silver row alive, which an ingest
+  // worker does not, and whose marking would be charged to the batch.
+  const { fullPoints, fullCpuMs, fullColdCpuMs, fullCpuPasses, batchMs, parseOnlyCpuMs } = await measureWholeBatch(
+    events,
+    batchSize,
+  );
   // Warm-up on a prefix (JIT), then three measured passes over the whole stream, each with fresh sensor state;
   // the median pass is reported (the machine is shared, so single passes vary).
   cleanseEvents(events.slice(0, 2000), { sensors: newSensorStateStore(31), settings, tags });
@@ -143,7 +205,6 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     });
     passes.push({ wallMs, cpuMs });
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   const coreMs = median(passes.map((p) => p.wallMs));
   const coreCpuMs = median(passes.map((p) => p.cpuMs));
   const allRows = rows.flat();
@@ -166,47 +227,6 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   });
   const samplePoints = Math.round((sampleRows / allRows.length) * points);
 
-  // The whole ingestBatch (cleansing, Parquet, gzip, intent, hot-state merge) against in-memory stores: the CPU
-  // one batch costs before any network I/O.
-  const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-  const deps = {
-    lake: new MemoryLakeStore(),
-    hotState: new MemoryHotStateStore(),
-    sensors: newSensorStateStore(31),
-    settings,
-    tags,
-    log: quiet,
-  };
-  const fullEvents = events.slice(0, 50 * batchSize);
-  let fullPoints = 0;
-  const batchMs: number[] = [];
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < fullEvents.length; i += batchSize) {
-    const t = performance.now();
-    fullPoints += (await ingestBatch(fullEvents.slice(i, i + batchSize), deps)).pointsIn;
-    batchMs.push(performance.now() - t);
-  }
-  const fullCpu = process.cpuUsage(c0);
-  const fullCpuMs = (fullCpu.user + fullCpu.system) / 1000;
-  // Parse only: decode and JSON.parse of the same bodies as the whole-batch pass, three passes, the median.
-  const decoder = new TextDecoder();
-  const parseCpu: number[] = [];
-  for (let pass = 0; pass < 3; pass++) {
-    const [, , cpuMs] = timeIt(() => {
-      let n = 0;
-      for (const e of fullEvents) {
-        try {
-          const v = JSON.parse(decoder.decode(e.body)) as unknown;
-          n += Array.isArray(v) ? v.length : 1;
-        } catch {
-          n++;
-        }
-      }
-      return n;
-    });
-    parseCpu.push(cpuMs);
-  }
-  const parseOnlyCpuMs = median(parseCpu);
   const perS = (n: number, ms: number) => Math.round(n / (ms / 1000));
   const coreCpu = perS(points, coreCpuMs);
   const parquetCpu = perS(sampleRows, parquetCpuMs);
@@ -234,10 +254,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     corePlusEncodePointsPerCpuS: Math.round(1 / (1 / coreCpu + 1 / parquetCpu + 1 / gzCpu)),
     parseOnlyPointsPerCpuS: perS(fullPoints, parseOnlyCpuMs),
     ingestBatchInMemoryPointsPerCpuS: perS(fullPoints, fullCpuMs),
+    ingestBatchInMemoryColdPointsPerCpuS: perS(fullPoints, fullColdCpuMs),
+    ingestBatchInMemoryPassesPointsPerCpuS: fullCpuPasses.slice(1).map((ms) => perS(fullPoints, ms)),
     /** The whole in-memory batch as a share of the parse-only rate (goal ≥ 0.25). */
     ingestBatchShareOfParseOnly: +(parseOnlyCpuMs / fullCpuMs).toFixed(2),
     ingestBatchInMemoryMedianBatchMs: Math.round(median(batchMs)),
-    pointsPerBatch: Math.round(fullPoints / batchMs.length),
+    pointsPerBatch: Math.round(fullPoints / (batchMs.length / (fullCpuPasses.length - 1))),
     targetCorePointsPerS: 250_000,
   };
 }

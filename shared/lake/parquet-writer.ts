@@ -190,6 +190,7 @@ export function encodeParquet(columns: readonly LakeColumn[], opts: ParquetWrite
 }
 
 const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]);
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
 /** Writes one column chunk (dictionary page when used, then data pages) and returns its metadata. */
 function writeChunk(out: ByteWriter, c: LakeColumn, from: number, to: number): ChunkResult {
@@ -204,7 +205,8 @@ function writeChunk(out: ByteWriter, c: LakeColumn, from: number, to: number): C
       if (data[from + i] === null || data[from + i] === undefined) nulls++;
       else defined[i] = 1;
     }
-  } else {
+  } else if (!ArrayBuffer.isView(data)) {
+    // A typed array (Float64Array) cannot hold a missing value.
     for (let i = from; i < to; i++)
       if (data[i] === null || data[i] === undefined)
         throw new ParquetWriteError(c.name, `row ${i} has no value and the column is not nullable`);
@@ -340,10 +342,18 @@ function buildDictionary(data: LakeColumn['data'], from: number, to: number, nul
   const before = nulls ? new Uint32Array(n + 1) : undefined;
   const limit = Math.max(64, n * DICTIONARY_MAX_SHARE);
   let m = 0;
+  // Neighbouring rows often share a value (a file's line, most rows' unit, quality and flags): compare with the
+  // previous value before hashing.
+  let last: unknown = undefined;
+  let lastK = 0;
   for (let i = 0; i < n; i++) {
     if (before) before[i] = m;
     const v = data[from + i];
     if (v === null || v === undefined) continue;
+    if (v === last) {
+      indices[m++] = lastK;
+      continue;
+    }
     let k = index.get(v as string);
     if (k === undefined) {
       k = values.length;
@@ -352,6 +362,8 @@ function buildDictionary(data: LakeColumn['data'], from: number, to: number, nul
       values.push(v as string);
     }
     indices[m++] = k;
+    last = v;
+    lastK = k;
   }
   if (before) before[n] = m;
   return { values, indices, before };
@@ -368,6 +380,12 @@ function writePlain(
   switch (c.type) {
     case 'DOUBLE': {
       w.ensure((to - from) * 8);
+      if (data instanceof Float64Array && !stats && LITTLE_ENDIAN) {
+        // PLAIN doubles are the array's own little-endian bytes: one copy instead of a write per value.
+        w.buf.set(new Uint8Array(data.buffer, data.byteOffset + from * 8, (to - from) * 8), w.offset);
+        w.offset += (to - from) * 8;
+        return;
+      }
       const buf = w.buf;
       let o = w.offset;
       for (let i = from; i < to; i++) {

@@ -106,8 +106,9 @@ function addRow(a: MinuteAggregate, r: SilverRow): void {
   a.count++;
   a.sum += v;
   a.sumSq += v * v;
-  a.min = a.min === null || v < a.min ? v : a.min;
-  a.max = a.max === null || v > a.max ? v : a.max;
+  // Assigned only when they change: min and max hold null or a number, so each store would box a new number.
+  if (a.min === null || v < a.min) a.min = v;
+  if (a.max === null || v > a.max) a.max = v;
   if (a.firstTsMs === null || r.tsMs < a.firstTsMs) {
     a.firstTsMs = r.tsMs;
     a.firstValue = v;

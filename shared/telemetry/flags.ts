@@ -40,14 +40,15 @@ export const GOLD_EXCLUDING_MASK = GOLD_EXCLUDING_FLAGS.reduce((m, f) => m | Fla
 export const NEUTRAL_FLAGS: readonly FlagName[] = ['unit_converted', 'out_of_order', 'late', 'gap_before'];
 export const NEUTRAL_MASK = NEUTRAL_FLAGS.reduce((m, f) => m | Flag[f], 0);
 
-const namesByMask = new Map<number, readonly FlagName[]>();
+/** Indexed by mask (every mask is below 2^11): an array read per row, not a hash lookup. */
+const namesByMask: (readonly FlagName[] | undefined)[] = new Array(1 << FLAG_NAMES.length).fill(undefined);
 
 /** The flag names of a mask, in contract order; the returned array is shared and frozen (no per-row allocation). */
 export function flagNames(mask: number): readonly FlagName[] {
-  let names = namesByMask.get(mask);
+  let names = namesByMask[mask];
   if (!names) {
     names = Object.freeze(FLAG_NAMES.filter((f) => (mask & Flag[f]) !== 0));
-    namesByMask.set(mask, names);
+    namesByMask[mask] = names;
   }
   return names;
 }

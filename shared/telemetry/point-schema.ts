@@ -138,14 +138,20 @@ export function isWellFormedPoint(o: unknown): o is RawPoint {
     return false;
   if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || unit.length === 0 || unit.length > 16) return false;
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-  if (
-    !LINE_ID.test(lineId) ||
-    !CELL_ID.test(cellId) ||
-    cellId.charCodeAt(lineId.length) !== 45 /* '-' */ ||
-    cellId.length <= lineId.length + 1 ||
-    !cellId.startsWith(lineId)
-  )
-    return false;
+  if (lineId !== lastLineId || cellId !== lastCellId) {
+    if (
+      !LINE_ID.test(lineId) ||
+      !CELL_ID.test(cellId) ||
+      cellId.charCodeAt(lineId.length) !== 45 /* '-' */ ||
+      cellId.length <= lineId.length + 1 ||
+      !cellId.startsWith(lineId)
+    )
+      return false;
+    // A body from the Sparkplug ingress carries one device's metrics: the next point usually names the same ids,
+    // which then need no regex.
+    lastLineId = lineId;
+    lastCellId = cellId;
+  }
   if (typeof ts === 'number') {
     if (!Number.isInteger(ts) || ts < MIN_EVENT_TS_MS || ts > MAX_EVENT_TS_MS) return false;
   } else if (typeof ts !== 'string' || ts.length > 40 || Number.isNaN(isoToEpochMs(ts))) return false;
@@ -156,6 +162,9 @@ export function isWellFormedPoint(o: unknown): o is RawPoint {
     return false;
   return true;
 }
+
+let lastLineId = '';
+let lastCellId = '';
 
 /** The event time of a well-formed point in epoch ms. */
 export function eventTsMs(p: RawPoint): number {

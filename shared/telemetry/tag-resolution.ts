@@ -116,25 +116,38 @@ export function buildTagResolver(version: string, lines: readonly PlantLineTags[
     specsByLine.set(line.lineId, specs);
   }
   const lineIds = new Set(lines.map((l) => l.lineId));
+  // A body from the Sparkplug ingress carries one device's metrics: the last known equipment answers most lookups.
+  let knownLineId = '';
+  let knownCellId = '';
   return Object.freeze({
     version,
     unknownEquipment(lineId: string, cellId: string): UnknownEquipment | undefined {
-      if (cellId.endsWith(LINE_SUFFIX) && cellId.length === lineId.length + LINE_SUFFIX.length) {
-        if (lineIds.has(lineId)) return undefined;
-        return { field: 'lineId', detail: `line ${lineId} is not in the plant model (version ${version})` };
+      if (cellId === knownCellId && lineId === knownLineId) return undefined;
+      const unknown = equipmentProblem(lineId, cellId);
+      if (!unknown) {
+        knownLineId = lineId;
+        knownCellId = cellId;
       }
-      if (cells.has(cellId)) return undefined;
-      return lineIds.has(lineId)
-        ? {
-            field: 'cellId',
-            detail: `cell ${cellId} is not a cell of line ${lineId} in the plant model (version ${version})`,
-          }
-        : { field: 'lineId', detail: `line ${lineId} (cell ${cellId}) is not in the plant model (version ${version})` };
+      return unknown;
     },
     spec(lineId: string, tag: string): TagSpec | undefined {
       return specsByLine.get(lineId)?.get(tag) ?? tagSpec(tag);
     },
   });
+
+  function equipmentProblem(lineId: string, cellId: string): UnknownEquipment | undefined {
+    if (cellId.endsWith(LINE_SUFFIX) && cellId.length === lineId.length + LINE_SUFFIX.length) {
+      if (lineIds.has(lineId)) return undefined;
+      return { field: 'lineId', detail: `line ${lineId} is not in the plant model (version ${version})` };
+    }
+    if (cells.has(cellId)) return undefined;
+    return lineIds.has(lineId)
+      ? {
+          field: 'cellId',
+          detail: `cell ${cellId} is not a cell of line ${lineId} in the plant model (version ${version})`,
+        }
+      : { field: 'lineId', detail: `line ${lineId} (cell ${cellId}) is not in the plant model (version ${version})` };
+  }
 }
 
 /** The catalogue's spec with the line's range and interval; the same index, so the sensor's state is one. */
