@@ -8,6 +8,7 @@ import { RunRecorder } from '../console/run-recorder.js';
 import { startPlantEdgeNodes } from '../plc/plant-edge-nodes.js';
 import { plantSink } from '../plc/plant-sink.js';
 import { createLabelRecorder, createPotline, runSimulator, type Label, type SimulatorRun } from '../simulator/index.js';
+import { PROCESS_EVENT_KINDS } from '../simulator/labels.js';
 import type { PlantMessage, PlantThreadOptions } from './plant-options.js';
 
 const o = workerData as PlantThreadOptions;
@@ -21,8 +22,13 @@ try {
     startMs: o.startMs,
     hmiChangesPerLineHour: o.hmiChangesPerLineHour,
   });
-  const labels = createLabelRecorder({ file: o.labelsFile });
-  const recorder = new RunRecorder();
+  const processEvents: ReadonlySet<string> = new Set(PROCESS_EVENT_KINDS);
+  const labels = createLabelRecorder({
+    file: o.labelsFile,
+    keepInMemory: o.scored ? true : (l) => processEvents.has(l.kind),
+  });
+  // Every point's key, for the scorecard only: an unscored run would hold one per point sent until it stops.
+  const recorder = o.scored ? new RunRecorder() : undefined;
   const ref: { run?: SimulatorRun } = {};
   const commandedMoves: Label[] = [];
   const plc = await startPlantEdgeNodes({
@@ -36,7 +42,7 @@ try {
       panelManualPerLineHour: o.panelManualPerLineHour,
       seed: o.seed,
       readbackNow: (equipmentId, fields, tsMs) => ref.run?.readbackNow(equipmentId, fields, tsMs) ?? [],
-      onPointsSent: (points) => recorder.noteSent([{ body: JSON.stringify(points) }]),
+      onPointsSent: (points) => recorder?.noteSent([{ body: JSON.stringify(points) }]),
       onApplied: (a) =>
         commandedMoves.push({
           kind: 'setpoint_applied',
@@ -57,7 +63,7 @@ try {
     ...(o.faults ? { faults: o.faults } : {}),
     sink: {
       send: async (bodies) => {
-        recorder.noteSent(bodies);
+        recorder?.noteSent(bodies);
         await toPlant.send(bodies);
       },
     },
@@ -81,7 +87,12 @@ try {
       clearInterval(ticker);
       post({
         kind: 'final',
-        final: { ...counters(), labels: [...labels.labels()], commandedMoves, sentKeys: [...recorder.sentKeys] },
+        final: {
+          ...counters(),
+          labels: [...labels.labels()],
+          commandedMoves,
+          sentKeys: recorder ? [...recorder.sentKeys] : [],
+        },
       });
       parentPort!.close();
     })();
