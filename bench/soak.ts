@@ -130,10 +130,24 @@ function growth(samples: Sample[], key: 'hostRssMiB' | 'hostHeapMiB' | 'azuriteR
   };
 }
 
+/**
+ * Ctrl-C as a person would, then, if npm start has not stopped within `timeoutMs`, SIGKILL for it and for the
+ * emulators it started (a killed host cannot stop them itself).
+ */
 function stop(child: ChildProcess, timeoutMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const emulators = descendants(child.pid!).map((d) => d.pid);
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      for (const pid of emulators) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }, timeoutMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
