@@ -46,15 +46,15 @@ export const METRICS = {
     name: 'smelter.ingest.parked',
     kind: 'counter',
     unit: '{batch}',
-    description: 'Event Hub batches parked after their retries were exhausted (npm run lake -- parked replay)',
-    attributes: ['partition'],
+    description: 'Event Hub batches parked after their retries were exhausted (npm run lake -- parked replay), by hub',
+    attributes: ['hub', 'partition'],
   }),
   ingestParkFailures: metric({
     name: 'smelter.ingest.park_failures',
     kind: 'counter',
     unit: '{batch}',
     description: 'Batches that could be neither ingested nor parked: the host checkpoints past them',
-    attributes: ['partition'],
+    attributes: ['hub', 'partition'],
   }),
   parkedWaiting: metric({
     name: 'smelter.ingest.parked_waiting',
