@@ -106,6 +106,7 @@ interface Sample {
   minute: number;
   hostRssMiB: number;
   hostHeapMiB: number;
+  hostExternalMiB: number;
   azuriteRssMiB: number;
   cosmosRssMiB: number;
   otherRssMiB: number;
@@ -114,7 +115,10 @@ interface Sample {
   load1: number;
 }
 
-function growth(samples: Sample[], key: 'hostRssMiB' | 'hostHeapMiB' | 'azuriteRssMiB' | 'cosmosRssMiB') {
+function growth(
+  samples: Sample[],
+  key: 'hostRssMiB' | 'hostHeapMiB' | 'hostExternalMiB' | 'azuriteRssMiB' | 'cosmosRssMiB',
+) {
   const pts = samples.filter((s) => Number.isFinite(s[key]));
   if (pts.length < 3) return undefined;
   const perHourMiB = slope(
@@ -214,6 +218,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
         minute: Number(((Date.now() - startedMs) / 60_000).toFixed(2)),
         hostRssMiB: Math.round(rssOf(child.pid!) / MIB),
         hostHeapMiB: Math.round(latest(receiver, METRICS.memoryHeapUsed.name).value / MIB),
+        hostExternalMiB: Math.round(latest(receiver, METRICS.memoryExternal.name).value / MIB),
         azuriteRssMiB: Math.round(rss.azurite / MIB),
         cosmosRssMiB: Math.round(rss.cosmos / MIB),
         otherRssMiB: Math.round(rss.other / MIB),
@@ -223,7 +228,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       };
       samples.push(s);
       console.error(
-        `[soak ${s.minute.toFixed(1)} min] host RSS ${s.hostRssMiB} MiB (heap ${s.hostHeapMiB}) · Azurite ${s.azuriteRssMiB} · Cosmos ${s.cosmosRssMiB} · other ${s.otherRssMiB} MiB · ingested ${s.pointsIngested} points, mean lag ${s.meanLagMs} ms · load ${s.load1}`,
+        `[soak ${s.minute.toFixed(1)} min] host RSS ${s.hostRssMiB} MiB (heap ${s.hostHeapMiB}, external ${s.hostExternalMiB}) · Azurite ${s.azuriteRssMiB} · Cosmos ${s.cosmosRssMiB} · other ${s.otherRssMiB} MiB · ingested ${s.pointsIngested} points, mean lag ${s.meanLagMs} ms · load ${s.load1}`,
       );
     }
   } finally {
@@ -250,6 +255,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     growthAfterWarmup: {
       hostRss: host,
       hostHeap: growth(afterWarmup, 'hostHeapMiB'),
+      hostExternal: growth(afterWarmup, 'hostExternalMiB'),
       azurite: growth(afterWarmup, 'azuriteRssMiB'),
       cosmos: growth(afterWarmup, 'cosmosRssMiB'),
     },

@@ -125,7 +125,14 @@ export const METRICS = {
     name: 'smelter.process.memory.heap_used',
     kind: 'gauge',
     unit: 'By',
-    description: 'V8 heap in use by the app process',
+    description: 'V8 heap in use by the app process (its main thread)',
+    attributes: [],
+  }),
+  memoryExternal: metric({
+    name: 'smelter.process.memory.external',
+    kind: 'gauge',
+    unit: 'By',
+    description: 'Memory outside the V8 heap held by JavaScript objects of the main thread (Buffers, ArrayBuffers)',
     attributes: [],
   }),
 } as const;

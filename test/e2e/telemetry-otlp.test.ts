@@ -230,6 +230,7 @@ describe('OpenTelemetry to an OTLP collector', () => {
       METRICS.deadLetters,
       METRICS.memoryRss,
       METRICS.memoryHeapUsed,
+      METRICS.memoryExternal,
     ];
     await waitFor(
       'every expected metric exported',

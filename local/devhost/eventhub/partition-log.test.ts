@@ -102,4 +102,21 @@ describe('PartitionLog', () => {
     expect(reopened.read(120_000, 5).map((e) => e.body.toString())).toEqual(['after']);
     reopened.close();
   });
+
+  it('keeps a bounded tail in memory whatever the consumers still need, and reads the rest from disk', () => {
+    const file = tempFile();
+    const log = PartitionLog.open(file);
+    // 48 MiB of events no consumer has read yet: more than the 32 MiB the tail may hold.
+    const stored = log.append(
+      Array.from({ length: 48 }, (_, i) => ({ body: Buffer.alloc(2 ** 20, i) })),
+      1,
+    );
+    expect(log.memoryTail.bytes).toBeLessThanOrEqual(32 * 2 ** 20);
+    expect(log.memoryTail.events).toBeLessThan(48);
+    const all = log.read(0, 48);
+    expect(all.map((e) => [e.sequenceNumber, e.offset, e.body[0], e.body.length])).toEqual(
+      stored.map((e, i) => [i, e.offset, i, 2 ** 20]),
+    );
+    log.close();
+  });
 });

@@ -29,6 +29,14 @@ const LogLine = z.object({
 /** Events kept in memory beyond the oldest one a consumer still needs; older ones are re-read from disk. */
 const MEMORY_TAIL_EVENTS = 50_000;
 /**
+ * And at most this many bytes of events in memory per partition (bodies plus a per-event allowance), whatever the
+ * consumers still need: a backlog is read back from disk instead of growing the host (at 150,000 points/min the
+ * 50,000-event tail alone took the four partitions past 300 MB).
+ */
+const MEMORY_TAIL_BYTES = 32 * 2 ** 20;
+/** What a stored event costs beside its body (object, offset string, properties), roughly. */
+const EVENT_OVERHEAD_BYTES = 200;
+/**
  * The log remembers the byte position of every INDEX_STRIDE-th event, not of each: a position per event grew the
  * devhost by 8 bytes for every event it was ever sent (72 MB an hour at 150,000 points/min). A read from disk starts
  * at the nearest indexed event before it and skips at most INDEX_STRIDE − 1 lines.
@@ -57,9 +65,10 @@ export class PartitionLog {
   /** Events in the log, and the byte length of the file. */
   #count = 0;
   #end = 0;
-  /** Events from `#memoryBase` on, in sequence order. */
+  /** Events from `#memoryBase` on, in sequence order, and what they cost. */
   #memory: StoredEvent[] = [];
   #memoryBase = 0;
+  #memoryBytes = 0;
 
   private constructor(
     readonly file: string,
@@ -80,6 +89,11 @@ export class PartitionLog {
   /** Sequence number the next appended event gets (= number of events in the partition). */
   get nextSequenceNumber(): number {
     return this.#count;
+  }
+
+  /** Events held in memory and what they are reckoned to cost (the rest is read back from disk). */
+  get memoryTail(): { events: number; bytes: number } {
+    return { events: this.#memory.length, bytes: this.#memoryBytes };
   }
 
   /** Appends events durably (to the OS) and returns them as stored, in order. */
@@ -106,7 +120,19 @@ export class PartitionLog {
     for (const e of stored) this.#noteEvent(e.sequenceNumber, Number(e.offset));
     this.#end = position;
     this.#memory.push(...stored);
+    for (const e of stored) this.#memoryBytes += e.body.length + EVENT_OVERHEAD_BYTES;
+    this.#trimToBudget();
     return stored;
+  }
+
+  /** Drops the oldest events from memory (not from disk) while the tail is over its byte budget. */
+  #trimToBudget(): void {
+    if (this.#memoryBytes <= MEMORY_TAIL_BYTES) return;
+    let drop = 0;
+    while (drop < this.#memory.length && this.#memoryBytes > MEMORY_TAIL_BYTES)
+      this.#memoryBytes -= this.#memory[drop++]!.body.length + EVENT_OVERHEAD_BYTES;
+    this.#memory = this.#memory.slice(drop);
+    this.#memoryBase += drop;
   }
 
   /** Counts an event at `position` and indexes it when it starts a stride. */
@@ -139,6 +165,8 @@ export class PartitionLog {
   release(sequenceNumber: number): void {
     const keepFrom = Math.max(this.#memoryBase, Math.min(sequenceNumber, this.nextSequenceNumber) - MEMORY_TAIL_EVENTS);
     if (keepFrom > this.#memoryBase) {
+      for (let i = 0; i < keepFrom - this.#memoryBase; i++)
+        this.#memoryBytes -= this.#memory[i]!.body.length + EVENT_OVERHEAD_BYTES;
       this.#memory = this.#memory.slice(keepFrom - this.#memoryBase);
       this.#memoryBase = keepFrom;
     }
@@ -164,6 +192,7 @@ export class PartitionLog {
         );
       this.#noteEvent(e.sequenceNumber, start);
       this.#memory.push(e);
+      this.#memoryBytes += e.body.length + EVENT_OVERHEAD_BYTES;
       start = nl + 1;
       this.#end = start;
       // Keep only the tail while loading, so opening a long log does not hold all of it at once.
@@ -171,6 +200,7 @@ export class PartitionLog {
     }
     if (start < fstatSync(this.#fd).size) ftruncateSync(this.#fd, start);
     this.release(this.nextSequenceNumber);
+    this.#trimToBudget();
   }
 
   #parseLine(line: Buffer, position: number, lineNo: number): StoredEvent {
