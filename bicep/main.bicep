@@ -29,6 +29,7 @@ param stagingDisabledFunctions array = [
   'setpointReadback'
   'goldCuration'
   'alertSweep'
+  'outboxSweep'
   'scadaDispatcher'
   'ledgerWriter'
   'alertNotifier'
@@ -399,6 +400,8 @@ var appSettings = {
   ALERT_RULES_REFRESH_S: string(alertRulesRefreshSeconds)
   ACS_ENDPOINT: communication.outputs.endpoint
   ALERT_SWEEP_SCHEDULE: '0 * * * * *'
+  // Plant events a topic outage left queued with their changes (the outbox), published every minute
+  OUTBOX_SWEEP_SCHEDULE: '0 * * * * *'
   // API
   PLANT_ID: plantId
   AUTH_ISSUER: authIssuer

@@ -55,3 +55,4 @@ import './fanout/alert-notifier.js';
 import './fanout/telemetry-alerts.js';
 import './fanout/setpoint-readback.js';
 import './fanout/alert-sweep.js';
+import './fanout/outbox-sweep.js';

@@ -1,8 +1,9 @@
 /**
- * `npm start [-- --duration 60 --rate 50000 --lines 3 --cells 100 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop --otlp http://127.0.0.1:4318]`
+ * `npm start [-- --plant plants/two-technologies.json --duration 60 --rate 50000 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop --otlp http://127.0.0.1:4318]`
  *
  * Runs the whole product on this machine: the devhost (the Functions app with its HTTP and Event Hub triggers),
- * Azurite, the Cosmos-compatible server and the plant simulator sending telemetry, with the scheduled set-point
+ * Azurite, the Cosmos-compatible server and the plant simulator (simulating the plant model in force: the --plant
+ * file, or PLANT_MODEL_FILE of the local settings) sending telemetry, with the scheduled set-point
  * optimisation of every line closing the loop through the SCADA dispatcher to the simulator's PLC. Prints live progress; with
  * --duration it stops by itself, waits for ingestion to catch up and scores the cleansing against the simulator's
  * ground truth. Ctrl-C stops everything cleanly.
@@ -22,7 +23,12 @@ import { startIngressBridge } from './bridge/ingress-bridge.js';
 import { auditEnvelope } from './score/envelope-audit.js';
 import { commandOutcomes, countExternalChanges } from './console/external-changes.js';
 import { scadaGatewayFromSettings } from '../shared/azure/scada-dependencies.js';
-import { currentPlantFromSettings } from '../shared/azure/plant-dependencies.js';
+import { currentPlantFromSettings, plantSourceFromSettings } from '../shared/azure/plant-dependencies.js';
+import { PlantIndex } from '../shared/plant/plant-index.js';
+import type { PlantModel } from '../shared/plant/schema.js';
+import { tagResolverOf } from '../shared/plant/tag-resolver.js';
+import { SimulatorError } from './simulator/errors.js';
+import { DEFAULT_PLANT_FILE, readPlantFile } from './simulator/plant-file.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
 import { LiveConsole } from './console/live-console.js';
 import { OptimizationWatch } from './console/optimization-watch.js';
@@ -34,8 +40,8 @@ import { stopTelemetry } from '../shared/azure/telemetry-setup.js';
 const Flags = z.object({
   duration: z.coerce.number().positive().max(86_400).optional(),
   rate: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
-  lines: z.coerce.number().int().min(1).max(20).default(3),
-  cells: z.coerce.number().int().min(1).max(999).default(100),
+  /** The plant model file to run (the app's PLANT_MODEL_FILE); default: the local settings' (two technologies). */
+  plant: z.string().min(1).optional(),
   seed: z.coerce.number().int().default(1),
   port: z.coerce.number().int().min(0).max(65_535).default(7071),
   partitions: z.coerce.number().int().min(1).max(32).default(4),
@@ -60,8 +66,7 @@ function parseFlags() {
     options: {
       duration: { type: 'string' },
       rate: { type: 'string' },
-      lines: { type: 'string' },
-      cells: { type: 'string' },
+      plant: { type: 'string' },
       seed: { type: 'string' },
       port: { type: 'string' },
       partitions: { type: 'string' },
@@ -86,21 +91,23 @@ function parseFlags() {
   return parsed.data;
 }
 
-/** The plant model of the simulated potline. */
-const SIMULATED_PLANT_FILE = 'plants/test-plant.json';
-
 const flags = parseFlags();
 // Settings: local.settings.json if present, else the example; the environment wins; the emulators replace connections.
-// The scheduled optimisation of the simulated potline follows the flags (lines: those sending telemetry).
+// The scheduled optimisation of the simulated potline follows the flags.
 process.env.OPTIMIZATION_SCHEDULE = flags['opt-schedule'];
 process.env.OPTIMIZATION_MODE = flags['opt-mode'];
+// The app reads the plant from PLANT_MODEL_FILE while none is stored (PUT v1/plant); --plant names it. The simulator
+// simulates the model in force, so the plant the app knows and the plant that sends telemetry are one.
+if (flags.plant) process.env.PLANT_MODEL_FILE = path.resolve(flags.plant);
 // Traces and metrics go where OTEL_EXPORTER_OTLP_ENDPOINT points (shared/azure/telemetry-setup.ts); the flag sets it.
 if (flags.otlp) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = flags.otlp;
-// The plant model in force must be the plant the simulator simulates — 126 kA base cells, lines L1–L3 of 100 cells
-// (plants/test-plant.json) — or the envelope judges its cells by another technology's ratings and refuses them. The
-// environment still wins, for a plant model of the same cells.
-process.env.PLANT_MODEL_FILE ??= SIMULATED_PLANT_FILE;
 applyLocalSettingsDefaults();
+const plantFile = path.resolve(process.env.PLANT_MODEL_FILE || DEFAULT_PLANT_FILE);
+process.env.PLANT_MODEL_FILE = plantFile;
+const filePlant = readPlantFileOrExit(plantFile);
+// Every line of the plant is optimised on the schedule, from its first slot (not only once it has sent telemetry),
+// unless the environment or local.settings.json names the lines.
+process.env.OPTIMIZATION_LINES ||= filePlant.areas.flatMap((a) => a.lines.map((l) => l.lineId)).join(',');
 // One process hosts the plant's controllers and the platform here: a long synchronous step (an optimiser solve, a big
 // ingest batch) stalls both, so the host waits longer for read-back than it would across a network.
 process.env.SCADA_ACK_TIMEOUT_MS ||= '8000';
@@ -165,14 +172,17 @@ const bridge = await startIngressBridge({
   stateDir: path.join(dataDir, 'bridge'),
 });
 const faults = flags['fault-scale'] === 1 ? undefined : scaledFaults(flags['fault-scale']);
+// The plant simulated is the model in force: the file, unless a model was stored with PUT v1/plant in an earlier run
+// (`--fresh` forgets it).
+const plantModel = await simulatedPlant(filePlant, plantFile);
+const plantTags = tagResolverOf(plantModel);
 const edgeCredentials: Record<string, { username: string; password: string }> = {};
-for (let l = 1; l <= flags.lines; l++) {
-  const { username, password } = broker.edge(edgeNodeOfLine(`L${l}`));
-  edgeCredentials[edgeNodeOfLine(`L${l}`)] = { username, password };
+for (const { line } of plantModel.lines()) {
+  const { username, password } = broker.edge(edgeNodeOfLine(line.lineId));
+  edgeCredentials[edgeNodeOfLine(line.lineId)] = { username, password };
 }
 const plant = await startPlantThread({
-  lines: flags.lines,
-  cellsPerLine: flags.cells,
+  plant: plantModel.model,
   seed: flags.seed,
   startMs: runStartMs,
   hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'],
@@ -187,10 +197,12 @@ const plant = await startPlantThread({
 });
 const simCounters = () => plant.counters()?.sim ?? { pointsSent: 0, bodiesSent: 0, lagMs: 0 };
 console.log(
-  `Plant model in force: ${process.env.PLANT_MODEL_FILE} (until one is PUT to v1/plant); lines the simulator runs beyond it are refused as unknown equipment.`,
-);
-console.log(
-  `Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
+  `Simulator: ${plantModel.model.site.name} (plant model ${plantModel.version}): ${plantModel
+    .lines()
+    .map((l) => `${l.line.lineId} ${l.line.cells.length} × ${l.technology.name}`)
+    .join(
+      ', ',
+    )}; ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
 );
 
 console.log(
@@ -238,6 +250,7 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
         sentKeys: new Set(final.sentKeys),
         sinceMs: runStartMs,
         lakeConnection: process.env.LakeConnection!,
+        tags: plantTags,
       })
     : undefined;
   printSummary({
@@ -285,6 +298,31 @@ if (flags.duration) {
   }
   await shutdown(`Duration of ${flags.duration} s reached`, true);
   process.exit(0);
+}
+
+/** The plant model of the file, or exit naming the file and every problem with its path. */
+function readPlantFileOrExit(file: string): PlantModel {
+  try {
+    return readPlantFile(file);
+  } catch (error) {
+    if (!(error instanceof SimulatorError)) throw error;
+    console.error(`npm start: ${error.message}`);
+    process.exit(2);
+  }
+}
+
+/**
+ * The plant model the app has in force: a model stored with PUT v1/plant wins over the file (as in Azure); said
+ * aloud when it differs, so nobody wonders why the simulated plant is not the file's.
+ */
+async function simulatedPlant(model: PlantModel, file: string): Promise<PlantIndex> {
+  const fromFile = new PlantIndex(model);
+  const inForce = await (await plantSourceFromSettings()).current();
+  if (inForce.version !== fromFile.version)
+    console.log(
+      `Plant: the model stored with PUT v1/plant (version ${inForce.version}) is in force, not ${path.relative(process.cwd(), file)}; simulating it (--fresh starts from the file).`,
+    );
+  return inForce;
 }
 
 /** The simulator's default fault rates times `scale` (each capped at the schema's 10 %). */

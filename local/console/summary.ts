@@ -82,11 +82,11 @@ export function printSummary(r: {
       );
     if (rows.some(([, k]) => k.undetectable > 0)) {
       console.log(
-        "  (unseeable: a spike on a sensor's first sample, with no baseline yet, or a stuck run cut short by the end of the run)",
+        "  (unseeable: a spike among a sensor's first samples, with no baseline yet; a short dropout before the sensor's rhythm is learned; a stuck run cut short by the end of the run)",
       );
     }
     console.log(
-      `  valid points sent ${fmt(s.validPointsSent)} · lost ${s.lost} · in silver twice ${s.duplicatedInSilver} · silver rows read back ${fmt(s.silverRows)} · quarantine records ${fmt(s.quarantineRecords)}`,
+      `  valid points sent ${fmt(s.validPointsSent)} · lost ${s.lost}${s.lost > 0 ? ` (e.g. ${s.lostExamples.join(', ')})` : ''} · in silver twice ${s.duplicatedInSilver} · silver rows read back ${fmt(s.silverRows)} · quarantine records ${fmt(s.quarantineRecords)}`,
     );
   }
   console.log(`Ground-truth labels: ${r.runDir}/labels.jsonl · browse the lake with: npm run lake -- ls`);

@@ -1,9 +1,10 @@
 /** What the plant thread is started with: the potline, the simulator run and its pot controllers' broker access. */
+import type { PlantModel } from '../../shared/plant/schema.js';
 import type { FaultRatesInput } from '../simulator/index.js';
 
 export interface PlantThreadOptions {
-  lines: number;
-  cellsPerLine: number;
+  /** The plant to simulate (the plant model in force): its lines, cells, technologies and tag maps. */
+  plant: PlantModel;
   seed: number;
   /** Simulated time of the first state, ms epoch. */
   startMs: number;

@@ -7,7 +7,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { RunRecorder } from '../console/run-recorder.js';
 import { startPlantEdgeNodes } from '../plc/plant-edge-nodes.js';
 import { plantSink } from '../plc/plant-sink.js';
-import { createLabelRecorder, createPotline, runSimulator, type Label, type SimulatorRun } from '../simulator/index.js';
+import {
+  createLabelRecorder,
+  createPotline,
+  plantTagResolver,
+  runSimulator,
+  type Label,
+  type SimulatorRun,
+} from '../simulator/index.js';
 import { PROCESS_EVENT_KINDS } from '../simulator/labels.js';
 import type { PlantMessage, PlantThreadOptions } from './plant-options.js';
 
@@ -16,8 +23,7 @@ const post = (m: PlantMessage) => parentPort!.postMessage(m);
 
 try {
   const potline = createPotline({
-    lines: o.lines,
-    cellsPerLine: o.cellsPerLine,
+    plant: o.plant,
     seed: o.seed,
     startMs: o.startMs,
     hmiChangesPerLineHour: o.hmiChangesPerLineHour,
@@ -28,7 +34,8 @@ try {
     keepInMemory: o.scored ? true : (l) => processEvents.has(l.kind),
   });
   // Every point's key, for the scorecard only: an unscored run would hold one per point sent until it stops.
-  const recorder = o.scored ? new RunRecorder() : undefined;
+  // Points sent under a line's own tag names count as their canonical tags, as ingestion reads them.
+  const recorder = o.scored ? new RunRecorder(plantTagResolver(potline.plant)) : undefined;
   const ref: { run?: SimulatorRun } = {};
   const commandedMoves: Label[] = [];
   const plc = await startPlantEdgeNodes({

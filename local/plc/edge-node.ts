@@ -43,6 +43,7 @@ import { SetPoint, SimulatorError, type AppliedSetPoint, type EmittedPoint, type
 import { pointTsMs } from '../simulator/point.js';
 import { createRng, type Rng } from '../simulator/prng.js';
 import { CELL_READBACK_FIELDS } from '../simulator/readback.js';
+import { plantTagTranslations } from '../simulator/plant-tags.js';
 import { CELL_TAGS, EVENT_TAGS, lineSensorCellId, TAG_SPECS, UNKNOWN_TAGS, type SimTag } from '../simulator/tags.js';
 
 export interface EdgeNodeOptions {
@@ -500,7 +501,12 @@ export async function startEdgeNode(o: EdgeNodeOptions): Promise<EdgeNodeHandle>
 
 function devicesOfLine(potline: Potline, lineId: string): Map<string, DeviceModel> {
   const unknown = UNKNOWN_TAGS.map((tag) => ({ tag, unit: undefined }));
-  const spec = (tag: SimTag) => ({ tag, unit: TAG_SPECS[tag].canonicalUnit });
+  // The line's tag map names its metrics: the plant's own name and unit where it maps a canonical tag.
+  const translations = plantTagTranslations(potline.plant).get(lineId);
+  const spec = (tag: SimTag) => {
+    const t = translations?.get(tag);
+    return t ? { tag: t.plantTag, unit: t.unit } : { tag, unit: TAG_SPECS[tag].canonicalUnit };
+  };
   const devices = new Map<string, DeviceModel>();
   const lineDevice = lineSensorCellId(lineId);
   devices.set(lineDevice, {

@@ -29,8 +29,9 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   // The plant's read-back of its active set points and the changes it reported, one partition per equipment: the
   // envelope reads the equipment's newest reports (one document) and its last hour of changes in one partition.
   { name: 'scada-readback', partitionKey: '/equipmentId' },
-  // The plant model: one immutable document per version (id = its content version) and the `current` pointer.
-  { name: 'plant-models', partitionKey: '/id' },
+  // The plant model: one immutable document per version (id = its content version), the `current` pointer and the
+  // events queued with it, all in one logical partition so a replace is one transactional batch (the outbox).
+  { name: 'plant-models', partitionKey: '/partition' },
   // The Sparkplug births the plant-MQTT ingress has seen, one document per topic (the newest birth), partitioned by
   // edge node: an instance that starts reads a node's births in one partition before decoding its data.
   { name: 'sparkplug-births', partitionKey: '/edgeNodeId' },
@@ -45,3 +46,17 @@ export const COSMOS_CONTAINERS: readonly CosmosContainerDefinition[] = [
   // The user constraints of each line, one document per line replaced whole under If-Match.
   { name: 'line-constraints', partitionKey: '/lineId' },
 ];
+
+/**
+ * The containers that hold queued plant events next to the changes they report (shared/azure/cosmos-outbox.ts): the
+ * outbox sweep reads every one of them, and a store that queues events in a container missing here refuses to start.
+ */
+export const OUTBOX_CONTAINERS: readonly CosmosContainerDefinition[] = [
+  'pde-models',
+  'alert-rules',
+  'alerts',
+  'line-constraints',
+  'scada-overrides',
+  'plant-models',
+  'optimization-runs',
+].map((name) => COSMOS_CONTAINERS.find((c) => c.name === name)!);

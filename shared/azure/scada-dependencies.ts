@@ -1,4 +1,5 @@
 import { settings } from '../config/settings.js';
+import type { QueuedWarning } from '../messaging/outbox.js';
 import { ScadaDispatcher } from '../scada/dispatcher.js';
 import { limitsFromPlant } from '../scada/equipment-limits.js';
 import { SparkplugScadaGateway } from '../sparkplug/scada-gateway.js';
@@ -51,14 +52,17 @@ export const readbackObserverDepsFromSettings = once<ReadbackObserverDeps>(async
   };
 });
 
-/** What the override routes write to: the override store, the plant-events topic and the audit trail. */
-export async function overrideDepsFromSettings(): Promise<OverrideDeps> {
+/**
+ * What the override routes write to: the override store, the plant-events topic and the audit trail; `warn` hears of
+ * an event the topic refused (queued for the outbox sweep).
+ */
+export async function overrideDepsFromSettings(warn?: QueuedWarning): Promise<OverrideDeps> {
   const [overrides, publisher, audit] = await Promise.all([
     overrideStoreFromSettings(),
     eventPublisherFromSettings(),
     auditLogFromSettings(),
   ]);
-  return { overrides, publisher, audit };
+  return { overrides, publisher, audit, ...(warn ? { warn } : {}) };
 }
 
 /** The plant connection: the platform as Sparkplug Primary Host on the plant broker (one per process). */

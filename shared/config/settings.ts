@@ -63,8 +63,10 @@ export const Settings = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(4_194_304).default(65_536),
   /** Gold curation timer (NCRONTAB, six fields): default 10 minutes past every hour, after the hour's late batches. */
   CURATION_SCHEDULE: z.string().min(1).default('0 10 * * * *'),
-  /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged and publishes alert changes left unpublished; every minute. */
+  /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged; every minute. */
   ALERT_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
+  /** Outbox sweep timer (NCRONTAB): publishes plant events a topic outage left queued with their changes; every minute. */
+  OUTBOX_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
   /** Hours before the current one the timer re-checks for late data (re-curated only when their inputs changed). */
   CURATION_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(72).default(6),
   /** Grid electricity emission factor, kg CO2e/kWh (IEA world average 2022 ≈ 0.46; set the plant's supplier factor). */
@@ -79,10 +81,6 @@ export const Settings = z.object({
   GWP_CF4: z.coerce.number().min(0).default(6630),
   /** GWP100 of C2F6 (IPCC AR5: 11100). */
   GWP_C2F6: z.coerce.number().min(0).default(11100),
-  /** Current efficiency used for production estimates, 0..1 (PHYSICS.md base cell 0.945). */
-  CURRENT_EFFICIENCY: z.coerce.number().gt(0).max(1).default(0.945),
-  /** Cell voltage above which a cell is in anode effect, V (IAI/US EPA PFC protocol: 8 V). */
-  ANODE_EFFECT_THRESHOLD_V: z.coerce.number().min(5).max(30).default(8),
   /** When scheduled optimisation runs start (NCRONTAB, six fields, UTC): default five past every hour. */
   OPTIMIZATION_SCHEDULE: z.string().min(1).default('0 5 * * * *'),
   /**
@@ -109,8 +107,6 @@ export const Settings = z.object({
   OPTIMIZATION_MODE: z.enum(['advisory', 'closed-loop']).default('advisory'),
   /** How long an advisory run waits for approval before it ends with no change, min. */
   OPTIMIZATION_APPROVAL_TIMEOUT_MIN: z.coerce.number().int().min(1).max(10_080).default(30),
-  /** Production baseline, t Al per cell-day (126 kA · 24 h · 0.33557 kg/kAh · 0.945 ≈ 0.959, the PHYSICS.md base cell). */
-  BASELINE_T_AL_PER_CELL_DAY: z.coerce.number().gt(0).max(20).default(0.959),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -157,7 +157,7 @@ function operation(route: RouteSpec): Json {
   return {
     operationId: route.name,
     summary: route.summary,
-    description: `Roles: ${roles}. ${unknownInputPolicy(route)}`,
+    description: `${route.description ? `${route.description} ` : ''}Roles: ${roles}. ${unknownInputPolicy(route)}`,
     tags: [route.tag],
     'x-roles': route.access === 'public' ? [] : [...route.access],
     security: route.access === 'public' ? [] : [{ bearer: [] }],

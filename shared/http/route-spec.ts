@@ -28,6 +28,8 @@ export interface RouteSpec {
   path: string;
   access: Access;
   summary: string;
+  /** More than the summary says, put before the roles in the OpenAPI operation's description. */
+  description?: string;
   tag: string;
   params?: z.ZodType;
   query?: z.ZodType;

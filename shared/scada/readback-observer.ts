@@ -9,6 +9,7 @@ import type { AuditLog } from '../kernel/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { count } from '../observability/instruments.js';
 import { parseBody } from '../telemetry/parse-body.js';
+import { CATALOGUE_TAGS, type TagResolver } from '../telemetry/tag-resolution.js';
 import type { CommandDoc } from './command.js';
 import type { CommandRepository } from './command-repository.js';
 import { COMMAND_LOOKBACK_MS } from './envelope-context.js';
@@ -44,10 +45,10 @@ const PLANT_ACTOR = { subject: 'plant', clientId: 'plant-readback' } as const;
  * The read-back reports in Event Hub bodies: points of the read-back tags with good quality and a value in the
  * tag's range. Everything else (other tags, malformed input) is ingestion's business and is skipped here.
  */
-export function readbackReportsOf(bodies: readonly Uint8Array[]): ReadbackReport[] {
+export function readbackReportsOf(bodies: readonly Uint8Array[], tags: TagResolver = CATALOGUE_TAGS): ReadbackReport[] {
   const out: ReadbackReport[] = [];
   for (const body of bodies) {
-    for (const p of parseBody(body).points) {
+    for (const p of parseBody(body, tags).points) {
       const field = fieldOfReadbackTag(p.spec.tag);
       if (!field || p.quality !== 'good' || !(p.value >= p.spec.minValue && p.value <= p.spec.maxValue)) continue;
       out.push({ equipmentId: p.cellId, lineId: p.lineId, field, value: p.value, tsMs: p.tsMs });

@@ -96,7 +96,11 @@ describe('ingress of routed Sparkplug messages (Event Grid â†’ plant-mqtt hub â†
     await expect(ingress.ingest(batch)).rejects.toThrow(/unavailable/);
     hub.down = false;
     await ingress.ingest(batch);
-    expect(points(hub).filter((p) => p.tag === 'cellVoltage').map((p) => p.value)).toEqual([4.33]);
+    expect(
+      points(hub)
+        .filter((p) => p.tag === 'cellVoltage')
+        .map((p) => p.value),
+    ).toEqual([4.33]);
   });
 
   it('sends what it cannot read on to the hub for quarantine, with a reason counted, and never throws for it', async () => {

@@ -38,9 +38,9 @@ export const DEFAULT_SPIKE_SIGMAS = 5;
  * slowly sampled tags (metal and bath height, every 30 s) would otherwise pass their first spikes unflagged, since a
  * spike spread over 30 s also slips under the rate-of-change limit. Only a sensor's very first sample goes unjudged.
  */
-const MIN_WINDOW_FOR_SPIKE = 2;
+export const MIN_WINDOW_FOR_SPIKE = 2;
 /** Time steps needed before the learned sampling interval replaces the catalogue's. */
-const MIN_DELTAS_FOR_INTERVAL = 5;
+export const MIN_DELTAS_FOR_INTERVAL = 5;
 
 /** A point refused during cleansing (a duplicate), with the event it came from. */
 export interface CleansingRejection extends Rejection {

@@ -22,6 +22,7 @@ import { HotStateCache, type HotStateStore } from './hot-state.js';
 import { parseBody } from './parse-body.js';
 import type { EventOrigin, QuarantineReason, QuarantineRecord, SilverRow } from './records.js';
 import type { SensorStateStore, SensorUndo } from './sensor-state.js';
+import type { TagResolver } from './tag-resolution.js';
 
 /** One Event Hub event as the trigger hands it over. */
 export interface IngestEvent {
@@ -55,6 +56,11 @@ export interface IngestDeps {
   /** In memory per process; its window size should equal CLEANSING_WINDOW. */
   sensors: SensorStateStore;
   settings: IngestSettings;
+  /**
+   * The plant's equipment and tag maps (built from the plant model in force): a point of equipment the plant does not
+   * have is quarantined UNKNOWN_EQUIPMENT, a plant tag is cleansed as its canonical tag.
+   */
+  tags: TagResolver;
   log: IngestLog;
   /** Clock (epoch ms); tests may fix it. */
   now?: () => number;
@@ -229,7 +235,7 @@ interface Cleansed {
 /** Parses and cleanses a batch's events (pure CPU; the state changes are recorded for a possible rollback). */
 export function cleanseEvents(
   events: readonly IngestEvent[],
-  deps: Pick<IngestDeps, 'sensors' | 'settings' | 'now' | 'inSilverAlready'>,
+  deps: Pick<IngestDeps, 'sensors' | 'settings' | 'tags' | 'now' | 'inSilverAlready'>,
 ): Cleansed {
   const { sensors, settings } = deps;
   const cleanser = new Cleanser(sensors, {
@@ -254,7 +260,7 @@ export function cleanseEvents(
         enqueuedMs: toEpochMs(e.enqueuedTimeUtc, deps.now),
       };
       enqueuedMs.push(origin.enqueuedMs);
-      const parsed = parseBody(e.body);
+      const parsed = parseBody(e.body, deps.tags);
       pointsIn += parsed.points.length + parsed.rejections.length;
       for (const r of parsed.rejections) quarantine.push({ ...r, ...origin });
       for (const p of parsed.points) cleanser.cleanse(p, origin, rows, dupes);

@@ -48,21 +48,37 @@ export interface Reply {
 
 /**
  * Where the API publishes plant events in these tests: an HTTP endpoint speaking the devhost topic's protocol
- * (`POST …/topics/{topic}/messages` → 202), keeping every event it accepted; `down` makes it answer 503.
+ * (`POST …/topics/{topic}/messages` → 202). Like `plant-events` in Azure and in the devhost it detects duplicates:
+ * `published` keeps each message id once, `sent` every event id that reached it, repeats included. `down` makes it
+ * answer 503; `refuseNext` answers 503 to that many more requests.
  */
 export interface TopicEndpoint {
   readonly published: PlantEvent[];
+  readonly sent: string[];
   down: boolean;
+  refuseNext: number;
 }
 
 async function startTopicEndpoint(): Promise<{ topic: TopicEndpoint; connection: string; close(): Promise<void> }> {
-  const topic: TopicEndpoint = { published: [], down: false };
+  const topic: TopicEndpoint = { published: [], sent: [], down: false, refuseNext: 0 };
+  const seen = new Set<string>();
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
       if (topic.down) return void res.writeHead(503).end('topic unavailable');
-      for (const m of JSON.parse(text) as { body: string }[]) topic.published.push(parsePlantEvent(JSON.parse(m.body)));
+      if (topic.refuseNext > 0) {
+        topic.refuseNext--;
+        return void res.writeHead(503).end('topic unavailable');
+      }
+      for (const m of JSON.parse(text) as { body: string; messageId?: string }[]) {
+        const event = parsePlantEvent(JSON.parse(m.body));
+        topic.sent.push(event.id);
+        const id = m.messageId ?? event.id;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        topic.published.push(event);
+      }
       res.writeHead(202).end();
     });
   });

@@ -356,6 +356,7 @@ describe('config contract reports each broken link', () => {
         'goldCuration',
         'ledgerWriter',
         'optimizationSchedule',
+        'outboxSweep',
         'plantMqttIngress',
         'scadaDispatcher',
         'setpointReadback',

@@ -429,10 +429,11 @@ describe('PDE runs through the devhost', () => {
       connectionPolicy: { enableEndpointDiscovery: false },
     });
     const models = new CosmosModelRepository(await openContainer(client, DB, PDE_MODELS_CONTAINER, '/modelId', true));
-    const stored = await models.create(
+    const { stored } = await models.create(
       bad as never,
       { subject: 'earlier-release', clientId: 'test', correlationId: 'seed' },
       Date.now(),
+      () => [],
     );
     const modelId = stored.modelId;
     const runId = (await call('POST', `pde-models/${modelId}/runs`, 'Manager')).json.runId as string;

@@ -60,9 +60,12 @@ beforeAll(async () => {
   });
   await seedPlantStores(client, DB, await cellStateDocs(potline));
   plc = await startPlantEdgeNodes({ broker: broker, potline, lineIds: ['L1'] });
-  // The plant model of the simulated line: 12 cells of the base cell.
+  // The plant model of the simulated line: 12 cells of the base cell. The seeded readings stand still while the run
+  // crosses two crashes (minutes on a busy machine), so this plant lets the envelope take them as fresh for 10 minutes.
   const plantFile = path.join(tmp, 'plant.json');
-  writeFileSync(plantFile, JSON.stringify(testPlantWith({ L1: 12 })));
+  const plant = testPlantWith({ L1: 12 });
+  plant.areas[0]!.lines[0]!.envelope.staleDataMaxAgeMs = 600_000;
+  writeFileSync(plantFile, JSON.stringify(plant));
   env = {
     ...issuer.settings,
     PLANT_MODEL_FILE: plantFile,

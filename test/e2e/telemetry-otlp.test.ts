@@ -67,7 +67,10 @@ beforeAll(async () => {
   const { ServiceBusConnection: _devhostSetsIt, ...settings } = exampleSettings();
   // The plant model of the simulated potline: two 12-cell lines of the base cell.
   const plantFile = path.join(tmp, 'plant.json');
-  writeFileSync(plantFile, JSON.stringify(testPlantWith({ L1: 12, L2: 12 })));
+  // The seeded readings stand still while the traced run goes on: the plant lets them count as fresh for 10 minutes.
+  const plant = testPlantWith({ L1: 12, L2: 12 });
+  for (const line of plant.areas[0]!.lines) line.envelope.staleDataMaxAgeMs = 600_000;
+  writeFileSync(plantFile, JSON.stringify(plant));
   host = await startDevhost({
     appEntry: 'functions/index.ts',
     appDir: repoRoot,
@@ -172,7 +175,7 @@ describe('OpenTelemetry to an OTLP collector', () => {
       90_000,
     );
     expect(done.result?.outcome, JSON.stringify(done)).toBe('applied');
-    await waitFor('the PLC to apply set points', () => plc.counters().applied > 0, 30_000);
+    await waitFor('the PLC to apply set points', () => plc.counters().applied > 0, 60_000);
 
     const command = await waitFor(
       'a SCADA command span whose gateway send reached the PLC',

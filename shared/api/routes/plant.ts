@@ -2,6 +2,7 @@ import { v1 } from '../../http/paths.js';
 import { defineRoute } from '../../http/route-spec.js';
 import { PlantModel } from '../../plant/schema.js';
 import { PlantView } from '../plant.js';
+import { queuesLedgerEvent } from './ledger-event.js';
 
 /**
  * A whole plant's model (thousands of cells with their positions, tag maps of hundreds of tags per line) is larger than
@@ -28,6 +29,7 @@ export const plantRoutes = {
     path: v1('plant'),
     access: ['Manager'],
     summary: 'Replace the plant model (validated whole first; audited, on the ledger, used by runs started after it)',
+    description: queuesLedgerEvent('smelter.plant-model.changed'),
     tag: 'plant',
     body: PlantModel,
     maxBodyBytes: PLANT_MODEL_MAX_BYTES,
