@@ -5,7 +5,9 @@
  * resident memory of the host process and of each emulator from /proc, with the host's V8 heap from its own
  * OpenTelemetry gauge (it exports to a receiver in this process) and the points it ingested. Prints the samples and,
  * after the warm-up, the growth per hour of the host's RSS and heap as a share of their level (a least-squares line
- * through the samples): under 10 %/h counts as flat.
+ * through the samples): under 10 %/h counts as flat. Beside memory, each sample reads the devhost's plant-events topic
+ * (`GET /_devhost/servicebus/topics/plant-events`): every subscription's backlog, the age of its oldest message,
+ * what expired unprocessed and what its consumer completed (the ledger's completions are its appends).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startOtlpReceiver, type OtlpReceiver } from '../local/otlp/otlp-receiver.js';
+import { PLANT_EVENTS_TOPIC } from '../shared/messaging/subscriptions.js';
 import { METRICS } from '../shared/observability/metric-catalogue.js';
 
 const Args = z.object({
@@ -88,6 +91,17 @@ function latest(receiver: OtlpReceiver, name: string): { value: number; sum: num
   };
 }
 
+/** The newest export of a counter or histogram, per attribute set (`kind/outcome`…): count and, for a histogram, mean. */
+function byAttributes(receiver: OtlpReceiver, name: string): Record<string, { count: number; mean?: number }> {
+  const m = receiver.metrics.filter((r) => r.name === name).at(-1);
+  return Object.fromEntries(
+    (m?.points ?? []).map((p) => [
+      Object.values(p.attributes).map(String).join('/') || 'all',
+      { count: p.value, ...(p.sum !== undefined && p.value > 0 ? { mean: Number((p.sum / p.value).toFixed(1)) } : {}) },
+    ]),
+  );
+}
+
 /** Least-squares slope of y over x. */
 function slope(xs: number[], ys: number[]): number {
   const n = xs.length;
@@ -102,6 +116,32 @@ function slope(xs: number[], ys: number[]): number {
   return den === 0 ? 0 : num / den;
 }
 
+/** One subscription as the devhost's topic listing reports it (local/devhost/servicebus/local-topic.ts). */
+const SubscriptionStats = z.object({
+  subscription: z.string(),
+  active: z.number(),
+  deadLettered: z.number(),
+  oldestAgeMs: z.number(),
+  expired: z.number(),
+  completed: z.number(),
+});
+type SubscriptionStats = z.infer<typeof SubscriptionStats>;
+const TopicListing = z.object({ subscriptions: z.array(SubscriptionStats) });
+
+/** The plant-events topic's subscriptions, or undefined while the host is not up or does not answer in time. */
+async function topicStats(hostUrl: string | undefined): Promise<SubscriptionStats[] | undefined> {
+  if (!hostUrl) return undefined;
+  try {
+    const res = await fetch(`${hostUrl}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}`, {
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) return undefined;
+    return TopicListing.parse(await res.json()).subscriptions;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Sample {
   minute: number;
   hostRssMiB: number;
@@ -113,6 +153,36 @@ interface Sample {
   pointsIngested: number;
   meanLagMs: number;
   load1: number;
+  /** Per subscription: backlog, oldest message's age in s, expired, dead-lettered, completed since start. */
+  bus?: Record<
+    string,
+    { backlog: number; oldestAgeS: number; expired: number; deadLettered: number; completed: number }
+  >;
+}
+
+/** Per subscription over the run: the worst backlog and oldest age, what expired, and completions per second. */
+function busSummary(samples: Sample[]) {
+  const withBus = samples.filter((s) => s.bus !== undefined);
+  if (withBus.length === 0) return undefined;
+  const first = withBus[0]!;
+  const last = withBus.at(-1)!;
+  const seconds = (last.minute - first.minute) * 60;
+  return Object.fromEntries(
+    Object.keys(last.bus!).map((name) => {
+      const of = (s: Sample) => s.bus![name]!;
+      return [
+        name,
+        {
+          maxBacklog: Math.max(...withBus.map((s) => of(s).backlog)),
+          maxOldestAgeS: Math.max(...withBus.map((s) => of(s).oldestAgeS)),
+          finalBacklog: of(last).backlog,
+          expired: of(last).expired,
+          deadLettered: of(last).deadLettered,
+          completedPerS: seconds > 0 ? Number(((of(last).completed - of(first).completed) / seconds).toFixed(2)) : 0,
+        },
+      ];
+    }),
+  );
 }
 
 function growth(
@@ -201,7 +271,11 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
     },
   );
   let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
+  let hostUrl: string | undefined;
+  child.stdout?.on('data', (c: Buffer) => {
+    output = (output + c.toString()).slice(-20_000);
+    hostUrl ??= /Devhost up in [\d.]+ s at (http:\/\/[^;\s]+)/.exec(output)?.[1];
+  });
   child.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
   const samples: Sample[] = [];
   const startedMs = Date.now();
@@ -214,6 +288,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       const rss = { azurite: 0, cosmos: 0, other: 0 };
       for (const d of descendants(child.pid!)) rss[roleOf(d.cmd)] += rssOf(d.pid);
       const lag = latest(receiver, METRICS.ingestLag.name);
+      const subs = await topicStats(hostUrl);
       const s: Sample = {
         minute: Number(((Date.now() - startedMs) / 60_000).toFixed(2)),
         hostRssMiB: Math.round(rssOf(child.pid!) / MIB),
@@ -225,11 +300,34 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
         pointsIngested: latest(receiver, METRICS.ingestPoints.name).value,
         meanLagMs: Math.round(lag.sum / lag.value),
         load1: Number(os.loadavg()[0]!.toFixed(1)),
+        bus: subs
+          ? Object.fromEntries(
+              subs.map((b) => [
+                b.subscription,
+                {
+                  backlog: b.active,
+                  oldestAgeS: Math.round(b.oldestAgeMs / 1000),
+                  expired: b.expired,
+                  deadLettered: b.deadLettered,
+                  completed: b.completed,
+                },
+              ]),
+            )
+          : undefined,
       };
       samples.push(s);
       console.error(
         `[soak ${s.minute.toFixed(1)} min] host RSS ${s.hostRssMiB} MiB (heap ${s.hostHeapMiB}, external ${s.hostExternalMiB}) · Azurite ${s.azuriteRssMiB} · Cosmos ${s.cosmosRssMiB} · other ${s.otherRssMiB} MiB · ingested ${s.pointsIngested} points, mean lag ${s.meanLagMs} ms · load ${s.load1}`,
       );
+      if (s.bus)
+        console.error(
+          `[soak ${s.minute.toFixed(1)} min] ${Object.entries(s.bus)
+            .map(
+              ([n, b]) =>
+                `${n}: backlog ${b.backlog}, oldest ${b.oldestAgeS} s, expired ${b.expired}, done ${b.completed}`,
+            )
+            .join(' · ')}`,
+        );
     }
   } finally {
     await stop(child, 240_000);
@@ -260,6 +358,10 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       cosmos: growth(afterWarmup, 'cosmosRssMiB'),
     },
     hostRssFlat: host ? host.percentPerHour < 10 : undefined,
+    subscriptions: busSummary(samples),
+    runs: byAttributes(receiver, METRICS.runs.name),
+    runDurationS: byAttributes(receiver, METRICS.runDuration.name),
+    dispatchLatencyMs: byAttributes(receiver, METRICS.dispatchLatency.name),
     samples,
   };
 }
