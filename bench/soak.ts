@@ -8,15 +8,19 @@
  * through the samples): under 10 %/h counts as flat. Beside memory, each sample reads the devhost's plant-events topic
  * (`GET /_devhost/servicebus/topics/plant-events`): every subscription's backlog, the age of its oldest message,
  * what expired unprocessed and what its consumer completed (the ledger's completions are its appends).
+ * `--ledger-events-per-min N` publishes N extra audit-only events a minute on top (smelter.model.changed, which only
+ * the ledger subscribes to), so the ledger is loaded even when the plant gives the runs nothing to recommend.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startOtlpReceiver, type OtlpReceiver } from '../local/otlp/otlp-receiver.js';
-import { PLANT_EVENTS_TOPIC } from '../shared/messaging/subscriptions.js';
+import { cloudEvent } from '../shared/messaging/cloud-event.js';
+import { DevhostEventPublisher } from '../shared/messaging/devhost-publisher.js';
+import { PLANT_EVENTS_TOPIC, PlantEventType } from '../shared/messaging/subscriptions.js';
 import { METRICS } from '../shared/observability/metric-catalogue.js';
 
 const Args = z.object({
@@ -28,6 +32,7 @@ const Args = z.object({
   rate: z.coerce.number().int().min(100).default(150_000),
   'sample-s': z.coerce.number().int().min(5).max(600).default(30),
   'warmup-min': z.coerce.number().min(0).default(5),
+  'ledger-events-per-min': z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 const MIB = 2 ** 20;
@@ -101,6 +106,45 @@ function byAttributes(receiver: OtlpReceiver, name: string): Record<string, { co
     ]),
   );
 }
+
+/**
+ * Publishes `perMin` audit-only events a minute to the host's topic, once a second, from when the host is up; a
+ * refused publish is counted and the next second tries again.
+ */
+function extraLedgerLoad(hostUrl: () => string | undefined, perMin: number) {
+  let published = 0;
+  let refused = 0;
+  let owed = 0;
+  let n = 0;
+  const timer =
+    perMin > 0
+      ? setInterval(() => {
+          const url = hostUrl();
+          if (!url) return;
+          owed += perMin / 60;
+          const count = Math.floor(owed);
+          owed -= count;
+          const events = Array.from({ length: count }, () =>
+            cloudEvent(
+              PlantEventType.modelChanged,
+              'soak',
+              { modelId: `soak-${++n}`, version: n },
+              { source: '/bench/soak' },
+            ),
+          );
+          new DevhostEventPublisher(`${url}/_devhost/servicebus`).publish(events).then(
+            () => (published += count),
+            () => (refused += count),
+          );
+        }, 1000)
+      : undefined;
+  return {
+    published: () => ({ published, refused }),
+    stop: () => clearInterval(timer),
+  };
+}
+
+const startedIso = () => new Date().toISOString().replace(/[:.]/g, '-');
 
 /** Least-squares slope of y over x. */
 function slope(xs: number[], ys: number[]): number {
@@ -238,6 +282,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       rate: { type: 'string' },
       'sample-s': { type: 'string' },
       'warmup-min': { type: 'string' },
+      'ledger-events-per-min': { type: 'string' },
     },
   });
   const args = Args.parse(values);
@@ -272,6 +317,11 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
   );
   let output = '';
   let hostUrl: string | undefined;
+  // npm start's whole output, kept after the run (its data directory is not): what failed runs and refusals say.
+  const logFile = path.join(os.tmpdir(), `bench-soak-${startedIso()}.log`);
+  const log = createWriteStream(logFile);
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
   child.stdout?.on('data', (c: Buffer) => {
     output = (output + c.toString()).slice(-20_000);
     hostUrl ??= /Devhost up in [\d.]+ s at (http:\/\/[^;\s]+)/.exec(output)?.[1];
@@ -279,6 +329,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
   child.stderr?.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
   const samples: Sample[] = [];
   const startedMs = Date.now();
+  const extra = extraLedgerLoad(() => hostUrl, args['ledger-events-per-min']);
   try {
     const endMs = startedMs + args.minutes * 60_000;
     while (Date.now() < endMs) {
@@ -330,8 +381,10 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
         );
     }
   } finally {
+    extra.stop();
     await stop(child, 240_000);
     await receiver.stop();
+    log.end();
     rmSync(dataDir, { recursive: true, force: true });
   }
   const afterWarmup = samples.filter((s) => s.minute >= args['warmup-min']);
@@ -347,7 +400,10 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       : 0;
   return {
     minutes: args.minutes,
+    log: logFile,
     ratePerMin: args.rate,
+    extraLedgerEventsPerMin: args['ledger-events-per-min'],
+    extraLedgerEventsPublished: extra.published(),
     ingestedPointsPerMin: ingestedPerMin,
     warmupMinutes: args['warmup-min'],
     growthAfterWarmup: {
