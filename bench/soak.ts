@@ -186,6 +186,20 @@ async function topicStats(hostUrl: string | undefined): Promise<SubscriptionStat
   }
 }
 
+const HubListing = z.object({ perPartition: z.array(z.object({ bytesInMemory: z.number() })) });
+
+/** What the telemetry hub's partitions (npm start's default hub name) hold in memory; undefined while the host does not answer. */
+async function hubMemoryBytes(hostUrl: string | undefined): Promise<number | undefined> {
+  if (!hostUrl) return undefined;
+  try {
+    const res = await fetch(`${hostUrl}/_devhost/eventhubs/telemetry`, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) return undefined;
+    return HubListing.parse(await res.json()).perPartition.reduce((a, p) => a + p.bytesInMemory, 0);
+  } catch {
+    return undefined;
+  }
+}
+
 interface Sample {
   minute: number;
   hostRssMiB: number;
@@ -197,6 +211,8 @@ interface Sample {
   pointsIngested: number;
   meanLagMs: number;
   load1: number;
+  /** Bytes of events the devhost's hub partitions hold in memory (their bounded tails), summed. */
+  hubMemoryMiB?: number;
   /** Per subscription: backlog, oldest message's age in s, expired, dead-lettered, completed since start. */
   bus?: Record<
     string,
@@ -340,6 +356,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       for (const d of descendants(child.pid!)) rss[roleOf(d.cmd)] += rssOf(d.pid);
       const lag = latest(receiver, METRICS.ingestLag.name);
       const subs = await topicStats(hostUrl);
+      const hubBytes = await hubMemoryBytes(hostUrl);
       const s: Sample = {
         minute: Number(((Date.now() - startedMs) / 60_000).toFixed(2)),
         hostRssMiB: Math.round(rssOf(child.pid!) / MIB),
@@ -351,6 +368,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
         pointsIngested: latest(receiver, METRICS.ingestPoints.name).value,
         meanLagMs: Math.round(lag.sum / lag.value),
         load1: Number(os.loadavg()[0]!.toFixed(1)),
+        ...(hubBytes !== undefined ? { hubMemoryMiB: Math.round(hubBytes / MIB) } : {}),
         bus: subs
           ? Object.fromEntries(
               subs.map((b) => [
@@ -368,7 +386,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
       };
       samples.push(s);
       console.error(
-        `[soak ${s.minute.toFixed(1)} min] host RSS ${s.hostRssMiB} MiB (heap ${s.hostHeapMiB}, external ${s.hostExternalMiB}) · Azurite ${s.azuriteRssMiB} · Cosmos ${s.cosmosRssMiB} · other ${s.otherRssMiB} MiB · ingested ${s.pointsIngested} points, mean lag ${s.meanLagMs} ms · load ${s.load1}`,
+        `[soak ${s.minute.toFixed(1)} min] host RSS ${s.hostRssMiB} MiB (heap ${s.hostHeapMiB}, external ${s.hostExternalMiB}, hub tails ${s.hubMemoryMiB ?? '?'}) · Azurite ${s.azuriteRssMiB} · Cosmos ${s.cosmosRssMiB} · other ${s.otherRssMiB} MiB · ingested ${s.pointsIngested} points, mean lag ${s.meanLagMs} ms · load ${s.load1}`,
       );
       if (s.bus)
         console.error(
