@@ -58,6 +58,8 @@ const Flags = z.object({
   'opt-mode': z.enum(['closed-loop', 'advisory']).default('closed-loop'),
   /** An OTLP/HTTP endpoint (a collector, Jaeger, Aspire dashboard…) for the app's traces and metrics. */
   otlp: z.url().optional(),
+  /** Where local state lives (lake, hub, checkpoints, keys); a benchmark points it elsewhere. */
+  'data-dir': z.string().min(1).default('.local'),
 });
 
 function parseFlags() {
@@ -75,6 +77,7 @@ function parseFlags() {
       'opt-schedule': { type: 'string' },
       'opt-mode': { type: 'string' },
       otlp: { type: 'string' },
+      'data-dir': { type: 'string' },
     },
     strict: true,
   });
@@ -111,7 +114,7 @@ process.env.OPTIMIZATION_LINES ||= filePlant.areas.flatMap((a) => a.lines.map((l
 process.env.SCADA_ACK_TIMEOUT_MS ||= '8000';
 // A devhost topic address from the settings names a fixed port; the devhost sets its own once it listens (--port 0).
 if (process.env.ServiceBusConnection?.startsWith('UseDevhost=true')) delete process.env.ServiceBusConnection;
-const dataDir = path.resolve('.local');
+const dataDir = path.resolve(flags['data-dir']);
 if (flags.fresh) rmSync(dataDir, { recursive: true, force: true });
 const runId = new Date().toISOString().replace(/[:.]/g, '-');
 const runDir = path.join(dataDir, 'runs', runId);
@@ -192,6 +195,7 @@ const plant = await startPlantThread({
   ratePerMin: flags.rate,
   ...(faults ? { faults } : {}),
   labelsFile: path.join(runDir, 'labels.jsonl'),
+  scored: flags.duration !== undefined,
   brokerUrl: broker.url,
   edgeCredentials,
   primaryHostId: DEFAULT_HOST_ID,

@@ -21,3 +21,9 @@ param secretOfficerPrincipalIds = []
 // The pipeline exports its service connection's object id so that principal may upload code packages; a deployment
 // by hand leaves it empty (grants nobody).
 param deploymentPrincipalId = readEnvironmentVariable('SMELTER_DEPLOYMENT_PRINCIPAL_ID', '')
+// Who is paged (README "Operations: what pages whom"): the teams' addresses, and the channels' secret URLs from the
+// pipeline's secret variables (empty: e-mail only).
+param operationsAlertEmails = []
+param engineeringAlertEmails = []
+param operationsTeamsWebhookUrl = readEnvironmentVariable('SMELTER_OPS_TEAMS_WEBHOOK_URL', '')
+param engineeringLogicAppCallbackUrl = readEnvironmentVariable('SMELTER_ENG_LOGIC_APP_CALLBACK_URL', '')

@@ -1,20 +1,46 @@
 import { app, trigger, type InvocationContext } from '@azure/functions';
 import { routedSparkplugIngressFromSettings } from '../../shared/azure/plant-ingress-dependencies.js';
+import { parkedStoreFromSettings } from '../../shared/azure/parked-store.js';
+import { settings } from '../../shared/config/settings.js';
+import { recordParked, recordParkFailure } from '../../shared/observability/ingest-metrics.js';
+import { ingestOrPark, ParkFailedError } from '../../shared/telemetry/parked-batches.js';
 import { eventsFromTrigger } from '../../shared/telemetry/trigger-events.js';
 
 /**
  * The plant broker's ingress in Azure: Event Grid routes every Sparkplug message, raw, to the `plant-mqtt` hub; this
  * decodes a batch of them with the births it keeps and puts the telemetry points on the telemetry hub (partition key =
  * cellId), where ingest, the alert evaluator and the set-point read-back read them (README "Which hub carries what").
- * A thrown error (the hub or Cosmos unreachable) makes the host deliver the batch again by the policy below.
+ * A thrown error (the hub or Cosmos unreachable) makes the host deliver the batch again by the policy below; on the
+ * last attempt the batch is parked instead (npm run lake -- parked replay brings it back).
  */
 export async function plantMqttIngress(bodies: unknown[], context: InvocationContext): Promise<void> {
   const events = eventsFromTrigger(bodies, context.triggerMetadata ?? {});
-  const ingress = await routedSparkplugIngressFromSettings();
-  const summary = await ingress.ingest(
-    events.map((e) => e.body),
-    events.map((e) => Date.parse(e.enqueuedTimeUtc) || undefined),
-  );
+  const partition = events[0]?.partition ?? 'unknown';
+  const s = settings();
+  let outcome;
+  try {
+    // As telemetryIngest: a batch that fails its last attempt is parked before the host checkpoints past it.
+    outcome = await ingestOrPark(events, {
+      ingest: async () =>
+        (await routedSparkplugIngressFromSettings()).ingest(
+          events.map((e) => e.body),
+          events.map((e) => Date.parse(e.enqueuedTimeUtc) || undefined),
+        ),
+      parked: parkedStoreFromSettings,
+      hub: s.PLANT_MQTT_HUB,
+      consumerGroup: s.PLANT_MQTT_CONSUMER_GROUP,
+      retry: context.retryContext,
+      log: context,
+    });
+  } catch (err) {
+    if (err instanceof ParkFailedError) recordParkFailure(partition, s.PLANT_MQTT_HUB);
+    throw err;
+  }
+  if (outcome.kind === 'parked') {
+    recordParked(partition, s.PLANT_MQTT_HUB);
+    return;
+  }
+  const summary = outcome.summary;
   context.info('plant MQTT batch forwarded', {
     partition: events[0]?.partition,
     firstSeq: events[0]?.sequenceNumber,

@@ -45,11 +45,11 @@ export async function telemetryIngest(bodies: unknown[], context: InvocationCont
         log: context,
       });
     } catch (err) {
-      if (err instanceof ParkFailedError) recordParkFailure(partition);
+      if (err instanceof ParkFailedError) recordParkFailure(partition, s.TELEMETRY_HUB);
       throw err;
     }
     if (outcome.kind === 'parked') {
-      recordParked(partition);
+      recordParked(partition, s.TELEMETRY_HUB);
       span.setAttribute('smelter.ingest.parked_at', outcome.path);
       return;
     }

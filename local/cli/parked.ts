@@ -97,7 +97,9 @@ export async function parkedCommand(sub: string | undefined, target: string | un
     const results = await replayParkedFromSettings(log, target);
     for (const r of results)
       console.log(
-        `replayed ${r.path}: ${r.pointsIn} points in, ${r.silverRows} silver rows, ${r.quarantined} quarantined`,
+        r.forwarded === undefined
+          ? `replayed ${r.path}: ${r.pointsIn} points in, ${r.silverRows} silver rows, ${r.quarantined} quarantined`
+          : `replayed ${r.path}: ${r.forwarded} points forwarded to the telemetry hub`,
       );
     console.log(
       JSON.stringify({

@@ -15,6 +15,12 @@ export interface PlantThreadOptions {
   faults?: FaultRatesInput;
   /** Where the ground-truth labels go (JSON Lines). */
   labelsFile: string;
+  /**
+   * Keep what the end-of-run scorecard needs in memory: the key of every point sent and every label. Only a run with
+   * a duration is scored; a run until Ctrl-C keeps the labels in the file and only the process events in memory, so
+   * its memory does not grow with every point sent.
+   */
+  scored: boolean;
   brokerUrl: string;
   /** Each line's pot controller credentials, by edge node id (`L1-POTCTL`). */
   edgeCredentials: Record<string, { username: string; password: string }>;
@@ -41,5 +47,6 @@ export interface PlantFinal extends PlantCounters {
    * those applied while the simulator stepped, not those of the last commands after it stopped.
    */
   commandedMoves: import('../simulator/index.js').Label[];
+  /** Empty when the run is not scored. */
   sentKeys: string[];
 }

@@ -15,6 +15,7 @@ import {
   type Label,
   type SimulatorRun,
 } from '../simulator/index.js';
+import { PROCESS_EVENT_KINDS } from '../simulator/labels.js';
 import type { PlantMessage, PlantThreadOptions } from './plant-options.js';
 
 const o = workerData as PlantThreadOptions;
@@ -27,9 +28,14 @@ try {
     startMs: o.startMs,
     hmiChangesPerLineHour: o.hmiChangesPerLineHour,
   });
-  const labels = createLabelRecorder({ file: o.labelsFile });
+  const processEvents: ReadonlySet<string> = new Set(PROCESS_EVENT_KINDS);
+  const labels = createLabelRecorder({
+    file: o.labelsFile,
+    keepInMemory: o.scored ? true : (l) => processEvents.has(l.kind),
+  });
+  // Every point's key, for the scorecard only: an unscored run would hold one per point sent until it stops.
   // Points sent under a line's own tag names count as their canonical tags, as ingestion reads them.
-  const recorder = new RunRecorder(plantTagResolver(potline.plant));
+  const recorder = o.scored ? new RunRecorder(plantTagResolver(potline.plant)) : undefined;
   const ref: { run?: SimulatorRun } = {};
   const commandedMoves: Label[] = [];
   const plc = await startPlantEdgeNodes({
@@ -43,7 +49,7 @@ try {
       panelManualPerLineHour: o.panelManualPerLineHour,
       seed: o.seed,
       readbackNow: (equipmentId, fields, tsMs) => ref.run?.readbackNow(equipmentId, fields, tsMs) ?? [],
-      onPointsSent: (points) => recorder.noteSent([{ body: JSON.stringify(points) }]),
+      onPointsSent: (points) => recorder?.noteSent([{ body: JSON.stringify(points) }]),
       onApplied: (a) =>
         commandedMoves.push({
           kind: 'setpoint_applied',
@@ -64,7 +70,7 @@ try {
     ...(o.faults ? { faults: o.faults } : {}),
     sink: {
       send: async (bodies) => {
-        recorder.noteSent(bodies);
+        recorder?.noteSent(bodies);
         await toPlant.send(bodies);
       },
     },
@@ -88,7 +94,12 @@ try {
       clearInterval(ticker);
       post({
         kind: 'final',
-        final: { ...counters(), labels: [...labels.labels()], commandedMoves, sentKeys: [...recorder.sentKeys] },
+        final: {
+          ...counters(),
+          labels: [...labels.labels()],
+          commandedMoves,
+          sentKeys: recorder ? [...recorder.sentKeys] : [],
+        },
       });
       parentPort!.close();
     })();

@@ -39,11 +39,18 @@ export interface LabelRecorder {
   close(): Promise<void>;
 }
 
-/** Creates a recorder; with `file`, each label is also appended to that file as one JSON line. */
-export function createLabelRecorder(options: { file?: string; keepInMemory?: boolean } = {}): LabelRecorder {
+/**
+ * Creates a recorder; with `file`, each label is also appended to that file as one JSON line. `keepInMemory` says
+ * which labels stay in memory as well: all (default), none, or those a predicate picks (a run that is not scored keeps
+ * only the few process events, not a label per injected fault: those grow with every point sent).
+ */
+export function createLabelRecorder(
+  options: { file?: string; keepInMemory?: boolean | ((label: Label) => boolean) } = {},
+): LabelRecorder {
   const kept: Label[] = [];
   const counts: Record<string, number> = {};
-  const keep = options.keepInMemory ?? true;
+  const keepOption = options.keepInMemory ?? true;
+  const keep = typeof keepOption === 'function' ? keepOption : () => keepOption;
   const stream: WriteStream | undefined = options.file ? createWriteStream(options.file, { flags: 'a' }) : undefined;
   let streamError: Error | undefined;
   stream?.on('error', (error) => {
@@ -52,7 +59,7 @@ export function createLabelRecorder(options: { file?: string; keepInMemory?: boo
   return {
     record(label) {
       counts[label.kind] = (counts[label.kind] ?? 0) + 1;
-      if (keep) kept.push(label);
+      if (keep(label)) kept.push(label);
       if (stream && !streamError) stream.write(`${JSON.stringify(label)}\n`);
     },
     labels: () => kept,

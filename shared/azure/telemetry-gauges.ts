@@ -18,12 +18,10 @@ export function registerStorageGauges(env: Record<string, string | undefined> = 
     // Read at collection time: the devhost names its topic endpoint only once it listens.
     const target = serviceBusTarget(env);
     if (target.kind !== 'devhost') return [];
-    const admin = new DevhostDeadLetterAdmin(target.endpoint, PLANT_EVENTS_TOPIC, target.key);
-    return Promise.all(
-      PLANT_EVENT_SUBSCRIPTIONS.map(async (s) => ({
-        value: (await admin.list(s.name)).length,
-        attributes: { subscription: s.name },
-      })),
-    );
+    const depths = await new DevhostDeadLetterAdmin(target.endpoint, PLANT_EVENTS_TOPIC, target.key).depths();
+    return PLANT_EVENT_SUBSCRIPTIONS.map((s) => ({
+      value: depths[s.name] ?? 0,
+      attributes: { subscription: s.name },
+    }));
   });
 }

@@ -55,6 +55,28 @@ export class DevhostDeadLetterAdmin implements DeadLetterAdmin {
     return z.object({ messages: z.array(DeadLetterView) }).parse(json).messages;
   }
 
+  /**
+   * How many messages each subscription's dead-letter queue holds, from the topic's listing: one call that carries no
+   * message bodies (what the dead-letter gauge reads every minute, however deep the queues are).
+   */
+  async depths(): Promise<Record<string, number>> {
+    const url = `${this.endpoint}/topics/${encodeURIComponent(this.topic)}`;
+    let res: Response;
+    try {
+      res = await fetch(url, { headers: this.key ? { 'x-functions-key': this.key } : {} });
+    } catch (err) {
+      throw new DeadLetterAdminError(
+        'endpoint',
+        `${this.endpoint} does not answer (${(err as Error).message}); start the devhost (npm start) or pass --url`,
+      );
+    }
+    if (!res.ok) throw new DeadLetterAdminError('topic', `${this.topic}: the devhost answered ${res.status}`);
+    const listing = z
+      .object({ subscriptions: z.array(z.object({ subscription: z.string(), deadLettered: z.number().int().min(0) })) })
+      .parse(await res.json());
+    return Object.fromEntries(listing.subscriptions.map((s) => [s.subscription, s.deadLettered]));
+  }
+
   async replay(subscription: string, selection: ReplaySelection): Promise<string[]> {
     const json = await this.#call(
       'POST',

@@ -45,14 +45,14 @@ export function recordIngest(f: IngestFigures): void {
 }
 
 /** Counts a batch parked after its retries (METRICS.ingestParked), for the alert and the local summary. */
-export function recordParked(partition: string): void {
-  count('ingestParked', 1, { partition });
+export function recordParked(partition: string, hub: string): void {
+  count('ingestParked', 1, { hub, partition });
   ingestMetrics.parked++;
 }
 
 /** Counts a batch that could be neither ingested nor parked (METRICS.ingestParkFailures). */
-export function recordParkFailure(partition: string): void {
-  count('ingestParkFailures', 1, { partition });
+export function recordParkFailure(partition: string, hub: string): void {
+  count('ingestParkFailures', 1, { hub, partition });
   ingestMetrics.parkFailures++;
 }
 

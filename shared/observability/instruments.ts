@@ -26,6 +26,7 @@ const gaugeValues = new Map<GaugeKey, Map<string, { attributes: Attributes; valu
 const gaugeCallbacks: Partial<Record<GaugeKey, () => number>> = {
   memoryRss: () => process.memoryUsage.rss(),
   memoryHeapUsed: () => process.memoryUsage().heapUsed,
+  memoryExternal: () => process.memoryUsage().external,
 };
 /** Gauges read from elsewhere (a storage listing) at collection time, each at most once per `minIntervalMs`. */
 const gaugeSources = new Map<

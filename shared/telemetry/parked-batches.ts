@@ -80,12 +80,15 @@ export function isLastAttempt(retry: RetryState | undefined | null): boolean {
   return retry.maxRetryCount !== -1 && retry.retryCount >= retry.maxRetryCount;
 }
 
-export type IngestOrParkOutcome =
-  { kind: 'ingested'; summary: IngestSummary } | { kind: 'parked'; path: string; error: string };
+export type IngestOrParkOutcome<S = IngestSummary> =
+  { kind: 'ingested'; summary: S } | { kind: 'parked'; path: string; error: string };
 
-export interface IngestOrParkDeps {
-  /** Builds the ingest dependencies and ingests (a lake that refuses can fail either step). */
-  ingest: () => Promise<IngestSummary>;
+export interface IngestOrParkDeps<S = IngestSummary> {
+  /**
+   * Builds the dependencies and processes the batch (a store that refuses can fail either step): ingestion, or the
+   * plant-MQTT ingress that forwards a batch's points to the telemetry hub.
+   */
+  ingest: () => Promise<S>;
   /** The parked container's store. */
   parked: () => Promise<LakeStore>;
   hub: string;
@@ -105,10 +108,10 @@ const PARK_WAITS_MS = [0, 1_000, 4_000];
  * checkpoints). Earlier attempts rethrow, so the host retries by its policy. Parking is tried three times; if it
  * still fails, a ParkFailedError says which range the host is about to skip and where it still is.
  */
-export async function ingestOrPark(
+export async function ingestOrPark<S = IngestSummary>(
   events: readonly IngestEvent[],
-  deps: IngestOrParkDeps,
-): Promise<IngestOrParkOutcome> {
+  deps: IngestOrParkDeps<S>,
+): Promise<IngestOrParkOutcome<S>> {
   try {
     return { kind: 'ingested', summary: await deps.ingest() };
   } catch (err) {
@@ -270,11 +273,9 @@ export async function countWaiting(store: LakeStore): Promise<number> {
   return waiting;
 }
 
-export interface ReplayResult {
+export interface ReplayResult extends ReplayFigures {
   path: string;
-  pointsIn: number;
-  silverRows: number;
-  quarantined: number;
+  hub: string;
 }
 
 /**
@@ -302,16 +303,37 @@ export async function pointsAlreadyInSilver(lake: LakeStore, events: readonly In
   return found;
 }
 
+/** What replaying one parked batch did, as its marker keeps it and `parked replay` prints it. */
+export interface ReplayFigures {
+  pointsIn: number;
+  /** Silver rows written (0 for a batch of the plant-MQTT hub, whose points go on to the telemetry hub). */
+  silverRows: number;
+  quarantined: number;
+  /** Points put on the telemetry hub (plant-MQTT batches), ingested from there as any other. */
+  forwarded?: number;
+}
+
+/** Replays one parked batch through whatever processes its hub; throws when it cannot. */
+export type ParkedBatchReplayer = (batch: ParkedBatch, events: IngestEvent[]) => Promise<ReplayFigures>;
+
+/** The figures of a telemetry ingestion, for a replay. */
+export function replayFiguresOf(summary: IngestSummary): ReplayFigures {
+  return {
+    pointsIn: summary.pointsIn,
+    silverRows: summary.silverRows,
+    quarantined: Object.values(summary.quarantinedByReason).reduce<number>((a, n) => a + (n ?? 0), 0),
+  };
+}
+
 /**
- * Ingests every waiting parked batch (or the one at `only`) and marks each replayed. `ingest` is ingestion with the
- * app's dependencies, told which of the batch's points silver already holds (`lake` is read for them); a batch is
- * marked only after it was ingested, so a replay cut short is simply run again (the same files are rewritten).
- * Replayed batches are skipped.
+ * Replays every waiting parked batch (or the one at `only`) and marks each replayed. `replay` processes a batch with
+ * the app's dependencies (shared/azure/parked-store.ts picks ingestion or the plant-MQTT ingress by the batch's hub);
+ * a batch is marked only after it was processed, so a replay cut short is simply run again (ingestion rewrites the
+ * same files). Replayed batches are skipped.
  */
 export async function replayParked(
   store: LakeStore,
-  lake: LakeStore,
-  ingest: (events: IngestEvent[], inSilverAlready: ReadonlySet<string>) => Promise<IngestSummary>,
+  replay: ParkedBatchReplayer,
   opts: { only?: string; now?: () => number } = {},
 ): Promise<ReplayResult[]> {
   const waiting = (await listParked(store)).filter((e) => !e.replayedAt && (!opts.only || e.path === opts.only));
@@ -322,18 +344,13 @@ export async function replayParked(
   }
   const out: ReplayResult[] = [];
   for (const entry of waiting) {
-    const events = eventsOfParked(await readParked(store, entry.path));
-    const summary = await ingest(events, await pointsAlreadyInSilver(lake, events));
-    const quarantined = Object.values(summary.quarantinedByReason).reduce<number>((a, n) => a + (n ?? 0), 0);
-    const marker = {
-      replayedAt: new Date((opts.now ?? Date.now)()).toISOString(),
-      pointsIn: summary.pointsIn,
-      silverRows: summary.silverRows,
-    };
+    const batch = await readParked(store, entry.path);
+    const figures = await replay(batch, eventsOfParked(batch));
+    const marker = { replayedAt: new Date((opts.now ?? Date.now)()).toISOString(), ...figures };
     await store.put(PARKED_CONTAINER, markerPath(entry.path), new TextEncoder().encode(JSON.stringify(marker)), {
       contentType: 'application/json',
     });
-    out.push({ path: entry.path, pointsIn: summary.pointsIn, silverRows: summary.silverRows, quarantined });
+    out.push({ path: entry.path, hub: batch.hub, ...figures });
   }
   return out;
 }

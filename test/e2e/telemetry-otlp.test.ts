@@ -27,7 +27,7 @@ import { v1Path } from '../../shared/http/paths.js';
 import { METRICS, type MetricDefinition } from '../../shared/observability/metric-catalogue.js';
 import { SPAN_ATTRIBUTES } from '../../shared/observability/tracing.js';
 import { testPlantWith } from '../../shared/plant/test-plant.js';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../local/otlp/otlp-receiver.js';
 import { exampleSettings, repoRoot } from './support.js';
 
 const DB = 'telemetry-otlp';
@@ -233,6 +233,7 @@ describe('OpenTelemetry to an OTLP collector', () => {
       METRICS.deadLetters,
       METRICS.memoryRss,
       METRICS.memoryHeapUsed,
+      METRICS.memoryExternal,
     ];
     await waitFor(
       'every expected metric exported',

@@ -77,6 +77,11 @@ export interface InstanceFilter {
 interface Instance extends StoredInstance {
   busy: boolean;
   timers: Map<number, () => void>;
+  /**
+   * True once a finished instance's history is dropped from memory (it stays in its file): a host that runs for days
+   * would otherwise hold the history of every run it ever ran. Read back from the store when asked for.
+   */
+  historyOnDisk?: boolean;
 }
 
 const TERMINAL: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Terminated']);
@@ -128,8 +133,11 @@ export class DurableEngine {
 
   /** Loads persisted instances and resumes every running one (re-runs pending activities, re-arms timers). */
   start(): void {
-    for (const stored of this.o.store.loadAll())
-      this.#instances.set(stored.instanceId, { ...stored, busy: false, timers: new Map() });
+    for (const stored of this.o.store.loadAll()) {
+      const inst: Instance = { ...stored, busy: false, timers: new Map() };
+      if (isTerminal(inst.state.runtimeStatus)) this.#dropHistory(inst);
+      this.#instances.set(stored.instanceId, inst);
+    }
     for (const inst of this.#instances.values()) {
       if (isTerminal(inst.state.runtimeStatus)) continue;
       const queued = new Set(inst.inbox.map((m) => taskIdOf(m.event)).filter((id) => id !== undefined));
@@ -213,7 +221,19 @@ export class DurableEngine {
 
   /** The recorded history of the current execution (for replay tests). */
   history(instanceId: string): HistoryEvent[] | undefined {
-    return this.#instances.get(instanceId)?.history.map((e) => ({ ...e }));
+    const inst = this.#instances.get(instanceId);
+    return inst ? this.#historyOf(inst).map((e) => ({ ...e })) : undefined;
+  }
+
+  #historyOf(inst: Instance): HistoryEvent[] {
+    if (!inst.historyOnDisk) return inst.history;
+    const stored = this.o.store.loadOne(inst.instanceId);
+    return stored?.generation === inst.generation ? stored.history : [];
+  }
+
+  #dropHistory(inst: Instance): void {
+    inst.history = [];
+    inst.historyOnDisk = true;
   }
 
   /** Delivers an external event: 'accepted', 'notFound', or 'gone' for a finished instance (410). */
@@ -270,7 +290,7 @@ export class DurableEngine {
       lastUpdatedTime: new Date(inst.state.lastUpdatedMs).toISOString(),
     };
     if (opts.showHistory)
-      view.history = inst.history.map((e) => ({
+      view.history = this.#historyOf(inst).map((e) => ({
         ...e,
         EventType: Object.entries(EventType).find(([, v]) => v === e.EventType)?.[0] ?? e.EventType,
       }));
@@ -714,6 +734,7 @@ export class DurableEngine {
         inst.name,
       );
     this.#notifyParent(inst);
+    this.#dropHistory(inst);
   }
 
   #continueAsNew(inst: Instance, input: unknown, now: number): void {

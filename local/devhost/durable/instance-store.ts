@@ -175,6 +175,12 @@ export class InstanceStore {
     return true;
   }
 
+  /** One stored instance rebuilt from its records, or undefined when it has no file. */
+  loadOne(instanceId: string): StoredInstance | undefined {
+    const file = this.#file(instanceId);
+    return existsSync(file) ? this.#load(file) : undefined;
+  }
+
   /** Every stored instance, rebuilt from its records. */
   loadAll(): StoredInstance[] {
     const out: StoredInstance[] = [];

@@ -23,7 +23,8 @@ export interface HubStats {
   hub: string;
   partitionCount: number;
   enqueued: number;
-  perPartition: { partitionId: string; lastSequenceNumber: number }[];
+  /** Per partition: its last sequence number, and the events (and their bytes) it holds in memory. */
+  perPartition: { partitionId: string; lastSequenceNumber: number; eventsInMemory: number; bytesInMemory: number }[];
 }
 
 const HubMeta = z.object({ partitionCount: z.number().int().min(1).max(1024) });
@@ -172,6 +173,8 @@ export class LocalEventHub {
       perPartition: this.partitions.map((log, i) => ({
         partitionId: String(i),
         lastSequenceNumber: log.nextSequenceNumber - 1,
+        eventsInMemory: log.memoryTail.events,
+        bytesInMemory: log.memoryTail.bytes,
       })),
     };
   }

@@ -29,6 +29,20 @@ const LogLine = z.object({
 
 /** Events kept in memory beyond the oldest one a consumer still needs; older ones are re-read from disk. */
 const MEMORY_TAIL_EVENTS = 50_000;
+/**
+ * And at most this many bytes of events in memory per partition (bodies plus a per-event allowance), whatever the
+ * consumers still need: a backlog is read back from disk instead of growing the host (at 150,000 points/min the
+ * 50,000-event tail alone took the four partitions past 300 MB).
+ */
+const MEMORY_TAIL_BYTES = 32 * 2 ** 20;
+/** What a stored event costs beside its body (object, offset string, properties), roughly. */
+const EVENT_OVERHEAD_BYTES = 200;
+/**
+ * The log remembers the byte position of every INDEX_STRIDE-th event, not of each: a position per event grew the
+ * devhost by 8 bytes for every event it was ever sent (72 MB an hour at 150,000 points/min). A read from disk starts
+ * at the nearest indexed event before it and skips at most INDEX_STRIDE − 1 lines.
+ */
+const INDEX_STRIDE = 1024;
 
 export class PartitionLogError extends Error {
   readonly code = 'ERR-DEVHOST-EVENTLOG';
@@ -47,11 +61,15 @@ export class PartitionLogError extends Error {
  */
 export class PartitionLog {
   readonly #fd: number;
-  /** Byte position of each event by sequence number, plus the end of the file as the last entry. */
-  readonly #positions: number[] = [0];
-  /** Events from `#memoryBase` on, in sequence order. */
+  /** Byte position of event k × INDEX_STRIDE at index k (grown by doubling). */
+  #index = new Float64Array(64);
+  /** Events in the log, and the byte length of the file. */
+  #count = 0;
+  #end = 0;
+  /** Events from `#memoryBase` on, in sequence order, and what they cost. */
   #memory: StoredEvent[] = [];
   #memoryBase = 0;
+  #memoryBytes = 0;
 
   private constructor(
     readonly file: string,
@@ -71,16 +89,21 @@ export class PartitionLog {
 
   /** Sequence number the next appended event gets (= number of events in the partition). */
   get nextSequenceNumber(): number {
-    return this.#positions.length - 1;
+    return this.#count;
+  }
+
+  /** Events held in memory and what they are reckoned to cost (the rest is read back from disk). */
+  get memoryTail(): { events: number; bytes: number } {
+    return { events: this.#memory.length, bytes: this.#memoryBytes };
   }
 
   /** Appends events durably (to the OS) and returns them as stored, in order. */
   append(events: EventToAppend[], enqueuedTimeMs: number): StoredEvent[] {
     const stored: StoredEvent[] = [];
     const lines: string[] = [];
-    let position = this.#positions[this.#positions.length - 1] ?? 0;
+    let position = this.#end;
     for (const e of events) {
-      const sequenceNumber = this.nextSequenceNumber + stored.length;
+      const sequenceNumber = this.#count + stored.length;
       const line = `${JSON.stringify({ s: sequenceNumber, t: enqueuedTimeMs, k: e.partitionKey, p: e.properties ?? {}, b: e.body.toString('base64') })}\n`;
       stored.push({
         sequenceNumber,
@@ -94,14 +117,12 @@ export class PartitionLog {
       position += Buffer.byteLength(line);
     }
     const bytes = Buffer.from(lines.join(''));
-    const end = this.#positions[this.#positions.length - 1] ?? 0;
-    this.#writeAt(bytes, end);
-    let p = end;
-    for (const line of lines) {
-      p += Buffer.byteLength(line);
-      this.#positions.push(p);
-    }
+    this.#writeAt(bytes, this.#end);
+    for (const e of stored) this.#noteEvent(e.sequenceNumber, Number(e.offset));
+    this.#end = position;
     this.#memory.push(...stored);
+    for (const e of stored) this.#memoryBytes += e.body.length + EVENT_OVERHEAD_BYTES;
+    this.#trimToBudget();
     return stored;
   }
 
@@ -124,6 +145,30 @@ export class PartitionLog {
     }
   }
 
+  /** Drops the oldest events from memory (not from disk) while the tail is over its byte budget. */
+  #trimToBudget(): void {
+    if (this.#memoryBytes <= MEMORY_TAIL_BYTES) return;
+    let drop = 0;
+    while (drop < this.#memory.length && this.#memoryBytes > MEMORY_TAIL_BYTES)
+      this.#memoryBytes -= this.#memory[drop++]!.body.length + EVENT_OVERHEAD_BYTES;
+    this.#memory = this.#memory.slice(drop);
+    this.#memoryBase += drop;
+  }
+
+  /** Counts an event at `position` and indexes it when it starts a stride. */
+  #noteEvent(sequenceNumber: number, position: number): void {
+    if (sequenceNumber % INDEX_STRIDE === 0) {
+      const slot = sequenceNumber / INDEX_STRIDE;
+      if (slot >= this.#index.length) {
+        const grown = new Float64Array(this.#index.length * 2);
+        grown.set(this.#index);
+        this.#index = grown;
+      }
+      this.#index[slot] = position;
+    }
+    this.#count = sequenceNumber + 1;
+  }
+
   /** Up to `max` events starting at `fromSequenceNumber` (fewer, or none, at the end of the log). */
   read(fromSequenceNumber: number, max: number): StoredEvent[] {
     const end = Math.min(this.nextSequenceNumber, fromSequenceNumber + max);
@@ -140,6 +185,8 @@ export class PartitionLog {
   release(sequenceNumber: number): void {
     const keepFrom = Math.max(this.#memoryBase, Math.min(sequenceNumber, this.nextSequenceNumber) - MEMORY_TAIL_EVENTS);
     if (keepFrom > this.#memoryBase) {
+      for (let i = 0; i < keepFrom - this.#memoryBase; i++)
+        this.#memoryBytes -= this.#memory[i]!.body.length + EVENT_OVERHEAD_BYTES;
       this.#memory = this.#memory.slice(keepFrom - this.#memoryBase);
       this.#memoryBase = keepFrom;
     }
@@ -163,12 +210,17 @@ export class PartitionLog {
           this.file,
           `line ${lineNo} has sequence number ${e.sequenceNumber}, expected ${this.nextSequenceNumber}`,
         );
+      this.#noteEvent(e.sequenceNumber, start);
       this.#memory.push(e);
+      this.#memoryBytes += e.body.length + EVENT_OVERHEAD_BYTES;
       start = nl + 1;
-      this.#positions.push(start);
+      this.#end = start;
+      // Keep only the tail while loading, so opening a long log does not hold all of it at once.
+      if (this.#memory.length > 2 * MEMORY_TAIL_EVENTS) this.release(this.nextSequenceNumber);
     }
     if (start < fstatSync(this.#fd).size) ftruncateSync(this.#fd, start);
     this.release(this.nextSequenceNumber);
+    this.#trimToBudget();
   }
 
   #parseLine(line: Buffer, position: number, lineNo: number): StoredEvent {
@@ -196,15 +248,18 @@ export class PartitionLog {
   }
 
   #readFromDisk(from: number, to: number): StoredEvent[] {
-    const startPos = this.#positions[from] ?? 0;
-    const endPos = this.#positions[to] ?? startPos;
+    // From the indexed event at or before `from` to the indexed event at or after `to` (or the end of the file).
+    const first = Math.floor(from / INDEX_STRIDE) * INDEX_STRIDE;
+    const startPos = this.#index[first / INDEX_STRIDE]!;
+    const after = Math.ceil(to / INDEX_STRIDE) * INDEX_STRIDE;
+    const endPos = after < this.#count ? this.#index[after / INDEX_STRIDE]! : this.#end;
     const buf = Buffer.alloc(endPos - startPos);
     readSync(this.#fd, buf, 0, buf.length, startPos);
     const out: StoredEvent[] = [];
     let start = 0;
-    for (let seq = from; seq < to; seq++) {
+    for (let seq = first; seq < to; seq++) {
       const nl = buf.indexOf(0x0a, start);
-      out.push(this.#parseLine(buf.subarray(start, nl), startPos + start, seq + 1));
+      if (seq >= from) out.push(this.#parseLine(buf.subarray(start, nl), startPos + start, seq + 1));
       start = nl + 1;
     }
     return out;

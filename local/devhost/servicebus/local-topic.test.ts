@@ -81,7 +81,12 @@ describe('peek-lock delivery', () => {
     const again = topic.receive('alerts')!;
     expect(again.deliveryCount).toBe(1);
     expect(topic.complete(again).outcome).toBe('completed');
-    expect(topic.stats().find((s) => s.subscription === 'alerts')).toMatchObject({ active: 0, deadLettered: 0 });
+    expect(topic.stats().find((s) => s.subscription === 'alerts')).toMatchObject({
+      active: 0,
+      deadLettered: 0,
+      expired: 0,
+      completed: 1,
+    });
   });
 
   it('drops a second message with the same id inside the duplicate-detection window', () => {
@@ -99,7 +104,17 @@ describe('peek-lock delivery', () => {
     const topic = ns.topic(PLANT_EVENTS_TOPIC);
     const [stale] = topic.send([event(PlantEventType.setpointRecommended, 's-stale')]);
     nowMs += topic.subscription('scada').timeToLiveMs;
+    expect(topic.stats().find((s) => s.subscription === 'scada')).toMatchObject({
+      active: 1,
+      oldestAgeMs: topic.subscription('scada').timeToLiveMs,
+      expired: 0,
+    });
     expect(topic.receive('scada')).toBeUndefined();
+    expect(topic.stats().find((s) => s.subscription === 'scada')).toMatchObject({
+      active: 0,
+      oldestAgeMs: 0,
+      expired: 1,
+    });
     expect(topic.deadLetters('scada')).toMatchObject([
       { messageId: stale!.messageId, deadLetterReason: TTL_EXPIRED_REASON, deliveryCount: 0 },
     ]);

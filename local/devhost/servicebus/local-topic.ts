@@ -79,6 +79,12 @@ export interface SubscriptionStats {
   active: number;
   locked: number;
   deadLettered: number;
+  /** Age of the oldest message still on the subscription (ms; 0 when it is empty): how far its consumer is behind. */
+  oldestAgeMs: number;
+  /** Messages dead-lettered because their time to live ran out before a consumer took them. */
+  expired: number;
+  /** Messages completed since this process started (a consumer's throughput, by difference). */
+  completed: number;
 }
 
 /** What a settlement did, for the progress feed. */
@@ -143,6 +149,8 @@ interface SubscriptionState {
   active: Map<number, ActiveEntry>;
   dead: Map<number, DeadEntry>;
   waiters: Set<() => void>;
+  /** Completions in this process, for stats. */
+  completed: number;
 }
 
 export interface TopicOptions {
@@ -340,6 +348,7 @@ export class LocalTopic {
   complete(delivery: Delivery): Settlement {
     const { s } = this.#locked(delivery);
     s.active.delete(delivery.message.sequenceNumber);
+    s.completed += 1;
     this.#journal.append({ o: 'c', s: s.settings.name, q: delivery.message.sequenceNumber });
     this.#release(delivery.message.sequenceNumber);
     return { outcome: 'completed' };
@@ -415,13 +424,23 @@ export class LocalTopic {
   }
 
   stats(): SubscriptionStats[] {
-    return [...this.#subs.values()].map((s) => ({
-      subscription: s.settings.name,
-      filter: s.settings.filterText,
-      active: s.active.size,
-      locked: [...s.active.values()].filter((e) => e.lockToken !== undefined && !lockExpired(e, this.#now())).length,
-      deadLettered: s.dead.size,
-    }));
+    const now = this.#now();
+    return [...this.#subs.values()].map((s) => {
+      let oldest = now;
+      for (const seq of s.active.keys()) oldest = Math.min(oldest, this.#messages.get(seq)!.enqueuedTimeMs);
+      let expired = 0;
+      for (const d of s.dead.values()) if (d.reason === TTL_EXPIRED_REASON) expired++;
+      return {
+        subscription: s.settings.name,
+        filter: s.settings.filterText,
+        active: s.active.size,
+        locked: [...s.active.values()].filter((e) => e.lockToken !== undefined && !lockExpired(e, now)).length,
+        deadLettered: s.dead.size,
+        oldestAgeMs: now - oldest,
+        expired,
+        completed: s.completed,
+      };
+    });
   }
 
   close(): void {
@@ -430,7 +449,7 @@ export class LocalTopic {
   }
 
   #addSubscription(settings: SubscriptionSettings): void {
-    this.#subs.set(settings.name, { settings, active: new Map(), dead: new Map(), waiters: new Set() });
+    this.#subs.set(settings.name, { settings, active: new Map(), dead: new Map(), waiters: new Set(), completed: 0 });
   }
 
   #sub(name: string): SubscriptionState {

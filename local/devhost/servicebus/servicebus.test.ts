@@ -9,6 +9,7 @@ import {
   PLANT_EVENTS_TOPIC,
   PlantEventType,
 } from '../../../shared/messaging/subscriptions.js';
+import { DevhostDeadLetterAdmin } from '../../../shared/messaging/dead-letters.js';
 import { runBus } from '../../cli/bus.js';
 import { startDevhost, type DevhostHandle } from '../devhost.js';
 import type { LogEvent, MessageSettledEvent } from '../events.js';
@@ -195,6 +196,11 @@ describe('devhost Service Bus: peek-lock, dead-letter and replay', () => {
         expect.stringMatching(new RegExp(`^plant-events/${s.name}: \\d+ dead-lettered$`)),
       ),
     );
+    // The depths the dead-letter gauge reads, without listing bodies, agree with the listings.
+    const admin = new DevhostDeadLetterAdmin(`${devhost.httpUrl}/_devhost/servicebus`, PLANT_EVENTS_TOPIC);
+    const depths = await admin.depths();
+    for (const s of PLANT_EVENT_SUBSCRIPTIONS) expect(depths[s.name], s.name).toBe((await admin.list(s.name)).length);
+    expect(depths.alerts).toBeGreaterThanOrEqual(1);
 
     const replayed: string[] = [];
     expect(

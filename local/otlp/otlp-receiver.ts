@@ -23,7 +23,8 @@ export interface ReceivedMetric {
   unit: string;
   description: string;
   type: 'sum' | 'gauge' | 'histogram' | 'other';
-  points: { attributes: Record<string, unknown>; value: number }[];
+  /** Sums and gauges: the value; histograms: the count, with the sum beside it. */
+  points: { attributes: Record<string, unknown>; value: number; sum?: number }[];
 }
 
 const AnyValue: z.ZodType<unknown> = z.lazy(() =>
@@ -149,10 +150,11 @@ export interface OtlpReceiver {
 }
 
 /**
- * A minimal OTLP/HTTP receiver (the collector's `otlphttp` protocol): POST /v1/traces and /v1/metrics with
+ * A minimal OTLP/HTTP receiver (tests and the soak benchmark read what the app exports through it) (the collector's `otlphttp` protocol): POST /v1/traces and /v1/metrics with
  * `application/x-protobuf` bodies, decoded with OpenTelemetry's generated protobuf classes and kept in memory.
  */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(opts: { keepSpans?: boolean } = {}): Promise<OtlpReceiver> {
+  const keepSpans = opts.keepSpans ?? true;
   const spans: ReceivedSpan[] = [];
   const metrics: ReceivedMetric[] = [];
   const refused: string[] = [];
@@ -165,6 +167,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         if (req.method !== 'POST' || req.headers['content-type'] !== 'application/x-protobuf')
           throw new Error(`${req.method} ${req.url} with content-type ${req.headers['content-type']}`);
         if (req.url === '/v1/traces') {
+          if (!keepSpans) {
+            res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+            res.end();
+            return;
+          }
           const decoded = TracesRequest.parse(traceType.toObject(traceType.decode(body), asObject));
           for (const rs of decoded.resourceSpans)
             for (const ss of rs.scopeSpans)
@@ -186,7 +193,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               for (const m of sm.metrics) {
                 const type = m.sum ? 'sum' : m.gauge ? 'gauge' : m.histogram ? 'histogram' : 'other';
                 const points = m.histogram
-                  ? m.histogram.dataPoints.map((p) => ({ attributes: p.attributes, value: Number(p.count) }))
+                  ? m.histogram.dataPoints.map((p) => ({
+                      attributes: p.attributes,
+                      value: Number(p.count),
+                      ...(p.sum !== undefined ? { sum: p.sum } : {}),
+                    }))
                   : (m.sum ?? m.gauge)?.dataPoints.map((p) => ({
                       attributes: p.attributes,
                       value: p.asDouble ?? Number(p.asInt ?? 0),
