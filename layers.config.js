@@ -25,6 +25,8 @@ export const SHARED_LAYERS = {
   alerts: 5,
   orchestration: 6,
   gold: 7,
+  // The control room's push messages, built from what the domains (cells, overrides, alerts, runs) report.
+  realtime: 7,
   // The HTTP kit (auth, bodies, paging, the error mapping, the OpenAPI builder): above the domains, so no domain
   // speaks HTTP.
   http: 8,

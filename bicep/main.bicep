@@ -32,6 +32,8 @@ param stagingDisabledFunctions array = [
   'ledgerWriter'
   'alertNotifier'
   'optimizationSchedule'
+  'telemetryLive'
+  'controlRoomFeed'
 ]
 
 // ---- Network ----
@@ -116,13 +118,14 @@ var storageContract = loadJsonContent('shared-generated/containers.json')
 var ingestConsumerGroup = 'ingest'
 var alertsConsumerGroup = 'alerts'
 var readbackConsumerGroup = 'readback'
+var liveConsumerGroup = 'live'
 var eventHubs = [
   {
     name: telemetryHubName
     partitionCount: telemetryPartitions
-    // Alert rules and the set-point read-back observer read telemetry through their own groups so ingestion is
-    // never slowed.
-    consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup ]
+    // Alert rules, the set-point read-back observer and the control room's live values read telemetry through their
+    // own groups so ingestion is never slowed.
+    consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup, liveConsumerGroup ]
   }
 ]
 
@@ -308,6 +311,8 @@ var appSettings = {
   // Alerting (shared/alerts/settings.ts): webhook URLs hold secrets, so the channel list lives in Key Vault
   TELEMETRY_ALERTS_CONSUMER_GROUP: alertsConsumerGroup
   TELEMETRY_READBACK_CONSUMER_GROUP: readbackConsumerGroup
+  // Control room (shared/realtime): live cell values through their own consumer group
+  TELEMETRY_LIVE_CONSUMER_GROUP: liveConsumerGroup
   ALERT_CHANNELS: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=alert-channels)'
   ALERT_OPERATIONS_CHANNELS: join(alertOperationsChannels, ',')
   ALERT_ENGINEERING_CHANNELS: join(alertEngineeringChannels, ',')

@@ -4,6 +4,8 @@ import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
 import { settings } from '../../shared/config/settings.js';
 import { curationConfigFrom, scheduledRange } from '../../shared/gold/config.js';
 import { curateRange } from '../../shared/gold/curate.js';
+import { kpisChangedMessage } from '../../shared/realtime/live-messages.js';
+import { controlRoomOutput, pushToControlRoom } from '../realtime/control-room-output.js';
 
 /**
  * Curates gold every hour: the last CURATION_LOOKBACK_HOURS complete hours, so late batches reach their hour. Hours
@@ -14,6 +16,8 @@ export async function goldCuration(timer: Timer, context: InvocationContext): Pr
   const lake = await BlobLakeStore.create(lakeServiceClient(s));
   const range = scheduledRange(Date.now(), s.CURATION_LOOKBACK_HOURS);
   const summary = await curateRange(lake, range, curationConfigFrom(s));
+  const lines = [...new Set(summary.curated.map((c) => c.lineId))].sort();
+  if (lines.length > 0) pushToControlRoom(context, [kpisChangedMessage(lines, Date.now())]);
   context.info('gold curated', {
     from: new Date(range.fromMs).toISOString(),
     to: new Date(range.toMs).toISOString(),
@@ -25,4 +29,9 @@ export async function goldCuration(timer: Timer, context: InvocationContext): Pr
   });
 }
 
-app.timer('goldCuration', { schedule: '%CURATION_SCHEDULE%', runOnStartup: false, handler: goldCuration });
+app.timer('goldCuration', {
+  schedule: '%CURATION_SCHEDULE%',
+  runOnStartup: false,
+  extraOutputs: [controlRoomOutput],
+  handler: goldCuration,
+});

@@ -21,11 +21,19 @@ import {
   type HubStats,
   type LocalEventHub,
 } from './eventhub/local-hub.js';
-import { DevhostHttpServer, type AdminRoute } from './http-server.js';
+import { DevhostHttpServer, type AdminRoute, type CorsPolicy } from './http-server.js';
+import { CONNECTION_INFO_TYPE, connectionInfoProvider, signalROutputRouter } from './signalr/bindings.js';
+import { LocalSignalRService } from './signalr/local-signalr.js';
 import { loadHostKeys, type HostKeys } from './keys.js';
 import { FunctionRegistry } from './registry.js';
 import { refuseUnservedBindings, refuseUnservedCapabilities } from './support-check.js';
-import { applySettings, DevhostConfigError, loadHostConfig, loadLocalSettings } from './settings.js';
+import {
+  applySettings,
+  DevhostConfigError,
+  loadHostConfig,
+  loadLocalHostSettings,
+  loadLocalSettings,
+} from './settings.js';
 import { systemClock, type Clock } from './timer/clock.js';
 import { timerSourceFactory } from './timer/source.js';
 import type { TriggerSource, TriggerSourceContext, TriggerSourceFactory } from './trigger-source.js';
@@ -56,6 +64,11 @@ export const DevhostOptions = z.object({
   startCosmos: z.boolean().default(false),
   /** Start the development token issuer and point AUTH_* at it (keys under <dataDir>/dev-issuer). */
   startDevIssuer: z.boolean().default(false),
+  /**
+   * Origins the app's HTTP routes answer for browsers (CORS), comma-separated, `*` for any: the Function App's CORS
+   * setting. Default: local.settings.json `Host.CORS` (with `Host.CORSCredentials`), as `func start` reads it.
+   */
+  cors: z.string().optional(),
   /** Start an embedded MQTT broker (the plant broker's stand-in) and point SCADA_MQTT_URL at it. */
   startMqtt: z.boolean().default(false),
   /** Print logs to the console at or above this level ('none' prints nothing; subscribe to `events` instead). */
@@ -99,6 +112,10 @@ export interface DevhostHandle {
   functions: RegisteredFunctionInfo[];
   /** The host's access keys (master, host, per function) for function- and admin-level HTTP functions. */
   keys: HostKeys;
+  /** The SignalR Service stand-in the app's SignalR bindings use (connections, what was sent, an outage switch). */
+  signalR: LocalSignalRService;
+  /** The development token issuer's base URL, when the devhost started it. */
+  devIssuerUrl?: string;
   hubStats(): HubStats[];
   /** Stops accepting, finishes in-flight work, checkpoints, runs appTerminate hooks, stops the emulators it started. */
   stop(): Promise<void>;
@@ -152,6 +169,17 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
 
   for (const [k, v] of Object.entries(options.settings)) env[k] = v;
   applySettings(env, loadLocalSettings(appDir));
+  const localHost = loadLocalHostSettings(appDir);
+  const corsOrigins = options.cors ?? localHost.CORS;
+  const cors: CorsPolicy | undefined = corsOrigins
+    ? {
+        allowedOrigins: corsOrigins
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+        supportCredentials: localHost.CORSCredentials ?? false,
+      }
+    : undefined;
   const hostConfig = loadHostConfig(appDir);
 
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -224,6 +252,13 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     cleanups.push(() => serviceBus.close());
     registry.outputRouters.push(localOutputRouter({ serviceBus, eventHubs: namespace, env }));
     const listening: { url?: string } = {};
+    const signalR = new LocalSignalRService(() => {
+      if (!listening.url) throw new Error('ERR-DEVHOST-NOT-LISTENING: the SignalR endpoint has no URL before start.');
+      return listening.url;
+    });
+    cleanups.push(() => signalR.close());
+    registry.inputProviders.set(CONNECTION_INFO_TYPE, connectionInfoProvider(signalR, env));
+    registry.outputRouters.push(signalROutputRouter(signalR, env));
     const ctx: TriggerSourceContext = {
       registry,
       events,
@@ -265,8 +300,10 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       host: options.httpHost,
       port: options.httpPort,
       adminRoutes: [...adminRoutes(namespace), ...serviceBusAdminRoutes(serviceBus)],
-      hostRoutes: sources.flatMap((s) => s.httpRoutes ?? []),
+      hostRoutes: [...sources.flatMap((s) => s.httpRoutes ?? []), signalR.hostRoute()],
+      upgradeHandlers: [(req, socket, head) => signalR.handleUpgrade(req, socket, head)],
       keys,
+      ...(cors ? { cors } : {}),
     });
     const httpUrl = await server.listen();
     listening.url = httpUrl;
@@ -291,6 +328,8 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     return {
       httpUrl,
       keys,
+      signalR,
+      ...(devIssuer ? { devIssuerUrl: new URL(devIssuer.jwksUri).origin } : {}),
       registry,
       hub: (name) => namespace.hub(name),
       serviceBus,
@@ -303,6 +342,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
           // the local topic or call the Durable API through this server, as in Azure the namespace stays reachable
           // while a host drains. Then the app cleans up, then the emulators stop.
           await Promise.all(sources.map((s) => s.stop()));
+          await signalR.close();
           await server.close();
           for (const hook of registry.hooks.appTerminate)
             await hook({ hookData: {}, appHookData: registry.appHookData });

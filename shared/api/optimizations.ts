@@ -10,13 +10,18 @@ import type { Role } from '../http/roles.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import { Link } from '../http/paging.js';
+import { InstantParam } from '../http/instant.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
 import { cellIdsOf, requireCellsOfLine, requireLineInBody, type CurrentPlant } from './plant-ids.js';
 import { lineOfEquipment } from '../plant/set-point.js';
 import { APPROVAL_EVENT, Orchestration } from '../orchestration/names.js';
 import { approvalEvent } from '../orchestration/run-events.js';
-import { optimizationRunPrefix, requestedOptimizationRunId } from '../orchestration/run-ids.js';
+import {
+  lineOfOptimizationRunId,
+  optimizationRunPrefix,
+  requestedOptimizationRunId,
+} from '../orchestration/run-ids.js';
 import type { InstanceView, RunClient } from '../orchestration/run-client.js';
 import {
   ApprovalDecision,
@@ -97,6 +102,50 @@ export const OptimizationRunView = z.object({
   links: z.array(Link),
 });
 export type OptimizationRunView = z.infer<typeof OptimizationRunView>;
+
+/** Query of `GET v1/optimizations`: the runs of a line (or all lines) started since an instant. */
+export const OptimizationListQuery = z.strictObject({
+  lineId: LineId.optional(),
+  /** Runs created at or after this instant (ISO 8601); default 24 h ago, at most 7 days ago. */
+  since: InstantParam.optional(),
+});
+export type OptimizationListQuery = z.infer<typeof OptimizationListQuery>;
+
+export const OptimizationRunList = z.object({
+  /** Newest first, at most MAX_RUNS_LISTED. */
+  items: z.array(OptimizationRunView),
+  links: z.array(Link),
+});
+export type OptimizationRunList = z.infer<typeof OptimizationRunList>;
+
+/** Runs a list answers with at most (the newest): a control room shows a day of a few lines. */
+export const MAX_RUNS_LISTED = 100;
+/** How far back a list may reach, ms (the Durable task hub keeps history longer; the ledger keeps every run). */
+export const MAX_LIST_WINDOW_MS = 7 * 24 * 3_600_000;
+const DEFAULT_LIST_WINDOW_MS = 24 * 3_600_000;
+
+/** The optimisation runs started since `query.since` (default a day), newest first; 400 naming `query.since` when too old. */
+export async function listOptimizations(
+  deps: Pick<OptimizationsDeps, 'client'>,
+  query: OptimizationListQuery,
+  nowMs: number,
+): Promise<OptimizationRunList> {
+  const sinceMs = query.since ?? nowMs - DEFAULT_LIST_WINDOW_MS;
+  if (sinceMs < nowMs - MAX_LIST_WINDOW_MS)
+    throw new ApiError('invalidInput', 'Invalid query.since: at most 7 days back; the ledger keeps older runs.', [
+      { field: 'query.since', issue: 'more than 7 days back' },
+    ]);
+  const prefix = query.lineId ? optimizationRunPrefix(query.lineId) : 'opt-';
+  const items = (await deps.client.createdSince(sinceMs))
+    .filter((s) => s.name === Orchestration.optimizationRun && s.instanceId.startsWith(prefix))
+    .sort((a, b) => b.createdTime.localeCompare(a.createdTime) || b.instanceId.localeCompare(a.instanceId))
+    .slice(0, MAX_RUNS_LISTED)
+    .map(viewOf);
+  const q = new URLSearchParams();
+  if (query.lineId) q.set('lineId', query.lineId);
+  q.set('since', new Date(sinceMs).toISOString());
+  return { items, links: [{ rel: 'self', href: `${v1Path(RESOURCE)}?${q.toString()}` }] };
+}
 
 /** 202 answer to a decision. */
 export const ApprovalAccepted = z.object({
@@ -214,12 +263,17 @@ function viewOf(s: InstanceView): OptimizationRunView {
   const progress = OptimizationRunView.shape.progress.safeParse(s.customStatus);
   const result = s.runtimeStatus === 'Completed' ? OptimizationRunResult.safeParse(s.output) : undefined;
   const waiting = isAwaitingApproval(s);
+  // A list of instances carries no inputs: the custom status and the result name the line and mode too.
+  const status = (progress.success ? progress.data : null) as { lineId?: unknown; mode?: unknown } | null;
+  const done = result?.success ? result.data : undefined;
+  const lineId = input.data?.lineId ?? done?.lineId ?? (typeof status?.lineId === 'string' ? status.lineId : '');
+  const mode = input.data?.mode ?? done?.mode ?? OptimizationMode.safeParse(status?.mode).data ?? 'advisory';
   return {
     runId: s.instanceId,
-    lineId: input.success ? input.data.lineId : '',
-    mode: input.success ? input.data.mode : 'advisory',
-    trigger: input.success ? input.data.trigger : 'unknown',
-    requestedBy: input.success ? input.data.requestedBy : 'unknown',
+    lineId: lineId || (lineOfOptimizationRunId(s.instanceId) ?? ''),
+    mode,
+    trigger: input.data?.trigger ?? done?.trigger ?? 'unknown',
+    requestedBy: input.data?.requestedBy ?? done?.requestedBy ?? 'unknown',
     runtimeStatus: s.runtimeStatus,
     createdTime: s.createdTime,
     lastUpdatedTime: s.lastUpdatedTime,

@@ -8,6 +8,7 @@ import { overrideRoutes } from './routes/overrides.js';
 import { pdeModelRoutes } from './routes/pde-models.js';
 import { pdeRunRoutes } from './routes/pde-runs.js';
 import { plantRoutes } from './routes/plant.js';
+import { realtimeRoutes } from './routes/realtime.js';
 import { setpointRoutes } from './routes/setpoints.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import type { RouteSpec } from '../http/route-spec.js';
@@ -38,6 +39,7 @@ export const routes = {
   ...lineRoutes,
   ...telemetryRoutes,
   ...plantRoutes,
+  ...realtimeRoutes,
 } as const;
 
 /** The route table as a list, in declaration order. */

@@ -4,9 +4,10 @@ import { z } from 'zod';
  * The platform's app roles (Entra ID app roles, carried in the token's `roles` claim).
  * Operator: read, acknowledge alerts, request override. Engineer: models, runs, constraints, rules, approve.
  * Manager: everything, including releasing overrides and closed-loop mode. Integration: the ERP (KPIs, production,
- * read-only runs).
+ * read-only runs). Executive: the control room's read-only KPI view (line KPIs and the plant it describes, nothing of
+ * the potroom floor).
  */
-export const Role = z.enum(['Operator', 'Engineer', 'Manager', 'Integration']);
+export const Role = z.enum(['Operator', 'Engineer', 'Manager', 'Integration', 'Executive']);
 export type Role = z.infer<typeof Role>;
 export const ALL_ROLES: readonly Role[] = Role.options;
 

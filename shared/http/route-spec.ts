@@ -38,6 +38,11 @@ export interface RouteSpec {
    * route answers 404 naming the parameter before its handler runs.
    */
   plantIds?: Readonly<Record<string, 'cell' | 'line'>>;
+  /**
+   * True for a route that changes nothing although its method is not GET (SignalR's negotiate is a POST by the
+   * client's protocol): it writes no audit record, and the contract suite expects none.
+   */
+  changesNothing?: true;
   responses: Readonly<Record<number, ResponseSpec>>;
 }
 

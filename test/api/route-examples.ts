@@ -316,6 +316,12 @@ export const routeExamples: Record<string, RouteExample> = {
     },
   },
   [routes.plantGet.name]: { ok: {} },
+  [routes.realtimeNegotiate.name]: { ok: {} },
+  [routes.lineCellsLatest.name]: {
+    ok: async (world) => (await seedWorld(world), { params: { lineId: 'L1' } }),
+    errors: { 404: { params: { lineId: 'L9' } } },
+  },
+  [routes.optimizationsList.name]: { ok: { query: 'lineId=L1' } },
   [routes.plantReplace.name]: {
     // The model in force written again over its own version: a valid replace that changes nothing.
     ok: async (world) => {

@@ -1,7 +1,9 @@
 import {
   ApprovalAccepted,
   ApprovalBody,
+  OptimizationListQuery,
   OptimizationRunAccepted,
+  OptimizationRunList,
   OptimizationRunPath,
   OptimizationRunView,
   StartOptimizationBody,
@@ -27,6 +29,17 @@ export const optimizationRoutes = {
       403: { description: 'closed-loop mode without the Manager role (details name body.mode)' },
       409: { description: 'The line already has a run going' },
     },
+  }),
+  optimizationsList: defineRoute({
+    name: 'optimizations-list',
+    method: 'GET',
+    path: v1('optimizations'),
+    access: ['Operator', 'Engineer', 'Manager', 'Integration'],
+    summary:
+      'List the optimisation runs started since an instant (default the last 24 h), of one line or all, newest first',
+    tag: 'optimizations',
+    query: OptimizationListQuery,
+    responses: { 200: { description: 'The runs, at most 100', schema: OptimizationRunList } },
   }),
   optimizationsGet: defineRoute({
     name: 'optimizations-get',
