@@ -58,3 +58,4 @@ import './realtime/control-room-feed.js';
 import './api/realtime-negotiate.js';
 import './api/line-cells-latest.js';
 import './api/optimizations-list.js';
+import './api/optimizations-proposal.js';

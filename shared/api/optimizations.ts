@@ -28,7 +28,9 @@ import {
   OptimizationMode,
   OptimizationRunInput,
   OptimizationRunResult,
+  ProposalSummary,
   RUN_STEPS,
+  type LakeRef,
 } from '../orchestration/schemas.js';
 
 const RESOURCE = 'optimizations';
@@ -351,5 +353,113 @@ export async function decideOptimization(
     decidedBy: caller.subject,
     decidedAt: new Date(decidedAtMs).toISOString(),
     links: [{ rel: 'run', href: selfHref(runId) }],
+  };
+}
+
+/** A cell's part of a proposal: what moves, and the predicted steady effect. */
+export const ProposalCell = z.object({
+  cellId: z.string(),
+  changes: z.array(z.object({ variable: z.string(), from: z.number(), to: z.number(), unit: z.string() })),
+  /** Predicted specific energy before → after, kWh/kg Al (absent for equipment without a cell model). */
+  secKWhPerKg: z.object({ before: z.number(), after: z.number() }).optional(),
+  cellVoltageV: z.object({ before: z.number(), after: z.number() }).optional(),
+  bathTempC: z.object({ before: z.number(), after: z.number() }).optional(),
+});
+
+/** `GET v1/optimizations/{runId}/proposal`: the run's proposal, cell by cell, and its predicted effect on the line. */
+export const ProposalView = z.object({
+  runId: z.string(),
+  lineId: z.string(),
+  optimizerStatus: z.string(),
+  /** Line figures before → after, with their change in %. */
+  line: z.object({
+    secKWhPerKg: z.object({ before: z.number(), after: z.number(), changePct: z.number() }),
+    productionKgPerDay: z.object({ before: z.number(), after: z.number(), changePct: z.number() }),
+    energyMWhPerDay: z.object({ before: z.number(), after: z.number(), changePct: z.number() }),
+  }),
+  /** Cells with a change, in id order; the line's rectifier is `<line>-LINE`. */
+  cells: z.array(ProposalCell),
+  links: z.array(Link),
+});
+export type ProposalView = z.infer<typeof ProposalView>;
+
+/** The parts of the optimiser's recommendation blob the proposal view reads (the blob holds more). */
+const StoredRecommendation = z.object({
+  recommendation: z.looseObject({
+    lineId: z.string(),
+    status: z.string(),
+    secKWhPerKg: z.looseObject({ before: z.number(), after: z.number(), changePct: z.number() }),
+    productionKgPerDay: z.looseObject({ before: z.number(), after: z.number(), changePct: z.number() }),
+    energyMWhPerDay: z.looseObject({ before: z.number(), after: z.number(), changePct: z.number() }),
+    changes: z.array(
+      z.looseObject({ cellId: z.string(), variable: z.string(), from: z.number(), to: z.number(), unit: z.string() }),
+    ),
+    cellEffects: z
+      .array(
+        z.looseObject({
+          cellId: z.string(),
+          secKWhPerKg: z.looseObject({ before: z.number(), after: z.number() }),
+          cellVoltageV: z.looseObject({ before: z.number(), after: z.number() }),
+          bathTempC: z.looseObject({ before: z.number(), after: z.number() }),
+        }),
+      )
+      .default([]),
+  }),
+});
+
+const pair = (k: { before: number; after: number }) => ({ before: k.before, after: k.after });
+
+/**
+ * The proposal of a run (the one awaiting approval, or the one it ended with), read from the recommendation the
+ * optimiser left in the lake; 404 when the run is unknown or proposed nothing yet.
+ */
+export async function getProposal(
+  deps: Pick<OptimizationsDeps, 'client'> & { readRecommendation(ref: LakeRef): Promise<unknown> },
+  runId: string,
+): Promise<ProposalView> {
+  const s = await deps.client.status(runId);
+  if (!s || s.name !== Orchestration.optimizationRun) throw notFound(runId);
+  const view = viewOf(s);
+  const fromStatus = ProposalSummary.safeParse((view.progress as { proposal?: unknown } | null)?.proposal);
+  const ref = fromStatus.success ? fromStatus.data.recommendation : view.result?.proposal?.recommendation;
+  if (!ref)
+    throw new ApiError(
+      'notFound',
+      `Run ${runId} has no proposal (yet): it is ${view.runtimeStatus}${view.progress ? `, step ${view.progress.step}` : ''}.`,
+      [{ field: 'path.runId', issue: 'no proposal' }],
+    );
+  const { recommendation: r } = StoredRecommendation.parse(await deps.readRecommendation(ref));
+  const effects = new Map(r.cellEffects.map((e) => [e.cellId, e]));
+  const byCell = new Map<string, z.infer<typeof ProposalCell>>();
+  for (const c of r.changes) {
+    let cell = byCell.get(c.cellId);
+    if (!cell) {
+      const e = effects.get(c.cellId);
+      cell = {
+        cellId: c.cellId,
+        changes: [],
+        ...(e
+          ? { secKWhPerKg: pair(e.secKWhPerKg), cellVoltageV: pair(e.cellVoltageV), bathTempC: pair(e.bathTempC) }
+          : {}),
+      };
+      byCell.set(c.cellId, cell);
+    }
+    cell.changes.push({ variable: c.variable, from: c.from, to: c.to, unit: c.unit });
+  }
+  const line = (k: { before: number; after: number; changePct: number }) => ({ ...pair(k), changePct: k.changePct });
+  return {
+    runId,
+    lineId: view.lineId,
+    optimizerStatus: r.status,
+    line: {
+      secKWhPerKg: line(r.secKWhPerKg),
+      productionKgPerDay: line(r.productionKgPerDay),
+      energyMWhPerDay: line(r.energyMWhPerDay),
+    },
+    cells: [...byCell.values()].sort((a, b) => a.cellId.localeCompare(b.cellId)),
+    links: [
+      { rel: 'self', href: `${selfHref(runId)}/proposal` },
+      { rel: 'run', href: selfHref(runId) },
+    ],
   };
 }

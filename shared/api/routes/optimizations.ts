@@ -5,6 +5,7 @@ import {
   OptimizationRunAccepted,
   OptimizationRunList,
   OptimizationRunPath,
+  ProposalView,
   OptimizationRunView,
   StartOptimizationBody,
 } from '../optimizations.js';
@@ -50,6 +51,20 @@ export const optimizationRoutes = {
     tag: 'optimizations',
     params: OptimizationRunPath,
     responses: { 200: { description: 'The run', schema: OptimizationRunView }, 404: { description: 'No such run' } },
+  }),
+  optimizationsProposal: defineRoute({
+    name: 'optimizations-proposal',
+    method: 'GET',
+    path: v1('optimizations/{runId}/proposal'),
+    access: ['Operator', 'Engineer', 'Manager', 'Integration'],
+    summary:
+      "A run's proposal cell by cell (what moves, from and to) and its predicted effect on each cell and the line",
+    tag: 'optimizations',
+    params: OptimizationRunPath,
+    responses: {
+      200: { description: 'The proposal awaiting approval, or the one the run ended with', schema: ProposalView },
+      404: { description: 'No such run, or it has proposed nothing yet' },
+    },
   }),
   optimizationsApprove: defineRoute({
     name: 'optimizations-approve',
