@@ -25,6 +25,9 @@ import { OptimizationWatch } from './console/optimization-watch.js';
 import { RunRecorder } from './console/run-recorder.js';
 import { scoreRun } from './console/score-run.js';
 import { printSummary } from './console/summary.js';
+import { buildControlRoom } from './control-room/build.js';
+import { startControlRoomServer } from './control-room/server.js';
+import { ROUTE_PREFIX, API_VERSION } from '../shared/http/paths.js';
 
 const Flags = z.object({
   duration: z.coerce.number().positive().max(86_400).optional(),
@@ -33,6 +36,8 @@ const Flags = z.object({
   cells: z.coerce.number().int().min(1).max(999).default(100),
   seed: z.coerce.number().int().default(1),
   port: z.coerce.number().int().min(0).max(65_535).default(7071),
+  /** Port of the control room (the web app); 0 = any free port. */
+  'web-port': z.coerce.number().int().min(0).max(65_535).default(7080),
   partitions: z.coerce.number().int().min(1).max(32).default(4),
   fresh: z.boolean().default(false),
   'fault-scale': z.coerce.number().min(0).max(100).default(1),
@@ -55,6 +60,7 @@ function parseFlags() {
       cells: { type: 'string' },
       seed: { type: 'string' },
       port: { type: 'string' },
+      'web-port': { type: 'string' },
       partitions: { type: 'string' },
       fresh: { type: 'boolean' },
       'fault-scale': { type: 'string' },
@@ -94,7 +100,12 @@ console.log(
 );
 const startedMs = Date.now();
 const webhooks = await localAlertChannels(path.join(dataDir, 'webhooks.jsonl'));
+// The control room: built when its sources changed, served on its own origin (as Static Web Apps is in Azure), which
+// the devhost's CORS lets call the API.
+const webBuild = await buildControlRoom();
+const controlRoom = await startControlRoomServer({ port: flags['web-port'] });
 const devhost = await startDevhost({
+  cors: controlRoom.origin,
   appEntry: 'functions/index.ts',
   dataDir,
   httpPort: flags.port,
@@ -115,6 +126,13 @@ writeEndpoints({
 });
 console.log(
   `Devhost up in ${((Date.now() - startedMs) / 1000).toFixed(1)} s at ${devhost.httpUrl}; functions: ${devhost.functions.map((f) => f.name).join(', ')}`,
+);
+controlRoom.configure({
+  apiBaseUrl: `${devhost.httpUrl}/${ROUTE_PREFIX}/${API_VERSION}`,
+  auth: { kind: 'dev', issuerUrl: devhost.devIssuerUrl! },
+});
+console.log(
+  `Control room: ${controlRoom.url} (sign in with a role; ${webBuild.built ? `built in ${(webBuild.ms / 1000).toFixed(1)} s` : 'build up to date'})`,
 );
 
 const hubName = process.env.TELEMETRY_HUB ?? 'telemetry';
@@ -198,6 +216,7 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   console.log('Stopping the devhost and the emulators …');
   // The devhost first: set points still being dispatched get their acknowledgements from the simulated PLC.
   await devhost.stop();
+  await controlRoom.stop();
   await plc.stop();
   await webhooks?.close();
   rmSync(ENDPOINTS_FILE, { force: true });

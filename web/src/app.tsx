@@ -40,6 +40,7 @@ export function App({ apiBaseUrl, session, onSignOut }: { apiBaseUrl: string; se
   );
   const [problem, setProblem] = useState<unknown>();
   const plant = useStoreValue(controller.store, keys.plant, () => controller.store.plant);
+  const liveState = useStoreValue(controller.store, keys.status, () => controller.store.status.state);
   useEffect(() => {
     controller.start().catch(setProblem);
     return () => void controller.stop();
@@ -88,7 +89,7 @@ export function App({ apiBaseUrl, session, onSignOut }: { apiBaseUrl: string; se
         </div>
       </header>
       {floor ? <DisconnectedBanner store={controller.store} /> : null}
-      <main id="main" className={controller.store.status.state === 'connected' ? '' : 'not-live'}>
+      <main id="main" className={!floor || liveState === 'connected' ? '' : 'not-live'}>
         <ProblemNote error={problem} context="Loading the plant" />
         {!plant ? (
           <p>Loading the plant…</p>
