@@ -28,8 +28,21 @@ export interface PlcCounters {
   unreadable: number;
 }
 
+/** A command as it reached the PLC: which equipment, when (the PLC's clock), and what it answered. */
+export interface ReceivedCommand {
+  equipmentId: string;
+  commandId: string;
+  atMs: number;
+  status: 'applied' | 'refused';
+}
+
+/** Commands the PLC remembers (the newest): enough for a test to ask what reached a cell. */
+const RECEIVED_KEPT = 10_000;
+
 export interface PlcHandle {
   counters(): PlcCounters;
+  /** The commands that reached the PLC, oldest first (the last RECEIVED_KEPT). */
+  received(): ReceivedCommand[];
   stop(): Promise<void>;
 }
 
@@ -42,17 +55,25 @@ export async function startPlc(o: PlcOptions): Promise<PlcHandle> {
   });
   sendSmallPacketsAtOnce(client);
   const counters: PlcCounters = { received: 0, applied: 0, refused: 0, unreadable: 0 };
+  const received: ReceivedCommand[] = [];
   client.on('message', (topic, payload) => {
     counters.received++;
     const ack = handleCommand(o.potline, topic, payload, counters);
     if (!ack) return;
+    received.push({
+      equipmentId: parseCommandTopic(topic)!.equipmentId,
+      commandId: ack.commandId,
+      atMs: Date.now(),
+      status: ack.status,
+    });
+    if (received.length > RECEIVED_KEPT) received.splice(0, received.length - RECEIVED_KEPT);
     const where = parseCommandTopic(topic)!;
     client.publish(ackTopic(where.equipmentId, where.action), JSON.stringify(AckMessage.parse(ack)), {
       qos: COMMAND_QOS,
     });
   });
   await client.subscribeAsync(COMMAND_TOPIC_FILTER, { qos: COMMAND_QOS });
-  return { counters: () => ({ ...counters }), stop: () => client.endAsync() };
+  return { counters: () => ({ ...counters }), received: () => [...received], stop: () => client.endAsync() };
 }
 
 /** Validates and applies one command; returns the acknowledgement, or undefined when the message is not a command. */

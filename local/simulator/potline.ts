@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { drawCellParams } from './cell-params.js';
 import { applyAcdTarget, calibrateFixedLossW, createCell, stepCell, type CellEvent, type CellState } from './cell.js';
+import { BATH_MASS_KG } from './constants.js';
 import { fromZodIssues, SimulatorError } from './errors.js';
 import { createLine, lineCurrentKA, setLineCurrent, stepLine, type LineState } from './line.js';
 import { createRng, type Rng } from './prng.js';
@@ -76,6 +77,13 @@ export interface Potline {
   step(): PotlineEvent[];
   /** Applies a set point now, as the plant's PLC would; the next step and the next readings reflect it. */
   applySetPoint(cellId: string, setPoint: SetPoint): AppliedSetPoint;
+  /**
+   * Chokes the cell's feeder now, as a crust bridge over the feed hole does, for `forS` seconds, with the cell's
+   * alumina buffer already spent (1 wt %, below the anode-effect onset of about 1.8): the next step is an anode
+   * effect, which the cell's controller kills as it kills the random ones. For demonstrations and tests that need
+   * an anode effect at a known moment.
+   */
+  chokeFeeder(cellId: string, forS: number): void;
   cell(cellId: string): CellState | undefined;
   line(lineId: string): LineState | undefined;
   /** The series current the cells of a line see now, kA. */
@@ -118,6 +126,9 @@ function hmiChange(cell: CellState, rng: Rng, nowMs: number): PotlineEvent {
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/** Alumina left in a cell whose buffer a choked feeder has spent: 1 wt %, below the anode-effect onset (PHYSICS.md ≈ 1.8). */
+const SPENT_ALUMINA_FRACTION = 0.01;
 
 /** Builds the potline from options (validated); the same options always give the same plant. */
 export function createPotline(input: PotlineOptions = {}): Potline {
@@ -192,6 +203,11 @@ export function createPotline(input: PotlineOptions = {}): Potline {
       }
       for (const e of cellEvents) events.push(e);
       return events;
+    },
+    chokeFeeder(cellId, forS) {
+      const cell = findCell(cellId);
+      cell.feederChokedUntilMs = nowMs + forS * 1000;
+      cell.aluminaKg = Math.min(cell.aluminaKg, BATH_MASS_KG * SPENT_ALUMINA_FRACTION);
     },
     applySetPoint(cellId, setPointInput) {
       const parsedSetPoint = SetPoint.safeParse(setPointInput);

@@ -40,7 +40,7 @@ export class ControlRoomController {
         resync: () => this.resync(),
         runChanged: (m) => {
           this.store.noteRunStep(m.runId, m.step, m.outcome);
-          void this.refreshRun(m.runId);
+          this.refreshRun(m.runId).catch(() => undefined);
         },
         alertChanged: () => this.refreshAlertsSoon(),
         plantChanged: () => void this.loadPlant(),
@@ -112,7 +112,16 @@ export class ControlRoomController {
     this.store.setRuns((await this.api.get('optimizations', RunList)).items);
   }
 
+  /** Reads a run again; a failed read is tried again (1, 2, 4 s) so a push is never lost to one bad answer. */
   async refreshRun(runId: string): Promise<void> {
-    this.store.putRun(await this.api.get(`optimizations/${runId}`, Run));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.store.putRun(await this.api.get(`optimizations/${runId}`, Run));
+        return;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** attempt));
+      }
+    }
   }
 }

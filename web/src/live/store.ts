@@ -62,6 +62,10 @@ export const keys = {
 /** How many commands per piece of equipment the screen remembers from pushes. */
 const RECENT_COMMANDS = 20;
 
+/**
+ * The store. What a component reads is compared by identity: a collection read whole (overrides, alerts, runs) is
+ * replaced when it changes, never changed in place; a cell or a command list read by its key is a new object.
+ */
 export class ControlRoomStore {
   plant: PlantView | undefined;
   lines: PlantLine[] = [];
@@ -76,7 +80,7 @@ export class ControlRoomStore {
    * A run's last step as pushed (its end event may arrive before the orchestration itself reads Completed, so the
    * pushed outcome is shown until the run reads the same).
    */
-  readonly runSteps = new Map<string, { step?: string; outcome?: string }>();
+  runSteps = new Map<string, { step?: string; outcome?: string }>();
   readonly commands = new Map<string, RecentCommand[]>();
   status: LiveStatus = { state: 'off', sinceMs: Date.now() };
   /** Bumped when curated KPIs changed (kpisChanged): the KPI view reads again. */
@@ -193,8 +197,11 @@ export class ControlRoomStore {
   applyOverride(o: OverrideChangedMessage | Override): void {
     const known = this.overrides.get(o.scopeKey);
     if (known && known.updatedAtMs > o.updatedAtMs) return;
-    if (o.mode === 'manual') this.overrides.set(o.scopeKey, o as Override);
-    else this.overrides.delete(o.scopeKey);
+    // A new map for every change: screens compare what they read by identity.
+    const next = new Map(this.overrides);
+    if (o.mode === 'manual') next.set(o.scopeKey, o as Override);
+    else next.delete(o.scopeKey);
+    this.overrides = next;
     this.#overridesChanged(
       o.scope.kind === 'cell' ? [o.scope.cellId] : undefined,
       o.scope.kind === 'line' ? o.scope.lineId : undefined,
@@ -240,12 +247,12 @@ export class ControlRoomStore {
   }
 
   putRun(run: Run): void {
-    this.runs.set(run.runId, run);
+    this.runs = new Map(this.runs).set(run.runId, run);
     this.notify(keys.runs);
   }
 
   noteRunStep(runId: string, step: string | undefined, outcome: string | undefined): void {
-    this.runSteps.set(runId, { ...(step ? { step } : {}), ...(outcome ? { outcome } : {}) });
+    this.runSteps = new Map(this.runSteps).set(runId, { ...(step ? { step } : {}), ...(outcome ? { outcome } : {}) });
     this.notify(keys.runs);
   }
 

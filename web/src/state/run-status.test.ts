@@ -18,6 +18,15 @@ describe('a run as a screen shows it', () => {
     });
   });
 
+  it('takes a pushed step that is ahead of the run as last read (the read may lag or fail)', () => {
+    expect(runStatus({ runtimeStatus: 'Pending', progress: null }, { step: 'awaiting-approval' }).phase).toBe(
+      'awaiting-approval',
+    );
+    expect(
+      runStatus({ runtimeStatus: 'Running', progress: { step: 'recording' } }, { step: 'awaiting-approval' }).label,
+    ).toBe('Running (recording)');
+  });
+
   it('reads the outcome from the result once completed, and failure whatever the step', () => {
     expect(
       runStatus({ runtimeStatus: 'Completed', progress: { step: 'completed' }, result: { outcome: 'rejected' } }).label,
