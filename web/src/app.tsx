@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { apiClient } from './api/client.js';
 import type { Session } from './auth/session.js';
 import { can } from './capabilities.js';
@@ -8,7 +8,6 @@ import { ControlRoomController } from './live/controller.js';
 import { keys, ControlRoomStore } from './live/store.js';
 import { useStoreValue } from './live/use-store.js';
 import { AlertsPage } from './pages/alerts-page.js';
-import { CellPage } from './pages/cell-page.js';
 import { KpisPage } from './pages/kpis-page.js';
 import { MapPage } from './pages/map-page.js';
 import { OverridesPage } from './pages/overrides-page.js';
@@ -101,6 +100,9 @@ export function App({ apiBaseUrl, session, onSignOut }: { apiBaseUrl: string; se
   );
 }
 
+// The cell view (and its chart library) loads when first opened: the map, the first screen, needs neither.
+const CellPage = lazy(() => import('./pages/cell-page.js').then((m) => ({ default: m.CellPage })));
+
 function Page(p: {
   page: string;
   arg: string | undefined;
@@ -111,7 +113,11 @@ function Page(p: {
   if (!p.floor && p.page !== 'kpis') return <KpisPage controller={p.controller} live={false} />;
   switch (p.page) {
     case 'cell':
-      return <CellPage controller={p.controller} roles={p.roles} cellId={p.arg ?? ''} />;
+      return (
+        <Suspense fallback={<p>Loading the cell view…</p>}>
+          <CellPage controller={p.controller} roles={p.roles} cellId={p.arg ?? ''} />
+        </Suspense>
+      );
     case 'alerts':
       return <AlertsPage controller={p.controller} roles={p.roles} />;
     case 'overrides':

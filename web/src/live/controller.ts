@@ -36,6 +36,9 @@ export class ControlRoomController {
     await this.loadPlant();
     this.#ticker = setInterval(() => this.store.tick(Date.now()), 1000);
     if (can(this.roles, 'viewFloor')) {
+      // The map fills from the API while the push channel connects (which reads everything again once it is up, to
+      // close the gap between this read and the first push).
+      this.resync().catch(() => undefined);
       this.#live = connectLive(this.api, this.store, {
         resync: () => this.resync(),
         runChanged: (m) => {

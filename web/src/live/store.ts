@@ -59,6 +59,9 @@ export const keys = {
   kpis: 'kpis',
 } as const;
 
+/** A line strip's figures (counts, line current) are redrawn at most this often, ms. */
+const LINE_SUMMARY_MS = 500;
+
 /** How many commands per piece of equipment the screen remembers from pushes. */
 const RECENT_COMMANDS = 20;
 
@@ -89,6 +92,9 @@ export class ControlRoomStore {
   readonly counters = { cellMessages: 0, cellUpdates: 0, invalidMessages: 0 };
 
   readonly #listeners = new Map<string, Set<Listener>>();
+  /** Lines whose strip is due to be told (at most once per LINE_SUMMARY_MS: 100 tiles a line need not redraw it 60 times a second). */
+  readonly #linesDue = new Set<string>();
+  #lineTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #pending = new Set<string>();
   #frame: number | undefined;
   #openAlertsByCell = new Map<string, number>();
@@ -114,6 +120,17 @@ export class ControlRoomStore {
       typeof requestAnimationFrame === 'function'
         ? requestAnimationFrame(flush)
         : (setTimeout(flush, 16) as unknown as number);
+  }
+
+  /** Tells a line's strip that something of the line changed, batched to once per LINE_SUMMARY_MS. */
+  notifyLine(lineId: string): void {
+    this.#linesDue.add(lineId);
+    if (this.#lineTimer !== undefined) return;
+    this.#lineTimer = setTimeout(() => {
+      this.#lineTimer = undefined;
+      for (const l of this.#linesDue) this.notify(keys.line(l));
+      this.#linesDue.clear();
+    }, LINE_SUMMARY_MS);
   }
 
   setPlant(plant: PlantView): void {
@@ -173,7 +190,7 @@ export class ControlRoomStore {
     const stale = isStale(ts, nowMs, line?.envelope.staleDataMaxAgeMs ?? 60_000);
     this.cells.set(snapshot.cellId, { ...snapshot, stale });
     this.notify(keys.cell(snapshot.cellId));
-    this.notify(keys.line(snapshot.lineId));
+    this.notifyLine(snapshot.lineId);
   }
 
   /** Re-judges staleness against the clock; notifies only cells whose verdict flipped. */
@@ -185,7 +202,7 @@ export class ControlRoomStore {
       if (stale === cell.stale) continue;
       this.cells.set(cellId, { ...cell, stale });
       this.notify(keys.cell(cellId));
-      this.notify(keys.line(cell.lineId));
+      this.notifyLine(cell.lineId);
     }
   }
 
