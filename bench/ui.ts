@@ -21,7 +21,10 @@ import { mulberry32 } from '../shared/telemetry/test-support.js';
 // The browser's globals as the function handed to page.waitForFunction uses them (no DOM types here).
 declare const document: { querySelectorAll(s: string): ArrayLike<{ dataset: Record<string, string | undefined> }> };
 
-/** In the page: waits until every tile shows data; answers when DOMContentLoaded, the first tiles and that came. */
+/**
+ * In the page: waits until every tile shows data; answers when DOMContentLoaded, the first tiles and that came, and how
+ * long the API's reads of the plant and of the lines' cells took (what the map waits for).
+ */
 const FIRST_LOAD_SCRIPT = `(async () => {
   let firstTilesMs = null;
   for (;;) {
@@ -31,10 +34,14 @@ const FIRST_LOAD_SCRIPT = `(async () => {
     await new Promise((r) => requestAnimationFrame(r));
   }
   const nav = performance.getEntriesByType('navigation')[0];
+  const reads = performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/'));
+  const slowest = (part) => Math.round(Math.max(0, ...reads.filter((e) => e.name.includes(part)).map((e) => e.duration)));
   return {
     domContentLoadedMs: Math.round(nav.domContentLoadedEventEnd),
     firstTilesMs: Math.round(firstTilesMs),
     mapReadyMs: Math.round(performance.now()),
+    apiPlantReadMs: slowest('/v1/plant'),
+    apiCellsReadMs: slowest('/cells/latest'),
   };
 })()`;
 
