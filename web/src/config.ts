@@ -21,14 +21,3 @@ export const AppConfig = z.object({
   ]),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
-
-export async function loadConfig(): Promise<AppConfig> {
-  const res = await fetch('./config.json', { cache: 'no-store' });
-  if (!res.ok) throw new Error(`config.json could not be read (${res.status}); the app's host must serve it.`);
-  const parsed = AppConfig.safeParse(await res.json());
-  if (!parsed.success)
-    throw new Error(
-      `config.json is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  return parsed.data;
-}

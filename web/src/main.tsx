@@ -4,7 +4,8 @@ import { App } from './app.js';
 import { entraSession, restoreDevSession, type Session } from './auth/session.js';
 import { SignInPage } from './auth/sign-in-page.js';
 import { ProblemNote } from './components/problem-note.js';
-import { loadConfig, type AppConfig } from './config.js';
+import type { AppConfig } from './config.js';
+import { loadConfig } from './load-config.js';
 import './styles.css';
 
 function Root() {
