@@ -24,6 +24,8 @@ export const SHARED_LAYERS = {
   scada: 5,
   alerts: 5,
   orchestration: 6,
+  // The plant's protocol (Sparkplug B): the SCADA gateway over it and what the ingress decodes.
+  sparkplug: 6,
   gold: 7,
   // The control room's push messages, built from what the domains (cells, overrides, alerts, runs) report.
   realtime: 7,

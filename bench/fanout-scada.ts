@@ -1,6 +1,7 @@
 /**
- * SCADA side of `npm run bench -- fanout`: recommendation → PLC acknowledgement latency and override enforcement
- * latency, through the real MQTT gateway, the embedded broker and the simulator acting as PLC. Stores are either in
+ * SCADA side of `npm run bench -- fanout`: recommendation → read-back-confirmed latency (DCMD out, the edge node's
+ * DDATA showing the new value back) and override enforcement latency, through the Sparkplug gateway, the secured
+ * embedded broker and the simulator's pot controller as edge node. Stores are either in
  * memory or on the local Cosmos-compatible server (`--stores memory|cosmos|both`, default both). The Service Bus hop
  * is not in these figures: the dispatcher is called as its trigger would call it.
  *
@@ -9,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { startCosmos } from '../local/emulators/cosmos.js';
 import { startMqttBroker } from '../local/emulators/mqtt.js';
-import { startPlc } from '../local/plc/plc.js';
+import { startPlantEdgeNodes } from '../local/plc/plant-edge-nodes.js';
 import { createPotline } from '../local/simulator/index.js';
 import { MemoryAuditLog } from '../shared/kernel/audit-log.js';
 import { cosmosClient } from '../shared/azure/clients.js';
@@ -22,7 +23,7 @@ import { ScadaDispatcher } from '../shared/scada/dispatcher.js';
 import { TEST_PLANT } from '../shared/plant/test-plant.js';
 import { limitsFromPlant } from '../shared/scada/equipment-limits.js';
 import { setpointRecommendedEvent } from '../shared/scada/events.js';
-import { MqttScadaGateway } from '../shared/scada/mqtt-gateway.js';
+import { SparkplugScadaGateway } from '../shared/sparkplug/scada-gateway.js';
 import { MemoryOverrideStore, type OverrideStore } from '../shared/scada/override.js';
 import { releaseManual, requestManual } from '../shared/scada/override-service.js';
 import { MemoryHotStateStore } from '../shared/telemetry/hot-state.js';
@@ -37,7 +38,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const kinds = which === 'both' ? (['memory', 'cosmos'] as const) : ([which] as ['memory' | 'cosmos']);
   const out: Record<string, unknown> = {
     commands: n,
-    hop: 'dispatcher called directly (no Service Bus hop); MQTT QoS 1 through the embedded broker; simulator as PLC',
+    hop: 'dispatcher called directly (no Service Bus hop); Sparkplug DCMD → edge node → DDATA read-back through the embedded broker',
   };
   for (const kind of kinds) out[kind] = await measure(kind, n);
   return out;
@@ -53,8 +54,16 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
     feederChokesPerCellDay: 0,
     lineRampsPerDay: 0,
   });
-  const plc = await startPlc({ brokerUrl: broker.url, potline });
-  const gateway = await MqttScadaGateway.connect({ url: broker.url });
+  let plantMs = potline.nowMs();
+  const gateway = await SparkplugScadaGateway.connect({
+    url: broker.url,
+    username: broker.host().username,
+    password: broker.host().password,
+    clock: () => plantMs,
+  });
+  const plc = await startPlantEdgeNodes({ broker, potline, options: { clock: () => plantMs } });
+  while (!gateway.session.isDeviceOnline('L1-POTCTL', `L1-C${String(CELLS).padStart(3, '0')}`))
+    await new Promise((r) => setTimeout(r, 5));
   let commands: CommandRepository = new MemoryCommandRepository();
   let overrides: OverrideStore = new MemoryOverrideStore();
   let readback: ReadbackStore = new MemoryReadbackStore();
@@ -64,7 +73,6 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
     overrides = await CosmosOverrideStore.create(client, 'bench', { createIfMissing: true });
     readback = await CosmosReadbackStore.create(client, 'bench', { createIfMissing: true });
   }
-  let plantMs = potline.nowMs();
   const hotState = new MemoryHotStateStore();
   const publisher = new RecordingEventPublisher();
   const dispatcher = new ScadaDispatcher({
@@ -155,7 +163,7 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
       await releaseManual(overrideDeps, { kind: 'cell', cellId: id }, 'bench', actor, plantMs);
     }
     return {
-      recommendationToAckMs: {
+      recommendationToReadbackConfirmedMs: {
         ...quantiles(ackMs),
         acknowledged: ackMs.length,
         notAcknowledged: notAcked,
@@ -168,7 +176,8 @@ async function measure(kind: 'memory' | 'cosmos', n: number): Promise<Record<str
         targetP99: 1000,
       },
       overrideRequestMs: quantiles(requestMs),
-      plc: plc.counters(),
+      plc: (({ received, applied, refused }) => ({ received, applied, refused }))(plc.counters()),
+      sparkplug: gateway.stats(),
     };
   } finally {
     await gateway.close();

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- fanout [--commands 200] [--stores both|memory|cosmos] [--hours 24] [--cells 8] [--appends 2000] [--seed 7]`:
  * the issue 6 figures in one JSON, from the two suites that measure them (bench/fanout-scada.ts and
- * bench/fanout-ledger-alerts.ts, run as they are): recommendation → PLC acknowledgement p50/p99, override enforcement
+ * bench/fanout-ledger-alerts.ts, run as they are): recommendation → read-back-confirmed p50/p99, override enforcement
  * latency, local ledger appends/s, alert evaluation points/s and anomaly precision/recall per type. Their full
  * output follows under `detail`.
  */
@@ -11,7 +11,7 @@ import { run as runScada } from './fanout-scada.js';
 
 type Quantiles = { p50: number; p99: number; max: number };
 type ScadaFigures = {
-  recommendationToAckMs: Quantiles & { targetP99: number };
+  recommendationToReadbackConfirmedMs: Quantiles & { targetP99: number };
   overrideEnforcementMs: Quantiles & { targetP99: number };
 };
 
@@ -51,7 +51,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   };
 
   return {
-    recommendationToAckMs: { ...byStore((s) => pick(s.recommendationToAckMs)), targetP99: 500 },
+    recommendationToReadbackConfirmedMs: {
+      ...byStore((s) => pick(s.recommendationToReadbackConfirmedMs)),
+      targetP99: 500,
+    },
     overrideEnforcementMs: { ...byStore((s) => pick(s.overrideEnforcementMs)), targetP99: 1000 },
     ledgerAppendsPerS: ledger.appendsPerS,
     alertEvaluationPointsPerS: {

@@ -24,10 +24,12 @@ param zoneRedundant bool = false
 @description('Functions whose triggers stay off in the staging slot, so staging (a release under test, or the previous release after a swap) never takes production events, timers or set points. Every non-HTTP trigger belongs here (checked by test/contract).')
 param stagingDisabledFunctions array = [
   'telemetryIngest'
+  'plantMqttIngress'
   'telemetryAlerts'
   'setpointReadback'
   'goldCuration'
   'alertSweep'
+  'outboxSweep'
   'scadaDispatcher'
   'ledgerWriter'
   'alertNotifier'
@@ -80,10 +82,42 @@ param alertEscalationChannels array = []
 @description('Seconds the telemetry alert consumer keeps rules before reading them again (how long a threshold change takes).')
 param alertRulesRefreshSeconds int = 30
 
+// ---- Operations: who is paged (modules/alerts.bicep, README "Operations: what pages whom") ----
+@description('E-mail addresses of the operations team (control room), paged for ingestion, parked batches, dead letters and envelope refusal spikes.')
+param operationsAlertEmails array = []
+@description('Teams channel of the operations team: its incoming-webhook or Workflows URL.')
+@secure()
+param operationsTeamsWebhookUrl string = ''
+@description('E-mail addresses of the engineering team, paged for failed runs and function failure rates.')
+param engineeringAlertEmails array = []
+@description('Resource id of the engineering Logic App (the channel the alert notifier posts to); empty: e-mail only.')
+param engineeringLogicAppId string = ''
+@secure()
+param engineeringLogicAppCallbackUrl string = ''
+@description('Ingest lag (enqueue → silver, mean over 5 min) that pages, seconds.')
+param ingestLagAlertSeconds int = 60
+@description('Minutes a line may send no telemetry before it pages.')
+param lineSilentAlertMinutes int = 5
+@description('Function failure rate over 15 min that pages, percent.')
+param functionFailureAlertPercent int = 5
+@description('Envelope refusals within 15 min that count as a spike.')
+param envelopeRefusalSpikeAlert int = 20
+
 // ---- Application ----
 param plantId string = 'plant-01'
-@description('URL of the plant MQTT broker reached over the VNet, e.g. mqtts://hivemq.plant.local:8883.')
+@description('URL of a plant MQTT broker the host reaches directly (over the VNet); empty: the Event Grid namespace below.')
 param mqttBrokerUrl string = ''
+// ---- Plant broker (Event Grid namespace MQTT; shared/sparkplug, docs/deploy.md) ----
+@description('Sparkplug edge nodes (one pot controller per line): [{ edgeNodeId: \'L1-POTCTL\', thumbprints: [primary, secondary] }].')
+param plantEdgeNodes array = []
+@description('Thumbprints of the client certificate the Function App presents as Primary Host (Key Vault mqtt-client-cert).')
+param plantHostThumbprints array = []
+@description('Read-only MQTT observers: [{ name, thumbprints }].')
+param plantObservers array = []
+@description('CA certificate (base64 PEM body) that issues the plant certificates; empty authenticates by thumbprint.')
+param plantCaCertificate string = ''
+@description('Event Hub the broker routes every MQTT message to, raw (CloudEvents, partition key = edge node).')
+param plantMqttHubName string = 'plant-mqtt'
 @description('Expected audience of API tokens (the API app registration).')
 param authAudience string = 'api://smelter-platform'
 param authIssuer string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
@@ -131,6 +165,7 @@ var ingestConsumerGroup = 'ingest'
 var alertsConsumerGroup = 'alerts'
 var readbackConsumerGroup = 'readback'
 var liveConsumerGroup = 'live'
+var plantIngressConsumerGroup = 'ingress'
 var eventHubs = [
   {
     name: telemetryHubName
@@ -138,6 +173,13 @@ var eventHubs = [
     // Alert rules, the set-point read-back observer and the control room's live values read telemetry through their
     // own groups so ingestion is never slowed.
     consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup, liveConsumerGroup ]
+  }
+  {
+    // The plant broker's routed messages, raw Sparkplug B: the plantMqttIngress function decodes them into telemetry
+    // points on the telemetry hub (README "Which hub carries what").
+    name: plantMqttHubName
+    partitionCount: telemetryPartitions
+    consumerGroups: [ plantIngressConsumerGroup ]
   }
 ]
 
@@ -180,7 +222,23 @@ module telemetry 'modules/eventhubs.bicep' = {
     maximumThroughputUnits: eventHubsMaxThroughputUnits
     hubs: eventHubs
     receivers: dataPrincipals
-    senders: developers
+    // The app sends too: the plant-MQTT ingress puts decoded points on the telemetry hub.
+    senders: dataPrincipals
+  }
+}
+
+module plantMqtt 'modules/plant-mqtt.bicep' = {
+  name: 'plant-mqtt'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    edgeNodes: plantEdgeNodes
+    hostThumbprints: plantHostThumbprints
+    observers: plantObservers
+    caCertificate: plantCaCertificate
+    eventHubsNamespaceName: telemetry.outputs.namespaceName
+    routedHubName: plantMqttHubName
   }
 }
 
@@ -206,6 +264,7 @@ module hostStorage 'modules/storage-host.bicep' = {
     tags: tags
     workspaceId: monitoring.outputs.workspaceId
     principals: appPrincipal
+    containers: storageContract.hostContainers
     packageWriterPrincipalIds: empty(deploymentPrincipalId) ? [] : [ deploymentPrincipalId ]
   }
 }
@@ -278,6 +337,27 @@ module communication 'modules/communication.bicep' = {
   }
 }
 
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    workspaceId: monitoring.outputs.workspaceId
+    serviceBusNamespaceId: serviceBus.outputs.id
+    operationsEmails: operationsAlertEmails
+    operationsTeamsWebhookUrl: operationsTeamsWebhookUrl
+    engineeringEmails: engineeringAlertEmails
+    engineeringLogicAppId: engineeringLogicAppId
+    engineeringLogicAppCallbackUrl: engineeringLogicAppCallbackUrl
+    ingestLagSeconds: ingestLagAlertSeconds
+    lineSilentMinutes: lineSilentAlertMinutes
+    functionFailurePercent: functionFailureAlertPercent
+    envelopeRefusalSpike: envelopeRefusalSpikeAlert
+  }
+}
+
 module controlRoom 'modules/static-web-app.bicep' = {
   name: 'control-room'
   params: { baseName: baseName, location: controlRoomLocation, tags: tags, skuName: controlRoomSku }
@@ -339,15 +419,20 @@ var appSettings = {
   CONFIDENTIAL_LEDGER_ENDPOINT: ledger.outputs.ledgerUri
   CONFIDENTIAL_LEDGER_ID: ledger.outputs.name
   CONFIDENTIAL_LEDGER_IDENTITY_URL: ledger.outputs.identityServiceUri
-  // SCADA (shared/scada/settings.ts): the plant broker over the VNet, credentials from Key Vault
-  SCADA_MQTT_URL: mqttBrokerUrl
-  SCADA_MQTT_USERNAME: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-username)'
-  SCADA_MQTT_PASSWORD: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-password)'
+  // SCADA (shared/scada/settings.ts): the Primary Host on the Event Grid broker, authenticated by its client
+  // certificate (Key Vault); or a plant broker reached directly, with a username and password from Key Vault.
+  SCADA_MQTT_URL: empty(mqttBrokerUrl) ? 'mqtts://${plantMqtt.outputs.mqttHostname}:8883' : mqttBrokerUrl
+  SCADA_MQTT_USERNAME: empty(mqttBrokerUrl) ? 'platform-host' : '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-username)'
+  SCADA_MQTT_PASSWORD: empty(mqttBrokerUrl) ? '' : '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-password)'
+  SCADA_MQTT_CLIENT_CERT: empty(mqttBrokerUrl) ? '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-client-cert)' : ''
+  SCADA_MQTT_CLIENT_KEY: empty(mqttBrokerUrl) ? '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=mqtt-client-key)' : ''
   // Alerting (shared/alerts/settings.ts): webhook URLs hold secrets, so the channel list lives in Key Vault
   TELEMETRY_ALERTS_CONSUMER_GROUP: alertsConsumerGroup
   TELEMETRY_READBACK_CONSUMER_GROUP: readbackConsumerGroup
   // Control room (shared/realtime): live cell values through their own consumer group
   TELEMETRY_LIVE_CONSUMER_GROUP: liveConsumerGroup
+  PLANT_MQTT_HUB: plantMqttHubName
+  PLANT_MQTT_CONSUMER_GROUP: plantIngressConsumerGroup
   ALERT_CHANNELS: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=alert-channels)'
   ALERT_OPERATIONS_CHANNELS: join(alertOperationsChannels, ',')
   ALERT_ENGINEERING_CHANNELS: join(alertEngineeringChannels, ',')
@@ -355,6 +440,8 @@ var appSettings = {
   ALERT_RULES_REFRESH_S: string(alertRulesRefreshSeconds)
   ACS_ENDPOINT: communication.outputs.endpoint
   ALERT_SWEEP_SCHEDULE: '0 * * * * *'
+  // Plant events a topic outage left queued with their changes (the outbox), published every minute
+  OUTBOX_SWEEP_SCHEDULE: '0 * * * * *'
   // API
   PLANT_ID: plantId
   AUTH_ISSUER: authIssuer
@@ -423,6 +510,7 @@ output ledgerEndpoint string = ledger.outputs.ledgerUri
 output ledgerName string = ledger.outputs.name
 output ledgerIdentityServiceUri string = ledger.outputs.identityServiceUri
 output keyVaultName string = keyVault.outputs.name
+output operationsWorkbookId string = alerts.outputs.workbookId
 output communicationEndpoint string = communication.outputs.endpoint
 output controlRoomName string = controlRoom.outputs.name
 output controlRoomOrigin string = controlRoom.outputs.origin

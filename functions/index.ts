@@ -1,8 +1,11 @@
 /**
  * The app's entry module: importing it registers every function (package.json "main" points at its compiled form).
- * One import per function file, grouped by role as in DESIGN §2.
+ * Telemetry first (it must be up before any function runs), then one import per function file, grouped by role as
+ * in DESIGN §2.
  */
+import './telemetry.js';
 import './ingest/telemetry-ingest.js';
+import './ingest/plant-mqtt-ingress.js';
 import './api/health.js';
 import './api/openapi.js';
 import './api/cell-latest.js';
@@ -53,6 +56,7 @@ import './fanout/alert-notifier.js';
 import './fanout/telemetry-alerts.js';
 import './fanout/setpoint-readback.js';
 import './fanout/alert-sweep.js';
+import './fanout/outbox-sweep.js';
 import './realtime/telemetry-live.js';
 import './realtime/control-room-feed.js';
 import './api/realtime-negotiate.js';

@@ -1,8 +1,9 @@
 /**
- * `npm start [-- --duration 60 --rate 50000 --lines 3 --cells 100 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop]`
+ * `npm start [-- --plant plants/two-technologies.json --duration 60 --rate 50000 --seed 1 --port 7071 --fresh --opt-schedule '30 * * * * *' --opt-mode closed-loop --otlp http://127.0.0.1:4318]`
  *
  * Runs the whole product on this machine: the devhost (the Functions app with its HTTP and Event Hub triggers),
- * Azurite, the Cosmos-compatible server and the plant simulator sending telemetry, with the scheduled set-point
+ * Azurite, the Cosmos-compatible server and the plant simulator (simulating the plant model in force: the --plant
+ * file, or PLANT_MODEL_FILE of the local settings) sending telemetry, with the scheduled set-point
  * optimisation of every line closing the loop through the SCADA dispatcher to the simulator's PLC. Prints live progress; with
  * --duration it stops by itself, waits for ingestion to catch up and scores the cleansing against the simulator's
  * ground truth. Ctrl-C stops everything cleanly.
@@ -15,25 +16,35 @@ import { z } from 'zod';
 import { startDevhost } from './devhost/devhost.js';
 import { writeEndpoints, ENDPOINTS_FILE } from './cli/local-lake.js';
 import { FaultRates } from './simulator/faults.js';
-import { createLabelRecorder } from './simulator/labels.js';
-import { createPotline, HMI_CHANGES_PER_LINE_HOUR } from './simulator/potline.js';
-import { runSimulator } from './simulator/runner.js';
-import { startPlc } from './plc/plc.js';
+import { HMI_CHANGES_PER_LINE_HOUR, PANEL_MANUAL_PER_LINE_HOUR } from './simulator/potline.js';
+import { startPlantThread } from './plant/plant-thread.js';
+import { DEFAULT_HOST_ID, edgeNodeOfLine } from '../shared/sparkplug/topic.js';
+import { startIngressBridge } from './bridge/ingress-bridge.js';
+import { auditEnvelope } from './score/envelope-audit.js';
+import { commandOutcomes, countExternalChanges } from './console/external-changes.js';
+import { scadaGatewayFromSettings } from '../shared/azure/scada-dependencies.js';
+import { currentPlantFromSettings, plantSourceFromSettings } from '../shared/azure/plant-dependencies.js';
+import { PlantIndex } from '../shared/plant/plant-index.js';
+import type { PlantModel } from '../shared/plant/schema.js';
+import { tagResolverOf } from '../shared/plant/tag-resolver.js';
+import { SimulatorError } from './simulator/errors.js';
+import { DEFAULT_PLANT_FILE, readPlantFile } from './simulator/plant-file.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver/receiver.js';
 import { LiveConsole } from './console/live-console.js';
 import { OptimizationWatch } from './console/optimization-watch.js';
-import { RunRecorder } from './console/run-recorder.js';
 import { scoreRun } from './console/score-run.js';
 import { printSummary } from './console/summary.js';
 import { buildControlRoom } from './control-room/build.js';
 import { startControlRoomServer } from './control-room/server.js';
 import { ROUTE_PREFIX, API_VERSION } from '../shared/http/paths.js';
+import { metricsSummaryLines } from './console/metrics-summary.js';
+import { stopTelemetry } from '../shared/azure/telemetry-setup.js';
 
 const Flags = z.object({
   duration: z.coerce.number().positive().max(86_400).optional(),
   rate: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
-  lines: z.coerce.number().int().min(1).max(20).default(3),
-  cells: z.coerce.number().int().min(1).max(999).default(100),
+  /** The plant model file to run (the app's PLANT_MODEL_FILE); default: the local settings' (two technologies). */
+  plant: z.string().min(1).optional(),
   seed: z.coerce.number().int().default(1),
   port: z.coerce.number().int().min(0).max(65_535).default(7071),
   /** Port of the control room (the web app); 0 = any free port. */
@@ -49,6 +60,8 @@ const Flags = z.object({
     .default('30 * * * * *'),
   /** closed-loop locally, so the loop closes without an approval: recommendation → dispatcher → MQTT → the simulator's PLC. */
   'opt-mode': z.enum(['closed-loop', 'advisory']).default('closed-loop'),
+  /** An OTLP/HTTP endpoint (a collector, Jaeger, Aspire dashboard…) for the app's traces and metrics. */
+  otlp: z.url().optional(),
 });
 
 function parseFlags() {
@@ -56,8 +69,7 @@ function parseFlags() {
     options: {
       duration: { type: 'string' },
       rate: { type: 'string' },
-      lines: { type: 'string' },
-      cells: { type: 'string' },
+      plant: { type: 'string' },
       seed: { type: 'string' },
       port: { type: 'string' },
       'web-port': { type: 'string' },
@@ -67,6 +79,7 @@ function parseFlags() {
       quiet: { type: 'boolean' },
       'opt-schedule': { type: 'string' },
       'opt-mode': { type: 'string' },
+      otlp: { type: 'string' },
     },
     strict: true,
   });
@@ -83,10 +96,24 @@ function parseFlags() {
 
 const flags = parseFlags();
 // Settings: local.settings.json if present, else the example; the environment wins; the emulators replace connections.
-// The scheduled optimisation of the simulated potline follows the flags (lines: those sending telemetry).
+// The scheduled optimisation of the simulated potline follows the flags.
 process.env.OPTIMIZATION_SCHEDULE = flags['opt-schedule'];
 process.env.OPTIMIZATION_MODE = flags['opt-mode'];
+// The app reads the plant from PLANT_MODEL_FILE while none is stored (PUT v1/plant); --plant names it. The simulator
+// simulates the model in force, so the plant the app knows and the plant that sends telemetry are one.
+if (flags.plant) process.env.PLANT_MODEL_FILE = path.resolve(flags.plant);
+// Traces and metrics go where OTEL_EXPORTER_OTLP_ENDPOINT points (shared/azure/telemetry-setup.ts); the flag sets it.
+if (flags.otlp) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = flags.otlp;
 applyLocalSettingsDefaults();
+const plantFile = path.resolve(process.env.PLANT_MODEL_FILE || DEFAULT_PLANT_FILE);
+process.env.PLANT_MODEL_FILE = plantFile;
+const filePlant = readPlantFileOrExit(plantFile);
+// Every line of the plant is optimised on the schedule, from its first slot (not only once it has sent telemetry),
+// unless the environment or local.settings.json names the lines.
+process.env.OPTIMIZATION_LINES ||= filePlant.areas.flatMap((a) => a.lines.map((l) => l.lineId)).join(',');
+// One process hosts the plant's controllers and the platform here: a long synchronous step (an optimiser solve, a big
+// ingest batch) stalls both, so the host waits longer for read-back than it would across a network.
+process.env.SCADA_ACK_TIMEOUT_MS ||= '8000';
 // A devhost topic address from the settings names a fixed port; the devhost sets its own once it listens (--port 0).
 if (process.env.ServiceBusConnection?.startsWith('UseDevhost=true')) delete process.env.ServiceBusConnection;
 const dataDir = path.resolve('.local');
@@ -119,6 +146,7 @@ const devhost = await startDevhost({
 });
 writeEndpoints({
   lakeConnection: process.env.LakeConnection!,
+  hostStorageConnection: process.env.AzureWebJobsStorage,
   cosmosEndpoint: process.env.COSMOS_ENDPOINT,
   cosmosKey: process.env.COSMOS_KEY,
   httpUrl: devhost.httpUrl,
@@ -137,43 +165,65 @@ console.log(
 
 const hubName = process.env.TELEMETRY_HUB ?? 'telemetry';
 const hub = devhost.hub(hubName);
-const recorder = new RunRecorder();
 const runStartMs = Date.now();
-// Operators at the HMI change set points of their own (labelled hmi_change), so the out-of-band path runs every time.
-const potline = createPotline({
-  lines: flags.lines,
-  cellsPerLine: flags.cells,
-  seed: flags.seed,
-  startMs: runStartMs,
-  hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'],
-});
-// The simulator is also the plant's PLC: it takes the dispatcher's set-point commands from the broker, applies them
-// and acknowledges, so the next telemetry shows the effect.
-const plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
-const labels = createLabelRecorder({ file: path.join(runDir, 'labels.jsonl') });
-const faults = flags['fault-scale'] === 1 ? undefined : scaledFaults(flags['fault-scale']);
-const sim = runSimulator({
-  potline,
-  labels,
-  ratePerMin: flags.rate,
-  ...(flags.duration ? { durationS: flags.duration } : {}),
-  ...(faults ? { faults } : {}),
-  sink: {
+// The plant's side of Sparkplug: each line's pot controller is an edge node on the secured embedded broker. It births
+// its cells, publishes their telemetry and read-back, applies the dispatcher's DCMDs as a PLC would, and its
+// operators change set points at the HMI (labelled hmi_change) and hold cells in manual at the local panel
+// (panel_manual). It runs in its own thread, as a plant is its own system.
+const broker = devhost.mqtt!;
+console.log(
+  `Plant broker ${broker.url} (Sparkplug B, group ${broker.groupId}); credentials in ${path.relative(process.cwd(), broker.credentialsFile!)} — watch with the observer user, e.g. mosquitto_sub -h 127.0.0.1 -p ${broker.port} -u observer -P <password> -t 'spBv1.0/#'`,
+);
+// Ingress as a plant runs it: the bridge takes DDATA from the broker to the telemetry hub (partition key = cellId).
+const bridge = await startIngressBridge({
+  brokerUrl: broker.url,
+  username: broker.bridge().username,
+  password: broker.bridge().password,
+  hub: {
     send: async (bodies) => {
-      recorder.noteSent(bodies);
       hub.send(bodies);
     },
   },
+  stateDir: path.join(dataDir, 'bridge'),
 });
+const faults = flags['fault-scale'] === 1 ? undefined : scaledFaults(flags['fault-scale']);
+// The plant simulated is the model in force: the file, unless a model was stored with PUT v1/plant in an earlier run
+// (`--fresh` forgets it).
+const plantModel = await simulatedPlant(filePlant, plantFile);
+const plantTags = tagResolverOf(plantModel);
+const edgeCredentials: Record<string, { username: string; password: string }> = {};
+for (const { line } of plantModel.lines()) {
+  const { username, password } = broker.edge(edgeNodeOfLine(line.lineId));
+  edgeCredentials[edgeNodeOfLine(line.lineId)] = { username, password };
+}
+const plant = await startPlantThread({
+  plant: plantModel.model,
+  seed: flags.seed,
+  startMs: runStartMs,
+  hmiChangesPerLineHour: HMI_CHANGES_PER_LINE_HOUR * flags['fault-scale'],
+  panelManualPerLineHour: PANEL_MANUAL_PER_LINE_HOUR * flags['fault-scale'],
+  ratePerMin: flags.rate,
+  ...(faults ? { faults } : {}),
+  labelsFile: path.join(runDir, 'labels.jsonl'),
+  brokerUrl: broker.url,
+  edgeCredentials,
+  primaryHostId: DEFAULT_HOST_ID,
+});
+const simCounters = () => plant.counters()?.sim ?? { pointsSent: 0, bodiesSent: 0, lagMs: 0 };
 console.log(
-  `Simulator: ${flags.lines} lines × ${flags.cells} cells, ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
+  `Simulator: ${plantModel.model.site.name} (plant model ${plantModel.version}): ${plantModel
+    .lines()
+    .map((l) => `${l.line.lineId} ${l.line.cells.length} × ${l.technology.name}`)
+    .join(
+      ', ',
+    )}; ${flags.rate.toLocaleString('en')} points/min, seed ${flags.seed}${flags.duration ? `, for ${flags.duration} s` : ' (Ctrl-C to stop)'}`,
 );
 
 console.log(
   `Optimisation: ${flags['opt-mode']} runs of every line on "${flags['opt-schedule']}" (NCRONTAB, UTC); set points go through the SCADA dispatcher to the simulator's PLC.`,
 );
 
-const live = new LiveConsole(devhost, hubName, () => sim.counters(), flags.quiet);
+const live = new LiveConsole(devhost, hubName, simCounters, flags.quiet);
 const optimization = new OptimizationWatch(devhost.httpUrl, runStartMs);
 optimization.start();
 live.addStatus(() => optimization.statusLine());
@@ -183,41 +233,71 @@ let stopping = false;
 async function shutdown(reason: string, score: boolean): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${reason}: stopping the simulator …`);
-  const counters = await sim.stop().catch(() => sim.counters());
+  // A slot can fall at the very end of the run: its closed-loop runs finish while the plant still runs, as a real one
+  // would — a plant that fell silent would make every cell's data stale and the envelope hold them all.
+  console.log(`\n${reason}: letting the optimisation runs in progress finish …`);
+  await optimization.settle(60_000);
+  console.log('Stopping the simulator …');
+  await plant.stopSimulator();
+  const recommended = optimization.tally().setPointEvents;
+  for (
+    const deadline = Date.now() + 20_000;
+    (plant.counters()?.plc.received ?? 0) < recommended && Date.now() < deadline;
+  )
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  // Then the pot controllers stop (NDEATH), so every read-back they report is in the hub before the scoring.
+  const final = await plant.stop();
   if (score) {
-    console.log('Waiting for ingestion to catch up …');
+    console.log('Waiting for the bridge and ingestion to catch up …');
+    const published = final.plc.nodes.reduce((n, c) => n + c.ddataPublished + c.corruptPublished, 0);
+    for (const until = Date.now() + 60_000; bridge.counters().ddataMessages < published && Date.now() < until;)
+      await new Promise((r) => setTimeout(r, 100));
     await live.waitForCatchUp(120_000);
   }
   live.stop();
-  // A slot can fall at the very end of the run: let its closed-loop runs finish and their set points reach the PLC.
-  await optimization.settle(60_000);
-  const recommended = optimization.tally().setPointEvents;
-  for (const deadline = Date.now() + 20_000; plc.counters().received < recommended && Date.now() < deadline;)
-    await new Promise((resolve) => setTimeout(resolve, 250));
   optimization.stop();
+  // The limits the dispatcher judged by: the plant model in force (unreadable → every commanded move is counted).
+  const plantInForce = await currentPlantFromSettings.current().catch(() => undefined);
   const scorecard = score
     ? await scoreRun({
-        labels: labels.labels(),
-        sentKeys: recorder.sentKeys,
+        labels: final.labels,
+        sentKeys: new Set(final.sentKeys),
         sinceMs: runStartMs,
         lakeConnection: process.env.LakeConnection!,
+        tags: plantTags,
       })
     : undefined;
   printSummary({
     runId,
     runDir,
     wallS: (Date.now() - runStartMs) / 1000,
-    counters,
+    counters: final.sim,
     live: live.snapshot(),
     scorecard,
-    optimization: { tally: optimization.tally(), lastStatus: optimization.statusLine(), plc: plc.counters() },
+    optimization: { tally: optimization.tally(), lastStatus: optimization.statusLine(), plc: final.plc },
+    plant: {
+      gateway: await scadaGatewayFromSettings()
+        .then((g) => g.stats())
+        .catch(() => undefined),
+      bridge: bridge.counters(),
+      broker: broker.counters(),
+      edge: final.plc.nodes,
+      // The operators' changes from the labels; every commanded move from the controllers themselves.
+      envelope: auditEnvelope(
+        [...final.labels.filter((l) => l.kind !== 'setpoint_applied'), ...final.commandedMoves],
+        (id) => plantInForce?.envelopeLimitsFor(id),
+      ),
+      externalChangesSeen: await countExternalChanges(runStartMs).catch(() => undefined),
+      commands: await commandOutcomes(runStartMs).catch(() => undefined),
+    },
   });
+  for (const line of await metricsSummaryLines().catch(() => [])) console.log(line);
   console.log('Stopping the devhost and the emulators …');
-  // The devhost first: set points still being dispatched get their acknowledgements from the simulated PLC.
+  await bridge.stop();
   await devhost.stop();
   await controlRoom.stop();
-  await plc.stop();
+  // The last metrics and spans reach the collector before the process ends.
+  await stopTelemetry().catch(() => undefined);
   await webhooks?.close();
   rmSync(ENDPOINTS_FILE, { force: true });
 }
@@ -227,12 +307,37 @@ process.once('SIGTERM', () => void shutdown('SIGTERM', false).then(() => process
 
 if (flags.duration) {
   try {
-    await sim.done;
+    await Promise.race([plant.done, new Promise((resolve) => setTimeout(resolve, flags.duration! * 1000))]);
   } catch (err) {
     console.error('The simulator stopped: ', err);
   }
   await shutdown(`Duration of ${flags.duration} s reached`, true);
   process.exit(0);
+}
+
+/** The plant model of the file, or exit naming the file and every problem with its path. */
+function readPlantFileOrExit(file: string): PlantModel {
+  try {
+    return readPlantFile(file);
+  } catch (error) {
+    if (!(error instanceof SimulatorError)) throw error;
+    console.error(`npm start: ${error.message}`);
+    process.exit(2);
+  }
+}
+
+/**
+ * The plant model the app has in force: a model stored with PUT v1/plant wins over the file (as in Azure); said
+ * aloud when it differs, so nobody wonders why the simulated plant is not the file's.
+ */
+async function simulatedPlant(model: PlantModel, file: string): Promise<PlantIndex> {
+  const fromFile = new PlantIndex(model);
+  const inForce = await (await plantSourceFromSettings()).current();
+  if (inForce.version !== fromFile.version)
+    console.log(
+      `Plant: the model stored with PUT v1/plant (version ${inForce.version}) is in force, not ${path.relative(process.cwd(), file)}; simulating it (--fresh starts from the file).`,
+    );
+  return inForce;
 }
 
 /** The simulator's default fault rates times `scale` (each capped at the schema's 10 %). */

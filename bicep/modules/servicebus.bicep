@@ -102,6 +102,7 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
 }
 
 output namespaceName string = namespace.name
+output id string = namespace.id
 // serviceBusEndpoint is https://<name>.<cloud suffix>:443/; the host name is what identity-based connections take.
 output fullyQualifiedNamespace string = split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0]
 output topicName string = topic.name

@@ -7,6 +7,8 @@ param tags object
 param workspaceId string
 @description('Principals the host runs as: [{ principalId, principalType }].')
 param principals array
+@description('Containers the app itself keeps here (generated from shared/azure/containers.ts): the parked telemetry batches.')
+param containers array = []
 @description('Object ids of the principals that upload code packages (the pipeline\'s service connection, or a person deploying by hand).')
 param packageWriterPrincipalIds array = []
 
@@ -60,6 +62,14 @@ resource packageContainer 'Microsoft.Storage/storageAccounts/blobServices/contai
   name: packageContainerName
   properties: { publicAccess: 'None' }
 }
+
+// Telemetry batches that failed every retry wait here for `npm run lake -- parked replay` (another account than the
+// lake, which is usually what refused). The app's Blob Data Owner role covers them.
+resource appContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in containers: {
+  parent: blobService
+  name: name
+  properties: { publicAccess: 'None' }
+}]
 
 resource roles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for g in grants: {
   name: guid(account.id, g.principalId, g.roleId)

@@ -10,7 +10,7 @@ import { apiHandler, httpTrigger } from './respond.js';
 /** PUT v1/lines/{lineId}/constraints: replaces the line's user constraints (If-Match honoured) and publishes the change. */
 export const replaceLineConstraintsHandler = apiHandler(
   routes.lineConstraintsReplace,
-  async ({ req, params, body, principal, requestId }) => {
+  async ({ req, params, body, principal, requestId, ctx }) => {
     const [store, { audit }, publisher] = await Promise.all([
       constraintStoreFromSettings(),
       modelStoreFromSettings(),
@@ -18,7 +18,7 @@ export const replaceLineConstraintsHandler = apiHandler(
     ]);
     const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
     const { view, etag } = await replaceLineConstraints(
-      { store, audit, publisher, plant: currentPlantFromSettings },
+      { store, audit, publisher, plant: currentPlantFromSettings, warn: (m) => ctx.warn(m) },
       params.lineId,
       body,
       actor,

@@ -1,7 +1,9 @@
 import { app } from '@azure/functions';
 import { lakeReaderFromSettings } from '../../shared/azure/lake-reader.js';
 import { settings } from '../../shared/config/settings.js';
-import { kpiParametersFrom } from '../../shared/gold/config.js';
+import { currentPlantFromSettings } from '../../shared/azure/plant-dependencies.js';
+import { emissionFactorsFrom } from '../../shared/gold/config.js';
+import { currentLineKpiParameters } from '../../shared/gold/line-kpi-parameters.js';
 import { apiGoldCache } from '../../shared/gold/gold-reader.js';
 import { lineKpis } from '../../shared/api/line-kpis.js';
 import { routes } from '../../shared/api/routes.js';
@@ -15,7 +17,7 @@ export const getLineKpis = apiHandler(routes.lineKpis, async ({ params, query })
       await lakeReaderFromSettings(),
       params.lineId,
       query,
-      kpiParametersFrom(settings()),
+      await currentLineKpiParameters(emissionFactorsFrom(settings()), currentPlantFromSettings, params.lineId),
       apiGoldCache,
     ),
   };

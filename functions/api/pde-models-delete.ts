@@ -5,10 +5,10 @@ import { deleteModel } from '../../shared/api/pde-models.js';
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** DELETE v1/pde-models/{modelId}: removes the model when If-Match (if sent) matches; the id is never reused. */
-export const deletePdeModel = apiHandler(routes.pdeModelsDelete, async ({ req, params, principal, requestId }) => {
+export const deletePdeModel = apiHandler(routes.pdeModelsDelete, async ({ req, params, principal, requestId, ctx }) => {
   const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
   await deleteModel(
-    await modelWriteDepsFromSettings(),
+    await modelWriteDepsFromSettings((m) => ctx.warn(m)),
     params.modelId,
     actor,
     req.headers.get('if-match') ?? undefined,

@@ -7,7 +7,7 @@ import { plantSourceFromSettings, plantStoreFromSettings } from '../../shared/az
 import { apiHandler, httpTrigger } from './respond.js';
 
 /** PUT v1/plant: makes a new plant-model version the one in force (Manager, If-Match required). */
-export const replacePlantModel = apiHandler(routes.plantReplace, async ({ req, body, principal, requestId }) => {
+export const replacePlantModel = apiHandler(routes.plantReplace, async ({ req, body, principal, requestId, ctx }) => {
   const [source, store, audit, publisher] = await Promise.all([
     plantSourceFromSettings(),
     plantStoreFromSettings(),
@@ -16,7 +16,7 @@ export const replacePlantModel = apiHandler(routes.plantReplace, async ({ req, b
   ]);
   const actor = { subject: principal.subject, clientId: principal.clientId, correlationId: requestId };
   const { view, etag } = await replacePlant(
-    { source, store, audit, publisher },
+    { source, store, audit, publisher, warn: (m) => ctx.warn(m) },
     body,
     req.headers.get('if-match') ?? undefined,
     actor,

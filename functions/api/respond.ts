@@ -61,7 +61,9 @@ export function apiHandler<const R extends RouteSpec>(
       const params = route.params ? parsePathParams(req.params, route.params) : undefined;
       if (route.plantIds) await checkPlantIdsInPath(route, params, currentPlantFromSettings);
       const query = route.query ? parseQuery(req.url, route.query) : undefined;
-      const body = route.body ? await parseJsonBody(req, route.body, s.MAX_BODY_BYTES) : undefined;
+      const body = route.body
+        ? await parseJsonBody(req, route.body, route.maxBodyBytes ?? s.MAX_BODY_BYTES)
+        : undefined;
       const res = await handle({ req, ctx, requestId, principal, params, query, body } as ApiRequest<R>);
       return {
         status: res.status,

@@ -1,6 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { lakeServiceClient } from '../../shared/azure/clients.js';
 import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
+import { currentPlantFromSettings } from '../../shared/azure/plant-dependencies.js';
 import { settings } from '../../shared/config/settings.js';
 import { curationConfigFrom, scheduledRange } from '../../shared/gold/config.js';
 import { curateRange } from '../../shared/gold/curate.js';
@@ -15,7 +16,9 @@ export async function goldCuration(timer: Timer, context: InvocationContext): Pr
   const s = settings();
   const lake = await BlobLakeStore.create(lakeServiceClient(s));
   const range = scheduledRange(Date.now(), s.CURATION_LOOKBACK_HOURS);
-  const summary = await curateRange(lake, range, curationConfigFrom(s));
+  // The plant model in force: each line's design for its KPIs, and the hierarchy of the dimensions.
+  const plant = await currentPlantFromSettings.current();
+  const summary = await curateRange(lake, range, curationConfigFrom(s, plant));
   const lines = [...new Set(summary.curated.map((c) => c.lineId))].sort();
   if (lines.length > 0) pushToControlRoom(context, [kpisChangedMessage(lines, Date.now())]);
   context.info('gold curated', {
@@ -24,9 +27,14 @@ export async function goldCuration(timer: Timer, context: InvocationContext): Pr
     pastDue: timer.isPastDue,
     hoursCurated: summary.curated.length,
     hoursSkipped: summary.skippedHours,
+    linesNotInPlant: summary.linesNotInPlant,
     filesWritten: summary.filesWritten,
     elapsedMs: Math.round(summary.elapsedMs),
   });
+  if (summary.linesNotInPlant.length > 0)
+    context.warn(
+      `gold curation: lines ${summary.linesNotInPlant.join(', ')} have telemetry but are not in plant model ${plant.version}; their hours were not curated. Add them to the plant model (v1/plant) to curate them.`,
+    );
 }
 
 app.timer('goldCuration', {

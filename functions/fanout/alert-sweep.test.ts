@@ -10,6 +10,7 @@ import { cosmosClient } from '../../shared/azure/clients.js';
 import { CosmosAlertStore } from '../../shared/azure/cosmos-alert-stores.js';
 import { startApiWorld, type ApiWorld } from '../../test/api/harness.js';
 import { alertSweep } from './alert-sweep.js';
+import { outboxSweep } from './outbox-sweep.js';
 
 const DB = 'alert-sweep-test';
 let world: ApiWorld;
@@ -41,7 +42,7 @@ const timer: Timer = {
 };
 
 describe('alert sweep timer', () => {
-  it('escalates a failed-command alert left unacknowledged for 10 minutes when no event arrives, once, and publishes the escalation', async () => {
+  it('escalates a failed-command alert left unacknowledged for 10 minutes when no event arrives, once, and the outbox sweep publishes what waited', async () => {
     const store = await CosmosAlertStore.create(
       cosmosClient({ COSMOS_ENDPOINT: world.cosmos.endpoint, COSMOS_KEY: world.cosmos.key }),
       DB,
@@ -84,25 +85,37 @@ describe('alert sweep timer', () => {
           (r.body as { alertId: string }).alertId,
         ]),
     ).toEqual([['/lead', 'escalated', due.id]]);
-    // The raises above were made without a publisher: the sweep published them from their outbox, then the escalation.
-    expect(world.topic.published.filter((e) => e.type === 'smelter.alert.escalated').map((e) => e.subject)).toEqual([
-      'L1-C001',
-    ]);
-    expect(
-      world.topic.published
-        .filter((e) => e.type === 'smelter.alert.raised')
-        .map((e) => e.subject)
-        .sort(),
-    ).toEqual(['L1-C001', 'L1-C002', 'L1-C003']);
-    expect(await store.withUnpublished(10)).toEqual([]);
-    // The escalated alert's pending raise went out with its escalation; the other two alerts' three changes from the outbox sweep.
+    // The raises above were made without a publisher, so they waited in the outbox. The escalation published its
+    // alert's waiting raise first, then itself: one alert's history reaches the topic in order.
+    const published = () => world.topic.published.map((e) => `${e.type.replace('smelter.alert.', '')} ${e.subject}`);
+    expect(published()).toEqual(['raised L1-C001', 'escalated L1-C001']);
     expect(
       logged
         .filter((l) => l.startsWith('information: "alerts swept"'))
-        .map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { escalated: number; published: number }),
+        .map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { escalated: number }),
     ).toEqual([
-      expect.objectContaining({ escalated: 1, published: 3, notificationsSent: 1 }),
-      expect.objectContaining({ escalated: 0, published: 0 }),
+      expect.objectContaining({ escalated: 1, notificationsSent: 1 }),
+      expect.objectContaining({ escalated: 0 }),
+    ]);
+
+    // The outbox sweep publishes the other two alerts' three changes, oldest first (an alert's raise before its
+    // acknowledgement), and then has nothing left.
+    const sweepCtx = new InvocationContext({
+      functionName: 'outboxSweep',
+      logHandler: (level, ...args) => logged.push(`${level}: ${args.map((a) => JSON.stringify(a)).join(' ')}`),
+    });
+    await outboxSweep(timer, sweepCtx);
+    await outboxSweep(timer, sweepCtx);
+    const swept = published().slice(2);
+    expect([...swept].sort()).toEqual(['acknowledged L1-C002', 'raised L1-C002', 'raised L1-C003']);
+    expect(swept.indexOf('raised L1-C002')).toBeLessThan(swept.indexOf('acknowledged L1-C002'));
+    expect(
+      logged
+        .filter((l) => l.startsWith('information: "outbox swept"'))
+        .map((l) => JSON.parse(l.slice(l.indexOf('{'))) as { published: number }),
+    ).toEqual([
+      expect.objectContaining({ published: 3, notRemoved: 0, unreadable: [] }),
+      expect.objectContaining({ published: 0 }),
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { app, trigger, type InvocationContext } from '@azure/functions';
 import { readbackObserverDepsFromSettings } from '../../shared/azure/scada-dependencies.js';
+import { currentJudgingTagResolver } from '../../shared/azure/tag-resolver-dependencies.js';
 import { observeReadback, readbackReportsOf } from '../../shared/scada/readback-observer.js';
 import { bodyBytes } from '../../shared/telemetry/trigger-events.js';
 
@@ -9,7 +10,8 @@ import { bodyBytes } from '../../shared/telemetry/trigger-events.js';
  * store or topic failure throws, so the host retries the batch by the policy below.
  */
 export async function setpointReadback(bodies: unknown[], context: InvocationContext): Promise<void> {
-  const reports = readbackReportsOf(bodies.map(bodyBytes));
+  // Through the plant's tag maps: a plant reports its set points under its own tag names too.
+  const reports = readbackReportsOf(bodies.map(bodyBytes), await currentJudgingTagResolver());
   if (reports.length === 0) return;
   const summary = await observeReadback(reports, await readbackObserverDepsFromSettings());
   for (const c of summary.external) {

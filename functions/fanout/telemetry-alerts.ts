@@ -1,6 +1,7 @@
 import { app, trigger, type InvocationContext } from '@azure/functions';
 import { TelemetryAlertConsumer } from '../../shared/alerts/telemetry-consumer.js';
 import { alertDependencies } from '../../shared/azure/alert-dependencies.js';
+import { currentJudgingTagResolver } from '../../shared/azure/tag-resolver-dependencies.js';
 
 let consumer: Promise<TelemetryAlertConsumer> | undefined;
 
@@ -30,7 +31,8 @@ function telemetryAlertConsumer(): Promise<TelemetryAlertConsumer> {
  * (ingestion quarantines them); a store or topic failure throws, so the host retries the batch by the policy below.
  */
 export async function telemetryAlerts(bodies: unknown[], context: InvocationContext): Promise<void> {
-  const report = await (await telemetryAlertConsumer()).handle(bodies);
+  const [alertConsumer, tags] = await Promise.all([telemetryAlertConsumer(), currentJudgingTagResolver()]);
+  const report = await alertConsumer.handle(bodies, tags);
   context.info('telemetry batch judged for alerts', {
     points: report.points,
     rules: report.rules,

@@ -36,17 +36,24 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
   const input = OptimizationRunInput.parse(context.df.getInput());
   const runId = context.df.instanceId;
   const run = new RunBook(runId, input, context.df.currentUtcDateTime.getTime());
+  // Every activity continues the starter's trace (the input carries it; replay sees the same input).
+  const traced = <T extends object>(activityInput: T) =>
+    input.trace ? { ...activityInput, trace: input.trace } : activityInput;
   let finalRound: { recommendation: LakeRef; setPoints?: LakeRef } | undefined;
   try {
     context.df.setCustomStatus(run.progress('loading-snapshot', 0, 1));
-    const snapshot = (yield context.df.callActivityWithRetry(Activity.loadLineSnapshot, ioRetry, {
-      runId,
-      lineId: input.lineId,
-      snapshotAtMs: run.startedMs,
-      runDir: run.dir,
-      chunkCells: PREDICTION_CHUNK_CELLS,
-      maxReadingAgeMs: MAX_READING_AGE_MS,
-    })) as LineSnapshot;
+    const snapshot = (yield context.df.callActivityWithRetry(
+      Activity.loadLineSnapshot,
+      ioRetry,
+      traced({
+        runId,
+        lineId: input.lineId,
+        snapshotAtMs: run.startedMs,
+        runDir: run.dir,
+        chunkCells: PREDICTION_CHUNK_CELLS,
+        maxReadingAgeMs: MAX_READING_AGE_MS,
+      }),
+    )) as LineSnapshot;
     if (!snapshot.ok) throw new Error(snapshot.reason);
 
     const chunks = snapshot.chunks.map((c, index) => ({ ...c, index }));
@@ -55,16 +62,20 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
     for (const wave of waves(chunks, PREDICTION_WAVE)) {
       context.df.setCustomStatus(run.progress('predicting', predicted, snapshot.cells));
       const tasks = wave.map((c) =>
-        context.df.callActivityWithRetry(Activity.predictCells, ioRetry, {
-          runId,
-          lineId: input.lineId,
-          plantVersion: input.plantVersion,
-          lineCurrentKA: snapshot.lineCurrentKA,
-          snapshotAtMs: run.startedMs,
-          maxReadingAgeMs: MAX_READING_AGE_MS,
-          chunk: c.ref,
-          out: runPaths.predictionsChunk(run.dir, c.index),
-        }),
+        context.df.callActivityWithRetry(
+          Activity.predictCells,
+          ioRetry,
+          traced({
+            runId,
+            lineId: input.lineId,
+            plantVersion: input.plantVersion,
+            lineCurrentKA: snapshot.lineCurrentKA,
+            snapshotAtMs: run.startedMs,
+            maxReadingAgeMs: MAX_READING_AGE_MS,
+            chunk: c.ref,
+            out: runPaths.predictionsChunk(run.dir, c.index),
+          }),
+        ),
       );
       predictions.push(...((yield context.df.Task.all(tasks)) as PredictCellsResult[]));
       predicted += wave.reduce((n, c) => n + c.cells, 0);
@@ -80,25 +91,33 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
       run.round++;
       const refs = run.roundRefs();
       context.df.setCustomStatus(run.progress('optimizing', 0, 1));
-      const opt = (yield context.df.callActivityWithRetry(Activity.optimizeSetPoints, computeRetry, {
-        runId,
-        lineId: input.lineId,
-        plantVersion: input.plantVersion,
-        round: run.round,
-        lineCurrentKA: snapshot.lineCurrentKA,
-        predictions: predictions.map((p) => p.ref),
-        userConstraints,
-        hold: run.hold,
-        ...(run.freezeLineCurrent ? { freezeLineCurrent: run.freezeLineCurrent } : {}),
-        out: refs.recommendation,
-      })) as OptimizeResult;
+      const opt = (yield context.df.callActivityWithRetry(
+        Activity.optimizeSetPoints,
+        computeRetry,
+        traced({
+          runId,
+          lineId: input.lineId,
+          plantVersion: input.plantVersion,
+          round: run.round,
+          lineCurrentKA: snapshot.lineCurrentKA,
+          predictions: predictions.map((p) => p.ref),
+          userConstraints,
+          hold: run.hold,
+          ...(run.freezeLineCurrent ? { freezeLineCurrent: run.freezeLineCurrent } : {}),
+          out: refs.recommendation,
+        }),
+      )) as OptimizeResult;
       context.df.setCustomStatus(run.progress('checking-envelope', 0, opt.changes));
-      const env = (yield context.df.callActivityWithRetry(Activity.checkSetPointEnvelope, ioRetry, {
-        runId,
-        lineId: input.lineId,
-        recommendation: opt.ref,
-        out: refs.setPoints,
-      })) as EnvelopeCheckResult;
+      const env = (yield context.df.callActivityWithRetry(
+        Activity.checkSetPointEnvelope,
+        ioRetry,
+        traced({
+          runId,
+          lineId: input.lineId,
+          recommendation: opt.ref,
+          out: refs.setPoints,
+        }),
+      )) as EnvelopeCheckResult;
       finalRound = { recommendation: opt.ref, setPoints: env.ref };
       const verdict = run.afterEnvelope(opt, env);
       if (verdict.next === 'accept') break;
@@ -153,21 +172,29 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
 
     context.df.setCustomStatus(run.progress('recording', 0, 1));
     const completedMs = context.df.currentUtcDateTime.getTime();
-    const recorded = (yield context.df.callActivityWithRetry(Activity.recordOptimizationRun, ioRetry, {
-      run: run.result(completedMs),
-      correlationId: input.correlationId,
-      round: finalRound,
-      out: runPaths.recommendation(run.dir),
-    })) as { recommendation?: LakeRef };
+    const recorded = (yield context.df.callActivityWithRetry(
+      Activity.recordOptimizationRun,
+      ioRetry,
+      traced({
+        run: run.result(completedMs),
+        correlationId: input.correlationId,
+        round: finalRound,
+        out: runPaths.recommendation(run.dir),
+      }),
+    )) as { recommendation?: LakeRef };
     const result = run.result(completedMs, recorded.recommendation);
 
     context.df.setCustomStatus(run.progress('publishing', 0, result.setPointEvents + 1));
-    yield context.df.callActivityWithRetry(Activity.publishOptimizationEvents, ioRetry, {
-      run: OptimizationRunEventData.parse(result),
-      correlationId: input.correlationId,
-      time: context.df.currentUtcDateTime.toISOString(),
-      ...(result.outcome === 'applied' && finalRound?.setPoints ? { setPoints: finalRound.setPoints } : {}),
-    });
+    yield context.df.callActivityWithRetry(
+      Activity.publishOptimizationEvents,
+      ioRetry,
+      traced({
+        run: OptimizationRunEventData.parse(result),
+        correlationId: input.correlationId,
+        time: context.df.currentUtcDateTime.toISOString(),
+        ...(result.outcome === 'applied' && finalRound?.setPoints ? { setPoints: finalRound.setPoints } : {}),
+      }),
+    );
     context.df.setCustomStatus(run.progress('completed', 1, 1, { ...(run.reason ? { reason: run.reason } : {}) }));
     return result;
   } catch (err) {
@@ -176,15 +203,23 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
     context.df.setCustomStatus(run.progress('failed', 0, 1, { reason }));
     const failed = run.result(context.df.currentUtcDateTime.getTime());
     try {
-      yield context.df.callActivityWithRetry(Activity.recordOptimizationRun, ioRetry, {
-        run: failed,
-        correlationId: input.correlationId,
-      });
-      yield context.df.callActivityWithRetry(Activity.publishOptimizationEvents, ioRetry, {
-        run: OptimizationRunEventData.parse(failed),
-        correlationId: input.correlationId,
-        time: context.df.currentUtcDateTime.toISOString(),
-      });
+      yield context.df.callActivityWithRetry(
+        Activity.recordOptimizationRun,
+        ioRetry,
+        traced({
+          run: failed,
+          correlationId: input.correlationId,
+        }),
+      );
+      yield context.df.callActivityWithRetry(
+        Activity.publishOptimizationEvents,
+        ioRetry,
+        traced({
+          run: OptimizationRunEventData.parse(failed),
+          correlationId: input.correlationId,
+          time: context.df.currentUtcDateTime.toISOString(),
+        }),
+      );
     } catch (reportErr) {
       throw new Error(
         `${reason} (and the failure could not be recorded or published: ${reportErr instanceof Error ? reportErr.message : String(reportErr)})`,

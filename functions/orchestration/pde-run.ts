@@ -16,13 +16,19 @@ retry.backoffCoefficient = 2;
  */
 export const pdeRun: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = PdeRunInput.parse(context.df.getInput());
+  const traced = <T extends object>(activityInput: T) =>
+    input.trace ? { ...activityInput, trace: input.trace } : activityInput;
   const out = pdeRunResultRef(input.modelId, context.df.instanceId, context.df.currentUtcDateTime.getTime());
   context.df.setCustomStatus({ step: 'solving', done: 0, total: 1 });
-  const result = (yield context.df.callActivityWithRetry(Activity.runPdeModel, retry, {
-    runId: context.df.instanceId,
-    modelId: input.modelId,
-    out,
-  })) as PdeRunResult;
+  const result = (yield context.df.callActivityWithRetry(
+    Activity.runPdeModel,
+    retry,
+    traced({
+      runId: context.df.instanceId,
+      modelId: input.modelId,
+      out,
+    }),
+  )) as PdeRunResult;
   if (!result.ok) {
     context.df.setCustomStatus({ step: 'failed', done: 0, total: 1 });
     throw new Error(`${result.code} at ${result.field}: ${result.message}`);

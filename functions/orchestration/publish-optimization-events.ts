@@ -3,6 +3,7 @@ import { lakeFromSettings } from '../../shared/azure/orchestration-dependencies.
 import { eventPublisherFromSettings } from '../../shared/azure/scada-dependencies.js';
 import { Activity } from '../../shared/orchestration/names.js';
 import { publishOptimizationEvents, PublishRunRequest } from '../../shared/orchestration/record-run.js';
+import { tracedActivity } from './traced-activity.js';
 
 /**
  * Activity: publishes the run's plant events through the EventPublisher (not an output binding: a Node.js binding
@@ -13,4 +14,6 @@ export async function publishOptimizationEventsActivity(input: unknown): Promise
   return publishOptimizationEvents({ lake, publisher }, PublishRunRequest.parse(input));
 }
 
-df.app.activity(Activity.publishOptimizationEvents, { handler: publishOptimizationEventsActivity });
+df.app.activity(Activity.publishOptimizationEvents, {
+  handler: tracedActivity(Activity.publishOptimizationEvents, publishOptimizationEventsActivity),
+});

@@ -3,6 +3,7 @@ import { lakeFromSettings, runStoreFromSettings } from '../../shared/azure/orche
 import { Activity } from '../../shared/orchestration/names.js';
 import { recordOptimizationRun, RecordRunRequest } from '../../shared/orchestration/record-run.js';
 import type { LakeRef } from '../../shared/orchestration/schemas.js';
+import { tracedActivity } from './traced-activity.js';
 
 /** Activity: records the finished run (Cosmos `optimization-runs`) and its full recommendation (lake). */
 export async function recordOptimizationRunActivity(input: unknown): Promise<{ recommendation?: LakeRef }> {
@@ -10,4 +11,6 @@ export async function recordOptimizationRunActivity(input: unknown): Promise<{ r
   return recordOptimizationRun({ lake, runs }, RecordRunRequest.parse(input));
 }
 
-df.app.activity(Activity.recordOptimizationRun, { handler: recordOptimizationRunActivity });
+df.app.activity(Activity.recordOptimizationRun, {
+  handler: tracedActivity(Activity.recordOptimizationRun, recordOptimizationRunActivity),
+});

@@ -1,5 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { currentTraceCarrier, inSpan, SPAN_ATTRIBUTES, SpanKind } from '../../shared/observability/tracing.js';
 import type { InstanceView, RunClient, RuntimeStatus } from '../../shared/orchestration/run-client.js';
 
 /** The `durableClient` input binding every starter declares (`extraInputs: [durableClientInput]`). */
@@ -34,17 +35,33 @@ export function runClientOf(context: InvocationContext): RunClient {
     status,
     async startOnce(name, instanceId, input) {
       if (await status(instanceId)) return 'exists';
-      try {
-        await client.startNew(name, { instanceId, input });
-        return 'started';
-      } catch (err) {
-        // Two starters raced for the id. host.json sets overridableExistingInstanceStates to NonRunningStates, so the
-        // extension refuses a start over a Pending or Running instance (an HTTP 500 carrying its
-        // InvalidOperationException, not a 409); the other starter's instance is there. Under Azure's AnyState the
-        // second start would have replaced the first one's running instance instead.
-        if (await status(instanceId)) return 'exists';
-        throw err;
-      }
+      const fields = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : undefined;
+      const correlationId = typeof fields?.correlationId === 'string' ? fields.correlationId : undefined;
+      // The run's trace starts here: the orchestration carries this span's context to every activity.
+      return inSpan(
+        `start ${name}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            [SPAN_ATTRIBUTES.runId]: instanceId,
+            ...(correlationId ? { [SPAN_ATTRIBUTES.correlationId]: correlationId } : {}),
+          },
+        },
+        async () => {
+          const trace = currentTraceCarrier(correlationId);
+          try {
+            await client.startNew(name, { instanceId, input: fields && trace ? { ...fields, trace } : input });
+            return 'started' as const;
+          } catch (err) {
+            // Two starters raced for the id. host.json sets overridableExistingInstanceStates to NonRunningStates, so
+            // the extension refuses a start over a Pending or Running instance (an HTTP 500 carrying its
+            // InvalidOperationException, not a 409); the other starter's instance is there. Under Azure's AnyState
+            // the second start would have replaced the first one's running instance instead.
+            if (await status(instanceId)) return 'exists' as const;
+            throw err;
+          }
+        },
+      );
     },
     async active() {
       const list = await client.getStatusBy({

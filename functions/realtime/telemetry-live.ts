@@ -1,4 +1,5 @@
 import { app, trigger, type InvocationContext } from '@azure/functions';
+import { currentTagResolver } from '../../shared/azure/tag-resolver-dependencies.js';
 import { settings } from '../../shared/config/settings.js';
 import { cellStatesMessages } from '../../shared/realtime/live-messages.js';
 import { newSensorStateStore } from '../../shared/telemetry/cleanse.js';
@@ -28,8 +29,10 @@ function liveCells(): LiveCells {
  */
 export async function telemetryLive(bodies: unknown[], context: InvocationContext): Promise<void> {
   const events = eventsFromTrigger(bodies, context.triggerMetadata ?? {});
+  // The plant model in force, as ingestion resolves it: equipment it does not know never reaches the screen.
+  const tags = await currentTagResolver();
   const nowMs = Date.now();
-  const due = liveCells().observe(events, nowMs);
+  const due = liveCells().observe(events, nowMs, tags);
   pushToControlRoom(context, cellStatesMessages(due, nowMs));
 }
 

@@ -1,8 +1,10 @@
 /**
  * The whole product as the browser tests and `npm run bench -- ui` drive it: the devhost with the real app (Azurite,
- * the Cosmos-compatible server, the development issuer, the MQTT broker), a small seeded potline streaming telemetry
- * in real time and acting as the PLC, the built control room on its own origin, and a headless Chromium. Everything
- * it starts, `stop()` stops. One world per process (the devhost binds the Functions library once).
+ * the Cosmos-compatible server, the development issuer, the secured plant broker), a small seeded potline streaming
+ * telemetry in real time through its pot controllers (one Sparkplug edge node per line, which also apply the
+ * dispatcher's commands as its PLCs) and the ingress bridge to the telemetry hub, the built control room on its own
+ * origin, and a headless Chromium. Everything it starts, `stop()` stops. One world per process (the devhost binds the
+ * Functions library once).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +14,10 @@ import { readFileSync } from 'node:fs';
 import { startDevhost, type DevhostHandle } from '../devhost/devhost.js';
 import { buildControlRoom, REPO_ROOT } from '../control-room/build.js';
 import { startControlRoomServer, type ControlRoomServer } from '../control-room/server.js';
-import { startPlc, type PlcHandle } from '../plc/plc.js';
+import { startIngressBridge } from '../bridge/ingress-bridge.js';
+import type { ReceivedCommand } from '../plc/edge-node.js';
+import { startPlantEdgeNodes, type PlantEdgeNodes } from '../plc/plant-edge-nodes.js';
+import { plantSink } from '../plc/plant-sink.js';
 import { createPotline, NO_FAULTS, runSimulator, type Potline, type SimulatorRun } from '../simulator/index.js';
 import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { API_VERSION, ROUTE_PREFIX } from '../../shared/http/paths.js';
@@ -35,7 +40,9 @@ export interface ControlRoomWorld {
   devhost: DevhostHandle;
   web: ControlRoomServer;
   potline: Potline;
-  plc: PlcHandle;
+  plc: PlantEdgeNodes;
+  /** The commands the PLCs answered (applied or refused), oldest first. */
+  received(): readonly ReceivedCommand[];
   simulator: SimulatorRun | undefined;
   browser: Browser;
   apiBaseUrl: string;
@@ -99,26 +106,40 @@ export async function startControlRoomWorld(o: WorldOptions): Promise<ControlRoo
     const apiBaseUrl = `${devhost.httpUrl}/${ROUTE_PREFIX}/${API_VERSION}`;
     web.configure({ apiBaseUrl, auth: { kind: 'dev', issuerUrl: devhost.devIssuerUrl! } });
 
+    // The plant that sends telemetry is the plant model the app runs: the same lines and cells.
     const potline = createPotline({
-      lines: o.lines,
-      cellsPerLine: o.cellsPerLine,
+      plant,
       seed: o.seed ?? 7,
       startMs: Date.now(),
       feederChokesPerCellDay: 0,
       lineRampsPerDay: 0,
     });
-    const plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
-    cleanups.push(() => plc.stop());
+    const broker = devhost.mqtt!;
     const hub = devhost.hub(settings.TELEMETRY_HUB ?? 'telemetry');
+    // Ingress as a plant runs it: the bridge takes the edge nodes' DDATA from the broker to the telemetry hub.
+    const bridge = await startIngressBridge({
+      brokerUrl: broker.url,
+      username: broker.bridge().username,
+      password: broker.bridge().password,
+      hub: { send: async (bodies) => void hub.send(bodies) },
+    });
+    cleanups.push(() => bridge.stop());
+    const received: ReceivedCommand[] = [];
+    const ref: { run?: SimulatorRun } = {};
+    const plc = await startPlantEdgeNodes({
+      broker,
+      potline,
+      options: {
+        readbackNow: (equipmentId, fields, tsMs) => ref.run?.readbackNow(equipmentId, fields, tsMs) ?? [],
+        onCommand: (c) => void received.push(c),
+      },
+    });
+    cleanups.push(() => plc.stop());
     const simulator =
       o.simulate === false
         ? undefined
-        : runSimulator({
-            potline,
-            ratePerMin: o.ratePerMin,
-            faults: NO_FAULTS,
-            sink: { send: async (b) => void hub.send(b) },
-          });
+        : runSimulator({ potline, ratePerMin: o.ratePerMin, faults: NO_FAULTS, sink: plantSink(plc.byLine) });
+    ref.run = simulator;
     if (simulator) cleanups.push(() => simulator.stop());
 
     const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
@@ -138,6 +159,7 @@ export async function startControlRoomWorld(o: WorldOptions): Promise<ControlRoo
       web,
       potline,
       plc,
+      received: () => [...received],
       simulator,
       browser,
       apiBaseUrl,

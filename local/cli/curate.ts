@@ -1,7 +1,8 @@
 /**
  * `npm run curate -- [--from <ISO hour>] [--to <ISO hour>] [--line L1 ...] [--force]`: curate gold for a date-hour
  * range on the local lake (the running `npm start`'s Azurite, or .local/azurite). Default range: from the first hour
- * with minute partials up to the end of the current hour. Prints the summary as JSON.
+ * with minute partials up to the end of the current hour. Prints the summary as JSON. Lines and their KPI design come
+ * from the local plant model file (local-plant.ts).
  */
 import { BlobServiceClient } from '@azure/storage-blob';
 import { parseArgs } from 'node:util';
@@ -11,6 +12,7 @@ import { curationConfigFrom } from '../../shared/gold/config.js';
 import { curateRange } from '../../shared/gold/curate.js';
 import { listAll, type LakeStore } from '../../shared/lake/lake-store.js';
 import { localLakeConnection } from './local-lake.js';
+import { localPlant } from './local-plant.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     const summary = await curateRange(
       lake,
       { fromMs, toMs, ...(values.line ? { lines: values.line } : {}) },
-      curationConfigFrom(s, values.force ?? false),
+      curationConfigFrom(s, localPlant(), values.force ?? false),
     );
     const tables = new Set((await listAll(lake, 'gold', '')).map((e) => e.path.split('/')[0]));
     console.log(

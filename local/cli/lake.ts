@@ -5,6 +5,7 @@
  *   stats [--date YYYY-MM-DD]    rows and files per layer, files per layer and hour, quarantine by reason, silver flags
  *   query "<SQL>" [--limit N]    DuckDB SQL over gold tables (views named as their folders) and silver_telemetry
  *   migrate-silver               move silver written before the hour folders into them (docs/gold.md, migration)
+ *   parked ls | parked replay [<path>]   telemetry batches parked after their retries ran out; replay ingests them
  * Uses LakeConnection when set, else the running `npm start`'s Azurite, else the local data in .local/azurite.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -17,9 +18,10 @@ import { CONTAINERS, SILVER_COMPACTED_FILE } from '../../shared/lake/paths.js';
 import { migrateLegacySilver, silverHourFiles, silverHoursOf } from '../../shared/telemetry/silver-hours.js';
 import { lakeViews, openLakeDuckDb, queryRows } from '../report/lake-mirror.js';
 import { localLakeConnection } from './local-lake.js';
+import { parkedCommand } from './parked.js';
 
 const USAGE =
-  'usage: npm run lake -- ls [container[/prefix]] | cat <container>/<path> [--limit N] | stats [--date YYYY-MM-DD] | query "<SQL>" [--limit N] | migrate-silver';
+  'usage: npm run lake -- ls [container[/prefix]] | cat <container>/<path> [--limit N] | stats [--date YYYY-MM-DD] | query "<SQL>" [--limit N] | migrate-silver | parked ls|replay [<path>]';
 
 class CliError extends Error {}
 
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
     options: { limit: { type: 'string' }, date: { type: 'string' } },
   });
   const [command, target] = positionals;
+  if (command === 'parked') process.exit(await parkedCommand(target, positionals[2]));
   if (!command || !['ls', 'cat', 'stats', 'query', 'migrate-silver'].includes(command)) throw new CliError(USAGE);
   const limit = values.limit ? Number(values.limit) : 20;
   if (!Number.isInteger(limit) || limit < 1) throw new CliError('--limit must be a whole number ≥ 1');

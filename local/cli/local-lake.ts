@@ -7,6 +7,8 @@ export const ENDPOINTS_FILE = path.resolve('.local/endpoints.json');
 
 export interface LocalEndpoints {
   lakeConnection: string;
+  /** The host storage account (checkpoints, parked batches); locally the same Azurite as the lake. */
+  hostStorageConnection?: string;
   cosmosEndpoint?: string;
   cosmosKey?: string;
   httpUrl?: string;

@@ -1,15 +1,21 @@
 import { pointKey } from '../score/cleansing-score.js';
-import { TAG_CATALOGUE } from '../../shared/telemetry/tag-catalogue.js';
+import { CATALOGUE_TAGS, type TagResolver } from '../../shared/telemetry/tag-resolution.js';
 
 interface SentPoint {
+  lineId?: unknown;
   cellId?: unknown;
   tag?: unknown;
   seq?: unknown;
 }
 
-/** Remembers the key of every well-formed point with a known tag that the simulator sent, to check none is lost. */
+/**
+ * Remembers the key of every well-formed point with a known tag that the simulator sent, to check none is lost. A
+ * plant tag counts as its canonical tag, through `tags` (the plant's resolver), as ingestion and the labels name it.
+ */
 export class RunRecorder {
   readonly sentKeys = new Set<string>();
+
+  constructor(private readonly tags: TagResolver = CATALOGUE_TAGS) {}
 
   noteSent(bodies: readonly { body: string }[]): void {
     for (const { body } of bodies) {
@@ -26,13 +32,14 @@ export class RunRecorder {
           : [parsed];
       for (const p of points as SentPoint[]) {
         if (
-          typeof p?.tag === 'string' &&
-          p.tag in TAG_CATALOGUE &&
-          typeof p.cellId === 'string' &&
-          typeof p.seq === 'number'
-        ) {
-          this.sentKeys.add(pointKey(p.cellId, p.tag, p.seq));
-        }
+          typeof p?.tag !== 'string' ||
+          typeof p.lineId !== 'string' ||
+          typeof p.cellId !== 'string' ||
+          typeof p.seq !== 'number'
+        )
+          continue;
+        const spec = this.tags.spec(p.lineId, p.tag);
+        if (spec) this.sentKeys.add(pointKey(p.cellId, spec.tag, p.seq));
       }
     }
   }

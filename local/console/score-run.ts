@@ -5,6 +5,7 @@ import { listAll, type LakeStore } from '../../shared/lake/lake-store.js';
 import { utcDate } from '../../shared/lake/paths.js';
 import { readSilverDate } from '../../shared/telemetry/silver-hours.js';
 import type { QuarantineRecord, SilverRow } from '../../shared/telemetry/records.js';
+import type { TagResolver } from '../../shared/telemetry/tag-resolution.js';
 import { scoreCleansing, type CleansingScore, type ScoreLabel } from '../score/cleansing-score.js';
 
 const DAY_MS = 86_400_000;
@@ -60,6 +61,8 @@ export async function scoreRun(opts: {
   sentKeys: ReadonlySet<string>;
   sinceMs: number;
   lakeConnection: string;
+  /** The simulated plant's resolver: its tag maps name what the simulator sent. */
+  tags: TagResolver;
 }): Promise<CleansingScore & { silverRows: number; quarantineRecords: number }> {
   const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(opts.lakeConnection));
   const { silver, quarantine } = await readRunFromLake(lake, {
@@ -68,7 +71,7 @@ export async function scoreRun(opts: {
     untilMs: Date.now(),
   });
   return {
-    ...scoreCleansing(opts.labels, silver, quarantine, opts.sentKeys),
+    ...scoreCleansing(opts.labels, silver, quarantine, opts.sentKeys, opts.tags),
     silverRows: silver.length,
     quarantineRecords: quarantine.length,
   };

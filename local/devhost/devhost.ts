@@ -117,6 +117,8 @@ export interface DevhostHandle {
   /** The development token issuer's base URL, when the devhost started it. */
   devIssuerUrl?: string;
   hubStats(): HubStats[];
+  /** The embedded plant broker, when it was started (startMqtt). */
+  mqtt: MqttBrokerHandle | undefined;
   /** Stops accepting, finishes in-flight work, checkpoints, runs appTerminate hooks, stops the emulators it started. */
   stop(): Promise<void>;
 }
@@ -204,9 +206,11 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
 
     let mqtt: MqttBrokerHandle | undefined;
     if (options.startMqtt) {
-      mqtt = await startMqttBroker();
+      mqtt = await startMqttBroker({ dir: path.join(dataDir, 'mqtt') });
       cleanups.push(() => mqtt?.stop());
       env.SCADA_MQTT_URL = mqtt.url;
+      env.SCADA_MQTT_USERNAME = mqtt.host().username;
+      env.SCADA_MQTT_PASSWORD = mqtt.host().password;
     }
     let devIssuer: Awaited<ReturnType<typeof startDevIssuer>> | undefined;
     if (options.startDevIssuer) {
@@ -313,6 +317,13 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       !env.ServiceBusConnection || /(?:^|;)\s*UseDevhost\s*=\s*true\s*(?:;|$)/i.test(env.ServiceBusConnection);
     if (devhostTopic && !env.ServiceBusConnection__fullyQualifiedNamespace)
       env.ServiceBusConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/servicebus`;
+    // Producers inside the app (shared/azure/telemetry-hub-sender.ts) reach the local hubs the same way, unless the
+    // setting names a real namespace.
+    if (
+      !env.EventHubConnection__fullyQualifiedNamespace &&
+      !/(?:^|;)\s*Endpoint\s*=\s*sb:\/\//i.test(env.EventHubConnection ?? '')
+    )
+      env.EventHubConnection = `UseDevhost=true;Endpoint=${httpUrl}/_devhost/eventhubs`;
     cleanups.push(() => server.close());
     for (const source of sources) {
       await source.start();
@@ -336,6 +347,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       events,
       functions,
       hubStats: () => namespace.list().map((h) => h.stats()),
+      mqtt,
       stop: () => {
         stopping ??= (async () => {
           // Stop the triggers and let the invocations in flight finish, then close HTTP: they may still publish to

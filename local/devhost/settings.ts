@@ -120,6 +120,8 @@ const SECTIONS: Record<string, { served: string[]; noEffect: Record<string, stri
       $schema: 'editor schema',
       logging: 'the devhost logs through its own --log-level',
       extensionBundle: 'bindings come from the devhost, not from a bundle',
+      telemetryMode:
+        'the devhost makes no host spans; the app exports its own OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT, npm start -- --otlp)',
     },
   },
   extensions: { served: ['http', 'eventHubs', 'serviceBus', 'durableTask'], noEffect: {} },
@@ -144,7 +146,10 @@ const SECTIONS: Record<string, { served: string[]; noEffect: Record<string, stri
   },
   'extensions.durableTask': {
     served: ['hubName', 'overridableExistingInstanceStates'],
-    noEffect: { storageProvider: 'the devhost keeps history in files under <dataDir>/durable, not in Azure Storage' },
+    noEffect: {
+      storageProvider: 'the devhost keeps history in files under <dataDir>/durable, not in Azure Storage',
+      tracing: 'the devhost makes no orchestration spans; a run carries its trace to its activities in its input',
+    },
   },
 };
 

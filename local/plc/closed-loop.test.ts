@@ -1,15 +1,20 @@
+import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryAuditLog } from '../../shared/kernel/audit-log.js';
 import { RecordingEventPublisher } from '../../shared/messaging/event-publisher.js';
+import { MemoryCommandRepository } from '../../shared/scada/command-repository.js';
 import { ScadaDispatcher } from '../../shared/scada/dispatcher.js';
 import { TEST_PLANT } from '../../shared/plant/test-plant.js';
 import { limitsFromPlant } from '../../shared/scada/equipment-limits.js';
 import { setpointRecommendedEvent } from '../../shared/scada/events.js';
-import { MqttScadaGateway } from '../../shared/scada/mqtt-gateway.js';
-import { MemoryCommandRepository } from '../../shared/scada/command-repository.js';
 import { MemoryOverrideStore } from '../../shared/scada/override.js';
-import { MemoryAuditLog } from '../../shared/kernel/audit-log.js';
 import { MemoryReadbackStore } from '../../shared/scada/readback.js';
 import { observeReadback, readbackReportsOf } from '../../shared/scada/readback-observer.js';
+import { SparkplugScadaGateway } from '../../shared/sparkplug/scada-gateway.js';
+import { decodePayload } from '../../shared/sparkplug/codec.js';
+import { setpointWrite } from '../../shared/sparkplug/commands.js';
+import { LAST_COMMAND_RESULT_METRIC } from '../../shared/sparkplug/metrics.js';
+import { DEFAULT_HOST_ID, deviceTopic, parseTopic } from '../../shared/sparkplug/topic.js';
 import { MemoryHotStateStore } from '../../shared/telemetry/hot-state.js';
 import { startMqttBroker, type MqttBrokerHandle } from '../emulators/mqtt.js';
 import {
@@ -22,11 +27,12 @@ import {
   type EmittedPoint,
   type Potline,
 } from '../simulator/index.js';
-import { startPlc, type PlcHandle } from './plc.js';
+import { startEdgeNode, type EdgeNodeHandle } from './edge-node.js';
 
 const CELL = 'L1-C001';
+const NODE = 'L1-POTCTL';
 
-/** Runs the simulated plant for `seconds` of plant time and returns the points it emitted; its read-back goes to `readback`. */
+/** Runs the simulated plant for `seconds` of plant time; its read-back goes through the observer into `readback`. */
 async function telemetry(
   potline: Potline,
   seconds: number,
@@ -52,17 +58,34 @@ const lastOf = (points: EmittedPoint[], tag: string) =>
   points.filter((p) => p.cellId === CELL && p.tag === tag).at(-1)!;
 const firstOf = (points: EmittedPoint[], tag: string) => points.find((p) => p.cellId === CELL && p.tag === tag)!;
 
-describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC → ack → telemetry', () => {
+/** A client that records every message it is delivered, by topic. */
+async function watcher(url: string, user: { username: string; password: string }) {
+  const seen: { topic: string; payload: Buffer }[] = [];
+  const client = await connectAsync(url, { protocolVersion: 4, clean: true, ...user, reconnectPeriod: 0 });
+  client.on('message', (topic, payload) => seen.push({ topic, payload }));
+  await client.subscribeAsync('spBv1.0/#', { qos: 1 });
+  return { client, seen };
+}
+
+async function until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('closed loop on Sparkplug B: recommendation → dispatcher → DCMD → edge node → DDATA read-back', () => {
   let broker: MqttBrokerHandle;
-  let plc: PlcHandle;
-  let gateway: MqttScadaGateway;
+  let edge: EdgeNodeHandle;
+  let gateway: SparkplugScadaGateway;
   let potline: Potline;
+  let observer: Awaited<ReturnType<typeof watcher>>;
   const hotState = new MemoryHotStateStore();
   const readback = new MemoryReadbackStore();
   const commands = new MemoryCommandRepository();
   const publisher = new RecordingEventPublisher();
   let dispatcher: ScadaDispatcher;
-  /** The plant's read-back in the bodies, through the same observer the setpointReadback function runs. */
   const observe = (bodies: Uint8Array[]) =>
     observeReadback(readbackReportsOf(bodies), {
       readback,
@@ -72,12 +95,37 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
       limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
       clock: () => potline.nowMs(),
     });
+  const freshVoltage = (cellId: string) =>
+    hotState.docs.set(cellId, {
+      id: cellId,
+      cellId,
+      lineId: 'L1',
+      tags: { cellVoltage: { value: 4.4, unit: 'V', ts: potline.nowMs(), quality: 'good', flags: [] } },
+      updatedAtMs: potline.nowMs(),
+    });
 
   beforeAll(async () => {
     broker = await startMqttBroker();
     potline = createPotline({ lines: 1, cellsPerLine: 2, seed: 11, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
-    plc = await startPlc({ brokerUrl: broker.url, potline });
-    gateway = await MqttScadaGateway.connect({ url: broker.url, clock: () => potline.nowMs() });
+    observer = await watcher(broker.url, broker.observer());
+    const host = broker.host();
+    gateway = await SparkplugScadaGateway.connect({
+      url: broker.url,
+      username: host.username,
+      password: host.password,
+      clock: () => potline.nowMs(),
+    });
+    const creds = broker.edge(NODE);
+    edge = await startEdgeNode({
+      brokerUrl: broker.url,
+      username: creds.username,
+      password: creds.password,
+      potline,
+      lineId: 'L1',
+      primaryHostId: DEFAULT_HOST_ID,
+      clock: () => potline.nowMs(),
+    });
+    await until(() => gateway.session.isDeviceOnline(NODE, CELL), 'the DBIRTH of L1-C001');
     dispatcher = new ScadaDispatcher({
       commands,
       overrides: new MemoryOverrideStore(),
@@ -87,19 +135,33 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
       publisher,
       limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
       policy: { maxAttempts: 2, ackTimeoutMs: 2000, backoffMs: 0 },
-      // Plant time: the envelope's staleness check compares telemetry time with the plant's clock.
       clock: () => potline.nowMs(),
       sleep: async () => {},
     });
   });
 
   afterAll(async () => {
+    await observer?.client.endAsync();
     await gateway?.close();
-    await plc?.stop();
+    await edge?.stop();
     await broker?.stop();
   });
 
-  it('applies an acknowledged set point that the next telemetry shows, and dispatches a redelivery once', async () => {
+  it('births every device with its writable set points and their current values, after the host is online', () => {
+    const births = observer.seen.filter((m) => parseTopic(m.topic)?.kind === 'device');
+    const birth = births.find((m) => m.topic === deviceTopic('smelter', 'DBIRTH', NODE, CELL))!;
+    const acd = decodePayload(birth.payload).metrics.find((m) => m.name === 'Setpoints/acdCm')!;
+    expect(acd).toMatchObject({
+      datatype: 'Double',
+      value: potline.cell(CELL)!.acdTargetCm,
+      properties: { engUnit: 'cm', readOnly: false, engLow: 1.5, engHigh: 6 },
+    });
+    expect(acd.alias).toBeGreaterThan(0);
+    const state = observer.seen.find((m) => m.topic === `spBv1.0/STATE/${DEFAULT_HOST_ID}`)!;
+    expect(JSON.parse(state.payload.toString())).toMatchObject({ online: true });
+  });
+
+  it('confirms a command only by the read-back in DDATA, and dispatches a redelivery once', async () => {
     const before = await telemetry(potline, 20, observe);
     const v = lastOf(before, 'cellVoltage');
     hotState.docs.set(CELL, {
@@ -111,10 +173,8 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
     });
     const beamBeforeCm = lastOf(before, 'anodeBeamPosition').value;
     const acdBeforeCm = potline.cell(CELL)!.acdTargetCm;
-    // The envelope's present value is the PLC's own read-back.
     expect((await readback.latest(CELL))?.fields.acdCm?.value).toBe(acdBeforeCm);
     const targetCm = Math.round((acdBeforeCm + 0.2) * 1000) / 1000;
-
     const event = setpointRecommendedEvent(
       {
         recommendationId: 'run-closed-loop',
@@ -128,15 +188,14 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
       kind: 'recommendation',
       commands: [{ equipmentId: CELL, state: 'acknowledged', actedOn: true }],
     });
-    expect(plc.counters()).toMatchObject({ applied: 1, refused: 0 });
+    expect(edge.counters()).toMatchObject({ commandsApplied: 1 });
     expect(potline.cell(CELL)!.acdTargetCm).toBe(targetCm);
     const ack = publisher.published.find((e) => e.type === 'smelter.command.acknowledged')!;
     expect(ack.data).toMatchObject({ ack: { applied: { acdCm: targetCm }, previous: { acdCm: acdBeforeCm } } });
+    expect(gateway.stats().confirmed).toBe(1);
 
-    // The beam steps up by the ACD change (local/simulator applyAcdTarget), and the encoder reads it exactly.
     const after = await telemetry(potline, 10, observe);
     expect(firstOf(after, 'anodeBeamPosition').value - beamBeforeCm).toBeCloseTo(0.2, 1);
-    // The read-back shows the new value, recognised as this command's doing (not an out-of-band change).
     expect((await readback.latest(CELL))?.fields.acdCm?.value).toBe(targetCm);
     expect([...readback.changes.values()].filter((c) => c.equipmentId === CELL && c.field === 'acdCm')).toMatchObject([
       { origin: 'command', from: acdBeforeCm, to: targetCm },
@@ -144,44 +203,127 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
 
     const again = await dispatcher.handle(event);
     expect(again).toMatchObject({ commands: [{ state: 'acknowledged', actedOn: false }] });
-    expect(plc.counters().applied).toBe(1);
+    expect(edge.counters().commandsApplied).toBe(1);
   });
 
-  it('fails a command the PLC refuses, naming the PLC’s code', async () => {
-    const ghost = 'L1-C099';
-    hotState.docs.set(ghost, {
-      id: ghost,
-      cellId: ghost,
-      lineId: 'L1',
-      tags: { cellVoltage: { value: 4.4, unit: 'V', ts: potline.nowMs(), quality: 'good', flags: [] } },
-      updatedAtMs: potline.nowMs(),
-    });
-    // Read-back claimed for a cell the PLC does not have (a stale mapping): the PLC is the one to refuse.
-    await readback.saveLatest({
-      id: ghost,
-      kind: 'readback',
-      equipmentId: ghost,
-      lineId: 'L1',
-      fields: { acdCm: { value: 2.9, tsMs: potline.nowMs() } },
-      updatedAtMs: potline.nowMs(),
-    });
-    const event = setpointRecommendedEvent(
-      {
-        recommendationId: 'run-ghost',
-        lineId: 'L1',
-        setPoints: [{ equipmentId: ghost, setPoint: { acdCm: 3.0 }, present: { acdCm: 2.9 } }],
-      },
-      { source: '/orchestrations/optimize' },
+  it('fails a command for a cell its local panel holds in manual, naming the PLC’s code', async () => {
+    freshVoltage(CELL);
+    const feedS = (await readback.latest(CELL))!.fields.feedIntervalS!.value;
+    edge.setPanelManual(CELL, true);
+    try {
+      const report = await dispatcher.handle(
+        setpointRecommendedEvent(
+          {
+            recommendationId: 'run-panel',
+            lineId: 'L1',
+            setPoints: [{ equipmentId: CELL, setPoint: { feedIntervalS: feedS - 5 }, present: {} }],
+          },
+          { source: '/orchestrations/optimize' },
+        ),
+      );
+      expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'ERR-SCADA-PLC-REFUSED' } }] });
+      expect(publisher.published.at(-1)).toMatchObject({
+        type: 'smelter.command.failed',
+        data: { failure: { message: expect.stringContaining('PLC-LOCAL-MANUAL') } },
+      });
+      expect(potline.cell(CELL)!.feedIntervalS).toBe(feedS);
+    } finally {
+      edge.setPanelManual(CELL, false);
+    }
+  });
+
+  it('refuses a DCMD older than the last version applied to the field, or sent too long ago', async () => {
+    const host = broker.host();
+    const client: MqttClient = await connectAsync(broker.url, { protocolVersion: 4, ...host, clientId: 'host-probe' });
+    const birth = observer.seen.find((m) => m.topic === deviceTopic('smelter', 'DBIRTH', NODE, CELL))!;
+    const resultAlias = decodePayload(birth.payload).metrics.find((m) => m.name === LAST_COMMAND_RESULT_METRIC)!.alias;
+    const result = () =>
+      observer.seen
+        .filter((m) => m.topic === deviceTopic('smelter', 'DDATA', NODE, CELL))
+        .flatMap((m) =>
+          decodePayload(m.payload)
+            .metrics.filter((x) => x.alias === resultAlias)
+            .map((x) => x.value),
+        );
+    const earlier = result().length;
+    const acd = potline.cell(CELL)!.acdTargetCm;
+    const write = (version: number, sentAtMs: number, commandId: string) => {
+      const m = setpointWrite({
+        groupId: 'smelter',
+        edgeNodeId: NODE,
+        deviceId: CELL,
+        commandId,
+        version,
+        setPoint: { acdCm: acd + 0.05 },
+        nowMs: sentAtMs,
+      });
+      return client.publishAsync(m.topic, Buffer.from(m.payload), { qos: 0 });
+    };
+    await write(1, potline.nowMs(), 'stale-version');
+    await until(() => result().length >= earlier + 1, 'the refusal of the stale version');
+    await write(potline.nowMs(), potline.nowMs() - 60_000, 'too-old');
+    await until(() => result().length >= earlier + 2, 'the refusal of the old command');
+    expect(result().slice(earlier)).toEqual(['PLC-STALE-VERSION', 'PLC-COMMAND-TOO-OLD']);
+    expect(potline.cell(CELL)!.acdTargetCm).toBe(acd);
+    await client.endAsync();
+  });
+
+  it('lets an outside client with the observer credentials watch, refuses it without them, and refuses its DCMD', async () => {
+    expect(observer.seen.some((m) => m.topic.includes('/NBIRTH/'))).toBe(true);
+    expect(observer.seen.some((m) => m.topic.includes('/DBIRTH/'))).toBe(true);
+    expect(observer.seen.some((m) => m.topic.includes('/DDATA/'))).toBe(true);
+
+    await expect(connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow(
+      /Not authorized/i,
     );
-    const report = await dispatcher.handle(event);
-    expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'ERR-SCADA-PLC-REFUSED' } }] });
-    expect(publisher.published.at(-1)).toMatchObject({
-      type: 'smelter.command.failed',
-      data: { failure: { message: expect.stringContaining('SIM-UNKNOWN-CELL') } },
+    await expect(
+      connectAsync(broker.url, {
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+        username: 'observer',
+        password: 'guessed-password-123',
+      }),
+    ).rejects.toThrow(/Bad username or password/i);
+
+    const stranger = await connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, ...broker.observer() });
+    const closed = new Promise<void>((resolve) => stranger.once('close', () => resolve()));
+    const before = edge.counters().commandsReceived;
+    const refusedBefore = broker.counters().publishesRefused;
+    const m = setpointWrite({
+      groupId: 'smelter',
+      edgeNodeId: NODE,
+      deviceId: CELL,
+      commandId: 'stranger',
+      version: Number.MAX_SAFE_INTEGER,
+      setPoint: { acdCm: 4.6 },
+      nowMs: potline.nowMs(),
     });
+    stranger.publish(m.topic, Buffer.from(m.payload), { qos: 1 });
+    await closed;
+    stranger.end(true);
+    expect(broker.counters().publishesRefused).toBe(refusedBefore + 1);
+    expect(edge.counters().commandsReceived).toBe(before);
   });
 
-  it('never assumes a command applied when no PLC answers: retries by policy, then fails', async () => {
+  it('rebirths on request and dies by its will when killed', async () => {
+    const births = () => observer.seen.filter((m) => m.topic.includes('/NBIRTH/')).length;
+    const n = births();
+    const host = broker.host();
+    const probe = await connectAsync(broker.url, { protocolVersion: 4, ...host, clientId: 'host-rebirth' });
+    const { rebirthRequest } = await import('../../shared/sparkplug/commands.js');
+    const r = rebirthRequest('smelter', NODE, potline.nowMs());
+    await probe.publishAsync(r.topic, Buffer.from(r.payload), { qos: 0 });
+    await until(() => births() > n, 'the rebirth');
+    await probe.endAsync();
+
+    edge.kill();
+    await until(() => observer.seen.some((m) => m.topic === `spBv1.0/smelter/NDEATH/${NODE}`), 'the NDEATH will');
+    const death = observer.seen.find((m) => m.topic === `spBv1.0/smelter/NDEATH/${NODE}`)!;
+    expect(decodePayload(death.payload).metrics).toMatchObject([{ name: 'bdSeq', datatype: 'Int64' }]);
+    await until(() => !gateway.session.isDeviceOnline(NODE, CELL), 'the host marking the device offline');
+  });
+
+  it('never assumes a command applied when no read-back comes: retries by policy, then fails', async () => {
     const silent = new ScadaDispatcher({
       commands: new MemoryCommandRepository(),
       overrides: new MemoryOverrideStore(),
@@ -194,17 +336,18 @@ describe('closed loop: recommendation → dispatcher → MQTT → simulator-PLC 
       clock: () => potline.nowMs(),
       sleep: async () => {},
     });
-    await plc.stop();
+    freshVoltage(CELL);
     const feedS = (await readback.latest(CELL))!.fields.feedIntervalS!.value;
-    const event = setpointRecommendedEvent(
-      {
-        recommendationId: 'run-silent',
-        lineId: 'L1',
-        setPoints: [{ equipmentId: CELL, setPoint: { feedIntervalS: feedS - 10 }, present: { feedIntervalS: feedS } }],
-      },
-      { source: '/orchestrations/optimize' },
+    const report = await silent.handle(
+      setpointRecommendedEvent(
+        {
+          recommendationId: 'run-silent',
+          lineId: 'L1',
+          setPoints: [{ equipmentId: CELL, setPoint: { feedIntervalS: feedS - 10 }, present: {} }],
+        },
+        { source: '/orchestrations/optimize' },
+      ),
     );
-    const report = await silent.handle(event);
     expect(report).toMatchObject({ commands: [{ state: 'failed', failure: { code: 'ERR-SCADA-ACK-TIMEOUT' } }] });
     expect(
       publisher.published.filter(

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
 import { parseSettings } from '../../shared/config/settings.js';
-import { kpiParametersFrom } from '../../shared/gold/config.js';
+import { emissionFactorsFrom } from '../../shared/gold/config.js';
+import { lineKpiParameters, siteEmissionFactors } from '../../shared/gold/line-kpi-parameters.js';
+import { localPlant, localPlantFile } from '../cli/local-plant.js';
 import { anodeCo2T, anodeEffectMinutesPerCellDay, electricityCo2eT, pfcSlopeMethod } from '../../shared/gold/kpi.js';
 import { localLakeConnection } from '../cli/local-lake.js';
 import { renderReport, type HourPoint } from './html.js';
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
   const { connection: lakeConnection, stop } = await localLakeConnection();
   try {
     const s = parseSettings({ ...process.env, LakeConnection: lakeConnection });
-    const params = kpiParametersFrom(s);
+    const plant = localPlant();
+    const params = lineKpiParameters(siteEmissionFactors(emissionFactorsFrom(s), plant), plant, lineId);
+    if (!params) throw new CliError(`line ${lineId} is not in the plant model ${localPlantFile()}`);
     const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(lakeConnection));
     const { connection, views } = await openLakeDuckDb(lake, 'fact_line_day fact_cell_hour');
     if (!views.includes('fact_cell_hour'))

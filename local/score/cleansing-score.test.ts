@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { buildTagResolver } from '../../shared/telemetry/tag-resolution.js';
+import { RunRecorder } from '../console/run-recorder.js';
 import { pointKey, scoreCleansing, type ScoreSilverRow } from './cleansing-score.js';
 
 const row = (seq: number, flags: string[] = [], value = 4.2, tag = 'cellVoltage'): ScoreSilverRow => ({
@@ -50,6 +52,21 @@ describe('scoreCleansing', () => {
     expect(score.byKind.duplicate).toEqual({ injected: 1, detected: 1, missed: 0, undetectable: 0 });
   });
 
+  it("matches points sent under a line's own tag names with their labels' canonical tags", () => {
+    const tags = buildTagResolver('v1', [
+      { lineId: 'L1', cellIds: ['L1-C001'], tagMap: [{ plantTag: 'Pot/Voltage', tag: 'cellVoltage', unit: 'mV' }] },
+    ]);
+    const sent = { lineId: 'L1', cellId: 'L1-C001', tag: 'Pot/Voltage', seq: 9, value: 4200, unit: 'mV' };
+    const recorder = new RunRecorder(tags);
+    recorder.noteSent([{ body: JSON.stringify([sent, { ...sent, tag: 'mystery', seq: 10 }]) }]);
+    expect([...recorder.sentKeys]).toEqual([pointKey('L1-C001', 'cellVoltage', 9)]);
+    const dup = { reason: 'DUPLICATE', rawEncoding: 'json', raw: JSON.stringify(sent) };
+    const labels = [{ kind: 'duplicate', cellId: 'L1-C001', tag: 'cellVoltage', seq: 9 }];
+    expect(scoreCleansing(labels, [row(9)], [dup], recorder.sentKeys, tags).byKind.duplicate!.detected).toBe(1);
+    // Without the plant's tag map the plant tag names nothing the labels know.
+    expect(scoreCleansing(labels, [row(9)], [dup], recorder.sentKeys).byKind.duplicate!.missed).toBe(1);
+  });
+
   it('counts a stuck run as detected when any of its samples carries the stuck flag', () => {
     const score = scoreCleansing(
       [{ kind: 'stuck', cellId: 'L1-C001', tag: 'cellVoltage', seq: 10, detail: { lastSeq: 14, samples: 5 } }],
@@ -60,18 +77,42 @@ describe('scoreCleansing', () => {
     expect(score.byKind.stuck!.detected).toBe(1);
   });
 
-  it("counts a spike on a sensor's first sample as undetectable, not missed, unless it was flagged anyway", () => {
+  it("counts a spike before the sensor's window can judge (its first two samples) as undetectable, unless it was flagged anyway", () => {
     const labels = [
       { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 3 },
+      { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 4 },
+      { kind: 'spike', cellId: 'L1-C001', tag: 'cellVoltage', seq: 5 },
       { kind: 'spike', cellId: 'L1-C001', tag: 'bathTemp', seq: 7 },
     ];
-    const silver = [row(3), row(4), row(7, ['out_of_range'], 2000, 'bathTemp')];
+    const silver = [row(3), row(4), row(5), row(7, ['out_of_range'], 2000, 'bathTemp')];
     expect(scoreCleansing(labels, silver, [], new Set()).byKind.spike).toEqual({
-      injected: 2,
+      injected: 4,
       detected: 1,
-      missed: 0,
-      undetectable: 1,
+      missed: 1,
+      undetectable: 2,
     });
+  });
+
+  it("counts a dropout as undetectable only before the sensor's rhythm is learned and within the assumed interval", () => {
+    // shellTemp: the check assumes 30 s until it has learned the sensor's own interval, and flags gaps over 1.5 × that.
+    const t0 = Date.UTC(2026, 0, 1);
+    const series = Array.from({ length: 12 }, (_, i) => ({ ...row(i, [], 340, 'shellTemp'), tsMs: t0 + i * 11_000 }));
+    const dropout = (seq: number, gapS: number) => ({
+      kind: 'dropout',
+      cellId: 'L1-C001',
+      tag: 'shellTemp',
+      seq,
+      tsMs: t0 + seq * 11_000,
+      detail: { lastTsMsBeforeGap: t0 + seq * 11_000 - gapS * 1000 },
+    });
+    const score = scoreCleansing(
+      // Early and short: unseeable. Early but longer than 45 s: missed. After five steps: missed.
+      [dropout(2, 44), dropout(3, 50), dropout(9, 44)],
+      series,
+      [],
+      new Set(),
+    );
+    expect(score.byKind.dropout).toEqual({ injected: 3, detected: 0, missed: 2, undetectable: 1 });
   });
 
   it("counts a stuck run shorter than the detector's run length as undetectable and a long unflagged one as missed", () => {

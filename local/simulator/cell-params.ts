@@ -1,17 +1,10 @@
 /**
- * Per-cell design and operating parameters: the documented base cell of PHYSICS.md, varied cell by cell from
- * the seed (no two real cells share resistances, bath chemistry, heat loss or age).
+ * Per-cell design and operating parameters: the design of the line's cell technology (from the plant model), varied
+ * cell by cell from the seed (no two real cells share resistances, bath chemistry, heat loss or age).
  */
-import { BASE_CELL, BASE_PROCESS } from '../../shared/physics/electrochemistry/base-cell.js';
 import { type CellVoltageInput } from '../../shared/physics/electrochemistry/cell-voltage.js';
-import {
-  ALUMINA_PER_AL_KG_PER_KG,
-  CAVITY_AREA_M2,
-  FARADAY_YIELD_KG_PER_KAH,
-  LEDGE_AREA_M2,
-  METAL_DENSITY_KG_M3,
-  METAL_PAD_MASS_KG,
-} from './constants.js';
+import type { CellTechnology } from '../../shared/plant/schema.js';
+import { ALUMINA_PER_AL_KG_PER_KG, FARADAY_YIELD_KG_PER_KAH, METAL_DENSITY_KG_M3 } from './constants.js';
 import type { Rng } from './prng.js';
 
 export interface CellParams {
@@ -27,6 +20,10 @@ export interface CellParams {
   alf3AdditionKgPerDay: number;
   currentEfficiency: number;
   shotMassKg: number;
+  /** Liquid bath the alumina and AlF3 dissolve in, kg (the technology's inventory). */
+  bathMassKg: number;
+  /** Cathode cavity the metal pad spreads over, m². */
+  cavityAreaM2: number;
   /** Normal feed interval, s: one shot per consumed shot mass at the base current. */
   feedIntervalS: number;
   /** Alumina the feed controller tracks, wt %, and the half-width of its under/overfeed band, wt %. */
@@ -51,49 +48,85 @@ export interface CellParams {
   voltageNoiseV: number;
 }
 
-/** Default AlF3 additions, kg/day (typical 20–40 kg/day for a 126 kA point-fed prebake cell). */
-const DEFAULT_ALF3_ADDITION_KG_PER_DAY = 25;
 /** Tap interval, s (daily tapping, industry practice). */
 const TAP_INTERVAL_S = 86_400;
+/** Spread of current efficiency between cells of one line around the design value, - (below, above). */
+const CE_SPREAD = { below: 0.025, above: 0.015 } as const;
+/** Spread of the fanning factor between cells around the design value, relative (below, above). */
+const FANNING_SPREAD = { below: 0.05, above: 0.055 } as const;
+/** Spread of the bath depth between cells around the design value, cm (± 2 cm: ledge profiles differ). */
+const BATH_HEIGHT_SPREAD_CM = 2;
+/** cm² per m². */
+const CM2_PER_M2 = 10_000;
 
-/** Draws a cell's parameters around the base cell; `baseLineCurrentKA` sets the normal feed interval. */
-export function drawCellParams(lineId: string, cellId: string, baseLineCurrentKA: number, rng: Rng): CellParams {
+/** The technology's design in the shared cell model's terms: anode area from anode count × length × width. */
+export function technologyGeometry(technology: CellTechnology): CellVoltageInput['geometry'] {
+  const { anodes } = technology;
+  return {
+    anodeAreaCm2: anodes.count * anodes.lengthM * anodes.widthM * CM2_PER_M2,
+    anodeCount: anodes.count,
+    fanningFactor: technology.fanningFactor,
+    cathodeAreaCm2: technology.cathodeAreaM2 * CM2_PER_M2,
+  };
+}
+
+/**
+ * Draws a cell's parameters around its technology's design; `baseLineCurrentKA` (the line's current) sets the
+ * normal feed interval and the daily production.
+ */
+export function drawCellParams(
+  lineId: string,
+  cellId: string,
+  technology: CellTechnology,
+  baseLineCurrentKA: number,
+  rng: Rng,
+): CellParams {
+  const t = technology;
   const vary = (value: number, relative: number): number => value * (1 + relative * rng.normal());
-  const currentEfficiency = Math.min(0.96, Math.max(0.92, BASE_PROCESS.currentEfficiency + 0.005 * rng.normal()));
+  const currentEfficiency = Math.min(
+    t.currentEfficiency + CE_SPREAD.above,
+    Math.max(t.currentEfficiency - CE_SPREAD.below, t.currentEfficiency + 0.005 * rng.normal()),
+  );
   const aluminaKgPerS =
     (FARADAY_YIELD_KG_PER_KAH * baseLineCurrentKA * currentEfficiency * ALUMINA_PER_AL_KG_PER_KG) / 3600;
-  const shotMassKg = BASE_PROCESS.shotMassKg;
+  const shotMassKg = t.shotMassKg;
   const dailyProductionKg = FARADAY_YIELD_KG_PER_KAH * baseLineCurrentKA * currentEfficiency * 24;
+  const geometry = technologyGeometry(t);
   return {
     cellId,
     lineId,
     geometry: {
-      ...BASE_CELL.geometry,
-      fanningFactor: Math.min(1.2, Math.max(1.08, vary(BASE_CELL.geometry.fanningFactor, 0.01))),
+      ...geometry,
+      fanningFactor: Math.min(
+        geometry.fanningFactor * (1 + FANNING_SPREAD.above),
+        Math.max(geometry.fanningFactor * (1 - FANNING_SPREAD.below), vary(geometry.fanningFactor, 0.01)),
+      ),
     },
     resistancesMicroOhm: {
-      anode: vary(BASE_CELL.resistancesMicroOhm.anode, 0.05),
-      cathode: vary(BASE_CELL.resistancesMicroOhm.cathode, 0.08), // cathodes age: the widest spread
-      external: vary(BASE_CELL.resistancesMicroOhm.external, 0.03),
+      anode: vary(t.resistancesMicroOhm.anode, 0.05),
+      cathode: vary(t.resistancesMicroOhm.cathode, 0.08), // cathodes age: the widest spread
+      external: vary(t.resistancesMicroOhm.external, 0.03),
     },
-    caf2Pct: vary(BASE_CELL.bath.caf2Pct, 0.05),
-    mgf2Pct: Math.max(0, vary(BASE_CELL.bath.mgf2Pct, 0.1)),
-    lifPct: BASE_CELL.bath.lifPct,
-    alf3Pct: vary(BASE_CELL.bath.alf3Pct, 0.05),
-    alf3AdditionKgPerDay: DEFAULT_ALF3_ADDITION_KG_PER_DAY,
+    caf2Pct: vary(t.bath.caf2Pct, 0.05),
+    mgf2Pct: Math.max(0, vary(t.bath.mgf2Pct, 0.1)),
+    lifPct: t.bath.lifPct,
+    alf3Pct: vary(t.bath.alf3Pct, 0.05),
+    alf3AdditionKgPerDay: t.alf3AdditionKgPerDay,
     currentEfficiency,
     shotMassKg,
+    bathMassKg: t.bathMassKg,
+    cavityAreaM2: t.cavityAreaM2,
     feedIntervalS: (shotMassKg / aluminaKgPerS) * (1 + 0.02 * rng.normal()),
     aluminaTargetPct: rng.uniform(2.8, 3.2),
     aluminaBandPct: rng.uniform(0.3, 0.4),
-    acdTargetCm: vary(BASE_CELL.acdCm, 0.03),
+    acdTargetCm: vary(t.designAcdCm, 0.03),
     acdControlPeriodS: rng.uniform(120, 300),
-    bathTempTargetC: BASE_CELL.bathTempC + 3 * rng.normal(),
-    ledgeAreaM2: vary(LEDGE_AREA_M2, 0.1),
+    bathTempTargetC: t.bathTempC + 3 * rng.normal(),
+    ledgeAreaM2: vary(t.ledgeAreaM2, 0.1),
     fixedHeatLossW: 0,
     shellRatio: rng.uniform(0.3, 0.38),
-    bathHeightBaseCm: rng.uniform(17, 21),
-    metalBaseKg: vary(METAL_PAD_MASS_KG, 0.05),
+    bathHeightBaseCm: rng.uniform(t.bathHeightCm - BATH_HEIGHT_SPREAD_CM, t.bathHeightCm + BATH_HEIGHT_SPREAD_CM),
+    metalBaseKg: vary(t.metalPadMassKg, 0.05),
     dailyProductionKg,
     tapIntervalS: TAP_INTERVAL_S,
     tapPhase: rng.next(),
@@ -104,5 +137,5 @@ export function drawCellParams(lineId: string, cellId: string, baseLineCurrentKA
 
 /** Metal pad height rise per day of production, cm/day (for documentation and tests). */
 export function metalRiseCmPerDay(params: CellParams): number {
-  return (params.dailyProductionKg / (METAL_DENSITY_KG_M3 * CAVITY_AREA_M2)) * 100;
+  return (params.dailyProductionKg / (METAL_DENSITY_KG_M3 * params.cavityAreaM2)) * 100;
 }

@@ -8,7 +8,8 @@ import { SET_POINT_FIELDS } from '../../shared/plant/set-point.js';
 import type { CellStateDoc } from '../../shared/telemetry/hot-state.js';
 import { virtualClock } from './clock.js';
 import { NO_FAULTS } from './faults.js';
-import { EmittedPoint, pointTsMs } from './point.js';
+import { parseBody } from '../../shared/telemetry/parse-body.js';
+import { plantTagResolver } from './plant-file.js';
 import type { Potline } from './potline.js';
 import { runSimulator } from './runner.js';
 import { memorySink } from './sinks/memory-sink.js';
@@ -30,20 +31,16 @@ export async function cellStateDocs(potline: Potline, seconds = 40): Promise<Cel
     ratePerMin: Math.max(3000, cells * 60),
   }).done;
   const docs = new Map<string, CellStateDoc>();
+  // Through the plant's tag maps, as ingestion reads them: a line's own tag names and units become canonical ones.
+  const tags = plantTagResolver(potline.plant);
+  const encoder = new TextEncoder();
   for (const e of sink.events) {
-    const body = JSON.parse(e.body) as unknown;
-    const points = (
-      Array.isArray(body)
-        ? body
-        : typeof body === 'object' && body !== null && 'points' in body
-          ? (body as { points: unknown[] }).points
-          : [body]
-    ).map((p) => EmittedPoint.parse(p));
-    for (const p of points) {
-      const ts = pointTsMs(p);
+    for (const p of parseBody(encoder.encode(e.body), tags).points) {
+      const ts = p.tsMs;
       const doc = docs.get(p.cellId) ?? { id: p.cellId, cellId: p.cellId, lineId: p.lineId, tags: {}, updatedAtMs: ts };
-      const prev = doc.tags[p.tag];
-      if (!prev || prev.ts <= ts) doc.tags[p.tag] = { value: p.value, unit: p.unit, ts, quality: 'good', flags: [] };
+      const prev = doc.tags[p.spec.tag];
+      if (!prev || prev.ts <= ts)
+        doc.tags[p.spec.tag] = { value: p.value, unit: p.spec.canonicalUnit, ts, quality: 'good', flags: [] };
       doc.updatedAtMs = Math.max(doc.updatedAtMs, ts);
       docs.set(p.cellId, doc);
     }

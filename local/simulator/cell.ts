@@ -16,9 +16,7 @@ import {
   ANODE_BURN_CM_PER_DAY,
   BATH_CP_J_PER_KGK,
   BATH_HEIGHT_PER_K_CM,
-  BATH_MASS_KG,
   BATH_TO_LEDGE_HTC_W_PER_M2K,
-  CAVITY_AREA_M2,
   FARADAY_YIELD_KG_PER_KAH,
   METAL_CP_J_PER_KGK,
   METAL_DENSITY_KG_M3,
@@ -108,17 +106,17 @@ function feedFactor(mode: FeedMode): number {
 
 /** Alumina concentration, wt % of the bath. */
 export function aluminaPct(cell: CellState): number {
-  return (cell.aluminaKg / BATH_MASS_KG) * 100;
+  return (cell.aluminaKg / cell.params.bathMassKg) * 100;
 }
 export function alf3Pct(cell: CellState): number {
-  return (cell.alf3Kg / BATH_MASS_KG) * 100;
+  return (cell.alf3Kg / cell.params.bathMassKg) * 100;
 }
 /** ACD from the geometry: beam position minus anode reach minus metal pad height, cm. */
 export function acdCm(cell: CellState): number {
   return cell.beamPositionCm - cell.anodeReachCm - metalHeightCm(cell);
 }
 export function metalHeightCm(cell: CellState): number {
-  return (cell.metalKg / (METAL_DENSITY_KG_M3 * CAVITY_AREA_M2)) * 100;
+  return (cell.metalKg / (METAL_DENSITY_KG_M3 * cell.params.cavityAreaM2)) * 100;
 }
 export function bathHeightCm(cell: CellState): number {
   return cell.params.bathHeightBaseCm + BATH_HEIGHT_PER_K_CM * (cell.bathTempC - cell.params.bathTempTargetC);
@@ -146,7 +144,7 @@ export function voltageInput(cell: CellState, lineCurrentKA: number): CellVoltag
 
 /** Thermal mass of bath and metal pad, J/K. */
 function thermalMassJPerK(cell: CellState): number {
-  return BATH_MASS_KG * BATH_CP_J_PER_KGK + cell.metalKg * METAL_CP_J_PER_KGK;
+  return cell.params.bathMassKg * BATH_CP_J_PER_KGK + cell.metalKg * METAL_CP_J_PER_KGK;
 }
 function ledgeUaWPerK(cell: CellState): number {
   return BATH_TO_LEDGE_HTC_W_PER_M2K * cell.params.ledgeAreaM2;
@@ -160,9 +158,9 @@ export function createCell(params: CellParams, rng: Rng, startMs: number, lineCu
   const cell: CellState = {
     params,
     rng,
-    aluminaKg: (params.aluminaTargetPct / 100) * BATH_MASS_KG,
+    aluminaKg: (params.aluminaTargetPct / 100) * params.bathMassKg,
     undissolvedKg: 0,
-    alf3Kg: (params.alf3Pct / 100) * BATH_MASS_KG,
+    alf3Kg: (params.alf3Pct / 100) * params.bathMassKg,
     bathTempC: params.bathTempTargetC,
     shellTempC: AMBIENT_TEMP_C + params.shellRatio * (params.bathTempTargetC - AMBIENT_TEMP_C),
     metalKg: params.metalBaseKg + params.tapPhase * params.dailyProductionKg,
@@ -248,7 +246,7 @@ export function stepCell(
   cell.metalKg += aluminiumKg;
 
   // AlF3: additions against first-order losses (evaporation, reaction with Na2O), balanced at the default addition.
-  const alf3LossPerS = p.alf3AdditionKgPerDay / ((p.alf3Pct / 100) * BATH_MASS_KG) / SECONDS_PER_DAY_S;
+  const alf3LossPerS = p.alf3AdditionKgPerDay / ((p.alf3Pct / 100) * p.bathMassKg) / SECONDS_PER_DAY_S;
   cell.alf3Kg += (cell.alf3AdditionKgPerDay / SECONDS_PER_DAY_S - alf3LossPerS * cell.alf3Kg) * dtS;
 
   // Anodes burn away, opening the ACD; the controller moves the beam down (and up as metal accumulates).
@@ -309,7 +307,7 @@ function capAtSaturation(cell: CellState): void {
     },
     Math.min(1100, Math.max(900, cell.bathTempC)),
   );
-  const maxKg = ((0.98 * satPct) / 100) * BATH_MASS_KG;
+  const maxKg = ((0.98 * satPct) / 100) * cell.params.bathMassKg;
   if (cell.aluminaKg > maxKg) {
     cell.undissolvedKg = 0;
     cell.aluminaKg = maxKg;
@@ -332,7 +330,7 @@ function startTap(cell: CellState, tsMs: number, events: CellEvent[]): void {
   const tappedKg = Math.max(0, cell.metalKg - p.metalBaseKg);
   cell.tap = { remainingKg: tappedKg, rateKgPerS: tappedKg / TAP_DURATION_S };
   cell.nextTapAtMs = Math.round(tsMs + p.tapIntervalS * 1000);
-  const metalDropCm = (tappedKg / (METAL_DENSITY_KG_M3 * CAVITY_AREA_M2)) * 100;
+  const metalDropCm = (tappedKg / (METAL_DENSITY_KG_M3 * p.cavityAreaM2)) * 100;
   events.push({ type: 'metal_tap', cellId: p.cellId, tsMs, tappedKg, metalDropCm, durationS: TAP_DURATION_S });
 }
 

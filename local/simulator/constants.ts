@@ -1,18 +1,13 @@
 /**
- * Constants of the simulated potline that are not part of the cell-voltage model (which comes from
- * shared/physics). Each carries its unit and where the figure comes from.
+ * Constants of the simulated potline that are neither part of the cell-voltage model (which comes from shared/physics)
+ * nor of a cell technology (which comes from the plant model: bath and metal inventory, ledge and cavity areas, shot
+ * mass, current efficiency). Material properties and process physics only; each carries its unit and its source.
  */
 
 /** Faraday yield (kg Al per kA·h) and alumina per kg Al: the physics engine's constants (PHYSICS.md §Constants). */
 export { ALUMINA_PER_AL_KG_PER_KG, FARADAY_YIELD_KG_PER_KAH } from '../../shared/physics/constants.js';
-/** Current efficiency of the base cell, fraction (PHYSICS.md base cell). */
-export const BASE_CURRENT_EFFICIENCY = 0.945;
-/** Bath mass, kg (PHYSICS.md base cell). */
-export const BATH_MASS_KG = 1800;
-/** Alumina per feeder shot, kg (PHYSICS.md base cell). */
-export const SHOT_MASS_KG = 5.8;
-/** Alumina concentration at which the cell-voltage model's bubble term treats the anode as in effect, wt % (PHYSICS.md C_AE). */
-export const ALUMINA_AT_ANODE_EFFECT_PCT = 1.8;
+/** Alumina concentration at which the cell-voltage model's bubble term treats the anode as in effect (PHYSICS.md C_AE). */
+export { ALUMINA_AT_ANODE_EFFECT_PCT } from '../../shared/physics/constants.js';
 /** Fraction of a feeder shot that dissolves at once; the rest dissolves first-order (PHYSICS.md §Mass). */
 export const SHOT_FAST_DISSOLVED_FRACTION = 0.6;
 /** First-order dissolution rate of the slow fraction of a shot, 1/s (PHYSICS.md §Mass). */
@@ -26,18 +21,12 @@ export const SHOT_DISSOLUTION_RATE_PER_S = 0.002;
 export const REACTION_VOLTAGE_EQUIVALENT_V = 2.1275;
 /** Bath→ledge heat-transfer coefficient, W/(m²·K) (PHYSICS.md §Heat). */
 export const BATH_TO_LEDGE_HTC_W_PER_M2K = 600;
-/** Bath-wetted side-ledge area of a ~126 kA prebake cell, m² (perimeter ≈ 27 m × bath depth ≈ 0.2 m + ends; order of magnitude). */
-export const LEDGE_AREA_M2 = 6;
 /** Specific heat of liquid bath, J/(kg·K) (PHYSICS.md §Heat). */
 export const BATH_CP_J_PER_KGK = 1861;
 /** Specific heat of liquid aluminium, J/(kg·K) (NIST-JANAF, Al(l) ≈ 31.75 J/(mol·K) / 26.98 g/mol). */
 export const METAL_CP_J_PER_KGK = 1177;
-/** Metal pad mass of a ~126 kA cell, kg (typical 8–12 t for this class of cell; Grjotheim & Kvande 1993). */
-export const METAL_PAD_MASS_KG = 9000;
 /** Metal density, kg/m³ (PHYSICS.md §Heat). */
 export const METAL_DENSITY_KG_M3 = 2300;
-/** Cathode cavity area the metal pad spreads over, m² (anode shadow 10.5 m² plus side and end channels). */
-export const CAVITY_AREA_M2 = 16;
 /** Anode consumption, cm/day (typical prebake anode burn rate, ~1.5 cm/day; brief and Grjotheim & Kvande 1993). */
 export const ANODE_BURN_CM_PER_DAY = 1.5;
 /** Ambient temperature of the pot room, °C (assumed). */

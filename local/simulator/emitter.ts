@@ -1,7 +1,9 @@
 /**
  * Samples the potline's sensors on their schedules and injects the per-sample faults, recording a
- * ground-truth label for each. Output: the points of one time step, grouped by partition key (cellId).
+ * ground-truth label for each. Output: the points of one time step, grouped by partition key (cellId), under the
+ * plant's own tag names where a line's tag map names them (labels keep the canonical tags).
  */
+import { tagSpec } from '../../shared/telemetry/tag-catalogue.js';
 import type { CellState } from './cell.js';
 import {
   chooseSampleFault,
@@ -16,8 +18,10 @@ import { BAD_QUALITIES, GOOD_QUALITIES, type EmittedPoint } from './point.js';
 import type { Potline, PotlineEvent } from './potline.js';
 import type { Rng } from './prng.js';
 import { createReadbackReporters } from './readback.js';
+import type { SetPointField } from '../../shared/plant/set-point.js';
 import { readTag } from './readings.js';
 import { planSampling, type SamplingPlan } from './sampling.js';
+import { plantTagTranslations, toPlantTag } from './plant-tags.js';
 import {
   CELL_TAGS,
   lineSensorCellId,
@@ -26,6 +30,7 @@ import {
   UNKNOWN_TAGS,
   type PeriodicTag,
   type SimTag,
+  type WrongUnit,
 } from './tags.js';
 
 export type PointsByKey = Map<string, EmittedPoint[]>;
@@ -37,6 +42,11 @@ interface Sensor {
   cell: CellState | undefined;
   scope: FaultScope;
   intervalMs: number;
+  /**
+   * Units a wrong-unit fault can send: none when the line's tag map has the plant send another unit already (every
+   * point is then converted, and the cleanser could not tell a wrong unit from the plant's own).
+   */
+  wrongUnits: readonly WrongUnit[];
   nextDueMs: number;
   seq: number;
   tsAsIso: boolean;
@@ -56,6 +66,8 @@ export interface Emitter {
   flush(): PointsByKey;
   /** Points emitted so far, per tag (fault-free and faulty alike). */
   pointsByTag(): Readonly<Record<string, number>>;
+  /** The read-back of fields of one equipment at `tsMs`, reported now (the PLC's report of a change it applied). */
+  readbackNow(equipmentId: string, fields: readonly SetPointField[], tsMs: number): EmittedPoint[];
 }
 
 export interface EmitterOptions {
@@ -87,6 +99,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
   const delayedDuplicates: EmittedPoint[] = [];
   const perTag: Record<string, number> = {};
   const readback = createReadbackReporters(potline, rng.fork('readback'));
+  const translations = plantTagTranslations(potline.plant);
 
   const newSensor = (
     lineId: string,
@@ -101,6 +114,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
     cell,
     scope: tag === 'aluminaFeed' ? 'event' : tag === 'anodeBeamPosition' ? 'encoder' : 'signal',
     intervalMs,
+    wrongUnits: translations.get(lineId)?.get(tag)?.converted ? [] : TAG_SPECS[tag].wrongUnits,
     nextDueMs: startMs + rng.uniform(0, intervalMs),
     seq: 0,
     tsAsIso: rng.chance(0.7),
@@ -121,8 +135,10 @@ export function createEmitter(options: EmitterOptions): Emitter {
     feedSensors.set(cell.params.cellId, newSensor(cell.params.lineId, cell.params.cellId, 'aluminaFeed', cell, 0));
   }
 
-  const push = (out: PointsByKey, point: EmittedPoint): void => {
-    perTag[point.tag] = (perTag[point.tag] ?? 0) + 1;
+  const push = (out: PointsByKey, canonical: EmittedPoint): void => {
+    perTag[canonical.tag] = (perTag[canonical.tag] ?? 0) + 1;
+    const translation = translations.size > 0 ? translations.get(canonical.lineId)?.get(canonical.tag) : undefined;
+    const point = translation ? toPlantTag(canonical, translation, tagSpec(canonical.tag)!.canonicalUnit) : canonical;
     const list = out.get(point.cellId);
     if (list) list.push(point);
     else out.set(point.cellId, [point]);
@@ -182,6 +198,10 @@ export function createEmitter(options: EmitterOptions): Emitter {
         lastTsMsBeforeGap: sensor.gapBeforeNext.lastTsMs,
       });
       sensor.gapBeforeNext = undefined;
+      // The sensor is back: its first sample goes out as it is, in order, so the gap ends where the label says (held
+      // back out of order or faulted, the gap would show on a later point and the label would point at the wrong one).
+      emit(sensor, point, out);
+      return;
     }
     if (sensor.stuck) {
       point.value = sensor.stuck.value;
@@ -207,7 +227,8 @@ export function createEmitter(options: EmitterOptions): Emitter {
         break;
       }
       case 'wrong_unit': {
-        const wrong = rng.pick(spec.wrongUnits);
+        if (sensor.wrongUnits.length === 0) break;
+        const wrong = rng.pick(sensor.wrongUnits);
         point.value = wrong.fromCanonical(trueValue);
         point.unit = wrong.unit;
         label('wrong_unit', sensor, point, tsMs, trueValue, { unit: wrong.unit });
@@ -328,5 +349,13 @@ export function createEmitter(options: EmitterOptions): Emitter {
       return out;
     },
     pointsByTag: () => ({ ...perTag }),
+    readbackNow(equipmentId, fields, tsMs) {
+      const out: EmittedPoint[] = [];
+      readback.reportNow(equipmentId, fields, tsMs, (p) => {
+        perTag[p.tag] = (perTag[p.tag] ?? 0) + 1;
+        out.push(p);
+      });
+      return out;
+    },
   };
 }

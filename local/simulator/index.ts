@@ -21,3 +21,4 @@ export { eventHubsSink, producerSink } from './sinks/event-hubs-sink.js';
 export { memorySink, type MemorySink } from './sinks/memory-sink.js';
 export { SimulatorError } from './errors.js';
 export { TAG_SPECS } from './tags.js';
+export { baseCellPlant, DEFAULT_PLANT_FILE, plantTagResolver, readPlantFile } from './plant-file.js';

@@ -13,6 +13,8 @@ export const PROCESS_EVENT_KINDS = [
   'beam_raise',
   'setpoint_applied',
   'hmi_change',
+  /** The potroom held a cell in manual at its local panel (the PLC takes no remote writes meanwhile). */
+  'panel_manual',
 ] as const;
 export type ProcessEventKind = (typeof PROCESS_EVENT_KINDS)[number];
 export type LabelKind = FaultKind | ProcessEventKind;

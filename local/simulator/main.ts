@@ -1,9 +1,12 @@
 /**
  * CLI: runs the plant simulator against an already-running devhost or a real Event Hub.
  *
- *   npx tsx local/simulator/main.ts [--lines 3] [--cells 100] [--rate 50000] [--duration 60] [--seed 1]
+ *   npx tsx local/simulator/main.ts [--plant plants/two-technologies.json] [--rate 50000] [--duration 60] [--seed 1]
  *        [--hub-url http://127.0.0.1:7071] [--hub telemetry] [--labels labels.jsonl]
  *        [--fault spike=0.005 ...] [--no-faults] [--chokes-per-cell-day 0.1] [--as-fast-as-possible]
+ *
+ * The plant simulated is the plant model file (--plant, else PLANT_MODEL_FILE, else the shipped two-technology plant):
+ * give it the model the app has in force, or ingestion quarantines what it does not know (UNKNOWN_EQUIPMENT).
  *
  * Real Event Hub: set EventHubConnection (connection string) or EventHubConnection__fullyQualifiedNamespace
  * (DefaultAzureCredential), and TELEMETRY_HUB for the hub name; --hub-url then is not needed.
@@ -14,6 +17,7 @@ import { realClock, virtualClock } from './clock.js';
 import { fromZodIssues, SimulatorError } from './errors.js';
 import { FAULT_KINDS, NO_FAULTS, type FaultRatesInput } from './faults.js';
 import { createLabelRecorder } from './labels.js';
+import { DEFAULT_PLANT_FILE, readPlantFile } from './plant-file.js';
 import { createPotline } from './potline.js';
 import { runSimulator, type SimulatorCounters } from './runner.js';
 import { eventHubsSink } from './sinks/event-hubs-sink.js';
@@ -21,8 +25,7 @@ import { httpSink } from './sinks/http-sink.js';
 import type { TelemetrySink } from './sinks/sink.js';
 
 const CliArgs = z.object({
-  lines: z.coerce.number().int().min(1).max(20).default(3),
-  cells: z.coerce.number().int().min(1).max(999).default(100),
+  plant: z.string().min(1).optional(),
   rate: z.coerce.number().positive().max(100_000_000).default(50_000),
   duration: z.coerce.number().positive().optional(),
   seed: z.coerce.number().int().default(1),
@@ -39,6 +42,7 @@ const Env = z.object({
   EventHubConnection: z.string().min(1).optional(),
   EventHubConnection__fullyQualifiedNamespace: z.string().min(1).optional(),
   TELEMETRY_HUB: z.string().min(1).default('telemetry'),
+  PLANT_MODEL_FILE: z.string().optional(),
 });
 
 /** Parses argv and the environment into run settings; throws SimulatorError naming the bad flag. */
@@ -46,8 +50,7 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
   const { values } = parseArgs({
     args: argv,
     options: {
-      lines: { type: 'string' },
-      cells: { type: 'string' },
+      plant: { type: 'string' },
       rate: { type: 'string' },
       duration: { type: 'string' },
       seed: { type: 'string' },
@@ -82,7 +85,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     }
     faults[kind] = Number(value);
   }
-  return { args: args.data, env: parsedEnv.data, faults: faults as FaultRatesInput };
+  const plantFile = args.data.plant ?? (parsedEnv.data.PLANT_MODEL_FILE || DEFAULT_PLANT_FILE);
+  return { args: args.data, env: parsedEnv.data, faults: faults as FaultRatesInput, plantFile };
 }
 
 function chooseSink(args: z.infer<typeof CliArgs>, env: z.infer<typeof Env>): { sink: TelemetrySink; target: string } {
@@ -112,12 +116,12 @@ function progressLine(c: SimulatorCounters): string {
 }
 
 async function main(): Promise<void> {
-  const { args, env, faults } = parseCli(process.argv.slice(2), process.env);
+  const { args, env, faults, plantFile } = parseCli(process.argv.slice(2), process.env);
   const { sink, target } = chooseSink(args, env);
   const startMs = Date.now();
+  const plant = readPlantFile(plantFile);
   const potline = createPotline({
-    lines: args.lines,
-    cellsPerLine: args.cells,
+    plant,
     seed: args.seed,
     startMs,
     ...(args['chokes-per-cell-day'] !== undefined ? { feederChokesPerCellDay: args['chokes-per-cell-day'] } : {}),
@@ -139,7 +143,7 @@ async function main(): Promise<void> {
     },
   });
   console.error(
-    `Simulating ${args.lines} × ${args.cells} cells at ${args.rate} points/min → ${target}${args.labels ? `; labels → ${args.labels}` : ''}`,
+    `Simulating ${plant.site.name} (${plantFile}: ${potline.lines.map((l) => `${l.lineId} ${l.plant.cells.length} × ${l.technology.name}`).join(', ')}) at ${args.rate} points/min → ${target}${args.labels ? `; labels → ${args.labels}` : ''}`,
   );
   console.error(
     `Sampling intervals (ms): ${JSON.stringify(Object.fromEntries(Object.entries(run.plan.intervalMs).map(([k, v]) => [k, Math.round(v)])))}`,

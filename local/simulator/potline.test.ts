@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acdCm, aluminaPct } from './cell.js';
 import { SimulatorError } from './errors.js';
+import { DEFAULT_PLANT_FILE, readPlantFile } from './plant-file.js';
 import { createPotline, type PotlineEvent } from './potline.js';
 
 const runSteps = (potline: ReturnType<typeof createPotline>, steps: number): PotlineEvent[] => {
@@ -17,6 +18,43 @@ describe('seeded potline', () => {
     expect(potline.lines.map((l) => l.lineId)).toEqual(['L1', 'L2']);
     const anodeResistances = new Set(potline.cells.map((c) => c.params.resistancesMicroOhm.anode));
     expect(anodeResistances.size).toBe(24);
+  });
+
+  it('simulates the plant described: each line its own technology, current, cells and rectifier', () => {
+    const plant = readPlantFile(DEFAULT_PLANT_FILE);
+    // The shipped two-technology plant with three cells per line (the physics per cell is what is checked).
+    for (const line of plant.areas.flatMap((a) => a.lines)) line.cells = line.cells.slice(0, 3);
+    const potline = createPotline({ plant, seed: 2, feederChokesPerCellDay: 0, lineRampsPerDay: 0 });
+    expect(potline.lines.map((l) => [l.lineId, l.technology.nominalCurrentKA])).toEqual([
+      ['L1', 180],
+      ['L2', 400],
+    ]);
+    expect(potline.cells.map((c) => c.params.cellId)).toEqual([
+      ...plant.areas[0]!.lines[0]!.cells.map((c) => c.cellId),
+      ...plant.areas[1]!.lines[0]!.cells.map((c) => c.cellId),
+    ]);
+    const voltages: number[] = [];
+    for (let s = 0; s < 3600; s++) {
+      potline.step();
+      if (s % 60 === 0) for (const cell of potline.cells) voltages.push(cell.cellVoltageV);
+    }
+    // Each line regulates within 1 % of its technology's nominal current.
+    expect(potline.lineCurrentKA('L1')).toBeGreaterThan(178);
+    expect(potline.lineCurrentKA('L1')).toBeLessThan(182);
+    expect(potline.lineCurrentKA('L2')).toBeGreaterThan(396);
+    expect(potline.lineCurrentKA('L2')).toBeLessThan(404);
+    // Both technologies run in the normal band of a prebake cell, their alumina in its band.
+    expect(Math.min(...voltages)).toBeGreaterThan(3.8);
+    expect(Math.max(...voltages)).toBeLessThan(5);
+    for (const cell of potline.cells) {
+      expect(aluminaPct(cell)).toBeGreaterThan(1.9);
+      expect(aluminaPct(cell)).toBeLessThan(4);
+    }
+    const l2 = potline.cells.filter((c) => c.params.lineId === 'L2');
+    expect(Math.min(...l2.map((c) => c.params.bathMassKg))).toBe(plant.technologies['prebake-400']!.bathMassKg);
+    // A line current the 400 kA line's rectifier delivers is applied; one outside its rating is refused.
+    expect(potline.applySetPoint('L2-LINE', { lineCurrentKA: 410 }).applied.lineCurrentKA).toBe(410);
+    expect(() => potline.applySetPoint('L1-LINE', { lineCurrentKA: 410 })).toThrow(/rectifier delivers 150–200 kA/);
   });
 
   it('keeps the base cell between 4 and 5 V in normal operation, alumina in its band', () => {

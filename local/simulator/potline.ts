@@ -1,19 +1,26 @@
 /**
- * A seeded potline: lines of cells in series, stepped in time together. This is the plant the telemetry
- * describes and, later, the PLC that set points are applied to (applySetPoint).
+ * A seeded potline: the lines of a plant model, each a series of cells of its technology, stepped in time together.
+ * This is the plant the telemetry describes and the PLC that set points are applied to (applySetPoint).
  */
 import { z } from 'zod';
+import { PlantModel } from '../../shared/plant/schema.js';
 import { drawCellParams } from './cell-params.js';
 import { applyAcdTarget, calibrateFixedLossW, createCell, stepCell, type CellEvent, type CellState } from './cell.js';
-import { BATH_MASS_KG } from './constants.js';
 import { fromZodIssues, SimulatorError } from './errors.js';
 import { createLine, lineCurrentKA, setLineCurrent, stepLine, type LineState } from './line.js';
 import { createRng, type Rng } from './prng.js';
+import { baseCellPlant } from './plant-file.js';
 import { lineSensorCellId } from './tags.js';
 
 export const PotlineOptions = z.object({
-  lines: z.number().int().min(1).max(20).default(3),
-  cellsPerLine: z.number().int().min(1).max(999).default(100),
+  /**
+   * The plant to simulate: its lines, their technologies, rectifiers, limits, tag maps and cells. Without one, a
+   * potline of `lines` × `cellsPerLine` cells of the documented base cell (plant-file.ts `baseCellPlant`).
+   */
+  plant: PlantModel.optional(),
+  /** Size of the generated base-cell potline (only without `plant`; default 3 × 100). */
+  lines: z.number().int().min(1).max(20).optional(),
+  cellsPerLine: z.number().int().min(1).max(999).optional(),
   seed: z.number().int().default(1),
   /** Simulated time of the first state, ms epoch (fixed by default so a seed alone reproduces a run). */
   startMs: z
@@ -21,8 +28,6 @@ export const PotlineOptions = z.object({
     .int()
     .nonnegative()
     .default(Date.UTC(2025, 0, 1)),
-  /** Base line current, kA (PHYSICS.md base cell: 126 kA). */
-  lineCurrentKA: z.number().min(50).max(600).default(126),
   /** Physics time step, s. */
   stepS: z.number().positive().max(10).default(1),
   /**
@@ -67,6 +72,8 @@ export type PotlineEvent =
   | { type: 'hmi_change'; cellId: string; tsMs: number; applied: SetPoint; previous: SetPoint };
 
 export interface Potline {
+  /** The plant model simulated (the generated base-cell plant when none was given). */
+  readonly plant: PlantModel;
   readonly seed: number;
   readonly stepS: number;
   readonly lines: readonly LineState[];
@@ -97,28 +104,36 @@ export interface Potline {
 export const HMI_CHANGES_PER_LINE_HOUR = 20;
 
 /**
- * Moves one of a cell's set points as an operator at the HMI would: a typical retune, kept inside what the
- * simulated PLC itself accepts (SetPoint).
+ * The potroom takes a cell to manual at its local panel now and then (anode change, tapping, a crust problem): 20 per
+ * line-hour, for 2–10 minutes each, makes most short local runs meet a command the PLC refuses for it.
  */
-function hmiChange(cell: CellState, rng: Rng, nowMs: number): PotlineEvent {
+export const PANEL_MANUAL_PER_LINE_HOUR = 20;
+
+/**
+ * Moves one of a cell's set points as an operator at the HMI would: a typical retune, kept inside the line's limits
+ * (the plant model's envelope) and what the simulated PLC itself accepts (SetPoint).
+ */
+function hmiChange(cell: CellState, line: LineState, rng: Rng, nowMs: number): PotlineEvent {
   const field = rng.pick(['acdCm', 'acdCm', 'acdCm', 'feedIntervalS', 'alf3AdditionKgPerDay'] as const);
   const previous: SetPoint = {};
   const applied: SetPoint = {};
   const sign = rng.chance(0.5) ? 1 : -1;
+  const limits = line.plant.envelope.fields;
+  const within = (x: number, f: 'acdCm' | 'feedIntervalS' | 'alf3AdditionKgPerDay') =>
+    clamp(x, Math.max(limits[f].min, PLC_ACCEPTS[f].min), Math.min(limits[f].max, PLC_ACCEPTS[f].max));
   if (field === 'acdCm') {
     previous.acdCm = cell.acdTargetCm;
-    applied.acdCm = clamp(Math.round((cell.acdTargetCm + sign * rng.uniform(0.05, 0.4)) * 100) / 100, 2.2, 4.5);
+    applied.acdCm = within(Math.round((cell.acdTargetCm + sign * rng.uniform(0.05, 0.4)) * 100) / 100, 'acdCm');
     applyAcdTarget(cell, applied.acdCm);
   } else if (field === 'feedIntervalS') {
     previous.feedIntervalS = cell.feedIntervalS;
-    applied.feedIntervalS = clamp(Math.round(cell.feedIntervalS + sign * rng.uniform(5, 20)), 40, 300);
+    applied.feedIntervalS = within(Math.round(cell.feedIntervalS + sign * rng.uniform(5, 20)), 'feedIntervalS');
     cell.feedIntervalS = applied.feedIntervalS;
   } else {
     previous.alf3AdditionKgPerDay = cell.alf3AdditionKgPerDay;
-    applied.alf3AdditionKgPerDay = clamp(
+    applied.alf3AdditionKgPerDay = within(
       Math.round((cell.alf3AdditionKgPerDay + sign * rng.uniform(2, 10)) * 10) / 10,
-      0,
-      80,
+      'alf3AdditionKgPerDay',
     );
     cell.alf3AdditionKgPerDay = applied.alf3AdditionKgPerDay;
   }
@@ -130,11 +145,28 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 /** Alumina left in a cell whose buffer a choked feeder has spent: 1 wt %, below the anode-effect onset (PHYSICS.md ≈ 1.8). */
 const SPENT_ALUMINA_FRACTION = 0.01;
 
+/** What the simulated PLC accepts per cell field (SetPoint's bounds). */
+const PLC_ACCEPTS = {
+  acdCm: { min: 1.5, max: 6 },
+  feedIntervalS: { min: 10, max: 7200 },
+  alf3AdditionKgPerDay: { min: 0, max: 500 },
+} as const;
+
+/** Rectifier calibration: a line regulates a little off its technology's nominal current, within ±0.8 %. */
+const CALIBRATION_SPREAD = 0.008;
+
 /** Builds the potline from options (validated); the same options always give the same plant. */
 export function createPotline(input: PotlineOptions = {}): Potline {
   const parsed = PotlineOptions.safeParse(input);
   if (!parsed.success) throw fromZodIssues('SIM-CONFIG', 'Invalid potline options', parsed.error.issues);
   const options = parsed.data;
+  if (options.plant && (options.lines !== undefined || options.cellsPerLine !== undefined))
+    throw new SimulatorError(
+      'SIM-CONFIG',
+      options.lines !== undefined ? 'lines' : 'cellsPerLine',
+      'lines and cellsPerLine size a generated base-cell potline; a plant model brings its own lines and cells',
+    );
+  const plant = options.plant ?? baseCellPlant(options.lines ?? 3, options.cellsPerLine ?? 100);
   const root = createRng(options.seed);
   const hmiRng = root.fork('hmi');
   let nowMs = options.startMs;
@@ -142,22 +174,31 @@ export function createPotline(input: PotlineOptions = {}): Potline {
   const cells: CellState[] = [];
   const cellsById = new Map<string, CellState>();
   const linesById = new Map<string, LineState>();
+  const cellsOfLine = new Map<string, CellState[]>();
   const pendingEvents: PotlineEvent[] = [];
 
-  for (let l = 1; l <= options.lines; l++) {
-    const lineId = `L${l}`;
+  for (const plantLine of plant.areas.flatMap((a) => a.lines)) {
+    const { lineId } = plantLine;
+    const technology = plant.technologies[plantLine.technology]!;
     const lineRng = root.fork(lineId);
-    // Lines differ a little in their regulated current (rectifier calibration), kA.
-    const line = createLine(lineId, options.lineCurrentKA + lineRng.uniform(-1, 1), lineRng.fork('current'));
+    const { minCurrentKA, maxCurrentKA } = plantLine.rectifier;
+    const baseKA = clamp(
+      technology.nominalCurrentKA * (1 + CALIBRATION_SPREAD * lineRng.uniform(-1, 1)),
+      minCurrentKA,
+      maxCurrentKA,
+    );
+    const line = createLine(plantLine, technology, baseKA, lineRng.fork('current'));
     lines.push(line);
     linesById.set(lineId, line);
-    for (let c = 1; c <= options.cellsPerLine; c++) {
-      const cellId = `${lineId}-C${String(c).padStart(3, '0')}`;
+    const lineCells: CellState[] = [];
+    cellsOfLine.set(lineId, lineCells);
+    for (const { cellId } of plantLine.cells) {
       const cellRng = root.fork(cellId);
-      const params = drawCellParams(lineId, cellId, line.baseKA, cellRng.fork('params'));
+      const params = drawCellParams(lineId, cellId, technology, line.baseKA, cellRng.fork('params'));
       const cell = createCell(params, cellRng.fork('dynamics'), nowMs, lineCurrentKA(line));
       params.fixedHeatLossW = calibrateFixedLossW(cell, lineCurrentKA(line));
       cells.push(cell);
+      lineCells.push(cell);
       cellsById.set(cellId, cell);
     }
   }
@@ -168,12 +209,13 @@ export function createPotline(input: PotlineOptions = {}): Potline {
       throw new SimulatorError(
         'SIM-UNKNOWN-CELL',
         'cellId',
-        `No cell ${cellId} in this potline (ids look like L1-C001 … L${options.lines}-C${String(options.cellsPerLine).padStart(3, '0')})`,
+        `No cell ${cellId} in this potline (cells ${cells[0]?.params.cellId} … ${cells.at(-1)?.params.cellId}, lines ${lines.map((l) => l.lineId).join(', ')})`,
       );
     return cell;
   };
 
   return {
+    plant,
     seed: options.seed,
     stepS: options.stepS,
     lines,
@@ -187,8 +229,8 @@ export function createPotline(input: PotlineOptions = {}): Potline {
       for (const line of lines) stepLine(line, dtS, nowMs, { rampsPerDay: options.lineRampsPerDay });
       for (const line of lines) {
         if (!hmiRng.chance((options.hmiChangesPerLineHour * dtS) / 3600)) continue;
-        const lineCells = cells.filter((c) => c.params.lineId === line.lineId);
-        if (lineCells.length > 0) events.push(hmiChange(hmiRng.pick(lineCells), hmiRng, nowMs));
+        const lineCells = cellsOfLine.get(line.lineId)!;
+        if (lineCells.length > 0) events.push(hmiChange(hmiRng.pick(lineCells), line, hmiRng, nowMs));
       }
       for (const cell of cells) {
         const line = linesById.get(cell.params.lineId)!;
@@ -207,7 +249,7 @@ export function createPotline(input: PotlineOptions = {}): Potline {
     chokeFeeder(cellId, forS) {
       const cell = findCell(cellId);
       cell.feederChokedUntilMs = nowMs + forS * 1000;
-      cell.aluminaKg = Math.min(cell.aluminaKg, BATH_MASS_KG * SPENT_ALUMINA_FRACTION);
+      cell.aluminaKg = Math.min(cell.aluminaKg, cell.params.bathMassKg * SPENT_ALUMINA_FRACTION);
     },
     applySetPoint(cellId, setPointInput) {
       const parsedSetPoint = SetPoint.safeParse(setPointInput);
@@ -228,6 +270,16 @@ export function createPotline(input: PotlineOptions = {}): Potline {
       const cell = lineLevel ? undefined : findCell(cellId);
       const line = lineLevel ?? linesById.get(cell!.params.lineId)!;
       const previous: SetPoint = {};
+      const rating = line.plant.rectifier;
+      if (
+        setPoint.lineCurrentKA !== undefined &&
+        (setPoint.lineCurrentKA < rating.minCurrentKA || setPoint.lineCurrentKA > rating.maxCurrentKA)
+      )
+        throw new SimulatorError(
+          'SIM-SETPOINT',
+          'lineCurrentKA',
+          `Set point for ${cellId} rejected: line ${line.lineId}'s rectifier delivers ${rating.minCurrentKA}–${rating.maxCurrentKA} kA, not ${setPoint.lineCurrentKA} kA`,
+        );
       if (setPoint.lineCurrentKA !== undefined) {
         previous.lineCurrentKA = line.baseKA;
         setLineCurrent(line, setPoint.lineCurrentKA);

@@ -31,11 +31,25 @@ interface Reporter {
   nextDueMs: number;
   /** Sequence number per field (per tag), as every sensor of the contract counts its own points. */
   seq: Partial<Record<SetPointField, number>>;
+  /** Plant time of the change last reported at once (reportNow), so the change's own event does not repeat it. */
+  reportedNowAtMs: Partial<Record<SetPointField, number>>;
+  /** Time stamped on that report: the refresh resumes after it, never with an older report of the field. */
+  reportedNowTsMs: Partial<Record<SetPointField, number>>;
 }
 
 export interface ReadbackReporters {
   /** Read-back points due in (previous step, stepEndMs], plus a report of every set point changed by `events`. */
   collect(events: readonly PotlineEvent[], stepEndMs: number, emit: (point: EmittedPoint) => void): void;
+  /**
+   * Reports fields of one equipment now (a PLC reports a change it applied at once, by exception); the change's own
+   * event then adds no second report.
+   */
+  reportNow(
+    equipmentId: string,
+    fields: readonly SetPointField[],
+    tsMs: number,
+    emit: (point: EmittedPoint) => void,
+  ): void;
 }
 
 /** One reporter per cell and per rectifier, each on its own phase of the refresh interval. */
@@ -50,6 +64,8 @@ export function createReadbackReporters(potline: Potline, rng: Rng): ReadbackRep
       read,
       nextDueMs: startMs + rng.uniform(0, READBACK_INTERVAL_MS),
       seq: {},
+      reportedNowAtMs: {},
+      reportedNowTsMs: {},
     });
   for (const line of potline.lines)
     add(line.lineId, lineSensorCellId(line.lineId), ['lineCurrentKA'], () => lineSetPoint(line));
@@ -73,7 +89,20 @@ export function createReadbackReporters(potline: Potline, rng: Rng): ReadbackRep
     }
   };
 
+  const notYetReported = (r: Reporter, fields: readonly SetPointField[], tsMs: number) =>
+    fields.filter((f) => r.reportedNowAtMs[f] !== tsMs);
+
   return {
+    reportNow(equipmentId, fields, tsMs, emit) {
+      const r = reporters.get(equipmentId);
+      if (!r) return;
+      const own = fields.filter((f) => r.fields.includes(f));
+      for (const f of own) {
+        r.reportedNowAtMs[f] = potline.nowMs();
+        r.reportedNowTsMs[f] = tsMs;
+      }
+      report(r, own, tsMs, emit);
+    },
     collect(events, stepEndMs, emit) {
       for (const e of events) {
         if (e.type !== 'setpoint_applied' && e.type !== 'hmi_change') continue;
@@ -81,14 +110,20 @@ export function createReadbackReporters(potline: Potline, rng: Rng): ReadbackRep
         const line = changed.includes('lineCurrentKA')
           ? reporters.get(lineSensorCellId(potline.cell(e.cellId)?.params.lineId ?? e.cellId.split('-')[0]!))
           : undefined;
-        if (line) report(line, ['lineCurrentKA'], e.tsMs, emit);
+        if (line) report(line, notYetReported(line, ['lineCurrentKA'], e.tsMs), e.tsMs, emit);
         const own = reporters.get(e.cellId);
         const cellFields = changed.filter((f) => f !== 'lineCurrentKA');
-        if (own && cellFields.length > 0) report(own, cellFields, e.tsMs, emit);
+        if (own && cellFields.length > 0) report(own, notYetReported(own, cellFields, e.tsMs), e.tsMs, emit);
       }
       for (const r of reporters.values()) {
         while (r.nextDueMs <= stepEndMs) {
-          report(r, r.fields, Math.round(r.nextDueMs), emit);
+          const dueMs = Math.round(r.nextDueMs);
+          report(
+            r,
+            r.fields.filter((f) => (r.reportedNowTsMs[f] ?? -Infinity) < dueMs),
+            dueMs,
+            emit,
+          );
           r.nextDueMs += READBACK_INTERVAL_MS;
         }
       }

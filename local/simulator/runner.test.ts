@@ -8,6 +8,8 @@ import { createPotline, type PotlineOptions } from './potline.js';
 import { runSimulator } from './runner.js';
 import { memorySink } from './sinks/memory-sink.js';
 import { TAG_SPECS, type SimTag } from './tags.js';
+import { parseBody } from '../../shared/telemetry/parse-body.js';
+import { DEFAULT_PLANT_FILE, plantTagResolver, readPlantFile } from './plant-file.js';
 
 async function simulate(
   potlineOptions: PotlineOptions,
@@ -83,6 +85,59 @@ describe('telemetry emission', () => {
       sink.events.map((e) => (e.body.startsWith('[') ? 'array' : e.body.startsWith('{"points"') ? 'object' : 'single')),
     );
     expect(shapes).toEqual(new Set(['array', 'object', 'single']));
+  });
+
+  it("sends each line's points under the plant's own tag names and units where its tag map names them", async () => {
+    const plant = readPlantFile(DEFAULT_PLANT_FILE);
+    for (const line of plant.areas.flatMap((a) => a.lines)) line.cells = line.cells.slice(0, 4);
+    const { sink, run } = await simulate({ plant, seed: 4 }, 60, 6000, { ...NO_FAULTS, spike: 0.01 });
+    const all = points(sink.events);
+    const tagsOf = (lineId: string) => new Set(all.filter((p) => p.lineId === lineId).map((p) => p.tag));
+    // L1 has no tag map: canonical names. L2 names its voltage, current and beam in its historian's terms and units.
+    expect(tagsOf('L1')).toContain('cellVoltage');
+    expect(tagsOf('L2')).not.toContain('cellVoltage');
+    const spiked = new Set(run.labels.labels().map((l) => `${l.cellId}|${l.seq}`));
+    const clean = (tag: string) => all.filter((p) => p.tag === tag && !spiked.has(`${p.cellId}|${p.seq}`));
+    expect(clean('Pot/Voltage').length).toBeGreaterThan(10);
+    expect(clean('Pot/Voltage').every((p) => p.unit === 'mV' && p.value > 3500 && p.value < 5500)).toBe(true);
+    expect(clean('Line/Current').every((p) => p.unit === 'A' && p.value > 390_000)).toBe(true);
+    // Ingestion, given the same plant, reads every point as a canonical tag; the labels name canonical tags.
+    const tags = plantTagResolver(plant);
+    const parsed = sink.events.map((e) => parseBody(new TextEncoder().encode(e.body), tags));
+    expect(parsed.flatMap((p) => p.rejections)).toEqual([]);
+    expect(parsed.flatMap((p) => p.points).length).toBe(all.length);
+    const labelTags = new Set(run.labels.labels().flatMap((l) => (l.tag ? [l.tag] : [])));
+    expect([...labelTags].every((t) => t in TAG_SPECS)).toBe(true);
+    expect(labelTags.size).toBeGreaterThan(0);
+  });
+
+  it('sends the first sample after a dropout in order and unfaulted, so the gap is where its label says', async () => {
+    const { run, sink } = await simulate({ lines: 1, cellsPerLine: 10, seed: 6 }, 120, 30_000, {
+      ...NO_FAULTS,
+      dropout: 0.03,
+      out_of_order: 0.1,
+      spike: 0.1,
+    });
+    const dropouts = run.labels.labels().filter((l) => l.kind === 'dropout');
+    expect(dropouts.length).toBeGreaterThan(20);
+    const order = new Map<string, number[]>();
+    for (const p of points(sink.events)) {
+      const k = `${p.cellId}|${p.tag}`;
+      (order.get(k) ?? order.set(k, []).get(k)!).push(p.seq!);
+    }
+    const faulted = new Set(
+      run.labels
+        .labels()
+        .filter((l) => l.kind !== 'dropout')
+        .map((l) => `${l.cellId}|${l.tag}|${l.seq}`),
+    );
+    for (const d of dropouts) {
+      const seqs = order.get(`${d.cellId}|${d.tag}`)!;
+      const i = seqs.indexOf(d.seq!);
+      // Every point before it in the stream has a lower seq: it arrives right after the gap.
+      expect(Math.max(-1, ...seqs.slice(0, i)), `${d.cellId} ${d.tag} ${d.seq}`).toBeLessThan(d.seq!);
+      expect(faulted.has(`${d.cellId}|${d.tag}|${d.seq}`), `${d.cellId} ${d.tag} ${d.seq}`).toBe(false);
+    }
   });
 
   it('injects each fault kind at roughly its configured rate and labels every one', async () => {
@@ -170,9 +225,12 @@ describe('telemetry emission', () => {
       const series = bySensor.get(`${label.cellId}/${label.tag}`)!;
       const after = series.find((p) => p.seq === label.seq)!;
       const before = series.find((p) => p.seq === label.seq! - 1)!;
-      expect(pointTsMs(after) - pointTsMs(before)).toBeGreaterThan(
-        3 * 0.9 * (pointTsMs(series[1]!) - pointTsMs(series[0]!)),
-      );
+      // The sensor's interval: the median step between consecutive samples (robust to its gaps and delayed points).
+      const bySeq = [...series].sort((a, b) => a.seq! - b.seq!);
+      const steps = bySeq
+        .flatMap((p, i) => (i > 0 && p.seq === bySeq[i - 1]!.seq! + 1 ? [pointTsMs(p) - pointTsMs(bySeq[i - 1]!)] : []))
+        .sort((a, b) => a - b);
+      expect(pointTsMs(after) - pointTsMs(before)).toBeGreaterThan(3 * 0.9 * steps[steps.length >> 1]!);
     }
     const ooo = labels.filter((l) => l.kind === 'out_of_order');
     expect(ooo.length).toBeGreaterThan(0);

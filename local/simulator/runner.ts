@@ -13,6 +13,8 @@ import { createProcessLabeller } from './process-labels.js';
 import { createRng } from './prng.js';
 import type { SamplingPlan } from './sampling.js';
 import type { TelemetrySink } from './sinks/sink.js';
+import type { SetPointField } from '../../shared/plant/set-point.js';
+import type { EmittedPoint } from './point.js';
 
 export interface RunSimulatorOptions {
   potline: Potline;
@@ -55,6 +57,8 @@ export interface SimulatorRun {
   /** Ends the run after the step in progress, flushes held-back points, closes the labels; resolves like done. */
   stop(): Promise<SimulatorCounters>;
   counters(): SimulatorCounters;
+  /** The read-back of fields of one equipment, reported at once (counted as sent by the caller that sends it). */
+  readbackNow(equipmentId: string, fields: readonly SetPointField[], tsMs: number): EmittedPoint[];
 }
 
 /** Attempts per send before the run gives up (the hub may be restarting). */
@@ -148,5 +152,10 @@ export function runSimulator(options: RunSimulatorOptions): SimulatorRun {
       return done;
     },
     counters,
+    readbackNow: (equipmentId, fields, tsMs) => {
+      const points = emitter.readbackNow(equipmentId, fields, tsMs);
+      counts.pointsSent += points.length;
+      return points;
+    },
   };
 }

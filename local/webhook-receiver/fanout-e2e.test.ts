@@ -132,7 +132,7 @@ describe('fan-out consumers through the devhost topic', () => {
       severity: 'warning',
       channels: ['teams-ops'],
     });
-    await rules.create(rule, { subject: 'eng-1', clientId: 'e2e', correlationId: 'e2e' }, Date.now());
+    await rules.create(rule, { subject: 'eng-1', clientId: 'e2e', correlationId: 'e2e' }, Date.now(), () => []);
     const t0 = Date.now();
     const point = (i: number, value: number) =>
       JSON.stringify({

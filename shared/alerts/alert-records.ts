@@ -7,12 +7,13 @@
  * One open alert per condition and scope: alert n + 1 of a condition and scope has a fixed id and is created only
  * after alert n was seen cleared (cleared is final), so two instances raising at once collide on one document.
  *
- * Every published state change (raised, acknowledged, escalated, cleared) is written into the alert's document in
- * the same write as the change (an outbox), then published as `smelter.alert.<verb>` and removed; what a failed
- * publish leaves is published by `publishPending` (the alert sweep timer).
+ * Every published state change (raised, acknowledged, escalated, cleared) is queued as `smelter.alert.<verb>` in the
+ * same atomic write as the change (the outbox, shared/messaging/outbox.ts), then published and taken out; what a
+ * failed publish leaves, the outbox sweep publishes.
  */
 import type { EventPublisher } from '../messaging/event-publisher.js';
-import { alertChangedEvent, alertChangeOf, type AlertChangedData, type AlertChangeVerb } from './alert-events.js';
+import { publishQueued, type QueuedEvent } from '../messaging/outbox.js';
+import { alertChangedEvent, alertChangeOf, type AlertChangeVerb } from './alert-events.js';
 import {
   acknowledgeAlert,
   clearAlert,
@@ -27,7 +28,7 @@ import {
 } from './alert.js';
 import { AlertError } from './errors.js';
 import type { Severity } from './rule.js';
-import type { AlertStore, StoredAlert } from './store.js';
+import type { AlertStore } from './store.js';
 
 /** Reads and writes per step before giving up: each retry means another writer changed the alert, so progress was made. */
 const MAX_ATTEMPTS = 20;
@@ -40,9 +41,9 @@ export interface Applied {
 
 export interface AlertRecordsOptions {
   store: AlertStore;
-  /** Publishes alert state changes; without one they wait in the outbox. */
+  /** Publishes alert state changes right after their write; without one they wait in the outbox for the sweep. */
   publisher?: EventPublisher;
-  /** Told when an inline publish failed (the change stays in the outbox for the sweep). */
+  /** Told when a publish failed (the change stays in the outbox for the sweep). */
   onPublishError?: (alertId: string, error: unknown) => void;
 }
 
@@ -65,16 +66,16 @@ export class AlertRecords {
       if (latest && isOpen(latest.alert)) {
         const alert = structuredClone(latest.alert);
         repeatAlert(alert, r);
-        if (await this.store.replace(alert, latest.unpublished, latest.etag))
+        if (await this.store.replace(alert, [], latest.etag))
           return { alert, transition: { action: 'repeated', alert, channels: [] } };
         continue;
       }
       const earlier = await this.store.raisedAt(r.conditionKey, r.scopeKey, r.atMs);
       if (earlier) return { alert: earlier };
       const alert = newAlert(r, (latest?.alert.generation ?? 0) + 1);
-      const change = alertChangeOf(alert, 'raised', r.atMs);
-      if (await this.store.create(alert, [change])) {
-        await this.publish({ alert, etag: '', unpublished: [change] }, true);
+      const queued = await this.store.create(alert, [alertChangedEvent(alertChangeOf(alert, 'raised', r.atMs))]);
+      if (queued) {
+        await this.publish(alert.id, queued);
         return { alert, transition: { action: 'raised', alert, channels: alert.channels } };
       }
       // Someone raised generation n + 1 first (or our view of the latest was stale): read again.
@@ -104,13 +105,6 @@ export class AlertRecords {
     );
   }
 
-  /** Publishes changes a failed publish left in the outbox; returns how many were sent. */
-  async publishPending(limit = 100): Promise<number> {
-    let sent = 0;
-    for (const stored of await this.store.withUnpublished(limit)) sent += await this.publish(stored, false);
-    return sent;
-  }
-
   /** `channels` undefined: the alert's own channels. */
   private async change(
     alertId: string,
@@ -125,41 +119,22 @@ export class AlertRecords {
       if (!stored) throw new AlertError('ERR-ALERT-NOT-FOUND', `no alert ${alertId}`, 'alertId');
       const alert = structuredClone(stored.alert);
       if (!apply(alert)) return { alert: stored.alert };
-      const unpublished = [...stored.unpublished, alertChangeOf(alert, verb, atMs, by)];
-      if (await this.store.replace(alert, unpublished, stored.etag)) {
-        await this.publish({ alert, etag: '', unpublished }, true);
+      const event = alertChangedEvent(alertChangeOf(alert, verb, atMs, by));
+      const queued = await this.store.replace(alert, [event], stored.etag);
+      if (queued) {
+        await this.publish(alert.id, queued);
         return { alert, transition: { action: verb, alert, channels: channels ?? alert.channels } };
       }
     }
     throw conflict(alertId);
   }
 
-  /** Publishes the outbox of an alert and removes what was sent; a failure leaves it for the sweep. Returns events sent. */
-  private async publish(stored: StoredAlert, inline: boolean): Promise<number> {
+  /** Publishes what a step queued and takes it out of the outbox; a failure leaves it there for the sweep. */
+  private async publish(alertId: string, queued: readonly QueuedEvent[]): Promise<void> {
     const publisher = this.options.publisher;
-    if (!publisher || stored.unpublished.length === 0) return 0;
-    try {
-      await publisher.publish(stored.unpublished.map(alertChangedEvent));
-    } catch (e) {
-      if (inline) {
-        this.options.onPublishError?.(stored.alert.id, e);
-        return 0;
-      }
-      throw e;
-    }
-    await this.removeFromOutbox(stored.alert.id, new Set(stored.unpublished.map((c) => `${c.alertId}/${c.action}`)));
-    return stored.unpublished.length;
-  }
-
-  private async removeFromOutbox(alertId: string, sent: Set<string>): Promise<void> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const stored = await this.store.get(alertId);
-      if (!stored) return;
-      const left = stored.unpublished.filter((c: AlertChangedData) => !sent.has(`${c.alertId}/${c.action}`));
-      if (left.length === stored.unpublished.length) return;
-      if (await this.store.replace(stored.alert, left, stored.etag)) return;
-    }
-    // Left in the outbox: the sweep publishes it again under the same event id, which every consumer drops.
+    if (!publisher) return;
+    const outcome = await publishQueued(publisher, queued);
+    if (!outcome.published) this.options.onPublishError?.(alertId, outcome.error);
   }
 }
 

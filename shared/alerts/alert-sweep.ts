@@ -1,7 +1,7 @@
 /**
  * What runs on the alert sweep timer, when no telemetry or plant event may arrive to drive it: escalate the open
  * alerts left unacknowledged past their delay (rule alerts and plant-event alerts alike) and tell the escalation
- * channels, then publish alert changes a failed publish left in the outbox.
+ * channels. (Alert changes a failed publish left in the outbox are the outbox sweep's: functions/fanout/outbox-sweep.ts.)
  */
 import type { AlertRecords } from './alert-records.js';
 import { dueEscalations } from './escalation.js';
@@ -19,7 +19,6 @@ export interface AlertSweepDeps {
 export interface AlertSweepSummary {
   open: number;
   escalated: number;
-  published: number;
   notificationsSent: number;
   notificationsFailed: { channel: string; alertId: string; error: string }[];
 }
@@ -33,11 +32,9 @@ export async function sweepAlerts(deps: AlertSweepDeps, nowMs: number): Promise<
     if (transition) transitions.push(transition);
   }
   const { sent, failed } = await dispatch(deps.notifier, transitions);
-  const published = await deps.records.publishPending();
   return {
     open: open.length,
     escalated: transitions.length,
-    published,
     notificationsSent: sent,
     notificationsFailed: failed,
   };

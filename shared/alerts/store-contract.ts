@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { RecordingEventPublisher } from '../messaging/event-publisher.js';
 import type { PlantEvent } from '../messaging/cloud-event.js';
+import { sweepOutbox, type OutboxSource } from '../messaging/outbox.js';
 import { AlertChangedData } from './alert-events.js';
 import { AlertRecords } from './alert-records.js';
 import type { RaiseRequest } from './alert.js';
@@ -39,11 +40,26 @@ export class FlakyPublisher implements EventPublisher {
   async close(): Promise<void> {}
 }
 
-/** Registers the contract's tests; `fresh()` gives an empty store each time. */
-export function alertStoreContract(fresh: () => Promise<AlertStore>): void {
+/** A publisher that refuses its first publish, then takes everything (the process died before publishing). */
+export class ThrowOncePublisher implements EventPublisher {
+  private thrown = false;
+  readonly published: PlantEvent[] = [];
+  async publish(events: readonly PlantEvent[]): Promise<void> {
+    if (!this.thrown) {
+      this.thrown = true;
+      throw new Error('ERR-TEST: killed between the write and the publish');
+    }
+    this.published.push(...events);
+  }
+  async close(): Promise<void> {}
+}
+
+/** Registers the contract's tests; `fresh()` gives an empty store (with the outbox it queues into) each time. */
+export function alertStoreContract(fresh: () => Promise<AlertStore & { outbox: OutboxSource }>): void {
   it('raises generation 1, counts a repeat on the open alert, and publishes only the raise with the fact_alert columns', async () => {
     const publisher = new RecordingEventPublisher();
-    const records = new AlertRecords({ store: await fresh(), publisher });
+    const store = await fresh();
+    const records = new AlertRecords({ store, publisher });
     const first = await records.raise(ruleRaise(0));
     expect(first.transition?.action).toBe('raised');
     expect(first.alert).toMatchObject({ generation: 1, state: 'active', occurrences: 1 });
@@ -63,7 +79,7 @@ export function alertStoreContract(fresh: () => Promise<AlertStore>): void {
       escalationLevel: 0,
       dateKey: 20250301,
     });
-    expect((await records.store.get(first.alert.id))?.unpublished).toEqual([]);
+    expect(await store.outbox.pending(10)).toEqual([]);
   });
 
   it('keeps one open alert per condition and scope when many raises race, and a new generation after a clear', async () => {
@@ -127,19 +143,20 @@ export function alertStoreContract(fresh: () => Promise<AlertStore>): void {
     await expect(records.acknowledge('al-unknown', 'op-9', T0)).rejects.toThrow(/ERR-ALERT-NOT-FOUND/);
   });
 
-  it('keeps a change in the outbox while the topic is down and publishes it on the next sweep under the same id', async () => {
+  it("keeps a change in the outbox while the topic is down; the alert's next change publishes it first, in order", async () => {
     const publisher = new FlakyPublisher();
     const failures: string[] = [];
-    const records = new AlertRecords({ store: await fresh(), publisher, onPublishError: (id) => failures.push(id) });
+    const store = await fresh();
+    const records = new AlertRecords({ store, publisher, onPublishError: (id) => failures.push(id) });
     publisher.down = true;
     const { alert } = await records.raise(ruleRaise(0, 'L3-C001'));
     expect(failures).toEqual([alert.id]);
-    expect((await records.store.get(alert.id))!.unpublished.map((c) => c.action)).toEqual(['raised']);
+    expect((await store.outbox.pending(10)).map((q) => q.event.type)).toEqual(['smelter.alert.raised']);
     publisher.down = false;
     await records.acknowledge(alert.id, 'op-1', T0 + 10_000);
     expect(publisher.published.map((e) => e.type)).toEqual(['smelter.alert.raised', 'smelter.alert.acknowledged']);
-    expect(await records.publishPending()).toBe(0);
-    expect((await records.store.withUnpublished(10)).length).toBe(0);
+    expect(await store.outbox.pending(10)).toEqual([]);
+    expect(await sweepOutbox(publisher, [store.outbox])).toMatchObject({ published: 0 });
     const acked = AlertChangedData.parse(publisher.published[1]!.data);
     expect(acked).toMatchObject({
       action: 'acknowledged',
@@ -147,6 +164,19 @@ export function alertStoreContract(fresh: () => Promise<AlertStore>): void {
       acknowledgedMs: T0 + 10_000,
       state: 'acknowledged',
     });
+  });
+
+  it('loses nothing when publishing fails right after the write: the outbox sweep publishes the change once', async () => {
+    const publisher = new ThrowOncePublisher();
+    const store = await fresh();
+    const records = new AlertRecords({ store, publisher });
+    const { alert } = await records.raise(ruleRaise(0, 'L3-C002'));
+    expect(publisher.published).toEqual([]);
+    expect(await sweepOutbox(publisher, [store.outbox])).toMatchObject({ published: 1, notRemoved: 0 });
+    expect(await sweepOutbox(publisher, [store.outbox])).toMatchObject({ published: 0 });
+    expect(publisher.published).toHaveLength(1);
+    expect(publisher.published[0]).toMatchObject({ type: 'smelter.alert.raised', subject: 'L3-C002' });
+    expect(AlertChangedData.parse(publisher.published[0]!.data)).toMatchObject({ alertId: alert.id, action: 'raised' });
   });
 
   it('lists alerts newest raise first, filtered by state, line and cell, a page at a time', async () => {

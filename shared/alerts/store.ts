@@ -4,22 +4,23 @@
  * (shared/azure/cosmos-alert-stores.ts); the memory stores serve tests and one-process tools.
  *
  * Both ports are optimistic: every read returns a version tag and every write names the version it replaces, so two
- * instances changing the same alert or rule never lose each other's change. The life-cycle rules on top of the
- * alert port live once, in alert-records.ts.
+ * instances changing the same alert or rule never lose each other's change. Both queue the plant events of a write
+ * in the same atomic write (the outbox, shared/messaging/outbox.ts) and answer them for the caller to publish. The
+ * life-cycle rules on top of the alert port live once, in alert-records.ts.
  */
 import type { Actor } from '../kernel/audit-log.js';
 import type { WriteOutcome } from '../kernel/write-outcome.js';
 import { ifMatchAdmits } from '../kernel/write-outcome.js';
-import type { AlertChangedData } from './alert-events.js';
+import type { PlantEvent } from '../messaging/cloud-event.js';
+import { MemoryOutbox, type EventsFor, type QueuedEvent, type Written } from '../messaging/outbox.js';
 import type { Alert, AlertState } from './alert.js';
 import type { AlertRule } from './rule.js';
 
-/** An alert as stored: the alert, its version, and the state changes written but not yet published (an outbox in the alert's own document). */
+/** An alert as stored, with its version. */
 export interface StoredAlert {
   alert: Alert;
   /** Opaque version; a replace succeeds only while it is current. */
   etag: string;
-  unpublished: AlertChangedData[];
 }
 
 /** Filters of the alert list (API): all optional, combined with AND. */
@@ -40,16 +41,17 @@ export interface AlertStore {
   latest(conditionKey: string, scopeKey: string): Promise<StoredAlert | undefined>;
   /** An alert of this condition and scope raised at exactly this time (a redelivered raise), if any. */
   raisedAt(conditionKey: string, scopeKey: string, raisedAtMs: number): Promise<Alert | undefined>;
-  /** Stores a new alert; false when an alert with its id exists (someone raised it first). */
-  create(alert: Alert, unpublished: AlertChangedData[]): Promise<boolean>;
-  /** Replaces the alert when `etag` is still its version; false when it changed meanwhile. */
-  replace(alert: Alert, unpublished: AlertChangedData[], etag: string): Promise<boolean>;
+  /**
+   * Stores a new alert and queues `events` with it; undefined when an alert with its id exists (someone raised it
+   * first), and then nothing is queued.
+   */
+  create(alert: Alert, events: readonly PlantEvent[]): Promise<readonly QueuedEvent[] | undefined>;
+  /** Replaces the alert and queues `events` when `etag` is still its version; undefined when it changed meanwhile. */
+  replace(alert: Alert, events: readonly PlantEvent[], etag: string): Promise<readonly QueuedEvent[] | undefined>;
   /** Every open alert (the evaluator's working set, the escalation sweep). */
   open(): Promise<Alert[]>;
   /** A page of alerts, newest raise first, after the alert whose sort key is `afterSortKey`. */
   list(filter: AlertFilter, limit: number, afterSortKey?: string): Promise<{ items: Alert[]; more: boolean }>;
-  /** Alerts holding changes not yet published, at most `limit`. */
-  withUnpublished(limit: number): Promise<StoredAlert[]>;
 }
 
 /** A rule as stored, with its HTTP ETag (quoted, strong) and who made and last changed it. */
@@ -68,18 +70,36 @@ export interface AlertRuleStore {
   /** Up to `limit` rules in id order after `afterRuleId`, and whether more follow. */
   page(limit: number, afterRuleId?: string): Promise<{ items: StoredAlertRule[]; more: boolean }>;
   get(ruleId: string): Promise<StoredAlertRule | undefined>;
-  /** Stores a new rule; undefined when its id is taken. */
-  create(rule: AlertRule, actor: Actor, nowMs: number): Promise<StoredAlertRule | undefined>;
+  /** Stores a new rule with its events; undefined when its id is taken. */
+  create(
+    rule: AlertRule,
+    actor: Actor,
+    nowMs: number,
+    events: EventsFor<StoredAlertRule>,
+  ): Promise<Written<StoredAlertRule> | undefined>;
   /** Replaces a rule when `ifMatch` (HTTP ETags or `*`) is absent or admits its current ETag. */
-  replace(rule: AlertRule, actor: Actor, nowMs: number, ifMatch?: string): Promise<WriteOutcome<StoredAlertRule>>;
-  /** Deletes a rule when `ifMatch` admits it; answers the version deleted. */
-  remove(ruleId: string, ifMatch?: string): Promise<WriteOutcome<StoredAlertRule>>;
+  replace(
+    rule: AlertRule,
+    actor: Actor,
+    nowMs: number,
+    events: EventsFor<StoredAlertRule>,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<Written<StoredAlertRule>>>;
+  /** Deletes a rule when `ifMatch` admits it, queuing the events of the version deleted. */
+  remove(
+    ruleId: string,
+    nowMs: number,
+    events: EventsFor<StoredAlertRule>,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<Written<StoredAlertRule>>>;
 }
 
-/** Alerts in process memory, with the same version semantics as the Cosmos store. */
+/** Alerts in process memory, with the same version semantics as the Cosmos store; events wait in `outbox`. */
 export class MemoryAlertStore implements AlertStore {
-  private readonly docs = new Map<string, { alert: Alert; unpublished: AlertChangedData[]; version: number }>();
+  private readonly docs = new Map<string, { alert: Alert; version: number }>();
   private clock = 0;
+
+  constructor(readonly outbox = new MemoryOutbox('alerts')) {}
 
   async get(alertId: string): Promise<StoredAlert | undefined> {
     return this.stored(alertId);
@@ -106,25 +126,21 @@ export class MemoryAlertStore implements AlertStore {
     return found && structuredClone(found.alert);
   }
 
-  async create(alert: Alert, unpublished: AlertChangedData[]): Promise<boolean> {
-    if (this.docs.has(alert.id)) return false;
-    this.docs.set(alert.id, {
-      alert: structuredClone(alert),
-      unpublished: structuredClone(unpublished),
-      version: ++this.clock,
-    });
-    return true;
+  async create(alert: Alert, events: readonly PlantEvent[]): Promise<readonly QueuedEvent[] | undefined> {
+    if (this.docs.has(alert.id)) return undefined;
+    this.docs.set(alert.id, { alert: structuredClone(alert), version: ++this.clock });
+    return this.outbox.queue(alert.scopeKey, events);
   }
 
-  async replace(alert: Alert, unpublished: AlertChangedData[], etag: string): Promise<boolean> {
+  async replace(
+    alert: Alert,
+    events: readonly PlantEvent[],
+    etag: string,
+  ): Promise<readonly QueuedEvent[] | undefined> {
     const current = this.docs.get(alert.id);
-    if (!current || `v${current.version}` !== etag) return false;
-    this.docs.set(alert.id, {
-      alert: structuredClone(alert),
-      unpublished: structuredClone(unpublished),
-      version: ++this.clock,
-    });
-    return true;
+    if (!current || `v${current.version}` !== etag) return undefined;
+    this.docs.set(alert.id, { alert: structuredClone(alert), version: ++this.clock });
+    return this.outbox.queue(alert.scopeKey, events);
   }
 
   async open(): Promise<Alert[]> {
@@ -145,23 +161,18 @@ export class MemoryAlertStore implements AlertStore {
     return { items: matching.slice(0, limit).map((a) => structuredClone(a)), more: matching.length > limit };
   }
 
-  async withUnpublished(limit: number): Promise<StoredAlert[]> {
-    return [...this.docs.keys()]
-      .map((id) => this.stored(id)!)
-      .filter((s) => s.unpublished.length > 0)
-      .slice(0, limit);
-  }
-
   private stored(alertId: string): StoredAlert | undefined {
     const d = this.docs.get(alertId);
-    return d && { alert: structuredClone(d.alert), unpublished: structuredClone(d.unpublished), etag: `v${d.version}` };
+    return d && { alert: structuredClone(d.alert), etag: `v${d.version}` };
   }
 }
 
-/** Rules in process memory, with the same ETag semantics as the Cosmos store. */
+/** Rules in process memory, with the same ETag semantics as the Cosmos store; events wait in `outbox`. */
 export class MemoryAlertRuleStore implements AlertRuleStore {
   private readonly rules = new Map<string, Omit<StoredAlertRule, 'etag'> & { version: number }>();
   private clock = 0;
+
+  constructor(readonly outbox = new MemoryOutbox('alert-rules')) {}
 
   async list(): Promise<AlertRule[]> {
     return [...this.rules.values()].map((r) => structuredClone(r.rule));
@@ -176,7 +187,12 @@ export class MemoryAlertRuleStore implements AlertRuleStore {
     return this.stored(ruleId);
   }
 
-  async create(rule: AlertRule, actor: Actor, nowMs: number): Promise<StoredAlertRule | undefined> {
+  async create(
+    rule: AlertRule,
+    actor: Actor,
+    nowMs: number,
+    events: EventsFor<StoredAlertRule>,
+  ): Promise<Written<StoredAlertRule> | undefined> {
     if (this.rules.has(rule.id)) return undefined;
     this.rules.set(rule.id, {
       rule: structuredClone(rule),
@@ -186,34 +202,43 @@ export class MemoryAlertRuleStore implements AlertRuleStore {
       updatedBy: actor.subject,
       version: ++this.clock,
     });
-    return this.stored(rule.id);
+    const stored = this.stored(rule.id)!;
+    return { stored, pending: this.outbox.queue(rule.id, events(stored)) };
   }
 
   async replace(
     rule: AlertRule,
     actor: Actor,
     nowMs: number,
+    events: EventsFor<StoredAlertRule>,
     ifMatch?: string,
-  ): Promise<WriteOutcome<StoredAlertRule>> {
+  ): Promise<WriteOutcome<Written<StoredAlertRule>>> {
     const current = this.stored(rule.id);
     if (!current) return { ok: false, reason: 'not-found' };
     if (!ifMatchAdmits(ifMatch, current.etag)) return { ok: false, reason: 'version-mismatch' };
+    const { etag: _etag, ...kept } = current;
     this.rules.set(rule.id, {
-      ...current,
+      ...kept,
       rule: structuredClone(rule),
       updatedAtMs: nowMs,
       updatedBy: actor.subject,
       version: ++this.clock,
     });
-    return { ok: true, value: this.stored(rule.id)! };
+    const stored = this.stored(rule.id)!;
+    return { ok: true, value: { stored, pending: this.outbox.queue(rule.id, events(stored)) } };
   }
 
-  async remove(ruleId: string, ifMatch?: string): Promise<WriteOutcome<StoredAlertRule>> {
+  async remove(
+    ruleId: string,
+    nowMs: number,
+    events: EventsFor<StoredAlertRule>,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<Written<StoredAlertRule>>> {
     const current = this.stored(ruleId);
     if (!current) return { ok: false, reason: 'not-found' };
     if (!ifMatchAdmits(ifMatch, current.etag)) return { ok: false, reason: 'version-mismatch' };
     this.rules.delete(ruleId);
-    return { ok: true, value: current };
+    return { ok: true, value: { stored: current, pending: this.outbox.queue(ruleId, events(current)) } };
   }
 
   private stored(ruleId: string): StoredAlertRule | undefined {

@@ -96,7 +96,7 @@ describe('telemetry alert consumer', () => {
 
   it('skips and counts malformed telemetry without throwing, and judges the good points of the same batch', async () => {
     const rules = new MemoryAlertRuleStore();
-    await rules.create(parseAlertRule({ ...hotBath, raiseForS: 0 }), engineer, T0);
+    await rules.create(parseAlertRule({ ...hotBath, raiseForS: 0 }), engineer, T0, () => []);
     const { c, notifier } = await consumer(new MemoryAlertStore(), rules, { nowMs: () => T0 });
     const report = await c.handle([
       Buffer.from('{"lineId": "L1",'),
@@ -125,13 +125,14 @@ describe('telemetry alert consumer', () => {
   it('applies a threshold change after the refresh interval, without a restart', async () => {
     let now = T0;
     const rules = new MemoryAlertRuleStore();
-    const created = (await rules.create(parseAlertRule({ ...hotBath, raiseForS: 0 }), engineer, T0))!;
+    const created = (await rules.create(parseAlertRule({ ...hotBath, raiseForS: 0 }), engineer, T0, () => []))!.stored;
     const { c } = await consumer(new MemoryAlertStore(), rules, { nowMs: () => now });
     expect((await c.handle([body('L1-C001', now, 972)])).transitions).toEqual({});
     await rules.replace(
       parseAlertRule({ ...hotBath, raiseForS: 0, condition: { kind: 'above', raise: 970, clear: 960 } }),
       engineer,
       now,
+      () => [],
       created.etag,
     );
     now += 10_000;
@@ -145,7 +146,7 @@ describe('telemetry alert consumer', () => {
     const clock = { nowMs: () => now };
     const store = new MemoryAlertStore();
     const rules = new MemoryAlertRuleStore();
-    await rules.create(parseAlertRule(hotBath), engineer, T0);
+    await rules.create(parseAlertRule(hotBath), engineer, T0, () => []);
     const one = await consumer(store, rules, clock);
     const two = await consumer(store, rules, clock);
     const hot = (from: number, n: number) =>
@@ -173,7 +174,7 @@ describe('telemetry alert consumer', () => {
     const clock = { nowMs: () => now };
     const store = new MemoryAlertStore();
     const rules = new MemoryAlertRuleStore();
-    await rules.create(parseAlertRule({ ...hotBath, raiseForS: 0 }), engineer, T0);
+    await rules.create(parseAlertRule({ ...hotBath, raiseForS: 0 }), engineer, T0, () => []);
     const { c, records, notifier } = await consumer(store, rules, clock);
     await c.handle([body('L1-C001', now, 990), body('L1-C002', now, 990)]);
     const [a, b] = await store.open();

@@ -5,6 +5,7 @@
  * of telemetry-alerts.ts. Malformed telemetry is skipped and counted, never thrown.
  */
 import type { EventPublisher } from '../messaging/event-publisher.js';
+import type { TagResolver } from '../telemetry/tag-resolution.js';
 import { AlertRecords } from './alert-records.js';
 import { PotlineAnomalyDetector } from './anomaly/potline-detector.js';
 import { AlertEvaluator, type Clock } from './evaluator.js';
@@ -48,9 +49,9 @@ export class TelemetryAlertConsumer {
     });
   }
 
-  /** Judges one batch of hub bodies (bytes, text or parsed JSON). */
-  async handle(bodies: readonly unknown[]): Promise<TelemetryAlertReport> {
-    const { points, skipped } = alertPointsOf(bodies);
+  /** Judges one batch of hub bodies (bytes, text or parsed JSON), reading tags and equipment through `tags`. */
+  async handle(bodies: readonly unknown[], tags?: TagResolver): Promise<TelemetryAlertReport> {
+    const { points, skipped } = alertPointsOf(bodies, tags);
     await this.refreshIfStale();
     this.unpublished = [];
     const summary = await evaluateTelemetryBatch(points, {

@@ -6,6 +6,7 @@
  */
 import { parseBody } from '../telemetry/parse-body.js';
 import type { QuarantineReason } from '../telemetry/records.js';
+import { CATALOGUE_TAGS, type TagResolver } from '../telemetry/tag-resolution.js';
 import { bodyBytes } from '../telemetry/trigger-events.js';
 import type { EvaluablePoint } from './rule.js';
 
@@ -17,14 +18,18 @@ export interface AlertPoints {
   skipped: Partial<Record<SkipReason, number>>;
 }
 
-/** The judgeable points of a batch of hub bodies (bytes, text or parsed JSON), in order, and what was skipped. */
-export function alertPointsOf(bodies: readonly unknown[]): AlertPoints {
+/**
+ * The judgeable points of a batch of hub bodies (bytes, text or parsed JSON), in order, and what was skipped; plant
+ * tags resolve to their canonical tags and equipment the plant does not have is skipped, as ingestion does, through
+ * `tags` (the plant model's resolver).
+ */
+export function alertPointsOf(bodies: readonly unknown[], tags: TagResolver = CATALOGUE_TAGS): AlertPoints {
   const out: AlertPoints = { points: [], skipped: {} };
   const skip = (reason: SkipReason) => (out.skipped[reason] = (out.skipped[reason] ?? 0) + 1);
   for (const body of bodies) {
     let parsed;
     try {
-      parsed = parseBody(bodyBytes(body));
+      parsed = parseBody(bodyBytes(body), tags);
     } catch {
       // parseBody promises not to throw; a body it still chokes on is skipped like any malformed one.
       skip('UNREADABLE');

@@ -1,14 +1,15 @@
 /**
  * Alert rules through the API (US-4.2, issue 7): create, list, read, replace with If-Match, delete. Every write is
  * recorded in the audit log (who, what, when, correlation id) and published as `smelter.alert-rule.changed` for the
- * ledger. The telemetry consumer reads rules from the same store, so a change applies within ALERT_RULES_REFRESH_S.
+ * ledger, the event queued with the change in the store (the outbox) so a topic outage delays it and never loses
+ * it. The telemetry consumer reads rules from the same store, so a change applies within ALERT_RULES_REFRESH_S.
  */
 import { z } from 'zod';
 import { ApiError } from '../http/errors.js';
 import { decodeCursor, encodeCursor, type PageQuery } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
-import { publishStoredChange } from './publish-change.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
+import { publishQueued, type QueuedEvent, type QueuedWarning } from '../messaging/outbox.js';
 import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import type { AlertRecords } from '../alerts/alert-records.js';
 import type { AlertRulePage, AlertRuleView } from './alert-schemas.js';
@@ -23,6 +24,8 @@ export interface AlertRuleReadDeps {
 export interface AlertRuleWriteDeps extends AlertRuleReadDeps {
   audit: AuditLog;
   publisher: EventPublisher;
+  /** Hears when the topic refused a rule's event (it stays queued for the outbox sweep). */
+  warn?: QueuedWarning;
   /** Clears the open alerts of a rule deleted or disabled (nothing would judge them any more). */
   records: AlertRecords;
   /** Ids of the configured channels (ALERT_CHANNELS): a rule may only name these. */
@@ -80,22 +83,37 @@ function checkChannels(rule: AlertRule, channelIds: readonly string[]): void {
   }
 }
 
+/** The ledger event of a change, built from the version the store writes (or deletes). */
+const eventsOf = (change: AlertRuleChange, actor: Actor, nowMs: number) => (stored: StoredAlertRule) => [
+  ruleChangedEvent(change, stored, actor, nowMs),
+];
+
+/**
+ * Records a stored change in the audit log and publishes its queued ledger event. Publishing never fails the request:
+ * the event is in the outbox with the change, and the sweep sends it if the topic refuses it now.
+ */
 async function recordAndPublish(
   deps: AlertRuleWriteDeps,
   change: AlertRuleChange,
   stored: StoredAlertRule,
+  pending: readonly QueuedEvent[],
   actor: Actor,
   nowMs: number,
 ): Promise<void> {
-  const event = ruleChangedEvent(change, stored, actor, nowMs);
-  await deps.audit.record({
-    action: `alert-rule.${change}`,
-    resource: `${RESOURCE}/${stored.rule.id}`,
-    actor,
-    atMs: nowMs,
-    detail: { etag: stored.etag, name: stored.rule.name, ledgerEventId: event.id },
-  });
-  await publishStoredChange(deps.publisher, event, `Alert rule ${stored.rule.id} was ${change} (ETag ${stored.etag})`);
+  await Promise.all([
+    deps.audit.record({
+      action: `alert-rule.${change}`,
+      resource: `${RESOURCE}/${stored.rule.id}`,
+      actor,
+      atMs: nowMs,
+      detail: {
+        etag: stored.etag,
+        name: stored.rule.name,
+        ledgerEventId: ruleChangedEvent(change, stored, actor, nowMs).id,
+      },
+    }),
+    publishQueued(deps.publisher, pending, deps.warn),
+  ]);
 }
 
 /** Creates a rule under the id the caller chose; 409 ERR-4091 when the id is taken. */
@@ -108,14 +126,15 @@ export async function createRule(
   const rule = AlertRule.parse({ id: ruleId, ...fields });
   checkChannels(rule, deps.channelIds);
   const nowMs = (deps.nowMs ?? Date.now)();
-  const stored = await deps.rules.create(rule, actor, nowMs);
-  if (!stored)
+  const written = await deps.rules.create(rule, actor, nowMs, eventsOf('created', actor, nowMs));
+  if (!written)
     throw new ApiError(
       'conflict',
       `Alert rule ${ruleId} already exists; replace it with PUT ${selfHref(ruleId)} or choose another id.`,
       [{ field: 'body.ruleId', issue: 'already exists' }],
     );
-  await recordAndPublish(deps, 'created', stored, actor, nowMs);
+  const { stored, pending } = written;
+  await recordAndPublish(deps, 'created', stored, pending, actor, nowMs);
   return { rule: toAlertRuleView(stored), etag: stored.etag, location: selfHref(ruleId) };
 }
 
@@ -176,11 +195,12 @@ export async function replaceRule(
   const rule = AlertRule.parse({ id: ruleId, ...body });
   checkChannels(rule, deps.channelIds);
   const nowMs = (deps.nowMs ?? Date.now)();
-  const r = await deps.rules.replace(rule, actor, nowMs, ifMatch);
+  const r = await deps.rules.replace(rule, actor, nowMs, eventsOf('replaced', actor, nowMs), ifMatch);
   if (!r.ok) throw r.reason === 'not-found' ? notFound(ruleId) : mismatch(ruleId);
-  await recordAndPublish(deps, 'replaced', r.value, actor, nowMs);
+  const { stored, pending } = r.value;
+  await recordAndPublish(deps, 'replaced', stored, pending, actor, nowMs);
   if (!rule.enabled) await clearAlertsOf(deps, ruleId, actor, nowMs, 'rule disabled');
-  return { rule: toAlertRuleView(r.value), etag: r.value.etag };
+  return { rule: toAlertRuleView(stored), etag: stored.etag };
 }
 
 /** Deletes a rule when If-Match admits it, and clears its open alerts (nothing would judge them any more). */
@@ -191,8 +211,8 @@ export async function deleteRule(
   ifMatch?: string,
 ): Promise<void> {
   const nowMs = (deps.nowMs ?? Date.now)();
-  const r = await deps.rules.remove(ruleId, ifMatch);
+  const r = await deps.rules.remove(ruleId, nowMs, eventsOf('deleted', actor, nowMs), ifMatch);
   if (!r.ok) throw r.reason === 'not-found' ? notFound(ruleId) : mismatch(ruleId);
-  await recordAndPublish(deps, 'deleted', r.value, actor, nowMs);
+  await recordAndPublish(deps, 'deleted', r.value.stored, r.value.pending, actor, nowMs);
   await clearAlertsOf(deps, ruleId, actor, nowMs, 'rule deleted');
 }

@@ -7,6 +7,7 @@ import { ApiError } from '../http/errors.js';
 import { v1Path } from '../http/paths.js';
 import { cloudEvent, type PlantEvent } from '../messaging/cloud-event.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
+import { publishQueued, type QueuedWarning } from '../messaging/outbox.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
 import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import { Link } from '../http/paging.js';
@@ -62,6 +63,8 @@ export interface ConstraintsDeps {
   store: LineConstraintStore;
   audit: AuditLog;
   publisher: EventPublisher;
+  /** Hears when the topic refused the change's event (it stays queued for the outbox sweep). */
+  warn?: QueuedWarning;
   /** The plant model in force: every cell a constraint names must be a cell of the line in it. */
   plant: CurrentPlant;
   nowMs?: () => number;
@@ -108,7 +111,9 @@ export function constraintsChangedEvent(c: LineConstraints): PlantEvent {
 
 /**
  * Replaces the line's constraints when If-Match admits the stored ETag (412 ERR-4121 otherwise; without If-Match
- * last writer wins), records who did it and publishes the change. Every cell must be on the line (400).
+ * last writer wins), records who did it and publishes the change. The event is queued with the change in the store
+ * (the outbox): a topic outage delays it to the outbox sweep and never fails the request. Every cell must be on the
+ * line (400).
  */
 export async function replaceLineConstraints(
   deps: ConstraintsDeps,
@@ -129,6 +134,7 @@ export async function replaceLineConstraints(
   const r = await deps.store.replace(
     lineId,
     { constraints: body.constraints, updatedBy: actor.subject, updatedAtMs: nowMs, correlationId: actor.correlationId },
+    (version) => [constraintsChangedEvent(version)],
     ifMatch,
   );
   if (!r.ok) {
@@ -138,21 +144,16 @@ export async function replaceLineConstraints(
       [{ field: 'header.if-match', issue: 'does not match the current ETag' }],
     );
   }
-  await deps.audit.record({
-    action: 'line-constraints.replaced',
-    resource: `lines/${lineId}/constraints`,
-    actor,
-    atMs: nowMs,
-    detail: { version: r.value.version, constraints: body.constraints.length, etag: r.value.etag },
-  });
-  try {
-    await deps.publisher.publish([constraintsChangedEvent(r.value)]);
-  } catch (e) {
-    throw new ApiError(
-      'dependencyUnavailable',
-      `Version ${r.value.version} of line ${lineId}'s constraints is stored and in force (ETag ${r.value.etag}), but its change event could not be published (${e instanceof Error ? e.message : String(e)}); the next run still reads it.`,
-      [{ field: 'smelter.constraints.changed', issue: 'not published' }],
-    );
-  }
-  return { view: viewOf(lineId, r.value), etag: r.value.etag };
+  const { stored, pending } = r.value;
+  await Promise.all([
+    deps.audit.record({
+      action: 'line-constraints.replaced',
+      resource: `lines/${lineId}/constraints`,
+      actor,
+      atMs: nowMs,
+      detail: { version: stored.version, constraints: body.constraints.length, etag: stored.etag },
+    }),
+    publishQueued(deps.publisher, pending, deps.warn),
+  ]);
+  return { view: viewOf(lineId, stored), etag: stored.etag };
 }

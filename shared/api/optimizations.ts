@@ -8,6 +8,7 @@ import { ApiError } from '../http/errors.js';
 import { v1Path } from '../http/paths.js';
 import type { Role } from '../http/roles.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
+import { publishQueued, type QueuedEvent, type QueuedWarning } from '../messaging/outbox.js';
 import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import { Link } from '../http/paging.js';
 import { InstantParam } from '../http/instant.js';
@@ -23,6 +24,7 @@ import {
   requestedOptimizationRunId,
 } from '../orchestration/run-ids.js';
 import type { InstanceView, RunClient } from '../orchestration/run-client.js';
+import type { RunStore } from '../orchestration/run-store.js';
 import {
   ApprovalDecision,
   OptimizationMode,
@@ -88,6 +90,8 @@ export const OptimizationRunView = z.object({
   mode: OptimizationMode,
   trigger: z.string(),
   requestedBy: z.string(),
+  /** The plant-model version the run describes its line with (GET v1/plant's ETag when it started); absent on runs older than the plant model. */
+  plantVersion: z.string().optional(),
   /** Pending, Running, Completed, Failed or Terminated (Durable Functions runtime status). */
   runtimeStatus: z.string(),
   createdTime: z.string(),
@@ -276,6 +280,9 @@ function viewOf(s: InstanceView): OptimizationRunView {
     mode,
     trigger: input.data?.trigger ?? done?.trigger ?? 'unknown',
     requestedBy: input.data?.requestedBy ?? done?.requestedBy ?? 'unknown',
+    ...((input.data?.plantVersion ?? done?.plantVersion)
+      ? { plantVersion: input.data?.plantVersion ?? done?.plantVersion }
+      : {}),
     runtimeStatus: s.runtimeStatus,
     createdTime: s.createdTime,
     lastUpdatedTime: s.lastUpdatedTime,
@@ -293,14 +300,24 @@ function isAwaitingApproval(s: InstanceView): boolean {
   return s.runtimeStatus === 'Running' && step === 'awaiting-approval';
 }
 
+/** What a decision needs beyond reading runs: the outbox its ledger event waits in, and the topic. */
+export interface DecisionDeps extends OptimizationsDeps {
+  runs: Pick<RunStore, 'queueEvents'>;
+  publisher: EventPublisher;
+  /** Hears when the topic refused the decision's event (it stays queued for the outbox sweep). */
+  warn?: QueuedWarning;
+}
+
 /**
  * Approves or rejects an advisory run that waits for it (409 otherwise, naming its state): raises the `approval`
- * event, records the decision in the audit log and publishes it for the ledger. When publishing fails the decision
- * has still reached the run (its completion event records it too); the answer is 503 so the caller knows the
- * approval event itself is missing from the ledger.
+ * event, then queues the decision's ledger event in the run's outbox, records the decision in the audit log and
+ * publishes the event. The decision's own store is the run's Durable history, which cannot share a write with the
+ * outbox, so the event is queued only once the decision has reached the run: an event never records a decision the
+ * run did not get. A topic outage does not fail the answer (the outbox sweep publishes the event); a Cosmos failure
+ * in the moment between the two answers 503 saying the decision stands (the run's completion event records it too).
  */
 export async function decideOptimization(
-  deps: OptimizationsDeps & { publisher: EventPublisher },
+  deps: DecisionDeps,
   runId: string,
   body: ApprovalBody,
   caller: Actor,
@@ -325,27 +342,30 @@ export async function decideOptimization(
     correlationId: caller.correlationId,
   };
   await deps.client.raiseEvent(runId, APPROVAL_EVENT, decision);
-  await deps.audit.record({
-    action: `optimization.${body.decision === 'approve' ? 'approved' : 'rejected'}`,
-    resource: `${RESOURCE}/${runId}`,
-    actor: caller,
-    atMs: decidedAtMs,
-    detail: { lineId, reason: body.reason },
-  });
+  const event = approvalEvent(
+    { runId, lineId, decision: body.decision, reason: body.reason, actor: caller.subject, decidedAtMs },
+    caller.correlationId,
+  );
+  let pending: readonly QueuedEvent[];
   try {
-    await deps.publisher.publish([
-      approvalEvent(
-        { runId, lineId, decision: body.decision, reason: body.reason, actor: caller.subject, decidedAtMs },
-        caller.correlationId,
-      ),
-    ]);
+    pending = await deps.runs.queueEvents(runId, [event]);
   } catch (e) {
     throw new ApiError(
       'dependencyUnavailable',
-      `The decision reached run ${runId}, but its ledger event could not be published (${e instanceof Error ? e.message : String(e)}); the run's own completion event records the decision too.`,
-      [{ field: 'smelter.optimization.approved', issue: 'not published' }],
+      `The decision reached run ${runId}, but its ledger event ${event.id} could not be queued (${e instanceof Error ? e.message : String(e)}); do not decide again — the run's completion event records the decision too.`,
+      [{ field: event.type, issue: 'decision taken, ledger event not queued' }],
     );
   }
+  await Promise.all([
+    deps.audit.record({
+      action: `optimization.${body.decision === 'approve' ? 'approved' : 'rejected'}`,
+      resource: `${RESOURCE}/${runId}`,
+      actor: caller,
+      atMs: decidedAtMs,
+      detail: { lineId, reason: body.reason, ledgerEventId: event.id },
+    }),
+    publishQueued(deps.publisher, pending, deps.warn),
+  ]);
   return {
     runId,
     decision: body.decision,

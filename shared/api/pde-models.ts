@@ -1,12 +1,12 @@
 import { ApiError } from '../http/errors.js';
 import { decodeCursor, encodeCursor, type PageQuery } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
-import { publishStoredChange } from './publish-change.js';
 import { z } from 'zod';
 import type { EventPublisher } from '../messaging/event-publisher.js';
+import { publishQueued, type QueuedEvent, type QueuedWarning } from '../messaging/outbox.js';
 import { modelChangedEvent, type PdeModelChange } from '../models/events.js';
 import type { ModelRepository, StoredPdeModel } from '../models/repository.js';
-import type { Actor, AuditLog } from '../kernel/audit-log.js';
+import type { Actor, AuditEntry, AuditLog } from '../kernel/audit-log.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
 import type { PdeModel, PdeModelCreated, PdeModelPage } from './pde-model-schemas.js';
 
@@ -16,9 +16,14 @@ export interface ModelDeps {
   nowMs?: () => number;
 }
 
-/** What a write needs besides the store: the publisher that takes `smelter.model.changed` to the ledger. */
+/**
+ * What a write needs besides the store: the publisher that takes `smelter.model.changed` to the ledger. The event is
+ * queued with the change in the store (the outbox) and published right after; `warn` hears when the topic refused
+ * it and the outbox sweep will send it.
+ */
 export interface ModelWriteDeps extends ModelDeps {
   publisher: EventPublisher;
+  warn?: QueuedWarning;
 }
 
 const RESOURCE = 'pde-models';
@@ -52,21 +57,6 @@ export function toPdeModel(m: StoredPdeModel): PdeModel {
   };
 }
 
-/** Sends a stored change to the ledger (503 ERR-5031 saying the change stands when the topic refuses it). */
-function publishChange(
-  deps: ModelWriteDeps,
-  change: PdeModelChange,
-  m: StoredPdeModel,
-  actor: Actor,
-  nowMs: number,
-): Promise<void> {
-  return publishStoredChange(
-    deps.publisher,
-    modelChangedEvent(change, m, actor, nowMs),
-    `PDE model ${m.modelId} was ${change} (ETag ${m.etag})`,
-  );
-}
-
 /** Creates a model, records who did it, and answers the plant's 201 shape with the model's ETag and location. */
 export async function createModel(
   deps: ModelWriteDeps,
@@ -74,17 +64,14 @@ export async function createModel(
   actor: Actor,
 ): Promise<{ created: PdeModelCreated; etag: string; location: string }> {
   const nowMs = (deps.nowMs ?? Date.now)();
-  const m = await deps.models.create(body, actor, nowMs);
-  await bothSettled(
-    deps.audit.record({
-      action: 'pde-model.created',
-      resource: `${RESOURCE}/${m.modelId}`,
-      actor,
-      atMs: nowMs,
-      detail: { modelName: m.modelName, etag: m.etag, ledgerEventId: modelChangedEvent('created', m, actor, nowMs).id },
-    }),
-    publishChange(deps, 'created', m, actor, nowMs),
-  );
+  const { stored: m, pending } = await deps.models.create(body, actor, nowMs, eventsOf('created', actor, nowMs));
+  await recordAndPublish(deps, pending, {
+    action: 'pde-model.created',
+    resource: `${RESOURCE}/${m.modelId}`,
+    actor,
+    atMs: nowMs,
+    detail: { modelName: m.modelName, etag: m.etag, ledgerEventId: modelChangedEvent('created', m, actor, nowMs).id },
+  });
   const created: PdeModelCreated = {
     modelId: m.modelId,
     modelName: m.modelName,
@@ -128,14 +115,23 @@ export async function listModels(deps: ModelDeps, page: PageQuery): Promise<PdeM
   return { items: items.map(toPdeModel), ...(continuationToken ? { continuationToken } : {}), links };
 }
 
+/** The ledger event of a change, built from the version the store writes (or deletes). */
+const eventsOf = (change: PdeModelChange, actor: Actor, nowMs: number) => (m: StoredPdeModel) => [
+  modelChangedEvent(change, m, actor, nowMs),
+];
+
 /**
- * Waits for the audit record and the ledger event, written side by side (both follow the stored change and neither
- * needs the other), then reports the audit failure first: a change must never look recorded when it is not.
+ * Records the stored change in the audit log and publishes its queued ledger event side by side (both follow the
+ * stored change and neither needs the other). Publishing never fails the request: the event is in the outbox with
+ * the change, and the sweep sends it if the topic refuses it now. An audit failure is reported: a change must never
+ * look recorded when it is not.
  */
-async function bothSettled(audit: Promise<unknown>, publish: Promise<unknown>): Promise<void> {
-  const [a, p] = await Promise.allSettled([audit, publish]);
-  if (a.status === 'rejected') throw a.reason;
-  if (p.status === 'rejected') throw p.reason;
+async function recordAndPublish(
+  deps: ModelWriteDeps,
+  pending: readonly QueuedEvent[],
+  entry: AuditEntry,
+): Promise<void> {
+  await Promise.all([deps.audit.record(entry), publishQueued(deps.publisher, pending, deps.warn)]);
 }
 
 /** Replaces a model when If-Match admits its current ETag (412 ERR-4121 otherwise) and records the change. */
@@ -147,23 +143,17 @@ export async function replaceModel(
   ifMatch?: string,
 ): Promise<{ model: PdeModel; etag: string }> {
   const nowMs = (deps.nowMs ?? Date.now)();
-  const r = await deps.models.replace(modelId, body, actor, nowMs, ifMatch);
+  const r = await deps.models.replace(modelId, body, actor, nowMs, eventsOf('replaced', actor, nowMs), ifMatch);
   if (!r.ok) throw r.reason === 'not-found' ? notFound(modelId) : mismatch(modelId);
-  await bothSettled(
-    deps.audit.record({
-      action: 'pde-model.replaced',
-      resource: `${RESOURCE}/${modelId}`,
-      actor,
-      atMs: nowMs,
-      detail: {
-        modelName: r.value.modelName,
-        etag: r.value.etag,
-        ledgerEventId: modelChangedEvent('replaced', r.value, actor, nowMs).id,
-      },
-    }),
-    publishChange(deps, 'replaced', r.value, actor, nowMs),
-  );
-  return { model: toPdeModel(r.value), etag: r.value.etag };
+  const { stored: m, pending } = r.value;
+  await recordAndPublish(deps, pending, {
+    action: 'pde-model.replaced',
+    resource: `${RESOURCE}/${modelId}`,
+    actor,
+    atMs: nowMs,
+    detail: { modelName: m.modelName, etag: m.etag, ledgerEventId: modelChangedEvent('replaced', m, actor, nowMs).id },
+  });
+  return { model: toPdeModel(m), etag: m.etag };
 }
 
 /** Deletes a model (its id is not reused) when If-Match admits it, and records the deletion. */
@@ -174,16 +164,14 @@ export async function deleteModel(
   ifMatch?: string,
 ): Promise<void> {
   const nowMs = (deps.nowMs ?? Date.now)();
-  const r = await deps.models.remove(modelId, ifMatch);
+  const r = await deps.models.remove(modelId, nowMs, eventsOf('deleted', actor, nowMs), ifMatch);
   if (!r.ok) throw r.reason === 'not-found' ? notFound(modelId) : mismatch(modelId);
-  await bothSettled(
-    deps.audit.record({
-      action: 'pde-model.deleted',
-      resource: `${RESOURCE}/${modelId}`,
-      actor,
-      atMs: nowMs,
-      detail: { etag: r.value.etag, ledgerEventId: modelChangedEvent('deleted', r.value, actor, nowMs).id },
-    }),
-    publishChange(deps, 'deleted', r.value, actor, nowMs),
-  );
+  const { stored: m, pending } = r.value;
+  await recordAndPublish(deps, pending, {
+    action: 'pde-model.deleted',
+    resource: `${RESOURCE}/${modelId}`,
+    actor,
+    atMs: nowMs,
+    detail: { etag: m.etag, ledgerEventId: modelChangedEvent('deleted', m, actor, nowMs).id },
+  });
 }

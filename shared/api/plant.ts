@@ -1,7 +1,8 @@
 /**
  * The plant model as an API resource: read by every role (the ERP integration included), replaced whole by a
  * Manager under If-Match. A new version is validated before anything of it is applied (ERR-4001 naming the path),
- * recorded in the audit log and published as `smelter.plant-model.changed` for the ledger; functions pick it up
+ * recorded in the audit log and published as `smelter.plant-model.changed` for the ledger (queued in the outbox in the
+ * same atomic write as the new version, so a topic outage delays the event, never the answer); functions pick it up
  * within PLANT_MODEL_REFRESH_S without a restart, and runs already going finish on the version they started with.
  */
 import { z } from 'zod';
@@ -10,11 +11,11 @@ import { Link } from '../http/paging.js';
 import { v1Path } from '../http/paths.js';
 import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
+import { publishQueued, type QueuedWarning } from '../messaging/outbox.js';
 import { plantModelChangedEvent } from '../plant/events.js';
 import { PlantModel } from '../plant/schema.js';
 import type { PlantModelSource } from '../plant/source.js';
 import type { PlantModelStore } from '../plant/store.js';
-import { publishStoredChange } from './publish-change.js';
 
 const href = v1Path('plant');
 const etagOf = (version: string) => `"${version}"`;
@@ -37,6 +38,8 @@ export interface PlantReadDeps {
 export interface PlantWriteDeps extends PlantReadDeps {
   audit: AuditLog;
   publisher: EventPublisher;
+  /** Hears when the topic refused the change's event (it stays queued for the outbox sweep). */
+  warn?: QueuedWarning;
   nowMs?: () => number;
 }
 
@@ -74,7 +77,9 @@ export async function replacePlant(
     );
   }
   const nowMs = deps.nowMs?.() ?? Date.now();
-  const r = await deps.store.replace(model, stored?.version, actor, nowMs);
+  const r = await deps.store.replace(model, stored?.version, actor, nowMs, (v) => [
+    plantModelChangedEvent(v, index.version, actor.correlationId),
+  ]);
   if (!r.ok) {
     throw new ApiError(
       'preconditionFailed',
@@ -83,20 +88,19 @@ export async function replacePlant(
     );
   }
   deps.source.invalidate();
-  await deps.audit.record({
-    action: 'plant-model.replaced',
-    resource: 'plant',
-    actor,
-    atMs: nowMs,
-    detail: { version: r.value.version, previousVersion: index.version },
-  });
-  await publishStoredChange(
-    deps.publisher,
-    plantModelChangedEvent(r.value, index.version, actor.correlationId),
-    `Plant model version ${r.value.version} is stored and in force`,
-  );
+  const { stored: next, pending } = r.value;
+  await Promise.all([
+    deps.audit.record({
+      action: 'plant-model.replaced',
+      resource: 'plant',
+      actor,
+      atMs: nowMs,
+      detail: { version: next.version, previousVersion: index.version },
+    }),
+    publishQueued(deps.publisher, pending, deps.warn),
+  ]);
   return {
-    view: { version: r.value.version, fromFile: false, model: r.value.model, links: [{ rel: 'self', href }] },
-    etag: etagOf(r.value.version),
+    view: { version: next.version, fromFile: false, model: next.model, links: [{ rel: 'self', href }] },
+    etag: etagOf(next.version),
   };
 }

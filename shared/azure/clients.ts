@@ -54,3 +54,21 @@ export function cosmosClient(s: Pick<Settings, 'COSMOS_ENDPOINT' | 'COSMOS_KEY'>
   }
   return new CosmosClient({ endpoint: s.COSMOS_ENDPOINT, aadCredentials: azureCredential() });
 }
+
+/**
+ * The host storage account's BlobServiceClient (where parked batches go): the connection string locally, the
+ * account's blob endpoint with managed identity in Azure.
+ */
+export function hostStorageServiceClient(
+  s: Pick<Settings, 'AzureWebJobsStorage' | 'AzureWebJobsStorage__accountName' | 'AzureWebJobsStorage__blobServiceUri'>,
+): BlobServiceClient {
+  if (s.AzureWebJobsStorage) return BlobServiceClient.fromConnectionString(s.AzureWebJobsStorage);
+  const uri =
+    s.AzureWebJobsStorage__blobServiceUri ??
+    (s.AzureWebJobsStorage__accountName ? `https://${s.AzureWebJobsStorage__accountName}.blob.core.windows.net` : '');
+  if (uri) return new BlobServiceClient(uri, azureCredential());
+  throw new SettingsError(
+    'AzureWebJobsStorage',
+    'set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__accountName (managed identity)',
+  );
+}

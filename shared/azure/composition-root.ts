@@ -1,5 +1,5 @@
 /**
- * The composition root: one CosmosClient, one lake BlobServiceClient, one credential and one plant-events publisher
+ * The composition root: one CosmosClient, one lake and one host-storage BlobServiceClient, one credential and one plant-events publisher
  * per process, shared by every function the process hosts (a new client only when the settings name another
  * endpoint, as tests do between suites), and the one build-once helper and local-vs-Azure decision. Every
  * `…FromSettings` builder in shared/azure takes its clients from here; nothing else in the app constructs one
@@ -9,12 +9,13 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { isLoopback, settings } from '../config/settings.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
-import { cosmosClient, lakeServiceClient } from './clients.js';
+import { cosmosClient, hostStorageServiceClient, lakeServiceClient } from './clients.js';
 import { openContainer } from './open-container.js';
 import { createEventPublisher } from './service-bus-publisher.js';
 
 let cosmos: { key: string; client: CosmosClient } | undefined;
 let lake: { key: string; client: BlobServiceClient } | undefined;
+let hostStorage: { key: string; client: BlobServiceClient } | undefined;
 const containers = new Map<string, Promise<Container>>();
 
 /** The process's CosmosClient for the current settings. */
@@ -35,6 +36,14 @@ export function appLakeServiceClient(): BlobServiceClient {
   const key = `${s.LakeConnection ?? ''}|${s.LakeConnection__blobServiceUri ?? ''}`;
   if (lake?.key !== key) lake = { key, client: lakeServiceClient(s) };
   return lake.client;
+}
+
+/** The process's BlobServiceClient on the host storage account (parked batches) for the current settings. */
+export function appHostStorageClient(): BlobServiceClient {
+  const s = settings();
+  const key = `${s.AzureWebJobsStorage ?? ''}|${s.AzureWebJobsStorage__accountName ?? ''}|${s.AzureWebJobsStorage__blobServiceUri ?? ''}`;
+  if (hostStorage?.key !== key) hostStorage = { key, client: hostStorageServiceClient(s) };
+  return hostStorage.client;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Container, CosmosClient, SqlParameter } from '@azure/cosmos';
 import { z } from 'zod';
-import { AlertChangedData } from '../alerts/alert-events.js';
+import { AlertChangedData, alertChangedEvent } from '../alerts/alert-events.js';
 import { Alert } from '../alerts/alert.js';
 import { AlertRule } from '../alerts/rule.js';
 import {
@@ -13,22 +13,36 @@ import {
 } from '../alerts/store.js';
 import type { Actor } from '../kernel/audit-log.js';
 import type { WriteOutcome } from '../kernel/write-outcome.js';
-import { writeIfUnchanged } from './conditional-write.js';
-import { httpEtag, openContainer, statusOf } from './open-container.js';
+import type { PlantEvent } from '../messaging/cloud-event.js';
+import type { EventsFor, QueuedEvent, Written } from '../messaging/outbox.js';
+import { newRevision, revisionEtag, writeIfUnchanged } from './conditional-write.js';
+import { CosmosOutbox } from './cosmos-outbox.js';
+import { openContainer, statusOf } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const ALERTS_CONTAINER = 'alerts';
 export const ALERT_RULES_CONTAINER = 'alert-rules';
 
+/**
+ * `unpublished`: changes an alert document kept in itself before alert changes went through the shared outbox; a
+ * read moves them there (`migrated`), so none is lost by an upgrade.
+ */
 const AlertDoc = Alert.extend({ unpublished: z.array(AlertChangedData).default([]), _etag: z.string() });
+type AlertDoc = z.infer<typeof AlertDoc>;
 
 /**
  * Alerts in Cosmos container `alerts` (partition key /scopeKey, id = alert id): one document per alert, rewritten on
- * each change under If-Match. The raise path (latest alert of a condition and scope) stays inside one partition; reads
- * by alert id and the lists fan out, which the container's size (alerts, not telemetry) makes cheap.
+ * each change under If-Match, in one transactional batch with the change's `smelter.alert.<verb>` event (the outbox).
+ * The raise path (latest alert of a condition and scope) stays inside one partition; reads by alert id and the lists
+ * fan out, which the container's size (alerts, not telemetry) makes cheap.
  */
 export class CosmosAlertStore implements AlertStore {
-  constructor(private readonly container: Container) {}
+  /** Where its changes' events wait (the sweep reads the same container through its own CosmosOutbox). */
+  readonly outbox: CosmosOutbox;
+
+  constructor(private readonly container: Container) {
+    this.outbox = new CosmosOutbox(container, '/scopeKey');
+  }
 
   static async create(
     client: CosmosClient,
@@ -44,7 +58,7 @@ export class CosmosAlertStore implements AlertStore {
     const [doc] = await this.query('SELECT * FROM c WHERE c.kind = @kind AND c.id = @id', [
       { name: '@id', value: alertId },
     ]);
-    return doc === undefined ? undefined : stored(doc);
+    return doc === undefined ? undefined : this.migrated(doc);
   }
 
   async latest(conditionKey: string, scopeKey: string): Promise<StoredAlert | undefined> {
@@ -57,7 +71,7 @@ export class CosmosAlertStore implements AlertStore {
       ],
       scopeKey,
     );
-    return doc === undefined ? undefined : stored(doc);
+    return doc === undefined ? undefined : this.migrated(doc);
   }
 
   async raisedAt(conditionKey: string, scopeKey: string, raisedAtMs: number): Promise<Alert | undefined> {
@@ -73,25 +87,47 @@ export class CosmosAlertStore implements AlertStore {
     return doc === undefined ? undefined : stored(doc).alert;
   }
 
-  async create(alert: Alert, unpublished: AlertChangedData[]): Promise<boolean> {
-    try {
-      await this.container.items.create(toDoc(alert, unpublished));
-      return true;
-    } catch (e) {
-      if (statusOf(e) === 409) return false;
-      throw e;
-    }
+  async create(alert: Alert, events: readonly PlantEvent[]): Promise<readonly QueuedEvent[] | undefined> {
+    const r = await this.outbox.write(
+      alert.scopeKey,
+      [{ operationType: 'Create', resourceBody: toDoc(alert) }],
+      events,
+    );
+    return r.ok ? r.pending : undefined;
   }
 
-  async replace(alert: Alert, unpublished: AlertChangedData[], etag: string): Promise<boolean> {
-    try {
-      await this.container
-        .item(alert.id, alert.scopeKey)
-        .replace(toDoc(alert, unpublished), { accessCondition: { type: 'IfMatch', condition: etag } });
-      return true;
-    } catch (e) {
-      if (statusOf(e) === 412 || statusOf(e) === 404) return false;
-      throw e;
+  async replace(
+    alert: Alert,
+    events: readonly PlantEvent[],
+    etag: string,
+  ): Promise<readonly QueuedEvent[] | undefined> {
+    const r = await this.outbox.write(
+      alert.scopeKey,
+      [{ operationType: 'Replace', id: alert.id, resourceBody: toDoc(alert), ifMatch: etag }],
+      events,
+    );
+    return r.ok ? r.pending : undefined;
+  }
+
+  /**
+   * An alert document as stored; one that still keeps changes in itself (written before the shared outbox) has them
+   * moved into the outbox first, in one batch with the rewrite, so its next change cannot drop them.
+   */
+  private async migrated(doc: unknown): Promise<StoredAlert> {
+    for (let d = AlertDoc.parse(doc); ;) {
+      if (d.unpublished.length === 0) return stored(d);
+      const { unpublished, _etag, ...alert } = d;
+      const r = await this.outbox.write(
+        alert.scopeKey,
+        [{ operationType: 'Replace', id: alert.id, resourceBody: toDoc(Alert.parse(alert)), ifMatch: _etag }],
+        unpublished.map(alertChangedEvent),
+      );
+      if (r.ok) return { alert: Alert.parse(alert), etag: r.results[0]!.eTag ?? '' };
+      const [again] = await this.query('SELECT * FROM c WHERE c.kind = @kind AND c.id = @id', [
+        { name: '@id', value: alert.id },
+      ]);
+      if (again === undefined) throw new Error(`alert ${alert.id} vanished while its outbox moved`);
+      d = AlertDoc.parse(again);
     }
   }
 
@@ -122,11 +158,14 @@ export class CosmosAlertStore implements AlertStore {
     return { items: items.slice(0, limit), more: items.length > limit };
   }
 
-  async withUnpublished(limit: number): Promise<StoredAlert[]> {
-    const docs = await this.query('SELECT TOP @n * FROM c WHERE c.kind = @kind AND ARRAY_LENGTH(c.unpublished) > 0', [
-      { name: '@n', value: limit },
-    ]);
-    return docs.map(stored);
+  /** Moves the changes alert documents written before the shared outbox still keep in themselves into it. */
+  async migrateLegacyOutbox(limit = 100): Promise<number> {
+    const docs = await this.query(
+      'SELECT TOP @n * FROM c WHERE c.kind = @kind AND IS_DEFINED(c.unpublished) AND ARRAY_LENGTH(c.unpublished) > 0',
+      [{ name: '@n', value: limit }],
+    );
+    for (const doc of docs) await this.migrated(doc);
+    return docs.length;
   }
 
   private async query(query: string, parameters: SqlParameter[], partitionKey?: string): Promise<unknown[]> {
@@ -140,19 +179,18 @@ export class CosmosAlertStore implements AlertStore {
   }
 }
 
-function toDoc(alert: Alert, unpublished: AlertChangedData[]) {
+function toDoc(alert: Alert) {
   return {
     ...Alert.parse(alert),
     kind: 'alert',
     raisedAtMs: Date.parse(alert.raisedAt),
     sortKey: alertSortKey(alert),
-    unpublished,
   };
 }
 
 function stored(doc: unknown): StoredAlert {
-  const { unpublished, _etag, ...alert } = AlertDoc.parse(doc);
-  return { alert: Alert.parse(alert), etag: _etag, unpublished };
+  const { unpublished: _legacy, _etag, ...alert } = AlertDoc.parse(doc) as AlertDoc;
+  return { alert: Alert.parse(alert), etag: _etag };
 }
 
 const RuleDoc = z.object({
@@ -165,13 +203,15 @@ const RuleDoc = z.object({
   createdBy: z.string(),
   updatedBy: z.string(),
   correlationId: z.string(),
+  /** The version's own revision (its HTTP ETag); absent on documents written before revisions. */
+  rev: z.string().optional(),
   _etag: z.string(),
 });
 type RuleDoc = z.infer<typeof RuleDoc>;
 
 const storedRule = (d: RuleDoc): StoredAlertRule => ({
   rule: AlertRule.parse(d.rule),
-  etag: httpEtag(d._etag),
+  etag: revisionEtag(d),
   createdAtMs: d.createdAtMs,
   updatedAtMs: d.updatedAtMs,
   createdBy: d.createdBy,
@@ -180,10 +220,16 @@ const storedRule = (d: RuleDoc): StoredAlertRule => ({
 
 /**
  * Alert rules in Cosmos container `alert-rules` (partition key /ruleId, id = rule id): read, replace and delete are
- * point operations under If-Match; the evaluator reads the whole (small) container every few seconds.
+ * point operations under If-Match, each in one transactional batch with its `smelter.alert-rule.changed` event (the
+ * outbox); the ETag is the version's own revision, so the event can name it before the write. The evaluator reads the
+ * whole (small) container every few seconds.
  */
 export class CosmosAlertRuleStore implements AlertRuleStore {
-  constructor(private readonly container: Container) {}
+  private readonly outbox: CosmosOutbox;
+
+  constructor(private readonly container: Container) {
+    this.outbox = new CosmosOutbox(container, '/ruleId');
+  }
 
   static async create(
     client: CosmosClient,
@@ -227,7 +273,12 @@ export class CosmosAlertRuleStore implements AlertRuleStore {
     return d && storedRule(d);
   }
 
-  async create(rule: AlertRule, actor: Actor, nowMs: number): Promise<StoredAlertRule | undefined> {
+  async create(
+    rule: AlertRule,
+    actor: Actor,
+    nowMs: number,
+    events: EventsFor<StoredAlertRule>,
+  ): Promise<Written<StoredAlertRule> | undefined> {
     const doc = {
       id: rule.id,
       ruleId: rule.id,
@@ -238,22 +289,20 @@ export class CosmosAlertRuleStore implements AlertRuleStore {
       createdBy: actor.subject,
       updatedBy: actor.subject,
       correlationId: actor.correlationId,
+      rev: newRevision(),
     };
-    try {
-      const { resource } = await this.container.items.create(doc);
-      return storedRule(RuleDoc.parse(resource));
-    } catch (e) {
-      if (statusOf(e) === 409) return undefined;
-      throw e;
-    }
+    const stored = storedRule({ ...doc, _etag: '' });
+    const r = await this.outbox.write(rule.id, [{ operationType: 'Create', resourceBody: doc }], events(stored));
+    return r.ok ? { stored, pending: r.pending } : undefined;
   }
 
   async replace(
     rule: AlertRule,
     actor: Actor,
     nowMs: number,
+    events: EventsFor<StoredAlertRule>,
     ifMatch?: string,
-  ): Promise<WriteOutcome<StoredAlertRule>> {
+  ): Promise<WriteOutcome<Written<StoredAlertRule>>> {
     return writeIfUnchanged(
       ifMatch,
       () => this.read(rule.id),
@@ -265,25 +314,39 @@ export class CosmosAlertRuleStore implements AlertRuleStore {
           updatedAtMs: nowMs,
           updatedBy: actor.subject,
           correlationId: actor.correlationId,
+          rev: newRevision(),
         };
-        const { resource } = await this.container
-          .item(rule.id, rule.id)
-          .replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
-        return storedRule(RuleDoc.parse(resource));
+        const stored = storedRule({ ...next, _etag: '' });
+        const r = await this.outbox.write(
+          rule.id,
+          [{ operationType: 'Replace', id: rule.id, resourceBody: next, ifMatch: _etag }],
+          events(stored),
+        );
+        return r.ok ? { ok: true, value: { stored, pending: r.pending } } : r;
       },
+      revisionEtag,
     );
   }
 
-  async remove(ruleId: string, ifMatch?: string): Promise<WriteOutcome<StoredAlertRule>> {
+  async remove(
+    ruleId: string,
+    nowMs: number,
+    events: EventsFor<StoredAlertRule>,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<Written<StoredAlertRule>>> {
     return writeIfUnchanged(
       ifMatch,
       () => this.read(ruleId),
       async (current) => {
-        await this.container
-          .item(ruleId, ruleId)
-          .delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
-        return storedRule(current);
+        const stored = storedRule(current);
+        const r = await this.outbox.write(
+          ruleId,
+          [{ operationType: 'Delete', id: ruleId, ifMatch: current._etag }],
+          events(stored),
+        );
+        return r.ok ? { ok: true, value: { stored, pending: r.pending } } : r;
       },
+      revisionEtag,
     );
   }
 

@@ -1,21 +1,22 @@
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import type { EventPublisher } from '../messaging/event-publisher.js';
+import type { EventsFor, QueuedWarning, Written } from '../messaging/outbox.js';
 import { auditLogFromSettings, type CosmosAuditLog } from './cosmos-audit-log.js';
 import { appContainer, eventPublisherFromSettings, once } from './composition-root.js';
 import { modelIdOf, type ModelRepository, type StoredPdeModel } from '../models/repository.js';
 import { type Actor } from '../kernel/audit-log.js';
 import { type WriteOutcome } from '../kernel/write-outcome.js';
-import { writeIfUnchanged } from './conditional-write.js';
+import { newRevision, revisionEtag, writeIfUnchanged } from './conditional-write.js';
+import { CosmosOutbox } from './cosmos-outbox.js';
 import type { PdeModelBody, PdeModelId } from '../models/schemas.js';
-import { httpEtag, statusOf } from './open-container.js';
+import { statusOf } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const PDE_MODELS_CONTAINER = 'pde-models';
 const COUNTER_ID = 'pde-model-counter';
 /** Optimistic-concurrency retries for the id counter; each retry means another writer won, so progress is made. */
 const MAX_COUNTER_ATTEMPTS = 100;
-/** Read-and-replace attempts of a write without If-Match (last writer wins) when other writers keep getting in between. */
 
 const ModelDoc = z.object({
   id: z.string(),
@@ -31,6 +32,8 @@ const ModelDoc = z.object({
   createdBy: z.string(),
   updatedBy: z.string(),
   correlationId: z.string(),
+  /** The version's own revision (its HTTP ETag); absent on documents written before revisions. */
+  rev: z.string().optional(),
   _etag: z.string(),
 });
 type ModelDoc = z.infer<typeof ModelDoc>;
@@ -53,15 +56,28 @@ function toStored(d: ModelDoc): StoredPdeModel {
     updatedAtMs: d.updatedAtMs,
     createdBy: d.createdBy,
     updatedBy: d.updatedBy,
-    etag: httpEtag(d._etag),
+    etag: revisionEtag(d),
   };
 }
 
-/** PDE models in Cosmos container `pde-models` (partition key /modelId), one document per model plus an id counter. */
+/**
+ * PDE models in Cosmos container `pde-models` (partition key /modelId), one document per model plus an id counter.
+ * Every write runs with its `smelter.model.changed` event in one transactional batch (the outbox); the ETag is the
+ * version's own revision, so the event can name it before the write.
+ */
 export class CosmosModelRepository implements ModelRepository {
-  constructor(private readonly container: Container) {}
+  private readonly outbox: CosmosOutbox;
 
-  async create(body: PdeModelBody, actor: Actor, nowMs: number): Promise<StoredPdeModel> {
+  constructor(private readonly container: Container) {
+    this.outbox = new CosmosOutbox(container, '/modelId');
+  }
+
+  async create(
+    body: PdeModelBody,
+    actor: Actor,
+    nowMs: number,
+    events: EventsFor<StoredPdeModel>,
+  ): Promise<Written<StoredPdeModel>> {
     const seq = await this.allocateSeq();
     const modelId = modelIdOf(seq);
     const doc = {
@@ -78,9 +94,13 @@ export class CosmosModelRepository implements ModelRepository {
       createdBy: actor.subject,
       updatedBy: actor.subject,
       correlationId: actor.correlationId,
+      rev: newRevision(),
     };
-    const { resource } = await this.container.items.create(doc);
-    return toStored(ModelDoc.parse(resource));
+    const stored = toStored({ ...doc, _etag: '' });
+    const r = await this.outbox.write(modelId, [{ operationType: 'Create', resourceBody: doc }], events(stored));
+    // The id came from the counter, so no one else holds it: a refusal here is a fault, not a race.
+    if (!r.ok) throw new Error(`PDE model ${modelId} could not be created (${r.status}) although its id was allocated`);
+    return { stored, pending: r.pending };
   }
 
   /** Next sequence number from a counter document updated under If-Match, so concurrent creates never share an id. */
@@ -144,8 +164,9 @@ export class CosmosModelRepository implements ModelRepository {
     body: PdeModelBody,
     actor: Actor,
     nowMs: number,
+    events: EventsFor<StoredPdeModel>,
     ifMatch?: string,
-  ): Promise<WriteOutcome<StoredPdeModel>> {
+  ): Promise<WriteOutcome<Written<StoredPdeModel>>> {
     return writeIfUnchanged(
       ifMatch,
       () => this.readDoc(modelId),
@@ -159,25 +180,39 @@ export class CosmosModelRepository implements ModelRepository {
           updatedAtMs: nowMs,
           updatedBy: actor.subject,
           correlationId: actor.correlationId,
+          rev: newRevision(),
         };
-        const { resource } = await this.container
-          .item(modelId, modelId)
-          .replace(next, { accessCondition: { type: 'IfMatch', condition: _etag } });
-        return toStored(ModelDoc.parse(resource));
+        const stored = toStored({ ...next, _etag: '' });
+        const r = await this.outbox.write(
+          modelId,
+          [{ operationType: 'Replace', id: modelId, resourceBody: next, ifMatch: _etag }],
+          events(stored),
+        );
+        return r.ok ? { ok: true, value: { stored, pending: r.pending } } : r;
       },
+      revisionEtag,
     );
   }
 
-  async remove(modelId: PdeModelId, ifMatch?: string): Promise<WriteOutcome<StoredPdeModel>> {
+  async remove(
+    modelId: PdeModelId,
+    nowMs: number,
+    events: EventsFor<StoredPdeModel>,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<Written<StoredPdeModel>>> {
     return writeIfUnchanged(
       ifMatch,
       () => this.readDoc(modelId),
       async (current) => {
-        await this.container
-          .item(modelId, modelId)
-          .delete({ accessCondition: { type: 'IfMatch', condition: current._etag } });
-        return toStored(current);
+        const stored = toStored(current);
+        const r = await this.outbox.write(
+          modelId,
+          [{ operationType: 'Delete', id: modelId, ifMatch: current._etag }],
+          events(stored),
+        );
+        return r.ok ? { ok: true, value: { stored, pending: r.pending } } : r;
       },
+      revisionEtag,
     );
   }
 }
@@ -187,10 +222,15 @@ export interface ModelStore {
   audit: CosmosAuditLog;
 }
 
-/** The store and the plant-events publisher: what create, replace and delete need (they publish smelter.model.changed). */
-export async function modelWriteDepsFromSettings(): Promise<ModelStore & { publisher: EventPublisher }> {
+/**
+ * The store and the plant-events publisher: what create, replace and delete need (they publish smelter.model.changed);
+ * `warn` hears of an event the topic refused (queued for the outbox sweep).
+ */
+export async function modelWriteDepsFromSettings(
+  warn?: QueuedWarning,
+): Promise<ModelStore & { publisher: EventPublisher; warn?: QueuedWarning }> {
   const [store, publisher] = await Promise.all([modelStoreFromSettings(), eventPublisherFromSettings()]);
-  return { ...store, publisher };
+  return { ...store, publisher, ...(warn ? { warn } : {}) };
 }
 
 /** The process's model store (with the app's audit log), opened once and shared by every request. */

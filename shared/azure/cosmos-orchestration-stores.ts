@@ -2,6 +2,8 @@ import type { Container, CosmosClient } from '@azure/cosmos';
 import { z } from 'zod';
 import { UserConstraint } from '../optimize/schema.js';
 import type { WriteOutcome } from '../kernel/write-outcome.js';
+import type { PlantEvent } from '../messaging/cloud-event.js';
+import type { EventsFor, QueuedEvent, Written } from '../messaging/outbox.js';
 import {
   admits,
   type ConstraintsWrite,
@@ -9,15 +11,23 @@ import {
   type LineConstraintStore,
 } from '../orchestration/line-constraints.js';
 import { OptimizationRunDoc, type RunStore } from '../orchestration/run-store.js';
+import { CosmosOutbox, OutboxWriteError } from './cosmos-outbox.js';
 import { httpEtag, openContainer, statusOf } from './open-container.js';
 
 /** Containers and partition keys (as declared in shared/azure/containers.ts). */
 export const OPTIMIZATION_RUNS_CONTAINER = 'optimization-runs';
 export const LINE_CONSTRAINTS_CONTAINER = 'line-constraints';
 
-/** Finished optimisation runs in Cosmos container `optimization-runs` (partition key /runId, id = runId). */
+/**
+ * Finished optimisation runs in Cosmos container `optimization-runs` (partition key /runId, id = runId), and the
+ * outbox of events about a run that are not written with its document (approval decisions).
+ */
 export class CosmosRunStore implements RunStore {
-  private constructor(private readonly container: Container) {}
+  private readonly outbox: CosmosOutbox;
+
+  private constructor(private readonly container: Container) {
+    this.outbox = new CosmosOutbox(container, '/runId');
+  }
 
   static async create(
     client: CosmosClient,
@@ -41,6 +51,13 @@ export class CosmosRunStore implements RunStore {
       if (statusOf(e) === 404) return undefined;
       throw e;
     }
+  }
+
+  async queueEvents(runId: string, events: readonly PlantEvent[]): Promise<readonly QueuedEvent[]> {
+    const r = await this.outbox.write(runId, [], events);
+    // Only new outbox documents are written, under fresh ids: no stale version or taken id can refuse them.
+    if (!r.ok) throw new OutboxWriteError(OPTIMIZATION_RUNS_CONTAINER, r.status, 'the events were refused');
+    return r.pending;
   }
 }
 
@@ -67,9 +84,16 @@ const toConstraints = (d: ConstraintsDoc): LineConstraints => ({
   etag: httpEtag(d._etag),
 });
 
-/** Per-line user constraints in Cosmos container `line-constraints` (partition key /lineId, id = lineId). */
+/**
+ * Per-line user constraints in Cosmos container `line-constraints` (partition key /lineId, id = lineId); each
+ * replacement runs in one transactional batch with its `smelter.constraints.changed` event (the outbox).
+ */
 export class CosmosLineConstraintStore implements LineConstraintStore {
-  private constructor(private readonly container: Container) {}
+  private readonly outbox: CosmosOutbox;
+
+  private constructor(private readonly container: Container) {
+    this.outbox = new CosmosOutbox(container, '/lineId');
+  }
 
   static async create(
     client: CosmosClient,
@@ -96,7 +120,12 @@ export class CosmosLineConstraintStore implements LineConstraintStore {
     return d && toConstraints(d);
   }
 
-  async replace(lineId: string, write: ConstraintsWrite, ifMatch?: string): Promise<WriteOutcome<LineConstraints>> {
+  async replace(
+    lineId: string,
+    write: ConstraintsWrite,
+    events: EventsFor<LineConstraints>,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<Written<LineConstraints>>> {
     const current = await this.read(lineId);
     if (ifMatch !== undefined && !admits(ifMatch, current && httpEtag(current._etag)))
       return { ok: false, reason: 'version-mismatch' };
@@ -107,17 +136,19 @@ export class CosmosLineConstraintStore implements LineConstraintStore {
       ...write,
       version: (current?.version ?? 0) + 1,
     };
-    try {
-      // Conditional on what was just read (or on nothing being there), so a writer in between becomes a 412, not a lost update.
-      const { resource } = current
-        ? await this.container
-            .item(lineId, lineId)
-            .replace(next, { accessCondition: { type: 'IfMatch', condition: current._etag } })
-        : await this.container.items.create(next);
-      return { ok: true, value: toConstraints(ConstraintsDoc.parse(resource)) };
-    } catch (e) {
-      if (statusOf(e) === 412 || statusOf(e) === 409) return { ok: false, reason: 'version-mismatch' };
-      throw e;
-    }
+    // Conditional on what was just read (or on nothing being there), so a writer in between becomes a 412 (or 409),
+    // not a lost update. The event does not name the ETag, so it can be built from the version before the write.
+    const r = await this.outbox.write(
+      lineId,
+      [
+        current
+          ? { operationType: 'Replace', id: lineId, resourceBody: next, ifMatch: current._etag }
+          : { operationType: 'Create', resourceBody: next },
+      ],
+      events(toConstraints({ ...next, _etag: '' })),
+    );
+    if (!r.ok) return { ok: false, reason: 'version-mismatch' };
+    const stored = toConstraints({ ...next, _etag: r.results[0]!.eTag ?? '' });
+    return { ok: true, value: { stored, pending: r.pending } };
   }
 }

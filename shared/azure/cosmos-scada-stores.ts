@@ -7,6 +7,8 @@ import {
   type CommandQueries,
   type CommandRepository,
 } from '../scada/command-repository.js';
+import type { PlantEvent } from '../messaging/cloud-event.js';
+import type { QueuedEvent } from '../messaging/outbox.js';
 import { SetPointField } from '../plant/set-point.js';
 import {
   OverrideConflictError,
@@ -16,6 +18,7 @@ import {
   type OverrideLister,
   type OverrideStore,
 } from '../scada/override.js';
+import { CosmosOutbox, type ChangeOperation } from './cosmos-outbox.js';
 import { openContainer, statusOf } from './open-container.js';
 import { readItem } from './read-item.js';
 
@@ -150,9 +153,16 @@ export class CosmosCommandRepository implements CommandRepository, CommandQuerie
   }
 }
 
-/** Manual overrides in Cosmos container `scada-overrides` (partition key /scopeKey, id = scope key). */
+/**
+ * Manual overrides in Cosmos container `scada-overrides` (partition key /scopeKey, id = scope key); a change runs in
+ * one transactional batch with its `smelter.override.changed` event (the outbox).
+ */
 export class CosmosOverrideStore implements OverrideStore, OverrideLister {
-  constructor(private readonly container: Container) {}
+  private readonly outbox: CosmosOutbox;
+
+  constructor(private readonly container: Container) {
+    this.outbox = new CosmosOutbox(container, '/scopeKey');
+  }
 
   static async create(
     client: CosmosClient,
@@ -168,31 +178,31 @@ export class CosmosOverrideStore implements OverrideStore, OverrideLister {
     return (await this.read(scopeKey))?.doc;
   }
 
-  async put(doc: OverrideDoc, expectedVersion: number | undefined): Promise<void> {
+  async put(
+    doc: OverrideDoc,
+    expectedVersion: number | undefined,
+    events: readonly PlantEvent[] = [],
+  ): Promise<readonly QueuedEvent[]> {
     const conflict = (found: number | string) =>
       new OverrideConflictError(
         'version',
         `Override ${doc.scopeKey} changed meanwhile (now version ${found}); read it again and retry`,
       );
-    if (expectedVersion === undefined) {
-      try {
-        await this.container.items.create(OverrideDoc.parse(doc));
-        return;
-      } catch (e) {
-        if (statusOf(e) === 409) throw conflict('unknown');
-        throw e;
-      }
+    let change: ChangeOperation;
+    if (expectedVersion === undefined) change = { operationType: 'Create', resourceBody: OverrideDoc.parse(doc) };
+    else {
+      const current = await this.read(doc.scopeKey);
+      if (current?.doc.version !== expectedVersion) throw conflict(current?.doc.version ?? 'none');
+      change = {
+        operationType: 'Replace',
+        id: doc.scopeKey,
+        resourceBody: OverrideDoc.parse(doc),
+        ifMatch: current.etag,
+      };
     }
-    const current = await this.read(doc.scopeKey);
-    if (current?.doc.version !== expectedVersion) throw conflict(current?.doc.version ?? 'none');
-    try {
-      await this.container
-        .item(doc.scopeKey, doc.scopeKey)
-        .replace(OverrideDoc.parse(doc), { accessCondition: { type: 'IfMatch', condition: current.etag } });
-    } catch (e) {
-      if (statusOf(e) === 412) throw conflict('unknown');
-      throw e;
-    }
+    const r = await this.outbox.write(doc.scopeKey, [change], events);
+    if (!r.ok) throw conflict('unknown');
+    return r.pending;
   }
 
   async listManual(q: ManualOverrideQuery): Promise<{ items: OverrideDoc[]; more: boolean }> {

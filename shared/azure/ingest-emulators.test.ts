@@ -12,6 +12,8 @@ import { ingestBatch, type IngestDeps, type IngestEvent } from '../telemetry/ing
 import { BlobLakeStore } from './blob-lake-store.js';
 import { cosmosClient, lakeServiceClient } from './clients.js';
 import { CosmosHotStateStore } from './cosmos-hot-state.js';
+import { tagResolverOf } from '../plant/tag-resolver.js';
+import { TEST_PLANT } from '../plant/test-plant.js';
 
 const T0 = Date.UTC(2024, 5, 1, 12, 0, 0);
 const enc = new TextEncoder();
@@ -88,7 +90,14 @@ describe('ingest against Azurite and the Cosmos-compatible server', () => {
   });
 
   it('silver holds every point exactly once when a batch is redelivered with more events appended', async () => {
-    const deps: IngestDeps = { lake, hotState, sensors: newSensorStateStore(31), settings, log: quiet };
+    const deps: IngestDeps = {
+      lake,
+      hotState,
+      sensors: newSensorStateStore(31),
+      settings,
+      tags: tagResolverOf(TEST_PLANT),
+      log: quiet,
+    };
     const events = Array.from({ length: 30 }, (_, i) => event('5', 1000 + i, 3));
     await ingestBatch(events.slice(0, 12), deps);
     // The host crashed before checkpointing: the same batch comes again, longer.

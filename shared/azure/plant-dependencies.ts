@@ -5,11 +5,11 @@ import { settings } from '../config/settings.js';
 import { parsePlantModel } from '../plant/plant-model.js';
 import { PlantModelSource } from '../plant/source.js';
 import { appContainer, once } from './composition-root.js';
-import { CosmosPlantModelStore, PLANT_MODELS_CONTAINER } from './cosmos-plant-store.js';
+import { CosmosPlantModelStore, PLANT_MODELS_CONTAINER, PLANT_MODELS_PARTITION_KEY } from './cosmos-plant-store.js';
 
 /** The plant-model store (Cosmos `plant-models`). */
 export const plantStoreFromSettings = once(
-  async () => new CosmosPlantModelStore(await appContainer(PLANT_MODELS_CONTAINER, '/id')),
+  async () => new CosmosPlantModelStore(await appContainer(PLANT_MODELS_CONTAINER, PLANT_MODELS_PARTITION_KEY)),
 );
 
 /** The process's plant-model source: one per process, so every function sees a new version within the refresh interval. */

@@ -1,7 +1,8 @@
 import { settings } from '../config/settings.js';
+import type { QueuedWarning } from '../messaging/outbox.js';
 import { ScadaDispatcher } from '../scada/dispatcher.js';
 import { limitsFromPlant } from '../scada/equipment-limits.js';
-import { MqttScadaGateway } from '../scada/mqtt-gateway.js';
+import { SparkplugScadaGateway } from '../sparkplug/scada-gateway.js';
 import type { OverrideLister, OverrideStore } from '../scada/override.js';
 import type { OverrideDeps } from '../scada/override-service.js';
 import { dispatchPolicyOf, parseScadaSettings } from '../scada/settings.js';
@@ -51,15 +52,34 @@ export const readbackObserverDepsFromSettings = once<ReadbackObserverDeps>(async
   };
 });
 
-/** What the override routes write to: the override store, the plant-events topic and the audit trail. */
-export async function overrideDepsFromSettings(): Promise<OverrideDeps> {
+/**
+ * What the override routes write to: the override store, the plant-events topic and the audit trail; `warn` hears of
+ * an event the topic refused (queued for the outbox sweep).
+ */
+export async function overrideDepsFromSettings(warn?: QueuedWarning): Promise<OverrideDeps> {
   const [overrides, publisher, audit] = await Promise.all([
     overrideStoreFromSettings(),
     eventPublisherFromSettings(),
     auditLogFromSettings(),
   ]);
-  return { overrides, publisher, audit };
+  return { overrides, publisher, audit, ...(warn ? { warn } : {}) };
 }
+
+/** The plant connection: the platform as Sparkplug Primary Host on the plant broker (one per process). */
+export const scadaGatewayFromSettings = once<SparkplugScadaGateway>(async () => {
+  const scada = parseScadaSettings(process.env);
+  return SparkplugScadaGateway.connect({
+    url: scada.SCADA_MQTT_URL,
+    groupId: scada.SCADA_SPARKPLUG_GROUP_ID,
+    hostId: scada.SCADA_SPARKPLUG_HOST_ID,
+    ...(scada.SCADA_MQTT_USERNAME ? { username: scada.SCADA_MQTT_USERNAME } : {}),
+    ...(scada.SCADA_MQTT_PASSWORD ? { password: scada.SCADA_MQTT_PASSWORD } : {}),
+    ...(scada.SCADA_MQTT_CLIENT_ID ? { clientId: scada.SCADA_MQTT_CLIENT_ID } : {}),
+    ...(scada.SCADA_MQTT_CLIENT_CERT && scada.SCADA_MQTT_CLIENT_KEY
+      ? { cert: scada.SCADA_MQTT_CLIENT_CERT, key: scada.SCADA_MQTT_CLIENT_KEY }
+      : {}),
+  });
+});
 
 /** The SCADA dispatcher wired to Cosmos, the hot state, the plant broker and the plant-events topic. */
 export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {
@@ -70,12 +90,7 @@ export const scadaDispatcherFromSettings = once<ScadaDispatcher>(async () => {
     hotStateStore(),
     readbackStoreFromSettings(),
     eventPublisherFromSettings(),
-    MqttScadaGateway.connect({
-      url: scada.SCADA_MQTT_URL,
-      ...(scada.SCADA_MQTT_USERNAME ? { username: scada.SCADA_MQTT_USERNAME } : {}),
-      ...(scada.SCADA_MQTT_PASSWORD ? { password: scada.SCADA_MQTT_PASSWORD } : {}),
-      ...(scada.SCADA_MQTT_CLIENT_ID ? { clientId: scada.SCADA_MQTT_CLIENT_ID } : {}),
-    }),
+    scadaGatewayFromSettings(),
   ]);
   return new ScadaDispatcher({
     commands,

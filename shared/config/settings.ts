@@ -15,6 +15,13 @@ export const Settings = z.object({
   LakeConnection: optionalText,
   /** ... or, in Azure, the account's blob endpoint for managed identity. */
   LakeConnection__blobServiceUri: z.url().optional(),
+  /**
+   * The host's storage account (Event Hubs checkpoints, Durable state), where ingestion also parks the batches it
+   * could not process: a connection string locally, `__accountName` or `__blobServiceUri` with managed identity in Azure.
+   */
+  AzureWebJobsStorage: optionalText,
+  AzureWebJobsStorage__accountName: optionalText,
+  AzureWebJobsStorage__blobServiceUri: z.url().optional(),
   COSMOS_ENDPOINT: z.url().optional(),
   /** Only for the local Cosmos-compatible server; Azure uses managed identity. */
   COSMOS_KEY: optionalText,
@@ -27,6 +34,9 @@ export const Settings = z.object({
   TELEMETRY_LIVE_CONSUMER_GROUP: z.string().min(1).default('live'),
   /** Consumer group the set-point read-back observer reads through (its own checkpoints; never slows ingestion). */
   TELEMETRY_READBACK_CONSUMER_GROUP: z.string().min(1).default('readback'),
+  /** The hub the plant broker routes its raw Sparkplug messages to (Event Grid namespace MQTT) and the ingress's group. */
+  PLANT_MQTT_HUB: z.string().min(1).default('plant-mqtt'),
+  PLANT_MQTT_CONSUMER_GROUP: z.string().min(1).default('ingress'),
   /** Points of a sensor kept in memory for spike, stuck and duplicate checks. */
   CLEANSING_WINDOW: z.coerce.number().int().min(5).max(1000).default(31),
   /** Gaps up to this many expected intervals are filled by linear interpolation (flagged). */
@@ -60,8 +70,10 @@ export const Settings = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(4_194_304).default(65_536),
   /** Gold curation timer (NCRONTAB, six fields): default 10 minutes past every hour, after the hour's late batches. */
   CURATION_SCHEDULE: z.string().min(1).default('0 10 * * * *'),
-  /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged and publishes alert changes left unpublished; every minute. */
+  /** Alert sweep timer (NCRONTAB): escalates alerts left unacknowledged; every minute. */
   ALERT_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
+  /** Outbox sweep timer (NCRONTAB): publishes plant events a topic outage left queued with their changes; every minute. */
+  OUTBOX_SWEEP_SCHEDULE: z.string().min(1).default('0 * * * * *'),
   /** Hours before the current one the timer re-checks for late data (re-curated only when their inputs changed). */
   CURATION_LOOKBACK_HOURS: z.coerce.number().int().min(1).max(72).default(6),
   /** Grid electricity emission factor, kg CO2e/kWh (IEA world average 2022 ≈ 0.46; set the plant's supplier factor). */
@@ -76,10 +88,6 @@ export const Settings = z.object({
   GWP_CF4: z.coerce.number().min(0).default(6630),
   /** GWP100 of C2F6 (IPCC AR5: 11100). */
   GWP_C2F6: z.coerce.number().min(0).default(11100),
-  /** Current efficiency used for production estimates, 0..1 (PHYSICS.md base cell 0.945). */
-  CURRENT_EFFICIENCY: z.coerce.number().gt(0).max(1).default(0.945),
-  /** Cell voltage above which a cell is in anode effect, V (IAI/US EPA PFC protocol: 8 V). */
-  ANODE_EFFECT_THRESHOLD_V: z.coerce.number().min(5).max(30).default(8),
   /** When scheduled optimisation runs start (NCRONTAB, six fields, UTC): default five past every hour. */
   OPTIMIZATION_SCHEDULE: z.string().min(1).default('0 5 * * * *'),
   /**
@@ -106,8 +114,6 @@ export const Settings = z.object({
   OPTIMIZATION_MODE: z.enum(['advisory', 'closed-loop']).default('advisory'),
   /** How long an advisory run waits for approval before it ends with no change, min. */
   OPTIMIZATION_APPROVAL_TIMEOUT_MIN: z.coerce.number().int().min(1).max(10_080).default(30),
-  /** Production baseline, t Al per cell-day (126 kA · 24 h · 0.33557 kg/kAh · 0.945 ≈ 0.959, the PHYSICS.md base cell). */
-  BASELINE_T_AL_PER_CELL_DAY: z.coerce.number().gt(0).max(20).default(0.959),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -2,10 +2,11 @@
 import { appVersion } from '../observability/version.js';
 import type { Settings } from '../config/settings.js';
 import type { CurationConfig } from './curate.js';
-import type { KpiParameters } from './kpi.js';
+import type { EmissionFactors } from './kpi.js';
+import type { PlantIndex } from '../plant/plant-index.js';
 
-/** KPI parameters named by their settings. */
-export function kpiParametersFrom(s: Settings): KpiParameters {
+/** Emission factors named by their settings (the plant model's site may override them). */
+export function emissionFactorsFrom(s: Settings): EmissionFactors {
   return {
     gridCo2KgPerKWh: s.GRID_CO2_KG_PER_KWH,
     anodeCo2TPerTAl: s.ANODE_CO2_T_PER_T_AL,
@@ -13,15 +14,19 @@ export function kpiParametersFrom(s: Settings): KpiParameters {
     pfcFC2f6: s.PFC_F_C2F6,
     gwpCf4: s.GWP_CF4,
     gwpC2f6: s.GWP_C2F6,
-    currentEfficiency: s.CURRENT_EFFICIENCY,
-    anodeEffectThresholdV: s.ANODE_EFFECT_THRESHOLD_V,
-    baselineTAlPerCellDay: s.BASELINE_T_AL_PER_CELL_DAY,
   };
 }
 
-/** The curation config of this process (real clock, package version). */
-export function curationConfigFrom(s: Settings, force = false): CurationConfig {
-  return { params: kpiParametersFrom(s), plantId: s.PLANT_ID, codeVersion: appVersion(), now: () => new Date(), force };
+/** The curation config of this process (real clock, package version) on the plant model in force. */
+export function curationConfigFrom(s: Settings, plant: PlantIndex, force = false): CurationConfig {
+  return {
+    emissions: emissionFactorsFrom(s),
+    plant,
+    plantId: s.PLANT_ID,
+    codeVersion: appVersion(),
+    now: () => new Date(),
+    force,
+  };
 }
 
 const HOUR_MS = 3_600_000;

@@ -9,6 +9,11 @@ import { parseManifest } from './lineage.js';
 import { goldDataPath, goldLineagePath } from './paths.js';
 import { decodeGoldTable, type GoldRow } from './table-io.js';
 import { TAGS } from '../telemetry/tag-catalogue.js';
+import { PlantIndex } from '../plant/plant-index.js';
+import { parsePlantModel } from '../plant/plant-model.js';
+import { testPlantWith } from '../plant/test-plant.js';
+
+const plantOf = (lines: Record<string, number>) => new PlantIndex(testPlantWith(lines));
 
 const T10 = Date.parse('2026-11-22T10:00:00Z');
 const HOUR = 3_600_000;
@@ -192,10 +197,95 @@ describe('gold curation', () => {
     await curateRange(lake, { fromMs: T10, toMs: T10 + HOUR }, testCurationConfig());
     for (const t of ['fact_plant_event', 'fact_setpoint_change', 'fact_alert', 'fact_optimization_run'])
       expect(await listAll(lake, 'gold', `${t}/`), t).toEqual([]);
-    expect((await goldRows(lake, 'dim_cell', {})).map((r) => r.cellId)).toEqual(['L1-C001', 'L1-C002', 'L1-LINE']);
-    expect((await goldRows(lake, 'dim_line', {}))[0]).toEqual({ lineId: 'L1', plantId: 'plant-01', cells: 2 });
     expect((await goldRows(lake, 'dim_date', {})).length).toBe(365);
     expect((await goldRows(lake, 'dim_time', {})).length).toBe(1440);
     expect((await goldRows(lake, 'dim_tag', {})).length).toBe(TAGS.length);
+  });
+
+  it('writes site, area, line and cell dimensions from the plant model with ISA-95 paths, keeping cells history knows', async () => {
+    const lake = new MemoryLakeStore();
+    await ingest(lake, readings(T10, 10, 8), 9);
+    // A first model with three cells on L1, then one with two: L1-C003 leaves the model but keeps its row.
+    await curateRange(
+      lake,
+      { fromMs: T10, toMs: T10 + HOUR },
+      testCurationConfig(undefined, false, plantOf({ L1: 3 })),
+    );
+    const plant = plantOf({ L1: 2, L2: 1 });
+    await curateRange(lake, { fromMs: T10, toMs: T10 + HOUR }, testCurationConfig(undefined, true, plant));
+    const { enterprise, site, areas } = plant.model;
+    expect(await goldRows(lake, 'dim_site', {})).toEqual([
+      {
+        siteId: site.id,
+        siteName: site.name,
+        enterpriseId: enterprise.id,
+        enterpriseName: enterprise.name,
+        isa95Path: `${enterprise.id}/${site.id}`,
+        plantModelVersion: plant.version,
+      },
+    ]);
+    const area = areas[0]!.areaId;
+    expect(await goldRows(lake, 'dim_area', {})).toEqual([
+      { areaId: area, areaName: areas[0]!.name, siteId: site.id, isa95Path: `${enterprise.id}/${site.id}/${area}` },
+    ]);
+    const linePath = `${enterprise.id}/${site.id}/${area}/L1`;
+    const cells = await goldRows(lake, 'dim_cell', {});
+    expect(cells.map((c) => [c.cellId, c.potRow, c.potColumn, c.potroomSide, c.isa95Path, c.inPlantModel])).toEqual([
+      ['L1-C001', 1, 1, 'A', `${linePath}/L1-C001`, true],
+      ['L1-C002', 1, 1, 'B', `${linePath}/L1-C002`, true],
+      ['L1-C003', null, null, null, `${linePath}/L1-C003`, false],
+      ['L1-LINE', null, null, null, `${linePath}/L1-LINE`, true],
+      ['L2-C001', 1, 1, 'A', `${enterprise.id}/${site.id}/${area}/L2/L2-C001`, true],
+      ['L2-LINE', null, null, null, `${enterprise.id}/${site.id}/${area}/L2/L2-LINE`, true],
+    ]);
+    const technology = plant.line('L1')!.technology;
+    expect(await goldRows(lake, 'dim_line', {})).toEqual([
+      {
+        lineId: 'L1',
+        plantId: 'plant-01',
+        cells: 2,
+        lineName: 'Line L1',
+        areaId: area,
+        technology: plant.line('L1')!.line.technology,
+        technologyName: technology.name,
+        nominalCurrentKA: technology.nominalCurrentKA,
+        isa95Path: linePath,
+        inPlantModel: true,
+      },
+      expect.objectContaining({ lineId: 'L2', cells: 1, inPlantModel: true }),
+    ]);
+  });
+
+  it("computes each line's KPIs with its technology's design, and leaves a line the plant model lacks uncurated", async () => {
+    const lake = new MemoryLakeStore();
+    await ingest(lake, readings(T10, 10, 8), 9);
+    const elsewhere = await curateRange(
+      lake,
+      { fromMs: T10, toMs: T10 + HOUR },
+      testCurationConfig(undefined, false, plantOf({ L2: 2 })),
+    );
+    expect(elsewhere.linesNotInPlant).toEqual(['L1']);
+    expect(elsewhere.curated).toEqual([]);
+    expect(await listAll(lake, 'gold', 'fact_cell_hour/')).toEqual([]);
+
+    // The same line on a technology of a lower design current efficiency: its KPIs and baseline use that design.
+    const model = structuredClone(plantOf({ L1: 2 }).model);
+    const technology = Object.values(model.technologies)[0]!;
+    technology.currentEfficiency = 0.9;
+    const summary = await curateRange(
+      lake,
+      { fromMs: T10, toMs: T10 + HOUR },
+      testCurationConfig(undefined, false, new PlantIndex(parsePlantModel(model))),
+    );
+    expect(summary.linesNotInPlant).toEqual([]);
+    const day = (await goldRows(lake, 'fact_line_day', { date: '2026-11-22', lineId: 'L1' }))[0]!;
+    // Baseline: 0.33557 kg/kAh × nominal current × 0.9 × 24 h per cell-day.
+    expect((day.baselineProductionT as number) / (day.cellDays as number)).toBeCloseTo(
+      (0.33557 * technology.nominalCurrentKA * 0.9 * 24) / 1000,
+      9,
+    );
+    const dayKey = { date: '2026-11-22', lineId: 'L1' };
+    const manifest = parseManifest('m', (await lake.get('gold', goldLineagePath('fact_line_day', dayKey)))!);
+    expect(manifest.parameters).toMatchObject({ currentEfficiency: 0.9, anodeEffectThresholdV: 8 });
   });
 });

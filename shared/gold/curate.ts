@@ -12,13 +12,15 @@ import { utcDate, utcHour } from '../lake/paths.js';
 import { compactSilverHour, silverHourFiles, silverHoursOf, type SilverCompaction } from '../telemetry/silver-hours.js';
 import type { MinuteAggregate } from '../telemetry/aggregates.js';
 import { compactDataQuality } from './data-quality.js';
-import { cellRows, dateRows, lineRows, tagRows, timeRows } from './dimensions.js';
+import { areaRows, cellRows, dateRows, lineRows, siteRows, tagRows, timeRows } from './dimensions.js';
 import { GOLD, readManifest, writeGoldPartition, type LineageStamp } from './gold-writer.js';
 import { buildCellHourFacts, inAnodeEffect, type CellHourFact } from './hour-facts.js';
 import { buildLineDayFact } from './day-facts.js';
 import { curateEntityFacts, entityDatesFor } from './event-facts.js';
 import { compactPlantEvents } from './plant-events.js';
-import type { KpiParameters } from './kpi.js';
+import type { EmissionFactors, KpiParameters } from './kpi.js';
+import { lineKpiParameters, siteEmissionFactors } from './line-kpi-parameters.js';
+import type { PlantIndex } from '../plant/plant-index.js';
 import { entryFingerprint, sha256, type LineageInput, type LineageManifest } from './lineage.js';
 import { mergeMinutePartials, type CellMinuteFact } from './minute-facts.js';
 import { goldDataPath, goldLineagePath, goldPartitionDir, minutePartialsPrefix } from './paths.js';
@@ -30,7 +32,11 @@ const HOUR_MS = 3_600_000;
 
 /** What a curation run needs besides the lake. */
 export interface CurationConfig {
-  params: KpiParameters;
+  /** The app settings' emission factors (the plant model's site may state its own). */
+  emissions: EmissionFactors;
+  /** The plant model in force: each line's design for its KPIs, and the hierarchy of the dimensions. */
+  plant: PlantIndex;
+  /** The ledger collection of the plant's archived events (PLANT_ID). */
   plantId: string;
   codeVersion: string;
   /** Time stamped into manifests (injected so tests are deterministic). */
@@ -57,6 +63,11 @@ export interface CurationSummary {
   eventDates: number;
   /** Archived payload blobs that are not plant events: left in place and skipped (check who wrote them). */
   unreadablePayloads: string[];
+  /**
+   * Lines with minute partials that the plant model in force does not have: not curated (no design to compute their
+   * KPIs with); their partials stay, and a curation after the model has them again curates them.
+   */
+  linesNotInPlant: string[];
   filesWritten: number;
   elapsedMs: number;
 }
@@ -91,10 +102,11 @@ export async function curateRange(
     const d = utcDate(t);
     hoursByDate.set(d, [...(hoursByDate.get(d) ?? []), Number(utcHour(t))]);
   }
+  const emissions = siteEmissionFactors(cfg.emissions, cfg.plant);
   const stamp: LineageStamp = {
     codeVersion: cfg.codeVersion,
     curatedAt: cfg.now().toISOString(),
-    parameters: { ...cfg.params },
+    parameters: { ...emissions, plantModelVersion: cfg.plant.version },
   };
   const summary: CurationSummary = {
     curated: [],
@@ -104,6 +116,7 @@ export async function curateRange(
     qualityDates: 0,
     eventDates: 0,
     unreadablePayloads: [],
+    linesNotInPlant: [],
     filesWritten: 0,
     elapsedMs: 0,
   };
@@ -121,7 +134,14 @@ export async function curateRange(
     }
     const lines = req.lines ?? (await discoverLines(lake, date));
     for (const lineId of lines) {
-      await curateLineDate(lake, date, lineId, hours, cfg, stamp, summary, cellsSeen, count);
+      const params = lineKpiParameters(emissions, cfg.plant, lineId);
+      if (!params) {
+        if (!summary.linesNotInPlant.includes(lineId)) summary.linesNotInPlant.push(lineId);
+        continue;
+      }
+      // Each line's manifests record the parameters its KPIs were computed with.
+      const lineStamp: LineageStamp = { ...stamp, parameters: { ...params } };
+      await curateLineDate(lake, date, lineId, hours, cfg, params, lineStamp, summary, cellsSeen, count);
     }
     const dq = await compactDataQuality(lake, date, cfg.force ?? false, stamp);
     if (dq) {
@@ -137,7 +157,7 @@ export async function curateRange(
   }
   for (const w of await curateEntityFacts(lake, entityDatesFor(hoursByDate.keys()), cfg.force ?? false, stamp))
     count(w);
-  await writeDimensions(lake, cellsSeen, [...hoursByDate.keys()], cfg.plantId, stamp, count);
+  await writeDimensions(lake, cellsSeen, [...hoursByDate.keys()], cfg.plant, cfg.plantId, stamp, count);
   summary.elapsedMs = performance.now() - started;
   return summary;
 }
@@ -164,6 +184,7 @@ async function curateLineDate(
   lineId: string,
   hours: number[],
   cfg: CurationConfig,
+  params: KpiParameters,
   stamp: LineageStamp,
   summary: CurationSummary,
   cellsSeen: Map<string, string>,
@@ -240,7 +261,7 @@ async function curateLineDate(
         role: 'silver',
       });
     const minuteFacts = mergeMinutePartials(rows);
-    const endState = anodeEffectAtMinute(minuteFacts, hourStartMs + HOUR_MS - 60_000, cfg.params.anodeEffectThresholdV);
+    const endState = anodeEffectAtMinute(minuteFacts, hourStartMs + HOUR_MS - 60_000, params.anodeEffectThresholdV);
     aeAtEnd.set(hour, endState);
     const hourStamp = {
       ...stamp,
@@ -259,7 +280,7 @@ async function curateLineDate(
     const cellHours = buildCellHourFacts(
       minuteFacts,
       hourStartMs,
-      cfg.params,
+      params,
       new Set(aeBefore ? aeBefore.split(',') : []),
     );
     hourFacts.set(hour, cellHours);
@@ -283,7 +304,7 @@ async function curateLineDate(
   const paramsChanged =
     lineDayManifest && JSON.stringify(lineDayManifest.parameters) !== JSON.stringify(stamp.parameters);
   if (hourFacts.size || paramsChanged || cfg.force || (!lineDayManifest && dayManifest)) {
-    if (await writeLineDay(lake, date, lineId, cfg.params, stamp, count)) summary.lineDays++;
+    if (await writeLineDay(lake, date, lineId, params, stamp, count)) summary.lineDays++;
   }
 }
 
@@ -388,11 +409,12 @@ async function writeLineDay(
   return true;
 }
 
-/** Dimensions, merged with what earlier runs saw. */
+/** Dimensions: the plant model's hierarchy, merged with the cells this run and earlier runs saw. */
 async function writeDimensions(
   lake: LakeStore,
   cellsSeen: Map<string, string>,
   dates: string[],
+  plant: PlantIndex,
   plantId: string,
   stamp: LineageStamp,
   count: (w: { dataWritten: boolean; manifestWritten: boolean }) => void,
@@ -404,14 +426,16 @@ async function writeDimensions(
   const lineOf = new Map(cellsSeen);
   for (const r of await old(S.DIM_CELL))
     if (!lineOf.has(r.cellId as string)) lineOf.set(r.cellId as string, r.lineId as string);
-  const cells = cellRows(lineOf.keys(), (c) => lineOf.get(c)!);
+  const cells = cellRows(plant, lineOf);
   const years = new Set([
     ...(await old(S.DIM_DATE)).map((r) => r.year as number),
     ...dates.map((d) => Number(d.slice(0, 4))),
   ]);
-  // Dimensions derive from the facts and the tag catalogue (code), so their lineage is the code version alone.
+  // Dimensions derive from the plant model (its version is in the stamp), the facts and the tag catalogue (code).
+  count(await writeGoldPartition(lake, S.DIM_SITE, {}, siteRows(plant), [], stamp));
+  count(await writeGoldPartition(lake, S.DIM_AREA, {}, areaRows(plant), [], stamp));
   count(await writeGoldPartition(lake, S.DIM_CELL, {}, cells, [], stamp));
-  count(await writeGoldPartition(lake, S.DIM_LINE, {}, lineRows(cells, plantId), [], stamp));
+  count(await writeGoldPartition(lake, S.DIM_LINE, {}, lineRows(plant, cells, plantId), [], stamp));
   count(await writeGoldPartition(lake, S.DIM_TAG, {}, tagRows(), [], stamp));
   count(await writeGoldPartition(lake, S.DIM_DATE, {}, dateRows(years), [], stamp));
   count(await writeGoldPartition(lake, S.DIM_TIME, {}, timeRows(), [], stamp));

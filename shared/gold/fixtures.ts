@@ -6,25 +6,33 @@ import { aggregateMinutes } from '../telemetry/aggregates.js';
 import type { FlagName } from '../telemetry/flags.js';
 import type { SilverRow } from '../telemetry/records.js';
 import type { CurationConfig } from './curate.js';
-import type { KpiParameters } from './kpi.js';
+import type { EmissionFactors, KpiParameters } from './kpi.js';
+import { lineKpiParameters } from './line-kpi-parameters.js';
+import type { PlantIndex } from '../plant/plant-index.js';
+import { TEST_PLANT } from '../plant/test-plant.js';
 
-/** The settings defaults (shared/config/settings.ts) as KPI parameters. */
-export const DEFAULT_KPI_PARAMETERS: KpiParameters = {
+/** The settings defaults (shared/config/settings.ts) as emission factors. */
+export const DEFAULT_EMISSION_FACTORS: EmissionFactors = {
   gridCo2KgPerKWh: 0.46,
   anodeCo2TPerTAl: 1.6,
   pfcSefCf4: 0.104,
   pfcFC2f6: 0.057,
   gwpCf4: 6630,
   gwpC2f6: 11100,
-  currentEfficiency: 0.945,
-  anodeEffectThresholdV: 8,
-  baselineTAlPerCellDay: 0.959,
 };
 
-/** A curation config with a fixed clock. */
-export function testCurationConfig(nowIso = '2026-11-22T12:00:00Z', force = false): CurationConfig {
+/** The KPI parameters of a line of the test plant (its technology and envelope, plants/test-plant.json). */
+export const TEST_LINE_KPI_PARAMETERS: KpiParameters = lineKpiParameters(DEFAULT_EMISSION_FACTORS, TEST_PLANT, 'L1')!;
+
+/** A curation config with a fixed clock, on the test plant (lines L1–L3 of 100 base cells) unless told otherwise. */
+export function testCurationConfig(
+  nowIso = '2026-11-22T12:00:00Z',
+  force = false,
+  plant: PlantIndex = TEST_PLANT,
+): CurationConfig {
   return {
-    params: DEFAULT_KPI_PARAMETERS,
+    emissions: DEFAULT_EMISSION_FACTORS,
+    plant,
     plantId: 'plant-01',
     codeVersion: '0.1.0',
     now: () => new Date(nowIso),

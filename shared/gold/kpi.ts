@@ -1,19 +1,30 @@
 /**
  * Plant KPI formulas of PHYSICS.md (energy, production, alumina, emissions) as pure functions. Every input carries its
- * unit in its name; emission factors come in as parameters (app settings) so an auditor sees which were used.
+ * unit in its name; emission factors and the line's design come in as parameters (recorded in every lineage manifest)
+ * so an auditor sees which were used.
  */
 import { ALUMINA_PER_AL_KG_PER_KG, FARADAY_YIELD_KG_PER_KAH } from '../physics/constants.js';
 
-/** Emission factors and plant parameters the KPIs use (app settings; see shared/config/settings.ts for sources). */
-export interface KpiParameters {
+/**
+ * The site's emission factors: the app settings (see shared/config/settings.ts for sources), where the plant model's
+ * site does not state its own.
+ */
+export interface EmissionFactors {
   gridCo2KgPerKWh: number;
   anodeCo2TPerTAl: number;
   pfcSefCf4: number;
   pfcFC2f6: number;
   gwpCf4: number;
   gwpC2f6: number;
+}
+
+/** What one line's KPIs use: the site's emission factors and the line's cell technology and envelope. */
+export interface KpiParameters extends EmissionFactors {
+  /** The technology's design current efficiency, -. */
   currentEfficiency: number;
+  /** The line's envelope: a cell voltage above it is an anode effect, V. */
   anodeEffectThresholdV: number;
+  /** Design production of one cell of the technology, t Al per cell-day (Faraday at nominal current and CE). */
   baselineTAlPerCellDay: number;
 }
 

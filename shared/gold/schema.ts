@@ -154,7 +154,7 @@ export const FACT_LINE_DAY: GoldTable = {
     c('anodeEffectMinutes', 'DOUBLE', 'Anode-effect minutes', 'min'),
     n('aeMinutesPerCellDay', 'DOUBLE', 'AEM of the slope method', 'min/cell-day'),
     n('aePerPotDay', 'DOUBLE', 'Anode-effect frequency', '1/pot-day'),
-    c('baselineProductionT', 'DOUBLE', 'cellDays · BASELINE_T_AL_PER_CELL_DAY', 't Al'),
+    c('baselineProductionT', 'DOUBLE', "cellDays · the technology's design output per cell-day (plant model)", 't Al'),
     n('productionVsBaselinePct', 'DOUBLE', 'productionT / baselineProductionT', '%'),
     n('goodRatio', 'DOUBLE', 'Good readings / all readings of the day', '0–1'),
   ],
@@ -294,10 +294,52 @@ export const FACT_ALERT: GoldTable = {
   ],
 };
 
+/** The ISA-95 path column: the node's ids from the enterprise down, joined by "/". */
+const isa95 = (what: string, nullable = false) =>
+  c(
+    'isa95Path',
+    'STRING',
+    `ISA-95 path of the ${what}: enterprise/site/area/line/cell ids joined by "/"`,
+    undefined,
+    nullable,
+  );
+const inPlantModel = (what: string) =>
+  c('inPlantModel', 'BOOLEAN', `True when the plant model in force has the ${what}; false for one only history knows`);
+
+export const DIM_SITE: GoldTable = {
+  name: 'dim_site',
+  kind: 'dimension',
+  grain: 'one row: the site of the plant model in force (ISA-95 enterprise → site)',
+  partitions: [],
+  key: ['siteId'],
+  columns: [
+    c('siteId', 'STRING', 'Site id (plant model site.id)'),
+    c('siteName', 'STRING', 'Site name'),
+    c('enterpriseId', 'STRING', 'Enterprise id (plant model enterprise.id)'),
+    c('enterpriseName', 'STRING', 'Enterprise name'),
+    isa95('site'),
+    c('plantModelVersion', 'STRING', 'Version of the plant model the dimensions were written from'),
+  ],
+};
+
+export const DIM_AREA: GoldTable = {
+  name: 'dim_area',
+  kind: 'dimension',
+  grain: 'one row per area (potroom) of the plant model in force',
+  partitions: [],
+  key: ['areaId'],
+  columns: [
+    c('areaId', 'STRING', 'Area (potroom) id'),
+    c('areaName', 'STRING', 'Area name'),
+    c('siteId', 'STRING', 'Site of the area (dim_site.siteId)'),
+    isa95('area'),
+  ],
+};
+
 export const DIM_CELL: GoldTable = {
   name: 'dim_cell',
   kind: 'dimension',
-  grain: 'one row per cell seen in the curated data',
+  grain: 'one row per cell of the plant model, per line sensor, and per cell seen in the curated data',
   partitions: [],
   key: ['cellId'],
   columns: [
@@ -305,16 +347,32 @@ export const DIM_CELL: GoldTable = {
     lineKey,
     n('cellNo', 'INT32', 'Position of the cell in its line (from the id), null for the line sensor'),
     c('isLineSensor', 'BOOLEAN', 'True for the `<line>-LINE` pseudo-cell'),
+    n('potRow', 'INT32', 'Row of the potroom the cell stands in (plant model), null for the line sensor'),
+    n('potColumn', 'INT32', 'Position along that row (plant model), null for the line sensor'),
+    n('potroomSide', 'STRING', 'Potroom side A or B (plant model), null for the line sensor'),
+    isa95('cell (null for a line the plant model no longer has)', true),
+    inPlantModel('cell'),
   ],
 };
 
 export const DIM_LINE: GoldTable = {
   name: 'dim_line',
   kind: 'dimension',
-  grain: 'one row per potline seen in the curated data',
+  grain: 'one row per potline of the plant model and per potline seen in the curated data',
   partitions: [],
   key: ['lineId'],
-  columns: [lineKey, c('plantId', 'STRING', 'Plant id (PLANT_ID setting)'), c('cells', 'INT32', 'Pot cells seen')],
+  columns: [
+    lineKey,
+    c('plantId', 'STRING', 'Plant id (PLANT_ID setting: the ledger collection of its events)'),
+    c('cells', 'INT32', 'Pot cells: of the plant model for its lines, else seen in the curated data'),
+    n('lineName', 'STRING', 'Line name (plant model)'),
+    n('areaId', 'STRING', 'Area (potroom) of the line (dim_area.areaId)'),
+    n('technology', 'STRING', 'Cell technology id of the line (plant model)'),
+    n('technologyName', 'STRING', 'Cell technology name'),
+    n('nominalCurrentKA', 'DOUBLE', 'Nominal line current of the technology', 'kA'),
+    isa95('line', true),
+    inPlantModel('line'),
+  ],
 };
 
 export const DIM_TAG: GoldTable = {
@@ -380,6 +438,8 @@ export const GOLD_TABLES: readonly GoldTable[] = [
   FACT_PLANT_EVENT,
   DIM_CELL,
   DIM_LINE,
+  DIM_AREA,
+  DIM_SITE,
   DIM_TAG,
   DIM_DATE,
   DIM_TIME,

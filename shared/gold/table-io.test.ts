@@ -23,7 +23,17 @@ describe('gold table files', () => {
   });
 
   it('writes booleans and dates as such, and refuses a number where a boolean belongs', async () => {
-    const cell = { cellId: 'L1-C001', lineId: 'L1', cellNo: 1, isLineSensor: false };
+    const cell = {
+      cellId: 'L1-C001',
+      lineId: 'L1',
+      cellNo: 1,
+      isLineSensor: false,
+      potRow: 1,
+      potColumn: 1,
+      potroomSide: 'A',
+      isa95Path: 'e/s/a/L1/L1-C001',
+      inPlantModel: true,
+    };
     expect(await decodeGoldTable(encodeGoldTable(DIM_CELL, [cell]))).toEqual([cell]);
     expect(() => encodeGoldTable(DIM_CELL, [{ ...cell, isLineSensor: 0 }])).toThrow(GoldSchemaError);
     const day = { dateKey: 20261122, dateStartMs: 0, year: 2026, quarter: 4, month: 11, day: 22, isoWeek: 47 };

@@ -37,7 +37,12 @@ const PIPELINE_ERRORS: { status: number; description: string; applies: (r: Route
   {
     status: 413,
     description: `${ErrorCodes.payloadTooLarge.code}: body larger than MAX_BODY_BYTES`,
-    applies: (r) => Boolean(r.body),
+    applies: (r) => Boolean(r.body) && !r.maxBodyBytes,
+  },
+  {
+    status: 413,
+    description: `${ErrorCodes.payloadTooLarge.code}: body larger than this route's limit`,
+    applies: (r) => Boolean(r.maxBodyBytes),
   },
   {
     status: 415,
@@ -152,7 +157,7 @@ function operation(route: RouteSpec): Json {
   return {
     operationId: route.name,
     summary: route.summary,
-    description: `Roles: ${roles}. ${unknownInputPolicy(route)}`,
+    description: `${route.description ? `${route.description} ` : ''}Roles: ${roles}. ${unknownInputPolicy(route)}`,
     tags: [route.tag],
     'x-roles': route.access === 'public' ? [] : [...route.access],
     security: route.access === 'public' ? [] : [{ bearer: [] }],

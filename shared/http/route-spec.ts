@@ -28,6 +28,8 @@ export interface RouteSpec {
   path: string;
   access: Access;
   summary: string;
+  /** More than the summary says, put before the roles in the OpenAPI operation's description. */
+  description?: string;
   tag: string;
   params?: z.ZodType;
   query?: z.ZodType;
@@ -43,6 +45,11 @@ export interface RouteSpec {
    * client's protocol): it writes no audit record, and the contract suite expects none.
    */
   changesNothing?: true;
+  /**
+   * The largest body this route accepts, when a document it takes is legitimately larger than MAX_BODY_BYTES (a whole
+   * plant model); every other route keeps the setting.
+   */
+  maxBodyBytes?: number;
   responses: Readonly<Record<number, ResponseSpec>>;
 }
 

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { context, propagation } from '@opentelemetry/api';
 import { z } from 'zod';
 import { EVENT_TYPE_PROPERTY } from './subscriptions.js';
 import { DomainError } from '../kernel/errors.js';
@@ -32,6 +33,15 @@ export const PlantEvent = z.object({
   data: z.unknown(),
   /** Extension attribute (lower-case per the spec's naming rule): ties every event of one run or request together. */
   correlationid: z.string().min(1).optional(),
+  /**
+   * CloudEvents Distributed Tracing extension: the W3C trace context of the span that published the event, so the
+   * consumer's span continues the producer's trace (run → Service Bus → dispatch is one trace).
+   */
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+    .optional(),
+  tracestate: z.string().optional(),
 });
 export type PlantEvent = z.infer<typeof PlantEvent>;
 
@@ -111,14 +121,35 @@ export interface PlantEventMessage {
   applicationProperties: Record<string, string>;
 }
 
-/** The message every publisher sends for `event` (Azure sender and the devhost topic alike). */
+/**
+ * The message every publisher sends for `event` (Azure sender and the devhost topic alike). An event without a trace
+ * context gets the publishing span's (when one is recorded), in the body and as the `Diagnostic-Id` property Service
+ * Bus tooling reads.
+ */
 export function toServiceBusMessage(event: PlantEvent): PlantEventMessage {
+  let traced = event;
+  if (!event.traceparent) {
+    const carrier: Record<string, string> = {};
+    propagation.inject(context.active(), carrier);
+    if (carrier.traceparent)
+      traced = {
+        ...event,
+        traceparent: carrier.traceparent,
+        ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}),
+      };
+  }
   return {
-    body: event,
+    body: traced,
     messageId: event.id,
     contentType: CLOUDEVENT_STRUCTURED_CONTENT_TYPE,
     subject: event.subject,
     ...(event.correlationid !== undefined ? { correlationId: event.correlationid } : {}),
-    applicationProperties: { [EVENT_TYPE_PROPERTY]: event.type },
+    applicationProperties: {
+      [EVENT_TYPE_PROPERTY]: event.type,
+      ...(traced.traceparent ? { [DIAGNOSTIC_ID_PROPERTY]: traced.traceparent } : {}),
+    },
   };
 }
+
+/** Application property Service Bus uses for the W3C trace context of a message (learn.microsoft.com, "Service Bus end-to-end tracing"). */
+export const DIAGNOSTIC_ID_PROPERTY = 'Diagnostic-Id';

@@ -6,7 +6,34 @@
  */
 import { BASE_CELL, BASE_PROCESS } from '../physics/electrochemistry/base-cell.js';
 import { liquidusC } from '../physics/properties/bath.js';
-import type { LineProblemInput, PotlineProblem } from './schema.js';
+import type { CellDesign, LineProblemInput, PotlineProblem } from './schema.js';
+
+/** The bath chemistry, current efficiency and AlF3 addition of PHYSICS.md's base cell, as a cell state takes them. */
+export function baseCellOperation() {
+  return {
+    caf2Pct: BASE_CELL.bath.caf2Pct,
+    mgf2Pct: BASE_CELL.bath.mgf2Pct,
+    lifPct: BASE_CELL.bath.lifPct,
+    currentEfficiency: BASE_PROCESS.currentEfficiency,
+    alf3AdditionKgPerDay: BASE_PROCESS.alf3AdditionKgPerDay,
+  };
+}
+
+/** The design of PHYSICS.md's base cell in the optimiser's terms (the reference case the examples are drawn around). */
+export function baseCellDesign(): CellDesign {
+  return {
+    anodeAreaCm2: BASE_CELL.geometry.anodeAreaCm2,
+    anodeCount: BASE_CELL.geometry.anodeCount,
+    fanningFactor: BASE_CELL.geometry.fanningFactor,
+    cathodeAreaCm2: BASE_CELL.geometry.cathodeAreaCm2,
+    anodeResistanceMicroOhm: BASE_CELL.resistancesMicroOhm.anode,
+    cathodeResistanceMicroOhm: BASE_CELL.resistancesMicroOhm.cathode,
+    externalResistanceMicroOhm: BASE_CELL.resistancesMicroOhm.external,
+    aluminaAtAnodeEffectPct: BASE_CELL.aluminaAtAnodeEffectPct,
+    ledgeAreaM2: BASE_PROCESS.ledgeAreaM2,
+    shotMassKg: BASE_PROCESS.shotMassKg,
+  };
+}
 
 /** mulberry32 (Tommy Ettinger, public domain): a small seeded generator, so a seed reproduces the potline. */
 export function seededRandom(seed: number): () => number {
@@ -63,10 +90,13 @@ export function defaultLine({
         alf3Pct,
         caf2Pct: Math.round(caf2Pct * 1000) / 1000,
         mgf2Pct,
+        lifPct: BASE_CELL.bath.lifPct,
         currentEfficiency: Math.round((BASE_PROCESS.currentEfficiency + u(-0.01, 0.01)) * 10000) / 10000,
         anodeEffectsPerCellDay: Math.round(u(0.05, 0.2) * 1000) / 1000,
+        alf3AdditionKgPerDay: BASE_PROCESS.alf3AdditionKgPerDay,
       },
       design: {
+        ...baseCellDesign(),
         anodeResistanceMicroOhm: Math.round(BASE_CELL.resistancesMicroOhm.anode * u(0.92, 1.08) * 1000) / 1000,
         cathodeResistanceMicroOhm: Math.round(BASE_CELL.resistancesMicroOhm.cathode * u(0.88, 1.12) * 1000) / 1000,
         externalResistanceMicroOhm: Math.round(BASE_CELL.resistancesMicroOhm.external * u(0.95, 1.05) * 1000) / 1000,
@@ -76,7 +106,7 @@ export function defaultLine({
   return {
     lineId,
     lineCurrentKA,
-    // Rectifier group of a 126 kA line: +8 kA current headroom; voltage for 100 cells at ≤ 5 V plus busbars.
+    // Rectifier group of the base cell's line: +8 kA current headroom; voltage for 100 cells at ≤ 5 V plus busbars.
     rectifier: {
       minCurrentKA: lineCurrentKA - 20,
       maxCurrentKA: lineCurrentKA + 8,

@@ -6,15 +6,18 @@ import { buildLineModel, constraintValues, evaluateLine, VARS_PER_CELL } from '.
 import { optimizeLine } from './optimize-line.js';
 import type { CheckedSetPoints, Recommendation } from './recommendation.js';
 import { LineProblem, type LineProblemInput } from './schema.js';
+import { baseCellDesign, baseCellOperation } from './default-potline.js';
 
-const baseState = { acdCm: 2.9, bathTempC: 963, aluminaPct: 2.5, alf3Pct: 12 };
+// The documented base cell (PHYSICS.md), the reference case these tests are written against.
+const baseState = { acdCm: 2.9, bathTempC: 963, aluminaPct: 2.5, alf3Pct: 12, ...baseCellOperation() };
+const design = baseCellDesign();
 
 function oneCellProblem(overrides: Partial<LineProblemInput> = {}): LineProblemInput {
   return {
     lineId: 'T1',
     lineCurrentKA: 126,
     rectifier: { minCurrentKA: 110, maxCurrentKA: 132, maxVoltageV: 10 },
-    cells: [{ cellId: 'T1-C001', state: baseState }],
+    cells: [{ cellId: 'T1-C001', state: baseState, design }],
     constraints: { maxStep: { acdCm: 0.3, aluminaPct: 0, alf3Pct: 1, lineCurrentKA: 0 } },
     ...overrides,
   };
@@ -116,7 +119,7 @@ describe('optimizeLine', () => {
   });
 
   it('keeps a cell in manual exactly where it is', async () => {
-    const input = oneCellProblem({ cells: [{ cellId: 'T1-C001', manual: true, state: baseState }] });
+    const input = oneCellProblem({ cells: [{ cellId: 'T1-C001', manual: true, state: baseState, design }] });
     const r = await optimizeLine(input);
     expect(r.status).toBe('unchanged');
     expect(r.setPoints.cells[0]).toMatchObject({ acdCm: 2.9, aluminaTargetPct: 2.5, alf3TargetPct: 12 });
@@ -185,7 +188,9 @@ describe('optimizeLine', () => {
                 bathTempC:
                   liquidusC({ aluminaPct: c.aluminaPct, alf3Pct: c.alf3Pct, caf2Pct: 4.1, mgf2Pct: 0.25, lifPct: 0 }) +
                   c.superheatK,
+                ...baseCellOperation(),
               },
+              design,
             })),
             constraints: {
               cellVoltageMaxV: limits.cellVoltageMaxV,

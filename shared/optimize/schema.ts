@@ -1,10 +1,11 @@
 /**
  * The optimiser's boundary: a line problem (one rectifier, cells in series sharing its current), the constraints,
- * the objective and the user constraints, as zod schemas. Types come from the schemas (z.infer); defaults are
- * the plant's standing limits so a problem file only states what differs.
+ * the objective and the user constraints, as zod schemas. Types come from the schemas (z.infer). A cell's design and
+ * chemistry have no defaults: they are its technology's (the plant model, shared/plant/technology-design.ts), never a
+ * textbook cell's; the windows default to the plant's standing limits so a problem file only states what differs.
  */
 import { z } from 'zod';
-import { BASE_CELL, BASE_PROCESS } from '../physics/electrochemistry/base-cell.js';
+import { ALUMINA_AT_ANODE_EFFECT_PCT } from '../physics/constants.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const range = (min: number, max: number) => finite.min(min).max(max);
@@ -20,34 +21,35 @@ export const CellState = z.object({
   bathTempC: range(900, 1100),
   aluminaPct: range(0.5, 10),
   alf3Pct: range(0, 25),
-  caf2Pct: range(0, 12).default(BASE_CELL.bath.caf2Pct),
-  mgf2Pct: range(0, 6).default(BASE_CELL.bath.mgf2Pct),
-  lifPct: range(0, 6).default(BASE_CELL.bath.lifPct),
+  caf2Pct: range(0, 12),
+  mgf2Pct: range(0, 6),
+  lifPct: range(0, 6),
   /** Current efficiency now (from metal tapped or the cell's history), -. */
-  currentEfficiency: range(0.7, 0.99).default(BASE_PROCESS.currentEfficiency),
+  currentEfficiency: range(0.7, 0.99),
   /** Anode-effect frequency now, 1/cell-day (modern point-fed cells 0.05–0.3). */
   anodeEffectsPerCellDay: range(0, 10).default(0.1),
   /** Mean anode-effect duration, min (modern point-fed prebake ≈ 0.5–2 min). */
   anodeEffectDurationMin: range(0, 30).default(1),
-  /** AlF3 added now, kg/day (typical 20–40 kg/day for a 126 kA cell). */
-  alf3AdditionKgPerDay: range(0, 500).default(25),
+  /** AlF3 added now, kg/day. */
+  alf3AdditionKgPerDay: range(0, 500),
 });
 export type CellState = z.infer<typeof CellState>;
 
-/** Design data of a cell; defaults are PHYSICS.md's base cell. */
+/** Design data of a cell: its technology's (the plant model's CellTechnology, shared/plant/technology-design.ts). */
 export const CellDesign = z.object({
-  anodeAreaCm2: range(1e3, 1e6).default(BASE_CELL.geometry.anodeAreaCm2),
-  anodeCount: z.number().int().min(1).max(200).default(BASE_CELL.geometry.anodeCount),
-  fanningFactor: range(1, 2).default(BASE_CELL.geometry.fanningFactor),
-  cathodeAreaCm2: range(1e3, 1e6).default(BASE_CELL.geometry.cathodeAreaCm2),
-  anodeResistanceMicroOhm: range(0, 1000).default(BASE_CELL.resistancesMicroOhm.anode),
-  cathodeResistanceMicroOhm: range(0, 1000).default(BASE_CELL.resistancesMicroOhm.cathode),
-  externalResistanceMicroOhm: range(0, 1000).default(BASE_CELL.resistancesMicroOhm.external),
-  aluminaAtAnodeEffectPct: range(0.5, 4).default(BASE_CELL.aluminaAtAnodeEffectPct),
-  /** Bath-wetted side-ledge area, m² (≈ 27 m perimeter × 0.2 m bath depth plus ends for a 126 kA cell). */
-  ledgeAreaM2: range(0.5, 50).default(6),
-  /** Alumina per feeder shot, kg (PHYSICS.md base cell). */
-  shotMassKg: range(0.5, 50).default(BASE_PROCESS.shotMassKg),
+  anodeAreaCm2: range(1e3, 1e6),
+  anodeCount: z.number().int().min(1).max(200),
+  fanningFactor: range(1, 2),
+  cathodeAreaCm2: range(1e3, 1e6),
+  anodeResistanceMicroOhm: range(0, 1000),
+  cathodeResistanceMicroOhm: range(0, 1000),
+  externalResistanceMicroOhm: range(0, 1000),
+  /** Alumina concentration at which the anode goes into effect: a bath property (PHYSICS.md C_AE), not a design one. */
+  aluminaAtAnodeEffectPct: range(0.5, 4).default(ALUMINA_AT_ANODE_EFFECT_PCT),
+  /** Bath-wetted side-ledge area, m². */
+  ledgeAreaM2: range(0.5, 50),
+  /** Alumina per feeder shot, kg. */
+  shotMassKg: range(0.5, 50),
 });
 export type CellDesign = z.infer<typeof CellDesign>;
 
@@ -56,7 +58,7 @@ export const CellInput = z.object({
   /** A cell in manual keeps its set points: the optimiser never moves it. */
   manual: z.boolean().default(false),
   state: CellState,
-  design: CellDesign.prefault({}),
+  design: CellDesign,
 });
 export type CellInput = z.infer<typeof CellInput>;
 

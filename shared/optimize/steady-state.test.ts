@@ -4,6 +4,7 @@ import { DEFAULT_LUMPED_HEAT_LOSS, steadyEnergyBalance } from '../physics/cell/e
 import { PhysicsError } from '../physics/errors.js';
 import { linearizeCell, OUTPUT_KEYS, INPUT_KEYS } from './linearize.js';
 import { CellInput } from './schema.js';
+import { baseCellDesign, baseCellOperation } from './default-potline.js';
 import { calibrateCell, predictCell } from './steady-state.js';
 
 const base = CellInput.parse({
@@ -13,7 +14,9 @@ const base = CellInput.parse({
     bathTempC: BASE_CELL.bathTempC,
     aluminaPct: BASE_CELL.bath.aluminaPct,
     alf3Pct: BASE_CELL.bath.alf3Pct,
+    ...baseCellOperation(),
   },
+  design: baseCellDesign(),
 });
 
 describe('steady cell prediction', () => {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { UserConstraint } from '../optimize/schema.js';
 import type { WriteOutcome } from '../kernel/write-outcome.js';
+import { MemoryOutbox, type EventsFor, type Written } from '../messaging/outbox.js';
 
 /** The stored constraints of a line; `etag` is an HTTP strong ETag (quoted). */
 export const LineConstraints = z.object({
@@ -31,27 +32,41 @@ export interface LineConstraintStore {
   get(lineId: string): Promise<LineConstraints | undefined>;
   /**
    * Replaces (or creates) the line's constraints when `ifMatch` (HTTP ETags or `*`) is absent or admits the stored
-   * ETag; `*` and any ETag fail with `version-mismatch` when nothing is stored (RFC 9110 §13.1.1).
+   * ETag; `*` and any ETag fail with `version-mismatch` when nothing is stored (RFC 9110 §13.1.1). The events built
+   * from the new version are queued in the same atomic write (the outbox, shared/messaging/outbox.ts).
    */
-  replace(lineId: string, write: ConstraintsWrite, ifMatch?: string): Promise<WriteOutcome<LineConstraints>>;
+  replace(
+    lineId: string,
+    write: ConstraintsWrite,
+    events: EventsFor<LineConstraints>,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<Written<LineConstraints>>>;
 }
 
-/** Constraints in memory, for tests and one-process tools. */
+/** Constraints in memory, for tests and one-process tools; events wait in `outbox`. */
 export class MemoryLineConstraintStore implements LineConstraintStore {
   readonly docs = new Map<string, LineConstraints>();
+
+  constructor(readonly outbox = new MemoryOutbox('line-constraints')) {}
 
   async get(lineId: string): Promise<LineConstraints | undefined> {
     const d = this.docs.get(lineId);
     return d && structuredClone(d);
   }
 
-  async replace(lineId: string, write: ConstraintsWrite, ifMatch?: string): Promise<WriteOutcome<LineConstraints>> {
+  async replace(
+    lineId: string,
+    write: ConstraintsWrite,
+    events: EventsFor<LineConstraints>,
+    ifMatch?: string,
+  ): Promise<WriteOutcome<Written<LineConstraints>>> {
     const current = this.docs.get(lineId);
     if (ifMatch !== undefined && !admits(ifMatch, current?.etag)) return { ok: false, reason: 'version-mismatch' };
     const version = (current?.version ?? 0) + 1;
     const doc: LineConstraints = { lineId, ...write, version, etag: `"${lineId}-v${version}"` };
+    const toQueue = events(doc);
     this.docs.set(lineId, structuredClone(doc));
-    return { ok: true, value: structuredClone(doc) };
+    return { ok: true, value: { stored: structuredClone(doc), pending: this.outbox.queue(lineId, toQueue) } };
   }
 }
 

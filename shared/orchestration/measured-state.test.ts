@@ -36,9 +36,17 @@ const cell = (tags: Record<string, TagLatest>, extra: Partial<CellSnapshot> = {}
   reported: {},
   ...extra,
 });
+const design = ctx.technology.design;
+/** The voltage a cell of the test plant's technology shows at this ACD and bath temperature. */
 const voltageAt = (acdCm: number, bathTempC: number) =>
   cellVoltageBreakdown({
     ...BASE_CELL,
+    geometry: {
+      anodeAreaCm2: design.anodeAreaCm2,
+      anodeCount: design.anodeCount,
+      fanningFactor: design.fanningFactor,
+      cathodeAreaCm2: design.cathodeAreaCm2,
+    },
     lineCurrentKA: 126,
     acdCm,
     bathTempC,
@@ -46,7 +54,7 @@ const voltageAt = (acdCm: number, bathTempC: number) =>
   }).cellVoltageV;
 
 describe('the optimiser input from measurements', () => {
-  it('recovers the ACD that produced a voltage under the assumed chemistry (the inversion is exact for the base cell)', () => {
+  it('recovers the ACD that produced a voltage under the assumed chemistry (the inversion is exact for the line technology)', () => {
     for (const acd of [2.2, 2.9, 3.6, 4.5])
       expect(acdFromVoltage(voltageAt(acd, 963), 963, 126, ctx.technology)).toBeCloseTo(acd, 6);
     expect(acdFromVoltage(3.0, 963, 126, ctx.technology)).toMatch(/outside what ACD 1–8 cm gives/);

@@ -7,16 +7,16 @@
  * - `measured`: bath temperature from its thermocouple (the newest good reading in `cell-state`).
  * - `estimated`: ACD without a reported target is found by inverting the cell-voltage breakdown (Haupin,
  *   shared/physics) at the measured voltage, line current and bath temperature with the assumed chemistry below.
- *   The design resistances are the base cell's, so a cell whose resistances differ carries that error into its ACD
- *   (≈ 0.1 cm per 0.2 µΩ at 126 kA).
+ *   The design resistances are the line's technology's (plant model), so a cell whose resistances differ carries that
+ *   error into its ACD (≈ 0.1 cm per 0.2 µΩ on the test plant's base cell).
  * - `gold`: anode-effect frequency and mean duration from the last day of `fact_cell_hour` when curated. Anode
  *   effects are rare (≈ 0.1 per cell-day), so one day says little on its own: the rate is the gamma–Poisson
  *   posterior mean with the assumed rate as prior worth 7 cell-days, (n + 0.1·7)/(days + 7); the duration likewise
  *   blends in one assumed 1-min effect.
  * - `assumed`: what no sensor gives — alumina concentration (the feed controller's usual target, 3.0 wt %), bath
- *   excess AlF3, CaF2, MgF2, LiF (the base cell's, PHYSICS.md; bath samples are lab analyses, not telemetry),
- *   current efficiency (setting CURRENT_EFFICIENCY), anode effects when gold has none (0.1 /cell-day, 1 min) and the
- *   AlF3 addition without a reported value (25 kg/day).
+ *   excess AlF3, CaF2, MgF2, LiF and current efficiency (the design of the line's technology in the plant model; bath
+ *   samples are lab analyses, not telemetry), anode effects when gold has none (0.1 /cell-day, 1 min) and the AlF3
+ *   addition without a reported value (the technology's typical addition).
  *
  * A cell is left out of the optimisation (held) when it cannot be described: no fresh cell-voltage or bath
  * temperature reading, a voltage above the anode-effect threshold, or a voltage no ACD in 1–8 cm explains.

@@ -10,6 +10,7 @@ import { PhysicsError } from '../physics/errors.js';
 import { runModel, summarize } from '../physics/config/run-model.js';
 import { putJson } from './lake-json.js';
 import { LakeRef } from './schemas.js';
+import { count, observe } from '../observability/instruments.js';
 
 export const PdeRunRequest = z.object({ runId: z.string(), modelId: z.string(), out: LakeRef });
 export type PdeRunRequest = z.infer<typeof PdeRunRequest>;
@@ -58,6 +59,8 @@ export async function runPdeModel(
       modelEtag: model.etag,
       ...out,
     });
+    count('runs', 1, { kind: 'pde', outcome: 'completed' });
+    observe('runDuration', out.wallTimeMs / 1000, { kind: 'pde', outcome: 'completed' });
     return {
       ok: true,
       modelId: req.modelId,
@@ -67,8 +70,10 @@ export async function runPdeModel(
       summary: summarize(out.result),
     };
   } catch (err) {
-    if (err instanceof PhysicsError)
+    if (err instanceof PhysicsError) {
+      count('runs', 1, { kind: 'pde', outcome: 'failed' });
       return { ok: false, modelId: req.modelId, code: err.code, field: err.quantity, message: err.message };
+    }
     throw err;
   }
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { LakeStore } from '../lake/lake-store.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
+import { count, observe } from '../observability/instruments.js';
 import { getJson, putJson } from './lake-json.js';
 import { RoundSetPoints } from './envelope-check.js';
 import { RoundRecommendation } from './optimize-set-points.js';
@@ -48,6 +49,9 @@ export async function recordOptimizationRun(
     kind: 'optimization-run',
     correlationId: req.correlationId,
   });
+  const outcome = { kind: 'optimization', outcome: req.run.outcome };
+  count('runs', 1, outcome);
+  observe('runDuration', (req.run.completedMs - req.run.startedMs) / 1000, outcome);
   return recommendation ? { recommendation } : {};
 }
 

@@ -109,15 +109,19 @@ beforeAll(async () => {
     },
     undefined,
   );
-  await constraints.replace('L1', {
-    constraints: [
-      { scope: 'cell', cellId: 'L1-C007', variable: 'acdCm', freeze: true, reason: 'probe' },
-      { scope: 'cell', cellId: 'L1-C099', variable: 'acdCm', min: 3, freeze: false },
-    ],
-    updatedBy: 'erin',
-    updatedAtMs: nowMs,
-    correlationId: 'c',
-  });
+  await constraints.replace(
+    'L1',
+    {
+      constraints: [
+        { scope: 'cell', cellId: 'L1-C007', variable: 'acdCm', freeze: true, reason: 'probe' },
+        { scope: 'cell', cellId: 'L1-C099', variable: 'acdCm', min: 3, freeze: false },
+      ],
+      updatedBy: 'erin',
+      updatedAtMs: nowMs,
+      correlationId: 'c',
+    },
+    () => [],
+  );
   const cellIds = docs.map((d) => d.cellId).filter((id) => id !== 'L1-LINE');
   await lake.put(
     'gold',

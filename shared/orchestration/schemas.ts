@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { UserConstraint } from '../optimize/schema.js';
+import { TraceCarrier } from '../observability/tracing.js';
 import { LineId } from '../scada/override.js';
 
 /** A blob in the lake: container and path inside it (and its size when known). */
@@ -39,6 +40,8 @@ export const OptimizationRunInput = z.object({
   modelVersion: z.string().min(1),
   /** Version of the plant model the run describes its line with (technology, rectifier, windows), fixed at start. */
   plantVersion: z.string().min(1),
+  /** The starter's trace context: every activity of the run continues that trace (shared/observability/tracing.ts). */
+  trace: TraceCarrier.optional(),
 });
 export type OptimizationRunInput = z.infer<typeof OptimizationRunInput>;
 
@@ -47,6 +50,7 @@ export const PdeRunInput = z.object({
   modelId: z.string().min(1),
   requestedBy: z.string().min(1),
   correlationId: z.string().min(1),
+  trace: TraceCarrier.optional(),
 });
 export type PdeRunInput = z.infer<typeof PdeRunInput>;
 

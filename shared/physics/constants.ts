@@ -18,6 +18,12 @@ export const FARADAY_YIELD_KG_PER_KAH = 0.33557;
 /** Alumina consumed per kg Al produced, kg Al2O3/kg Al (PHYSICS.md; = M_Al2O3/(2·M_Al)). */
 export const ALUMINA_PER_AL_KG_PER_KG = 1.8895;
 
+/**
+ * Alumina concentration at which the anode goes into effect, wt % (PHYSICS.md C_AE, the bubble term of the
+ * cell-voltage model): a property of the cryolite bath, the same for every cell technology.
+ */
+export const ALUMINA_AT_ANODE_EFFECT_PCT = 1.8;
+
 /** Hours per day, h/d. */
 export const HOURS_PER_DAY_H = 24;
 /** Seconds per hour, s/h. */

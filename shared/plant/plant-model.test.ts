@@ -88,6 +88,14 @@ describe('the plant model', () => {
         }),
       ),
     ).toEqual(['areas.0.lines.0.tagMap.1.tag: canonical tag "cellVoltage" is mapped twice on line L1']);
+    expect(
+      problems(edit((m) => (m.areas[0].lines[0].tagMap = [{ plantTag: 'POT_T', tag: 'bathTemp', unit: 'mV' }]))),
+    ).toEqual(['areas.0.lines.0.tagMap.0.unit: unit "mV" cannot be converted to bathTemp (accepted: degC, degF, K)']);
+    expect(
+      problems(edit((m) => (m.areas[0].lines[0].tagMap = [{ plantTag: 'bathTemp', tag: 'shellTemp', unit: 'degC' }]))),
+    ).toEqual([
+      'areas.0.lines.0.tagMap.0.plantTag: plant tag "bathTemp" is the name of the canonical tag bathTemp; it cannot stand for shellTemp',
+    ]);
     // A cell on two lines: named for the other line, and already there.
     expect(problems(edit((m) => (m.areas[1].lines[0].cells[0].cellId = 'L1-C001')))).toEqual([
       "areas.1.lines.0.cells.0.cellId: cell L1-C001 must be named L2-<cell> (the line's id, a dash, then the cell)",

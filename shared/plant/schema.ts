@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { Constraints } from '../optimize/schema.js';
 import { CellId, LineId } from '../telemetry/ids.js';
-import { TAGS } from '../telemetry/tag-catalogue.js';
+import { tagSpec, TAGS } from '../telemetry/tag-catalogue.js';
+import { resolveUnit } from '../telemetry/units.js';
 import { EnvelopeLimits } from './envelope-limits.js';
 
 const positive = () => z.number().finite().positive();
@@ -85,7 +86,7 @@ export const TagMapping = z.strictObject({
   tag: z.enum(TAGS),
   /** The unit the plant sends (one the catalogue converts from). */
   unit: z.string().min(1).max(16),
-  /** The line's physical range and sampling interval, where they differ from the catalogue's. */
+  /** The line's physical range (in the canonical tag's unit) and sampling interval, where they differ from the catalogue's. */
   minValue: z.number().finite().optional(),
   maxValue: z.number().finite().optional(),
   intervalMs: z.number().int().positive().optional(),
@@ -179,6 +180,17 @@ function checkConsistency(m: z.infer<typeof PlantModel>, ctx: z.RefinementCtx): 
           issue([...at, 'tagMap', i, 'tag'], `canonical tag "${t.tag}" is mapped twice on line ${line.lineId}`);
         plantTags.add(t.plantTag);
         tags.add(t.tag);
+        const spec = tagSpec(t.tag)!;
+        if (!resolveUnit(spec, t.unit))
+          issue(
+            [...at, 'tagMap', i, 'unit'],
+            `unit "${t.unit}" cannot be converted to ${t.tag} (accepted: ${[spec.canonicalUnit, ...Object.keys(spec.conversions)].join(', ')})`,
+          );
+        if (t.plantTag !== t.tag && tagSpec(t.plantTag))
+          issue(
+            [...at, 'tagMap', i, 'plantTag'],
+            `plant tag "${t.plantTag}" is the name of the canonical tag ${t.plantTag}; it cannot stand for ${t.tag}`,
+          );
         if (t.minValue !== undefined && t.maxValue !== undefined && t.minValue > t.maxValue)
           issue([...at, 'tagMap', i, 'minValue'], 'minValue must not exceed maxValue');
       });

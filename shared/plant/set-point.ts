@@ -36,7 +36,7 @@ export const PresentValues = z
   .strict();
 export type PresentValues = z.infer<typeof PresentValues>;
 
-/** The one command action the gateway sends today (topic `command/{equipmentId}/setpoint`). */
+/** The one command action the gateway sends today (a Sparkplug DCMD writing the device's `Setpoints/*` metrics). */
 export const CommandAction = z.enum(['setpoint']);
 export type CommandAction = z.infer<typeof CommandAction>;
 

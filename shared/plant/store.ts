@@ -5,8 +5,12 @@
  */
 import type { Actor } from '../kernel/audit-log.js';
 import type { WriteOutcome } from '../kernel/write-outcome.js';
+import { MemoryOutbox, type EventsFor, type Written } from '../messaging/outbox.js';
 import { contentVersion } from './plant-index.js';
 import type { PlantModel } from './schema.js';
+
+/** The one partition the plant model's events wait in: every version has a single history. */
+export const PLANT_OUTBOX_PARTITION = 'plant-model';
 
 export interface StoredPlantModel {
   model: PlantModel;
@@ -23,19 +27,23 @@ export interface PlantModelStore {
   byVersion(version: string): Promise<StoredPlantModel | undefined>;
   /**
    * Makes `model` the current version if the current one is still `expectedVersion` (undefined: none stored);
-   * `version-mismatch` otherwise.
+   * `version-mismatch` otherwise. `events` (built from the version as this write makes it current: this actor, this
+   * time) are queued in the outbox in the same atomic write as the pointer, and answered pending.
    */
   replace(
     model: PlantModel,
     expectedVersion: string | undefined,
     actor: Actor,
     nowMs: number,
-  ): Promise<WriteOutcome<StoredPlantModel>>;
+    events: EventsFor<StoredPlantModel>,
+  ): Promise<WriteOutcome<Written<StoredPlantModel>>>;
 }
 
 export class MemoryPlantModelStore implements PlantModelStore {
   readonly versions = new Map<string, StoredPlantModel>();
   currentVersion: string | undefined;
+
+  constructor(readonly outbox = new MemoryOutbox('plant-models')) {}
 
   async current(): Promise<StoredPlantModel | undefined> {
     return this.currentVersion === undefined ? undefined : structuredClone(this.versions.get(this.currentVersion));
@@ -51,16 +59,20 @@ export class MemoryPlantModelStore implements PlantModelStore {
     expectedVersion: string | undefined,
     actor: Actor,
     nowMs: number,
-  ): Promise<WriteOutcome<StoredPlantModel>> {
+    events: EventsFor<StoredPlantModel>,
+  ): Promise<WriteOutcome<Written<StoredPlantModel>>> {
     if (this.currentVersion !== expectedVersion) return { ok: false, reason: 'version-mismatch' };
-    const stored: StoredPlantModel = {
+    const written: StoredPlantModel = {
       model: structuredClone(model),
       version: contentVersion(model),
       updatedAtMs: nowMs,
       updatedBy: actor.subject,
     };
-    if (!this.versions.has(stored.version)) this.versions.set(stored.version, stored);
-    this.currentVersion = stored.version;
-    return { ok: true, value: structuredClone(this.versions.get(stored.version)!) };
+    const toQueue = events(structuredClone(written));
+    // One synchronous step: the pointer and its events change together.
+    if (!this.versions.has(written.version)) this.versions.set(written.version, written);
+    this.currentVersion = written.version;
+    const pending = this.outbox.queue(PLANT_OUTBOX_PARTITION, toQueue);
+    return { ok: true, value: { stored: structuredClone(this.versions.get(written.version)!), pending } };
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The test plant (plants/test-plant.json: lines L1–L3 of 100 base cells each, 126 kA) for the tests of every
+ * The test plant (plants/test-plant.json: lines L1–L3 of 100 cells of PHYSICS.md's base cell each) for the tests of every
  * domain that reads the plant model. Not used by the app.
  */
 import { readFileSync } from 'node:fs';

@@ -7,7 +7,10 @@ import { MemoryCommandRepository } from './command-repository.js';
 import type { DispatchPolicy } from './dispatch-policy.js';
 import { ScadaDispatcher } from './dispatcher.js';
 import { TEST_PLANT } from '../plant/test-plant.js';
-import { limitsFromPlant } from './equipment-limits.js';
+import { limitsFromPlant, type CurrentPlant } from './equipment-limits.js';
+import { readFileSync } from 'node:fs';
+import { PlantIndex } from '../plant/plant-index.js';
+import { parsePlantModel } from '../plant/plant-model.js';
 import { overrideChangedEvent, setpointRecommendedEvent } from './events.js';
 import { RecordingGateway, type GatewayOutcome } from './gateway.js';
 import { MemoryOverrideStore } from './override.js';
@@ -21,7 +24,10 @@ const PLANT_DEFAULTS: PresentValues = { acdCm: 2.9, feedIntervalS: 120, alf3Addi
 const policy: DispatchPolicy = { maxAttempts: 3, ackTimeoutMs: 50, backoffMs: 10 };
 const actor = { subject: 'op-7', clientId: 'console', correlationId: 'req-1' };
 
-function harness(answer?: ConstructorParameters<typeof RecordingGateway>[0]) {
+function harness(
+  answer?: ConstructorParameters<typeof RecordingGateway>[0],
+  plant: CurrentPlant = { current: async () => TEST_PLANT },
+) {
   let nowMs = T0;
   const commands = new MemoryCommandRepository();
   const overrides = new MemoryOverrideStore();
@@ -38,7 +44,7 @@ function harness(answer?: ConstructorParameters<typeof RecordingGateway>[0]) {
     readback,
     gateway,
     publisher,
-    limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
+    limitsFor: limitsFromPlant(plant),
     policy,
     clock: () => nowMs,
     sleep: async (ms) => {
@@ -53,7 +59,7 @@ function harness(answer?: ConstructorParameters<typeof RecordingGateway>[0]) {
     const doc: CellStateDoc = {
       id: equipmentId,
       cellId: equipmentId,
-      lineId: 'L1',
+      lineId: equipmentId.split('-')[0]!,
       tags: {
         [tag]: { value, unit: tag === 'lineCurrent' ? 'kA' : 'V', ts: nowMs - ageMs, quality: 'good', flags: [] },
       },
@@ -65,7 +71,7 @@ function harness(answer?: ConstructorParameters<typeof RecordingGateway>[0]) {
       id: equipmentId,
       kind: 'readback',
       equipmentId,
-      lineId: 'L1',
+      lineId: equipmentId.split('-')[0]!,
       fields,
       recent: [],
       updatedAtMs: nowMs,
@@ -90,9 +96,10 @@ function harness(answer?: ConstructorParameters<typeof RecordingGateway>[0]) {
 const recommendation = (
   recommendationId: string,
   setPoints: { equipmentId: string; setPoint: PresentValues; present?: PresentValues }[],
+  lineId = 'L1',
 ) =>
   setpointRecommendedEvent(
-    { recommendationId, lineId: 'L1', setPoints: setPoints.map((s) => ({ present: {}, ...s })) },
+    { recommendationId, lineId, setPoints: setPoints.map((s) => ({ present: {}, ...s })) },
     { source: '/orchestrations/optimize', correlationId: recommendationId, time: new Date(T0) },
   );
 
@@ -258,5 +265,72 @@ describe('SCADA dispatcher', () => {
     );
     await h.dispatcher.handle(overrideChangedEvent(released.override));
     expect((await h.overrides.get('line:L1'))?.mode).toBe('released');
+  });
+});
+
+/** The shipped local plant: L1 of a 180 kA technology beside L2 of a 400 kA one. */
+const TWO_TECHNOLOGIES = new PlantIndex(
+  parsePlantModel(
+    JSON.parse(readFileSync(new URL('../../plants/two-technologies.json', import.meta.url), 'utf8')) as unknown,
+  ),
+);
+
+describe('SCADA dispatcher on a plant of two technologies', () => {
+  const twoLines = { current: async () => TWO_TECHNOLOGIES };
+
+  it("passes a 400 kA line's line-current step and judges the 180 kA line by its own rating", async () => {
+    const h = harness(undefined, twoLines);
+    h.watch('L2-LINE', 400, 1000, { lineCurrentKA: 400 });
+    h.watch('L1-LINE', 180, 1000, { lineCurrentKA: 180 });
+    const big = await h.dispatcher.handle(
+      recommendation('run-400', [{ equipmentId: 'L2-LINE', setPoint: { lineCurrentKA: 404 } }], 'L2'),
+    );
+    expect(big).toMatchObject({ commands: [{ equipmentId: 'L2-LINE', state: 'acknowledged' }] });
+    // 404 kA is a small step on L2 and far beyond L1's rectifier envelope (at most 195 kA).
+    const wrongLine = await h.dispatcher.handle(
+      recommendation('run-180', [{ equipmentId: 'L1-LINE', setPoint: { lineCurrentKA: 404 } }]),
+    );
+    expect(wrongLine).toMatchObject({
+      commands: [
+        {
+          state: 'rejected',
+          violations: expect.arrayContaining([
+            { rule: 'absolute-limit', field: 'lineCurrentKA', message: expect.any(String) },
+          ]),
+        },
+      ],
+    });
+    const own = await h.dispatcher.handle(
+      recommendation('run-184', [{ equipmentId: 'L1-LINE', setPoint: { lineCurrentKA: 184 } }]),
+    );
+    expect(own).toMatchObject({ commands: [{ equipmentId: 'L1-LINE', state: 'acknowledged' }] });
+    expect(h.gateway.sent.map((s) => [s.command.equipmentId, s.command.setPoint])).toEqual([
+      ['L2-LINE', { lineCurrentKA: 404 }],
+      ['L1-LINE', { lineCurrentKA: 184 }],
+    ]);
+  });
+
+  it('refuses equipment the plant model does not have (unknown-equipment) and sends nothing', async () => {
+    const h = harness(undefined, twoLines);
+    h.watch('L9-C001', 4.4);
+    const report = await h.dispatcher.handle(
+      recommendation('run-L9', [{ equipmentId: 'L9-C001', setPoint: { acdCm: 3.0 } }], 'L9'),
+    );
+    expect(report).toMatchObject({ commands: [{ state: 'rejected', violations: [{ rule: 'unknown-equipment' }] }] });
+    expect(h.gateway.sent).toHaveLength(0);
+  });
+
+  it('fails closed when the plant model cannot be read: interlock-unverifiable, nothing sent', async () => {
+    const h = harness(undefined, {
+      current: () => Promise.reject(new Error('plant-models container not found')),
+    });
+    h.watch('L1-C001', 4.4);
+    const report = await h.dispatcher.handle(
+      recommendation('run-np', [{ equipmentId: 'L1-C001', setPoint: { acdCm: 3.0 } }]),
+    );
+    expect(report).toMatchObject({
+      commands: [{ state: 'rejected', violations: [{ rule: 'interlock-unverifiable' }] }],
+    });
+    expect(h.gateway.sent).toHaveLength(0);
   });
 });

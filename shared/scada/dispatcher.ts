@@ -8,6 +8,8 @@ import type { PlantEvent } from '../messaging/cloud-event.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
 import { errorCode } from '../kernel/errors.js';
+import { count, observe } from '../observability/instruments.js';
+import { inSpan, SPAN_ATTRIBUTES, SpanKind } from '../observability/tracing.js';
 import type { HotStateStore } from '../telemetry/hot-state.js';
 import { commandIdFor, isFinal, proposedCommand, transition, type CommandDoc, type CommandFailure } from './command.js';
 import type { CommandRepository } from './command-repository.js';
@@ -113,11 +115,37 @@ export class ScadaDispatcher {
         }),
       ),
     );
+    recordDispatch(event, commands, this.deps.clock());
     return { kind: 'recommendation', recommendationId: data.recommendationId, commands };
   }
 
-  /** Creates the command (or finds it) and drives it to a final state. */
-  private async runCommand(c: Parameters<typeof proposedCommand>[0]): Promise<CommandOutcome> {
+  /** Creates the command (or finds it) and drives it to a final state, in a span of the event's trace. */
+  private runCommand(c: Parameters<typeof proposedCommand>[0]): Promise<CommandOutcome> {
+    return inSpan(
+      'scada command',
+      {
+        attributes: {
+          [SPAN_ATTRIBUTES.correlationId]: c.correlationId,
+          'smelter.scada.command_id': c.commandId,
+          'smelter.scada.equipment_id': c.equipmentId,
+          [SPAN_ATTRIBUTES.lineId]: c.lineId,
+        },
+      },
+      async (span) => {
+        const out = await this.runCommandUntraced(c);
+        span.setAttribute('smelter.scada.state', out.state);
+        span.setAttribute('smelter.scada.acted_on', out.actedOn);
+        if (out.violations.length)
+          span.setAttribute(
+            'smelter.scada.violations',
+            out.violations.map((v) => v.rule),
+          );
+        return out;
+      },
+    );
+  }
+
+  private async runCommandUntraced(c: Parameters<typeof proposedCommand>[0]): Promise<CommandOutcome> {
     const { commands } = this.deps;
     let doc = await commands.get(c.commandId);
     if (!doc) {
@@ -182,7 +210,11 @@ export class ScadaDispatcher {
       doc = await this.save(transition(doc, 'dispatched', clock(), { attempts: attempt }));
       let result;
       try {
-        result = await gateway.send(command, attempt, policy.ackTimeoutMs);
+        result = await inSpan(
+          'scada gateway send',
+          { kind: SpanKind.CLIENT, attributes: { 'smelter.scada.attempt': attempt } },
+          () => gateway.send(command, attempt, policy.ackTimeoutMs),
+        );
       } catch (e) {
         lastFailure = { code: 'ERR-SCADA-GATEWAY-DOWN', message: e instanceof Error ? e.message : String(e) };
         continue;
@@ -257,6 +289,25 @@ function proposalOf(doc: CommandDoc): CommandProposal {
     action: doc.action,
     setPoint: doc.setPoint,
   };
+}
+
+/** Rules that say the plant's data about the cell was too old to judge by (`smelter.scada.stale_cells`). */
+const STALE_RULES: ReadonlySet<string> = new Set(['interlock-stale-data', 'readback-stale', 'readback-missing']);
+
+/**
+ * The recommendation's figures for ops: time from publication to each command's final state, envelope refusals by
+ * rule, and cells refused for stale data. A redelivered event whose commands were already final adds nothing.
+ */
+function recordDispatch(event: PlantEvent, commands: readonly CommandOutcome[], nowMs: number): void {
+  const publishedMs = Date.parse(event.time);
+  for (const c of commands) {
+    if (!c.actedOn) continue;
+    if (Number.isFinite(publishedMs)) observe('dispatchLatency', nowMs - publishedMs, { state: c.state });
+    if (c.state !== 'rejected' && c.state !== 'failed') continue;
+    const rules = new Set(c.violations.map((v) => v.rule));
+    for (const rule of rules) count('envelopeRefusals', 1, { rule });
+    for (const rule of rules) if (STALE_RULES.has(rule)) count('staleCells', 1, { rule });
+  }
 }
 
 function envelopeFailure(violations: readonly Violation[]): CommandFailure {

@@ -224,5 +224,6 @@ describe('the envelope judged against the plant’s read-back', () => {
     // Not vacuous: many commands reached the plant, and the read-back rules refused some.
     expect(sent).toBeGreaterThan(150);
     expect(refusedForReadback).toBeGreaterThan(20);
-  });
+    // 400 seeded interleavings: a second or two alone, far longer on a machine shared with other work.
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 /**
  * The safety-envelope limits of one piece of equipment, taken from the plant model in force: each line has its own
- * (a 400 kA line's rectifier is not judged by a 126 kA line's rating). Fails closed: equipment the plant model does
+ * (a 400 kA line's rectifier is not judged by a smaller line's rating). Fails closed: equipment the plant model does
  * not have, or a plant model that cannot be read, is a refusal, never a default.
  */
 import type { EnvelopeLimits } from '../plant/envelope-limits.js';

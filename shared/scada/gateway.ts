@@ -17,8 +17,9 @@ export type GatewayOutcome =
   | { kind: 'timeout'; correlationId: string };
 
 /**
- * The plant side of the dispatcher. It takes only envelope-checked commands. Implementations: MQTT
- * (./mqtt-gateway.ts) against the plant's broker or the embedded one.
+ * The plant side of the dispatcher. It takes only envelope-checked commands. Implementation: Sparkplug B
+ * (shared/sparkplug/scada-gateway.ts, DCMD out, applied when the DDATA read-back shows it) against the plant's broker
+ * or the embedded one.
  */
 export interface ScadaGateway {
   /**

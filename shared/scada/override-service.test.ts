@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryAuditLog } from '../kernel/audit-log.js';
 import { RecordingEventPublisher, type EventPublisher } from '../messaging/event-publisher.js';
-import { parsePlantEvent } from '../messaging/cloud-event.js';
+import { parsePlantEvent, type PlantEvent } from '../messaging/cloud-event.js';
+import { sweepOutbox } from '../messaging/outbox.js';
 import { OverrideChangedData } from './events.js';
 import { manualOverridesFor, MemoryOverrideStore, OverrideConflictError } from './override.js';
 import { releaseManual, requestManual } from './override-service.js';
@@ -29,10 +30,10 @@ describe('manual override', () => {
     expect(OverrideChangedData.parse(event.data)).toMatchObject({ mode: 'manual', version: 1, changedBy: 'op-7' });
   });
 
-  it('asking for manual twice writes nothing the second time and re-publishes the same event id (repairs a lost publish)', async () => {
+  it('asking for manual twice writes nothing and publishes nothing the second time', async () => {
     const store = new MemoryOverrideStore();
     const pub = new RecordingEventPublisher();
-    await requestManual(deps(store, pub), { kind: 'cell', cellId: 'L1-C001' }, 'anode change', op, T0);
+    const first = await requestManual(deps(store, pub), { kind: 'cell', cellId: 'L1-C001' }, 'anode change', op, T0);
     const again = await requestManual(
       deps(store, pub),
       { kind: 'cell', cellId: 'L1-C001' },
@@ -42,7 +43,9 @@ describe('manual override', () => {
     );
     expect(again.changed).toBe(false);
     expect(again.override.version).toBe(1);
-    expect(pub.published.map((e) => e.id)).toEqual([pub.published[0]!.id, pub.published[0]!.id]);
+    expect(again.event.id).toBe(first.event.id);
+    expect(pub.published.map((e) => e.id)).toEqual([first.event.id]);
+    expect(store.outbox.events).toEqual([]);
   });
 
   it('release is explicit: it needs a scope in manual, bumps the version and names who released', async () => {
@@ -59,42 +62,47 @@ describe('manual override', () => {
     expect(new Set(pub.published.map((e) => e.id)).size).toBe(2);
   });
 
-  it('keeps the override enforced when publishing fails, says so with a code, and a repeat publishes it', async () => {
+  it('answers the change while the topic is down: the override is enforced, its event waits in the outbox, and the sweep publishes it once', async () => {
     const store = new MemoryOverrideStore();
-    const down = {
-      publish: async () => {
-        throw new Error('topic unreachable');
-      },
-      close: async () => {},
-    };
-    await expect(
-      requestManual(deps(store, down), { kind: 'cell', cellId: 'L1-C001' }, 'anode change', op, T0),
-    ).rejects.toMatchObject({ code: 'ERR-SCADA-OVERRIDE-UNPUBLISHED' });
-    expect((await manualOverridesFor(store, 'L1-C001')).length).toBe(1);
-    const pub = new RecordingEventPublisher();
-    const repeat = await requestManual(
-      deps(store, pub),
+    const down = new SwitchablePublisher();
+    down.down = true;
+    const warnings: string[] = [];
+    const r = await requestManual(
+      { ...deps(store, down), warn: (m) => warnings.push(m) },
       { kind: 'cell', cellId: 'L1-C001' },
       'anode change',
       op,
-      T0 + 1,
+      T0,
     );
-    expect(pub.published).toEqual([repeat.event]);
+    expect(r).toMatchObject({ changed: true, override: { mode: 'manual', version: 1 } });
+    expect((await manualOverridesFor(store, 'L1-C001')).length).toBe(1);
+    expect(down.published).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining(`smelter.override.changed ${r.event.id}`)]);
+    expect(store.outbox.events.map((e) => e.id)).toEqual([r.event.id]);
+    down.down = false;
+    expect(await sweepOutbox(down, [store.outbox])).toMatchObject({ published: 1 });
+    expect(await sweepOutbox(down, [store.outbox])).toMatchObject({ published: 0 });
+    expect(down.published.map((e) => e.id)).toEqual([r.event.id]);
+  });
+
+  it('publishes a release after the request an outage held back, in order, when the topic is back', async () => {
+    const store = new MemoryOverrideStore();
+    const pub = new SwitchablePublisher();
+    pub.down = true;
+    const request = await requestManual(deps(store, pub), { kind: 'cell', cellId: 'L1-C001' }, 'anode change', op, T0);
+    pub.down = false;
+    const release = await releaseManual(deps(store, pub), { kind: 'cell', cellId: 'L1-C001' }, 'done', mgr, T0 + 1);
+    expect(pub.published.map((e) => e.id)).toEqual([request.event.id, release.event.id]);
+    expect(store.outbox.events).toEqual([]);
   });
 
   it('records every change in the audit trail once (who, what, when, correlation id), a repeat or a refused release none', async () => {
     const store = new MemoryOverrideStore();
     const audit = new MemoryAuditLog();
-    const down = {
-      publish: async () => {
-        throw new Error('topic unreachable');
-      },
-      close: async () => {},
-    };
+    const down = new SwitchablePublisher();
+    down.down = true;
     // The publish fails after the write: the change happened, so it is on record.
-    await expect(
-      requestManual(deps(store, down, audit), { kind: 'cell', cellId: 'L1-C001' }, 'anode change', op, T0),
-    ).rejects.toMatchObject({ code: 'ERR-SCADA-OVERRIDE-UNPUBLISHED' });
+    await requestManual(deps(store, down, audit), { kind: 'cell', cellId: 'L1-C001' }, 'anode change', op, T0);
     await requestManual(
       deps(store, new RecordingEventPublisher(), audit),
       { kind: 'cell', cellId: 'L1-C001' },
@@ -136,3 +144,14 @@ describe('manual override', () => {
     ]);
   });
 });
+
+/** A publisher that refuses while `down` (a topic outage) and keeps what it accepted. */
+class SwitchablePublisher implements EventPublisher {
+  down = false;
+  readonly published: PlantEvent[] = [];
+  async publish(events: readonly PlantEvent[]): Promise<void> {
+    if (this.down) throw new Error('topic unreachable');
+    this.published.push(...events);
+  }
+  async close(): Promise<void> {}
+}

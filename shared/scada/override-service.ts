@@ -1,10 +1,13 @@
 /**
  * Putting a cell or line in manual and releasing it. The store is written first (that is what the dispatcher reads
- * before every send, so enforcement starts when the write returns), then `smelter.override.changed` is published.
+ * before every send, so enforcement starts when the write returns), with `smelter.override.changed` queued in the
+ * same atomic write (the outbox, shared/messaging/outbox.ts); the event is published right after, or by the outbox
+ * sweep when the topic refuses it. Either way the change stands and the request succeeds.
  */
 import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
 import type { PlantEvent } from '../messaging/cloud-event.js';
+import { publishQueued, type QueuedWarning } from '../messaging/outbox.js';
 import { overrideChangedEvent, type OverrideChangedData } from './events.js';
 import {
   OverrideConflictError,
@@ -13,7 +16,6 @@ import {
   type OverrideScope,
   type OverrideStore,
 } from './override.js';
-import { DomainError } from '../kernel/errors.js';
 
 /** Who changes an override: the token subject, the calling application and the request's correlation id. */
 export type OverrideActor = Actor;
@@ -23,33 +25,21 @@ export interface OverrideDeps {
   overrides: OverrideStore;
   publisher: EventPublisher;
   audit: AuditLog;
+  /** Hears when the topic refused a change's event (it stays queued for the outbox sweep). */
+  warn?: QueuedWarning;
 }
 
 export interface OverrideChange {
   override: OverrideDoc;
-  /** False when the scope was already in the asked-for mode (nothing written; its event re-published under the same id). */
+  /** False when the scope was already in the asked-for mode (nothing written, nothing published). */
   changed: boolean;
+  /** The event of the version in force (queued with it when it was written). */
   event: PlantEvent;
 }
 
-/** The override is stored and enforced, but its event did not reach the topic; repeating the request publishes it. */
-export class OverridePublishError extends DomainError {
-  constructor(
-    readonly override: OverrideDoc,
-    cause: unknown,
-  ) {
-    super(
-      'unavailable',
-      'ERR-SCADA-OVERRIDE-UNPUBLISHED',
-      `${override.scopeKey} is ${override.mode} (version ${override.version}) and enforced, but its event could not be published (${cause instanceof Error ? cause.message : String(cause)}); repeat the same request to publish it`,
-      'smelter.override.changed',
-    );
-  }
-}
-
 /**
- * Puts the scope in manual now. Asking again while it is in manual writes nothing and re-publishes the current
- * event (same id, so consumers drop it if they had it): that is how a caller repairs a publish that failed.
+ * Puts the scope in manual now. Asking again while it is in manual writes nothing and publishes nothing: the event
+ * of the change in force went into the outbox with it, so it reaches the topic without a repeat.
  */
 export async function requestManual(
   deps: OverrideDeps,
@@ -60,8 +50,7 @@ export async function requestManual(
 ): Promise<OverrideChange> {
   const scopeKey = scopeKeyOf(scope);
   const current = await deps.overrides.get(scopeKey);
-  if (current?.mode === 'manual')
-    return { override: current, changed: false, event: await publishOf(deps.publisher, current) };
+  if (current?.mode === 'manual') return { override: current, changed: false, event: overrideChangedEvent(current) };
   const doc: OverrideDoc = {
     id: scopeKey,
     scopeKey,
@@ -87,11 +76,8 @@ export async function releaseManual(
 ): Promise<OverrideChange> {
   const scopeKey = scopeKeyOf(scope);
   const current = await deps.overrides.get(scopeKey);
-  if (current?.mode !== 'manual') {
-    // A repeated release (its first answer lost) re-publishes the release before saying there is nothing to do.
-    if (current?.mode === 'released') await publishOf(deps.publisher, current);
+  if (current?.mode !== 'manual')
     throw new OverrideConflictError('scope', `${scopeKey} is not in manual; there is nothing to release`);
-  }
   const doc: OverrideDoc = {
     ...current,
     mode: 'released',
@@ -106,9 +92,8 @@ export async function releaseManual(
 }
 
 /**
- * Stores the change (enforced from here on), records it in the audit trail, then publishes it. The record comes
- * before publishing so that a publish failure, which the caller repairs by repeating the request (a no-op write),
- * still leaves the one change recorded once.
+ * Stores the change (enforced from here on) with its event queued in the same write, then records it in the audit
+ * trail and publishes the event side by side. A publish the topic refuses leaves the event to the outbox sweep.
  */
 async function write(
   deps: OverrideDeps,
@@ -116,25 +101,19 @@ async function write(
   expectedVersion: number | undefined,
   actor: OverrideActor,
 ): Promise<OverrideChange> {
-  await deps.overrides.put(doc, expectedVersion);
-  await deps.audit.record({
-    action: doc.mode === 'manual' ? 'override.requested' : 'override.released',
-    resource: `overrides/${doc.scopeKey}`,
-    actor,
-    atMs: doc.updatedAtMs,
-    detail: { scope: doc.scope, mode: doc.mode, reason: doc.reason, version: doc.version },
-  });
-  return { override: doc, changed: true, event: await publishOf(deps.publisher, doc) };
-}
-
-async function publishOf(publisher: EventPublisher, doc: OverrideDoc): Promise<PlantEvent> {
   const event = overrideChangedEvent(doc);
-  try {
-    await publisher.publish([event]);
-  } catch (e) {
-    throw new OverridePublishError(doc, e);
-  }
-  return event;
+  const queued = await deps.overrides.put(doc, expectedVersion, [event]);
+  await Promise.all([
+    deps.audit.record({
+      action: doc.mode === 'manual' ? 'override.requested' : 'override.released',
+      resource: `overrides/${doc.scopeKey}`,
+      actor,
+      atMs: doc.updatedAtMs,
+      detail: { scope: doc.scope, mode: doc.mode, reason: doc.reason, version: doc.version },
+    }),
+    publishQueued(deps.publisher, queued, deps.warn),
+  ]);
+  return { override: doc, changed: true, event };
 }
 
 /**

@@ -4,6 +4,8 @@ import { CellId, LineId } from '../telemetry/ids.js';
 export { LineId };
 import { isLineEquipment, lineOfEquipment } from '../plant/set-point.js';
 import { DomainError } from '../kernel/errors.js';
+import type { PlantEvent } from '../messaging/cloud-event.js';
+import { MemoryOutbox, type QueuedEvent } from '../messaging/outbox.js';
 
 /** What an override covers: one cell, or a whole line (every cell and its rectifier). */
 export const OverrideScope = z.discriminatedUnion('kind', [
@@ -74,9 +76,14 @@ export interface OverrideStore {
   get(scopeKey: string): Promise<OverrideDoc | undefined>;
   /**
    * Writes `doc` if the stored version is still `expectedVersion` (undefined: no document yet); otherwise throws
-   * OverrideConflictError, so two people changing one scope at once cannot silently overwrite each other.
+   * OverrideConflictError, so two people changing one scope at once cannot silently overwrite each other. `events`
+   * are queued in the same atomic write (the outbox, shared/messaging/outbox.ts) and answered for publishing.
    */
-  put(doc: OverrideDoc, expectedVersion: number | undefined): Promise<void>;
+  put(
+    doc: OverrideDoc,
+    expectedVersion: number | undefined,
+    events?: readonly PlantEvent[],
+  ): Promise<readonly QueuedEvent[]>;
 }
 
 /** A query for the overrides in force: a page in scope-key order, optionally only one line's (the line and its cells). */
@@ -104,16 +111,22 @@ export async function manualOverridesFor(store: OverrideStore, equipmentId: stri
   return docs.filter((d): d is OverrideDoc => d !== undefined && d.mode === 'manual');
 }
 
-/** Overrides in memory, for tests, benchmarks and one-process tools. */
+/** Overrides in memory, for tests, benchmarks and one-process tools; events wait in `outbox`. */
 export class MemoryOverrideStore implements OverrideStore, OverrideLister {
   readonly docs = new Map<string, OverrideDoc>();
+
+  constructor(readonly outbox = new MemoryOutbox('scada-overrides')) {}
 
   async get(scopeKey: string): Promise<OverrideDoc | undefined> {
     const d = this.docs.get(scopeKey);
     return d && structuredClone(d);
   }
 
-  async put(doc: OverrideDoc, expectedVersion: number | undefined): Promise<void> {
+  async put(
+    doc: OverrideDoc,
+    expectedVersion: number | undefined,
+    events: readonly PlantEvent[] = [],
+  ): Promise<readonly QueuedEvent[]> {
     const current = this.docs.get(doc.scopeKey);
     if (current?.version !== expectedVersion) {
       throw new OverrideConflictError(
@@ -122,6 +135,7 @@ export class MemoryOverrideStore implements OverrideStore, OverrideLister {
       );
     }
     this.docs.set(doc.scopeKey, structuredClone(doc));
+    return this.outbox.queue(doc.scopeKey, events);
   }
 
   async listManual(q: ManualOverrideQuery): Promise<{ items: OverrideDoc[]; more: boolean }> {

@@ -73,6 +73,27 @@ describe('set-point read-back observer', () => {
     expect((await o.readback.latest('L1-C001'))?.fields.acdCm).toEqual({ value: 2.9, tsMs: T0 - 1000 });
   });
 
+  it('attributes a change to a command whose first attempt was applied though it was sent again later (retries)', async () => {
+    const o = observer();
+    await o.observe([acd(2.9, T0)]);
+    const commandId = await sent(o.commands, 'run-retried', 3.1, T0 + 2000);
+    // The read-back came too late for attempt 1: attempts 2 and 3 went out 8 and 16 s later, then it failed.
+    let doc = (await o.commands.get(commandId))!;
+    for (const [attempt, atMs] of [
+      [2, T0 + 10_000],
+      [3, T0 + 18_000],
+    ] as const) {
+      doc = transition(doc, 'dispatched', atMs, { attempts: attempt });
+      await o.commands.update(doc);
+    }
+    doc = transition(doc, 'failed', T0 + 21_000, { failure: { code: 'SCADA-ACK-TIMEOUT', message: 'late' } });
+    await o.commands.update(doc);
+    o.at(T0 + 25_000);
+    const s = await o.observe([acd(3.1, T0 + 2500)]);
+    expect(s.external).toEqual([]);
+    expect([...o.readback.changes.values()]).toMatchObject([{ origin: 'command', commandId }]);
+  });
+
   it('attributes a change to the command of ours sent between the two reports that carries the new value', async () => {
     const o = observer();
     await o.observe([acd(2.9, T0)]);

@@ -7,8 +7,10 @@
  */
 import type { AuditLog } from '../kernel/audit-log.js';
 import type { EventPublisher } from '../messaging/event-publisher.js';
+import { count } from '../observability/instruments.js';
 import { parseBody } from '../telemetry/parse-body.js';
-import { enteredAtMs, type CommandDoc } from './command.js';
+import { CATALOGUE_TAGS, type TagResolver } from '../telemetry/tag-resolution.js';
+import type { CommandDoc } from './command.js';
 import type { CommandRepository } from './command-repository.js';
 import { COMMAND_LOOKBACK_MS } from './envelope-context.js';
 import { DEFAULT_CLOCK_SKEW_TOLERANCE_MS } from '../plant/envelope-limits.js';
@@ -43,10 +45,10 @@ const PLANT_ACTOR = { subject: 'plant', clientId: 'plant-readback' } as const;
  * The read-back reports in Event Hub bodies: points of the read-back tags with good quality and a value in the
  * tag's range. Everything else (other tags, malformed input) is ingestion's business and is skipped here.
  */
-export function readbackReportsOf(bodies: readonly Uint8Array[]): ReadbackReport[] {
+export function readbackReportsOf(bodies: readonly Uint8Array[], tags: TagResolver = CATALOGUE_TAGS): ReadbackReport[] {
   const out: ReadbackReport[] = [];
   for (const body of bodies) {
-    for (const p of parseBody(body).points) {
+    for (const p of parseBody(body, tags).points) {
       const field = fieldOfReadbackTag(p.spec.tag);
       if (!field || p.quality !== 'good' || !(p.value >= p.spec.minValue && p.value <= p.spec.maxValue)) continue;
       out.push({ equipmentId: p.cellId, lineId: p.lineId, field, value: p.value, tsMs: p.tsMs });
@@ -193,6 +195,7 @@ async function observeEquipment(
           detail: { field: doc.field, from: doc.from, to: doc.to, observedAtMs: doc.observedAtMs },
         });
         await deps.publisher.publish([setpointChangedExternallyEvent(doc)]);
+        count('outOfBandChanges', 1, { field: doc.field });
         summary.external.push(doc);
       }
       if (await deps.readback.recordChange(doc)) summary.changes++;
@@ -217,9 +220,12 @@ function sentBetween(
   const out: { doc: CommandDoc; sentAtMs: number }[] = [];
   for (const d of commands) {
     if (d.setPoint[field] === undefined || d.attempts === 0) continue;
-    const sentAtMs = enteredAtMs(d, 'dispatched');
-    if (sentAtMs !== undefined && sentAtMs >= previousTsMs - skewMs && sentAtMs <= atMs + skewMs)
-      out.push({ doc: d, sentAtMs });
+    // Every attempt counts: the first may be the one the plant applied while the read-back came too late for it and
+    // the command was sent again (or failed) afterwards. The latest attempt inside the window orders it.
+    const inWindow = d.history
+      .filter((h) => h.state === 'dispatched' && h.atMs >= previousTsMs - skewMs && h.atMs <= atMs + skewMs)
+      .map((h) => h.atMs);
+    if (inWindow.length > 0) out.push({ doc: d, sentAtMs: Math.max(...inWindow) });
   }
   return out.sort((a, b) => a.sentAtMs - b.sentAtMs);
 }

@@ -14,6 +14,16 @@ export interface CleansingConfig {
   lateThresholdMs: number;
   /** Hampel threshold in robust standard deviations. */
   spikeSigmas: number;
+  /**
+   * Points (keys from `silverPointKey`) silver already holds from another batch, which in-memory state cannot know:
+   * a parked batch replayed after later batches went through. Such a point is quarantined as DUPLICATE.
+   */
+  inSilverAlready?: ReadonlySet<string>;
+}
+
+/** The identity of a point in silver: cell, tag and event time (what makes a second copy a duplicate). */
+export function silverPointKey(cellId: string, tag: string, tsMs: number): string {
+  return `${cellId}|${tag}|${tsMs}`;
 }
 
 /**
@@ -28,9 +38,9 @@ export const DEFAULT_SPIKE_SIGMAS = 5;
  * slowly sampled tags (metal and bath height, every 30 s) would otherwise pass their first spikes unflagged, since a
  * spike spread over 30 s also slips under the rate-of-change limit. Only a sensor's very first sample goes unjudged.
  */
-const MIN_WINDOW_FOR_SPIKE = 2;
+export const MIN_WINDOW_FOR_SPIKE = 2;
 /** Time steps needed before the learned sampling interval replaces the catalogue's. */
-const MIN_DELTAS_FOR_INTERVAL = 5;
+export const MIN_DELTAS_FOR_INTERVAL = 5;
 
 /** A point refused during cleansing (a duplicate), with the event it came from. */
 export interface CleansingRejection extends Rejection {
@@ -56,6 +66,18 @@ export class Cleanser {
   cleanse(p: ParsedPoint, origin: EventOrigin, rows: SilverRow[], rejections: CleansingRejection[]): void {
     const spec = p.spec;
     const s = this.sensors.get(p.cellId, spec.index);
+    if (this.config.inSilverAlready?.has(silverPointKey(p.cellId, spec.tag, p.tsMs))) {
+      const r = pointRejection(
+        'DUPLICATE',
+        `a point for ${p.cellId}/${spec.tag} at ${new Date(p.tsMs).toISOString()} reached silver from a later batch while this one was parked`,
+        p.source,
+        p.pointIndex,
+        'ts',
+      ) as CleansingRejection;
+      r.origin = origin;
+      rejections.push(r);
+      return;
+    }
     if (s.seenBefore(p.tsMs)) {
       const r = pointRejection(
         'DUPLICATE',

@@ -7,6 +7,10 @@ import { newSensorStateStore } from './cleanse.js';
 import { MemoryHotStateStore } from './hot-state.js';
 import { ingestBatch, type IngestDeps, type IngestEvent } from './ingest.js';
 import type { QuarantineRecord } from './records.js';
+import { tagResolverOf } from '../plant/tag-resolver.js';
+import { TEST_PLANT } from '../plant/test-plant.js';
+import { PlantIndex } from '../plant/plant-index.js';
+import { parsePlantModel } from '../plant/plant-model.js';
 
 const T0 = Date.UTC(2024, 5, 1, 12, 0, 0);
 const settings = {
@@ -24,6 +28,7 @@ function deps(): IngestDeps & { lake: MemoryLakeStore; hotState: MemoryHotStateS
     hotState: new MemoryHotStateStore(),
     sensors: newSensorStateStore(31),
     settings,
+    tags: tagResolverOf(TEST_PLANT),
     log: quiet,
     now: () => T0 + 5_000,
   };
@@ -85,6 +90,59 @@ describe('ingestBatch', () => {
     expect(d.hotState.writes).toBe(2);
     expect(d.hotState.docs.get('L1-C001')!.tags.cellVoltage!.ts).toBe(T0 + 1000);
     expect(s.enqueueToWrittenMs).toHaveLength(3);
+  });
+
+  it('quarantines telemetry of a line or cell the plant model lacks as UNKNOWN_EQUIPMENT, and never makes a line of it', async () => {
+    const d = deps();
+    const s = await ingestBatch(
+      [
+        event(20, [
+          point(1, 0),
+          { ...point(1, 0), lineId: 'L9', cellId: 'L9-C001' },
+          { ...point(1, 0), cellId: 'L1-C999' },
+          { ...point(1, 0), lineId: 'L9', cellId: 'L9-LINE', tag: 'lineCurrent', value: 126, unit: 'kA' },
+          { ...point(1, 0), cellId: 'L1-LINE', tag: 'lineCurrent', value: 126, unit: 'kA' },
+        ]),
+      ],
+      d,
+    );
+    expect(s.quarantinedByReason).toEqual({ UNKNOWN_EQUIPMENT: 3 });
+    expect((await quarantined(d.lake)).map((q) => [q.field, JSON.parse(q.raw).cellId, q.detail])).toEqual([
+      ['lineId', 'L9-C001', expect.stringMatching(/^line L9 \(cell L9-C001\) is not in the plant model \(version /)],
+      ['cellId', 'L1-C999', expect.stringMatching(/^cell L1-C999 is not a cell of line L1 in the plant model/)],
+      ['lineId', 'L9-LINE', expect.stringMatching(/^line L9 is not in the plant model/)],
+    ]);
+    expect((await silverRows(d.lake)).map((r) => r.cellId).sort()).toEqual(['L1-C001', 'L1-LINE']);
+    const paths = [...(await listAll(d.lake, 'silver', '')), ...(await listAll(d.lake, 'gold', ''))].map((e) => e.path);
+    expect(paths.some((p) => p.includes('line=L9'))).toBe(false);
+    expect(await d.hotState.activeLines(0)).toEqual(['L1']);
+  });
+
+  it("reads a line's own tag names through its tag map: canonical tag, the plant's unit, the line's range", async () => {
+    const model = structuredClone(TEST_PLANT.model);
+    model.areas[0]!.lines[0]!.tagMap = [{ plantTag: 'POT_VOLTAGE_MV', tag: 'cellVoltage', unit: 'mV', maxValue: 10 }];
+    const d = { ...deps(), tags: tagResolverOf(new PlantIndex(parsePlantModel(model))) };
+    const s = await ingestBatch(
+      [
+        event(30, [
+          point(1, 0, { tag: 'POT_VOLTAGE_MV', value: 4310, unit: 'mV' }),
+          point(1, 1, { tag: 'POT_VOLTAGE_MV', value: 12_000, unit: 'mV' }),
+          point(1, 2, { tag: 'cellVoltage', value: 4.32, unit: 'V' }),
+          // L2 has no such tag in its map: its sources must use the canonical names.
+          point(1, 0, { lineId: 'L2', cellId: 'L2-C001', tag: 'POT_VOLTAGE_MV', value: 4310, unit: 'mV' }),
+        ]),
+      ],
+      d,
+    );
+    expect(s.quarantinedByReason).toEqual({ UNKNOWN_TAG: 1 });
+    const rows = (await silverRows(d.lake)).sort((a, b) => a.tsMs - b.tsMs);
+    expect(rows.map((r) => [r.tag, r.value, r.rawUnit, r.flags.includes('out_of_range')])).toEqual([
+      ['cellVoltage', expect.closeTo(4.31, 9), 'mV', false],
+      // 12 V is inside the catalogue's 0–80 V but outside this line's 10 V.
+      ['cellVoltage', 12, 'mV', true],
+      ['cellVoltage', 4.32, 'V', false],
+    ]);
+    expect(d.hotState.docs.get('L1-C001')!.tags.cellVoltage!.value).toBe(4.32);
   });
 
   it('places rows by event time: sorted within a file, partitioned by event date and hour', async () => {

@@ -1,6 +1,7 @@
 import type { Settings } from '../config/settings.js';
 import { splitAgainstIntent, readIngestIntent, writeIngestIntent, type BatchSplit } from '../lake/ingest-intent.js';
 import { encodeJsonl, encodeJsonlGz } from '../lake/jsonl.js';
+import { inSpan, SPAN_ATTRIBUTES } from '../observability/tracing.js';
 import type { LakeStore } from '../lake/lake-store.js';
 import {
   bronzePath,
@@ -21,6 +22,7 @@ import { HotStateCache, type HotStateStore } from './hot-state.js';
 import { parseBody } from './parse-body.js';
 import type { EventOrigin, QuarantineReason, QuarantineRecord, SilverRow } from './records.js';
 import type { SensorStateStore, SensorUndo } from './sensor-state.js';
+import type { TagResolver } from './tag-resolution.js';
 
 /** One Event Hub event as the trigger hands it over. */
 export interface IngestEvent {
@@ -54,9 +56,16 @@ export interface IngestDeps {
   /** In memory per process; its window size should equal CLEANSING_WINDOW. */
   sensors: SensorStateStore;
   settings: IngestSettings;
+  /**
+   * The plant's equipment and tag maps (built from the plant model in force): a point of equipment the plant does not
+   * have is quarantined UNKNOWN_EQUIPMENT, a plant tag is cleansed as its canonical tag.
+   */
+  tags: TagResolver;
   log: IngestLog;
   /** Clock (epoch ms); tests may fix it. */
   now?: () => number;
+  /** Points silver already holds from other batches (a parked batch's replay); see CleansingConfig. */
+  inSilverAlready?: ReadonlySet<string>;
 }
 
 export interface IngestSummary {
@@ -66,6 +75,8 @@ export interface IngestSummary {
   interpolated: number;
   quarantinedByReason: Partial<Record<QuarantineReason, number>>;
   flaggedByFlag: Partial<Record<FlagName, number>>;
+  /** Points that reached silver (interpolated fills not counted), by line: what says a line is still sending. */
+  silverPointsByLine: Record<string, number>;
   /** Lake files written, as `<container>/<path>`. */
   files: string[];
   /** Per event: silver written time minus enqueued time (ms). */
@@ -87,6 +98,7 @@ export async function ingestBatch(events: readonly IngestEvent[], deps: IngestDe
     interpolated: 0,
     quarantinedByReason: {},
     flaggedByFlag: {},
+    silverPointsByLine: {},
     files: [],
     enqueueToWrittenMs: [],
   };
@@ -177,9 +189,24 @@ async function ingestSplit(
   ]);
 
   const metadata = { partition, firstSeq: String(range.firstSeq), lastSeq: String(range.lastSeq) };
-  await Promise.all(writes.map(([c, p, body, contentType]) => deps.lake.put(c, p, body, { contentType, metadata })));
+  const silverFiles = writes.filter(([c]) => c === 'silver').length;
+  await inSpan(
+    'ingest write lake',
+    {
+      attributes: {
+        [SPAN_ATTRIBUTES.partition]: partition,
+        [SPAN_ATTRIBUTES.firstSeq]: range.firstSeq,
+        [SPAN_ATTRIBUTES.lastSeq]: range.lastSeq,
+        'smelter.lake.files': writes.length,
+        'smelter.lake.silver_files': silverFiles,
+        'smelter.ingest.silver_rows': rows.length,
+        'smelter.ingest.quarantined': quarantine.length,
+      },
+    },
+    () => Promise.all(writes.map(([c, p, body, contentType]) => deps.lake.put(c, p, body, { contentType, metadata }))),
+  );
   const writtenMs = now();
-  await hot.applyBatch(rows, writtenMs);
+  await inSpan('ingest hot state', {}, () => hot.applyBatch(rows, writtenMs));
 
   summary.pointsIn += pointsIn;
   summary.silverRows += rows.length;
@@ -190,6 +217,9 @@ async function ingestSplit(
         (summary.quarantinedByReason[r as QuarantineReason] ?? 0) + n;
   for (const [f, n] of Object.entries(quality.flaggedByFlag))
     if (n) summary.flaggedByFlag[f as FlagName] = (summary.flaggedByFlag[f as FlagName] ?? 0) + n;
+  for (const r of rows)
+    if (!r.flags.includes('interpolated'))
+      summary.silverPointsByLine[r.lineId] = (summary.silverPointsByLine[r.lineId] ?? 0) + 1;
   for (const [c, p] of writes) summary.files.push(`${c}/${p}`);
   for (const e of cleansed.enqueuedMs) summary.enqueueToWrittenMs.push(writtenMs - e);
 }
@@ -205,7 +235,7 @@ interface Cleansed {
 /** Parses and cleanses a batch's events (pure CPU; the state changes are recorded for a possible rollback). */
 export function cleanseEvents(
   events: readonly IngestEvent[],
-  deps: Pick<IngestDeps, 'sensors' | 'settings' | 'now'>,
+  deps: Pick<IngestDeps, 'sensors' | 'settings' | 'tags' | 'now' | 'inSilverAlready'>,
 ): Cleansed {
   const { sensors, settings } = deps;
   const cleanser = new Cleanser(sensors, {
@@ -213,6 +243,7 @@ export function cleanseEvents(
     interpolateMaxGapIntervals: settings.INTERPOLATE_MAX_GAP_INTERVALS,
     lateThresholdMs: settings.lateThresholdMs ?? DEFAULT_LATE_THRESHOLD_MS,
     spikeSigmas: DEFAULT_SPIKE_SIGMAS,
+    ...(deps.inSilverAlready ? { inSilverAlready: deps.inSilverAlready } : {}),
   });
   const rows: SilverRow[] = [];
   const quarantine: QuarantineRecord[] = [];
@@ -229,7 +260,7 @@ export function cleanseEvents(
         enqueuedMs: toEpochMs(e.enqueuedTimeUtc, deps.now),
       };
       enqueuedMs.push(origin.enqueuedMs);
-      const parsed = parseBody(e.body);
+      const parsed = parseBody(e.body, deps.tags);
       pointsIn += parsed.points.length + parsed.rejections.length;
       for (const r of parsed.rejections) quarantine.push({ ...r, ...origin });
       for (const p of parsed.points) cleanser.cleanse(p, origin, rows, dupes);

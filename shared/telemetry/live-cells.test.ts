@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { newSensorStateStore } from './cleanse.js';
 import type { IngestEvent } from './ingest.js';
 import { LiveCells } from './live-cells.js';
+import { tagResolverOf } from '../plant/tag-resolver.js';
+import { TEST_PLANT } from '../plant/test-plant.js';
+
+// The plant the lines belong to (the test plant: L1-L3, 100 cells each), as ingestion would resolve it.
+const TAGS = tagResolverOf(TEST_PLANT);
 
 const T0 = Date.UTC(2026, 10, 22, 10);
 let seq = 0;
@@ -35,6 +40,7 @@ describe('LiveCells: what the control room is pushed about cells', () => {
         ]),
       ],
       T0 + 1500,
+      TAGS,
     );
     expect(out.map((d) => d.cellId)).toEqual(['L1-C001', 'L1-C002']);
     expect(out[0]!.tags.cellVoltage).toMatchObject({ ts: T0 + 1000, unit: 'V' });
@@ -43,26 +49,32 @@ describe('LiveCells: what the control room is pushed about cells', () => {
 
   it('hands a cell out at most once per interval; a change inside it comes with a later batch that lacks the cell', () => {
     const cells = live(1000);
-    expect(cells.observe([event([volts('L1-C001', T0, 4.3)])], T0)).toHaveLength(1);
-    expect(cells.observe([event([volts('L1-C001', T0 + 400, 4.32)])], T0 + 400)).toEqual([]);
-    const later = cells.observe([event([volts('L1-C002', T0 + 1100, 4.2)])], T0 + 1100);
+    expect(cells.observe([event([volts('L1-C001', T0, 4.3)])], T0, TAGS)).toHaveLength(1);
+    expect(cells.observe([event([volts('L1-C001', T0 + 400, 4.32)])], T0 + 400, TAGS)).toEqual([]);
+    const later = cells.observe([event([volts('L1-C002', T0 + 1100, 4.2)])], T0 + 1100, TAGS);
     expect(later.map((d) => [d.cellId, d.tags.cellVoltage!.value])).toEqual([
       ['L1-C001', 4.32],
       ['L1-C002', 4.2],
     ]);
     // Nothing changed since: nothing to hand out, however much time passes.
-    expect(cells.observe([], T0 + 5000)).toEqual([]);
+    expect(cells.observe([], T0 + 5000, TAGS)).toEqual([]);
   });
 
   it('keeps what cleansing keeps out of the hot state away from the screen too (bad quality, a spike)', () => {
     const cells = live(0);
     const steady = Array.from({ length: 40 }, (_, i) => volts('L1-C003', T0 + i * 1000, 4.3 + (i % 3) * 0.01));
-    cells.observe([event(steady)], T0 + 40_000);
+    cells.observe([event(steady)], T0 + 40_000, TAGS);
     const bad = { ...volts('L1-C003', T0 + 41_000, 4.9), quality: 'bad' };
     const spike = volts('L1-C003', T0 + 42_000, 6.5);
-    const out = cells.observe([event([bad]), event([spike])], T0 + 42_500);
+    const out = cells.observe([event([bad]), event([spike])], T0 + 42_500, TAGS);
     expect(out).toEqual([]);
-    const next = cells.observe([event([volts('L1-C003', T0 + 43_000, 4.33)])], T0 + 43_500);
+    const next = cells.observe([event([volts('L1-C003', T0 + 43_000, 4.33)])], T0 + 43_500, TAGS);
     expect(next[0]!.tags.cellVoltage).toMatchObject({ value: 4.33, ts: T0 + 43_000 });
+  });
+
+  it('shows no equipment the plant model does not have: ingestion quarantines it, so the screen never holds it', () => {
+    const cells = live(0);
+    const out = cells.observe([event([volts('L1-C001', T0, 4.3), volts('L9-C001', T0, 4.3)])], T0 + 500, TAGS);
+    expect(out.map((d) => d.cellId)).toEqual(['L1-C001']);
   });
 });

@@ -7,6 +7,7 @@
 import { cleanseEvents, type IngestEvent, type IngestSettings } from './ingest.js';
 import { latestGoodByCell, mergeLatest, type CellStateDoc } from './hot-state.js';
 import type { SensorStateStore } from './sensor-state.js';
+import type { TagResolver } from './tag-resolution.js';
 
 export interface LiveCellsOptions {
   sensors: SensorStateStore;
@@ -25,12 +26,14 @@ export class LiveCells {
   /**
    * Cleanses a batch of telemetry events, merges each cell's latest good values, and returns the cells that changed
    * and are due (a cell changed within its interval waits and comes with a later batch, whether or not that batch
-   * carries it). Malformed input is skipped here: ingestion quarantines it.
+   * carries it). Malformed input, and equipment or tags the plant model in force (`tags`) does not know, is skipped
+   * here: ingestion quarantines it, so the screen shows no cell the lake would not hold.
    */
-  observe(events: readonly IngestEvent[], nowMs: number): CellStateDoc[] {
+  observe(events: readonly IngestEvent[], nowMs: number, tags: TagResolver): CellStateDoc[] {
     if (events.length > 0) {
       const { rows } = cleanseEvents(events, {
         sensors: this.options.sensors,
+        tags,
         settings: { TELEMETRY_HUB: '', TELEMETRY_CONSUMER_GROUP: '', ...this.options.settings },
         now: () => nowMs,
       });

@@ -1,7 +1,8 @@
 import { eventTsMs, isWellFormedPoint, RawPoint } from './point-schema.js';
 import { normaliseQuality, type Quality } from './quality.js';
 import type { QuarantineReason } from './records.js';
-import { tagSpec, type TagSpec } from './tag-catalogue.js';
+import type { TagSpec } from './tag-catalogue.js';
+import { CATALOGUE_TAGS, type TagResolver } from './tag-resolution.js';
 import { convert, resolveUnit } from './units.js';
 
 /**
@@ -10,7 +11,7 @@ import { convert, resolveUnit } from './units.js';
  */
 export const MAX_POINTS_PER_BODY = 10_000;
 
-/** A point that passed the schema, the catalogue and unit normalisation; value is canonical. */
+/** A point that passed the schema, the plant's equipment and tags, and unit normalisation; value is canonical. */
 export interface ParsedPoint {
   lineId: string;
   cellId: string;
@@ -45,10 +46,11 @@ export interface BodyParse {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Turns an Event Hub body into points and rejections. Never throws: every candidate point ends in exactly one of the
- * two lists, and a body with no candidate (empty, not JSON, wrong shape, too many points) is one rejection.
+ * Turns an Event Hub body into points and rejections, resolving equipment and tags through `tags` (the plant's
+ * resolver; the bare catalogue by default). Never throws: every candidate point ends in exactly one of the two lists,
+ * and a body with no candidate (empty, not JSON, wrong shape, too many points) is one rejection.
  */
-export function parseBody(body: Uint8Array): BodyParse {
+export function parseBody(body: Uint8Array, tags: TagResolver = CATALOGUE_TAGS): BodyParse {
   let text: string;
   try {
     text = utf8.decode(body);
@@ -94,7 +96,7 @@ export function parseBody(body: Uint8Array): BodyParse {
   const out: BodyParse = { points: [], rejections: [] };
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i];
-    const result = parsePoint(candidate, i);
+    const result = parsePoint(candidate, i, tags);
     if ('reason' in result) out.rejections.push(result);
     else out.points.push(result);
   }
@@ -102,7 +104,11 @@ export function parseBody(body: Uint8Array): BodyParse {
 }
 
 /** Validates and normalises one candidate point; a Rejection explains a refusal. */
-export function parsePoint(candidate: unknown, pointIndex: number): ParsedPoint | Rejection {
+export function parsePoint(
+  candidate: unknown,
+  pointIndex: number,
+  tags: TagResolver = CATALOGUE_TAGS,
+): ParsedPoint | Rejection {
   let p: RawPoint;
   if (isWellFormedPoint(candidate)) p = candidate;
   else {
@@ -114,9 +120,17 @@ export function parsePoint(candidate: unknown, pointIndex: number): ParsedPoint 
     }
     p = result.data;
   }
-  const spec = tagSpec(p.tag);
+  const unknown = tags.unknownEquipment(p.lineId, p.cellId);
+  if (unknown) return pointRejection('UNKNOWN_EQUIPMENT', unknown.detail, candidate, pointIndex, unknown.field);
+  const spec = tags.spec(p.lineId, p.tag);
   if (!spec)
-    return pointRejection('UNKNOWN_TAG', `tag "${p.tag}" is not in the tag catalogue`, candidate, pointIndex, 'tag');
+    return pointRejection(
+      'UNKNOWN_TAG',
+      `tag "${p.tag}" is neither in the tag catalogue nor in line ${p.lineId}'s tag map`,
+      candidate,
+      pointIndex,
+      'tag',
+    );
   const unit = resolveUnit(spec, p.unit);
   if (!unit) {
     const accepted = [spec.canonicalUnit, ...Object.keys(spec.conversions)].join(', ');

@@ -4,8 +4,15 @@ import { z } from 'zod';
 export const MIN_EVENT_TS_MS = 946_684_800_000;
 export const MAX_EVENT_TS_MS = 4_102_444_800_000;
 
-const LINE_ID = /^L\d{1,3}$/;
-const CELL_ID = /^L\d{1,3}-(C\d{3,4}|LINE)$/;
+/**
+ * Ids as the plant model allows them (shared/telemetry/ids.ts): a line `L1`, `P2A`; a cell `<lineId>-<cell>` or the
+ * line's own sensors `<lineId>-LINE`. Whether the plant has the equipment is the plant model's to say (ingestion
+ * quarantines UNKNOWN_EQUIPMENT), not the schema's.
+ */
+const LINE_ID = /^[A-Za-z0-9][A-Za-z0-9_]{0,31}$/;
+const CELL_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** Longest tag name: a plant's own tag or Sparkplug metric name (the plant model's TagMapping.plantTag). */
+const MAX_TAG_LENGTH = 128;
 /** ISO 8601 date-time with a zone (Z or ±hh:mm), as OPC bridges and the simulator write it. */
 const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -84,18 +91,18 @@ const OpcCode = z.number().int().min(0).max(0xffffffff);
 /** A telemetry point as it arrives on the Event Hub (DESIGN §4). The authority on what is well-formed. */
 export const RawPoint = z
   .object({
-    lineId: z.string().regex(LINE_ID, 'expected L<n>'),
-    cellId: z.string().regex(CELL_ID, 'expected <lineId>-C<nnn> or <lineId>-LINE'),
-    tag: z.string().min(1).max(64),
+    lineId: z.string().regex(LINE_ID, 'expected a line id: 1–32 letters, digits or "_", e.g. L1'),
+    cellId: z.string().regex(CELL_ID, 'expected <lineId>-<cell> (e.g. L1-C001) or <lineId>-LINE'),
+    tag: z.string().min(1).max(MAX_TAG_LENGTH),
     ts: z.union([IsoTimestamp, EpochMs]),
     value: z.number(), // zod 4 rejects NaN and ±Infinity
     unit: z.string().min(1).max(16),
     quality: z.union([z.enum(['good', 'uncertain', 'bad']), OpcCode]),
     seq: z.number().int().min(0).nullable().optional(),
   })
-  .refine((p) => p.cellId.startsWith(`${p.lineId}-`), {
+  .refine((p) => p.cellId.startsWith(`${p.lineId}-`) && p.cellId.length > p.lineId.length + 1, {
     path: ['cellId'],
-    message: 'cellId must start with its lineId',
+    message: 'cellId must be its lineId, a dash, then the cell (e.g. L1-C001 on line L1)',
   });
 export type RawPoint = z.infer<typeof RawPoint>;
 
@@ -110,12 +117,13 @@ export function isWellFormedPoint(o: unknown): o is RawPoint {
   const { lineId, cellId, tag, ts, value, unit, quality, seq } = p;
   if (typeof lineId !== 'string' || typeof cellId !== 'string' || typeof tag !== 'string' || typeof unit !== 'string')
     return false;
-  if (tag.length === 0 || tag.length > 64 || unit.length === 0 || unit.length > 16) return false;
+  if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || unit.length === 0 || unit.length > 16) return false;
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
   if (
     !LINE_ID.test(lineId) ||
     !CELL_ID.test(cellId) ||
     cellId.charCodeAt(lineId.length) !== 45 /* '-' */ ||
+    cellId.length <= lineId.length + 1 ||
     !cellId.startsWith(lineId)
   )
     return false;

@@ -11,6 +11,8 @@ export const QUARANTINE_REASONS = [
   'UNKNOWN_UNIT',
   'DUPLICATE',
   'TOO_MANY_POINTS',
+  /** A line or cell the plant model does not have: kept out of silver, gold and the hot state. */
+  'UNKNOWN_EQUIPMENT',
 ] as const;
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 

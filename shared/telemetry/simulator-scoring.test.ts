@@ -3,6 +3,7 @@ import {
   createLabelRecorder,
   createPotline,
   memorySink,
+  plantTagResolver,
   runSimulator,
   virtualClock,
   type Label,
@@ -70,7 +71,7 @@ async function simulateAndCleanse() {
       sequenceNumber: seq++,
       enqueuedTimeUtc: new Date(START_MS),
     }));
-    const c = cleanseEvents(batch, { sensors, settings });
+    const c = cleanseEvents(batch, { sensors, settings, tags: plantTagResolver(potline.plant) });
     rows.push(...c.rows);
     quarantine.push(...c.quarantine);
     pointsIn += c.pointsIn;

@@ -7,8 +7,7 @@
  *   temperature 940–980 °C, metal pad 15–25 cm, bath depth 16–25 cm, shell 200–450 °C.
  * - Haupin, "Interpreting the components of cell voltage" (Light Metals 1998): anode effect voltage onset within
  *   seconds.
- * - Point-feeder shot 1–6 kg every 40–150 s (Kvande, JOM 2014 "The aluminum smelting process"); PHYSICS.md base cell
- *   shot mass 5.8 kg.
+ * - Point-feeder shot 1–6 kg every 40–150 s (Kvande, JOM 2014 "The aluminum smelting process").
  * Sampling intervals are the plant historian's usual rates; each sensor's actual rhythm is learned from its own
  * timestamps (sensor-state.ts), the value here is only the starting assumption.
  */
@@ -107,7 +106,7 @@ const specs: Record<Tag, SpecInput> = {
     conversions: { degF: FROM_DEG_F, K: FROM_KELVIN },
     minValue: 850, // frozen bath; a thermocouple reading below is not bath
     maxValue: 1100, // above any superheat seen in a running cell
-    maxRatePerS: 2, // bath thermal inertia (~1800 kg of bath) allows well under 1 °C/s
+    maxRatePerS: 2, // bath thermal inertia (tonnes of bath) allows well under 1 °C/s
     expectedIntervalMs: 5_000,
     gapFactor: 1.5,
     interpolate: true,

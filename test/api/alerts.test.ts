@@ -16,6 +16,7 @@ import { CosmosAlertStore } from '../../shared/azure/cosmos-alert-stores.js';
 import { ALL_ROLES } from '../../shared/http/roles.js';
 import { routes, type RouteSpec } from '../../shared/api/routes.js';
 import { startApiWorld, type ApiWorld, type CallOptions, type Handler } from './harness.js';
+import { sweepOnce } from './outbox-sweep.js';
 
 const DB = 'alerts-api-test';
 let world: ApiWorld;
@@ -292,23 +293,25 @@ describe('alert-rules', () => {
     }
   });
 
-  it('answers 503 ERR-5031 when the ledger event cannot be published, saying the rule is stored', async () => {
+  it('answers 201 while the topic is down: the rule is stored, its ledger event waits in the outbox, and the sweep publishes it once', async () => {
     world.topic.down = true;
+    let res;
     try {
-      const res = await createRule({ ...RULE, ruleId: 'while-down' });
-      expect(res.status).toBe(503);
-      expect(res.json).toMatchObject({
-        code: 'ERR-5031',
-        message: expect.stringContaining('Alert rule while-down was created'),
-        details: [{ field: 'ledger' }],
-      });
+      res = await createRule({ ...RULE, ruleId: 'while-down' });
     } finally {
       world.topic.down = false;
     }
+    expect(res.status).toBe(201);
     expect(
       (await world.call(routes.alertRulesGet, getAlertRule, { token: engineer, params: { ruleId: 'while-down' } }))
         .status,
     ).toBe(200);
+    expect(ruleEvents().filter((e) => e.ruleId === 'while-down')).toEqual([]);
+    await sweepOnce();
+    await sweepOnce();
+    expect(ruleEvents().filter((e) => e.ruleId === 'while-down')).toMatchObject([{ change: 'created' }]);
+    const id = world.topic.published.find((e) => e.subject === 'while-down')!.id;
+    expect(world.topic.sent.filter((s) => s === id)).toHaveLength(1);
   });
 });
 

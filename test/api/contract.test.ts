@@ -186,7 +186,7 @@ for (const route of routeTable) {
         );
         expectError(await call(route, { ...request, body: undefined, rawBody: '', headers: json }), 400, /^body$/);
         expectError(await call(route, { ...request, body: [request.body] }), 400, /^body/);
-        const max = settings().MAX_BODY_BYTES;
+        const max = route.maxBodyBytes ?? settings().MAX_BODY_BYTES;
         expectError(
           await call(route, { ...request, body: { ...(request.body as object), padding: 'x'.repeat(max) } }),
           413,

@@ -1,5 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,21 +49,37 @@ export interface Reply {
 
 /**
  * Where the API publishes plant events in these tests: an HTTP endpoint speaking the devhost topic's protocol
- * (`POST …/topics/{topic}/messages` → 202), keeping every event it accepted; `down` makes it answer 503.
+ * (`POST …/topics/{topic}/messages` → 202). Like `plant-events` in Azure and in the devhost it detects duplicates:
+ * `published` keeps each message id once, `sent` every event id that reached it, repeats included. `down` makes it
+ * answer 503; `refuseNext` answers 503 to that many more requests.
  */
 export interface TopicEndpoint {
   readonly published: PlantEvent[];
+  readonly sent: string[];
   down: boolean;
+  refuseNext: number;
 }
 
 async function startTopicEndpoint(): Promise<{ topic: TopicEndpoint; connection: string; close(): Promise<void> }> {
-  const topic: TopicEndpoint = { published: [], down: false };
+  const topic: TopicEndpoint = { published: [], sent: [], down: false, refuseNext: 0 };
+  const seen = new Set<string>();
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
       if (topic.down) return void res.writeHead(503).end('topic unavailable');
-      for (const m of JSON.parse(text) as { body: string }[]) topic.published.push(parsePlantEvent(JSON.parse(m.body)));
+      if (topic.refuseNext > 0) {
+        topic.refuseNext--;
+        return void res.writeHead(503).end('topic unavailable');
+      }
+      for (const m of JSON.parse(text) as { body: string; messageId?: string }[]) {
+        const event = parsePlantEvent(JSON.parse(m.body));
+        topic.sent.push(event.id);
+        const id = m.messageId ?? event.id;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        topic.published.push(event);
+      }
       res.writeHead(202).end();
     });
   });
@@ -133,6 +149,8 @@ export async function startApiWorld(database: string, opts: ApiWorldOptions = {}
     startTopicEndpoint(),
     opts.lake ? startAzurite(path.join(keyDir, 'azurite')) : Promise.resolve(undefined as AzuriteHandle | undefined),
   ]);
+  const plantFile = path.join(keyDir, 'plant.json');
+  await writeFile(plantFile, JSON.stringify(TEST_PLANT));
   const lake = azurite
     ? await BlobLakeStore.create(BlobServiceClient.fromConnectionString(azurite.connectionString))
     : undefined;
@@ -142,7 +160,7 @@ export async function startApiWorld(database: string, opts: ApiWorldOptions = {}
     COSMOS_ENDPOINT: cosmos.endpoint,
     COSMOS_KEY: cosmos.key,
     COSMOS_DATABASE: database,
-    PLANT_MODEL_FILE: TEST_PLANT_FILE,
+    PLANT_MODEL_FILE: plantFile,
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_BURST: '100000',
     // A channel alert rules may name (a file that uses its own sets ALERT_CHANNELS before its first request).
@@ -267,9 +285,22 @@ function lowerKeys(h: HttpResponseInit['headers']): Record<string, string> {
   return out;
 }
 
-/** The tests' plant model (three lines of the documented base cell), in force while none is stored. */
-export const TEST_PLANT_FILE = path.join(repoRoot, 'plants/test-plant.json');
-export const TEST_PLANT = JSON.parse(readFileSync(TEST_PLANT_FILE, 'utf8')) as Record<string, unknown>;
+/**
+ * The API world's plant model, in force while none is stored: the test plant's lines L1–L3, line L7 (the cells
+ * override examples put in manual, one fresh cell each) and lines LX1…LX46 of 4 cells (an area holds at most 50 lines) (a fresh line per started run, since a
+ * second run on a line would be 409). All of the documented base cell.
+ */
+export const TEST_PLANT = JSON.parse(
+  JSON.stringify(
+    testPlantWith({
+      L1: 100,
+      L2: 100,
+      L3: 100,
+      L7: 999,
+      ...Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`LX${i + 1}`, 4])),
+    }),
+  ),
+) as Record<string, unknown>;
 
 /** The plant's example create body (issue 7). */
 export const PLANT_EXAMPLE = {

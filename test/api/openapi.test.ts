@@ -65,6 +65,33 @@ describe('OpenAPI document', () => {
     ]);
   });
 
+  it('says on every write that publishes a ledger event that a topic outage queues the event and does not fail the write', () => {
+    const paths = doc.paths as Record<
+      string,
+      Record<string, { description: string; responses: Record<string, unknown> }>
+    >;
+    const writes = [
+      ['/v1/pde-models', 'post', 'smelter.model.changed'],
+      ['/v1/pde-models/{modelId}', 'put', 'smelter.model.changed'],
+      ['/v1/pde-models/{modelId}', 'delete', 'smelter.model.changed'],
+      ['/v1/alert-rules', 'post', 'smelter.alert-rule.changed'],
+      ['/v1/alert-rules/{ruleId}', 'put', 'smelter.alert-rule.changed'],
+      ['/v1/alert-rules/{ruleId}', 'delete', 'smelter.alert-rule.changed'],
+      ['/v1/alerts/{alertId}/acknowledge', 'post', 'smelter.alert.acknowledged'],
+      ['/v1/lines/{lineId}/constraints', 'put', 'smelter.constraints.changed'],
+      ['/v1/overrides', 'post', 'smelter.override.changed'],
+      ['/v1/overrides/release', 'post', 'smelter.override.changed'],
+      ['/v1/plant', 'put', 'smelter.plant-model.changed'],
+      ['/v1/optimizations/{runId}/approval', 'post', 'smelter.optimization.approved (or .rejected)'],
+    ] as const;
+    for (const [path, method, type] of writes) {
+      const op = paths[path]?.[method];
+      expect(op?.description, `${method} ${path}`).toContain(`Publishes ${type} for the ledger`);
+      expect(op?.description).toContain('when the topic is unavailable the write still succeeds');
+      expect(Object.keys(op?.responses ?? {}), `${method} ${path}`).not.toContain('503');
+    }
+  });
+
   it('finds a broken document broken (the check has teeth)', () => {
     const broken = structuredClone(doc);
     (broken.paths as Record<string, unknown>)['/v1/pde-models/{modelId}'] = {

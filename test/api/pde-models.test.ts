@@ -10,6 +10,7 @@ import { deterministicEventId } from '../../shared/messaging/cloud-event.js';
 import { MODEL_EVENT_SOURCE, PdeModelChangedData } from '../../shared/models/events.js';
 import { PdeModel, PdeModelCreated, PdeModelPage } from '../../shared/api/pde-model-schemas.js';
 import { PLANT_EXAMPLE, startApiWorld, type ApiWorld } from './harness.js';
+import { sweepOnce } from './outbox-sweep.js';
 
 let world: ApiWorld;
 let engineer: string;
@@ -214,24 +215,30 @@ describe('pde-models', () => {
     expect(new Set(changes.map((e) => e.id)).size).toBe(changes.length);
   });
 
-  it('answers 503 ERR-5031 when the ledger event cannot be published, saying the change is stored', async () => {
+  it('answers 201 while the topic is down: the model is stored, its ledger event waits in the outbox, and the sweep publishes it once', async () => {
     world.topic.down = true;
+    let res;
     try {
-      const res = await create();
-      expect(res.status).toBe(503);
-      expect(res.json).toMatchObject({
-        code: 'ERR-5031',
-        message: expect.stringContaining('pde-011 was created'),
-        details: [{ field: 'ledger' }],
-      });
+      res = await create();
     } finally {
       world.topic.down = false;
     }
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ modelId: 'pde-011' });
+    expect(res.logged).toEqual([expect.stringContaining('the outbox sweep publishes it')]);
     const stored = await world.call(routes.pdeModelsGet, getPdeModel, {
       token: engineer,
       params: { modelId: 'pde-011' },
     });
     expect(stored.status).toBe(200);
+    expect(world.topic.published.filter((e) => e.subject === 'pde-011')).toEqual([]);
+    await sweepOnce();
+    await sweepOnce();
+    const events = world.topic.published.filter((e) => e.subject === 'pde-011');
+    expect(events.map((e) => PdeModelChangedData.parse(e.data))).toMatchObject([
+      { change: 'created', modelId: 'pde-011', etag: stored.headers.etag },
+    ]);
+    expect(world.topic.sent.filter((id) => id === events[0]!.id)).toHaveLength(1);
   });
 
   it('answers 400 naming path.modelId for a malformed id', async () => {

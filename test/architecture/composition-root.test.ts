@@ -38,6 +38,8 @@ beforeAll(async () => {
     COSMOS_KEY: cosmos.key,
     LakeConnection: azurite.connectionString,
     SCADA_MQTT_URL: broker.url,
+    SCADA_MQTT_USERNAME: broker.host().username,
+    SCADA_MQTT_PASSWORD: broker.host().password,
     ServiceBusConnection: 'UseDevhost=true;Endpoint=http://127.0.0.1:9',
   });
   resetSettingsCache();

@@ -174,11 +174,11 @@ describe('the control room in a browser', () => {
       expect(await refused.first().textContent()).toMatch(/interlock-manual/);
       // The neighbour's set point reached the PLC; nothing reached L1-C010 after the click.
       await expect
-        .poll(() => world.plc.received().some((c) => c.equipmentId === 'L1-C011' && c.atMs >= clickedAt), {
+        .poll(() => world.received().some((c) => c.deviceId === 'L1-C011' && c.atMs >= clickedAt), {
           timeout: 30_000,
         })
         .toBe(true);
-      expect(world.plc.received().filter((c) => c.equipmentId === 'L1-C010' && c.atMs >= clickedAt)).toEqual([]);
+      expect(world.received().filter((c) => c.deviceId === 'L1-C010' && c.atMs >= clickedAt)).toEqual([]);
       await Promise.all([context.close(), manager.context.close()]);
     },
     TEST_TIMEOUT_MS,

@@ -357,6 +357,8 @@ describe('config contract reports each broken link', () => {
         'goldCuration',
         'ledgerWriter',
         'optimizationSchedule',
+        'outboxSweep',
+        'plantMqttIngress',
         'scadaDispatcher',
         'setpointReadback',
         'telemetryAlerts',

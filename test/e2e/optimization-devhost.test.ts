@@ -15,7 +15,7 @@ import { startDevhost, type DevhostHandle } from '../../local/devhost/devhost.js
 import { InstanceStore } from '../../local/devhost/durable/instance-store.js';
 import { assertDeterministic } from '../../local/devhost/durable/replay.js';
 import { waitFor } from '../../local/devhost/testing.js';
-import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
+import { startPlantEdgeNodes, type PlantEdgeNodes } from '../../local/plc/plant-edge-nodes.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
@@ -26,6 +26,7 @@ import { openContainer } from '../../shared/azure/open-container.js';
 import { v1Path } from '../../shared/http/paths.js';
 import { PlantEventType } from '../../shared/messaging/subscriptions.js';
 import { OptimizationRunEventData } from '../../shared/orchestration/schemas.js';
+import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { exampleSettings, publishedEvents, repoRoot } from './support.js';
 
 const DB = 'orchestration-e2e';
@@ -35,7 +36,7 @@ const HUB = 'OrchestrationE2E';
 let tmp: string;
 let host: DevhostHandle;
 let issuer: DevIssuer;
-let plc: PlcHandle;
+let plc: PlantEdgeNodes;
 let potline: Potline;
 let cosmosServer: CosmosHandle;
 const tokens: Record<string, string> = {};
@@ -72,6 +73,9 @@ beforeAll(async () => {
       lastUpdated: '2026-01-01T00:00:00.000Z',
     }),
   );
+  // The plant model of the simulated potline (two 12-cell lines of the base cell) and L3, which sends nothing.
+  const plantFile = path.join(tmp, 'plant.json');
+  writeFileSync(plantFile, JSON.stringify(testPlantWith({ L1: 12, L2: 12, L3: 4 })));
   host = await startDevhost({
     appEntry: 'test/e2e/fixtures/clock-reading-app.ts',
     appDir: repoRoot,
@@ -88,13 +92,14 @@ beforeAll(async () => {
       COSMOS_KEY: cosmosServer.key,
       COSMOS_DATABASE: DB,
       DURABLE_TASK_HUB: HUB,
+      PLANT_MODEL_FILE: plantFile,
       OPTIMIZATION_SCHEDULE: '0 0 0 1 1 *',
       OPTIMIZATION_LINES: 'L2',
       OPTIMIZATION_MODE: 'advisory',
       CURATION_SCHEDULE: '0 0 0 1 1 *',
     },
   });
-  plc = await startPlc({ brokerUrl: process.env.SCADA_MQTT_URL!, potline });
+  plc = await startPlantEdgeNodes({ broker: host.mqtt!, potline, lineIds: ['L1', 'L2'] });
   for (const role of ['Operator', 'Engineer', 'Manager'] as const)
     tokens[role] = await issuer.mint({ roles: [role], sub: role.toLowerCase() });
 }, 90_000);
@@ -264,7 +269,9 @@ describe('optimisation runs through the devhost', () => {
   });
 
   it('ends a run that cannot proceed Failed with its reason, records it and publishes smelter.optimization.failed', async () => {
-    const started = await call('POST', 'optimizations', 'Engineer', { lineId: 'L9' });
+    const unknown = await call('POST', 'optimizations', 'Engineer', { lineId: 'L9' });
+    expect(unknown).toMatchObject({ status: 400, json: { code: 'ERR-4001', details: [{ field: 'body.lineId' }] } });
+    const started = await call('POST', 'optimizations', 'Engineer', { lineId: 'L3' });
     const id = started.json.runId as string;
     const failed = await waitFor(
       'the run to fail',
@@ -274,10 +281,10 @@ describe('optimisation runs through the devhost', () => {
       },
       60_000,
     );
-    expect(failed.error).toMatch(/no cell of line L9 has telemetry/);
-    expect(failed.progress).toMatchObject({ step: 'failed', reason: expect.stringContaining('L9') });
+    expect(failed.error).toMatch(/no cell of line L3 has telemetry/);
+    expect(failed.progress).toMatchObject({ step: 'failed', reason: expect.stringContaining('L3') });
     const event = publishedEvents(path.join(tmp, 'data')).find(
-      (e) => e.type === PlantEventType.optimizationFailed && e.subject === 'L9',
+      (e) => e.type === PlantEventType.optimizationFailed && e.subject === 'L3',
     );
     expect(OptimizationRunEventData.parse(event?.data)).toMatchObject({
       runId: id,
@@ -422,10 +429,11 @@ describe('PDE runs through the devhost', () => {
       connectionPolicy: { enableEndpointDiscovery: false },
     });
     const models = new CosmosModelRepository(await openContainer(client, DB, PDE_MODELS_CONTAINER, '/modelId', true));
-    const stored = await models.create(
+    const { stored } = await models.create(
       bad as never,
       { subject: 'earlier-release', clientId: 'test', correlationId: 'seed' },
       Date.now(),
+      () => [],
     );
     const modelId = stored.modelId;
     const runId = (await call('POST', `pde-models/${modelId}/runs`, 'Manager')).json.runId as string;

@@ -5,7 +5,7 @@
  * persisted history, takes the approval raised on the second host, re-runs the interrupted activity on the third
  * (at-least-once) and completes once: one run document, one set of events, each set point applied once by the PLC.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
@@ -15,10 +15,11 @@ import { waitFor } from '../../local/devhost/testing.js';
 import { startAzurite, stopChild, type AzuriteHandle } from '../../local/emulators/azurite.js';
 import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js';
 import { startMqttBroker, type MqttBrokerHandle } from '../../local/emulators/mqtt.js';
-import { startPlc, type PlcHandle } from '../../local/plc/plc.js';
+import { startPlantEdgeNodes, type PlantEdgeNodes } from '../../local/plc/plant-edge-nodes.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { createPotline } from '../../local/simulator/index.js';
+import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { CosmosRunStore } from '../../shared/azure/cosmos-orchestration-stores.js';
 import { v1Path } from '../../shared/http/paths.js';
 import { PlantEventType } from '../../shared/messaging/subscriptions.js';
@@ -31,7 +32,7 @@ let azurite: AzuriteHandle;
 let cosmos: CosmosHandle;
 let broker: MqttBrokerHandle;
 let issuer: DevIssuer;
-let plc: PlcHandle;
+let plc: PlantEdgeNodes;
 let env: Record<string, string>;
 let engineer: string;
 const devhosts: DevhostProcess[] = [];
@@ -58,15 +59,24 @@ beforeAll(async () => {
     connectionPolicy: { enableEndpointDiscovery: false },
   });
   await seedPlantStores(client, DB, await cellStateDocs(potline));
-  plc = await startPlc({ brokerUrl: broker.url, potline });
+  plc = await startPlantEdgeNodes({ broker: broker, potline, lineIds: ['L1'] });
+  // The plant model of the simulated line: 12 cells of the base cell. The seeded readings stand still while the run
+  // crosses two crashes (minutes on a busy machine), so this plant lets the envelope take them as fresh for 10 minutes.
+  const plantFile = path.join(tmp, 'plant.json');
+  const plant = testPlantWith({ L1: 12 });
+  plant.areas[0]!.lines[0]!.envelope.staleDataMaxAgeMs = 600_000;
+  writeFileSync(plantFile, JSON.stringify(plant));
   env = {
     ...issuer.settings,
+    PLANT_MODEL_FILE: plantFile,
     AzureWebJobsStorage: azurite.connectionString,
     LakeConnection: azurite.connectionString,
     COSMOS_ENDPOINT: cosmos.endpoint,
     COSMOS_KEY: cosmos.key,
     COSMOS_DATABASE: DB,
     SCADA_MQTT_URL: broker.url,
+    SCADA_MQTT_USERNAME: broker.host().username,
+    SCADA_MQTT_PASSWORD: broker.host().password,
     DURABLE_TASK_HUB: 'RestartTest',
     OPTIMIZATION_SCHEDULE: '0 0 0 1 1 *',
     CURATION_SCHEDULE: '0 0 0 1 1 *',

@@ -6,6 +6,9 @@
  *   counts as written;
  * - arrow-rs (parquet-wasm) reads every Parquet file, zero-row ones included, with the footer's row count.
  */
+import { tagResolverOf } from '../../shared/plant/tag-resolver.js';
+import { PlantIndex } from '../../shared/plant/plant-index.js';
+import { testPlantWith } from '../../shared/plant/test-plant.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +31,8 @@ import { ingestBatch, type IngestEvent } from '../../shared/telemetry/ingest.js'
 
 const T0 = Date.parse('2026-11-22T10:58:00Z'); // the stream crosses 11:00, so silver has two hours per line
 const dir = mkdtempSync(path.join(os.tmpdir(), 'readers-agree-'));
+/** The plant the stream comes from: two lines of four cells. */
+const plant = new PlantIndex(testPlantWith({ L1: 4, L2: 4 }));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Four minutes of two lines × four cells, one body per second and partition, a few bad points among them. */
@@ -82,6 +87,7 @@ describe('Parquet readers agree on the lake', () => {
         CLEANSING_WINDOW: 31,
         INTERPOLATE_MAX_GAP_INTERVALS: 5,
       },
+      tags: tagResolverOf(plant),
       log: { info: () => {}, warn: () => {}, error: () => {} },
     };
     const all = events();
@@ -107,7 +113,11 @@ describe('Parquet readers agree on the lake', () => {
     };
     for (const e of runEvents(run, [], { correlationId: 'c', time: new Date(T0 + 60_000).toISOString() }))
       await recordPlantEvent(e, { ledger, lake, collectionId: 'plant-01' });
-    const curation = await curateRange(lake, { fromMs: T0, toMs: T0 + 2 * 3_600_000 }, testCurationConfig());
+    const curation = await curateRange(
+      lake,
+      { fromMs: T0, toMs: T0 + 2 * 3_600_000 },
+      testCurationConfig(undefined, false, plant),
+    );
     expect(curation.silver.map((s) => [s.lineId, s.hour, s.filesAfter])).toEqual([
       ['L1', 10, 1],
       ['L1', 11, 1],

@@ -81,7 +81,11 @@ describe('Event Hub trigger', () => {
   // learn.microsoft.com/azure/azure-functions/functions-bindings-event-hubs#hostjson-settings: maxEventBatchSize,
   // minEventBatchSize ("a partial batch is dispatched when a full batch can't be prepared before maxWaitTime").
   it('dispatches at most maxEventBatchSize events, and a batch below minEventBatchSize only after maxWaitTime', async () => {
+    // The consumer starts its maxWaitTime when it has read a short batch; on a busy machine that takes more than a
+    // few ticks, so the clock moves only once its timer is set.
+    const timersBefore = clock.pendingTimers;
     send('conf-many', [{ a: 1 }, { a: 2 }, { a: 3 }]);
+    await waitFor('the short batch to wait for more', () => clock.pendingTimers > timersBefore);
     await settle();
     clock.advanceBy(29_999);
     await settle();
@@ -90,12 +94,14 @@ describe('Event Hub trigger', () => {
     await waitFor('the partial batch', () => callsOf('batches').length === 1, 5000);
     expect(callsOf('batches')[0]?.data.events).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
 
+    const timersBeforeFull = clock.pendingTimers;
     send(
       'conf-many',
       Array.from({ length: 10 }, (_, i) => ({ b: i })),
     );
     await waitFor('a full batch at once', () => callsOf('batches').length === 2);
     expect(callsOf('batches')[1]?.data.events).toHaveLength(8);
+    await waitFor('the remaining two to wait for more', () => clock.pendingTimers > timersBeforeFull);
     await settle();
     expect(callsOf('batches')).toHaveLength(2);
     clock.advanceBy(30_000);

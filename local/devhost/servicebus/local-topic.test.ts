@@ -12,11 +12,12 @@ import {
 import { DevhostEvents } from '../events.js';
 import { MAX_DELIVERY_REASON, TTL_EXPIRED_REASON } from './local-topic.js';
 import { LocalServiceBusNamespace } from './namespace.js';
+import { ManualClock } from '../timer/clock.js';
 
 let dir: string;
 let open: LocalServiceBusNamespace[] = [];
-const namespace = (env: NodeJS.ProcessEnv = {}) => {
-  const ns = new LocalServiceBusNamespace({ dir, events: new DevhostEvents(), env });
+const namespace = (env: NodeJS.ProcessEnv = {}, clock?: ManualClock) => {
+  const ns = new LocalServiceBusNamespace({ dir, events: new DevhostEvents(), env, ...(clock ? { clock } : {}) });
   open.push(ns);
   return ns;
 };
@@ -128,7 +129,9 @@ describe('peek-lock delivery', () => {
 
 describe('persistence', () => {
   it('keeps messages, delivery counts, dead letters and duplicate history across a reopen; a lock held by the old process runs out', () => {
-    const first = namespace({ DEVHOST_SERVICEBUS_LOCK_DURATION: 'PT0S' });
+    // A manual clock: the locks hold while the first process works, and run out only when time is moved on.
+    const clock = new ManualClock(Date.UTC(2024, 4, 1));
+    const first = namespace({ DEVHOST_SERVICEBUS_LOCK_DURATION: 'PT1M' }, clock);
     const topic = first.topic(PLANT_EVENTS_TOPIC);
     const [held] = topic.send([event(PlantEventType.setpointRecommended, 's-1')]);
     const [dead] = topic.send([event(PlantEventType.anomalyDetected, 'a-2')]);
@@ -138,7 +141,8 @@ describe('persistence', () => {
     first.close();
     open = [];
 
-    const reopened = namespace({ DEVHOST_SERVICEBUS_LOCK_DURATION: 'PT0S' }).topic(PLANT_EVENTS_TOPIC);
+    clock.advanceBy(61_000);
+    const reopened = namespace({ DEVHOST_SERVICEBUS_LOCK_DURATION: 'PT1M' }, clock).topic(PLANT_EVENTS_TOPIC);
     const redelivered = reopened.receive('scada')!;
     expect(redelivered.message.messageId).toBe(held!.messageId);
     expect(redelivered.deliveryCount).toBe(2);

@@ -11,6 +11,7 @@ import { AlertRuleBody, AlertRuleCreateBody } from '../../alerts/rule.js';
 import { PageQuery } from '../../http/paging.js';
 import { v1 } from '../../http/paths.js';
 import { defineRoute, READERS, type HeaderSpec } from '../../http/route-spec.js';
+import { queuesLedgerEvent } from './ledger-event.js';
 
 /** Engineers own the rules (US-4.2); Managers may do everything. */
 const RULE_WRITERS = ['Engineer', 'Manager'] as const;
@@ -22,9 +23,6 @@ const IF_MATCH: HeaderSpec = {
   description:
     'ETag from a previous read: the write happens only if the rule is unchanged (412 ERR-4121 otherwise). Omit for last-writer-wins.',
 };
-const LEDGER_DOWN = {
-  description: 'The change is stored and audited, but its ledger event could not be published (the message says which)',
-};
 
 /** Alert rules (CRUD with If-Match) and alerts (list, acknowledge): shared/alerts. */
 export const alertRoutes = {
@@ -34,12 +32,12 @@ export const alertRoutes = {
     path: v1('alert-rules'),
     access: RULE_WRITERS,
     summary: 'Create an alert rule under the id you choose; it applies to telemetry within ALERT_RULES_REFRESH_S',
+    description: queuesLedgerEvent('smelter.alert-rule.changed'),
     tag: 'alert-rules',
     body: AlertRuleCreateBody,
     responses: {
       201: { description: 'Created', schema: AlertRuleView, headers: { Location: 'URL of the new rule', ...ETAG } },
       409: { description: 'A rule with this id exists' },
-      503: LEDGER_DOWN,
     },
   }),
   alertRulesList: defineRoute({
@@ -71,6 +69,7 @@ export const alertRoutes = {
     path: v1('alert-rules/{ruleId}'),
     access: RULE_WRITERS,
     summary: 'Replace an alert rule (thresholds, durations, channels, escalation) without a deploy',
+    description: queuesLedgerEvent('smelter.alert-rule.changed'),
     tag: 'alert-rules',
     params: AlertRulePath,
     body: AlertRuleBody,
@@ -79,7 +78,6 @@ export const alertRoutes = {
       200: { description: 'The replaced rule', schema: AlertRuleView, headers: ETAG },
       404: { description: 'No such rule' },
       412: { description: 'If-Match does not match the current ETag' },
-      503: LEDGER_DOWN,
     },
   }),
   alertRulesDelete: defineRoute({
@@ -88,6 +86,7 @@ export const alertRoutes = {
     path: v1('alert-rules/{ruleId}'),
     access: RULE_WRITERS,
     summary: 'Delete an alert rule; its open alerts are cleared',
+    description: queuesLedgerEvent('smelter.alert-rule.changed'),
     tag: 'alert-rules',
     params: AlertRulePath,
     requestHeaders: [IF_MATCH],
@@ -95,7 +94,6 @@ export const alertRoutes = {
       204: { description: 'Deleted' },
       404: { description: 'No such rule' },
       412: { description: 'If-Match does not match the current ETag' },
-      503: LEDGER_DOWN,
     },
   }),
   alertsList: defineRoute({
@@ -114,6 +112,7 @@ export const alertRoutes = {
     path: v1('alerts/{alertId}/acknowledge'),
     access: ACKNOWLEDGERS,
     summary: 'Acknowledge an alert (a person has seen it): it stops escalating; acknowledging again changes nothing',
+    description: queuesLedgerEvent('smelter.alert.acknowledged'),
     tag: 'alerts',
     params: AlertPath,
     responses: {

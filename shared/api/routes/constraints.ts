@@ -1,6 +1,7 @@
 import { LineConstraintsBody, LineConstraintsView, LinePath } from '../line-constraints.js';
 import { v1 } from '../../http/paths.js';
 import { defineRoute, READERS } from '../../http/route-spec.js';
+import { queuesLedgerEvent } from './ledger-event.js';
 
 const ETAG = {
   ETag: 'Version of the constraints; send it back as If-Match to replace them safely (absent while none are stored).',
@@ -25,6 +26,7 @@ export const constraintRoutes = {
     path: v1('lines/{lineId}/constraints'),
     access: ['Engineer', 'Manager'],
     summary: "Replace the line's user constraints (bounds or freeze per cell variable, line-current bounds)",
+    description: queuesLedgerEvent('smelter.constraints.changed'),
     tag: 'constraints',
     params: LinePath,
     plantIds: { lineId: 'line' },

@@ -10,6 +10,7 @@ import {
   StartOptimizationBody,
 } from '../optimizations.js';
 import { v1 } from '../../http/paths.js';
+import { queuesLedgerEvent } from './ledger-event.js';
 import { defineRoute } from '../../http/route-spec.js';
 
 const RUN_STARTERS = ['Engineer', 'Manager'] as const;
@@ -72,6 +73,10 @@ export const optimizationRoutes = {
     path: v1('optimizations/{runId}/approval'),
     access: RUN_STARTERS,
     summary: 'Approve or reject the proposal of an advisory run that is waiting for it',
+    description: queuesLedgerEvent(
+      'smelter.optimization.approved (or .rejected)',
+      'in the outbox as soon as the decision has reached the run',
+    ),
     tag: 'optimizations',
     params: OptimizationRunPath,
     body: ApprovalBody,

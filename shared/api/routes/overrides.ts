@@ -2,6 +2,7 @@ import { OverrideDoc } from '../../scada/override.js';
 import { OverrideListQuery, OverridePage, OverrideReleaseBody, OverrideRequestBody } from '../overrides.js';
 import { v1 } from '../../http/paths.js';
 import { defineRoute, READERS } from '../../http/route-spec.js';
+import { queuesLedgerEvent } from './ledger-event.js';
 
 /** Manual override of a cell or line (US-5.2): anyone on shift may stop dispatching; only a Manager resumes it. */
 export const overrideRoutes = {
@@ -21,6 +22,7 @@ export const overrideRoutes = {
     path: v1('overrides'),
     access: ['Operator', 'Engineer', 'Manager'],
     summary: 'Put a cell or a whole line in manual now: nothing is dispatched to it until a Manager releases it',
+    description: queuesLedgerEvent('smelter.override.changed'),
     tag: 'overrides',
     body: OverrideRequestBody,
     responses: {
@@ -35,6 +37,7 @@ export const overrideRoutes = {
     path: v1('overrides/release'),
     access: ['Manager'],
     summary: 'Release a cell or line from manual: dispatching to it resumes',
+    description: queuesLedgerEvent('smelter.override.changed'),
     tag: 'overrides',
     body: OverrideReleaseBody,
     responses: {

@@ -3,6 +3,7 @@ import { PdeModel, PdeModelCreated, PdeModelPage, PdeModelPath } from '../pde-mo
 import { PageQuery } from '../../http/paging.js';
 import { v1 } from '../../http/paths.js';
 import { defineRoute, READERS, type HeaderSpec } from '../../http/route-spec.js';
+import { queuesLedgerEvent } from './ledger-event.js';
 
 const MODEL_WRITERS = ['Engineer', 'Manager'] as const;
 const ETAG = { ETag: 'Version of the model; send it back as If-Match to replace or delete safely.' };
@@ -20,6 +21,7 @@ export const pdeModelRoutes = {
     path: v1('pde-models'),
     access: MODEL_WRITERS,
     summary: 'Create a PDE model; ids are allocated pde-001, pde-002, …',
+    description: queuesLedgerEvent('smelter.model.changed'),
     tag: 'pde-models',
     body: PdeModelBody,
     responses: {
@@ -55,6 +57,7 @@ export const pdeModelRoutes = {
     path: v1('pde-models/{modelId}'),
     access: MODEL_WRITERS,
     summary: "Replace a PDE model's name, parameters and description",
+    description: queuesLedgerEvent('smelter.model.changed'),
     tag: 'pde-models',
     params: PdeModelPath,
     body: PdeModelBody,
@@ -71,6 +74,7 @@ export const pdeModelRoutes = {
     path: v1('pde-models/{modelId}'),
     access: MODEL_WRITERS,
     summary: 'Delete a PDE model (its id is never reused)',
+    description: queuesLedgerEvent('smelter.model.changed'),
     tag: 'pde-models',
     params: PdeModelPath,
     requestHeaders: [IF_MATCH],

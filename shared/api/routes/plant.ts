@@ -2,6 +2,13 @@ import { v1 } from '../../http/paths.js';
 import { defineRoute } from '../../http/route-spec.js';
 import { PlantModel } from '../../plant/schema.js';
 import { PlantView } from '../plant.js';
+import { queuesLedgerEvent } from './ledger-event.js';
+
+/**
+ * A whole plant's model (thousands of cells with their positions, tag maps of hundreds of tags per line) is larger than
+ * the API's general body limit; 4 MiB holds about 40,000 cells with their positions and tag maps.
+ */
+export const PLANT_MODEL_MAX_BYTES = 4 * 1024 * 1024;
 
 const ETAG = { ETag: 'Version of the plant model in force; send it back as If-Match to replace it.' };
 
@@ -22,8 +29,10 @@ export const plantRoutes = {
     path: v1('plant'),
     access: ['Manager'],
     summary: 'Replace the plant model (validated whole first; audited, on the ledger, used by runs started after it)',
+    description: queuesLedgerEvent('smelter.plant-model.changed'),
     tag: 'plant',
     body: PlantModel,
+    maxBodyBytes: PLANT_MODEL_MAX_BYTES,
     requestHeaders: [
       { name: 'If-Match', description: 'Required: the ETag of the version you edited (412 ERR-4121 otherwise).' },
     ],

@@ -248,9 +248,14 @@ const r = (from: string, to: string): Relationship => {
   return { from: [ft, fc], to: [tt, tc] };
 };
 
-/** Each fact reaches a dimension by one path only (facts keyed by cell reach the line through dim_cell). */
+/**
+ * Each fact reaches a dimension by one path only (facts keyed by cell reach the line through dim_cell, and every line
+ * its potroom and site through the ISA-95 snowflake dim_line → dim_area → dim_site).
+ */
 export const RELATIONSHIPS: readonly Relationship[] = [
   r('dim_cell.lineId', 'dim_line.lineId'),
+  r('dim_line.areaId', 'dim_area.areaId'),
+  r('dim_area.siteId', 'dim_site.siteId'),
   r('fact_cell_minute.cellId', 'dim_cell.cellId'),
   r('fact_cell_minute.tag', 'dim_tag.tag'),
   r('fact_cell_minute.dateKey', 'dim_date.dateKey'),

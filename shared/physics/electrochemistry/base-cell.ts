@@ -24,6 +24,10 @@ export const BASE_PROCESS = Object.freeze({
   shotMassKg: 5.8,
   /** Bath mass, kg. */
   bathMassKg: 1800,
+  /** Bath-wetted side-ledge area, m² (order of magnitude: perimeter ≈ 27 m × bath depth ≈ 0.2 m plus ends). */
+  ledgeAreaM2: 6,
+  /** AlF3 addition, kg/day (typical 20–40 kg/day for this class of point-fed prebake cell). */
+  alf3AdditionKgPerDay: 25,
 });
 
 /** A deep, mutable copy of BASE_CELL with optional overrides (nested objects merged one level). */
