@@ -196,7 +196,9 @@ export function CellPage({
         </div>
         <div>
           <dt>ACD commanded (last acknowledged)</dt>
-          <dd>{setPoints?.setPoints.acdCm ? `${setPoints.setPoints.acdCm.value.toFixed(2)} cm` : '—'}</dd>
+          <dd data-testid="acd-commanded">
+            {setPoints?.setPoints.acdCm ? `${setPoints.setPoints.acdCm.value.toFixed(2)} cm` : '—'}
+          </dd>
         </div>
         <div>
           <dt>Feed interval (read-back)</dt>
