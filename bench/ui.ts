@@ -22,6 +22,22 @@ import { mulberry32 } from '../shared/telemetry/test-support.js';
 declare const document: { querySelectorAll(s: string): ArrayLike<{ dataset: Record<string, string | undefined> }> };
 
 /**
+ * Resolves once this process's event loop has run 3 s on time (every 100 ms timer late by under 20 ms), or after
+ * `maxMs`; answers how long it waited.
+ */
+async function eventLoopQuiet(maxMs: number): Promise<number> {
+  const start = Date.now();
+  let onTimeSince = Date.now();
+  while (Date.now() - start < maxMs) {
+    const t = Date.now();
+    await new Promise((r) => setTimeout(r, 100));
+    if (Date.now() - t > 120) onTimeSince = Date.now();
+    else if (Date.now() - onTimeSince >= 3000) break;
+  }
+  return Date.now() - start;
+}
+
+/**
  * In the page: waits until every tile shows data; answers when DOMContentLoaded, the first tiles and that came, and how
  * long the API's reads of the plant and of the lines' cells took (what the map waits for).
  */
@@ -129,7 +145,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     // The 300-cell load: the simulator stops; one update per cell per second goes straight into the hub, in ten
     // messages a second, while Chrome counts the main thread's work and the page counts its frames.
     await world.simulator?.stop();
-    await new Promise((r) => setTimeout(r, 3000));
+    // The updates are paced from this process, which also hosts the app: when the plant's telemetry is still being
+    // worked off (ingestion behind on a loaded machine), the pacing would slip and the map be measured at a lower
+    // rate. So the phase starts once the event loop is quiet again.
+    const drainMs = await eventLoopQuiet(180_000);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     await page.evaluate(LATENCY_SCRIPT);
@@ -190,6 +209,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       },
       map300: {
         cells,
+        waitedForQuietMs: drainMs,
         updatesPerCellPerSecond: sent / cells / elapsedS,
         seconds: Math.round(elapsedS * 10) / 10,
         mainThreadMsPerSecond: Math.round((taskS * 1000) / elapsedS),
