@@ -115,7 +115,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const cells = lines * cellsPerLine;
   const loadBefore = os.loadavg()[0]!;
 
-  const world = await startControlRoomWorld({ lines, cellsPerLine, ratePerMin, plantThread: true });
+  const world = await startControlRoomWorld({ lines, cellsPerLine, ratePerMin });
   try {
     // Let ingestion write every cell's state once, so the first load has data to show.
     const { context, page } = await world.signedIn('Operator', 'bench');

@@ -19,10 +19,8 @@ import type { ReceivedCommand } from '../plc/edge-node.js';
 import { startPlantEdgeNodes, type PlantEdgeNodes } from '../plc/plant-edge-nodes.js';
 import { plantSink } from '../plc/plant-sink.js';
 import { createPotline, NO_FAULTS, runSimulator, type Potline, type SimulatorRun } from '../simulator/index.js';
-import { startPlantThread } from '../plant/plant-thread.js';
 import type { PlantModel } from '../../shared/plant/schema.js';
 import { testPlantWith } from '../../shared/plant/test-plant.js';
-import { DEFAULT_HOST_ID, edgeNodeOfLine } from '../../shared/sparkplug/topic.js';
 import { API_VERSION, ROUTE_PREFIX } from '../../shared/http/paths.js';
 import { chromiumArgs, requireChromium } from './chromium.js';
 
@@ -35,12 +33,6 @@ export interface WorldOptions {
   /** The plant's staleDataMaxAgeMs for every line (how old data may be before it is shown stale), ms. */
   staleDataMaxAgeMs?: number;
   seed?: number;
-  /**
-   * Run the plant (simulator and pot controllers) in its own worker thread, as `npm start` does, so what a bench
-   * measures is the app's work and not a plant sharing its event loop. Tests that reach into the potline (choke a
-   * feeder, read a set point) run it in this process.
-   */
-  plantThread?: boolean;
 }
 
 export interface ControlRoomWorld {
@@ -48,10 +40,10 @@ export interface ControlRoomWorld {
   web: ControlRoomServer;
   /** The plant model the app runs and the simulator simulates. */
   plant: PlantModel;
-  /** The simulated potline and its pot controllers, when they run in this process (not with `plantThread`). */
-  potline: Potline | undefined;
-  plc: PlantEdgeNodes | undefined;
-  /** The commands the PLCs in this process answered (applied or refused), oldest first. */
+  /** The simulated potline and its pot controllers (one Sparkplug edge node per line). */
+  potline: Potline;
+  plc: PlantEdgeNodes;
+  /** The commands the PLCs answered (applied or refused), oldest first. */
   received(): readonly ReceivedCommand[];
   /** Stops the plant's telemetry; the pot controllers still take commands. */
   stopTelemetry(): Promise<void>;
@@ -128,58 +120,32 @@ export async function startControlRoomWorld(o: WorldOptions): Promise<ControlRoo
     });
     cleanups.push(() => bridge.stop());
     const received: ReceivedCommand[] = [];
-    let potline: Potline | undefined;
-    let plc: PlantEdgeNodes | undefined;
-    let stopTelemetry: () => Promise<void> = async () => undefined;
-    if (o.plantThread) {
-      const thread = await startPlantThread({
-        plant,
-        seed: o.seed ?? 7,
-        startMs: Date.now(),
-        hmiChangesPerLineHour: 0,
-        panelManualPerLineHour: 0,
-        ratePerMin: o.ratePerMin,
-        faults: NO_FAULTS,
-        labelsFile: path.join(tmp, 'labels.jsonl'),
-        brokerUrl: broker.url,
-        edgeCredentials: Object.fromEntries(
-          lineIds.map((l) => [edgeNodeOfLine(l), broker.edge(edgeNodeOfLine(l))] as const),
-        ),
-        primaryHostId: DEFAULT_HOST_ID,
-      });
-      cleanups.push(() => thread.stop());
-      stopTelemetry = () => thread.stopSimulator();
-    } else {
-      // The plant that sends telemetry is the plant model the app runs: the same lines and cells.
-      const inProcess = createPotline({
-        plant,
-        seed: o.seed ?? 7,
-        startMs: Date.now(),
-        feederChokesPerCellDay: 0,
-        lineRampsPerDay: 0,
-      });
-      const ref: { run?: SimulatorRun } = {};
-      const nodes = await startPlantEdgeNodes({
-        broker,
-        potline: inProcess,
-        options: {
-          readbackNow: (equipmentId, fields, tsMs) => ref.run?.readbackNow(equipmentId, fields, tsMs) ?? [],
-          onCommand: (c) => void received.push(c),
-        },
-      });
-      cleanups.push(() => nodes.stop());
-      const simulator = runSimulator({
-        potline: inProcess,
-        ratePerMin: o.ratePerMin,
-        faults: NO_FAULTS,
-        sink: plantSink(nodes.byLine),
-      });
-      ref.run = simulator;
-      cleanups.push(() => simulator.stop());
-      stopTelemetry = async () => void (await simulator.stop());
-      potline = inProcess;
-      plc = nodes;
-    }
+    // The plant that sends telemetry is the plant model the app runs: the same lines and cells.
+    const potline = createPotline({
+      plant,
+      seed: o.seed ?? 7,
+      startMs: Date.now(),
+      feederChokesPerCellDay: 0,
+      lineRampsPerDay: 0,
+    });
+    const ref: { run?: SimulatorRun } = {};
+    const plc = await startPlantEdgeNodes({
+      broker,
+      potline,
+      options: {
+        readbackNow: (equipmentId, fields, tsMs) => ref.run?.readbackNow(equipmentId, fields, tsMs) ?? [],
+        onCommand: (c) => void received.push(c),
+      },
+    });
+    cleanups.push(() => plc.stop());
+    const simulator = runSimulator({
+      potline,
+      ratePerMin: o.ratePerMin,
+      faults: NO_FAULTS,
+      sink: plantSink(plc.byLine),
+    });
+    ref.run = simulator;
+    cleanups.push(() => simulator.stop());
 
     const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs() });
     cleanups.push(() => browser.close());
@@ -200,7 +166,7 @@ export async function startControlRoomWorld(o: WorldOptions): Promise<ControlRoo
       potline,
       plc,
       received: () => [...received],
-      stopTelemetry: () => stopTelemetry(),
+      stopTelemetry: async () => void (await simulator.stop()),
       browser,
       apiBaseUrl,
       token,

@@ -112,7 +112,7 @@ describe('the control room in a browser', () => {
     'shows a simulated anode effect on its tile within 5 s',
     async () => {
       const { context, page } = await onLiveMap('Operator');
-      world.potline!.chokeFeeder('L2-C007', 600);
+      world.potline.chokeFeeder('L2-C007', 600);
       const t0 = Date.now();
       await tile(page, 'L2-C007').and(page.locator('[data-state="anode-effect"]')).waitFor({ timeout: 5_000 });
       measured.anodeEffectShownMs = Date.now() - t0;
@@ -157,7 +157,7 @@ describe('the control room in a browser', () => {
       measured.manualOnOtherScreenMs = Date.now() - clickedAt;
 
       // Set points for the manual cell and its neighbour, after the click.
-      const present = (id: string) => world.potline!.cell(id)!.acdTargetCm;
+      const present = (id: string) => world.potline.cell(id)!.acdTargetCm;
       const setPoint = (id: string) => ({
         equipmentId: id,
         setPoint: { acdCm: Math.round((present(id) + 0.05) * 100) / 100 },
