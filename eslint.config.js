@@ -38,7 +38,7 @@ const sharedLayerBlocks = Object.keys(SHARED_LAYERS).flatMap((folder) =>
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.local/**', 'coverage/**', 'reports/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.local/**', 'coverage/**', 'reports/**', 'web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

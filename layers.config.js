@@ -29,6 +29,8 @@ export const SHARED_LAYERS = {
   // The plant's protocol (Sparkplug B): the SCADA gateway over it and what the ingress decodes.
   sparkplug: 6,
   gold: 7,
+  // The control room's push messages, built from what the domains (cells, overrides, alerts, runs) report.
+  realtime: 7,
   // The HTTP kit (auth, bodies, paging, the error mapping, the OpenAPI builder): above the domains, so no domain
   // speaks HTTP.
   http: 8,

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{functions,shared,local,bench,test}/**/*.test.ts'],
+    include: ['{functions,shared,local,bench,test,web}/**/*.test.ts'],
     // The fault suite stops emulators for a minute at a time: `npm run test:faults` (vitest.faults.config.ts).
     exclude: ['**/node_modules/**', 'test/faults/**'],
     // Many tests start processes (emulators, a devhost under tsx) on two cores; the limits are guards against a hang,

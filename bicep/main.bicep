@@ -35,6 +35,8 @@ param stagingDisabledFunctions array = [
   'ledgerWriter'
   'alertNotifier'
   'optimizationSchedule'
+  'telemetryLive'
+  'controlRoomFeed'
 ]
 
 // ---- Network ----
@@ -133,6 +135,18 @@ param optimizationMode string = 'advisory'
 @description('Minutes an advisory run waits for approval before it ends with no change.')
 param optimizationApprovalTimeoutMin int = 30
 
+// ---- Control room (issue 19) ----
+@description('Region of the control room\'s Static Web App (the service runs in westeurope, centralus, eastus2, westus2, eastasia).')
+param controlRoomLocation string = 'westeurope'
+@allowed([ 'Free', 'Standard' ])
+param controlRoomSku string = 'Standard'
+@description('Client id of the control room\'s Entra ID app registration (a single-page application allowed to ask for the API scope).')
+param controlRoomClientId string = ''
+@allowed([ 'Free_F1', 'Standard_S1', 'Premium_P1' ])
+param signalRSku string = 'Standard_S1'
+@description('SignalR units (1,000 concurrent connections each on Standard).')
+param signalRCapacity int = 1
+
 // ---- People and pipelines ----
 @description('Object ids of developers given the same data roles as the app (dev only), to run locally against Azure.')
 param developerPrincipalIds array = []
@@ -151,14 +165,15 @@ var storageContract = loadJsonContent('shared-generated/containers.json')
 var ingestConsumerGroup = 'ingest'
 var alertsConsumerGroup = 'alerts'
 var readbackConsumerGroup = 'readback'
+var liveConsumerGroup = 'live'
 var plantIngressConsumerGroup = 'ingress'
 var eventHubs = [
   {
     name: telemetryHubName
     partitionCount: telemetryPartitions
-    // Alert rules and the set-point read-back observer read telemetry through their own groups so ingestion is
-    // never slowed.
-    consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup ]
+    // Alert rules, the set-point read-back observer and the control room's live values read telemetry through their
+    // own groups so ingestion is never slowed.
+    consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup, liveConsumerGroup ]
   }
   {
     // The plant broker's routed messages, raw Sparkplug B: the plantMqttIngress function decodes them into telemetry
@@ -344,6 +359,25 @@ module alerts 'modules/alerts.bicep' = {
   }
 }
 
+module controlRoom 'modules/static-web-app.bicep' = {
+  name: 'control-room'
+  params: { baseName: baseName, location: controlRoomLocation, tags: tags, skuName: controlRoomSku }
+}
+
+module signalR 'modules/signalr.bicep' = {
+  name: 'signalr'
+  params: {
+    baseName: baseName
+    location: location
+    tags: tags
+    workspaceId: monitoring.outputs.workspaceId
+    skuName: signalRSku
+    capacity: signalRCapacity
+    allowedOrigins: [ controlRoom.outputs.origin ]
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
 var clientId = identity.outputs.clientId
 
 // Every setting the app reads in Azure, one per line (add yours in its group). Connections are identity-based:
@@ -373,6 +407,10 @@ var appSettings = {
   LakeConnection__clientId: clientId
   COSMOS_ENDPOINT: cosmos.outputs.endpoint
   COSMOS_DATABASE: cosmosDatabaseName
+  // The control room's SignalR Service (functions/realtime): identity-based, no access key.
+  AzureSignalRConnectionString__serviceUri: signalR.outputs.serviceUri
+  AzureSignalRConnectionString__credential: 'managedidentity'
+  AzureSignalRConnectionString__clientId: clientId
   // Triggers (binding expressions read these; zod defaults never reach a binding)
   TELEMETRY_HUB: telemetryHubName
   TELEMETRY_CONSUMER_GROUP: ingestConsumerGroup
@@ -393,6 +431,8 @@ var appSettings = {
   // Alerting (shared/alerts/settings.ts): webhook URLs hold secrets, so the channel list lives in Key Vault
   TELEMETRY_ALERTS_CONSUMER_GROUP: alertsConsumerGroup
   TELEMETRY_READBACK_CONSUMER_GROUP: readbackConsumerGroup
+  // Control room (shared/realtime): live cell values through their own consumer group
+  TELEMETRY_LIVE_CONSUMER_GROUP: liveConsumerGroup
   PLANT_MQTT_HUB: plantMqttHubName
   PLANT_MQTT_CONSUMER_GROUP: plantIngressConsumerGroup
   ALERT_CHANNELS: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=alert-channels)'
@@ -450,6 +490,7 @@ module functionApp 'modules/functionapp.bicep' = {
     appSettings: union(appSettings, productionStickyDefaults)
     stagingOverrides: stagingOverrides
     healthCheckPath: '/industrial-automation/smelting-ops/v1/health'
+    corsAllowedOrigins: [ controlRoom.outputs.origin ]
   }
 }
 
@@ -473,4 +514,17 @@ output ledgerIdentityServiceUri string = ledger.outputs.identityServiceUri
 output keyVaultName string = keyVault.outputs.name
 output operationsWorkbookId string = alerts.outputs.workbookId
 output communicationEndpoint string = communication.outputs.endpoint
+output controlRoomName string = controlRoom.outputs.name
+output controlRoomOrigin string = controlRoom.outputs.origin
+output signalRServiceUri string = signalR.outputs.serviceUri
+@description('The control room\'s config.json (web/src/config.ts): where the API is and how people sign in. The pipeline writes it beside the app.')
+output controlRoomConfig object = {
+  apiBaseUrl: 'https://${functionApp.outputs.defaultHostName}/industrial-automation/smelting-ops/v1'
+  auth: {
+    kind: 'entra'
+    clientId: controlRoomClientId
+    authority: '${environment().authentication.loginEndpoint}${tenant().tenantId}'
+    apiScope: '${authAudience}/.default'
+  }
+}
 output emailSenderAddress string = communication.outputs.emailSender

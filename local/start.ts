@@ -34,6 +34,9 @@ import { LiveConsole } from './console/live-console.js';
 import { OptimizationWatch } from './console/optimization-watch.js';
 import { scoreRun } from './console/score-run.js';
 import { printSummary } from './console/summary.js';
+import { buildControlRoom } from './control-room/build.js';
+import { startControlRoomServer } from './control-room/server.js';
+import { ROUTE_PREFIX, API_VERSION } from '../shared/http/paths.js';
 import { metricsSummaryLines } from './console/metrics-summary.js';
 import { pauseOnDiskFull } from './console/pause-on-disk-full.js';
 import { stopTelemetry } from '../shared/azure/telemetry-setup.js';
@@ -45,6 +48,8 @@ const Flags = z.object({
   plant: z.string().min(1).optional(),
   seed: z.coerce.number().int().default(1),
   port: z.coerce.number().int().min(0).max(65_535).default(7071),
+  /** Port of the control room (the web app); 0 = any free port. */
+  'web-port': z.coerce.number().int().min(0).max(65_535).default(7080),
   partitions: z.coerce.number().int().min(1).max(32).default(4),
   fresh: z.boolean().default(false),
   'fault-scale': z.coerce.number().min(0).max(100).default(1),
@@ -70,6 +75,7 @@ function parseFlags() {
       plant: { type: 'string' },
       seed: { type: 'string' },
       port: { type: 'string' },
+      'web-port': { type: 'string' },
       partitions: { type: 'string' },
       fresh: { type: 'boolean' },
       'fault-scale': { type: 'string' },
@@ -125,7 +131,12 @@ console.log(
 );
 const startedMs = Date.now();
 const webhooks = await localAlertChannels(path.join(dataDir, 'webhooks.jsonl'));
+// The control room: built when its sources changed, served on its own origin (as Static Web Apps is in Azure), which
+// the devhost's CORS lets call the API.
+const webBuild = await buildControlRoom();
+const controlRoom = await startControlRoomServer({ port: flags['web-port'] });
 const devhost = await startDevhost({
+  cors: controlRoom.origin,
   appEntry: 'functions/index.ts',
   dataDir,
   httpPort: flags.port,
@@ -147,6 +158,13 @@ writeEndpoints({
 });
 console.log(
   `Devhost up in ${((Date.now() - startedMs) / 1000).toFixed(1)} s at ${devhost.httpUrl}; functions: ${devhost.functions.map((f) => f.name).join(', ')}`,
+);
+controlRoom.configure({
+  apiBaseUrl: `${devhost.httpUrl}/${ROUTE_PREFIX}/${API_VERSION}`,
+  auth: { kind: 'dev', issuerUrl: devhost.devIssuerUrl! },
+});
+console.log(
+  `Control room: ${controlRoom.url} (sign in with a role; ${webBuild.built ? `built in ${(webBuild.ms / 1000).toFixed(1)} s` : 'build up to date'})`,
 );
 
 const hubName = process.env.TELEMETRY_HUB ?? 'telemetry';
@@ -290,6 +308,7 @@ async function shutdown(reason: string, score: boolean): Promise<void> {
   console.log('Stopping the devhost and the emulators …');
   await bridge.stop();
   await devhost.stop();
+  await controlRoom.stop();
   // The last metrics and spans reach the collector before the process ends.
   await stopTelemetry().catch(() => undefined);
   await webhooks?.close();

@@ -11,6 +11,7 @@ import '../../functions/orchestration/optimize-set-points.js';
 import '../../functions/orchestration/check-set-point-envelope.js';
 import '../../functions/orchestration/record-optimization-run.js';
 import '../../functions/orchestration/publish-optimization-events.js';
+import '../../functions/orchestration/announce-awaiting-approval.js';
 
 const NOOP = 'benchNoop';
 df.app.activity(NOOP, { handler: (n: number) => n });

@@ -35,6 +35,8 @@ param appSettings object
 param stagingOverrides object
 @description('Route of the health endpoint, used by App Service health checks.')
 param healthCheckPath string
+@description('Browser origins that may call the API (CORS): the control room\'s Static Web App.')
+param corsAllowedOrigins array = []
 
 // Built-in role "Monitoring Metrics Publisher" (learn.microsoft.com, Azure built-in roles): Entra ID ingestion into App Insights.
 var metricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -66,6 +68,8 @@ var siteConfig = {
   http20Enabled: true
   use32BitWorkerProcess: false
   healthCheckPath: healthCheckPath
+  // The control room calls the API from its own origin with a bearer token (no cookies: no credentials).
+  cors: { allowedOrigins: corsAllowedOrigins, supportCredentials: false }
 }
 
 var identity = {

@@ -5,6 +5,8 @@ import { currentPlantFromSettings } from '../../shared/azure/plant-dependencies.
 import { settings } from '../../shared/config/settings.js';
 import { curationConfigFrom, scheduledRange } from '../../shared/gold/config.js';
 import { curateRange } from '../../shared/gold/curate.js';
+import { kpisChangedMessage } from '../../shared/realtime/live-messages.js';
+import { controlRoomOutput, pushToControlRoom } from '../realtime/control-room-output.js';
 
 /**
  * Curates gold every hour: the last CURATION_LOOKBACK_HOURS complete hours, so late batches reach their hour. Hours
@@ -17,6 +19,8 @@ export async function goldCuration(timer: Timer, context: InvocationContext): Pr
   // The plant model in force: each line's design for its KPIs, and the hierarchy of the dimensions.
   const plant = await currentPlantFromSettings.current();
   const summary = await curateRange(lake, range, curationConfigFrom(s, plant));
+  const lines = [...new Set(summary.curated.map((c) => c.lineId))].sort();
+  if (lines.length > 0) pushToControlRoom(context, [kpisChangedMessage(lines, Date.now())]);
   context.info('gold curated', {
     from: new Date(range.fromMs).toISOString(),
     to: new Date(range.toMs).toISOString(),
@@ -33,4 +37,9 @@ export async function goldCuration(timer: Timer, context: InvocationContext): Pr
     );
 }
 
-app.timer('goldCuration', { schedule: '%CURATION_SCHEDULE%', runOnStartup: false, handler: goldCuration });
+app.timer('goldCuration', {
+  schedule: '%CURATION_SCHEDULE%',
+  runOnStartup: false,
+  extraOutputs: [controlRoomOutput],
+  handler: goldCuration,
+});

@@ -135,6 +135,23 @@ export const optimizationRun: OrchestrationHandler = function* (context: Orchest
           approvalDeadline: deadline.toISOString(),
         }),
       );
+      try {
+        yield context.df.callActivityWithRetry(Activity.announceAwaitingApproval, ioRetry, {
+          data: {
+            runId,
+            lineId: input.lineId,
+            mode: input.mode,
+            round: run.round,
+            ...(run.proposal ? { proposal: run.proposal } : {}),
+            approvalDeadline: deadline.toISOString(),
+          },
+          correlationId: input.correlationId,
+          time: context.df.currentUtcDateTime.toISOString(),
+        });
+      } catch {
+        // Not worth failing the run over: it waits all the same, the API lists it and takes the decision; only the
+        // ledger's note of the proposal and the screens' prompt are missing (the failed activity is in the history).
+      }
       const approval = context.df.waitForExternalEvent(APPROVAL_EVENT);
       const timeout = context.df.createTimer(deadline);
       const winner = yield context.df.Task.any([approval, timeout]);

@@ -69,6 +69,9 @@ export function runClientOf(context: InvocationContext): RunClient {
       });
       return list.map(view);
     },
+    async createdSince(createdFromMs) {
+      return (await client.getStatusBy({ createdTimeFrom: new Date(createdFromMs) })).map(view);
+    },
     async raiseEvent(instanceId, eventName, data) {
       await client.raiseEvent(instanceId, eventName, data);
     },

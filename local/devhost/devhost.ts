@@ -25,11 +25,19 @@ import {
 } from './eventhub/local-hub.js';
 import { parseJsonWithin } from '../../shared/kernel/json-limits.js';
 import { ADMIN_BODY_LIMITS } from './admin-body-limits.js';
-import { DevhostHttpServer, type AdminRoute } from './http-server.js';
+import { DevhostHttpServer, type AdminRoute, type CorsPolicy } from './http-server.js';
+import { CONNECTION_INFO_TYPE, connectionInfoProvider, signalROutputRouter } from './signalr/bindings.js';
+import { LocalSignalRService } from './signalr/local-signalr.js';
 import { loadHostKeys, type HostKeys } from './keys.js';
 import { FunctionRegistry } from './registry.js';
 import { refuseUnservedBindings, refuseUnservedCapabilities } from './support-check.js';
-import { applySettings, DevhostConfigError, loadHostConfig, loadLocalSettings } from './settings.js';
+import {
+  applySettings,
+  DevhostConfigError,
+  loadHostConfig,
+  loadLocalHostSettings,
+  loadLocalSettings,
+} from './settings.js';
 import { systemClock, type Clock } from './timer/clock.js';
 import { timerSourceFactory } from './timer/source.js';
 import type { TriggerSource, TriggerSourceContext, TriggerSourceFactory } from './trigger-source.js';
@@ -60,6 +68,11 @@ export const DevhostOptions = z.object({
   startCosmos: z.boolean().default(false),
   /** Start the development token issuer and point AUTH_* at it (keys under <dataDir>/dev-issuer). */
   startDevIssuer: z.boolean().default(false),
+  /**
+   * Origins the app's HTTP routes answer for browsers (CORS), comma-separated, `*` for any: the Function App's CORS
+   * setting. Default: local.settings.json `Host.CORS` (with `Host.CORSCredentials`), as `func start` reads it.
+   */
+  cors: z.string().optional(),
   /** Start an embedded MQTT broker (the plant broker's stand-in) and point SCADA_MQTT_URL at it. */
   startMqtt: z.boolean().default(false),
   /** Print logs to the console at or above this level ('none' prints nothing; subscribe to `events` instead). */
@@ -103,6 +116,10 @@ export interface DevhostHandle {
   functions: RegisteredFunctionInfo[];
   /** The host's access keys (master, host, per function) for function- and admin-level HTTP functions. */
   keys: HostKeys;
+  /** The SignalR Service stand-in the app's SignalR bindings use (connections, what was sent, an outage switch). */
+  signalR: LocalSignalRService;
+  /** The development token issuer's base URL, when the devhost started it. */
+  devIssuerUrl?: string;
   hubStats(): HubStats[];
   /** The emulators this devhost started and keeps running (a killed one is restarted on its ports). */
   emulators: { azurite?: Supervised<AzuriteHandle>; cosmos?: Supervised<CosmosHandle> };
@@ -160,6 +177,17 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
 
   for (const [k, v] of Object.entries(options.settings)) env[k] = v;
   applySettings(env, loadLocalSettings(appDir));
+  const localHost = loadLocalHostSettings(appDir);
+  const corsOrigins = options.cors ?? localHost.CORS;
+  const cors: CorsPolicy | undefined = corsOrigins
+    ? {
+        allowedOrigins: corsOrigins
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+        supportCredentials: localHost.CORSCredentials ?? false,
+      }
+    : undefined;
   const hostConfig = loadHostConfig(appDir);
 
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -251,6 +279,13 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       dataDir,
       registry.byTriggerType('httpTrigger').map((f) => f.name),
     );
+    const signalR = new LocalSignalRService(() => {
+      if (!listening.url) throw new Error('ERR-DEVHOST-NOT-LISTENING: the SignalR endpoint has no URL before start.');
+      return listening.url;
+    });
+    cleanups.push(() => signalR.close());
+    registry.inputProviders.set(CONNECTION_INFO_TYPE, connectionInfoProvider(signalR, env));
+    registry.outputRouters.push(signalROutputRouter(signalR, env));
     const ctx: TriggerSourceContext = {
       keys,
       registry,
@@ -289,9 +324,11 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
       host: options.httpHost,
       port: options.httpPort,
       adminRoutes: [...adminRoutes(namespace), ...serviceBusAdminRoutes(serviceBus)],
-      hostRoutes: sources.flatMap((s) => s.httpRoutes ?? []),
+      hostRoutes: [...sources.flatMap((s) => s.httpRoutes ?? []), signalR.hostRoute()],
+      upgradeHandlers: [(req, socket, head) => signalR.handleUpgrade(req, socket, head)],
       keys,
       keysFile: path.join(dataDir, 'keys.json'),
+      ...(cors ? { cors } : {}),
     });
     const httpUrl = await server.listen();
     listening.url = httpUrl;
@@ -323,6 +360,8 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
     return {
       httpUrl,
       keys,
+      signalR,
+      ...(devIssuer ? { devIssuerUrl: new URL(devIssuer.jwksUri).origin } : {}),
       registry,
       hub: (name) => namespace.hub(name),
       serviceBus,
@@ -337,6 +376,7 @@ export async function startDevhost(input: DevhostOptionsInput): Promise<DevhostH
           // the local topic or call the Durable API through this server, as in Azure the namespace stays reachable
           // while a host drains. Then the app cleans up, then the emulators stop.
           await Promise.all(sources.map((s) => s.stop()));
+          await signalR.close();
           await server.close();
           for (const hook of registry.hooks.appTerminate)
             await hook({ hookData: {}, appHookData: registry.appHookData });

@@ -1,5 +1,6 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import type { DevhostEvents } from './events.js';
 import { setCookieValue, type RpcCookie } from './http-cookies.js';
@@ -44,15 +45,30 @@ export interface HostRoute {
   prefix: string;
   /**
    * What opens it: a system key (or the master key) sent as `x-functions-key` or `?code=`, or `secret-prefix` for a
-   * route whose prefix itself holds a key (the Durable client's RPC base URL, which the client cannot add a key to).
+   * route whose prefix itself holds a key (the Durable client's RPC base URL, which the client cannot add a key to),
+   * or `access-token` for a route whose handler checks the short-lived access token it issued itself (the SignalR
+   * client endpoint: browsers hold the token negotiate gave them, never a host key).
    */
-  access: SystemKeyName | 'secret-prefix';
+  access: SystemKeyName | 'secret-prefix' | 'access-token';
   handle(req: {
     method: string;
     url: URL;
     subPath: string;
     body: Buffer;
+    headers: IncomingHttpHeaders;
   }): Promise<{ status: number; json?: unknown; headers?: Record<string, string> }>;
+}
+
+/** Takes a WebSocket upgrade it serves (and answers true), or leaves it to the next one (false). */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
+/**
+ * The Function App's CORS setting (Azure: `siteConfig.cors`; Core Tools: local.settings.json `Host.CORS` and
+ * `Host.CORSCredentials`): which browser origins may call the functions. `*` allows any origin (not with credentials).
+ */
+export interface CorsPolicy {
+  allowedOrigins: readonly string[];
+  supportCredentials: boolean;
 }
 
 export interface HttpServerOptions {
@@ -68,6 +84,9 @@ export interface HttpServerOptions {
   keys: HostKeys;
   /** Where the keys are kept, named in a 401 so the caller knows where to find them. */
   keysFile?: string;
+  upgradeHandlers?: UpgradeHandler[];
+  /** CORS of the app's routes; absent: no cross-origin caller is allowed (no CORS headers are sent). */
+  cors?: CorsPolicy;
 }
 
 /** The platform's error body (DESIGN §4), also used for the host's own 404/413/500. */
@@ -99,6 +118,10 @@ export class DevhostHttpServer {
       });
       this.#inFlight.add(done);
       void done.finally(() => this.#inFlight.delete(done));
+    });
+    this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      for (const handler of options.upgradeHandlers ?? []) if (handler(req, socket, head)) return;
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
   }
 
@@ -147,11 +170,21 @@ export class DevhostHttpServer {
 
     for (const hostRoute of this.options.hostRoutes ?? []) {
       if (path.startsWith(hostRoute.prefix) || path === hostRoute.prefix.slice(0, -1)) {
-        if (hostRoute.access !== 'secret-prefix' && !systemKeyAllows(this.options.keys, hostRoute.access, key)) {
+        if (
+          hostRoute.access !== 'secret-prefix' &&
+          hostRoute.access !== 'access-token' &&
+          !systemKeyAllows(this.options.keys, hostRoute.access, key)
+        ) {
           this.#refuse(res, hostRoute.access);
           return;
         }
-        const out = await hostRoute.handle({ method, url, subPath: path.slice(hostRoute.prefix.length), body });
+        const out = await hostRoute.handle({
+          method,
+          url,
+          subPath: path.slice(hostRoute.prefix.length),
+          body,
+          headers: req.headers,
+        });
         const bytes = out.json === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(out.json));
         res.writeHead(out.status, {
           ...(out.json === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
@@ -184,6 +217,13 @@ export class DevhostHttpServer {
       prefix === '' ||
       path.toLowerCase() === prefix.toLowerCase() ||
       path.toLowerCase().startsWith(`${prefix.toLowerCase()}/`);
+    const cors = corsFor(this.options.cors, req.headers.origin);
+    if (cors) for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
+    if (underPrefix && method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      // A browser's CORS preflight: App Service answers it before any function runs, whatever the route.
+      res.writeHead(204, cors ? preflightHeaders(req.headers) : {}).end();
+      return;
+    }
     if (underPrefix) {
       const rest = path.slice(prefix.length);
       for (const r of this.#routes) {
@@ -297,6 +337,29 @@ function httpOutput(fn: RegisteredFunction, outputs: Map<string, unknown>): RpcH
     }
   }
   return undefined;
+}
+
+/** The CORS headers of an answer to `origin` under `policy`, or undefined when the origin is not allowed. */
+function corsFor(policy: CorsPolicy | undefined, origin: string | undefined): Record<string, string> | undefined {
+  if (!policy || !origin) return undefined;
+  const any = policy.allowedOrigins.includes('*');
+  if (!any && !policy.allowedOrigins.some((o) => o.replace(/\/$/, '').toLowerCase() === origin.toLowerCase()))
+    return undefined;
+  if (any && !policy.supportCredentials) return { 'access-control-allow-origin': '*' };
+  return {
+    'access-control-allow-origin': origin,
+    vary: 'Origin',
+    ...(policy.supportCredentials ? { 'access-control-allow-credentials': 'true' } : {}),
+  };
+}
+
+function preflightHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const requested = headers['access-control-request-headers'];
+  return {
+    'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+    ...(requested ? { 'access-control-allow-headers': String(requested) } : {}),
+    'access-control-max-age': '600',
+  };
 }
 
 function send(res: ServerResponse, status: number, json: unknown): void {

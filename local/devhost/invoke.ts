@@ -42,14 +42,14 @@ export async function invoke(
 ): Promise<InvocationOutcome> {
   const invocationId = randomUUID();
   const started = performance.now();
-  input = { ...input, inputData: [...input.inputData, ...providedInputs(registry, fn, input.inputData)] };
-  const coreCtx: CoreInvocationContext = {
-    invocationId,
-    request: { invocationId, functionId: fn.metadata.functionId ?? fn.name, ...input },
-    metadata: { name: fn.name, functionId: fn.metadata.functionId ?? fn.name, bindings: fn.metadata.bindings },
-    log: (level, category, message) => registry.log(level, category, message, fn.name, invocationId),
-  };
   try {
+    input = { ...input, inputData: [...input.inputData, ...(await providedInputs(registry, fn, input.inputData))] };
+    const coreCtx: CoreInvocationContext = {
+      invocationId,
+      request: { invocationId, functionId: fn.metadata.functionId ?? fn.name, ...input },
+      metadata: { name: fn.name, functionId: fn.metadata.functionId ?? fn.name, bindings: fn.metadata.bindings },
+      log: (level, category, message) => registry.log(level, category, message, fn.name, invocationId),
+    };
     const response = await withFunctionTimeout(
       runInvocation(registry, fn, coreCtx),
       registry.functionTimeoutMs,
@@ -163,17 +163,17 @@ async function runHooks(
 }
 
 /** Input bindings the host resolves (registry.inputProviders) that the trigger source did not already supply. */
-function providedInputs(
+async function providedInputs(
   registry: FunctionRegistry,
   fn: RegisteredFunction,
   given: InvocationInput['inputData'],
-): InvocationInput['inputData'] {
+): Promise<InvocationInput['inputData']> {
   if (registry.inputProviders.size === 0) return [];
   const out: InvocationInput['inputData'] = [];
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
     const provider =
       binding.direction === 'in' ? registry.inputProviders.get(String(binding.type).toLowerCase()) : undefined;
-    if (provider && !given.some((d) => d.name === name)) out.push({ name, data: provider(fn, name) });
+    if (provider && !given.some((d) => d.name === name)) out.push({ name, data: await provider(fn, name) });
   }
   return out;
 }

@@ -19,8 +19,14 @@ import {
 const WORKER_VERSION = '3.10.0-devhost';
 const HOST_VERSION = '4.34.0-devhost';
 
-/** Supplies an input binding the host resolves itself (e.g. `durableClient`) for one invocation of `fn`. */
-export type InputBindingProvider = (fn: RegisteredFunction, bindingName: string) => RpcTypedData;
+/**
+ * Supplies an input binding the host resolves itself (e.g. `durableClient`, `signalRConnectionInfo`) for one
+ * invocation of `fn`; a throw (or rejection) fails the invocation, as a binding error does in Azure.
+ */
+export type InputBindingProvider = (
+  fn: RegisteredFunction,
+  bindingName: string,
+) => RpcTypedData | Promise<RpcTypedData>;
 
 /** The trigger binding of a registration: its name in `bindings`, its type and every option the app gave. */
 export interface TriggerBinding {

@@ -286,8 +286,16 @@ function unservedSettings(raw: unknown, accepted: HostConfig['acceptedWithoutEff
   return items;
 }
 
+/** The `Host` section of local.settings.json that Core Tools reads (its port is the devhost's --port). */
+const LocalHostSection = z.looseObject({
+  CORS: z.string().optional(),
+  CORSCredentials: z.boolean().optional(),
+});
+export type LocalHostSettings = z.infer<typeof LocalHostSection>;
+
 const LocalSettingsJson = z.looseObject({
   Values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  Host: LocalHostSection.optional(),
 });
 
 /** `Values` of local.settings.json in the app directory as strings ({} when the file is absent), like `func start`. */
@@ -300,6 +308,15 @@ export function loadLocalSettings(appDir: string): Record<string, string> {
     throw new DevhostConfigError(file, issue?.path.join('.') ?? '(root)', issue?.message ?? 'is invalid');
   }
   return Object.fromEntries(Object.entries(parsed.data.Values ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+/** The `Host` section of local.settings.json (CORS origins and credentials), {} when the file or section is absent. */
+export function loadLocalHostSettings(appDir: string): LocalHostSettings {
+  const file = path.join(appDir, 'local.settings.json');
+  if (!existsSync(file)) return {};
+  const parsed = LocalSettingsJson.safeParse(parseJsonFile(file));
+  if (!parsed.success) return {};
+  return parsed.data.Host ?? {};
 }
 
 /**

@@ -11,10 +11,12 @@ export const SERVED_TRIGGERS: ReadonlySet<string> = new Set([
   'orchestrationtrigger',
   'activitytrigger',
 ]);
-/** Input bindings the host resolves itself. */
-const SERVED_INPUTS: ReadonlySet<string> = new Set(['durableclient', 'orchestrationclient']);
-/** Output bindings the devhost delivers (servicebus/output-router.ts) or answers with (http). */
-const SERVED_OUTPUTS: ReadonlySet<string> = new Set(['http', 'servicebus', 'eventhub']);
+/** Input bindings the host resolves itself (SignalR connection info from its local service, signalr/). */
+const SERVED_INPUTS: ReadonlySet<string> = new Set(['durableclient', 'orchestrationclient', 'signalrconnectioninfo']);
+/** Output bindings the devhost delivers (servicebus/output-router.ts, signalr/bindings.ts) or answers with (http). */
+const SERVED_OUTPUTS: ReadonlySet<string> = new Set(['http', 'servicebus', 'eventhub', 'signalr']);
+/** Options of `signalRConnectionInfo` that put the caller's identity into the token; the devhost mints tokens without one. */
+const SIGNALR_IDENTITY_OPTIONS = ['userId', 'idToken', 'claimTypeList'] as const;
 /**
  * Triggers whose retry policy Azure's host applies: Timer, Event Hubs (and Kafka, Cosmos DB, not served here)
  * (learn.microsoft.com, "Azure Functions error handling and retries", Retry policies). On any other trigger Azure
@@ -48,6 +50,7 @@ export function refuseUnservedBindings(registry: FunctionRegistry, env: NodeJS.P
       why: 'log hooks are never called by the devhost',
       todo: 'Remove the hook, or call it from the devhost registry log first.',
     });
+  items.push(...signalRConnectionIssues(registry, env));
   const timers = registry.byTriggerType('timerTrigger');
   if (timers.length > 0 && env.WEBSITE_TIME_ZONE) {
     items.push({
@@ -127,6 +130,44 @@ function unservedIn(fn: RegisteredFunction): UnservedItem[] {
           ? "Remove it: Service Bus redelivers a failed message itself, up to the subscription's maxDeliveryCount."
           : 'Remove it, or retry inside the function.',
     });
+  }
+  return items;
+}
+
+/**
+ * SignalR bindings are served by the devhost's own service whatever the connection setting says, so a setting that
+ * names a real Azure SignalR Service would be silently bypassed: refused. So are the identity options of the
+ * connection info binding, which the local service does not put into its tokens.
+ */
+function signalRConnectionIssues(registry: FunctionRegistry, env: NodeJS.ProcessEnv): UnservedItem[] {
+  const items: UnservedItem[] = [];
+  const settings = new Set<string>();
+  for (const fn of registry.functions.values())
+    for (const [name, b] of Object.entries(fn.metadata.bindings)) {
+      const type = String(b.type).toLowerCase();
+      if (type !== 'signalr' && type !== 'signalrconnectioninfo') continue;
+      settings.add(
+        typeof b.connectionStringSetting === 'string' ? b.connectionStringSetting : 'AzureSignalRConnectionString',
+      );
+      if (type === 'signalrconnectioninfo')
+        for (const option of SIGNALR_IDENTITY_OPTIONS)
+          if (b[option] !== undefined)
+            items.push({
+              where: `function ${fn.name}, binding "${name}" (${b.type} in), option ${option}`,
+              why: 'the devhost issues SignalR access tokens without a user identity or claims',
+              todo: `Remove ${option}, or serve it in local/devhost/signalr first.`,
+            });
+    }
+  for (const setting of settings) {
+    const named = Object.keys(env).filter(
+      (k) => (k === setting || k.startsWith(`${setting}__`)) && env[k] && !/^UseDevhost=true/i.test(env[k] ?? ''),
+    );
+    if (named.length > 0)
+      items.push({
+        where: `app setting ${named.join(', ')}`,
+        why: 'SignalR bindings are served by the devhost itself; a real Azure SignalR Service named here would never be used',
+        todo: `Remove ${named.join(', ')} locally (or set ${setting} to "UseDevhost=true").`,
+      });
   }
   return items;
 }

@@ -76,6 +76,19 @@ export interface EdgeNodeOptions {
   onApplied?: (applied: AppliedSetPoint) => void;
   /** Told of every point published, for the run's record of what was sent. */
   onPointsSent?: (points: readonly EmittedPoint[]) => void;
+  /**
+   * Told of every DCMD it answered, when it answered (its clock): what a test asks to know whether a command reached
+   * a cell at all, applied or refused.
+   */
+  onCommand?: (command: ReceivedCommand) => void;
+}
+
+/** A DCMD as the PLC answered it: the device, the command id, when, and APPLIED or the refusal code. */
+export interface ReceivedCommand {
+  deviceId: string;
+  commandId: string;
+  atMs: number;
+  result: string;
 }
 
 export interface EdgeNodeCounters {
@@ -319,6 +332,7 @@ export async function startEdgeNode(o: EdgeNodeOptions): Promise<EdgeNodeHandle>
 
   const refuse = (deviceId: string, commandId: string, code: string, message: string) => {
     counters.commandsRefused[code] = (counters.commandsRefused[code] ?? 0) + 1;
+    o.onCommand?.({ deviceId, commandId, atMs: clock(), result: code });
     if (!devices.has(deviceId)) return; // no such device: nothing of ours to report it in
     lastCommand.set(deviceId, { id: commandId, result: code, message });
     publishDeviceData(deviceId, [], statusUpdate(deviceId, clock()));
@@ -379,6 +393,7 @@ export async function startEdgeNode(o: EdgeNodeOptions): Promise<EdgeNodeHandle>
     }
     // Report by exception: the read-back of what it now holds, at once (a repeat of an applied command is told again).
     lastCommand.set(deviceId, { id: commandId, result: APPLIED, message: '' });
+    o.onCommand?.({ deviceId, commandId, atMs: nowMs, result: APPLIED });
     // Stamped by the PLC's clock when it applied the change, never earlier than the command that caused it (the
     // simulated plant time advances in whole steps and may trail); the refresh resumes after this report.
     const points = o.readbackNow?.(deviceId, fields, Math.max(o.potline.nowMs(), nowMs)) ?? [];

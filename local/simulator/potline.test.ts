@@ -96,6 +96,24 @@ describe('seeded potline', () => {
     expect(events.concat(more).some((e) => e.type === 'shot' && e.tsMs > (start?.tsMs ?? Infinity))).toBe(true);
   });
 
+  it('goes into an anode effect on the step after its feeder is choked, and its controller kills it', () => {
+    const potline = createPotline({
+      lines: 1,
+      cellsPerLine: 3,
+      seed: 5,
+      feederChokesPerCellDay: 0,
+      lineRampsPerDay: 0,
+    });
+    runSteps(potline, 30);
+    potline.chokeFeeder('L1-C002', 600);
+    const events = runSteps(potline, 1);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'anode_effect_start', cellId: 'L1-C002' }));
+    expect(potline.cell('L1-C002')!.cellVoltageV).toBeGreaterThan(20);
+    expect(potline.cell('L1-C001')!.cellVoltageV).toBeLessThan(5);
+    const later = runSteps(potline, 180);
+    expect(later).toContainEqual(expect.objectContaining({ type: 'anode_effect_end', cellId: 'L1-C002' }));
+  });
+
   it('applies an ACD set point at once: the beam steps and the next voltage rises', () => {
     const potline = createPotline({
       lines: 1,

@@ -84,6 +84,13 @@ export interface Potline {
   step(): PotlineEvent[];
   /** Applies a set point now, as the plant's PLC would; the next step and the next readings reflect it. */
   applySetPoint(cellId: string, setPoint: SetPoint): AppliedSetPoint;
+  /**
+   * Chokes the cell's feeder now, as a crust bridge over the feed hole does, for `forS` seconds, with the cell's
+   * alumina buffer already spent (1 wt %, below the anode-effect onset of about 1.8): the next step is an anode
+   * effect, which the cell's controller kills as it kills the random ones. For demonstrations and tests that need
+   * an anode effect at a known moment.
+   */
+  chokeFeeder(cellId: string, forS: number): void;
   cell(cellId: string): CellState | undefined;
   line(lineId: string): LineState | undefined;
   /** The series current the cells of a line see now, kA. */
@@ -134,6 +141,9 @@ function hmiChange(cell: CellState, line: LineState, rng: Rng, nowMs: number): P
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/** Alumina left in a cell whose buffer a choked feeder has spent: 1 wt %, below the anode-effect onset (PHYSICS.md ≈ 1.8). */
+const SPENT_ALUMINA_FRACTION = 0.01;
 
 /** What the simulated PLC accepts per cell field (SetPoint's bounds). */
 const PLC_ACCEPTS = {
@@ -235,6 +245,11 @@ export function createPotline(input: PotlineOptions = {}): Potline {
       }
       for (const e of cellEvents) events.push(e);
       return events;
+    },
+    chokeFeeder(cellId, forS) {
+      const cell = findCell(cellId);
+      cell.feederChokedUntilMs = nowMs + forS * 1000;
+      cell.aluminaKg = Math.min(cell.aluminaKg, cell.params.bathMassKg * SPENT_ALUMINA_FRACTION);
     },
     applySetPoint(cellId, setPointInput) {
       const parsedSetPoint = SetPoint.safeParse(setPointInput);

@@ -11,13 +11,18 @@ import type { EventPublisher } from '../messaging/event-publisher.js';
 import { publishQueued, type QueuedEvent, type QueuedWarning } from '../messaging/outbox.js';
 import type { Actor, AuditLog } from '../kernel/audit-log.js';
 import { Link } from '../http/paging.js';
+import { InstantParam } from '../http/instant.js';
 import { UserConstraint } from '../optimize/schema.js';
 import { LineId } from '../scada/override.js';
 import { cellIdsOf, requireCellsOfLine, requireLineInBody, type CurrentPlant } from './plant-ids.js';
 import { lineOfEquipment } from '../plant/set-point.js';
 import { APPROVAL_EVENT, Orchestration } from '../orchestration/names.js';
 import { approvalEvent } from '../orchestration/run-events.js';
-import { optimizationRunPrefix, requestedOptimizationRunId } from '../orchestration/run-ids.js';
+import {
+  lineOfOptimizationRunId,
+  optimizationRunPrefix,
+  requestedOptimizationRunId,
+} from '../orchestration/run-ids.js';
 import type { InstanceView, RunClient } from '../orchestration/run-client.js';
 import type { RunStore } from '../orchestration/run-store.js';
 import {
@@ -25,7 +30,9 @@ import {
   OptimizationMode,
   OptimizationRunInput,
   OptimizationRunResult,
+  ProposalSummary,
   RUN_STEPS,
+  type LakeRef,
 } from '../orchestration/schemas.js';
 
 const RESOURCE = 'optimizations';
@@ -101,6 +108,50 @@ export const OptimizationRunView = z.object({
   links: z.array(Link),
 });
 export type OptimizationRunView = z.infer<typeof OptimizationRunView>;
+
+/** Query of `GET v1/optimizations`: the runs of a line (or all lines) started since an instant. */
+export const OptimizationListQuery = z.strictObject({
+  lineId: LineId.optional(),
+  /** Runs created at or after this instant (ISO 8601); default 24 h ago, at most 7 days ago. */
+  since: InstantParam.optional(),
+});
+export type OptimizationListQuery = z.infer<typeof OptimizationListQuery>;
+
+export const OptimizationRunList = z.object({
+  /** Newest first, at most MAX_RUNS_LISTED. */
+  items: z.array(OptimizationRunView),
+  links: z.array(Link),
+});
+export type OptimizationRunList = z.infer<typeof OptimizationRunList>;
+
+/** Runs a list answers with at most (the newest): a control room shows a day of a few lines. */
+export const MAX_RUNS_LISTED = 100;
+/** How far back a list may reach, ms (the Durable task hub keeps history longer; the ledger keeps every run). */
+export const MAX_LIST_WINDOW_MS = 7 * 24 * 3_600_000;
+const DEFAULT_LIST_WINDOW_MS = 24 * 3_600_000;
+
+/** The optimisation runs started since `query.since` (default a day), newest first; 400 naming `query.since` when too old. */
+export async function listOptimizations(
+  deps: Pick<OptimizationsDeps, 'client'>,
+  query: OptimizationListQuery,
+  nowMs: number,
+): Promise<OptimizationRunList> {
+  const sinceMs = query.since ?? nowMs - DEFAULT_LIST_WINDOW_MS;
+  if (sinceMs < nowMs - MAX_LIST_WINDOW_MS)
+    throw new ApiError('invalidInput', 'Invalid query.since: at most 7 days back; the ledger keeps older runs.', [
+      { field: 'query.since', issue: 'more than 7 days back' },
+    ]);
+  const prefix = query.lineId ? optimizationRunPrefix(query.lineId) : 'opt-';
+  const items = (await deps.client.createdSince(sinceMs))
+    .filter((s) => s.name === Orchestration.optimizationRun && s.instanceId.startsWith(prefix))
+    .sort((a, b) => b.createdTime.localeCompare(a.createdTime) || b.instanceId.localeCompare(a.instanceId))
+    .slice(0, MAX_RUNS_LISTED)
+    .map(viewOf);
+  const q = new URLSearchParams();
+  if (query.lineId) q.set('lineId', query.lineId);
+  q.set('since', new Date(sinceMs).toISOString());
+  return { items, links: [{ rel: 'self', href: `${v1Path(RESOURCE)}?${q.toString()}` }] };
+}
 
 /** 202 answer to a decision. */
 export const ApprovalAccepted = z.object({
@@ -218,13 +269,20 @@ function viewOf(s: InstanceView): OptimizationRunView {
   const progress = OptimizationRunView.shape.progress.safeParse(s.customStatus);
   const result = s.runtimeStatus === 'Completed' ? OptimizationRunResult.safeParse(s.output) : undefined;
   const waiting = isAwaitingApproval(s);
+  // A list of instances carries no inputs: the custom status and the result name the line and mode too.
+  const status = (progress.success ? progress.data : null) as { lineId?: unknown; mode?: unknown } | null;
+  const done = result?.success ? result.data : undefined;
+  const lineId = input.data?.lineId ?? done?.lineId ?? (typeof status?.lineId === 'string' ? status.lineId : '');
+  const mode = input.data?.mode ?? done?.mode ?? OptimizationMode.safeParse(status?.mode).data ?? 'advisory';
   return {
     runId: s.instanceId,
-    lineId: input.success ? input.data.lineId : '',
-    mode: input.success ? input.data.mode : 'advisory',
-    trigger: input.success ? input.data.trigger : 'unknown',
-    requestedBy: input.success ? input.data.requestedBy : 'unknown',
-    ...(input.success ? { plantVersion: input.data.plantVersion } : {}),
+    lineId: lineId || (lineOfOptimizationRunId(s.instanceId) ?? ''),
+    mode,
+    trigger: input.data?.trigger ?? done?.trigger ?? 'unknown',
+    requestedBy: input.data?.requestedBy ?? done?.requestedBy ?? 'unknown',
+    ...((input.data?.plantVersion ?? done?.plantVersion)
+      ? { plantVersion: input.data?.plantVersion ?? done?.plantVersion }
+      : {}),
     runtimeStatus: s.runtimeStatus,
     createdTime: s.createdTime,
     lastUpdatedTime: s.lastUpdatedTime,
@@ -315,5 +373,113 @@ export async function decideOptimization(
     decidedBy: caller.subject,
     decidedAt: new Date(decidedAtMs).toISOString(),
     links: [{ rel: 'run', href: selfHref(runId) }],
+  };
+}
+
+/** A cell's part of a proposal: what moves, and the predicted steady effect. */
+export const ProposalCell = z.object({
+  cellId: z.string(),
+  changes: z.array(z.object({ variable: z.string(), from: z.number(), to: z.number(), unit: z.string() })),
+  /** Predicted specific energy before → after, kWh/kg Al (absent for equipment without a cell model). */
+  secKWhPerKg: z.object({ before: z.number(), after: z.number() }).optional(),
+  cellVoltageV: z.object({ before: z.number(), after: z.number() }).optional(),
+  bathTempC: z.object({ before: z.number(), after: z.number() }).optional(),
+});
+
+/** `GET v1/optimizations/{runId}/proposal`: the run's proposal, cell by cell, and its predicted effect on the line. */
+export const ProposalView = z.object({
+  runId: z.string(),
+  lineId: z.string(),
+  optimizerStatus: z.string(),
+  /** Line figures before → after, with their change in %. */
+  line: z.object({
+    secKWhPerKg: z.object({ before: z.number(), after: z.number(), changePct: z.number() }),
+    productionKgPerDay: z.object({ before: z.number(), after: z.number(), changePct: z.number() }),
+    energyMWhPerDay: z.object({ before: z.number(), after: z.number(), changePct: z.number() }),
+  }),
+  /** Cells with a change, in id order; the line's rectifier is `<line>-LINE`. */
+  cells: z.array(ProposalCell),
+  links: z.array(Link),
+});
+export type ProposalView = z.infer<typeof ProposalView>;
+
+/** The parts of the optimiser's recommendation blob the proposal view reads (the blob holds more). */
+const StoredRecommendation = z.object({
+  recommendation: z.looseObject({
+    lineId: z.string(),
+    status: z.string(),
+    secKWhPerKg: z.looseObject({ before: z.number(), after: z.number(), changePct: z.number() }),
+    productionKgPerDay: z.looseObject({ before: z.number(), after: z.number(), changePct: z.number() }),
+    energyMWhPerDay: z.looseObject({ before: z.number(), after: z.number(), changePct: z.number() }),
+    changes: z.array(
+      z.looseObject({ cellId: z.string(), variable: z.string(), from: z.number(), to: z.number(), unit: z.string() }),
+    ),
+    cellEffects: z
+      .array(
+        z.looseObject({
+          cellId: z.string(),
+          secKWhPerKg: z.looseObject({ before: z.number(), after: z.number() }),
+          cellVoltageV: z.looseObject({ before: z.number(), after: z.number() }),
+          bathTempC: z.looseObject({ before: z.number(), after: z.number() }),
+        }),
+      )
+      .default([]),
+  }),
+});
+
+const pair = (k: { before: number; after: number }) => ({ before: k.before, after: k.after });
+
+/**
+ * The proposal of a run (the one awaiting approval, or the one it ended with), read from the recommendation the
+ * optimiser left in the lake; 404 when the run is unknown or proposed nothing yet.
+ */
+export async function getProposal(
+  deps: Pick<OptimizationsDeps, 'client'> & { readRecommendation(ref: LakeRef): Promise<unknown> },
+  runId: string,
+): Promise<ProposalView> {
+  const s = await deps.client.status(runId);
+  if (!s || s.name !== Orchestration.optimizationRun) throw notFound(runId);
+  const view = viewOf(s);
+  const fromStatus = ProposalSummary.safeParse((view.progress as { proposal?: unknown } | null)?.proposal);
+  const ref = fromStatus.success ? fromStatus.data.recommendation : view.result?.proposal?.recommendation;
+  if (!ref)
+    throw new ApiError(
+      'notFound',
+      `Run ${runId} has no proposal (yet): it is ${view.runtimeStatus}${view.progress ? `, step ${view.progress.step}` : ''}.`,
+      [{ field: 'path.runId', issue: 'no proposal' }],
+    );
+  const { recommendation: r } = StoredRecommendation.parse(await deps.readRecommendation(ref));
+  const effects = new Map(r.cellEffects.map((e) => [e.cellId, e]));
+  const byCell = new Map<string, z.infer<typeof ProposalCell>>();
+  for (const c of r.changes) {
+    let cell = byCell.get(c.cellId);
+    if (!cell) {
+      const e = effects.get(c.cellId);
+      cell = {
+        cellId: c.cellId,
+        changes: [],
+        ...(e
+          ? { secKWhPerKg: pair(e.secKWhPerKg), cellVoltageV: pair(e.cellVoltageV), bathTempC: pair(e.bathTempC) }
+          : {}),
+      };
+      byCell.set(c.cellId, cell);
+    }
+    cell.changes.push({ variable: c.variable, from: c.from, to: c.to, unit: c.unit });
+  }
+  const line = (k: { before: number; after: number; changePct: number }) => ({ ...pair(k), changePct: k.changePct });
+  return {
+    runId,
+    lineId: view.lineId,
+    optimizerStatus: r.status,
+    line: {
+      secKWhPerKg: line(r.secKWhPerKg),
+      productionKgPerDay: line(r.productionKgPerDay),
+      energyMWhPerDay: line(r.energyMWhPerDay),
+    },
+    cells: [...byCell.values()].sort((a, b) => a.cellId.localeCompare(b.cellId)),
+    links: [
+      { rel: 'self', href: `${selfHref(runId)}/proposal` },
+      { rel: 'run', href: selfHref(runId) },
+    ],
   };
 }

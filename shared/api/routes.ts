@@ -9,6 +9,7 @@ import { overrideRoutes } from './routes/overrides.js';
 import { pdeModelRoutes } from './routes/pde-models.js';
 import { pdeRunRoutes } from './routes/pde-runs.js';
 import { plantRoutes } from './routes/plant.js';
+import { realtimeRoutes } from './routes/realtime.js';
 import { setpointRoutes } from './routes/setpoints.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import type { RouteSpec } from '../http/route-spec.js';
@@ -40,6 +41,7 @@ export const routes = {
   ...telemetryRoutes,
   ...plantRoutes,
   ...labSampleRoutes,
+  ...realtimeRoutes,
 } as const;
 
 /** The route table as a list, in declaration order. */

@@ -30,6 +30,8 @@ export const Settings = z.object({
   TELEMETRY_CONSUMER_GROUP: z.string().min(1).default('ingest'),
   /** Consumer group the telemetry alert rules read through, so alerting never slows ingestion (its own checkpoints). */
   TELEMETRY_ALERTS_CONSUMER_GROUP: z.string().min(1).default('alerts'),
+  /** Consumer group the control room's live cell values are read through (its own checkpoints; never slows ingestion). */
+  TELEMETRY_LIVE_CONSUMER_GROUP: z.string().min(1).default('live'),
   /** Consumer group the set-point read-back observer reads through (its own checkpoints; never slows ingestion). */
   TELEMETRY_READBACK_CONSUMER_GROUP: z.string().min(1).default('readback'),
   /** The hub the plant broker routes its raw Sparkplug messages to (Event Grid namespace MQTT) and the ingress's group. */
@@ -54,6 +56,11 @@ export const Settings = z.object({
     .transform((v) => Date.parse(v)),
   /** At most one write of a cell's latest values per this many ms (bounds Cosmos RU use); 0 writes every batch. */
   HOT_STATE_WRITE_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  /**
+   * At most one push of a cell's latest values to the control room per this many ms: the map's one update per cell
+   * per second (issue 19), whatever the telemetry rate; 0 pushes every change.
+   */
+  LIVE_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   PLANT_ID: z.string().min(1).default('plant-01'),
   /**
    * The plant model used while none is stored (a JSON file, plants/*.json): locally `npm start -- --plant` sets it.

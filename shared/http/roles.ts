@@ -5,9 +5,10 @@ import { z } from 'zod';
  * Operator: read, acknowledge alerts, request override. Engineer: models, runs, constraints, rules, approve.
  * Manager: everything, including releasing overrides and closed-loop mode. Integration: the ERP (KPIs, production,
  * read-only runs, lab results when the LIMS reaches us through it). Lab: the plant laboratory (uploads bath and metal
- * analyses, reads them back).
+ * analyses, reads them back). Executive: the control room's read-only KPI view (line KPIs and the plant it describes,
+ * nothing of the potroom floor).
  */
-export const Role = z.enum(['Operator', 'Engineer', 'Manager', 'Integration', 'Lab']);
+export const Role = z.enum(['Operator', 'Engineer', 'Manager', 'Integration', 'Lab', 'Executive']);
 export type Role = z.infer<typeof Role>;
 export const ALL_ROLES: readonly Role[] = Role.options;
 

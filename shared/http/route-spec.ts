@@ -41,6 +41,11 @@ export interface RouteSpec {
    */
   plantIds?: Readonly<Record<string, 'cell' | 'line'>>;
   /**
+   * True for a route that changes nothing although its method is not GET (SignalR's negotiate is a POST by the
+   * client's protocol): it writes no audit record, and the contract suite expects none.
+   */
+  changesNothing?: true;
+  /**
    * The largest body this route accepts, when a document it takes is legitimately larger than MAX_BODY_BYTES (a whole
    * plant model); every other route keeps the setting.
    */

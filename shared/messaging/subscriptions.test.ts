@@ -81,6 +81,28 @@ describe('plant-events subscriptions', () => {
     }
   });
 
+  it('feed the control room what its screens show changing, and never telemetry-scale or SCADA-bound traffic', () => {
+    const room = subscriptionNamed('controlroom');
+    for (const type of [
+      PlantEventType.overrideChanged,
+      PlantEventType.optimizationAwaitingApproval,
+      PlantEventType.optimizationCompleted,
+      PlantEventType.optimizationApproved,
+      'smelter.command.rejected',
+      PlantEventType.commandFailed,
+      PlantEventType.alertRaised,
+      PlantEventType.alertEscalated,
+      PlantEventType.plantModelChanged,
+    ])
+      expect(matchesSubscription(room, type), type).toBe(true);
+    for (const type of [
+      PlantEventType.setpointRecommended,
+      PlantEventType.anomalyDetected,
+      PlantEventType.modelChanged,
+    ])
+      expect(matchesSubscription(room, type), type).toBe(false);
+  });
+
   it('select with the SQL filter exactly what the matcher selects', () => {
     const types = [
       ...Object.values(PlantEventType),
@@ -106,7 +128,7 @@ describe('plant-events subscriptions', () => {
   it('provision every subscription with dead-lettering on and the default delivery count of 10', () => {
     const infra = messagingInfrastructure();
     expect(infra.topic).toBe('plant-events');
-    expect(infra.subscriptions.map((s) => s.name)).toEqual(['scada', 'ledger', 'alerts']);
+    expect(infra.subscriptions.map((s) => s.name)).toEqual(['scada', 'ledger', 'alerts', 'controlroom']);
     for (const s of infra.subscriptions) {
       expect(s.maxDeliveryCount).toBe(10);
       expect(s.deadLetteringOnMessageExpiration && s.deadLetteringOnFilterEvaluationExceptions).toBe(true);
@@ -114,6 +136,8 @@ describe('plant-events subscriptions', () => {
   });
 
   it('name the defined subscriptions when asked for an unknown one', () => {
-    expect(() => subscriptionNamed('maintenance')).toThrow(/ERR-UNKNOWN-SUBSCRIPTION.*scada, ledger, alerts/);
+    expect(() => subscriptionNamed('maintenance')).toThrow(
+      /ERR-UNKNOWN-SUBSCRIPTION.*scada, ledger, alerts, controlroom/,
+    );
   });
 });

@@ -28,6 +28,8 @@ export const PlantEventType = {
   /** An engineer approved an advisory run's proposal (POST v1/optimizations/{runId}/approval). */
   optimizationApproved: 'smelter.optimization.approved',
   optimizationRejected: 'smelter.optimization.rejected',
+  /** An advisory run put its proposal up for approval (until its deadline). */
+  optimizationAwaitingApproval: 'smelter.optimization.awaiting-approval',
   /** A line's user constraints were replaced (PUT v1/lines/{lineId}/constraints). */
   constraintsChanged: 'smelter.constraints.changed',
   anomalyDetected: 'smelter.anomaly.detected',
@@ -121,6 +123,23 @@ export const PLANT_EVENT_SUBSCRIPTIONS: readonly SubscriptionDefinition[] = z.ar
     maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
     lockDuration: 'PT1M',
     defaultMessageTimeToLive: 'P1D',
+  },
+  {
+    name: 'controlroom',
+    // What the control room shows changing: overrides, runs, commands, alerts and the plant model (pushed to every
+    // open screen through SignalR by functions/realtime/control-room-feed.ts).
+    types: [],
+    typePrefixes: [
+      'smelter.override.',
+      'smelter.optimization.',
+      'smelter.command.',
+      'smelter.alert.',
+      'smelter.plant-model.',
+    ],
+    maxDeliveryCount: DEFAULT_MAX_DELIVERY_COUNT,
+    lockDuration: 'PT30S',
+    // Minutes-old news is no news on a live screen; expired messages are dead-lettered (nothing is lost silently).
+    defaultMessageTimeToLive: 'PT5M',
   },
 ]);
 

@@ -17,6 +17,7 @@ export const Activity = {
   checkSetPointEnvelope: 'checkSetPointEnvelope',
   recordOptimizationRun: 'recordOptimizationRun',
   publishOptimizationEvents: 'publishOptimizationEvents',
+  announceAwaitingApproval: 'announceAwaitingApproval',
 } as const;
 
 /** The external event an advisory run waits for (raised by `POST v1/optimizations/{runId}/approval`). */

@@ -10,7 +10,7 @@ import { count, observe } from '../observability/instruments.js';
 import { getJson, putJson } from './lake-json.js';
 import { RoundSetPoints } from './envelope-check.js';
 import { RoundRecommendation } from './optimize-set-points.js';
-import { runEvents } from './run-events.js';
+import { AwaitingApprovalData, awaitingApprovalEvent, runEvents } from './run-events.js';
 import type { RunStore } from './run-store.js';
 import { LakeRef, OptimizationRunEventData, OptimizationRunResult } from './schemas.js';
 
@@ -76,4 +76,25 @@ export async function publishOptimizationEvents(
   const events = runEvents(req.run, setPoints, { correlationId: req.correlationId, time: req.time });
   await deps.publisher.publish(events);
   return { eventIds: events.map((e) => e.id) };
+}
+
+/** Input of the `announceAwaitingApproval` activity: the proposal put up and the replay-safe time of the run. */
+export const AnnounceApprovalRequest = z.object({
+  data: AwaitingApprovalData,
+  correlationId: z.string(),
+  time: z.iso.datetime({ offset: true }),
+});
+export type AnnounceApprovalRequest = z.infer<typeof AnnounceApprovalRequest>;
+
+/**
+ * Publishes `smelter.optimization.awaiting-approval`: the ledger records when a proposal was put up and until when,
+ * and every open control room shows it (the `controlroom` subscription). A re-run publishes the same event id.
+ */
+export async function announceAwaitingApproval(
+  deps: { publisher: EventPublisher },
+  req: AnnounceApprovalRequest,
+): Promise<{ eventId: string }> {
+  const event = awaitingApprovalEvent(req.data, { correlationId: req.correlationId, time: req.time });
+  await deps.publisher.publish([event]);
+  return { eventId: event.id };
 }

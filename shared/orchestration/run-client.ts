@@ -32,6 +32,8 @@ export interface RunClient {
   status(instanceId: string): Promise<InstanceView | undefined>;
   /** Instances that are Pending or Running. */
   active(): Promise<InstanceView[]>;
+  /** Instances created at or after `createdFromMs`, whatever their state (inputs may be absent from a list). */
+  createdSince(createdFromMs: number): Promise<InstanceView[]>;
   /** Delivers an external event to a running instance. */
   raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void>;
 }
@@ -68,6 +70,10 @@ export class MemoryRunClient implements RunClient {
 
   async active(): Promise<InstanceView[]> {
     return [...this.instances.values()].filter((i) => isActive(i.runtimeStatus));
+  }
+
+  async createdSince(createdFromMs: number): Promise<InstanceView[]> {
+    return [...this.instances.values()].filter((i) => Date.parse(i.createdTime) >= createdFromMs);
   }
 
   async raiseEvent(instanceId: string, eventName: string, data: unknown): Promise<void> {

@@ -3,11 +3,13 @@
  * activity republishes the same ids and the topic's duplicate detection, the dispatcher (command id) and the ledger
  * (entry id) each keep one.
  */
+import { z } from 'zod';
 import { cloudEvent, type PlantEvent } from '../messaging/cloud-event.js';
 import { PlantEventType } from '../messaging/subscriptions.js';
 import { setpointRecommendedEvent } from '../scada/events.js';
 import { recommendationIdFor } from './run-ids.js';
-import { OptimizationRunEventData, type ApprovalDecision } from './schemas.js';
+import { LineId } from '../scada/override.js';
+import { OptimizationMode, OptimizationRunEventData, ProposalSummary, type ApprovalDecision } from './schemas.js';
 import type { EquipmentSetPoint } from './set-points.js';
 
 /** CloudEvents `source` of what optimisation runs publish. */
@@ -56,6 +58,29 @@ export function setPointEvent(runId: string, lineId: string, sp: EquipmentSetPoi
     },
     { source: OPTIMIZATION_RUN_SOURCE, correlationId: o.correlationId, time: o.time },
   );
+}
+
+/** `data` of `smelter.optimization.awaiting-approval`: the proposal an advisory run puts up, and until when. */
+export const AwaitingApprovalData = z.object({
+  runId: z.string().min(1),
+  lineId: LineId,
+  mode: OptimizationMode,
+  /** Envelope round of the proposal (1 = first). */
+  round: z.number().int().min(1),
+  proposal: ProposalSummary.optional(),
+  /** ISO time after which an unanswered approval means no change. */
+  approvalDeadline: z.iso.datetime(),
+});
+export type AwaitingApprovalData = z.infer<typeof AwaitingApprovalData>;
+
+/** The run's announcement that it waits for a decision; one per run (its id is fixed by the run). */
+export function awaitingApprovalEvent(data: AwaitingApprovalData, o: RunEventOptions): PlantEvent {
+  return cloudEvent(PlantEventType.optimizationAwaitingApproval, data.lineId, AwaitingApprovalData.parse(data), {
+    id: `${data.runId}/awaiting-approval`,
+    source: OPTIMIZATION_RUN_SOURCE,
+    correlationId: o.correlationId,
+    time: o.time,
+  });
 }
 
 /** `data` of `smelter.optimization.approved` / `.rejected`: the run, the line and who decided what, and why. */

@@ -8,6 +8,11 @@ export function optimizationRunPrefix(lineId: string): string {
   return `opt-${lineId}-`;
 }
 
+/** The line an optimisation run id names (`opt-L1-…` → `L1`), or undefined for another id. */
+export function lineOfOptimizationRunId(runId: string): string | undefined {
+  return /^opt-([A-Za-z0-9_]+)-/.exec(runId)?.[1];
+}
+
 /** An API-started optimisation run: the line and a random suffix (hex, from the starter's UUID). */
 export function requestedOptimizationRunId(lineId: string, uuid: string): string {
   return `${optimizationRunPrefix(lineId)}${uuid.replace(/-/g, '').slice(0, 20)}`;

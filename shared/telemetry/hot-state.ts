@@ -64,6 +64,46 @@ export class MemoryHotStateStore implements HotStateStore, LineStateReader {
 }
 
 /**
+ * The latest row per cell and tag among `rows` that the hot state keeps: good quality, kept by gold and a
+ * measurement (not an interpolated fill).
+ */
+export function latestGoodByCell(rows: readonly SilverRow[]): Map<string, Map<string, SilverRow>> {
+  const latest = new Map<string, Map<string, SilverRow>>();
+  for (const r of rows) {
+    const mask = maskOf(r.flags);
+    if (r.quality !== 'good' || isExcludedFromGold(mask) || (mask & Flag.interpolated) !== 0) continue;
+    let tags = latest.get(r.cellId);
+    if (!tags) latest.set(r.cellId, (tags = new Map()));
+    const prev = tags.get(r.tag);
+    if (!prev || r.tsMs > prev.tsMs) tags.set(r.tag, r);
+  }
+  return latest;
+}
+
+/** `doc` (or a new document for the cell) with the newer of its values and `tags`; `changed` when anything moved. */
+export function mergeLatest(
+  doc: CellStateDoc | undefined,
+  cellId: string,
+  tags: ReadonlyMap<string, SilverRow>,
+  nowMs: number,
+): { next: CellStateDoc; changed: boolean } {
+  const first = tags.values().next().value!;
+  const next: CellStateDoc = doc
+    ? { ...doc, tags: { ...doc.tags } }
+    : { id: cellId, cellId, lineId: first.lineId, tags: {}, updatedAtMs: nowMs };
+  let changed = !doc;
+  for (const [tag, r] of tags) {
+    const cur = next.tags[tag];
+    // A stored value dated ahead of now (written before ingest refused future points) proves nothing about the
+    // present and would hide every real reading after it: a real reading replaces it.
+    if (cur && cur.ts >= r.tsMs && cur.ts <= nowMs + DEFAULT_MAX_FUTURE_SKEW_MS) continue;
+    next.tags[tag] = { value: r.value, unit: r.unit, ts: r.tsMs, quality: r.quality, flags: [...r.flags] };
+    changed = true;
+  }
+  return { next, changed };
+}
+
+/**
  * Keeps cell documents in memory and merges each batch's latest good values into them: one read per cell on a
  * cache miss, and at most one write per cell per `minWriteIntervalMs` (0: one per changed cell per batch). A cell
  * changed since its last write is written by the first batch after its interval has passed, whether or not that
@@ -83,15 +123,7 @@ export class HotStateCache {
 
   /** Merges the batch's latest good value per cell and tag, then writes the cells that are due; returns how many. */
   async applyBatch(rows: readonly SilverRow[], nowMs: number): Promise<number> {
-    const latest = new Map<string, Map<string, SilverRow>>();
-    for (const r of rows) {
-      const mask = maskOf(r.flags);
-      if (r.quality !== 'good' || isExcludedFromGold(mask) || (mask & Flag.interpolated) !== 0) continue;
-      let tags = latest.get(r.cellId);
-      if (!tags) latest.set(r.cellId, (tags = new Map()));
-      const prev = tags.get(r.tag);
-      if (!prev || r.tsMs > prev.tsMs) tags.set(r.tag, r);
-    }
+    const latest = latestGoodByCell(rows);
     await Promise.all(
       [...latest].map(async ([cellId, tags]) => {
         let doc = this.docs.get(cellId);
@@ -99,19 +131,7 @@ export class HotStateCache {
           const stored = await this.store.getCell(cellId);
           doc = stored ? CellStateDoc.parse(stored) : undefined;
         }
-        const first = tags.values().next().value!;
-        const next: CellStateDoc = doc
-          ? { ...doc, tags: { ...doc.tags } }
-          : { id: cellId, cellId, lineId: first.lineId, tags: {}, updatedAtMs: nowMs };
-        let changed = !doc;
-        for (const [tag, r] of tags) {
-          const cur = next.tags[tag];
-          // A stored value dated ahead of now (written before ingest refused future points) proves nothing about the
-          // present and would hide every real reading after it: a real reading replaces it.
-          if (cur && cur.ts >= r.tsMs && cur.ts <= nowMs + DEFAULT_MAX_FUTURE_SKEW_MS) continue;
-          next.tags[tag] = { value: r.value, unit: r.unit, ts: r.tsMs, quality: r.quality, flags: [...r.flags] };
-          changed = true;
-        }
+        const { next, changed } = mergeLatest(doc, cellId, tags, nowMs);
         this.docs.set(cellId, next);
         if (changed) this.dirty.add(cellId);
       }),

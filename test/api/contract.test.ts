@@ -36,7 +36,7 @@ const doc = buildOpenApiDocument(routeTable) as {
 };
 const operationOf = (route: RouteSpec) => doc.paths[`/${route.path}`]![route.method.toLowerCase()]!;
 const codeFor = (status: number) => Object.values(ErrorCodes).find((c) => c.status === status)?.code;
-const isWrite = (route: RouteSpec) => route.method !== 'GET';
+const isWrite = (route: RouteSpec) => route.method !== 'GET' && !route.changesNothing;
 let seq = 0;
 
 /** A caller allowed on the route: its first role (none for a public route), with its own client id. */

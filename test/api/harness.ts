@@ -15,6 +15,7 @@ import { clientBindingData } from '../../local/devhost/durable/client-api.js';
 import { spawnDevhostChild, type DevhostChild } from '../../local/devhost/testing.js';
 import { startAzurite, stopChild, type AzuriteHandle } from '../../local/emulators/azurite.js';
 import { durableClientInput } from '../../functions/orchestration/run-client.js';
+import { controlRoomConnectionInput } from '../../functions/realtime/control-room-output.js';
 import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
 import { AuditDoc } from '../../shared/azure/cosmos-audit-log.js';
 import { resetSettingsCache } from '../../shared/config/settings.js';
@@ -223,11 +224,18 @@ export async function startApiWorld(database: string, opts: ApiWorldOptions = {}
     const ctx = new InvocationContext({
       functionName: route.name,
       logHandler: (level, ...args) => logged.push(`${level}: ${args.map(String).join(' ')}`),
-      ...(durableBinding
-        ? { options: { trigger: { type: 'httpTrigger', name: 'req' }, extraInputs: [durableClientInput] } }
-        : {}),
+      options: {
+        trigger: { type: 'httpTrigger', name: 'req' },
+        extraInputs: [controlRoomConnectionInput, ...(durableBinding ? [durableClientInput] : [])],
+      },
     });
     if (durableBinding) ctx.extraInputs.set(durableClientInput, durableBinding);
+    // What the SignalR extension binds for `signalRConnectionInfo`: the hub's client URL and a token, opaque to the
+    // handler (the devhost's own service is tested with the real client in local/devhost/signalr).
+    ctx.extraInputs.set(controlRoomConnectionInput, {
+      url: 'https://smelter-signalr.service.signalr.net/client/?hub=controlroom',
+      accessToken: 'a-service-token',
+    });
     const res = await handler(req, ctx);
     const text =
       res.jsonBody === undefined ? (typeof res.body === 'string' ? res.body : '') : JSON.stringify(res.jsonBody);

@@ -358,6 +358,16 @@ export const routeExamples: Record<string, RouteExample> = {
     },
   },
   [routes.plantGet.name]: { ok: {} },
+  [routes.realtimeNegotiate.name]: { ok: {} },
+  [routes.lineCellsLatest.name]: {
+    ok: async (world) => (await seedWorld(world), { params: { lineId: 'L1' } }),
+    errors: { 404: { params: { lineId: 'L9' } } },
+  },
+  [routes.optimizationsList.name]: { ok: { query: 'lineId=L1' } },
+  [routes.optimizationsProposal.name]: {
+    ok: async (world) => ({ params: { runId: await startedRun(world, true) } }),
+    errors: { 404: { params: { runId: 'opt-L1-unknown' } } },
+  },
   [routes.plantReplace.name]: {
     // The model in force written again over its own version: a valid replace that changes nothing.
     ok: async (world) => {

@@ -122,8 +122,8 @@ describe('config contract reports each broken link', () => {
     edit(
       inputs,
       'main.bicep',
-      'consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup ]',
-      'consumerGroups: [ alertsConsumerGroup, readbackConsumerGroup ]',
+      'consumerGroups: [ ingestConsumerGroup, alertsConsumerGroup, readbackConsumerGroup, liveConsumerGroup ]',
+      'consumerGroups: [ alertsConsumerGroup, readbackConsumerGroup, liveConsumerGroup ]',
     );
     expect(codes(checkConfigContract(inputs))).toEqual(['CONSUMER_GROUP_NOT_PROVISIONED:telemetry/ingest']);
   });
@@ -353,6 +353,7 @@ describe('config contract reports each broken link', () => {
       [
         'alertNotifier',
         'alertSweep',
+        'controlRoomFeed',
         'goldCuration',
         'ledgerWriter',
         'modelAccuracy',
@@ -362,6 +363,7 @@ describe('config contract reports each broken link', () => {
         'scadaDispatcher',
         'setpointReadback',
         'telemetryAlerts',
+        'telemetryLive',
       ].map((fn) => `STAGING_TRIGGER_ENABLED:${fn}`),
     );
     expect(findings.every((f) => f.message.endsWith('(env/test.bicepparam)'))).toBe(true);

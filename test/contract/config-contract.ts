@@ -171,7 +171,7 @@ function checkScope(inputs: ContractInputs, scope: BicepScope): Finding[] {
   const connections = new Set<string>(['AzureWebJobsStorage']);
   for (const s of inputs.settings) if (s.name.includes('__')) connections.add(s.name.split('__')[0]!);
   for (const b of inputs.bindings) {
-    const c = b.options.connection;
+    const c = b.options.connection ?? b.options.connectionStringSetting;
     if (c && 'value' in c) connections.add(c.value);
   }
   for (const c of hostJsonConnections(inputs.hostJson)) connections.add(c);
@@ -506,7 +506,7 @@ function checkLocalSettings(inputs: ContractInputs): Finding[] {
   const connections = new Set<string>(['AzureWebJobsStorage']);
   for (const s of inputs.settings) if (s.name.includes('__')) connections.add(s.name.split('__')[0]!);
   for (const b of inputs.bindings) {
-    const c = b.options.connection;
+    const c = b.options.connection ?? b.options.connectionStringSetting;
     if (c && 'value' in c) connections.add(c.value);
     for (const o of Object.values(b.options)) {
       if (o && 'value' in o)

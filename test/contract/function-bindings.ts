@@ -8,6 +8,8 @@
  */
 export const INFRA_OPTION_KEYS = [
   'connection',
+  // The SignalR bindings name their connection setting so (AzureSignalRConnectionString by default).
+  'connectionStringSetting',
   'eventHubName',
   'consumerGroup',
   'topicName',

@@ -24,6 +24,7 @@ import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import { memorySink } from '../../local/simulator/sinks/memory-sink.js';
 import { flushTelemetry } from '../../shared/azure/telemetry-setup.js';
 import { v1Path } from '../../shared/http/paths.js';
+import { PLANT_EVENT_SUBSCRIPTIONS } from '../../shared/messaging/subscriptions.js';
 import { METRICS, type MetricDefinition } from '../../shared/observability/metric-catalogue.js';
 import { SPAN_ATTRIBUTES } from '../../shared/observability/tracing.js';
 import { testPlantWith } from '../../shared/plant/test-plant.js';
@@ -261,7 +262,7 @@ describe('OpenTelemetry to an OTLP collector', () => {
     expect(latest(METRICS.memoryRss.name).points[0]!.value).toBeGreaterThan(50 * 2 ** 20);
     expect(latest(METRICS.parkedWaiting.name).points[0]!.value).toBe(0);
     expect(new Set(latest(METRICS.deadLetters.name).points.map((p) => p.attributes.subscription))).toEqual(
-      new Set(['scada', 'ledger', 'alerts']),
+      new Set(PLANT_EVENT_SUBSCRIPTIONS.map((sub) => sub.name)),
     );
     expect(receiver.refused).toEqual([]);
   });

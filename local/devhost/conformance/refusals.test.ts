@@ -43,9 +43,10 @@ describe('start-up refusals', () => {
         'function withRetry, retry',
         expect.stringMatching(/^function counter, binding "\w+" \(entityTrigger in\)$/),
         'app hook "log"',
+        expect.stringMatching(/^function negotiateAsUser, binding "\w+" \(signalRConnectionInfo in\), option userId$/),
       ]),
     );
-    expect(items).toHaveLength(7);
+    expect(items).toHaveLength(8);
     const message = (err as Error).message;
     expect(message).not.toMatch(/function fine/);
     expect(message).toMatch(/Service Bus queues are not served/);

@@ -22,6 +22,7 @@ const CONSUMER_OF: Record<string, string> = {
   scada: 'scadaConsumer',
   ledger: 'ledgerConsumer',
   alerts: 'alertsConsumer',
+  controlroom: 'controlroomConsumer',
 };
 
 let tmp: string;

@@ -8,7 +8,7 @@ export const lineRoutes = {
     name: 'line-kpis',
     method: 'GET',
     path: v1('lines/{lineId}/kpis'),
-    access: ['Operator', 'Engineer', 'Manager', 'Integration'],
+    access: ['Operator', 'Engineer', 'Manager', 'Integration', 'Executive'],
     summary: 'Production t, energy kWh, kWh/t, CO2e and anode effects of a line per UTC day or hour, from curated gold',
     tag: 'lines',
     params: LineKpiPath,

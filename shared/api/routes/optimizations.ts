@@ -1,8 +1,11 @@
 import {
   ApprovalAccepted,
   ApprovalBody,
+  OptimizationListQuery,
   OptimizationRunAccepted,
+  OptimizationRunList,
   OptimizationRunPath,
+  ProposalView,
   OptimizationRunView,
   StartOptimizationBody,
 } from '../optimizations.js';
@@ -29,6 +32,17 @@ export const optimizationRoutes = {
       409: { description: 'The line already has a run going' },
     },
   }),
+  optimizationsList: defineRoute({
+    name: 'optimizations-list',
+    method: 'GET',
+    path: v1('optimizations'),
+    access: ['Operator', 'Engineer', 'Manager', 'Integration'],
+    summary:
+      'List the optimisation runs started since an instant (default the last 24 h), of one line or all, newest first',
+    tag: 'optimizations',
+    query: OptimizationListQuery,
+    responses: { 200: { description: 'The runs, at most 100', schema: OptimizationRunList } },
+  }),
   optimizationsGet: defineRoute({
     name: 'optimizations-get',
     method: 'GET',
@@ -38,6 +52,20 @@ export const optimizationRoutes = {
     tag: 'optimizations',
     params: OptimizationRunPath,
     responses: { 200: { description: 'The run', schema: OptimizationRunView }, 404: { description: 'No such run' } },
+  }),
+  optimizationsProposal: defineRoute({
+    name: 'optimizations-proposal',
+    method: 'GET',
+    path: v1('optimizations/{runId}/proposal'),
+    access: ['Operator', 'Engineer', 'Manager', 'Integration'],
+    summary:
+      "A run's proposal cell by cell (what moves, from and to) and its predicted effect on each cell and the line",
+    tag: 'optimizations',
+    params: OptimizationRunPath,
+    responses: {
+      200: { description: 'The proposal awaiting approval, or the one the run ended with', schema: ProposalView },
+      404: { description: 'No such run, or it has proposed nothing yet' },
+    },
   }),
   optimizationsApprove: defineRoute({
     name: 'optimizations-approve',

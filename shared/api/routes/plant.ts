@@ -18,7 +18,7 @@ export const plantRoutes = {
     name: 'plant-get',
     method: 'GET',
     path: v1('plant'),
-    access: ['Operator', 'Engineer', 'Manager', 'Integration'],
+    access: ['Operator', 'Engineer', 'Manager', 'Integration', 'Executive'],
     summary: 'Read the plant model in force: ISA-95 hierarchy, cell technologies, limits, tag maps, cell positions',
     tag: 'plant',
     responses: { 200: { description: 'The plant model and its version', schema: PlantView, headers: ETAG } },
