@@ -28,7 +28,7 @@ describe('the control room’s capabilities', () => {
     expect(CAPABILITIES.startClosedLoopRun).toEqual(['Manager']);
   });
 
-  it('know every role the API knows, and sign in people (not the ERP)', () => {
-    expect([...PERSON_ROLES, 'Integration'].sort()).toEqual([...ALL_ROLES].sort());
+  it('know every role the API knows, and sign in people (not the ERP or the LIMS)', () => {
+    expect([...PERSON_ROLES, 'Integration', 'Lab'].sort()).toEqual([...ALL_ROLES].sort());
   });
 });

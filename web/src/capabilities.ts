@@ -4,7 +4,8 @@
  */
 export const PERSON_ROLES = ['Operator', 'Engineer', 'Manager', 'Executive'] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
-export type Role = PersonRole | 'Integration';
+/** Integration (the ERP) and Lab (the laboratory's LIMS uploading samples) call the API; neither signs in here. */
+export type Role = PersonRole | 'Integration' | 'Lab';
 
 export const CAPABILITIES = {
   /** The potroom floor: map, cells, alerts, overrides, runs (and their live updates). */
