@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { readHostKeys, type SystemKeyName } from '../local/devhost/keys.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../local/otlp/otlp-receiver.js';
 import { cloudEvent } from '../shared/messaging/cloud-event.js';
 import { DevhostEventPublisher } from '../shared/messaging/devhost-publisher.js';
@@ -132,10 +133,12 @@ function extraLedgerLoad(hostUrl: () => string | undefined, perMin: number) {
               { source: '/bench/soak' },
             ),
           );
-          new DevhostEventPublisher(`${url}/_devhost/servicebus`).publish(events).then(
-            () => (published += count),
-            () => (refused += count),
-          );
+          new DevhostEventPublisher(`${url}/_devhost/servicebus`, PLANT_EVENTS_TOPIC, systemKey('servicebus'))
+            .publish(events)
+            .then(
+              () => (published += count),
+              () => (refused += count),
+            );
         }, 1000)
       : undefined;
   return {
@@ -172,11 +175,18 @@ const SubscriptionStats = z.object({
 type SubscriptionStats = z.infer<typeof SubscriptionStats>;
 const TopicListing = z.object({ subscriptions: z.array(SubscriptionStats) });
 
+/** The soak's devhost state (its keys.json), set once the run's data directory exists. */
+let soakDataDir: string | undefined;
+/** A system key of the soak's devhost, for its own endpoints (undefined until it has started). */
+const systemKey = (name: SystemKeyName): string | undefined =>
+  soakDataDir ? readHostKeys(soakDataDir)?.systemKey(name) : undefined;
+
 /** The plant-events topic's subscriptions, or undefined while the host is not up or does not answer in time. */
 async function topicStats(hostUrl: string | undefined): Promise<SubscriptionStats[] | undefined> {
   if (!hostUrl) return undefined;
   try {
     const res = await fetch(`${hostUrl}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}`, {
+      headers: { 'x-functions-key': systemKey('servicebus') ?? '' },
       signal: AbortSignal.timeout(10_000),
     });
     if (!res.ok) return undefined;
@@ -192,7 +202,10 @@ const HubListing = z.object({ perPartition: z.array(z.object({ bytesInMemory: z.
 async function hubMemoryBytes(hostUrl: string | undefined): Promise<number | undefined> {
   if (!hostUrl) return undefined;
   try {
-    const res = await fetch(`${hostUrl}/_devhost/eventhubs/telemetry`, { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${hostUrl}/_devhost/eventhubs/telemetry`, {
+      headers: { 'x-functions-key': systemKey('eventhubs') ?? '' },
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!res.ok) return undefined;
     return HubListing.parse(await res.json()).perPartition.reduce((a, p) => a + p.bytesInMemory, 0);
   } catch {
@@ -304,6 +317,7 @@ export async function run(argv: string[]): Promise<Record<string, unknown>> {
   const args = Args.parse(values);
   const receiver = await startOtlpReceiver({ keepSpans: false });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-soak-'));
+  soakDataDir = dataDir;
   const sampleMs = args['sample-s'] * 1000;
   const child = spawn(
     process.execPath,

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlRoomWorld, type ControlRoomWorld } from '../../local/browser/control-room-world.js';
 import { DevhostEventPublisher } from '../../shared/messaging/devhost-publisher.js';
+import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
 import { setpointRecommendedEvent } from '../../shared/scada/events.js';
 
 // Functions given to page.evaluate and page.waitForFunction run in the browser: the globals they use, as far as they
@@ -165,7 +166,11 @@ describe('the control room in a browser', () => {
       });
       const neighbour = setPoint('L1-C011');
       const neighbourAcd = neighbour.setPoint.acdCm;
-      await new DevhostEventPublisher(`${world.devhost.httpUrl}/_devhost/servicebus`).publish([
+      await new DevhostEventPublisher(
+        `${world.devhost.httpUrl}/_devhost/servicebus`,
+        PLANT_EVENTS_TOPIC,
+        world.devhost.keys.systemKey('servicebus'),
+      ).publish([
         setpointRecommendedEvent(
           {
             recommendationId: `browser-test-${clickedAt}`,
