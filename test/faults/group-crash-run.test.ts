@@ -9,7 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RunRecorder } from '../../local/console/run-recorder.js';
+import { readRunFromLake } from '../../local/console/score-run.js';
 import { startDevIssuer, type DevIssuer } from '../../local/dev-issuer/index.js';
 import { waitFor } from '../../local/devhost/testing.js';
 import { startAzurite, type AzuriteHandle } from '../../local/emulators/azurite.js';
@@ -17,13 +20,25 @@ import { startCosmos, type CosmosHandle } from '../../local/emulators/cosmos.js'
 import { startMqttBroker, type MqttBrokerHandle } from '../../local/emulators/mqtt.js';
 import { startPlantEdgeNodes, type PlantEdgeNodes } from '../../local/plc/plant-edge-nodes.js';
 import { cellStateDocs } from '../../local/simulator/cell-state.js';
-import { createPotline } from '../../local/simulator/index.js';
+import {
+  createPotline,
+  memorySink,
+  runSimulator,
+  virtualClock,
+  type AppliedSetPoint,
+} from '../../local/simulator/index.js';
+import { createRng } from '../../local/simulator/prng.js';
+import { scoreCleansing } from '../../local/score/cleansing-score.js';
+import { BlobLakeStore } from '../../shared/azure/blob-lake-store.js';
+import { findLedgerGaps } from '../../shared/ledger/verify-gaps.js';
+import { verifyLocalLedger } from '../../shared/ledger/verify-ledger.js';
+import { PLANT_EVENTS_TOPIC } from '../../shared/messaging/subscriptions.js';
 import { seedPlantStores } from '../../local/simulator/seed-stores.js';
 import type { CellStateDoc } from '../../shared/telemetry/hot-state.js';
 import { v1Path } from '../../shared/http/paths.js';
 import { PlantEventType } from '../../shared/messaging/subscriptions.js';
 import { Activity } from '../../shared/orchestration/names.js';
-import { killHard, publishedEvents, repoRoot, spawnDevhost, type DevhostProcess } from '../e2e/support.js';
+import { killHard, publishedEvents, repoRoot, sendToHub, spawnDevhost, type DevhostProcess } from '../e2e/support.js';
 
 let tmp: string;
 let broker: MqttBrokerHandle;
@@ -34,6 +49,9 @@ let plantDocs: CellStateDoc[];
 let plantDocsAtMs: number;
 let running: Group | undefined;
 let plantFile: string;
+/** Every set point the PLCs applied, in order; and what to do at the next one (a fault test's seeded moment). */
+const appliedLog: AppliedSetPoint[] = [];
+let onApplied: ((a: AppliedSetPoint) => void) | undefined;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'group-crash-'));
@@ -46,7 +64,17 @@ beforeAll(async () => {
     feederChokesPerCellDay: 0,
     lineRampsPerDay: 0,
   });
-  plc = await startPlantEdgeNodes({ broker, potline, lineIds: ['L1'] });
+  plc = await startPlantEdgeNodes({
+    broker,
+    potline,
+    lineIds: ['L1'],
+    options: {
+      onApplied: (a) => {
+        appliedLog.push(a);
+        onApplied?.(a);
+      },
+    },
+  });
   manager = await issuer.mint({ roles: ['Manager'], sub: 'mona' });
   // The simulated cells are the 126 kA base cell of the test plant. No telemetry streams here, so the plant's reports
   // are as old as the test's last seeding: its copy of the plant accepts reports up to ten minutes old.
@@ -206,6 +234,161 @@ describe('an optimisation run across a crash of the whole local runtime', () => 
         60_000,
       );
       expect(plc.counters().received - before.received).toBe(done.setPointEvents);
+    },
+    300_000,
+  );
+});
+
+type Target = 'devhost' | 'azurite' | 'cosmos' | 'group';
+const MANUAL_CELL = 'L1-C003';
+
+/** Seeded telemetry of line L2 for one case, on a day of its own so cases never read each other's silver. */
+async function telemetryOfL2(seed: number, startMs: number) {
+  const sink = memorySink();
+  const potline = createPotline({ lines: 2, cellsPerLine: 6, seed, startMs });
+  await runSimulator({
+    potline,
+    sink,
+    ratePerMin: 3000,
+    durationS: 60,
+    clock: virtualClock(startMs),
+    faults: { duplicate: 0.02, malformed_json: 0.01 },
+  }).done;
+  const events = sink.events.filter((e) => e.partitionKey.startsWith('L2-'));
+  const recorder = new RunRecorder();
+  recorder.noteSent(events);
+  return { events, recorder };
+}
+
+async function topicStats(url: string) {
+  const res = await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}`);
+  return ((await res.json()) as { subscriptions: { subscription: string; active: number; deadLettered: number }[] })
+    .subscriptions;
+}
+
+/** Kills `target` (SIGKILL, no warning) while the group runs; synchronous up to the signal, so it can land mid-call. */
+function killNow(g: Group, target: Target): Promise<unknown> {
+  if (target === 'devhost') return killHard(g.devhost.child);
+  if (target === 'azurite') return g.azurite.kill();
+  if (target === 'cosmos') return g.cosmos.kill();
+  return killGroup(g);
+}
+
+/** Starts what was killed again, as `npm start`'s supervision does: emulators on their ports, the devhost on its data. */
+async function restart(g: Group, target: Target, database: string): Promise<Group> {
+  if (target === 'group') return startGroup(database);
+  if (target === 'azurite')
+    g.azurite = await startAzurite(path.join(tmp, 'data', 'azurite'), { ports: g.azurite.ports });
+  if (target === 'cosmos') g.cosmos = await startCosmos({ dataDir: path.join(tmp, 'data'), port: g.cosmos.port });
+  if (target === 'devhost')
+    g.devhost = await spawnDevhost(path.join(tmp, 'data'), settings(g.azurite, g.cosmos, database));
+  running = g;
+  return g;
+}
+
+describe('a closed-loop run with a cell in manual and telemetry streaming, killed while set points are dispatched', () => {
+  it.each<[Target, number]>([
+    ['devhost', 1],
+    ['azurite', 2],
+    ['cosmos', 3],
+    ['group', 4],
+  ])(
+    'after a SIGKILL of %s: lost 0 and twice 0 in silver, the run completed once, each set point applied once, none to the cell in manual, the override listed, the ledger whole',
+    async (target, day) => {
+      const database = `crash-dispatch-${target}`;
+      const startMs = Date.UTC(2026, 10, day, 6, 0, 0);
+      const testStartMs = Date.now();
+      const { events, recorder } = await telemetryOfL2(100 + day, startMs);
+      const half = Math.floor(events.length / 2);
+      // The seeded moment: the k-th set point applied at the PLC, before its read-back reaches the dispatcher.
+      const killAt = createRng(14).fork(target).pick([1, 2, 3]);
+      const appliedBefore = appliedLog.length;
+
+      let g = await startGroup(database);
+      const manual = await call(g.devhost.url, 'POST', 'overrides', {
+        scope: { kind: 'cell', cellId: MANUAL_CELL },
+        reason: 'fault suite: anode change',
+      });
+      expect(manual.status).toBe(201);
+      await sendToHub(g.devhost.url, 'telemetry', events.slice(0, half));
+
+      let killed: Promise<unknown> | undefined;
+      onApplied = () => {
+        if (appliedLog.length - appliedBefore === killAt && !killed) killed = killNow(g, target);
+      };
+      const started = await call(g.devhost.url, 'POST', 'optimizations', { lineId: 'L1', mode: 'closed-loop' });
+      expect(started.status).toBe(202);
+      const runId = started.json.runId as string;
+      await waitFor('the seeded moment of the kill', () => killed !== undefined, 120_000);
+      onApplied = undefined;
+      await killed;
+
+      g = await restart(g, target, database);
+      await sendToHub(g.devhost.url, 'telemetry', events.slice(half));
+      const done = await waitFor(
+        'the run to complete after the restart',
+        async () => {
+          const r = await call(g.devhost.url, 'GET', `optimizations/${runId}`);
+          if (r.json.runtimeStatus === 'Failed') throw new Error(`the run failed: ${JSON.stringify(r.json)}`);
+          return r.json.runtimeStatus === 'Completed' ? (r.json.result as Record<string, unknown>) : undefined;
+        },
+        120_000,
+      );
+      const status = await instance(g.devhost.url, runId);
+      expect(status.history.filter((e) => e.EventType === 'ExecutionCompleted')).toHaveLength(1);
+
+      // Every set point recommended is applied once, with its value; none reaches the cell in manual.
+      const recommended = publishedEvents(path.join(tmp, 'data'))
+        .filter(
+          (e) =>
+            e.type === PlantEventType.setpointRecommended &&
+            (e.data as { recommendationId?: string }).recommendationId?.startsWith(runId),
+        )
+        .flatMap(
+          (e) => (e.data as { setPoints: { equipmentId: string; setPoint: Record<string, number> }[] }).setPoints,
+        );
+      expect(recommended.length, JSON.stringify(done)).toBeGreaterThan(killAt);
+      const toCell = (cellId: string) => appliedLog.slice(appliedBefore).filter((a) => a.cellId === cellId);
+      await waitFor(
+        'the PLC to apply every set point that may be applied',
+        () => recommended.every((r) => r.equipmentId === MANUAL_CELL || toCell(r.equipmentId).length > 0),
+        90_000,
+      );
+      for (const r of recommended) {
+        if (r.equipmentId === MANUAL_CELL) continue;
+        expect(toCell(r.equipmentId), r.equipmentId).toHaveLength(1);
+        expect(toCell(r.equipmentId)[0]!.applied).toMatchObject(r.setPoint);
+      }
+      expect(toCell(MANUAL_CELL)).toEqual([]);
+
+      const overrides = await call(g.devhost.url, 'GET', 'overrides');
+      expect((overrides.json.items as { scopeKey: string }[]).map((o) => o.scopeKey)).toContain(`cell:${MANUAL_CELL}`);
+
+      const lake = await BlobLakeStore.create(BlobServiceClient.fromConnectionString(g.azurite.connectionString));
+      const window = { eventsFromMs: startMs, enqueuedFromMs: testStartMs, untilMs: startMs + 12 * 3_600_000 };
+      const score = await waitFor(
+        'every valid point in silver or quarantine',
+        async () => {
+          const { silver, quarantine } = await readRunFromLake(lake, window);
+          const s = scoreCleansing([], silver, quarantine, recorder.sentKeys);
+          return s.lost === 0 ? s : undefined;
+        },
+        120_000,
+      );
+      expect(score.duplicatedInSilver).toBe(0);
+
+      await waitFor(
+        'every subscription drained',
+        async () => (await topicStats(g.devhost.url)).every((s) => s.active === 0),
+        120_000,
+      );
+      expect((await topicStats(g.devhost.url)).map((s) => [s.subscription, s.deadLettered])).toEqual([
+        ['scada', 0],
+        ['ledger', 0],
+        ['alerts', 0],
+      ]);
+      expect((await verifyLocalLedger(lake, { collectionId: 'plant-01' })).ok).toBe(true);
+      expect((await findLedgerGaps(lake, { collectionId: 'plant-01' })).gaps).toEqual([]);
     },
     300_000,
   );
