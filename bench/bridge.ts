@@ -38,7 +38,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const pointsPerMessage = Number(values.points ?? 50);
   const window = Number(values.window ?? 400);
   // The latency phase publishes at this rate (points/min), below the saturation the throughput phase measures.
-  const ratePerMin = Number(values.rate ?? 500_000);
+  const ratePerMin = Number(values.rate ?? 1_000_000);
   const saturated = await measure({ seconds, lines, cells, pointsPerMessage, window, ratePerMin: undefined });
   const paced = await measure({ seconds, lines, cells, pointsPerMessage, window, ratePerMin });
   return {
