@@ -7,6 +7,9 @@ import { ScadaDispatcher } from '../../shared/scada/dispatcher.js';
 import { TEST_PLANT } from '../../shared/plant/test-plant.js';
 import { limitsFromPlant } from '../../shared/scada/equipment-limits.js';
 import { setpointRecommendedEvent } from '../../shared/scada/events.js';
+import { commandIdFor } from '../../shared/scada/command.js';
+import type { ScadaGateway } from '../../shared/scada/gateway.js';
+import type { SetPointValues } from '../../shared/plant/set-point.js';
 import { MemoryOverrideStore } from '../../shared/scada/override.js';
 import { MemoryReadbackStore } from '../../shared/scada/readback.js';
 import { observeReadback, readbackReportsOf } from '../../shared/scada/readback-observer.js';
@@ -157,6 +160,14 @@ describe('closed loop on Sparkplug B: recommendation → dispatcher → DCMD →
       properties: { engUnit: 'cm', readOnly: false, engLow: 1.5, engHigh: 6 },
     });
     expect(acd.alias).toBeGreaterThan(0);
+    // The DCMD's command metrics are declared writable, so a host writes only what the device said it takes.
+    const declared = decodePayload(birth.payload).metrics.filter((m) => m.name?.startsWith('Command/'));
+    expect(declared).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'Command/Id', datatype: 'String', properties: { readOnly: false } }),
+        expect.objectContaining({ name: 'Command/Version', datatype: 'UInt64', properties: { readOnly: false } }),
+      ]),
+    );
     const state = observer.seen.find((m) => m.topic === `spBv1.0/STATE/${DEFAULT_HOST_ID}`)!;
     expect(JSON.parse(state.payload.toString())).toMatchObject({ online: true });
   });
@@ -266,6 +277,74 @@ describe('closed loop on Sparkplug B: recommendation → dispatcher → DCMD →
     expect(result().slice(earlier)).toEqual(['PLC-STALE-VERSION', 'PLC-COMMAND-TOO-OLD']);
     expect(potline.cell(CELL)!.acdTargetCm).toBe(acd);
     await client.endAsync();
+  });
+
+  it('resumes a command after a crash by the read-back: never a stale value over a newer one, never sent twice', async () => {
+    /** The host dies during the attempt: the DCMD leaves (or not), and no answer is ever stored. */
+    const dyingGateway = (dcmdLeaves: boolean): ScadaGateway => ({
+      async send(command, attempt, timeoutMs) {
+        if (dcmdLeaves) void gateway.send(command, attempt, timeoutMs);
+        return new Promise<never>(() => {});
+      },
+      async close() {},
+    });
+    const dispatcherOn = (gw: ScadaGateway) =>
+      new ScadaDispatcher({
+        commands,
+        overrides: new MemoryOverrideStore(),
+        hotState,
+        readback,
+        gateway: gw,
+        publisher,
+        limitsFor: limitsFromPlant({ current: async () => TEST_PLANT }),
+        policy: { maxAttempts: 2, ackTimeoutMs: 2000, backoffMs: 0 },
+        clock: () => potline.nowMs(),
+        sleep: async () => {},
+      });
+    const recommend = (recommendationId: string, setPoint: SetPointValues) =>
+      setpointRecommendedEvent(
+        { recommendationId, lineId: 'L1', setPoints: [{ equipmentId: CELL, setPoint, present: {} }] },
+        { source: '/orchestrations/optimize', correlationId: recommendationId },
+      );
+    const stateOf = (recommendationId: string) =>
+      commands.docs.get(commandIdFor(recommendationId, CELL, 'setpoint'))?.state;
+    const alf3 = potline.cell(CELL)!.alf3AdditionKgPerDay;
+    const feedS = potline.cell(CELL)!.feedIntervalS;
+
+    // A: stored as dispatched, then the host dies before its DCMD leaves. B, newer, is applied after the restart.
+    freshVoltage(CELL);
+    const older = recommend('run-crash-older', { alf3AdditionKgPerDay: alf3 + 4 });
+    void dispatcherOn(dyingGateway(false)).handle(older);
+    await until(() => stateOf('run-crash-older') === 'dispatched', 'the older command to be dispatched');
+    await telemetry(potline, 5, observe);
+    const restarted = dispatcherOn(gateway);
+    freshVoltage(CELL);
+    expect(await restarted.handle(recommend('run-crash-newer', { alf3AdditionKgPerDay: alf3 + 8 }))).toMatchObject({
+      commands: [{ state: 'acknowledged' }],
+    });
+    await telemetry(potline, 2, observe);
+    const received = edge.counters().commandsReceived;
+    freshVoltage(CELL);
+    // A's message comes back: the read-back shows a newer value, so A is not sent at all.
+    expect(await restarted.handle(older)).toMatchObject({
+      commands: [{ state: 'failed', failure: { code: 'ERR-SCADA-SUPERSEDED' } }],
+    });
+    expect(potline.cell(CELL)!.alf3AdditionKgPerDay).toBe(alf3 + 8);
+    expect(edge.counters().commandsReceived).toBe(received);
+
+    // C: its DCMD leaves and is applied, then the host dies before it stores the acknowledgement.
+    freshVoltage(CELL);
+    const applied = edge.counters().commandsApplied;
+    const confirmed = recommend('run-crash-applied', { feedIntervalS: feedS - 5 });
+    void dispatcherOn(dyingGateway(true)).handle(confirmed);
+    await until(() => edge.counters().commandsApplied === applied + 1, 'the edge node to apply the command');
+    await telemetry(potline, 5, observe);
+    const receivedBefore = edge.counters().commandsReceived;
+    freshVoltage(CELL);
+    // C's message comes back: the read-back already shows its value, so it is confirmed without a second DCMD.
+    expect(await restarted.handle(confirmed)).toMatchObject({ commands: [{ state: 'acknowledged' }] });
+    expect(edge.counters().commandsReceived).toBe(receivedBefore);
+    expect(potline.cell(CELL)!.feedIntervalS).toBe(feedS - 5);
   });
 
   it('lets an outside client with the observer credentials watch, refuses it without them, and refuses its DCMD', async () => {

@@ -11,6 +11,7 @@ import { decodePayload, encodePayload, type MetricInput, type Payload } from '..
 import {
   APPLIED,
   BDSEQ_METRIC,
+  commandMetrics,
   COMMAND_ID_METRIC,
   COMMAND_VERSION_METRIC,
   fieldOfSetpointMetric,
@@ -244,6 +245,22 @@ export async function startEdgeNode(o: EdgeNodeOptions): Promise<EdgeNodeHandle>
         datatype: 'Double',
         value: currentSetpoint(o.potline, d.deviceId, f),
         properties: { readOnly: false, engUnit: SETPOINT_UNIT[f], ...equipmentLimits(f) },
+      });
+    // The command metrics a host writes, with the last command applied here and the highest version of any field.
+    const newest = d.setpoints
+      .map((f) => lastApplied.get(`${d.deviceId}|${f}`))
+      .reduce<{ version: number; commandId: string } | undefined>(
+        (a, b) => (b && (!a || b.version > a.version) ? b : a),
+        undefined,
+      );
+    for (const c of commandMetrics())
+      metrics.push({
+        name: c.name,
+        alias: aliasOf(d.deviceId, c.name),
+        timestamp: nowMs,
+        datatype: c.datatype,
+        value: c.name === COMMAND_ID_METRIC ? (newest?.commandId ?? '') : (newest?.version ?? 0),
+        properties: { readOnly: false },
       });
     const last = lastCommand.get(d.deviceId);
     for (const s of statusMetrics(d.deviceId)) {
@@ -538,6 +555,7 @@ function metricNames(d: DeviceModel): string[] {
   return [
     ...d.telemetry.map((t) => `${TELEMETRY_PREFIX}${t.tag}`),
     ...d.setpoints.map(setpointMetric),
+    ...commandMetrics().map((c) => c.name),
     ...statusMetrics(d.deviceId).map((s) => s.name),
   ];
 }

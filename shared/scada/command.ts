@@ -77,6 +77,12 @@ export const CommandDoc = z.object({
   state: CommandState,
   /** Signed change per field from the baseline, fixed at approval. */
   deltas: z.partialRecord(SetPointField, z.number()),
+  /**
+   * The version every attempt carries to the plant, fixed at approval: later than the version of any earlier command
+   * to the same fields. The plant refuses a version older than the last it applied to a field (absent on commands
+   * stored before versions were kept, which take their approval time).
+   */
+  version: z.number().int().nonnegative().optional(),
   /** Gateway attempts made so far. */
   attempts: z.number().int().min(0),
   violations: z.array(CommandViolation),
@@ -140,7 +146,7 @@ export function transition(
   doc: CommandDoc,
   to: CommandState,
   atMs: number,
-  patch: Partial<Pick<CommandDoc, 'deltas' | 'attempts' | 'violations' | 'ack' | 'failure'>> = {},
+  patch: Partial<Pick<CommandDoc, 'deltas' | 'version' | 'attempts' | 'violations' | 'ack' | 'failure'>> = {},
   note?: string,
 ): CommandDoc {
   if (!TRANSITIONS[doc.state].includes(to)) throw new CommandStateError(doc.commandId, doc.state, to);

@@ -22,7 +22,8 @@ import {
   type EnvelopeContext,
   type Violation,
 } from './envelope.js';
-import { envelopeContextOf, readEquipmentFacts } from './envelope-context.js';
+import { envelopeContextOf, readEquipmentFacts, type EquipmentFacts } from './envelope-context.js';
+import { nextCommandVersion, resumeVerdict, versionOf } from './command-version.js';
 import type { EnvelopeLimits } from '../plant/envelope-limits.js';
 import type { EquipmentLimits } from './equipment-limits.js';
 import {
@@ -185,20 +186,38 @@ export class ScadaDispatcher {
 
   private async drive(start: CommandDoc): Promise<CommandDoc> {
     let doc = start;
+    const { clock } = this.deps;
     // Resumed or new, the command is checked now: interlocks are facts of this moment, not of the first delivery,
     // and the limits are those of the plant model in force now.
     const found = await this.deps.limitsFor(doc.equipmentId);
     if ('violations' in found) return this.refuse(doc, found.violations);
     const { limits } = found;
-    const decision = checkEnvelope(proposalOf(doc), await this.context(doc, limits), limits);
+    let facts = await readEquipmentFacts(this.deps, doc.equipmentId, clock());
+    if (doc.state !== 'proposed' && facts.unverifiable.length === 0) {
+      // A resumed command: the plant may already hold its value, or a newer one. Ask the read-back before sending.
+      const verdict = resumeVerdict(doc, facts.readback, facts.commands, limits.clockSkewToleranceMs);
+      if (verdict.kind === 'confirmed') {
+        const ack = { ...verdict.ack, receivedAtMs: clock() };
+        return this.save(transition(doc, 'acknowledged', clock(), { ack }, 'confirmed by the plant read-back'));
+      }
+      if (verdict.kind === 'superseded') {
+        const failure = {
+          code: 'ERR-SCADA-SUPERSEDED',
+          message: `Not sent again: ${verdict.reason}; sending it now would put an older value over a newer one`,
+        };
+        return this.save(transition(doc, 'failed', clock(), { failure }));
+      }
+    }
+    const decision = checkEnvelope(proposalOf(doc), this.contextOf(doc, facts, limits), limits);
     if (!decision.ok) return this.refuse(doc, decision.violations);
     if (doc.state !== 'proposed') return this.send(doc, decision.command);
-    doc = await this.save(transition(doc, 'approved', this.deps.clock(), { deltas: { ...decision.command.deltas } }));
+    const version = nextCommandVersion(doc, facts.commands, clock());
+    doc = await this.save(transition(doc, 'approved', clock(), { deltas: { ...decision.command.deltas }, version }));
     // Deliveries run concurrently: another command to this equipment may have been approved since the check. Check
     // again with every approval stored so far counted; of two that pass together but not jointly, one sees the other.
-    const recheck = checkEnvelope(proposalOf(doc), await this.context(doc, limits), limits);
-    if (!recheck.ok)
-      return this.save(transition(doc, 'rejected', this.deps.clock(), { violations: recheck.violations }));
+    facts = await readEquipmentFacts(this.deps, doc.equipmentId, clock());
+    const recheck = checkEnvelope(proposalOf(doc), this.contextOf(doc, facts, limits), limits);
+    if (!recheck.ok) return this.save(transition(doc, 'rejected', clock(), { violations: recheck.violations }));
     return this.send(doc, recheck.command);
   }
 
@@ -260,10 +279,9 @@ export class ScadaDispatcher {
     return this.save(transition(doc, 'failed', clock(), { failure }));
   }
 
-  /** What the envelope needs to know about the command's equipment, read now. */
-  private async context(doc: CommandDoc, limits: EnvelopeLimits): Promise<EnvelopeContext> {
-    const nowMs = this.deps.clock();
-    return envelopeContextOf(await readEquipmentFacts(this.deps, doc.equipmentId, nowMs), doc.commandId, nowMs, limits);
+  /** The envelope's view of the command's equipment from facts read just now. */
+  private contextOf(doc: CommandDoc, facts: EquipmentFacts, limits: EnvelopeLimits): EnvelopeContext {
+    return envelopeContextOf(facts, doc.commandId, this.deps.clock(), limits);
   }
 
   /** Why the equipment may not be sent to now that it is in manual, or that its overrides cannot be read (fail closed). */
@@ -305,6 +323,7 @@ function proposalOf(doc: CommandDoc): CommandProposal {
     lineId: doc.lineId,
     action: doc.action,
     setPoint: doc.setPoint,
+    ...(versionOf(doc) !== undefined ? { version: versionOf(doc) } : {}),
   };
 }
 

@@ -48,6 +48,12 @@ export interface CommandProposal {
   lineId: string;
   action: CommandAction;
   setPoint: SetPointValues;
+  /**
+   * The command's version, fixed when it was first approved and stored with it: the plant refuses a version older than
+   * the last it applied to the same field, so a command resumed after a crash cannot undo a newer one. A proposal
+   * judged only for a preview leaves it out.
+   */
+  version?: number;
 }
 
 /** Movement one earlier command made (or may have made) to a field, for the rolling-hour limit. */
@@ -102,6 +108,8 @@ export class EnvelopeCheckedCommand {
   /** Signed change per field from the farthest value the plant may hold (the report or an unconfirmed command). */
   readonly deltas: Readonly<Partial<Record<SetPointField, number>>>;
   readonly checkedAtMs: number;
+  /** The version the plant is sent (CommandProposal.version; the check time for a proposal that has none). */
+  readonly version: number;
 
   private constructor(p: CommandProposal, deltas: Partial<Record<SetPointField, number>>, checkedAtMs: number) {
     this.commandId = p.commandId;
@@ -111,6 +119,7 @@ export class EnvelopeCheckedCommand {
     this.setPoint = Object.freeze({ ...p.setPoint });
     this.deltas = Object.freeze({ ...deltas });
     this.checkedAtMs = checkedAtMs;
+    this.version = p.version ?? checkedAtMs;
     Object.freeze(this);
   }
 

@@ -63,6 +63,8 @@ export const CommandEventData = z.object({
   /** Present values as the proposer saw them (the step baseline before an acknowledgement). */
   reportedPresent: PresentValues.optional(),
   state: z.string(),
+  /** The version its DCMDs carry (fixed at approval), for the audit of what the plant was asked to take and why not. */
+  version: z.number().int().optional(),
   attempts: z.number().int(),
   revision: z.number().int(),
   violations: z.array(z.object({ rule: z.string(), field: z.string().optional(), message: z.string() })),
@@ -97,6 +99,7 @@ export function commandStateEvent(doc: CommandDoc, time: Date | string = new Dat
     setPoint: doc.setPoint,
     reportedPresent: doc.reportedPresent,
     state: doc.state,
+    ...(doc.version !== undefined ? { version: doc.version } : {}),
     attempts: doc.attempts,
     revision: doc.revision,
     violations: doc.violations,

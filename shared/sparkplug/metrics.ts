@@ -62,6 +62,18 @@ export interface MetricDefinition {
   engUnit?: string;
 }
 
+/**
+ * The metrics a DCMD writes besides set points, declared writable in every device's DBIRTH (a host writes only what a
+ * device declared, §6.4.4): the command's id and its version. The birth gives the last id and the highest version the
+ * device applied, so a host that restarted knows where the device stands.
+ */
+export function commandMetrics(): MetricDefinition[] {
+  return [
+    { name: COMMAND_ID_METRIC, datatype: 'String', writable: true },
+    { name: COMMAND_VERSION_METRIC, datatype: 'UInt64', writable: true },
+  ];
+}
+
 /** The command-status and panel metrics every device of this plant declares besides telemetry and set points. */
 export function statusMetrics(deviceId: string): MetricDefinition[] {
   return [

@@ -193,8 +193,9 @@ export class SparkplugScadaGateway implements ScadaGateway {
       edgeNodeId: edgeNodeOfLine(command.lineId),
       deviceId: command.equipmentId,
       commandId: command.commandId,
-      // The time the envelope approved it: later commands to a field carry later versions, retries the same one.
-      version: command.checkedAtMs,
+      // Fixed at the command's first approval and stored with it: later commands to a field carry later versions,
+      // retries and a resumption after a crash the same one.
+      version: command.version,
       setPoint: command.setPoint,
       nowMs: this.o.clock(),
     });
