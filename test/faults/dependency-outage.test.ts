@@ -240,6 +240,7 @@ describe(`a ${OUTAGE_MS / 1000}-second dependency outage, with no restart of the
         ['scada', 0],
         ['ledger', 0],
         ['alerts', 0],
+        ['controlroom', 0],
       ]);
       // The overrides and whatever else reached the ledger (the alerts they raised): a whole chain, no gap.
       const verified = await verifyLocalLedger(lake, { collectionId: 'plant-01' });

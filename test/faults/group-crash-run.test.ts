@@ -292,8 +292,10 @@ async function telemetryOfL2(seed: number, startMs: number) {
   return { events, recorder };
 }
 
-async function topicStats(url: string) {
-  const res = await fetch(`${url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}`);
+async function topicStats(devhost: DevhostProcess) {
+  const res = await fetch(`${devhost.url}/_devhost/servicebus/topics/${PLANT_EVENTS_TOPIC}`, {
+    headers: { 'x-functions-key': devhost.keys.systemKey('servicebus') },
+  });
   return ((await res.json()) as { subscriptions: { subscription: string; active: number; deadLettered: number }[] })
     .subscriptions;
 }
@@ -428,13 +430,14 @@ describe('a closed-loop run with a cell in manual and telemetry streaming, kille
 
       await waitFor(
         'every subscription drained',
-        async () => (await topicStats(g.devhost.url)).every((s) => s.active === 0),
+        async () => (await topicStats(g.devhost)).every((s) => s.active === 0),
         120_000,
       );
-      expect((await topicStats(g.devhost.url)).map((s) => [s.subscription, s.deadLettered])).toEqual([
+      expect((await topicStats(g.devhost)).map((s) => [s.subscription, s.deadLettered])).toEqual([
         ['scada', 0],
         ['ledger', 0],
         ['alerts', 0],
+        ['controlroom', 0],
       ]);
       expect((await verifyLocalLedger(lake, { collectionId: 'plant-01' })).ok).toBe(true);
       expect((await findLedgerGaps(lake, { collectionId: 'plant-01' })).gaps).toEqual([]);
