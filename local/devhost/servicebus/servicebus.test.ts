@@ -198,7 +198,11 @@ describe('devhost Service Bus: peek-lock, dead-letter and replay', () => {
       ),
     );
     // The depths the dead-letter gauge reads, without listing bodies, agree with the listings.
-    const admin = new DevhostDeadLetterAdmin(`${devhost.httpUrl}/_devhost/servicebus`, PLANT_EVENTS_TOPIC);
+    const admin = new DevhostDeadLetterAdmin(
+      `${devhost.httpUrl}/_devhost/servicebus`,
+      PLANT_EVENTS_TOPIC,
+      devhost.keys.systemKey('servicebus'),
+    );
     const depths = await admin.depths();
     for (const s of PLANT_EVENT_SUBSCRIPTIONS) expect(depths[s.name], s.name).toBe((await admin.list(s.name)).length);
     expect(depths.alerts).toBeGreaterThanOrEqual(1);
