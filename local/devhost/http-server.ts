@@ -119,6 +119,11 @@ export class DevhostHttpServer {
       this.#inFlight.add(done);
       void done.finally(() => this.#inFlight.delete(done));
     });
+    // Clients that keep connections alive (the Durable client, the SDKs, fetch) drop an idle socket after about 5 s;
+    // a server that closes first at its own 5 s default can close one just as a client reuses it, and that request
+    // fails with a reset. Keeping idle sockets longer than any client does leaves the closing to the client.
+    this.#server.keepAliveTimeout = 65_000;
+    this.#server.headersTimeout = 66_000;
     this.#server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       for (const handler of options.upgradeHandlers ?? []) if (handler(req, socket, head)) return;
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
